@@ -1,0 +1,180 @@
+"""The Python API: everything the CLI does, returning data (DataFrames on request)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from genai_cost.catalog.snapshot import Catalog, load_catalog
+from genai_cost.engine.context import PricingContext, WorkloadSpec, flatten, workload_arrays
+from genai_cost.engine.core import EstimateArrays, evaluate_all, prepare_all
+from genai_cost.errors import GenaiCostError, PricingError, ScenarioError
+from genai_cost.scenario import LoadedScenario, Option, expand_paths, load_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+TODAY_ENV = "GENAI_COST_TODAY"
+MAX_AGE_ENV = "GENAI_COST_MAX_SNAPSHOT_AGE_DAYS"
+DEFAULT_MAX_SNAPSHOT_AGE_DAYS = 90
+
+
+def today(override: dt.date | None = None) -> dt.date:
+    """The pricing date: `override`, else $GENAI_COST_TODAY (YYYY-MM-DD), else the clock."""
+    if override is not None:
+        return override
+    text = os.environ.get(TODAY_ENV)
+    if text:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise GenaiCostError(f"${TODAY_ENV} must be a date YYYY-MM-DD, got {text!r}") from None
+    return dt.date.today()
+
+
+def load_scenarios(paths: Iterable[str | Path], catalog: Catalog) -> list[LoadedScenario]:
+    """Load every scenario, reporting the problems of all files together."""
+    loaded, problems = [], []
+    for path in expand_paths(paths):
+        try:
+            loaded.append(load_scenario(path, catalog))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return loaded
+
+
+@dataclass
+class Estimate:
+    """The result of pricing one or more scenarios."""
+
+    catalog: Catalog
+    day: dt.date
+    scenarios: list[LoadedScenario]
+    specs: list[WorkloadSpec]
+    arrays: EstimateArrays
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        from genai_cost.results import estimate_document
+
+        return estimate_document(self)
+
+    def options_frame(self) -> pd.DataFrame:
+        """One row per workload x option x variant (components as a list column)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dict()["options"])
+
+    def components_frame(self) -> pd.DataFrame:
+        """One row per cost component, with the option row it belongs to."""
+        import pandas as pd
+
+        rows = []
+        for record in self.to_dict()["options"]:
+            for component in record["components"]:
+                rows.append(
+                    {
+                        k: record[k]
+                        for k in (
+                            "scenario",
+                            "workload",
+                            "option",
+                            "variant",
+                            "platform",
+                            "instance_type",
+                        )
+                    }
+                    | component
+                )
+        return pd.DataFrame(rows)
+
+
+def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
+    """Options the scenario asked for by name must be priceable; otherwise say why not."""
+    import numpy as np
+
+    messages = []
+    for w_index, spec in enumerate(specs):
+        mine = arrays.workload_index == w_index
+        if arrays.cheapest_row[w_index] < 0:
+            reasons = sorted(set(arrays.reason[mine]))
+            messages.append(
+                f"workload {spec.workload.name!r} ({spec.scenario_name}): no option "
+                "can be priced: " + "; ".join(reasons)
+            )
+            continue
+        for option in spec.workload.options or []:
+            rows = mine & (arrays.option == option.value)
+            if rows.any() and not (arrays.feasible & rows).any():
+                reasons = sorted(set(arrays.reason[rows & arrays.explicit]))
+                messages.append(
+                    f"workload {spec.workload.name!r} ({spec.scenario_name}): "
+                    f"{option.value} was requested but cannot be priced: " + "; ".join(reasons)
+                )
+        explicit_variant = mine & arrays.explicit & ~arrays.feasible
+        settings = spec.workload
+        if settings.provisioned.term or settings.self_hosted.purchase:
+            for row in np.nonzero(explicit_variant)[0]:
+                option = arrays.option[row]
+                pinned = (option == Option.provisioned.value and settings.provisioned.term) or (
+                    option == Option.self_hosted.value and settings.self_hosted.purchase
+                )
+                if pinned and arrays.reason[row]:
+                    messages.append(
+                        f"workload {spec.workload.name!r}: {option} "
+                        f"{arrays.variant[row]}: {arrays.reason[row]}"
+                    )
+    if messages:
+        raise PricingError("\n".join(dict.fromkeys(messages)))
+
+
+def estimate(
+    paths: Iterable[str | Path],
+    *,
+    snapshot: str | Path | None = None,
+    day: dt.date | None = None,
+    max_snapshot_age_days: int | None = None,
+) -> Estimate:
+    """Price every workload of the scenarios at `paths` (files or folders)."""
+    catalog = load_catalog(snapshot)
+    pricing_day = today(day)
+    scenarios = load_scenarios(paths, catalog)
+    specs = flatten([s.scenario for s in scenarios])
+    ctx = PricingContext(catalog, pricing_day, specs)
+    arrays = evaluate_all(workload_arrays(specs), prepare_all(ctx))
+    _check_explicit(specs, arrays)
+    warnings = []
+    limit = max_snapshot_age_days
+    if limit is None:
+        raw = os.environ.get(MAX_AGE_ENV, str(DEFAULT_MAX_SNAPSHOT_AGE_DAYS))
+        try:
+            limit = int(raw)
+        except ValueError:
+            raise GenaiCostError(
+                f"${MAX_AGE_ENV} must be a whole number of days, got {raw!r}"
+            ) from None
+    age = catalog.age_days(pricing_day)
+    if age > limit:
+        warnings.append(
+            f"pricing snapshot {catalog.snapshot_id} is {age} days old (limit "
+            f"{limit}); select a newer one with --snapshot, or raise --max-snapshot-age-days"
+        )
+    import numpy as np
+
+    capacity_rows = arrays.feasible & np.isin(
+        arrays.option, [Option.provisioned.value, Option.self_hosted.value]
+    )
+    sized_workloads = set(arrays.workload_index[capacity_rows].tolist())
+    for w_index, spec in enumerate(specs):
+        if w_index in sized_workloads and not spec.workload.traffic.has_peak_information:
+            warnings.append(
+                f"workload {spec.workload.name!r}: no peak_to_average_ratio or "
+                "hourly_profile given; capacity options are sized for flat traffic"
+            )
+    return Estimate(catalog, pricing_day, scenarios, specs, arrays, warnings)

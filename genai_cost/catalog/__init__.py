@@ -1,0 +1,1 @@
+"""Pricing catalog: dated, sourced price tables and lookups that never return a silent zero."""

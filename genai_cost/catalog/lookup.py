@@ -1,0 +1,183 @@
+"""Price lookups. Each returns a row or a `Missing` with a reason a user can act on.
+
+Nothing here returns 0 for an unknown price: an empty cell in a snapshot is "no public price".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TypeVar
+
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.catalog.tables import (
+    InstancePrice,
+    OnDemandPrice,
+    ProvisionedPrice,
+    ThroughputBenchmark,
+)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Why a price could not be found."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class OnDemandMatch:
+    row: OnDemandPrice
+    via_source_region: bool = False
+    """True when a geo-profile request is priced at its source region's in-region rate."""
+
+
+def _specificity(row_geography: str, row_region: str, geography: str, region: str) -> int | None:
+    """How well a row's location matches: 2 exact region, 1 geography, 0 anywhere, None no."""
+    if row_region == region:
+        return 2
+    if row_region == "*" and row_geography == geography:
+        return 1
+    if row_region == "*" and row_geography == "*":
+        return 0
+    return None
+
+
+R = TypeVar("R", OnDemandPrice, ProvisionedPrice)
+
+
+def _best(rows: list[R], geography: str, region: str, day: dt.date) -> R | None:
+    best: R | None = None
+    best_score = -1
+    for row in rows:
+        if not row.effective_on(day):
+            continue
+        score = _specificity(row.geography, row.region, geography, region)
+        if score is not None and score > best_score:
+            best, best_score = row, score
+    return best
+
+
+def _describe(rows: list[OnDemandPrice]) -> str:
+    places = sorted({f"{r.scope} {r.region if r.region != '*' else r.geography}" for r in rows})
+    return ", ".join(p.replace(" *", " (any region)") for p in places)
+
+
+def on_demand_price(
+    catalog: Catalog,
+    model_id: str,
+    scope: str,
+    region: str,
+    geo_profile: str | None,
+    day: dt.date,
+) -> OnDemandMatch | Missing:
+    """The on-demand/batch price row for a model at an endpoint scope, called from `region`.
+
+    `geo_profile` is the cross-region profile prefix (`us`, `eu`, `apac`, `jp`, `au`) when
+    `scope == "geo"`. A geo request without its own row is priced at the source region's
+    in-region rate: AWS bills cross-region inference "basis the region you made the request in".
+    """
+    key = ("od", model_id, scope, region, geo_profile, day)
+    cached = catalog._cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    result = _on_demand_price(catalog, model_id, scope, region, geo_profile, day)
+    catalog._cache[key] = result
+    return result
+
+
+def _on_demand_price(
+    catalog: Catalog,
+    model_id: str,
+    scope: str,
+    region: str,
+    geo_profile: str | None,
+    day: dt.date,
+) -> OnDemandMatch | Missing:
+    rows = catalog.on_demand.get(model_id, [])
+    if not rows:
+        return Missing(f"no on-demand price for {model_id} in the snapshot")
+    region_info = catalog.regions.get(region)
+    region_geography = region_info.geography if region_info else ""
+    scoped = [r for r in rows if r.scope == scope]
+    found: OnDemandPrice | None
+    if scope == "global":
+        found = _best(scoped, "*", "*", day)
+    elif scope == "geo":
+        found = _best(scoped, geo_profile or "", "*", day)
+        if found is None:
+            in_region = _best(
+                [r for r in rows if r.scope == "in_region"], region_geography, region, day
+            )
+            if in_region is not None:
+                return OnDemandMatch(in_region, via_source_region=True)
+    else:
+        found = _best(scoped, region_geography, region, day)
+    if found is not None:
+        return OnDemandMatch(found)
+    place = f"{geo_profile}. profile from {region}" if scope == "geo" else region
+    if not any(r.effective_on(day) for r in rows):
+        return Missing(f"no on-demand price for {model_id} in effect on {day.isoformat()}")
+    return Missing(
+        f"no {scope} on-demand price for {model_id} ({place}); the snapshot prices it for: "
+        f"{_describe([r for r in rows if r.effective_on(day)])}"
+    )
+
+
+def provisioned_price(
+    catalog: Catalog, model_id: str, region: str, term: str, day: dt.date
+) -> ProvisionedPrice | Missing:
+    rows = [r for r in catalog.provisioned.get(model_id, []) if r.term == term]
+    region_info = catalog.regions.get(region)
+    geography = region_info.geography if region_info else ""
+    found = _best(rows, geography, region, day)
+    if found is not None:
+        return found
+    return Missing(
+        f"no public provisioned-throughput price for {model_id} in {region}, term {term}"
+    )
+
+
+def instance_price(
+    catalog: Catalog,
+    platform: str,
+    instance_type: str,
+    region: str,
+    purchase: str,
+    day: dt.date,
+) -> InstancePrice | Missing:
+    name = f"ml.{instance_type}" if platform == "sagemaker" else instance_type
+    for row in catalog.instance_prices.get((platform, name, region, purchase), []):
+        if row.effective_on(day):
+            return row
+    return Missing(f"no public {purchase} price for {platform} {name} in {region}")
+
+
+def throughput_benchmark(
+    catalog: Catalog,
+    model_id: str,
+    instance_type: str,
+    input_tokens: float,
+    output_tokens: float,
+) -> ThroughputBenchmark | None:
+    """The benchmark row for (model, instance) whose workload shape is nearest the request's.
+
+    Nearness is the sum of absolute log-ratios of input and output tokens per request, so a
+    2,000/100-token classifier picks a prefill-heavy measurement, not a chat-shaped one.
+    """
+    import math
+
+    rows = [r for r in catalog.throughput.get(model_id, []) if r.instance_type == instance_type]
+    if not rows:
+        return None
+
+    def distance(row: ThroughputBenchmark) -> float:
+        in_ratio = max(input_tokens, 1.0) / row.input_tokens
+        out_ratio = max(output_tokens, 1.0) / row.output_tokens
+        return abs(math.log(in_ratio)) + abs(math.log(out_ratio))
+
+    return min(rows, key=distance)
+
+
+def benchmarked_instance_types(catalog: Catalog, model_id: str) -> list[str]:
+    return sorted({r.instance_type for r in catalog.throughput.get(model_id, [])})

@@ -1,0 +1,432 @@
+"""Loading a pricing snapshot folder (manifest + CSV tables) into a validated `Catalog`.
+
+A snapshot is selected, in order of precedence, by an explicit id or path (`--snapshot`), the
+`GENAI_COST_SNAPSHOT` environment variable, or the newest snapshot bundled with the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import math
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from genai_cost.catalog.tables import (
+    PLATFORMS,
+    PROVISIONED_TERMS,
+    PURCHASES,
+    SCOPES,
+    BedrockModel,
+    InstancePrice,
+    InstanceType,
+    OnDemandPrice,
+    ProvisionedPrice,
+    Region,
+    Source,
+    ThroughputBenchmark,
+    ec2_name,
+)
+from genai_cost.errors import SnapshotError
+
+SNAPSHOT_ENV = "GENAI_COST_SNAPSHOT"
+
+TABLE_FILES = {
+    "regions": "regions.csv",
+    "bedrock_models": "bedrock_models.csv",
+    "bedrock_on_demand": "bedrock_on_demand.csv",
+    "bedrock_provisioned": "bedrock_provisioned.csv",
+    "instance_types": "instance_types.csv",
+    "instance_prices": "instance_prices.csv",
+    "self_hosted_throughput": "self_hosted_throughput.csv",
+}
+
+
+def bundled_snapshots_dir() -> Path:
+    """Where the bundled snapshots live: inside the installed package, or the source tree."""
+    packaged = Path(__file__).resolve().parent.parent / "pricing_snapshots"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "pricing_snapshots"
+
+
+def bundled_snapshot_ids() -> list[str]:
+    root = bundled_snapshots_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "manifest.yaml").is_file())
+
+
+@dataclass
+class Catalog:
+    """Every table of one snapshot, indexed for lookups."""
+
+    snapshot_id: str
+    as_of: dt.date
+    currency: str
+    path: Path
+    sources: dict[str, Source]
+    regions: dict[str, Region]
+    models: dict[str, BedrockModel]
+    on_demand: dict[str, list[OnDemandPrice]]
+    provisioned: dict[str, list[ProvisionedPrice]]
+    instance_types: dict[str, InstanceType]
+    instance_prices: dict[tuple[str, str, str, str], list[InstancePrice]]
+    throughput: dict[str, list[ThroughputBenchmark]]
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def age_days(self, today: dt.date) -> int:
+        return (today - self.as_of).days
+
+
+T = TypeVar("T")
+
+
+def _parse_date(text: str, where: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise SnapshotError(f"{where}: expected a date YYYY-MM-DD, got {text!r}") from None
+
+
+def _parse_optional_date(text: str, where: str) -> dt.date | None:
+    return _parse_date(text, where) if text.strip() else None
+
+
+def _parse_price(text: str, where: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise SnapshotError(f"{where}: expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise SnapshotError(f"{where}: expected a finite number >= 0, got {text!r}")
+    return value
+
+
+def _required_price(text: str, where: str) -> float:
+    value = _parse_price(text, where)
+    if value is None:
+        raise SnapshotError(f"{where}: a price is required in this table")
+    return value
+
+
+def _parse_bool(text: str, where: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("true", "yes"):
+        return True
+    if lowered in ("false", "no"):
+        return False
+    raise SnapshotError(f"{where}: expected true or false, got {text!r}")
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
+    def parse(text: str, where: str) -> str:
+        if text not in options:
+            raise SnapshotError(f"{where}: expected one of {', '.join(options)}, got {text!r}")
+        return text
+
+    return parse
+
+
+def _text(text: str, where: str) -> str:
+    return text.strip()
+
+
+def _nonempty(text: str, where: str) -> str:
+    if not text.strip():
+        raise SnapshotError(f"{where}: must not be empty")
+    return text.strip()
+
+
+def _int(text: str, where: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise SnapshotError(f"{where}: expected a whole number, got {text!r}") from None
+
+
+_DATED = {
+    "source": _nonempty,
+    "as_of": _parse_date,
+    "effective_from": _parse_optional_date,
+    "effective_until": _parse_optional_date,
+    "notes": _text,
+}
+
+_PARSERS: dict[str, dict[str, Callable[[str, str], Any]]] = {
+    "bedrock_models": {
+        "model_id": _nonempty,
+        "name": _nonempty,
+        "provider": _nonempty,
+        "kind": _nonempty,
+        "open_weights": _parse_bool,
+        "source": _nonempty,
+        "as_of": _parse_date,
+    },
+    "bedrock_on_demand": {
+        "model_id": _nonempty,
+        "scope": _choice(SCOPES),
+        "geography": _nonempty,
+        "region": _nonempty,
+        "usd_per_1m_input_tokens": _parse_price,
+        "usd_per_1m_output_tokens": _parse_price,
+        "usd_per_1m_cache_read_input_tokens": _parse_price,
+        "usd_per_1m_cache_write_input_tokens": _parse_price,
+        "usd_per_1m_batch_input_tokens": _parse_price,
+        "usd_per_1m_batch_output_tokens": _parse_price,
+        **_DATED,
+    },
+    "bedrock_provisioned": {
+        "model_id": _nonempty,
+        "geography": _nonempty,
+        "region": _nonempty,
+        "term": _choice(PROVISIONED_TERMS),
+        "usd_per_model_unit_hour": _required_price,
+        **_DATED,
+    },
+    "instance_types": {
+        "instance_type": _nonempty,
+        "accelerator": _nonempty,
+        "accelerator_count": _int,
+        "accelerator_memory_gib": _required_price,
+        "vcpu": _int,
+        "memory_gib": _required_price,
+        "source": _nonempty,
+        "as_of": _parse_date,
+    },
+    "instance_prices": {
+        "platform": _choice(PLATFORMS),
+        "instance_type": _nonempty,
+        "region": _nonempty,
+        "purchase": _choice(PURCHASES),
+        "usd_per_hour": _required_price,
+        **_DATED,
+    },
+    "self_hosted_throughput": {
+        "model_id": _nonempty,
+        "instance_type": _nonempty,
+        "benchmarked_model": _nonempty,
+        "accelerator": _nonempty,
+        "accelerator_count": _int,
+        "engine": _nonempty,
+        "precision": _text,
+        "input_tokens": _required_price,
+        "output_tokens": _required_price,
+        "output_tokens_per_second_per_instance": _required_price,
+        "source": _nonempty,
+        "as_of": _parse_date,
+        "notes": _text,
+    },
+}
+
+_ROW_TYPES: dict[str, type] = {
+    "bedrock_models": BedrockModel,
+    "bedrock_on_demand": OnDemandPrice,
+    "bedrock_provisioned": ProvisionedPrice,
+    "instance_types": InstanceType,
+    "instance_prices": InstancePrice,
+    "self_hosted_throughput": ThroughputBenchmark,
+}
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            for row in reader:
+                yield reader.line_num, row
+    except FileNotFoundError:
+        raise SnapshotError(f"{path}: table file missing") from None
+    except UnicodeDecodeError:
+        raise SnapshotError(f"{path}: not valid UTF-8") from None
+
+
+def _load_rows(directory: Path, table: str, sources: dict[str, Source]) -> list[Any]:
+    path = directory / TABLE_FILES[table]
+    parsers = _PARSERS[table]
+    row_type = _ROW_TYPES[table]
+    names = {f.name for f in fields(row_type)}
+    rows = []
+    for line, raw in _read_csv(path):
+        missing = [c for c in parsers if c not in raw]
+        if missing:
+            raise SnapshotError(f"{path}: missing column(s) {', '.join(missing)}")
+        values = {}
+        for column, parse in parsers.items():
+            values[column] = parse(raw[column] or "", f"{path}:{line}: column {column}")
+        if values["source"] not in sources:
+            raise SnapshotError(
+                f"{path}:{line}: source {values['source']!r} is not defined in manifest.yaml"
+            )
+        rows.append(row_type(**{k: v for k, v in values.items() if k in names}))
+    return rows
+
+
+def _load_sources(manifest: dict[str, Any], where: str) -> dict[str, Source]:
+    raw = manifest.get("sources")
+    if not isinstance(raw, dict) or not raw:
+        raise SnapshotError(f"{where}: 'sources' must map source keys to their descriptions")
+    sources = {}
+    for key, entry in raw.items():
+        if not isinstance(entry, dict) or "title" not in entry or "as_of" not in entry:
+            raise SnapshotError(f"{where}: source {key!r} needs at least 'title' and 'as_of'")
+        sources[str(key)] = Source(
+            key=str(key),
+            title=str(entry["title"]),
+            reference=str(entry.get("reference", "")),
+            as_of=_parse_date(str(entry["as_of"]), f"{where}: source {key}"),
+            notes=str(entry.get("notes", "")),
+        )
+    return sources
+
+
+def _check_overlaps(rows: list[Any], key: Callable[[Any], tuple[Any, ...]], table: str) -> None:
+    """Two rows for the same key must not be in effect on the same day."""
+    groups: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    lowest, highest = dt.date.min, dt.date.max
+    for group_key, group in groups.items():
+        spans = sorted((r.effective_from or lowest, r.effective_until or highest) for r in group)
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            if start <= end:
+                raise SnapshotError(
+                    f"{table}: two rows for {', '.join(map(str, group_key))} are in effect on "
+                    f"the same day ({start}); give them non-overlapping effective dates"
+                )
+
+
+def _resolve_directory(snapshot: str | Path | None) -> Path:
+    choice: str | Path | None = snapshot
+    if choice is None or str(choice) == "":
+        choice = os.environ.get(SNAPSHOT_ENV) or None
+    if choice is None:
+        ids = bundled_snapshot_ids()
+        if not ids:
+            raise SnapshotError(
+                f"no bundled pricing snapshot found in {bundled_snapshots_dir()}; "
+                "reinstall genai-cost or pass --snapshot PATH"
+            )
+        return bundled_snapshots_dir() / ids[-1]
+    candidate = Path(choice)
+    if candidate.is_dir():
+        return candidate
+    bundled = bundled_snapshots_dir() / str(choice)
+    if bundled.is_dir():
+        return bundled
+    ids = bundled_snapshot_ids()
+    raise SnapshotError(
+        f"pricing snapshot {str(choice)!r} not found: not a folder, nor a bundled snapshot id "
+        f"(bundled: {', '.join(ids) or 'none'})"
+    )
+
+
+_CATALOG_CACHE: dict[Path, Catalog] = {}
+
+
+def load_catalog(snapshot: str | Path | None = None) -> Catalog:
+    """Load and validate a snapshot; `snapshot` is an id, a folder path, or None for the default."""
+    directory = _resolve_directory(snapshot).resolve()
+    cached = _CATALOG_CACHE.get(directory)
+    if cached is not None:
+        return cached
+    manifest_path = directory / "manifest.yaml"
+    try:
+        manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SnapshotError(f"{directory}: no manifest.yaml; not a pricing snapshot") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise SnapshotError(f"{manifest_path}: unreadable manifest: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise SnapshotError(f"{manifest_path}: expected a mapping")
+    where = str(manifest_path)
+    for required in ("snapshot_id", "as_of", "currency", "sources"):
+        if required not in manifest:
+            raise SnapshotError(f"{where}: missing '{required}'")
+    if manifest["currency"] != "USD":
+        raise SnapshotError(f"{where}: only USD snapshots are supported")
+    sources = _load_sources(manifest, where)
+
+    regions: dict[str, Region] = {}
+    for line, raw in _read_csv(directory / TABLE_FILES["regions"]):
+        region = _nonempty(raw.get("region") or "", f"regions.csv:{line}: region")
+        regions[region] = Region(
+            region=region,
+            name=raw.get("name") or region,
+            geography=_nonempty(raw.get("geography") or "", f"regions.csv:{line}: geography"),
+            geo_profiles=tuple((raw.get("geo_profiles") or "").split()),
+        )
+
+    models_list: list[BedrockModel] = _load_rows(directory, "bedrock_models", sources)
+    models = {m.model_id: m for m in models_list}
+    on_demand_rows: list[OnDemandPrice] = _load_rows(directory, "bedrock_on_demand", sources)
+    provisioned_rows: list[ProvisionedPrice] = _load_rows(directory, "bedrock_provisioned", sources)
+    types_list: list[InstanceType] = _load_rows(directory, "instance_types", sources)
+    price_rows: list[InstancePrice] = _load_rows(directory, "instance_prices", sources)
+    bench_rows: list[ThroughputBenchmark] = _load_rows(directory, "self_hosted_throughput", sources)
+
+    for row in [*on_demand_rows, *provisioned_rows]:
+        if row.model_id not in models:
+            raise SnapshotError(
+                f"price row for unknown model {row.model_id!r}: add it to bedrock_models.csv"
+            )
+        if row.region != "*" and row.region not in regions:
+            raise SnapshotError(
+                f"price row for {row.model_id} names unknown region "
+                f"{row.region!r}: add it to regions.csv"
+            )
+    instance_types = {t.instance_type: t for t in types_list}
+    for p in price_rows:
+        if ec2_name(p.instance_type) not in instance_types:
+            raise SnapshotError(f"instance price for unknown instance type {p.instance_type!r}")
+    _check_overlaps(
+        on_demand_rows, lambda r: (r.model_id, r.scope, r.geography, r.region), "bedrock_on_demand"
+    )
+    _check_overlaps(
+        provisioned_rows,
+        lambda r: (r.model_id, r.geography, r.region, r.term),
+        "bedrock_provisioned",
+    )
+    _check_overlaps(
+        price_rows, lambda r: (r.platform, r.instance_type, r.region, r.purchase), "instance_prices"
+    )
+
+    on_demand: dict[str, list[OnDemandPrice]] = defaultdict(list)
+    for od in on_demand_rows:
+        on_demand[od.model_id].append(od)
+    provisioned: dict[str, list[ProvisionedPrice]] = defaultdict(list)
+    for pt in provisioned_rows:
+        provisioned[pt.model_id].append(pt)
+    instance_prices: dict[tuple[str, str, str, str], list[InstancePrice]] = defaultdict(list)
+    for ip in price_rows:
+        instance_prices[(ip.platform, ip.instance_type, ip.region, ip.purchase)].append(ip)
+    throughput: dict[str, list[ThroughputBenchmark]] = defaultdict(list)
+    for b in bench_rows:
+        throughput[b.model_id].append(b)
+
+    catalog = Catalog(
+        snapshot_id=str(manifest["snapshot_id"]),
+        as_of=_parse_date(str(manifest["as_of"]), f"{where}: as_of"),
+        currency="USD",
+        path=directory,
+        sources=sources,
+        regions=regions,
+        models=models,
+        on_demand=dict(on_demand),
+        provisioned=dict(provisioned),
+        instance_types=instance_types,
+        instance_prices=dict(instance_prices),
+        throughput=dict(throughput),
+    )
+    _CATALOG_CACHE[directory] = catalog
+    return catalog

@@ -1,0 +1,128 @@
+"""Typed rows of the snapshot's tables. Units live in the field names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+SCOPES = ("in_region", "geo", "global")
+PROVISIONED_TERMS = ("no_commitment", "1_month", "6_months")
+PLATFORMS = ("ec2", "sagemaker")
+PURCHASES = (
+    "on_demand",
+    "savings_plan_1y",
+    "savings_plan_3y",
+    "reserved_1y",
+    "reserved_3y",
+    "spot",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    reference: str
+    as_of: dt.date
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Region:
+    region: str
+    name: str
+    geography: str
+    geo_profiles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BedrockModel:
+    model_id: str
+    name: str
+    provider: str
+    kind: str
+    open_weights: bool
+    source: str
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class Dated:
+    """Common provenance and validity of a price row."""
+
+    source: str
+    as_of: dt.date
+    effective_from: dt.date | None
+    effective_until: dt.date | None
+    notes: str
+
+    def effective_on(self, day: dt.date) -> bool:
+        if self.effective_from is not None and day < self.effective_from:
+            return False
+        return not (self.effective_until is not None and day > self.effective_until)
+
+
+@dataclass(frozen=True)
+class OnDemandPrice(Dated):
+    model_id: str
+    scope: str
+    geography: str
+    region: str
+    usd_per_1m_input_tokens: float | None
+    usd_per_1m_output_tokens: float | None
+    usd_per_1m_cache_read_input_tokens: float | None
+    usd_per_1m_cache_write_input_tokens: float | None
+    usd_per_1m_batch_input_tokens: float | None
+    usd_per_1m_batch_output_tokens: float | None
+
+
+@dataclass(frozen=True)
+class ProvisionedPrice(Dated):
+    model_id: str
+    geography: str
+    region: str
+    term: str
+    usd_per_model_unit_hour: float
+
+
+@dataclass(frozen=True)
+class InstanceType:
+    instance_type: str
+    accelerator: str
+    accelerator_count: int
+    accelerator_memory_gib: float
+    vcpu: int
+    memory_gib: float
+    source: str
+    as_of: dt.date
+
+
+@dataclass(frozen=True)
+class InstancePrice(Dated):
+    platform: str
+    instance_type: str
+    region: str
+    purchase: str
+    usd_per_hour: float
+
+
+@dataclass(frozen=True)
+class ThroughputBenchmark:
+    model_id: str
+    instance_type: str
+    benchmarked_model: str
+    accelerator: str
+    accelerator_count: int
+    engine: str
+    precision: str
+    input_tokens: float
+    output_tokens: float
+    output_tokens_per_second_per_instance: float
+    source: str
+    as_of: dt.date
+    notes: str
+
+
+def ec2_name(instance_type: str) -> str:
+    """`ml.g5.xlarge` -> `g5.xlarge` (SageMaker names the same hardware with an `ml.` prefix)."""
+    return instance_type.removeprefix("ml.")

@@ -1,0 +1,251 @@
+"""The `genai-cost` command line: parse arguments, call the library, choose the exit code.
+
+Exit codes: 0 ok; 1 a check failed (threshold, budget); 2 bad input; 3 internal error.
+Errors go to stderr; stdout carries only the requested output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genai_cost import __version__
+from genai_cost.errors import GenaiCostError
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+ISSUES_URL = "https://github.com/genai-cost/genai-cost/issues"
+
+app = typer.Typer(
+    name="genai-cost",
+    help="Cost estimation and ROI for generative-AI workloads on AWS.\n\n"
+    "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 internal error.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"genai-cost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Cost estimation and ROI for generative-AI workloads on AWS."""
+
+
+def _use_color() -> bool:
+    return "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from genai_cost.output import write_atomic
+
+    write_atomic(output, text)
+    typer.echo(f"wrote {output}", err=True)
+
+
+SnapshotOption = Annotated[
+    str | None,
+    typer.Option(
+        "--snapshot",
+        metavar="ID|PATH",
+        envvar="GENAI_COST_SNAPSHOT",
+        help="Pricing snapshot: a bundled id or a snapshot folder "
+        "[env: GENAI_COST_SNAPSHOT; default: newest bundled].",
+    ),
+]
+
+
+@app.command()
+def estimate(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE|DIR...", help="Scenario files or folders of *.yaml scenarios."
+        ),
+    ],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    ] = None,
+    snapshot: SnapshotOption = None,
+    max_snapshot_age_days: Annotated[
+        int | None,
+        typer.Option(
+            "--max-snapshot-age-days",
+            min=0,
+            help="Warn when the snapshot is older than this "
+            "[env: GENAI_COST_MAX_SNAPSHOT_AGE_DAYS; default: 90].",
+        ),
+    ] = None,
+) -> None:
+    """Price every workload under every purchase option and show the cheapest.
+
+    Examples:
+
+        genai-cost estimate scenarios/support-chatbot.yaml
+
+        genai-cost estimate scenarios/ --format markdown --output estimate.md
+
+        genai-cost estimate app.yaml --format json --output base.json
+    """
+    from genai_cost.api import estimate as run_estimate
+    from genai_cost.report import render
+
+    result = run_estimate(paths, snapshot=snapshot, max_snapshot_age_days=max_snapshot_age_days)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    color = fmt == Format.table and output is None and _use_color()
+    _emit(render(result.to_dict(), fmt.value, color=color), output)
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...")],
+    snapshot: SnapshotOption = None,
+) -> None:
+    """Check scenario files without pricing them (model ids, regions and instance types are
+    checked against the pricing snapshot).
+
+    Example:
+
+        genai-cost validate scenarios/
+    """
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+
+    loaded = load_scenarios(paths, load_catalog(snapshot))
+    for item in loaded:
+        typer.echo(f"ok: {item.path} ({len(item.scenario.workloads)} workloads)")
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Print the JSON Schema of scenario files (for editor completion).
+
+    Put this line at the top of a scenario to use it with yaml-language-server:
+
+        # yaml-language-server: $schema=path/to/scenario.schema.json
+    """
+    from genai_cost.scenario import json_schema
+
+    _emit(json.dumps(json_schema(), indent=2) + "\n", output)
+
+
+@app.command()
+def models(
+    snapshot: SnapshotOption = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """List the Bedrock model ids the pricing snapshot knows, with where they are priced.
+
+    Example:
+
+        genai-cost models --format csv
+    """
+    from genai_cost.catalog.snapshot import load_catalog
+
+    catalog = load_catalog(snapshot)
+    rows = []
+    for model in catalog.models.values():
+        places = sorted(
+            {
+                f"{r.scope}:{r.region if r.region != '*' else r.geography}"
+                for r in catalog.on_demand.get(model.model_id, [])
+            }
+        )
+        rows.append(
+            {
+                "model_id": model.model_id,
+                "name": model.name,
+                "provider": model.provider,
+                "open_weights": model.open_weights,
+                "on_demand_priced_for": " ".join(places),
+                "provisioned_terms": " ".join(
+                    sorted({r.term for r in catalog.provisioned.get(model.model_id, [])})
+                ),
+            }
+        )
+    if fmt == Format.json:
+        sys.stdout.write(
+            json.dumps({"snapshot": catalog.snapshot_id, "models": rows}, indent=2) + "\n"
+        )
+    elif fmt == Format.csv:
+        from genai_cost.report.csv_report import safe_cell
+
+        lines = [",".join(rows[0])] + [
+            ",".join(f'"{safe_cell(v)}"' for v in row.values()) for row in rows
+        ]
+        sys.stdout.write("\n".join(lines) + "\n")
+    else:
+        width = max(len(r["model_id"]) for r in rows)
+        for row in rows:
+            sys.stdout.write(
+                f"{row['model_id']:<{width}}  {row['on_demand_priced_for']}"
+                f"{'  PT: ' + row['provisioned_terms'] if row['provisioned_terms'] else ''}\n"
+            )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with `argv` (without the program name); return the exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        # Standalone mode: the argument parser prints usage errors itself (exit code 2).
+        app(args=args, prog_name="genai-cost", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return EXIT_OK
+        return code if isinstance(code, int) else EXIT_INTERNAL
+    except GenaiCostError as exc:
+        for line in exc.render().splitlines():
+            typer.echo(f"error: {line}", err=True)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the one broad catch: anything else is our bug
+        typer.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"This is a bug in genai-cost {__version__}; please report it at "
+            f"{ISSUES_URL} with the command you ran.",
+            err=True,
+        )
+        if os.environ.get("GENAI_COST_DEBUG"):
+            raise
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

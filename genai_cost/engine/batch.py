@@ -1,0 +1,74 @@
+"""Bedrock batch inference: the batch token price, for workloads that tolerate hours of latency.
+
+monthly = requests x ((input + cache_read + cache_write) x p_batch_in + output x p_batch_out) / 1e6
+
+Prompt caching does not apply to batch jobs, so cached input is billed as ordinary batch input.
+Models without a published batch price are infeasible, never free.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genai_cost.engine.arrays import (
+    Component,
+    OptionResult,
+    OptionRows,
+    WorkloadArrays,
+    empty_objects,
+    first_reason,
+    sum_components,
+    unpriced_reason,
+)
+from genai_cost.engine.bedrock_tokens import token_price_rows
+from genai_cost.engine.context import PricingContext
+from genai_cost.scenario import Option
+from genai_cost.units import TOKENS_PER_MILLION
+
+OPTION = Option.batch
+VARIANTS = ("",)
+PRICE_COLUMNS = ("usd_per_1m_batch_input_tokens", "usd_per_1m_batch_output_tokens")
+UNIT = "1M tokens"
+INTERACTIVE_REASON = (
+    "the workload is interactive; batch inference returns results within hours "
+    "(set latency: batch_tolerant if that is acceptable)"
+)
+
+
+def prepare(ctx: PricingContext) -> OptionRows:
+    return token_price_rows(ctx, OPTION, PRICE_COLUMNS)
+
+
+def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
+    i = rows.workload_index
+    p = rows.params
+    million_requests = w.requests_per_month[i] / TOKENS_PER_MILLION
+    components = [
+        Component(
+            "batch_input_tokens",
+            UNIT,
+            million_requests * w.all_input_tokens[i],
+            p["usd_per_1m_batch_input_tokens"],
+        ),
+        Component(
+            "batch_output_tokens",
+            UNIT,
+            million_requests * w.output_tokens[i],
+            p["usd_per_1m_batch_output_tokens"],
+        ),
+    ]
+    latency = empty_objects(rows.size)
+    latency[~w.batch_tolerant[i]] = INTERACTIVE_REASON
+    reason = first_reason(latency, rows.reason, unpriced_reason(components, rows.label, "batch"))
+    feasible = reason == ""
+    monthly = np.where(feasible, sum_components(components, rows.size), np.nan)
+    return OptionResult(
+        rows=rows,
+        feasible=feasible,
+        reason=reason,
+        monthly_cost_usd=monthly,
+        capacity=np.full(rows.size, np.nan),
+        capacity_unit="",
+        utilization_fraction=np.full(rows.size, np.nan),
+        components=components,
+    )

@@ -1,0 +1,46 @@
+"""Resolving Bedrock token prices for every workload (shared by on-demand and batch)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genai_cost.catalog.lookup import Missing, on_demand_price
+from genai_cost.engine.arrays import OptionRows, empty_objects
+from genai_cost.engine.context import PricingContext
+from genai_cost.scenario import Option
+
+
+def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ...]) -> OptionRows:
+    """One row per workload that wants `option`, with the named price columns (NaN = none)."""
+    specs = [(i, s) for i, s in enumerate(ctx.specs) if s.wants(option)]
+    n = len(specs)
+    params = {c: np.full(n, np.nan) for c in columns}
+    reason = empty_objects(n)
+    label = empty_objects(n)
+    explicit = np.zeros(n, dtype=bool)
+    for row, (_, spec) in enumerate(specs):
+        w = spec.workload
+        scope = w.scope.value
+        where = spec.region if scope != "geo" else f"{w.geo_profile}. profile from {spec.region}"
+        label[row] = f"{w.base_model} ({scope}, {where})"
+        explicit[row] = spec.explicitly_asks(option)
+        match = on_demand_price(
+            ctx.catalog, w.base_model, scope, spec.region, w.geo_profile, ctx.day
+        )
+        if isinstance(match, Missing):
+            reason[row] = match.reason
+            continue
+        for column in columns:
+            value = getattr(match.row, column)
+            params[column][row] = np.nan if value is None else value
+    return OptionRows(
+        option=option.value,
+        workload_index=np.asarray([i for i, _ in specs], dtype=np.int64),
+        variant=empty_objects(n),
+        platform=empty_objects(n),
+        instance_type=empty_objects(n),
+        label=label,
+        params=params,
+        reason=reason,
+        explicit=explicit,
+    )

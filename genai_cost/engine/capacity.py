@@ -1,0 +1,16 @@
+"""Capacity sizing shared by the fixed-capacity options (provisioned units, instances)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genai_cost.engine.arrays import FloatArray
+
+CEIL_TOLERANCE = 1e-9
+"""Demand within 1e-9 of a whole number of units rounds down (floating-point noise)."""
+
+
+def units_needed(*load_over_capacity: FloatArray) -> FloatArray:
+    """Whole units covering every load (each load / per-unit capacity), at least one."""
+    ratio = np.maximum.reduce([np.asarray(r, dtype=np.float64) for r in load_over_capacity])
+    return np.maximum(np.ceil(ratio - CEIL_TOLERANCE), 1.0)

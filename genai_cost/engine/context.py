@@ -1,0 +1,63 @@
+"""Flattening validated scenarios into the engine's per-workload arrays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.engine.arrays import WorkloadArrays
+from genai_cost.scenario import Latency, Option, Scenario, Workload
+
+
+@dataclass(frozen=True)
+class WorkloadSpec:
+    """One workload with the scenario facts the option modules need."""
+
+    scenario_index: int
+    scenario_name: str
+    workload: Workload
+    region: str
+
+    def explicitly_asks(self, option: Option) -> bool:
+        return self.workload.options is not None and option in self.workload.options
+
+    def wants(self, option: Option) -> bool:
+        return option in self.workload.requested_options
+
+
+@dataclass(frozen=True)
+class PricingContext:
+    catalog: Catalog
+    day: dt.date
+    specs: list[WorkloadSpec]
+
+
+def flatten(scenarios: list[Scenario]) -> list[WorkloadSpec]:
+    return [
+        WorkloadSpec(i, s.name, w, s.workload_region(w))
+        for i, s in enumerate(scenarios)
+        for w in s.workloads
+    ]
+
+
+def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
+    """Per-workload arrays of shape (W,), built once from the validated scenarios."""
+
+    def column(values: list[float]) -> np.ndarray:
+        return np.asarray(values, dtype=np.float64)
+
+    workloads = [s.workload for s in specs]
+    return WorkloadArrays(
+        requests_per_month=column([w.traffic.monthly_requests for w in workloads]),
+        input_tokens=column([w.tokens_per_request.input for w in workloads]),
+        output_tokens=column([w.tokens_per_request.output for w in workloads]),
+        cache_read_tokens=column([w.tokens_per_request.cache_read for w in workloads]),
+        cache_write_tokens=column([w.tokens_per_request.cache_write for w in workloads]),
+        peak_factor=column([w.traffic.peak_factor for w in workloads]),
+        batch_tolerant=np.asarray(
+            [w.latency == Latency.batch_tolerant for w in workloads], dtype=bool
+        ),
+    )

@@ -1,0 +1,215 @@
+"""Self-hosting an open-weights model on EC2 or SageMaker GPU/accelerator instances.
+
+instances = max(1, ceil(peak output tokens/s / (output tokens/s per instance x target
+utilisation))); monthly = instances x 730 h x hourly price. Idle capacity is paid for, so the
+cost per token rises as utilisation falls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from genai_cost.catalog.lookup import (
+    Missing,
+    benchmarked_instance_types,
+    instance_price,
+    throughput_benchmark,
+)
+from genai_cost.catalog.tables import PLATFORMS, PURCHASES
+from genai_cost.engine.arrays import (
+    Component,
+    OptionResult,
+    OptionRows,
+    WorkloadArrays,
+    empty_objects,
+    first_reason,
+)
+from genai_cost.engine.capacity import units_needed
+from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.scenario import Option
+from genai_cost.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
+
+OPTION = Option.self_hosted
+VARIANTS = PURCHASES
+SPOT_INTERACTIVE_REASON = (
+    "spot capacity can be reclaimed at two minutes' notice; only batch-tolerant workloads qualify"
+)
+PLATFORM_LIMITS = {
+    ("sagemaker", "reserved_1y"): "SageMaker endpoints have no reserved instances "
+    "(SageMaker savings plans apply instead)",
+    ("sagemaker", "reserved_3y"): "SageMaker endpoints have no reserved instances "
+    "(SageMaker savings plans apply instead)",
+    ("sagemaker", "spot"): "SageMaker real-time endpoints cannot run on spot capacity",
+}
+
+
+@dataclass
+class _Row:
+    workload: int
+    purchase: str
+    platform: str
+    instance_type: str
+    label: str
+    usd_per_hour: float = np.nan
+    tokens_per_second: float = np.nan
+    target_utilization: float = 1.0
+    reason: str = ""
+    explicit: bool = False
+
+
+def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]:
+    w = spec.workload
+    settings = w.self_hosted
+    model = ctx.catalog.models.get(w.base_model)
+    explicit_option = spec.explicitly_asks(OPTION)
+    if model is not None and not model.open_weights:
+        return [
+            _Row(
+                index,
+                "",
+                "",
+                "",
+                w.base_model,
+                reason=(f"{w.base_model} is not an open-weights model; it cannot be self-hosted"),
+                explicit=explicit_option,
+            )
+        ]
+    if settings.instance_type is not None:
+        instance_types = [settings.instance_type.removeprefix("ml.")]
+    else:
+        instance_types = benchmarked_instance_types(ctx.catalog, w.base_model)
+    if not instance_types:
+        return [
+            _Row(
+                index,
+                "",
+                "",
+                "",
+                w.base_model,
+                reason=(
+                    f"no published throughput benchmark for {w.base_model}; supply "
+                    "self_hosted.instance_type and "
+                    "self_hosted.output_tokens_per_second_per_instance"
+                ),
+                explicit=explicit_option,
+            )
+        ]
+    platforms = [settings.platform] if settings.platform else list(PLATFORMS)
+    purchases = [settings.purchase] if settings.purchase else list(VARIANTS)
+    rows = []
+    tokens = w.tokens_per_request
+    for instance_type in instance_types:
+        throughput_reason = ""
+        tps = settings.output_tokens_per_second_per_instance
+        if tps is None:
+            bench = throughput_benchmark(
+                ctx.catalog,
+                w.base_model,
+                instance_type,
+                tokens.input + tokens.cache_read + tokens.cache_write,
+                tokens.output,
+            )
+            if bench is None:
+                throughput_reason = (
+                    f"no published throughput for {w.base_model} on {instance_type}; supply "
+                    "self_hosted.output_tokens_per_second_per_instance"
+                )
+            else:
+                tps = bench.output_tokens_per_second_per_instance
+        for platform in platforms:
+            for purchase in purchases:
+                name = f"ml.{instance_type}" if platform == "sagemaker" else instance_type
+                row = _Row(
+                    index,
+                    purchase,
+                    platform,
+                    instance_type,
+                    f"{name} in {spec.region}",
+                    tokens_per_second=tps if tps is not None else np.nan,
+                    target_utilization=settings.target_utilization_fraction,
+                    explicit=explicit_option or settings.purchase is not None,
+                )
+                limit = PLATFORM_LIMITS.get((platform, purchase))
+                if limit:
+                    row.reason = limit
+                elif settings.usd_per_hour is not None and purchase == settings.purchase:
+                    row.usd_per_hour = settings.usd_per_hour
+                else:
+                    found = instance_price(
+                        ctx.catalog, platform, instance_type, spec.region, purchase, ctx.day
+                    )
+                    if isinstance(found, Missing):
+                        row.reason = (
+                            f"{found.reason}; supply self_hosted.usd_per_hour with "
+                            f"self_hosted.purchase: {purchase}"
+                        )
+                    else:
+                        row.usd_per_hour = found.usd_per_hour
+                row.reason = row.reason or throughput_reason
+                rows.append(row)
+    return rows
+
+
+def prepare(ctx: PricingContext) -> OptionRows:
+    rows = [r for i, s in enumerate(ctx.specs) if s.wants(OPTION) for r in _rows_for(ctx, i, s)]
+    n = len(rows)
+
+    def objects(values: list[str]) -> np.ndarray:
+        out = empty_objects(n)
+        out[:] = values
+        return out
+
+    return OptionRows(
+        option=OPTION.value,
+        workload_index=np.asarray([r.workload for r in rows], dtype=np.int64),
+        variant=objects([r.purchase for r in rows]),
+        platform=objects([r.platform for r in rows]),
+        instance_type=objects([r.instance_type for r in rows]),
+        label=objects([r.label for r in rows]),
+        params={
+            "usd_per_hour": np.asarray([r.usd_per_hour for r in rows], dtype=np.float64),
+            "output_tokens_per_second_per_instance": np.asarray(
+                [r.tokens_per_second for r in rows], dtype=np.float64
+            ),
+            "target_utilization_fraction": np.asarray(
+                [r.target_utilization for r in rows], dtype=np.float64
+            ),
+        },
+        reason=objects([r.reason for r in rows]),
+        explicit=np.asarray([r.explicit for r in rows], dtype=bool),
+    )
+
+
+def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
+    i = rows.workload_index
+    p = rows.params
+    avg_tps = w.requests_per_month[i] * w.output_tokens[i] / SECONDS_PER_MONTH
+    per_instance = p["output_tokens_per_second_per_instance"]
+    spot = empty_objects(rows.size)
+    spot[(rows.variant == "spot") & ~w.batch_tolerant[i]] = SPOT_INTERACTIVE_REASON
+    reason = first_reason(rows.reason, spot)
+    feasible = reason == ""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        instances = np.where(
+            feasible,
+            units_needed(
+                avg_tps * w.peak_factor[i] / (per_instance * p["target_utilization_fraction"])
+            ),
+            np.nan,
+        )
+        utilization = avg_tps / (instances * per_instance)
+    component = Component(
+        "instance_hours", "instance-hours", instances * HOURS_PER_MONTH, p["usd_per_hour"]
+    )
+    return OptionResult(
+        rows=rows,
+        feasible=feasible,
+        reason=reason,
+        monthly_cost_usd=np.where(feasible, component.usd, np.nan),
+        capacity=instances,
+        capacity_unit="instances",
+        utilization_fraction=np.where(feasible, utilization, np.nan),
+        components=[component],
+    )

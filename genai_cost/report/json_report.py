@@ -1,0 +1,10 @@
+"""JSON: the estimate document itself (schema_version'd; the CI baseline format)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def render_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -1,0 +1,64 @@
+"""Markdown: a summary per scenario, then every option per workload with its reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genai_cost.report.labels import capacity, option_label, percent, usd, workload_records
+
+
+def escape(text: str) -> str:
+    """Make text safe inside a Markdown table cell (and inert as HTML)."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace("|", "\\|")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\n", " ")
+    )
+
+
+def render_markdown(document: dict[str, Any]) -> str:
+    snapshot = document["snapshot"]
+    lines = [
+        "# genai-cost estimate",
+        "",
+        f"Prices: snapshot `{snapshot['id']}` (as of {snapshot['as_of']}), priced for "
+        f"{document['pricing_date']}. Months are 730 hours.",
+        "",
+    ]
+    for warning in document["warnings"]:
+        lines.append(f"> **Warning:** {escape(warning)}")
+        lines.append("")
+    for scenario in document["scenarios"]:
+        lines += [
+            f"## {escape(scenario['name'])}",
+            "",
+            "| Workload | Model | Cheapest option | Monthly cost |",
+            "|---|---|---|---:|",
+        ]
+        for w in scenario["workloads"]:
+            lines.append(
+                f"| {escape(w['name'])} | `{escape(w['model'])}` | "
+                f"{escape(option_label(w))} | {usd(w['monthly_cost_usd'])} |"
+            )
+        lines.append(f"| **Total** | | | **{usd(scenario['total_monthly_cost_usd'])}** |")
+        lines.append("")
+        for w in scenario["workloads"]:
+            lines += [
+                f"### {escape(w['name'])}",
+                "",
+                "| Option | Monthly cost | Per 1K requests | Capacity | Utilisation | Notes |",
+                "|---|---:|---:|---:|---:|---|",
+            ]
+            for r in workload_records(document, scenario["name"], w["name"]):
+                label = escape(option_label(r))
+                if r["cheapest"]:
+                    label = f"**{label}** (cheapest)"
+                lines.append(
+                    f"| {label} | {usd(r['monthly_cost_usd'])} | "
+                    f"{usd(r['cost_per_1k_requests_usd'], 4)} | {capacity(r)} | "
+                    f"{percent(r['utilization_fraction'])} | {escape(r['reason'] or '')} |"
+                )
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,68 @@
+"""The rich terminal table (the default format). The only report module importing rich."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from genai_cost.report.labels import capacity, option_label, percent, usd, workload_records
+
+
+def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        soft_wrap=False,
+    )
+    snapshot = document["snapshot"]
+    console.print(
+        Text(
+            f"Prices: snapshot {snapshot['id']} (as of {snapshot['as_of']}), "
+            f"priced for {document['pricing_date']}; months of 730 h.",
+            style="dim",
+        )
+    )
+    for scenario in document["scenarios"]:
+        for w in scenario["workloads"]:
+            table = Table(
+                title=f"{scenario['name']} · {w['name']} · {w['model']} · {w['region']}",
+                title_justify="left",
+                expand=False,
+            )
+            table.add_column("Option")
+            table.add_column("Monthly", justify="right")
+            table.add_column("Per 1K req", justify="right")
+            table.add_column("Capacity", justify="right")
+            table.add_column("Util.", justify="right")
+            table.add_column("Notes", overflow="fold", max_width=60)
+            for r in workload_records(document, scenario["name"], w["name"]):
+                style = "bold green" if r["cheapest"] else ("" if r["feasible"] else "dim")
+                table.add_row(
+                    option_label(r) + (" ✓" if r["cheapest"] else ""),
+                    usd(r["monthly_cost_usd"]),
+                    usd(r["cost_per_1k_requests_usd"], 4),
+                    capacity(r),
+                    percent(r["utilization_fraction"]),
+                    r["reason"] or "",
+                    style=style,
+                )
+            console.print(table)
+        summary = Table(
+            title=f"{scenario['name']}: cheapest option per workload", title_justify="left"
+        )
+        summary.add_column("Workload")
+        summary.add_column("Cheapest option")
+        summary.add_column("Monthly", justify="right")
+        for w in scenario["workloads"]:
+            summary.add_row(w["name"], option_label(w), usd(w["monthly_cost_usd"]))
+        summary.add_row("Total", "", usd(scenario["total_monthly_cost_usd"]), style="bold")
+        console.print(summary)
+    return buffer.getvalue()

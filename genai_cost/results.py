@@ -1,0 +1,124 @@
+"""The estimate document: the stable JSON contract every renderer and CI baseline reads.
+
+Shape (schema_version 1) — documented in docs/output-format.md and
+docs/estimate-output.schema.json. Money is rounded to 1e-6 USD; missing values are null.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from genai_cost import __version__
+
+if TYPE_CHECKING:
+    from genai_cost.api import Estimate
+
+SCHEMA_VERSION = 1
+
+
+def _money(value: float) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(float(value), 6)
+
+
+def _number(value: float) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), 9)
+
+
+def _text(value: str) -> str | None:
+    return value or None
+
+
+def row_order(estimate: Estimate) -> np.ndarray:
+    """Rows grouped by workload (scenario order), keeping option and variant order inside."""
+    a = estimate.arrays
+    return np.lexsort((np.arange(a.size), a.workload_index))
+
+
+def estimate_document(estimate: Estimate) -> dict[str, Any]:
+    a = estimate.arrays
+    catalog = estimate.catalog
+    starts = np.searchsorted(a.component_row, np.arange(a.size), side="left")
+    ends = np.searchsorted(a.component_row, np.arange(a.size), side="right")
+    options = []
+    for row in row_order(estimate).tolist():
+        spec = estimate.specs[a.workload_index[row]]
+        components = [
+            {
+                "name": str(a.component_name[c]),
+                "quantity": _number(a.component_quantity[c]),
+                "unit": str(a.component_unit[c]),
+                "usd_per_unit": _number(a.component_usd_per_unit[c]),
+                "usd": _money(a.component_usd[c]),
+            }
+            for c in range(starts[row], ends[row])
+        ]
+        options.append(
+            {
+                "scenario": spec.scenario_name,
+                "workload": spec.workload.name,
+                "model": spec.workload.model,
+                "region": spec.region,
+                "option": str(a.option[row]),
+                "variant": _text(str(a.variant[row])),
+                "platform": _text(str(a.platform[row])),
+                "instance_type": _text(str(a.instance_type[row])),
+                "feasible": bool(a.feasible[row]),
+                "reason": _text(str(a.reason[row])),
+                "monthly_cost_usd": _money(a.monthly_cost_usd[row]),
+                "cost_per_1k_requests_usd": _money(a.cost_per_1k_requests_usd[row]),
+                "cost_per_1m_tokens_usd": _money(a.cost_per_1m_tokens_usd[row]),
+                "capacity": _number(a.capacity[row]),
+                "capacity_unit": _text(str(a.capacity_unit[row])) if a.feasible[row] else None,
+                "utilization_fraction": _number(a.utilization_fraction[row]),
+                "cheapest": bool(a.cheapest_row[a.workload_index[row]] == row),
+                "components": components,
+            }
+        )
+    scenarios = []
+    w_index = 0
+    for loaded in estimate.scenarios:
+        workloads = []
+        total = 0.0
+        for workload in loaded.scenario.workloads:
+            best = int(a.cheapest_row[w_index])
+            cost = float(a.monthly_cost_usd[best]) if best >= 0 else math.nan
+            total += cost
+            workloads.append(
+                {
+                    "name": workload.name,
+                    "model": workload.model,
+                    "region": loaded.scenario.workload_region(workload),
+                    "requests_per_month": _number(workload.traffic.monthly_requests),
+                    "cheapest_option": str(a.option[best]) if best >= 0 else None,
+                    "cheapest_variant": _text(str(a.variant[best])) if best >= 0 else None,
+                    "cheapest_platform": _text(str(a.platform[best])) if best >= 0 else None,
+                    "cheapest_instance_type": _text(str(a.instance_type[best]))
+                    if best >= 0
+                    else None,
+                    "monthly_cost_usd": _money(cost),
+                }
+            )
+            w_index += 1
+        scenarios.append(
+            {
+                "name": loaded.scenario.name,
+                "path": loaded.path,
+                "sha256": loaded.sha256,
+                "total_monthly_cost_usd": _money(total),
+                "workloads": workloads,
+            }
+        )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool_version": __version__,
+        "pricing_date": estimate.day.isoformat(),
+        "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
+        "warnings": list(estimate.warnings),
+        "scenarios": scenarios,
+        "options": options,
+    }

@@ -1,0 +1,516 @@
+"""Scenario files: pydantic models of the YAML and loading with file:line:column errors.
+
+Meanings pinned here and in docs/scenario-reference.md:
+
+* token counts are per request and averages; ``input`` excludes cached tokens (as in AWS's
+  invocation logs); ``cache_read`` and ``cache_write`` are the cached share, priced separately;
+* ``requests_per_second`` is an average over the month; peaks come from
+  ``peak_to_average_ratio`` or a 24-value ``hourly_profile`` of relative weights;
+* shares between 0 and 1 end in ``_fraction``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from genai_cost.errors import Problem, ScenarioError
+from genai_cost.units import HOURS_PER_DAY, SECONDS_PER_MONTH
+from genai_cost.yamlsource import YamlDocument, load_yaml_file
+
+if TYPE_CHECKING:
+    from genai_cost.catalog.snapshot import Catalog
+
+SCHEMA_URL_HINT = "# yaml-language-server: $schema=<path>/scenario.schema.json"
+
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", use_attribute_docstrings=True, frozen=True, allow_inf_nan=False
+    )
+
+
+class Option(StrEnum):
+    on_demand = "on_demand"
+    batch = "batch"
+    provisioned = "provisioned"
+    self_hosted = "self_hosted"
+
+
+class Latency(StrEnum):
+    interactive = "interactive"
+    batch_tolerant = "batch_tolerant"
+
+
+class Scope(StrEnum):
+    in_region = "in_region"
+    geo = "geo"
+    global_ = "global"
+
+
+GEO_PREFIXES = ("us", "eu", "apac", "jp", "au")
+
+
+class TokensPerRequest(Strict):
+    """Average tokens per request, by kind."""
+
+    input: NonNegative
+    """Input tokens per request, excluding cached tokens (AWS logs' inputTokenCount)."""
+    output: NonNegative
+    """Output tokens per request."""
+    cache_read: NonNegative = 0.0
+    """Input tokens per request read from the prompt cache (cacheReadInputTokenCount)."""
+    cache_write: NonNegative = 0.0
+    """Input tokens per request written to the prompt cache (cacheWriteInputTokenCount)."""
+
+
+class Traffic(Strict):
+    """Request volume and its daily shape. Give exactly one of the two volume fields."""
+
+    requests_per_second: NonNegative | None = None
+    """Average requests per second over the month."""
+    requests_per_month: NonNegative | None = None
+    """Requests per 730-hour month."""
+    peak_to_average_ratio: Annotated[float, Field(ge=1, allow_inf_nan=False)] | None = None
+    """Peak request rate divided by the average (>= 1). Exclusive with hourly_profile."""
+    hourly_profile: list[NonNegative] | None = None
+    """24 relative weights, one per hour of the day; only their ratios matter."""
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> Traffic:
+        if (self.requests_per_second is None) == (self.requests_per_month is None):
+            raise ValueError("give exactly one of requests_per_second or requests_per_month")
+        if self.peak_to_average_ratio is not None and self.hourly_profile is not None:
+            raise ValueError("give peak_to_average_ratio or hourly_profile, not both")
+        return self
+
+    @field_validator("hourly_profile")
+    @classmethod
+    def _profile_shape(cls, value: list[float] | None) -> list[float] | None:
+        if value is None:
+            return value
+        if len(value) != HOURS_PER_DAY:
+            raise ValueError(f"hourly_profile needs {HOURS_PER_DAY} values, got {len(value)}")
+        if sum(value) <= 0:
+            raise ValueError("hourly_profile weights must not all be zero")
+        return value
+
+    @property
+    def monthly_requests(self) -> float:
+        if self.requests_per_month is not None:
+            return self.requests_per_month
+        assert self.requests_per_second is not None
+        return self.requests_per_second * SECONDS_PER_MONTH
+
+    @property
+    def peak_factor(self) -> float:
+        """Peak rate / average rate: from the ratio, the profile, or 1 (flat) when neither."""
+        if self.peak_to_average_ratio is not None:
+            return self.peak_to_average_ratio
+        if self.hourly_profile is not None:
+            mean = sum(self.hourly_profile) / len(self.hourly_profile)
+            return max(self.hourly_profile) / mean
+        return 1.0
+
+    @property
+    def has_peak_information(self) -> bool:
+        return self.peak_to_average_ratio is not None or self.hourly_profile is not None
+
+
+ProvisionedTerm = Literal["no_commitment", "1_month", "6_months"]
+Purchase = Literal[
+    "on_demand", "savings_plan_1y", "savings_plan_3y", "reserved_1y", "reserved_3y", "spot"
+]
+
+
+class ProvisionedSettings(Strict):
+    """Bedrock provisioned throughput (model units) for this workload."""
+
+    term: ProvisionedTerm | None = None
+    """Commitment term to evaluate; all three when omitted."""
+    usd_per_model_unit_hour: Positive | None = None
+    """Your negotiated price per model unit per hour for `term` (beats the snapshot)."""
+    input_tokens_per_minute_per_model_unit: Positive | None = None
+    """Input tokens per minute one model unit serves (from your AWS account team; not public)."""
+    output_tokens_per_minute_per_model_unit: Positive | None = None
+    """Output tokens per minute one model unit serves (from your AWS account team; not public)."""
+
+    @model_validator(mode="after")
+    def _price_needs_term(self) -> ProvisionedSettings:
+        if self.usd_per_model_unit_hour is not None and self.term is None:
+            raise ValueError(
+                "usd_per_model_unit_hour needs a term (no_commitment, 1_month or "
+                "6_months) saying which commitment the price is for"
+            )
+        return self
+
+
+class SelfHostedSettings(Strict):
+    """Self-hosting an open-weights model on GPU/accelerator instances."""
+
+    platform: Literal["ec2", "sagemaker"] | None = None
+    """ec2 or sagemaker; both are evaluated when omitted."""
+    instance_type: str | None = None
+    """Instance type without the `ml.` prefix (e.g. p5.4xlarge); when omitted, every instance
+    type with a published benchmark for the model is evaluated."""
+    purchase: Purchase | None = None
+    """Purchase model to evaluate; all are enumerated when omitted."""
+    usd_per_hour: Positive | None = None
+    """Your price per instance-hour for `purchase` (beats the snapshot)."""
+    output_tokens_per_second_per_instance: Positive | None = None
+    """Measured output tokens/s one instance sustains for this workload; defaults to the nearest
+    published benchmark for the model and instance type."""
+    target_utilization_fraction: Fraction = 1.0
+    """Share of the benchmarked throughput to plan for at peak (0-1]; 1 sizes with no headroom."""
+
+    @model_validator(mode="after")
+    def _price_needs_purchase(self) -> SelfHostedSettings:
+        if self.usd_per_hour is not None and self.purchase is None:
+            raise ValueError(
+                "usd_per_hour needs a purchase (on_demand, reserved_1y, spot, ...) "
+                "saying which purchase model the price is for"
+            )
+        if self.output_tokens_per_second_per_instance is not None and self.instance_type is None:
+            raise ValueError("output_tokens_per_second_per_instance needs an instance_type")
+        return self
+
+
+class Workload(Strict):
+    """One model serving one use case."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    """Unique name within the scenario."""
+    model: Annotated[str, Field(min_length=1)]
+    """Bedrock base model id (e.g. amazon.nova-lite-v1:0); a us./eu./apac./jp./au./global.
+    prefix selects a cross-region inference profile."""
+    region: str | None = None
+    """AWS region the requests are made from; defaults to the scenario's region."""
+    endpoint_scope: Scope | None = None
+    """in_region, geo or global; implied by the model id prefix when omitted."""
+    latency: Latency = Latency.interactive
+    """interactive, or batch_tolerant (hours of latency are fine: batch and spot qualify)."""
+    tokens_per_request: TokensPerRequest
+    traffic: Traffic
+    options: list[Option] | None = None
+    """Purchase options to compare; all four when omitted. Options listed here must be
+    priceable, or the estimate fails with the reason."""
+    provisioned: ProvisionedSettings = ProvisionedSettings()
+    self_hosted: SelfHostedSettings = SelfHostedSettings()
+
+    @field_validator("options")
+    @classmethod
+    def _unique_options(cls, value: list[Option] | None) -> list[Option] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("options must list at least one option (or be omitted)")
+            if len(set(value)) != len(value):
+                raise ValueError("options lists an option twice")
+        return value
+
+    @property
+    def base_model(self) -> str:
+        return split_model_id(self.model)[1]
+
+    @property
+    def geo_profile(self) -> str | None:
+        prefix = split_model_id(self.model)[0]
+        return prefix if prefix in GEO_PREFIXES else None
+
+    @property
+    def scope(self) -> Scope:
+        prefix = split_model_id(self.model)[0]
+        if prefix == "global":
+            return Scope.global_
+        if prefix in GEO_PREFIXES:
+            return Scope.geo
+        return self.endpoint_scope or Scope.in_region
+
+    @property
+    def requested_options(self) -> list[Option]:
+        return list(self.options) if self.options is not None else list(Option)
+
+
+class Scenario(Strict):
+    """A set of workloads priced together."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    """Scenario name shown in reports."""
+    description: str = ""
+    region: str = "us-east-1"
+    """Default AWS region of the workloads."""
+    horizon_months: Annotated[int, Field(ge=1, le=120)] = 12
+    """Planning horizon in months (used by ROI and commitment comparisons)."""
+    workloads: Annotated[list[Workload], Field(min_length=1)]
+
+    @field_validator("workloads")
+    @classmethod
+    def _unique_names(cls, value: list[Workload]) -> list[Workload]:
+        seen: set[str] = set()
+        for workload in value:
+            if workload.name in seen:
+                raise ValueError(f"workload name {workload.name!r} is used twice")
+            seen.add(workload.name)
+        return value
+
+    def workload_region(self, workload: Workload) -> str:
+        return workload.region or self.region
+
+
+def split_model_id(model: str) -> tuple[str | None, str]:
+    """`us.anthropic.claude-x` -> ("us", "anthropic.claude-x"); no prefix -> (None, model)."""
+    head, _, rest = model.partition(".")
+    if rest and head in (*GEO_PREFIXES, "global"):
+        return head, rest
+    return None, model
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with where it came from."""
+
+    scenario: Scenario
+    path: str
+    sha256: str
+    document: YamlDocument
+
+
+def _loc_text(loc: Iterable[str | int]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _model_for_loc(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The pydantic model whose field list applies at `loc` (for did-you-mean on names)."""
+    model: Any = Scenario
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if model is None or part not in model.model_fields:
+            return None
+        annotation = model.model_fields[part].annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        model = None
+        for candidate in candidates:
+            inner = [candidate, *getattr(candidate, "__args__", ())]
+            for item in inner:
+                if isinstance(item, type) and issubclass(item, BaseModel):
+                    model = item
+    return model  # type: ignore[no-any-return]
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {matches[0]!r}?" if matches else ""
+
+
+_FRIENDLY = {
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field",
+    "finite_number": "expected a finite number",
+}
+
+
+def _problem_from_error(doc: YamlDocument, error: Any) -> Problem:
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function")))
+    kind = error["type"]
+    hint = ""
+    if kind == "extra_forbidden":
+        parent = _model_for_loc(loc[:-1])
+        if parent is not None:
+            hint = suggest(str(loc[-1]), parent.model_fields)
+        line, col = doc.position(loc, key=True)
+        message = f"unknown field {loc[-1]!r}"
+        if not hint and parent is not None:
+            hint = "expected one of: " + ", ".join(parent.model_fields)
+    else:
+        line, col = doc.position(loc)
+        message = _FRIENDLY.get(kind, error["msg"])
+        if kind in (
+            "float_parsing",
+            "float_type",
+            "int_parsing",
+            "int_type",
+            "string_type",
+            "list_type",
+            "model_type",
+            "dict_type",
+            "bool_type",
+            "enum",
+            "literal_error",
+            "greater_than",
+            "greater_than_equal",
+            "less_than_equal",
+            "finite_number",
+            "too_short",
+            "too_long",
+            "int_from_float",
+        ):
+            message = f"{error['msg']}, got {error.get('input')!r}"
+        if kind in ("enum", "literal_error") and isinstance(error.get("input"), str):
+            expected = error.get("ctx", {}).get("expected", "")
+            hint = suggest(
+                error["input"], [e.strip(" '") for e in expected.replace(" or ", ",").split(",")]
+            )
+        if message.startswith("Value error, "):
+            message = message.removeprefix("Value error, ")
+    return Problem(
+        message, path=doc.path, line=line, column=col, field_path=_loc_text(loc), hint=hint
+    )
+
+
+def parse_scenario(doc: YamlDocument) -> Scenario:
+    """Validate loaded YAML against the scenario model; problems carry file positions."""
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__
+        raise ScenarioError(
+            [
+                Problem(
+                    f"expected a mapping with 'name' and 'workloads', got a {kind}",
+                    path=doc.path,
+                    line=1,
+                    column=1,
+                )
+            ]
+        )
+    try:
+        return Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = [_problem_from_error(doc, e) for e in exc.errors()]
+        raise ScenarioError(problems[:20]) from None
+
+
+def check_against_catalog(loaded: LoadedScenario, catalog: Catalog) -> None:
+    """Model ids, regions and instance types must exist in the catalog; near misses suggested."""
+    scenario, doc = loaded.scenario, loaded.document
+    problems: list[Problem] = []
+
+    def add(loc: tuple[str | int, ...], message: str, hint: str) -> None:
+        line, col = doc.position(loc)
+        problems.append(
+            Problem(
+                message, path=doc.path, line=line, column=col, field_path=_loc_text(loc), hint=hint
+            )
+        )
+
+    if scenario.region not in catalog.regions:
+        add(
+            ("region",),
+            f"unknown region {scenario.region!r}",
+            suggest(scenario.region, catalog.regions),
+        )
+    for i, workload in enumerate(scenario.workloads):
+        base = ("workloads", i)
+        if workload.base_model not in catalog.models:
+            known = list(catalog.models)
+            hint = suggest(workload.base_model, known) or (
+                "run `genai-cost models` to list the catalog's model ids"
+            )
+            add((*base, "model"), f"unknown model id {workload.base_model!r}", hint)
+        if workload.region is not None and workload.region not in catalog.regions:
+            add(
+                (*base, "region"),
+                f"unknown region {workload.region!r}",
+                suggest(workload.region, catalog.regions),
+            )
+        region = scenario.workload_region(workload)
+        prefix = split_model_id(workload.model)[0]
+        if workload.endpoint_scope is not None and prefix is not None:
+            implied = Scope.global_ if prefix == "global" else Scope.geo
+            if workload.endpoint_scope != implied:
+                add(
+                    (*base, "endpoint_scope"),
+                    f"endpoint_scope {workload.endpoint_scope.value!r} contradicts the model id "
+                    f"prefix {prefix + '.'!r} (which means {implied.value!r})",
+                    "drop one of the two",
+                )
+        if workload.endpoint_scope == Scope.geo and prefix is None:
+            add(
+                (*base, "endpoint_scope"),
+                "a geo endpoint needs a geographic profile prefix on the model id",
+                "write e.g. 'us.' + the model id",
+            )
+        region_info = catalog.regions.get(region)
+        geo = workload.geo_profile
+        if geo and region_info is not None and geo not in region_info.geo_profiles:
+            allowed = ", ".join(p + "." for p in region_info.geo_profiles) or "none"
+            add(
+                (*base, "model"),
+                f"the {geo}. cross-region profile cannot be called from {region}",
+                f"profiles available there: {allowed}",
+            )
+        instance_type = workload.self_hosted.instance_type
+        if instance_type is not None:
+            name = instance_type.removeprefix("ml.")
+            if name not in catalog.instance_types:
+                add(
+                    (*base, "self_hosted", "instance_type"),
+                    f"unknown instance type {instance_type!r}",
+                    suggest(name, catalog.instance_types),
+                )
+    if problems:
+        raise ScenarioError(problems)
+
+
+def load_scenario(path: str | Path, catalog: Catalog | None = None) -> LoadedScenario:
+    """Load, parse and validate one scenario file (and check it against `catalog` if given)."""
+    file = Path(path)
+    doc = load_yaml_file(file)
+    scenario = parse_scenario(doc)
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    loaded = LoadedScenario(scenario, str(path), digest, doc)
+    if catalog is not None:
+        check_against_catalog(loaded, catalog)
+    return loaded
+
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders expanded to their *.yaml / *.yml files, sorted."""
+    result: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir() if p.suffix in SCENARIO_SUFFIXES and p.is_file()
+            )
+            if not found:
+                raise ScenarioError(
+                    [Problem("folder holds no .yaml or .yml scenario files", path=str(path))]
+                )
+            result.extend(found)
+        else:
+            result.append(path)
+    return result
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema of scenario files, for editors (yaml-language-server) and docs."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "genai-cost scenario"
+    return schema

@@ -1,0 +1,18 @@
+"""Units in one place: time, tokens and money conventions used by every formula.
+
+The month is AWS's billing convention of 730 hours (365 days x 24 h / 12 months), used
+everywhere a monthly figure is derived from an hourly or per-second one.
+"""
+
+from __future__ import annotations
+
+HOURS_PER_MONTH = 730.0
+"""Hours in a billing month: 8,760 h a year / 12 (AWS Pricing Calculator convention)."""
+
+SECONDS_PER_HOUR = 3600.0
+MINUTES_PER_HOUR = 60.0
+SECONDS_PER_MONTH = HOURS_PER_MONTH * SECONDS_PER_HOUR
+MINUTES_PER_MONTH = HOURS_PER_MONTH * MINUTES_PER_HOUR
+TOKENS_PER_MILLION = 1_000_000.0
+REQUESTS_PER_THOUSAND = 1_000.0
+HOURS_PER_DAY = 24
