@@ -102,10 +102,10 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
     messages = []
     for w_index, spec in enumerate(specs):
         mine = arrays.workload_index == w_index
-        if arrays.cheapest_row[w_index] < 0:
+        if arrays.cheapest_row[w_index] < 0 and spec.workload.options is None:
             reasons = sorted(set(arrays.reason[mine]))
             messages.append(
-                f"workload {spec.workload.name!r} ({spec.scenario_name}): no option "
+                f"{spec.where}: workload {spec.workload.name!r}: no option "
                 "can be priced: " + "; ".join(reasons)
             )
             continue
@@ -114,7 +114,7 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
             if rows.any() and not (arrays.feasible & rows).any():
                 reasons = sorted(set(arrays.reason[rows & arrays.explicit]))
                 messages.append(
-                    f"workload {spec.workload.name!r} ({spec.scenario_name}): "
+                    f"{spec.where}: workload {spec.workload.name!r}: "
                     f"{option.value} was requested but cannot be priced: " + "; ".join(reasons)
                 )
         explicit_variant = mine & arrays.explicit & ~arrays.feasible
@@ -127,7 +127,7 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
                 )
                 if pinned and arrays.reason[row]:
                     messages.append(
-                        f"workload {spec.workload.name!r}: {option} "
+                        f"{spec.where}: workload {spec.workload.name!r}: {option} "
                         f"{arrays.variant[row]}: {arrays.reason[row]}"
                     )
     if messages:
@@ -145,7 +145,7 @@ def estimate(
     catalog = load_catalog(snapshot)
     pricing_day = today(day)
     scenarios = load_scenarios(paths, catalog)
-    specs = flatten([s.scenario for s in scenarios])
+    specs = flatten(scenarios)
     ctx = PricingContext(catalog, pricing_day, specs)
     arrays = evaluate_all(workload_arrays(specs), prepare_all(ctx))
     _check_explicit(specs, arrays)

@@ -322,8 +322,18 @@ def _model_for_loc(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {matches[0]!r}?" if matches else ""
+    """'did you mean ...?' naming the closest candidates (all of those tied for closest)."""
+    options = list(choices)
+    matches = difflib.get_close_matches(word, options, n=3, cutoff=0.6)
+    if not matches:
+        return ""
+
+    def ratio(candidate: str) -> float:
+        return difflib.SequenceMatcher(None, word, candidate).ratio()
+
+    best = ratio(matches[0])
+    tied = sorted(m for m in matches if ratio(m) == best)
+    return "did you mean " + " or ".join(repr(m) for m in tied) + "?"
 
 
 _FRIENDLY = {

@@ -9,7 +9,7 @@ import numpy as np
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.engine.arrays import WorkloadArrays
-from genai_cost.scenario import Latency, Option, Scenario, Workload
+from genai_cost.scenario import Latency, LoadedScenario, Option, Workload
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class WorkloadSpec:
     scenario_name: str
     workload: Workload
     region: str
+    where: str = ""
+    """`file:line` of the workload in its scenario file, for messages."""
 
     def explicitly_asks(self, option: Option) -> bool:
         return self.workload.options is not None and option in self.workload.options
@@ -35,12 +37,15 @@ class PricingContext:
     specs: list[WorkloadSpec]
 
 
-def flatten(scenarios: list[Scenario]) -> list[WorkloadSpec]:
-    return [
-        WorkloadSpec(i, s.name, w, s.workload_region(w))
-        for i, s in enumerate(scenarios)
-        for w in s.workloads
-    ]
+def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
+    specs = []
+    for i, item in enumerate(loaded):
+        s = item.scenario
+        for j, w in enumerate(s.workloads):
+            line, _ = item.document.position(("workloads", j))
+            where = f"{item.path}:{line}" if line else item.path
+            specs.append(WorkloadSpec(i, s.name, w, s.workload_region(w), where))
+    return specs
 
 
 def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
