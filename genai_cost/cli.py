@@ -77,8 +77,7 @@ SnapshotOption = Annotated[
         "--snapshot",
         metavar="ID|PATH",
         envvar="GENAI_COST_SNAPSHOT",
-        help="Pricing snapshot: a bundled id or a snapshot folder "
-        "[env: GENAI_COST_SNAPSHOT; default: newest bundled].",
+        help="Pricing snapshot: a bundled id or a snapshot folder (default: newest bundled).",
     ),
 ]
 

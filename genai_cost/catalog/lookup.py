@@ -104,7 +104,9 @@ def _on_demand_price(
     if scope == "global":
         found = _best(scoped, "*", "*", day)
     elif scope == "geo":
-        found = _best(scoped, geo_profile or "", "*", day)
+        # Geo rows are keyed by profile prefix (`geography`); a `*` row covers every prefix.
+        profile_rows = [r for r in scoped if r.geography in (geo_profile, "*")]
+        found = _best(profile_rows, geo_profile or "", "", day)
         if found is None:
             in_region = _best(
                 [r for r in rows if r.scope == "in_region"], region_geography, region, day

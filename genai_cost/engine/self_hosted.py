@@ -189,7 +189,7 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     per_instance = p["output_tokens_per_second_per_instance"]
     spot = empty_objects(rows.size)
     spot[(rows.variant == "spot") & ~w.batch_tolerant[i]] = SPOT_INTERACTIVE_REASON
-    reason = first_reason(rows.reason, spot)
+    reason = first_reason(spot, rows.reason)
     feasible = reason == ""
     with np.errstate(invalid="ignore", divide="ignore"):
         instances = np.where(
