@@ -103,7 +103,7 @@ def evaluate_all(w: WorkloadArrays, option_rows: list[OptionRows]) -> EstimateAr
     monthly = cat("monthly_cost_usd")
     requests = w.requests_per_month[workload_index]
     tokens = requests * (w.all_input_tokens + w.output_tokens)[workload_index]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         per_1k_requests = np.where(requests > 0, monthly / requests * REQUESTS_PER_THOUSAND, np.nan)
         per_1m_tokens = np.where(tokens > 0, monthly / tokens * TOKENS_PER_MILLION, np.nan)
 

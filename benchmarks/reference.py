@@ -1,0 +1,73 @@
+"""A straightforward per-row Python implementation of the option formulas.
+
+It exists to check and to benchmark the vectorized engine: same formulas, one row at a time,
+plain floats and `math`. Infeasible rows are NaN.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from genai_cost.engine.arrays import OptionRows, WorkloadArrays
+from genai_cost.units import HOURS_PER_MONTH, MINUTES_PER_MONTH, SECONDS_PER_MONTH
+
+
+def _units(x: float) -> float:
+    return max(math.ceil(x - 1e-9), 1.0)
+
+
+def _tokens_cost(prices: list[float], quantities: list[float]) -> float:
+    total = 0.0
+    for price, quantity in zip(prices, quantities, strict=True):
+        if quantity > 0:
+            if math.isnan(price):
+                return math.nan
+            total += quantity * price
+    return total
+
+
+def reference_costs(w: WorkloadArrays, option_rows: list[OptionRows]) -> np.ndarray:
+    out: list[float] = []
+    for rows in option_rows:
+        for r in range(rows.size):
+            i = int(rows.workload_index[r])
+            p = {k: float(v[r]) for k, v in rows.params.items()}
+            req = float(w.requests_per_month[i])
+            tin, tout = float(w.input_tokens[i]), float(w.output_tokens[i])
+            cr, cw = float(w.cache_read_tokens[i]), float(w.cache_write_tokens[i])
+            peak = float(w.peak_factor[i])
+            if rows.reason[r]:
+                out.append(math.nan)
+            elif rows.option == "on_demand":
+                m = req / 1e6
+                out.append(_tokens_cost(
+                    [p["usd_per_1m_input_tokens"], p["usd_per_1m_output_tokens"],
+                     p["usd_per_1m_cache_read_input_tokens"],
+                     p["usd_per_1m_cache_write_input_tokens"]],
+                    [m * tin, m * tout, m * cr, m * cw]))
+            elif rows.option == "batch":
+                m = req / 1e6
+                if not w.batch_tolerant[i]:
+                    out.append(math.nan)
+                    continue
+                out.append(_tokens_cost(
+                    [p["usd_per_1m_batch_input_tokens"], p["usd_per_1m_batch_output_tokens"]],
+                    [m * (tin + cr + cw), m * tout]))
+            elif rows.option == "provisioned":
+                per_minute = req / MINUTES_PER_MONTH
+                units = _units(max(
+                    per_minute * (tin + cr + cw) * peak
+                    / p["input_tokens_per_minute_per_model_unit"],
+                    per_minute * tout * peak / p["output_tokens_per_minute_per_model_unit"]))
+                out.append(units * HOURS_PER_MONTH * p["usd_per_model_unit_hour"])
+            else:
+                if rows.variant[r] == "spot" and not w.batch_tolerant[i]:
+                    out.append(math.nan)
+                    continue
+                tps = req * tout / SECONDS_PER_MONTH
+                instances = _units(tps * peak / (p["output_tokens_per_second_per_instance"]
+                                                 * p["target_utilization_fraction"]))
+                out.append(instances * HOURS_PER_MONTH * p["usd_per_hour"])
+    return np.asarray(out, dtype=np.float64)

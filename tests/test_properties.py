@@ -1,0 +1,176 @@
+"""Laws of the domain, checked with hypothesis over the vectorized engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from genai_cost.api import load_scenarios
+from genai_cost.catalog.snapshot import load_catalog
+from genai_cost.engine.arrays import OptionRows, WorkloadArrays
+from genai_cost.engine.context import PricingContext, flatten
+from genai_cost.engine.core import EstimateArrays, evaluate_all, prepare_all
+from genai_cost.units import HOURS_PER_MONTH
+from tests.conftest import FIXTURE_SNAPSHOT
+
+SCENARIO = """
+name: properties
+workloads:
+  - name: open
+    model: acme.open-8b-v1:0
+    latency: batch_tolerant
+    tokens_per_request: {input: 1, output: 1}
+    traffic: {requests_per_month: 1}
+    provisioned: {term: 1_month, usd_per_model_unit_hour: 30,
+                  input_tokens_per_minute_per_model_unit: 50000,
+                  output_tokens_per_minute_per_model_unit: 10000}
+  - name: chat
+    model: acme.chat-v1:0
+    latency: batch_tolerant
+    tokens_per_request: {input: 1, output: 1}
+    traffic: {requests_per_month: 1}
+    provisioned:
+      input_tokens_per_minute_per_model_unit: 30000
+      output_tokens_per_minute_per_model_unit: 6000
+"""
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> list[OptionRows]:
+    path = tmp_path_factory.mktemp("props") / "s.yaml"
+    path.write_text(SCENARIO)
+    catalog = load_catalog(FIXTURE_SNAPSHOT)
+    loaded = load_scenarios([path], catalog)
+    return prepare_all(PricingContext(catalog, dt.date(2026, 1, 15), flatten(loaded)))
+
+
+tokens = st.floats(min_value=0, max_value=200_000, allow_nan=False, allow_subnormal=False)
+volume = st.floats(min_value=0, max_value=1e10, allow_nan=False, allow_subnormal=False)
+peak = st.floats(min_value=1, max_value=20, allow_nan=False)
+
+
+@st.composite
+def workloads(draw: Any, cached: bool = True) -> WorkloadArrays:
+    def pair(strategy: Any) -> np.ndarray:
+        return np.array([draw(strategy), draw(strategy)], dtype=np.float64)
+
+    zero = st.just(0.0)
+    return WorkloadArrays(
+        requests_per_month=pair(volume),
+        input_tokens=pair(tokens),
+        output_tokens=pair(tokens),
+        cache_read_tokens=pair(tokens if cached else zero),
+        cache_write_tokens=pair(tokens if cached else zero),
+        peak_factor=pair(peak),
+        batch_tolerant=np.array([True, True]),
+    )
+
+
+def run(w: WorkloadArrays, rows: list[OptionRows]) -> EstimateArrays:
+    return evaluate_all(w, rows)
+
+
+@settings(max_examples=200, deadline=None)
+@given(w=workloads(), factor=st.floats(min_value=1, max_value=1000))
+def test_cost_never_falls_when_volume_rises(prepared: list[OptionRows], w: WorkloadArrays,
+                                            factor: float) -> None:
+    low, high = run(w, prepared), run(w.scaled(factor), prepared)
+    both = low.feasible & high.feasible
+    assert np.array_equal(low.feasible, high.feasible)
+    assert np.all(high.monthly_cost_usd[both] >= low.monthly_cost_usd[both] * (1 - 1e-12))
+
+
+@settings(max_examples=200, deadline=None)
+@given(w=workloads(cached=False))
+def test_batch_never_dearer_than_on_demand(prepared: list[OptionRows],
+                                           w: WorkloadArrays) -> None:
+    result = run(w, prepared)
+    for workload in range(w.size):
+        mine = result.workload_index == workload
+        on_demand = result.monthly_cost_usd[mine & (result.option == "on_demand")]
+        batch = result.monthly_cost_usd[mine & (result.option == "batch")]
+        assert batch[0] <= on_demand[0] * (1 + 1e-12)
+
+
+def test_bundled_batch_prices_never_exceed_on_demand() -> None:
+    catalog = load_catalog("2026-11-23")
+    for rows in catalog.on_demand.values():
+        for row in rows:
+            if row.usd_per_1m_batch_input_tokens is not None:
+                assert row.usd_per_1m_batch_input_tokens <= row.usd_per_1m_input_tokens  # type: ignore[operator]
+            if row.usd_per_1m_batch_output_tokens is not None:
+                assert row.usd_per_1m_batch_output_tokens <= row.usd_per_1m_output_tokens  # type: ignore[operator]
+
+
+@settings(max_examples=200, deadline=None)
+@given(w=workloads())
+def test_doubling_traffic_doubles_per_token_lines(prepared: list[OptionRows],
+                                                  w: WorkloadArrays) -> None:
+    single, double = run(w, prepared), run(w.scaled(2.0), prepared)
+    tokens_lines = np.isin(single.component_unit, ["1M tokens"])
+    np.testing.assert_allclose(double.component_usd[tokens_lines],
+                               2 * single.component_usd[tokens_lines], rtol=1e-12,
+                               atol=1e-12)  # a pico-dollar absorbs subnormal underflow
+    per_token = np.isin(single.option, ["on_demand", "batch"]) & single.feasible
+    np.testing.assert_allclose(double.monthly_cost_usd[per_token],
+                               2 * single.monthly_cost_usd[per_token], rtol=1e-12,
+                               atol=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(w=workloads())
+def test_capacity_costs_are_whole_steps_that_cover_the_peak(prepared: list[OptionRows],
+                                                            w: WorkloadArrays) -> None:
+    result = run(w, prepared)
+    fixed = result.feasible & np.isin(result.option, ["provisioned", "self_hosted"])
+    capacity = result.capacity[fixed]
+    assert np.all(capacity >= 1) and np.all(capacity == np.round(capacity))
+    hourly = result.component_usd_per_unit[np.isin(result.component_row,
+                                                   np.nonzero(fixed)[0])]
+    np.testing.assert_allclose(result.monthly_cost_usd[fixed],
+                               capacity * HOURS_PER_MONTH * hourly, rtol=1e-12)
+    # enough capacity: average load / capacity <= 1 / peak factor (+ float slack)
+    util = result.utilization_fraction[fixed]
+    peaks = w.peak_factor[result.workload_index[fixed]]
+    assert np.all(util * peaks <= 1 + 1e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(w=workloads())
+def test_cheapest_is_no_dearer_than_any_feasible_option(prepared: list[OptionRows],
+                                                        w: WorkloadArrays) -> None:
+    result = run(w, prepared)
+    for workload in range(w.size):
+        mine = (result.workload_index == workload) & result.feasible
+        best = result.cheapest_row[workload]
+        assert best >= 0
+        assert result.monthly_cost_usd[best] <= result.monthly_cost_usd[mine].min()
+
+
+def test_engine_matches_per_row_reference(prepared: list[OptionRows], tmp_path: Path) -> None:
+    """The vectorized engine equals the straightforward per-row formulas of the benchmark."""
+    from benchmarks.reference import reference_costs
+
+    rng = np.random.default_rng(7)
+    n = 50
+    w = WorkloadArrays(
+        requests_per_month=rng.uniform(0, 1e8, n), input_tokens=rng.uniform(0, 5000, n),
+        output_tokens=rng.uniform(0, 2000, n), cache_read_tokens=rng.uniform(0, 3000, n),
+        cache_write_tokens=rng.uniform(0, 500, n), peak_factor=rng.uniform(1, 4, n),
+        batch_tolerant=np.ones(n, dtype=bool))
+    rows = [OptionRows(r.option, np.tile(r.workload_index, n // 2) +
+                       np.repeat(np.arange(0, n, 2), r.size), np.tile(r.variant, n // 2),
+                       np.tile(r.platform, n // 2), np.tile(r.instance_type, n // 2),
+                       np.tile(r.label, n // 2), {k: np.tile(v, n // 2) for k, v in
+                                                   r.params.items()},
+                       np.tile(r.reason, n // 2), np.tile(r.explicit, n // 2))
+            for r in prepared]
+    result = evaluate_all(w, rows)
+    expected = reference_costs(w, rows)
+    np.testing.assert_allclose(result.monthly_cost_usd, expected, rtol=1e-12)
