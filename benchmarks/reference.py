@@ -42,32 +42,52 @@ def reference_costs(w: WorkloadArrays, option_rows: list[OptionRows]) -> np.ndar
                 out.append(math.nan)
             elif rows.option == "on_demand":
                 m = req / 1e6
-                out.append(_tokens_cost(
-                    [p["usd_per_1m_input_tokens"], p["usd_per_1m_output_tokens"],
-                     p["usd_per_1m_cache_read_input_tokens"],
-                     p["usd_per_1m_cache_write_input_tokens"]],
-                    [m * tin, m * tout, m * cr, m * cw]))
+                out.append(
+                    _tokens_cost(
+                        [
+                            p["usd_per_1m_input_tokens"],
+                            p["usd_per_1m_output_tokens"],
+                            p["usd_per_1m_cache_read_input_tokens"],
+                            p["usd_per_1m_cache_write_input_tokens"],
+                        ],
+                        [m * tin, m * tout, m * cr, m * cw],
+                    )
+                )
             elif rows.option == "batch":
                 m = req / 1e6
                 if not w.batch_tolerant[i]:
                     out.append(math.nan)
                     continue
-                out.append(_tokens_cost(
-                    [p["usd_per_1m_batch_input_tokens"], p["usd_per_1m_batch_output_tokens"]],
-                    [m * (tin + cr + cw), m * tout]))
+                out.append(
+                    _tokens_cost(
+                        [p["usd_per_1m_batch_input_tokens"], p["usd_per_1m_batch_output_tokens"]],
+                        [m * (tin + cr + cw), m * tout],
+                    )
+                )
             elif rows.option == "provisioned":
                 per_minute = req / MINUTES_PER_MONTH
-                units = _units(max(
-                    per_minute * (tin + cr + cw) * peak
-                    / p["input_tokens_per_minute_per_model_unit"],
-                    per_minute * tout * peak / p["output_tokens_per_minute_per_model_unit"]))
+                units = _units(
+                    max(
+                        per_minute
+                        * (tin + cr + cw)
+                        * peak
+                        / p["input_tokens_per_minute_per_model_unit"],
+                        per_minute * tout * peak / p["output_tokens_per_minute_per_model_unit"],
+                    )
+                )
                 out.append(units * HOURS_PER_MONTH * p["usd_per_model_unit_hour"])
             else:
                 if rows.variant[r] == "spot" and not w.batch_tolerant[i]:
                     out.append(math.nan)
                     continue
                 tps = req * tout / SECONDS_PER_MONTH
-                instances = _units(tps * peak / (p["output_tokens_per_second_per_instance"]
-                                                 * p["target_utilization_fraction"]))
+                instances = _units(
+                    tps
+                    * peak
+                    / (
+                        p["output_tokens_per_second_per_instance"]
+                        * p["target_utilization_fraction"]
+                    )
+                )
                 out.append(instances * HOURS_PER_MONTH * p["usd_per_hour"])
     return np.asarray(out, dtype=np.float64)

@@ -175,7 +175,7 @@ def models(
     from genai_cost.catalog.snapshot import load_catalog
 
     catalog = load_catalog(snapshot)
-    rows = []
+    rows: list[dict[str, object]] = []
     for model in catalog.models.values():
         places = sorted(
             {
@@ -200,18 +200,19 @@ def models(
             json.dumps({"snapshot": catalog.snapshot_id, "models": rows}, indent=2) + "\n"
         )
     elif fmt == Format.csv:
+        import csv
+
         from genai_cost.report.csv_report import safe_cell
 
-        lines = [",".join(rows[0])] + [
-            ",".join(f'"{safe_cell(v)}"' for v in row.values()) for row in rows
-        ]
-        sys.stdout.write("\n".join(lines) + "\n")
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(list(rows[0]))
+        writer.writerows([safe_cell(v) for v in row.values()] for row in rows)
     else:
-        width = max(len(r["model_id"]) for r in rows)
+        width = max(len(str(r["model_id"])) for r in rows)
         for row in rows:
+            terms = f"  PT: {row['provisioned_terms']}" if row["provisioned_terms"] else ""
             sys.stdout.write(
-                f"{row['model_id']:<{width}}  {row['on_demand_priced_for']}"
-                f"{'  PT: ' + row['provisioned_terms'] if row['provisioned_terms'] else ''}\n"
+                f"{row['model_id']!s:<{width}}  {row['on_demand_priced_for']}{terms}\n"
             )
 
 

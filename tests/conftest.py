@@ -16,8 +16,9 @@ BUNDLED_DAY = "2026-11-23"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="Rewrite golden files from the current output.")
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite golden files from the current output."
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -33,8 +33,11 @@ def test_bad_scenario_estimate(cli: Any, path: Path) -> None:
     assert expected_fragment(path) in result.err
 
 
-@pytest.mark.parametrize("path", [p for p in CASES if p.stem not in (
-    "explicit-unpriceable", "no-price-in-region")], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path",
+    [p for p in CASES if p.stem not in ("explicit-unpriceable", "no-price-in-region")],
+    ids=lambda p: p.stem,
+)
 def test_bad_scenario_validate(cli: Any, path: Path) -> None:
     result = cli("validate", str(path))
     assert_clean_failure(result, path)
@@ -116,8 +119,12 @@ def test_bad_option_value_is_usage_error(cli: Any) -> None:
 
 
 def test_output_into_missing_folder(cli: Any, tmp_path: Path) -> None:
-    result = cli("estimate", "scenarios/support-chatbot.yaml", "--output",
-                 str(tmp_path / "nope" / "out.json"))
+    result = cli(
+        "estimate",
+        "scenarios/support-chatbot.yaml",
+        "--output",
+        str(tmp_path / "nope" / "out.json"),
+    )
     assert result.code == 2
     assert "does not exist" in result.err
 

@@ -55,9 +55,11 @@ def test_coverage_required_by_the_estimate_pipeline(bundled) -> None:  # type: i
     scopes = {r.scope for rows in bundled.on_demand.values() for r in rows}
     assert scopes == {"in_region", "geo", "global"}
     for family in ("g5", "g6", "g6e", "p4d", "p5", "inf2"):
-        regions_priced = {k[2] for k in bundled.instance_prices
-                          if k[0] == "ec2" and k[1].split(".")[0] == family
-                          and k[3] == "on_demand"}
+        regions_priced = {
+            k[2]
+            for k in bundled.instance_prices
+            if k[0] == "ec2" and k[1].split(".")[0] == family and k[3] == "on_demand"
+        }
         assert "us-east-1" in regions_priced and len(regions_priced) >= 3, family
     assert any(k[0] == "sagemaker" for k in bundled.instance_prices)
     assert any(k[3] == "reserved_1y" for k in bundled.instance_prices)
@@ -65,18 +67,21 @@ def test_coverage_required_by_the_estimate_pipeline(bundled) -> None:  # type: i
     assert terms == {"no_commitment", "1_month", "6_months"}
 
 
-@pytest.mark.parametrize("model,scope,region,geo,expected", [
-    # Claude Sonnet 4.5: global is the base price, geo and in-region +10 % (genai-prices).
-    ("anthropic.claude-sonnet-4-5-20250929-v1:0", "global", "us-east-1", None, (3.0, 15.0)),
-    ("anthropic.claude-sonnet-4-5-20250929-v1:0", "geo", "eu-west-1", "eu", (3.3, 16.5)),
-    ("anthropic.claude-sonnet-4-5-20250929-v1:0", "in_region", "us-east-1", None, (3.3, 16.5)),
-    # Nova Lite: the eu. profile has its own price; us-east-1 in-region 0.06 / 0.24.
-    ("amazon.nova-lite-v1:0", "geo", "eu-west-1", "eu", (0.078, 0.312)),
-    ("amazon.nova-lite-v1:0", "in_region", "us-west-2", None, (0.06, 0.24)),
-    # Llama 3 8B priced per region.
-    ("meta.llama3-8b-instruct-v1:0", "in_region", "eu-west-2", None, (0.39, 0.78)),
-    ("meta.llama3-1-70b-instruct-v1:0", "in_region", "us-east-1", None, (0.72, 0.72)),
-])
+@pytest.mark.parametrize(
+    "model,scope,region,geo,expected",
+    [
+        # Claude Sonnet 4.5: global is the base price, geo and in-region +10 % (genai-prices).
+        ("anthropic.claude-sonnet-4-5-20250929-v1:0", "global", "us-east-1", None, (3.0, 15.0)),
+        ("anthropic.claude-sonnet-4-5-20250929-v1:0", "geo", "eu-west-1", "eu", (3.3, 16.5)),
+        ("anthropic.claude-sonnet-4-5-20250929-v1:0", "in_region", "us-east-1", None, (3.3, 16.5)),
+        # Nova Lite: the eu. profile has its own price; us-east-1 in-region 0.06 / 0.24.
+        ("amazon.nova-lite-v1:0", "geo", "eu-west-1", "eu", (0.078, 0.312)),
+        ("amazon.nova-lite-v1:0", "in_region", "us-west-2", None, (0.06, 0.24)),
+        # Llama 3 8B priced per region.
+        ("meta.llama3-8b-instruct-v1:0", "in_region", "eu-west-2", None, (0.39, 0.78)),
+        ("meta.llama3-1-70b-instruct-v1:0", "in_region", "us-east-1", None, (0.72, 0.72)),
+    ],
+)
 def test_published_on_demand_prices(bundled, model, scope, region, geo, expected) -> None:  # type: ignore[no-untyped-def]
     match = on_demand_price(bundled, model, scope, region, geo, DAY)
     assert isinstance(match, OnDemandMatch)
@@ -99,8 +104,9 @@ def test_sonnet_5_promotion_is_dated(bundled) -> None:  # type: ignore[no-untype
 
 
 def test_missing_prices_are_reasons_not_zero(bundled) -> None:  # type: ignore[no-untyped-def]
-    missing = on_demand_price(bundled, "meta.llama3-1-8b-instruct-v1:0", "in_region",
-                              "eu-west-1", None, DAY)
+    missing = on_demand_price(
+        bundled, "meta.llama3-1-8b-instruct-v1:0", "in_region", "eu-west-1", None, DAY
+    )
     assert isinstance(missing, Missing)
     assert "in_region us" in missing.reason
     pt = provisioned_price(bundled, "anthropic.claude-sonnet-4-6", "us-east-1", "1_month", DAY)
@@ -154,5 +160,5 @@ def test_overlapping_dated_rows_are_rejected(tmp_path: Path) -> None:
 
 def test_missing_manifest(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    with pytest.raises(SnapshotError, match="no manifest.yaml"):
+    with pytest.raises(SnapshotError, match=r"no manifest\.yaml"):
         load_catalog(tmp_path / "empty")

@@ -35,8 +35,9 @@ def test_every_bundled_scenario_estimates_cleanly(cli: Any, path: Path) -> None:
             assert workload["monthly_cost_usd"] > 0
 
 
-@pytest.mark.parametrize("fmt,suffix", [("markdown", "md"), ("csv", "csv"), ("json", "json"),
-                                        ("table", "txt")])
+@pytest.mark.parametrize(
+    "fmt,suffix", [("markdown", "md"), ("csv", "csv"), ("json", "json"), ("table", "txt")]
+)
 def test_golden_reports(cli: Any, golden: Any, fmt: str, suffix: str) -> None:
     result = cli("estimate", CHATBOT, "scenarios/ticket-classifier.yaml", "--format", fmt)
     assert result.code == 0, result
@@ -47,13 +48,25 @@ def test_json_contract(cli: Any) -> None:
     doc = json.loads(cli("estimate", CHATBOT, "-f", "json").out)
     assert doc["schema_version"] == 1
     assert doc["snapshot"] == {"id": "2026-11-23", "as_of": "2026-11-23"}
-    assert {"scenario", "workload", "option", "variant", "feasible", "reason",
-            "monthly_cost_usd", "components"} <= set(doc["options"][0])
+    assert {
+        "scenario",
+        "workload",
+        "option",
+        "variant",
+        "feasible",
+        "reason",
+        "monthly_cost_usd",
+        "components",
+    } <= set(doc["options"][0])
     scenario = doc["scenarios"][0]
     assert set(scenario) >= {"name", "path", "sha256", "workloads"}
     assert len(scenario["sha256"]) == 64
-    assert set(scenario["workloads"][0]) >= {"name", "cheapest_option", "cheapest_variant",
-                                             "monthly_cost_usd"}
+    assert set(scenario["workloads"][0]) >= {
+        "name",
+        "cheapest_option",
+        "cheapest_variant",
+        "monthly_cost_usd",
+    }
     # The chatbot's chat turns, hand-computed from the published Claude Haiku 4.5 global
     # prices ($1 input, $5 output, $0.10 cache read, $1.25 cache write per 1M tokens):
     # 1.5M x (350 x 1 + 2,400 x 0.1 + 120 x 1.25 + 280 x 5) / 1M = 1.5 x 2,140 = $3,210.
@@ -113,7 +126,8 @@ def test_markdown_escapes_table_cells(cli: Any, write_scenario: Any) -> None:
 def test_folder_argument_prices_every_scenario(cli: Any) -> None:
     doc = json.loads(cli("estimate", "scenarios", "-f", "json").out)
     assert [s["path"] for s in doc["scenarios"]] == [
-        str(Path("scenarios") / p.name) for p in SCENARIOS]
+        str(Path("scenarios") / p.name) for p in SCENARIOS
+    ]
 
 
 def test_validate(cli: Any) -> None:
@@ -126,8 +140,10 @@ def test_schema_matches_docs(cli: Any) -> None:
     result = cli("schema")
     assert result.code == 0
     published = (ROOT / "docs" / "scenario.schema.json").read_text()
-    assert result.out == published, "docs/scenario.schema.json is stale: regenerate it with " \
+    assert result.out == published, (
+        "docs/scenario.schema.json is stale: regenerate it with "
         "`genai-cost schema -o docs/scenario.schema.json`"
+    )
 
 
 def test_models_lists_catalog(cli: Any) -> None:
@@ -170,27 +186,45 @@ def test_docs_cli_reference_is_current() -> None:
     from tests.cli_docs import render_cli_reference
 
     current = (ROOT / "docs" / "cli.md").read_text()
-    assert current == render_cli_reference(), "docs/cli.md is stale: run " \
-        "`python -m tests.cli_docs > docs/cli.md`"
+    assert current == render_cli_reference(), (
+        "docs/cli.md is stale: run `python -m tests.cli_docs > docs/cli.md`"
+    )
 
 
 def test_console_script_subprocess(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "genai-cost"
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "genai_cost"]
     env = {**os.environ, "GENAI_COST_TODAY": "2026-11-23"}
-    ok = subprocess.run([*command, "estimate", CHATBOT, "-f", "json"], capture_output=True,
-                        text=True, env=env, cwd=ROOT, check=False)
+    ok = subprocess.run(
+        [*command, "estimate", CHATBOT, "-f", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["scenarios"][0]["total_monthly_cost_usd"] == 3244.2
-    bad = subprocess.run([*command, "estimate", "missing.yaml"], capture_output=True,
-                         text=True, env=env, cwd=ROOT, check=False)
+    bad = subprocess.run(
+        [*command, "estimate", "missing.yaml"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
 
 
 def test_python_dash_m(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "genai_cost", "--version"],
-                            capture_output=True, text=True, cwd=ROOT, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "genai_cost", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert result.returncode == 0
     assert result.stdout.startswith("genai-cost")
 

@@ -375,15 +375,16 @@ def load_catalog(snapshot: str | Path | None = None) -> Catalog:
     price_rows: list[InstancePrice] = _load_rows(directory, "instance_prices", sources)
     bench_rows: list[ThroughputBenchmark] = _load_rows(directory, "self_hosted_throughput", sources)
 
-    for row in [*on_demand_rows, *provisioned_rows]:
-        if row.model_id not in models:
+    for model_id, region in [(r.model_id, r.region) for r in on_demand_rows] + [
+        (r.model_id, r.region) for r in provisioned_rows
+    ]:
+        if model_id not in models:
             raise SnapshotError(
-                f"price row for unknown model {row.model_id!r}: add it to bedrock_models.csv"
+                f"price row for unknown model {model_id!r}: add it to bedrock_models.csv"
             )
-        if row.region != "*" and row.region not in regions:
+        if region != "*" and region not in regions:
             raise SnapshotError(
-                f"price row for {row.model_id} names unknown region "
-                f"{row.region!r}: add it to regions.csv"
+                f"price row for {model_id} names unknown region {region!r}: add it to regions.csv"
             )
     instance_types = {t.instance_type: t for t in types_list}
     for p in price_rows:

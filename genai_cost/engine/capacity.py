@@ -13,4 +13,5 @@ CEIL_TOLERANCE = 1e-9
 def units_needed(*load_over_capacity: FloatArray) -> FloatArray:
     """Whole units covering every load (each load / per-unit capacity), at least one."""
     ratio = np.maximum.reduce([np.asarray(r, dtype=np.float64) for r in load_over_capacity])
-    return np.maximum(np.ceil(ratio - CEIL_TOLERANCE), 1.0)
+    units: FloatArray = np.maximum(np.ceil(ratio - CEIL_TOLERANCE), 1.0)
+    return units

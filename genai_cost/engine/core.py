@@ -121,10 +121,9 @@ def evaluate_all(w: WorkloadArrays, option_rows: list[OptionRows]) -> EstimateAr
     comp_row = np.concatenate(comp_rows) if comp_rows else np.zeros(0, dtype=np.int64)
     order = np.argsort(comp_row, kind="stable")
 
-    def ordered(parts: list[np.ndarray], dtype: object) -> np.ndarray:
-        if not parts:
-            return np.zeros(0, dtype=dtype)  # type: ignore[call-overload]
-        return np.concatenate(parts)[order]
+    def ordered(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+        joined: np.ndarray = np.concatenate(parts)[order] if parts else np.zeros(0, dtype=dtype)
+        return joined
 
     feasible = cat("feasible").astype(bool)
     return EstimateArrays(
