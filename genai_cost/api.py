@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from genai_cost.catalog.snapshot import Catalog, load_catalog
 from genai_cost.engine.context import PricingContext, WorkloadSpec, flatten, workload_arrays
-from genai_cost.engine.core import EstimateArrays, evaluate_all, prepare_all
+from genai_cost.engine.core import OPTION_NAMES, EstimateArrays, evaluate_all, prepare_all
 from genai_cost.errors import GenaiCostError, PricingError, ScenarioError
 from genai_cost.scenario import LoadedScenario, Option, expand_paths, load_scenario
 
@@ -100,36 +100,37 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
     import numpy as np
 
     messages = []
+    order = np.argsort(arrays.workload_index, kind="stable")
+    bounds = np.searchsorted(arrays.workload_index[order], np.arange(len(specs) + 1))
     for w_index, spec in enumerate(specs):
-        mine = arrays.workload_index == w_index
-        if arrays.cheapest_row[w_index] < 0 and spec.workload.options is None:
-            reasons = sorted(set(arrays.reason[mine]))
-            messages.append(
-                f"{spec.where}: workload {spec.workload.name!r}: no option "
-                "can be priced: " + "; ".join(reasons)
-            )
+        workload = spec.workload
+        explicit = workload.options is not None
+        pinned = workload.provisioned.term is not None or workload.self_hosted.purchase
+        if arrays.cheapest_row[w_index] >= 0 and not explicit and not pinned:
             continue
-        for option in spec.workload.options or []:
-            rows = mine & (arrays.option == option.value)
-            if rows.any() and not (arrays.feasible & rows).any():
-                reasons = sorted(set(arrays.reason[rows & arrays.explicit]))
+        mine = order[bounds[w_index] : bounds[w_index + 1]].tolist()
+        where = f"{spec.where}: workload {workload.name!r}"
+        if arrays.cheapest_row[w_index] < 0 and not explicit:
+            reasons = sorted({arrays.reason(r) for r in mine})
+            messages.append(f"{where}: no option can be priced: " + "; ".join(reasons))
+            continue
+        for option in workload.options or []:
+            rows = [r for r in mine if arrays.option(r) == option.value]
+            if rows and not any(arrays.feasible[r] for r in rows):
+                reasons = sorted({arrays.reason(r) for r in rows if arrays.explicit[r]})
                 messages.append(
-                    f"{spec.where}: workload {spec.workload.name!r}: "
-                    f"{option.value} was requested but cannot be priced: " + "; ".join(reasons)
+                    f"{where}: {option.value} was requested but cannot be priced: "
+                    + "; ".join(reasons)
                 )
-        explicit_variant = mine & arrays.explicit & ~arrays.feasible
-        settings = spec.workload
-        if settings.provisioned.term or settings.self_hosted.purchase:
-            for row in np.nonzero(explicit_variant)[0]:
-                option = arrays.option[row]
-                pinned = (option == Option.provisioned.value and settings.provisioned.term) or (
-                    option == Option.self_hosted.value and settings.self_hosted.purchase
+        for r in mine:
+            option_name = arrays.option(r)
+            is_pinned = (option_name == Option.provisioned.value and workload.provisioned.term) or (
+                option_name == Option.self_hosted.value and workload.self_hosted.purchase
+            )
+            if is_pinned and not arrays.feasible[r]:
+                messages.append(
+                    f"{where}: {option_name} {arrays.text(r, 'variant')}: {arrays.reason(r)}"
                 )
-                if pinned and arrays.reason[row]:
-                    messages.append(
-                        f"{spec.where}: workload {spec.workload.name!r}: {option} "
-                        f"{arrays.variant[row]}: {arrays.reason[row]}"
-                    )
     if messages:
         raise PricingError("\n".join(dict.fromkeys(messages)))
 
@@ -168,7 +169,11 @@ def estimate(
     import numpy as np
 
     capacity_rows = arrays.feasible & np.isin(
-        arrays.option, [Option.provisioned.value, Option.self_hosted.value]
+        arrays.option_code,
+        [
+            OPTION_NAMES.index(Option.provisioned.value),
+            OPTION_NAMES.index(Option.self_hosted.value),
+        ],
     )
     sized_workloads = set(arrays.workload_index[capacity_rows].tolist())
     for w_index, spec in enumerate(specs):

@@ -42,20 +42,18 @@ def row_order(estimate: Estimate) -> np.ndarray:
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
     a = estimate.arrays
     catalog = estimate.catalog
-    starts = np.searchsorted(a.component_row, np.arange(a.size), side="left")
-    ends = np.searchsorted(a.component_row, np.arange(a.size), side="right")
     options = []
     for row in row_order(estimate).tolist():
         spec = estimate.specs[a.workload_index[row]]
         components = [
             {
-                "name": str(a.component_name[c]),
-                "quantity": _number(a.component_quantity[c]),
-                "unit": str(a.component_unit[c]),
-                "usd_per_unit": _number(a.component_usd_per_unit[c]),
-                "usd": _money(a.component_usd[c]),
+                "name": name,
+                "quantity": _number(quantity),
+                "unit": unit,
+                "usd_per_unit": _number(usd_per_unit),
+                "usd": _money(usd),
             }
-            for c in range(starts[row], ends[row])
+            for name, unit, quantity, usd_per_unit, usd in a.components(row)
         ]
         options.append(
             {
@@ -63,17 +61,17 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "workload": spec.workload.name,
                 "model": spec.workload.model,
                 "region": spec.region,
-                "option": str(a.option[row]),
-                "variant": _text(str(a.variant[row])),
-                "platform": _text(str(a.platform[row])),
-                "instance_type": _text(str(a.instance_type[row])),
+                "option": a.option(row),
+                "variant": _text(a.text(row, "variant")),
+                "platform": _text(a.text(row, "platform")),
+                "instance_type": _text(a.text(row, "instance_type")),
                 "feasible": bool(a.feasible[row]),
-                "reason": _text(str(a.reason[row])),
+                "reason": _text(a.reason(row)),
                 "monthly_cost_usd": _money(a.monthly_cost_usd[row]),
                 "cost_per_1k_requests_usd": _money(a.cost_per_1k_requests_usd[row]),
                 "cost_per_1m_tokens_usd": _money(a.cost_per_1m_tokens_usd[row]),
                 "capacity": _number(a.capacity[row]),
-                "capacity_unit": _text(str(a.capacity_unit[row])) if a.feasible[row] else None,
+                "capacity_unit": _text(a.capacity_unit(row)),
                 "utilization_fraction": _number(a.utilization_fraction[row]),
                 "cheapest": bool(a.cheapest_row[a.workload_index[row]] == row),
                 "components": components,
@@ -94,12 +92,12 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                     "model": workload.model,
                     "region": loaded.scenario.workload_region(workload),
                     "requests_per_month": _number(workload.traffic.monthly_requests),
-                    "cheapest_option": str(a.option[best]) if best >= 0 else None,
-                    "cheapest_variant": _text(str(a.variant[best])) if best >= 0 else None,
-                    "cheapest_platform": _text(str(a.platform[best])) if best >= 0 else None,
-                    "cheapest_instance_type": _text(str(a.instance_type[best]))
-                    if best >= 0
-                    else None,
+                    "cheapest_option": a.option(best) if best >= 0 else None,
+                    "cheapest_variant": _text(a.text(best, "variant")) if best >= 0 else None,
+                    "cheapest_platform": _text(a.text(best, "platform")) if best >= 0 else None,
+                    "cheapest_instance_type": (
+                        _text(a.text(best, "instance_type")) if best >= 0 else None
+                    ),
                     "monthly_cost_usd": _money(cost),
                 }
             )

@@ -44,9 +44,7 @@ Fraction = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, allow_inf_nan=False
-    )
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Option(StrEnum):
@@ -547,8 +545,14 @@ def _attribute_docstrings(cls: type) -> dict[str, str]:
 def json_schema() -> dict[str, Any]:
     """JSON Schema of scenario files, for editors (yaml-language-server) and docs."""
     schema = Scenario.model_json_schema()
-    for cls in (Scenario, Workload, TokensPerRequest, Traffic, ProvisionedSettings,
-                SelfHostedSettings):
+    for cls in (
+        Scenario,
+        Workload,
+        TokensPerRequest,
+        Traffic,
+        ProvisionedSettings,
+        SelfHostedSettings,
+    ):
         target = schema if cls is Scenario else schema["$defs"][cls.__name__]
         for name, doc in _attribute_docstrings(cls).items():
             target["properties"][name].setdefault("description", doc)

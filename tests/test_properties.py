@@ -92,10 +92,11 @@ def test_cost_never_falls_when_volume_rises(
 @given(w=workloads(cached=False))
 def test_batch_never_dearer_than_on_demand(prepared: list[OptionRows], w: WorkloadArrays) -> None:
     result = run(w, prepared)
+    options = result.option_names()
     for workload in range(w.size):
         mine = result.workload_index == workload
-        on_demand = result.monthly_cost_usd[mine & (result.option == "on_demand")]
-        batch = result.monthly_cost_usd[mine & (result.option == "batch")]
+        on_demand = result.monthly_cost_usd[mine & (options == "on_demand")]
+        batch = result.monthly_cost_usd[mine & (options == "batch")]
         assert batch[0] <= on_demand[0] * (1 + 1e-12)
 
 
@@ -115,14 +116,11 @@ def test_doubling_traffic_doubles_per_token_lines(
     prepared: list[OptionRows], w: WorkloadArrays
 ) -> None:
     single, double = run(w, prepared), run(w.scaled(2.0), prepared)
-    tokens_lines = np.isin(single.component_unit, ["1M tokens"])
-    np.testing.assert_allclose(
-        double.component_usd[tokens_lines],
-        2 * single.component_usd[tokens_lines],
-        rtol=1e-12,
-        atol=1e-12,
-    )  # a pico-dollar absorbs subnormal underflow
-    per_token = np.isin(single.option, ["on_demand", "batch"]) & single.feasible
+    for one, two in zip(single.results, double.results, strict=True):
+        for c1, c2 in zip(one.components, two.components, strict=True):
+            if c1.unit == "1M tokens":  # a pico-dollar absorbs float underflow
+                np.testing.assert_allclose(c2.usd, 2 * c1.usd, rtol=1e-12, atol=1e-12)
+    per_token = np.isin(single.option_names(), ["on_demand", "batch"]) & single.feasible
     np.testing.assert_allclose(
         double.monthly_cost_usd[per_token],
         2 * single.monthly_cost_usd[per_token],
@@ -137,10 +135,10 @@ def test_capacity_costs_are_whole_steps_that_cover_the_peak(
     prepared: list[OptionRows], w: WorkloadArrays
 ) -> None:
     result = run(w, prepared)
-    fixed = result.feasible & np.isin(result.option, ["provisioned", "self_hosted"])
+    fixed = result.feasible & np.isin(result.option_names(), ["provisioned", "self_hosted"])
     capacity = result.capacity[fixed]
     assert np.all(capacity >= 1) and np.all(capacity == np.round(capacity))
-    hourly = result.component_usd_per_unit[np.isin(result.component_row, np.nonzero(fixed)[0])]
+    hourly = np.array([result.components(r)[0][3] for r in np.nonzero(fixed)[0]])
     np.testing.assert_allclose(
         result.monthly_cost_usd[fixed], capacity * HOURS_PER_MONTH * hourly, rtol=1e-12
     )

@@ -74,7 +74,13 @@ class OptionRows:
     reason: ObjArray
     """Why the row cannot be priced, found while resolving prices ("" when none)."""
     explicit: BoolArray
-    """The scenario asked for this exact variant (a missing price is then an error)."""
+    """The scenario asked for this option or exact variant by name."""
+    blocked: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    """`reason != ""`, kept as booleans so evaluation never touches strings."""
+
+    def __post_init__(self) -> None:
+        if self.blocked.shape[0] != self.workload_index.shape[0]:
+            self.blocked = np.asarray([bool(r) for r in self.reason], dtype=bool)
 
     @property
     def size(self) -> int:
@@ -90,24 +96,41 @@ class Component:
     quantity: FloatArray
     usd_per_unit: FloatArray
 
+    def __post_init__(self) -> None:
+        self._any_missing = bool(np.isnan(self.usd_per_unit).any())
+
     @property
     def usd(self) -> FloatArray:
+        if not self._any_missing:
+            product: FloatArray = self.quantity * self.usd_per_unit
+            return product
         # A zero quantity costs nothing even when no price exists for it.
         with np.errstate(invalid="ignore"):
             return np.where(self.quantity > 0, self.quantity * self.usd_per_unit, 0.0)
 
     @property
     def unpriced(self) -> BoolArray:
+        if not self._any_missing:
+            return np.zeros(self.quantity.shape[0], dtype=bool)
         return (self.quantity > 0) & np.isnan(self.usd_per_unit)
+
+
+PREPARED_REASON = 1
+"""Failure code: the row's own `reason`, found while resolving prices."""
 
 
 @dataclass
 class OptionResult:
-    """What one option module computes for its rows."""
+    """What one option module computes for its rows.
+
+    `failure` is 0 for a feasible row, PREPARED_REASON when `rows.reason` applies, and
+    k >= 2 for `reasons[k - 2]`, a template completed with the row's label. Messages are
+    composed only for rows that are reported, so evaluation stays numeric.
+    """
 
     rows: OptionRows
-    feasible: BoolArray
-    reason: ObjArray
+    failure: npt.NDArray[np.int16]
+    reasons: tuple[str, ...]
     monthly_cost_usd: FloatArray
     capacity: FloatArray
     """Model units or instances bought; NaN for pay-per-token options."""
@@ -115,23 +138,43 @@ class OptionResult:
     utilization_fraction: FloatArray
     components: list[Component] = field(default_factory=list)
 
+    @property
+    def feasible(self) -> BoolArray:
+        return self.failure == 0
 
-def first_reason(*reasons: ObjArray) -> ObjArray:
-    """Element-wise the first non-empty reason among several arrays of the same shape."""
-    out = reasons[0].copy()
-    for more in reasons[1:]:
-        empty = out == ""
-        out[empty] = more[empty]
-    return out
+    def reason(self, row: int) -> str:
+        code = int(self.failure[row])
+        if code == 0:
+            return ""
+        if code == PREPARED_REASON:
+            return str(self.rows.reason[row])
+        return self.reasons[code - 2].format(label=self.rows.label[row])
 
 
-def reason_where(mask: BoolArray, prefix: str, labels: ObjArray, suffix: str = "") -> ObjArray:
-    """Reasons `prefix + label + suffix` where `mask`, "" elsewhere (vectorized)."""
-    out = empty_objects(mask.shape[0])
-    if mask.any():
-        out[mask] = np.char.add(np.char.add(prefix, labels[mask].astype(str)), suffix).astype(
-            object
-        )
+def failure_codes(size: int, ordered: list[tuple[BoolArray, int]]) -> npt.NDArray[np.int16]:
+    """Per row, the code of the first mask (in priority order) that is true, else 0."""
+    code = np.zeros(size, dtype=np.int16)
+    for mask, value in reversed(ordered):
+        if mask.any():
+            code[mask] = value
+    return code
+
+
+def unpriced_failures(
+    components: list[Component], what: str, first_code: int
+) -> tuple[list[tuple[BoolArray, int]], tuple[str, ...]]:
+    """Masks and reason templates for components with a quantity but no price."""
+    masks = [(c.unpriced, first_code + k) for k, c in enumerate(components) if c._any_missing]
+    templates = tuple(
+        f"no {what} price for {c.name.replace('_', ' ')} of {{label}}" for c in components
+    )
+    return masks, templates
+
+
+def scatter(size: int, index: IntArray, values: FloatArray) -> FloatArray:
+    """An array of `size` NaNs with `values` placed at `index` (results of feasible rows)."""
+    out = np.full(size, np.nan)
+    out[index] = values
     return out
 
 
@@ -140,12 +183,3 @@ def sum_components(components: list[Component], size: int) -> FloatArray:
     for component in components:
         total = total + component.usd
     return total
-
-
-def unpriced_reason(components: list[Component], labels: ObjArray, what: str) -> ObjArray:
-    """A reason for each row where a component with a non-zero quantity has no price."""
-    reasons = [
-        reason_where(c.unpriced, f"no {what} price for {c.name.replace('_', ' ')} of ", labels)
-        for c in components
-    ]
-    return first_reason(*reasons) if reasons else empty_objects(labels.shape[0])

@@ -11,14 +11,14 @@ from __future__ import annotations
 import numpy as np
 
 from genai_cost.engine.arrays import (
+    PREPARED_REASON,
     Component,
     OptionResult,
     OptionRows,
     WorkloadArrays,
-    empty_objects,
-    first_reason,
+    failure_codes,
     sum_components,
-    unpriced_reason,
+    unpriced_failures,
 )
 from genai_cost.engine.bedrock_tokens import token_price_rows
 from genai_cost.engine.context import PricingContext
@@ -57,15 +57,15 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
             p["usd_per_1m_batch_output_tokens"],
         ),
     ]
-    latency = empty_objects(rows.size)
-    latency[~w.batch_tolerant[i]] = INTERACTIVE_REASON
-    reason = first_reason(latency, rows.reason, unpriced_reason(components, rows.label, "batch"))
-    feasible = reason == ""
-    monthly = np.where(feasible, sum_components(components, rows.size), np.nan)
+    unpriced, templates = unpriced_failures(components, "batch", first_code=3)
+    failure = failure_codes(
+        rows.size, [(~w.batch_tolerant[i], 2), (rows.blocked, PREPARED_REASON), *unpriced]
+    )
+    monthly = np.where(failure == 0, sum_components(components, rows.size), np.nan)
     return OptionResult(
         rows=rows,
-        feasible=feasible,
-        reason=reason,
+        failure=failure,
+        reasons=(INTERACTIVE_REASON, *templates),
         monthly_cost_usd=monthly,
         capacity=np.full(rows.size, np.nan),
         capacity_unit="",

@@ -12,6 +12,8 @@ CEIL_TOLERANCE = 1e-9
 
 def units_needed(*load_over_capacity: FloatArray) -> FloatArray:
     """Whole units covering every load (each load / per-unit capacity), at least one."""
-    ratio = np.maximum.reduce([np.asarray(r, dtype=np.float64) for r in load_over_capacity])
+    ratio = load_over_capacity[0]
+    for more in load_over_capacity[1:]:
+        ratio = np.maximum(ratio, more)
     units: FloatArray = np.maximum(np.ceil(ratio - CEIL_TOLERANCE), 1.0)
     return units

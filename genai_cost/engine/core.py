@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from types import ModuleType
 
 import numpy as np
+import numpy.typing as npt
 
 from genai_cost.engine import batch, on_demand, provisioned, self_hosted
 from genai_cost.engine.arrays import (
@@ -16,6 +17,7 @@ from genai_cost.engine.arrays import (
     OptionResult,
     OptionRows,
     WorkloadArrays,
+    scatter,
 )
 from genai_cost.engine.context import PricingContext
 from genai_cost.units import REQUESTS_PER_THOUSAND, TOKENS_PER_MILLION
@@ -23,39 +25,72 @@ from genai_cost.units import REQUESTS_PER_THOUSAND, TOKENS_PER_MILLION
 OPTION_MODULES: tuple[ModuleType, ...] = (on_demand, batch, provisioned, self_hosted)
 
 
+OPTION_NAMES: tuple[str, ...] = tuple(m.OPTION.value for m in OPTION_MODULES)
+
+
 @dataclass
 class EstimateArrays:
-    """Results for N rows (workload x option x variant...) and their cost components.
+    """Results for N rows (workload x option x variant ...), option by option.
 
-    Row columns have shape (N,); component columns (C,) with `component_row` pointing at the
-    row each component belongs to; `cheapest_row` has shape (W,) (-1: nothing feasible).
+    Numeric columns have shape (N,), rows ordered option by option as in OPTION_MODULES;
+    `cheapest_row` has shape (W,) (-1: nothing feasible). Text (variant names, reasons) and
+    cost components are read per row through `results`, so evaluation stays numeric.
     """
 
+    results: list[OptionResult]
+    offsets: IntArray
     workload_index: IntArray
-    option: ObjArray
-    variant: ObjArray
-    platform: ObjArray
-    instance_type: ObjArray
+    option_code: npt.NDArray[np.int8]
     feasible: BoolArray
-    reason: ObjArray
     explicit: BoolArray
     monthly_cost_usd: FloatArray
     cost_per_1k_requests_usd: FloatArray
     cost_per_1m_tokens_usd: FloatArray
     capacity: FloatArray
-    capacity_unit: ObjArray
     utilization_fraction: FloatArray
-    component_row: IntArray
-    component_name: ObjArray
-    component_unit: ObjArray
-    component_quantity: FloatArray
-    component_usd_per_unit: FloatArray
-    component_usd: FloatArray
     cheapest_row: IntArray
 
     @property
     def size(self) -> int:
         return int(self.workload_index.shape[0])
+
+    def locate(self, row: int) -> tuple[OptionResult, int]:
+        k = int(np.searchsorted(self.offsets, row, side="right")) - 1
+        return self.results[k], row - int(self.offsets[k])
+
+    def option(self, row: int) -> str:
+        return OPTION_NAMES[int(self.option_code[row])]
+
+    def text(self, row: int, column: str) -> str:
+        """`variant`, `platform`, `instance_type` or `label` of a row."""
+        result, local = self.locate(row)
+        return str(getattr(result.rows, column)[local])
+
+    def reason(self, row: int) -> str:
+        result, local = self.locate(row)
+        return result.reason(local)
+
+    def capacity_unit(self, row: int) -> str:
+        result, local = self.locate(row)
+        return result.capacity_unit if result.feasible[local] else ""
+
+    def components(self, row: int) -> list[tuple[str, str, float, float, float]]:
+        """(name, unit, quantity, usd_per_unit, usd) of a row's components with a quantity."""
+        result, local = self.locate(row)
+        feasible = bool(result.feasible[local])
+        out = []
+        for c in result.components:
+            quantity = float(c.quantity[local])
+            if feasible or quantity > 0:
+                out.append(
+                    (c.name, c.unit, quantity, float(c.usd_per_unit[local]), float(c.usd[local]))
+                )
+        return out
+
+    def option_names(self) -> ObjArray:
+        """Option name of every row (an object array, for analysis and tests)."""
+        names: ObjArray = np.asarray(OPTION_NAMES, dtype=object)[self.option_code]
+        return names
 
 
 def prepare_all(ctx: PricingContext) -> list[OptionRows]:
@@ -67,85 +102,51 @@ def cheapest_rows(
     workload_index: IntArray, cost: FloatArray, feasible: BoolArray, workloads: int
 ) -> IntArray:
     """Index of the cheapest feasible row per workload (first in row order on ties), or -1."""
-    ranked = np.where(feasible, cost, np.inf)
-    order = np.lexsort((np.arange(ranked.shape[0]), ranked, workload_index))
-    sorted_w = workload_index[order]
-    first = np.ones(order.shape[0], dtype=bool)
-    first[1:] = sorted_w[1:] != sorted_w[:-1]
-    best = order[first]
-    result = np.full(workloads, -1, dtype=np.int64)
-    result[workload_index[best]] = np.where(np.isfinite(ranked[best]), best, -1)
+    rows = np.flatnonzero(feasible)
+    owner, ranked = workload_index[rows], cost[rows]
+    lowest = np.full(workloads, np.inf)
+    np.minimum.at(lowest, owner, ranked)
+    winners = ranked == lowest[owner]
+    first = np.full(workloads, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, owner[winners], rows[winners])
+    result: IntArray = np.where(np.isfinite(lowest), first, -1)
     return result
 
 
 def evaluate_all(w: WorkloadArrays, option_rows: list[OptionRows]) -> EstimateArrays:
-    """Evaluate every option over all its rows at once and concatenate the results."""
+    """Evaluate every option over all its rows at once and concatenate the numeric results."""
     results: list[OptionResult] = [
         module.evaluate(w, rows) for module, rows in zip(OPTION_MODULES, option_rows, strict=True)
     ]
-    offsets = np.cumsum([0] + [r.rows.size for r in results])
+    sizes = [r.rows.size for r in results]
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
-    def cat(get: str) -> np.ndarray:
-        return np.concatenate([getattr(r, get) for r in results])
+    def cat(values: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(values)
 
-    def cat_rows(get: str) -> np.ndarray:
-        return np.concatenate([getattr(r.rows, get) for r in results])
-
-    def labelled(get_value: str) -> ObjArray:
-        parts = []
-        for r in results:
-            out = np.empty(r.rows.size, dtype=object)
-            out[:] = getattr(r, get_value) if get_value == "capacity_unit" else r.rows.option
-            parts.append(out)
-        return np.concatenate(parts)
-
-    workload_index = cat_rows("workload_index").astype(np.int64)
-    monthly = cat("monthly_cost_usd")
-    requests = w.requests_per_month[workload_index]
-    tokens = requests * (w.all_input_tokens + w.output_tokens)[workload_index]
+    workload_index = cat([r.rows.workload_index for r in results])
+    feasible = cat([r.feasible for r in results])
+    monthly = cat([r.monthly_cost_usd for r in results])
+    ok = np.flatnonzero(feasible)  # unit costs of feasible rows only; NaN elsewhere
+    owner = workload_index[ok]
+    requests = w.requests_per_month[owner]
+    tokens = requests * (w.all_input_tokens[owner] + w.output_tokens[owner])
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        per_1k_requests = np.where(requests > 0, monthly / requests * REQUESTS_PER_THOUSAND, np.nan)
-        per_1m_tokens = np.where(tokens > 0, monthly / tokens * TOKENS_PER_MILLION, np.nan)
-
-    comp_rows, names, units, quantities, prices, usd = [], [], [], [], [], []
-    for offset, r in zip(offsets[:-1], results, strict=True):
-        for c in r.components:
-            keep = r.feasible | (c.quantity > 0)
-            index = np.nonzero(keep)[0]
-            comp_rows.append(index + offset)
-            names.append(np.full(index.shape[0], c.name, dtype=object))
-            units.append(np.full(index.shape[0], c.unit, dtype=object))
-            quantities.append(c.quantity[index])
-            prices.append(c.usd_per_unit[index])
-            usd.append(c.usd[index])
-    comp_row = np.concatenate(comp_rows) if comp_rows else np.zeros(0, dtype=np.int64)
-    order = np.argsort(comp_row, kind="stable")
-
-    def ordered(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-        joined: np.ndarray = np.concatenate(parts)[order] if parts else np.zeros(0, dtype=dtype)
-        return joined
-
-    feasible = cat("feasible").astype(bool)
+        per_request = np.where(requests > 0, monthly[ok] / requests, np.nan)
+        per_token = np.where(tokens > 0, monthly[ok] / tokens, np.nan)
+    per_1k_requests = scatter(monthly.shape[0], ok, per_request * REQUESTS_PER_THOUSAND)
+    per_1m_tokens = scatter(monthly.shape[0], ok, per_token * TOKENS_PER_MILLION)
     return EstimateArrays(
+        results=results,
+        offsets=offsets,
         workload_index=workload_index,
-        option=labelled("option"),
-        variant=cat_rows("variant"),
-        platform=cat_rows("platform"),
-        instance_type=cat_rows("instance_type"),
+        option_code=np.repeat(np.arange(len(results), dtype=np.int8), sizes),
         feasible=feasible,
-        reason=cat("reason"),
-        explicit=cat_rows("explicit").astype(bool),
+        explicit=cat([r.rows.explicit for r in results]),
         monthly_cost_usd=monthly,
         cost_per_1k_requests_usd=per_1k_requests,
         cost_per_1m_tokens_usd=per_1m_tokens,
-        capacity=cat("capacity"),
-        capacity_unit=labelled("capacity_unit"),
-        utilization_fraction=cat("utilization_fraction"),
-        component_row=comp_row[order].astype(np.int64),
-        component_name=ordered(names, object),
-        component_unit=ordered(units, object),
-        component_quantity=ordered(quantities, np.float64),
-        component_usd_per_unit=ordered(prices, np.float64),
-        component_usd=ordered(usd, np.float64),
+        capacity=cat([r.capacity for r in results]),
+        utilization_fraction=cat([r.utilization_fraction for r in results]),
         cheapest_row=cheapest_rows(workload_index, monthly, feasible, w.size),
     )

@@ -8,13 +8,14 @@ from __future__ import annotations
 import numpy as np
 
 from genai_cost.engine.arrays import (
+    PREPARED_REASON,
     Component,
     OptionResult,
     OptionRows,
     WorkloadArrays,
-    first_reason,
+    failure_codes,
     sum_components,
-    unpriced_reason,
+    unpriced_failures,
 )
 from genai_cost.engine.bedrock_tokens import token_price_rows
 from genai_cost.engine.context import PricingContext
@@ -63,13 +64,13 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
             p["usd_per_1m_cache_write_input_tokens"],
         ),
     ]
-    reason = first_reason(rows.reason, unpriced_reason(components, rows.label, "on-demand"))
-    feasible = reason == ""
-    monthly = np.where(feasible, sum_components(components, rows.size), np.nan)
+    unpriced, templates = unpriced_failures(components, "on-demand", first_code=2)
+    failure = failure_codes(rows.size, [(rows.blocked, PREPARED_REASON), *unpriced])
+    monthly = np.where(failure == 0, sum_components(components, rows.size), np.nan)
     return OptionResult(
         rows=rows,
-        feasible=feasible,
-        reason=reason,
+        failure=failure,
+        reasons=templates,
         monthly_cost_usd=monthly,
         capacity=np.full(rows.size, np.nan),
         capacity_unit="",

@@ -12,12 +12,14 @@ import numpy as np
 from genai_cost.catalog.lookup import Missing, provisioned_price
 from genai_cost.catalog.tables import PROVISIONED_TERMS
 from genai_cost.engine.arrays import (
+    PREPARED_REASON,
     Component,
     OptionResult,
     OptionRows,
     WorkloadArrays,
     empty_objects,
-    first_reason,
+    failure_codes,
+    scatter,
 )
 from genai_cost.engine.capacity import units_needed
 from genai_cost.engine.context import PricingContext
@@ -93,33 +95,31 @@ def prepare(ctx: PricingContext) -> OptionRows:
 
 
 def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
-    i = rows.workload_index
-    p = rows.params
+    failure = failure_codes(rows.size, [(rows.blocked, PREPARED_REASON)])
+    ok = np.flatnonzero(failure == 0)  # compute feasible rows only; NaN elsewhere
+    i = rows.workload_index[ok]
+    p = {name: values[ok] for name, values in rows.params.items()}
     requests_per_minute = w.requests_per_month[i] / MINUTES_PER_MONTH
     avg_in = requests_per_minute * w.all_input_tokens[i]
     avg_out = requests_per_minute * w.output_tokens[i]
     cap_in = p["input_tokens_per_minute_per_model_unit"]
     cap_out = p["output_tokens_per_minute_per_model_unit"]
     peak = w.peak_factor[i]
-    reason = first_reason(rows.reason, empty_objects(rows.size))
-    feasible = reason == ""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        units = np.where(
-            feasible, units_needed(avg_in * peak / cap_in, avg_out * peak / cap_out), np.nan
-        )
-        utilization = np.maximum(avg_in / cap_in, avg_out / cap_out) / units
-    unit_hours = units * HOURS_PER_MONTH
+    units = units_needed(avg_in * peak / cap_in, avg_out * peak / cap_out)
+    utilization = np.maximum(avg_in / cap_in, avg_out / cap_out) / units
+    unit_hours = scatter(rows.size, ok, units * HOURS_PER_MONTH)
     component = Component(
-        "model_unit_hours", "model-unit-hours", unit_hours, p["usd_per_model_unit_hour"]
+        "model_unit_hours", "model-unit-hours", unit_hours, rows.params["usd_per_model_unit_hour"]
     )
-    monthly = np.where(feasible, component.usd, np.nan)
     return OptionResult(
         rows=rows,
-        feasible=feasible,
-        reason=reason,
-        monthly_cost_usd=monthly,
-        capacity=units,
+        failure=failure,
+        reasons=(),
+        monthly_cost_usd=scatter(
+            rows.size, ok, units * HOURS_PER_MONTH * p["usd_per_model_unit_hour"]
+        ),
+        capacity=scatter(rows.size, ok, units),
         capacity_unit="model units",
-        utilization_fraction=np.where(feasible, utilization, np.nan),
+        utilization_fraction=scatter(rows.size, ok, utilization),
         components=[component],
     )

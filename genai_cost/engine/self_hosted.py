@@ -19,12 +19,14 @@ from genai_cost.catalog.lookup import (
 )
 from genai_cost.catalog.tables import PLATFORMS, PURCHASES
 from genai_cost.engine.arrays import (
+    PREPARED_REASON,
     Component,
     OptionResult,
     OptionRows,
     WorkloadArrays,
     empty_objects,
-    first_reason,
+    failure_codes,
+    scatter,
 )
 from genai_cost.engine.capacity import units_needed
 from genai_cost.engine.context import PricingContext, WorkloadSpec
@@ -176,6 +178,8 @@ def prepare(ctx: PricingContext) -> OptionRows:
             "target_utilization_fraction": np.asarray(
                 [r.target_utilization for r in rows], dtype=np.float64
             ),
+            # 1.0 for spot rows: a numeric flag, so evaluation never compares strings.
+            "is_spot": np.asarray([r.purchase == "spot" for r in rows], dtype=np.float64),
         },
         reason=objects([r.reason for r in rows]),
         explicit=np.asarray([r.explicit for r in rows], dtype=bool),
@@ -183,33 +187,33 @@ def prepare(ctx: PricingContext) -> OptionRows:
 
 
 def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
-    i = rows.workload_index
-    p = rows.params
+    spot = rows.params["is_spot"] > 0
+    failure = failure_codes(
+        rows.size,
+        [(spot & ~w.batch_tolerant[rows.workload_index], 2), (rows.blocked, PREPARED_REASON)],
+    )
+    ok = np.flatnonzero(failure == 0)  # compute feasible rows only; NaN elsewhere
+    i = rows.workload_index[ok]
+    p = {name: values[ok] for name, values in rows.params.items()}
     avg_tps = w.requests_per_month[i] * w.output_tokens[i] / SECONDS_PER_MONTH
     per_instance = p["output_tokens_per_second_per_instance"]
-    spot = empty_objects(rows.size)
-    spot[(rows.variant == "spot") & ~w.batch_tolerant[i]] = SPOT_INTERACTIVE_REASON
-    reason = first_reason(spot, rows.reason)
-    feasible = reason == ""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        instances = np.where(
-            feasible,
-            units_needed(
-                avg_tps * w.peak_factor[i] / (per_instance * p["target_utilization_fraction"])
-            ),
-            np.nan,
-        )
-        utilization = avg_tps / (instances * per_instance)
+    instances = units_needed(
+        avg_tps * w.peak_factor[i] / (per_instance * p["target_utilization_fraction"])
+    )
+    hours = instances * HOURS_PER_MONTH
     component = Component(
-        "instance_hours", "instance-hours", instances * HOURS_PER_MONTH, p["usd_per_hour"]
+        "instance_hours",
+        "instance-hours",
+        scatter(rows.size, ok, hours),
+        rows.params["usd_per_hour"],
     )
     return OptionResult(
         rows=rows,
-        feasible=feasible,
-        reason=reason,
-        monthly_cost_usd=np.where(feasible, component.usd, np.nan),
-        capacity=instances,
+        failure=failure,
+        reasons=(SPOT_INTERACTIVE_REASON,),
+        monthly_cost_usd=scatter(rows.size, ok, hours * p["usd_per_hour"]),
+        capacity=scatter(rows.size, ok, instances),
         capacity_unit="instances",
-        utilization_fraction=np.where(feasible, utilization, np.nan),
+        utilization_fraction=scatter(rows.size, ok, avg_tps / (instances * per_instance)),
         components=[component],
     )

@@ -1,0 +1,56 @@
+"""Benchmark (a): wall time of `genai-cost estimate` next to `python -c "import numpy"`.
+
+Run: python -m benchmarks.startup [--runs N]. Prints medians; no assertion (figures only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def timed(command: list[str], runs: int) -> float:
+    samples = []
+    env = {**os.environ, "GENAI_COST_TODAY": "2026-11-23"}
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    python = sys.executable
+    exe = shutil.which("genai-cost", path=str(Path(python).parent)) or "genai-cost"
+    scenario = "scenarios/support-chatbot.yaml"
+    timed([python, "-c", "import numpy"], 2)  # warm the file cache
+    rows = {
+        'python -c "pass"': timed([python, "-c", "pass"], args.runs),
+        'python -c "import numpy"': timed([python, "-c", "import numpy"], args.runs),
+        "import numpy+pydantic+typer+yaml": timed(
+            [python, "-c", "import numpy, pydantic, typer, yaml"], args.runs
+        ),
+        f"genai-cost estimate {scenario} -f json": timed(
+            [exe, "estimate", scenario, "-f", "json"], args.runs
+        ),
+        f"genai-cost estimate {scenario} (table)": timed([exe, "estimate", scenario], args.runs),
+    }
+    floor = rows['python -c "import numpy"']
+    print(f"median of {args.runs} runs; ratio to `import numpy`")
+    for name, seconds in rows.items():
+        print(f"  {seconds * 1000:7.1f} ms  {seconds / floor:4.2f}x  {name}")
+
+
+if __name__ == "__main__":
+    main()
