@@ -112,7 +112,8 @@ class Component:
     def unpriced(self) -> BoolArray:
         if not self._any_missing:
             return np.zeros(self.quantity.shape[0], dtype=bool)
-        return (self.quantity > 0) & np.isnan(self.usd_per_unit)
+        missing: BoolArray = (self.quantity > 0) & np.isnan(self.usd_per_unit)
+        return missing
 
 
 PREPARED_REASON = 1
