@@ -141,7 +141,8 @@ class OptionResult:
 
     @property
     def feasible(self) -> BoolArray:
-        return self.failure == 0
+        ok: BoolArray = self.failure == 0
+        return ok
 
     def reason(self, row: int) -> str:
         code = int(self.failure[row])
