@@ -8,19 +8,8 @@ Models without a published batch price are infeasible, never free.
 
 from __future__ import annotations
 
-import numpy as np
-
-from genai_cost.engine.arrays import (
-    PREPARED_REASON,
-    Component,
-    OptionResult,
-    OptionRows,
-    WorkloadArrays,
-    failure_codes,
-    sum_components,
-    unpriced_failures,
-)
-from genai_cost.engine.bedrock_tokens import token_price_rows
+from genai_cost.engine.arrays import Component, OptionResult, OptionRows, WorkloadArrays
+from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
 from genai_cost.engine.context import PricingContext
 from genai_cost.scenario import Option
 from genai_cost.units import TOKENS_PER_MILLION
@@ -57,18 +46,6 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
             p["usd_per_1m_batch_output_tokens"],
         ),
     ]
-    unpriced, templates = unpriced_failures(components, "batch", first_code=3)
-    failure = failure_codes(
-        rows.size, [(~w.batch_tolerant[i], 2), (rows.blocked, PREPARED_REASON), *unpriced]
-    )
-    monthly = np.where(failure == 0, sum_components(components, rows.size), np.nan)
-    return OptionResult(
-        rows=rows,
-        failure=failure,
-        reasons=(INTERACTIVE_REASON, *templates),
-        monthly_cost_usd=monthly,
-        capacity=np.full(rows.size, np.nan),
-        capacity_unit="",
-        utilization_fraction=np.full(rows.size, np.nan),
-        components=components,
+    return token_option_result(
+        rows, components, "batch", ((~w.batch_tolerant[i], INTERACTIVE_REASON),)
     )

@@ -5,7 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from genai_cost.catalog.lookup import Missing, on_demand_price
-from genai_cost.engine.arrays import OptionRows, empty_objects
+from genai_cost.engine.arrays import (
+    PREPARED_REASON,
+    BoolArray,
+    Component,
+    OptionResult,
+    OptionRows,
+    empty_objects,
+    failure_codes,
+    sum_components,
+    unpriced_failures,
+)
 from genai_cost.engine.context import PricingContext
 from genai_cost.scenario import Option
 
@@ -43,4 +53,34 @@ def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ..
         params=params,
         reason=reason,
         explicit=explicit,
+    )
+
+
+def token_option_result(
+    rows: OptionRows,
+    components: list[Component],
+    what: str,
+    conditions: tuple[tuple[BoolArray, str], ...] = (),
+) -> OptionResult:
+    """The result of a pay-per-token option: feasible when every condition mask is false, the
+    prices resolved, and every component with a quantity priced; no capacity is bought."""
+    first = 2 + len(conditions)
+    unpriced, templates = unpriced_failures(components, what, first_code=first)
+    failure = failure_codes(
+        rows.size,
+        [
+            *[(mask, 2 + k) for k, (mask, _) in enumerate(conditions)],
+            (rows.blocked, PREPARED_REASON),
+            *unpriced,
+        ],
+    )
+    return OptionResult(
+        rows=rows,
+        failure=failure,
+        reasons=(*[text for _, text in conditions], *templates),
+        monthly_cost_usd=np.where(failure == 0, sum_components(components, rows.size), np.nan),
+        capacity=np.full(rows.size, np.nan),
+        capacity_unit="",
+        utilization_fraction=np.full(rows.size, np.nan),
+        components=components,
     )

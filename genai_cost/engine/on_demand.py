@@ -5,19 +5,8 @@ monthly = requests x (input x p_in + output x p_out + cache_read x p_cr + cache_
 
 from __future__ import annotations
 
-import numpy as np
-
-from genai_cost.engine.arrays import (
-    PREPARED_REASON,
-    Component,
-    OptionResult,
-    OptionRows,
-    WorkloadArrays,
-    failure_codes,
-    sum_components,
-    unpriced_failures,
-)
-from genai_cost.engine.bedrock_tokens import token_price_rows
+from genai_cost.engine.arrays import Component, OptionResult, OptionRows, WorkloadArrays
+from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
 from genai_cost.engine.context import PricingContext
 from genai_cost.scenario import Option
 from genai_cost.units import TOKENS_PER_MILLION
@@ -64,16 +53,4 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
             p["usd_per_1m_cache_write_input_tokens"],
         ),
     ]
-    unpriced, templates = unpriced_failures(components, "on-demand", first_code=2)
-    failure = failure_codes(rows.size, [(rows.blocked, PREPARED_REASON), *unpriced])
-    monthly = np.where(failure == 0, sum_components(components, rows.size), np.nan)
-    return OptionResult(
-        rows=rows,
-        failure=failure,
-        reasons=templates,
-        monthly_cost_usd=monthly,
-        capacity=np.full(rows.size, np.nan),
-        capacity_unit="",
-        utilization_fraction=np.full(rows.size, np.nan),
-        components=components,
-    )
+    return token_option_result(rows, components, "on-demand")

@@ -66,38 +66,21 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
     settings = w.self_hosted
     model = ctx.catalog.models.get(w.base_model)
     explicit_option = spec.explicitly_asks(OPTION)
+
+    def unavailable(reason: str) -> list[_Row]:
+        return [_Row(index, "", "", "", w.base_model, reason=reason, explicit=explicit_option)]
+
     if model is not None and not model.open_weights:
-        return [
-            _Row(
-                index,
-                "",
-                "",
-                "",
-                w.base_model,
-                reason=(f"{w.base_model} is not an open-weights model; it cannot be self-hosted"),
-                explicit=explicit_option,
-            )
-        ]
+        return unavailable(f"{w.base_model} is not an open-weights model; it cannot be self-hosted")
     if settings.instance_type is not None:
         instance_types = [settings.instance_type.removeprefix("ml.")]
     else:
         instance_types = benchmarked_instance_types(ctx.catalog, w.base_model)
     if not instance_types:
-        return [
-            _Row(
-                index,
-                "",
-                "",
-                "",
-                w.base_model,
-                reason=(
-                    f"no published throughput benchmark for {w.base_model}; supply "
-                    "self_hosted.instance_type and "
-                    "self_hosted.output_tokens_per_second_per_instance"
-                ),
-                explicit=explicit_option,
-            )
-        ]
+        return unavailable(
+            f"no published throughput benchmark for {w.base_model}; supply "
+            "self_hosted.instance_type and self_hosted.output_tokens_per_second_per_instance"
+        )
     platforms = [settings.platform] if settings.platform else list(PLATFORMS)
     purchases = [settings.purchase] if settings.purchase else list(VARIANTS)
     rows = []
