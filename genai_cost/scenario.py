@@ -22,14 +22,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from genai_cost.budget import Budget
 from genai_cost.errors import Problem, ScenarioError
+from genai_cost.modelbase import Fraction, NonNegative, Positive, Strict
 from genai_cost.units import HOURS_PER_DAY, SECONDS_PER_MONTH
 from genai_cost.yamlsource import YamlDocument, load_yaml_file
 
@@ -37,14 +38,6 @@ if TYPE_CHECKING:
     from genai_cost.catalog.snapshot import Catalog
 
 SCHEMA_URL_HINT = "# yaml-language-server: $schema=<path>/scenario.schema.json"
-
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Option(StrEnum):
@@ -213,6 +206,8 @@ class Workload(Strict):
     priceable, or the estimate fails with the reason."""
     provisioned: ProvisionedSettings = ProvisionedSettings()
     self_hosted: SelfHostedSettings = SelfHostedSettings()
+    budget: Budget | None = None
+    """Monthly budget of this workload (its cheapest option), checked by `genai-cost check`."""
 
     @field_validator("options")
     @classmethod
@@ -258,6 +253,8 @@ class Scenario(Strict):
     horizon_months: Annotated[int, Field(ge=1, le=120)] = 12
     """Planning horizon in months (used by ROI and commitment comparisons)."""
     workloads: Annotated[list[Workload], Field(min_length=1)]
+    budget: Budget | None = None
+    """Monthly budget of the whole scenario (sum of cheapest options), for `genai-cost check`."""
 
     @field_validator("workloads")
     @classmethod
@@ -552,6 +549,7 @@ def json_schema() -> dict[str, Any]:
         Traffic,
         ProvisionedSettings,
         SelfHostedSettings,
+        Budget,
     ):
         target = schema if cls is Scenario else schema["$defs"][cls.__name__]
         for name, doc in _attribute_docstrings(cls).items():
