@@ -144,10 +144,24 @@ def estimate(
 ) -> Estimate:
     """Price every workload of the scenarios at `paths` (files or folders)."""
     catalog = load_catalog(snapshot)
-    pricing_day = today(day)
     scenarios = load_scenarios(paths, catalog)
+    return estimate_loaded(
+        scenarios, catalog, day=today(day), max_snapshot_age_days=max_snapshot_age_days
+    )
+
+
+def estimate_loaded(
+    scenarios: list[LoadedScenario],
+    catalog: Catalog,
+    *,
+    day: dt.date,
+    max_snapshot_age_days: int | None = None,
+) -> Estimate:
+    """Price already-loaded scenarios with `catalog` on `day` (they must fit the catalog)."""
+    import numpy as np
+
     specs = flatten(scenarios)
-    ctx = PricingContext(catalog, pricing_day, specs)
+    ctx = PricingContext(catalog, day, specs)
     arrays = evaluate_all(workload_arrays(specs), prepare_all(ctx))
     _check_explicit(specs, arrays)
     warnings = []
@@ -160,14 +174,12 @@ def estimate(
             raise GenaiCostError(
                 f"${MAX_AGE_ENV} must be a whole number of days, got {raw!r}"
             ) from None
-    age = catalog.age_days(pricing_day)
+    age = catalog.age_days(day)
     if age > limit:
         warnings.append(
             f"pricing snapshot {catalog.snapshot_id} is {age} days old (limit "
             f"{limit}); select a newer one with --snapshot, or raise --max-snapshot-age-days"
         )
-    import numpy as np
-
     capacity_rows = arrays.feasible & np.isin(
         arrays.option_code,
         [
@@ -182,4 +194,4 @@ def estimate(
                 f"workload {spec.workload.name!r}: no peak_to_average_ratio or "
                 "hourly_profile given; capacity options are sized for flat traffic"
             )
-    return Estimate(catalog, pricing_day, scenarios, specs, arrays, warnings)
+    return Estimate(catalog, day, scenarios, specs, arrays, warnings)

@@ -126,6 +126,183 @@ def estimate(
     _emit(render(result.to_dict(), fmt.value, color=color), output)
 
 
+class ChangeFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def diff(
+    sides: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="BASE HEAD | PATH...",
+            help="Two sides (scenario file or folder, or estimate JSON baseline), or with "
+            "--base-ref the scenario files or folders to compare with that revision.",
+        ),
+    ],
+    base_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--base-ref",
+            metavar="REV",
+            help="Compare PATH... with the same files at this git "
+            "revision (read with git; the working tree is not touched).",
+        ),
+    ] = None,
+    fmt: Annotated[ChangeFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ChangeFormat.table
+    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+    ] = None,
+    snapshot: SnapshotOption = None,
+    base_snapshot: Annotated[
+        str | None,
+        typer.Option(
+            "--base-snapshot",
+            metavar="ID|PATH",
+            help="Pricing snapshot of the base side when it "
+            "is priced here (default: the same as the head's).",
+        ),
+    ] = None,
+    fail_on_increase: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on-increase",
+            metavar="[total:|workload:]N[%]",
+            help="Exit 1 when the monthly cost rises by more than N% (or N USD); repeatable; "
+            "workload: applies it to each workload.",
+        ),
+    ] = None,
+    fail_above: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-above",
+            metavar="[total:|workload:]USD",
+            help="Exit 1 when the head's monthly cost is above this many USD.",
+        ),
+    ] = None,
+    warn_on_increase: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--warn-on-increase",
+            metavar="[total:|workload:]N[%]",
+            help="Report, without failing, a rise of more than N% (or N USD).",
+        ),
+    ] = None,
+    warn_above: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--warn-above",
+            metavar="[total:|workload:]USD",
+            help="Report, without failing, a monthly cost above this many USD.",
+        ),
+    ] = None,
+) -> None:
+    """Show what a change does to the monthly bill, and why (usage or prices).
+
+    Exit codes: 0 within limits, 1 a --fail-* limit breached, 2 bad input.
+
+    Examples:
+
+        genai-cost diff base.json scenarios/
+
+        genai-cost diff --base-ref origin/main scenarios/ --fail-on-increase 10%
+
+        genai-cost diff old.yaml new.yaml -f markdown --fail-above workload:2000
+    """
+    from genai_cost.diff import (
+        Threshold,
+        apply_thresholds,
+        compare,
+        git_side,
+        load_side,
+        scenario_side,
+    )
+
+    thresholds = [
+        Threshold.parse(level, kind, text)
+        for level, kind, values in (
+            ("fail", "increase", fail_on_increase),
+            ("fail", "above", fail_above),
+            ("warn", "increase", warn_on_increase),
+            ("warn", "above", warn_above),
+        )
+        for text in values or []
+    ]
+    base_prices = base_snapshot or snapshot
+    if base_ref is not None:
+        base = git_side(base_ref, sides, snapshot=base_prices, day=None)
+    elif len(sides) == 2:
+        base = load_side(sides[0], snapshot=base_prices, day=None)
+    else:
+        raise GenaiCostError(
+            f"diff takes two sides, BASE and HEAD (got {len(sides)}); or use --base-ref REV "
+            "PATH... to compare files with a git revision"
+        )
+    try:
+        if base_ref is not None:
+            head = scenario_side(sides, snapshot=snapshot, day=None)
+        else:
+            head = load_side(sides[1], snapshot=snapshot, day=None)
+        document = apply_thresholds(compare(base, head, base_snapshot=base_prices), thresholds)
+    finally:
+        base.close()
+    from genai_cost.report.changes import render_diff_markdown
+
+    if fmt == ChangeFormat.json:
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    elif fmt == ChangeFormat.markdown:
+        text = render_diff_markdown(document)
+    else:
+        from genai_cost.report.terminal import render_diff_table
+
+        text = render_diff_table(document, color=output is None and _use_color(), width=120)
+    _emit(text, output)
+    if document["verdict"] == "fail":
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...")],
+    fmt: Annotated[ChangeFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ChangeFormat.table
+    ),
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    snapshot: SnapshotOption = None,
+) -> None:
+    """Check each scenario's and workload's estimated monthly cost against its budget.
+
+    Exit codes: 0 within budget (alerts may be reported), 1 a budget's fail threshold is
+    reached, 2 bad input (including a scenario with no budget).
+
+    Example:
+
+        genai-cost check scenarios/support-chatbot.yaml --format markdown
+    """
+    from genai_cost.api import estimate as run_estimate
+    from genai_cost.check import budget_document
+
+    document = budget_document(run_estimate(paths, snapshot=snapshot))
+    if fmt == ChangeFormat.json:
+        text = json.dumps(document, indent=2) + "\n"
+    elif fmt == ChangeFormat.markdown:
+        from genai_cost.report.changes import render_check_markdown
+
+        text = render_check_markdown(document)
+    else:
+        from genai_cost.report.terminal import render_check_table
+
+        text = render_check_table(document, color=output is None and _use_color(), width=120)
+    _emit(text, output)
+    if document["verdict"] == "fail":
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...")],

@@ -480,13 +480,18 @@ def check_against_catalog(loaded: LoadedScenario, catalog: Catalog) -> None:
         raise ScenarioError(problems)
 
 
-def load_scenario(path: str | Path, catalog: Catalog | None = None) -> LoadedScenario:
-    """Load, parse and validate one scenario file (and check it against `catalog` if given)."""
+def load_scenario(
+    path: str | Path, catalog: Catalog | None = None, *, name: str | None = None
+) -> LoadedScenario:
+    """Load, parse and validate one scenario file (and check it against `catalog` if given).
+
+    `name` replaces the path in messages and reports (for copies read from git).
+    """
     file = Path(path)
-    doc = load_yaml_file(file)
+    doc = load_yaml_file(file, name)
     scenario = parse_scenario(doc)
     digest = hashlib.sha256(file.read_bytes()).hexdigest()
-    loaded = LoadedScenario(scenario, str(path), digest, doc)
+    loaded = LoadedScenario(scenario, name or str(path), digest, doc)
     if catalog is not None:
         check_against_catalog(loaded, catalog)
     return loaded

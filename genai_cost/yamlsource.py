@@ -156,9 +156,13 @@ def load_yaml_text(text: str, path: str) -> YamlDocument:
     return YamlDocument(path, data, builder.positions, builder.key_positions)
 
 
-def load_yaml_file(file: Path) -> YamlDocument:
-    """Read and parse a YAML file; every failure is a ScenarioError naming the file."""
-    path = str(file)
+def load_yaml_file(file: Path, name: str | None = None) -> YamlDocument:
+    """Read and parse a YAML file; every failure is a ScenarioError naming the file.
+
+    `name` is how the file is called in messages (e.g. `origin/main:scenarios/a.yaml` for a
+    copy read from git); the file's path by default.
+    """
+    path = name or str(file)
     try:
         size = file.stat().st_size
         if size > MAX_FILE_BYTES:

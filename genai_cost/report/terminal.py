@@ -66,3 +66,94 @@ def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
         summary.add_row("Total", "", usd(scenario["total_monthly_cost_usd"]), style="bold")
         console.print(summary)
     return buffer.getvalue()
+
+
+def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+    from genai_cost.report.changes import change_text, signed_usd, verdict_line
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        soft_wrap=False,
+    )
+    console.print(verdict_line(document).replace("**", "").replace("`", ""))
+    table = Table(title_justify="left")
+    for column, justify in (
+        ("Scenario", "left"),
+        ("Workload", "left"),
+        ("Base", "right"),
+        ("Head", "right"),
+        ("Change", "right"),
+        ("Usage", "right"),
+        ("Prices", "right"),
+        ("Status", "left"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for s in document["scenarios"]:
+        for w in s["workloads"]:
+            table.add_row(
+                s["name"],
+                w["name"],
+                usd(w["base_monthly_cost_usd"]),
+                usd(w["head_monthly_cost_usd"]),
+                change_text(w),
+                signed_usd(w["usage_effect_usd"]),
+                signed_usd(w["price_effect_usd"]),
+                w["status"],
+            )
+    total = document["total"]
+    table.add_row(
+        "Total",
+        "",
+        usd(total["base_monthly_cost_usd"]),
+        usd(total["head_monthly_cost_usd"]),
+        change_text(total),
+        signed_usd(total["usage_effect_usd"]),
+        signed_usd(total["price_effect_usd"]),
+        total["status"],
+        style="bold",
+    )
+    console.print(table)
+    for side in ("base", "head"):
+        info = document[side]
+        console.print(
+            Text(
+                f"{side}: {info['label']} — {info['prices']}, priced for {info['pricing_date']}",
+                style="dim",
+            )
+        )
+    return buffer.getvalue()
+
+
+def render_check_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        soft_wrap=False,
+    )
+    table = Table(title=f"Budgets: {document['verdict']}", title_justify="left")
+    for column in ("Scenario", "Workload", "Monthly cost", "Budget", "Used", "Alerts", "Result"):
+        table.add_column(column)
+    for b in document["budgets"]:
+        alerts = ", ".join(f"{a:g}%" for a in b["alerts_crossed_percent"]) or "—"
+        style = {"fail": "bold red", "alert": "yellow"}.get(b["level"], "")
+        table.add_row(
+            b["scenario"],
+            b["workload"] or "(scenario)",
+            usd(b["monthly_cost_usd"]),
+            usd(b["budget_usd"]),
+            f"{b['used_percent']:.1f}%",
+            alerts,
+            b["level"],
+            style=style,
+        )
+    console.print(table)
+    return buffer.getvalue()

@@ -1,0 +1,63 @@
+"""Budget checks of priced scenarios (`genai-cost check`): spend against each budget."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from genai_cost import __version__
+from genai_cost.budget import Budget, BudgetStatus
+from genai_cost.errors import GenaiCostError
+
+if TYPE_CHECKING:
+    from genai_cost.api import Estimate
+
+CHECK_SCHEMA_VERSION = 1
+
+
+def budget_document(estimate: Estimate) -> dict[str, Any]:
+    """Every scenario and workload budget with the estimated monthly spend against it."""
+    document = estimate.to_dict()
+    rows = []
+    for loaded, summary in zip(estimate.scenarios, document["scenarios"], strict=True):
+        scenario = loaded.scenario
+        targets: list[tuple[str | None, Budget | None, float | None]] = [
+            (None, scenario.budget, summary["total_monthly_cost_usd"])
+        ]
+        targets += [
+            (w.name, w.budget, s["monthly_cost_usd"])
+            for w, s in zip(scenario.workloads, summary["workloads"], strict=True)
+        ]
+        for workload, budget, spend in targets:
+            if budget is None:
+                continue
+            status = BudgetStatus(budget, spend or 0.0)
+            rows.append(
+                {
+                    "scenario": scenario.name,
+                    "path": loaded.path,
+                    "workload": workload,
+                    "monthly_cost_usd": spend,
+                    "budget_usd": budget.monthly_usd,
+                    "used_percent": round(status.used_percent, 6),
+                    "alerts_crossed_percent": status.crossed_percent,
+                    "fail_at_percent": budget.fail_at_percent,
+                    "level": status.level,
+                }
+            )
+    if not rows:
+        paths = ", ".join(s.path for s in estimate.scenarios)
+        raise GenaiCostError(
+            f"{paths}: no budget to check; add a `budget:` with `monthly_usd` to the scenario "
+            "or a workload (see docs/scenario-reference.md)"
+        )
+    levels = {r["level"] for r in rows}
+    verdict = "fail" if "fail" in levels else "alert" if "alert" in levels else "pass"
+    return {
+        "schema_version": CHECK_SCHEMA_VERSION,
+        "kind": "genai-cost check",
+        "tool_version": __version__,
+        "pricing_date": document["pricing_date"],
+        "snapshot": document["snapshot"],
+        "budgets": rows,
+        "verdict": verdict,
+    }

@@ -1,0 +1,478 @@
+"""Comparing two estimates: what changed, why (usage or prices), and which limits it breaks.
+
+A side is a scenario file or folder (priced now), an estimate JSON baseline (priced when it
+was written), or scenario files as they were at a git revision. Scenarios are matched by
+name, workloads by name within their scenario; each workload's cost is its cheapest option.
+
+The change of a workload is split in two, the usage effect first:
+
+    usage effect = C(head usage, base prices) - C(base usage, base prices)
+    price effect = C(head usage, head prices) - C(head usage, base prices)
+
+so the two always add up to the change. `C(head usage, base prices)` is found by re-pricing
+the head scenarios with the base side's snapshot on the base side's pricing date; when the
+head is a JSON baseline (nothing to re-price), by pricing the head's chosen option's
+components at the base's unit prices for the same option; when neither is possible the
+split is reported as not available.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from genai_cost import __version__
+from genai_cost.errors import GenaiCostError, ScenarioError
+
+if TYPE_CHECKING:
+    from genai_cost.api import Estimate
+    from genai_cost.catalog.snapshot import Catalog
+
+DIFF_SCHEMA_VERSION = 1
+ESTIMATE_SCHEMA_VERSION = 1
+
+
+@dataclass
+class Side:
+    """One side of a diff: an estimate document and, when priced here, the estimate."""
+
+    label: str
+    document: dict[str, Any]
+    estimate: Estimate | None = None
+    prices: str = ""
+    """Where its prices came from, for the report."""
+    _tempdir: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+
+    def close(self) -> None:
+        if self._tempdir is not None:
+            self._tempdir.cleanup()
+            self._tempdir = None
+
+    def costs(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return {
+            (s["name"], w["name"]): w for s in self.document["scenarios"] for w in s["workloads"]
+        }
+
+
+def _describe_snapshot(catalog: Catalog) -> str:
+    from genai_cost.catalog.snapshot import bundled_snapshots_dir
+
+    bundled = catalog.path.parent == bundled_snapshots_dir().resolve()
+    origin = "bundled" if bundled else f"folder {catalog.path.name}"
+    return f"snapshot {catalog.snapshot_id} (as of {catalog.as_of.isoformat()}, {origin})"
+
+
+def read_baseline(path: Path) -> dict[str, Any]:
+    """An estimate JSON written by `genai-cost estimate --format json`."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GenaiCostError(f"{path}: cannot read baseline: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise GenaiCostError(
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
+        ) from None
+    if not isinstance(document, dict) or "scenarios" not in document:
+        raise GenaiCostError(f"{path}: not a genai-cost estimate (no 'scenarios')")
+    version = document.get("schema_version")
+    if version != ESTIMATE_SCHEMA_VERSION:
+        raise GenaiCostError(
+            f"{path}: estimate schema_version {version!r} is not supported (expected "
+            f"{ESTIMATE_SCHEMA_VERSION}); regenerate it with this version of genai-cost"
+        )
+    return document
+
+
+def load_side(
+    argument: str,
+    *,
+    snapshot: str | Path | None,
+    day: dt.date | None,
+    max_snapshot_age_days: int | None = None,
+) -> Side:
+    """A side from a JSON baseline, or from scenario files priced now."""
+    path = Path(argument)
+    if path.suffix == ".json":
+        if not path.is_file():
+            raise GenaiCostError(f"{path}: no such baseline file")
+        document = read_baseline(path)
+        snap = document.get("snapshot", {})
+        prices = f"snapshot {snap.get('id')} (as of {snap.get('as_of')}, recorded in baseline)"
+        return Side(str(path), document, None, prices)
+    return scenario_side(
+        [argument], snapshot=snapshot, day=day, max_snapshot_age_days=max_snapshot_age_days
+    )
+
+
+def scenario_side(
+    paths: list[str],
+    *,
+    snapshot: str | Path | None,
+    day: dt.date | None,
+    max_snapshot_age_days: int | None = None,
+) -> Side:
+    """A side from scenario files or folders in the working tree, priced now."""
+    from genai_cost.api import estimate
+
+    result = estimate(
+        paths, snapshot=snapshot, day=day, max_snapshot_age_days=max_snapshot_age_days
+    )
+    return Side(" ".join(paths), result.to_dict(), result, _describe_snapshot(result.catalog))
+
+
+def git_side(
+    ref: str,
+    paths: list[str],
+    *,
+    snapshot: str | Path | None,
+    day: dt.date | None,
+    max_snapshot_age_days: int | None = None,
+) -> Side:
+    """A side from the scenario files under `paths` as they were at git revision `ref`."""
+    from genai_cost.api import estimate_loaded, today
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.gitrev import materialize
+    from genai_cost.scenario import load_scenario
+
+    holder = tempfile.TemporaryDirectory(prefix="genai-cost-base-")
+    try:
+        files = materialize(ref, paths, Path(holder.name))
+        catalog = load_catalog(snapshot)
+        loaded, problems = [], []
+        for file, name in files:
+            try:
+                loaded.append(load_scenario(file, catalog, name=name))
+            except ScenarioError as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ScenarioError(problems)
+        if loaded:
+            result = estimate_loaded(
+                loaded, catalog, day=today(day), max_snapshot_age_days=max_snapshot_age_days
+            )
+            document = result.to_dict()
+        else:
+            result, document = None, _empty_document(catalog, today(day))
+        label = f"{ref}:{' '.join(paths)}"
+        return Side(label, document, result, _describe_snapshot(catalog), holder)
+    except BaseException:
+        holder.cleanup()
+        raise
+
+
+def _empty_document(catalog: Catalog, day: dt.date) -> dict[str, Any]:
+    return {
+        "schema_version": ESTIMATE_SCHEMA_VERSION,
+        "tool_version": __version__,
+        "pricing_date": day.isoformat(),
+        "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
+        "warnings": [],
+        "scenarios": [],
+        "options": [],
+    }
+
+
+def _head_at_base_prices(
+    base: Side, head: Side, base_snapshot: str | Path | None
+) -> tuple[dict[tuple[str, str], float], str]:
+    """Per workload, the head's usage priced at the base side's prices, and how it was found."""
+    from genai_cost.api import estimate_loaded
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.errors import GenaiCostError as Failure
+    from genai_cost.scenario import check_against_catalog
+
+    if head.estimate is not None:
+        try:
+            if base.estimate is not None:
+                catalog = base.estimate.catalog
+            else:
+                catalog = load_catalog(base_snapshot or base.document["snapshot"]["id"])
+            if catalog.snapshot_id != base.document["snapshot"]["id"]:
+                raise Failure("baseline snapshot not available")
+            for loaded in head.estimate.scenarios:
+                check_against_catalog(loaded, catalog)
+            day = dt.date.fromisoformat(base.document["pricing_date"])
+            repriced = estimate_loaded(
+                head.estimate.scenarios, catalog, day=day, max_snapshot_age_days=10**6
+            )
+            costs = {
+                key: value["monthly_cost_usd"]
+                for key, value in Side("", repriced.to_dict()).costs().items()
+            }
+            return costs, "repriced"
+        except Failure:
+            pass
+    return _components_at_base_prices(base.document, head.document), "components"
+
+
+def _option_key(record: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        record["scenario"],
+        record["workload"],
+        record["model"],
+        record["region"],
+        record["option"],
+        record["variant"],
+        record["platform"],
+        record["instance_type"],
+    )
+
+
+def _components_at_base_prices(
+    base: dict[str, Any], head: dict[str, Any]
+) -> dict[tuple[str, str], float]:
+    base_rows = {_option_key(r): r for r in base["options"]}
+    result = {}
+    for record in head["options"]:
+        if not record["cheapest"]:
+            continue
+        match = base_rows.get(_option_key(record))
+        if match is None:
+            continue
+        prices = {c["name"]: c["usd_per_unit"] for c in match["components"]}
+        total = 0.0
+        for component in record["components"]:
+            price = prices.get(component["name"])
+            if price is None or component["quantity"] is None:
+                break
+            total += component["quantity"] * price
+        else:
+            result[(record["scenario"], record["workload"])] = total
+    return result
+
+
+def _percent(base: float | None, head: float | None) -> float | None:
+    if base is None or head is None or base == 0:
+        return None
+    return (head - base) / base * 100.0
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(value, 6)
+
+
+def _option_label(workload: dict[str, Any] | None) -> str | None:
+    if workload is None or workload.get("cheapest_option") is None:
+        return None
+    parts = [
+        workload[k]
+        for k in (
+            "cheapest_option",
+            "cheapest_platform",
+            "cheapest_instance_type",
+            "cheapest_variant",
+        )
+        if workload[k]
+    ]
+    return " ".join(parts)
+
+
+def compare(base: Side, head: Side, *, base_snapshot: str | Path | None = None) -> dict[str, Any]:
+    """The diff document (schema_version 1) of two sides, without threshold checks."""
+    base_costs, head_costs = base.costs(), head.costs()
+    hub, method = _head_at_base_prices(base, head, base_snapshot)
+    same_prices = (
+        base.document["snapshot"] == head.document["snapshot"]
+        and base.document["pricing_date"] == head.document["pricing_date"]
+    )
+    scenario_names = list(
+        dict.fromkeys(
+            [s["name"] for s in base.document["scenarios"]]
+            + [s["name"] for s in head.document["scenarios"]]
+        )
+    )
+    scenarios = []
+    for name in scenario_names:
+        keys = list(
+            dict.fromkeys(
+                [k for k in base_costs if k[0] == name] + [k for k in head_costs if k[0] == name]
+            )
+        )
+        workloads = [
+            _workload_change(k, base_costs.get(k), head_costs.get(k), hub, method, same_prices)
+            for k in keys
+        ]
+        in_base = any(s["name"] == name for s in base.document["scenarios"])
+        in_head = any(s["name"] == name for s in head.document["scenarios"])
+        scenarios.append(_summarize(name, workloads, in_base, in_head))
+    total = _summarize("total", scenarios, True, True)
+    total.pop("name")
+    total.pop("workloads")
+    return {
+        "schema_version": DIFF_SCHEMA_VERSION,
+        "kind": "genai-cost diff",
+        "tool_version": __version__,
+        "base": _side_summary(base),
+        "head": _side_summary(head),
+        "total": total,
+        "scenarios": scenarios,
+        "checks": [],
+        "verdict": "pass",
+    }
+
+
+def _side_summary(side: Side) -> dict[str, Any]:
+    total = sum((s["total_monthly_cost_usd"] or 0.0) for s in side.document["scenarios"])
+    return {
+        "label": side.label,
+        "prices": side.prices,
+        "snapshot": side.document["snapshot"],
+        "pricing_date": side.document["pricing_date"],
+        "total_monthly_cost_usd": _round(total),
+    }
+
+
+def _workload_change(
+    key: tuple[str, str],
+    base: dict[str, Any] | None,
+    head: dict[str, Any] | None,
+    hub: dict[tuple[str, str], float],
+    method: str,
+    same_prices: bool,
+) -> dict[str, Any]:
+    base_usd = base["monthly_cost_usd"] if base else None
+    head_usd = head["monthly_cost_usd"] if head else None
+    change = (head_usd or 0.0) - (base_usd or 0.0)
+    if base is None:
+        status, usage, price, split = "added", change, 0.0, "added"
+    elif head is None:
+        status, usage, price, split = "removed", change, 0.0, "removed"
+    else:
+        status = "unchanged" if round(change, 6) == 0 else "changed"
+        if same_prices:
+            usage, price, split = change, 0.0, "same prices"
+        elif key in hub and hub[key] is not None:
+            usage = hub[key] - (base_usd or 0.0)
+            price = change - usage
+            split = method
+        else:
+            usage = price = None
+            split = "not available"
+    return {
+        "scenario": key[0],
+        "name": key[1],
+        "status": status,
+        "base_monthly_cost_usd": _round(base_usd),
+        "head_monthly_cost_usd": _round(head_usd),
+        "change_usd": _round(change),
+        "change_percent": _round(_percent(base_usd, head_usd)),
+        "usage_effect_usd": _round(usage),
+        "price_effect_usd": _round(price),
+        "split": split,
+        "base_option": _option_label(base),
+        "head_option": _option_label(head),
+        "base_model": base["model"] if base else None,
+        "head_model": head["model"] if head else None,
+    }
+
+
+def _summarize(
+    name: str, parts: list[dict[str, Any]], in_base: bool, in_head: bool
+) -> dict[str, Any]:
+    def effect(field_name: str) -> float | None:
+        """Sum of the parts' effects; unknown if any part's split is unknown."""
+        values = [p[field_name] for p in parts]
+        return None if None in values else sum(values)
+
+    base_usd: float | None = sum(p["base_monthly_cost_usd"] or 0.0 for p in parts)
+    head_usd: float | None = sum(p["head_monthly_cost_usd"] or 0.0 for p in parts)
+    status = (
+        "added"
+        if not in_base
+        else "removed"
+        if not in_head
+        else ("changed" if any(p["status"] != "unchanged" for p in parts) else "unchanged")
+    )
+    return {
+        "name": name,
+        "status": status,
+        "base_monthly_cost_usd": _round(base_usd) if in_base else None,
+        "head_monthly_cost_usd": _round(head_usd) if in_head else None,
+        "change_usd": _round((head_usd or 0.0) - (base_usd or 0.0)),
+        "change_percent": _round(_percent(base_usd, head_usd)) if in_base and in_head else None,
+        "usage_effect_usd": _round(effect("usage_effect_usd")),
+        "price_effect_usd": _round(effect("price_effect_usd")),
+        "workloads": parts,
+    }
+
+
+# --- thresholds -----------------------------------------------------------------------------
+
+_THRESHOLD = re.compile(
+    r"^\s*(?:(?P<scope>total|workload)\s*:\s*)?\$?(?P<value>[0-9][0-9_,]*"
+    r"(?:\.[0-9]+)?)\s*(?P<percent>%)?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A limit on the diff: `--fail-on-increase 10%`, `--warn-above workload:200` ..."""
+
+    level: str  # "fail" or "warn"
+    kind: str  # "increase" or "above"
+    scope: str  # "total" or "workload"
+    value: float
+    relative: bool
+    text: str
+
+    @classmethod
+    def parse(cls, level: str, kind: str, text: str) -> Threshold:
+        flag = f"--{level}-{'on-increase' if kind == 'increase' else 'above'}"
+        match = _THRESHOLD.match(text)
+        if not match:
+            raise GenaiCostError(
+                f"{flag} {text!r}: expected a percentage like 10% or an amount in USD like "
+                f"500, optionally prefixed by total: or workload:"
+            )
+        relative = match.group("percent") is not None
+        if kind == "above" and relative:
+            raise GenaiCostError(
+                f"{flag} {text!r}: takes an amount in USD per month, not a percentage"
+            )
+        value = float(match.group("value").replace("_", "").replace(",", ""))
+        return cls(
+            level, kind, match.group("scope") or "total", value, relative, f"{flag} {text.strip()}"
+        )
+
+    def breached_by(self, item: dict[str, Any]) -> bool:
+        head = item["head_monthly_cost_usd"] or 0.0
+        base = item["base_monthly_cost_usd"] or 0.0
+        if self.kind == "above":
+            return head > self.value
+        if not self.relative:
+            return head - base > self.value
+        if base == 0:
+            return head > 0
+        return (head - base) / base * 100.0 > self.value
+
+
+def apply_thresholds(document: dict[str, Any], thresholds: list[Threshold]) -> dict[str, Any]:
+    """Add `checks` and the `verdict` (pass, warn, fail) to a diff document."""
+    checks = []
+    for threshold in thresholds:
+        if threshold.scope == "total":
+            items = [("total", document["total"])]
+        else:
+            items = [
+                (f"{w['scenario']} / {w['name']}", w)
+                for s in document["scenarios"]
+                for w in s["workloads"]
+            ]
+        for subject, item in items:
+            checks.append(
+                {
+                    "rule": threshold.text,
+                    "level": threshold.level,
+                    "subject": subject,
+                    "breached": threshold.breached_by(item),
+                }
+            )
+    breached = {c["level"] for c in checks if c["breached"]}
+    verdict = "fail" if "fail" in breached else "warn" if "warn" in breached else "pass"
+    return {**document, "checks": checks, "verdict": verdict}

@@ -1,0 +1,146 @@
+"""Markdown renderings of diffs (pull-request comments) and budget checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genai_cost.report.labels import usd
+from genai_cost.report.markdown import escape
+
+COMMENT_MARKER = "<!-- genai-cost diff -->"
+ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "alert": "⚠️"}
+
+
+def signed_usd(value: float | None) -> str:
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else "-" if value < 0 else "±"
+    return f"{sign}${abs(value):,.2f}"
+
+
+def signed_percent(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f" ({'+' if value >= 0 else '-'}{abs(value):.1f}%)"
+
+
+def change_text(item: dict[str, Any]) -> str:
+    return signed_usd(item["change_usd"]) + signed_percent(item["change_percent"])
+
+
+def verdict_line(document: dict[str, Any]) -> str:
+    total = document["total"]
+    breached = [c for c in document["checks"] if c["breached"]]
+    rules = ", ".join(dict.fromkeys(f"`{c['rule']}`" for c in breached))
+    verdict = document["verdict"]
+    text = f"{ICONS[verdict]} **genai-cost**: monthly cost {change_text(total)}"
+    if verdict == "fail":
+        return f"{text} — fails {rules}"
+    if verdict == "warn":
+        return f"{text} — warns on {rules}"
+    return text + (" — within limits" if document["checks"] else "")
+
+
+def _label(item: dict[str, Any]) -> str:
+    name = escape(item["name"])
+    return name if item["status"] in ("changed", "unchanged") else f"{name} ({item['status']})"
+
+
+def _option_change(w: dict[str, Any]) -> str:
+    base, head = w["base_option"], w["head_option"]
+    if w["base_model"] and w["head_model"] and w["base_model"] != w["head_model"]:
+        return f"`{escape(w['base_model'])}` → `{escape(w['head_model'])}`"
+    if base == head:
+        return escape(head or "—")
+    return f"{escape(base or '—')} → {escape(head or '—')}"
+
+
+def render_diff_markdown(document: dict[str, Any]) -> str:
+    """A pull-request comment: verdict, summary, details folded, both sides' prices."""
+    total = document["total"]
+    base, head = document["base"], document["head"]
+    prices = [
+        f"Base `{escape(base['label'])}`: {escape(base['prices'])}, priced for "
+        f"{base['pricing_date']}.",
+        f"Head `{escape(head['label'])}`: {escape(head['prices'])}, priced for "
+        f"{head['pricing_date']}.",
+    ]
+    if total["status"] == "unchanged" and document["verdict"] == "pass":
+        return (
+            f"{COMMENT_MARKER}\n{ICONS['pass']} **genai-cost**: no cost change "
+            f"({usd(total['head_monthly_cost_usd'])} a month).\n"
+        )
+    lines = [
+        COMMENT_MARKER,
+        verdict_line(document),
+        "",
+        "| | Base | Head | Change |",
+        "|---|---:|---:|---:|",
+        f"| **Total** | {usd(total['base_monthly_cost_usd'])} | "
+        f"{usd(total['head_monthly_cost_usd'])} | **{change_text(total)}** |",
+    ]
+    for s in document["scenarios"]:
+        if s["status"] != "unchanged":
+            lines.append(
+                f"| {_label(s)} | {usd(s['base_monthly_cost_usd'])} | "
+                f"{usd(s['head_monthly_cost_usd'])} | {change_text(s)} |"
+            )
+    lines.append("")
+    if total["usage_effect_usd"] is not None:
+        lines.append(
+            f"Why: usage {signed_usd(total['usage_effect_usd'])} · prices "
+            f"{signed_usd(total['price_effect_usd'])}"
+        )
+    else:
+        lines.append(
+            "Why: the split between usage and prices is not available for every "
+            "workload (see details)."
+        )
+    changed = [
+        w for s in document["scenarios"] for w in s["workloads"] if w["status"] != "unchanged"
+    ]
+    unchanged = sum(
+        1 for s in document["scenarios"] for w in s["workloads"] if w["status"] == "unchanged"
+    )
+    lines += [
+        "",
+        "<details>",
+        f"<summary>Per-workload details ({len(changed)} changed, {unchanged} unchanged)</summary>",
+        "",
+        "| Scenario | Workload | Base | Head | Change | Usage | Prices | Cheapest option |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for w in changed:
+        lines.append(
+            f"| {escape(w['scenario'])} | {_label(w)} | {usd(w['base_monthly_cost_usd'])} | "
+            f"{usd(w['head_monthly_cost_usd'])} | {change_text(w)} | "
+            f"{signed_usd(w['usage_effect_usd'])} | {signed_usd(w['price_effect_usd'])} | "
+            f"{_option_change(w)} |"
+        )
+    lines += ["", "</details>", ""]
+    if document["checks"]:
+        lines += ["| Check | Subject | Result |", "|---|---|---|"]
+        for c in document["checks"]:
+            if c["breached"] or c["subject"] == "total":
+                result = f"{ICONS[c['level']]} breached" if c["breached"] else "ok"
+                lines.append(f"| `{c['rule']}` | {escape(c['subject'])} | {result} |")
+        lines.append("")
+    lines += prices
+    return "\n".join(lines) + "\n"
+
+
+def render_check_markdown(document: dict[str, Any]) -> str:
+    lines = [
+        f"{ICONS[document['verdict']]} **genai-cost check**: budgets {document['verdict']}",
+        "",
+        "| Scenario | Workload | Monthly cost | Budget | Used | Alerts reached | Result |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    for b in document["budgets"]:
+        alerts = ", ".join(f"{a:g}%" for a in b["alerts_crossed_percent"]) or "—"
+        lines.append(
+            f"| {escape(b['scenario'])} | {escape(b['workload'] or '(scenario)')} | "
+            f"{usd(b['monthly_cost_usd'])} | {usd(b['budget_usd'])} | "
+            f"{b['used_percent']:.1f}% | {alerts} | {b['level']} |"
+        )
+    return "\n".join(lines) + "\n"
