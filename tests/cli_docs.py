@@ -6,7 +6,7 @@ import contextlib
 import io
 import os
 
-COMMANDS = ["", "estimate", "validate", "schema", "models"]
+COMMANDS = ["", "estimate", "diff", "check", "validate", "schema", "models"]
 
 
 def _help(command: str) -> str:

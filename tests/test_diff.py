@@ -36,11 +36,15 @@ def snapshots(tmp_path: Path, fixture_snapshot: Path) -> tuple[str, str]:
     b = tmp_path / "snapshot-b"
     shutil.copytree(FIXTURE_SNAPSHOT, b)
     prices = b / "bedrock_on_demand.csv"
-    prices.write_text(prices.read_text().replace("acme.chat-v1:0,in_region,us,*,8,24",
-                                                 "acme.chat-v1:0,in_region,us,*,10,24"))
+    prices.write_text(
+        prices.read_text().replace(
+            "acme.chat-v1:0,in_region,us,*,8,24", "acme.chat-v1:0,in_region,us,*,10,24"
+        )
+    )
     manifest = b / "manifest.yaml"
-    manifest.write_text(manifest.read_text().replace("snapshot_id: test-fixture",
-                                                     "snapshot_id: test-fixture-b"))
+    manifest.write_text(
+        manifest.read_text().replace("snapshot_id: test-fixture", "snapshot_id: test-fixture-b")
+    )
     return str(fixture_snapshot), str(b)
 
 
@@ -92,14 +96,35 @@ def test_usage_and_prices_changed(cli: Any, tmp_path: Path, snapshots: tuple[str
     assert doc["total"]["price_effect_usd"] == 44.0
 
 
-def test_json_baselines_on_both_sides(cli: Any, tmp_path: Path,
-                                      snapshots: tuple[str, str]) -> None:
+def test_json_baselines_on_both_sides(cli: Any, tmp_path: Path, snapshots: tuple[str, str]) -> None:
     a, b = snapshots
     base_json, head_json = tmp_path / "base.json", tmp_path / "head.json"
-    assert cli("estimate", scenario(tmp_path, "a.yaml", 1000), "--snapshot", a, "-f", "json",
-               "-o", str(base_json)).code == 0
-    assert cli("estimate", scenario(tmp_path, "b.yaml", 2000), "--snapshot", b, "-f", "json",
-               "-o", str(head_json)).code == 0
+    assert (
+        cli(
+            "estimate",
+            scenario(tmp_path, "a.yaml", 1000),
+            "--snapshot",
+            a,
+            "-f",
+            "json",
+            "-o",
+            str(base_json),
+        ).code
+        == 0
+    )
+    assert (
+        cli(
+            "estimate",
+            scenario(tmp_path, "b.yaml", 2000),
+            "--snapshot",
+            b,
+            "-f",
+            "json",
+            "-o",
+            str(head_json),
+        ).code
+        == 0
+    )
     _, doc = diff_json(cli, str(base_json), str(head_json))
     w = chat(doc)
     # the head baseline's components (22M input, 8M output tokens) at the base's unit prices:
@@ -109,8 +134,9 @@ def test_json_baselines_on_both_sides(cli: Any, tmp_path: Path,
     assert doc["base"]["prices"].endswith("recorded in baseline)")
 
 
-def test_baseline_against_scenario_reprices_with_bundled_id(cli: Any, tmp_path: Path,
-                                                            monkeypatch: Any) -> None:
+def test_baseline_against_scenario_reprices_with_bundled_id(
+    cli: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)
     base_json = tmp_path / "base.json"
     cli("estimate", "scenarios/support-chatbot.yaml", "-f", "json", "-o", str(base_json))
@@ -120,9 +146,11 @@ def test_baseline_against_scenario_reprices_with_bundled_id(cli: Any, tmp_path: 
 
 
 def test_added_and_removed(cli: Any, tmp_path: Path, fixture_snapshot: Path) -> None:
-    extra = ("  - name: extra\n    model: acme.chat-v1:0\n"
-             "    tokens_per_request: {input: 1000, output: 0}\n"
-             "    traffic: {requests_per_month: 1000}\n")
+    extra = (
+        "  - name: extra\n    model: acme.chat-v1:0\n"
+        "    tokens_per_request: {input: 1000, output: 0}\n"
+        "    traffic: {requests_per_month: 1000}\n"
+    )
     base, head = scenario(tmp_path, "a.yaml", 1000), scenario(tmp_path, "b.yaml", 1000, extra)
     _, doc = diff_json(cli, base, head)
     extra_row = doc["scenarios"][0]["workloads"][1]
@@ -136,19 +164,23 @@ def test_added_and_removed(cli: Any, tmp_path: Path, fixture_snapshot: Path) -> 
     assert [s["status"] for s in doc["scenarios"]] == ["removed", "added"]
 
 
-@pytest.mark.parametrize("args,verdict,code", [
-    (["--fail-on-increase", "10%"], "fail", 1),
-    (["--fail-on-increase", "150%"], "pass", 0),
-    (["--fail-on-increase", "100"], "fail", 1),       # +$184 > $100
-    (["--fail-above", "400"], "fail", 1),             # head $368 > $400? no -> see next
-    (["--fail-above", "300"], "fail", 1),
-    (["--warn-on-increase", "10%"], "warn", 0),
-    (["--warn-above", "300", "--fail-above", "1000"], "warn", 0),
-    (["--fail-on-increase", "workload:50%"], "fail", 1),
-    (["--fail-above", "workload:1000"], "pass", 0),
-])
-def test_thresholds_and_exit_codes(cli: Any, tmp_path: Path, fixture_snapshot: Path,
-                                   args: list[str], verdict: str, code: int) -> None:
+@pytest.mark.parametrize(
+    "args,verdict,code",
+    [
+        (["--fail-on-increase", "10%"], "fail", 1),
+        (["--fail-on-increase", "150%"], "pass", 0),
+        (["--fail-on-increase", "100"], "fail", 1),  # +$184 > $100
+        (["--fail-above", "400"], "fail", 1),  # head $368 > $400? no -> see next
+        (["--fail-above", "300"], "fail", 1),
+        (["--warn-on-increase", "10%"], "warn", 0),
+        (["--warn-above", "300", "--fail-above", "1000"], "warn", 0),
+        (["--fail-on-increase", "workload:50%"], "fail", 1),
+        (["--fail-above", "workload:1000"], "pass", 0),
+    ],
+)
+def test_thresholds_and_exit_codes(
+    cli: Any, tmp_path: Path, fixture_snapshot: Path, args: list[str], verdict: str, code: int
+) -> None:
     base, head = scenario(tmp_path, "a.yaml", 1000), scenario(tmp_path, "b.yaml", 2000)
     if args == ["--fail-above", "400"]:
         verdict, code = "pass", 0
@@ -157,13 +189,17 @@ def test_thresholds_and_exit_codes(cli: Any, tmp_path: Path, fixture_snapshot: P
     assert json.loads(result.out)["verdict"] == verdict
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--fail-on-increase", "ten%"], "expected a percentage like 10%"),
-    (["--fail-above", "10%"], "takes an amount in USD"),
-    (["only-one.yaml"], "diff takes two sides"),
-])
-def test_bad_diff_input(cli: Any, tmp_path: Path, fixture_snapshot: Path, args: list[str],
-                        message: str) -> None:
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--fail-on-increase", "ten%"], "expected a percentage like 10%"),
+        (["--fail-above", "10%"], "takes an amount in USD"),
+        (["only-one.yaml"], "diff takes two sides"),
+    ],
+)
+def test_bad_diff_input(
+    cli: Any, tmp_path: Path, fixture_snapshot: Path, args: list[str], message: str
+) -> None:
     base, head = scenario(tmp_path, "a.yaml", 1000), scenario(tmp_path, "b.yaml", 2000)
     sides = [] if args == ["only-one.yaml"] else [base, head]
     result = cli("diff", *sides, *args)
@@ -183,8 +219,7 @@ def test_bad_baseline(cli: Any, tmp_path: Path, fixture_snapshot: Path) -> None:
     assert result.code == 2 and "schema_version 99 is not supported" in result.err
 
 
-def test_markdown_comments(cli: Any, tmp_path: Path, fixture_snapshot: Path,
-                           golden: Any) -> None:
+def test_markdown_comments(cli: Any, tmp_path: Path, fixture_snapshot: Path, golden: Any) -> None:
     base, head = scenario(tmp_path, "a.yaml", 1000), scenario(tmp_path, "b.yaml", 2000)
     changed = cli("diff", base, head, "-f", "markdown", "--fail-on-increase", "10%").out
     golden("diff-fail.md", changed.replace(str(tmp_path), "TMP"))
@@ -197,8 +232,9 @@ def git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
 
-def test_base_ref_in_a_git_repository(cli: Any, tmp_path: Path, fixture_snapshot: Path,
-                                      monkeypatch: Any, golden: Any) -> None:
+def test_base_ref_in_a_git_repository(
+    cli: Any, tmp_path: Path, fixture_snapshot: Path, monkeypatch: Any, golden: Any
+) -> None:
     repo = tmp_path / "repo"
     (repo / "scenarios").mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
@@ -209,16 +245,19 @@ def test_base_ref_in_a_git_repository(cli: Any, tmp_path: Path, fixture_snapshot
     git(repo, "commit", "-q", "-m", "base")
     (repo / "scenarios" / "app.yaml").write_text(SCENARIO.format(requests=2000, extra=""))
     (repo / "scenarios" / "new.yaml").write_text(
-        SCENARIO.format(requests=500, extra="").replace("name: app", "name: new"))
+        SCENARIO.format(requests=500, extra="").replace("name: app", "name: new")
+    )
     monkeypatch.chdir(repo)
-    result = cli("diff", "--base-ref", "HEAD", "scenarios", "-f", "markdown",
-                 "--fail-on-increase", "10%")
+    result = cli(
+        "diff", "--base-ref", "HEAD", "scenarios", "-f", "markdown", "--fail-on-increase", "10%"
+    )
     assert result.code == 1, result
     golden("diff-git.md", result.out)
     # the working tree is untouched and nothing was left behind
     assert "2000" in (repo / "scenarios" / "app.yaml").read_text()
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True,
-                            text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout
     assert status.split() == ["M", "scenarios/app.yaml", "??", "scenarios/new.yaml"]
     bad = cli("diff", "--base-ref", "no-such-ref", "scenarios")
     assert bad.code == 2 and "no-such-ref" in bad.err
@@ -237,14 +276,24 @@ workloads:
 """
 
 
-@pytest.mark.parametrize("budget,level,code,crossed", [
-    (400, "ok", 0, []),               # $184 is 46 % of $400
-    (300, "alert", 0, [50.0]),        # 61.3 %
-    (200, "alert", 0, [50.0, 80.0]),  # 92 %
-    (184, "fail", 1, [50.0, 80.0, 100.0]),
-])
-def test_check_budgets(cli: Any, tmp_path: Path, fixture_snapshot: Path, budget: int,
-                       level: str, code: int, crossed: list[float]) -> None:
+@pytest.mark.parametrize(
+    "budget,level,code,crossed",
+    [
+        (400, "ok", 0, []),  # $184 is 46 % of $400
+        (300, "alert", 0, [50.0]),  # 61.3 %
+        (200, "alert", 0, [50.0, 80.0]),  # 92 %
+        (184, "fail", 1, [50.0, 80.0, 100.0]),
+    ],
+)
+def test_check_budgets(
+    cli: Any,
+    tmp_path: Path,
+    fixture_snapshot: Path,
+    budget: int,
+    level: str,
+    code: int,
+    crossed: list[float],
+) -> None:
     path = tmp_path / "s.yaml"
     path.write_text(BUDGET.format(budget=budget))
     result = cli("check", str(path), "-f", "json")
@@ -259,8 +308,9 @@ def test_check_budgets(cli: Any, tmp_path: Path, fixture_snapshot: Path, budget:
     assert cli("check", str(path), "-f", "markdown").code == code
 
 
-def test_check_without_budget_is_bad_input(cli: Any, tmp_path: Path,
-                                           fixture_snapshot: Path) -> None:
+def test_check_without_budget_is_bad_input(
+    cli: Any, tmp_path: Path, fixture_snapshot: Path
+) -> None:
     result = cli("check", scenario(tmp_path, "s.yaml", 10))
     assert result.code == 2
     assert "no budget to check" in result.err
