@@ -59,6 +59,7 @@ class Estimate:
     specs: list[WorkloadSpec]
     arrays: EstimateArrays
     warnings: list[str] = field(default_factory=list)
+    context: PricingContext | None = None
 
     def to_dict(self) -> dict[str, Any]:
         from genai_cost.results import estimate_document
@@ -140,13 +141,22 @@ def estimate(
     *,
     snapshot: str | Path | None = None,
     day: dt.date | None = None,
+    as_of: dt.date | None = None,
     max_snapshot_age_days: int | None = None,
 ) -> Estimate:
-    """Price every workload of the scenarios at `paths` (files or folders)."""
+    """Price every workload of the scenarios at `paths` (files or folders).
+
+    `day` is today (for staleness; default the clock or $GENAI_COST_TODAY); prices are those
+    in effect on `as_of` when given, else on each scenario's `pricing_date`, else on `day`.
+    """
     catalog = load_catalog(snapshot)
     scenarios = load_scenarios(paths, catalog)
     return estimate_loaded(
-        scenarios, catalog, day=today(day), max_snapshot_age_days=max_snapshot_age_days
+        scenarios,
+        catalog,
+        day=today(day),
+        as_of=as_of,
+        max_snapshot_age_days=max_snapshot_age_days,
     )
 
 
@@ -155,13 +165,14 @@ def estimate_loaded(
     catalog: Catalog,
     *,
     day: dt.date,
+    as_of: dt.date | None = None,
     max_snapshot_age_days: int | None = None,
 ) -> Estimate:
-    """Price already-loaded scenarios with `catalog` on `day` (they must fit the catalog)."""
+    """Price already-loaded scenarios with `catalog` (they must fit it); see `estimate`."""
     import numpy as np
 
     specs = flatten(scenarios)
-    ctx = PricingContext(catalog, day, specs)
+    ctx = PricingContext(catalog, as_of or day, specs, override=as_of is not None)
     arrays = evaluate_all(workload_arrays(specs), prepare_all(ctx))
     _check_explicit(specs, arrays)
     warnings = []
@@ -194,4 +205,4 @@ def estimate_loaded(
                 f"workload {spec.workload.name!r}: no peak_to_average_ratio or "
                 "hourly_profile given; capacity options are sized for flat traffic"
             )
-    return Estimate(catalog, day, scenarios, specs, arrays, warnings)
+    return Estimate(catalog, ctx.day, scenarios, specs, arrays, warnings, ctx)

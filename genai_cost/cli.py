@@ -6,6 +6,7 @@ Errors go to stderr; stdout carries only the requested output.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -71,6 +72,26 @@ def _emit(text: str, output: Path | None) -> None:
     typer.echo(f"wrote {output}", err=True)
 
 
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Price at the rates in effect on this day (beats a scenario's "
+        "pricing_date; default: today).",
+    ),
+]
+
+
+def _day(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise GenaiCostError(f"--as-of {text!r}: expected a date YYYY-MM-DD") from None
+
+
 SnapshotOption = Annotated[
     str | None,
     typer.Option(
@@ -96,6 +117,7 @@ def estimate(
         typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
     ] = None,
     snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
     max_snapshot_age_days: Annotated[
         int | None,
         typer.Option(
@@ -119,7 +141,9 @@ def estimate(
     from genai_cost.api import estimate as run_estimate
     from genai_cost.report import render
 
-    result = run_estimate(paths, snapshot=snapshot, max_snapshot_age_days=max_snapshot_age_days)
+    result = run_estimate(
+        paths, snapshot=snapshot, as_of=_day(as_of), max_snapshot_age_days=max_snapshot_age_days
+    )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
     color = fmt == Format.table and output is None and _use_color()
@@ -159,6 +183,7 @@ def diff(
         typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
     ] = None,
     snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
     base_snapshot: Annotated[
         str | None,
         typer.Option(
@@ -235,9 +260,9 @@ def diff(
     ]
     base_prices = base_snapshot or snapshot
     if base_ref is not None:
-        base = git_side(base_ref, sides, snapshot=base_prices, day=None)
+        base = git_side(base_ref, sides, snapshot=base_prices, day=None, as_of=_day(as_of))
     elif len(sides) == 2:
-        base = load_side(sides[0], snapshot=base_prices, day=None)
+        base = load_side(sides[0], snapshot=base_prices, day=None, as_of=_day(as_of))
     else:
         raise GenaiCostError(
             f"diff takes two sides, BASE and HEAD (got {len(sides)}); or use --base-ref REV "
@@ -245,9 +270,9 @@ def diff(
         )
     try:
         if base_ref is not None:
-            head = scenario_side(sides, snapshot=snapshot, day=None)
+            head = scenario_side(sides, snapshot=snapshot, day=None, as_of=_day(as_of))
         else:
-            head = load_side(sides[1], snapshot=snapshot, day=None)
+            head = load_side(sides[1], snapshot=snapshot, day=None, as_of=_day(as_of))
         document = apply_thresholds(compare(base, head, base_snapshot=base_prices), thresholds)
     finally:
         base.close()
@@ -274,6 +299,7 @@ def check(
     ),
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Check each scenario's and workload's estimated monthly cost against its budget.
 
@@ -287,7 +313,7 @@ def check(
     from genai_cost.api import estimate as run_estimate
     from genai_cost.check import budget_document
 
-    document = budget_document(run_estimate(paths, snapshot=snapshot))
+    document = budget_document(run_estimate(paths, snapshot=snapshot, as_of=_day(as_of)))
     if fmt == ChangeFormat.json:
         text = json.dumps(document, indent=2) + "\n"
     elif fmt == ChangeFormat.markdown:

@@ -94,6 +94,7 @@ def load_side(
     *,
     snapshot: str | Path | None,
     day: dt.date | None,
+    as_of: dt.date | None = None,
     max_snapshot_age_days: int | None = None,
 ) -> Side:
     """A side from a JSON baseline, or from scenario files priced now."""
@@ -106,7 +107,11 @@ def load_side(
         prices = f"snapshot {snap.get('id')} (as of {snap.get('as_of')}, recorded in baseline)"
         return Side(str(path), document, None, prices)
     return scenario_side(
-        [argument], snapshot=snapshot, day=day, max_snapshot_age_days=max_snapshot_age_days
+        [argument],
+        snapshot=snapshot,
+        day=day,
+        as_of=as_of,
+        max_snapshot_age_days=max_snapshot_age_days,
     )
 
 
@@ -115,13 +120,18 @@ def scenario_side(
     *,
     snapshot: str | Path | None,
     day: dt.date | None,
+    as_of: dt.date | None = None,
     max_snapshot_age_days: int | None = None,
 ) -> Side:
     """A side from scenario files or folders in the working tree, priced now."""
     from genai_cost.api import estimate
 
     result = estimate(
-        paths, snapshot=snapshot, day=day, max_snapshot_age_days=max_snapshot_age_days
+        paths,
+        snapshot=snapshot,
+        day=day,
+        as_of=as_of,
+        max_snapshot_age_days=max_snapshot_age_days,
     )
     return Side(" ".join(paths), result.to_dict(), result, _describe_snapshot(result.catalog))
 
@@ -132,6 +142,7 @@ def git_side(
     *,
     snapshot: str | Path | None,
     day: dt.date | None,
+    as_of: dt.date | None = None,
     max_snapshot_age_days: int | None = None,
 ) -> Side:
     """A side from the scenario files under `paths` as they were at git revision `ref`."""
@@ -154,11 +165,15 @@ def git_side(
             raise ScenarioError(problems)
         if loaded:
             result = estimate_loaded(
-                loaded, catalog, day=today(day), max_snapshot_age_days=max_snapshot_age_days
+                loaded,
+                catalog,
+                day=today(day),
+                as_of=as_of,
+                max_snapshot_age_days=max_snapshot_age_days,
             )
             document = result.to_dict()
         else:
-            result, document = None, _empty_document(catalog, today(day))
+            result, document = None, _empty_document(catalog, as_of or today(day))
         label = f"{ref}:{' '.join(paths)}"
         return Side(label, document, result, _describe_snapshot(catalog), holder)
     except BaseException:
@@ -199,7 +214,7 @@ def _head_at_base_prices(
                 check_against_catalog(loaded, catalog)
             day = dt.date.fromisoformat(base.document["pricing_date"])
             repriced = estimate_loaded(
-                head.estimate.scenarios, catalog, day=day, max_snapshot_age_days=10**6
+                head.estimate.scenarios, catalog, day=day, as_of=day, max_snapshot_age_days=10**6
             )
             costs = {
                 key: value["monthly_cost_usd"]

@@ -102,9 +102,13 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 }
             )
             w_index += 1
+        day = loaded.scenario.pricing_date
+        if estimate.context is not None and estimate.context.override:
+            day = None
         scenarios.append(
             {
                 "name": loaded.scenario.name,
+                "pricing_date": (day or estimate.day).isoformat(),
                 "path": loaded.path,
                 "sha256": loaded.sha256,
                 "total_monthly_cost_usd": _money(total),

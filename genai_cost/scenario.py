@@ -11,6 +11,7 @@ Meanings pinned here and in docs/scenario-reference.md:
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import itertools
@@ -252,6 +253,8 @@ class Scenario(Strict):
     """Default AWS region of the workloads."""
     horizon_months: Annotated[int, Field(ge=1, le=120)] = 12
     """Planning horizon in months (used by ROI and commitment comparisons)."""
+    pricing_date: dt.date | None = None
+    """Price at the rates in effect on this day (YYYY-MM-DD); `--as-of` overrides it."""
     workloads: Annotated[list[Workload], Field(min_length=1)]
     budget: Budget | None = None
     """Monthly budget of the whole scenario (sum of cheapest options), for `genai-cost check`."""

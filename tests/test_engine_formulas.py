@@ -11,6 +11,7 @@ ec2 gpu.large 20. Throughput acme.open-8b-v1:0: gpu.small 1000 tok/s at 1000/100
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -339,3 +340,23 @@ def test_dated_prices_follow_the_pricing_day(fixture_snapshot: Path, write_scena
     # promo: 1,000 x (11,000 x 1 + 4,000 x 4)/1M = $27; standard: x (2, 8) = $54
     assert promo["monthly_cost_usd"] == pytest.approx(27.0)
     assert standard["monthly_cost_usd"] == pytest.approx(54.0)
+
+
+def test_scenario_pricing_date_and_as_of_flag(
+    cli: Any, fixture_snapshot: Path, write_scenario: Any
+) -> None:
+    path = write_scenario(
+        CHAT.format(
+            model="acme.promo-v1:0", latency="interactive", cr=0, cw=0, options="[on_demand]"
+        ).replace("name: t\n", "name: t\npricing_date: 2026-03-15\n")
+    )
+    # the scenario's own date is in the promotion: 1,000 x (11,000 x 1 + 4,000 x 4)/1M = $27
+    doc = json.loads(cli("estimate", str(path), "-f", "json").out)
+    assert doc["scenarios"][0]["pricing_date"] == "2026-03-15"
+    assert doc["scenarios"][0]["total_monthly_cost_usd"] == pytest.approx(27.0)
+    # --as-of beats it: standard prices from 2026-04-01 give $54
+    doc = json.loads(cli("estimate", str(path), "-f", "json", "--as-of", "2026-05-01").out)
+    assert doc["pricing_date"] == doc["scenarios"][0]["pricing_date"] == "2026-05-01"
+    assert doc["scenarios"][0]["total_monthly_cost_usd"] == pytest.approx(54.0)
+    bad = cli("estimate", str(path), "--as-of", "May 1st")
+    assert bad.code == 2 and "expected a date YYYY-MM-DD" in bad.err

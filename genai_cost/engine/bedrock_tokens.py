@@ -35,7 +35,7 @@ def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ..
         label[row] = f"{w.base_model} ({scope}, {where})"
         explicit[row] = spec.explicitly_asks(option)
         match = on_demand_price(
-            ctx.catalog, w.base_model, scope, spec.region, w.geo_profile, ctx.day
+            ctx.catalog, w.base_model, scope, spec.region, w.geo_profile, ctx.day_for(spec)
         )
         if isinstance(match, Missing):
             reason[row] = match.reason

@@ -22,6 +22,8 @@ class WorkloadSpec:
     region: str
     where: str = ""
     """`file:line` of the workload in its scenario file, for messages."""
+    day: dt.date | None = None
+    """The scenario's own pricing date, when it sets one."""
 
     def explicitly_asks(self, option: Option) -> bool:
         return self.workload.options is not None and option in self.workload.options
@@ -34,7 +36,15 @@ class WorkloadSpec:
 class PricingContext:
     catalog: Catalog
     day: dt.date
+    """The pricing date: `--as-of`, else each scenario's `pricing_date`, else today."""
     specs: list[WorkloadSpec]
+    override: bool = False
+    """True when `day` was given explicitly (`--as-of`) and beats scenario dates."""
+
+    def day_for(self, spec: WorkloadSpec) -> dt.date:
+        if self.override or spec.day is None:
+            return self.day
+        return spec.day
 
 
 def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
@@ -44,7 +54,7 @@ def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
         for j, w in enumerate(s.workloads):
             line, _ = item.document.position(("workloads", j))
             where = f"{item.path}:{line}" if line else item.path
-            specs.append(WorkloadSpec(i, s.name, w, s.workload_region(w), where))
+            specs.append(WorkloadSpec(i, s.name, w, s.workload_region(w), where, s.pricing_date))
     return specs
 
 

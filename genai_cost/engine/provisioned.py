@@ -47,7 +47,9 @@ def prepare(ctx: PricingContext) -> OptionRows:
             if settings.usd_per_model_unit_hour is not None and term == settings.term:
                 price = settings.usd_per_model_unit_hour
             else:
-                found = provisioned_price(ctx.catalog, w.base_model, spec.region, term, ctx.day)
+                found = provisioned_price(
+                    ctx.catalog, w.base_model, spec.region, term, ctx.day_for(spec)
+                )
                 if isinstance(found, Missing):
                     reason = (
                         f"{found.reason}; supply provisioned.usd_per_model_unit_hour "

@@ -123,7 +123,12 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
                     row.usd_per_hour = settings.usd_per_hour
                 else:
                     found = instance_price(
-                        ctx.catalog, platform, instance_type, spec.region, purchase, ctx.day
+                        ctx.catalog,
+                        platform,
+                        instance_type,
+                        spec.region,
+                        purchase,
+                        ctx.day_for(spec),
                     )
                     if isinstance(found, Missing):
                         row.reason = (
