@@ -329,6 +329,112 @@ def check(
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
+pricing_app = typer.Typer(
+    name="pricing",
+    help="Browse and compare pricing snapshots.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(pricing_app)
+
+
+@pricing_app.command("list")
+def pricing_list(
+    fmt: Annotated[ChangeFormat, typer.Option("--format", "-f")] = ChangeFormat.table,
+) -> None:
+    """List the bundled pricing snapshots (and the one GENAI_COST_SNAPSHOT selects).
+
+    Example:
+
+        genai-cost pricing list
+    """
+    from genai_cost.catalog.compare import snapshot_summary
+    from genai_cost.catalog.snapshot import SNAPSHOT_ENV, bundled_snapshot_ids, load_catalog
+
+    choices: list[str] = bundled_snapshot_ids()
+    if os.environ.get(SNAPSHOT_ENV):
+        choices.append(os.environ[SNAPSHOT_ENV])
+    rows = [snapshot_summary(load_catalog(c)) for c in dict.fromkeys(choices)]
+    if fmt == ChangeFormat.json:
+        sys.stdout.write(json.dumps({"snapshots": rows}, indent=2) + "\n")
+        return
+    lines = [
+        "| Snapshot | As of | Models | On-demand rows | Provisioned rows | Instance rows | Path |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    lines += [
+        f"| {r['id']} | {r['as_of']} | {r['models']} | {r['on_demand_rows']} | "
+        f"{r['provisioned_rows']} | {r['instance_price_rows']} | {r['path']} |"
+        for r in rows
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+@pricing_app.command("show")
+def pricing_show(
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL", help="Bedrock model id (a us./eu./global. prefix is ignored)."
+        ),
+    ],
+    fmt: Annotated[ChangeFormat, typer.Option("--format", "-f")] = ChangeFormat.table,
+    snapshot: SnapshotOption = None,
+) -> None:
+    """Show every price of one model: by endpoint scope and region, batch, provisioned terms,
+    published self-hosting throughput, with sources.
+
+    Example:
+
+        genai-cost pricing show anthropic.claude-sonnet-4-6
+    """
+    from genai_cost.catalog.compare import model_prices
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.scenario import split_model_id, suggest
+
+    catalog = load_catalog(snapshot)
+    model_id = split_model_id(model)[1]
+    if model_id not in catalog.models:
+        hint = suggest(model_id, catalog.models)
+        raise GenaiCostError(
+            f"unknown model id {model_id!r} in snapshot {catalog.snapshot_id}"
+            + (f" ({hint})" if hint else "; see `genai-cost models`")
+        )
+    document = model_prices(catalog, model_id)
+    if fmt == ChangeFormat.json:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        return
+    from genai_cost.report.pricing import render_model_markdown
+
+    sys.stdout.write(render_model_markdown(document))
+
+
+@pricing_app.command("diff")
+def pricing_diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="Snapshot id or folder.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Snapshot id or folder.")],
+    fmt: Annotated[ChangeFormat, typer.Option("--format", "-f")] = ChangeFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+) -> None:
+    """Show the price rows added, removed and changed between two snapshots, with % change.
+
+    Example:
+
+        genai-cost pricing diff 2026-11-23 ./pricing_snapshots/2026-12-01 -f markdown
+    """
+    from genai_cost.catalog.compare import diff_snapshots
+    from genai_cost.catalog.snapshot import load_catalog
+
+    document = diff_snapshots(load_catalog(old), load_catalog(new))
+    if fmt == ChangeFormat.json:
+        text = json.dumps(document, indent=2) + "\n"
+    else:
+        from genai_cost.report.pricing import render_pricing_diff_markdown
+
+        text = render_pricing_diff_markdown(document)
+    _emit(text, output)
+
+
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...")],
