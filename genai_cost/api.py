@@ -36,6 +36,19 @@ def today(override: dt.date | None = None) -> dt.date:
     return dt.date.today()
 
 
+def priced_catalog(snapshot: str | Path | None, price_book: str | Path | None) -> Catalog:
+    """The snapshot with the price book (argument, else $GENAI_COST_PRICE_BOOK) layered over."""
+    from genai_cost.catalog.pricebook import PRICE_BOOK_ENV
+
+    catalog = load_catalog(snapshot)
+    book_path = price_book or os.environ.get(PRICE_BOOK_ENV) or None
+    if book_path is None:
+        return catalog
+    from genai_cost.catalog.pricebook import apply_price_book, load_price_book
+
+    return apply_price_book(catalog, load_price_book(book_path))
+
+
 def load_scenarios(paths: Iterable[str | Path], catalog: Catalog) -> list[LoadedScenario]:
     """Load every scenario, reporting the problems of all files together."""
     loaded, problems = [], []
@@ -142,14 +155,16 @@ def estimate(
     snapshot: str | Path | None = None,
     day: dt.date | None = None,
     as_of: dt.date | None = None,
+    price_book: str | Path | None = None,
     max_snapshot_age_days: int | None = None,
 ) -> Estimate:
     """Price every workload of the scenarios at `paths` (files or folders).
 
     `day` is today (for staleness; default the clock or $GENAI_COST_TODAY); prices are those
     in effect on `as_of` when given, else on each scenario's `pricing_date`, else on `day`.
+    A `price_book` (default $GENAI_COST_PRICE_BOOK) is layered over the snapshot.
     """
-    catalog = load_catalog(snapshot)
+    catalog = priced_catalog(snapshot, price_book)
     scenarios = load_scenarios(paths, catalog)
     return estimate_loaded(
         scenarios,

@@ -92,6 +92,16 @@ def _day(text: str | None) -> dt.date | None:
         raise GenaiCostError(f"--as-of {text!r}: expected a date YYYY-MM-DD") from None
 
 
+PriceBookOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--price-book",
+        metavar="FILE",
+        envvar="GENAI_COST_PRICE_BOOK",
+        help="Your own prices and discounts, layered over the snapshot (see docs/pricing-data.md).",
+    ),
+]
+
 SnapshotOption = Annotated[
     str | None,
     typer.Option(
@@ -118,6 +128,7 @@ def estimate(
     ] = None,
     snapshot: SnapshotOption = None,
     as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
     max_snapshot_age_days: Annotated[
         int | None,
         typer.Option(
@@ -142,7 +153,11 @@ def estimate(
     from genai_cost.report import render
 
     result = run_estimate(
-        paths, snapshot=snapshot, as_of=_day(as_of), max_snapshot_age_days=max_snapshot_age_days
+        paths,
+        snapshot=snapshot,
+        as_of=_day(as_of),
+        price_book=price_book,
+        max_snapshot_age_days=max_snapshot_age_days,
     )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
@@ -184,6 +199,7 @@ def diff(
     ] = None,
     snapshot: SnapshotOption = None,
     as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
     base_snapshot: Annotated[
         str | None,
         typer.Option(
@@ -260,9 +276,18 @@ def diff(
     ]
     base_prices = base_snapshot or snapshot
     if base_ref is not None:
-        base = git_side(base_ref, sides, snapshot=base_prices, day=None, as_of=_day(as_of))
+        base = git_side(
+            base_ref,
+            sides,
+            snapshot=base_prices,
+            day=None,
+            as_of=_day(as_of),
+            price_book=price_book,
+        )
     elif len(sides) == 2:
-        base = load_side(sides[0], snapshot=base_prices, day=None, as_of=_day(as_of))
+        base = load_side(
+            sides[0], snapshot=base_prices, day=None, as_of=_day(as_of), price_book=price_book
+        )
     else:
         raise GenaiCostError(
             f"diff takes two sides, BASE and HEAD (got {len(sides)}); or use --base-ref REV "
@@ -270,9 +295,13 @@ def diff(
         )
     try:
         if base_ref is not None:
-            head = scenario_side(sides, snapshot=snapshot, day=None, as_of=_day(as_of))
+            head = scenario_side(
+                sides, snapshot=snapshot, day=None, as_of=_day(as_of), price_book=price_book
+            )
         else:
-            head = load_side(sides[1], snapshot=snapshot, day=None, as_of=_day(as_of))
+            head = load_side(
+                sides[1], snapshot=snapshot, day=None, as_of=_day(as_of), price_book=price_book
+            )
         document = apply_thresholds(compare(base, head, base_snapshot=base_prices), thresholds)
     finally:
         base.close()
@@ -300,6 +329,7 @@ def check(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     snapshot: SnapshotOption = None,
     as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
 ) -> None:
     """Check each scenario's and workload's estimated monthly cost against its budget.
 
@@ -313,7 +343,9 @@ def check(
     from genai_cost.api import estimate as run_estimate
     from genai_cost.check import budget_document
 
-    document = budget_document(run_estimate(paths, snapshot=snapshot, as_of=_day(as_of)))
+    document = budget_document(
+        run_estimate(paths, snapshot=snapshot, as_of=_day(as_of), price_book=price_book)
+    )
     if fmt == ChangeFormat.json:
         text = json.dumps(document, indent=2) + "\n"
     elif fmt == ChangeFormat.markdown:

@@ -95,6 +95,7 @@ def load_side(
     snapshot: str | Path | None,
     day: dt.date | None,
     as_of: dt.date | None = None,
+    price_book: str | Path | None = None,
     max_snapshot_age_days: int | None = None,
 ) -> Side:
     """A side from a JSON baseline, or from scenario files priced now."""
@@ -121,6 +122,7 @@ def scenario_side(
     snapshot: str | Path | None,
     day: dt.date | None,
     as_of: dt.date | None = None,
+    price_book: str | Path | None = None,
     max_snapshot_age_days: int | None = None,
 ) -> Side:
     """A side from scenario files or folders in the working tree, priced now."""
@@ -143,18 +145,18 @@ def git_side(
     snapshot: str | Path | None,
     day: dt.date | None,
     as_of: dt.date | None = None,
+    price_book: str | Path | None = None,
     max_snapshot_age_days: int | None = None,
 ) -> Side:
     """A side from the scenario files under `paths` as they were at git revision `ref`."""
-    from genai_cost.api import estimate_loaded, today
-    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.api import estimate_loaded, priced_catalog, today
     from genai_cost.gitrev import materialize
     from genai_cost.scenario import load_scenario
 
     holder = tempfile.TemporaryDirectory(prefix="genai-cost-base-")
     try:
         files = materialize(ref, paths, Path(holder.name))
-        catalog = load_catalog(snapshot)
+        catalog = priced_catalog(snapshot, price_book)
         loaded, problems = [], []
         for file, name in files:
             try:

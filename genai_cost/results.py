@@ -74,6 +74,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "capacity_unit": _text(a.capacity_unit(row)),
                 "utilization_fraction": _number(a.utilization_fraction[row]),
                 "cheapest": bool(a.cheapest_row[a.workload_index[row]] == row),
+                "sources": list(a.sources(row)),
                 "components": components,
             }
         )
@@ -115,12 +116,21 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "workloads": workloads,
             }
         )
+    used = sorted({key for record in options for key in record["sources"]} - {"scenario"})
     return {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
         "pricing_date": estimate.day.isoformat(),
         "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
         "warnings": list(estimate.warnings),
+        "sources": {
+            key: {
+                "title": catalog.sources[key].title,
+                "reference": catalog.sources[key].reference,
+                "as_of": catalog.sources[key].as_of.isoformat(),
+            }
+            for key in used
+        },
         "scenarios": scenarios,
         "options": options,
     }

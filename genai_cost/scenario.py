@@ -301,9 +301,9 @@ def _loc_text(loc: Iterable[str | int]) -> str:
     return text
 
 
-def _model_for_loc(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+def _model_for_loc(loc: tuple[str | int, ...], root: type[BaseModel]) -> type[BaseModel] | None:
     """The pydantic model whose field list applies at `loc` (for did-you-mean on names)."""
-    model: Any = Scenario
+    model: Any = root
     for part in loc:
         if isinstance(part, int):
             continue
@@ -342,12 +342,15 @@ _FRIENDLY = {
 }
 
 
-def _problem_from_error(doc: YamlDocument, error: Any) -> Problem:
+def _problem_from_error(
+    doc: YamlDocument, error: Any, root: type[BaseModel] | None = None
+) -> Problem:
+    """A located problem from one pydantic error; `root` is the model validated (Scenario)."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function")))
     kind = error["type"]
     hint = ""
     if kind == "extra_forbidden":
-        parent = _model_for_loc(loc[:-1])
+        parent = _model_for_loc(loc[:-1], root or Scenario)
         if parent is not None:
             hint = suggest(str(loc[-1]), parent.model_fields)
         line, col = doc.position(loc, key=True)

@@ -6,14 +6,26 @@ import contextlib
 import io
 import os
 
-COMMANDS = ["", "estimate", "diff", "check", "validate", "schema", "models"]
+COMMANDS = [
+    "",
+    "estimate",
+    "diff",
+    "check",
+    "validate",
+    "schema",
+    "models",
+    "pricing",
+    "pricing list",
+    "pricing show",
+    "pricing diff",
+]
 
 
 def _help(command: str) -> str:
     from genai_cost.cli import main
 
     buffer = io.StringIO()
-    args = [command, "--help"] if command else ["--help"]
+    args = [*command.split(), "--help"]
     old = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = "100"
     try:

@@ -17,6 +17,9 @@ from genai_cost.catalog.tables import (
     ThroughputBenchmark,
 )
 
+BOOK_PREFIX = "pricebook:"
+"""Source keys of price-book rows (see catalog/pricebook.py); such rows win over the snapshot."""
+
 
 @dataclass(frozen=True)
 class Missing:
@@ -47,13 +50,17 @@ R = TypeVar("R", OnDemandPrice, ProvisionedPrice)
 
 
 def _best(rows: list[R], geography: str, region: str, day: dt.date) -> R | None:
+    """The matching row in effect on `day`: a price book's row first, then the most specific."""
     best: R | None = None
-    best_score = -1
+    best_score = (False, -1)
     for row in rows:
         if not row.effective_on(day):
             continue
-        score = _specificity(row.geography, row.region, geography, region)
-        if score is not None and score > best_score:
+        specificity = _specificity(row.geography, row.region, geography, region)
+        if specificity is None:
+            continue
+        score = (row.source.startswith(BOOK_PREFIX), specificity)
+        if score > best_score:
             best, best_score = row, score
     return best
 

@@ -53,6 +53,14 @@ class WorkloadArrays:
         )
 
 
+def tuples(values: list[tuple[str, ...]]) -> ObjArray:
+    """An object array holding one tuple per element (numpy would otherwise unpack them)."""
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    return out
+
+
 def empty_objects(n: int, value: str = "") -> ObjArray:
     out = np.empty(n, dtype=object)
     out[:] = value
@@ -75,10 +83,15 @@ class OptionRows:
     """Why the row cannot be priced, found while resolving prices ("" when none)."""
     explicit: BoolArray
     """The scenario asked for this option or exact variant by name."""
+    sources: ObjArray = field(default_factory=lambda: np.empty(0, dtype=object))
+    """Per row, a tuple of the source keys of its prices and throughput ("scenario" for
+    figures the scenario supplied)."""
     blocked: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     """`reason != ""`, kept as booleans so evaluation never touches strings."""
 
     def __post_init__(self) -> None:
+        if self.sources.shape[0] != self.workload_index.shape[0]:
+            self.sources = tuples([() for _ in range(self.workload_index.shape[0])])
         if self.blocked.shape[0] != self.workload_index.shape[0]:
             self.blocked = np.asarray([bool(r) for r in self.reason], dtype=bool)
 

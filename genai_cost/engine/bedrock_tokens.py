@@ -14,6 +14,7 @@ from genai_cost.engine.arrays import (
     empty_objects,
     failure_codes,
     sum_components,
+    tuples,
     unpriced_failures,
 )
 from genai_cost.engine.context import PricingContext
@@ -28,6 +29,7 @@ def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ..
     reason = empty_objects(n)
     label = empty_objects(n)
     explicit = np.zeros(n, dtype=bool)
+    sources: list[tuple[str, ...]] = [() for _ in specs]
     for row, (_, spec) in enumerate(specs):
         w = spec.workload
         scope = w.scope.value
@@ -40,6 +42,7 @@ def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ..
         if isinstance(match, Missing):
             reason[row] = match.reason
             continue
+        sources[row] = (match.row.source,)
         for column in columns:
             value = getattr(match.row, column)
             params[column][row] = np.nan if value is None else value
@@ -53,6 +56,7 @@ def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ..
         params=params,
         reason=reason,
         explicit=explicit,
+        sources=tuples(sources),
     )
 
 

@@ -70,6 +70,11 @@ class EstimateArrays:
         result, local = self.locate(row)
         return result.reason(local)
 
+    def sources(self, row: int) -> tuple[str, ...]:
+        """Source keys of the prices (and throughput) a row used; "scenario" for its own."""
+        result, local = self.locate(row)
+        return tuple(result.rows.sources[local])
+
     def capacity_unit(self, row: int) -> str:
         result, local = self.locate(row)
         return result.capacity_unit if result.feasible[local] else ""

@@ -7,6 +7,8 @@ AWS publishes no tokens-per-minute figure per model unit, so the scenario must s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from genai_cost.catalog.lookup import Missing, provisioned_price
@@ -20,9 +22,10 @@ from genai_cost.engine.arrays import (
     empty_objects,
     failure_codes,
     scatter,
+    tuples,
 )
 from genai_cost.engine.capacity import units_needed
-from genai_cost.engine.context import PricingContext
+from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.scenario import Option
 from genai_cost.units import HOURS_PER_MONTH, MINUTES_PER_MONTH
 
@@ -30,69 +33,91 @@ OPTION = Option.provisioned
 VARIANTS = PROVISIONED_TERMS
 
 
-def prepare(ctx: PricingContext) -> OptionRows:
-    entries: list[tuple[int, str, str, float, float, float, str, bool]] = []
-    for index, spec in enumerate(ctx.specs):
-        if not spec.wants(OPTION):
-            continue
-        w = spec.workload
-        settings = w.provisioned
-        terms = [settings.term] if settings.term else list(VARIANTS)
-        label = f"{w.base_model} in {spec.region}"
-        tpm_in = settings.input_tokens_per_minute_per_model_unit
-        tpm_out = settings.output_tokens_per_minute_per_model_unit
-        for term in terms:
-            reason = ""
-            price = np.nan
-            if settings.usd_per_model_unit_hour is not None and term == settings.term:
-                price = settings.usd_per_model_unit_hour
-            else:
-                found = provisioned_price(
-                    ctx.catalog, w.base_model, spec.region, term, ctx.day_for(spec)
-                )
-                if isinstance(found, Missing):
-                    reason = (
-                        f"{found.reason}; supply provisioned.usd_per_model_unit_hour "
-                        f"with provisioned.term: {term}"
-                    )
-                else:
-                    price = found.usd_per_model_unit_hour
-            if not reason and (tpm_in is None or tpm_out is None):
-                reason = (
-                    f"AWS publishes no tokens-per-minute capacity per model unit for "
-                    f"{w.base_model}; supply provisioned.input_tokens_per_minute_per_"
-                    "model_unit and output_tokens_per_minute_per_model_unit (from your "
-                    "AWS account team)"
-                )
-            explicit = spec.explicitly_asks(OPTION) or settings.term is not None
-            entries.append(
-                (index, term, label, price, tpm_in or np.nan, tpm_out or np.nan, reason, explicit)
-            )
-    n = len(entries)
+@dataclass
+class _Row:
+    workload: int
+    term: str
+    label: str
+    usd_per_model_unit_hour: float = np.nan
+    input_capacity: float = np.nan
+    output_capacity: float = np.nan
+    reason: str = ""
+    explicit: bool = False
+    sources: tuple[str, ...] = ()
 
-    def column(k: int) -> np.ndarray:
-        values = np.empty(n, dtype=object)
-        values[:] = [e[k] for e in entries]
-        return values
+
+def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]:
+    w = spec.workload
+    settings = w.provisioned
+    tpm_in = settings.input_tokens_per_minute_per_model_unit
+    tpm_out = settings.output_tokens_per_minute_per_model_unit
+    rows = []
+    for term in [settings.term] if settings.term else list(VARIANTS):
+        row = _Row(
+            index,
+            term,
+            f"{w.base_model} in {spec.region}",
+            input_capacity=tpm_in or np.nan,
+            output_capacity=tpm_out or np.nan,
+            explicit=spec.explicitly_asks(OPTION) or settings.term is not None,
+        )
+        if settings.usd_per_model_unit_hour is not None and term == settings.term:
+            row.usd_per_model_unit_hour = settings.usd_per_model_unit_hour
+            row.sources = ("scenario",)
+        else:
+            found = provisioned_price(
+                ctx.catalog, w.base_model, spec.region, term, ctx.day_for(spec)
+            )
+            if isinstance(found, Missing):
+                row.reason = (
+                    f"{found.reason}; supply provisioned.usd_per_model_unit_hour "
+                    f"with provisioned.term: {term}"
+                )
+            else:
+                row.usd_per_model_unit_hour = found.usd_per_model_unit_hour
+                row.sources = (found.source,)
+        if not row.reason and (tpm_in is None or tpm_out is None):
+            row.reason = (
+                f"AWS publishes no tokens-per-minute capacity per model unit for "
+                f"{w.base_model}; supply provisioned.input_tokens_per_minute_per_model_unit "
+                "and output_tokens_per_minute_per_model_unit (from your AWS account team)"
+            )
+        elif tpm_in is not None:
+            row.sources = (*row.sources, "scenario")
+        rows.append(row)
+    return rows
+
+
+def prepare(ctx: PricingContext) -> OptionRows:
+    rows = [r for i, s in enumerate(ctx.specs) if s.wants(OPTION) for r in _rows_for(ctx, i, s)]
+    n = len(rows)
+
+    def objects(values: list[str]) -> np.ndarray:
+        out = empty_objects(n)
+        out[:] = values
+        return out
 
     return OptionRows(
         option=OPTION.value,
-        workload_index=np.asarray([e[0] for e in entries], dtype=np.int64),
-        variant=column(1),
+        workload_index=np.asarray([r.workload for r in rows], dtype=np.int64),
+        variant=objects([r.term for r in rows]),
         platform=empty_objects(n),
         instance_type=empty_objects(n),
-        label=column(2),
+        label=objects([r.label for r in rows]),
         params={
-            "usd_per_model_unit_hour": np.asarray([e[3] for e in entries], dtype=np.float64),
+            "usd_per_model_unit_hour": np.asarray(
+                [r.usd_per_model_unit_hour for r in rows], dtype=np.float64
+            ),
             "input_tokens_per_minute_per_model_unit": np.asarray(
-                [e[4] for e in entries], dtype=np.float64
+                [r.input_capacity for r in rows], dtype=np.float64
             ),
             "output_tokens_per_minute_per_model_unit": np.asarray(
-                [e[5] for e in entries], dtype=np.float64
+                [r.output_capacity for r in rows], dtype=np.float64
             ),
         },
-        reason=column(6),
-        explicit=np.asarray([e[7] for e in entries], dtype=bool),
+        reason=objects([r.reason for r in rows]),
+        explicit=np.asarray([r.explicit for r in rows], dtype=bool),
+        sources=tuples([r.sources for r in rows]),
     )
 
 

@@ -27,6 +27,7 @@ from genai_cost.engine.arrays import (
     empty_objects,
     failure_codes,
     scatter,
+    tuples,
 )
 from genai_cost.engine.capacity import units_needed
 from genai_cost.engine.context import PricingContext, WorkloadSpec
@@ -59,6 +60,7 @@ class _Row:
     target_utilization: float = 1.0
     reason: str = ""
     explicit: bool = False
+    sources: tuple[str, ...] = ()
 
 
 def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]:
@@ -88,6 +90,7 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
     for instance_type in instance_types:
         throughput_reason = ""
         tps = settings.output_tokens_per_second_per_instance
+        throughput_source = "scenario"
         if tps is None:
             bench = throughput_benchmark(
                 ctx.catalog,
@@ -103,6 +106,7 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
                 )
             else:
                 tps = bench.output_tokens_per_second_per_instance
+                throughput_source = bench.source
         for platform in platforms:
             for purchase in purchases:
                 name = f"ml.{instance_type}" if platform == "sagemaker" else instance_type
@@ -121,6 +125,7 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
                     row.reason = limit
                 elif settings.usd_per_hour is not None and purchase == settings.purchase:
                     row.usd_per_hour = settings.usd_per_hour
+                    row.sources = ("scenario",)
                 else:
                     found = instance_price(
                         ctx.catalog,
@@ -137,7 +142,10 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
                         )
                     else:
                         row.usd_per_hour = found.usd_per_hour
+                        row.sources = (found.source,)
                 row.reason = row.reason or throughput_reason
+                if not throughput_reason:
+                    row.sources = tuple(dict.fromkeys((*row.sources, throughput_source)))
                 rows.append(row)
     return rows
 
@@ -171,6 +179,7 @@ def prepare(ctx: PricingContext) -> OptionRows:
         },
         reason=objects([r.reason for r in rows]),
         explicit=np.asarray([r.explicit for r in rows], dtype=bool),
+        sources=tuples([r.sources for r in rows]),
     )
 
 

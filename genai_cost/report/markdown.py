@@ -18,6 +18,13 @@ def escape(text: str) -> str:
     )
 
 
+def notes(record: dict[str, Any]) -> str:
+    """Why an option is infeasible, or where a feasible option's prices came from."""
+    if record["reason"]:
+        return str(record["reason"])
+    return "prices: " + ", ".join(record["sources"]) if record["sources"] else ""
+
+
 def render_markdown(document: dict[str, Any]) -> str:
     snapshot = document["snapshot"]
     lines = [
@@ -58,7 +65,15 @@ def render_markdown(document: dict[str, Any]) -> str:
                 lines.append(
                     f"| {label} | {usd(r['monthly_cost_usd'])} | "
                     f"{usd(r['cost_per_1k_requests_usd'], 4)} | {capacity(r)} | "
-                    f"{percent(r['utilization_fraction'])} | {escape(r['reason'] or '')} |"
+                    f"{percent(r['utilization_fraction'])} | {escape(notes(r))} |"
                 )
             lines.append("")
+    if document["sources"]:
+        lines += ["## Sources", ""]
+        for key, source in document["sources"].items():
+            reference = f" — {escape(source['reference'])}" if source["reference"] else ""
+            lines.append(
+                f"- `{key}`: {escape(source['title'])} (as of {source['as_of']}){reference}"
+            )
+        lines.append("")
     return "\n".join(lines).rstrip() + "\n"

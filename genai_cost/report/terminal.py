@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from genai_cost.report.labels import capacity, option_label, percent, usd, workload_records
+from genai_cost.report.markdown import notes
 
 
 def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
@@ -51,7 +52,7 @@ def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
                     usd(r["cost_per_1k_requests_usd"], 4),
                     capacity(r),
                     percent(r["utilization_fraction"]),
-                    r["reason"] or "",
+                    notes(r),
                     style=style,
                 )
             console.print(table)
