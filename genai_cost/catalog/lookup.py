@@ -109,7 +109,8 @@ def _on_demand_price(
     scoped = [r for r in rows if r.scope == scope]
     found: OnDemandPrice | None
     if scope == "global":
-        found = _best(scoped, "*", "*", day)
+        # one global price, or one per source region (as the Price List lists them)
+        found = _best(scoped, region_geography, region, day)
     elif scope == "geo":
         # Geo rows are keyed by profile prefix (`geography`); a `*` row covers every prefix.
         profile_rows = [r for r in scoped if r.geography in (geo_profile, "*")]

@@ -170,6 +170,8 @@ _PARSERS: dict[str, dict[str, Callable[[str, str], Any]]] = {
         "provider": _nonempty,
         "kind": _nonempty,
         "open_weights": _parse_bool,
+        "price_list_name": _nonempty,
+        "price_list_name_source": _nonempty,
         "source": _nonempty,
         "as_of": _parse_date,
     },

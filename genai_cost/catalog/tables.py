@@ -42,6 +42,10 @@ class BedrockModel:
     provider: str
     kind: str
     open_weights: bool
+    price_list_name: str
+    """How the AWS Price List names the model: the `model` (or `titanModel`) attribute under
+    AmazonBedrock, or the servicename before " (Amazon Bedrock Edition)"."""
+    price_list_name_source: str
     source: str
     as_of: dt.date
 

@@ -1,0 +1,397 @@
+"""AWS Price List products → snapshot rows. Pure functions: no network, no boto3.
+
+A product ("item") is one decoded `PriceList` entry of `pricing.get_products`, or the same
+assembled from a Bulk API offer file: `{"product": {"sku", "productFamily", "attributes"},
+"serviceCode", "terms": {"OnDemand": {...}, "Reserved": {...}}, "publicationDate"}`.
+Every attribute and price is a string; prices are parsed with Decimal and every unit is
+converted explicitly (an unknown unit is reported, never guessed).
+
+Where Bedrock prices live (AWS-FORMATS.md §1.4): first-party and open models under
+`AmazonBedrock` (the `model` or `titanModel` attribute names the model; `inferenceType` and
+the usage type name the dimension), third-party "Amazon Bedrock Edition" models under
+`AmazonBedrockFoundationModels` (the `servicename` names the model; the usage type, e.g.
+`USE1-MP:USE1_InputTokenCount_Global-Units`, the dimension; unit "Units" = per 1M tokens).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.catalog.tables import InstancePrice, OnDemandPrice
+
+MARKETPLACE_SUFFIX = " (Amazon Bedrock Edition)"
+BEDROCK_SERVICES = ("AmazonBedrock", "AmazonBedrockFoundationModels")
+
+TOKENS_PER_UNIT = {
+    # unit as the Price List writes it -> how many tokens one priced unit is
+    "1K tokens": Decimal(1_000),
+    "1k tokens": Decimal(1_000),
+    "1M tokens": Decimal(1_000_000),
+    "Tokens": Decimal(1),
+    "tokens": Decimal(1),
+}
+MARKETPLACE_TOKENS_PER_UNIT = Decimal(1_000_000)
+"""`AmazonBedrockFoundationModels` token SKUs use unit "Units", priced per 1M tokens."""
+HOURLY_UNITS = ("Hrs", "Hours", "hrs", "Hour")
+
+TOKEN_COLUMNS = {
+    ("input", False): "usd_per_1m_input_tokens",
+    ("output", False): "usd_per_1m_output_tokens",
+    ("cache_read", False): "usd_per_1m_cache_read_input_tokens",
+    ("cache_write", False): "usd_per_1m_cache_write_input_tokens",
+    ("input", True): "usd_per_1m_batch_input_tokens",
+    ("output", True): "usd_per_1m_batch_output_tokens",
+}
+
+
+@dataclass
+class ParseReport:
+    """What a refresh did with every product it read."""
+
+    used: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    problems: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str, example: str) -> None:
+        self.skipped[reason] += 1
+        if len(self.examples[reason]) < 3 and example not in self.examples[reason]:
+            self.examples[reason].append(example)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "used": dict(self.used),
+            "skipped": {
+                reason: {"count": count, "examples": self.examples[reason]}
+                for reason, count in self.skipped.most_common()
+            },
+            "problems": list(self.problems),
+        }
+
+
+@dataclass(frozen=True)
+class Dimension:
+    term: str
+    unit: str
+    usd: Decimal
+    effective_from: dt.date | None
+    term_attributes: dict[str, str]
+
+
+def dimensions(item: dict[str, Any]) -> list[Dimension]:
+    """Every price dimension of every OnDemand and Reserved term of a product."""
+    out = []
+    for term_type in ("OnDemand", "Reserved"):
+        for term in (item.get("terms", {}).get(term_type) or {}).values():
+            effective = term.get("effectiveDate")
+            day = dt.date.fromisoformat(effective[:10]) if effective else None
+            for dim in (term.get("priceDimensions") or {}).values():
+                text = (dim.get("pricePerUnit") or {}).get("USD")
+                if text is None:
+                    continue
+                try:
+                    usd = Decimal(text)
+                except InvalidOperation:
+                    continue
+                out.append(
+                    Dimension(
+                        term_type,
+                        str(dim.get("unit", "")),
+                        usd,
+                        day,
+                        dict(term.get("termAttributes") or {}),
+                    )
+                )
+    return out
+
+
+def _number(value: Decimal) -> float:
+    return float(value.normalize())
+
+
+# --- Bedrock ---------------------------------------------------------------------------------
+
+_MARKETPLACE = re.compile(
+    r"MP:[A-Z0-9]+_(?P<kind>InputTokenCount|OutputTokenCount|CacheReadInputTokenCount|"
+    r"CacheWriteInputTokenCount|CacheWrite1hInputTokenCount)(?P<tier>(?:_[A-Za-z0-9]+)*)-Units$"
+)
+_MARKETPLACE_SNAKE = re.compile(
+    r"MP:[A-Z0-9]+_(?P<kind>input|output|cache_read_input|cache_write_input)_tokens_"
+    r"(?P<tier>[a-z0-9_]+)-Units$"
+)
+_KINDS = {
+    "InputTokenCount": "input",
+    "OutputTokenCount": "output",
+    "CacheReadInputTokenCount": "cache_read",
+    "CacheWriteInputTokenCount": "cache_write",
+    "input": "input",
+    "output": "output",
+    "cache_read_input": "cache_read",
+    "cache_write_input": "cache_write",
+}
+_UNMODELLED = (
+    "flex",
+    "priority",
+    "latency",
+    "custom",
+    "provisioned",
+    "reserved",
+    "audio",
+    "image",
+    "video",
+    "speech",
+    "long context",
+    "long-context",
+    "1h",
+)
+
+
+def _classify_marketplace(usage: str) -> tuple[str, bool, bool] | str:
+    """(kind, batch, global) of a Marketplace usage type, or why it is skipped."""
+    match = _MARKETPLACE.search(usage)
+    if match:
+        if match.group("kind") == "CacheWrite1hInputTokenCount":
+            return "1-hour cache writes are not modelled"
+        tiers = {t.lower() for t in match.group("tier").split("_") if t}
+    else:
+        match = _MARKETPLACE_SNAKE.search(usage)
+        if not match:
+            return "unrecognised Marketplace usage type"
+        tiers = set(match.group("tier").split("_")) - {"standard"}
+    unknown = tiers - {"global", "batch"}
+    if unknown:
+        return f"service tier not modelled ({'/'.join(sorted(unknown))})"
+    return _KINDS[match.group("kind")], "batch" in tiers, "global" in tiers
+
+
+def _classify_first_party(attributes: dict[str, str]) -> tuple[str, bool, bool] | str:
+    """(kind, batch, global) of an AmazonBedrock token SKU, or why it is skipped."""
+    text = (attributes.get("inferenceType") or "").lower()
+    usage = (attributes.get("usagetype") or "").lower()
+    feature = (attributes.get("feature") or "").lower()
+    if "customization" in feature or attributes.get("featureType") == "Training":
+        return "model customization (not an inference price)"
+    for word in _UNMODELLED:
+        if word in text or word in usage.split("-tokens")[-1] or f"-{word}" in usage:
+            return f"service tier or modality not modelled ({word})"
+    batch = "batch" in text or "batch" in feature or usage.endswith("-batch")
+    is_global = "global" in text or "cross-region-global" in usage
+    if "cache read" in text or "cache-read" in usage:
+        kind = "cache_read"
+    elif "cache write" in text or "cache-write" in usage:
+        kind = "cache_write"
+    elif "input" in text or "input-tokens" in usage:
+        kind = "input"
+    elif "output" in text or "output-tokens" in usage:
+        kind = "output"
+    else:
+        return "not a token price"
+    return kind, batch, is_global
+
+
+def model_name(item: dict[str, Any]) -> str | None:
+    """The model an item prices, as the Price List names it."""
+    attributes = item["product"].get("attributes", {})
+    service = item.get("serviceCode") or attributes.get("servicecode")
+    if service == "AmazonBedrockFoundationModels":
+        name = attributes.get("servicename", "")
+        return name.removesuffix(MARKETPLACE_SUFFIX) if name.endswith(MARKETPLACE_SUFFIX) else None
+    name = attributes.get("model") or attributes.get("titanModel")
+    return str(name) if name else None
+
+
+def bedrock_rows(
+    items: Iterable[dict[str, Any]],
+    catalog: Catalog,
+    source: str,
+    as_of: dt.date,
+    report: ParseReport,
+) -> list[OnDemandPrice]:
+    """On-demand and batch token prices, one row per model, scope, region and start date."""
+    by_name: dict[str, str] = {}
+    for model in catalog.models.values():
+        by_name.setdefault(model.price_list_name, model.model_id)
+    cells: dict[tuple[str, str, str, dt.date | None], dict[str, float]] = defaultdict(dict)
+    for item in items:
+        attributes = item["product"].get("attributes", {})
+        usage = attributes.get("usagetype", "")
+        name = model_name(item)
+        model_id = by_name.get(name or "")
+        if model_id is None:
+            report.skip("model not in the snapshot's models table", name or usage)
+            continue
+        region = attributes.get("regionCode", "")
+        if region not in catalog.regions:
+            report.skip("region not in the snapshot's regions table", region or usage)
+            continue
+        service = item.get("serviceCode") or attributes.get("servicecode")
+        kind = (
+            _classify_marketplace(usage)
+            if service == "AmazonBedrockFoundationModels"
+            else _classify_first_party(attributes)
+        )
+        if isinstance(kind, str):
+            report.skip(kind, usage)
+            continue
+        dimension, batch, is_global = kind
+        column = TOKEN_COLUMNS.get((dimension, batch))
+        if column is None:
+            report.skip("batch cache prices are not modelled", usage)
+            continue
+        for dim in dimensions(item):
+            if dim.term != "OnDemand":
+                continue
+            if service == "AmazonBedrockFoundationModels" and dim.unit == "Units":
+                tokens = MARKETPLACE_TOKENS_PER_UNIT
+            elif dim.unit in TOKENS_PER_UNIT:
+                tokens = TOKENS_PER_UNIT[dim.unit]
+            else:
+                report.skip(f"unknown unit {dim.unit!r}", usage)
+                continue
+            if dim.usd == 0:
+                report.skip("zero price (placeholder)", usage)
+                continue
+            per_million = _number(dim.usd * Decimal(1_000_000) / tokens)
+            key = (model_id, "global" if is_global else "in_region", region, dim.effective_from)
+            previous = cells[key].get(column)
+            if previous is not None and previous != per_million:
+                report.problems.append(
+                    f"{model_id} {key[1]} {region} {column}: two prices ({previous} and "
+                    f"{per_million}, usage type {usage}); the row is left out"
+                )
+                cells[key][column] = float("nan")
+                continue
+            cells[key][column] = per_million
+            report.used[service or "?"] += 1
+    rows = []
+    for (model_id, scope, region, start), prices in sorted(
+        cells.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2], str(kv[0][3]))
+    ):
+        if any(value != value for value in prices.values()):  # NaN marks an ambiguity
+            continue
+        rows.append(
+            OnDemandPrice(
+                source=source,
+                as_of=as_of,
+                effective_from=start,
+                effective_until=None,
+                notes="",
+                model_id=model_id,
+                scope=scope,
+                geography=catalog.regions[region].geography,
+                region=region,
+                usd_per_1m_input_tokens=prices.get("usd_per_1m_input_tokens"),
+                usd_per_1m_output_tokens=prices.get("usd_per_1m_output_tokens"),
+                usd_per_1m_cache_read_input_tokens=prices.get("usd_per_1m_cache_read_input_tokens"),
+                usd_per_1m_cache_write_input_tokens=prices.get(
+                    "usd_per_1m_cache_write_input_tokens"
+                ),
+                usd_per_1m_batch_input_tokens=prices.get("usd_per_1m_batch_input_tokens"),
+                usd_per_1m_batch_output_tokens=prices.get("usd_per_1m_batch_output_tokens"),
+            )
+        )
+    return rows
+
+
+# --- EC2 and SageMaker -----------------------------------------------------------------------
+
+EC2_FILTERS = {
+    "operatingSystem": "Linux",
+    "tenancy": "Shared",
+    "preInstalledSw": "NA",
+    "capacitystatus": "Used",
+}
+"""Attributes that make an EC2 product the plain Linux on-demand instance (AWS-FORMATS §1.5)."""
+_RESERVED = {
+    ("1yr", "standard", "No Upfront"): "reserved_1y",
+    ("3yr", "standard", "No Upfront"): "reserved_3y",
+}
+
+
+def _hourly(dim: Dimension) -> bool:
+    return dim.unit in HOURLY_UNITS
+
+
+def instance_rows(
+    items: Iterable[dict[str, Any]],
+    catalog: Catalog,
+    source: str,
+    as_of: dt.date,
+    report: ParseReport,
+) -> list[InstancePrice]:
+    """EC2 (on-demand, 1- and 3-year standard no-upfront reserved) and SageMaker hosting."""
+    prices: dict[tuple[str, str, str, str, dt.date | None], float] = {}
+    for item in items:
+        attributes = item["product"].get("attributes", {})
+        service = item.get("serviceCode") or attributes.get("servicecode")
+        region = attributes.get("regionCode", "")
+        if region not in catalog.regions:
+            report.skip("region not in the snapshot's regions table", region)
+            continue
+        if service == "AmazonEC2":
+            if any(attributes.get(k, v) != v for k, v in EC2_FILTERS.items()):
+                report.skip(
+                    "not a plain Linux shared-tenancy instance", attributes.get("usagetype", "")
+                )
+                continue
+            platform, name = "ec2", attributes.get("instanceType", "")
+            known = name in catalog.instance_types
+        elif service == "AmazonSageMaker":
+            usage = attributes.get("usagetype", "")
+            if "Host:" not in usage:
+                report.skip("SageMaker usage other than real-time hosting", usage)
+                continue
+            platform, name = "sagemaker", attributes.get("instanceName", "")
+            known = name.removeprefix("ml.") in catalog.instance_types
+        else:
+            report.skip("not an instance product", str(service))
+            continue
+        if not known:
+            report.skip("instance type not in the snapshot's instance_types table", name)
+            continue
+        for dim in dimensions(item):
+            if not _hourly(dim):
+                continue  # e.g. the reserved term's upfront "Quantity" dimension
+            if dim.term == "OnDemand":
+                purchase = "on_demand"
+            else:
+                attrs = dim.term_attributes
+                purchase = _RESERVED.get(
+                    (
+                        attrs.get("LeaseContractLength", ""),
+                        attrs.get("OfferingClass", ""),
+                        attrs.get("PurchaseOption", ""),
+                    ),
+                    "",
+                )
+                if not purchase:
+                    continue
+            if dim.usd == 0:
+                report.skip("zero price (placeholder)", name)
+                continue
+            prices[(platform, name, region, purchase, dim.effective_from)] = _number(dim.usd)
+            report.used[service] += 1
+    return [
+        InstancePrice(
+            source=source,
+            as_of=as_of,
+            effective_from=start,
+            effective_until=None,
+            notes="",
+            platform=platform,
+            instance_type=name,
+            region=region,
+            purchase=purchase,
+            usd_per_hour=usd,
+        )
+        for (platform, name, region, purchase, start), usd in sorted(
+            prices.items(), key=lambda kv: tuple(str(k) for k in kv[0])
+        )
+    ]
