@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -465,6 +466,136 @@ def pricing_diff(
 
         text = render_pricing_diff_markdown(document)
     _emit(text, output)
+
+
+@pricing_app.command("refresh")
+def pricing_refresh(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Folder of the new snapshot (default: "
+            "pricing_snapshots/<id> in the current directory).",
+        ),
+    ] = None,
+    snapshot_id: Annotated[
+        str | None, typer.Option("--id", help="Id of the new snapshot (default: today's date).")
+    ] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            help="Region to refresh; repeatable (default: every "
+            "region the previous snapshot prices by name).",
+        ),
+    ] = None,
+    offer_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from-offer-file",
+            metavar="FILE",
+            help="Read Price List Bulk API offer files "
+            "(JSON) instead of calling the API; repeatable.",
+        ),
+    ] = None,
+    snapshot: SnapshotOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing snapshot folder.")
+    ] = False,
+    fmt: Annotated[ChangeFormat, typer.Option("--format", "-f", help="Report format.")] = (
+        ChangeFormat.table
+    ),
+) -> None:
+    """Build a new dated snapshot from the AWS Price List (Query API, or offer files).
+
+    Uses the standard AWS credential chain; the credentials need only pricing:GetProducts.
+    Rows the Price List lacks are carried over from the previous snapshot (--snapshot) and
+    marked. The snapshot is written atomically: a failed refresh changes nothing.
+
+    Examples:
+
+        genai-cost pricing refresh --region us-east-1 --region eu-west-1
+
+        genai-cost pricing refresh --from-offer-file AmazonBedrock-us-east-1.json
+    """
+    from genai_cost.api import today
+    from genai_cost.catalog import refresh as refresher
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.console import progress_bar
+    from genai_cost.scenario import suggest
+
+    previous = load_catalog(snapshot)
+    day = today()
+    regions = region or refresher.default_regions(previous)
+    for name in regions:
+        if name not in previous.regions:
+            hint = suggest(name, previous.regions)
+            raise GenaiCostError(
+                f"--region {name}: not in the snapshot's regions table"
+                + (f" ({hint})" if hint else "")
+            )
+    identifier = snapshot_id or day.isoformat()
+    target = output or Path("pricing_snapshots") / identifier
+    if offer_file:
+        wanted = set(regions)
+        items = [
+            item
+            for path in offer_file
+            for item in refresher.offer_items(path)
+            if item["product"].get("attributes", {}).get("regionCode") in wanted
+        ]
+        result = refresher.refresh_snapshot(
+            previous,
+            target,
+            items=items,
+            source_key=refresher.BULK_SOURCE,
+            source_reference="offer files " + ", ".join(p.name for p in offer_file),
+            day=day,
+            snapshot_id=identifier,
+            force=force,
+        )
+    else:
+        api = refresher.PriceListApi()
+        plan = refresher.plan_requests(previous, regions)
+
+        def fetch() -> Iterator[dict[str, object]]:
+            with progress_bar(len(plan), "Price List") as step:
+                for service, filters in plan:
+                    yield from api.products(service, filters)
+                    step(f"{service} {filters.get('regionCode', '')}")
+
+        result = refresher.refresh_snapshot(
+            previous,
+            target,
+            items=fetch(),
+            source_key=refresher.API_SOURCE,
+            source_reference="service codes "
+            + ", ".join(sorted({s for s, _ in plan}))
+            + "; regions "
+            + ", ".join(regions),
+            day=day,
+            snapshot_id=identifier,
+            force=force,
+            publication_dates=lambda: api.publication_dates,
+        )
+        result.calls = api.calls
+    document = result.as_dict()
+    if fmt == ChangeFormat.json:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        lines = [
+            f"wrote snapshot {result.snapshot_id} to {result.path}",
+            "refreshed rows: " + ", ".join(f"{k} {v}" for k, v in result.refreshed.items()),
+            "carried over: " + ", ".join(f"{k} {v}" for k, v in result.carried_over.items()),
+        ]
+        for reason, info in document["skipped"].items():
+            lines.append(f"skipped {info['count']} ({reason}), e.g. " + ", ".join(info["examples"]))
+        lines += [f"problem: {p}" for p in document["problems"]]
+        lines.append(f"use it with: --snapshot {result.path}")
+        sys.stdout.write("\n".join(lines) + "\n")
 
 
 @app.command()

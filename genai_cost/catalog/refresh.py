@@ -1,0 +1,387 @@
+"""`genai-cost pricing refresh`: a new dated snapshot from the AWS Price List.
+
+Prices come from the Price List Query API (boto3 `pricing.get_products`, paginated with
+`NextToken`, retried with exponential backoff when throttled) or, for air-gapped use, from
+Price List Bulk API offer files on disk. The client is pinned to `us-east-1`: the Query API
+answers only there, in eu-central-1 and in ap-south-1, and every endpoint serves the same
+global catalogue, filtered here by `regionCode`.
+
+Rows the Price List does not carry (provisioned throughput, which AWS does not publish there
+for most models; throughput benchmarks; prices of models or instances the refresh did not
+find) are carried over from the previous snapshot with their original source, and marked
+"carried over from snapshot <id>". The new snapshot is assembled in a temporary folder beside
+the target, validated by loading it, and only then renamed into place: a refresh that fails
+part-way leaves every existing snapshot untouched and says what failed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from genai_cost.catalog.pricelist import (
+    BEDROCK_SERVICES,
+    EC2_FILTERS,
+    ParseReport,
+    bedrock_rows,
+    instance_rows,
+)
+from genai_cost.catalog.snapshot import TABLE_FILES, Catalog, load_catalog
+from genai_cost.catalog.writer import table_text, write_snapshot
+from genai_cost.errors import GenaiCostError
+
+PRICING_REGION = "us-east-1"
+RETRYABLE = {
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "Throttling",
+    "InternalErrorException",
+    "ServiceUnavailableException",
+}
+API_SOURCE = "aws-price-list-api"
+BULK_SOURCE = "aws-price-list-bulk"
+READ_ONLY_ACTIONS = (
+    "pricing:GetProducts",
+    "pricing:DescribeServices",
+    "pricing:GetAttributeValues",
+)
+
+
+class RefreshError(GenaiCostError):
+    """The refresh could not complete; no snapshot was written or changed."""
+
+
+Request = tuple[str, dict[str, str]]
+"""(service code, TERM_MATCH filters) of one paginated get_products query."""
+
+
+def default_regions(previous: Catalog) -> list[str]:
+    """Regions the previous snapshot prices by name (plus us-east-1)."""
+    named = {r.region for rows in previous.on_demand.values() for r in rows}
+    named |= {key[2] for key in previous.instance_prices}
+    return sorted((named - {"*"}) | {"us-east-1"})
+
+
+def plan_requests(previous: Catalog, regions: list[str]) -> list[Request]:
+    """Every query a refresh makes, in order: Bedrock per service and region, then each
+    instance type of the previous snapshot on EC2 and SageMaker per region."""
+    plan: list[Request] = []
+    for region in regions:
+        for service in BEDROCK_SERVICES:
+            plan.append((service, {"regionCode": region}))
+    for region in regions:
+        for instance_type in sorted(previous.instance_types):
+            plan.append(
+                ("AmazonEC2", {"regionCode": region, "instanceType": instance_type, **EC2_FILTERS})
+            )
+            plan.append(
+                ("AmazonSageMaker", {"regionCode": region, "instanceName": f"ml.{instance_type}"})
+            )
+    return plan
+
+
+class PriceListApi:
+    """`get_products`, paginated and retried. `client` is a boto3 `pricing` client."""
+
+    def __init__(
+        self,
+        client: Any = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        max_attempts: int = 6,
+        base_delay_seconds: float = 0.5,
+        max_delay_seconds: float = 20.0,
+    ) -> None:
+        self.client = client if client is not None else make_client()
+        self.sleep = sleep
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay_seconds
+        self.max_delay = max_delay_seconds
+        self.publication_dates: set[str] = set()
+        self.calls = 0
+
+    def products(self, service: str, filters: dict[str, str]) -> Iterator[dict[str, Any]]:
+        token: str | None = None
+        page = 0
+        while True:
+            page += 1
+            kwargs: dict[str, Any] = {
+                "ServiceCode": service,
+                "Filters": [
+                    {"Type": "TERM_MATCH", "Field": k, "Value": v} for k, v in filters.items()
+                ],
+                "FormatVersion": "aws_v1",
+                "MaxResults": 100,
+            }
+            if token:
+                kwargs["NextToken"] = token
+            response = self._call(kwargs, service, filters, page)
+            for text in response.get("PriceList", []):
+                item = json.loads(text) if isinstance(text, str) else text
+                if item.get("publicationDate"):
+                    self.publication_dates.add(item["publicationDate"])
+                yield item
+            token = response.get("NextToken")
+            if not token:
+                return
+
+    def _call(
+        self, kwargs: dict[str, Any], service: str, filters: dict[str, str], page: int
+    ) -> dict[str, Any]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        where = f"{service} {' '.join(f'{k}={v}' for k, v in filters.items())}, page {page}"
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                self.calls += 1
+                response: dict[str, Any] = self.client.get_products(**kwargs)
+                return response
+            except ClientError as exc:
+                code = exc.response.get("Error", {}).get("Code", "")
+                message = exc.response.get("Error", {}).get("Message", "")
+                if code in RETRYABLE and attempt < self.max_attempts:
+                    delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+                    self.sleep(delay * random.uniform(0.5, 1.0))
+                    continue
+                suffix = f" after {attempt} attempts" if code in RETRYABLE else ""
+                hint = (
+                    f"; the credentials need {', '.join(READ_ONLY_ACTIONS)}"
+                    if code in ("AccessDeniedException", "UnrecognizedClientException")
+                    else ""
+                )
+                raise RefreshError(
+                    f"Price List query failed ({where}): {code}: {message}{suffix}{hint}"
+                ) from None
+            except BotoCoreError as exc:
+                raise RefreshError(f"Price List query failed ({where}): {exc}") from None
+        raise AssertionError("unreachable")
+
+
+def make_client() -> Any:
+    """A boto3 `pricing` client in us-east-1 from the standard credential chain."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "pricing",
+        region_name=PRICING_REGION,
+        config=Config(
+            retries={"max_attempts": 1, "mode": "standard"}, user_agent_extra="genai-cost"
+        ),
+    )
+
+
+# --- offer files -------------------------------------------------------------------------
+
+
+def offer_items(path: Path) -> Iterator[dict[str, Any]]:
+    """Products of a Bulk API offer file, shaped like Query API items (terms joined by SKU)."""
+    try:
+        offer = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RefreshError(f"{path}: no such offer file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RefreshError(f"{path}: not a Price List offer file: {exc}") from None
+    if not isinstance(offer, dict) or "products" not in offer or "terms" not in offer:
+        raise RefreshError(f"{path}: not a Price List offer file (no products/terms)")
+    terms = offer["terms"]
+    for sku, product in offer["products"].items():
+        yield {
+            "product": product,
+            "serviceCode": offer.get("offerCode")
+            or product.get("attributes", {}).get("servicecode"),
+            "terms": {kind: terms.get(kind, {}).get(sku, {}) for kind in ("OnDemand", "Reserved")},
+            "publicationDate": offer.get("publicationDate"),
+        }
+
+
+# --- the refresh ---------------------------------------------------------------------------
+
+
+@dataclass
+class RefreshResult:
+    snapshot_id: str
+    path: Path
+    refreshed: dict[str, int]
+    carried_over: dict[str, int]
+    report: ParseReport
+    calls: int = 0
+    sources: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "snapshot_id": self.snapshot_id,
+            "path": str(self.path),
+            "refreshed_rows": self.refreshed,
+            "carried_over_rows": self.carried_over,
+            "api_calls": self.calls,
+            **self.report.as_dict(),
+        }
+
+
+def _carry(row: Any, previous: Catalog) -> Any:
+    note = f"carried over from snapshot {previous.snapshot_id}"
+    notes = f"{note}; {row.notes}" if row.notes and note not in row.notes else (row.notes or note)
+    return dataclasses.replace(row, notes=notes)
+
+
+def _merge(
+    new_rows: list[Any],
+    old_rows: Iterable[Any],
+    key: Callable[[Any], tuple[Any, ...]],
+    previous: Catalog,
+) -> tuple[list[Any], int]:
+    """New rows, plus every old row whose key the new rows do not cover (marked carried)."""
+    covered = {key(r) for r in new_rows}
+    carried = [_carry(r, previous) for r in old_rows if key(r) not in covered]
+    return new_rows + carried, len(carried)
+
+
+def refresh_snapshot(
+    previous: Catalog,
+    target: Path,
+    *,
+    items: Iterable[dict[str, Any]],
+    source_key: str,
+    source_reference: str,
+    day: dt.date,
+    snapshot_id: str | None = None,
+    force: bool = False,
+    publication_dates: Callable[[], set[str]] | None = None,
+) -> RefreshResult:
+    """Build, validate and atomically place a new snapshot at `target`."""
+    target = target.resolve()
+    if target.exists() and not force:
+        raise RefreshError(f"{target} exists; choose another --output or pass --force")
+    report = ParseReport()
+    collected = list(items)  # fetch everything before writing anything
+    bedrock = [i for i in collected if (i.get("serviceCode") or "") in BEDROCK_SERVICES]
+    instances = [
+        i for i in collected if (i.get("serviceCode") or "") in ("AmazonEC2", "AmazonSageMaker")
+    ]
+    on_demand = bedrock_rows(bedrock, previous, source_key, day, report)
+    prices = instance_rows(instances, previous, source_key, day, report)
+
+    on_demand_all, carried_od = _merge(
+        on_demand,
+        (r for rows in previous.on_demand.values() for r in rows),
+        lambda r: (r.model_id, r.scope, r.geography, r.region, r.effective_from),
+        previous,
+    )
+    prices_all, carried_ip = _merge(
+        prices,
+        (r for rows in previous.instance_prices.values() for r in rows),
+        lambda r: (r.platform, r.instance_type, r.region, r.purchase, r.effective_from),
+        previous,
+    )
+    provisioned = [_carry(r, previous) for rows in previous.provisioned.values() for r in rows]
+    throughput = [_carry(r, previous) for rows in previous.throughput.values() for r in rows]
+
+    manifest = _manifest(
+        previous,
+        snapshot_id or day.isoformat(),
+        day,
+        source_key,
+        source_reference,
+        publication_dates() if publication_dates else set(),
+    )
+    tables = {
+        "bedrock_models": table_text("bedrock_models", list(previous.models.values())),
+        "bedrock_on_demand": table_text("bedrock_on_demand", on_demand_all),
+        "bedrock_provisioned": table_text("bedrock_provisioned", provisioned),
+        "instance_types": table_text("instance_types", list(previous.instance_types.values())),
+        "instance_prices": table_text("instance_prices", prices_all),
+        "self_hosted_throughput": table_text("self_hosted_throughput", throughput),
+        "regions": (previous.path / TABLE_FILES["regions"]).read_text(encoding="utf-8"),
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        shutil.rmtree(staging)
+        write_snapshot(staging, manifest, tables)
+        load_catalog(staging)  # a snapshot that does not load never lands
+        _place(staging, target)
+    except GenaiCostError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise RefreshError(
+            f"the refreshed snapshot is invalid, nothing was written: {exc}"
+        ) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return RefreshResult(
+        snapshot_id=manifest["snapshot_id"],
+        path=target,
+        refreshed={"bedrock_on_demand": len(on_demand), "instance_prices": len(prices)},
+        carried_over={
+            "bedrock_on_demand": carried_od,
+            "instance_prices": carried_ip,
+            "bedrock_provisioned": len(provisioned),
+            "self_hosted_throughput": len(throughput),
+        },
+        report=report,
+    )
+
+
+def _place(staging: Path, target: Path) -> None:
+    """Rename the finished snapshot into place; an existing one (--force) is swapped out."""
+    if not target.exists():
+        staging.rename(target)
+        return
+    backup = target.with_name(f".{target.name}.replaced")
+    shutil.rmtree(backup, ignore_errors=True)
+    target.rename(backup)
+    try:
+        staging.rename(target)
+    except BaseException:
+        backup.rename(target)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _manifest(
+    previous: Catalog,
+    snapshot_id: str,
+    day: dt.date,
+    source_key: str,
+    reference: str,
+    publication_dates: set[str],
+) -> dict[str, Any]:
+    path = previous.path / "manifest.yaml"
+    import yaml
+
+    old = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sources = dict(old.get("sources", {}))
+    latest = max(publication_dates) if publication_dates else ""
+    sources[source_key] = {
+        "title": (
+            "AWS Price List Query API (pricing.get_products, us-east-1 endpoint)"
+            if source_key == API_SOURCE
+            else "AWS Price List Bulk API offer files"
+        ),
+        "reference": reference + (f"; latest publicationDate {latest}" if latest else ""),
+        "as_of": day.isoformat(),
+    }
+    return {
+        "snapshot_id": snapshot_id,
+        "as_of": day.isoformat(),
+        "currency": "USD",
+        "description": (
+            f"Refreshed on {day.isoformat()} from the AWS Price List "
+            f"({source_key}); rows it lacks carried over from snapshot "
+            f"{previous.snapshot_id}."
+        ),
+        "refreshed_from": previous.snapshot_id,
+        "tables": old.get("tables", {}),
+        "sources": sources,
+    }

@@ -1,0 +1,35 @@
+"""Progress display on stderr (rich, imported only when a bar is shown)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def progress_bar(
+    total: int, description: str, *, enabled: bool | None = None
+) -> Iterator[Callable[[str], None]]:
+    """Yield `step(label)`; a transient bar on stderr when it is a terminal."""
+    show = sys.stderr.isatty() if enabled is None else enabled
+    if not show:
+        yield lambda label: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[label]}"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=total, label="")
+
+        def step(label: str) -> None:
+            bar.update(task, advance=1, label=label)
+
+        yield step
