@@ -241,9 +241,20 @@ def _merge(
     key: Callable[[Any], tuple[Any, ...]],
     previous: Catalog,
 ) -> tuple[list[Any], int]:
-    """New rows, plus every old row whose key the new rows do not cover (marked carried)."""
-    covered = {key(r) for r in new_rows}
-    carried = [_carry(r, previous) for r in old_rows if key(r) not in covered]
+    """New rows, plus the old rows they do not supersede (marked carried over).
+
+    An old row at a location the new rows price (same key) is superseded, unless it is
+    history: it ended before the earliest new row there starts (e.g. a past promotion).
+    """
+    starts: dict[tuple[Any, ...], dt.date] = {}
+    for row in new_rows:
+        start = row.effective_from or dt.date.min
+        starts[key(row)] = min(start, starts.get(key(row), dt.date.max))
+    carried = []
+    for row in old_rows:
+        start = starts.get(key(row))
+        if start is None or (row.effective_until is not None and row.effective_until < start):
+            carried.append(_carry(row, previous))
     return new_rows + carried, len(carried)
 
 
@@ -275,13 +286,13 @@ def refresh_snapshot(
     on_demand_all, carried_od = _merge(
         on_demand,
         (r for rows in previous.on_demand.values() for r in rows),
-        lambda r: (r.model_id, r.scope, r.geography, r.region, r.effective_from),
+        lambda r: (r.model_id, r.scope, r.geography, r.region),
         previous,
     )
     prices_all, carried_ip = _merge(
         prices,
         (r for rows in previous.instance_prices.values() for r in rows),
-        lambda r: (r.platform, r.instance_type, r.region, r.purchase, r.effective_from),
+        lambda r: (r.platform, r.instance_type, r.region, r.purchase),
         previous,
     )
     provisioned = [_carry(r, previous) for rows in previous.provisioned.values() for r in rows]
