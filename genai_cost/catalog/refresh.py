@@ -35,7 +35,7 @@ from genai_cost.catalog.pricelist import (
     bedrock_rows,
     instance_rows,
 )
-from genai_cost.catalog.snapshot import TABLE_FILES, Catalog, load_catalog
+from genai_cost.catalog.snapshot import OPTIONAL_TABLES, TABLE_FILES, Catalog, load_catalog
 from genai_cost.catalog.writer import table_text, write_snapshot
 from genai_cost.errors import GenaiCostError
 
@@ -315,6 +315,10 @@ def refresh_snapshot(
         "self_hosted_throughput": table_text("self_hosted_throughput", throughput),
         "regions": (previous.path / TABLE_FILES["regions"]).read_text(encoding="utf-8"),
     }
+    for table in OPTIONAL_TABLES:  # not in the Price List: copied as they are
+        path = previous.path / TABLE_FILES[table]
+        if path.exists():
+            tables[table] = path.read_text(encoding="utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:

@@ -25,11 +25,14 @@ from genai_cost.catalog.tables import (
     PURCHASES,
     SCOPES,
     BedrockModel,
+    CustomizationPrice,
     InstancePrice,
     InstanceType,
     OnDemandPrice,
     ProvisionedPrice,
     Region,
+    ServiceLimit,
+    ServicePrice,
     Source,
     ThroughputBenchmark,
     ec2_name,
@@ -46,7 +49,12 @@ TABLE_FILES = {
     "instance_types": "instance_types.csv",
     "instance_prices": "instance_prices.csv",
     "self_hosted_throughput": "self_hosted_throughput.csv",
+    "service_prices": "service_prices.csv",
+    "service_limits": "service_limits.csv",
+    "bedrock_customization": "bedrock_customization.csv",
 }
+OPTIONAL_TABLES = ("service_prices", "service_limits", "bedrock_customization")
+"""Tables a snapshot may leave out (their prices are then reported as not available)."""
 
 
 def bundled_snapshots_dir() -> Path:
@@ -80,6 +88,9 @@ class Catalog:
     instance_types: dict[str, InstanceType]
     instance_prices: dict[tuple[str, str, str, str], list[InstancePrice]]
     throughput: dict[str, list[ThroughputBenchmark]]
+    service_prices: dict[tuple[str, str], list[ServicePrice]] = field(default_factory=dict)
+    service_limits: dict[tuple[str, str], ServiceLimit] = field(default_factory=dict)
+    customization: dict[str, list[CustomizationPrice]] = field(default_factory=dict)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def age_days(self, today: dt.date) -> int:
@@ -231,6 +242,37 @@ _PARSERS: dict[str, dict[str, Callable[[str, str], Any]]] = {
     },
 }
 
+_PARSERS["service_prices"] = {
+    "service": _nonempty,
+    "item": _nonempty,
+    "unit": _nonempty,
+    "geography": _nonempty,
+    "region": _nonempty,
+    "from_quantity": _required_price,
+    "to_quantity": _parse_price,
+    "usd_per_unit": _required_price,
+    **_DATED,
+}
+_PARSERS["service_limits"] = {
+    "service": _nonempty,
+    "item": _nonempty,
+    "value": _required_price,
+    "unit": _nonempty,
+    "source": _nonempty,
+    "as_of": _parse_date,
+    "notes": _text,
+}
+_PARSERS["bedrock_customization"] = {
+    "model_id": _nonempty,
+    "customization": _choice(("fine_tuning", "continued_pretraining", "distillation")),
+    "usd_per_1m_training_tokens": _parse_price,
+    "usd_per_custom_model_month": _parse_price,
+    "custom_usd_per_model_unit_hour_no_commitment": _parse_price,
+    "geography": _nonempty,
+    "region": _nonempty,
+    **_DATED,
+}
+
 _ROW_TYPES: dict[str, type] = {
     "bedrock_models": BedrockModel,
     "bedrock_on_demand": OnDemandPrice,
@@ -238,6 +280,9 @@ _ROW_TYPES: dict[str, type] = {
     "instance_types": InstanceType,
     "instance_prices": InstancePrice,
     "self_hosted_throughput": ThroughputBenchmark,
+    "service_prices": ServicePrice,
+    "service_limits": ServiceLimit,
+    "bedrock_customization": CustomizationPrice,
 }
 
 
@@ -255,6 +300,8 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 def _load_rows(directory: Path, table: str, sources: dict[str, Source]) -> list[Any]:
     path = directory / TABLE_FILES[table]
+    if table in OPTIONAL_TABLES and not path.exists():
+        return []
     parsers = _PARSERS[table]
     row_type = _ROW_TYPES[table]
     names = {f.name for f in fields(row_type)}
@@ -416,6 +463,17 @@ def load_catalog(snapshot: str | Path | None = None) -> Catalog:
     throughput: dict[str, list[ThroughputBenchmark]] = defaultdict(list)
     for b in bench_rows:
         throughput[b.model_id].append(b)
+    service_prices: dict[tuple[str, str], list[ServicePrice]] = defaultdict(list)
+    for sp in _load_rows(directory, "service_prices", sources):
+        service_prices[(sp.service, sp.item)].append(sp)
+    service_limits = {
+        (sl.service, sl.item): sl for sl in _load_rows(directory, "service_limits", sources)
+    }
+    customization: dict[str, list[CustomizationPrice]] = defaultdict(list)
+    for cp in _load_rows(directory, "bedrock_customization", sources):
+        if cp.model_id not in models:
+            raise SnapshotError(f"customization price for unknown model {cp.model_id!r}")
+        customization[cp.model_id].append(cp)
 
     catalog = Catalog(
         snapshot_id=str(manifest["snapshot_id"]),
@@ -430,6 +488,9 @@ def load_catalog(snapshot: str | Path | None = None) -> Catalog:
         instance_types=instance_types,
         instance_prices=dict(instance_prices),
         throughput=dict(throughput),
+        service_prices=dict(service_prices),
+        service_limits=service_limits,
+        customization=dict(customization),
     )
     _CATALOG_CACHE[directory] = catalog
     return catalog

@@ -130,3 +130,39 @@ class ThroughputBenchmark:
 def ec2_name(instance_type: str) -> str:
     """`ml.g5.xlarge` -> `g5.xlarge` (SageMaker names the same hardware with an `ml.` prefix)."""
     return instance_type.removeprefix("ml.")
+
+
+@dataclass(frozen=True)
+class ServicePrice(Dated):
+    """One graduated tier of a supporting service's price (USD per `unit`)."""
+
+    service: str
+    item: str
+    unit: str
+    geography: str
+    region: str
+    from_quantity: float
+    to_quantity: float | None
+    usd_per_unit: float
+
+
+@dataclass(frozen=True)
+class ServiceLimit:
+    service: str
+    item: str
+    value: float
+    unit: str
+    source: str
+    as_of: dt.date
+    notes: str
+
+
+@dataclass(frozen=True)
+class CustomizationPrice(Dated):
+    model_id: str
+    customization: str
+    usd_per_1m_training_tokens: float | None
+    usd_per_custom_model_month: float | None
+    custom_usd_per_model_unit_hour_no_commitment: float | None
+    geography: str
+    region: str
