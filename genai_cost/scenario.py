@@ -186,6 +186,20 @@ class SelfHostedSettings(Strict):
         return self
 
 
+class Redundancy(Strict):
+    """Duplicate fixed capacity (model units, instances) for availability.
+
+    Pay-per-token options are not duplicated: Bedrock serves on-demand and batch requests
+    from whichever region is used, billed per token.
+    """
+
+    mode: Literal["single", "active_active", "warm_standby"] = "single"
+    regions: Annotated[int, Field(ge=1, le=10)] = 2
+    """active_active: regions each sized for the full peak, so any one can take all traffic."""
+    standby_fraction: Fraction = 0.5
+    """warm_standby: share of the primary's capacity kept running in the standby region."""
+
+
 class Workload(Strict):
     """One model serving one use case."""
 
@@ -209,6 +223,7 @@ class Workload(Strict):
     self_hosted: SelfHostedSettings = SelfHostedSettings()
     budget: Budget | None = None
     """Monthly budget of this workload (its cheapest option), checked by `genai-cost check`."""
+    redundancy: Redundancy = Redundancy()
 
     @field_validator("options")
     @classmethod
@@ -243,6 +258,165 @@ class Workload(Strict):
         return list(self.options) if self.options is not None else list(Option)
 
 
+class SpotSettings(Strict):
+    """Running a training job on spot capacity, which can be interrupted."""
+
+    usd_per_hour: Positive
+    """Spot price per instance-hour (no current public figure: supply the one you see)."""
+    interruptions_per_hour: NonNegative
+    """Expected interruptions per hour of the whole job (e.g. 0.05 = one per 20 h)."""
+    checkpoint_hours: NonNegative = 0.0
+    """Time to write one checkpoint (δ), in hours."""
+    restart_hours: NonNegative = 0.0
+    """Time lost to each restart before work resumes (R), in hours."""
+    checkpoint_interval_hours: Positive | None = None
+    """Hours of work between checkpoints (τ); default: Daly's optimum for δ and the rate."""
+
+
+class TrainingJob(Strict):
+    """A training or fine-tuning job on SageMaker or EC2 GPU instances."""
+
+    name: Annotated[str, Field(min_length=1)]
+    platform: Literal["ec2", "sagemaker"] = "sagemaker"
+    instance_type: str
+    """Instance type without the `ml.` prefix, e.g. p4d.24xlarge."""
+    instance_count: Annotated[int, Field(ge=1)] = 1
+    region: str | None = None
+    work_hours: Positive
+    """Hours the job takes without interruptions."""
+    runs_per_month: NonNegative = 1.0
+    """How often it runs (e.g. 0.25 for a quarterly retraining)."""
+    usd_per_hour: Positive | None = None
+    """Your on-demand price per instance-hour (beats the snapshot)."""
+    spot: SpotSettings | None = None
+    checkpoint_size_gb: NonNegative = 0.0
+    """Size of the checkpoints kept in S3."""
+    checkpoint_retention_months: NonNegative = 1.0
+
+
+class VectorStore(Strict):
+    """Where RAG embeddings live."""
+
+    kind: Literal["opensearch_serverless", "custom"] = "opensearch_serverless"
+    ocus: NonNegative = 0.0
+    """Average OpenSearch Compute Units used; the service minimum applies below it."""
+    redundant: bool = True
+    """Standby replicas (production) or not (half-OCU dev/test collections)."""
+    storage_gb: NonNegative = 0.0
+    usd_per_month: Positive | None = None
+    """kind custom: the store's monthly price."""
+
+    @model_validator(mode="after")
+    def _custom_needs_price(self) -> VectorStore:
+        if self.kind == "custom" and self.usd_per_month is None:
+            raise ValueError("a custom vector store needs usd_per_month")
+        return self
+
+
+class CustomInference(Strict):
+    """How a customized model is served."""
+
+    option: Literal["provisioned", "on_demand"] = "provisioned"
+    term: Literal["no_commitment", "1_month", "6_months"] = "no_commitment"
+    model_units: Annotated[int, Field(ge=1)] = 1
+    usd_per_model_unit_hour: Positive | None = None
+    """Your price; default the snapshot's custom-model price for the base model (no commitment)."""
+    usd_per_1m_input_tokens: NonNegative | None = None
+    """option on_demand: the custom model's token prices (required: not in public sources)."""
+    usd_per_1m_output_tokens: NonNegative | None = None
+
+
+class CustomizationPath(Strict):
+    """One way to reach the quality the use case needs."""
+
+    name: Annotated[str, Field(min_length=1)]
+    kind: Literal["prompting", "rag", "fine_tuning", "continued_pretraining", "distillation"]
+    quality: float | None = None
+    """The quality this path reaches (e.g. an evaluation score), compared with the target."""
+    extra_input_tokens: NonNegative = 0.0
+    """Input tokens the path adds to every request (longer prompts, few-shot examples)."""
+    input_tokens_saved: NonNegative = 0.0
+    """Input tokens a customized model no longer needs per request."""
+    embedding_model: str | None = None
+    """rag: the Bedrock embedding model."""
+    corpus_tokens: NonNegative = 0.0
+    corpus_refresh_fraction_per_month: Annotated[float, Field(ge=0, le=1)] = 0.0
+    query_embedding_tokens: NonNegative = 0.0
+    retrieved_context_tokens: NonNegative = 0.0
+    vector_store: VectorStore | None = None
+    training_tokens: NonNegative = 0.0
+    """Tokens in the training data set (each epoch processes them once)."""
+    epochs: Positive = 1.0
+    retrain_every_months: Annotated[int, Field(ge=1)] | None = None
+    usd_per_1m_training_tokens: Positive | None = None
+    storage_usd_per_month: NonNegative | None = None
+    teacher_model: str | None = None
+    """distillation: the model that writes the training data."""
+    teacher_requests: NonNegative = 0.0
+    teacher_input_tokens: NonNegative = 0.0
+    teacher_output_tokens: NonNegative = 0.0
+    student_model: str | None = None
+    """distillation: the model trained (default the workload's model)."""
+    inference: CustomInference | None = None
+
+
+class Customization(Strict):
+    """Customization paths compared over the scenario's horizon."""
+
+    workloads: list[str] | None = None
+    """Workloads the paths change (default: all)."""
+    target_quality: float | None = None
+    """The cheapest path whose quality reaches this is chosen."""
+    paths: Annotated[list[CustomizationPath], Field(min_length=1)]
+
+
+class EndpointModel(Strict):
+    name: Annotated[str, Field(min_length=1)]
+    memory_gib: Positive
+    """Accelerator memory the model needs (weights, KV cache) on one instance."""
+    peak_output_tokens_per_second: NonNegative
+    output_tokens_per_second_per_instance: Positive
+    """What one instance sustains for this model alone."""
+
+
+class SharedEndpoint(Strict):
+    """Low-traffic models consolidated on shared instances, against one endpoint each."""
+
+    name: Annotated[str, Field(min_length=1)]
+    platform: Literal["ec2", "sagemaker"] = "sagemaker"
+    instance_type: str
+    region: str | None = None
+    purchase: Literal[
+        "on_demand", "savings_plan_1y", "savings_plan_3y", "reserved_1y", "reserved_3y"
+    ] = "on_demand"
+    usd_per_hour: Positive | None = None
+    target_utilization_fraction: Fraction = 1.0
+    models: Annotated[list[EndpointModel], Field(min_length=1)]
+
+
+class LambdaUsage(Strict):
+    requests_per_month: NonNegative = 0.0
+    gb_seconds_per_month: NonNegative = 0.0
+    architecture: Literal["x86", "arm"] = "x86"
+
+
+class ApiGatewayUsage(Strict):
+    kind: Literal["http", "rest"] = "http"
+    requests_per_month: NonNegative = 0.0
+
+
+class SupportingServices(Strict):
+    """The serving layer and data around the models, priced in the scenario's region."""
+
+    s3_storage_gb: NonNegative = 0.0
+    data_transfer_out_gb: NonNegative = 0.0
+    """To the internet, per month."""
+    inter_region_transfer_gb: NonNegative = 0.0
+    """Between regions (replication, cross-region calls), per month."""
+    lambda_: LambdaUsage | None = Field(default=None, alias="lambda")
+    api_gateway: ApiGatewayUsage | None = None
+
+
 class Scenario(Strict):
     """A set of workloads priced together."""
 
@@ -258,6 +432,10 @@ class Scenario(Strict):
     workloads: Annotated[list[Workload], Field(min_length=1)]
     budget: Budget | None = None
     """Monthly budget of the whole scenario (sum of cheapest options), for `genai-cost check`."""
+    customization: Customization | None = None
+    training_jobs: list[TrainingJob] = Field(default_factory=list)
+    shared_endpoints: list[SharedEndpoint] = Field(default_factory=list)
+    supporting_services: SupportingServices | None = None
 
     @field_validator("workloads")
     @classmethod
@@ -553,15 +731,17 @@ def _attribute_docstrings(cls: type) -> dict[str, str]:
 def json_schema() -> dict[str, Any]:
     """JSON Schema of scenario files, for editors (yaml-language-server) and docs."""
     schema = Scenario.model_json_schema()
-    for cls in (
+    models: list[type[Strict]] = [
         Scenario,
-        Workload,
-        TokensPerRequest,
-        Traffic,
-        ProvisionedSettings,
-        SelfHostedSettings,
-        Budget,
-    ):
+        *[
+            c
+            for c in globals().values()
+            if isinstance(c, type)
+            and issubclass(c, Strict)
+            and c.__name__ in schema.get("$defs", {})
+        ],
+    ]
+    for cls in models:
         target = schema if cls is Scenario else schema["$defs"][cls.__name__]
         for name, doc in _attribute_docstrings(cls).items():
             target["properties"][name].setdefault("description", doc)

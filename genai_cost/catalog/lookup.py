@@ -6,6 +6,7 @@ Nothing here returns 0 for an unknown price: an empty cell in a snapshot is "no 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -14,6 +15,7 @@ from genai_cost.catalog.tables import (
     InstancePrice,
     OnDemandPrice,
     ProvisionedPrice,
+    ServicePrice,
     ThroughputBenchmark,
 )
 
@@ -191,3 +193,37 @@ def throughput_benchmark(
 
 def benchmarked_instance_types(catalog: Catalog, model_id: str) -> list[str]:
     return sorted({r.instance_type for r in catalog.throughput.get(model_id, [])})
+
+
+def service_tiers(
+    catalog: Catalog, service: str, item: str, region: str, day: dt.date
+) -> list[ServicePrice] | Missing:
+    """The graduated tiers of a supporting service's price at `region` (most specific rows)."""
+    rows = [r for r in catalog.service_prices.get((service, item), []) if r.effective_on(day)]
+    region_info = catalog.regions.get(region)
+    geography = region_info.geography if region_info else ""
+    for chosen in (
+        [r for r in rows if r.region == region],
+        [r for r in rows if r.region == "*" and r.geography == geography],
+        [r for r in rows if r.region == "*" and r.geography == "*"],
+    ):
+        if chosen:
+            return sorted(chosen, key=lambda r: r.from_quantity)
+    return Missing(f"no public price for {service} {item.replace('_', ' ')} in {region}")
+
+
+def tiered_cost(tiers: list[ServicePrice], quantity: float) -> tuple[float, str]:
+    """Cost of `quantity` under graduated tiers, and a reason if part of it has no price."""
+    total = 0.0
+    for tier in tiers:
+        upper = tier.to_quantity if tier.to_quantity is not None else math.inf
+        part = min(quantity, upper) - tier.from_quantity
+        if part > 0:
+            total += part * tier.usd_per_unit
+    covered = max(t.to_quantity if t.to_quantity is not None else math.inf for t in tiers)
+    if quantity > covered:
+        return total, (
+            f"{tiers[0].service} {tiers[0].item.replace('_', ' ')}: no public price "
+            f"beyond {covered:,.0f} {tiers[0].unit} a month"
+        )
+    return total, ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from genai_cost.engine.arrays import FloatArray
@@ -17,3 +19,24 @@ def units_needed(*load_over_capacity: FloatArray) -> FloatArray:
         ratio = np.maximum(ratio, more)
     units: FloatArray = np.maximum(np.ceil(ratio - CEIL_TOLERANCE), 1.0)
     return units
+
+
+def with_redundancy(
+    units: FloatArray, regions: FloatArray, standby_fraction: FloatArray
+) -> FloatArray:
+    """Capacity including redundancy: `regions` full copies (active-active, each sized for the
+    whole peak) plus a warm standby of ceil(standby_fraction × units) where it is > 0."""
+    standby = np.where(
+        standby_fraction > 0, np.ceil(units * standby_fraction - CEIL_TOLERANCE), 0.0
+    )
+    total: FloatArray = units * regions + standby
+    return total
+
+
+def redundancy_params(specs: list[Any]) -> dict[str, FloatArray]:
+    """Per-row redundancy parameters from the rows' workload specs."""
+    pairs = [spec.redundancy for spec in specs]
+    return {
+        "redundancy_regions": np.asarray([r for r, _ in pairs], dtype=np.float64),
+        "standby_fraction": np.asarray([f for _, f in pairs], dtype=np.float64),
+    }

@@ -31,6 +31,16 @@ class WorkloadSpec:
     def wants(self, option: Option) -> bool:
         return option in self.workload.requested_options
 
+    @property
+    def redundancy(self) -> tuple[float, float]:
+        """(full copies, standby fraction) of fixed capacity."""
+        r = self.workload.redundancy
+        if r.mode == "active_active":
+            return float(r.regions), 0.0
+        if r.mode == "warm_standby":
+            return 1.0, r.standby_fraction
+        return 1.0, 0.0
+
 
 @dataclass(frozen=True)
 class PricingContext:

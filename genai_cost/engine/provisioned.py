@@ -24,7 +24,7 @@ from genai_cost.engine.arrays import (
     scatter,
     tuples,
 )
-from genai_cost.engine.capacity import units_needed
+from genai_cost.engine.capacity import redundancy_params, units_needed, with_redundancy
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.scenario import Option
 from genai_cost.units import HOURS_PER_MONTH, MINUTES_PER_MONTH
@@ -114,6 +114,7 @@ def prepare(ctx: PricingContext) -> OptionRows:
             "output_tokens_per_minute_per_model_unit": np.asarray(
                 [r.output_capacity for r in rows], dtype=np.float64
             ),
+            **redundancy_params([ctx.specs[r.workload] for r in rows]),
         },
         reason=objects([r.reason for r in rows]),
         explicit=np.asarray([r.explicit for r in rows], dtype=bool),
@@ -132,7 +133,11 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     cap_in = p["input_tokens_per_minute_per_model_unit"]
     cap_out = p["output_tokens_per_minute_per_model_unit"]
     peak = w.peak_factor[i]
-    units = units_needed(avg_in * peak / cap_in, avg_out * peak / cap_out)
+    units = with_redundancy(
+        units_needed(avg_in * peak / cap_in, avg_out * peak / cap_out),
+        p["redundancy_regions"],
+        p["standby_fraction"],
+    )
     utilization = np.maximum(avg_in / cap_in, avg_out / cap_out) / units
     unit_hours = scatter(rows.size, ok, units * HOURS_PER_MONTH)
     component = Component(

@@ -29,7 +29,7 @@ from genai_cost.engine.arrays import (
     scatter,
     tuples,
 )
-from genai_cost.engine.capacity import units_needed
+from genai_cost.engine.capacity import redundancy_params, units_needed, with_redundancy
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.scenario import Option
 from genai_cost.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
@@ -176,6 +176,7 @@ def prepare(ctx: PricingContext) -> OptionRows:
             ),
             # 1.0 for spot rows: a numeric flag, so evaluation never compares strings.
             "is_spot": np.asarray([r.purchase == "spot" for r in rows], dtype=np.float64),
+            **redundancy_params([ctx.specs[r.workload] for r in rows]),
         },
         reason=objects([r.reason for r in rows]),
         explicit=np.asarray([r.explicit for r in rows], dtype=bool),
@@ -194,8 +195,12 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     p = {name: values[ok] for name, values in rows.params.items()}
     avg_tps = w.requests_per_month[i] * w.output_tokens[i] / SECONDS_PER_MONTH
     per_instance = p["output_tokens_per_second_per_instance"]
-    instances = units_needed(
-        avg_tps * w.peak_factor[i] / (per_instance * p["target_utilization_fraction"])
+    instances = with_redundancy(
+        units_needed(
+            avg_tps * w.peak_factor[i] / (per_instance * p["target_utilization_fraction"])
+        ),
+        p["redundancy_regions"],
+        p["standby_fraction"],
     )
     hours = instances * HOURS_PER_MONTH
     component = Component(

@@ -21,6 +21,8 @@ a mask, as numpy-financial does for a zero rate.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -70,3 +72,94 @@ def expected_wall_time_hours(
         interrupted = np.exp(restart * safe) * np.expm1((tau + delta) * safe) / safe * w / tau
     result: Floats = np.where(no_interruptions, w * (tau + delta) / tau, interrupted)
     return result
+
+
+def price_training_job(job: Any, catalog: Any, region: str, day: Any) -> dict[str, Any]:
+    """On-demand against spot for one training job: wall time, cost per run and per month."""
+    from genai_cost.catalog.lookup import Missing, instance_price
+    from genai_cost.engine.services import line
+
+    result: dict[str, Any] = {
+        "name": job.name,
+        "platform": job.platform,
+        "instance_type": job.instance_type,
+        "instance_count": job.instance_count,
+        "region": region,
+        "work_hours": job.work_hours,
+        "runs_per_month": job.runs_per_month,
+    }
+    storage = None
+    if job.checkpoint_size_gb > 0:
+        storage = line(
+            catalog,
+            "s3",
+            "standard_storage",
+            job.checkpoint_size_gb * job.checkpoint_retention_months,
+            region,
+            day,
+            "checkpoint_storage",
+        )
+    storage_usd = storage["usd"] if storage else 0.0
+    result["checkpoint_storage"] = storage
+    if job.usd_per_hour is not None:
+        od_price: float | None = job.usd_per_hour
+        od_source, reason = "scenario", ""
+    else:
+        found = instance_price(catalog, job.platform, job.instance_type, region, "on_demand", day)
+        od_price = None if isinstance(found, Missing) else found.usd_per_hour
+        od_source = "" if isinstance(found, Missing) else found.source
+        reason = found.reason + "; supply usd_per_hour" if isinstance(found, Missing) else ""
+    on_demand_run = (
+        None
+        if od_price is None or storage_usd is None
+        else job.instance_count * job.work_hours * od_price + storage_usd
+    )
+    result["on_demand"] = {
+        "wall_hours": job.work_hours,
+        "usd_per_instance_hour": od_price,
+        "usd_per_run": _round(on_demand_run),
+        "monthly_cost_usd": _round(
+            None if on_demand_run is None else on_demand_run * job.runs_per_month
+        ),
+        "reason": reason or None,
+        "sources": [od_source] if od_source else [],
+    }
+    if job.spot is None:
+        result["spot"] = None
+        return result
+    spot = job.spot
+    mtbi = 1.0 / spot.interruptions_per_hour if spot.interruptions_per_hour > 0 else np.inf
+    optimum = (
+        float(optimal_checkpoint_interval_hours(mtbi, spot.checkpoint_hours))
+        if spot.interruptions_per_hour > 0 and spot.checkpoint_hours > 0
+        else None
+    )
+    interval = spot.checkpoint_interval_hours or optimum or job.work_hours
+    wall = float(
+        expected_wall_time_hours(
+            job.work_hours,
+            spot.interruptions_per_hour,
+            interval,
+            spot.checkpoint_hours,
+            spot.restart_hours,
+        )
+    )
+    spot_run = (
+        None if storage_usd is None else job.instance_count * wall * spot.usd_per_hour + storage_usd
+    )
+    result["spot"] = {
+        "interruptions_per_hour": spot.interruptions_per_hour,
+        "checkpoint_interval_hours": interval,
+        "optimal_checkpoint_interval_hours": optimum,
+        "wall_hours": wall,
+        "time_penalty_hours": wall - job.work_hours,
+        "usd_per_instance_hour": spot.usd_per_hour,
+        "usd_per_run": _round(spot_run),
+        "monthly_cost_usd": _round(None if spot_run is None else spot_run * job.runs_per_month),
+        "sources": ["scenario"],
+    }
+    return result
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)

@@ -1,0 +1,102 @@
+"""Many low-traffic models on shared endpoints, against one endpoint each.
+
+Packing rule (first-fit decreasing): models are taken largest memory first; each goes to the
+first instance where it fits — the memory of its models stays within the instance's
+accelerator memory, and the sum of each model's peak demand over what one instance serves of
+it (peak output tokens/s ÷ output tokens/s per instance) stays within the target utilisation —
+or opens a new instance. A model whose demand alone needs more than one instance gets its own
+replicas (not packed). Apart: each model gets max(1, ceil(demand ÷ (per-instance throughput ×
+target utilisation))) instances. Monthly cost = instances × 730 h × hourly price.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from genai_cost.catalog.lookup import Missing, instance_price
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.scenario import SharedEndpoint
+from genai_cost.units import HOURS_PER_MONTH
+
+
+def pack(endpoint: SharedEndpoint, memory_gib: float) -> tuple[list[list[str]], dict[str, int]]:
+    """Instances of packed model names, and dedicated replica counts of too-busy models."""
+    util = endpoint.target_utilization_fraction
+    bins: list[tuple[float, float, list[str]]] = []  # (memory used, load used, names)
+    dedicated: dict[str, int] = {}
+    for model in sorted(endpoint.models, key=lambda m: (-m.memory_gib, m.name)):
+        load = model.peak_output_tokens_per_second / model.output_tokens_per_second_per_instance
+        if load > util:
+            dedicated[model.name] = math.ceil(load / util - 1e-9)
+            continue
+        for k, (memory, used, names) in enumerate(bins):
+            if memory + model.memory_gib <= memory_gib + 1e-9 and used + load <= util + 1e-9:
+                bins[k] = (memory + model.memory_gib, used + load, [*names, model.name])
+                break
+        else:
+            bins.append((model.memory_gib, load, [model.name]))
+    return [names for _, _, names in bins], dedicated
+
+
+def price_shared_endpoint(
+    endpoint: SharedEndpoint, catalog: Catalog, region: str, day: dt.date
+) -> dict[str, Any]:
+    spec = catalog.instance_types[endpoint.instance_type.removeprefix("ml.")]
+    result: dict[str, Any] = {
+        "name": endpoint.name,
+        "platform": endpoint.platform,
+        "instance_type": spec.instance_type,
+        "region": region,
+        "purchase": endpoint.purchase,
+        "accelerator_memory_gib": spec.accelerator_memory_gib,
+    }
+    too_big = [m.name for m in endpoint.models if m.memory_gib > spec.accelerator_memory_gib]
+    hourly: float | None
+    if endpoint.usd_per_hour is not None:
+        hourly, sources, reason = endpoint.usd_per_hour, ["scenario"], ""
+    else:
+        found = instance_price(
+            catalog, endpoint.platform, spec.instance_type, region, endpoint.purchase, day
+        )
+        hourly = None if isinstance(found, Missing) else found.usd_per_hour
+        sources = [] if isinstance(found, Missing) else [found.source]
+        reason = found.reason + "; supply usd_per_hour" if isinstance(found, Missing) else ""
+    if too_big:
+        reason = (
+            f"{', '.join(too_big)} need more than the {spec.accelerator_memory_gib:g} GiB "
+            f"of accelerator memory of one {spec.instance_type}"
+        )
+    packed, dedicated = pack(endpoint, spec.accelerator_memory_gib)
+    shared = len(packed) + sum(dedicated.values())
+    apart = sum(
+        max(
+            1,
+            math.ceil(
+                m.peak_output_tokens_per_second
+                / (m.output_tokens_per_second_per_instance * endpoint.target_utilization_fraction)
+                - 1e-9
+            ),
+        )
+        for m in endpoint.models
+    )
+    feasible = not reason and hourly is not None
+
+    def monthly(instances: int) -> float | None:
+        return round(instances * HOURS_PER_MONTH * hourly, 6) if feasible and hourly else None
+
+    result |= {
+        "feasible": feasible,
+        "reason": reason or None,
+        "usd_per_hour": hourly,
+        "sources": sources,
+        "shared": {
+            "instances": shared,
+            "monthly_cost_usd": monthly(shared),
+            "assignment": packed,
+            "dedicated_replicas": dedicated,
+        },
+        "separate": {"instances": apart, "monthly_cost_usd": monthly(apart)},
+    }
+    return result
