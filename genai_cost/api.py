@@ -73,6 +73,8 @@ class Estimate:
     arrays: EstimateArrays
     warnings: list[str] = field(default_factory=list)
     context: PricingContext | None = None
+    extras: list[dict[str, Any]] = field(default_factory=list)
+    """Per scenario: training_jobs, shared_endpoints, supporting_services, customization."""
 
     def to_dict(self) -> dict[str, Any]:
         from genai_cost.results import estimate_document
@@ -220,4 +222,52 @@ def estimate_loaded(
                 f"workload {spec.workload.name!r}: no peak_to_average_ratio or "
                 "hourly_profile given; capacity options are sized for flat traffic"
             )
-    return Estimate(catalog, ctx.day, scenarios, specs, arrays, warnings, ctx)
+    extras = [_scenario_extras(item, catalog, ctx, arrays, specs) for item in scenarios]
+    return Estimate(catalog, ctx.day, scenarios, specs, arrays, warnings, ctx, extras)
+
+
+def _scenario_extras(
+    loaded: LoadedScenario,
+    catalog: Catalog,
+    ctx: PricingContext,
+    arrays: EstimateArrays,
+    specs: list[WorkloadSpec],
+) -> dict[str, Any]:
+    """Training jobs, shared endpoints, supporting services and customization paths."""
+    from genai_cost.customization import compare_paths
+    from genai_cost.engine.packing import price_shared_endpoint
+    from genai_cost.engine.services import price_supporting
+    from genai_cost.engine.training import price_training_job
+
+    scenario = loaded.scenario
+    index = next(
+        i
+        for i, item in enumerate(ctx.specs)
+        if item.scenario_name == scenario.name and item.where.startswith(loaded.path)
+    )
+    day = ctx.day_for(ctx.specs[index])
+    extras: dict[str, Any] = {}
+    if scenario.training_jobs:
+        extras["training_jobs"] = [
+            price_training_job(job, catalog, job.region or scenario.region, day)
+            for job in scenario.training_jobs
+        ]
+    if scenario.shared_endpoints:
+        extras["shared_endpoints"] = [
+            price_shared_endpoint(e, catalog, e.region or scenario.region, day)
+            for e in scenario.shared_endpoints
+        ]
+    if scenario.supporting_services is not None:
+        extras["supporting_services"] = price_supporting(
+            scenario.supporting_services, catalog, scenario.region, day
+        )
+    if scenario.customization is not None:
+        costs = {}
+        for w_index, spec in enumerate(specs):
+            if spec.where.startswith(loaded.path) and spec.scenario_name == scenario.name:
+                best = int(arrays.cheapest_row[w_index])
+                costs[spec.workload.name] = (
+                    float(arrays.monthly_cost_usd[best]) if best >= 0 else 0.0
+                )
+        extras["customization"] = compare_paths(loaded, catalog, day, costs)
+    return extras

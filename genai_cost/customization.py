@@ -53,7 +53,15 @@ def _priced(
     """Monthly cost of the named workloads of `scenario` (their cheapest options)."""
     from genai_cost.api import estimate_loaded
 
-    variant = LoadedScenario(scenario, loaded.path, loaded.sha256, loaded.document)
+    bare = scenario.model_copy(
+        update={
+            "customization": None,
+            "training_jobs": [],
+            "shared_endpoints": [],
+            "supporting_services": None,
+        }
+    )
+    variant = LoadedScenario(bare, loaded.path, loaded.sha256, loaded.document)
     try:
         result = estimate_loaded(
             [variant], catalog, day=day, as_of=day, max_snapshot_age_days=10**6

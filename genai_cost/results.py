@@ -39,6 +39,55 @@ def row_order(estimate: Estimate) -> np.ndarray:
     return np.lexsort((np.arange(a.size), a.workload_index))
 
 
+BASE_VARIANT = {"provisioned": "no_commitment", "self_hosted": "on_demand"}
+
+
+def _add_commitment_breakeven(options: list[dict[str, Any]]) -> None:
+    """For commitment variants: the share of hours below which the commitment loses money.
+
+    A commitment is paid for every hour; without it you pay the on-demand (no-commitment)
+    price only for the hours you run. It pays off when you would otherwise run more than
+    commitment price / on-demand price of the hours: that ratio is the break-even fraction.
+    """
+
+    def unit_price(record: dict[str, Any]) -> float | None:
+        prices = [
+            c["usd_per_unit"]
+            for c in record["components"]
+            if c["unit"] in ("model-unit-hours", "instance-hours")
+        ]
+        return prices[0] if prices and prices[0] else None
+
+    base = {}
+    for record in options:
+        if BASE_VARIANT.get(record["option"]) == record["variant"]:
+            key = (
+                record["scenario"],
+                record["workload"],
+                record["option"],
+                record["platform"],
+                record["instance_type"],
+            )
+            base[key] = unit_price(record)
+    for record in options:
+        fraction = None
+        if record["option"] in BASE_VARIANT and record["variant"] not in (
+            BASE_VARIANT[record["option"]],
+            "spot",
+        ):
+            key = (
+                record["scenario"],
+                record["workload"],
+                record["option"],
+                record["platform"],
+                record["instance_type"],
+            )
+            committed, open_price = unit_price(record), base.get(key)
+            if committed is not None and open_price:
+                fraction = round(committed / open_price, 9)
+        record["commitment_breakeven_fraction"] = fraction
+
+
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
     a = estimate.arrays
     catalog = estimate.catalog
@@ -78,9 +127,10 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "components": components,
             }
         )
+    _add_commitment_breakeven(options)
     scenarios = []
     w_index = 0
-    for loaded in estimate.scenarios:
+    for number, loaded in enumerate(estimate.scenarios):
         workloads = []
         total = 0.0
         for workload in loaded.scenario.workloads:
@@ -114,6 +164,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "sha256": loaded.sha256,
                 "total_monthly_cost_usd": _money(total),
                 "workloads": workloads,
+                **(estimate.extras[number] if number < len(estimate.extras) else {}),
             }
         )
     used = sorted({key for record in options for key in record["sources"]} - {"scenario"})
