@@ -127,8 +127,11 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
         mine = order[bounds[w_index] : bounds[w_index + 1]].tolist()
         where = f"{spec.where}: workload {workload.name!r}"
         if arrays.cheapest_row[w_index] < 0 and not explicit:
-            reasons = sorted({arrays.reason(r) for r in mine})
-            messages.append(f"{where}: no option can be priced: " + "; ".join(reasons))
+            first: dict[str, str] = {}
+            for r in mine:
+                first.setdefault(arrays.option(r), arrays.reason(r))
+            messages.append(f"{where}: no option can be priced: " + "; ".join(
+                f"{option}: {reason}" for option, reason in first.items()))
             continue
         for option in workload.options or []:
             rows = [r for r in mine if arrays.option(r) == option.value]

@@ -599,6 +599,39 @@ def pricing_refresh(
 
 
 @app.command()
+def regions(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario file.")],
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            help="Candidate region; repeatable (default: every region of the snapshot).",
+        ),
+    ] = None,
+    fmt: Annotated[ChangeFormat, typer.Option("--format", "-f")] = ChangeFormat.table,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Compare what a scenario costs in each region where its models and instances exist.
+
+    Example:
+
+        genai-cost regions scenarios/support-chatbot.yaml --region us-east-1 --region eu-west-1
+    """
+    from genai_cost.regions import compare_regions, render_regions_markdown
+
+    document = compare_regions(
+        path, regions=region, snapshot=snapshot, as_of=_day(as_of), price_book=price_book
+    )
+    if fmt == ChangeFormat.json:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_regions_markdown(document))
+
+
+@app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...")],
     snapshot: SnapshotOption = None,

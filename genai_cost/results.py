@@ -88,6 +88,21 @@ def _add_commitment_breakeven(options: list[dict[str, Any]]) -> None:
         record["commitment_breakeven_fraction"] = fraction
 
 
+def _nested_sources(value: Any) -> set[str]:
+    """Every string in any `sources` list inside a nested structure."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "sources" and isinstance(item, list):
+                found |= {s for s in item if isinstance(s, str)}
+            else:
+                found |= _nested_sources(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _nested_sources(item)
+    return found
+
+
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
     a = estimate.arrays
     catalog = estimate.catalog
@@ -167,7 +182,10 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 **(estimate.extras[number] if number < len(estimate.extras) else {}),
             }
         )
-    used = sorted({key for record in options for key in record["sources"]} - {"scenario"})
+    used_keys = {key for record in options for key in record["sources"]}
+    for extras in estimate.extras:
+        used_keys |= _nested_sources(extras)
+    used = sorted(used_keys - {"scenario"})
     return {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,

@@ -660,8 +660,50 @@ def check_against_catalog(loaded: LoadedScenario, catalog: Catalog) -> None:
                     f"unknown instance type {instance_type!r}",
                     suggest(name, catalog.instance_types),
                 )
+    _check_extras(scenario, catalog, add)
     if problems:
         raise ScenarioError(problems)
+
+
+def _check_extras(scenario: Scenario, catalog: Catalog, add: Any) -> None:
+    """References in training jobs, shared endpoints and customization paths."""
+
+    def instance(loc: tuple[str | int, ...], name: str) -> None:
+        bare = name.removeprefix("ml.")
+        if bare not in catalog.instance_types:
+            add(loc, f"unknown instance type {name!r}", suggest(bare, catalog.instance_types))
+
+    def region(loc: tuple[str | int, ...], name: str | None) -> None:
+        if name is not None and name not in catalog.regions:
+            add(loc, f"unknown region {name!r}", suggest(name, catalog.regions))
+
+    def model(loc: tuple[str | int, ...], name: str | None) -> None:
+        if name is not None and split_model_id(name)[1] not in catalog.models:
+            add(
+                loc,
+                f"unknown model id {split_model_id(name)[1]!r}",
+                suggest(split_model_id(name)[1], catalog.models),
+            )
+
+    for i, job in enumerate(scenario.training_jobs):
+        instance(("training_jobs", i, "instance_type"), job.instance_type)
+        region(("training_jobs", i, "region"), job.region)
+    for i, endpoint in enumerate(scenario.shared_endpoints):
+        instance(("shared_endpoints", i, "instance_type"), endpoint.instance_type)
+        region(("shared_endpoints", i, "region"), endpoint.region)
+    custom = scenario.customization
+    if custom is not None:
+        names = [w.name for w in scenario.workloads]
+        for i, name in enumerate(custom.workloads or []):
+            if name not in names:
+                add(
+                    ("customization", "workloads", i),
+                    f"no workload named {name!r}",
+                    suggest(name, names),
+                )
+        for i, path in enumerate(custom.paths):
+            for field_name in ("embedding_model", "teacher_model", "student_model"):
+                model(("customization", "paths", i, field_name), getattr(path, field_name))
 
 
 def load_scenario(

@@ -68,6 +68,9 @@ def render_markdown(document: dict[str, Any]) -> str:
                     f"{percent(r['utilization_fraction'])} | {escape(notes(r))} |"
                 )
             lines.append("")
+        from genai_cost.report.extras import scenario_extras
+
+        lines += scenario_extras(scenario)
     if document["sources"]:
         lines += ["## Sources", ""]
         for key, source in document["sources"].items():

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from genai_cost.report.extras import scenario_extras
 from genai_cost.report.labels import capacity, option_label, percent, usd, workload_records
 from genai_cost.report.markdown import notes
 
@@ -66,6 +67,11 @@ def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
             summary.add_row(w["name"], option_label(w), usd(w["monthly_cost_usd"]))
         summary.add_row("Total", "", usd(scenario["total_monthly_cost_usd"]), style="bold")
         console.print(summary)
+        extras = scenario_extras(scenario)
+        if extras:
+            from rich.markdown import Markdown
+
+            console.print(Markdown("\n".join(extras)))
     return buffer.getvalue()
 
 

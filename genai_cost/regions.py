@@ -1,0 +1,108 @@
+"""`genai-cost regions`: what the scenario would cost if it ran in each region.
+
+Every workload (and training job, shared endpoint, supporting service) is moved to the
+candidate region and priced as an estimate would price it. A region where a model, an
+instance type or a price is not available is listed with the reason, never priced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from genai_cost.errors import GenaiCostError
+
+
+def compare_regions(
+    path: str | Path,
+    *,
+    regions: list[str] | None = None,
+    snapshot: str | Path | None = None,
+    as_of: dt.date | None = None,
+    price_book: str | Path | None = None,
+) -> dict[str, Any]:
+    from genai_cost.api import estimate_loaded, priced_catalog, today
+    from genai_cost.scenario import LoadedScenario, check_against_catalog, load_scenario
+
+    catalog = priced_catalog(snapshot, price_book)
+    loaded = load_scenario(path, catalog)
+    day = today()
+    rows = []
+    for region in regions or sorted(catalog.regions):
+        scenario = loaded.scenario
+        moved = scenario.model_copy(
+            update={
+                "region": region,
+                "workloads": [w.model_copy(update={"region": None}) for w in scenario.workloads],
+                "training_jobs": [
+                    j.model_copy(update={"region": None}) for j in scenario.training_jobs
+                ],
+                "shared_endpoints": [
+                    e.model_copy(update={"region": None}) for e in scenario.shared_endpoints
+                ],
+            }
+        )
+        variant = LoadedScenario(moved, loaded.path, loaded.sha256, loaded.document)
+        try:
+            check_against_catalog(variant, catalog)
+            document = estimate_loaded(
+                [variant], catalog, day=day, as_of=as_of, max_snapshot_age_days=10**6
+            ).to_dict()
+        except GenaiCostError as exc:
+            reason = str(exc).splitlines()[0]
+            rows.append(
+                {
+                    "region": region,
+                    "feasible": False,
+                    "monthly_cost_usd": None,
+                    "workloads": [],
+                    "reason": reason.split(": ", 1)[-1],
+                }
+            )
+            continue
+        summary = document["scenarios"][0]
+        rows.append(
+            {
+                "region": region,
+                "feasible": True,
+                "monthly_cost_usd": summary["total_monthly_cost_usd"],
+                "workloads": [
+                    {
+                        "name": w["name"],
+                        "cheapest_option": w["cheapest_option"],
+                        "monthly_cost_usd": w["monthly_cost_usd"],
+                    }
+                    for w in summary["workloads"]
+                ],
+                "reason": None,
+            }
+        )
+    rows.sort(key=lambda r: (not r["feasible"], r["monthly_cost_usd"] or 0.0, r["region"]))
+    return {
+        "schema_version": 1,
+        "kind": "genai-cost regions",
+        "scenario": loaded.scenario.name,
+        "path": loaded.path,
+        "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
+        "regions": rows,
+    }
+
+
+def render_regions_markdown(document: dict[str, Any]) -> str:
+    from genai_cost.report.labels import usd
+    from genai_cost.report.markdown import escape
+
+    lines = [
+        f"## {escape(document['scenario'])} by region",
+        "",
+        "| Region | Monthly cost | Cheapest options | Notes |",
+        "|---|---:|---|---|",
+    ]
+    for row in document["regions"]:
+        options = ", ".join(f"{w['name']}: {w['cheapest_option']}" for w in row["workloads"])
+        lines.append(
+            f"| {row['region']} | {usd(row['monthly_cost_usd'])} | "
+            f"{escape(options)} | {escape(row['reason'] or '')} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,131 @@
+"""Markdown sections for a scenario's customization paths, training jobs, shared endpoints
+and supporting services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genai_cost.report.labels import number, usd
+from genai_cost.report.markdown import escape
+
+
+def _hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.2f} h"
+
+
+def customization_section(custom: dict[str, Any]) -> list[str]:
+    target = custom["target_quality"]
+    lines = [
+        f"### Customization paths ({custom['horizon_months']} months"
+        + (f", target quality {target:g}" if target is not None else "")
+        + ")",
+        "",
+        "| Path | Kind | Quality | Meets target | One-off | Monthly | Over the horizon | Notes |",
+        "|---|---|---:|---|---:|---:|---:|---|",
+        f"| (today) | — | — | — | — | {usd(custom['baseline']['monthly_cost_usd'])} | "
+        f"{usd(custom['baseline']['horizon_cost_usd'])} | workloads: "
+        f"{escape(', '.join(custom['workloads']))} |",
+    ]
+    for p in custom["paths"]:
+        name = escape(p["name"])
+        if p["name"] == custom["chosen"]:
+            name = f"**{name}** (chosen)"
+        quality = "—" if p["quality"] is None else f"{p['quality']:g}"
+        notes = p["reason"] or "; ".join(
+            f"{c['name'].replace('_', ' ')} {usd(c['usd'])}"
+            + (" once" if c["recurrence"] == "once" else "/mo")
+            for c in p["components"]
+        )
+        lines.append(
+            f"| {name} | {p['kind']} | {quality} | {'yes' if p['meets_target'] else 'no'}"
+            f" | {usd(p['one_off_usd'])} | {usd(p['monthly_cost_usd'])} | "
+            f"{usd(p['horizon_cost_usd'])} | {escape(notes)} |"
+        )
+    if custom["note"]:
+        lines += ["", f"No path chosen: {custom['note']}."]
+    return [*lines, ""]
+
+
+def training_section(jobs: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "### Training jobs",
+        "",
+        "| Job | Instances | On-demand: wall time, per run | Spot: wall time (penalty), "
+        "per run | Checkpoint every (optimal) | Monthly: on-demand / spot |",
+        "|---|---|---|---|---|---|",
+    ]
+    for j in jobs:
+        od, spot = j["on_demand"], j["spot"]
+        spot_text = interval = "—"
+        spot_monthly = "—"
+        if spot:
+            spot_text = (
+                f"{_hours(spot['wall_hours'])} (+{spot['time_penalty_hours']:,.2f} h), "
+                f"{usd(spot['usd_per_run'])}"
+            )
+            optimal = spot["optimal_checkpoint_interval_hours"]
+            interval = _hours(spot["checkpoint_interval_hours"]) + (
+                f" ({_hours(optimal)})" if optimal is not None else ""
+            )
+            spot_monthly = usd(spot["monthly_cost_usd"])
+        lines.append(
+            f"| {escape(j['name'])} | {j['instance_count']} × {j['platform']} "
+            f"{j['instance_type']} | {_hours(od['wall_hours'])}, {usd(od['usd_per_run'])}"
+            + (f" ({escape(od['reason'])})" if od["reason"] else "")
+            + f" | {spot_text} | {interval} | {usd(od['monthly_cost_usd'])} / {spot_monthly} |"
+        )
+    return [*lines, ""]
+
+
+def endpoints_section(endpoints: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "### Shared endpoints",
+        "",
+        "| Endpoint | Instance | Shared: instances, monthly | One per model: instances, "
+        "monthly | Packing |",
+        "|---|---|---|---|---|",
+    ]
+    for e in endpoints:
+        packing = "; ".join("+".join(group) for group in e["shared"]["assignment"])
+        if e["shared"]["dedicated_replicas"]:
+            packing += "; dedicated: " + ", ".join(
+                f"{k}×{v}" for k, v in e["shared"]["dedicated_replicas"].items()
+            )
+        if e["reason"]:
+            packing = e["reason"]
+        lines.append(
+            f"| {escape(e['name'])} | {e['platform']} {e['instance_type']} "
+            f"({e['accelerator_memory_gib']:g} GiB) | {e['shared']['instances']}, "
+            f"{usd(e['shared']['monthly_cost_usd'])} | {e['separate']['instances']}, "
+            f"{usd(e['separate']['monthly_cost_usd'])} | {escape(packing)} |"
+        )
+    return [*lines, ""]
+
+
+def services_section(services: dict[str, Any]) -> list[str]:
+    lines = [
+        f"### Supporting services ({services['region']})",
+        "",
+        "| Line | Quantity | Monthly |",
+        "|---|---:|---:|",
+    ]
+    for c in services["components"]:
+        cost = usd(c["usd"]) if c["usd"] is not None else escape(c["reason"] or "—")
+        lines.append(
+            f"| {c['name'].replace('_', ' ')} | {number(c['quantity'], 2)} {c['unit']} | {cost} |"
+        )
+    lines.append(f"| **Total** | | **{usd(services['monthly_cost_usd'])}** |")
+    return [*lines, ""]
+
+
+def scenario_extras(scenario: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    if scenario.get("customization"):
+        lines += customization_section(scenario["customization"])
+    if scenario.get("training_jobs"):
+        lines += training_section(scenario["training_jobs"])
+    if scenario.get("shared_endpoints"):
+        lines += endpoints_section(scenario["shared_endpoints"])
+    if scenario.get("supporting_services"):
+        lines += services_section(scenario["supporting_services"])
+    return lines
