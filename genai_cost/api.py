@@ -130,8 +130,10 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
             first: dict[str, str] = {}
             for r in mine:
                 first.setdefault(arrays.option(r), arrays.reason(r))
-            messages.append(f"{where}: no option can be priced: " + "; ".join(
-                f"{option}: {reason}" for option, reason in first.items()))
+            messages.append(
+                f"{where}: no option can be priced: "
+                + "; ".join(f"{option}: {reason}" for option, reason in first.items())
+            )
             continue
         for option in workload.options or []:
             rows = [r for r in mine if arrays.option(r) == option.value]

@@ -65,12 +65,12 @@ def expected_wall_time_hours(
     tau = np.asarray(checkpoint_interval_hours, dtype=np.float64)
     delta = np.asarray(checkpoint_hours, dtype=np.float64)
     restart = np.asarray(restart_hours, dtype=np.float64)
-    no_interruptions = lam <= 0
-    safe = np.where(no_interruptions, 1.0, lam)
-    with np.errstate(over="ignore"):
-        # M e^(R/M) (e^((τ+δ)/M) − 1) W/τ  with M = 1/λ, written with expm1 for accuracy
-        interrupted = np.exp(restart * safe) * np.expm1((tau + delta) * safe) / safe * w / tau
-    result: Floats = np.where(no_interruptions, w * (tau + delta) / tau, interrupted)
+    # Rewritten as T = e^(Rλ) · (τ + δ) · expm1(a)/a · W/τ with a = (τ + δ)λ: expm1(a)/a → 1
+    # smoothly as λ → 0 (no division by a vanishing λ), so λ = 0 needs no special case.
+    a = (tau + delta) * np.maximum(lam, 0.0)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        growth = np.where(a < 1e-8, 1.0 + a / 2.0, np.expm1(a) / np.where(a < 1e-8, 1.0, a))
+        result: Floats = np.exp(restart * np.maximum(lam, 0.0)) * (tau + delta) * growth * w / tau
     return result
 
 
