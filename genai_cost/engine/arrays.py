@@ -151,6 +151,9 @@ class OptionResult:
     capacity_unit: str
     utilization_fraction: FloatArray
     components: list[Component] = field(default_factory=list)
+    demand: FloatArray | None = None
+    """Capacity options: units the peak needs before rounding up and redundancy (NaN where
+    infeasible). Linear in volume, so break-even points can be solved exactly."""
 
     @property
     def feasible(self) -> BoolArray:

@@ -133,11 +133,8 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     cap_in = p["input_tokens_per_minute_per_model_unit"]
     cap_out = p["output_tokens_per_minute_per_model_unit"]
     peak = w.peak_factor[i]
-    units = with_redundancy(
-        units_needed(avg_in * peak / cap_in, avg_out * peak / cap_out),
-        p["redundancy_regions"],
-        p["standby_fraction"],
-    )
+    demand = np.maximum(avg_in * peak / cap_in, avg_out * peak / cap_out)
+    units = with_redundancy(units_needed(demand), p["redundancy_regions"], p["standby_fraction"])
     utilization = np.maximum(avg_in / cap_in, avg_out / cap_out) / units
     unit_hours = scatter(rows.size, ok, units * HOURS_PER_MONTH)
     component = Component(
@@ -154,4 +151,5 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         capacity_unit="model units",
         utilization_fraction=scatter(rows.size, ok, utilization),
         components=[component],
+        demand=scatter(rows.size, ok, demand),
     )

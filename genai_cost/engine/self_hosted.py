@@ -195,12 +195,9 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     p = {name: values[ok] for name, values in rows.params.items()}
     avg_tps = w.requests_per_month[i] * w.output_tokens[i] / SECONDS_PER_MONTH
     per_instance = p["output_tokens_per_second_per_instance"]
+    demand = avg_tps * w.peak_factor[i] / (per_instance * p["target_utilization_fraction"])
     instances = with_redundancy(
-        units_needed(
-            avg_tps * w.peak_factor[i] / (per_instance * p["target_utilization_fraction"])
-        ),
-        p["redundancy_regions"],
-        p["standby_fraction"],
+        units_needed(demand), p["redundancy_regions"], p["standby_fraction"]
     )
     hours = instances * HOURS_PER_MONTH
     component = Component(
@@ -218,4 +215,5 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         capacity_unit="instances",
         utilization_fraction=scatter(rows.size, ok, avg_tps / (instances * per_instance)),
         components=[component],
+        demand=scatter(rows.size, ok, demand),
     )

@@ -1,0 +1,1 @@
+"""Decisions on top of an estimate: break-even volumes, capacity mixes, ROI, uncertainty."""

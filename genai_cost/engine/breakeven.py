@@ -1,0 +1,151 @@
+"""Break-even volumes: where two purchase options' monthly costs cross.
+
+Every option's monthly cost is a function of the monthly request volume V (same tokens and
+daily shape): pay-per-token options are linear, `a · V`; capacity options are steps,
+`730 h · p · (regions · n + ceil(standby · n))` with `n = max(1, ceil(c · V))` units, where
+`c` is the units the peak needs per request a month (before rounding; from the engine). The
+difference of two such functions is linear between consecutive step edges `V = (n + 1e-9)/c`
+(the engine ignores demand within 1e-9 of a whole unit), so every crossing is found exactly:
+inside a piece where the line meets the other curve (costs equal there), or at an edge where
+the step jumps past the other curve (a "step" crossing: costs jump across each other).
+Arrays throughout; no loop over volumes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from genai_cost.engine.capacity import CEIL_TOLERANCE
+from genai_cost.units import HOURS_PER_MONTH
+
+Floats = npt.NDArray[np.float64]
+MAX_EDGES = 2_000_000
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Monthly cost of one option as a function of monthly requests."""
+
+    label: str
+    slope_usd_per_request: float = 0.0
+    """Linear options: cost per request."""
+    units_per_request: float = 0.0
+    """Capacity options: units the peak needs per monthly request (c)."""
+    usd_per_unit_hour: float = 0.0
+    regions: float = 1.0
+    standby_fraction: float = 0.0
+
+    @property
+    def is_step(self) -> bool:
+        return self.units_per_request > 0
+
+    def units(self, volume: npt.ArrayLike) -> Floats:
+        v = np.asarray(volume, dtype=np.float64)
+        n = np.maximum(np.ceil(self.units_per_request * v - CEIL_TOLERANCE), 1.0)
+        standby = (
+            np.ceil(n * self.standby_fraction - CEIL_TOLERANCE)
+            if self.standby_fraction > 0
+            else 0.0
+        )
+        total: Floats = n * self.regions + standby
+        return total
+
+    def cost(self, volume: npt.ArrayLike) -> Floats:
+        v = np.asarray(volume, dtype=np.float64)
+        if self.is_step:
+            result: Floats = self.units(v) * HOURS_PER_MONTH * self.usd_per_unit_hour
+            return result
+        linear: Floats = self.slope_usd_per_request * v
+        return linear
+
+    def edges(self, low: float, high: float) -> Floats:
+        """Volumes in (low, high) where the unit count steps up."""
+        if not self.is_step:
+            return np.zeros(0)
+        first = max(1, int(np.floor(self.units_per_request * low)))
+        last = int(np.ceil(self.units_per_request * high)) + 1
+        if last - first > MAX_EDGES:
+            raise ValueError(f"{self.label}: more than {MAX_EDGES:,} capacity steps in the range")
+        n = np.arange(first, last, dtype=np.float64)
+        v = (n + CEIL_TOLERANCE) / self.units_per_request
+        edges: Floats = v[(v > low) & (v < high)]
+        return edges
+
+
+@dataclass(frozen=True)
+class Crossing:
+    a: str
+    b: str
+    volume: float
+    kind: str
+    """"equal": the costs are equal there; "step": a capacity step jumps across the other."""
+    cost_a_usd: float
+    cost_b_usd: float
+    cheaper_below: str
+    cheaper_above: str
+
+
+def crossings(a: Curve, b: Curve, low: float, high: float) -> list[Crossing]:
+    """Every volume in [low, high] where a and b change order."""
+    edges = np.unique(np.concatenate([[low, high], a.edges(low, high), b.edges(low, high)]))
+    starts, ends = edges[:-1], edges[1:]
+    mids = (starts + ends) / 2
+    # On each piece the difference D(V) = (sa - sb) V + (ka - kb) is linear.
+    sa = a.slope_usd_per_request if not a.is_step else 0.0
+    sb = b.slope_usd_per_request if not b.is_step else 0.0
+    ka = a.cost(mids) - sa * mids
+    kb = b.cost(mids) - sb * mids
+    slope, offset = sa - sb, ka - kb
+    found: list[Crossing] = []
+    if slope != 0:
+        v = -offset / slope
+        inside = (v > starts) & (v <= ends) & (v >= low) & (v <= high)
+        for volume in v[inside]:
+            found.append(_crossing(a, b, float(volume), "equal"))
+    # Jumps at step edges: compare just before the edge (n units) and just after (n + 1).
+    inner = edges[1:-1]
+    if inner.size:
+        left = a.cost(inner * (1 - 1e-12)) - b.cost(inner * (1 - 1e-12))
+        right = a.cost(inner * (1 + 1e-12)) - b.cost(inner * (1 + 1e-12))
+        jumps = np.sign(left) * np.sign(right) < 0
+        for volume in inner[jumps]:
+            found.append(_crossing(a, b, float(volume), "step"))
+    found.sort(key=lambda c: c.volume)
+    return found
+
+
+def _crossing(a: Curve, b: Curve, volume: float, kind: str) -> Crossing:
+    below, above = volume * (1 - 1e-6), volume * (1 + 1e-6)
+    cheaper_below = a.label if float(a.cost(below)) < float(b.cost(below)) else b.label
+    cheaper_above = a.label if float(a.cost(above)) < float(b.cost(above)) else b.label
+    return Crossing(
+        a.label,
+        b.label,
+        volume,
+        kind,
+        float(a.cost(volume)),
+        float(b.cost(volume)),
+        cheaper_below,
+        cheaper_above,
+    )
+
+
+def cheapest_bands(
+    curves: list[Curve], low: float, high: float, points: list[float]
+) -> list[tuple[float, float, str]]:
+    """(from, to, cheapest option) over [low, high], split at the crossing points."""
+    cuts = np.unique(np.clip(np.asarray([low, high, *points], dtype=np.float64), low, high))
+    bands: list[tuple[float, float, str]] = []
+    for start, end in itertools.pairwise(cuts):
+        mid = float(np.sqrt(start * end)) if start > 0 else float(end / 2)
+        costs = [float(c.cost(mid)) for c in curves]
+        best = curves[int(np.argmin(costs))].label
+        if bands and bands[-1][2] == best:
+            bands[-1] = (bands[-1][0], float(end), best)
+        else:
+            bands.append((float(start), float(end), best))
+    return bands
