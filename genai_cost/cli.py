@@ -598,6 +598,56 @@ def pricing_refresh(
         sys.stdout.write("\n".join(lines) + "\n")
 
 
+def _range(text: str | None) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        low, high = (float(part.replace("_", "").replace(",", "")) for part in text.split(":"))
+    except ValueError:
+        raise GenaiCostError(
+            f"--range {text!r}: expected LOW:HIGH requests per month, e.g. 1e5:1e8"
+        ) from None
+    if not 0 < low < high:
+        raise GenaiCostError(f"--range {text!r}: need 0 < LOW < HIGH")
+    return low, high
+
+
+@app.command()
+def breakeven(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario file.")],
+    workload: Annotated[
+        str | None, typer.Option("--workload", "-w", help="Only this workload.")
+    ] = None,
+    volume_range: Annotated[
+        str | None,
+        typer.Option(
+            "--range",
+            metavar="LOW:HIGH",
+            help="Monthly request volumes to search (default: 1/100 to 100 times today's).",
+        ),
+    ] = None,
+    fmt: Annotated[ChangeFormat, typer.Option("--format", "-f")] = ChangeFormat.table,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Find the volumes where purchase options cross, and the cheapest option per band.
+
+    Example:
+
+        genai-cost breakeven scenarios/ticket-classifier.yaml --range 1e6:1e9
+    """
+    from genai_cost.api import estimate as run_estimate
+    from genai_cost.decisions.breakeven import breakeven_document, render_breakeven_markdown
+
+    result = run_estimate([path], snapshot=snapshot, as_of=_day(as_of), price_book=price_book)
+    document = breakeven_document(result, workload=workload, volume_range=_range(volume_range))
+    if fmt == ChangeFormat.json:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_breakeven_markdown(document, chart=fmt == ChangeFormat.table))
+
+
 @app.command()
 def regions(
     path: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario file.")],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any
 
-from genai_cost.decisions.curves import workload_curves
+from genai_cost.decisions.curves import engine_sweep, workload_curves
 from genai_cost.engine.breakeven import cheapest_bands, crossings
 from genai_cost.errors import GenaiCostError
 from genai_cost.units import MINUTES_PER_MONTH
@@ -61,6 +61,15 @@ def breakeven_document(
         points.sort(key=lambda p: p["requests_per_month"])
         bands = cheapest_bands(curves, low, high, [p["requests_per_month"] for p in points])
         sweep = np.geomspace(low, high, SWEEP_POINTS)
+        engine = engine_sweep(estimate, index, sweep)
+        difference = max(
+            (
+                float(np.nanmax(np.abs(engine[c.label] - c.cost(sweep))))
+                for c in curves
+                if c.label in engine
+            ),
+            default=0.0,
+        )
         results.append(
             {
                 "scenario": spec.scenario_name,
@@ -69,6 +78,7 @@ def breakeven_document(
                 "range": [low, high],
                 "options": [c.label for c in curves],
                 "crossings": points,
+                "sweep_check_max_difference_usd": round(difference, 9),
                 "bands": [
                     {
                         "from_requests_per_month": round(f, 6),
