@@ -1,0 +1,99 @@
+"""Break-even points: re-priced by the engine at the reported volume, they are equal (to the
+cent) and ordered on either side; a hand-worked crossing; properties of the solver."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from genai_cost.api import estimate
+from genai_cost.decisions.breakeven import breakeven_document
+from genai_cost.decisions.curves import engine_sweep
+from genai_cost.engine.breakeven import Curve, crossings
+from tests.conftest import ROOT
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_crossings_really_cross(path: Path) -> None:
+    result = estimate([path])
+    document = breakeven_document(result)
+    for index, workload in enumerate(document["workloads"]):
+        assert workload["sweep_check_max_difference_usd"] < 1e-6
+        for c in workload["crossings"]:
+            v = c["requests_per_month"]
+            at = engine_sweep(result, index, [v * (1 - 1e-7), v, v * (1 + 1e-7)])
+            a, b = at[c["a"]], at[c["b"]]
+            if c["kind"] == "equal":
+                assert abs(a[1] - b[1]) < 0.01, c  # equal to the cent
+            below = c["a"] if a[0] < b[0] else c["b"]
+            above = c["a"] if a[2] < b[2] else c["b"]
+            assert (below, above) == (c["cheaper_below"], c["cheaper_above"]), c
+            assert below != above
+
+
+def test_ticket_classifier_crossing_by_hand(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = cli(
+        "breakeven", "scenarios/ticket-classifier.yaml", "--range", "1e6:3e7", "-f", "json"
+    )
+    [workload] = json.loads(result.out)["workloads"]
+    [c] = workload["crossings"]
+    # on demand: (2,048 + 128) x $0.22 / 1M = $0.00047872 a request; one p5.4xlarge (it
+    # covers up to ~37.8M requests) = 730 h x $6.88 = $5,022.40: 5,022.40 / 0.00047872
+    assert c["requests_per_month"] == pytest.approx(5022.40 / 0.00047872)
+    assert c["kind"] == "equal" and c["cost_a_usd"] == pytest.approx(5022.40)
+    # tokens a minute at that volume: 10,491,310 / 43,800 x 2,176
+    assert c["tokens_per_minute"] == pytest.approx(5022.40 / 0.00047872 / 43800 * 2176)
+    assert [b["cheapest"] for b in workload["bands"]] == [
+        "on_demand",
+        "self_hosted ec2 p5.4xlarge on_demand",
+    ]
+    assert "requests/month" in cli("breakeven", "scenarios/ticket-classifier.yaml").out
+
+
+def test_bad_breakeven_input(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    bad = cli("breakeven", "scenarios/ticket-classifier.yaml", "--range", "10:1")
+    assert bad.code == 2 and "0 < LOW < HIGH" in bad.err
+    bad = cli("breakeven", "scenarios/ticket-classifier.yaml", "--workload", "triag")
+    assert bad.code == 2 and "did you mean 'triage'" in bad.err
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    slope=st.floats(1e-6, 1e-2),
+    units=st.floats(1e-8, 1e-4),
+    price=st.floats(0.1, 100),
+    regions=st.integers(1, 3),
+    standby=st.sampled_from([0.0, 0.25, 0.5, 1.0]),
+)
+def test_solver_finds_every_order_change(
+    slope: float, units: float, price: float, regions: int, standby: float
+) -> None:
+    linear = Curve("linear", slope_usd_per_request=slope)
+    step = Curve(
+        "step",
+        units_per_request=units,
+        usd_per_unit_hour=price,
+        regions=regions,
+        standby_fraction=standby,
+    )
+    low, high = 1.0 / units * 0.3, 1.0 / units * 40
+    found = crossings(linear, step, low, high)
+    for c in found:
+        if c.kind == "equal":
+            assert abs(c.cost_a_usd - c.cost_b_usd) <= 1e-9 * max(1.0, c.cost_a_usd)
+    # a fine sweep changes order exactly as many times as there are crossings
+    grid = np.geomspace(low, high, 20001)
+    order = np.sign(linear.cost(grid) - step.cost(grid))
+    order = order[order != 0]
+    changes = int(np.sum(order[1:] != order[:-1]))
+    assert changes <= len(found)
