@@ -75,6 +75,19 @@ class Estimate:
     context: PricingContext | None = None
     extras: list[dict[str, Any]] = field(default_factory=list)
     """Per scenario: training_jobs, shared_endpoints, supporting_services, customization."""
+    monte_carlo: dict[str, Any] | None = None
+    """Set by `simulate`: quantiles of monthly cost and NPV, option win shares, tornado."""
+
+    def simulate(
+        self, samples: int, seed: int | None = None, progress: Any = None
+    ) -> dict[str, Any]:
+        """Run a Monte Carlo of `samples` draws of the scenarios' uncertain inputs."""
+        from genai_cost.decisions.montecarlo import run_monte_carlo
+
+        if samples < 1:
+            raise GenaiCostError(f"--samples must be at least 1, got {samples}")
+        self.monte_carlo = run_monte_carlo(self, samples, seed, progress)
+        return self.monte_carlo
 
     def to_dict(self) -> dict[str, Any]:
         from genai_cost.results import estimate_document

@@ -130,6 +130,18 @@ def estimate(
     snapshot: SnapshotOption = None,
     as_of: AsOfOption = None,
     price_book: PriceBookOption = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            min=1,
+            help="Run a Monte Carlo of this many draws of the scenarios' "
+            "uncertain inputs (P10/P50/P90 of monthly cost and NPV).",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed for reproducible samples.")
+    ] = None,
     max_snapshot_age_days: Annotated[
         int | None,
         typer.Option(
@@ -162,6 +174,12 @@ def estimate(
     )
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+    if samples:
+        from genai_cost.console import progress_bar
+
+        chunks = -(-samples // 50_000)
+        with progress_bar(chunks, "Monte Carlo") as step:
+            result.simulate(samples, seed, progress=lambda n: step(f"{n:,} samples"))
     color = fmt == Format.table and output is None and _use_color()
     _emit(render(result.to_dict(), fmt.value, color=color), output)
 
@@ -646,6 +664,60 @@ def breakeven(
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
         sys.stdout.write(render_breakeven_markdown(document, chart=fmt == ChangeFormat.table))
+
+
+@app.command()
+def mix(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario file.")],
+    fmt: Annotated[ChangeFormat, typer.Option("--format", "-f")] = ChangeFormat.table,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Find the cheapest split of a daily profile between fixed capacity (provisioned units
+    or instances, per term) and on-demand tokens.
+
+    Example:
+
+        genai-cost mix scenarios/support-chatbot.yaml
+    """
+    from genai_cost.api import estimate as run_estimate
+    from genai_cost.decisions.mix import mix_document, render_mix_markdown
+
+    document = mix_document(
+        run_estimate([path], snapshot=snapshot, as_of=_day(as_of), price_book=price_book)
+    )
+    if fmt == ChangeFormat.json:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_mix_markdown(document))
+
+
+@app.command()
+def roi(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario with a `roi:` section.")],
+    fmt: Annotated[ChangeFormat, typer.Option("--format", "-f")] = ChangeFormat.table,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Monthly cash flows over the horizon, with total cost and benefit, net value, NPV,
+    payback month and ROI %.
+
+    Example:
+
+        genai-cost roi scenarios/support-chatbot.yaml --format json
+    """
+    from genai_cost.api import estimate as run_estimate
+    from genai_cost.decisions.roi import render_roi_markdown, roi_document
+
+    document = roi_document(
+        run_estimate([path], snapshot=snapshot, as_of=_day(as_of), price_book=price_book)
+    )
+    if fmt == ChangeFormat.json:
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_roi_markdown(document))
 
 
 @app.command()

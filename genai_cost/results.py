@@ -202,4 +202,5 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
         },
         "scenarios": scenarios,
         "options": options,
+        **({"monte_carlo": estimate.monte_carlo} if estimate.monte_carlo else {}),
     }

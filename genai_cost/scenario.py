@@ -417,6 +417,103 @@ class SupportingServices(Strict):
     api_gateway: ApiGatewayUsage | None = None
 
 
+class DevelopmentCost(Strict):
+    """A development cost: one-off at `month`, or recurring `usd_per_month`."""
+
+    name: Annotated[str, Field(min_length=1)]
+    usd: NonNegative = 0.0
+    """One-off amount, spent at `month` (0 = before launch)."""
+    month: Annotated[int, Field(ge=0)] = 0
+    usd_per_month: NonNegative = 0.0
+    """Recurring amount, from `start_month` to `end_month` (default: the horizon)."""
+    start_month: Annotated[int, Field(ge=1)] = 1
+    end_month: Annotated[int, Field(ge=1)] | None = None
+
+
+class Benefit(Strict):
+    """A benefit: a fixed amount a month, and/or an amount per request (grows with traffic)."""
+
+    name: Annotated[str, Field(min_length=1)]
+    usd_per_month: NonNegative = 0.0
+    usd_per_request: NonNegative = 0.0
+    hours_saved_per_request: NonNegative = 0.0
+    usd_per_hour: NonNegative = 0.0
+    """Loaded hourly rate of the time saved."""
+    workloads: list[str] | None = None
+    """Workloads whose requests count (default: all)."""
+
+
+class Roi(Strict):
+    """Return on investment over the scenario's horizon."""
+
+    annual_discount_rate_percent: Annotated[float, Field(ge=0, le=100)] = 0.0
+    monthly_traffic_growth_percent: Annotated[float, Field(gt=-100, le=1000)] = 0.0
+    development: list[DevelopmentCost] = Field(default_factory=list)
+    benefits: list[Benefit] = Field(default_factory=list)
+
+
+UNCERTAIN_INPUTS = (
+    "tokens_per_request.input",
+    "tokens_per_request.output",
+    "tokens_per_request.cache_read",
+    "tokens_per_request.cache_write",
+    "traffic.requests_per_month",
+    "traffic.peak_to_average_ratio",
+    "roi.monthly_traffic_growth_percent",
+)
+
+
+class Uncertain(Strict):
+    """An input known only as a range or distribution.
+
+    Families: `pert` (low, mode, high: a Beta between low and high, weighted to the mode),
+    `triangular` (low, mode, high), `uniform` (low, high), `lognormal` (p50 and p90).
+    """
+
+    input: Literal[
+        "tokens_per_request.input",
+        "tokens_per_request.output",
+        "tokens_per_request.cache_read",
+        "tokens_per_request.cache_write",
+        "traffic.requests_per_month",
+        "traffic.peak_to_average_ratio",
+        "roi.monthly_traffic_growth_percent",
+    ]
+    workload: str | None = None
+    """The workload it applies to (default: every workload; not used for roi inputs)."""
+    distribution: Literal["pert", "triangular", "uniform", "lognormal"]
+    low: float | None = None
+    mode: float | None = None
+    high: float | None = None
+    p50: Positive | None = None
+    p90: Positive | None = None
+
+    @model_validator(mode="after")
+    def _parameters(self) -> Uncertain:
+        needs = {
+            "pert": ("low", "mode", "high"),
+            "triangular": ("low", "mode", "high"),
+            "uniform": ("low", "high"),
+            "lognormal": ("p50", "p90"),
+        }[self.distribution]
+        missing = [n for n in needs if getattr(self, n) is None]
+        if missing:
+            raise ValueError(
+                f"{self.distribution} needs {', '.join(needs)} (missing: {', '.join(missing)})"
+            )
+        if self.distribution == "lognormal":
+            assert self.p50 is not None and self.p90 is not None
+            if self.p90 <= self.p50:
+                raise ValueError("lognormal needs p90 > p50")
+        else:
+            low, high = self.low, self.high
+            assert low is not None and high is not None
+            mode = self.mode if self.mode is not None else low
+            if not low <= mode <= high or low == high:
+                raise ValueError("need low <= mode <= high and low < high")
+        return self
+
+
 class Scenario(Strict):
     """A set of workloads priced together."""
 
@@ -436,6 +533,8 @@ class Scenario(Strict):
     training_jobs: list[TrainingJob] = Field(default_factory=list)
     shared_endpoints: list[SharedEndpoint] = Field(default_factory=list)
     supporting_services: SupportingServices | None = None
+    roi: Roi | None = None
+    uncertainty: list[Uncertain] = Field(default_factory=list)
 
     @field_validator("workloads")
     @classmethod

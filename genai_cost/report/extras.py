@@ -129,3 +129,39 @@ def scenario_extras(scenario: dict[str, Any]) -> list[str]:
     if scenario.get("supporting_services"):
         lines += services_section(scenario["supporting_services"])
     return lines
+
+
+def monte_carlo_section(mc: dict[str, Any]) -> list[str]:
+    cost = mc["monthly_cost_usd"]
+    lines = [
+        f"## Uncertainty ({mc['samples']:,} samples"
+        + (f", seed {mc['seed']}" if mc["seed"] is not None else "")
+        + ")",
+        "",
+        "| Monthly cost | P10 | P50 | P90 | Mean |",
+        "|---|---:|---:|---:|---:|",
+        f"| all scenarios | {usd(cost['p10'])} | {usd(cost['p50'])} | {usd(cost['p90'])} | "
+        f"{usd(cost['mean'])} |",
+    ]
+    if mc["npv_usd"]:
+        npv = mc["npv_usd"]
+        lines.append(f"| NPV | {usd(npv['p10'])} | {usd(npv['p50'])} | {usd(npv['p90'])} | |")
+    lines += ["", "| Workload | How often each option is cheapest |", "|---|---|"]
+    for w in mc["cheapest_option"]:
+        shares = ", ".join(f"{k} {v * 100:.1f}%" for k, v in w["cheapest_option_share"].items())
+        lines.append(f"| {escape(w['workload'])} | {escape(shares)} |")
+    if mc["tornado"]:
+        lines += [
+            "",
+            "| Input (tornado, largest swing first) | Workload | P10 → P90 | Monthly "
+            "cost at P10 / P90 | Swing |",
+            "|---|---|---|---|---:|",
+        ]
+        for t in mc["tornado"]:
+            lines.append(
+                f"| {t['input']} | {escape(t['workload'] or 'all')} | "
+                f"{t['p10_input']:,.4g} → {t['p90_input']:,.4g} | "
+                f"{usd(t['cost_at_p10_usd'])} / {usd(t['cost_at_p90_usd'])} | "
+                f"{usd(t['swing_usd'])} |"
+            )
+    return [*lines, ""]

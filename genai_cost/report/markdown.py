@@ -71,6 +71,10 @@ def render_markdown(document: dict[str, Any]) -> str:
         from genai_cost.report.extras import scenario_extras
 
         lines += scenario_extras(scenario)
+    if document.get("monte_carlo"):
+        from genai_cost.report.extras import monte_carlo_section
+
+        lines += monte_carlo_section(document["monte_carlo"])
     if document["sources"]:
         lines += ["## Sources", ""]
         for key, source in document["sources"].items():

@@ -1,0 +1,115 @@
+"""The cheapest mix of fixed capacity for the base load and on-demand tokens for the rest.
+
+With a 24-hour profile of relative weights w_h, the request rate in hour h is
+r_h = V / 730 · w_h / mean(w). A unit of capacity (model unit or instance) serves at most
+k / (730 · c) requests an hour, where c is the units the peak needs per monthly request and
+k = max(w)/mean(w) the peak factor (so n_peak = ceil(c · V) units cover the peak). With n
+units, the overflow max(0, r_h − n · cap) goes to on-demand at a per request, each hour of the
+day occurring 730 / 24 times a month:
+
+    cost(n) = 730 · p · (regions · n + ceil(standby · n)) + a · Σ_h (730/24) · max(0, r_h − n·cap)
+
+evaluated for every n from 0 (all on-demand) to n_peak (all capacity) at once; the minimum is
+the mix. Each capacity variant (a 1- or 6-month term, a reserved instance) gets its own answer:
+how much steady load that commitment should cover.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from genai_cost.decisions.curves import workload_curves
+from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
+
+if TYPE_CHECKING:
+    from genai_cost.api import Estimate
+
+
+def mix_document(estimate: Estimate) -> dict[str, Any]:
+    workloads = []
+    for index, spec in enumerate(estimate.specs):
+        traffic = spec.workload.traffic
+        entry: dict[str, Any] = {
+            "scenario": spec.scenario_name,
+            "workload": spec.workload.name,
+            "mixes": [],
+            "note": None,
+        }
+        curves, volume = workload_curves(estimate, index)
+        on_demand = next((c for c in curves if c.label == "on_demand"), None)
+        capacity = [c for c in curves if c.is_step]
+        if traffic.hourly_profile is None:
+            entry["note"] = "needs a 24-value hourly_profile to split base load from peaks"
+        elif on_demand is None:
+            entry["note"] = "on-demand is not available, so nothing can take the overflow"
+        elif not capacity:
+            entry["note"] = "no capacity option (provisioned or self-hosted) can be priced"
+        if entry["note"]:
+            workloads.append(entry)
+            continue
+        assert on_demand is not None and traffic.hourly_profile is not None
+        weights = np.asarray(traffic.hourly_profile, dtype=np.float64)
+        rates = volume / HOURS_PER_MONTH * weights / weights.mean()
+        peak = float(weights.max() / weights.mean())
+        days = HOURS_PER_MONTH / HOURS_PER_DAY
+        pure_on_demand = float(on_demand.cost(volume))
+        for curve in capacity:
+            n_peak = int(np.ceil(curve.units_per_request * volume - 1e-9))
+            n = np.arange(0, max(n_peak, 1) + 1, dtype=np.float64)
+            per_unit = peak / (HOURS_PER_MONTH * curve.units_per_request)
+            overflow = np.maximum(0.0, rates[None, :] - n[:, None] * per_unit)
+            variable = on_demand.slope_usd_per_request * days * overflow.sum(axis=1)
+            standby = np.where(
+                curve.standby_fraction > 0, np.ceil(n * curve.standby_fraction - 1e-9), 0.0
+            )
+            fixed = HOURS_PER_MONTH * curve.usd_per_unit_hour * (curve.regions * n + standby)
+            total = fixed + variable
+            best = int(np.argmin(total))
+            served = 1.0 - overflow[best].sum() * days / volume if volume else 0.0
+            entry["mixes"].append(
+                {
+                    "capacity_option": curve.label,
+                    "units": best,
+                    "units_for_peak": n_peak,
+                    "monthly_cost_usd": round(float(total[best]), 6),
+                    "fixed_usd": round(float(fixed[best]), 6),
+                    "on_demand_usd": round(float(variable[best]), 6),
+                    "share_served_by_capacity": round(served, 9),
+                    "pure_on_demand_usd": round(pure_on_demand, 6),
+                    "pure_capacity_usd": round(float(total[-1] if n_peak > 0 else fixed[1]), 6),
+                    "saving_vs_on_demand_usd": round(pure_on_demand - float(total[best]), 6),
+                    "saving_vs_capacity_usd": round(
+                        float(curve.cost(volume)) - float(total[best]), 6
+                    ),
+                }
+            )
+        workloads.append(entry)
+    return {"schema_version": 1, "kind": "genai-cost mix", "workloads": workloads}
+
+
+def render_mix_markdown(document: dict[str, Any]) -> str:
+    from genai_cost.report.labels import percent, usd
+    from genai_cost.report.markdown import escape
+
+    lines = []
+    for w in document["workloads"]:
+        lines += [f"## {escape(w['scenario'])} · {escape(w['workload'])}", ""]
+        if w["note"]:
+            lines += [f"No mix: {w['note']}.", ""]
+            continue
+        lines += [
+            "| Capacity option | Units (peak needs) | Share on capacity | Monthly | "
+            "Saving vs all on-demand | Saving vs all capacity |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for m in w["mixes"]:
+            lines.append(
+                f"| {escape(m['capacity_option'])} | {m['units']} "
+                f"({m['units_for_peak']}) | {percent(m['share_served_by_capacity'])} | "
+                f"{usd(m['monthly_cost_usd'])} | {usd(m['saving_vs_on_demand_usd'])} | "
+                f"{usd(m['saving_vs_capacity_usd'])} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
