@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -39,6 +39,7 @@ class Format(StrEnum):
     markdown = "markdown"
     csv = "csv"
     json = "json"
+    html = "html"
 
 
 def _version(value: bool) -> None:
@@ -161,6 +162,8 @@ def estimate(
         genai-cost estimate scenarios/ --format markdown --output estimate.md
 
         genai-cost estimate app.yaml --format json --output base.json
+
+        genai-cost estimate app.yaml --samples 100000 --seed 1 --format html -o report.html
     """
     from genai_cost.api import estimate as run_estimate
     from genai_cost.report import render
@@ -180,6 +183,9 @@ def estimate(
         chunks = -(-samples // 50_000)
         with progress_bar(chunks, "Monte Carlo") as step:
             result.simulate(samples, seed, progress=lambda n: step(f"{n:,} samples"))
+    if fmt == Format.html:
+        _emit(_html(result), output)
+        return
     color = fmt == Format.table and output is None and _use_color()
     _emit(render(result.to_dict(), fmt.value, color=color), output)
 
@@ -751,6 +757,20 @@ def regions(
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
         sys.stdout.write(render_regions_markdown(document))
+
+
+def _html(result: Any) -> str:
+    """The HTML report with break-even curves and, where the scenarios have one, ROI."""
+    from genai_cost.decisions.breakeven import breakeven_document
+    from genai_cost.decisions.roi import roi_document
+    from genai_cost.report.html import render_html
+
+    try:
+        breakeven = breakeven_document(result)
+    except GenaiCostError:  # e.g. a workload with no traffic: no curves to draw
+        breakeven = None
+    roi = roi_document(result) if any(s.scenario.roi for s in result.scenarios) else None
+    return render_html(result.to_dict(), breakeven=breakeven, roi=roi)
 
 
 @app.command()

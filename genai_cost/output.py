@@ -10,6 +10,17 @@ from pathlib import Path
 from genai_cost.errors import GenaiCostError
 
 
+def _mode_for(target: Path) -> int:
+    """The existing file's permissions, or the usual ones for a new file under the umask
+    (mkstemp creates 0600 files, which would make reports unreadable to others)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: str | Path, text: str) -> None:
     """Write `text` to `path` so readers see the old file or the new one, never a torn one."""
     target = Path(path)
@@ -25,6 +36,7 @@ def write_atomic(path: str | Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temp, _mode_for(target))
         os.replace(temp, target)
     except OSError as exc:
         with contextlib.suppress(OSError):

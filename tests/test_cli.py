@@ -240,3 +240,11 @@ def test_internal_error_exit_code(cli: Any, monkeypatch: pytest.MonkeyPatch) -> 
     assert result.code == 3
     assert "internal error: RuntimeError: kaboom" in result.err
     assert "please report it" in result.err
+
+
+def test_written_reports_have_normal_permissions(cli: Any, tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    cli("estimate", CHATBOT, "-f", "markdown", "-o", str(target))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from genai_cost.scenario import Uncertain
 
 Floats = npt.NDArray[np.float64]
-CHUNK_SAMPLES = 50_000
+CHUNK_SAMPLES = 10000
 Z90 = 1.2815515655446004
 FIELDS = {
     "tokens_per_request.input": "input_tokens",
@@ -107,7 +107,8 @@ def run_monte_carlo(
     base = workload_arrays(specs)
     arrays = estimate.arrays
     labels: list[list[str]] = [[] for _ in range(w_count)]
-    row_maps = [(r.rows, np.arange(r.rows.size, dtype=np.int64)) for r in arrays.results]
+    # Rows blocked while resolving prices stay infeasible whatever is sampled: skip them.
+    row_maps = [(r.rows, np.flatnonzero(~r.rows.blocked).astype(np.int64)) for r in arrays.results]
     for row in range(arrays.size):
         labels[int(arrays.workload_index[row])].append(
             option_label(
@@ -121,6 +122,8 @@ def run_monte_carlo(
     document_scenarios = estimate.to_dict()["scenarios"]
     constant = sum(sum(constant_monthly_costs(s).values()) for s in document_scenarios)
 
+    tiled_cache: dict[int, list[OptionRows]] = {}
+
     def evaluate(values: dict[int, dict[str, Floats]], n: int) -> tuple[Floats, Any]:
         """Monthly totals of n samples, and the option code of each workload's winner."""
         fields = {name: np.tile(getattr(base, name), n) for name in FIELDS.values()}
@@ -128,7 +131,12 @@ def run_monte_carlo(
             for name, draws in changes.items():
                 fields[name][w::w_count] = draws
         sampled = WorkloadArrays(**fields, batch_tolerant=np.tile(base.batch_tolerant, n))
-        tiled = [_tile(rows, keep, rows.workload_index, n, w_count) for rows, keep in row_maps]
+        tiled = tiled_cache.get(n)
+        if tiled is None:  # the same for every full chunk: built once
+            tiled = [
+                _tile(rows, keep, rows.workload_index[keep], n, w_count) for rows, keep in row_maps
+            ]
+            tiled_cache[n] = tiled
         priced = evaluate_all(sampled, tiled)
         best = priced.cheapest_row
         cost = np.where(best >= 0, priced.monthly_cost_usd[np.maximum(best, 0)], np.nan)
@@ -164,7 +172,7 @@ def run_monte_carlo(
         for w in range(w_count):
             idx = local[:, w]
             ok = idx >= 0
-            mapped = offsets[w][_position_in_tile(idx[ok], arrays, w, w_count, n)]
+            mapped = offsets[w][_position_in_tile(idx[ok], arrays, row_maps, n)]
             wins[w] += np.bincount(mapped, minlength=wins.shape[1])[: wins.shape[1]]
         if roi_scenarios:
             npvs[start : start + n] = _npv(roi_scenarios[0], chunk, growth, monthly_rate)
@@ -242,18 +250,25 @@ def _row_offsets(arrays: Any, w_count: int) -> list[npt.NDArray[np.int64]]:
 
 
 def _position_in_tile(
-    tiled_rows: npt.NDArray[np.int64], arrays: Any, w: int, w_count: int, n: int
+    tiled_rows: npt.NDArray[np.int64],
+    arrays: Any,
+    row_maps: list[tuple[OptionRows, npt.NDArray[np.int64]]],
+    n: int,
 ) -> npt.NDArray[np.int64]:
     """Map rows of the tiled evaluation back to rows of the base estimate.
 
-    Tiling keeps each option's rows together: option k's block holds n copies of its base
-    rows, so a tiled row is (block start, copy, base row within the option)."""
-    sizes = np.asarray([r.rows.size for r in arrays.results], dtype=np.int64)
-    base_offsets = np.concatenate([[0], np.cumsum(sizes)])
+    Tiling keeps each option's kept rows together: option k's block holds n copies of them,
+    so a tiled row is (block start, copy, kept row within the option)."""
+    kept = [keep for _, keep in row_maps]
+    sizes = np.asarray([k.shape[0] for k in kept], dtype=np.int64)
+    base_offsets = np.concatenate([[0], np.cumsum([r.rows.size for r in arrays.results])])
     tiled_offsets = np.concatenate([[0], np.cumsum(sizes * n)])
     option = np.searchsorted(tiled_offsets, tiled_rows, side="right") - 1
-    within = (tiled_rows - tiled_offsets[option]) % sizes[option]
-    mapped: npt.NDArray[np.int64] = base_offsets[option] + within
+    within = (tiled_rows - tiled_offsets[option]) % np.maximum(sizes[option], 1)
+    mapped = np.empty(tiled_rows.shape[0], dtype=np.int64)
+    for k, keep in enumerate(kept):
+        here = option == k
+        mapped[here] = base_offsets[k] + keep[within[here]]
     return mapped
 
 

@@ -1,0 +1,101 @@
+"""Benchmark: a Monte Carlo of a 5-workload scenario across all options.
+
+Target: 1,000,000 samples in under 2 s wall and under 500 MB peak memory on a 2-core
+machine, with peak memory flat as N grows tenfold. Each N runs in a fresh process so the
+peak resident memory (ru_maxrss) is its own.
+
+Run: python -m benchmarks.montecarlo [--samples 100000 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SCENARIO = textwrap.dedent("""\
+    name: five-workloads
+    workloads:
+      - name: chat
+        model: global.anthropic.claude-haiku-4-5-20251001-v1:0
+        tokens_per_request: {input: 350, cache_read: 2400, cache_write: 120, output: 280}
+        traffic: {requests_per_month: 1500000, peak_to_average_ratio: 2}
+      - name: summaries
+        model: amazon.nova-lite-v1:0
+        latency: batch_tolerant
+        tokens_per_request: {input: 3000, output: 200}
+        traffic: {requests_per_month: 300000}
+      - name: triage
+        model: meta.llama3-1-8b-instruct-v1:0
+        tokens_per_request: {input: 2048, output: 128}
+        traffic: {requests_per_second: 40, peak_to_average_ratio: 1.5}
+      - name: legacy
+        model: anthropic.claude-instant-v1
+        tokens_per_request: {input: 1000, output: 300}
+        traffic: {requests_per_second: 20, peak_to_average_ratio: 1.3}
+        provisioned:
+          input_tokens_per_minute_per_model_unit: 400000
+          output_tokens_per_minute_per_model_unit: 80000
+      - name: reasoning
+        model: meta.llama3-1-405b-instruct-v1:0
+        tokens_per_request: {input: 1000, output: 1000}
+        traffic: {requests_per_second: 2, peak_to_average_ratio: 2}
+    uncertainty:
+      - {input: traffic.requests_per_month, distribution: lognormal, p50: 1500000, p90: 3000000}
+      - {input: tokens_per_request.output, distribution: pert, low: 100, mode: 250, high: 900}
+      - {input: traffic.peak_to_average_ratio, distribution: uniform, low: 1.2, high: 3}
+    """)
+
+CHILD = """
+import json, resource, sys, time
+from genai_cost.api import estimate
+result = estimate([sys.argv[1]])
+start = time.perf_counter()
+mc = result.simulate(int(sys.argv[2]), seed=1)
+wall = time.perf_counter() - start
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"wall": wall, "peak_mb": peak_mb, "p50": mc["monthly_cost_usd"]["p50"]}))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--samples", type=int, nargs="+", default=[100_000, 1_000_000])
+    args = parser.parse_args()
+    path = ROOT / "benchmarks" / ".results"
+    path.mkdir(exist_ok=True)
+    scenario = path / "five-workloads.yaml"
+    scenario.write_text(SCENARIO)
+    baseline = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", CHILD, str(scenario), "1"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout
+    )
+    print(f"process with the scenario priced, 1 sample: peak {baseline['peak_mb']:.0f} MB")
+    for n in args.samples:
+        out = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", CHILD, str(scenario), str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            ).stdout
+        )
+        print(
+            f"{n:>10,} samples: {out['wall']:.2f} s wall, peak {out['peak_mb']:.0f} MB, "
+            f"P50 ${out['p50']:,.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The self-contained HTML report: the estimate, break-even curves, cost breakdown, ROI and
+uncertainty, as one file with inline SVG (jinja2, autoescaped; no scripts or network)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genai_cost.report import svg
+from genai_cost.report.labels import capacity, option_label, usd, workload_records
+from genai_cost.report.markdown import notes
+
+
+def _charts(
+    document: dict[str, Any], breakeven: dict[str, Any] | None, roi: dict[str, Any] | None
+) -> dict[str, Any]:
+    charts: dict[str, Any] = {"breakdown": {}, "breakeven": {}, "roi": {}, "uncertainty": ""}
+    for scenario in document["scenarios"]:
+        for w in scenario["workloads"]:
+            bars = [
+                (option_label(r), r["monthly_cost_usd"])
+                for r in workload_records(document, scenario["name"], w["name"])
+                if r["feasible"]
+            ]
+            charts["breakdown"][(scenario["name"], w["name"])] = svg.bar_chart(
+                f"{w['name']}: monthly cost by option", bars
+            )
+    for w in (breakeven or {}).get("workloads", []):
+        sweep = w["sweep"]
+        charts["breakeven"][(w["scenario"], w["workload"])] = svg.line_chart(
+            f"{w['workload']}: cost against volume",
+            sweep["monthly_cost_usd"],
+            sweep["requests_per_month"],
+            log_x=True,
+            log_y=True,
+            x_label="requests a month",
+            markers=[c["requests_per_month"] for c in w["crossings"]],
+        )
+    for s in (roi or {}).get("scenarios", []):
+        months = [m["month"] for m in s["months"]]
+        payback = (
+            f"month {s['payback_month']}"
+            if s["payback_month"] is not None
+            else "not within the horizon"
+        )
+        charts["roi"][s["scenario"]] = {
+            "chart": svg.line_chart(
+                f"{s['scenario']}: cumulative net",
+                {"cumulative net": [m["cumulative_net_usd"] for m in s["months"]]},
+                [float(m) for m in months],
+                x_label="month",
+                y_label="USD",
+            ),
+            "summary": (
+                f"Total cost {usd(s['total_cost_usd'])}, total benefit "
+                f"{usd(s['total_benefit_usd'])}, NPV {usd(s['npv_usd'])}, payback "
+                f"{payback}, ROI "
+                + ("—" if s["roi_percent"] is None else f"{s['roi_percent']:,.1f}%")
+            ),
+        }
+    if document.get("monte_carlo"):
+        charts["uncertainty"] = svg.band_chart(
+            "monthly cost P10-P90", document["monte_carlo"]["monthly_cost_usd"]
+        )
+    return charts
+
+
+def render_html(
+    document: dict[str, Any],
+    *,
+    breakeven: dict[str, Any] | None = None,
+    roi: dict[str, Any] | None = None,
+) -> str:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("genai_cost.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+    )
+    template = environment.get_template("estimate.html.j2")
+    title = ", ".join(s["name"] for s in document["scenarios"])
+    return template.render(
+        doc=document,
+        title=title,
+        charts=_charts(document, breakeven, roi),
+        usd=usd,
+        option_label=option_label,
+        capacity=capacity,
+        notes=notes,
+        records=lambda scenario, workload: workload_records(document, scenario, workload),
+    )

@@ -1,0 +1,187 @@
+"""Inline SVG charts for the HTML report (no scripts, no network: the file opens anywhere).
+
+Every text that reaches the SVG is XML-escaped here; the report template marks only these
+strings as safe.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+
+PALETTE = (
+    "#2563eb",
+    "#dc2626",
+    "#16a34a",
+    "#9333ea",
+    "#ea580c",
+    "#0891b2",
+    "#4b5563",
+    "#ca8a04",
+    "#db2777",
+    "#65a30d",
+)
+WIDTH, HEIGHT = 720, 320
+LEFT, RIGHT, TOP, BOTTOM = 80, 20, 20, 60
+
+
+def _money(value: float) -> str:
+    if abs(value) >= 1e6:
+        return f"${value / 1e6:,.1f}M"
+    if abs(value) >= 1e3:
+        return f"${value / 1e3:,.1f}k"
+    return f"${value:,.0f}"
+
+
+def _axis_scale(low: float, high: float, log: bool) -> tuple[Any, float, float]:
+    if log:
+        lo, hi = math.log10(low), math.log10(high)
+        return (lambda v: (math.log10(v) - lo) / (hi - lo) if hi > lo else 0.5), lo, hi
+    return (lambda v: (v - low) / (high - low) if high > low else 0.5), low, high
+
+
+def line_chart(
+    title: str,
+    series: dict[str, list[float]],
+    xs: list[float],
+    *,
+    log_x: bool = False,
+    log_y: bool = False,
+    x_label: str = "",
+    y_label: str = "USD a month",
+    markers: list[float] | None = None,
+) -> str:
+    """Lines over a shared x; log axes skip non-positive values."""
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    ys = [
+        y
+        for values in series.values()
+        for y in values
+        if y is not None and math.isfinite(y) and (y > 0 or not log_y)
+    ]
+    if not ys or not xs:
+        return ""
+    y_low, y_high = min(ys), max(ys)
+    if not log_y:
+        y_low = min(0.0, y_low)
+    fx, _, _ = _axis_scale(min(xs), max(xs), log_x)
+    fy, _, _ = _axis_scale(y_low, y_high if y_high > y_low else y_low + 1, log_y)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">',
+        f"<title>{escape(title)}</title>",
+        f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#fff" '
+        'stroke="#d1d5db"/>',
+    ]
+    for k in range(5):
+        value = (
+            y_low * (y_high / y_low) ** (k / 4)
+            if log_y and y_low > 0
+            else y_low + (y_high - y_low) * k / 4
+        )
+        y = TOP + plot_h * (1 - fy(value))
+        parts.append(
+            f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#f3f4f6"/>'
+        )
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" '
+            f'text-anchor="end">{escape(_money(value))}</text>'
+        )
+    for k, (label, values) in enumerate(series.items()):
+        points = [
+            f"{LEFT + plot_w * fx(x):.1f},{TOP + plot_h * (1 - fy(y)):.1f}"
+            for x, y in zip(xs, values, strict=True)
+            if y is not None and math.isfinite(y) and (y > 0 or not log_y)
+        ]
+        color = PALETTE[k % len(PALETTE)]
+        parts.append(
+            f'<polyline fill="none" stroke="{color}" stroke-width="2" '
+            f'points="{" ".join(points)}"><title>{escape(label)}</title></polyline>'
+        )
+        parts.append(
+            f'<rect x="{LEFT + 10}" y="{TOP + 8 + 16 * k}" width="10" height="10" '
+            f'fill="{color}"/><text x="{LEFT + 26}" y="{TOP + 17 + 16 * k}" '
+            f'font-size="11">{escape(label)}</text>'
+        )
+    for x in markers or []:
+        if min(xs) <= x <= max(xs):
+            px = LEFT + plot_w * fx(x)
+            parts.append(
+                f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
+                'stroke="#111827" stroke-dasharray="4 3"/>'
+            )
+    parts.append(
+        f'<text x="{LEFT + plot_w / 2}" y="{HEIGHT - 20}" font-size="12" '
+        f'text-anchor="middle">{escape(x_label)}</text>'
+    )
+    parts.append(
+        f'<text x="{LEFT}" y="{HEIGHT - 40}" font-size="11">'
+        f'{escape(f"{min(xs):,.0f}")}</text><text x="{LEFT + plot_w}" '
+        f'y="{HEIGHT - 40}" font-size="11" text-anchor="end">'
+        f"{escape(f'{max(xs):,.0f}')}</text>"
+    )
+    parts.append(
+        f'<text x="14" y="{TOP + plot_h / 2}" font-size="12" transform="rotate(-90 14 '
+        f'{TOP + plot_h / 2})" text-anchor="middle">{escape(y_label)}</text></svg>'
+    )
+    return "".join(parts)
+
+
+def bar_chart(title: str, bars: list[tuple[str, float]]) -> str:
+    """Horizontal bars, e.g. the monthly cost of each feasible option."""
+    bars = [(label, value) for label, value in bars if value is not None and value >= 0]
+    if not bars:
+        return ""
+    row, label_w = 26, 300
+    height = TOP + row * len(bars) + 20
+    top = max(v for _, v in bars) or 1.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for k, (label, value) in enumerate(bars):
+        y = TOP + k * row
+        width = (WIDTH - label_w - 120) * value / top
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 16}" font-size="12" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{max(width, 1):.1f}" height="16" '
+            f'fill="{PALETTE[k % len(PALETTE)]}"/>'
+        )
+        parts.append(
+            f'<text x="{label_w + max(width, 1) + 6:.1f}" y="{y + 16}" font-size="12">'
+            f"{escape(f'${value:,.2f}')}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def band_chart(title: str, quantiles: dict[str, float]) -> str:
+    """P10–P90 band with the P50 marked, for uncertainty."""
+    p10, p50, p90 = quantiles["p10"], quantiles["p50"], quantiles["p90"]
+    low, high = min(0.0, p10), p90 * 1.1 if p90 > 0 else 1.0
+    height = 110
+
+    def x(v: float) -> float:
+        return LEFT + (WIDTH - LEFT - RIGHT) * (v - low) / (high - low)
+
+    return "".join(
+        [
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{WIDTH}" '
+            f'height="{height}" viewBox="0 0 {WIDTH} {height}"><title>{escape(title)}</title>',
+            f'<rect x="{x(p10):.1f}" y="30" width="{max(x(p90) - x(p10), 1):.1f}" height="30" '
+            'fill="#bfdbfe" stroke="#2563eb"/>',
+            f'<line x1="{x(p50):.1f}" x2="{x(p50):.1f}" y1="24" y2="66" stroke="#1d4ed8" '
+            'stroke-width="3"/>',
+            *(
+                f'<text x="{x(v):.1f}" y="84" font-size="11" text-anchor="middle">'
+                f"{escape(name)} {escape(_money(v))}</text>"
+                for name, v in (("P10", p10), ("P50", p50), ("P90", p90))
+            ),
+            "</svg>",
+        ]
+    )
