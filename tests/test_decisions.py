@@ -198,3 +198,19 @@ def test_samples_through_the_cli(cli: Any, fixture_snapshot: Path, tmp_path: Pat
     broken = write(tmp_path, MC.replace("low: 500, high: 1500", "low: 1500, high: 500"))
     result = cli("estimate", str(broken))
     assert result.code == 2 and "need low <= mode <= high" in result.err
+
+
+ROOT_SCENARIOS = sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", ROOT_SCENARIOS, ids=[p.stem for p in ROOT_SCENARIOS])
+def test_decisions_work_on_every_bundled_scenario(cli: Any, path: Path) -> None:
+    roi = cli("roi", str(path), "-f", "json")
+    assert roi.code == 0, roi
+    assert json.loads(roi.out)["scenarios"][0]["months"][0]["month"] == 0
+    samples = cli("estimate", str(path), "--samples", "3000", "--seed", "2", "-f", "json")
+    assert samples.code == 0, samples
+    quantiles = json.loads(samples.out)["monte_carlo"]["monthly_cost_usd"]
+    assert quantiles["p10"] <= quantiles["p50"] <= quantiles["p90"]
+    assert cli("breakeven", str(path), "-f", "json").code == 0
+    assert cli("mix", str(path), "-f", "json").code == 0
