@@ -636,6 +636,117 @@ def _range(text: str | None) -> tuple[float, float] | None:
     return low, high
 
 
+class AllocateFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def allocate(
+    logs: Annotated[list[str], typer.Argument(metavar="LOGS...", show_default=False)],
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Group by: tenant, model, region, day, month, account, operation, identity, "
+            "metadata:KEY or profile-tag:KEY (repeat for several; default: tenant).",
+        ),
+    ] = None,
+    tenant: Annotated[
+        str,
+        typer.Option(
+            "--tenant",
+            help="Where the tenant comes from: metadata:KEY (requestMetadata), identity "
+            "(role or user of identity.arn) or profile-tag:KEY (application profile tag).",
+        ),
+    ] = "metadata:tenant",
+    fmt: Annotated[AllocateFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        AllocateFormat.table
+    ),
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    profiles: Annotated[
+        Path | None,
+        typer.Option(
+            "--profiles",
+            metavar="FILE",
+            help="Application inference profile ARN -> model and tags (YAML).",
+        ),
+    ] = None,
+    resolve_profiles: Annotated[
+        bool,
+        typer.Option(
+            "--resolve-profiles",
+            help="Ask the Bedrock API (GetInferenceProfile, ListTagsForResource) for "
+            "application profiles not in --profiles.",
+        ),
+    ] = False,
+    budgets: Annotated[
+        Path | None,
+        typer.Option("--budgets", metavar="FILE", help="Monthly budgets per tenant (YAML)."),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Fail (exit 2) if any record cannot be read or priced."),
+    ] = False,
+    snapshot: SnapshotOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Chargeback: price Bedrock invocation logs and split the cost by tenant or any key.
+
+    LOGS are files (.json/.jsonl, gzipped or not), folders in the S3 delivery layout, or
+    s3://bucket/prefix (read through boto3). Records that cannot be read or priced are counted
+    and listed; untagged spend is its own row.
+
+    Exit codes: 0 ok, 1 a tenant budget's fail threshold is reached, 2 bad input (with
+    --strict: any record not allocated).
+
+    Examples:
+
+        genai-cost allocate logs/ --tenant metadata:team --by tenant --by model
+
+        genai-cost allocate s3://my-bucket/AWSLogs/ --tenant identity --budgets budgets.yaml
+    """
+    from genai_cost.tracking.allocate import run_allocation
+
+    client = None
+    if resolve_profiles:
+        import boto3
+
+        client = boto3.client("bedrock")
+    document = run_allocation(
+        logs,
+        by=by or ["tenant"],
+        tenant=tenant,
+        snapshot=snapshot,
+        price_book=price_book,
+        profiles=profiles,
+        bedrock_client=client,
+        budgets=budgets,
+    )
+    if strict and document["problems"]:
+        lines = [f"{p['records']:,} record(s): {p['reason']}" for p in document["problems"]]
+        raise GenaiCostError("--strict: records not allocated:\n" + "\n".join(lines))
+    if fmt == AllocateFormat.json:
+        text = json.dumps(document, indent=2) + "\n"
+    elif fmt == AllocateFormat.markdown:
+        from genai_cost.report.allocation import render_allocation_markdown
+
+        text = render_allocation_markdown(document)
+    elif fmt == AllocateFormat.csv:
+        from genai_cost.report.allocation import render_allocation_csv
+
+        text = render_allocation_csv(document)
+    else:
+        from genai_cost.report.terminal import render_allocation_table
+
+        text = render_allocation_table(document, color=output is None and _use_color(), width=120)
+    _emit(text, output)
+    if document.get("verdict") == "fail":
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
 @app.command()
 def breakeven(
     path: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario file.")],

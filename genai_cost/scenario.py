@@ -581,12 +581,15 @@ def _loc_text(loc: Iterable[str | int]) -> str:
 def _model_for_loc(loc: tuple[str | int, ...], root: type[BaseModel]) -> type[BaseModel] | None:
     """The pydantic model whose field list applies at `loc` (for did-you-mean on names)."""
     model: Any = root
+    keyed = False  # the previous field is a mapping: this part is one of its keys
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         if model is None or part not in model.model_fields:
             return None
         annotation = model.model_fields[part].annotation
+        keyed = getattr(annotation, "__origin__", None) is dict
         candidates = [annotation, *getattr(annotation, "__args__", ())]
         model = None
         for candidate in candidates:

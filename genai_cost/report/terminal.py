@@ -164,3 +164,43 @@ def render_check_table(document: dict[str, Any], *, color: bool, width: int) -> 
         )
     console.print(table)
     return buffer.getvalue()
+
+
+def render_allocation_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+    from genai_cost.report.allocation import HEADINGS, cells, render_allocation_markdown
+
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        soft_wrap=False,
+    )
+    period = document["period"]
+    table = Table(
+        title=f"Chargeback {period['first_day']} to {period['last_day']} "
+        f"(tenant key {document['tenant_key']})",
+        title_justify="left",
+    )
+    for name in document["by"]:
+        table.add_column(name.capitalize())
+    for heading in HEADINGS:
+        table.add_column(heading, justify="right")
+    for row in document["rows"]:
+        table.add_row(*(row[n] for n in document["by"]), *cells(row))
+    table.add_row(
+        "Total", *[""] * (len(document["by"]) - 1), *cells(document["total"]), style="bold"
+    )
+    console.print(table)
+    tail = render_allocation_markdown(document).split("### Budgets", 1)
+    if len(tail) == 2:
+        console.print("Budgets" + tail[1].split("### Records", 1)[0].rstrip(), markup=False)
+    if document["problems"]:
+        console.print("Records not allocated:", style="yellow")
+        for p in document["problems"]:
+            console.print(f"  {p['records']:,} × {p['reason']}", markup=False)
+            for example in p["examples"]:
+                console.print(f"      {example}", markup=False, overflow="ellipsis")
+    return buffer.getvalue()

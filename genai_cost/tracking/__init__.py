@@ -1,0 +1,1 @@
+"""Tracking actual spend: invocation-log ingestion, tenant allocation, budgets, variance."""

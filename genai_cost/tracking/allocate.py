@@ -1,0 +1,346 @@
+"""Chargeback: price summed invocation-log usage from the catalog and split it by tenant (or key).
+
+Pricing (docs/methodology.md, "Chargeback from invocation logs"): for each distinct model, scope,
+source region and day, the on-demand row in effect that day; cost = Σ tokens × USD per 1M ÷ 10⁶
+over the four token types. A record is priced at its source `region` (cross-region inference is
+billed at the rate of the region the request was made in); `global.` ids use global rows.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from genai_cost.budget import Budget, BudgetStatus
+from genai_cost.catalog.lookup import Missing, on_demand_price
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.errors import GenaiCostError, ScenarioError
+from genai_cost.modelbase import Strict
+from genai_cost.tracking.logs import TOKENS, Usage
+from genai_cost.tracking.profiles import ModelRef, ProfileResolver
+
+SCHEMA_VERSION = 1
+UNTAGGED = "(untagged)"
+PRICE_COLUMNS = {
+    "input": "usd_per_1m_input_tokens",
+    "output": "usd_per_1m_output_tokens",
+    "cache_read": "usd_per_1m_cache_read_input_tokens",
+    "cache_write": "usd_per_1m_cache_write_input_tokens",
+}
+OUTPUT_TOKENS = {
+    "input": "input_tokens",
+    "output": "output_tokens",
+    "cache_read": "cache_read_input_tokens",
+    "cache_write": "cache_write_input_tokens",
+}
+PLAIN_KEYS = ("model", "region", "day", "month", "account", "operation", "identity")
+
+
+@dataclass(frozen=True)
+class Key:
+    """A grouping key: `tenant`, a plain field, `metadata:K` or `profile-tag:K`."""
+
+    name: str
+    kind: str
+    field: str = ""
+
+    @property
+    def tagged(self) -> bool:
+        """Keys whose empty value means "untagged" (reported as its own row)."""
+        return self.kind in ("metadata", "profile-tag", "identity")
+
+
+def parse_key(text: str, *, option: str) -> Key:
+    kind, _, name = text.partition(":")
+    if kind in ("metadata", "profile-tag") and name:
+        return Key(text, kind, name)
+    if text in PLAIN_KEYS:
+        return Key(text, text)
+    from genai_cost.scenario import suggest
+
+    choices = [*PLAIN_KEYS, "tenant", "metadata:KEY", "profile-tag:KEY"]
+    hint = suggest(text, choices)
+    raise GenaiCostError(
+        f"{option} {text!r}: expected one of {', '.join(choices)}" + (f" ({hint})" if hint else "")
+    )
+
+
+def identity_name(arn: str | None) -> str | None:
+    """`…:assumed-role/Role/session` -> `role/Role`; `…:user/name` -> `user/name`."""
+    if not arn:
+        return None
+    resource = arn.split(":", 5)[-1]
+    kind, _, rest = resource.partition("/")
+    if kind == "assumed-role":
+        return "role/" + rest.split("/", 1)[0]
+    return f"{kind}/{rest}" if rest else resource
+
+
+class TenantBudgets(Strict):
+    """A budgets file: a monthly budget per tenant (the `(untagged)` row may have one too)."""
+
+    tenants: dict[str, Budget]
+
+
+def load_budgets(path: Path) -> TenantBudgets:
+    from genai_cost.scenario import _problem_from_error
+    from genai_cost.yamlsource import load_yaml_file
+
+    doc = load_yaml_file(path)
+    try:
+        return TenantBudgets.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ScenarioError(
+            [_problem_from_error(doc, e, TenantBudgets) for e in exc.errors()][:20]
+        ) from None
+
+
+def _prices(
+    catalog: Catalog, refs: list[ModelRef], regions: np.ndarray, days: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
+    """USD per 1M tokens (n × 4, NaN = none), reasons (n), sources — one lookup per distinct key."""
+    n = len(refs)
+    prices = np.full((n, len(TOKENS)), np.nan)
+    reasons = np.full(n, None, dtype=object)
+    sources: list[tuple[str, ...]] = [()] * n
+    seen: dict[tuple[Any, ...], tuple[np.ndarray, str | None, tuple[str, ...]]] = {}
+    for i, (ref, region, day) in enumerate(zip(refs, regions, days, strict=True)):
+        key = (ref.base_model, ref.scope, ref.geo_profile, region, day, ref.reason)
+        if key not in seen:
+            row = np.full(len(TOKENS), np.nan)
+            reason: str | None = ref.reason
+            found: tuple[str, ...] = ()
+            if ref.base_model is not None:
+                match = on_demand_price(
+                    catalog,
+                    ref.base_model,
+                    ref.scope,
+                    str(region),
+                    ref.geo_profile,
+                    dt.date.fromisoformat(str(day)),
+                )
+                if isinstance(match, Missing):
+                    reason = match.reason
+                else:
+                    found = (match.row.source,)
+                    for j, token in enumerate(TOKENS):
+                        value = getattr(match.row, PRICE_COLUMNS[token])
+                        row[j] = np.nan if value is None else value
+            seen[key] = (row, reason, found)
+        prices[i], reasons[i], sources[i] = seen[key]
+    return prices, reasons, sources
+
+
+def _key_values(key: Key, usage: Usage, refs: list[ModelRef]) -> np.ndarray:
+    c = usage.columns
+    if key.kind == "model":
+        values = [r.base_model or m for r, m in zip(refs, c["model_raw"], strict=True)]
+    elif key.kind == "month":
+        values = [str(d)[:7] for d in c["day"]]
+    elif key.kind == "identity":
+        values = [identity_name(a) for a in c["identity"]]
+    elif key.kind == "metadata":
+        values = list(c[f"meta:{key.field}"])
+    elif key.kind == "profile-tag":
+        values = [r.tags.get(key.field) for r in refs]
+    else:
+        values = list(c[key.kind])
+    return np.asarray(
+        [UNTAGGED if (v is None or v == "") and key.tagged else str(v) for v in values],
+        dtype=object,
+    )
+
+
+def allocate(
+    usage: Usage,
+    catalog: Catalog,
+    by: Sequence[Key],
+    tenant: Key,
+    resolver: ProfileResolver,
+    budgets: TenantBudgets | None = None,
+) -> dict[str, Any]:
+    """The chargeback document (JSON contract `allocation`, schema_version 1)."""
+    import pandas as pd
+
+    c = usage.columns
+    distinct = (
+        {m: resolver.resolve(str(m)) for m in np.unique(c["model_raw"])} if len(usage) else {}
+    )
+    refs = [distinct[m] for m in c["model_raw"]]
+    prices, reasons, sources = _prices(catalog, refs, c["region"], c["day"])
+    tokens = (
+        np.column_stack([c[t] for t in TOKENS]).astype(np.float64)
+        if len(usage)
+        else (np.zeros((0, len(TOKENS))))
+    )
+    needed = tokens > 0
+    missing_price = (needed & np.isnan(prices)).any(axis=1)
+    for i in np.flatnonzero(missing_price & (reasons == None)):  # noqa: E711 (array compare)
+        absent = [TOKENS[j] for j in range(len(TOKENS)) if needed[i, j] and np.isnan(prices[i, j])]
+        reasons[i] = (
+            f"the snapshot has no {', '.join(absent)} token price for {refs[i].base_model} "
+            f"({refs[i].scope}, {c['region'][i]})"
+        )
+    unpriced = reasons != None  # noqa: E711
+    cost = np.where(needed, tokens * np.nan_to_num(prices), 0.0).sum(axis=1) / 1e6
+    cost[unpriced] = 0.0
+
+    problems = [
+        {"reason": p.reason, "records": p.count, "examples": list(p.examples)}
+        for p in usage.problems
+    ]
+    for reason in sorted({str(r) for r in reasons[unpriced]}):
+        hits = np.flatnonzero(reasons == reason)
+        examples = sorted({f"{c['model_raw'][i]} in {c['region'][i]}" for i in hits})[:3]
+        problems.append(
+            {
+                "reason": f"not priced: {reason}",
+                "records": int(c["requests"][hits].sum()),
+                "examples": examples,
+            }
+        )
+
+    frame = pd.DataFrame({k.name: _key_values(k, usage, refs) for k in by})
+    frame["requests"] = c["requests"]
+    for t in TOKENS:
+        frame[OUTPUT_TOKENS[t]] = c[t]
+    frame["cost_usd"] = cost
+    frame["tenant"] = _key_values(tenant, usage, refs)
+    frame["day"] = c["day"]
+    priced = frame[~unpriced]
+    names = [k.name for k in by]
+    sums = ["requests", *OUTPUT_TOKENS.values(), "cost_usd"]
+    grouped = (
+        priced.groupby(names, sort=True, dropna=False)[sums].sum().reset_index()
+        if len(priced)
+        else pd.DataFrame(columns=[*names, *sums])
+    )
+    grouped = grouped.sort_values(["cost_usd", *names], ascending=[False] + [True] * len(names))
+    total_cost = float(priced["cost_usd"].sum())
+    rows: list[dict[str, Any]] = []
+    for record in grouped.to_dict("records"):
+        row: dict[str, Any] = {n: str(record[n]) for n in names}
+        row.update({s: int(record[s]) for s in sums if s != "cost_usd"})
+        row["cost_usd"] = float(record["cost_usd"])
+        row["share"] = row["cost_usd"] / total_cost if total_cost > 0 else 0.0
+        rows.append(row)
+    total: dict[str, Any] = {s: int(priced[s].sum()) for s in sums if s != "cost_usd"}
+    total["cost_usd"] = total_cost
+    days = sorted(set(priced["day"])) if len(priced) else []
+    used_sources = sorted({s for i in np.flatnonzero(~unpriced) for s in sources[i]})
+    document: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "allocation",
+        "snapshot": catalog.snapshot_id,
+        "by": names,
+        "tenant_key": tenant.name,
+        "period": {"first_day": days[0] if days else None, "last_day": days[-1] if days else None},
+        "records": {
+            "read": usage.records,
+            "allocated": int(priced["requests"].sum()),
+            "not_allocated": sum(p["records"] for p in problems),
+        },
+        "rows": rows,
+        "total": total,
+        "problems": problems,
+        "sources": used_sources,
+    }
+    if budgets is not None:
+        document["budgets"] = budget_rows(priced, budgets, days)
+        document["verdict"] = _verdict(document["budgets"])
+    return document
+
+
+def budget_rows(priced: Any, budgets: TenantBudgets, days: list[str]) -> list[dict[str, Any]]:
+    """Month-to-date spend per tenant against its budget, with a linear month-end projection.
+
+    The month is the calendar month of the latest allocated day; projected = month-to-date ÷
+    days elapsed (1st through the latest day, inclusive) × days in the month.
+    """
+    if not days:
+        raise GenaiCostError("no priced records: there is no spend to check against budgets")
+    last = dt.date.fromisoformat(days[-1])
+    month = last.isoformat()[:7]
+    in_days = calendar.monthrange(last.year, last.month)[1]
+    in_month = priced[priced["day"].astype(str).str.startswith(month)]
+    spend = in_month.groupby("tenant")["cost_usd"].sum().to_dict()
+    rows = []
+    for name, budget in budgets.tenants.items():
+        mtd = float(spend.get(name, 0.0))
+        projected = mtd / last.day * in_days
+        status, outlook = BudgetStatus(budget, mtd), BudgetStatus(budget, projected)
+        rows.append(
+            {
+                "tenant": name,
+                "month": month,
+                "days_elapsed": last.day,
+                "days_in_month": in_days,
+                "month_to_date_usd": mtd,
+                "projected_month_usd": projected,
+                "budget_usd": budget.monthly_usd,
+                "used_percent": status.used_percent,
+                "projected_percent": outlook.used_percent,
+                "alerts_crossed_percent": status.crossed_percent,
+                "projected_alerts_percent": outlook.crossed_percent,
+                "fail_at_percent": budget.fail_at_percent,
+                "level": status.level,
+                "projected_level": outlook.level,
+            }
+        )
+    return rows
+
+
+def _verdict(rows: list[dict[str, Any]]) -> str:
+    levels = {r["level"] for r in rows}
+    return "fail" if "fail" in levels else "alert" if "alert" in levels else "ok"
+
+
+def run_allocation(
+    logs: Sequence[str],
+    *,
+    by: Sequence[str] = ("tenant",),
+    tenant: str = "metadata:tenant",
+    snapshot: str | Path | None = None,
+    price_book: str | Path | None = None,
+    profiles: Path | None = None,
+    bedrock_client: object = None,
+    budgets: Path | None = None,
+    s3_client: object = None,
+) -> dict[str, Any]:
+    """Read, price and allocate invocation logs (files, folders, s3:// prefixes)."""
+    from genai_cost.api import priced_catalog
+    from genai_cost.tracking.logs import read_usage
+    from genai_cost.tracking.profiles import load_profiles
+    from genai_cost.tracking.sources import collect
+
+    tenant_key = parse_key(tenant, option="--tenant")
+    if tenant_key.kind not in ("metadata", "profile-tag", "identity"):
+        raise GenaiCostError(
+            f"--tenant {tenant!r}: expected metadata:KEY, profile-tag:KEY or identity"
+        )
+    keys = [tenant_key if b == "tenant" else parse_key(b, option="--by") for b in by]
+    keys = [
+        Key("tenant", k.kind, k.field) if b == "tenant" else k
+        for b, k in zip(by, keys, strict=True)
+    ]
+    if len({k.name for k in keys}) != len(keys):
+        raise GenaiCostError("--by: each key may be given once")
+    budget_file = load_budgets(budgets) if budgets is not None else None
+    mapping = load_profiles(profiles) if profiles is not None else None
+    catalog = priced_catalog(snapshot, price_book)
+    meta = sorted({k.field for k in [*keys, tenant_key] if k.kind == "metadata"})
+    files, holder = collect(list(logs), s3_client=s3_client)
+    try:
+        usage = read_usage(files, meta)
+    finally:
+        if holder is not None:
+            holder.cleanup()
+    resolver = ProfileResolver(mapping, bedrock_client)
+    return allocate(usage, catalog, keys, tenant_key, resolver, budget_file)

@@ -1,0 +1,168 @@
+"""Read Bedrock model-invocation log records with DuckDB and sum their tokens.
+
+Every line is read as one text column (a control character as the delimiter, no quoting), so a
+line that is not JSON is counted rather than dropped, and DuckDB never has to agree on one schema
+for records whose key order and optional fields vary. Fields are pulled with one JSON parse per
+line (`json_extract_string` with a list of paths) and the records are summed by every key the
+report and the pricing need; the result is small (one row per distinct key combination).
+
+Token fields (see AWS-FORMATS §3.2): `input.inputTokenCount` is the non-cached input;
+`input.cacheReadInputTokenCount` and `input.cacheWriteInputTokenCount` are separate; output is
+`output.outputTokenCount`. Counts inside `outputBodyJson` are model-specific and ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from genai_cost.errors import GenaiCostError
+
+MAX_LINE_BYTES = 64 * 1024 * 1024
+"""Longest record accepted: bodies over 100 KB are offloaded to S3 by AWS, so this is ample."""
+
+PATHS = {
+    "model_raw": "$.modelId",
+    "region": "$.region",
+    "timestamp": "$.timestamp",
+    "account": "$.accountId",
+    "operation": "$.operation",
+    "identity": "$.identity.arn",
+    "request_id": "$.requestId",
+    "input": "$.input.inputTokenCount",
+    "output": "$.output.outputTokenCount",
+    "cache_read": "$.input.cacheReadInputTokenCount",
+    "cache_write": "$.input.cacheWriteInputTokenCount",
+}
+TOKENS = ("input", "output", "cache_read", "cache_write")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Records that could not be used, with a few examples."""
+
+    reason: str
+    count: int
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Token sums by key: one array per column, all the same length."""
+
+    columns: dict[str, np.ndarray]
+    problems: list[Problem]
+    records: int
+
+    def __len__(self) -> int:
+        return len(self.columns["requests"])
+
+
+def _quote(key: str) -> str:
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def metadata_path(key: str) -> str:
+    return f"$.requestMetadata.{_quote(key)}"
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def read_usage(files: Sequence[Path], metadata_keys: Sequence[str] = ()) -> Usage:
+    """Sum requests and tokens by model, region, day, account, operation, identity and metadata."""
+    import duckdb
+
+    if not files:
+        raise GenaiCostError("no invocation-log files to read")
+    paths = dict(PATHS)
+    for key in metadata_keys:
+        paths[f"meta:{key}"] = metadata_path(key)
+    names = list(paths)
+    path_list = "[" + ", ".join(_sql_text(p) for p in paths.values()) + "]"
+    file_list = "[" + ", ".join(_sql_text(str(f)) for f in files) + "]"
+    field = {name: f"f[{i + 1}]" for i, name in enumerate(names)}
+    tokens = {t: f"try_cast({field[t]} AS BIGINT)" for t in TOKENS}
+    day = f"try_cast(try_cast({field['timestamp']} AS TIMESTAMPTZ) AS DATE)"
+    problem = (
+        "CASE WHEN NOT json_valid(line) THEN 'not a JSON record' "
+        "WHEN json_type(line) <> 'OBJECT' THEN 'not a JSON object' "
+        f"WHEN {field['model_raw']} IS NULL THEN 'no modelId' "
+        f"WHEN {field['region']} IS NULL THEN 'no region' "
+        f"WHEN {day} IS NULL THEN 'no or unreadable timestamp' "
+        f"WHEN {field['input']} IS NULL OR {field['output']} IS NULL "
+        "THEN 'no token counts (for example a call stopped by a guardrail)' "
+        + "".join(
+            f"WHEN ({field[t]} IS NOT NULL AND ({tokens[t]} IS NULL OR {tokens[t]} < 0)) "
+            f"THEN 'token count {PATHS[t][2:]} is not a whole number >= 0' "
+            for t in TOKENS
+        )
+        + "ELSE NULL END"
+    )
+    keys = [n for n in names if n not in TOKENS and n not in ("timestamp", "request_id")]
+    connection = duckdb.connect()
+    try:
+        connection.execute(
+            f"""
+            CREATE TEMP TABLE records AS
+            WITH raw AS (
+              SELECT filename, line FROM read_csv({file_list},
+                columns={{'line': 'VARCHAR'}}, delim=chr(31), quote='', escape='',
+                header=false, filename=true, auto_detect=false, compression='auto',
+                max_line_size={MAX_LINE_BYTES})
+              WHERE line IS NOT NULL AND trim(line) <> ''
+            ), parsed AS (
+              SELECT filename, line,
+                CASE WHEN json_valid(line) THEN json_extract_string(line, {path_list}) END AS f
+              FROM raw
+            )
+            SELECT filename, line, {problem} AS problem,
+              {", ".join(f"{field[k]} AS {_ident(k)}" for k in keys)},
+              {day} AS day,
+              {", ".join(f"coalesce({tokens[t]}, 0) AS {t}" for t in TOKENS)}
+            FROM parsed
+            """
+        )
+        total = connection.execute("SELECT count(*) FROM records").fetchone()
+        problems = [
+            Problem(reason, int(count), tuple(_example(e) for e in examples))
+            for reason, count, examples in connection.execute(
+                "SELECT problem, count(*), list(filename || ': ' || left(line, 120))[1:3] "
+                "FROM records WHERE problem IS NOT NULL GROUP BY problem ORDER BY 2 DESC, 1"
+            ).fetchall()
+        ]
+        group = ", ".join(_ident(k) for k in keys) + ", day"
+        sums = ", ".join(f"sum({t})::BIGINT AS {t}" for t in TOKENS)
+        result = connection.execute(
+            f"SELECT {group}, count(*)::BIGINT AS requests, {sums} FROM records "
+            f"WHERE problem IS NULL GROUP BY {group} ORDER BY {group}"
+        ).fetchnumpy()
+    except duckdb.Error as exc:
+        raise GenaiCostError(f"cannot read the invocation logs: {exc}") from None
+    finally:
+        connection.close()
+    columns: dict[str, np.ndarray] = {}
+    for name, values in result.items():  # masked arrays where a column has NULLs
+        mask = np.ma.getmaskarray(values)  # type: ignore[arg-type]
+        array = np.asarray(np.ma.getdata(values))
+        if mask.any():
+            array = array.astype(object)
+            array[mask] = None
+        columns[name] = array
+    columns["day"] = np.asarray([str(d)[:10] for d in columns["day"]], dtype=object)
+    for t in (*TOKENS, "requests"):
+        columns[t] = columns[t].astype(np.int64)
+    return Usage(columns=columns, problems=problems, records=int(total[0]) if total else 0)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _example(text: Any) -> str:
+    return str(text).replace("\n", " ")

@@ -1,0 +1,394 @@
+"""Chargeback from Bedrock invocation logs, priced from the fixture snapshot by hand.
+
+Fixture prices (USD per 1M tokens, tests/fixtures/snapshot/bedrock_on_demand.csv):
+acme.chat-v1:0 in-region us: input 8, output 24, cache read 0.8, cache write 10;
+global: 7 / 21 / 0.7 / 8.75; in-region eu-west-1: 9 / 27, no cache prices.
+acme.open-8b-v1:0 us: 0.2 / 0.2. acme.promo-v1:0: 1 / 4 until 2026-03-31, then 2 / 8.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+
+from genai_cost.errors import GenaiCostError, ScenarioError
+from genai_cost.tracking.allocate import identity_name, run_allocation
+from genai_cost.tracking.profiles import ModelRef, from_model_id, profile_ref
+
+ACCOUNT = "111122223333"
+APP_PROFILE = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/a1b2c3d4e5f6"
+
+
+def record(
+    model: str,
+    region: str,
+    *,
+    day: str = "2026-01-10",
+    tokens: tuple[int, int, int, int] | None = (0, 0, 0, 0),
+    team: str | None = None,
+    arn: str = f"arn:aws:sts::{ACCOUNT}:assumed-role/AppRole/session-1",
+) -> dict[str, Any]:
+    """A record in AWS's shape (key order and optional fields as in real logs)."""
+    data: dict[str, Any] = {
+        "schemaType": "ModelInvocationLog",
+        "schemaVersion": "1.0",
+        "timestamp": f"{day}T12:00:00Z",
+        "accountId": ACCOUNT,
+        "identity": {"arn": arn},
+        "region": region,
+        "requestId": "0b2c8c4e-0000-4000-8000-000000000000",
+        "operation": "Converse",
+        "modelId": model,
+        "input": {"inputContentType": "application/json"},
+        "output": {"outputContentType": "application/json"},
+    }
+    if tokens is not None:
+        data["input"].update(
+            inputTokenCount=tokens[0],
+            cacheReadInputTokenCount=tokens[2],
+            cacheWriteInputTokenCount=tokens[3],
+        )
+        data["output"]["outputTokenCount"] = tokens[1]
+    if team is not None:
+        data["requestMetadata"] = {"team": team}
+    return data
+
+
+SEARCH_1 = record("acme.chat-v1:0", "us-east-1", tokens=(1000, 500, 2000, 0), team="search")
+# 1000*8 + 500*24 + 2000*0.8 = 21,600 per 1M -> $0.0216
+SEARCH_2 = record(
+    "global.acme.chat-v1:0", "us-west-2", tokens=(1_000_000, 100_000, 0, 10_000), team="search"
+)
+# 7 + 0.1*21 + 0.01*8.75 = $9.1875
+ADS = record("us.acme.chat-v1:0", "us-west-2", tokens=(2_000_000, 0, 0, 0), team="ads")
+# geo profile without its own row: source region's in-region rate, 2 * 8 = $16
+UNTAGGED = record("acme.open-8b-v1:0", "us-east-1", tokens=(500_000, 500_000, 0, 0))
+# 0.5*0.2 + 0.5*0.2 = $0.20
+EU_CACHED = record("acme.chat-v1:0", "eu-west-1", tokens=(10, 10, 100, 0), team="ads")
+GUARDRAIL = record("acme.chat-v1:0", "us-east-1", tokens=None, team="ads")
+
+
+def write_logs(folder: Path) -> Path:
+    """Fixture logs in the S3 delivery layout: gzip'd and plain NDJSON, a `data/` body folder."""
+    hour = folder / f"AWSLogs/{ACCOUNT}/BedrockModelInvocationLogs/us-east-1/2026/01/10/12"
+    hour.mkdir(parents=True)
+    lines = [json.dumps(r) for r in (SEARCH_1, SEARCH_2, ADS)]
+    (hour / "20260110T120102Z_a.json.gz").write_bytes(gzip.compress("\n".join(lines).encode()))
+    other = [json.dumps(r) for r in (UNTAGGED, EU_CACHED, GUARDRAIL)] + ["{not json", ""]
+    (hour / "20260110T120502Z_b.json").write_text("\n".join(other) + "\n")
+    (hour / "data").mkdir()
+    (hour / "data" / "0b2c_input.json.gz").write_bytes(gzip.compress(b'{"messages": []}'))
+    return folder
+
+
+def rows_by(document: dict[str, Any], key: str = "tenant") -> dict[str, dict[str, Any]]:
+    return {r[key]: r for r in document["rows"]}
+
+
+def test_chargeback_per_tenant_by_hand(tmp_path: Path, fixture_snapshot: Path) -> None:
+    document = run_allocation([str(write_logs(tmp_path))], tenant="metadata:team")
+    rows = rows_by(document)
+    assert set(rows) == {"search", "ads", "(untagged)"}
+    assert rows["search"]["cost_usd"] == pytest.approx(0.0216 + 9.1875)
+    assert rows["ads"]["cost_usd"] == pytest.approx(16.0)
+    assert rows["(untagged)"]["cost_usd"] == pytest.approx(0.20)
+    assert document["total"]["cost_usd"] == pytest.approx(25.4091)
+    assert rows["ads"]["share"] == pytest.approx(16.0 / 25.4091)
+    assert rows["search"]["requests"] == 2
+    assert rows["search"]["input_tokens"] == 1_001_000
+    assert rows["search"]["cache_read_input_tokens"] == 2000
+    assert rows["search"]["cache_write_input_tokens"] == 10_000
+    assert [r["tenant"] for r in document["rows"]] == ["ads", "search", "(untagged)"]
+    assert document["records"] == {"read": 7, "allocated": 4, "not_allocated": 3}
+    assert document["period"] == {"first_day": "2026-01-10", "last_day": "2026-01-10"}
+
+
+def test_unreadable_and_unpriced_records_are_counted_with_examples(
+    tmp_path: Path, fixture_snapshot: Path
+) -> None:
+    document = run_allocation([str(write_logs(tmp_path))], tenant="metadata:team")
+    problems = {p["reason"]: p for p in document["problems"]}
+    assert problems["not a JSON record"]["records"] == 1
+    assert "{not json" in problems["not a JSON record"]["examples"][0]
+    guardrail = problems["no token counts (for example a call stopped by a guardrail)"]
+    assert guardrail["records"] == 1
+    unpriced = [p for p in document["problems"] if p["reason"].startswith("not priced")]
+    assert len(unpriced) == 1 and unpriced[0]["records"] == 1
+    assert "cache_read" in unpriced[0]["reason"] and "eu-west-1" in unpriced[0]["reason"]
+
+
+def test_group_by_tenant_and_model(tmp_path: Path, fixture_snapshot: Path) -> None:
+    document = run_allocation(
+        [str(write_logs(tmp_path))], tenant="metadata:team", by=["tenant", "model"]
+    )
+    keyed = {(r["tenant"], r["model"]): r["cost_usd"] for r in document["rows"]}
+    assert keyed == pytest.approx(
+        {
+            ("ads", "acme.chat-v1:0"): 16.0,
+            ("search", "acme.chat-v1:0"): 9.2091,
+            ("(untagged)", "acme.open-8b-v1:0"): 0.20,
+        }
+    )
+
+
+def test_identity_tenant(tmp_path: Path, fixture_snapshot: Path) -> None:
+    logs = tmp_path / "logs.jsonl"
+    logs.write_text(
+        json.dumps(record("acme.open-8b-v1:0", "us-east-1", tokens=(1_000_000, 0, 0, 0)))
+        + "\n"
+        + json.dumps(
+            record(
+                "acme.open-8b-v1:0",
+                "us-east-1",
+                tokens=(0, 2_000_000, 0, 0),
+                arn=f"arn:aws:iam::{ACCOUNT}:user/alice",
+            )
+        )
+        + "\n"
+    )
+    rows = rows_by(run_allocation([str(logs)], tenant="identity"))
+    assert rows["role/AppRole"]["cost_usd"] == pytest.approx(0.2)
+    assert rows["user/alice"]["cost_usd"] == pytest.approx(0.4)
+
+
+def test_identity_names() -> None:
+    assert identity_name("arn:aws:sts::1:assumed-role/Team-A/jane@example.com") == "role/Team-A"
+    assert identity_name("arn:aws:iam::1:user/build/bot") == "user/build/bot"
+    assert identity_name(None) is None
+
+
+def test_prices_each_day_at_the_rate_in_effect(tmp_path: Path, fixture_snapshot: Path) -> None:
+    logs = tmp_path / "logs.jsonl"
+    promo = [
+        record("acme.promo-v1:0", "us-east-1", day=day, tokens=(1_000_000, 0, 0, 0), team="t")
+        for day in ("2026-03-31", "2026-04-01")
+    ]
+    logs.write_text("".join(json.dumps(r) + "\n" for r in promo))
+    rows = rows_by(run_allocation([str(logs)], tenant="metadata:team", by=["day"]), "day")
+    assert rows["2026-03-31"]["cost_usd"] == pytest.approx(1.0)
+    assert rows["2026-04-01"]["cost_usd"] == pytest.approx(2.0)
+
+
+def test_model_id_forms() -> None:
+    assert from_model_id("acme.chat-v1:0") == ModelRef("acme.chat-v1:0")
+    assert from_model_id("eu.acme.chat-v1:0") == ModelRef("acme.chat-v1:0", "geo", "eu")
+    arn = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:inference-profile/global.acme.chat-v1:0"
+    assert from_model_id(arn) == ModelRef("acme.chat-v1:0", "global")
+    assert from_model_id("arn:aws:bedrock:us-east-1::foundation-model/acme.chat-v1:0") == (
+        ModelRef("acme.chat-v1:0")
+    )
+    provisioned = from_model_id(f"arn:aws:bedrock:us-east-1:{ACCOUNT}:provisioned-model/x1")
+    assert provisioned.base_model is None and "provisioned-model" in str(provisioned.reason)
+
+
+def _profile_logs(tmp_path: Path) -> Path:
+    logs = tmp_path / "logs.jsonl"
+    logs.write_text(json.dumps(record(APP_PROFILE, "us-east-1", tokens=(1_000_000, 0, 0, 0))))
+    return logs
+
+
+def test_application_profile_from_mapping_file(tmp_path: Path, fixture_snapshot: Path) -> None:
+    profiles = tmp_path / "profiles.yaml"
+    profiles.write_text(
+        f"profiles:\n  {APP_PROFILE}:\n    model: acme.chat-v1:0\n    tags: {{team: ml}}\n"
+    )
+    document = run_allocation(
+        [str(_profile_logs(tmp_path))], tenant="profile-tag:team", profiles=profiles
+    )
+    assert rows_by(document)["ml"]["cost_usd"] == pytest.approx(8.0)
+
+
+def test_application_profile_unknown_is_reported(tmp_path: Path, fixture_snapshot: Path) -> None:
+    document = run_allocation([str(_profile_logs(tmp_path))], tenant="profile-tag:team")
+    assert document["rows"] == []
+    assert "not in the profiles file" in document["problems"][0]["reason"]
+
+
+def test_application_profile_through_bedrock_api(tmp_path: Path, fixture_snapshot: Path) -> None:
+    import boto3
+
+    client = boto3.client(
+        "bedrock", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with Stubber(client) as stub:
+        stub.add_response(
+            "get_inference_profile",
+            {
+                "inferenceProfileName": "search-prod",
+                "inferenceProfileArn": APP_PROFILE,
+                "inferenceProfileId": "a1b2c3d4e5f6",
+                "status": "ACTIVE",
+                "type": "APPLICATION",
+                "models": [
+                    {"modelArn": f"arn:aws:bedrock:{r}::foundation-model/acme.chat-v1:0"}
+                    for r in ("us-east-1", "us-west-2")
+                ],
+            },
+            {"inferenceProfileIdentifier": APP_PROFILE},
+        )
+        stub.add_response(
+            "list_tags_for_resource",
+            {"tags": [{"key": "team", "value": "search"}]},
+            {"resourceARN": APP_PROFILE},
+        )
+        document = run_allocation(
+            [str(_profile_logs(tmp_path))], tenant="profile-tag:team", bedrock_client=client
+        )
+        stub.assert_no_pending_responses()
+    # two US regions: a copy of a US cross-region profile, billed at us-east-1's rate
+    assert rows_by(document)["search"]["cost_usd"] == pytest.approx(8.0)
+
+
+def test_profile_ref_scopes() -> None:
+    def models(*regions: str) -> dict[str, object]:
+        return {
+            "models": [{"modelArn": f"arn:aws:bedrock:{r}::foundation-model/m.x"} for r in regions]
+        }
+
+    assert profile_ref(models("us-east-1"), {}).scope == "in_region"
+    assert profile_ref(models("us-east-1", "us-west-2"), {}).geo_profile == "us"
+    assert profile_ref(models("us-east-1", "eu-west-1"), {}).scope == "global"
+
+
+def test_s3_prefix_through_moto(tmp_path: Path, fixture_snapshot: Path) -> None:
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        s3 = boto3.client(
+            "s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+        )
+        s3.create_bucket(Bucket="genai-logs-test")
+        prefix = f"AWSLogs/{ACCOUNT}/BedrockModelInvocationLogs/us-east-1/2026/01/10/12/"
+        body = gzip.compress((json.dumps(SEARCH_1) + "\n" + json.dumps(ADS) + "\n").encode())
+        s3.put_object(
+            Bucket="genai-logs-test", Key=prefix + "20260110T120102Z_a.json.gz", Body=body
+        )
+        s3.put_object(
+            Bucket="genai-logs-test", Key=prefix + "data/x_input.json.gz", Body=b"\x1f\x8b"
+        )
+        document = run_allocation(
+            ["s3://genai-logs-test/AWSLogs/"], tenant="metadata:team", s3_client=s3
+        )
+    rows = rows_by(document)
+    assert rows["search"]["cost_usd"] == pytest.approx(0.0216)
+    assert rows["ads"]["cost_usd"] == pytest.approx(16.0)
+    assert document["problems"] == []
+
+
+BUDGETS = """\
+tenants:
+  search: {monthly_usd: 10, alert_at_percent: [50, 80, 100]}
+  ads: {monthly_usd: 15}
+  data: {monthly_usd: 5}
+"""
+
+
+def test_budgets_with_month_end_projection(tmp_path: Path, fixture_snapshot: Path) -> None:
+    budgets = tmp_path / "budgets.yaml"
+    budgets.write_text(BUDGETS)
+    document = run_allocation(
+        [str(write_logs(tmp_path / "logs"))], tenant="metadata:team", budgets=budgets
+    )
+    status = {b["tenant"]: b for b in document["budgets"]}
+    assert status["search"]["used_percent"] == pytest.approx(92.091)
+    assert status["search"]["alerts_crossed_percent"] == [50, 80]
+    assert status["search"]["level"] == "alert"
+    # 10 days into a 31-day January: 9.2091 / 10 * 31
+    assert status["search"]["projected_month_usd"] == pytest.approx(28.54821)
+    assert status["search"]["projected_level"] == "fail"
+    assert status["ads"]["level"] == "fail"
+    assert status["data"]["month_to_date_usd"] == 0.0 and status["data"]["level"] == "ok"
+    assert document["verdict"] == "fail"
+
+
+def test_cli_exit_codes_and_formats(tmp_path: Path, fixture_snapshot: Path, cli: Any) -> None:
+    logs = str(write_logs(tmp_path / "logs"))
+    result = cli("allocate", logs, "--tenant", "metadata:team", "--format", "json")
+    assert result.code == 0
+    document = json.loads(result.out)
+    assert document["schema_version"] == 1 and document["kind"] == "allocation"
+
+    strict = cli("allocate", logs, "--tenant", "metadata:team", "--strict")
+    assert strict.code == 2 and "not a JSON record" in strict.err and strict.out == ""
+
+    budgets = tmp_path / "budgets.yaml"
+    budgets.write_text(BUDGETS)
+    out = tmp_path / "report.md"
+    failed = cli(
+        "allocate",
+        logs,
+        "--tenant",
+        "metadata:team",
+        "--budgets",
+        str(budgets),
+        "--format",
+        "markdown",
+        "--output",
+        str(out),
+    )
+    assert failed.code == 1
+    text = out.read_text()
+    assert "### Budgets: fail" in text and "| ads | $16.00 |" in text
+    assert "9.2091" in text and "Records not allocated" in text
+
+    table = cli("allocate", logs, "--tenant", "metadata:team")
+    assert table.code == 0 and "(untagged)" in table.out and "$25.4091" in table.out
+
+
+def test_csv_cells_cannot_run_as_formulas(tmp_path: Path, fixture_snapshot: Path, cli: Any) -> None:
+    logs = tmp_path / "logs.jsonl"
+    evil = record("acme.open-8b-v1:0", "us-east-1", tokens=(1_000_000, 0, 0, 0), team="=1+1")
+    logs.write_text(json.dumps(evil) + "\n")
+    result = cli("allocate", str(logs), "--tenant", "metadata:team", "--format", "csv")
+    assert result.code == 0
+    assert result.out.splitlines() == [
+        "tenant,requests,input_tokens,output_tokens,cache_read_input_tokens,"
+        "cache_write_input_tokens,cost_usd,share",
+        "'=1+1,1,1000000,0,0,0,0.2,1.0",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--by", "modle"], "did you mean 'model'"),
+        (["--tenant", "team"], "--tenant 'team'"),
+        (["--tenant", "model"], "expected metadata:KEY"),
+    ],
+)
+def test_bad_options(
+    args: list[str], message: str, tmp_path: Path, fixture_snapshot: Path, cli: Any
+) -> None:
+    logs = tmp_path / "l.jsonl"
+    logs.write_text("")
+    result = cli("allocate", str(logs), *args)
+    assert result.code == 2 and message in result.err
+
+
+def test_bad_files(tmp_path: Path, fixture_snapshot: Path, cli: Any) -> None:
+    (tmp_path / "empty").mkdir()
+    assert "no invocation-log files" in cli("allocate", str(tmp_path / "empty")).err
+    assert cli("allocate", str(tmp_path / "nope")).code == 2
+    budgets = tmp_path / "b.yaml"
+    budgets.write_text("tenants:\n  search: {monthly_usd: 10, alert_at: [50]}\n")
+    logs = write_logs(tmp_path / "logs")
+    result = cli("allocate", str(logs), "--budgets", str(budgets))
+    assert result.code == 2
+    assert "b.yaml:2" in result.err and "alert_at_percent" in result.err
+
+
+def test_bad_profiles_file(tmp_path: Path, fixture_snapshot: Path) -> None:
+    profiles = tmp_path / "p.yaml"
+    profiles.write_text(
+        "profiles:\n  arn:aws:bedrock:us-east-1:1:inference-profile/x:\n    model: acme.chat-v1:0\n"
+    )
+    with pytest.raises(ScenarioError, match="application inference profile ARN"):
+        run_allocation([str(_profile_logs(tmp_path))], profiles=profiles)
+    with pytest.raises(GenaiCostError, match="each key may be given once"):
+        run_allocation([str(_profile_logs(tmp_path))], by=["model", "model"])
