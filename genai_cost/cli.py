@@ -686,6 +686,14 @@ def allocate(
         Path | None,
         typer.Option("--budgets", metavar="FILE", help="Monthly budgets per tenant (YAML)."),
     ] = None,
+    capacity: Annotated[
+        Path | None,
+        typer.Option(
+            "--capacity",
+            metavar="FILE",
+            help="Shared provisioned/self-hosted capacity and how to split it (YAML).",
+        ),
+    ] = None,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Fail (exit 2) if any record cannot be read or priced."),
@@ -707,6 +715,8 @@ def allocate(
         genai-cost allocate logs/ --tenant metadata:team --by tenant --by model
 
         genai-cost allocate s3://my-bucket/AWSLogs/ --tenant identity --budgets budgets.yaml
+
+        genai-cost allocate logs/ --tenant metadata:team --capacity capacity.yaml
     """
     from genai_cost.tracking.allocate import run_allocation
 
@@ -724,6 +734,7 @@ def allocate(
         profiles=profiles,
         bedrock_client=client,
         budgets=budgets,
+        capacity=capacity,
     )
     if strict and document["problems"]:
         lines = [f"{p['records']:,} record(s): {p['reason']}" for p in document["problems"]]

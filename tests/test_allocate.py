@@ -349,8 +349,8 @@ def test_csv_cells_cannot_run_as_formulas(tmp_path: Path, fixture_snapshot: Path
     assert result.code == 0
     assert result.out.splitlines() == [
         "tenant,requests,input_tokens,output_tokens,cache_read_input_tokens,"
-        "cache_write_input_tokens,cost_usd,share",
-        "'=1+1,1,1000000,0,0,0,0.2,1.0",
+        "cache_write_input_tokens,capacity_usd,cost_usd,share",
+        "'=1+1,1,1000000,0,0,0,0.0,0.2,1.0",
     ]
 
 
@@ -392,3 +392,134 @@ def test_bad_profiles_file(tmp_path: Path, fixture_snapshot: Path) -> None:
         run_allocation([str(_profile_logs(tmp_path))], profiles=profiles)
     with pytest.raises(GenaiCostError, match="each key may be given once"):
         run_allocation([str(_profile_logs(tmp_path))], by=["model", "model"])
+
+
+def test_odd_records(tmp_path: Path, fixture_snapshot: Path) -> None:
+    late = record("acme.open-8b-v1:0", "us-east-1", tokens=(1_000_000, 0, 0, 0), team="t")
+    late["timestamp"] = "2026-01-31T23:30:00-05:00"  # 2026-02-01 in UTC
+    negative = record("acme.open-8b-v1:0", "us-east-1", tokens=(-5, 0, 0, 0), team="t")
+    text = record("acme.open-8b-v1:0", "us-east-1", team="t")
+    text["output"]["outputTokenCount"] = "many"
+    logs = tmp_path / "odd.ndjson"
+    lines = [json.dumps(r) for r in (late, negative, text)] + ["[1, 2]", '"text"']
+    logs.write_text("\n".join(lines) + "\n")
+    document = run_allocation([str(logs)], tenant="metadata:team", by=["day"])
+    assert [r["day"] for r in document["rows"]] == ["2026-02-01"]
+    problems = {p["reason"]: p["records"] for p in document["problems"]}
+    assert problems == {
+        "not a JSON object": 2,
+        "token count input.inputTokenCount is not a whole number >= 0": 1,
+        "token count output.outputTokenCount is not a whole number >= 0": 1,
+    }
+
+
+PT_ARN = f"arn:aws:bedrock:us-east-1:{ACCOUNT}:provisioned-model/abc123xyz789"
+
+
+def _capacity_logs(tmp_path: Path) -> Path:
+    logs = tmp_path / "capacity.jsonl"
+    records = [
+        record(PT_ARN, "us-east-1", tokens=(2_000_000, 1_000_000, 0, 0), team="a"),
+        record(PT_ARN, "us-east-1", day="2026-01-11", tokens=(500_000, 500_000, 0, 0), team="b"),
+        record("acme.open-8b-v1:0", "us-east-1", tokens=(1_000_000, 0, 0, 0), team="a"),
+    ]
+    logs.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return logs
+
+
+def _allocate_with(tmp_path: Path, capacity: str) -> dict[str, Any]:
+    file = tmp_path / "capacity.yaml"
+    file.write_text(capacity)
+    return run_allocation([str(_capacity_logs(tmp_path))], tenant="metadata:team", capacity=file)
+
+
+PT = f"""\
+capacity:
+  - name: chat-pt
+    kind: provisioned
+    model: acme.chat-v1:0
+    region: us-east-1
+    term: 1_month
+    model_units: 2
+    hours: 10
+    model_ids: ["{PT_ARN}"]
+"""
+
+
+def test_provisioned_capacity_split_by_tokens(tmp_path: Path, fixture_snapshot: Path) -> None:
+    document = _allocate_with(tmp_path, PT)
+    rows = rows_by(document)
+    # 2 units x $40/h x 10 h = $800 over 4M tokens: a used 3M, b 1M
+    assert rows["a"]["capacity_usd"] == pytest.approx(600.0)
+    assert rows["a"]["cost_usd"] == pytest.approx(600.2)  # + 1M open-8b input tokens at $0.20
+    assert rows["b"]["cost_usd"] == pytest.approx(200.0)
+    assert document["total"]["cost_usd"] == pytest.approx(800.2)
+    [entry] = document["capacity"]
+    assert entry["cost_usd"] == pytest.approx(800.0)
+    assert entry["effective_usd_per_1m_tokens"] == pytest.approx(200.0)
+    assert entry["utilization_fraction"] is None
+    assert document["problems"] == []
+
+
+def test_idle_capacity_as_its_own_line(tmp_path: Path, fixture_snapshot: Path) -> None:
+    capacity = PT + "    idle: separate\n    capacity_tokens_per_minute: 10000\n"
+    document = _allocate_with(tmp_path, capacity)
+    rows = rows_by(document)
+    # capacity 10,000 x 60 x 10 h = 6M tokens; 4M used -> 2/3 of $800 attributed
+    assert document["capacity"][0]["utilization_fraction"] == pytest.approx(2 / 3)
+    assert rows["a"]["capacity_usd"] == pytest.approx(400.0)
+    assert rows["b"]["capacity_usd"] == pytest.approx(400.0 / 3)
+    assert rows["(idle capacity: chat-pt)"]["cost_usd"] == pytest.approx(800.0 / 3)
+    assert document["total"]["cost_usd"] == pytest.approx(800.2)
+
+
+@pytest.mark.parametrize(
+    ("split", "shares", "a", "b"),
+    [("fixed", "{a: 0.25, b: 0.75}", 150.0, 450.0), ("headcount", "{a: 3, b: 1}", 450.0, 150.0)],
+)
+def test_self_hosted_capacity_by_shares(
+    split: str, shares: str, a: float, b: float, tmp_path: Path, fixture_snapshot: Path
+) -> None:
+    capacity = f"""\
+capacity:
+  - name: gpu-pool
+    kind: self_hosted
+    platform: ec2
+    instance_type: gpu.small
+    region: us-east-1
+    count: 3
+    hours: 100
+    split: {split}
+    shares: {shares}
+    model_ids: ["{PT_ARN}"]
+"""
+    rows = rows_by(_allocate_with(tmp_path, capacity))
+    # 3 x $2/h x 100 h = $600
+    assert rows["a"]["cost_usd"] == pytest.approx(a + 0.2)
+    assert rows["b"]["cost_usd"] == pytest.approx(b)
+
+
+def test_capacity_hours_default_to_the_logged_days(tmp_path: Path, fixture_snapshot: Path) -> None:
+    document = _allocate_with(tmp_path, PT.replace("    hours: 10\n", ""))
+    # records on 10 and 11 January: 48 h x 2 units x $40
+    assert document["capacity"][0]["hours"] == 48.0
+    assert document["total"]["capacity_usd"] == pytest.approx(3840.0)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("model: acme.chat-v1:0", "model: acme.open-8b-v1:0"), "no public provisioned-throughput"),
+        (
+            ("model_units: 2", "model_units: 2\n    split: fixed\n    shares: {a: 0.5}"),
+            "must sum to 1",
+        ),
+        (("model_units: 2", "model_units: 2\n    idle: separate"), "capacity_tokens_per_minute"),
+        (("kind: provisioned", "kind: provisoned"), "provisioned"),
+    ],
+)
+def test_bad_capacity(
+    change: tuple[str, str], message: str, tmp_path: Path, fixture_snapshot: Path
+) -> None:
+    with pytest.raises(GenaiCostError, match=message):
+        _allocate_with(tmp_path, PT.replace(*change))

@@ -15,15 +15,21 @@ TOKEN_COLUMNS = (
     "cache_read_input_tokens",
     "cache_write_input_tokens",
 )
-COLUMNS = ("requests", *TOKEN_COLUMNS, "cost_usd", "share")
+COLUMNS = ("requests", *TOKEN_COLUMNS, "capacity_usd", "cost_usd", "share")
 HEADINGS = ("Requests", "Input", "Output", "Cache read", "Cache write", "Cost", "Share")
 
 
-def cells(row: dict[str, Any]) -> list[str]:
-    """Display text of a row's numeric columns, in COLUMNS order."""
+def headings(shared: bool) -> tuple[str, ...]:
+    """Column headings; `shared`: the document has shared capacity (a Capacity column)."""
+    return (*HEADINGS[:5], "Capacity", *HEADINGS[5:]) if shared else HEADINGS
+
+
+def cells(row: dict[str, Any], shared: bool) -> list[str]:
+    """Display text of a row's numeric columns, in `headings(shared)` order."""
     numbers = [f"{row[c]:,}" for c in ("requests", *TOKEN_COLUMNS)]
+    capacity = [usd(row["capacity_usd"], 4)] if shared else []
     share = f"{row['share'] * 100:.1f}%" if "share" in row else "100.0%"
-    return [*numbers, usd(row["cost_usd"], 4), share]
+    return [*numbers, *capacity, usd(row["cost_usd"], 4), share]
 
 
 def _escape(text: str) -> str:
@@ -33,6 +39,7 @@ def _escape(text: str) -> str:
 def render_allocation_markdown(document: dict[str, Any]) -> str:
     names = document["by"]
     period = document["period"]
+    shared = bool(document.get("capacity"))
     lines = [
         "## Chargeback",
         "",
@@ -41,13 +48,40 @@ def render_allocation_markdown(document: dict[str, Any]) -> str:
         f"{document['records']['allocated']:,} of {document['records']['read']:,} records "
         "allocated",
         "",
-        "| " + " | ".join([*(n.capitalize() for n in names), *HEADINGS]) + " |",
-        "|" + "---|" * len(names) + "---:|" * len(HEADINGS),
+        "| " + " | ".join([*(n.capitalize() for n in names), *headings(shared)]) + " |",
+        "|" + "---|" * len(names) + "---:|" * len(headings(shared)),
     ]
     for row in document["rows"]:
-        lines.append("| " + " | ".join([*(_escape(row[n]) for n in names), *cells(row)]) + " |")
+        lines.append(
+            "| " + " | ".join([*(_escape(row[n]) for n in names), *cells(row, shared)]) + " |"
+        )
     total = document["total"]
-    lines.append("| " + " | ".join(["**Total**", *[""] * (len(names) - 1), *cells(total)]) + " |")
+    lines.append(
+        "| " + " | ".join(["**Total**", *[""] * (len(names) - 1), *cells(total, shared)]) + " |"
+    )
+    return "\n".join(lines + sections(document)) + "\n"
+
+
+def sections(document: dict[str, Any]) -> list[str]:
+    """Shared capacity, budgets, records not allocated and price sources (Markdown lines)."""
+    lines: list[str] = []
+    if document.get("capacity"):
+        lines += ["", "### Shared capacity", ""]
+        lines += [
+            "| Capacity | Held | Cost | Tokens | Utilisation | Effective per 1M tokens | Split |",
+            "|---|---|---:|---:|---:|---:|---|",
+        ]
+        for e in document["capacity"]:
+            used = e["utilization_fraction"]
+            split = e["split"] + (f", idle {e['idle']}" if e["idle"] else "")
+            if e["idle_usd"]:
+                split += f" ({usd(e['idle_usd'])} idle)"
+            lines.append(
+                f"| {_escape(e['name'])} | {_escape(e['description'])} × {e['hours']:g} h | "
+                f"{usd(e['cost_usd'])} | {e['tokens']:,} | "
+                f"{'—' if used is None else f'{used * 100:.1f}%'} | "
+                f"{usd(e['effective_usd_per_1m_tokens'])} | {split} |"
+            )
     if document.get("budgets"):
         lines += ["", f"### Budgets: {document['verdict']}", ""]
         lines += [
@@ -73,7 +107,7 @@ def render_allocation_markdown(document: dict[str, Any]) -> str:
             lines += [f"  - `{_escape(e)}`" for e in p["examples"]]
     if document["sources"]:
         lines += ["", "Prices: " + ", ".join(f"`{s}`" for s in document["sources"])]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def render_allocation_csv(document: dict[str, Any]) -> str:

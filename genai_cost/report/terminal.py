@@ -14,9 +14,8 @@ from genai_cost.report.labels import capacity, option_label, percent, usd, workl
 from genai_cost.report.markdown import notes
 
 
-def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
-    buffer = io.StringIO()
-    console = Console(
+def _console(buffer: io.StringIO, *, color: bool, width: int) -> Console:
+    return Console(
         file=buffer,
         force_terminal=color,
         no_color=not color,
@@ -24,6 +23,11 @@ def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
         highlight=False,
         soft_wrap=False,
     )
+
+
+def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+    buffer = io.StringIO()
+    console = _console(buffer, color=color, width=width)
     snapshot = document["snapshot"]
     console.print(
         Text(
@@ -79,14 +83,7 @@ def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> s
     from genai_cost.report.changes import change_text, signed_usd, verdict_line
 
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        width=width,
-        highlight=False,
-        soft_wrap=False,
-    )
+    console = _console(buffer, color=color, width=width)
     console.print(verdict_line(document).replace("**", "").replace("`", ""))
     table = Table(title_justify="left")
     for column, justify in (
@@ -138,14 +135,7 @@ def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> s
 
 def render_check_table(document: dict[str, Any], *, color: bool, width: int) -> str:
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        width=width,
-        highlight=False,
-        soft_wrap=False,
-    )
+    console = _console(buffer, color=color, width=width)
     table = Table(title=f"Budgets: {document['verdict']}", title_justify="left")
     for column in ("Scenario", "Workload", "Monthly cost", "Budget", "Used", "Alerts", "Result"):
         table.add_column(column)
@@ -167,17 +157,10 @@ def render_check_table(document: dict[str, Any], *, color: bool, width: int) -> 
 
 
 def render_allocation_table(document: dict[str, Any], *, color: bool, width: int) -> str:
-    from genai_cost.report.allocation import HEADINGS, cells, render_allocation_markdown
+    from genai_cost.report.allocation import cells, headings, sections
 
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        width=width,
-        highlight=False,
-        soft_wrap=False,
-    )
+    console = _console(buffer, color=color, width=width)
     period = document["period"]
     table = Table(
         title=f"Chargeback {period['first_day']} to {period['last_day']} "
@@ -186,21 +169,14 @@ def render_allocation_table(document: dict[str, Any], *, color: bool, width: int
     )
     for name in document["by"]:
         table.add_column(name.capitalize())
-    for heading in HEADINGS:
+    shared = bool(document.get("capacity"))
+    for heading in headings(shared):
         table.add_column(heading, justify="right")
     for row in document["rows"]:
-        table.add_row(*(row[n] for n in document["by"]), *cells(row))
+        table.add_row(*(row[n] for n in document["by"]), *cells(row, shared))
     table.add_row(
-        "Total", *[""] * (len(document["by"]) - 1), *cells(document["total"]), style="bold"
+        "Total", *[""] * (len(document["by"]) - 1), *cells(document["total"], shared), style="bold"
     )
     console.print(table)
-    tail = render_allocation_markdown(document).split("### Budgets", 1)
-    if len(tail) == 2:
-        console.print("Budgets" + tail[1].split("### Records", 1)[0].rstrip(), markup=False)
-    if document["problems"]:
-        console.print("Records not allocated:", style="yellow")
-        for p in document["problems"]:
-            console.print(f"  {p['records']:,} × {p['reason']}", markup=False)
-            for example in p["examples"]:
-                console.print(f"      {example}", markup=False, overflow="ellipsis")
+    console.print("\n".join(sections(document)).replace("### ", ""), markup=False)
     return buffer.getvalue()

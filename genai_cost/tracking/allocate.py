@@ -23,6 +23,13 @@ from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.errors import GenaiCostError, ScenarioError
 from genai_cost.modelbase import Strict
+from genai_cost.tracking.capacity import (
+    CapacityFile,
+    ProvisionedCapacity,
+    SelfHostedCapacity,
+    hourly_cost,
+    load_capacity,
+)
 from genai_cost.tracking.logs import TOKENS, Usage
 from genai_cost.tracking.profiles import ModelRef, ProfileResolver
 
@@ -165,6 +172,7 @@ def allocate(
     tenant: Key,
     resolver: ProfileResolver,
     budgets: TenantBudgets | None = None,
+    capacity: CapacityFile | None = None,
 ) -> dict[str, Any]:
     """The chargeback document (JSON contract `allocation`, schema_version 1)."""
     import pandas as pd
@@ -181,7 +189,12 @@ def allocate(
         else (np.zeros((0, len(TOKENS))))
     )
     needed = tokens > 0
-    missing_price = (needed & np.isnan(prices)).any(axis=1)
+    entries = capacity.capacity if capacity is not None else ()
+    on_capacity = np.full(len(usage), -1, dtype=np.int64)
+    for j, entry in enumerate(entries):
+        on_capacity[np.isin(c["model_raw"], entry.model_ids)] = j
+    reasons[on_capacity >= 0] = None
+    missing_price = (needed & np.isnan(prices)).any(axis=1) & (on_capacity < 0)
     for i in np.flatnonzero(missing_price & (reasons == None)):  # noqa: E711 (array compare)
         absent = [TOKENS[j] for j in range(len(TOKENS)) if needed[i, j] and np.isnan(prices[i, j])]
         reasons[i] = (
@@ -190,7 +203,7 @@ def allocate(
         )
     unpriced = reasons != None  # noqa: E711
     cost = np.where(needed, tokens * np.nan_to_num(prices), 0.0).sum(axis=1) / 1e6
-    cost[unpriced] = 0.0
+    cost[unpriced | (on_capacity >= 0)] = 0.0
 
     problems = [
         {"reason": p.reason, "records": p.count, "examples": list(p.examples)}
@@ -211,12 +224,15 @@ def allocate(
     frame["requests"] = c["requests"]
     for t in TOKENS:
         frame[OUTPUT_TOKENS[t]] = c[t]
-    frame["cost_usd"] = cost
     frame["tenant"] = _key_values(tenant, usage, refs)
     frame["day"] = c["day"]
-    priced = frame[~unpriced]
+    days_seen = sorted(set(c["day"]))
+    shared = share_capacity(entries, catalog, on_capacity, tokens.sum(axis=1), by, days_seen)
+    frame["capacity_usd"] = shared.row_cost
+    frame["cost_usd"] = cost + shared.row_cost
+    priced = pd.concat([frame[~unpriced], *shared.frames], ignore_index=True)
     names = [k.name for k in by]
-    sums = ["requests", *OUTPUT_TOKENS.values(), "cost_usd"]
+    sums = ["requests", *OUTPUT_TOKENS.values(), "capacity_usd", "cost_usd"]
     grouped = (
         priced.groupby(names, sort=True, dropna=False)[sums].sum().reset_index()
         if len(priced)
@@ -227,14 +243,19 @@ def allocate(
     rows: list[dict[str, Any]] = []
     for record in grouped.to_dict("records"):
         row: dict[str, Any] = {n: str(record[n]) for n in names}
-        row.update({s: int(record[s]) for s in sums if s != "cost_usd"})
+        row.update({s: int(record[s]) for s in sums if not s.endswith("_usd")})
+        row["capacity_usd"] = float(record["capacity_usd"])
         row["cost_usd"] = float(record["cost_usd"])
         row["share"] = row["cost_usd"] / total_cost if total_cost > 0 else 0.0
         rows.append(row)
-    total: dict[str, Any] = {s: int(priced[s].sum()) for s in sums if s != "cost_usd"}
+    total: dict[str, Any] = {s: int(priced[s].sum()) for s in sums if not s.endswith("_usd")}
+    total["capacity_usd"] = float(priced["capacity_usd"].sum())
     total["cost_usd"] = total_cost
     days = sorted(set(priced["day"])) if len(priced) else []
-    used_sources = sorted({s for i in np.flatnonzero(~unpriced) for s in sources[i]})
+    used_sources = sorted(
+        {s for i in np.flatnonzero(~unpriced & (on_capacity < 0)) for s in sources[i]}
+        | {d["source"] for d in shared.entries}
+    )
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "kind": "allocation",
@@ -252,10 +273,104 @@ def allocate(
         "problems": problems,
         "sources": used_sources,
     }
+    if entries:
+        document["capacity"] = shared.entries
     if budgets is not None:
         document["budgets"] = budget_rows(priced, budgets, days)
         document["verdict"] = _verdict(document["budgets"])
     return document
+
+
+@dataclass
+class SharedCapacity:
+    row_cost: np.ndarray
+    """Capacity cost carried by each usage row (0 for rows not on shared capacity)."""
+    frames: list[Any]
+    """Rows added for headcount/fixed shares and idle capacity (pandas DataFrames)."""
+    entries: list[dict[str, Any]]
+
+
+def share_capacity(
+    entries: Sequence[ProvisionedCapacity | SelfHostedCapacity],
+    catalog: Catalog,
+    on_capacity: np.ndarray,
+    row_tokens: np.ndarray,
+    by: Sequence[Key],
+    days: list[str],
+) -> SharedCapacity:
+    """Split each capacity entry's cost over its rows (tokens) or tenants (shares)."""
+    import pandas as pd
+
+    row_cost = np.zeros(len(on_capacity))
+    frames: list[Any] = []
+    documents: list[dict[str, Any]] = []
+    if not entries:
+        return SharedCapacity(row_cost, frames, documents)
+    if not days:
+        raise GenaiCostError("a capacity file needs logs with at least one record")
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    period_hours = ((last - first).days + 1) * 24.0
+
+    def added(tenant: str, usd: float) -> Any:
+        keys = {k.name: (tenant if k.name == "tenant" else "(shared)") for k in by}
+        counts = dict.fromkeys(("requests", *OUTPUT_TOKENS.values()), 0)
+        return pd.DataFrame(
+            [
+                {
+                    **keys,
+                    **counts,
+                    "capacity_usd": usd,
+                    "cost_usd": usd,
+                    "tenant": tenant,
+                    "day": days[-1],
+                }
+            ]
+        )
+
+    for j, entry in enumerate(entries):
+        price = hourly_cost(entry, catalog, last)
+        hours = entry.hours if entry.hours is not None else period_hours
+        total = price.usd_per_hour * hours
+        mine = on_capacity == j
+        used_tokens = float(row_tokens[mine].sum())
+        utilisation = (
+            used_tokens / (entry.capacity_tokens_per_minute * 60.0 * hours)
+            if entry.capacity_tokens_per_minute is not None
+            else None
+        )
+        idle_usd = 0.0
+        if entry.split == "tokens":
+            attributed = total
+            if used_tokens == 0:
+                attributed = 0.0
+            elif entry.idle == "separate" and utilisation is not None:
+                attributed = total * min(utilisation, 1.0)
+            idle_usd = total - attributed
+            if used_tokens > 0:
+                row_cost[mine] = row_tokens[mine] / used_tokens * attributed
+            if idle_usd > 0:
+                frames.append(added(f"(idle capacity: {entry.name})", idle_usd))
+        else:
+            weight = sum(entry.shares.values())
+            frames += [added(t, total * w / weight) for t, w in entry.shares.items()]
+        documents.append(
+            {
+                "name": entry.name,
+                "kind": entry.kind,
+                "description": price.description,
+                "usd_per_hour": price.usd_per_hour,
+                "hours": hours,
+                "cost_usd": total,
+                "tokens": int(used_tokens),
+                "utilization_fraction": utilisation,
+                "effective_usd_per_1m_tokens": total / used_tokens * 1e6 if used_tokens else None,
+                "split": entry.split,
+                "idle": entry.idle if entry.split == "tokens" else None,
+                "idle_usd": idle_usd,
+                "source": price.source,
+            }
+        )
+    return SharedCapacity(row_cost, frames, documents)
 
 
 def budget_rows(priced: Any, budgets: TenantBudgets, days: list[str]) -> list[dict[str, Any]]:
@@ -312,6 +427,7 @@ def run_allocation(
     profiles: Path | None = None,
     bedrock_client: object = None,
     budgets: Path | None = None,
+    capacity: Path | None = None,
     s3_client: object = None,
 ) -> dict[str, Any]:
     """Read, price and allocate invocation logs (files, folders, s3:// prefixes)."""
@@ -334,6 +450,7 @@ def run_allocation(
         raise GenaiCostError("--by: each key may be given once")
     budget_file = load_budgets(budgets) if budgets is not None else None
     mapping = load_profiles(profiles) if profiles is not None else None
+    capacity_file = load_capacity(capacity) if capacity is not None else None
     catalog = priced_catalog(snapshot, price_book)
     meta = sorted({k.field for k in [*keys, tenant_key] if k.kind == "metadata"})
     files, holder = collect(list(logs), s3_client=s3_client)
@@ -343,4 +460,4 @@ def run_allocation(
         if holder is not None:
             holder.cleanup()
     resolver = ProfileResolver(mapping, bedrock_client)
-    return allocate(usage, catalog, keys, tenant_key, resolver, budget_file)
+    return allocate(usage, catalog, keys, tenant_key, resolver, budget_file, capacity_file)

@@ -87,29 +87,37 @@ def read_usage(files: Sequence[Path], metadata_keys: Sequence[str] = ()) -> Usag
     path_list = "[" + ", ".join(_sql_text(p) for p in paths.values()) + "]"
     file_list = "[" + ", ".join(_sql_text(str(f)) for f in files) + "]"
     field = {name: f"f[{i + 1}]" for i, name in enumerate(names)}
-    tokens = {t: f"try_cast({field[t]} AS BIGINT)" for t in TOKENS}
     day = f"try_cast(try_cast({field['timestamp']} AS TIMESTAMPTZ) AS DATE)"
+    typed = ", ".join(f"try_cast({field[t]} AS BIGINT) AS {t}" for t in TOKENS)
     problem = (
-        "CASE WHEN NOT json_valid(line) THEN 'not a JSON record' "
-        "WHEN json_type(line) <> 'OBJECT' THEN 'not a JSON object' "
+        "CASE WHEN f IS NULL THEN 'not a JSON record' "
+        f"WHEN {field['model_raw']} IS NULL AND json_type(line) <> 'OBJECT' "
+        "THEN 'not a JSON object' "
         f"WHEN {field['model_raw']} IS NULL THEN 'no modelId' "
         f"WHEN {field['region']} IS NULL THEN 'no region' "
-        f"WHEN {day} IS NULL THEN 'no or unreadable timestamp' "
+        "WHEN day IS NULL THEN 'no or unreadable timestamp' "
         f"WHEN {field['input']} IS NULL OR {field['output']} IS NULL "
         "THEN 'no token counts (for example a call stopped by a guardrail)' "
         + "".join(
-            f"WHEN ({field[t]} IS NOT NULL AND ({tokens[t]} IS NULL OR {tokens[t]} < 0)) "
+            f"WHEN ({field[t]} IS NOT NULL AND ({t} IS NULL OR {t} < 0)) "
             f"THEN 'token count {PATHS[t][2:]} is not a whole number >= 0' "
             for t in TOKENS
         )
         + "ELSE NULL END"
     )
     keys = [n for n in names if n not in TOKENS and n not in ("timestamp", "request_id")]
+    group = ", ".join(_ident(k) for k in keys) + ", day"
+    sums = ", ".join(f"sum({t})::BIGINT AS {t}" for t in TOKENS)
+    # DuckDB's progress bar would write to stdout, which carries the report.
     connection = duckdb.connect()
     try:
+        connection.execute("SET enable_progress_bar = false")
+        connection.execute("SET TimeZone = 'UTC'")  # days are UTC days
+        # One pass over the logs: sums by key, and by reason for records not usable (with two
+        # example lines per group). Lines are not kept, so memory is bounded by the groups.
         connection.execute(
             f"""
-            CREATE TEMP TABLE records AS
+            CREATE TEMP TABLE grouped AS
             WITH raw AS (
               SELECT filename, line FROM read_csv({file_list},
                 columns={{'line': 'VARCHAR'}}, delim=chr(31), quote='', escape='',
@@ -120,27 +128,39 @@ def read_usage(files: Sequence[Path], metadata_keys: Sequence[str] = ()) -> Usag
               SELECT filename, line,
                 CASE WHEN json_valid(line) THEN json_extract_string(line, {path_list}) END AS f
               FROM raw
+            ), typed AS (
+              SELECT filename, line, f, {day} AS day, {typed} FROM parsed
+            ), checked AS (
+              SELECT {problem} AS problem,
+                {", ".join(f"{field[k]} AS {_ident(k)}" for k in keys)},
+                day, {", ".join(f"coalesce({t}, 0) AS {t}" for t in TOKENS)}, filename, line
+              FROM typed
+            ), records AS (
+              SELECT *, CASE WHEN problem IS NOT NULL THEN filename || ': ' || left(line, 120)
+                END AS example
+              FROM checked
             )
-            SELECT filename, line, {problem} AS problem,
-              {", ".join(f"{field[k]} AS {_ident(k)}" for k in keys)},
-              {day} AS day,
-              {", ".join(f"coalesce({tokens[t]}, 0) AS {t}" for t in TOKENS)}
-            FROM parsed
+            SELECT problem, {group}, count(*)::BIGINT AS requests, {sums},
+              min(example) AS first_example, max(example) AS last_example
+            FROM records GROUP BY problem, {group}
             """
         )
-        total = connection.execute("SELECT count(*) FROM records").fetchone()
-        problems = [
-            Problem(reason, int(count), tuple(_example(e) for e in examples))
-            for reason, count, examples in connection.execute(
-                "SELECT problem, count(*), list(filename || ': ' || left(line, 120))[1:3] "
-                "FROM records WHERE problem IS NOT NULL GROUP BY problem ORDER BY 2 DESC, 1"
-            ).fetchall()
-        ]
-        group = ", ".join(_ident(k) for k in keys) + ", day"
-        sums = ", ".join(f"sum({t})::BIGINT AS {t}" for t in TOKENS)
+        total = connection.execute("SELECT sum(requests) FROM grouped").fetchone()
+        found: dict[str, tuple[int, list[str]]] = {}
+        for reason, count, first, last in connection.execute(
+            "SELECT problem, requests, first_example, last_example FROM grouped "
+            "WHERE problem IS NOT NULL ORDER BY problem, first_example"
+        ).fetchall():
+            seen, examples = found.get(reason, (0, []))
+            examples += [_example(e) for e in (first, last) if _example(e) not in examples]
+            found[reason] = (seen + int(count), examples)
+        problems = sorted(
+            (Problem(reason, n, tuple(examples[:3])) for reason, (n, examples) in found.items()),
+            key=lambda p: (-p.count, p.reason),
+        )
         result = connection.execute(
-            f"SELECT {group}, count(*)::BIGINT AS requests, {sums} FROM records "
-            f"WHERE problem IS NULL GROUP BY {group} ORDER BY {group}"
+            f"SELECT {group}, requests, {', '.join(TOKENS)} FROM grouped "
+            f"WHERE problem IS NULL ORDER BY {group}"
         ).fetchnumpy()
     except duckdb.Error as exc:
         raise GenaiCostError(f"cannot read the invocation logs: {exc}") from None
@@ -148,8 +168,9 @@ def read_usage(files: Sequence[Path], metadata_keys: Sequence[str] = ()) -> Usag
         connection.close()
     columns: dict[str, np.ndarray] = {}
     for name, values in result.items():  # masked arrays where a column has NULLs
-        mask = np.ma.getmaskarray(values)  # type: ignore[arg-type]
-        array = np.asarray(np.ma.getdata(values))
+        data: Any = values
+        mask = np.ma.getmaskarray(data)
+        array = np.asarray(np.ma.getdata(data))
         if mask.any():
             array = array.astype(object)
             array[mask] = None
@@ -157,7 +178,11 @@ def read_usage(files: Sequence[Path], metadata_keys: Sequence[str] = ()) -> Usag
     columns["day"] = np.asarray([str(d)[:10] for d in columns["day"]], dtype=object)
     for t in (*TOKENS, "requests"):
         columns[t] = columns[t].astype(np.int64)
-    return Usage(columns=columns, problems=problems, records=int(total[0]) if total else 0)
+    return Usage(
+        columns=columns,
+        problems=problems,
+        records=int(total[0]) if total and total[0] is not None else 0,
+    )
 
 
 def _ident(name: str) -> str:

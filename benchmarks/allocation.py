@@ -1,0 +1,173 @@
+"""Benchmark: chargeback of N invocation-log records, DuckDB (the tool) against plain pandas.
+
+Target: the whole allocation, pricing included, at >= 300,000 records/s on a 2-core machine
+with peak memory under 1 GB. Each measurement runs in a fresh process so its peak resident
+memory (ru_maxrss) is its own.
+
+Records are written by this script (not committed): AWS's record shape without request or
+response bodies (text delivery off), about 560 bytes each, gzip'd NDJSON in files of 100,000
+records; 40 tenants in `requestMetadata.team` (2% of records untagged), 6 model ids (base ids
+and `us.`/`global.` profiles), 3 source regions, 30 days, random token counts with cache reads
+on a third of the Claude records.
+
+Run: python -m benchmarks.allocation [--records 1000000 10000000] [--folder DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+PER_FILE = 100_000
+MODELS = (
+    "amazon.nova-lite-v1:0",
+    "amazon.nova-micro-v1:0",
+    "global.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "meta.llama3-3-70b-instruct-v1:0",
+)
+CACHING = (2, 3, 4)
+"""The Claude ids: the models here with a published cache-read price."""
+REGIONS = ("us-east-1", "us-west-2", "us-east-2")
+
+
+def write_records(folder: Path, n: int, seed: int = 7) -> None:
+    rng = np.random.default_rng(seed)
+    for start in range(0, n, PER_FILE):
+        count = min(PER_FILE, n - start)
+        model = rng.integers(0, len(MODELS), count)
+        region = rng.integers(0, len(REGIONS), count)
+        day = rng.integers(1, 31, count)
+        team = rng.integers(0, 40, count)
+        tagged = rng.random(count) >= 0.02
+        tokens = rng.integers(1, 4000, (count, 2))
+        caching = np.isin(model, CACHING) & (rng.random(count) < 1 / 3)
+        cached = np.where(caching, rng.integers(0, 8000, count), 0)
+        lines = []
+        for i in range(count):
+            record: dict[str, object] = {
+                "schemaType": "ModelInvocationLog",
+                "schemaVersion": "1.0",
+                "timestamp": f"2026-09-{day[i]:02d}T10:11:12Z",
+                "accountId": "111122223333",
+                "identity": {"arn": "arn:aws:sts::111122223333:assumed-role/App/i-0abc"},
+                "region": REGIONS[region[i]],
+                "requestId": f"00000000-0000-4000-8000-{start + i:012d}",
+                "operation": "Converse",
+                "modelId": MODELS[model[i]],
+                "input": {
+                    "inputContentType": "application/json",
+                    "inputTokenCount": int(tokens[i, 0]),
+                    "cacheReadInputTokenCount": int(cached[i]),
+                    "cacheWriteInputTokenCount": 0,
+                },
+                "output": {
+                    "outputContentType": "application/json",
+                    "outputTokenCount": int(tokens[i, 1]),
+                },
+            }
+            if tagged[i]:
+                record["requestMetadata"] = {"team": f"team-{team[i]:02d}"}
+            lines.append(json.dumps(record))
+        data = ("\n".join(lines) + "\n").encode()
+        (folder / f"part-{start // PER_FILE:05d}.json.gz").write_bytes(gzip.compress(data, 1))
+
+
+PANDAS = """
+import glob, gzip, json, sys
+import numpy as np, pandas as pd
+from genai_cost.api import priced_catalog
+from genai_cost.tracking.profiles import from_model_id
+from genai_cost.catalog.lookup import on_demand_price
+import datetime as dt
+frames = []
+for name in sorted(glob.glob(sys.argv[1] + "/*.json.gz")):
+    frame = pd.read_json(name, lines=True, compression="gzip")
+    frames.append(pd.DataFrame({
+        "model": frame["modelId"], "region": frame["region"],
+        "day": frame["timestamp"].astype(str).str[:10],
+        "tenant": frame["requestMetadata"].map(
+            lambda m: m.get("team") if isinstance(m, dict) else None).fillna("(untagged)"),
+        "input": frame["input"].map(lambda d: d["inputTokenCount"]),
+        "cache_read": frame["input"].map(lambda d: d.get("cacheReadInputTokenCount", 0)),
+        "output": frame["output"].map(lambda d: d["outputTokenCount"]),
+    }))
+data = pd.concat(frames)
+catalog = priced_catalog(None, None)
+keys = data[["model", "region", "day"]].drop_duplicates()
+prices = []
+for model, region, day in keys.itertuples(index=False):
+    ref = from_model_id(model)
+    row = on_demand_price(catalog, ref.base_model, ref.scope, region, ref.geo_profile,
+                          dt.date.fromisoformat(day)).row
+    prices.append((model, region, day, row.usd_per_1m_input_tokens, row.usd_per_1m_output_tokens,
+                   row.usd_per_1m_cache_read_input_tokens or 0.0))
+prices = pd.DataFrame(prices, columns=["model", "region", "day", "p_in", "p_out", "p_cr"])
+data = data.merge(prices, on=["model", "region", "day"])
+data["cost"] = (data["input"] * data["p_in"] + data["output"] * data["p_out"]
+                + data["cache_read"] * data["p_cr"]) / 1e6
+print(json.dumps({"total": float(data.groupby("tenant")["cost"].sum().sum())}))
+"""
+
+DUCKDB = """
+import json, sys
+from genai_cost.tracking.allocate import run_allocation
+document = run_allocation([sys.argv[1]], tenant="metadata:team")
+print(json.dumps({"total": document["total"]["cost_usd"], "problems": len(document["problems"])}))
+"""
+
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+out = subprocess.run([sys.executable, "-c", sys.argv[1], sys.argv[2]], capture_output=True,
+                     text=True, check=True).stdout
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"{wall:.3f} {peak:.0f} {out.strip()}")
+"""
+
+
+def measure(code: str, folder: Path) -> tuple[float, float, str]:
+    out = subprocess.run(
+        [sys.executable, "-c", MEASURE, code, str(folder)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split(" ", 2)
+    return float(out[0]), float(out[1]), out[2].strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--skip-pandas", action="store_true")
+    args = parser.parse_args()
+    for n in args.records:
+        with tempfile.TemporaryDirectory(dir=args.folder) as holder:
+            folder = Path(holder)
+            write_records(folder, n)
+            size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
+            wall, peak, result = measure(DUCKDB, folder)
+            print(
+                f"duckdb  {n:>11,} records ({size:,.0f} MB gz): {wall:7.2f} s  "
+                f"{n / wall:>10,.0f} records/s  peak {peak:,.0f} MB  {result}"
+            )
+            if not args.skip_pandas:
+                wall, peak, result = measure(PANDAS, folder)
+                print(
+                    f"pandas  {n:>11,} records: {wall:7.2f} s  {n / wall:>10,.0f} records/s  "
+                    f"peak {peak:,.0f} MB  {result}"
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""Shared capacity in a chargeback: provisioned throughput and self-hosted endpoints.
+
+Their cost does not depend on traffic: `units × USD per unit-hour × hours`. It is split between
+the records that used it by tokens consumed (all four token types), or by headcount or fixed
+shares; the idle share is spread pro rata or reported as its own line (docs/methodology.md,
+"Shared capacity").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, model_validator
+
+from genai_cost.catalog.lookup import Missing, instance_price, provisioned_price
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.errors import GenaiCostError, ScenarioError
+from genai_cost.modelbase import Positive, Strict
+from genai_cost.scenario import ProvisionedTerm, Purchase
+
+
+class _Shared(Strict):
+    name: Annotated[str, Field(min_length=1)]
+    """Shown in the report, e.g. `claude-pt`."""
+    region: str
+    model_ids: tuple[str, ...] = Field(min_length=1)
+    """The `modelId` values in the logs that run on this capacity (e.g. provisioned-model ARNs)."""
+    hours: Positive | None = None
+    """Hours the capacity was held in the period (default: 24 × days from the first to the last
+    day in the logs)."""
+    split: Literal["tokens", "headcount", "fixed"] = "tokens"
+    """How the cost is divided: by tokens consumed, by `shares` as headcounts, or by `shares` as
+    fixed fractions (summing to 1)."""
+    shares: dict[str, Positive] = Field(default_factory=dict)
+    """Tenant -> headcount (split: headcount) or fraction (split: fixed)."""
+    idle: Literal["spread", "separate"] = "spread"
+    """With split: tokens, the unused share spread over the users pro rata, or its own line."""
+    capacity_tokens_per_minute: Positive | None = None
+    """Tokens per minute the capacity can serve (your measurement: AWS publishes none); needed
+    for utilisation and for idle: separate."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _Shared:
+        if self.split == "tokens" and self.shares:
+            raise ValueError("shares are for split: headcount or fixed")
+        if self.split != "tokens" and not self.shares:
+            raise ValueError(f"split: {self.split} needs shares (tenant -> number)")
+        if self.split == "fixed" and abs(sum(self.shares.values()) - 1) > 1e-6:
+            raise ValueError(f"fixed shares must sum to 1, got {sum(self.shares.values()):g}")
+        if self.idle == "separate" and self.capacity_tokens_per_minute is None:
+            raise ValueError("idle: separate needs capacity_tokens_per_minute")
+        return self
+
+
+class ProvisionedCapacity(_Shared):
+    """Bedrock provisioned throughput: `model_units` of `model` for `term`."""
+
+    kind: Literal["provisioned"]
+    model: str
+    """Base model id as priced in the snapshot."""
+    term: ProvisionedTerm
+    model_units: Annotated[int, Field(ge=1)]
+
+
+class SelfHostedCapacity(_Shared):
+    """`count` instances of `instance_type` (without `ml.`) on SageMaker or EC2."""
+
+    kind: Literal["self_hosted"]
+    platform: Literal["sagemaker", "ec2"] = "sagemaker"
+    instance_type: str
+    count: Annotated[int, Field(ge=1)] = 1
+    purchase: Purchase = "on_demand"
+
+
+Capacity = Annotated[ProvisionedCapacity | SelfHostedCapacity, Field(discriminator="kind")]
+
+
+class CapacityFile(Strict):
+    """`capacity: [...]` — the shared capacity behind some of the logs' `modelId`s."""
+
+    capacity: tuple[Capacity, ...]
+
+    @model_validator(mode="after")
+    def _unique(self) -> CapacityFile:
+        names = [c.name for c in self.capacity]
+        if len(set(names)) != len(names):
+            raise ValueError("capacity names must be unique")
+        ids = [m for c in self.capacity for m in c.model_ids]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a modelId may belong to one capacity entry only")
+        return self
+
+
+def load_capacity(path: Path) -> CapacityFile:
+    from genai_cost.scenario import _problem_from_error
+    from genai_cost.yamlsource import load_yaml_file
+
+    doc = load_yaml_file(path)
+    try:
+        return CapacityFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ScenarioError(
+            [_problem_from_error(doc, e, CapacityFile) for e in exc.errors()][:20]
+        ) from None
+
+
+@dataclass(frozen=True)
+class CapacityCost:
+    usd_per_hour: float
+    source: str
+    description: str
+
+
+def hourly_cost(
+    entry: ProvisionedCapacity | SelfHostedCapacity, catalog: Catalog, day: dt.date
+) -> CapacityCost:
+    """USD per hour of the whole entry; a missing price is an error naming what is missing."""
+    if isinstance(entry, ProvisionedCapacity):
+        row = provisioned_price(catalog, entry.model, entry.region, entry.term, day)
+        if isinstance(row, Missing):
+            raise GenaiCostError(f"capacity {entry.name!r}: {row.reason}")
+        return CapacityCost(
+            entry.model_units * row.usd_per_model_unit_hour,
+            row.source,
+            f"{entry.model_units} × {entry.model} model unit ({entry.term}) at "
+            f"${row.usd_per_model_unit_hour:g}/h",
+        )
+    found = instance_price(
+        catalog, entry.platform, entry.instance_type, entry.region, entry.purchase, day
+    )
+    if isinstance(found, Missing):
+        raise GenaiCostError(f"capacity {entry.name!r}: {found.reason}")
+    return CapacityCost(
+        entry.count * found.usd_per_hour,
+        found.source,
+        f"{entry.count} × {found.instance_type} ({entry.platform}, {entry.purchase}) at "
+        f"${found.usd_per_hour:g}/h",
+    )
