@@ -85,13 +85,13 @@ AsOfOption = Annotated[
 ]
 
 
-def _day(text: str | None) -> dt.date | None:
+def _day(text: str | None, option: str = "--as-of") -> dt.date | None:
     if text is None:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise GenaiCostError(f"--as-of {text!r}: expected a date YYYY-MM-DD") from None
+        raise GenaiCostError(f"{option} {text!r}: expected a date YYYY-MM-DD") from None
 
 
 PriceBookOption = Annotated[
@@ -756,6 +756,91 @@ def allocate(
     _emit(text, output)
     if document.get("verdict") == "fail":
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+@app.command()
+def variance(
+    scenarios: Annotated[list[Path], typer.Argument(metavar="SCENARIO...", show_default=False)],
+    logs: Annotated[
+        list[str] | None,
+        typer.Option("--logs", metavar="PATH", help="Invocation logs (repeatable; as allocate)."),
+    ] = None,
+    key: Annotated[
+        str,
+        typer.Option(
+            "--key",
+            help="Log field naming the workload: metadata:KEY or profile-tag:KEY.",
+        ),
+    ] = "metadata:workload",
+    cost_explorer: Annotated[
+        bool,
+        typer.Option("--cost-explorer", help="Actuals from Cost Explorer instead of logs."),
+    ] = False,
+    tag: Annotated[
+        str | None,
+        typer.Option("--tag", help="Cost-allocation tag whose values are workload names."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", metavar="YYYY-MM-DD", help="First day (CE).")
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--end", metavar="YYYY-MM-DD", help="Day after the last day (CE)."),
+    ] = None,
+    fmt: Annotated[AllocateFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        AllocateFormat.table
+    ),
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    snapshot: SnapshotOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Estimate vs actual: each workload's estimate against what it really cost.
+
+    Actuals come from invocation logs (priced like `allocate`, workloads named by a
+    requestMetadata field or profile tag) or from Cost Explorer (UnblendedCost of every
+    Bedrock service, including third-party "(Amazon Bedrock Edition)" ones, grouped by a
+    cost-allocation tag). The monthly estimate is prorated to the days the actuals cover.
+
+    Examples:
+
+        genai-cost variance scenarios/support-chatbot.yaml --logs logs/ --key metadata:workload
+
+        genai-cost variance s.yaml --cost-explorer --tag workload \\
+            --start 2026-10-01 --end 2026-11-01
+    """
+    from genai_cost.tracking.variance import run_variance
+
+    client = None
+    if cost_explorer:
+        import boto3
+
+        client = boto3.client("ce", region_name="us-east-1")
+    document = run_variance(
+        scenarios,
+        logs=logs or [],
+        key=key,
+        ce_client=client,
+        tag=tag,
+        start=_day(start, "--start"),
+        end=_day(end, "--end"),
+        snapshot=snapshot,
+        price_book=price_book,
+    )
+    if fmt == AllocateFormat.json:
+        text = json.dumps(document, indent=2) + "\n"
+    elif fmt == AllocateFormat.markdown:
+        from genai_cost.report.allocation import render_variance_markdown
+
+        text = render_variance_markdown(document)
+    elif fmt == AllocateFormat.csv:
+        from genai_cost.report.allocation import render_variance_csv
+
+        text = render_variance_csv(document)
+    else:
+        from genai_cost.report.terminal import render_variance_table
+
+        text = render_variance_table(document, color=output is None and _use_color(), width=120)
+    _emit(text, output)
 
 
 @app.command()

@@ -523,3 +523,162 @@ def test_bad_capacity(
 ) -> None:
     with pytest.raises(GenaiCostError, match=message):
         _allocate_with(tmp_path, PT.replace(*change))
+
+
+SCENARIO = """\
+name: acme-app
+region: us-east-1
+workloads:
+  - name: chat
+    model: acme.open-8b-v1:0
+    options: [on_demand]
+    tokens_per_request: {input: 1000, output: 1000}
+    traffic: {requests_per_month: 73000}
+  - name: search
+    model: acme.open-8b-v1:0
+    options: [on_demand]
+    tokens_per_request: {input: 500, output: 0}
+    traffic: {requests_per_month: 7300}
+"""
+# chat: 73,000 x 2,000 tokens x $0.20/1M = $29.20 a month; search: 7,300 x 500 x 0.2/1M = $0.73
+
+
+def _variance_logs(tmp_path: Path) -> Path:
+    logs = tmp_path / "variance.jsonl"
+    chat = record("acme.open-8b-v1:0", "us-east-1", tokens=(1_000_000, 1_000_000, 0, 0))
+    chat["requestMetadata"] = {"workload": "chat"}
+    other = record("acme.open-8b-v1:0", "us-east-1", day="2026-01-19", tokens=(500_000, 0, 0, 0))
+    other["requestMetadata"] = {"workload": "experiments"}
+    logs.write_text(json.dumps(chat) + "\n" + json.dumps(other) + "\n")
+    return logs
+
+
+def test_variance_from_logs(tmp_path: Path, fixture_snapshot: Path) -> None:
+    from genai_cost.tracking.variance import run_variance
+
+    scenario = tmp_path / "acme.yaml"
+    scenario.write_text(SCENARIO)
+    document = run_variance([scenario], logs=[str(_variance_logs(tmp_path))])
+    # 10 January to 19 January: 10 days = 240 h of a 730-hour month
+    factor = 240 / 730
+    assert document["period"]["days"] == 10
+    assert document["period"]["estimate_factor"] == pytest.approx(factor)
+    rows = {r["workload"]: r for r in document["workloads"]}
+    assert rows["chat"]["estimate_usd"] == pytest.approx(29.20 * factor)
+    assert rows["chat"]["actual_usd"] == pytest.approx(0.40)
+    assert rows["chat"]["variance_usd"] == pytest.approx(0.40 - 29.20 * factor)
+    assert rows["chat"]["variance_percent"] == pytest.approx((0.40 / (29.20 * factor) - 1) * 100)
+    assert rows["chat"]["estimated_requests"] == pytest.approx(73000 * factor)
+    assert rows["chat"]["actual_requests"] == 1
+    assert rows["search"]["actual_usd"] is None and rows["search"]["variance_usd"] is None
+    assert document["not_in_estimate"] == [{"key": "experiments", "actual_usd": pytest.approx(0.1)}]
+
+
+def _ce_client() -> Any:
+    import boto3
+
+    return boto3.client(
+        "ce", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+
+
+def test_variance_from_cost_explorer(tmp_path: Path, fixture_snapshot: Path, cli: Any) -> None:
+    import datetime as dt
+
+    from genai_cost.tracking.variance import run_variance
+
+    scenario = tmp_path / "acme.yaml"
+    scenario.write_text(SCENARIO)
+    client = _ce_client()
+    period = {"Start": "2026-01-01", "End": "2026-01-11"}
+    services = ["Amazon Bedrock", "Claude 3.5 Sonnet (Amazon Bedrock Edition)"]
+    with Stubber(client) as stub:
+        stub.add_response(
+            "get_dimension_values",
+            {
+                "DimensionValues": [{"Value": s, "Attributes": {}} for s in services],
+                "ReturnSize": 2,
+                "TotalSize": 2,
+            },
+            {"TimePeriod": period, "Dimension": "SERVICE", "SearchString": "Bedrock"},
+        )
+        expected = {
+            "TimePeriod": period,
+            "Granularity": "MONTHLY",
+            "Metrics": ["UnblendedCost"],
+            "GroupBy": [{"Type": "TAG", "Key": "workload"}],
+            "Filter": {
+                "And": [
+                    {"Dimensions": {"Key": "SERVICE", "Values": services}},
+                    {"Dimensions": {"Key": "RECORD_TYPE", "Values": ["Usage"]}},
+                ]
+            },
+        }
+
+        def page(groups: list[tuple[str, str]], token: str | None) -> dict[str, Any]:
+            answer: dict[str, Any] = {
+                "GroupDefinitions": [{"Type": "TAG", "Key": "workload"}],
+                "ResultsByTime": [
+                    {
+                        "TimePeriod": period,
+                        "Total": {},
+                        "Groups": [
+                            {
+                                "Keys": [k],
+                                "Metrics": {"UnblendedCost": {"Amount": a, "Unit": "USD"}},
+                            }
+                            for k, a in groups
+                        ],
+                        "Estimated": True,
+                    }
+                ],
+            }
+            if token:
+                answer["NextPageToken"] = token
+            return answer
+
+        stub.add_response("get_cost_and_usage", page([("workload$chat", "10.5")], "p2"), expected)
+        stub.add_response(
+            "get_cost_and_usage",
+            page([("workload$chat", "1.5"), ("workload$", "2.25")], None),
+            {**expected, "NextPageToken": "p2"},
+        )
+        document = run_variance(
+            [scenario],
+            ce_client=client,
+            tag="workload",
+            start=dt.date(2026, 1, 1),
+            end=dt.date(2026, 1, 11),
+        )
+        stub.assert_no_pending_responses()
+    rows = {r["workload"]: r for r in document["workloads"]}
+    factor = 240 / 730
+    assert rows["chat"]["actual_usd"] == pytest.approx(12.0)
+    assert rows["chat"]["variance_usd"] == pytest.approx(12.0 - 29.20 * factor)
+    assert rows["chat"]["actual_requests"] is None
+    assert document["not_in_estimate"] == [{"key": "(untagged)", "actual_usd": 2.25}]
+
+
+def test_variance_cli(tmp_path: Path, fixture_snapshot: Path, cli: Any) -> None:
+    scenario = tmp_path / "acme.yaml"
+    scenario.write_text(SCENARIO)
+    logs = str(_variance_logs(tmp_path))
+    result = cli("variance", str(scenario), "--logs", logs, "--format", "markdown")
+    assert result.code == 0
+    assert "| acme-app | chat | $9.60 | $0.40 | -$9.20 | -95.8% |" in result.out
+    assert "experiments: $0.10" in result.out
+    assert cli("variance", str(scenario)).code == 2
+    bad = cli(
+        "variance",
+        str(scenario),
+        "--cost-explorer",
+        "--tag",
+        "w",
+        "--start",
+        "2026-13-01",
+        "--end",
+        "2026-02-01",
+    )
+    assert bad.code == 2 and "--start '2026-13-01'" in bad.err
+    table = cli("variance", str(scenario), "--logs", logs)
+    assert table.code == 0 and "no actuals" in table.out

@@ -118,3 +118,68 @@ def render_allocation_csv(document: dict[str, Any]) -> str:
     for row in document["rows"]:
         writer.writerow([safe_cell(row[c]) for c in (*names, *COLUMNS)])
     return buffer.getvalue()
+
+
+VARIANCE_COLUMNS = (
+    "scenario",
+    "workload",
+    "estimate_usd",
+    "actual_usd",
+    "variance_usd",
+    "variance_percent",
+    "estimated_requests",
+    "actual_requests",
+)
+
+
+def variance_cells(row: dict[str, Any]) -> list[str]:
+    from genai_cost.report.changes import signed_usd
+
+    percent = row["variance_percent"]
+    actual = row["actual_requests"]
+    return [
+        row["scenario"],
+        row["workload"],
+        usd(row["estimate_usd"]),
+        usd(row["actual_usd"]) if row["actual_usd"] is not None else "no actuals",
+        signed_usd(row["variance_usd"]),
+        "—" if percent is None else f"{percent:+.1f}%",
+        f"{row['estimated_requests']:,.0f}",
+        "—" if actual is None else f"{actual:,}",
+    ]
+
+
+def variance_heading(document: dict[str, Any]) -> str:
+    period = document["period"]
+    return (
+        f"Estimate vs actual, {period['first_day']} to {period['last_day']} "
+        f"({period['days']} days; estimate × {period['estimate_factor']:.4f} of a 730-hour "
+        f"month) — actuals: {document['actuals_source']}"
+    )
+
+
+def render_variance_markdown(document: dict[str, Any]) -> str:
+    lines = [
+        "## " + _escape(variance_heading(document)),
+        "",
+        "| Scenario | Workload | Estimate | Actual | Variance | Variance % | Requests (est.) "
+        "| Requests |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in document["workloads"]:
+        lines.append("| " + " | ".join(_escape(c) for c in variance_cells(row)) + " |")
+    if document["not_in_estimate"]:
+        lines += ["", "Actual spend not matched to a workload:", ""]
+        lines += [
+            f"- {_escape(r['key'])}: {usd(r['actual_usd'])}" for r in document["not_in_estimate"]
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render_variance_csv(document: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(VARIANCE_COLUMNS)
+    for row in document["workloads"]:
+        writer.writerow([safe_cell(row[c]) for c in VARIANCE_COLUMNS])
+    return buffer.getvalue()

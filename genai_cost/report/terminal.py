@@ -180,3 +180,28 @@ def render_allocation_table(document: dict[str, Any], *, color: bool, width: int
     console.print(table)
     console.print("\n".join(sections(document)).replace("### ", ""), markup=False)
     return buffer.getvalue()
+
+
+def render_variance_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+    from genai_cost.report.allocation import variance_cells, variance_heading
+
+    buffer = io.StringIO()
+    console = _console(buffer, color=color, width=width)
+    table = Table(title=variance_heading(document), title_justify="left")
+    for column in (
+        "Scenario",
+        "Workload",
+        "Estimate",
+        "Actual",
+        "Variance",
+        "%",
+        "Requests (est.)",
+        "Requests",
+    ):
+        table.add_column(column, justify="left" if column in ("Scenario", "Workload") else "right")
+    for row in document["workloads"]:
+        table.add_row(*variance_cells(row))
+    console.print(table)
+    for r in document["not_in_estimate"]:
+        console.print(f"not matched to a workload: {r['key']} {usd(r['actual_usd'])}", markup=False)
+    return buffer.getvalue()

@@ -1,0 +1,196 @@
+"""Estimate vs actual: a scenario's estimate against allocated log costs or Cost Explorer.
+
+Workloads are matched by name to a key in the actuals: a `requestMetadata` field or profile tag
+in the logs, or a cost-allocation tag in Cost Explorer. The estimate (USD per 730-hour month) is
+prorated to the period the actuals cover: `estimate × days × 24 / 730`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from genai_cost.errors import GenaiCostError
+from genai_cost.units import HOURS_PER_MONTH
+
+SCHEMA_VERSION = 1
+UNTAGGED = "(untagged)"
+
+
+@dataclass(frozen=True)
+class Actuals:
+    """Actual cost (and requests, where known) per key value over `days` days."""
+
+    cost_usd: dict[str, float]
+    requests: dict[str, int] | None
+    first_day: dt.date
+    days: int
+    source: str
+
+
+def from_logs(logs: Sequence[str], key: str, **options: Any) -> Actuals:
+    from genai_cost.tracking.allocate import run_allocation
+
+    document = run_allocation(logs, by=["tenant"], tenant=key, **options)
+    period = document["period"]
+    if period["first_day"] is None:
+        raise GenaiCostError("the logs hold no priced records to compare with")
+    first = dt.date.fromisoformat(period["first_day"])
+    days = (dt.date.fromisoformat(period["last_day"]) - first).days + 1
+    return Actuals(
+        {r["tenant"]: r["cost_usd"] for r in document["rows"]},
+        {r["tenant"]: r["requests"] for r in document["rows"]},
+        first,
+        days,
+        f"invocation logs priced with snapshot {document['snapshot']} ({key})",
+    )
+
+
+def bedrock_services(ce: Any, start: dt.date, end: dt.date) -> list[str]:
+    """Cost Explorer SERVICE values for Bedrock: `Amazon Bedrock` and the third-party
+    `… (Amazon Bedrock Edition)` services under which Marketplace models bill."""
+    services: list[str] = []
+    token = None
+    while True:
+        request: dict[str, Any] = {
+            "TimePeriod": {"Start": start.isoformat(), "End": end.isoformat()},
+            "Dimension": "SERVICE",
+            "SearchString": "Bedrock",
+        }
+        if token:
+            request["NextPageToken"] = token
+        answer = ce.get_dimension_values(**request)
+        services += [v["Value"] for v in answer.get("DimensionValues", [])]
+        token = answer.get("NextPageToken")
+        if not token:
+            return services
+
+
+def from_cost_explorer(ce: Any, tag: str, start: dt.date, end: dt.date) -> Actuals:
+    """Unblended Bedrock usage cost by cost-allocation tag, `start` inclusive, `end` exclusive.
+
+    GetCostAndUsage has no paginator: NextPageToken is followed by hand. Tag group keys come
+    back as `tag$value`, untagged as `tag$`.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if end <= start:
+        raise GenaiCostError(f"--end {end} must be after --start {start}")
+    try:
+        services = bedrock_services(ce, start, end)
+        if not services:
+            raise GenaiCostError(f"Cost Explorer shows no Bedrock service from {start} to {end}")
+        costs: dict[str, float] = {}
+        token = None
+        while True:
+            request: dict[str, Any] = {
+                "TimePeriod": {"Start": start.isoformat(), "End": end.isoformat()},
+                "Granularity": "MONTHLY",
+                "Metrics": ["UnblendedCost"],
+                "GroupBy": [{"Type": "TAG", "Key": tag}],
+                "Filter": {
+                    "And": [
+                        {"Dimensions": {"Key": "SERVICE", "Values": services}},
+                        {"Dimensions": {"Key": "RECORD_TYPE", "Values": ["Usage"]}},
+                    ]
+                },
+            }
+            if token:
+                request["NextPageToken"] = token
+            answer = ce.get_cost_and_usage(**request)
+            for period in answer.get("ResultsByTime", []):
+                for group in period.get("Groups", []):
+                    value = group["Keys"][0].partition("$")[2] or UNTAGGED
+                    amount = float(group["Metrics"]["UnblendedCost"]["Amount"])
+                    costs[value] = costs.get(value, 0.0) + amount
+            token = answer.get("NextPageToken")
+            if not token:
+                break
+    except (ClientError, BotoCoreError) as exc:
+        raise GenaiCostError(f"Cost Explorer: {exc}") from None
+    return Actuals(
+        costs, None, start, (end - start).days, f"Cost Explorer UnblendedCost by tag {tag}"
+    )
+
+
+def compare(estimate: dict[str, Any], actuals: Actuals) -> dict[str, Any]:
+    """Per workload: estimate for the period, actual, variance in USD and %."""
+    factor = actuals.days * 24.0 / HOURS_PER_MONTH
+    workloads = [(s["name"], w) for s in estimate["scenarios"] for w in s["workloads"]]
+    names = [w["name"] for _, w in workloads]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise GenaiCostError(
+            f"workload names {repeated} appear in several scenarios: actuals are matched by "
+            "workload name, so compare those scenarios one at a time"
+        )
+    rows = []
+    for scenario, w in workloads:
+        planned = w["monthly_cost_usd"] * factor if w["monthly_cost_usd"] is not None else None
+        actual = actuals.cost_usd.get(w["name"])
+        variance = actual - planned if actual is not None and planned is not None else None
+        rows.append(
+            {
+                "scenario": scenario,
+                "workload": w["name"],
+                "estimate_usd": planned,
+                "actual_usd": actual,
+                "variance_usd": variance,
+                "variance_percent": (
+                    variance / planned * 100 if variance is not None and planned else None
+                ),
+                "estimated_requests": w["requests_per_month"] * factor,
+                "actual_requests": (
+                    actuals.requests.get(w["name"]) if actuals.requests is not None else None
+                ),
+            }
+        )
+    unmatched = [
+        {"key": key, "actual_usd": cost}
+        for key, cost in sorted(actuals.cost_usd.items(), key=lambda kv: (-kv[1], kv[0]))
+        if key not in names
+    ]
+    last = actuals.first_day + dt.timedelta(days=actuals.days - 1)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "variance",
+        "actuals_source": actuals.source,
+        "snapshot": estimate["snapshot"]["id"],
+        "period": {
+            "first_day": actuals.first_day.isoformat(),
+            "last_day": last.isoformat(),
+            "days": actuals.days,
+            "estimate_factor": factor,
+        },
+        "workloads": rows,
+        "not_in_estimate": unmatched,
+    }
+
+
+def run_variance(
+    scenarios: Sequence[Path],
+    *,
+    logs: Sequence[str] = (),
+    key: str = "metadata:workload",
+    ce_client: Any = None,
+    tag: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    snapshot: str | None = None,
+    price_book: Path | None = None,
+) -> dict[str, Any]:
+    from genai_cost.api import estimate as run_estimate
+
+    if bool(logs) == (ce_client is not None):
+        raise GenaiCostError("give either --logs or --cost-explorer (one source of actuals)")
+    if ce_client is not None:
+        if tag is None or start is None or end is None:
+            raise GenaiCostError("--cost-explorer needs --tag, --start and --end")
+        actuals = from_cost_explorer(ce_client, tag, start, end)
+    else:
+        actuals = from_logs(logs, key, snapshot=snapshot, price_book=price_book)
+    document = run_estimate(list(scenarios), snapshot=snapshot, price_book=price_book).to_dict()
+    return compare(document, actuals)
