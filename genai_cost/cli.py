@@ -643,6 +643,11 @@ class AllocateFormat(StrEnum):
     json = "json"
 
 
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 @app.command()
 def allocate(
     logs: Annotated[list[str], typer.Argument(metavar="LOGS...", show_default=False)],
@@ -698,6 +703,13 @@ def allocate(
         bool,
         typer.Option("--strict", help="Fail (exit 2) if any record cannot be read or priced."),
     ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="duckdb (embedded) or spark (PySpark: pip install 'genai-cost[spark]').",
+        ),
+    ] = Engine.duckdb,
     snapshot: SnapshotOption = None,
     price_book: PriceBookOption = None,
 ) -> None:
@@ -735,6 +747,7 @@ def allocate(
         bedrock_client=client,
         budgets=budgets,
         capacity=capacity,
+        engine=engine.value,
     )
     if strict and document["problems"]:
         lines = [f"{p['records']:,} record(s): {p['reason']}" for p in document["problems"]]

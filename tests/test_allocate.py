@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -682,3 +683,41 @@ def test_variance_cli(tmp_path: Path, fixture_snapshot: Path, cli: Any) -> None:
     assert bad.code == 2 and "--start '2026-13-01'" in bad.err
     table = cli("variance", str(scenario), "--logs", logs)
     assert table.code == 0 and "no actuals" in table.out
+
+
+def _spark_missing() -> str | None:
+    """Why Spark cannot run here (None: it can). CI installs both and never skips."""
+    import importlib.util
+    import shutil
+
+    if os.environ.get("CI"):
+        return None
+    if shutil.which("java") is None:
+        return "Spark needs a Java 17+ runtime"
+    if importlib.util.find_spec("pyspark") is None:
+        return "PySpark is not installed: pip install -e '.[dev,spark]'"
+    return None
+
+
+@pytest.mark.skipif(_spark_missing() is not None, reason=str(_spark_missing()))
+def test_spark_and_duckdb_give_identical_allocations(
+    tmp_path: Path, fixture_snapshot: Path
+) -> None:
+    logs = write_logs(tmp_path / "logs")
+    odd = tmp_path / "logs" / "odd.ndjson"
+    late = record("acme.open-8b-v1:0", "us-east-1", tokens=(1_000_000, 0, 0, 0), team="t")
+    late["timestamp"] = "2026-01-31T23:30:00-05:00"
+    negative = record("acme.open-8b-v1:0", "us-east-1", tokens=(-5, 0, 0, 0), team="t")
+    odd.write_text("\n".join([json.dumps(late), json.dumps(negative), "[1, 2]", '"x"']) + "\n")
+    budgets = tmp_path / "budgets.yaml"
+    budgets.write_text(BUDGETS)
+    options: dict[str, Any] = {
+        "tenant": "metadata:team",
+        "by": ["tenant", "model", "day"],
+        "budgets": budgets,
+    }
+    duck = run_allocation([str(logs)], engine="duckdb", **options)
+    spark = run_allocation([str(logs)], engine="spark", **options)
+    assert spark == duck
+    assert duck["records"] == {"read": 11, "allocated": 5, "not_allocated": 6}
+    assert {r["day"] for r in duck["rows"]} == {"2026-01-10", "2026-02-01"}

@@ -429,6 +429,7 @@ def run_allocation(
     budgets: Path | None = None,
     capacity: Path | None = None,
     s3_client: object = None,
+    engine: str = "duckdb",
 ) -> dict[str, Any]:
     """Read, price and allocate invocation logs (files, folders, s3:// prefixes)."""
     from genai_cost.api import priced_catalog
@@ -453,11 +454,24 @@ def run_allocation(
     capacity_file = load_capacity(capacity) if capacity is not None else None
     catalog = priced_catalog(snapshot, price_book)
     meta = sorted({k.field for k in [*keys, tenant_key] if k.kind == "metadata"})
-    files, holder = collect(list(logs), s3_client=s3_client)
-    try:
-        usage = read_usage(files, meta)
-    finally:
-        if holder is not None:
-            holder.cleanup()
+    if engine == "spark":
+        from genai_cost.tracking.sources import local_files
+        from genai_cost.tracking.spark import read_usage_spark
+
+        paths = [
+            p if p.startswith(("s3://", "s3a://")) else str(f)
+            for p in logs
+            for f in ([p] if p.startswith(("s3://", "s3a://")) else local_files(Path(p)))
+        ]
+        usage = read_usage_spark(paths, meta)
+    elif engine == "duckdb":
+        files, holder = collect(list(logs), s3_client=s3_client)
+        try:
+            usage = read_usage(files, meta)
+        finally:
+            if holder is not None:
+                holder.cleanup()
+    else:
+        raise GenaiCostError(f"--engine {engine!r}: expected duckdb or spark")
     resolver = ProfileResolver(mapping, bedrock_client)
     return allocate(usage, catalog, keys, tenant_key, resolver, budget_file, capacity_file)

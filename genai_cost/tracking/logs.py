@@ -146,16 +146,18 @@ def read_usage(files: Sequence[Path], metadata_keys: Sequence[str] = ()) -> Usag
             """
         )
         total = connection.execute("SELECT sum(requests) FROM grouped").fetchone()
-        found: dict[str, tuple[int, list[str]]] = {}
+        found: dict[str, tuple[int, set[str]]] = {}
         for reason, count, first, last in connection.execute(
             "SELECT problem, requests, first_example, last_example FROM grouped "
-            "WHERE problem IS NOT NULL ORDER BY problem, first_example"
+            "WHERE problem IS NOT NULL"
         ).fetchall():
-            seen, examples = found.get(reason, (0, []))
-            examples += [_example(e) for e in (first, last) if _example(e) not in examples]
-            found[reason] = (seen + int(count), examples)
+            seen, examples = found.get(reason, (0, set()))
+            found[reason] = (seen + int(count), examples | {_example(first), _example(last)})
         problems = sorted(
-            (Problem(reason, n, tuple(examples[:3])) for reason, (n, examples) in found.items()),
+            (
+                Problem(reason, n, tuple(sorted(examples)[:3]))
+                for reason, (n, examples) in found.items()
+            ),
             key=lambda p: (-p.count, p.reason),
         )
         result = connection.execute(

@@ -1,0 +1,196 @@
+"""The same log aggregation as tracking/logs.py, on Apache Spark (`allocate --engine spark`).
+
+For logs that outgrow one machine: run genai-cost where a Spark session is available (EMR, Glue,
+Databricks, or `local[*]`), point it at the S3 log bucket, and Spark does the reading and
+summing; the summed rows — one per distinct key combination — come back to the driver, which
+prices and allocates them exactly as with DuckDB. The rules match logs.py one for one (the test
+suite checks both engines give identical allocations on the same fixture logs).
+
+`s3://` paths go to Spark as they are (the cluster's S3 connector reads them: EMRFS on EMR,
+`s3a://` with hadoop-aws elsewhere); the master is `$GENAI_COST_SPARK_MASTER` or the session's
+own, `local[*]` when none is configured.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from genai_cost.errors import GenaiCostError
+from genai_cost.tracking.logs import TOKENS, Problem, Usage
+
+KEYS = ("model_raw", "region", "account", "operation", "identity")
+
+
+def _session() -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise GenaiCostError(
+            "--engine spark needs PySpark: pip install 'genai-cost[spark]' (and a Java 17+ runtime)"
+        ) from None
+    builder = SparkSession.builder.appName("genai-cost-allocate")
+    master = os.environ.get("GENAI_COST_SPARK_MASTER")
+    if master:
+        builder = builder.master(master)
+    elif "SPARK_HOME" not in os.environ and "spark.master" not in os.environ.get(
+        "PYSPARK_SUBMIT_ARGS", ""
+    ):
+        builder = builder.master("local[*]")
+    session = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def read_usage_spark(paths: Sequence[str], metadata_keys: Sequence[str] = ()) -> Usage:
+    """Sum requests and tokens by the same keys and with the same problems as `read_usage`."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import MapType, StringType, StructField, StructType
+
+    if not paths:
+        raise GenaiCostError("no invocation-log files to read")
+    text = StringType()
+    schema = StructType(
+        [
+            StructField("modelId", text),
+            StructField("region", text),
+            StructField("timestamp", text),
+            StructField("accountId", text),
+            StructField("operation", text),
+            StructField("identity", StructType([StructField("arn", text)])),
+            StructField(
+                "input",
+                StructType(
+                    [
+                        StructField("inputTokenCount", text),
+                        StructField("cacheReadInputTokenCount", text),
+                        StructField("cacheWriteInputTokenCount", text),
+                    ]
+                ),
+            ),
+            StructField("output", StructType([StructField("outputTokenCount", text)])),
+            StructField("requestMetadata", MapType(text, text)),
+        ]
+    )
+    spark = _session()
+    lines = (
+        spark.read.option("recursiveFileLookup", "true")
+        .text(list(paths))
+        .withColumn("filename", F.regexp_replace(F.input_file_name(), "^file:(//)?", ""))
+        .where(F.trim(F.col("value")) != "")
+    )
+    for path in paths:  # bodies offloaded to data/ folders are not records
+        if path.startswith(("s3://", "s3a://")):
+            prefix = path.rstrip("/") + "/"
+            below = F.concat(F.lit("/"), F.substring("filename", len(prefix) + 1, 1 << 30))
+            lines = lines.where(~(F.col("filename").startswith(prefix) & below.contains("/data/")))
+    raw = {
+        "model_raw": "r.modelId",
+        "region": "r.region",
+        "timestamp": "r.timestamp",
+        "account": "r.accountId",
+        "operation": "r.operation",
+        "identity": "r.identity.arn",
+        "input": "r.input.inputTokenCount",
+        "output": "r.output.outputTokenCount",
+        "cache_read": "r.input.cacheReadInputTokenCount",
+        "cache_write": "r.input.cacheWriteInputTokenCount",
+    }
+    parsed = lines.select(
+        "filename",
+        "value",
+        F.get_json_object("value", "$").isNotNull().alias("valid"),
+        F.from_json("value", schema, {"mode": "PERMISSIVE"}).alias("r"),
+    )
+    columns = [F.col(c).alias(name) for name, c in raw.items()]
+    columns += [
+        F.col("r.requestMetadata").getItem(key).alias(f"meta:{key}") for key in metadata_keys
+    ]
+    fields = parsed.select("filename", "value", "valid", *columns)
+    typed = fields.select(
+        "*",
+        F.to_date(F.expr("try_to_timestamp(timestamp)")).alias("day"),
+        *[F.expr(f"try_cast(`{t}` AS BIGINT)").alias(f"{t}_n") for t in TOKENS],
+    )
+    problem = (
+        F.when(~F.col("valid"), "not a JSON record")
+        .when(
+            F.col("model_raw").isNull() & ~F.ltrim(F.col("value")).startswith("{"),
+            "not a JSON object",
+        )
+        .when(F.col("model_raw").isNull(), "no modelId")
+        .when(F.col("region").isNull(), "no region")
+        .when(F.col("day").isNull(), "no or unreadable timestamp")
+        .when(
+            F.col("input").isNull() | F.col("output").isNull(),
+            "no token counts (for example a call stopped by a guardrail)",
+        )
+    )
+    paths_text = {
+        "input": "input.inputTokenCount",
+        "output": "output.outputTokenCount",
+        "cache_read": "input.cacheReadInputTokenCount",
+        "cache_write": "input.cacheWriteInputTokenCount",
+    }
+    for t in TOKENS:
+        problem = problem.when(
+            F.col(t).isNotNull() & (F.col(f"{t}_n").isNull() | (F.col(f"{t}_n") < 0)),
+            f"token count {paths_text[t]} is not a whole number >= 0",
+        )
+    metadata = [f"meta:{k}" for k in metadata_keys]
+    records = typed.select(
+        problem.alias("problem"),
+        *[F.col(f"`{k}`") for k in (*KEYS, *metadata)],
+        F.date_format("day", "yyyy-MM-dd").alias("day"),
+        *[F.coalesce(F.col(f"{t}_n"), F.lit(0)).alias(t) for t in TOKENS],
+        F.when(
+            problem.isNotNull(),
+            F.concat(F.col("filename"), F.lit(": "), F.left("value", F.lit(120))),
+        ).alias("example"),
+    )
+    group = [*KEYS, *metadata, "day"]
+    rows = (
+        records.groupBy("problem", *[F.col(f"`{g}`") for g in group])
+        .agg(
+            F.count(F.lit(1)).alias("requests"),
+            *[F.sum(t).alias(t) for t in TOKENS],
+            F.min("example").alias("first_example"),
+            F.max("example").alias("last_example"),
+        )
+        .collect()
+    )
+    return _usage(rows, group)
+
+
+def _usage(rows: list[Any], group: list[str]) -> Usage:
+    found: dict[str, tuple[int, set[str]]] = {}
+    kept = []
+    total = 0
+    for row in rows:
+        data = row.asDict()
+        total += int(data["requests"])
+        reason = data["problem"]
+        if reason is None:
+            kept.append(data)
+            continue
+        seen, examples = found.get(reason, (0, set()))
+        texts = {str(data[e]).replace("\n", " ") for e in ("first_example", "last_example")}
+        found[reason] = (seen + int(data["requests"]), examples | texts)
+    kept.sort(key=lambda d: tuple("" if d[g] is None else str(d[g]) for g in group))
+    columns: dict[str, np.ndarray] = {
+        g: np.asarray([d[g] for d in kept], dtype=object) for g in group
+    }
+    columns["requests"] = np.asarray([d["requests"] for d in kept], dtype=np.int64)
+    for t in TOKENS:
+        columns[t] = np.asarray([d[t] for d in kept], dtype=np.int64)
+    problems = sorted(
+        (
+            Problem(reason, n, tuple(sorted(examples)[:3]))
+            for reason, (n, examples) in found.items()
+        ),
+        key=lambda p: (-p.count, p.reason),
+    )
+    return Usage(columns=columns, problems=problems, records=total)
