@@ -752,6 +752,13 @@ def allocate(
     if strict and document["problems"]:
         lines = [f"{p['records']:,} record(s): {p['reason']}" for p in document["problems"]]
         raise GenaiCostError("--strict: records not allocated:\n" + "\n".join(lines))
+    if document["problems"]:
+        count = document["records"]["not_allocated"]
+        typer.echo(
+            f"warning: {count:,} record(s) not allocated ({len(document['problems'])} reason(s); "
+            "listed in the table, Markdown and JSON reports)",
+            err=True,
+        )
     if fmt == AllocateFormat.json:
         text = json.dumps(document, indent=2) + "\n"
     elif fmt == AllocateFormat.markdown:

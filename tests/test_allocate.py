@@ -314,6 +314,7 @@ def test_cli_exit_codes_and_formats(tmp_path: Path, fixture_snapshot: Path, cli:
     assert result.code == 0
     document = json.loads(result.out)
     assert document["schema_version"] == 1 and document["kind"] == "allocation"
+    assert "warning: 3 record(s) not allocated" in result.err
 
     strict = cli("allocate", logs, "--tenant", "metadata:team", "--strict")
     assert strict.code == 2 and "not a JSON record" in strict.err and strict.out == ""

@@ -32,18 +32,24 @@ def cells(row: dict[str, Any], shared: bool) -> list[str]:
     return [*numbers, *capacity, usd(row["cost_usd"], 4), share]
 
 
+def period_text(document: dict[str, Any]) -> str:
+    period = document["period"]
+    if period["first_day"] is None:
+        return "no records allocated"
+    return f"{period['first_day']} to {period['last_day']}"
+
+
 def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def render_allocation_markdown(document: dict[str, Any]) -> str:
     names = document["by"]
-    period = document["period"]
     shared = bool(document.get("capacity"))
     lines = [
         "## Chargeback",
         "",
-        f"Period {period['first_day']} to {period['last_day']} · tenant key "
+        f"Period {period_text(document)} · tenant key "
         f"`{document['tenant_key']}` · snapshot `{document['snapshot']}` · "
         f"{document['records']['allocated']:,} of {document['records']['read']:,} records "
         "allocated",

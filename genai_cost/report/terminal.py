@@ -157,14 +157,12 @@ def render_check_table(document: dict[str, Any], *, color: bool, width: int) -> 
 
 
 def render_allocation_table(document: dict[str, Any], *, color: bool, width: int) -> str:
-    from genai_cost.report.allocation import cells, headings, sections
+    from genai_cost.report.allocation import cells, headings, period_text, sections
 
     buffer = io.StringIO()
     console = _console(buffer, color=color, width=width)
-    period = document["period"]
     table = Table(
-        title=f"Chargeback {period['first_day']} to {period['last_day']} "
-        f"(tenant key {document['tenant_key']})",
+        title=f"Chargeback, {period_text(document)} (tenant key {document['tenant_key']})",
         title_justify="left",
     )
     for name in document["by"]:
