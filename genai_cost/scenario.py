@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -671,6 +671,22 @@ def _problem_from_error(
     return Problem(
         message, path=doc.path, line=line, column=col, field_path=_loc_text(loc), hint=hint
     )
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model_file(path: str | Path, model: type[M]) -> M:
+    """Read a YAML file into `model`; errors name the file, line and field (with did-you-mean)."""
+    from genai_cost.yamlsource import load_yaml_file
+
+    doc = load_yaml_file(Path(path))
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise ScenarioError(
+            [_problem_from_error(doc, e, model) for e in exc.errors()][:20]
+        ) from None
 
 
 def parse_scenario(doc: YamlDocument) -> Scenario:

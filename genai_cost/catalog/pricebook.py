@@ -14,7 +14,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from genai_cost.catalog.lookup import BOOK_PREFIX
 from genai_cost.catalog.snapshot import Catalog
@@ -24,7 +24,7 @@ from genai_cost.catalog.tables import (
     ProvisionedPrice,
     Source,
 )
-from genai_cost.errors import GenaiCostError, ScenarioError
+from genai_cost.errors import GenaiCostError
 from genai_cost.modelbase import NonNegative, Positive, Strict
 
 PRICE_BOOK_ENV = "GENAI_COST_PRICE_BOOK"
@@ -98,16 +98,9 @@ class PriceBook(Strict):
 
 def load_price_book(path: str | Path) -> PriceBook:
     """Read a price book YAML file; errors name the file, line and field."""
-    from genai_cost.scenario import _problem_from_error
-    from genai_cost.yamlsource import load_yaml_file
+    from genai_cost.scenario import load_model_file
 
-    doc = load_yaml_file(Path(path))
-    try:
-        return PriceBook.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ScenarioError(
-            [_problem_from_error(doc, e, PriceBook) for e in exc.errors()][:20]
-        ) from None
+    return load_model_file(path, PriceBook)
 
 
 def _discount_for(book: PriceBook, service: str, model_id: str | None) -> Discount | None:

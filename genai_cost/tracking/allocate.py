@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
 
 from genai_cost.budget import Budget, BudgetStatus
 from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.errors import GenaiCostError, ScenarioError
+from genai_cost.errors import GenaiCostError
 from genai_cost.modelbase import Strict
 from genai_cost.tracking.capacity import (
     CapacityFile,
@@ -97,16 +96,9 @@ class TenantBudgets(Strict):
 
 
 def load_budgets(path: Path) -> TenantBudgets:
-    from genai_cost.scenario import _problem_from_error
-    from genai_cost.yamlsource import load_yaml_file
+    from genai_cost.scenario import load_model_file
 
-    doc = load_yaml_file(path)
-    try:
-        return TenantBudgets.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ScenarioError(
-            [_problem_from_error(doc, e, TenantBudgets) for e in exc.errors()][:20]
-        ) from None
+    return load_model_file(path, TenantBudgets)
 
 
 def _prices(

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from genai_cost.catalog.lookup import Missing, instance_price, provisioned_price
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.errors import GenaiCostError, ScenarioError
+from genai_cost.errors import GenaiCostError
 from genai_cost.modelbase import Positive, Strict
 from genai_cost.scenario import ProvisionedTerm, Purchase
 
@@ -95,16 +95,9 @@ class CapacityFile(Strict):
 
 
 def load_capacity(path: Path) -> CapacityFile:
-    from genai_cost.scenario import _problem_from_error
-    from genai_cost.yamlsource import load_yaml_file
+    from genai_cost.scenario import load_model_file
 
-    doc = load_yaml_file(path)
-    try:
-        return CapacityFile.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ScenarioError(
-            [_problem_from_error(doc, e, CapacityFile) for e in exc.errors()][:20]
-        ) from None
+    return load_model_file(path, CapacityFile)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, field_validator
 
-from genai_cost.errors import Problem, ScenarioError
 from genai_cost.modelbase import Strict
 from genai_cost.scenario import split_model_id
 
@@ -116,33 +115,25 @@ class ProfilesFile(Strict):
 
     profiles: dict[str, ProfileEntry]
 
+    @field_validator("profiles")
+    @classmethod
+    def _application_arns(cls, value: dict[str, ProfileEntry]) -> dict[str, ProfileEntry]:
+        wrong = [arn for arn in value if APPLICATION not in arn]
+        if wrong:
+            raise ValueError(
+                f"expected application inference profile ARNs "
+                f"(arn:aws:bedrock:REGION:ACCOUNT:application-inference-profile/ID), got {wrong}"
+            )
+        return value
+
 
 def load_profiles(path: Path) -> dict[str, ModelRef]:
     """Read a profiles file; errors name the file, line and field."""
-    from genai_cost.scenario import _problem_from_error
-    from genai_cost.yamlsource import load_yaml_file
+    from genai_cost.scenario import load_model_file
 
-    doc = load_yaml_file(path)
-    try:
-        document = ProfilesFile.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ScenarioError(
-            [_problem_from_error(doc, e, ProfilesFile) for e in exc.errors()][:20]
-        ) from None
+    document = load_model_file(path, ProfilesFile)
     result: dict[str, ModelRef] = {}
     for arn, entry in document.profiles.items():
-        if APPLICATION not in arn:
-            raise ScenarioError(
-                [
-                    Problem(
-                        "expected an application inference profile ARN "
-                        "(arn:aws:bedrock:REGION:ACCOUNT:application-inference-profile/ID)",
-                        path=doc.path,
-                        line=doc.position(("profiles", arn), key=True)[0],
-                        field_path=f"profiles.{arn}",
-                    )
-                ]
-            )
         ref = from_model_id(entry.model)
         result[arn] = ModelRef(
             ref.base_model, ref.scope, ref.geo_profile, dict(entry.tags), ref.reason
