@@ -33,3 +33,30 @@ def progress_bar(
             bar.update(task, advance=1, label=label)
 
         yield step
+
+
+@contextmanager
+def percent_bar(
+    description: str, *, enabled: bool | None = None
+) -> Iterator[Callable[[float], None]]:
+    """Yield `update(percent)`; a transient 0–100 % bar on stderr when it is a terminal."""
+    show = sys.stderr.isatty() if enabled is None else enabled
+    if not show:
+        yield lambda percent: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=100.0)
+
+        def update(percent: float) -> None:
+            bar.update(task, completed=max(0.0, min(100.0, percent)))
+
+        yield update

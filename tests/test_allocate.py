@@ -722,3 +722,19 @@ def test_spark_and_duckdb_give_identical_allocations(
     assert spark == duck
     assert duck["records"] == {"read": 11, "allocated": 5, "not_allocated": 6}
     assert {r["day"] for r in duck["rows"]} == {"2026-01-10", "2026-02-01"}
+
+
+def test_progress_bar_goes_to_stderr_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from genai_cost.tracking.logs import read_usage
+    from genai_cost.tracking.sources import local_files
+
+    files = local_files(write_logs(tmp_path))
+    quiet = read_usage(files, ["team"])
+    shown = read_usage(files, ["team"], progress=True)
+    assert capsys.readouterr().out == ""
+    assert shown.records == quiet.records == 7
+    assert {k: list(v) for k, v in shown.columns.items()} == {
+        k: list(v) for k, v in quiet.columns.items()
+    }

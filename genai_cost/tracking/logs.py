@@ -74,7 +74,35 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def read_usage(files: Sequence[Path], metadata_keys: Sequence[str] = ()) -> Usage:
+def _execute_with_progress(connection: Any, sql: str, progress: bool | None) -> None:
+    """Run `sql`, showing DuckDB's own progress estimate as a bar on stderr (when a terminal)."""
+    import threading
+
+    from genai_cost.console import percent_bar
+
+    with percent_bar("Reading logs", enabled=progress) as update:
+        failure: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                connection.execute(sql)
+            except BaseException as exc:  # re-raised in the calling thread
+                failure.append(exc)
+
+        worker = threading.Thread(target=work, daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.2)
+            percent = connection.query_progress()
+            if percent >= 0:  # -1: no estimate (not started, or finished)
+                update(percent)
+        if failure:
+            raise failure[0]
+
+
+def read_usage(
+    files: Sequence[Path], metadata_keys: Sequence[str] = (), *, progress: bool | None = None
+) -> Usage:
     """Sum requests and tokens by model, region, day, account, operation, identity and metadata."""
     import duckdb
 
@@ -108,14 +136,17 @@ def read_usage(files: Sequence[Path], metadata_keys: Sequence[str] = ()) -> Usag
     keys = [n for n in names if n not in TOKENS and n not in ("timestamp", "request_id")]
     group = ", ".join(_ident(k) for k in keys) + ", day"
     sums = ", ".join(f"sum({t})::BIGINT AS {t}" for t in TOKENS)
-    # DuckDB's progress bar would write to stdout, which carries the report.
     connection = duckdb.connect()
     try:
-        connection.execute("SET enable_progress_bar = false")
+        # DuckDB's own bar would print to stdout, which carries the report: keep its progress
+        # estimate (query_progress) and draw our bar on stderr instead.
+        connection.execute("SET enable_progress_bar = true")
+        connection.execute("SET enable_progress_bar_print = false")
         connection.execute("SET TimeZone = 'UTC'")  # days are UTC days
         # One pass over the logs: sums by key, and by reason for records not usable (with two
         # example lines per group). Lines are not kept, so memory is bounded by the groups.
-        connection.execute(
+        _execute_with_progress(
+            connection,
             f"""
             CREATE TEMP TABLE grouped AS
             WITH raw AS (
@@ -143,7 +174,8 @@ def read_usage(files: Sequence[Path], metadata_keys: Sequence[str] = ()) -> Usag
             SELECT problem, {group}, count(*)::BIGINT AS requests, {sums},
               min(example) AS first_example, max(example) AS last_example
             FROM records GROUP BY problem, {group}
-            """
+            """,
+            progress,
         )
         total = connection.execute("SELECT sum(requests) FROM grouped").fetchone()
         found: dict[str, tuple[int, set[str]]] = {}
