@@ -643,6 +643,24 @@ class AllocateFormat(StrEnum):
     json = "json"
 
 
+def _emit_tracking(
+    document: dict[str, Any], kind: str, fmt: AllocateFormat, output: Path | None
+) -> None:
+    """Render an `allocation` or `variance` document (report/allocation.py, report/terminal.py)."""
+    if fmt == AllocateFormat.json:
+        text = json.dumps(document, indent=2) + "\n"
+    elif fmt == AllocateFormat.table:
+        from genai_cost.report import terminal
+
+        render = getattr(terminal, f"render_{kind}_table")
+        text = render(document, color=output is None and _use_color(), width=120)
+    else:
+        from genai_cost.report import allocation
+
+        text = getattr(allocation, f"render_{kind}_{fmt.value}")(document)
+    _emit(text, output)
+
+
 class Engine(StrEnum):
     duckdb = "duckdb"
     spark = "spark"
@@ -759,21 +777,7 @@ def allocate(
             "listed in the table, Markdown and JSON reports)",
             err=True,
         )
-    if fmt == AllocateFormat.json:
-        text = json.dumps(document, indent=2) + "\n"
-    elif fmt == AllocateFormat.markdown:
-        from genai_cost.report.allocation import render_allocation_markdown
-
-        text = render_allocation_markdown(document)
-    elif fmt == AllocateFormat.csv:
-        from genai_cost.report.allocation import render_allocation_csv
-
-        text = render_allocation_csv(document)
-    else:
-        from genai_cost.report.terminal import render_allocation_table
-
-        text = render_allocation_table(document, color=output is None and _use_color(), width=120)
-    _emit(text, output)
+    _emit_tracking(document, "allocation", fmt, output)
     if document.get("verdict") == "fail":
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -846,21 +850,7 @@ def variance(
         snapshot=snapshot,
         price_book=price_book,
     )
-    if fmt == AllocateFormat.json:
-        text = json.dumps(document, indent=2) + "\n"
-    elif fmt == AllocateFormat.markdown:
-        from genai_cost.report.allocation import render_variance_markdown
-
-        text = render_variance_markdown(document)
-    elif fmt == AllocateFormat.csv:
-        from genai_cost.report.allocation import render_variance_csv
-
-        text = render_variance_csv(document)
-    else:
-        from genai_cost.report.terminal import render_variance_table
-
-        text = render_variance_table(document, color=output is None and _use_color(), width=120)
-    _emit(text, output)
+    _emit_tracking(document, "variance", fmt, output)
 
 
 @app.command()
