@@ -750,11 +750,7 @@ def allocate(
     """
     from genai_cost.tracking.allocate import run_allocation
 
-    client = None
-    if resolve_profiles:
-        import boto3
-
-        client = boto3.client("bedrock")
+    client = "auto" if resolve_profiles else None  # a Bedrock client per profile region
     document = run_allocation(
         logs,
         by=by or ["tenant"],

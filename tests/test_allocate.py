@@ -738,3 +738,27 @@ def test_progress_bar_goes_to_stderr_only(
     assert {k: list(v) for k, v in shown.columns.items()} == {
         k: list(v) for k, v in quiet.columns.items()
     }
+
+
+def test_resolve_profiles_makes_a_client_in_the_profile_region(
+    tmp_path: Path, fixture_snapshot: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+
+    made: list[str] = []
+
+    def client(service: str, region_name: str) -> Any:
+        made.append(f"{service} {region_name}")
+        real = boto3.session.Session().client(
+            service, region_name=region_name, aws_access_key_id="x", aws_secret_access_key="x"
+        )
+        stub = Stubber(real)
+        stub.add_client_error("get_inference_profile", "AccessDeniedException", "not allowed")
+        stub.activate()
+        return real
+
+    monkeypatch.setattr(boto3, "client", client)
+    result = cli("allocate", str(_profile_logs(tmp_path)), "--resolve-profiles", "--format", "json")
+    assert result.code == 0 and made == ["bedrock us-east-1"]
+    [problem] = json.loads(result.out)["problems"]
+    assert "AccessDeniedException" in problem["reason"] and APP_PROFILE in problem["reason"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, field_validator
 
@@ -50,8 +51,21 @@ class ProfileResolver:
     """Resolves application inference-profile ARNs from a mapping file and/or the Bedrock API."""
 
     def __init__(self, mapping: dict[str, ModelRef] | None = None, client: object = None) -> None:
+        """`client`: a Bedrock client, or `"auto"` for one per profile region (boto3's
+        credential chain), or None to use the mapping only."""
         self.mapping = dict(mapping or {})
         self.client = client
+        self._clients: dict[str, object] = {}
+
+    def _client_for(self, arn: str) -> Any:
+        if self.client != "auto":
+            return self.client
+        import boto3
+
+        region = arn.split(":")[3]
+        if region not in self._clients:
+            self._clients[region] = boto3.client("bedrock", region_name=region)
+        return self._clients[region]
 
     def resolve(self, model_id: str) -> ModelRef:
         if APPLICATION not in model_id:
@@ -70,12 +84,9 @@ class ProfileResolver:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            profile = self.client.get_inference_profile(  # type: ignore[attr-defined]
-                inferenceProfileIdentifier=arn
-            )
-            tags = self.client.list_tags_for_resource(  # type: ignore[attr-defined]
-                resourceARN=arn
-            ).get("tags", [])
+            client = self._client_for(arn)
+            profile = client.get_inference_profile(inferenceProfileIdentifier=arn)
+            tags = client.list_tags_for_resource(resourceARN=arn).get("tags", [])
         except (ClientError, BotoCoreError) as exc:
             return ModelRef(None, reason=f"cannot resolve {arn} through the Bedrock API: {exc}")
         return profile_ref(profile, {t["key"]: t["value"] for t in tags})
