@@ -112,6 +112,7 @@ def load_side(
         snapshot=snapshot,
         day=day,
         as_of=as_of,
+        price_book=price_book,
         max_snapshot_age_days=max_snapshot_age_days,
     )
 
@@ -133,6 +134,7 @@ def scenario_side(
         snapshot=snapshot,
         day=day,
         as_of=as_of,
+        price_book=price_book,
         max_snapshot_age_days=max_snapshot_age_days,
     )
     return Side(" ".join(paths), result.to_dict(), result, _describe_snapshot(result.catalog))

@@ -203,3 +203,22 @@ def test_pricing_show_and_list(cli: Any, fixture_snapshot: Path) -> None:
     assert [s["id"] for s in listed] == ["2026-11-23", "test-fixture"]
     bad = cli("pricing", "show", "acme.chat")
     assert bad.code == 2 and "unknown model id" in bad.err
+
+
+def test_diff_prices_scenario_sides_with_the_price_book(
+    cli: Any, tmp_path: Path, fixture_snapshot: Path
+) -> None:
+    path = book(tmp_path, "discounts: [{percent: 10, applies_to: bedrock}]\n")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(SCENARIO)
+    base = tmp_path / "base.json"
+    assert (
+        cli("estimate", str(scenario), "-f", "json", "-o", str(base), "--price-book", path).code
+        == 0
+    )
+    result = cli("diff", str(base), str(scenario), "-f", "json", "--price-book", path)
+    assert result.code == 0
+    document = json.loads(result.out)
+    # both sides at the discounted $165.60: nothing changed
+    assert document["total"]["base_monthly_cost_usd"] == pytest.approx(165.6)
+    assert document["total"]["head_monthly_cost_usd"] == pytest.approx(165.6)
