@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -452,7 +452,7 @@ class Roi(Strict):
     benefits: list[Benefit] = Field(default_factory=list)
 
 
-UNCERTAIN_INPUTS = (
+UncertainInput = Literal[
     "tokens_per_request.input",
     "tokens_per_request.output",
     "tokens_per_request.cache_read",
@@ -460,7 +460,8 @@ UNCERTAIN_INPUTS = (
     "traffic.requests_per_month",
     "traffic.peak_to_average_ratio",
     "roi.monthly_traffic_growth_percent",
-)
+]
+UNCERTAIN_INPUTS: tuple[str, ...] = get_args(UncertainInput)
 
 
 class Uncertain(Strict):
@@ -470,15 +471,7 @@ class Uncertain(Strict):
     `triangular` (low, mode, high), `uniform` (low, high), `lognormal` (p50 and p90).
     """
 
-    input: Literal[
-        "tokens_per_request.input",
-        "tokens_per_request.output",
-        "tokens_per_request.cache_read",
-        "tokens_per_request.cache_write",
-        "traffic.requests_per_month",
-        "traffic.peak_to_average_ratio",
-        "roi.monthly_traffic_growth_percent",
-    ]
+    input: UncertainInput
     workload: str | None = None
     """The workload it applies to (default: every workload; not used for roi inputs)."""
     distribution: Literal["pert", "triangular", "uniform", "lognormal"]

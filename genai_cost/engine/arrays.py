@@ -67,6 +67,13 @@ def empty_objects(n: int, value: str = "") -> ObjArray:
     return out
 
 
+def objects(values: list[str]) -> ObjArray:
+    """An object array of the given strings (one element per value)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
 @dataclass
 class OptionRows:
     """The rows one option evaluates, with prices resolved (NaN where none was found)."""

@@ -21,6 +21,7 @@ from genai_cost.engine.arrays import (
     WorkloadArrays,
     empty_objects,
     failure_codes,
+    objects,
     scatter,
     tuples,
 )
@@ -91,12 +92,6 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
 def prepare(ctx: PricingContext) -> OptionRows:
     rows = [r for i, s in enumerate(ctx.specs) if s.wants(OPTION) for r in _rows_for(ctx, i, s)]
     n = len(rows)
-
-    def objects(values: list[str]) -> np.ndarray:
-        out = empty_objects(n)
-        out[:] = values
-        return out
-
     return OptionRows(
         option=OPTION.value,
         workload_index=np.asarray([r.workload for r in rows], dtype=np.int64),
