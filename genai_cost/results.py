@@ -42,6 +42,17 @@ def row_order(estimate: Estimate) -> np.ndarray:
 BASE_VARIANT = {"provisioned": "no_commitment", "self_hosted": "on_demand"}
 
 
+def _same_capacity(record: dict[str, Any]) -> tuple[Any, ...]:
+    """What a committed variant and its no-commitment counterpart share (not the variant)."""
+    return (
+        record["scenario"],
+        record["workload"],
+        record["option"],
+        record["platform"],
+        record["instance_type"],
+    )
+
+
 def _add_commitment_breakeven(options: list[dict[str, Any]]) -> None:
     """For commitment variants: the share of hours below which the commitment loses money.
 
@@ -61,27 +72,14 @@ def _add_commitment_breakeven(options: list[dict[str, Any]]) -> None:
     base = {}
     for record in options:
         if BASE_VARIANT.get(record["option"]) == record["variant"]:
-            key = (
-                record["scenario"],
-                record["workload"],
-                record["option"],
-                record["platform"],
-                record["instance_type"],
-            )
-            base[key] = unit_price(record)
+            base[_same_capacity(record)] = unit_price(record)
     for record in options:
         fraction = None
         if record["option"] in BASE_VARIANT and record["variant"] not in (
             BASE_VARIANT[record["option"]],
             "spot",
         ):
-            key = (
-                record["scenario"],
-                record["workload"],
-                record["option"],
-                record["platform"],
-                record["instance_type"],
-            )
+            key = _same_capacity(record)
             committed, open_price = unit_price(record), base.get(key)
             if committed is not None and open_price:
                 fraction = round(committed / open_price, 9)
