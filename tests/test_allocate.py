@@ -762,3 +762,10 @@ def test_resolve_profiles_makes_a_client_in_the_profile_region(
     assert result.code == 0 and made == ["bedrock us-east-1"]
     [problem] = json.loads(result.out)["problems"]
     assert "AccessDeniedException" in problem["reason"] and APP_PROFILE in problem["reason"]
+
+
+@pytest.mark.skipif(_spark_missing() is not None, reason=str(_spark_missing()))
+def test_spark_errors_are_bad_input(cli: Any) -> None:
+    result = cli("allocate", "s3a://genai-cost-no-such-bucket/logs/", "--engine", "spark")
+    assert result.code == 2
+    assert result.err.startswith("error: Spark could not read the logs: ")

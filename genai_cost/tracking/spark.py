@@ -40,14 +40,16 @@ def _session() -> Any:
         "PYSPARK_SUBMIT_ARGS", ""
     ):
         builder = builder.master("local[*]")
-    session = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
+    try:
+        session = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
+    except Exception as exc:  # no Java, bad master URL, … (PySpark raises several kinds)
+        raise GenaiCostError(f"cannot start Spark: {exc}".splitlines()[0]) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
 
 
 def read_usage_spark(paths: Sequence[str], metadata_keys: Sequence[str] = ()) -> Usage:
     """Sum requests and tokens by the same keys and with the same problems as `read_usage`."""
-    from pyspark.sql import functions as F
     from pyspark.sql.types import MapType, StringType, StructField, StructType
 
     if not paths:
@@ -76,6 +78,25 @@ def read_usage_spark(paths: Sequence[str], metadata_keys: Sequence[str] = ()) ->
         ]
     )
     spark = _session()
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+
+    try:
+        rows, group = _aggregate(spark, paths, metadata_keys, schema)
+    except PySparkException as exc:  # missing paths, unreadable files, …
+        raise GenaiCostError(f"Spark could not read the logs: {exc}".splitlines()[0]) from None
+    except Py4JJavaError as exc:  # e.g. no FileSystem for the path's scheme
+        cause = str(exc.java_exception.toString()).splitlines()[0]
+        raise GenaiCostError(f"Spark could not read the logs: {cause}") from None
+    return _usage(rows, group)
+
+
+def _aggregate(
+    spark: Any, paths: Sequence[str], metadata_keys: Sequence[str], schema: Any
+) -> tuple[list[Any], list[str]]:
+    """The Spark job: read, check and sum; returns the collected rows and the group keys."""
+    from pyspark.sql import functions as F
+
     lines = (
         spark.read.option("recursiveFileLookup", "true")
         .text(list(paths))
@@ -162,7 +183,7 @@ def read_usage_spark(paths: Sequence[str], metadata_keys: Sequence[str] = ()) ->
         )
         .collect()
     )
-    return _usage(rows, group)
+    return rows, group
 
 
 def _usage(rows: list[Any], group: list[str]) -> Usage:
