@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from genai_cost.catalog.snapshot import Catalog, load_catalog
 from genai_cost.engine.context import PricingContext, WorkloadSpec, flatten, workload_arrays
 from genai_cost.engine.core import OPTION_NAMES, EstimateArrays, evaluate_all, prepare_all
-from genai_cost.errors import GenaiCostError, PricingError, ScenarioError
+from genai_cost.errors import GenaiCostError, PricingError, Problem, ScenarioError
 from genai_cost.scenario import LoadedScenario, Option, expand_paths, load_scenario
 
 if TYPE_CHECKING:
@@ -169,6 +169,32 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
         raise PricingError("\n".join(dict.fromkeys(messages)))
 
 
+def _check_finite(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
+    """A priced row whose cost is not a finite number is bad input (an overflow), never a
+    feasible option with no cost: name the workload and the inputs that multiply."""
+    import numpy as np
+
+    bad = np.flatnonzero(arrays.feasible & ~np.isfinite(arrays.monthly_cost_usd))
+    if not bad.size:
+        return
+    problems = []
+    for w_index in dict.fromkeys(arrays.workload_index[bad].tolist()):
+        spec = specs[w_index]
+        w = spec.workload
+        t = w.tokens_per_request
+        problems.append(
+            Problem(
+                f"workload {w.name!r}: the monthly cost overflows (not a finite number): "
+                f"{w.traffic.monthly_requests:.6g} requests a month × "
+                f"{t.input + t.cache_read + t.cache_write:.6g} input and {t.output:.6g} output "
+                "tokens per request is beyond what can be priced",
+                path=spec.where,
+                hint="check traffic and tokens_per_request",
+            )
+        )
+    raise ScenarioError(problems)
+
+
 def estimate(
     paths: Iterable[str | Path],
     *,
@@ -209,6 +235,7 @@ def estimate_loaded(
     specs = flatten(scenarios)
     ctx = PricingContext(catalog, as_of or day, specs, override=as_of is not None)
     arrays = evaluate_all(workload_arrays(specs), prepare_all(ctx))
+    _check_finite(specs, arrays)
     _check_explicit(specs, arrays)
     warnings = []
     limit = max_snapshot_age_days

@@ -11,9 +11,9 @@ from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
-from genai_cost.modelbase import Positive, Strict
+from genai_cost.modelbase import Number, Positive, Strict
 
-Percent = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False)]
+Percent = Annotated[Number, Field(gt=0, le=1000)]
 
 
 class Budget(Strict):

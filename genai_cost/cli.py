@@ -65,13 +65,23 @@ def _use_color() -> bool:
 
 
 def _emit(text: str, output: Path | None) -> None:
-    if output is None:
+    """The report on stdout, or written atomically to `output` (`-` is stdout too)."""
+    from genai_cost.output import STDOUT
+
+    if output is None or str(output) == STDOUT:
         sys.stdout.write(text)
         return
     from genai_cost.output import write_atomic
 
     write_atomic(output, text)
-    typer.echo(f"wrote {output}", err=True)
+    _say(f"wrote {output}")
+
+
+def _say(text: str) -> None:
+    """A message on stderr, control characters removed (names come from inputs)."""
+    from genai_cost.report.sanitize import lines
+
+    typer.echo(lines(text), err=True)
 
 
 AsOfOption = Annotated[
@@ -176,7 +186,7 @@ def estimate(
         max_snapshot_age_days=max_snapshot_age_days,
     )
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        _say(f"warning: {warning}")
     if samples:
         from genai_cost.console import progress_bar
 
@@ -318,18 +328,15 @@ def diff(
             f"diff takes two sides, BASE and HEAD (got {len(sides)}); or use --base-ref REV "
             "PATH... to compare files with a git revision"
         )
-    try:
-        if base_ref is not None:
-            head = scenario_side(
-                sides, snapshot=snapshot, day=None, as_of=_day(as_of), price_book=price_book
-            )
-        else:
-            head = load_side(
-                sides[1], snapshot=snapshot, day=None, as_of=_day(as_of), price_book=price_book
-            )
-        document = apply_thresholds(compare(base, head, base_snapshot=base_prices), thresholds)
-    finally:
-        base.close()
+    if base_ref is not None:
+        head = scenario_side(
+            sides, snapshot=snapshot, day=None, as_of=_day(as_of), price_book=price_book
+        )
+    else:
+        head = load_side(
+            sides[1], snapshot=snapshot, day=None, as_of=_day(as_of), price_book=price_book
+        )
+    document = apply_thresholds(compare(base, head, base_snapshot=base_prices), thresholds)
     from genai_cost.report.changes import render_diff_markdown
 
     if fmt == ChangeFormat.json:
@@ -1003,7 +1010,9 @@ def validate(
 
     loaded = load_scenarios(paths, load_catalog(snapshot))
     for item in loaded:
-        typer.echo(f"ok: {item.path} ({len(item.scenario.workloads)} workloads)")
+        from genai_cost.report.sanitize import plain
+
+        typer.echo(plain(f"ok: {item.path} ({len(item.scenario.workloads)} workloads)"))
 
 
 @app.command()
@@ -1060,13 +1069,9 @@ def models(
             json.dumps({"snapshot": catalog.snapshot_id, "models": rows}, indent=2) + "\n"
         )
     elif fmt == Format.csv:
-        import csv
+        from genai_cost.report.sanitize import csv_table
 
-        from genai_cost.report.csv_report import safe_cell
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(list(rows[0]))
-        writer.writerows([safe_cell(v) for v in row.values()] for row in rows)
+        sys.stdout.write(csv_table(list(rows[0]), (list(row.values()) for row in rows)))
     else:
         width = max(len(str(r["model_id"])) for r in rows)
         for row in rows:
@@ -1089,7 +1094,7 @@ def main(argv: list[str] | None = None) -> int:
         return code if isinstance(code, int) else EXIT_INTERNAL
     except GenaiCostError as exc:
         for line in exc.render().splitlines():
-            typer.echo(f"error: {line}", err=True)
+            _say(f"error: {line}")
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK

@@ -22,8 +22,7 @@ import datetime as dt
 import json
 import math
 import re
-import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,12 +46,6 @@ class Side:
     estimate: Estimate | None = None
     prices: str = ""
     """Where its prices came from, for the report."""
-    _tempdir: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
-
-    def close(self) -> None:
-        if self._tempdir is not None:
-            self._tempdir.cleanup()
-            self._tempdir = None
 
     def costs(self) -> dict[tuple[str, str], dict[str, Any]]:
         return {
@@ -152,37 +145,32 @@ def git_side(
 ) -> Side:
     """A side from the scenario files under `paths` as they were at git revision `ref`."""
     from genai_cost.api import estimate_loaded, priced_catalog, today
-    from genai_cost.gitrev import materialize
+    from genai_cost.gitrev import read_at_revision
     from genai_cost.scenario import load_scenario
 
-    holder = tempfile.TemporaryDirectory(prefix="genai-cost-base-")
-    try:
-        files = materialize(ref, paths, Path(holder.name))
-        catalog = priced_catalog(snapshot, price_book)
-        loaded, problems = [], []
-        for file, name in files:
-            try:
-                loaded.append(load_scenario(file, catalog, name=name))
-            except ScenarioError as exc:
-                problems.extend(exc.problems)
-        if problems:
-            raise ScenarioError(problems)
-        if loaded:
-            result = estimate_loaded(
-                loaded,
-                catalog,
-                day=today(day),
-                as_of=as_of,
-                max_snapshot_age_days=max_snapshot_age_days,
-            )
-            document = result.to_dict()
-        else:
-            result, document = None, _empty_document(catalog, as_of or today(day))
-        label = f"{ref}:{' '.join(paths)}"
-        return Side(label, document, result, _describe_snapshot(catalog), holder)
-    except BaseException:
-        holder.cleanup()
-        raise
+    files = read_at_revision(ref, paths)
+    catalog = priced_catalog(snapshot, price_book)
+    loaded, problems = [], []
+    for name, content in files:
+        try:
+            loaded.append(load_scenario(name, catalog, name=name, content=content))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    if loaded:
+        result = estimate_loaded(
+            loaded,
+            catalog,
+            day=today(day),
+            as_of=as_of,
+            max_snapshot_age_days=max_snapshot_age_days,
+        )
+        document = result.to_dict()
+    else:
+        result, document = None, _empty_document(catalog, as_of or today(day))
+    label = f"{ref}:{' '.join(paths)}"
+    return Side(label, document, result, _describe_snapshot(catalog))
 
 
 def _empty_document(catalog: Catalog, day: dt.date) -> dict[str, Any]:

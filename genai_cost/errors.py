@@ -2,10 +2,20 @@
 
 ::
 
-    GenaiCostError            base; the CLI turns every subclass into one message and exit code 2
-    ├── ScenarioError         unreadable or invalid scenario (file, line, column, field path)
-    ├── PricingError          an explicitly requested price is missing (model, region, option, term)
-    └── SnapshotError         a pricing snapshot is missing, malformed or inconsistent
+    GenaiCostError              base: a user can cause it (bad input); the CLI prints it, exit 2
+    ├── InputFileError          an input file is unreadable or invalid; located problems
+    │   ├── ScenarioError       a scenario file (or a scenario read from git)
+    │   ├── PriceBookError      a price book (`--price-book`)
+    │   ├── BudgetsError        a tenant budgets file (`allocate --budgets`)
+    │   ├── CapacityError       a shared-capacity file (`allocate --capacity`)
+    │   ├── ProfilesError       an application-profiles file (`allocate --profiles`)
+    │   ├── LogsError           invocation logs that cannot be read at all
+    │   └── OfferFileError      a Price List offer file (`pricing refresh --from-offer-file`)
+    ├── PricingError            a price the input asks for is missing (model, region, option, term)
+    ├── SnapshotError           a pricing snapshot is missing, malformed or inconsistent
+    │   └── RefreshError        a refresh could not complete; no snapshot was written or changed
+    ├── OutputError             a report or snapshot cannot be written where `--output` says
+    └── ArgumentError           a command-line value that is not valid (`--range`, `--as-of` …)
 
 Anything else escaping to the CLI is a bug: exit code 3 with a hint to report it.
 """
@@ -13,6 +23,7 @@ Anything else escaping to the CLI is a bug: exit code 3 with a hint to report it
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 
 class GenaiCostError(Exception):
@@ -24,7 +35,7 @@ class GenaiCostError(Exception):
 
 @dataclass
 class Problem:
-    """One problem found in a scenario file."""
+    """One problem found in an input file."""
 
     message: str
     path: str = ""
@@ -49,16 +60,68 @@ class Problem:
 
 
 @dataclass
-class ScenarioError(GenaiCostError):
-    """A scenario could not be read or is invalid; carries one or more located problems."""
+class InputFileError(GenaiCostError):
+    """An input file could not be read or is invalid; carries one or more located problems."""
 
     problems: list[Problem] = field(default_factory=list)
+
+    kind: ClassVar[str] = "input file"
+    """What the file is, in messages ("scenario", "price book" …)."""
+    empty_hint: ClassVar[str] = ""
+    """What a valid file of this kind holds at least (said when a file is empty)."""
 
     def __post_init__(self) -> None:
         super().__init__(self.render())
 
     def render(self) -> str:
         return "\n".join(p.render() for p in self.problems)
+
+    @classmethod
+    def at(
+        cls,
+        path: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        *,
+        field_path: str = "",
+        hint: str = "",
+    ) -> InputFileError:
+        """One located problem of this kind of file."""
+        return cls([Problem(message, path, line, column, field_path, hint)])
+
+
+class ScenarioError(InputFileError):
+    kind = "scenario"
+    empty_hint = "a scenario needs at least 'name' and 'workloads'"
+
+
+class PriceBookError(InputFileError):
+    kind = "price book"
+    empty_hint = "a price book needs at least 'name' and 'as_of'"
+
+
+class BudgetsError(InputFileError):
+    kind = "budgets file"
+    empty_hint = "a budgets file needs 'tenants:' mapping tenant names to a monthly_usd"
+
+
+class CapacityError(InputFileError):
+    kind = "capacity file"
+    empty_hint = "a capacity file needs 'capacity:' with at least one entry"
+
+
+class ProfilesError(InputFileError):
+    kind = "profiles file"
+    empty_hint = "a profiles file needs 'profiles:' mapping profile ARNs to a model"
+
+
+class LogsError(InputFileError):
+    kind = "invocation logs"
+
+
+class OfferFileError(InputFileError):
+    kind = "offer file"
 
 
 class PricingError(GenaiCostError):
@@ -82,3 +145,15 @@ class PricingError(GenaiCostError):
 
 class SnapshotError(GenaiCostError):
     """A pricing snapshot is missing, malformed or inconsistent."""
+
+
+class RefreshError(SnapshotError):
+    """The refresh could not complete; no snapshot was written or changed."""
+
+
+class OutputError(GenaiCostError):
+    """A report or snapshot cannot be written to the place asked for."""
+
+
+class ArgumentError(GenaiCostError):
+    """A command-line value is not valid."""

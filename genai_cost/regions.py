@@ -91,10 +91,10 @@ def compare_regions(
 
 def render_regions_markdown(document: dict[str, Any]) -> str:
     from genai_cost.report.labels import usd
-    from genai_cost.report.markdown import escape
+    from genai_cost.report.sanitize import markdown_cell
 
     lines = [
-        f"## {escape(document['scenario'])} by region",
+        f"## {markdown_cell(document['scenario'])} by region",
         "",
         "| Region | Monthly cost | Cheapest options | Notes |",
         "|---|---:|---|---|",
@@ -102,7 +102,7 @@ def render_regions_markdown(document: dict[str, Any]) -> str:
     for row in document["regions"]:
         options = ", ".join(f"{w['name']}: {w['cheapest_option']}" for w in row["workloads"])
         lines.append(
-            f"| {row['region']} | {usd(row['monthly_cost_usd'])} | "
-            f"{escape(options)} | {escape(row['reason'] or '')} |"
+            f"| {markdown_cell(row['region'])} | {usd(row['monthly_cost_usd'])} | "
+            f"{markdown_cell(options)} | {markdown_cell(row['reason'] or '')} |"
         )
     return "\n".join(lines) + "\n"

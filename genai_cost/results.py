@@ -101,6 +101,24 @@ def _nested_sources(value: Any) -> set[str]:
     return found
 
 
+def _assert_finite(value: Any, where: str, scenario_path: str) -> None:
+    """Every number in a scenario's sections is finite; an overflow is bad input, named."""
+    if isinstance(value, float) and not math.isfinite(value):
+        from genai_cost.errors import ScenarioError
+
+        raise ScenarioError.at(
+            scenario_path,
+            f"{where} is not a finite number (an input overflows it)",
+            hint="check the quantities and prices in that section",
+        )
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _assert_finite(item, f"{where}.{key}" if where else str(key), scenario_path)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _assert_finite(item, f"{where}[{i}]", scenario_path)
+
+
 def estimate_document(estimate: Estimate) -> dict[str, Any]:
     a = estimate.arrays
     catalog = estimate.catalog
@@ -166,6 +184,8 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 }
             )
             w_index += 1
+        if number < len(estimate.extras):
+            _assert_finite(estimate.extras[number], "", loaded.path)
         day = loaded.scenario.pricing_date
         if estimate.context is not None and estimate.context.override:
             day = None

@@ -30,10 +30,10 @@ from pydantic import (
 )
 
 from genai_cost.budget import Budget
-from genai_cost.errors import Problem, ScenarioError
-from genai_cost.modelbase import Fraction, NonNegative, Positive, Strict
+from genai_cost.errors import InputFileError, Problem, ScenarioError
+from genai_cost.modelbase import Fraction, NonNegative, Number, Positive, Strict, Whole
 from genai_cost.units import HOURS_PER_DAY, SECONDS_PER_MONTH
-from genai_cost.yamlsource import YamlDocument, load_yaml_file
+from genai_cost.yamlsource import YamlDocument, load_yaml_bytes, load_yaml_file, read_file_bytes
 
 if TYPE_CHECKING:
     from genai_cost.catalog.snapshot import Catalog
@@ -82,7 +82,7 @@ class Traffic(Strict):
     """Average requests per second over the month."""
     requests_per_month: NonNegative | None = None
     """Requests per 730-hour month."""
-    peak_to_average_ratio: Annotated[float, Field(ge=1, allow_inf_nan=False)] | None = None
+    peak_to_average_ratio: Annotated[Number, Field(ge=1)] | None = None
     """Peak request rate divided by the average (>= 1). Exclusive with hourly_profile."""
     hourly_profile: list[NonNegative] | None = None
     """24 relative weights, one per hour of the day; only their ratios matter."""
@@ -102,9 +102,18 @@ class Traffic(Strict):
             return value
         if len(value) != HOURS_PER_DAY:
             raise ValueError(f"hourly_profile needs {HOURS_PER_DAY} values, got {len(value)}")
-        if sum(value) <= 0:
+        if max(value) <= 0:
             raise ValueError("hourly_profile weights must not all be zero")
         return value
+
+    @property
+    def profile_fractions(self) -> list[float] | None:
+        """The hourly profile scaled so its largest weight is 1 (scaled before anything is
+        summed, so weights near the float limits neither overflow nor vanish)."""
+        if self.hourly_profile is None:
+            return None
+        top = max(self.hourly_profile)
+        return [w / top for w in self.hourly_profile]
 
     @property
     def monthly_requests(self) -> float:
@@ -118,9 +127,9 @@ class Traffic(Strict):
         """Peak rate / average rate: from the ratio, the profile, or 1 (flat) when neither."""
         if self.peak_to_average_ratio is not None:
             return self.peak_to_average_ratio
-        if self.hourly_profile is not None:
-            mean = sum(self.hourly_profile) / len(self.hourly_profile)
-            return max(self.hourly_profile) / mean
+        fractions = self.profile_fractions
+        if fractions is not None:
+            return len(fractions) / sum(fractions)
         return 1.0
 
     @property
@@ -194,7 +203,7 @@ class Redundancy(Strict):
     """
 
     mode: Literal["single", "active_active", "warm_standby"] = "single"
-    regions: Annotated[int, Field(ge=1, le=10)] = 2
+    regions: Annotated[Whole, Field(ge=1, le=10)] = 2
     """active_active: regions each sized for the full peak, so any one can take all traffic."""
     standby_fraction: Fraction = 0.5
     """warm_standby: share of the primary's capacity kept running in the standby region."""
@@ -280,7 +289,7 @@ class TrainingJob(Strict):
     platform: Literal["ec2", "sagemaker"] = "sagemaker"
     instance_type: str
     """Instance type without the `ml.` prefix, e.g. p4d.24xlarge."""
-    instance_count: Annotated[int, Field(ge=1)] = 1
+    instance_count: Annotated[Whole, Field(ge=1)] = 1
     region: str | None = None
     work_hours: Positive
     """Hours the job takes without interruptions."""
@@ -318,7 +327,7 @@ class CustomInference(Strict):
 
     option: Literal["provisioned", "on_demand"] = "provisioned"
     term: Literal["no_commitment", "1_month", "6_months"] = "no_commitment"
-    model_units: Annotated[int, Field(ge=1)] = 1
+    model_units: Annotated[Whole, Field(ge=1)] = 1
     usd_per_model_unit_hour: Positive | None = None
     """Your price; default the snapshot's custom-model price for the base model (no commitment)."""
     usd_per_1m_input_tokens: NonNegative | None = None
@@ -331,7 +340,7 @@ class CustomizationPath(Strict):
 
     name: Annotated[str, Field(min_length=1)]
     kind: Literal["prompting", "rag", "fine_tuning", "continued_pretraining", "distillation"]
-    quality: float | None = None
+    quality: Number | None = None
     """The quality this path reaches (e.g. an evaluation score), compared with the target."""
     extra_input_tokens: NonNegative = 0.0
     """Input tokens the path adds to every request (longer prompts, few-shot examples)."""
@@ -340,14 +349,14 @@ class CustomizationPath(Strict):
     embedding_model: str | None = None
     """rag: the Bedrock embedding model."""
     corpus_tokens: NonNegative = 0.0
-    corpus_refresh_fraction_per_month: Annotated[float, Field(ge=0, le=1)] = 0.0
+    corpus_refresh_fraction_per_month: Annotated[Number, Field(ge=0, le=1)] = 0.0
     query_embedding_tokens: NonNegative = 0.0
     retrieved_context_tokens: NonNegative = 0.0
     vector_store: VectorStore | None = None
     training_tokens: NonNegative = 0.0
     """Tokens in the training data set (each epoch processes them once)."""
     epochs: Positive = 1.0
-    retrain_every_months: Annotated[int, Field(ge=1)] | None = None
+    retrain_every_months: Annotated[Whole, Field(ge=1)] | None = None
     usd_per_1m_training_tokens: Positive | None = None
     storage_usd_per_month: NonNegative | None = None
     teacher_model: str | None = None
@@ -365,7 +374,7 @@ class Customization(Strict):
 
     workloads: list[str] | None = None
     """Workloads the paths change (default: all)."""
-    target_quality: float | None = None
+    target_quality: Number | None = None
     """The cheapest path whose quality reaches this is chosen."""
     paths: Annotated[list[CustomizationPath], Field(min_length=1)]
 
@@ -423,11 +432,11 @@ class DevelopmentCost(Strict):
     name: Annotated[str, Field(min_length=1)]
     usd: NonNegative = 0.0
     """One-off amount, spent at `month` (0 = before launch)."""
-    month: Annotated[int, Field(ge=0)] = 0
+    month: Annotated[Whole, Field(ge=0)] = 0
     usd_per_month: NonNegative = 0.0
     """Recurring amount, from `start_month` to `end_month` (default: the horizon)."""
-    start_month: Annotated[int, Field(ge=1)] = 1
-    end_month: Annotated[int, Field(ge=1)] | None = None
+    start_month: Annotated[Whole, Field(ge=1)] = 1
+    end_month: Annotated[Whole, Field(ge=1)] | None = None
 
 
 class Benefit(Strict):
@@ -446,8 +455,8 @@ class Benefit(Strict):
 class Roi(Strict):
     """Return on investment over the scenario's horizon."""
 
-    annual_discount_rate_percent: Annotated[float, Field(ge=0, le=100)] = 0.0
-    monthly_traffic_growth_percent: Annotated[float, Field(gt=-100, le=1000)] = 0.0
+    annual_discount_rate_percent: Annotated[Number, Field(ge=0, le=100)] = 0.0
+    monthly_traffic_growth_percent: Annotated[Number, Field(gt=-100, le=1000)] = 0.0
     development: list[DevelopmentCost] = Field(default_factory=list)
     benefits: list[Benefit] = Field(default_factory=list)
 
@@ -475,9 +484,9 @@ class Uncertain(Strict):
     workload: str | None = None
     """The workload it applies to (default: every workload; not used for roi inputs)."""
     distribution: Literal["pert", "triangular", "uniform", "lognormal"]
-    low: float | None = None
-    mode: float | None = None
-    high: float | None = None
+    low: Number | None = None
+    mode: Number | None = None
+    high: Number | None = None
     p50: Positive | None = None
     p90: Positive | None = None
 
@@ -515,7 +524,7 @@ class Scenario(Strict):
     description: str = ""
     region: str = "us-east-1"
     """Default AWS region of the workloads."""
-    horizon_months: Annotated[int, Field(ge=1, le=120)] = 12
+    horizon_months: Annotated[Whole, Field(ge=1, le=120)] = 12
     """Planning horizon in months (used by ROI and commitment comparisons)."""
     pricing_date: dt.date | None = None
     """Price at the rates in effect on this day (YYYY-MM-DD); `--as-of` overrides it."""
@@ -613,6 +622,26 @@ _FRIENDLY = {
     "extra_forbidden": "unknown field",
     "finite_number": "expected a finite number",
 }
+_EXPECTED = {
+    "float_type": "expected a number",
+    "float_parsing": "expected a number",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+}
+"""Type errors said plainly (a quoted number or yes/no is text or a boolean, not a number)."""
+
+
+def _type_hint(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes/no and true/false are not numbers"
+    if isinstance(value, str):
+        try:
+            float(value.replace("_", ""))
+        except ValueError:
+            return ""
+        return "write the number without quotes"
+    return ""
 
 
 def _problem_from_error(
@@ -653,7 +682,9 @@ def _problem_from_error(
             "too_long",
             "int_from_float",
         ):
-            message = f"{error['msg']}, got {error.get('input')!r}"
+            what = _EXPECTED.get(kind, error["msg"])
+            message = f"{what}, got {error.get('input')!r}"
+            hint = _type_hint(error.get("input")) if kind in ("float_type", "int_type") else ""
         if kind in ("enum", "literal_error") and isinstance(error.get("input"), str):
             expected = error.get("ctx", {}).get("expected", "")
             hint = suggest(
@@ -669,17 +700,25 @@ def _problem_from_error(
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_model_file(path: str | Path, model: type[M]) -> M:
-    """Read a YAML file into `model`; errors name the file, line and field (with did-you-mean)."""
-    from genai_cost.yamlsource import load_yaml_file
+def load_model_file(
+    path: str | Path, model: type[M], *, error: type[InputFileError] = ScenarioError
+) -> M:
+    """Read a YAML file into `model`; errors (of the file's kind) name the file, line and field
+    (with did-you-mean)."""
+    return validate_document(load_yaml_file(Path(path), error=error), model, error=error)
 
-    doc = load_yaml_file(Path(path))
+
+def validate_document(
+    doc: YamlDocument, model: type[M], *, error: type[InputFileError] = ScenarioError
+) -> M:
+    """Validate loaded YAML against `model`; problems carry file positions."""
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__
+        raise error.at(doc.path, f"expected a mapping, got a {kind}", 1, 1, hint=error.empty_hint)
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        raise ScenarioError(
-            [_problem_from_error(doc, e, model) for e in exc.errors()][:20]
-        ) from None
+        raise error([_problem_from_error(doc, e, model) for e in exc.errors()][:20]) from None
 
 
 def parse_scenario(doc: YamlDocument) -> Scenario:
@@ -818,17 +857,22 @@ def _check_extras(scenario: Scenario, catalog: Catalog, add: Any) -> None:
 
 
 def load_scenario(
-    path: str | Path, catalog: Catalog | None = None, *, name: str | None = None
+    path: str | Path,
+    catalog: Catalog | None = None,
+    *,
+    name: str | None = None,
+    content: bytes | None = None,
 ) -> LoadedScenario:
     """Load, parse and validate one scenario file (and check it against `catalog` if given).
 
-    `name` replaces the path in messages and reports (for copies read from git).
+    `name` replaces the path in messages and reports; `content` is the file's bytes when they
+    are already in memory (a blob read from git: nothing is written to disk).
     """
-    file = Path(path)
-    doc = load_yaml_file(file, name)
+    label = name or str(path)
+    raw = content if content is not None else read_file_bytes(Path(path), name, error=ScenarioError)
+    doc = load_yaml_bytes(raw, label)
     scenario = parse_scenario(doc)
-    digest = hashlib.sha256(file.read_bytes()).hexdigest()
-    loaded = LoadedScenario(scenario, name or str(path), digest, doc)
+    loaded = LoadedScenario(scenario, label, hashlib.sha256(raw).hexdigest(), doc)
     if catalog is not None:
         check_against_catalog(loaded, catalog)
     return loaded

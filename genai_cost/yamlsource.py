@@ -8,13 +8,14 @@ alias expansion, UTF-8 only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from genai_cost.errors import Problem, ScenarioError
+from genai_cost.errors import InputFileError, ScenarioError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
@@ -46,10 +47,52 @@ class YamlDocument:
             probe = probe[:-1]
 
 
-def _fail(
-    path: str, message: str, line: int | None = None, column: int | None = None, hint: str = ""
-) -> ScenarioError:
-    return ScenarioError([Problem(message, path=path, line=line, column=column, hint=hint)])
+ErrorKind = type[InputFileError]
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        self.mark = mark
+
+
+class _DepthLimitedLoader(yaml.SafeLoader):
+    """PyYAML's composer recurses once per nesting level; stop at MAX_DEPTH, long before
+    Python's recursion limit, whatever the style (block or flow)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+# YAML 1.2 writes floats with an exponent and no dot (`1e6`, `2.5E+3`); PyYAML's 1.1 resolver
+# would read them as text. Accept them as numbers, as a person writing a scenario expects.
+_DepthLimitedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
+
+
+def _compose_all(text: str) -> list[yaml.Node]:
+    loader = _DepthLimitedLoader(text)
+    try:
+        documents: list[yaml.Node] = []
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                documents.append(node)
+        return documents
+    finally:
+        loader.dispose()
 
 
 _SCALAR_TAGS = {
@@ -63,8 +106,9 @@ _SCALAR_TAGS = {
 
 
 class _Builder:
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, error: ErrorKind) -> None:
         self.path = path
+        self.error = error
         self.nodes = 0
         self.positions: dict[FieldPath, tuple[int, int]] = {}
         self.key_positions: dict[FieldPath, tuple[int, int]] = {}
@@ -77,7 +121,7 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             line, col = self._mark(node)
-            raise _fail(
+            raise self.error.at(
                 self.path,
                 f"document too large: more than {MAX_NODES:,} values (aliases expanded)",
                 line,
@@ -85,7 +129,9 @@ class _Builder:
             )
         if depth > MAX_DEPTH:
             line, col = self._mark(node)
-            raise _fail(self.path, f"document nested deeper than {MAX_DEPTH} levels", line, col)
+            raise self.error.at(
+                self.path, f"document nested deeper than {MAX_DEPTH} levels", line, col
+            )
         self.positions[loc] = self._mark(node)
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":
@@ -94,14 +140,18 @@ class _Builder:
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     line, col = self._mark(key_node)
-                    raise _fail(self.path, "YAML merge keys ('<<') are not supported", line, col)
+                    raise self.error.at(
+                        self.path, "YAML merge keys ('<<') are not supported", line, col
+                    )
                 key = self.build(key_node, (*loc, "<key>"), depth + 1)
                 if not isinstance(key, str):
                     line, col = self._mark(key_node)
-                    raise _fail(self.path, f"mapping keys must be text, got {key!r}", line, col)
+                    raise self.error.at(
+                        self.path, f"mapping keys must be text, got {key!r}", line, col
+                    )
                 if key in result:
                     line, col = self._mark(key_node)
-                    raise _fail(
+                    raise self.error.at(
                         self.path,
                         f"duplicate key {key!r}",
                         line,
@@ -119,75 +169,119 @@ class _Builder:
         assert isinstance(node, yaml.ScalarNode)
         if node.tag not in _SCALAR_TAGS:
             raise self._tag_error(node)
-        return self._constructor.construct_object(node, deep=True)
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError) as exc:
+            line, col = self._mark(node)
+            what = "date" if node.tag.endswith(":timestamp") else "value"
+            raise self.error.at(
+                self.path, f"not a valid {what}: {node.value!r} ({exc})", line, col
+            ) from None
 
-    def _tag_error(self, node: yaml.Node) -> ScenarioError:
+    def _tag_error(self, node: yaml.Node) -> InputFileError:
         line, col = self._mark(node)
-        return _fail(
+        return self.error.at(
             self.path,
             f"YAML tag {node.tag!r} is not allowed",
             line,
             col,
-            hint="scenario files use plain YAML values only",
+            hint=f"a {self.error.kind} uses plain YAML values only",
         )
 
 
-def load_yaml_text(text: str, path: str) -> YamlDocument:
-    """Parse YAML text safely into data with positions."""
+def load_yaml_text(text: str, path: str, error: ErrorKind = ScenarioError) -> YamlDocument:
+    """Parse YAML text safely into data with positions; failures are `error`s naming `path`."""
     try:
-        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        documents = _compose_all(text)
+    except _TooDeep as exc:
+        line = exc.mark.line + 1 if exc.mark else None
+        col = exc.mark.column + 1 if exc.mark else None
+        raise error.at(path, f"document nested deeper than {MAX_DEPTH} levels", line, col) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
         problem = exc.problem or "malformed YAML"
-        raise _fail(path, f"malformed YAML: {problem}", line, col) from None
+        raise error.at(path, f"malformed YAML: {problem}", line, col) from None
     except yaml.YAMLError as exc:
-        raise _fail(path, f"malformed YAML: {exc}") from None
+        raise error.at(path, f"malformed YAML: {exc}") from None
+    except RecursionError:  # a last guard; the depth limit stops nesting long before
+        raise error.at(path, f"document nested deeper than {MAX_DEPTH} levels") from None
     documents = [d for d in documents if d is not None]
     if not documents:
-        raise _fail(
-            path, "the file is empty", hint="a scenario needs at least 'name' and 'workloads'"
-        )
+        raise error.at(path, "the file is empty", hint=error.empty_hint)
     if len(documents) > 1:
         line = documents[1].start_mark.line + 1
-        raise _fail(path, "the file holds several YAML documents; one scenario per file", line, 1)
-    builder = _Builder(path)
+        raise error.at(
+            path, f"the file holds several YAML documents; one {error.kind} per file", line, 1
+        )
+    builder = _Builder(path, error)
     data = builder.build(documents[0], (), 0)
     return YamlDocument(path, data, builder.positions, builder.key_positions)
 
 
-def load_yaml_file(file: Path, name: str | None = None) -> YamlDocument:
-    """Read and parse a YAML file; every failure is a ScenarioError naming the file.
-
-    `name` is how the file is called in messages (e.g. `origin/main:scenarios/a.yaml` for a
-    copy read from git); the file's path by default.
-    """
+def read_file_bytes(
+    file: Path, name: str | None = None, *, error: ErrorKind, limit: int = MAX_FILE_BYTES
+) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; every failure is an `error`
+    naming the file. Devices, FIFOs and folders are refused before anything is read."""
     path = name or str(file)
     try:
+        if file.exists() and not file.is_file():
+            kind = "a directory" if file.is_dir() else "not a regular file"
+            raise error.at(path, f"is {kind}, expected a file")
         size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(path, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-        raw = file.read_bytes()
+        if size > limit:
+            raise error.at(path, f"file is {size:,} bytes; the limit is {limit:,}")
+        return file.read_bytes()
     except FileNotFoundError:
-        raise _fail(path, "no such file") from None
-    except IsADirectoryError:
-        raise _fail(path, "is a directory, expected a YAML file") from None
+        raise error.at(path, "no such file") from None
     except PermissionError:
-        raise _fail(path, "permission denied") from None
+        raise error.at(path, "permission denied") from None
     except OSError as exc:
-        raise _fail(path, f"cannot read file: {exc.strerror or exc}") from None
+        raise error.at(path, f"cannot read file: {exc.strerror or exc}") from None
+
+
+def read_text_file(
+    file: Path, name: str | None = None, *, error: ErrorKind, limit: int = MAX_FILE_BYTES
+) -> str:
+    """A UTF-8 text file (a leading BOM dropped), at most `limit` bytes; every failure is an
+    `error` naming the file (with line and column for a bad byte)."""
+    raw = read_file_bytes(file, name, error=error, limit=limit)
+    return decode_utf8(raw, name or str(file), error=error)
+
+
+def decode_utf8(raw: bytes, path: str, *, error: ErrorKind) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise _fail(
+        raise error.at(
             path,
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
             line,
             col,
             hint="save the file as UTF-8",
         ) from None
-    text = text.removeprefix("\ufeff")
-    return load_yaml_text(text, path)
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml_file(
+    file: Path, name: str | None = None, *, error: ErrorKind = ScenarioError
+) -> YamlDocument:
+    """Read and parse a YAML file; every failure is an `error` (a scenario's by default)
+    naming the file.
+
+    `name` is how the file is called in messages (e.g. `origin/main:scenarios/a.yaml` for a
+    copy read from git); the file's path by default.
+    """
+    path = name or str(file)
+    return load_yaml_text(read_text_file(file, name, error=error), path, error)
+
+
+def load_yaml_bytes(raw: bytes, name: str, *, error: ErrorKind = ScenarioError) -> YamlDocument:
+    """Parse YAML held in memory (e.g. a blob read from git), with the same limits."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise error.at(name, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    return load_yaml_text(decode_utf8(raw, name, error=error), name, error)

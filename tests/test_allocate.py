@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from genai_cost.errors import GenaiCostError, ScenarioError
+from genai_cost.errors import GenaiCostError, ProfilesError
 from genai_cost.tracking.allocate import identity_name, run_allocation
 from genai_cost.tracking.profiles import ModelRef, from_model_id, profile_ref
 
@@ -390,7 +390,7 @@ def test_bad_profiles_file(tmp_path: Path, fixture_snapshot: Path) -> None:
     profiles.write_text(
         "profiles:\n  arn:aws:bedrock:us-east-1:1:inference-profile/x:\n    model: acme.chat-v1:0\n"
     )
-    with pytest.raises(ScenarioError, match="application inference profile ARN"):
+    with pytest.raises(ProfilesError, match="application inference profile ARN"):
         run_allocation([str(_profile_logs(tmp_path))], profiles=profiles)
     with pytest.raises(GenaiCostError, match="each key may be given once"):
         run_allocation([str(_profile_logs(tmp_path))], by=["model", "model"])

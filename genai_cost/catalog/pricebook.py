@@ -24,8 +24,8 @@ from genai_cost.catalog.tables import (
     ProvisionedPrice,
     Source,
 )
-from genai_cost.errors import GenaiCostError
-from genai_cost.modelbase import NonNegative, Positive, Strict
+from genai_cost.errors import GenaiCostError, PriceBookError
+from genai_cost.modelbase import NonNegative, Number, Positive, Strict
 
 PRICE_BOOK_ENV = "GENAI_COST_PRICE_BOOK"
 DISCOUNT_PREFIX = "discount:"
@@ -34,7 +34,7 @@ DISCOUNT_PREFIX = "discount:"
 class Discount(Strict):
     """A percentage off the snapshot's public prices."""
 
-    percent: Annotated[float, Field(gt=0, lt=100, allow_inf_nan=False)]
+    percent: Annotated[Number, Field(gt=0, lt=100)]
     """Discount in percent, e.g. 8 for 8 % off."""
     applies_to: Literal["all", "bedrock", "ec2", "sagemaker"] = "all"
     """Which prices: all, Bedrock tokens and provisioned throughput, EC2 or SageMaker."""
@@ -100,7 +100,7 @@ def load_price_book(path: str | Path) -> PriceBook:
     """Read a price book YAML file; errors name the file, line and field."""
     from genai_cost.scenario import load_model_file
 
-    return load_model_file(path, PriceBook)
+    return load_model_file(path, PriceBook, error=PriceBookError)
 
 
 def _discount_for(book: PriceBook, service: str, model_id: str | None) -> Discount | None:

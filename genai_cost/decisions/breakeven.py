@@ -6,7 +6,7 @@ import itertools
 from typing import TYPE_CHECKING, Any
 
 from genai_cost.decisions.curves import engine_sweep, workload_curves
-from genai_cost.engine.breakeven import cheapest_bands, crossings
+from genai_cost.engine.breakeven import TooManySteps, cheapest_bands, crossings
 from genai_cost.errors import GenaiCostError
 from genai_cost.units import MINUTES_PER_MONTH
 
@@ -42,22 +42,28 @@ def breakeven_document(
         low, high = volume_range or (volume / 100, volume * 100)
         tokens = spec.workload.tokens_per_request
         per_request = tokens.input + tokens.cache_read + tokens.cache_write + tokens.output
-        points: list[dict[str, Any]] = []
-        for a, b in itertools.combinations(curves, 2):
-            for c in crossings(a, b, low, high):
-                points.append(
-                    {
-                        "a": c.a,
-                        "b": c.b,
-                        "kind": c.kind,
-                        "requests_per_month": round(c.volume, 6),
-                        "tokens_per_minute": round(c.volume / MINUTES_PER_MONTH * per_request, 6),
-                        "cost_a_usd": round(c.cost_a_usd, 6),
-                        "cost_b_usd": round(c.cost_b_usd, 6),
-                        "cheaper_below": c.cheaper_below,
-                        "cheaper_above": c.cheaper_above,
-                    }
-                )
+        try:
+            found = [
+                c for a, b in itertools.combinations(curves, 2) for c in crossings(a, b, low, high)
+            ]
+        except TooManySteps as exc:
+            raise GenaiCostError(
+                f"workload {spec.workload.name!r}: {exc}; narrow the volumes with --range"
+            ) from None
+        points: list[dict[str, Any]] = [
+            {
+                "a": c.a,
+                "b": c.b,
+                "kind": c.kind,
+                "requests_per_month": round(c.volume, 6),
+                "tokens_per_minute": round(c.volume / MINUTES_PER_MONTH * per_request, 6),
+                "cost_a_usd": round(c.cost_a_usd, 6),
+                "cost_b_usd": round(c.cost_b_usd, 6),
+                "cheaper_below": c.cheaper_below,
+                "cheaper_above": c.cheaper_above,
+            }
+            for c in found
+        ]
         points.sort(key=lambda p: p["requests_per_month"])
         bands = cheapest_bands(curves, low, high, [p["requests_per_month"] for p in points])
         sweep = np.geomspace(low, high, SWEEP_POINTS)
@@ -98,12 +104,12 @@ def breakeven_document(
 
 def render_breakeven_markdown(document: dict[str, Any], *, chart: bool = False) -> str:
     from genai_cost.report.labels import number, usd
-    from genai_cost.report.markdown import escape
+    from genai_cost.report.sanitize import markdown_cell
 
     lines = []
     for w in document["workloads"]:
         lines += [
-            f"## {escape(w['scenario'])} · {escape(w['workload'])}",
+            f"## {markdown_cell(w['scenario'])} · {markdown_cell(w['workload'])}",
             "",
             f"Now {number(w['requests_per_month'])} requests a month; range "
             f"{number(w['range'][0])} – {number(w['range'][1])}.",
@@ -122,10 +128,10 @@ def render_breakeven_markdown(document: dict[str, Any], *, chart: bool = False) 
                     else f"capacity step ({usd(c['cost_a_usd'])} vs {usd(c['cost_b_usd'])})"
                 )
                 lines.append(
-                    f"| {escape(c['a'])} × {escape(c['b'])} | "
+                    f"| {markdown_cell(c['a'])} × {markdown_cell(c['b'])} | "
                     f"{number(c['requests_per_month'])} | "
                     f"{number(c['tokens_per_minute'])} | {kind} | "
-                    f"{escape(c['cheaper_below'])} | {escape(c['cheaper_above'])} |"
+                    f"{markdown_cell(c['cheaper_below'])} | {markdown_cell(c['cheaper_above'])} |"
                 )
         else:
             lines.append("No two options cross in this range.")
@@ -133,7 +139,7 @@ def render_breakeven_markdown(document: dict[str, Any], *, chart: bool = False) 
         for band in w["bands"]:
             lines.append(
                 f"| {number(band['from_requests_per_month'])} | "
-                f"{number(band['to_requests_per_month'])} | {escape(band['cheapest'])} |"
+                f"{number(band['to_requests_per_month'])} | {markdown_cell(band['cheapest'])} |"
             )
         lines.append("")
         if chart:
@@ -149,7 +155,9 @@ def ascii_chart(workload: dict[str, Any], width: int = 64, height: int = 16) -> 
     volumes = sweep["requests_per_month"]
     symbols = "*o+x#@%&=~"
     series = list(sweep["monthly_cost_usd"].items())
-    values = [v for _, costs in series for v in costs if v > 0]
+    values = [v for _, costs in series for v in costs if v > 0 and math.isfinite(v)]
+    if not values:
+        return "(no option has a positive cost in this range: nothing to chart)"
     lo, hi = math.log10(min(values)), math.log10(max(values))
     hi = hi if hi > lo else lo + 1
     grid = [[" "] * width for _ in range(height)]

@@ -27,6 +27,28 @@ if TYPE_CHECKING:
     from genai_cost.api import Estimate
 
 
+MAX_MIX_UNITS = 100_000
+"""Most capacity units a mix is solved for (every count from 0 up is evaluated)."""
+
+
+def _too_large(label: str, units: float) -> dict[str, Any]:
+    return {
+        "capacity_option": label,
+        "units": None,
+        "units_for_peak": None,
+        "monthly_cost_usd": None,
+        "fixed_usd": None,
+        "on_demand_usd": None,
+        "share_served_by_capacity": None,
+        "pure_on_demand_usd": None,
+        "pure_capacity_usd": None,
+        "saving_vs_on_demand_usd": None,
+        "saving_vs_capacity_usd": None,
+        "note": f"the peak needs {units:,.6g} units, more than the {MAX_MIX_UNITS:,} a mix is "
+        "solved for",
+    }
+
+
 def mix_document(estimate: Estimate) -> dict[str, Any]:
     workloads = []
     for index, spec in enumerate(estimate.specs):
@@ -50,13 +72,17 @@ def mix_document(estimate: Estimate) -> dict[str, Any]:
             workloads.append(entry)
             continue
         assert on_demand is not None and traffic.hourly_profile is not None
-        weights = np.asarray(traffic.hourly_profile, dtype=np.float64)
+        weights = np.asarray(traffic.profile_fractions, dtype=np.float64)  # max 1, no overflow
         rates = volume / HOURS_PER_MONTH * weights / weights.mean()
-        peak = float(weights.max() / weights.mean())
+        peak = float(1.0 / weights.mean())
         days = HOURS_PER_MONTH / HOURS_PER_DAY
         pure_on_demand = float(on_demand.cost(volume))
         for curve in capacity:
-            n_peak = int(np.ceil(curve.units_per_request * volume - 1e-9))
+            units_for_peak = float(np.ceil(curve.units_per_request * volume - 1e-9))
+            if not units_for_peak <= MAX_MIX_UNITS:
+                entry["mixes"].append(_too_large(curve.label, units_for_peak))
+                continue
+            n_peak = int(units_for_peak)
             n = np.arange(0, max(n_peak, 1) + 1, dtype=np.float64)
             per_unit = peak / (HOURS_PER_MONTH * curve.units_per_request)
             overflow = np.maximum(0.0, rates[None, :] - n[:, None] * per_unit)
@@ -83,6 +109,7 @@ def mix_document(estimate: Estimate) -> dict[str, Any]:
                     "saving_vs_capacity_usd": round(
                         float(curve.cost(volume)) - float(total[best]), 6
                     ),
+                    "note": None,
                 }
             )
         workloads.append(entry)
@@ -91,11 +118,11 @@ def mix_document(estimate: Estimate) -> dict[str, Any]:
 
 def render_mix_markdown(document: dict[str, Any]) -> str:
     from genai_cost.report.labels import percent, usd
-    from genai_cost.report.markdown import escape
+    from genai_cost.report.sanitize import markdown_cell
 
     lines = []
     for w in document["workloads"]:
-        lines += [f"## {escape(w['scenario'])} · {escape(w['workload'])}", ""]
+        lines += [f"## {markdown_cell(w['scenario'])} · {markdown_cell(w['workload'])}", ""]
         if w["note"]:
             lines += [f"No mix: {w['note']}.", ""]
             continue
@@ -105,8 +132,12 @@ def render_mix_markdown(document: dict[str, Any]) -> str:
             "|---|---:|---:|---:|---:|---:|",
         ]
         for m in w["mixes"]:
+            if m.get("note"):
+                label, note = markdown_cell(m["capacity_option"]), markdown_cell(m["note"])
+                lines.append(f"| {label} | {note} | | | | |")
+                continue
             lines.append(
-                f"| {escape(m['capacity_option'])} | {m['units']} "
+                f"| {markdown_cell(m['capacity_option'])} | {m['units']} "
                 f"({m['units_for_peak']}) | {percent(m['share_served_by_capacity'])} | "
                 f"{usd(m['monthly_cost_usd'])} | {usd(m['saving_vs_on_demand_usd'])} | "
                 f"{usd(m['saving_vs_capacity_usd'])} |"

@@ -154,6 +154,7 @@ def _scenario_roi(
 
 def render_roi_markdown(document: dict[str, Any]) -> str:
     from genai_cost.report.labels import number, usd
+    from genai_cost.report.sanitize import markdown_cell
 
     lines = []
     for s in document["scenarios"]:
@@ -164,7 +165,7 @@ def render_roi_markdown(document: dict[str, Any]) -> str:
         )
         roi = "—" if s["roi_percent"] is None else f"{s['roi_percent']:,.1f}%"
         lines += [
-            f"## {s['scenario']}: ROI over {s['horizon_months']} months",
+            f"## {markdown_cell(s['scenario'])}: ROI over {s['horizon_months']} months",
             "",
             f"Total cost {usd(s['total_cost_usd'])}, total benefit "
             f"{usd(s['total_benefit_usd'])}, net value {usd(s['net_value_usd'])}, "

@@ -26,6 +26,10 @@ Floats = npt.NDArray[np.float64]
 MAX_EDGES = 2_000_000
 
 
+class TooManySteps(ValueError):
+    """A capacity curve steps more often in the range than can be solved exactly."""
+
+
 @dataclass(frozen=True)
 class Curve:
     """Monthly cost of one option as a function of monthly requests."""
@@ -66,10 +70,14 @@ class Curve:
         """Volumes in (low, high) where the unit count steps up."""
         if not self.is_step:
             return np.zeros(0)
+        top = self.units_per_request * high
+        if not np.isfinite(top) or top - self.units_per_request * low > MAX_EDGES:
+            raise TooManySteps(
+                f"{self.label}: more than {MAX_EDGES:,} capacity steps between {low:,.6g} and "
+                f"{high:,.6g} requests a month"
+            )
         first = max(1, int(np.floor(self.units_per_request * low)))
-        last = int(np.ceil(self.units_per_request * high)) + 1
-        if last - first > MAX_EDGES:
-            raise ValueError(f"{self.label}: more than {MAX_EDGES:,} capacity steps in the range")
+        last = int(np.ceil(top)) + 1
         n = np.arange(first, last, dtype=np.float64)
         v = (n + CEIL_TOLERANCE) / self.units_per_request
         edges: Floats = v[(v > low) & (v < high)]

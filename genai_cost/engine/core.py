@@ -119,7 +119,16 @@ def cheapest_rows(
 
 
 def evaluate_all(w: WorkloadArrays, option_rows: list[OptionRows]) -> EstimateArrays:
-    """Evaluate every option over all its rows at once and concatenate the numeric results."""
+    """Evaluate every option over all its rows at once and concatenate the numeric results.
+
+    Floating-point overflow is not warned about here (a warning would print numpy's source
+    path on stderr): a result that is not finite is reported by the caller, naming the inputs.
+    """
+    with np.errstate(all="ignore"):
+        return _evaluate_all(w, option_rows)
+
+
+def _evaluate_all(w: WorkloadArrays, option_rows: list[OptionRows]) -> EstimateArrays:
     results: list[OptionResult] = [
         module.evaluate(w, rows) for module, rows in zip(OPTION_MODULES, option_rows, strict=True)
     ]

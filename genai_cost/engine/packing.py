@@ -63,6 +63,30 @@ def price_shared_endpoint(
         hourly = None if isinstance(found, Missing) else found.usd_per_hour
         sources = [] if isinstance(found, Missing) else [found.source]
         reason = found.reason + "; supply usd_per_hour" if isinstance(found, Missing) else ""
+    busy = [
+        m.name
+        for m in endpoint.models
+        if not math.isfinite(
+            m.peak_output_tokens_per_second
+            / (m.output_tokens_per_second_per_instance * endpoint.target_utilization_fraction)
+        )
+    ]
+    if busy:
+        result |= {
+            "feasible": False,
+            "reason": f"the instances {', '.join(busy)} need is not a finite number "
+            "(peak_output_tokens_per_second / output_tokens_per_second_per_instance overflows)",
+            "usd_per_hour": hourly,
+            "sources": sources,
+            "shared": {
+                "instances": None,
+                "monthly_cost_usd": None,
+                "assignment": [],
+                "dedicated_replicas": {},
+            },
+            "separate": {"instances": None, "monthly_cost_usd": None},
+        }
+        return result
     if too_big:
         reason = (
             f"{', '.join(too_big)} need more than the {spec.accelerator_memory_gib:g} GiB "
@@ -84,7 +108,10 @@ def price_shared_endpoint(
     feasible = not reason and hourly is not None
 
     def monthly(instances: int) -> float | None:
-        return round(instances * HOURS_PER_MONTH * hourly, 6) if feasible and hourly else None
+        if not (feasible and hourly):
+            return None
+        usd = instances * HOURS_PER_MONTH * hourly
+        return round(usd, 6) if math.isfinite(usd) else None
 
     result |= {
         "feasible": feasible,

@@ -68,7 +68,7 @@ def expected_wall_time_hours(
     # Rewritten as T = e^(Rλ) · (τ + δ) · expm1(a)/a · W/τ with a = (τ + δ)λ: expm1(a)/a → 1
     # smoothly as λ → 0 (no division by a vanishing λ), so λ = 0 needs no special case.
     a = (tau + delta) * np.maximum(lam, 0.0)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         growth = np.where(a < 1e-8, 1.0 + a / 2.0, np.expm1(a) / np.where(a < 1e-8, 1.0, a))
         result: Floats = np.exp(restart * np.maximum(lam, 0.0)) * (tau + delta) * growth * w / tau
     return result
@@ -147,15 +147,26 @@ def price_training_job(job: Any, catalog: Any, region: str, day: Any) -> dict[st
     spot_run = (
         None if storage_usd is None else job.instance_count * wall * spot.usd_per_hour + storage_usd
     )
+    spot_reason: str | None = None
+    if not (
+        np.isfinite(wall) and spot_run is not None and np.isfinite(spot_run * job.runs_per_month)
+    ):
+        spot_reason = (
+            f"the expected wall time on spot is not finite: at {spot.interruptions_per_hour:g} "
+            f"interruptions an hour, with {interval:g} h of work between checkpoints and "
+            f"{spot.restart_hours:g} h per restart, the job would practically never finish"
+        )
+        wall, spot_run = np.inf, None
     result["spot"] = {
         "interruptions_per_hour": spot.interruptions_per_hour,
         "checkpoint_interval_hours": interval,
         "optimal_checkpoint_interval_hours": optimum,
-        "wall_hours": wall,
-        "time_penalty_hours": wall - job.work_hours,
+        "wall_hours": wall if spot_reason is None else None,
+        "time_penalty_hours": wall - job.work_hours if spot_reason is None else None,
         "usd_per_instance_hour": spot.usd_per_hour,
         "usd_per_run": _round(spot_run),
         "monthly_cost_usd": _round(None if spot_run is None else spot_run * job.runs_per_month),
+        "reason": spot_reason,
         "sources": ["scenario"],
     }
     return result

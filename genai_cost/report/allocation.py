@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from genai_cost.report.csv_report import safe_cell
 from genai_cost.report.labels import usd
+from genai_cost.report.sanitize import csv_table, markdown_cell, markdown_code
 
 TOKEN_COLUMNS = (
     "input_tokens",
@@ -39,10 +37,6 @@ def period_text(document: dict[str, Any]) -> str:
     return f"{period['first_day']} to {period['last_day']}"
 
 
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def render_allocation_markdown(document: dict[str, Any]) -> str:
     names = document["by"]
     shared = bool(document.get("capacity"))
@@ -50,7 +44,8 @@ def render_allocation_markdown(document: dict[str, Any]) -> str:
         "## Chargeback",
         "",
         f"Period {period_text(document)} · tenant key "
-        f"`{document['tenant_key']}` · snapshot `{document['snapshot']}` · "
+        f"`{markdown_code(document['tenant_key'])}` · "
+        f"snapshot `{markdown_code(document['snapshot'])}` · "
         f"{document['records']['allocated']:,} of {document['records']['read']:,} records "
         "allocated",
         "",
@@ -59,7 +54,7 @@ def render_allocation_markdown(document: dict[str, Any]) -> str:
     ]
     for row in document["rows"]:
         lines.append(
-            "| " + " | ".join([*(_escape(row[n]) for n in names), *cells(row, shared)]) + " |"
+            "| " + " | ".join([*(markdown_cell(row[n]) for n in names), *cells(row, shared)]) + " |"
         )
     total = document["total"]
     lines.append(
@@ -83,7 +78,8 @@ def sections(document: dict[str, Any]) -> list[str]:
             if e["idle_usd"]:
                 split += f" ({usd(e['idle_usd'])} idle)"
             lines.append(
-                f"| {_escape(e['name'])} | {_escape(e['description'])} × {e['hours']:g} h | "
+                f"| {markdown_cell(e['name'])} | {markdown_cell(e['description'])} × "
+                f"{e['hours']:g} h | "
                 f"{usd(e['cost_usd'])} | {e['tokens']:,} | "
                 f"{'—' if used is None else f'{used * 100:.1f}%'} | "
                 f"{usd(e['effective_usd_per_1m_tokens'])} | {split} |"
@@ -96,7 +92,7 @@ def sections(document: dict[str, Any]) -> list[str]:
         ]
         for b in document["budgets"]:
             lines.append(
-                f"| {_escape(b['tenant'])} | {usd(b['month_to_date_usd'])} | "
+                f"| {markdown_cell(b['tenant'])} | {usd(b['month_to_date_usd'])} | "
                 f"{usd(b['projected_month_usd'])} | {usd(b['budget_usd'])} | "
                 f"{b['used_percent']:.1f}% | {b['projected_percent']:.1f}% | {b['level']} |"
             )
@@ -109,21 +105,18 @@ def sections(document: dict[str, Any]) -> list[str]:
     if document["problems"]:
         lines += ["", "### Records not allocated", ""]
         for p in document["problems"]:
-            lines.append(f"- {p['records']:,} × {_escape(p['reason'])}")
-            lines += [f"  - `{_escape(e)}`" for e in p["examples"]]
+            lines.append(f"- {p['records']:,} × {markdown_cell(p['reason'])}")
+            lines += [f"  - `{markdown_code(e)}`" for e in p["examples"]]
     if document["sources"]:
-        lines += ["", "Prices: " + ", ".join(f"`{s}`" for s in document["sources"])]
+        lines += ["", "Prices: " + ", ".join(f"`{markdown_code(s)}`" for s in document["sources"])]
     return lines
 
 
 def render_allocation_csv(document: dict[str, Any]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
     names = document["by"]
-    writer.writerow([*names, *COLUMNS])
-    for row in document["rows"]:
-        writer.writerow([safe_cell(row[c]) for c in (*names, *COLUMNS)])
-    return buffer.getvalue()
+    return csv_table(
+        [*names, *COLUMNS], ([row[c] for c in (*names, *COLUMNS)] for row in document["rows"])
+    )
 
 
 VARIANCE_COLUMNS = (
@@ -166,26 +159,24 @@ def variance_heading(document: dict[str, Any]) -> str:
 
 def render_variance_markdown(document: dict[str, Any]) -> str:
     lines = [
-        "## " + _escape(variance_heading(document)),
+        "## " + markdown_cell(variance_heading(document)),
         "",
         "| Scenario | Workload | Estimate | Actual | Variance | Variance % | Requests (est.) "
         "| Requests |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in document["workloads"]:
-        lines.append("| " + " | ".join(_escape(c) for c in variance_cells(row)) + " |")
+        lines.append("| " + " | ".join(markdown_cell(c) for c in variance_cells(row)) + " |")
     if document["not_in_estimate"]:
         lines += ["", "Actual spend not matched to a workload:", ""]
         lines += [
-            f"- {_escape(r['key'])}: {usd(r['actual_usd'])}" for r in document["not_in_estimate"]
+            f"- {markdown_cell(r['key'])}: {usd(r['actual_usd'])}"
+            for r in document["not_in_estimate"]
         ]
     return "\n".join(lines) + "\n"
 
 
 def render_variance_csv(document: dict[str, Any]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(VARIANCE_COLUMNS)
-    for row in document["workloads"]:
-        writer.writerow([safe_cell(row[c]) for c in VARIANCE_COLUMNS])
-    return buffer.getvalue()
+    return csv_table(
+        VARIANCE_COLUMNS, ([row[c] for c in VARIANCE_COLUMNS] for row in document["workloads"])
+    )

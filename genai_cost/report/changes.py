@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from genai_cost.report.labels import usd
-from genai_cost.report.markdown import escape
+from genai_cost.report.sanitize import markdown_cell, markdown_code
 
 COMMENT_MARKER = "<!-- genai-cost diff -->"
 ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "alert": "⚠️"}
@@ -31,7 +31,7 @@ def change_text(item: dict[str, Any]) -> str:
 def verdict_line(document: dict[str, Any]) -> str:
     total = document["total"]
     breached = [c for c in document["checks"] if c["breached"]]
-    rules = ", ".join(dict.fromkeys(f"`{c['rule']}`" for c in breached))
+    rules = ", ".join(dict.fromkeys(f"`{markdown_code(c['rule'])}`" for c in breached))
     verdict = document["verdict"]
     text = f"{ICONS[verdict]} **genai-cost**: monthly cost {change_text(total)}"
     if verdict == "fail":
@@ -42,17 +42,17 @@ def verdict_line(document: dict[str, Any]) -> str:
 
 
 def _label(item: dict[str, Any]) -> str:
-    name = escape(item["name"])
+    name = markdown_cell(item["name"])
     return name if item["status"] in ("changed", "unchanged") else f"{name} ({item['status']})"
 
 
 def _option_change(w: dict[str, Any]) -> str:
     base, head = w["base_option"], w["head_option"]
     if w["base_model"] and w["head_model"] and w["base_model"] != w["head_model"]:
-        return f"`{escape(w['base_model'])}` → `{escape(w['head_model'])}`"
+        return f"`{markdown_code(w['base_model'])}` → `{markdown_code(w['head_model'])}`"
     if base == head:
-        return escape(head or "—")
-    return f"{escape(base or '—')} → {escape(head or '—')}"
+        return markdown_cell(head or "—")
+    return f"{markdown_cell(base or '—')} → {markdown_cell(head or '—')}"
 
 
 def render_diff_markdown(document: dict[str, Any]) -> str:
@@ -60,9 +60,9 @@ def render_diff_markdown(document: dict[str, Any]) -> str:
     total = document["total"]
     base, head = document["base"], document["head"]
     prices = [
-        f"Base `{escape(base['label'])}`: {escape(base['prices'])}, priced for "
+        f"Base `{markdown_code(base['label'])}`: {markdown_cell(base['prices'])}, priced for "
         f"{base['pricing_date']}.",
-        f"Head `{escape(head['label'])}`: {escape(head['prices'])}, priced for "
+        f"Head `{markdown_code(head['label'])}`: {markdown_cell(head['prices'])}, priced for "
         f"{head['pricing_date']}.",
     ]
     if total["status"] == "unchanged" and document["verdict"] == "pass":
@@ -112,7 +112,7 @@ def render_diff_markdown(document: dict[str, Any]) -> str:
     ]
     for w in changed:
         lines.append(
-            f"| {escape(w['scenario'])} | {_label(w)} | {usd(w['base_monthly_cost_usd'])} | "
+            f"| {markdown_cell(w['scenario'])} | {_label(w)} | {usd(w['base_monthly_cost_usd'])} | "
             f"{usd(w['head_monthly_cost_usd'])} | {change_text(w)} | "
             f"{signed_usd(w['usage_effect_usd'])} | {signed_usd(w['price_effect_usd'])} | "
             f"{_option_change(w)} |"
@@ -123,7 +123,9 @@ def render_diff_markdown(document: dict[str, Any]) -> str:
         for c in document["checks"]:
             if c["breached"] or c["subject"] == "total":
                 result = f"{ICONS[c['level']]} breached" if c["breached"] else "ok"
-                lines.append(f"| `{c['rule']}` | {escape(c['subject'])} | {result} |")
+                lines.append(
+                    f"| `{markdown_code(c['rule'])}` | {markdown_cell(c['subject'])} | {result} |"
+                )
         lines.append("")
     lines += prices
     return "\n".join(lines) + "\n"
@@ -139,7 +141,7 @@ def render_check_markdown(document: dict[str, Any]) -> str:
     for b in document["budgets"]:
         alerts = ", ".join(f"{a:g}%" for a in b["alerts_crossed_percent"]) or "—"
         lines.append(
-            f"| {escape(b['scenario'])} | {escape(b['workload'] or '(scenario)')} | "
+            f"| {markdown_cell(b['scenario'])} | {markdown_cell(b['workload'] or '(scenario)')} | "
             f"{usd(b['monthly_cost_usd'])} | {usd(b['budget_usd'])} | "
             f"{b['used_percent']:.1f}% | {alerts} | {b['level']} |"
         )

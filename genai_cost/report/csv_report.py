@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
+
+from genai_cost.report.sanitize import csv_table
 
 COLUMNS = (
     "scenario",
@@ -26,24 +26,6 @@ COLUMNS = (
     "components",
     "reason",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> str:
-    """Text that a spreadsheet will not evaluate: risky leading characters get a quote.
-
-    Numbers are written as numbers (a negative number is not a formula).
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value) if isinstance(value, float) else str(value)
-    text = str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
 
 
 def _components(record: dict[str, Any]) -> str:
@@ -54,10 +36,10 @@ def _components(record: dict[str, Any]) -> str:
 
 
 def render_csv(document: dict[str, Any]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for record in document["options"]:
-        values = {**record, "components": _components(record)}
-        writer.writerow([safe_cell(values.get(column)) for column in COLUMNS])
-    return buffer.getvalue()
+    return csv_table(
+        COLUMNS,
+        (
+            [{**record, "components": _components(record)}.get(column) for column in COLUMNS]
+            for record in document["options"]
+        ),
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from genai_cost.report.labels import number, usd
-from genai_cost.report.markdown import escape
+from genai_cost.report.sanitize import markdown_cell
 
 
 def _hours(value: float | None) -> str:
@@ -24,10 +24,10 @@ def customization_section(custom: dict[str, Any]) -> list[str]:
         "|---|---|---:|---|---:|---:|---:|---|",
         f"| (today) | — | — | — | — | {usd(custom['baseline']['monthly_cost_usd'])} | "
         f"{usd(custom['baseline']['horizon_cost_usd'])} | workloads: "
-        f"{escape(', '.join(custom['workloads']))} |",
+        f"{markdown_cell(', '.join(custom['workloads']))} |",
     ]
     for p in custom["paths"]:
-        name = escape(p["name"])
+        name = markdown_cell(p["name"])
         if p["name"] == custom["chosen"]:
             name = f"**{name}** (chosen)"
         quality = "—" if p["quality"] is None else f"{p['quality']:g}"
@@ -39,7 +39,7 @@ def customization_section(custom: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {name} | {p['kind']} | {quality} | {'yes' if p['meets_target'] else 'no'}"
             f" | {usd(p['one_off_usd'])} | {usd(p['monthly_cost_usd'])} | "
-            f"{usd(p['horizon_cost_usd'])} | {escape(notes)} |"
+            f"{usd(p['horizon_cost_usd'])} | {markdown_cell(notes)} |"
         )
     if custom["note"]:
         lines += ["", f"No path chosen: {custom['note']}."]
@@ -58,7 +58,9 @@ def training_section(jobs: list[dict[str, Any]]) -> list[str]:
         od, spot = j["on_demand"], j["spot"]
         spot_text = interval = "—"
         spot_monthly = "—"
-        if spot:
+        if spot and spot.get("reason"):
+            spot_text = markdown_cell(spot["reason"])
+        elif spot:
             spot_text = (
                 f"{_hours(spot['wall_hours'])} (+{spot['time_penalty_hours']:,.2f} h), "
                 f"{usd(spot['usd_per_run'])}"
@@ -69,9 +71,9 @@ def training_section(jobs: list[dict[str, Any]]) -> list[str]:
             )
             spot_monthly = usd(spot["monthly_cost_usd"])
         lines.append(
-            f"| {escape(j['name'])} | {j['instance_count']} × {j['platform']} "
+            f"| {markdown_cell(j['name'])} | {j['instance_count']} × {j['platform']} "
             f"{j['instance_type']} | {_hours(od['wall_hours'])}, {usd(od['usd_per_run'])}"
-            + (f" ({escape(od['reason'])})" if od["reason"] else "")
+            + (f" ({markdown_cell(od['reason'])})" if od["reason"] else "")
             + f" | {spot_text} | {interval} | {usd(od['monthly_cost_usd'])} / {spot_monthly} |"
         )
     return [*lines, ""]
@@ -94,10 +96,10 @@ def endpoints_section(endpoints: list[dict[str, Any]]) -> list[str]:
         if e["reason"]:
             packing = e["reason"]
         lines.append(
-            f"| {escape(e['name'])} | {e['platform']} {e['instance_type']} "
+            f"| {markdown_cell(e['name'])} | {e['platform']} {e['instance_type']} "
             f"({e['accelerator_memory_gib']:g} GiB) | {e['shared']['instances']}, "
             f"{usd(e['shared']['monthly_cost_usd'])} | {e['separate']['instances']}, "
-            f"{usd(e['separate']['monthly_cost_usd'])} | {escape(packing)} |"
+            f"{usd(e['separate']['monthly_cost_usd'])} | {markdown_cell(packing)} |"
         )
     return [*lines, ""]
 
@@ -110,7 +112,7 @@ def services_section(services: dict[str, Any]) -> list[str]:
         "|---|---:|---:|",
     ]
     for c in services["components"]:
-        cost = usd(c["usd"]) if c["usd"] is not None else escape(c["reason"] or "—")
+        cost = usd(c["usd"]) if c["usd"] is not None else markdown_cell(c["reason"] or "—")
         lines.append(
             f"| {c['name'].replace('_', ' ')} | {number(c['quantity'], 2)} {c['unit']} | {cost} |"
         )
@@ -149,7 +151,7 @@ def monte_carlo_section(mc: dict[str, Any]) -> list[str]:
     lines += ["", "| Workload | How often each option is cheapest |", "|---|---|"]
     for w in mc["cheapest_option"]:
         shares = ", ".join(f"{k} {v * 100:.1f}%" for k, v in w["cheapest_option_share"].items())
-        lines.append(f"| {escape(w['workload'])} | {escape(shares)} |")
+        lines.append(f"| {markdown_cell(w['workload'])} | {markdown_cell(shares)} |")
     if mc["tornado"]:
         lines += [
             "",
@@ -159,7 +161,7 @@ def monte_carlo_section(mc: dict[str, Any]) -> list[str]:
         ]
         for t in mc["tornado"]:
             lines.append(
-                f"| {t['input']} | {escape(t['workload'] or 'all')} | "
+                f"| {t['input']} | {markdown_cell(t['workload'] or 'all')} | "
                 f"{t['p10_input']:,.4g} → {t['p90_input']:,.4g} | "
                 f"{usd(t['cost_at_p10_usd'])} / {usd(t['cost_at_p90_usd'])} | "
                 f"{usd(t['swing_usd'])} |"

@@ -8,6 +8,7 @@ from typing import Any
 from genai_cost.report import svg
 from genai_cost.report.labels import capacity, option_label, usd, workload_records
 from genai_cost.report.markdown import notes
+from genai_cost.report.sanitize import plain
 
 
 def _charts(
@@ -71,11 +72,20 @@ def render_html(
     roi: dict[str, Any] | None = None,
 ) -> str:
     import jinja2
+    import markupsafe
+
+    def finalize(value: Any) -> Any:
+        """Every value printed: control characters dropped (then autoescaped); the SVG charts,
+        escaped where they are drawn (report/svg.py), pass as they are."""
+        if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+            return plain(value)
+        return value
 
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("genai_cost.report", "templates"),
         autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True, default=True),
         undefined=jinja2.StrictUndefined,
+        finalize=finalize,
     )
     template = environment.get_template("estimate.html.j2")
     title = ", ".join(s["name"] for s in document["scenarios"])

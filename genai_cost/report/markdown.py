@@ -5,17 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from genai_cost.report.labels import capacity, option_label, percent, usd, workload_records
-
-
-def escape(text: str) -> str:
-    """Make text safe inside a Markdown table cell (and inert as HTML)."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\n", " ")
-    )
+from genai_cost.report.sanitize import markdown_cell, markdown_code
 
 
 def notes(record: dict[str, Any]) -> str:
@@ -30,42 +20,42 @@ def render_markdown(document: dict[str, Any]) -> str:
     lines = [
         "# genai-cost estimate",
         "",
-        f"Prices: snapshot `{snapshot['id']}` (as of {snapshot['as_of']}), priced for "
-        f"{document['pricing_date']}. Months are 730 hours.",
+        f"Prices: snapshot `{markdown_code(snapshot['id'])}` (as of {snapshot['as_of']}), "
+        f"priced for {document['pricing_date']}. Months are 730 hours.",
         "",
     ]
     for warning in document["warnings"]:
-        lines.append(f"> **Warning:** {escape(warning)}")
+        lines.append(f"> **Warning:** {markdown_cell(warning)}")
         lines.append("")
     for scenario in document["scenarios"]:
         lines += [
-            f"## {escape(scenario['name'])}",
+            f"## {markdown_cell(scenario['name'])}",
             "",
             "| Workload | Model | Cheapest option | Monthly cost |",
             "|---|---|---|---:|",
         ]
         for w in scenario["workloads"]:
             lines.append(
-                f"| {escape(w['name'])} | `{escape(w['model'])}` | "
-                f"{escape(option_label(w))} | {usd(w['monthly_cost_usd'])} |"
+                f"| {markdown_cell(w['name'])} | `{markdown_code(w['model'])}` | "
+                f"{markdown_cell(option_label(w))} | {usd(w['monthly_cost_usd'])} |"
             )
         lines.append(f"| **Total** | | | **{usd(scenario['total_monthly_cost_usd'])}** |")
         lines.append("")
         for w in scenario["workloads"]:
             lines += [
-                f"### {escape(w['name'])}",
+                f"### {markdown_cell(w['name'])}",
                 "",
                 "| Option | Monthly cost | Per 1K requests | Capacity | Utilisation | Notes |",
                 "|---|---:|---:|---:|---:|---|",
             ]
             for r in workload_records(document, scenario["name"], w["name"]):
-                label = escape(option_label(r))
+                label = markdown_cell(option_label(r))
                 if r["cheapest"]:
                     label = f"**{label}** (cheapest)"
                 lines.append(
                     f"| {label} | {usd(r['monthly_cost_usd'])} | "
                     f"{usd(r['cost_per_1k_requests_usd'], 4)} | {capacity(r)} | "
-                    f"{percent(r['utilization_fraction'])} | {escape(notes(r))} |"
+                    f"{percent(r['utilization_fraction'])} | {markdown_cell(notes(r))} |"
                 )
             lines.append("")
         from genai_cost.report.extras import scenario_extras
@@ -78,9 +68,10 @@ def render_markdown(document: dict[str, Any]) -> str:
     if document["sources"]:
         lines += ["## Sources", ""]
         for key, source in document["sources"].items():
-            reference = f" — {escape(source['reference'])}" if source["reference"] else ""
+            reference = f" — `{markdown_code(source['reference'])}`" if source["reference"] else ""
             lines.append(
-                f"- `{key}`: {escape(source['title'])} (as of {source['as_of']}){reference}"
+                f"- `{markdown_code(key)}`: {markdown_cell(source['title'])} "
+                f"(as of {source['as_of']}){reference}"
             )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from genai_cost.report.markdown import escape
+from genai_cost.report.sanitize import markdown_cell, markdown_code
 
 ON_DEMAND_COLUMNS = (
     ("usd_per_1m_input_tokens", "input"),
@@ -49,8 +49,8 @@ def render_pricing_diff_markdown(document: dict[str, Any]) -> str:
         lines += ["| Table | Row | Change | Prices |", "|---|---|---|---|"]
         for c in document["changes"]:
             lines.append(
-                f"| {c['table']} | {escape(key_text(c['key']))} | {c['change']} | "
-                f"{escape(change_cells(c))} |"
+                f"| {c['table']} | {markdown_cell(key_text(c['key']))} | {c['change']} | "
+                f"{markdown_cell(change_cells(c))} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -58,7 +58,7 @@ def render_pricing_diff_markdown(document: dict[str, Any]) -> str:
 def render_model_markdown(document: dict[str, Any]) -> str:
     model = document["model"]
     lines = [
-        f"## {escape(model['name'])} (`{model['model_id']}`)",
+        f"## {markdown_cell(model['name'])} (`{markdown_code(model['model_id'])}`)",
         "",
         f"Snapshot {document['snapshot']['id']}; USD per 1M tokens.",
         "",
@@ -97,7 +97,7 @@ def render_model_markdown(document: dict[str, Any]) -> str:
         ]
         for r in document["self_hosted_throughput"]:
             lines.append(
-                f"| {r['instance_type']} | {escape(r['engine'])} | "
+                f"| {r['instance_type']} | {markdown_cell(r['engine'])} | "
                 f"{r['input_tokens']:g}/{r['output_tokens']:g} | "
                 f"{r['output_tokens_per_second_per_instance']:,.0f} | {r['source']} |"
             )

@@ -6,9 +6,17 @@ strings as safe.
 
 from __future__ import annotations
 
+import html
 import math
-from html import escape
 from typing import Any
+
+from genai_cost.report.sanitize import plain
+
+
+def escape(text: str) -> str:
+    """XML-escaped, without control characters."""
+    return html.escape(plain(text))
+
 
 PALETTE = (
     "#2563eb",

@@ -12,6 +12,16 @@ from rich.text import Text
 from genai_cost.report.extras import scenario_extras
 from genai_cost.report.labels import capacity, option_label, percent, usd, workload_records
 from genai_cost.report.markdown import notes
+from genai_cost.report.sanitize import plain
+
+
+def _text(value: object, style: str = "") -> Text:
+    """Input text for a table: one line, no control characters, never read as rich markup."""
+    return Text(plain(value), style=style)
+
+
+def _row(table: Table, *cells: object, style: str | None = None) -> None:
+    table.add_row(*(_text(c) for c in cells), style=style)
 
 
 def _console(buffer: io.StringIO, *, color: bool, width: int) -> Console:
@@ -30,7 +40,7 @@ def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
     console = _console(buffer, color=color, width=width)
     snapshot = document["snapshot"]
     console.print(
-        Text(
+        _text(
             f"Prices: snapshot {snapshot['id']} (as of {snapshot['as_of']}), "
             f"priced for {document['pricing_date']}; months of 730 h.",
             style="dim",
@@ -39,7 +49,7 @@ def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
     for scenario in document["scenarios"]:
         for w in scenario["workloads"]:
             table = Table(
-                title=f"{scenario['name']} · {w['name']} · {w['model']} · {w['region']}",
+                title=_text(f"{scenario['name']} · {w['name']} · {w['model']} · {w['region']}"),
                 title_justify="left",
                 expand=False,
             )
@@ -51,7 +61,8 @@ def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
             table.add_column("Notes", overflow="fold", max_width=60)
             for r in workload_records(document, scenario["name"], w["name"]):
                 style = "bold green" if r["cheapest"] else ("" if r["feasible"] else "dim")
-                table.add_row(
+                _row(
+                    table,
                     option_label(r) + (" ✓" if r["cheapest"] else ""),
                     usd(r["monthly_cost_usd"]),
                     usd(r["cost_per_1k_requests_usd"], 4),
@@ -62,14 +73,14 @@ def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
                 )
             console.print(table)
         summary = Table(
-            title=f"{scenario['name']}: cheapest option per workload", title_justify="left"
+            title=_text(f"{scenario['name']}: cheapest option per workload"), title_justify="left"
         )
         summary.add_column("Workload")
         summary.add_column("Cheapest option")
         summary.add_column("Monthly", justify="right")
         for w in scenario["workloads"]:
-            summary.add_row(w["name"], option_label(w), usd(w["monthly_cost_usd"]))
-        summary.add_row("Total", "", usd(scenario["total_monthly_cost_usd"]), style="bold")
+            _row(summary, w["name"], option_label(w), usd(w["monthly_cost_usd"]))
+        _row(summary, "Total", "", usd(scenario["total_monthly_cost_usd"]), style="bold")
         console.print(summary)
         extras = scenario_extras(scenario)
         if extras:
@@ -84,7 +95,7 @@ def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> s
 
     buffer = io.StringIO()
     console = _console(buffer, color=color, width=width)
-    console.print(verdict_line(document).replace("**", "").replace("`", ""))
+    console.print(_text(verdict_line(document).replace("**", "").replace("`", "")))
     table = Table(title_justify="left")
     for column, justify in (
         ("Scenario", "left"),
@@ -99,7 +110,8 @@ def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> s
         table.add_column(column, justify=justify)  # type: ignore[arg-type]
     for s in document["scenarios"]:
         for w in s["workloads"]:
-            table.add_row(
+            _row(
+                table,
                 s["name"],
                 w["name"],
                 usd(w["base_monthly_cost_usd"]),
@@ -110,7 +122,8 @@ def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> s
                 w["status"],
             )
     total = document["total"]
-    table.add_row(
+    _row(
+        table,
         "Total",
         "",
         usd(total["base_monthly_cost_usd"]),
@@ -125,7 +138,7 @@ def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> s
     for side in ("base", "head"):
         info = document[side]
         console.print(
-            Text(
+            _text(
                 f"{side}: {info['label']} — {info['prices']}, priced for {info['pricing_date']}",
                 style="dim",
             )
@@ -136,13 +149,14 @@ def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> s
 def render_check_table(document: dict[str, Any], *, color: bool, width: int) -> str:
     buffer = io.StringIO()
     console = _console(buffer, color=color, width=width)
-    table = Table(title=f"Budgets: {document['verdict']}", title_justify="left")
+    table = Table(title=_text(f"Budgets: {document['verdict']}"), title_justify="left")
     for column in ("Scenario", "Workload", "Monthly cost", "Budget", "Used", "Alerts", "Result"):
         table.add_column(column)
     for b in document["budgets"]:
         alerts = ", ".join(f"{a:g}%" for a in b["alerts_crossed_percent"]) or "—"
         style = {"fail": "bold red", "alert": "yellow"}.get(b["level"], "")
-        table.add_row(
+        _row(
+            table,
             b["scenario"],
             b["workload"] or "(scenario)",
             usd(b["monthly_cost_usd"]),
@@ -162,7 +176,7 @@ def render_allocation_table(document: dict[str, Any], *, color: bool, width: int
     buffer = io.StringIO()
     console = _console(buffer, color=color, width=width)
     table = Table(
-        title=f"Chargeback, {period_text(document)} (tenant key {document['tenant_key']})",
+        title=_text(f"Chargeback, {period_text(document)} (tenant key {document['tenant_key']})"),
         title_justify="left",
     )
     for name in document["by"]:
@@ -171,9 +185,13 @@ def render_allocation_table(document: dict[str, Any], *, color: bool, width: int
     for heading in headings(shared):
         table.add_column(heading, justify="right")
     for row in document["rows"]:
-        table.add_row(*(row[n] for n in document["by"]), *cells(row, shared))
-    table.add_row(
-        "Total", *[""] * (len(document["by"]) - 1), *cells(document["total"], shared), style="bold"
+        _row(table, *(row[n] for n in document["by"]), *cells(row, shared))
+    _row(
+        table,
+        "Total",
+        *[""] * (len(document["by"]) - 1),
+        *cells(document["total"], shared),
+        style="bold",
     )
     console.print(table)
     console.print("\n".join(sections(document)).replace("### ", ""), markup=False)
@@ -185,7 +203,7 @@ def render_variance_table(document: dict[str, Any], *, color: bool, width: int) 
 
     buffer = io.StringIO()
     console = _console(buffer, color=color, width=width)
-    table = Table(title=variance_heading(document), title_justify="left")
+    table = Table(title=_text(variance_heading(document)), title_justify="left")
     for column in (
         "Scenario",
         "Workload",
@@ -198,8 +216,8 @@ def render_variance_table(document: dict[str, Any], *, color: bool, width: int) 
     ):
         table.add_column(column, justify="left" if column in ("Scenario", "Workload") else "right")
     for row in document["workloads"]:
-        table.add_row(*variance_cells(row))
+        _row(table, *variance_cells(row))
     console.print(table)
     for r in document["not_in_estimate"]:
-        console.print(f"not matched to a workload: {r['key']} {usd(r['actual_usd'])}", markup=False)
+        console.print(_text(f"not matched to a workload: {r['key']} {usd(r['actual_usd'])}"))
     return buffer.getvalue()

@@ -20,7 +20,7 @@ import numpy as np
 from genai_cost.budget import Budget, BudgetStatus
 from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.errors import GenaiCostError
+from genai_cost.errors import BudgetsError, GenaiCostError
 from genai_cost.modelbase import Strict
 from genai_cost.tracking.capacity import (
     CapacityFile,
@@ -98,7 +98,7 @@ class TenantBudgets(Strict):
 def load_budgets(path: Path) -> TenantBudgets:
     from genai_cost.scenario import load_model_file
 
-    return load_model_file(path, TenantBudgets)
+    return load_model_file(path, TenantBudgets, error=BudgetsError)
 
 
 def _prices(

@@ -17,8 +17,8 @@ from pydantic import Field, model_validator
 
 from genai_cost.catalog.lookup import Missing, instance_price, provisioned_price
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.errors import GenaiCostError
-from genai_cost.modelbase import Positive, Strict
+from genai_cost.errors import CapacityError, GenaiCostError
+from genai_cost.modelbase import Positive, Strict, Whole
 from genai_cost.scenario import ProvisionedTerm, Purchase
 
 
@@ -62,7 +62,7 @@ class ProvisionedCapacity(_Shared):
     model: str
     """Base model id as priced in the snapshot."""
     term: ProvisionedTerm
-    model_units: Annotated[int, Field(ge=1)]
+    model_units: Annotated[Whole, Field(ge=1)]
 
 
 class SelfHostedCapacity(_Shared):
@@ -71,7 +71,7 @@ class SelfHostedCapacity(_Shared):
     kind: Literal["self_hosted"]
     platform: Literal["sagemaker", "ec2"] = "sagemaker"
     instance_type: str
-    count: Annotated[int, Field(ge=1)] = 1
+    count: Annotated[Whole, Field(ge=1)] = 1
     purchase: Purchase = "on_demand"
 
 
@@ -97,7 +97,7 @@ class CapacityFile(Strict):
 def load_capacity(path: Path) -> CapacityFile:
     from genai_cost.scenario import load_model_file
 
-    return load_model_file(path, CapacityFile)
+    return load_model_file(path, CapacityFile, error=CapacityError)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
+from genai_cost.errors import ProfilesError
 from genai_cost.modelbase import Strict
 from genai_cost.scenario import split_model_id
 
@@ -142,7 +143,7 @@ def load_profiles(path: Path) -> dict[str, ModelRef]:
     """Read a profiles file; errors name the file, line and field."""
     from genai_cost.scenario import load_model_file
 
-    document = load_model_file(path, ProfilesFile)
+    document = load_model_file(path, ProfilesFile, error=ProfilesError)
     result: dict[str, ModelRef] = {}
     for arn, entry in document.profiles.items():
         ref = from_model_id(entry.model)

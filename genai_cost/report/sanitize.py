@@ -1,0 +1,93 @@
+"""The one output sanitiser: every renderer passes text from inputs through here.
+
+Names of workloads, scenarios, tenants and models come from files and log records that other
+people write (a tenant name is whatever an API caller puts in `requestMetadata`), so text that
+reaches a terminal, a Markdown comment, a spreadsheet or a web page is made inert:
+
+- `plain`: one line, no control characters — ESC, BEL, CR, LF, TAB, DEL, the C1 range, and the
+  bidirectional overrides that can make text display in another order than it reads;
+- terminal output: `plain`, and never interpreted as rich markup (renderers wrap it in `Text`);
+- `markdown_cell` / `markdown_code`: `plain`, with the characters that make tables, links,
+  HTML or mentions escaped;
+- `csv_cell` / `csv_row`: a cell that starts with `= + - @`, TAB or CR cannot run as a formula,
+  and a cell holding a quote, comma, CR or LF is quoted (so it cannot start a new row);
+- HTML: jinja2's autoescaping, with `plain` applied to every value (report/html.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("[\r\n\t\v\f\x85\u2028\u2029]+")
+_KEEP_NEWLINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Leading characters that make a spreadsheet evaluate a cell (OWASP CSV injection)."""
+
+
+def plain(value: Any) -> str:
+    """One line of text without control characters (line breaks become spaces)."""
+    text = _LINE_BREAKS.sub(" ", str(value))
+    return _CONTROL.sub("", text)
+
+
+def lines(value: Any) -> str:
+    """Text that may span lines, without any other control character (for messages)."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _KEEP_NEWLINES.sub("", text)
+
+
+_MARKDOWN = {
+    "\\": "\\\\",
+    "|": "\\|",
+    "<": "&lt;",
+    ">": "&gt;",
+    "[": "\\[",
+    "]": "\\]",
+    "`": "\\`",
+    "@": "&#64;",
+}
+_MARKDOWN_SPECIAL = re.compile("[" + re.escape("".join(_MARKDOWN)) + "]")
+
+
+def markdown_cell(value: Any) -> str:
+    """Text safe in a Markdown table cell or paragraph: no row breaks, no links, images, HTML
+    or @-mentions (a pull-request comment must not ping anyone)."""
+    return _MARKDOWN_SPECIAL.sub(lambda m: _MARKDOWN[m.group(0)], plain(value))
+
+
+def markdown_code(value: Any) -> str:
+    """Text for inside a `code span` in a table cell: backticks dropped, pipes escaped."""
+    return plain(value).replace("`", "").replace("|", "\\|")
+
+
+def csv_cell(value: Any) -> str:
+    """A cell that a spreadsheet will not evaluate; numbers stay numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value) if isinstance(value, float) else str(value)
+    text = str(value)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _quoted(text: str) -> str:
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_row(values: Iterable[Any]) -> str:
+    """One CSV line (RFC 4180 quoting, `\\n` line end) of sanitised cells."""
+    return ",".join(_quoted(csv_cell(v)) for v in values) + "\n"
+
+
+def csv_table(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    return csv_row(header) + "".join(csv_row(row) for row in rows)
