@@ -454,7 +454,8 @@ def pricing_show(
     """
     from genai_cost.catalog.compare import model_prices
     from genai_cost.catalog.snapshot import load_catalog
-    from genai_cost.scenario import split_model_id, suggest
+    from genai_cost.modelfile import suggest
+    from genai_cost.scenario import split_model_id
 
     catalog = load_catalog(snapshot)
     model_id = split_model_id(model)[1]
@@ -536,6 +537,14 @@ def pricing_refresh(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing snapshot folder.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Fail (exit 2, nothing written) when a listed price cannot be read, instead "
+            "of carrying the previous price over.",
+        ),
+    ] = False,
     fmt: Annotated[ChangeFormat, typer.Option("--format", "-f", help="Report format.")] = (
         ChangeFormat.table
     ),
@@ -556,7 +565,7 @@ def pricing_refresh(
     from genai_cost.catalog import refresh as refresher
     from genai_cost.catalog.snapshot import load_catalog
     from genai_cost.console import progress_bar
-    from genai_cost.scenario import suggest
+    from genai_cost.modelfile import suggest
 
     previous = load_catalog(snapshot)
     day = today()
@@ -572,12 +581,7 @@ def pricing_refresh(
     target = output or Path("pricing_snapshots") / identifier
     if offer_file:
         wanted = set(regions)
-        items = [
-            item
-            for path in offer_file
-            for item in refresher.offer_items(path)
-            if item["product"].get("attributes", {}).get("regionCode") in wanted
-        ]
+        items = [item for path in offer_file for item in refresher.offer_items(path, wanted)]
         result = refresher.refresh_snapshot(
             previous,
             target,
@@ -587,6 +591,7 @@ def pricing_refresh(
             day=day,
             snapshot_id=identifier,
             force=force,
+            strict=strict,
         )
     else:
         api = refresher.PriceListApi()
@@ -610,6 +615,7 @@ def pricing_refresh(
             day=day,
             snapshot_id=identifier,
             force=force,
+            strict=strict,
             publication_dates=lambda: api.publication_dates,
         )
         result.calls = api.calls
@@ -625,6 +631,11 @@ def pricing_refresh(
         for reason, info in document["skipped"].items():
             lines.append(f"skipped {info['count']} ({reason}), e.g. " + ", ".join(info["examples"]))
         lines += [f"problem: {p}" for p in document["problems"]]
+        if document["carried_over_prices"]:
+            lines.append(
+                f"{len(document['carried_over_prices'])} price(s) kept from the previous "
+                "snapshot because the Price List's value could not be read (see problems)"
+            )
         lines.append(f"use it with: --snapshot {result.path}")
         sys.stdout.write("\n".join(lines) + "\n")
 

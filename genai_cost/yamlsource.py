@@ -235,7 +235,8 @@ def read_file_bytes(
             raise error.at(path, f"file is {size:,} bytes; the limit is {limit:,}")
         return file.read_bytes()
     except FileNotFoundError:
-        raise error.at(path, "no such file") from None
+        noun = error.kind if error.kind.endswith(("file", "book")) else "file"
+        raise error.at(path, f"no such {noun}") from None
     except PermissionError:
         raise error.at(path, "permission denied") from None
     except OSError as exc:

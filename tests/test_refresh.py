@@ -134,7 +134,20 @@ def test_unknown_and_unmodelled_products_are_reported_not_priced() -> None:
     ]
     rows = bedrock_rows(items, catalog, "api", DAY, report)
     assert len(rows) == 1 and rows[0].usd_per_1m_output_tokens == 24.0
-    assert rows[0].usd_per_1m_input_tokens is None
+    # The input price is listed in an unknown unit: the fixture snapshot's $8 is carried over
+    # and the cell is a reported problem, never an empty price.
+    assert rows[0].usd_per_1m_input_tokens == 8.0
+    assert report.carried_over == [
+        {
+            "model_id": "acme.chat-v1:0",
+            "scope": "in_region",
+            "region": "us-east-1",
+            "column": "usd_per_1m_input_tokens",
+            "value": 8.0,
+            "reason": "unknown unit 'Characters' (usage type USE1-AcmeChat-input-tokens)",
+        }
+    ]
+    assert "carried over" in report.problems[0]
     skipped = report.as_dict()["skipped"]
     assert skipped["unknown unit 'Characters'"]["count"] == 1
     assert skipped["model not in the snapshot's models table"]["examples"] == ["Unknown Model"]

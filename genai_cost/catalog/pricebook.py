@@ -98,7 +98,7 @@ class PriceBook(Strict):
 
 def load_price_book(path: str | Path) -> PriceBook:
     """Read a price book YAML file; errors name the file, line and field."""
-    from genai_cost.scenario import load_model_file
+    from genai_cost.modelfile import load_model_file
 
     return load_model_file(path, PriceBook, error=PriceBookError)
 
@@ -180,7 +180,7 @@ def apply_price_book(catalog: Catalog, book: PriceBook) -> Catalog:
 
 def _known_model(catalog: Catalog, model_id: str, book: PriceBook) -> None:
     if model_id not in catalog.models:
-        from genai_cost.scenario import suggest
+        from genai_cost.modelfile import suggest
 
         hint = suggest(model_id, catalog.models)
         raise GenaiCostError(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.catalog.tables import InstancePrice, OnDemandPrice
 
@@ -59,6 +60,10 @@ class ParseReport:
     skipped: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     problems: list[str] = field(default_factory=list)
+    """Prices the Price List has but that could not be read (conflicts, bad numbers, unknown
+    units): each is listed, and `--strict` refuses to write the snapshot."""
+    carried_over: list[dict[str, Any]] = field(default_factory=list)
+    """Cells whose price could not be read and whose previous value was kept instead."""
 
     def skip(self, reason: str, example: str) -> None:
         self.skipped[reason] += 1
@@ -73,6 +78,7 @@ class ParseReport:
                 for reason, count in self.skipped.most_common()
             },
             "problems": list(self.problems),
+            "carried_over_prices": list(self.carried_over),
         }
 
 
@@ -80,36 +86,74 @@ class ParseReport:
 class Dimension:
     term: str
     unit: str
-    usd: Decimal
+    usd: Decimal | None
+    """None when the price could not be read (`problem` says why)."""
     effective_from: dt.date | None
     term_attributes: dict[str, str]
+    problem: str = ""
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A JSON object, or an empty one for anything else (null, a list, a string)."""
+    return value if isinstance(value, dict) else {}
+
+
+def _price(text: Any) -> tuple[Decimal | None, str]:
+    """A finite, non-negative price from the Price List's text, or why not."""
+    if not isinstance(text, str):
+        return None, f"price {text!r} is not a text number"
+    try:
+        usd = Decimal(text)
+    except InvalidOperation:
+        return None, f"price {text!r} is not a number"
+    if not usd.is_finite() or usd < 0:
+        return None, f"price {text!r} is not a finite number >= 0"
+    if usd > Decimal("1e12"):
+        return None, f"price {text!r} is beyond any real price"
+    return usd, ""
+
+
+def _effective(text: Any) -> tuple[dt.date | None, str]:
+    if not text:
+        return None, ""
+    try:
+        return dt.date.fromisoformat(str(text)[:10]), ""
+    except ValueError:
+        return None, f"effectiveDate {text!r} is not a date"
 
 
 def dimensions(item: dict[str, Any]) -> list[Dimension]:
-    """Every price dimension of every OnDemand and Reserved term of a product."""
+    """Every price dimension of every OnDemand and Reserved term of a product; a price or date
+    that cannot be read is kept with its `problem` (so the caller reports it)."""
     out = []
     for term_type in ("OnDemand", "Reserved"):
-        for term in (item.get("terms", {}).get(term_type) or {}).values():
-            effective = term.get("effectiveDate")
-            day = dt.date.fromisoformat(effective[:10]) if effective else None
-            for dim in (term.get("priceDimensions") or {}).values():
-                text = (dim.get("pricePerUnit") or {}).get("USD")
-                if text is None:
+        for term in _mapping(_mapping(item.get("terms")).get(term_type)).values():
+            term = _mapping(term)
+            day, date_problem = _effective(term.get("effectiveDate"))
+            attributes = {str(k): str(v) for k, v in _mapping(term.get("termAttributes")).items()}
+            for dim in _mapping(term.get("priceDimensions")).values():
+                dim = _mapping(dim)
+                prices = _mapping(dim.get("pricePerUnit"))
+                if "USD" not in prices:
                     continue
-                try:
-                    usd = Decimal(text)
-                except InvalidOperation:
-                    continue
+                usd, problem = _price(prices["USD"])
                 out.append(
                     Dimension(
                         term_type,
                         str(dim.get("unit", "")),
-                        usd,
+                        usd if not date_problem else None,
                         day,
-                        dict(term.get("termAttributes") or {}),
+                        attributes,
+                        problem or date_problem,
                     )
                 )
     return out
+
+
+def attributes_of(item: dict[str, Any]) -> dict[str, str]:
+    """A product's attributes as text (an offer file may hold null or odd values there)."""
+    raw = _mapping(_mapping(item.get("product")).get("attributes"))
+    return {str(k): v if isinstance(v, str) else str(v) for k, v in raw.items()}
 
 
 def _number(value: Decimal) -> float:
@@ -198,13 +242,12 @@ def _classify_first_party(attributes: dict[str, str]) -> tuple[str, bool, bool] 
 
 def model_name(item: dict[str, Any]) -> str | None:
     """The model an item prices, as the Price List names it."""
-    attributes = item["product"].get("attributes", {})
+    attributes = attributes_of(item)
     service = item.get("serviceCode") or attributes.get("servicecode")
     if service == "AmazonBedrockFoundationModels":
         name = attributes.get("servicename", "")
         return name.removesuffix(MARKETPLACE_SUFFIX) if name.endswith(MARKETPLACE_SUFFIX) else None
-    name = attributes.get("model") or attributes.get("titanModel")
-    return str(name) if name else None
+    return attributes.get("model") or attributes.get("titanModel") or None
 
 
 def bedrock_rows(
@@ -219,8 +262,9 @@ def bedrock_rows(
     for model in catalog.models.values():
         by_name.setdefault(model.price_list_name, model.model_id)
     cells: dict[tuple[str, str, str, dt.date | None], dict[str, float]] = defaultdict(dict)
+    unread: dict[tuple[str, str, str, dt.date | None], dict[str, str]] = defaultdict(dict)
     for item in items:
-        attributes = item["product"].get("attributes", {})
+        attributes = attributes_of(item)
         usage = attributes.get("usagetype", "")
         name = model_name(item)
         model_id = by_name.get(name or "")
@@ -248,18 +292,23 @@ def bedrock_rows(
         for dim in dimensions(item):
             if dim.term != "OnDemand":
                 continue
+            key = (model_id, "global" if is_global else "in_region", region, dim.effective_from)
             if service == "AmazonBedrockFoundationModels" and dim.unit == "Units":
                 tokens = MARKETPLACE_TOKENS_PER_UNIT
             elif dim.unit in TOKENS_PER_UNIT:
                 tokens = TOKENS_PER_UNIT[dim.unit]
             else:
                 report.skip(f"unknown unit {dim.unit!r}", usage)
+                unread[key][column] = f"unknown unit {dim.unit!r} (usage type {usage})"
+                continue
+            if dim.usd is None:
+                report.skip("price that cannot be read", usage)
+                unread[key][column] = f"{dim.problem} (usage type {usage})"
                 continue
             if dim.usd == 0:
                 report.skip("zero price (placeholder)", usage)
                 continue
             per_million = _number(dim.usd * Decimal(1_000_000) / tokens)
-            key = (model_id, "global" if is_global else "in_region", region, dim.effective_from)
             previous = cells[key].get(column)
             if previous is not None and previous != per_million:
                 report.problems.append(
@@ -270,11 +319,14 @@ def bedrock_rows(
                 continue
             cells[key][column] = per_million
             report.used[service or "?"] += 1
+    _carry_unread(cells, unread, catalog, as_of, report)
     rows = []
     for (model_id, scope, region, start), prices in sorted(
         cells.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2], str(kv[0][3]))
     ):
         if any(value != value for value in prices.values()):  # NaN marks an ambiguity
+            continue
+        if not prices:
             continue
         rows.append(
             OnDemandPrice(
@@ -298,6 +350,47 @@ def bedrock_rows(
             )
         )
     return rows
+
+
+def _carry_unread(
+    cells: dict[tuple[str, str, str, dt.date | None], dict[str, float]],
+    unread: dict[tuple[str, str, str, dt.date | None], dict[str, str]],
+    catalog: Catalog,
+    as_of: dt.date,
+    report: ParseReport,
+) -> None:
+    """Prices the Price List lists but that could not be read keep the previous snapshot's
+    value (the row an estimate would use on `as_of` for the same model, scope and region), and
+    each one is a reported problem."""
+    for key, columns in sorted(unread.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        model_id, scope, region, _ = key
+        match = on_demand_price(catalog, model_id, scope, region, None, as_of)
+        previous = None if isinstance(match, Missing) or match.via_source_region else match.row
+        for column, why in sorted(columns.items()):
+            if column in cells[key]:
+                continue  # another SKU of the same cell was read
+            value = getattr(previous, column) if previous is not None else None
+            where = f"{model_id} {scope} {region} {column}"
+            if value is None:
+                report.problems.append(f"{where}: {why}; no previous price to carry over")
+                continue
+            cells[key][column] = value
+            report.problems.append(
+                f"{where}: {why}; the previous price {value:g} (snapshot "
+                f"{catalog.snapshot_id}) is carried over"
+            )
+            report.carried_over.append(
+                {
+                    "model_id": model_id,
+                    "scope": scope,
+                    "region": region,
+                    "column": column,
+                    "value": value,
+                    "reason": why,
+                }
+            )
+    for key in [k for k, v in cells.items() if not v]:
+        del cells[key]
 
 
 # --- EC2 and SageMaker -----------------------------------------------------------------------
@@ -329,7 +422,7 @@ def instance_rows(
     """EC2 (on-demand, 1- and 3-year standard no-upfront reserved) and SageMaker hosting."""
     prices: dict[tuple[str, str, str, str, dt.date | None], float] = {}
     for item in items:
-        attributes = item["product"].get("attributes", {})
+        attributes = attributes_of(item)
         service = item.get("serviceCode") or attributes.get("servicecode")
         region = attributes.get("regionCode", "")
         if region not in catalog.regions:
@@ -373,6 +466,13 @@ def instance_rows(
                 )
                 if not purchase:
                     continue
+            if dim.usd is None:
+                report.skip("price that cannot be read", name)
+                report.problems.append(
+                    f"{platform} {name} {region} {purchase}: {dim.problem}; the previous price "
+                    f"(if any) is carried over"
+                )
+                continue
             if dim.usd == 0:
                 report.skip("zero price (placeholder)", name)
                 continue

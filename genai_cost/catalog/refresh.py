@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 import random
 import shutil
 import tempfile
@@ -35,9 +36,17 @@ from genai_cost.catalog.pricelist import (
     bedrock_rows,
     instance_rows,
 )
-from genai_cost.catalog.snapshot import OPTIONAL_TABLES, TABLE_FILES, Catalog, load_catalog
+from genai_cost.catalog.snapshot import (
+    OPTIONAL_TABLES,
+    TABLE_FILES,
+    Catalog,
+    load_catalog,
+    recover_replaced,
+    replaced_path,
+)
 from genai_cost.catalog.writer import table_text, write_snapshot
-from genai_cost.errors import GenaiCostError
+from genai_cost.errors import GenaiCostError, OfferFileError, RefreshError
+from genai_cost.output import remove_stale, temp_prefix
 
 PRICING_REGION = "us-east-1"
 RETRYABLE = {
@@ -55,10 +64,6 @@ READ_ONLY_ACTIONS = (
     "pricing:DescribeServices",
     "pricing:GetAttributeValues",
 )
-
-
-class RefreshError(GenaiCostError):
-    """The refresh could not complete; no snapshot was written or changed."""
 
 
 Request = tuple[str, dict[str, str]]
@@ -184,25 +189,76 @@ def make_client() -> Any:
 # --- offer files -------------------------------------------------------------------------
 
 
-def offer_items(path: Path) -> Iterator[dict[str, Any]]:
-    """Products of a Bulk API offer file, shaped like Query API items (terms joined by SKU)."""
+MAX_OFFER_FILE_BYTES = 1024 * 1024 * 1024
+"""Largest offer file read (1 GiB; $GENAI_COST_MAX_OFFER_FILE_BYTES raises it). Regional
+offer files of Bedrock and SageMaker are a few MB; EC2's are larger: the Query API
+(`pricing refresh` without offer files) asks for just the instance types it needs."""
+OFFER_LIMIT_ENV = "GENAI_COST_MAX_OFFER_FILE_BYTES"
+
+
+def _offer_limit() -> int:
+    text = os.environ.get(OFFER_LIMIT_ENV, "")
+    if not text:
+        return MAX_OFFER_FILE_BYTES
+    if not text.isdigit():
+        raise OfferFileError.at(
+            f"${OFFER_LIMIT_ENV}", f"expected a whole number of bytes, got {text!r}"
+        )
+    return int(text)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _sku_terms(terms: dict[str, Any], kind: str, sku: str) -> Any:
+    table = terms.get(kind)
+    return table.get(sku, {}) if isinstance(table, dict) else {}
+
+
+def offer_items(path: Path, regions: set[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Products of a Bulk API offer file, shaped like Query API items (terms joined by SKU),
+    optionally only those of `regions`. The file's shape is checked as it is read: an offer
+    file is data from outside, and a wrong shape is an error naming the file, not a crash."""
+    from genai_cost.catalog.pricelist import attributes_of
+    from genai_cost.yamlsource import decode_utf8, read_file_bytes
+
+    raw = read_file_bytes(path, error=OfferFileError, limit=_offer_limit())
+    text = decode_utf8(raw, str(path), error=OfferFileError)
     try:
-        offer = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RefreshError(f"{path}: no such offer file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RefreshError(f"{path}: not a Price List offer file: {exc}") from None
+        offer = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise OfferFileError.at(
+            str(path), f"not a Price List offer file: {exc.msg}", exc.lineno, exc.colno
+        ) from None
+    except ValueError as exc:
+        raise OfferFileError.at(str(path), f"not a Price List offer file: {exc}") from None
+    except RecursionError:
+        raise OfferFileError.at(str(path), "JSON nested too deeply for an offer file") from None
     if not isinstance(offer, dict) or "products" not in offer or "terms" not in offer:
-        raise RefreshError(f"{path}: not a Price List offer file (no products/terms)")
-    terms = offer["terms"]
-    for sku, product in offer["products"].items():
-        yield {
+        raise OfferFileError.at(str(path), "not a Price List offer file (no products/terms)")
+    products, terms = offer["products"], offer["terms"]
+    if not isinstance(products, dict) or not isinstance(terms, dict):
+        raise OfferFileError.at(
+            str(path), "not a Price List offer file: 'products' and 'terms' must be objects"
+        )
+    service = offer.get("offerCode") if isinstance(offer.get("offerCode"), str) else None
+    published = offer.get("publicationDate")
+    for sku, product in products.items():
+        if not isinstance(product, dict):
+            raise OfferFileError.at(
+                str(path), f"not a Price List offer file: product {sku!r} is not an object"
+            )
+        item = {
             "product": product,
-            "serviceCode": offer.get("offerCode")
-            or product.get("attributes", {}).get("servicecode"),
-            "terms": {kind: terms.get(kind, {}).get(sku, {}) for kind in ("OnDemand", "Reserved")},
-            "publicationDate": offer.get("publicationDate"),
+            "serviceCode": service,
+            "terms": {kind: _sku_terms(terms, kind, sku) for kind in ("OnDemand", "Reserved")},
+            "publicationDate": published if isinstance(published, str) else None,
         }
+        attributes = attributes_of(item)
+        item["serviceCode"] = service or attributes.get("servicecode")
+        if regions is None or attributes.get("regionCode") in regions:
+            yield item
 
 
 # --- the refresh ---------------------------------------------------------------------------
@@ -269,9 +325,17 @@ def refresh_snapshot(
     snapshot_id: str | None = None,
     force: bool = False,
     publication_dates: Callable[[], set[str]] | None = None,
+    strict: bool = False,
 ) -> RefreshResult:
-    """Build, validate and atomically place a new snapshot at `target`."""
-    target = target.resolve()
+    """Build, validate and atomically place a new snapshot at `target`.
+
+    With `strict`, a price the Price List lists but that cannot be read (a bad number, an
+    unknown unit, two prices for one cell) stops the refresh before anything is written;
+    otherwise the previous price is carried over and the problem listed.
+    """
+    target = _checked_target(target)
+    recover_replaced(target)  # a --force run killed between its two renames
+    remove_stale(target.parent, temp_prefix(target), STAGING_SUFFIX)
     if target.exists() and not force:
         raise RefreshError(f"{target} exists; choose another --output or pass --force")
     report = ParseReport()
@@ -282,6 +346,11 @@ def refresh_snapshot(
     ]
     on_demand = bedrock_rows(bedrock, previous, source_key, day, report)
     prices = instance_rows(instances, previous, source_key, day, report)
+    if strict and report.problems:
+        raise RefreshError(
+            "--strict: the Price List has prices that cannot be read; nothing was written:\n"
+            + "\n".join(report.problems)
+        )
 
     on_demand_all, carried_od = _merge(
         on_demand,
@@ -320,7 +389,11 @@ def refresh_snapshot(
         if path.exists():
             tables[table] = path.read_text(encoding="utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging = Path(
+        tempfile.mkdtemp(
+            prefix=f"{temp_prefix(target)}{os.getpid()}.", suffix=STAGING_SUFFIX, dir=target.parent
+        )
+    )
     try:
         shutil.rmtree(staging)
         write_snapshot(staging, manifest, tables)
@@ -348,12 +421,32 @@ def refresh_snapshot(
     )
 
 
+STAGING_SUFFIX = ".staging"
+
+
+def _checked_target(target: Path) -> Path:
+    """An absolute target that is a folder or does not exist; a symbolic link is refused (it
+    is not followed: `--force` must never replace the folder a link points to)."""
+    target = Path(os.path.abspath(target))
+    if target.is_symlink():
+        raise RefreshError(f"{target}: is a symbolic link; give the folder it points to instead")
+    if target.exists() and not target.is_dir():
+        raise RefreshError(f"{target}: exists and is not a snapshot folder")
+    return target
+
+
 def _place(staging: Path, target: Path) -> None:
-    """Rename the finished snapshot into place; an existing one (--force) is swapped out."""
+    """Rename the finished snapshot into place; an existing one (--force) is swapped out.
+
+    The swap is two renames: target → `.NAME.replaced`, then staging → target. A process
+    killed between them leaves only the backup; `recover_replaced` (run by the next refresh
+    and by any command that loads that snapshot) puts it back, so the old snapshot is never
+    lost.
+    """
     if not target.exists():
         staging.rename(target)
         return
-    backup = target.with_name(f".{target.name}.replaced")
+    backup = replaced_path(target)
     shutil.rmtree(backup, ignore_errors=True)
     target.rename(backup)
     try:

@@ -355,6 +355,32 @@ def _check_overlaps(rows: list[Any], key: Callable[[Any], tuple[Any, ...]], tabl
                 )
 
 
+def replaced_path(target: Path) -> Path:
+    """Where `pricing refresh --force` keeps the old snapshot while it swaps in the new one."""
+    return target.with_name(f".{target.name}.replaced")
+
+
+def recover_replaced(target: Path) -> None:
+    """Finish or undo a `--force` swap that was killed between its two renames: the old
+    snapshot comes back when the new one never landed; a leftover backup is removed when it
+    did."""
+    backup = replaced_path(target)
+    if not backup.is_dir() or backup.is_symlink():
+        return
+    try:
+        if target.exists() or target.is_symlink():
+            import shutil
+
+            shutil.rmtree(backup, ignore_errors=True)
+        else:
+            backup.rename(target)
+    except OSError as exc:
+        raise SnapshotError(
+            f"{target}: an interrupted refresh left the previous snapshot in {backup} and it "
+            f"cannot be moved back ({exc.strerror or exc}); rename it to {target.name}"
+        ) from None
+
+
 def _resolve_directory(snapshot: str | Path | None) -> Path:
     choice: str | Path | None = snapshot
     if choice is None or str(choice) == "":
@@ -368,6 +394,7 @@ def _resolve_directory(snapshot: str | Path | None) -> Path:
             )
         return bundled_snapshots_dir() / ids[-1]
     candidate = Path(choice)
+    recover_replaced(candidate)
     if candidate.is_dir():
         return candidate
     bundled = bundled_snapshots_dir() / str(choice)

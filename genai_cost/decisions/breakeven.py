@@ -27,7 +27,7 @@ def breakeven_document(
 
     names = [s.workload.name for s in estimate.specs]
     if workload is not None and workload not in names:
-        from genai_cost.scenario import suggest
+        from genai_cost.modelfile import suggest
 
         hint = suggest(workload, names)
         raise GenaiCostError(

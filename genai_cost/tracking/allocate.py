@@ -69,7 +69,7 @@ def parse_key(text: str, *, option: str) -> Key:
         return Key(text, kind, name)
     if text in PLAIN_KEYS:
         return Key(text, text)
-    from genai_cost.scenario import suggest
+    from genai_cost.modelfile import suggest
 
     choices = [*PLAIN_KEYS, "tenant", "metadata:KEY", "profile-tag:KEY"]
     hint = suggest(text, choices)
@@ -96,7 +96,7 @@ class TenantBudgets(Strict):
 
 
 def load_budgets(path: Path) -> TenantBudgets:
-    from genai_cost.scenario import load_model_file
+    from genai_cost.modelfile import load_model_file
 
     return load_model_file(path, TenantBudgets, error=BudgetsError)
 

@@ -95,7 +95,7 @@ class CapacityFile(Strict):
 
 
 def load_capacity(path: Path) -> CapacityFile:
-    from genai_cost.scenario import load_model_file
+    from genai_cost.modelfile import load_model_file
 
     return load_model_file(path, CapacityFile, error=CapacityError)
 

@@ -141,7 +141,7 @@ class ProfilesFile(Strict):
 
 def load_profiles(path: Path) -> dict[str, ModelRef]:
     """Read a profiles file; errors name the file, line and field."""
-    from genai_cost.scenario import load_model_file
+    from genai_cost.modelfile import load_model_file
 
     document = load_model_file(path, ProfilesFile, error=ProfilesError)
     result: dict[str, ModelRef] = {}
