@@ -46,7 +46,7 @@ def priced_catalog(snapshot: str | Path | None, price_book: str | Path | None) -
         return catalog
     from genai_cost.catalog.pricebook import apply_price_book, load_price_book
 
-    return apply_price_book(catalog, load_price_book(book_path))
+    return apply_price_book(catalog, load_price_book(book_path, catalog))
 
 
 def load_scenarios(paths: Iterable[str | Path], catalog: Catalog) -> list[LoadedScenario]:
@@ -261,12 +261,19 @@ def estimate_loaded(
         ],
     )
     sized_workloads = set(arrays.workload_index[capacity_rows].tolist())
-    for w_index, spec in enumerate(specs):
-        if w_index in sized_workloads and not spec.workload.traffic.has_peak_information:
-            warnings.append(
-                f"workload {spec.workload.name!r}: no peak_to_average_ratio or "
-                "hourly_profile given; capacity options are sized for flat traffic"
-            )
+    flat = [
+        spec.workload.name
+        for w_index, spec in enumerate(specs)
+        if w_index in sized_workloads and not spec.workload.traffic.has_peak_information
+    ]
+    if flat:
+        shown = ", ".join(repr(n) for n in flat[:5]) + (
+            f" and {len(flat) - 5:,} more" if len(flat) > 5 else ""
+        )
+        warnings.append(
+            f"workload{'s' if len(flat) > 1 else ''} {shown}: no peak_to_average_ratio or "
+            "hourly_profile given; capacity options are sized for flat traffic"
+        )
     extras = [_scenario_extras(item, catalog, ctx, arrays, specs) for item in scenarios]
     return Estimate(catalog, ctx.day, scenarios, specs, arrays, warnings, ctx, extras)
 

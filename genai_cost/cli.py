@@ -786,11 +786,10 @@ def allocate(
         raise GenaiCostError("--strict: records not allocated:\n" + "\n".join(lines))
     if document["problems"]:
         count = document["records"]["not_allocated"]
-        typer.echo(
-            f"warning: {count:,} record(s) not allocated ({len(document['problems'])} reason(s); "
-            "listed in the table, Markdown and JSON reports)",
-            err=True,
-        )
+        files = sum(1 for p in document["problems"] if p["reason"].startswith("file cannot"))
+        parts = [f"{count:,} record(s) not allocated"] if count else []
+        parts += [f"{files} file(s) could not be read"] if files else []
+        _say(f"warning: {' and '.join(parts)} (listed in the table, Markdown and JSON reports)")
     _emit_tracking(document, "allocation", fmt, output)
     if document.get("verdict") == "fail":
         raise typer.Exit(EXIT_CHECK_FAILED)

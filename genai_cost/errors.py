@@ -45,12 +45,12 @@ class Problem:
     hint: str = ""
 
     def render(self) -> str:
-        where = self.path or "<input>"
+        where = "" if not self.path and self.line is None else self.path or "<input>"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: "
+        text = f"{where}: " if where else ""
         if self.field_path:
             text += f"{self.field_path}: "
         text += self.message

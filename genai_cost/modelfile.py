@@ -93,9 +93,7 @@ def _type_hint(value: Any) -> str:
     return ""
 
 
-def problem_from_error(
-    doc: YamlDocument, error: Any, root: type[BaseModel]
-) -> Problem:
+def problem_from_error(doc: YamlDocument, error: Any, root: type[BaseModel]) -> Problem:
     """A located problem from one pydantic error; `root` is the model validated."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function")))
     kind = error["type"]
@@ -168,5 +166,3 @@ def validate_document(
         return model.model_validate(doc.data)
     except ValidationError as exc:
         raise error([problem_from_error(doc, e, model) for e in exc.errors()][:20]) from None
-
-

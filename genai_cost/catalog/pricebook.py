@@ -23,9 +23,11 @@ from genai_cost.catalog.tables import (
     OnDemandPrice,
     ProvisionedPrice,
     Source,
+    ec2_name,
 )
-from genai_cost.errors import GenaiCostError, PriceBookError
+from genai_cost.errors import PriceBookError, Problem
 from genai_cost.modelbase import NonNegative, Number, Positive, Strict
+from genai_cost.yamlsource import YamlDocument
 
 PRICE_BOOK_ENV = "GENAI_COST_PRICE_BOOK"
 DISCOUNT_PREFIX = "discount:"
@@ -96,11 +98,118 @@ class PriceBook(Strict):
     instance_prices: list[BookInstance] = Field(default_factory=list)
 
 
-def load_price_book(path: str | Path) -> PriceBook:
-    """Read a price book YAML file; errors name the file, line and field."""
-    from genai_cost.modelfile import load_model_file
+def load_price_book(path: str | Path, catalog: Catalog | None = None) -> PriceBook:
+    """Read a price book YAML file and check it like a scenario: unknown model ids, regions,
+    geographies and instance types (against `catalog`, with did-you-mean), date ranges that
+    end before they start, and rows that price the same thing on the same day. Every problem
+    names the file, line and field; all of them are reported together."""
+    from genai_cost.modelfile import validate_document
+    from genai_cost.yamlsource import load_yaml_file
 
-    return load_model_file(path, PriceBook, error=PriceBookError)
+    doc = load_yaml_file(Path(path), error=PriceBookError)
+    book = validate_document(doc, PriceBook, error=PriceBookError)
+    problems = _book_problems(book, doc, catalog)
+    if problems:
+        raise PriceBookError(problems)
+    return book
+
+
+def _book_problems(book: PriceBook, doc: YamlDocument, catalog: Catalog | None) -> list[Problem]:
+    from genai_cost.modelfile import loc_text, suggest
+
+    problems: list[Problem] = []
+
+    def add(loc: tuple[str | int, ...], message: str, hint: str = "") -> None:
+        line, column = doc.position(loc)
+        problems.append(Problem(message, doc.path, line, column, loc_text(loc), hint))
+
+    def known(loc: tuple[str | int, ...], value: str, choices: Any, what: str) -> None:
+        if value not in choices:
+            add(loc, f"unknown {what} {value!r}", suggest(value, choices))
+
+    sections: list[tuple[str, list[Any], Any]] = [
+        (
+            "bedrock_on_demand",
+            book.bedrock_on_demand,
+            lambda r: (r.model_id, r.scope, r.geography, r.region),
+        ),
+        (
+            "bedrock_provisioned",
+            book.bedrock_provisioned,
+            lambda r: (r.model_id, r.term, r.geography, r.region),
+        ),
+        (
+            "instance_prices",
+            book.instance_prices,
+            lambda r: (r.platform, r.instance_type, r.region, r.purchase),
+        ),
+    ]
+    for section, rows, key in sections:
+        seen: dict[tuple[Any, ...], list[tuple[int, Any]]] = {}
+        for i, row in enumerate(rows):
+            here = (section, i)
+            start, end = row.effective_from, row.effective_until
+            if start is not None and end is not None and start > end:
+                add(
+                    (*here, "effective_from"),
+                    f"effective_from {start} is after effective_until {end}",
+                )
+            for j, other in seen.get(key(row), []):
+                if _overlap(row, other):
+                    line, _ = doc.position((section, j))
+                    add(
+                        here,
+                        f"prices the same {' / '.join(map(str, key(row)))} as {section}[{j}]"
+                        + (f" (line {line})" if line else "")
+                        + " on the same days",
+                        "give the rows non-overlapping effective_from / effective_until",
+                    )
+                    break
+            seen.setdefault(key(row), []).append((i, row))
+            if catalog is None:
+                continue
+            if section != "instance_prices":
+                known((*here, "model_id"), row.model_id, catalog.models, "model id")
+            if row.region != "*":
+                known((*here, "region"), row.region, catalog.regions, "region")
+            if section != "instance_prices" and row.geography != "*":
+                geographies = {r.geography for r in catalog.regions.values()} | {
+                    p for r in catalog.regions.values() for p in r.geo_profiles
+                }
+                known((*here, "geography"), row.geography, sorted(geographies), "geography")
+            if section == "instance_prices":
+                name = row.instance_type
+                if row.platform == "sagemaker" and not name.startswith("ml."):
+                    add(
+                        (*here, "instance_type"),
+                        f"a SageMaker instance type is written ml.{name}",
+                        f"write 'ml.{name}'",
+                    )
+                elif row.platform == "ec2" and name.startswith("ml."):
+                    add(
+                        (*here, "instance_type"),
+                        "an EC2 instance type has no 'ml.' prefix",
+                        f"write {ec2_name(name)!r}",
+                    )
+                else:
+                    known(
+                        (*here, "instance_type"),
+                        ec2_name(name),
+                        catalog.instance_types,
+                        "instance type",
+                    )
+    if catalog is not None:
+        for i, discount in enumerate(book.discounts):
+            for k, model_id in enumerate(discount.models or []):
+                known(("discounts", i, "models", k), model_id, catalog.models, "model id")
+    return problems
+
+
+def _overlap(a: Any, b: Any) -> bool:
+    low, high = dt.date.min, dt.date.max
+    return max(a.effective_from or low, b.effective_from or low) <= min(
+        a.effective_until or high, b.effective_until or high
+    )
 
 
 def _discount_for(book: PriceBook, service: str, model_id: str | None) -> Discount | None:
@@ -156,12 +265,10 @@ def apply_price_book(catalog: Catalog, book: PriceBook) -> Catalog:
 
     common: dict[str, Any] = {"source": book_key, "as_of": book.as_of, "notes": ""}
     for item in book.bedrock_on_demand:
-        _known_model(catalog, item.model_id, book)
         on_demand.setdefault(item.model_id, []).insert(
             0, OnDemandPrice(**common, **item.model_dump())
         )
     for p in book.bedrock_provisioned:
-        _known_model(catalog, p.model_id, book)
         provisioned.setdefault(p.model_id, []).insert(
             0, ProvisionedPrice(**common, **p.model_dump())
         )
@@ -176,17 +283,6 @@ def apply_price_book(catalog: Catalog, book: PriceBook) -> Catalog:
         instance_prices=instance_prices,
         _cache={},
     )
-
-
-def _known_model(catalog: Catalog, model_id: str, book: PriceBook) -> None:
-    if model_id not in catalog.models:
-        from genai_cost.modelfile import suggest
-
-        hint = suggest(model_id, catalog.models)
-        raise GenaiCostError(
-            f"price book {book.name}: unknown model id {model_id!r}"
-            + (f" ({hint})" if hint else "")
-        )
 
 
 def is_book_row(source: str) -> bool:

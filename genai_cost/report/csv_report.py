@@ -36,10 +36,11 @@ def _components(record: dict[str, Any]) -> str:
 
 
 def render_csv(document: dict[str, Any]) -> str:
+    plain = COLUMNS[: COLUMNS.index("components")]
     return csv_table(
         COLUMNS,
         (
-            [{**record, "components": _components(record)}.get(column) for column in COLUMNS]
+            [*(record[c] for c in plain), _components(record), record["reason"]]
             for record in document["options"]
         ),
     )

@@ -6,20 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from genai_cost.report import svg
-from genai_cost.report.labels import capacity, option_label, usd, workload_records
+from genai_cost.report.labels import capacity, option_label, records_by_workload, usd
 from genai_cost.report.markdown import notes
 from genai_cost.report.sanitize import plain
 
 
 def _charts(
-    document: dict[str, Any], breakeven: dict[str, Any] | None, roi: dict[str, Any] | None
+    document: dict[str, Any],
+    breakeven: dict[str, Any] | None,
+    roi: dict[str, Any] | None,
+    by_workload: dict[tuple[str, str], list[dict[str, Any]]],
 ) -> dict[str, Any]:
     charts: dict[str, Any] = {"breakdown": {}, "breakeven": {}, "roi": {}, "uncertainty": ""}
     for scenario in document["scenarios"]:
         for w in scenario["workloads"]:
             bars = [
                 (option_label(r), r["monthly_cost_usd"])
-                for r in workload_records(document, scenario["name"], w["name"])
+                for r in by_workload.get((scenario["name"], w["name"]), [])
                 if r["feasible"]
             ]
             charts["breakdown"][(scenario["name"], w["name"])] = svg.bar_chart(
@@ -74,6 +77,8 @@ def render_html(
     import jinja2
     import markupsafe
 
+    by_workload = records_by_workload(document)
+
     def finalize(value: Any) -> Any:
         """Every value printed: control characters dropped (then autoescaped); the SVG charts,
         escaped where they are drawn (report/svg.py), pass as they are."""
@@ -92,10 +97,10 @@ def render_html(
     return template.render(
         doc=document,
         title=title,
-        charts=_charts(document, breakeven, roi),
+        charts=_charts(document, breakeven, roi, by_workload),
         usd=usd,
         option_label=option_label,
         capacity=capacity,
         notes=notes,
-        records=lambda scenario, workload: workload_records(document, scenario, workload),
+        records=lambda scenario, workload: by_workload.get((scenario, workload), []),
     )

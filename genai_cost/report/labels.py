@@ -47,9 +47,10 @@ def capacity(record: dict[str, Any]) -> str:
     return f"{record['capacity']:,.0f} {record.get('capacity_unit') or ''}".strip()
 
 
-def workload_records(
-    document: dict[str, Any], scenario: str, workload: str
-) -> list[dict[str, Any]]:
-    return [
-        r for r in document["options"] if r["scenario"] == scenario and r["workload"] == workload
-    ]
+def records_by_workload(document: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The option records of each (scenario, workload), in document order — one pass, so a
+    renderer of W workloads does not scan every option W times."""
+    index: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for record in document["options"]:
+        index.setdefault((record["scenario"], record["workload"]), []).append(record)
+    return index

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from genai_cost.report.labels import capacity, option_label, percent, usd, workload_records
+from genai_cost.report.labels import capacity, option_label, percent, records_by_workload, usd
 from genai_cost.report.sanitize import markdown_cell, markdown_code
 
 
@@ -27,6 +27,7 @@ def render_markdown(document: dict[str, Any]) -> str:
     for warning in document["warnings"]:
         lines.append(f"> **Warning:** {markdown_cell(warning)}")
         lines.append("")
+    by_workload = records_by_workload(document)
     for scenario in document["scenarios"]:
         lines += [
             f"## {markdown_cell(scenario['name'])}",
@@ -48,7 +49,7 @@ def render_markdown(document: dict[str, Any]) -> str:
                 "| Option | Monthly cost | Per 1K requests | Capacity | Utilisation | Notes |",
                 "|---|---:|---:|---:|---:|---|",
             ]
-            for r in workload_records(document, scenario["name"], w["name"]):
+            for r in by_workload.get((scenario["name"], w["name"]), []):
                 label = markdown_cell(option_label(r))
                 if r["cheapest"]:
                     label = f"**{label}** (cheapest)"

@@ -16,6 +16,7 @@ reaches a terminal, a Markdown comment, a spreadsheet or a web page is made iner
 
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -30,8 +31,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def plain(value: Any) -> str:
     """One line of text without control characters (line breaks become spaces)."""
-    text = _LINE_BREAKS.sub(" ", str(value))
-    return _CONTROL.sub("", text)
+    text = value if type(value) is str else str(value)
+    if text.isprintable():  # no control, format or separator character but the space
+        return text
+    return _CONTROL.sub("", _LINE_BREAKS.sub(" ", text))
 
 
 def lines(value: Any) -> str:
@@ -64,29 +67,38 @@ def markdown_code(value: Any) -> str:
     return plain(value).replace("`", "").replace("|", "\\|")
 
 
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
 def csv_cell(value: Any) -> str:
-    """A cell that a spreadsheet will not evaluate; numbers stay numbers."""
+    """A cell that a spreadsheet will not evaluate; numbers stay numbers. A cell holding a
+    quote, comma, CR or LF comes back quoted (so it cannot start a new row)."""
     if value is None:
         return ""
+    kind = type(value)
+    if kind is float:
+        return repr(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, numbers.Integral):  # NumPy integers
+        return str(int(value))
+    if isinstance(value, numbers.Real):  # NumPy floats: a negative number is not a formula
+        return repr(float(value))
     text = str(value)
     if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
-
-
-def _quoted(text: str) -> str:
-    if any(c in text for c in ',"\r\n'):
+        text = "'" + text
+    if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
 
 
 def csv_row(values: Iterable[Any]) -> str:
     """One CSV line (RFC 4180 quoting, `\\n` line end) of sanitised cells."""
-    return ",".join(_quoted(csv_cell(v)) for v in values) + "\n"
+    return ",".join(map(csv_cell, values)) + "\n"
 
 
 def csv_table(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:

@@ -1,117 +1,98 @@
-"""The rich terminal table (the default format). The only report module importing rich."""
+"""The terminal tables (the default `table` format), laid out by report/texttable.py."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from genai_cost.report.extras import scenario_extras
-from genai_cost.report.labels import capacity, option_label, percent, usd, workload_records
+from genai_cost.report.labels import capacity, option_label, percent, records_by_workload, usd
 from genai_cost.report.markdown import notes
 from genai_cost.report.sanitize import plain
+from genai_cost.report.texttable import STYLES, Column, Table, wrap
 
 
-def _text(value: object, style: str = "") -> Text:
-    """Input text for a table: one line, no control characters, never read as rich markup."""
-    return Text(plain(value), style=style)
+def _note(text: str, *, color: bool, width: int, style: str = "dim") -> str:
+    code = STYLES[style]
+    lines = wrap(plain(text), max(width, 20))
+    if color:
+        lines = [f"\x1b[{code}m{line}\x1b[0m" for line in lines]
+    return "\n".join(lines) + "\n"
 
 
-def _row(table: Table, *cells: object, style: str | None = None) -> None:
-    table.add_row(*(_text(c) for c in cells), style=style)
+def _markdown_block(lines: list[str], *, color: bool, width: int) -> str:
+    """Extra sections written as Markdown (customization, training, endpoints, services)."""
+    from genai_cost.report.markdown_text import markdown_as_text
 
-
-def _console(buffer: io.StringIO, *, color: bool, width: int) -> Console:
-    return Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        width=width,
-        highlight=False,
-        soft_wrap=False,
-    )
+    return markdown_as_text("\n".join(lines), width=width, color=color)
 
 
 def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
-    buffer = io.StringIO()
-    console = _console(buffer, color=color, width=width)
     snapshot = document["snapshot"]
-    console.print(
-        _text(
+    parts = [
+        _note(
             f"Prices: snapshot {snapshot['id']} (as of {snapshot['as_of']}), "
             f"priced for {document['pricing_date']}; months of 730 h.",
-            style="dim",
+            color=color,
+            width=width,
         )
+    ]
+    by_workload = records_by_workload(document)
+    columns = (
+        Column("Option"),
+        Column("Monthly", "right", wrap=False),
+        Column("Per 1K req", "right", wrap=False),
+        Column("Capacity", "right", wrap=False),
+        Column("Util.", "right", wrap=False),
+        Column("Notes"),
     )
     for scenario in document["scenarios"]:
         for w in scenario["workloads"]:
             table = Table(
-                title=_text(f"{scenario['name']} · {w['name']} · {w['model']} · {w['region']}"),
-                title_justify="left",
-                expand=False,
+                columns, f"{scenario['name']} · {w['name']} · {w['model']} · {w['region']}"
             )
-            table.add_column("Option")
-            table.add_column("Monthly", justify="right")
-            table.add_column("Per 1K req", justify="right")
-            table.add_column("Capacity", justify="right")
-            table.add_column("Util.", justify="right")
-            table.add_column("Notes", overflow="fold", max_width=60)
-            for r in workload_records(document, scenario["name"], w["name"]):
-                style = "bold green" if r["cheapest"] else ("" if r["feasible"] else "dim")
-                _row(
-                    table,
+            for r in by_workload.get((scenario["name"], w["name"]), []):
+                table.add(
                     option_label(r) + (" ✓" if r["cheapest"] else ""),
                     usd(r["monthly_cost_usd"]),
                     usd(r["cost_per_1k_requests_usd"], 4),
                     capacity(r),
                     percent(r["utilization_fraction"]),
                     notes(r),
-                    style=style,
+                    style="bold green" if r["cheapest"] else ("" if r["feasible"] else "dim"),
                 )
-            console.print(table)
+            parts.append(table.render(width, color=color))
         summary = Table(
-            title=_text(f"{scenario['name']}: cheapest option per workload"), title_justify="left"
+            (Column("Workload"), Column("Cheapest option"), Column("Monthly", "right", False)),
+            f"{scenario['name']}: cheapest option per workload",
         )
-        summary.add_column("Workload")
-        summary.add_column("Cheapest option")
-        summary.add_column("Monthly", justify="right")
         for w in scenario["workloads"]:
-            _row(summary, w["name"], option_label(w), usd(w["monthly_cost_usd"]))
-        _row(summary, "Total", "", usd(scenario["total_monthly_cost_usd"]), style="bold")
-        console.print(summary)
+            summary.add(w["name"], option_label(w), usd(w["monthly_cost_usd"]))
+        summary.add("Total", "", usd(scenario["total_monthly_cost_usd"]), style="bold")
+        parts.append(summary.render(width, color=color))
         extras = scenario_extras(scenario)
         if extras:
-            from rich.markdown import Markdown
-
-            console.print(Markdown("\n".join(extras)))
-    return buffer.getvalue()
+            parts.append(_markdown_block(extras, color=color, width=width))
+    return "".join(parts)
 
 
 def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> str:
     from genai_cost.report.changes import change_text, signed_usd, verdict_line
 
-    buffer = io.StringIO()
-    console = _console(buffer, color=color, width=width)
-    console.print(_text(verdict_line(document).replace("**", "").replace("`", "")))
-    table = Table(title_justify="left")
-    for column, justify in (
-        ("Scenario", "left"),
-        ("Workload", "left"),
-        ("Base", "right"),
-        ("Head", "right"),
-        ("Change", "right"),
-        ("Usage", "right"),
-        ("Prices", "right"),
-        ("Status", "left"),
-    ):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table = Table(
+        (
+            Column("Scenario"),
+            Column("Workload"),
+            Column("Base", "right", False),
+            Column("Head", "right", False),
+            Column("Change", "right", False),
+            Column("Usage", "right", False),
+            Column("Prices", "right", False),
+            Column("Status"),
+        )
+    )
     for s in document["scenarios"]:
         for w in s["workloads"]:
-            _row(
-                table,
+            table.add(
                 s["name"],
                 w["name"],
                 usd(w["base_monthly_cost_usd"]),
@@ -122,8 +103,7 @@ def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> s
                 w["status"],
             )
     total = document["total"]
-    _row(
-        table,
+    table.add(
         "Total",
         "",
         usd(total["base_monthly_cost_usd"]),
@@ -134,29 +114,38 @@ def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> s
         total["status"],
         style="bold",
     )
-    console.print(table)
+    parts = [
+        _note(
+            verdict_line(document).replace("**", "").replace("`", ""),
+            color=color,
+            width=width,
+            style="",
+        ),
+        table.render(width, color=color),
+    ]
     for side in ("base", "head"):
         info = document[side]
-        console.print(
-            _text(
+        parts.append(
+            _note(
                 f"{side}: {info['label']} — {info['prices']}, priced for {info['pricing_date']}",
-                style="dim",
+                color=color,
+                width=width,
             )
         )
-    return buffer.getvalue()
+    return "".join(parts)
 
 
 def render_check_table(document: dict[str, Any], *, color: bool, width: int) -> str:
-    buffer = io.StringIO()
-    console = _console(buffer, color=color, width=width)
-    table = Table(title=_text(f"Budgets: {document['verdict']}"), title_justify="left")
-    for column in ("Scenario", "Workload", "Monthly cost", "Budget", "Used", "Alerts", "Result"):
-        table.add_column(column)
+    table = Table(
+        [
+            Column(c)
+            for c in ("Scenario", "Workload", "Monthly cost", "Budget", "Used", "Alerts", "Result")
+        ],
+        f"Budgets: {document['verdict']}",
+    )
     for b in document["budgets"]:
         alerts = ", ".join(f"{a:g}%" for a in b["alerts_crossed_percent"]) or "—"
-        style = {"fail": "bold red", "alert": "yellow"}.get(b["level"], "")
-        _row(
-            table,
+        table.add(
             b["scenario"],
             b["workload"] or "(scenario)",
             usd(b["monthly_cost_usd"]),
@@ -164,60 +153,61 @@ def render_check_table(document: dict[str, Any], *, color: bool, width: int) -> 
             f"{b['used_percent']:.1f}%",
             alerts,
             b["level"],
-            style=style,
+            style={"fail": "bold red", "alert": "yellow"}.get(b["level"], ""),
         )
-    console.print(table)
-    return buffer.getvalue()
+    return table.render(width, color=color)
 
 
 def render_allocation_table(document: dict[str, Any], *, color: bool, width: int) -> str:
     from genai_cost.report.allocation import cells, headings, period_text, sections
 
-    buffer = io.StringIO()
-    console = _console(buffer, color=color, width=width)
-    table = Table(
-        title=_text(f"Chargeback, {period_text(document)} (tenant key {document['tenant_key']})"),
-        title_justify="left",
-    )
-    for name in document["by"]:
-        table.add_column(name.capitalize())
     shared = bool(document.get("capacity"))
-    for heading in headings(shared):
-        table.add_column(heading, justify="right")
+    table = Table(
+        [
+            *(Column(name.capitalize()) for name in document["by"]),
+            *(Column(h, "right", False) for h in headings(shared)),
+        ],
+        f"Chargeback, {period_text(document)} (tenant key {document['tenant_key']})",
+    )
     for row in document["rows"]:
-        _row(table, *(row[n] for n in document["by"]), *cells(row, shared))
-    _row(
-        table,
+        table.add(*(row[n] for n in document["by"]), *cells(row, shared))
+    table.add(
         "Total",
         *[""] * (len(document["by"]) - 1),
         *cells(document["total"], shared),
         style="bold",
     )
-    console.print(table)
-    console.print("\n".join(sections(document)).replace("### ", ""), markup=False)
-    return buffer.getvalue()
+    rest = sections(document)
+    text = "\n".join(rest).replace("### ", "") + "\n" if rest else ""
+    return table.render(width, color=color) + text
 
 
 def render_variance_table(document: dict[str, Any], *, color: bool, width: int) -> str:
     from genai_cost.report.allocation import variance_cells, variance_heading
 
-    buffer = io.StringIO()
-    console = _console(buffer, color=color, width=width)
-    table = Table(title=_text(variance_heading(document)), title_justify="left")
-    for column in (
-        "Scenario",
-        "Workload",
-        "Estimate",
-        "Actual",
-        "Variance",
-        "%",
-        "Requests (est.)",
-        "Requests",
-    ):
-        table.add_column(column, justify="left" if column in ("Scenario", "Workload") else "right")
+    table = Table(
+        [
+            Column(
+                c,
+                "left" if c in ("Scenario", "Workload") else "right",
+                c in ("Scenario", "Workload"),
+            )
+            for c in (
+                "Scenario",
+                "Workload",
+                "Estimate",
+                "Actual",
+                "Variance",
+                "%",
+                "Requests (est.)",
+                "Requests",
+            )
+        ],
+        variance_heading(document),
+    )
     for row in document["workloads"]:
-        _row(table, *variance_cells(row))
-    console.print(table)
+        table.add(*variance_cells(row))
+    out = table.render(width, color=color)
     for r in document["not_in_estimate"]:
-        console.print(_text(f"not matched to a workload: {r['key']} {usd(r['actual_usd'])}"))
-    return buffer.getvalue()
+        out += plain(f"not matched to a workload: {r['key']} {usd(r['actual_usd'])}") + "\n"
+    return out

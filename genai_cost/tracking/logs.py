@@ -13,6 +13,7 @@ Token fields (see AWS-FORMATS §3.2): `input.inputTokenCount` is the non-cached 
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from genai_cost.errors import GenaiCostError
+from genai_cost.errors import LogsError
+from genai_cost.tracking.sources import literal_paths, shown_example
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """Longest record accepted: bodies over 100 KB are offloaded to S3 by AWS, so this is ample."""
@@ -100,106 +102,196 @@ def _execute_with_progress(connection: Any, sql: str, progress: bool | None) -> 
             raise failure[0]
 
 
+MAX_TOKENS_PER_RECORD = 1_000_000_000
+"""A token count above this in one record is beyond any model's context window: a problem,
+not a price (it also keeps every sum far inside 64-bit integers)."""
+
+
+def _duckdb_message(exc: Exception) -> str:
+    """DuckDB's message without the SQL it quotes (first paragraph only)."""
+    return str(exc).split("\n\n")[0].split("\nLINE ")[0].strip()
+
+
+def _unreadable(connection: Any, paths: list[str]) -> dict[str, str]:
+    """Files that cannot be read at all (truncated or empty gzip, permission), by path."""
+    import duckdb
+
+    bad = {}
+    for path in paths:
+        try:
+            connection.execute(f"SELECT count(*) FROM {_reader([path])}").fetchone()
+        except duckdb.Error as exc:
+            bad[path] = _duckdb_message(exc)
+    return bad
+
+
+def _reader(paths: list[str]) -> str:
+    file_list = "[" + ", ".join(_sql_text(p) for p in paths) + "]"
+    return (
+        f"read_csv({file_list}, columns={{'line': 'VARCHAR'}}, delim=chr(31), quote='', "
+        "escape='', header=false, filename=true, auto_detect=false, compression='auto', "
+        f"max_line_size={MAX_LINE_BYTES})"
+    )
+
+
 def read_usage(
     files: Sequence[Path], metadata_keys: Sequence[str] = (), *, progress: bool | None = None
 ) -> Usage:
-    """Sum requests and tokens by model, region, day, account, operation, identity and metadata."""
+    """Sum requests and tokens by model, region, day, account, operation, identity and metadata.
+
+    File names are read literally (no glob expansion). A file that cannot be read at all is a
+    listed problem and the others are still read. Token counts must be JSON integers from 0 to
+    MAX_TOKENS_PER_RECORD: a string, a boolean, a decimal or a larger number is a counted
+    problem, never a price.
+    """
     import duckdb
 
     if not files:
-        raise GenaiCostError("no invocation-log files to read")
-    paths = dict(PATHS)
+        raise LogsError.at("", "no invocation-log files to read")
+    with tempfile.TemporaryDirectory(prefix="genai-cost-links-") as folder:
+        paths, shown = literal_paths([str(f) for f in files], Path(folder))
+        connection = duckdb.connect()
+        try:
+            # DuckDB's own bar would print to stdout, which carries the report: keep its
+            # progress estimate (query_progress) and draw our bar on stderr instead.
+            connection.execute("SET enable_progress_bar = true")
+            connection.execute("SET enable_progress_bar_print = false")
+            connection.execute("SET TimeZone = 'UTC'")  # days are UTC days
+            broken: dict[str, str] = {}
+            sql = _usage_sql(paths, metadata_keys)
+            try:
+                _execute_with_progress(connection, sql, progress)
+            except duckdb.Error as exc:
+                broken = _unreadable(connection, paths)
+                readable = [p for p in paths if p not in broken]
+                if not broken:
+                    raise LogsError.at(
+                        "", f"cannot read the invocation logs: {_duckdb_message(exc)}"
+                    ) from None
+                if readable:
+                    _execute_with_progress(
+                        connection, _usage_sql(readable, metadata_keys), progress
+                    )
+            usage = _collect(connection, metadata_keys)
+        except duckdb.Error as exc:
+            raise LogsError.at(
+                "", f"cannot read the invocation logs: {_duckdb_message(exc)}"
+            ) from None
+        finally:
+            connection.close()
+    problems = list(usage.problems) + [
+        Problem(
+            f"file cannot be read ({why.replace(p, shown[p])}); its records are not counted",
+            0,
+            (shown[p],),
+        )
+        for p, why in sorted(broken.items())
+    ]
+    examples = [
+        Problem(p.reason, p.count, tuple(shown_example(e, shown) for e in p.examples))
+        for p in problems
+    ]
+    return Usage(usage.columns, examples, usage.records)
+
+
+def _usage_sql(paths: list[str], metadata_keys: Sequence[str]) -> str:
+    """One pass over the logs: sums by key, and by reason for records not usable (with two
+    example lines per group). Lines are not kept, so memory is bounded by the groups."""
+    fields = dict(PATHS)
     for key in metadata_keys:
-        paths[f"meta:{key}"] = metadata_path(key)
-    names = list(paths)
-    path_list = "[" + ", ".join(_sql_text(p) for p in paths.values()) + "]"
-    file_list = "[" + ", ".join(_sql_text(str(f)) for f in files) + "]"
-    field = {name: f"f[{i + 1}]" for i, name in enumerate(names)}
-    day = f"try_cast(try_cast({field['timestamp']} AS TIMESTAMPTZ) AS DATE)"
-    typed = ", ".join(f"try_cast({field[t]} AS BIGINT) AS {t}" for t in TOKENS)
+        fields[f"meta:{key}"] = metadata_path(key)
+    names = list(fields)
+    path_list = "[" + ", ".join(_sql_text(p) for p in fields.values()) + "]"
+    raw = {name: f"nullif(f[{i + 1}], 'null')" for i, name in enumerate(names)}
+    text = {name: f"({raw[name]}->>'$')" for name in names}
+    day = f"try_cast(try_cast({text['timestamp']} AS TIMESTAMPTZ) AS DATE)"
+    typed = ", ".join(
+        f"CASE WHEN regexp_full_match({raw[t]}, '[0-9]+') "
+        f"THEN coalesce(try_cast({raw[t]} AS BIGINT), {2**63 - 1}) END AS {t}"
+        for t in TOKENS
+    )
     problem = (
         "CASE WHEN f IS NULL THEN 'not a JSON record' "
-        f"WHEN {field['model_raw']} IS NULL AND json_type(line) <> 'OBJECT' "
+        f"WHEN {text['model_raw']} IS NULL AND json_type(line) <> 'OBJECT' "
         "THEN 'not a JSON object' "
-        f"WHEN {field['model_raw']} IS NULL THEN 'no modelId' "
-        f"WHEN {field['region']} IS NULL THEN 'no region' "
+        f"WHEN {text['model_raw']} IS NULL THEN 'no modelId' "
+        f"WHEN {text['region']} IS NULL THEN 'no region' "
         "WHEN day IS NULL THEN 'no or unreadable timestamp' "
-        f"WHEN {field['input']} IS NULL OR {field['output']} IS NULL "
+        f"WHEN {raw['input']} IS NULL OR {raw['output']} IS NULL "
         "THEN 'no token counts (for example a call stopped by a guardrail)' "
         + "".join(
-            f"WHEN ({field[t]} IS NOT NULL AND ({t} IS NULL OR {t} < 0)) "
+            f"WHEN {raw[t]} IS NOT NULL AND {t} IS NULL "
             f"THEN 'token count {PATHS[t][2:]} is not a whole number >= 0' "
+            f"WHEN {t} > {MAX_TOKENS_PER_RECORD} "
+            f"THEN 'token count {PATHS[t][2:]} is beyond any model''s context window' "
             for t in TOKENS
         )
         + "ELSE NULL END"
     )
     keys = [n for n in names if n not in TOKENS and n not in ("timestamp", "request_id")]
     group = ", ".join(_ident(k) for k in keys) + ", day"
-    sums = ", ".join(f"sum({t})::BIGINT AS {t}" for t in TOKENS)
-    connection = duckdb.connect()
-    try:
-        # DuckDB's own bar would print to stdout, which carries the report: keep its progress
-        # estimate (query_progress) and draw our bar on stderr instead.
-        connection.execute("SET enable_progress_bar = true")
-        connection.execute("SET enable_progress_bar_print = false")
-        connection.execute("SET TimeZone = 'UTC'")  # days are UTC days
-        # One pass over the logs: sums by key, and by reason for records not usable (with two
-        # example lines per group). Lines are not kept, so memory is bounded by the groups.
-        _execute_with_progress(
-            connection,
-            f"""
-            CREATE TEMP TABLE grouped AS
-            WITH raw AS (
-              SELECT filename, line FROM read_csv({file_list},
-                columns={{'line': 'VARCHAR'}}, delim=chr(31), quote='', escape='',
-                header=false, filename=true, auto_detect=false, compression='auto',
-                max_line_size={MAX_LINE_BYTES})
-              WHERE line IS NOT NULL AND trim(line) <> ''
-            ), parsed AS (
-              SELECT filename, line,
-                CASE WHEN json_valid(line) THEN json_extract_string(line, {path_list}) END AS f
-              FROM raw
-            ), typed AS (
-              SELECT filename, line, f, {day} AS day, {typed} FROM parsed
-            ), checked AS (
-              SELECT {problem} AS problem,
-                {", ".join(f"{field[k]} AS {_ident(k)}" for k in keys)},
-                day, {", ".join(f"coalesce({t}, 0) AS {t}" for t in TOKENS)}, filename, line
-              FROM typed
-            ), records AS (
-              SELECT *, CASE WHEN problem IS NOT NULL THEN filename || ': ' || left(line, 120)
-                END AS example
-              FROM checked
-            )
-            SELECT problem, {group}, count(*)::BIGINT AS requests, {sums},
-              min(example) AS first_example, max(example) AS last_example
-            FROM records GROUP BY problem, {group}
-            """,
-            progress,
+    sums = ", ".join(
+        f"sum(CASE WHEN problem IS NULL THEN {t} ELSE 0 END)::BIGINT AS {t}" for t in TOKENS
+    )
+    return f"""
+        CREATE OR REPLACE TEMP TABLE grouped AS
+        WITH raw AS (
+          SELECT filename, line FROM {_reader(paths)}
+          WHERE line IS NOT NULL AND trim(line) <> ''
+        ), parsed AS (
+          SELECT filename, line,
+            CASE WHEN json_valid(line) THEN json_extract(line, {path_list}) END AS f
+          FROM raw
+        ), typed AS (
+          SELECT filename, line, f, {day} AS day, {typed} FROM parsed
+        ), checked AS (
+          SELECT {problem} AS problem,
+            {", ".join(f"{text[k]} AS {_ident(k)}" for k in keys)},
+            day, {", ".join(f"coalesce({t}, 0) AS {t}" for t in TOKENS)}, filename, line
+          FROM typed
+        ), records AS (
+          SELECT *, CASE WHEN problem IS NOT NULL THEN filename || ': ' || left(line, 120)
+            END AS example
+          FROM checked
         )
-        total = connection.execute("SELECT sum(requests) FROM grouped").fetchone()
-        found: dict[str, tuple[int, set[str]]] = {}
-        for reason, count, first, last in connection.execute(
-            "SELECT problem, requests, first_example, last_example FROM grouped "
-            "WHERE problem IS NOT NULL"
-        ).fetchall():
-            seen, examples = found.get(reason, (0, set()))
-            found[reason] = (seen + int(count), examples | {_example(first), _example(last)})
-        problems = sorted(
-            (
-                Problem(reason, n, tuple(sorted(examples)[:3]))
-                for reason, (n, examples) in found.items()
-            ),
-            key=lambda p: (-p.count, p.reason),
-        )
-        result = connection.execute(
-            f"SELECT {group}, requests, {', '.join(TOKENS)} FROM grouped "
-            f"WHERE problem IS NULL ORDER BY {group}"
-        ).fetchnumpy()
-    except duckdb.Error as exc:
-        raise GenaiCostError(f"cannot read the invocation logs: {exc}") from None
-    finally:
-        connection.close()
+        SELECT problem, {group}, count(*)::BIGINT AS requests,
+          {sums},
+          min(example) AS first_example, max(example) AS last_example
+        FROM records GROUP BY problem, {group}
+        """
+
+
+def _collect(connection: Any, metadata_keys: Sequence[str]) -> Usage:
+    """The usage sums and the problems from the `grouped` table (none when nothing was read)."""
+    names = [*PATHS, *(f"meta:{k}" for k in metadata_keys)]
+    keys = [n for n in names if n not in TOKENS and n not in ("timestamp", "request_id")]
+    group = ", ".join(_ident(k) for k in keys) + ", day"
+    exists = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'grouped'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        empty = {k: np.zeros(0, dtype=object) for k in [*keys, "day"]}
+        empty |= {t: np.zeros(0, dtype=np.int64) for t in (*TOKENS, "requests")}
+        return Usage(empty, [], 0)
+    total = connection.execute("SELECT sum(requests) FROM grouped").fetchone()
+    found: dict[str, tuple[int, set[str]]] = {}
+    for reason, count, first, last in connection.execute(
+        "SELECT problem, requests, first_example, last_example FROM grouped "
+        "WHERE problem IS NOT NULL"
+    ).fetchall():
+        seen, examples = found.get(reason, (0, set()))
+        found[reason] = (seen + int(count), examples | {_example(first), _example(last)})
+    problems = sorted(
+        (
+            Problem(reason, n, tuple(sorted(examples)[:3]))
+            for reason, (n, examples) in found.items()
+        ),
+        key=lambda p: (-p.count, p.reason),
+    )
+    result = connection.execute(
+        f"SELECT {group}, requests, {', '.join(TOKENS)} FROM grouped "
+        f"WHERE problem IS NULL ORDER BY {group}"
+    ).fetchnumpy()
     columns: dict[str, np.ndarray] = {}
     for name, values in result.items():  # masked arrays where a column has NULLs
         data: Any = values

@@ -10,30 +10,69 @@ download an extension at run time, which fails offline.
 
 from __future__ import annotations
 
+import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from genai_cost.errors import GenaiCostError
+from genai_cost.errors import GenaiCostError, LogsError
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz", ".gz")
 
 
+GLOB_CHARACTERS = frozenset("*?[]{}\\")
+"""Characters DuckDB and Hadoop expand as patterns in a path; files are read by name only."""
+
+
+def literal_paths(files: Sequence[str], folder: Path) -> tuple[list[str], dict[str, str]]:
+    """Paths an engine reads literally: absolute, and, for a name holding pattern characters
+    (which DuckDB and Spark would expand, reading other files or the same file twice), a link
+    with a plain name in `folder`. `s3://` prefixes pass as they are. Returns the paths to read
+    and a map from each back to the name to show in messages."""
+    paths, shown = [], {}
+    for i, file in enumerate(files):
+        if file.startswith(("s3://", "s3a://")):
+            paths.append(file)
+            shown[file] = file
+            continue
+        absolute = Path(os.path.abspath(file))
+        text = str(absolute)
+        if GLOB_CHARACTERS & set(text):
+            link = folder / f"{i:06d}{''.join(absolute.suffixes[-2:])}"
+            link.symlink_to(absolute)
+            text = str(link)
+        shown[text] = file
+        paths.append(text)
+    return paths, shown
+
+
+def shown_example(example: str, shown: dict[str, str]) -> str:
+    """An example `path: line` with the path as the user gave it."""
+    path, sep, rest = example.partition(": ")
+    return f"{shown.get(path, path)}{sep}{rest}" if sep else shown.get(example, example)
+
+
 def local_files(path: Path) -> list[Path]:
+    """The log files a path names: the file itself, or every log file under a folder (empty
+    files hold no records and are left out; `data/` folders hold bodies, not records)."""
     if path.is_file():
-        return [path]
+        return [path] if path.stat().st_size else []
     if path.is_dir():
         found = sorted(
             p
             for p in path.rglob("*")
             if p.is_file()
+            and p.stat().st_size
             and p.name.endswith(SUFFIXES)
             and "data" not in p.relative_to(path).parts[:-1]
         )
         if not found:
-            raise GenaiCostError(f"{path}: no invocation-log files (*.json, *.jsonl, *.json.gz)")
+            raise LogsError.at(
+                str(path), "no invocation-log files (*.json, *.jsonl, *.json.gz) in this folder"
+            )
         return found
-    raise GenaiCostError(f"{path}: no such file or folder")
+    raise LogsError.at(str(path), "no such file or folder")
 
 
 def s3_files(url: str, target: Path, client: object = None) -> list[Path]:

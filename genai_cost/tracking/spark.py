@@ -14,13 +14,16 @@ own, `local[*]` when none is configured.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from genai_cost.errors import GenaiCostError
-from genai_cost.tracking.logs import TOKENS, Problem, Usage
+from genai_cost.errors import GenaiCostError, LogsError
+from genai_cost.tracking.logs import MAX_TOKENS_PER_RECORD, TOKENS, Problem, Usage
+from genai_cost.tracking.sources import literal_paths, shown_example
 
 KEYS = ("model_raw", "region", "account", "operation", "identity")
 
@@ -78,17 +81,75 @@ def read_usage_spark(paths: Sequence[str], metadata_keys: Sequence[str] = ()) ->
         ]
     )
     spark = _session()
+    with tempfile.TemporaryDirectory(prefix="genai-cost-links-") as folder:
+        literal, shown = literal_paths(list(paths), Path(folder))
+        usage = _read(spark, literal, metadata_keys, schema)
+    problems = [
+        Problem(
+            p.reason.replace(link, shown[link]) if (link := _link_in(p, shown)) else p.reason,
+            p.count,
+            tuple(shown_example(e, shown) for e in p.examples),
+        )
+        for p in usage.problems
+    ]
+    return Usage(usage.columns, problems, usage.records)
+
+
+def _link_in(problem: Problem, shown: dict[str, str]) -> str:
+    return next((link for link in shown if link in problem.reason), "")
+
+
+def _read(spark: Any, paths: Sequence[str], metadata_keys: Sequence[str], schema: Any) -> Usage:
     from py4j.protocol import Py4JJavaError
     from pyspark.errors import PySparkException
 
+    broken: dict[str, str] = {}
     try:
-        rows, group = _aggregate(spark, paths, metadata_keys, schema)
+        try:
+            rows, group = _aggregate(spark, paths, metadata_keys, schema)
+        except (PySparkException, Py4JJavaError) as first:
+            # Find files that cannot be read at all (a truncated gzip, …); read the rest.
+            broken = _unreadable(spark, paths)
+            if not broken:
+                raise first from None
+            readable = [p for p in paths if p not in broken]
+            rows, group = (
+                _aggregate(spark, readable, metadata_keys, schema)
+                if readable
+                else ([], [*KEYS, *(f"meta:{k}" for k in metadata_keys), "day"])
+            )
     except PySparkException as exc:  # missing paths, unreadable files, …
-        raise GenaiCostError(f"Spark could not read the logs: {exc}".splitlines()[0]) from None
+        raise LogsError.at("", f"Spark could not read the logs: {exc}".splitlines()[0]) from None
     except Py4JJavaError as exc:  # e.g. no FileSystem for the path's scheme
-        cause = str(exc.java_exception.toString()).splitlines()[0]
-        raise GenaiCostError(f"Spark could not read the logs: {cause}") from None
-    return _usage(rows, group)
+        raise LogsError.at("", f"Spark could not read the logs: {_cause(exc)}") from None
+    usage = _usage(rows, group)
+    files = [
+        Problem(f"file cannot be read ({why}); its records are not counted", 0, (path,))
+        for path, why in sorted(broken.items())
+    ]
+    return Usage(usage.columns, [*usage.problems, *files], usage.records)
+
+
+def _cause(exc: Any) -> str:
+    return str(exc.java_exception.toString()).splitlines()[0]
+
+
+def _unreadable(spark: Any, paths: Sequence[str]) -> dict[str, str]:
+    """Local files among `paths` that Spark cannot read on their own, with the reason."""
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import PySparkException
+
+    bad = {}
+    for path in paths:
+        if path.startswith(("s3://", "s3a://")):
+            continue  # a prefix, not one file: its failure stays the whole run's
+        try:
+            spark.read.text(path).count()
+        except Py4JJavaError as exc:
+            bad[path] = _cause(exc)
+        except PySparkException as exc:
+            bad[path] = str(exc).splitlines()[0]
+    return bad
 
 
 def _aggregate(
@@ -125,17 +186,21 @@ def _aggregate(
         "value",
         F.get_json_object("value", "$").isNotNull().alias("valid"),
         F.from_json("value", schema, {"mode": "PERMISSIVE"}).alias("r"),
+        F.from_json("value", _token_schema(), {"mode": "PERMISSIVE"}).alias("n"),
     )
     columns = [F.col(c).alias(name) for name, c in raw.items()]
     columns += [
         F.col("r.requestMetadata").getItem(key).alias(f"meta:{key}") for key in metadata_keys
     ]
-    fields = parsed.select("filename", "value", "valid", *columns)
-    typed = fields.select(
-        "*",
-        F.to_date(F.expr("try_to_timestamp(timestamp)")).alias("day"),
-        *[F.expr(f"try_cast(`{t}` AS BIGINT)").alias(f"{t}_n") for t in TOKENS],
-    )
+    fields = parsed.select("filename", "value", "valid", "n", *columns)
+    numbers = {
+        "input": "n.input.inputTokenCount",
+        "output": "n.output.outputTokenCount",
+        "cache_read": "n.input.cacheReadInputTokenCount",
+        "cache_write": "n.input.cacheWriteInputTokenCount",
+    }
+    fields = fields.select("*", *[F.col(c).alias(f"{t}_n") for t, c in numbers.items()])
+    typed = fields.select("*", F.to_date(F.expr("try_to_timestamp(timestamp)")).alias("day"))
     problem = (
         F.when(~F.col("valid"), "not a JSON record")
         .when(
@@ -157,16 +222,24 @@ def _aggregate(
         "cache_write": "input.cacheWriteInputTokenCount",
     }
     for t in TOKENS:
+        # The text parse sees any JSON value; the typed parse (LongType) only an integer
+        # literal: present as text but not as a number is a string, boolean or decimal.
         problem = problem.when(
             F.col(t).isNotNull() & (F.col(f"{t}_n").isNull() | (F.col(f"{t}_n") < 0)),
             f"token count {paths_text[t]} is not a whole number >= 0",
+        ).when(
+            F.col(f"{t}_n") > MAX_TOKENS_PER_RECORD,
+            f"token count {paths_text[t]} is beyond any model's context window",
         )
     metadata = [f"meta:{k}" for k in metadata_keys]
     records = typed.select(
         problem.alias("problem"),
         *[F.col(f"`{k}`") for k in (*KEYS, *metadata)],
         F.date_format("day", "yyyy-MM-dd").alias("day"),
-        *[F.coalesce(F.col(f"{t}_n"), F.lit(0)).alias(t) for t in TOKENS],
+        *[
+            F.when(problem.isNull(), F.coalesce(F.col(f"{t}_n"), F.lit(0))).otherwise(0).alias(t)
+            for t in TOKENS
+        ],
         F.when(
             problem.isNotNull(),
             F.concat(F.col("filename"), F.lit(": "), F.left("value", F.lit(120))),
@@ -184,6 +257,29 @@ def _aggregate(
         .collect()
     )
     return rows, group
+
+
+def _token_schema() -> Any:
+    """The four token counts as 64-bit integers: Spark's JSON reader fills a LongType field only
+    from an integer literal (a string, boolean or decimal there becomes null)."""
+    from pyspark.sql.types import LongType, StructField, StructType
+
+    number = LongType()
+    return StructType(
+        [
+            StructField(
+                "input",
+                StructType(
+                    [
+                        StructField("inputTokenCount", number),
+                        StructField("cacheReadInputTokenCount", number),
+                        StructField("cacheWriteInputTokenCount", number),
+                    ]
+                ),
+            ),
+            StructField("output", StructType([StructField("outputTokenCount", number)])),
+        ]
+    )
 
 
 def _usage(rows: list[Any], group: list[str]) -> Usage:
