@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any
 
-from genai_cost.decisions.curves import engine_sweep, workload_curves
+from genai_cost.decisions.curves import engine_sweeps, workload_curves
 from genai_cost.engine.breakeven import TooManySteps, cheapest_bands, crossings
 from genai_cost.errors import GenaiCostError
 from genai_cost.units import MINUTES_PER_MONTH
@@ -34,12 +34,23 @@ def breakeven_document(
             f"--workload {workload!r}: no such workload"
             + (f" ({hint})" if hint else f"; workloads: {', '.join(names)}")
         )
-    results = []
-    for index, spec in enumerate(estimate.specs):
-        if workload is not None and spec.workload.name != workload:
-            continue
+    chosen = [
+        i
+        for i, spec in enumerate(estimate.specs)
+        if workload is None or spec.workload.name == workload
+    ]
+    ranges = []
+    for index in chosen:
         curves, volume = workload_curves(estimate, index)
         low, high = volume_range or (volume / 100, volume * 100)
+        ranges.append((curves, volume, low, high))
+    sweeps = np.asarray([np.geomspace(low, high, SWEEP_POINTS) for _, _, low, high in ranges])
+    engine_costs = engine_sweeps(estimate, chosen, sweeps.reshape(len(chosen), SWEEP_POINTS))
+    results = []
+    for index, (curves, volume, low, high), sweep, engine in zip(
+        chosen, ranges, sweeps, engine_costs, strict=True
+    ):
+        spec = estimate.specs[index]
         tokens = spec.workload.tokens_per_request
         per_request = tokens.input + tokens.cache_read + tokens.cache_write + tokens.output
         try:
@@ -66,8 +77,6 @@ def breakeven_document(
         ]
         points.sort(key=lambda p: p["requests_per_month"])
         bands = cheapest_bands(curves, low, high, [p["requests_per_month"] for p in points])
-        sweep = np.geomspace(low, high, SWEEP_POINTS)
-        engine = engine_sweep(estimate, index, sweep)
         difference = max(
             (
                 float(np.nanmax(np.abs(engine[c.label] - c.cost(sweep))))

@@ -13,10 +13,6 @@ if TYPE_CHECKING:
 LINEAR = ("on_demand", "batch")
 
 
-def option_label(option: str, variant: str, platform: str, instance_type: str) -> str:
-    return " ".join(p for p in (option, platform, instance_type, variant) if p)
-
-
 def workload_curves(estimate: Estimate, index: int) -> tuple[list[Curve], float]:
     """Curves of every feasible option of workload `index`, and its current monthly volume."""
     arrays = estimate.arrays
@@ -27,16 +23,11 @@ def workload_curves(estimate: Estimate, index: int) -> tuple[list[Curve], float]
             f"workload {spec.workload.name!r} has no traffic; break-even needs a volume to scale"
         )
     curves = []
-    for row in range(arrays.size):
-        if arrays.workload_index[row] != index or not arrays.feasible[row]:
+    for row in arrays.rows_of(index).tolist():
+        if not arrays.feasible[row]:
             continue
         result, local = arrays.locate(row)
-        label = option_label(
-            arrays.option(row),
-            arrays.text(row, "variant"),
-            arrays.text(row, "platform"),
-            arrays.text(row, "instance_type"),
-        )
+        label = arrays.label(row)
         if arrays.option(row) in LINEAR:
             curves.append(
                 Curve(label, slope_usd_per_request=float(arrays.monthly_cost_usd[row]) / volume)
@@ -56,20 +47,48 @@ def workload_curves(estimate: Estimate, index: int) -> tuple[list[Curve], float]
     return curves, volume
 
 
+SWEEP_BATCH_ROWS = 1_000_000
+"""Rows evaluated at once by `engine_sweeps` (workloads are batched up to this many)."""
+
+
 def engine_sweep(estimate: Estimate, index: int, volumes: Any) -> dict[str, Any]:
-    """The engine's own monthly cost of each feasible option at every volume, in one call:
-    the workload's rows are tiled once per volume and evaluated together."""
+    """The engine's own monthly cost of each feasible option of workload `index` at every
+    volume: option label -> costs (NaN where infeasible)."""
     import numpy as np
 
-    from genai_cost.engine.arrays import OptionRows, WorkloadArrays
-    from genai_cost.engine.context import workload_arrays
-    from genai_cost.engine.core import evaluate_all
+    return engine_sweeps(estimate, [index], np.asarray(volumes, dtype=np.float64)[None, :])[0]
+
+
+def engine_sweeps(estimate: Estimate, indexes: list[int], volumes: Any) -> list[dict[str, Any]]:
+    """`engine_sweep` for many workloads: `volumes` has one row of volumes per workload in
+    `indexes`. Workloads are tiled (each of their option rows once per volume) and evaluated
+    together in batches, so a sweep of thousands of workloads is a few engine calls."""
+    import numpy as np
 
     volumes = np.asarray(volumes, dtype=np.float64)
-    n = volumes.shape[0]
-    base = workload_arrays([estimate.specs[index]])
+    arrays = estimate.arrays
+    rows_per_workload = [max(1, arrays.rows_of(i).shape[0]) for i in indexes]
+    per_batch = max(1, SWEEP_BATCH_ROWS // max(1, volumes.shape[1] * max(rows_per_workload)))
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(indexes), per_batch):
+        out += _sweep_batch(
+            estimate, indexes[start : start + per_batch], volumes[start : start + per_batch]
+        )
+    return out
+
+
+def _sweep_batch(estimate: Estimate, indexes: list[int], volumes: Any) -> list[dict[str, Any]]:
+    import numpy as np
+
+    from genai_cost.engine.arrays import WorkloadArrays
+    from genai_cost.engine.context import workload_arrays
+    from genai_cost.engine.core import evaluate_all, option_label
+
+    n = volumes.shape[1]
+    base = workload_arrays([estimate.specs[i] for i in indexes])
+    # Sample s = j * n + i is workload j (of this batch) at volume i.
     w = WorkloadArrays(
-        requests_per_month=volumes,
+        requests_per_month=volumes.reshape(-1),
         input_tokens=np.repeat(base.input_tokens, n),
         output_tokens=np.repeat(base.output_tokens, n),
         cache_read_tokens=np.repeat(base.cache_read_tokens, n),
@@ -77,36 +96,35 @@ def engine_sweep(estimate: Estimate, index: int, volumes: Any) -> dict[str, Any]
         peak_factor=np.repeat(base.peak_factor, n),
         batch_tolerant=np.repeat(base.batch_tolerant, n),
     )
-    tiled = []
-    for result in estimate.arrays.results:
+    arrays = estimate.arrays
+    position = {index: j for j, index in enumerate(indexes)}
+    tiled, kept = [], []
+    for k, result in enumerate(arrays.results):
         rows = result.rows
-        keep = np.flatnonzero(rows.workload_index == index)
-        k = keep.shape[0]
-        tiled.append(
-            OptionRows(
+        offset = int(arrays.offsets[k])
+        mine = np.concatenate([arrays.rows_of(i) for i in indexes] or [np.zeros(0, dtype=np.int64)])
+        keep = np.sort(mine[(mine >= offset) & (mine < offset + rows.size)] - offset)
+        kept.append(keep)
+        owner = np.asarray([position[int(i)] for i in rows.workload_index[keep]], dtype=np.int64)
+        # Row-major: each kept row repeated once per volume (row r, volume i) -> r * n + i.
+        sample = (owner[:, None] * n + np.arange(n)[None, :]).reshape(-1)
+        tiled.append(rows.for_evaluation(np.repeat(keep, n), sample))
+    swept = evaluate_all(w, tiled)
+    costs: list[dict[str, Any]] = [{} for _ in indexes]
+    for original, result, keep in zip(arrays.results, swept.results, kept, strict=True):
+        m = keep.shape[0]
+        if not m:
+            continue
+        feasible = result.feasible.reshape(m, n)
+        monthly = np.where(feasible, result.monthly_cost_usd.reshape(m, n), np.nan)
+        rows = original.rows
+        for r in np.flatnonzero(feasible.any(axis=1)).tolist():
+            local = int(keep[r])
+            label = option_label(
                 rows.option,
-                np.repeat(np.arange(n), k),
-                np.tile(rows.variant[keep], n),
-                np.tile(rows.platform[keep], n),
-                np.tile(rows.instance_type[keep], n),
-                np.tile(rows.label[keep], n),
-                {name: np.tile(v[keep], n) for name, v in rows.params.items()},
-                np.tile(rows.reason[keep], n),
-                np.tile(rows.explicit[keep], n),
-                sources=np.tile(rows.sources[keep], n),
-                blocked=np.tile(rows.blocked[keep], n),
+                str(rows.variant[local]),
+                str(rows.platform[local]),
+                str(rows.instance_type[local]),
             )
-        )
-    arrays = evaluate_all(w, tiled)
-    costs: dict[str, Any] = {}
-    for row in np.flatnonzero(arrays.feasible).tolist():
-        label = option_label(
-            arrays.option(row),
-            arrays.text(row, "variant"),
-            arrays.text(row, "platform"),
-            arrays.text(row, "instance_type"),
-        )
-        costs.setdefault(label, np.full(n, np.nan))[arrays.workload_index[row]] = (
-            arrays.monthly_cost_usd[row]
-        )
+            costs[position[int(rows.workload_index[local])]][label] = monthly[r]
     return costs

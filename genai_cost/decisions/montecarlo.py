@@ -74,21 +74,7 @@ def _tile(
     """`copies` copies of the kept rows, workload indexes shifted by `stride` each copy."""
     k = keep.shape[0]
     index = (np.tile(local, copies) + np.repeat(np.arange(copies) * stride, k)).astype(np.int64)
-    n = index.shape[0]
-    empty = np.empty(n, dtype=object)
-    return OptionRows(
-        rows.option,
-        index,
-        empty,
-        empty,
-        empty,
-        empty,
-        {name: np.tile(v[keep], copies) for name, v in rows.params.items()},
-        empty,
-        np.zeros(n, dtype=bool),
-        sources=empty,
-        blocked=np.tile(rows.blocked[keep], copies),
-    )
+    return rows.for_evaluation(np.tile(keep, copies), index)
 
 
 def run_monte_carlo(
@@ -98,7 +84,6 @@ def run_monte_carlo(
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """P10/P50/P90 of monthly cost (and NPV), option win shares, and a tornado."""
-    from genai_cost.decisions.curves import option_label
     from genai_cost.decisions.roi import constant_monthly_costs, monthly_rate
 
     rng = np.random.default_rng(seed)
@@ -110,14 +95,7 @@ def run_monte_carlo(
     # Rows blocked while resolving prices stay infeasible whatever is sampled: skip them.
     row_maps = [(r.rows, np.flatnonzero(~r.rows.blocked).astype(np.int64)) for r in arrays.results]
     for row in range(arrays.size):
-        labels[int(arrays.workload_index[row])].append(
-            option_label(
-                arrays.option(row),
-                arrays.text(row, "variant"),
-                arrays.text(row, "platform"),
-                arrays.text(row, "instance_type"),
-            )
-        )
+        labels[int(arrays.workload_index[row])].append(arrays.label(row))
     uncertain = [u for loaded in estimate.scenarios for u in loaded.scenario.uncertainty]
     document_scenarios = estimate.to_dict()["scenarios"]
     constant = sum(sum(constant_monthly_costs(s).values()) for s in document_scenarios)

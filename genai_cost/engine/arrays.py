@@ -106,6 +106,25 @@ class OptionRows:
     def size(self) -> int:
         return int(self.workload_index.shape[0])
 
+    def for_evaluation(self, take: IntArray, workload_index: IntArray) -> OptionRows:
+        """Rows `take` (indexes into these rows, repeats allowed) under new workload indexes,
+        with only what evaluation reads: the prices and parameters, and whether each row is
+        blocked. Text columns are left empty — the tiling behind sweeps and Monte Carlo."""
+        empty = np.empty(take.shape[0], dtype=object)
+        return OptionRows(
+            self.option,
+            workload_index,
+            empty,
+            empty,
+            empty,
+            empty,
+            {name: values[take] for name, values in self.params.items()},
+            empty,
+            np.zeros(take.shape[0], dtype=bool),
+            sources=empty,
+            blocked=self.blocked[take],
+        )
+
 
 @dataclass
 class Component:

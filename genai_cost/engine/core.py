@@ -28,6 +28,12 @@ OPTION_MODULES: tuple[ModuleType, ...] = (on_demand, batch, provisioned, self_ho
 OPTION_NAMES: tuple[str, ...] = tuple(m.OPTION.value for m in OPTION_MODULES)
 
 
+def option_label(option: str, variant: str, platform: str, instance_type: str) -> str:
+    """`self_hosted ec2 p5.4xlarge reserved_1y`, `provisioned 1_month`, `on_demand`: the one
+    way an option row is named in every report and decision."""
+    return " ".join(p for p in (option, platform, instance_type, variant) if p)
+
+
 @dataclass
 class EstimateArrays:
     """Results for N rows (workload x option x variant ...), option by option.
@@ -91,6 +97,30 @@ class EstimateArrays:
                     (c.name, c.unit, quantity, float(c.usd_per_unit[local]), float(c.usd[local]))
                 )
         return out
+
+    def label(self, row: int) -> str:
+        """The row's option label (see `option_label`)."""
+        result, local = self.locate(row)
+        rows = result.rows
+        return option_label(
+            rows.option,
+            str(rows.variant[local]),
+            str(rows.platform[local]),
+            str(rows.instance_type[local]),
+        )
+
+    def rows_of(self, workload: int) -> IntArray:
+        """Rows of one workload, in row order (the grouping is computed once)."""
+        bounds = self.__dict__.get("_bounds")
+        if bounds is None:
+            order = np.argsort(self.workload_index, kind="stable")
+            edges = np.searchsorted(
+                self.workload_index[order], np.arange(self.cheapest_row.shape[0] + 1)
+            )
+            bounds = self.__dict__["_bounds"] = (order, edges)
+        order, edges = bounds
+        rows: IntArray = order[edges[workload] : edges[workload + 1]]
+        return rows
 
     def option_names(self) -> ObjArray:
         """Option name of every row (an object array, for analysis and tests)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from genai_cost.report.sanitize import plain
@@ -49,6 +50,44 @@ def _axis_scale(low: float, high: float, log: bool) -> tuple[Any, float, float]:
     return (lambda v: (v - low) / (high - low) if high > low else 0.5), low, high
 
 
+def _polyline(
+    xs: Sequence[float],
+    ys: Sequence[float | None],
+    x_axis: tuple[float, float, bool],
+    y_axis: tuple[float, float, bool],
+    plot_w: float,
+    plot_h: float,
+) -> str:
+    """SVG points of a series in pixels, vectorized; points on a straight run are dropped (a
+    line in log-log space needs two, a capacity step its corners), so a 400-point sweep draws
+    as a handful of points and a report of thousands of charts stays small and fast."""
+    import numpy as np
+
+    x = np.asarray(xs, dtype=np.float64)
+    y = np.asarray([np.nan if v is None else v for v in ys], dtype=np.float64)
+    keep = np.isfinite(y) & ((y > 0) | (not y_axis[2]))
+    x, y = x[keep], y[keep]
+    if not x.size:
+        return ""
+
+    def scale(v: Any, low: float, high: float, log: bool) -> Any:
+        if log:
+            low, high, v = math.log10(low), math.log10(high), np.log10(v)
+        return (v - low) / (high - low) if high > low else np.full(v.shape, 0.5)
+
+    px = LEFT + plot_w * scale(x, *x_axis)
+    py = TOP + plot_h * (1 - scale(y, *y_axis))
+    if px.size > 2:
+        # keep the ends and every point more than 0.1 px off the line through its neighbours
+        cross = (px[1:-1] - px[:-2]) * (py[2:] - py[:-2]) - (py[1:-1] - py[:-2]) * (
+            px[2:] - px[:-2]
+        )
+        span = np.hypot(px[2:] - px[:-2], py[2:] - py[:-2])
+        bend = np.concatenate([[True], np.abs(cross) > 0.1 * np.maximum(span, 1e-9), [True]])
+        px, py = px[bend], py[bend]
+    return " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(px.tolist(), py.tolist(), strict=True))
+
+
 def line_chart(
     title: str,
     series: dict[str, list[float]],
@@ -73,8 +112,9 @@ def line_chart(
     y_low, y_high = min(ys), max(ys)
     if not log_y:
         y_low = min(0.0, y_low)
+    y_top = y_high if y_high > y_low else y_low + 1
     fx, _, _ = _axis_scale(min(xs), max(xs), log_x)
-    fy, _, _ = _axis_scale(y_low, y_high if y_high > y_low else y_low + 1, log_y)
+    fy, _, _ = _axis_scale(y_low, y_top, log_y)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}">',
@@ -97,15 +137,13 @@ def line_chart(
             f'text-anchor="end">{escape(_money(value))}</text>'
         )
     for k, (label, values) in enumerate(series.items()):
-        points = [
-            f"{LEFT + plot_w * fx(x):.1f},{TOP + plot_h * (1 - fy(y)):.1f}"
-            for x, y in zip(xs, values, strict=True)
-            if y is not None and math.isfinite(y) and (y > 0 or not log_y)
-        ]
+        points = _polyline(
+            xs, values, (min(xs), max(xs), log_x), (y_low, y_top, log_y), plot_w, plot_h
+        )
         color = PALETTE[k % len(PALETTE)]
         parts.append(
             f'<polyline fill="none" stroke="{color}" stroke-width="2" '
-            f'points="{" ".join(points)}"><title>{escape(label)}</title></polyline>'
+            f'points="{points}"><title>{escape(label)}</title></polyline>'
         )
         parts.append(
             f'<rect x="{LEFT + 10}" y="{TOP + 8 + 16 * k}" width="10" height="10" '
