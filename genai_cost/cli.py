@@ -1103,17 +1103,18 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
         return code if isinstance(code, int) else EXIT_INTERNAL
     except GenaiCostError as exc:
-        for line in exc.render().splitlines():
-            _say(f"error: {line}")
+        from genai_cost.report.sanitize import plain
+
+        for line in exc.render().split("\n"):  # one problem a line; a CR in a name is not one
+            _say(f"error: {plain(line)}")
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # the one broad catch: anything else is our bug
-        typer.echo(
+        _say(
             f"internal error: {type(exc).__name__}: {exc}\n"
             f"This is a bug in genai-cost {__version__}; please report it at "
-            f"{ISSUES_URL} with the command you ran.",
-            err=True,
+            f"{ISSUES_URL} with the command you ran."
         )
         if os.environ.get("GENAI_COST_DEBUG"):
             raise

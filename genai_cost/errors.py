@@ -10,7 +10,8 @@
     │   ├── CapacityError       a shared-capacity file (`allocate --capacity`)
     │   ├── ProfilesError       an application-profiles file (`allocate --profiles`)
     │   ├── LogsError           invocation logs that cannot be read at all
-    │   └── OfferFileError      a Price List offer file (`pricing refresh --from-offer-file`)
+    │   ├── OfferFileError      a Price List offer file (`pricing refresh --from-offer-file`)
+    │   └── ManifestError       a pricing snapshot's manifest.yaml
     ├── PricingError            a price the input asks for is missing (model, region, option, term)
     ├── SnapshotError           a pricing snapshot is missing, malformed or inconsistent
     │   └── RefreshError        a refresh could not complete; no snapshot was written or changed
@@ -122,6 +123,11 @@ class LogsError(InputFileError):
 
 class OfferFileError(InputFileError):
     kind = "offer file"
+
+
+class ManifestError(InputFileError):
+    kind = "snapshot manifest"
+    empty_hint = "a manifest needs snapshot_id, as_of, currency and sources"
 
 
 class PricingError(GenaiCostError):

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
 from genai_cost.catalog.tables import (
     PLATFORMS,
     PROVISIONED_TERMS,
@@ -37,7 +35,8 @@ from genai_cost.catalog.tables import (
     ThroughputBenchmark,
     ec2_name,
 )
-from genai_cost.errors import SnapshotError
+from genai_cost.errors import ManifestError, SnapshotError
+from genai_cost.yamlsource import load_yaml_file
 
 SNAPSHOT_ENV = "GENAI_COST_SNAPSHOT"
 
@@ -287,15 +286,30 @@ _ROW_TYPES: dict[str, type] = {
 
 
 def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a snapshot table; a row with more or fewer cells than the header has (an
+    unquoted comma in a note, say) is an error naming its line."""
     try:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
+            width = len(reader.fieldnames or [])
             for row in reader:
+                if None in row or None in row.values():
+                    cells = (
+                        width + len(row.get(None) or [])
+                        if None in row
+                        else sum(v is not None for v in row.values())
+                    )
+                    raise SnapshotError(
+                        f"{path}:{reader.line_num}: {cells} cells for {width} columns (quote a "
+                        "cell that holds a comma)"
+                    )
                 yield reader.line_num, row
     except FileNotFoundError:
         raise SnapshotError(f"{path}: table file missing") from None
     except UnicodeDecodeError:
         raise SnapshotError(f"{path}: not valid UTF-8") from None
+    except csv.Error as exc:
+        raise SnapshotError(f"{path}: not a readable CSV table: {exc}") from None
 
 
 def _load_rows(directory: Path, table: str, sources: dict[str, Source]) -> list[Any]:
@@ -417,12 +431,9 @@ def load_catalog(snapshot: str | Path | None = None) -> Catalog:
     if cached is not None:
         return cached
     manifest_path = directory / "manifest.yaml"
-    try:
-        manifest = yaml.safe_load(manifest_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SnapshotError(f"{directory}: no manifest.yaml; not a pricing snapshot") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"{manifest_path}: unreadable manifest: {exc}") from None
+    if not manifest_path.is_file():
+        raise SnapshotError(f"{directory}: no manifest.yaml; not a pricing snapshot")
+    manifest = load_yaml_file(manifest_path, error=ManifestError).data
     if not isinstance(manifest, dict):
         raise SnapshotError(f"{manifest_path}: expected a mapping")
     where = str(manifest_path)

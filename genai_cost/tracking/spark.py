@@ -199,7 +199,11 @@ def _aggregate(
         "cache_read": "n.input.cacheReadInputTokenCount",
         "cache_write": "n.input.cacheWriteInputTokenCount",
     }
-    fields = fields.select("*", *[F.col(c).alias(f"{t}_n") for t, c in numbers.items()])
+    fields = fields.select(
+        "*",
+        *[F.col(c).alias(f"{t}_d") for t, c in numbers.items()],
+        *[F.expr(f"try_cast(`{t}` AS BIGINT)").alias(f"{t}_n") for t in TOKENS],
+    )
     typed = fields.select("*", F.to_date(F.expr("try_to_timestamp(timestamp)")).alias("day"))
     problem = (
         F.when(~F.col("valid"), "not a JSON record")
@@ -222,13 +226,16 @@ def _aggregate(
         "cache_write": "input.cacheWriteInputTokenCount",
     }
     for t in TOKENS:
-        # The text parse sees any JSON value; the typed parse (LongType) only an integer
-        # literal: present as text but not as a number is a string, boolean or decimal.
+        # As with DuckDB, a count is an integer literal: the text parse gives the value's JSON
+        # text (a string without its quotes), the number parse (DoubleType) is null unless the
+        # value is a JSON number, so together they tell "100" from 100.
+        literal = F.col(f"{t}_d").isNotNull() & F.col(t).rlike("^[0-9]+$")
+        count = F.expr(f"try_cast(`{t}` AS BIGINT)")
         problem = problem.when(
-            F.col(t).isNotNull() & (F.col(f"{t}_n").isNull() | (F.col(f"{t}_n") < 0)),
+            F.col(t).isNotNull() & ~literal,
             f"token count {paths_text[t]} is not a whole number >= 0",
         ).when(
-            F.col(f"{t}_n") > MAX_TOKENS_PER_RECORD,
+            F.col(t).isNotNull() & (count.isNull() | (count > MAX_TOKENS_PER_RECORD)),
             f"token count {paths_text[t]} is beyond any model's context window",
         )
     metadata = [f"meta:{k}" for k in metadata_keys]
@@ -260,11 +267,11 @@ def _aggregate(
 
 
 def _token_schema() -> Any:
-    """The four token counts as 64-bit integers: Spark's JSON reader fills a LongType field only
-    from an integer literal (a string, boolean or decimal there becomes null)."""
-    from pyspark.sql.types import LongType, StructField, StructType
+    """The four token counts as numbers: Spark's JSON reader fills a DoubleType field only from
+    a JSON number (a string or a boolean there becomes null)."""
+    from pyspark.sql.types import DoubleType, StructField, StructType
 
-    number = LongType()
+    number = DoubleType()
     return StructType(
         [
             StructField(
