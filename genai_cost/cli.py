@@ -1094,6 +1094,11 @@ def models(
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with `argv` (without the program name); return the exit code."""
     args = sys.argv[1:] if argv is None else argv
+    import warnings
+
+    # An overflow or an empty slice inside NumPy yields inf or NaN, which the library checks and
+    # reports as bad input; NumPy's own warning (with its source path) is not for users.
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"numpy(\..*)?$")
     try:
         # Standalone mode: the argument parser prints usage errors itself (exit code 2).
         app(args=args, prog_name="genai-cost", standalone_mode=True)
