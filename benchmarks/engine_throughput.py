@@ -21,7 +21,7 @@ from genai_cost.catalog.snapshot import load_catalog
 from genai_cost.engine.arrays import OptionRows
 from genai_cost.engine.context import PricingContext, WorkloadSpec, workload_arrays
 from genai_cost.engine.core import evaluate_all, prepare_all
-from genai_cost.scenario import Scenario
+from genai_cost.scenario.models import Scenario
 
 MODELS = [
     ("global.anthropic.claude-haiku-4-5-20251001-v1:0", {}),

@@ -53,10 +53,10 @@ SCENARIO = textwrap.dedent("""\
 
 CHILD = """
 import json, resource, sys, time
-from genai_cost.api import estimate
+from genai_cost.api import estimate, simulate
 result = estimate([sys.argv[1]])
 start = time.perf_counter()
-mc = result.simulate(int(sys.argv[2]), seed=1)
+mc = simulate(result, int(sys.argv[2]), seed=1)
 wall = time.perf_counter() - start
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"wall": wall, "peak_mb": peak_mb, "p50": mc["monthly_cost_usd"]["p50"]}))

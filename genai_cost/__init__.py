@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from genai_cost.version import __version__
 
 __all__ = [
     "GenaiCostError",
@@ -30,12 +30,12 @@ if TYPE_CHECKING:
     from genai_cost.api import estimate
     from genai_cost.catalog.snapshot import load_catalog
     from genai_cost.errors import GenaiCostError, PricingError, ScenarioError, SnapshotError
-    from genai_cost.scenario import load_scenario
+    from genai_cost.scenario.load import load_scenario
 
 _LAZY = {
     "estimate": "genai_cost.api",
     "load_catalog": "genai_cost.catalog.snapshot",
-    "load_scenario": "genai_cost.scenario",
+    "load_scenario": "genai_cost.scenario.load",
     "GenaiCostError": "genai_cost.errors",
     "PricingError": "genai_cost.errors",
     "ScenarioError": "genai_cost.errors",

@@ -1,198 +1,95 @@
-"""The Python API: everything the CLI does, returning data (DataFrames on request)."""
+"""The Python API: everything the CLI does, returning documents and DataFrames.
+
+Load → price → decide, in one place: scenario files are read (scenario/), checked against the
+catalog (catalog/validation.py), priced as a whole bill (decisions/bill.py), and handed to
+the decision that was asked for. The CLI is a thin layer over these functions.
+
+    from genai_cost import estimate
+    result = estimate(["scenarios/support-chatbot.yaml"])
+    result.options_frame()
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from genai_cost.catalog.snapshot import Catalog, load_catalog
-from genai_cost.engine.context import PricingContext, WorkloadSpec, flatten, workload_arrays
-from genai_cost.engine.core import OPTION_NAMES, EstimateArrays, evaluate_all, prepare_all
-from genai_cost.errors import GenaiCostError, PricingError, Problem, ScenarioError
-from genai_cost.scenario import LoadedScenario, Option, expand_paths, load_scenario
+from genai_cost.catalog.selection import PricingOptions, today
+from genai_cost.catalog.snapshot import Catalog, bundled_snapshots_dir
+from genai_cost.catalog.validation import scenario_problems
+from genai_cost.decisions.bill import price_bill
+from genai_cost.decisions.diff import ESTIMATE_SCHEMA_VERSION, Side
+from genai_cost.errors import ArgumentError, BaselineError, ScenarioError
+from genai_cost.results.estimate import Estimate
+from genai_cost.scenario.load import LoadedScenario, expand_paths, load_scenario
+from genai_cost.version import __version__
 
-if TYPE_CHECKING:
-    import pandas as pd
+__all__ = [
+    "Estimate",
+    "PricingOptions",
+    "estimate",
+    "estimate_loaded",
+    "load_scenarios",
+    "priced_catalog",
+    "simulate",
+    "today",
+]
 
-TODAY_ENV = "GENAI_COST_TODAY"
-MAX_AGE_ENV = "GENAI_COST_MAX_SNAPSHOT_AGE_DAYS"
-DEFAULT_MAX_SNAPSHOT_AGE_DAYS = 90
 
-
-def today(override: dt.date | None = None) -> dt.date:
-    """The pricing date: `override`, else $GENAI_COST_TODAY (YYYY-MM-DD), else the clock."""
-    if override is not None:
-        return override
-    text = os.environ.get(TODAY_ENV)
-    if text:
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise GenaiCostError(f"${TODAY_ENV} must be a date YYYY-MM-DD, got {text!r}") from None
-    return dt.date.today()
+DEFAULT_PRICING = PricingOptions()
+"""The bundled snapshot (or $GENAI_COST_SNAPSHOT), today's prices, no price book."""
 
 
 def priced_catalog(snapshot: str | Path | None, price_book: str | Path | None) -> Catalog:
     """The snapshot with the price book (argument, else $GENAI_COST_PRICE_BOOK) layered over."""
-    from genai_cost.catalog.pricebook import PRICE_BOOK_ENV
+    return PricingOptions(snapshot=snapshot, price_book=price_book).catalog()
 
-    catalog = load_catalog(snapshot)
-    book_path = price_book or os.environ.get(PRICE_BOOK_ENV) or None
-    if book_path is None:
-        return catalog
-    from genai_cost.catalog.pricebook import apply_price_book, load_price_book
 
-    return apply_price_book(catalog, load_price_book(book_path, catalog))
+def check_loaded(loaded: list[LoadedScenario], catalog: Catalog) -> None:
+    """Every scenario fits the catalog; the problems of all files are reported together."""
+    problems = [p for item in loaded for p in scenario_problems(item, catalog)]
+    if problems:
+        raise ScenarioError(problems)
 
 
 def load_scenarios(paths: Iterable[str | Path], catalog: Catalog) -> list[LoadedScenario]:
-    """Load every scenario, reporting the problems of all files together."""
+    """Load every scenario and check it against `catalog`, reporting the problems of all
+    files together."""
     loaded, problems = [], []
     for path in expand_paths(paths):
         try:
-            loaded.append(load_scenario(path, catalog))
+            item = load_scenario(path)
         except ScenarioError as exc:
             problems.extend(exc.problems)
+            continue
+        loaded.append(item)
+        problems.extend(scenario_problems(item, catalog))
     if problems:
         raise ScenarioError(problems)
     return loaded
 
 
-@dataclass
-class Estimate:
-    """The result of pricing one or more scenarios."""
-
-    catalog: Catalog
-    day: dt.date
-    scenarios: list[LoadedScenario]
-    specs: list[WorkloadSpec]
-    arrays: EstimateArrays
-    warnings: list[str] = field(default_factory=list)
-    context: PricingContext | None = None
-    extras: list[dict[str, Any]] = field(default_factory=list)
-    """Per scenario: training_jobs, shared_endpoints, supporting_services, customization."""
-    monte_carlo: dict[str, Any] | None = None
-    """Set by `simulate`: quantiles of monthly cost and NPV, option win shares, tornado."""
-
-    def simulate(
-        self, samples: int, seed: int | None = None, progress: Any = None
-    ) -> dict[str, Any]:
-        """Run a Monte Carlo of `samples` draws of the scenarios' uncertain inputs."""
-        from genai_cost.decisions.montecarlo import run_monte_carlo
-
-        if samples < 1:
-            raise GenaiCostError(f"--samples must be at least 1, got {samples}")
-        self.monte_carlo = run_monte_carlo(self, samples, seed, progress)
-        return self.monte_carlo
-
-    def to_dict(self) -> dict[str, Any]:
-        from genai_cost.results import estimate_document
-
-        return estimate_document(self)
-
-    def options_frame(self) -> pd.DataFrame:
-        """One row per workload x option x variant (components as a list column)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.to_dict()["options"])
-
-    def components_frame(self) -> pd.DataFrame:
-        """One row per cost component, with the option row it belongs to."""
-        import pandas as pd
-
-        rows = []
-        for record in self.to_dict()["options"]:
-            for component in record["components"]:
-                rows.append(
-                    {
-                        k: record[k]
-                        for k in (
-                            "scenario",
-                            "workload",
-                            "option",
-                            "variant",
-                            "platform",
-                            "instance_type",
-                        )
-                    }
-                    | component
-                )
-        return pd.DataFrame(rows)
-
-
-def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
-    """Options the scenario asked for by name must be priceable; otherwise say why not."""
-    import numpy as np
-
-    messages = []
-    order = np.argsort(arrays.workload_index, kind="stable")
-    bounds = np.searchsorted(arrays.workload_index[order], np.arange(len(specs) + 1))
-    for w_index, spec in enumerate(specs):
-        workload = spec.workload
-        explicit = workload.options is not None
-        pinned = workload.provisioned.term is not None or workload.self_hosted.purchase
-        if arrays.cheapest_row[w_index] >= 0 and not explicit and not pinned:
-            continue
-        mine = order[bounds[w_index] : bounds[w_index + 1]].tolist()
-        where = f"{spec.where}: workload {workload.name!r}"
-        if arrays.cheapest_row[w_index] < 0 and not explicit:
-            first: dict[str, str] = {}
-            for r in mine:
-                first.setdefault(arrays.option(r), arrays.reason(r))
-            messages.append(
-                f"{where}: no option can be priced: "
-                + "; ".join(f"{option}: {reason}" for option, reason in first.items())
-            )
-            continue
-        for option in workload.options or []:
-            rows = [r for r in mine if arrays.option(r) == option.value]
-            if rows and not any(arrays.feasible[r] for r in rows):
-                reasons = sorted({arrays.reason(r) for r in rows if arrays.explicit[r]})
-                messages.append(
-                    f"{where}: {option.value} was requested but cannot be priced: "
-                    + "; ".join(reasons)
-                )
-        for r in mine:
-            option_name = arrays.option(r)
-            is_pinned = (option_name == Option.provisioned.value and workload.provisioned.term) or (
-                option_name == Option.self_hosted.value and workload.self_hosted.purchase
-            )
-            if is_pinned and not arrays.feasible[r]:
-                messages.append(
-                    f"{where}: {option_name} {arrays.text(r, 'variant')}: {arrays.reason(r)}"
-                )
-    if messages:
-        raise PricingError("\n".join(dict.fromkeys(messages)))
-
-
-def _check_finite(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
-    """A priced row whose cost is not a finite number is bad input (an overflow), never a
-    feasible option with no cost: name the workload and the inputs that multiply."""
-    import numpy as np
-
-    bad = np.flatnonzero(arrays.feasible & ~np.isfinite(arrays.monthly_cost_usd))
-    if not bad.size:
-        return
-    problems = []
-    for w_index in dict.fromkeys(arrays.workload_index[bad].tolist()):
-        spec = specs[w_index]
-        w = spec.workload
-        t = w.tokens_per_request
-        problems.append(
-            Problem(
-                f"workload {w.name!r}: the monthly cost overflows (not a finite number): "
-                f"{w.traffic.monthly_requests:.6g} requests a month × "
-                f"{t.input + t.cache_read + t.cache_write:.6g} input and {t.output:.6g} output "
-                "tokens per request is beyond what can be priced",
-                path=spec.where,
-                hint="check traffic and tokens_per_request",
-            )
-        )
-    raise ScenarioError(problems)
+def estimate_loaded(
+    scenarios: list[LoadedScenario],
+    catalog: Catalog,
+    *,
+    day: dt.date,
+    as_of: dt.date | None = None,
+    max_snapshot_age_days: int | None = None,
+) -> Estimate:
+    """Price already-loaded scenarios with `catalog` (they must fit it); see `estimate`."""
+    return price_bill(
+        scenarios,
+        catalog,
+        day=day,
+        as_of=as_of,
+        max_snapshot_age_days=PricingOptions(
+            max_snapshot_age_days=max_snapshot_age_days
+        ).age_limit(),
+    )
 
 
 def estimate(
@@ -210,116 +107,222 @@ def estimate(
     in effect on `as_of` when given, else on each scenario's `pricing_date`, else on `day`.
     A `price_book` (default $GENAI_COST_PRICE_BOOK) is layered over the snapshot.
     """
-    catalog = priced_catalog(snapshot, price_book)
+    options = PricingOptions(snapshot, price_book, as_of, day, max_snapshot_age_days)
+    return estimate_with(paths, options)
+
+
+def estimate_with(paths: Iterable[str | Path], options: PricingOptions) -> Estimate:
+    """`estimate` with the pricing arguments in one object."""
+    catalog = options.catalog()
     scenarios = load_scenarios(paths, catalog)
-    return estimate_loaded(
+    return price_bill(
         scenarios,
         catalog,
-        day=today(day),
-        as_of=as_of,
-        max_snapshot_age_days=max_snapshot_age_days,
+        day=options.today(),
+        as_of=options.as_of,
+        max_snapshot_age_days=options.age_limit(),
     )
 
 
-def estimate_loaded(
-    scenarios: list[LoadedScenario],
-    catalog: Catalog,
-    *,
-    day: dt.date,
-    as_of: dt.date | None = None,
-    max_snapshot_age_days: int | None = None,
-) -> Estimate:
-    """Price already-loaded scenarios with `catalog` (they must fit it); see `estimate`."""
-    import numpy as np
-
-    specs = flatten(scenarios)
-    ctx = PricingContext(catalog, as_of or day, specs, override=as_of is not None)
-    arrays = evaluate_all(workload_arrays(specs), prepare_all(ctx))
-    _check_finite(specs, arrays)
-    _check_explicit(specs, arrays)
-    warnings = []
-    limit = max_snapshot_age_days
-    if limit is None:
-        raw = os.environ.get(MAX_AGE_ENV, str(DEFAULT_MAX_SNAPSHOT_AGE_DAYS))
-        try:
-            limit = int(raw)
-        except ValueError:
-            raise GenaiCostError(
-                f"${MAX_AGE_ENV} must be a whole number of days, got {raw!r}"
-            ) from None
-    age = catalog.age_days(day)
-    if age > limit:
-        warnings.append(
-            f"pricing snapshot {catalog.snapshot_id} is {age} days old (limit "
-            f"{limit}); select a newer one with --snapshot, or raise --max-snapshot-age-days"
-        )
-    capacity_rows = arrays.feasible & np.isin(
-        arrays.option_code,
-        [
-            OPTION_NAMES.index(Option.provisioned.value),
-            OPTION_NAMES.index(Option.self_hosted.value),
-        ],
-    )
-    sized_workloads = set(arrays.workload_index[capacity_rows].tolist())
-    flat = [
-        spec.workload.name
-        for w_index, spec in enumerate(specs)
-        if w_index in sized_workloads and not spec.workload.traffic.has_peak_information
-    ]
-    if flat:
-        shown = ", ".join(repr(n) for n in flat[:5]) + (
-            f" and {len(flat) - 5:,} more" if len(flat) > 5 else ""
-        )
-        warnings.append(
-            f"workload{'s' if len(flat) > 1 else ''} {shown}: no peak_to_average_ratio or "
-            "hourly_profile given; capacity options are sized for flat traffic"
-        )
-    extras = [_scenario_extras(item, catalog, ctx, arrays, specs) for item in scenarios]
-    return Estimate(catalog, ctx.day, scenarios, specs, arrays, warnings, ctx, extras)
-
-
-def _scenario_extras(
-    loaded: LoadedScenario,
-    catalog: Catalog,
-    ctx: PricingContext,
-    arrays: EstimateArrays,
-    specs: list[WorkloadSpec],
+def simulate(
+    result: Estimate,
+    samples: int,
+    seed: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Training jobs, shared endpoints, supporting services and customization paths."""
-    from genai_cost.customization import compare_paths
-    from genai_cost.engine.packing import price_shared_endpoint
-    from genai_cost.engine.services import price_supporting
-    from genai_cost.engine.training import price_training_job
+    """A Monte Carlo of `samples` draws of the scenarios' uncertain inputs, kept on `result`
+    (its document then has a `monte_carlo` section)."""
+    from genai_cost.decisions.montecarlo import run_monte_carlo
 
-    scenario = loaded.scenario
-    index = next(
-        i
-        for i, item in enumerate(ctx.specs)
-        if item.scenario_name == scenario.name and item.where.startswith(loaded.path)
-    )
-    day = ctx.day_for(ctx.specs[index])
-    extras: dict[str, Any] = {}
-    if scenario.training_jobs:
-        extras["training_jobs"] = [
-            price_training_job(job, catalog, job.region or scenario.region, day)
-            for job in scenario.training_jobs
-        ]
-    if scenario.shared_endpoints:
-        extras["shared_endpoints"] = [
-            price_shared_endpoint(e, catalog, e.region or scenario.region, day)
-            for e in scenario.shared_endpoints
-        ]
-    if scenario.supporting_services is not None:
-        extras["supporting_services"] = price_supporting(
-            scenario.supporting_services, catalog, scenario.region, day
+    if samples < 1:
+        raise ArgumentError(f"--samples must be at least 1, got {samples}")
+    result.monte_carlo = run_monte_carlo(result, samples, seed, progress)
+    return result.monte_carlo
+
+
+def html_report(result: Estimate) -> dict[str, Any]:
+    """What the HTML report shows: the estimate document, its break-even curves (when every
+    workload has traffic to scale) and, where the scenarios have one, ROI."""
+    from genai_cost.decisions.breakeven import breakeven_document
+    from genai_cost.decisions.roi import roi_document
+
+    has_traffic = all(s.workload.traffic.monthly_requests > 0 for s in result.specs)
+    return {
+        "estimate": result.to_dict(),
+        "breakeven": breakeven_document(result) if has_traffic and result.specs else None,
+        "roi": roi_document(result) if any(s.scenario.roi for s in result.scenarios) else None,
+    }
+
+
+# --- the sides of a diff ----------------------------------------------------------------------
+
+
+def _describe_snapshot(catalog: Catalog) -> str:
+    bundled = catalog.path.parent == bundled_snapshots_dir().resolve()
+    origin = "bundled" if bundled else f"folder {catalog.path.name}"
+    return f"snapshot {catalog.snapshot_id} (as of {catalog.as_of.isoformat()}, {origin})"
+
+
+def read_baseline(path: Path) -> dict[str, Any]:
+    """An estimate JSON written by `genai-cost estimate --format json`."""
+    from genai_cost.yamlsource import read_text_file
+
+    text = read_text_file(path, error=BaselineError, limit=512 * 1024 * 1024)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BaselineError.at(
+            str(path), f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
+        ) from None
+    except RecursionError:
+        raise BaselineError.at(str(path), "JSON nested too deeply for an estimate") from None
+    if not isinstance(document, dict) or not isinstance(document.get("scenarios"), list):
+        raise BaselineError.at(str(path), "not a genai-cost estimate (no 'scenarios' list)")
+    version = document.get("schema_version")
+    if version != ESTIMATE_SCHEMA_VERSION:
+        raise BaselineError.at(
+            str(path),
+            f"estimate schema_version {version!r} is not supported (expected "
+            f"{ESTIMATE_SCHEMA_VERSION}); regenerate it with this version of genai-cost",
         )
-    if scenario.customization is not None:
-        costs = {}
-        for w_index, spec in enumerate(specs):
-            if spec.where.startswith(loaded.path) and spec.scenario_name == scenario.name:
-                best = int(arrays.cheapest_row[w_index])
-                costs[spec.workload.name] = (
-                    float(arrays.monthly_cost_usd[best]) if best >= 0 else 0.0
-                )
-        extras["customization"] = compare_paths(loaded, catalog, day, costs)
-    return extras
+    return document
+
+
+def load_side(argument: str, options: PricingOptions) -> Side:
+    """A side from a JSON baseline, or from scenario files priced now."""
+    path = Path(argument)
+    if path.suffix == ".json":
+        document = read_baseline(path)
+        snap = document.get("snapshot") or {}
+        prices = f"snapshot {snap.get('id')} (as of {snap.get('as_of')}, recorded in baseline)"
+        return Side(str(path), document, None, prices)
+    return scenario_side([argument], options)
+
+
+def scenario_side(paths: list[str], options: PricingOptions) -> Side:
+    """A side from scenario files or folders in the working tree, priced now."""
+    result = estimate_with(paths, options)
+    return Side(" ".join(paths), result.to_dict(), result, _describe_snapshot(result.catalog))
+
+
+def git_side(ref: str, paths: list[str], options: PricingOptions) -> Side:
+    """A side from the scenario files under `paths` as they were at git revision `ref`
+    (read into memory with git; nothing is written)."""
+    from genai_cost.scenario.gitrev import read_at_revision
+
+    files = read_at_revision(ref, paths)
+    catalog = options.catalog()
+    loaded, problems = [], []
+    for name, content in files:
+        try:
+            loaded.append(load_scenario(name, name=name, content=content))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    check_loaded(loaded, catalog)
+    label = f"{ref}:{' '.join(paths)}"
+    if not loaded:
+        day = options.as_of or options.today()
+        return Side(label, _empty_document(catalog, day), None, _describe_snapshot(catalog))
+    result = price_bill(
+        loaded,
+        catalog,
+        day=options.today(),
+        as_of=options.as_of,
+        max_snapshot_age_days=options.age_limit(),
+    )
+    return Side(label, result.to_dict(), result, _describe_snapshot(catalog))
+
+
+def _empty_document(catalog: Catalog, day: dt.date) -> dict[str, Any]:
+    return {
+        "schema_version": ESTIMATE_SCHEMA_VERSION,
+        "tool_version": __version__,
+        "pricing_date": day.isoformat(),
+        "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
+        "warnings": [],
+        "scenarios": [],
+        "options": [],
+    }
+
+
+def diff(
+    sides: list[str],
+    *,
+    base_ref: str | None = None,
+    options: PricingOptions = DEFAULT_PRICING,
+    base_snapshot: str | Path | None = None,
+) -> dict[str, Any]:
+    """The diff document of two sides (`sides` = [BASE, HEAD]) or of `sides` (paths) against
+    the same paths at git revision `base_ref`; thresholds are applied by the caller."""
+    from dataclasses import replace
+
+    from genai_cost.decisions.diff import compare
+
+    base_options = replace(options, snapshot=base_snapshot or options.snapshot)
+    if base_ref is not None:
+        base = git_side(base_ref, sides, base_options)
+        head = scenario_side(sides, options)
+    elif len(sides) == 2:
+        base = load_side(sides[0], base_options)
+        head = load_side(sides[1], options)
+    else:
+        raise ArgumentError(
+            f"diff takes two sides, BASE and HEAD (got {len(sides)}); or use --base-ref REV "
+            "PATH... to compare files with a git revision"
+        )
+    return compare(base, head, base_snapshot=base_options.snapshot)
+
+
+def check(paths: Iterable[str | Path], options: PricingOptions = DEFAULT_PRICING) -> dict[str, Any]:
+    """The budget check document of the scenarios at `paths`."""
+    from genai_cost.decisions.check import budget_document
+
+    return budget_document(estimate_with(paths, options))
+
+
+def regions(
+    path: str | Path,
+    *,
+    candidates: list[str] | None = None,
+    options: PricingOptions = DEFAULT_PRICING,
+) -> dict[str, Any]:
+    """What the scenario at `path` costs in each candidate region (default: every region)."""
+    from genai_cost.catalog.validation import check_against_catalog
+    from genai_cost.decisions.regions import compare_regions
+
+    catalog = options.catalog()
+    loaded = load_scenario(path)
+    check_against_catalog(loaded, catalog)
+    return compare_regions(
+        loaded, catalog, day=options.today(), regions=candidates, as_of=options.as_of
+    )
+
+
+def variance(
+    scenarios: list[Path],
+    *,
+    logs: list[str] | None = None,
+    key: str = "metadata:workload",
+    ce_client: Any = None,
+    tag: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    snapshot: str | Path | None = None,
+    price_book: str | Path | None = None,
+) -> dict[str, Any]:
+    """Each workload's estimate against its actual cost, from invocation logs (priced like
+    `allocate`) or from Cost Explorer (`ce_client`, grouped by the cost-allocation `tag`)."""
+    from genai_cost.tracking.variance import compare, from_cost_explorer, from_logs
+
+    if bool(logs) == (ce_client is not None):
+        raise ArgumentError("give either --logs or --cost-explorer (one source of actuals)")
+    if ce_client is not None:
+        if tag is None or start is None or end is None:
+            raise ArgumentError("--cost-explorer needs --tag, --start and --end")
+        actuals = from_cost_explorer(ce_client, tag, start, end)
+    else:
+        actuals = from_logs(logs or [], key, snapshot=snapshot, price_book=price_book)
+    options = PricingOptions(snapshot=snapshot, price_book=price_book)
+    return compare(estimate_with(scenarios, options).to_dict(), actuals)

@@ -11,14 +11,19 @@
     │   ├── ProfilesError       an application-profiles file (`allocate --profiles`)
     │   ├── LogsError           invocation logs that cannot be read at all
     │   ├── OfferFileError      a Price List offer file (`pricing refresh --from-offer-file`)
+    │   ├── BaselineError       an estimate JSON used as a side of `diff`
     │   └── ManifestError       a pricing snapshot's manifest.yaml
     ├── PricingError            a price the input asks for is missing (model, region, option, term)
+    │   └── PathInfeasible      a customization path cannot be priced (reported, never raised out)
     ├── SnapshotError           a pricing snapshot is missing, malformed or inconsistent
     │   └── RefreshError        a refresh could not complete; no snapshot was written or changed
     ├── OutputError             a report or snapshot cannot be written where `--output` says
     └── ArgumentError           a command-line value that is not valid (`--range`, `--as-of` …)
 
-Anything else escaping to the CLI is a bug: exit code 3 with a hint to report it.
+    CheckFailed                 not an error: a requested check failed (threshold, budget); exit 1
+
+Anything else escaping to the CLI is a bug: exit code 3 with a hint to report it. The CLI maps
+these to exit codes in one place (genai_cost/cli/main.py).
 """
 
 from __future__ import annotations
@@ -125,6 +130,10 @@ class OfferFileError(InputFileError):
     kind = "offer file"
 
 
+class BaselineError(InputFileError):
+    kind = "estimate baseline"
+
+
 class ManifestError(InputFileError):
     kind = "snapshot manifest"
     empty_hint = "a manifest needs snapshot_id, as_of, currency and sources"
@@ -149,6 +158,11 @@ class PricingError(GenaiCostError):
         self.term = term
 
 
+class PathInfeasible(PricingError):
+    """A customization path cannot be priced; it is reported as an infeasible path with this
+    message as the reason (it never stops an estimate)."""
+
+
 class SnapshotError(GenaiCostError):
     """A pricing snapshot is missing, malformed or inconsistent."""
 
@@ -163,3 +177,9 @@ class OutputError(GenaiCostError):
 
 class ArgumentError(GenaiCostError):
     """A command-line value is not valid."""
+
+
+class CheckFailed(Exception):
+    """Not an error: a check the user asked for failed (a `--fail-*` threshold, a budget's fail
+    level). The CLI turns it into exit code 1; it is outside the GenaiCostError tree so it is
+    never mistaken for bad input."""

@@ -556,7 +556,7 @@ def _variance_logs(tmp_path: Path) -> Path:
 
 
 def test_variance_from_logs(tmp_path: Path, fixture_snapshot: Path) -> None:
-    from genai_cost.tracking.variance import run_variance
+    from genai_cost.api import variance as run_variance
 
     scenario = tmp_path / "acme.yaml"
     scenario.write_text(SCENARIO)
@@ -587,7 +587,7 @@ def _ce_client() -> Any:
 def test_variance_from_cost_explorer(tmp_path: Path, fixture_snapshot: Path, cli: Any) -> None:
     import datetime as dt
 
-    from genai_cost.tracking.variance import run_variance
+    from genai_cost.api import variance as run_variance
 
     scenario = tmp_path / "acme.yaml"
     scenario.write_text(SCENARIO)

@@ -235,7 +235,7 @@ def test_internal_error_exit_code(cli: Any, monkeypatch: pytest.MonkeyPatch) -> 
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(genai_cost.api, "estimate", boom)
+    monkeypatch.setattr(genai_cost.api, "estimate_with", boom)
     result = cli("estimate", CHATBOT)
     assert result.code == 3
     assert "internal error: RuntimeError: kaboom" in result.err

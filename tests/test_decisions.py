@@ -12,9 +12,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from genai_cost.api import estimate
+from genai_cost.api import estimate, simulate
 from genai_cost.decisions.montecarlo import draw
-from genai_cost.scenario import Uncertain
+from genai_cost.scenario.models import Uncertain
 
 MIX = """\
 name: mix
@@ -150,8 +150,8 @@ uncertainty:
 
 def test_monte_carlo_quantiles_and_reproducibility(fixture_snapshot: Path, tmp_path: Path) -> None:
     path = write(tmp_path, MC)
-    first = estimate([path]).simulate(120_000, seed=3)
-    again = estimate([path]).simulate(120_000, seed=3)
+    first = simulate(estimate([path]), 120_000, seed=3)
+    again = simulate(estimate([path]), 120_000, seed=3)
     assert first == again  # --seed reproduces every figure
     # cost = requests x (11,000 x 8 + output x 24) / 1M; with output fixed at its median
     # 4,000 the P10/P90 of requests (600 / 1,400) give $110.40 / $257.60; the triangular
@@ -181,7 +181,7 @@ uncertainty:
   - {input: traffic.requests_per_month, distribution: uniform, low: 100000, high: 20000000}
 """
     )
-    mc = estimate([write(tmp_path, text)]).simulate(50_000, seed=1)
+    mc = simulate(estimate([write(tmp_path, text)]), 50_000, seed=1)
     shares = mc["cheapest_option"][0]["cheapest_option_share"]
     assert set(shares) == {"on_demand", "self_hosted ec2 gpu.small on_demand"}
     assert math.isclose(sum(shares.values()), 1.0)

@@ -428,7 +428,7 @@ def test_next_refresh_removes_stale_staging(cli: Any, tmp_path: Path) -> None:
 
 
 def test_huge_profile_weights(cli: Any, write_scenario: Any) -> None:
-    from genai_cost.scenario import Traffic
+    from genai_cost.scenario.models import Traffic
 
     profile = [1e308] + [1.0] * 23
     assert Traffic(requests_per_month=1.0, hourly_profile=profile).peak_factor == pytest.approx(

@@ -13,10 +13,12 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from genai_cost.catalog import priceapi
 from genai_cost.catalog import refresh as refresher
 from genai_cost.catalog.lookup import Missing, instance_price, on_demand_price
 from genai_cost.catalog.pricelist import ParseReport, bedrock_rows, instance_rows
 from genai_cost.catalog.snapshot import load_catalog
+from genai_cost.errors import RefreshError
 from tests import pricelist_fixtures as pl
 from tests.conftest import FIXTURE_SNAPSHOT, ROOT
 
@@ -228,7 +230,7 @@ def test_pagination_and_throttling_with_backoff() -> None:
             "get_products", {"PriceList": texts[2]}, params("AmazonBedrock", filters, "t3")
         )
         delays: list[float] = []
-        api = refresher.PriceListApi(client, sleep=delays.append)
+        api = priceapi.PriceListApi(client, sleep=delays.append)
         got = list(api.products("AmazonBedrock", filters))
         stubber.assert_no_pending_responses()
     assert len(got) == 5 and api.calls == 4
@@ -240,14 +242,14 @@ def test_throttling_gives_up_after_the_last_attempt() -> None:
     with Stubber(client) as stubber:
         for _ in range(3):
             stubber.add_client_error("get_products", "ThrottlingException", "Rate exceeded", 400)
-        api = refresher.PriceListApi(client, sleep=lambda s: None, max_attempts=3)
-        with pytest.raises(refresher.RefreshError, match=r"ThrottlingException.*after 3 attempts"):
+        api = priceapi.PriceListApi(client, sleep=lambda s: None, max_attempts=3)
+        with pytest.raises(RefreshError, match=r"ThrottlingException.*after 3 attempts"):
             list(api.products("AmazonBedrock", {"regionCode": "us-east-1"}))
 
 
 def stub_plan(
     stubber: Stubber,
-    plan: list[refresher.Request],
+    plan: list[priceapi.Request],
     items: list[dict[str, Any]],
     fail_at: tuple[int, int] | None = None,
 ) -> None:
@@ -287,14 +289,14 @@ def fixture_items() -> list[dict[str, Any]]:
 
 def run_refresh(client: Any, target: Path, *, force: bool = False) -> refresher.RefreshResult:
     previous = load_catalog(FIXTURE_SNAPSHOT)
-    api = refresher.PriceListApi(client, sleep=lambda s: None)
-    plan = refresher.plan_requests(previous, ["us-east-1"])
+    api = priceapi.PriceListApi(client, sleep=lambda s: None)
+    plan = priceapi.plan_requests(previous, ["us-east-1"])
     items = (i for service, filters in plan for i in api.products(service, filters))
     return refresher.refresh_snapshot(
         previous,
         target,
         items=items,
-        source_key=refresher.API_SOURCE,
+        source_key=priceapi.API_SOURCE,
         source_reference="test",
         day=DAY,
         snapshot_id="refreshed",
@@ -304,7 +306,7 @@ def run_refresh(client: Any, target: Path, *, force: bool = False) -> refresher.
 
 def test_refresh_writes_a_valid_snapshot(tmp_path: Path) -> None:
     client = pricing_client()
-    plan = refresher.plan_requests(load_catalog(FIXTURE_SNAPSHOT), ["us-east-1"])
+    plan = priceapi.plan_requests(load_catalog(FIXTURE_SNAPSHOT), ["us-east-1"])
     with Stubber(client) as stubber:
         stub_plan(stubber, plan, fixture_items())
         result = run_refresh(client, tmp_path / "new")
@@ -339,10 +341,10 @@ def test_failure_on_page_3_leaves_the_old_snapshot_untouched(tmp_path: Path) -> 
         )
         for k in range(6)
     ]
-    plan = refresher.plan_requests(load_catalog(FIXTURE_SNAPSHOT), ["us-east-1"])
+    plan = priceapi.plan_requests(load_catalog(FIXTURE_SNAPSHOT), ["us-east-1"])
     with Stubber(client) as stubber:
         stub_plan(stubber, plan, items, fail_at=(0, 3))
-        with pytest.raises(refresher.RefreshError) as failure:
+        with pytest.raises(RefreshError) as failure:
             run_refresh(client, target, force=True)
     message = str(failure.value)
     assert "AmazonBedrock regionCode=us-east-1, page 3" in message
@@ -353,7 +355,7 @@ def test_failure_on_page_3_leaves_the_old_snapshot_untouched(tmp_path: Path) -> 
 
 def test_existing_target_needs_force(tmp_path: Path) -> None:
     (tmp_path / "snap").mkdir()
-    with pytest.raises(refresher.RefreshError, match="exists"):
+    with pytest.raises(RefreshError, match="exists"):
         refresher.refresh_snapshot(
             load_catalog(FIXTURE_SNAPSHOT),
             tmp_path / "snap",
@@ -371,8 +373,8 @@ def test_existing_target_needs_force(tmp_path: Path) -> None:
 def reproduced(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, list[Any]]:
     bundled = load_catalog("2026-11-23")
     items, covered = pl.items_reproducing(bundled)
-    regions = refresher.default_regions(bundled)
-    plan = refresher.plan_requests(bundled, regions)
+    regions = priceapi.default_regions(bundled)
+    plan = priceapi.plan_requests(bundled, regions)
     client = boto3.client(
         "pricing",
         region_name="us-east-1",
@@ -383,13 +385,13 @@ def reproduced(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Any, list
     with Stubber(client) as stubber:
         for service, filters in plan:
             queue(stubber, service, filters, [i for i in items if pl.matches(i, service, filters)])
-        api = refresher.PriceListApi(client, sleep=lambda s: None)
+        api = priceapi.PriceListApi(client, sleep=lambda s: None)
         stream = (i for service, filters in plan for i in api.products(service, filters))
         result = refresher.refresh_snapshot(
             bundled,
             target,
             items=stream,
-            source_key=refresher.API_SOURCE,
+            source_key=priceapi.API_SOURCE,
             source_reference="stub",
             day=DAY,
         )
@@ -446,8 +448,8 @@ def test_cli_refresh_against_the_stubbed_api(
     cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = pricing_client()
-    plan = refresher.plan_requests(load_catalog(FIXTURE_SNAPSHOT), ["us-east-1"])
-    monkeypatch.setattr(refresher, "make_client", lambda: client)
+    plan = priceapi.plan_requests(load_catalog(FIXTURE_SNAPSHOT), ["us-east-1"])
+    monkeypatch.setattr(priceapi, "make_client", lambda: client)
     target = tmp_path / "fresh"
     with Stubber(client) as stubber:
         stub_plan(stubber, plan, fixture_items())

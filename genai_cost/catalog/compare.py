@@ -161,3 +161,59 @@ def snapshot_summary(catalog: Catalog) -> dict[str, Any]:
         "instance_price_rows": sum(len(v) for v in catalog.instance_prices.values()),
         "sources": len(catalog.sources),
     }
+
+
+def snapshot_list() -> dict[str, Any]:
+    """The bundled snapshots, and the one $GENAI_COST_SNAPSHOT selects, summarised."""
+    import os
+
+    from genai_cost.catalog.snapshot import SNAPSHOT_ENV, bundled_snapshot_ids, load_catalog
+
+    choices: list[str] = bundled_snapshot_ids()
+    if os.environ.get(SNAPSHOT_ENV):
+        choices.append(os.environ[SNAPSHOT_ENV])
+    return {"snapshots": [snapshot_summary(load_catalog(c)) for c in dict.fromkeys(choices)]}
+
+
+def model_prices_of(catalog: Catalog, model: str) -> dict[str, Any]:
+    """`model_prices` of a model id as a user types it (a us./eu./global. prefix ignored);
+    an unknown id is an error with the closest known ones."""
+    from genai_cost.errors import PricingError
+    from genai_cost.modelfile import suggest
+    from genai_cost.scenario.models import split_model_id
+
+    model_id = split_model_id(model)[1]
+    if model_id not in catalog.models:
+        hint = suggest(model_id, catalog.models)
+        raise PricingError(
+            f"unknown model id {model_id!r} in snapshot {catalog.snapshot_id}"
+            + (f" ({hint})" if hint else "; see `genai-cost models`"),
+            model=model_id,
+        )
+    return model_prices(catalog, model_id)
+
+
+def model_list(catalog: Catalog) -> dict[str, Any]:
+    """Every model id the snapshot knows, with where it is priced on demand and its
+    provisioned-throughput terms."""
+    rows: list[dict[str, Any]] = []
+    for model in catalog.models.values():
+        places = sorted(
+            {
+                f"{r.scope}:{r.region if r.region != '*' else r.geography}"
+                for r in catalog.on_demand.get(model.model_id, [])
+            }
+        )
+        rows.append(
+            {
+                "model_id": model.model_id,
+                "name": model.name,
+                "provider": model.provider,
+                "open_weights": model.open_weights,
+                "on_demand_priced_for": " ".join(places),
+                "provisioned_terms": " ".join(
+                    sorted({r.term for r in catalog.provisioned.get(model.model_id, [])})
+                ),
+            }
+        )
+    return {"snapshot": catalog.snapshot_id, "models": rows}

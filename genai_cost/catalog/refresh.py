@@ -1,10 +1,8 @@
 """`genai-cost pricing refresh`: a new dated snapshot from the AWS Price List.
 
-Prices come from the Price List Query API (boto3 `pricing.get_products`, paginated with
-`NextToken`, retried with exponential backoff when throttled) or, for air-gapped use, from
-Price List Bulk API offer files on disk. The client is pinned to `us-east-1`: the Query API
-answers only there, in eu-central-1 and in ap-south-1, and every endpoint serves the same
-global catalogue, filtered here by `regionCode`.
+Prices come from the Price List Query API (catalog/priceapi.py) or, for air-gapped use, from
+Price List Bulk API offer files on disk (catalog/offers.py); catalog/pricelist.py turns the
+products into snapshot rows.
 
 Rows the Price List does not carry (provisioned throughput, which AWS does not publish there
 for most models; throughput benchmarks; prices of models or instances the refresh did not
@@ -18,24 +16,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
-import random
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from genai_cost.catalog.pricelist import (
-    BEDROCK_SERVICES,
-    EC2_FILTERS,
-    ParseReport,
-    bedrock_rows,
-    instance_rows,
-)
+from genai_cost.catalog.offers import BULK_SOURCE, offer_items
+from genai_cost.catalog.priceapi import API_SOURCE, PriceListApi, default_regions, plan_requests
+from genai_cost.catalog.pricelist import BEDROCK_SERVICES, ParseReport, bedrock_rows, instance_rows
 from genai_cost.catalog.snapshot import (
     OPTIONAL_TABLES,
     TABLE_FILES,
@@ -45,223 +36,8 @@ from genai_cost.catalog.snapshot import (
     replaced_path,
 )
 from genai_cost.catalog.writer import table_text, write_snapshot
-from genai_cost.errors import GenaiCostError, OfferFileError, RefreshError
+from genai_cost.errors import ArgumentError, GenaiCostError, RefreshError
 from genai_cost.output import remove_stale, temp_prefix
-
-PRICING_REGION = "us-east-1"
-RETRYABLE = {
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "Throttling",
-    "InternalErrorException",
-    "ServiceUnavailableException",
-}
-API_SOURCE = "aws-price-list-api"
-BULK_SOURCE = "aws-price-list-bulk"
-READ_ONLY_ACTIONS = (
-    "pricing:GetProducts",
-    "pricing:DescribeServices",
-    "pricing:GetAttributeValues",
-)
-
-
-Request = tuple[str, dict[str, str]]
-"""(service code, TERM_MATCH filters) of one paginated get_products query."""
-
-
-def default_regions(previous: Catalog) -> list[str]:
-    """Regions the previous snapshot prices by name (plus us-east-1)."""
-    named = {r.region for rows in previous.on_demand.values() for r in rows}
-    named |= {key[2] for key in previous.instance_prices}
-    return sorted((named - {"*"}) | {"us-east-1"})
-
-
-def plan_requests(previous: Catalog, regions: list[str]) -> list[Request]:
-    """Every query a refresh makes, in order: Bedrock per service and region, then each
-    instance type of the previous snapshot on EC2 and SageMaker per region."""
-    plan: list[Request] = []
-    for region in regions:
-        for service in BEDROCK_SERVICES:
-            plan.append((service, {"regionCode": region}))
-    for region in regions:
-        for instance_type in sorted(previous.instance_types):
-            plan.append(
-                ("AmazonEC2", {"regionCode": region, "instanceType": instance_type, **EC2_FILTERS})
-            )
-            plan.append(
-                ("AmazonSageMaker", {"regionCode": region, "instanceName": f"ml.{instance_type}"})
-            )
-    return plan
-
-
-class PriceListApi:
-    """`get_products`, paginated and retried. `client` is a boto3 `pricing` client."""
-
-    def __init__(
-        self,
-        client: Any = None,
-        *,
-        sleep: Callable[[float], None] = time.sleep,
-        max_attempts: int = 6,
-        base_delay_seconds: float = 0.5,
-        max_delay_seconds: float = 20.0,
-    ) -> None:
-        self.client = client if client is not None else make_client()
-        self.sleep = sleep
-        self.max_attempts = max_attempts
-        self.base_delay = base_delay_seconds
-        self.max_delay = max_delay_seconds
-        self.publication_dates: set[str] = set()
-        self.calls = 0
-
-    def products(self, service: str, filters: dict[str, str]) -> Iterator[dict[str, Any]]:
-        token: str | None = None
-        page = 0
-        while True:
-            page += 1
-            kwargs: dict[str, Any] = {
-                "ServiceCode": service,
-                "Filters": [
-                    {"Type": "TERM_MATCH", "Field": k, "Value": v} for k, v in filters.items()
-                ],
-                "FormatVersion": "aws_v1",
-                "MaxResults": 100,
-            }
-            if token:
-                kwargs["NextToken"] = token
-            response = self._call(kwargs, service, filters, page)
-            for text in response.get("PriceList", []):
-                item = json.loads(text) if isinstance(text, str) else text
-                if item.get("publicationDate"):
-                    self.publication_dates.add(item["publicationDate"])
-                yield item
-            token = response.get("NextToken")
-            if not token:
-                return
-
-    def _call(
-        self, kwargs: dict[str, Any], service: str, filters: dict[str, str], page: int
-    ) -> dict[str, Any]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        where = f"{service} {' '.join(f'{k}={v}' for k, v in filters.items())}, page {page}"
-        for attempt in range(1, self.max_attempts + 1):
-            try:
-                self.calls += 1
-                response: dict[str, Any] = self.client.get_products(**kwargs)
-                return response
-            except ClientError as exc:
-                code = exc.response.get("Error", {}).get("Code", "")
-                message = exc.response.get("Error", {}).get("Message", "")
-                if code in RETRYABLE and attempt < self.max_attempts:
-                    delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-                    self.sleep(delay * random.uniform(0.5, 1.0))
-                    continue
-                suffix = f" after {attempt} attempts" if code in RETRYABLE else ""
-                hint = (
-                    f"; the credentials need {', '.join(READ_ONLY_ACTIONS)}"
-                    if code in ("AccessDeniedException", "UnrecognizedClientException")
-                    else ""
-                )
-                raise RefreshError(
-                    f"Price List query failed ({where}): {code}: {message}{suffix}{hint}"
-                ) from None
-            except BotoCoreError as exc:
-                raise RefreshError(f"Price List query failed ({where}): {exc}") from None
-        raise AssertionError("unreachable")
-
-
-def make_client() -> Any:
-    """A boto3 `pricing` client in us-east-1 from the standard credential chain."""
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "pricing",
-        region_name=PRICING_REGION,
-        config=Config(
-            retries={"max_attempts": 1, "mode": "standard"}, user_agent_extra="genai-cost"
-        ),
-    )
-
-
-# --- offer files -------------------------------------------------------------------------
-
-
-MAX_OFFER_FILE_BYTES = 1024 * 1024 * 1024
-"""Largest offer file read (1 GiB; $GENAI_COST_MAX_OFFER_FILE_BYTES raises it). Regional
-offer files of Bedrock and SageMaker are a few MB; EC2's are larger: the Query API
-(`pricing refresh` without offer files) asks for just the instance types it needs."""
-OFFER_LIMIT_ENV = "GENAI_COST_MAX_OFFER_FILE_BYTES"
-
-
-def _offer_limit() -> int:
-    text = os.environ.get(OFFER_LIMIT_ENV, "")
-    if not text:
-        return MAX_OFFER_FILE_BYTES
-    if not text.isdigit():
-        raise OfferFileError.at(
-            f"${OFFER_LIMIT_ENV}", f"expected a whole number of bytes, got {text!r}"
-        )
-    return int(text)
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _sku_terms(terms: dict[str, Any], kind: str, sku: str) -> Any:
-    table = terms.get(kind)
-    return table.get(sku, {}) if isinstance(table, dict) else {}
-
-
-def offer_items(path: Path, regions: set[str] | None = None) -> Iterator[dict[str, Any]]:
-    """Products of a Bulk API offer file, shaped like Query API items (terms joined by SKU),
-    optionally only those of `regions`. The file's shape is checked as it is read: an offer
-    file is data from outside, and a wrong shape is an error naming the file, not a crash."""
-    from genai_cost.catalog.pricelist import attributes_of
-    from genai_cost.yamlsource import decode_utf8, read_file_bytes
-
-    raw = read_file_bytes(path, error=OfferFileError, limit=_offer_limit())
-    text = decode_utf8(raw, str(path), error=OfferFileError)
-    try:
-        offer = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise OfferFileError.at(
-            str(path), f"not a Price List offer file: {exc.msg}", exc.lineno, exc.colno
-        ) from None
-    except ValueError as exc:
-        raise OfferFileError.at(str(path), f"not a Price List offer file: {exc}") from None
-    except RecursionError:
-        raise OfferFileError.at(str(path), "JSON nested too deeply for an offer file") from None
-    if not isinstance(offer, dict) or "products" not in offer or "terms" not in offer:
-        raise OfferFileError.at(str(path), "not a Price List offer file (no products/terms)")
-    products, terms = offer["products"], offer["terms"]
-    if not isinstance(products, dict) or not isinstance(terms, dict):
-        raise OfferFileError.at(
-            str(path), "not a Price List offer file: 'products' and 'terms' must be objects"
-        )
-    service = offer.get("offerCode") if isinstance(offer.get("offerCode"), str) else None
-    published = offer.get("publicationDate")
-    for sku, product in products.items():
-        if not isinstance(product, dict):
-            raise OfferFileError.at(
-                str(path), f"not a Price List offer file: product {sku!r} is not an object"
-            )
-        item = {
-            "product": product,
-            "serviceCode": service,
-            "terms": {kind: _sku_terms(terms, kind, sku) for kind in ("OnDemand", "Reserved")},
-            "publicationDate": published if isinstance(published, str) else None,
-        }
-        attributes = attributes_of(item)
-        item["serviceCode"] = service or attributes.get("servicecode")
-        if regions is None or attributes.get("regionCode") in regions:
-            yield item
-
-
-# --- the refresh ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -493,3 +269,72 @@ def _manifest(
         "tables": old.get("tables", {}),
         "sources": sources,
     }
+
+
+def refresh(
+    previous: Catalog,
+    *,
+    day: dt.date,
+    regions: list[str] | None = None,
+    target: Path | None = None,
+    snapshot_id: str | None = None,
+    offer_files: list[Path] | None = None,
+    force: bool = False,
+    strict: bool = False,
+    api: PriceListApi | None = None,
+) -> RefreshResult:
+    """A new snapshot from the Price List Query API (`api`, default a boto3 client) or from
+    offer files, for `regions` (default: every region `previous` prices by name), written to
+    `target` (default `pricing_snapshots/<id>`), rows it lacks carried over from `previous`."""
+    from genai_cost.console import progress_bar
+    from genai_cost.modelfile import suggest
+
+    regions = regions or default_regions(previous)
+    for name in regions:
+        if name not in previous.regions:
+            hint = suggest(name, previous.regions)
+            raise ArgumentError(
+                f"--region {name}: not in the snapshot's regions table"
+                + (f" ({hint})" if hint else "")
+            )
+    identifier = snapshot_id or day.isoformat()
+    target = target or Path("pricing_snapshots") / identifier
+    if offer_files:
+        wanted = set(regions)
+        return refresh_snapshot(
+            previous,
+            target,
+            items=[item for path in offer_files for item in offer_items(path, wanted)],
+            source_key=BULK_SOURCE,
+            source_reference="offer files " + ", ".join(p.name for p in offer_files),
+            day=day,
+            snapshot_id=identifier,
+            force=force,
+            strict=strict,
+        )
+    client = api or PriceListApi()
+    plan = plan_requests(previous, regions)
+
+    def fetch() -> Iterator[dict[str, Any]]:
+        with progress_bar(len(plan), "Price List") as step:
+            for service, filters in plan:
+                yield from client.products(service, filters)
+                step(f"{service} {filters.get('regionCode', '')}")
+
+    result = refresh_snapshot(
+        previous,
+        target,
+        items=fetch(),
+        source_key=API_SOURCE,
+        source_reference="service codes "
+        + ", ".join(sorted({s for s, _ in plan}))
+        + "; regions "
+        + ", ".join(regions),
+        day=day,
+        snapshot_id=identifier,
+        force=force,
+        strict=strict,
+        publication_dates=lambda: client.publication_dates,
+    )
+    result.calls = client.calls
+    return result

@@ -9,19 +9,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
-import math
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
+from genai_cost.catalog.columns import PARSERS, ROW_TYPES, nonempty, parse_date
 from genai_cost.catalog.tables import (
-    PLATFORMS,
-    PROVISIONED_TERMS,
-    PURCHASES,
-    SCOPES,
     BedrockModel,
     CustomizationPrice,
     InstancePrice,
@@ -96,195 +92,6 @@ class Catalog:
         return (today - self.as_of).days
 
 
-T = TypeVar("T")
-
-
-def _parse_date(text: str, where: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise SnapshotError(f"{where}: expected a date YYYY-MM-DD, got {text!r}") from None
-
-
-def _parse_optional_date(text: str, where: str) -> dt.date | None:
-    return _parse_date(text, where) if text.strip() else None
-
-
-def _parse_price(text: str, where: str) -> float | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise SnapshotError(f"{where}: expected a number, got {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise SnapshotError(f"{where}: expected a finite number >= 0, got {text!r}")
-    return value
-
-
-def _required_price(text: str, where: str) -> float:
-    value = _parse_price(text, where)
-    if value is None:
-        raise SnapshotError(f"{where}: a price is required in this table")
-    return value
-
-
-def _parse_bool(text: str, where: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in ("true", "yes"):
-        return True
-    if lowered in ("false", "no"):
-        return False
-    raise SnapshotError(f"{where}: expected true or false, got {text!r}")
-
-
-def _choice(options: tuple[str, ...]) -> Callable[[str, str], str]:
-    def parse(text: str, where: str) -> str:
-        if text not in options:
-            raise SnapshotError(f"{where}: expected one of {', '.join(options)}, got {text!r}")
-        return text
-
-    return parse
-
-
-def _text(text: str, where: str) -> str:
-    return text.strip()
-
-
-def _nonempty(text: str, where: str) -> str:
-    if not text.strip():
-        raise SnapshotError(f"{where}: must not be empty")
-    return text.strip()
-
-
-def _int(text: str, where: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise SnapshotError(f"{where}: expected a whole number, got {text!r}") from None
-
-
-_DATED = {
-    "source": _nonempty,
-    "as_of": _parse_date,
-    "effective_from": _parse_optional_date,
-    "effective_until": _parse_optional_date,
-    "notes": _text,
-}
-
-_PARSERS: dict[str, dict[str, Callable[[str, str], Any]]] = {
-    "bedrock_models": {
-        "model_id": _nonempty,
-        "name": _nonempty,
-        "provider": _nonempty,
-        "kind": _nonempty,
-        "open_weights": _parse_bool,
-        "price_list_name": _nonempty,
-        "price_list_name_source": _nonempty,
-        "source": _nonempty,
-        "as_of": _parse_date,
-    },
-    "bedrock_on_demand": {
-        "model_id": _nonempty,
-        "scope": _choice(SCOPES),
-        "geography": _nonempty,
-        "region": _nonempty,
-        "usd_per_1m_input_tokens": _parse_price,
-        "usd_per_1m_output_tokens": _parse_price,
-        "usd_per_1m_cache_read_input_tokens": _parse_price,
-        "usd_per_1m_cache_write_input_tokens": _parse_price,
-        "usd_per_1m_batch_input_tokens": _parse_price,
-        "usd_per_1m_batch_output_tokens": _parse_price,
-        **_DATED,
-    },
-    "bedrock_provisioned": {
-        "model_id": _nonempty,
-        "geography": _nonempty,
-        "region": _nonempty,
-        "term": _choice(PROVISIONED_TERMS),
-        "usd_per_model_unit_hour": _required_price,
-        **_DATED,
-    },
-    "instance_types": {
-        "instance_type": _nonempty,
-        "accelerator": _nonempty,
-        "accelerator_count": _int,
-        "accelerator_memory_gib": _required_price,
-        "vcpu": _int,
-        "memory_gib": _required_price,
-        "source": _nonempty,
-        "as_of": _parse_date,
-    },
-    "instance_prices": {
-        "platform": _choice(PLATFORMS),
-        "instance_type": _nonempty,
-        "region": _nonempty,
-        "purchase": _choice(PURCHASES),
-        "usd_per_hour": _required_price,
-        **_DATED,
-    },
-    "self_hosted_throughput": {
-        "model_id": _nonempty,
-        "instance_type": _nonempty,
-        "benchmarked_model": _nonempty,
-        "accelerator": _nonempty,
-        "accelerator_count": _int,
-        "engine": _nonempty,
-        "precision": _text,
-        "input_tokens": _required_price,
-        "output_tokens": _required_price,
-        "output_tokens_per_second_per_instance": _required_price,
-        "source": _nonempty,
-        "as_of": _parse_date,
-        "notes": _text,
-    },
-}
-
-_PARSERS["service_prices"] = {
-    "service": _nonempty,
-    "item": _nonempty,
-    "unit": _nonempty,
-    "geography": _nonempty,
-    "region": _nonempty,
-    "from_quantity": _required_price,
-    "to_quantity": _parse_price,
-    "usd_per_unit": _required_price,
-    **_DATED,
-}
-_PARSERS["service_limits"] = {
-    "service": _nonempty,
-    "item": _nonempty,
-    "value": _required_price,
-    "unit": _nonempty,
-    "source": _nonempty,
-    "as_of": _parse_date,
-    "notes": _text,
-}
-_PARSERS["bedrock_customization"] = {
-    "model_id": _nonempty,
-    "customization": _choice(("fine_tuning", "continued_pretraining", "distillation")),
-    "usd_per_1m_training_tokens": _parse_price,
-    "usd_per_custom_model_month": _parse_price,
-    "custom_usd_per_model_unit_hour_no_commitment": _parse_price,
-    "geography": _nonempty,
-    "region": _nonempty,
-    **_DATED,
-}
-
-_ROW_TYPES: dict[str, type] = {
-    "bedrock_models": BedrockModel,
-    "bedrock_on_demand": OnDemandPrice,
-    "bedrock_provisioned": ProvisionedPrice,
-    "instance_types": InstanceType,
-    "instance_prices": InstancePrice,
-    "self_hosted_throughput": ThroughputBenchmark,
-    "service_prices": ServicePrice,
-    "service_limits": ServiceLimit,
-    "bedrock_customization": CustomizationPrice,
-}
-
-
 def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a snapshot table; a row with more or fewer cells than the header has (an
     unquoted comma in a note, say) is an error naming its line."""
@@ -316,8 +123,8 @@ def _load_rows(directory: Path, table: str, sources: dict[str, Source]) -> list[
     path = directory / TABLE_FILES[table]
     if table in OPTIONAL_TABLES and not path.exists():
         return []
-    parsers = _PARSERS[table]
-    row_type = _ROW_TYPES[table]
+    parsers = PARSERS[table]
+    row_type = ROW_TYPES[table]
     names = {f.name for f in fields(row_type)}
     rows = []
     for line, raw in _read_csv(path):
@@ -347,7 +154,7 @@ def _load_sources(manifest: dict[str, Any], where: str) -> dict[str, Source]:
             key=str(key),
             title=str(entry["title"]),
             reference=str(entry.get("reference", "")),
-            as_of=_parse_date(str(entry["as_of"]), f"{where}: source {key}"),
+            as_of=parse_date(str(entry["as_of"]), f"{where}: source {key}"),
             notes=str(entry.get("notes", "")),
         )
     return sources
@@ -421,6 +228,12 @@ def _resolve_directory(snapshot: str | Path | None) -> Path:
     )
 
 
+def available_snapshot(snapshot: str | Path) -> bool:
+    """Whether `snapshot` (an id or a folder) can be loaded here."""
+    candidate = Path(snapshot)
+    return (candidate / "manifest.yaml").is_file() or str(snapshot) in bundled_snapshot_ids()
+
+
 _CATALOG_CACHE: dict[Path, Catalog] = {}
 
 
@@ -446,11 +259,11 @@ def load_catalog(snapshot: str | Path | None = None) -> Catalog:
 
     regions: dict[str, Region] = {}
     for line, raw in _read_csv(directory / TABLE_FILES["regions"]):
-        region = _nonempty(raw.get("region") or "", f"regions.csv:{line}: region")
+        region = nonempty(raw.get("region") or "", f"regions.csv:{line}: region")
         regions[region] = Region(
             region=region,
             name=raw.get("name") or region,
-            geography=_nonempty(raw.get("geography") or "", f"regions.csv:{line}: geography"),
+            geography=nonempty(raw.get("geography") or "", f"regions.csv:{line}: geography"),
             geo_profiles=tuple((raw.get("geo_profiles") or "").split()),
         )
 
@@ -515,7 +328,7 @@ def load_catalog(snapshot: str | Path | None = None) -> Catalog:
 
     catalog = Catalog(
         snapshot_id=str(manifest["snapshot_id"]),
-        as_of=_parse_date(str(manifest["as_of"]), f"{where}: as_of"),
+        as_of=parse_date(str(manifest["as_of"]), f"{where}: as_of"),
         currency="USD",
         path=directory,
         sources=sources,

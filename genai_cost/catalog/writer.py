@@ -11,7 +11,8 @@ from typing import Any
 
 import yaml
 
-from genai_cost.catalog.snapshot import _PARSERS, TABLE_FILES
+from genai_cost.catalog.columns import PARSERS
+from genai_cost.catalog.snapshot import TABLE_FILES
 
 
 def _cell(value: Any) -> str:
@@ -28,7 +29,7 @@ def _cell(value: Any) -> str:
 
 def table_text(table: str, rows: list[Any]) -> str:
     """A price or reference table as CSV text, columns as the loader expects them."""
-    columns = list(_PARSERS[table])
+    columns = list(PARSERS[table])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)

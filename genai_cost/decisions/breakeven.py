@@ -11,7 +11,7 @@ from genai_cost.errors import GenaiCostError
 from genai_cost.units import MINUTES_PER_MONTH
 
 if TYPE_CHECKING:
-    from genai_cost.api import Estimate
+    from genai_cost.results.estimate import Estimate
 
 SWEEP_POINTS = 400
 
@@ -109,81 +109,3 @@ def breakeven_document(
             }
         )
     return {"schema_version": 1, "kind": "genai-cost breakeven", "workloads": results}
-
-
-def render_breakeven_markdown(document: dict[str, Any], *, chart: bool = False) -> str:
-    from genai_cost.report.labels import number, usd
-    from genai_cost.report.sanitize import markdown_cell
-
-    lines = []
-    for w in document["workloads"]:
-        lines += [
-            f"## {markdown_cell(w['scenario'])} · {markdown_cell(w['workload'])}",
-            "",
-            f"Now {number(w['requests_per_month'])} requests a month; range "
-            f"{number(w['range'][0])} – {number(w['range'][1])}.",
-            "",
-        ]
-        if w["crossings"]:
-            lines += [
-                "| Options | Requests / month | Tokens / minute | Kind | Cheaper below | "
-                "Cheaper above |",
-                "|---|---:|---:|---|---|---|",
-            ]
-            for c in w["crossings"]:
-                kind = (
-                    "costs equal " + usd(c["cost_a_usd"])
-                    if c["kind"] == "equal"
-                    else f"capacity step ({usd(c['cost_a_usd'])} vs {usd(c['cost_b_usd'])})"
-                )
-                lines.append(
-                    f"| {markdown_cell(c['a'])} × {markdown_cell(c['b'])} | "
-                    f"{number(c['requests_per_month'])} | "
-                    f"{number(c['tokens_per_minute'])} | {kind} | "
-                    f"{markdown_cell(c['cheaper_below'])} | {markdown_cell(c['cheaper_above'])} |"
-                )
-        else:
-            lines.append("No two options cross in this range.")
-        lines += ["", "| From (requests / month) | To | Cheapest |", "|---:|---:|---|"]
-        for band in w["bands"]:
-            lines.append(
-                f"| {number(band['from_requests_per_month'])} | "
-                f"{number(band['to_requests_per_month'])} | {markdown_cell(band['cheapest'])} |"
-            )
-        lines.append("")
-        if chart:
-            lines += ["```text", ascii_chart(w), "```", ""]
-    return "\n".join(lines)
-
-
-def ascii_chart(workload: dict[str, Any], width: int = 64, height: int = 16) -> str:
-    """Cost against volume in the terminal: log-scaled volume, log-scaled cost."""
-    import math
-
-    sweep = workload["sweep"]
-    volumes = sweep["requests_per_month"]
-    symbols = "*o+x#@%&=~"
-    series = list(sweep["monthly_cost_usd"].items())
-    values = [v for _, costs in series for v in costs if v > 0 and math.isfinite(v)]
-    if not values:
-        return "(no option has a positive cost in this range: nothing to chart)"
-    lo, hi = math.log10(min(values)), math.log10(max(values))
-    hi = hi if hi > lo else lo + 1
-    grid = [[" "] * width for _ in range(height)]
-    for k, (_, costs) in enumerate(series):
-        for column in range(width):
-            index = round(column * (len(volumes) - 1) / (width - 1))
-            cost = costs[index]
-            if cost <= 0:
-                continue
-            row = height - 1 - round((math.log10(cost) - lo) / (hi - lo) * (height - 1))
-            grid[row][column] = symbols[k % len(symbols)]
-    lines = [f"${10**hi:,.0f} |" + "".join(grid[0])]
-    lines += ["".rjust(len(lines[0]) - width - 1) + "|" + "".join(r) for r in grid[1:-1]]
-    lines.append(f"${10**lo:,.0f} |".rjust(len(lines[0]) - width) + "".join(grid[-1]))
-    lines.append(
-        " " * (len(lines[0]) - width) + f"{volumes[0]:,.0f} requests/month"
-        f"{volumes[-1]:>{width - 28},.0f}"
-    )
-    lines += [f"  {symbols[k % len(symbols)]} {label}" for k, (label, _) in enumerate(series)]
-    return "\n".join(lines)

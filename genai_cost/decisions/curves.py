@@ -8,7 +8,7 @@ from genai_cost.engine.breakeven import Curve
 from genai_cost.errors import GenaiCostError
 
 if TYPE_CHECKING:
-    from genai_cost.api import Estimate
+    from genai_cost.results.estimate import Estimate
 
 LINEAR = ("on_demand", "batch")
 

@@ -24,7 +24,7 @@ from genai_cost.decisions.curves import workload_curves
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 if TYPE_CHECKING:
-    from genai_cost.api import Estimate
+    from genai_cost.results.estimate import Estimate
 
 
 MAX_MIX_UNITS = 100_000
@@ -114,33 +114,3 @@ def mix_document(estimate: Estimate) -> dict[str, Any]:
             )
         workloads.append(entry)
     return {"schema_version": 1, "kind": "genai-cost mix", "workloads": workloads}
-
-
-def render_mix_markdown(document: dict[str, Any]) -> str:
-    from genai_cost.report.labels import percent, usd
-    from genai_cost.report.sanitize import markdown_cell
-
-    lines = []
-    for w in document["workloads"]:
-        lines += [f"## {markdown_cell(w['scenario'])} · {markdown_cell(w['workload'])}", ""]
-        if w["note"]:
-            lines += [f"No mix: {w['note']}.", ""]
-            continue
-        lines += [
-            "| Capacity option | Units (peak needs) | Share on capacity | Monthly | "
-            "Saving vs all on-demand | Saving vs all capacity |",
-            "|---|---:|---:|---:|---:|---:|",
-        ]
-        for m in w["mixes"]:
-            if m.get("note"):
-                label, note = markdown_cell(m["capacity_option"]), markdown_cell(m["note"])
-                lines.append(f"| {label} | {note} | | | | |")
-                continue
-            lines.append(
-                f"| {markdown_cell(m['capacity_option'])} | {m['units']} "
-                f"({m['units_for_peak']}) | {percent(m['share_served_by_capacity'])} | "
-                f"{usd(m['monthly_cost_usd'])} | {usd(m['saving_vs_on_demand_usd'])} | "
-                f"{usd(m['saving_vs_capacity_usd'])} |"
-            )
-        lines.append("")
-    return "\n".join(lines)

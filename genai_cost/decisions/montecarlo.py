@@ -27,8 +27,8 @@ from genai_cost.engine.context import workload_arrays
 from genai_cost.engine.core import evaluate_all
 
 if TYPE_CHECKING:
-    from genai_cost.api import Estimate
-    from genai_cost.scenario import Uncertain
+    from genai_cost.results.estimate import Estimate
+    from genai_cost.scenario.models import Uncertain
 
 Floats = npt.NDArray[np.float64]
 CHUNK_SAMPLES = 10000

@@ -24,7 +24,7 @@ from genai_cost.decisions.curves import engine_sweep
 from genai_cost.errors import GenaiCostError
 
 if TYPE_CHECKING:
-    from genai_cost.api import Estimate
+    from genai_cost.results.estimate import Estimate
 
 
 def monthly_rate(annual_percent: float) -> float:
@@ -150,35 +150,3 @@ def _scenario_roi(
         if total_cost
         else None,
     }
-
-
-def render_roi_markdown(document: dict[str, Any]) -> str:
-    from genai_cost.report.labels import number, usd
-    from genai_cost.report.sanitize import markdown_cell
-
-    lines = []
-    for s in document["scenarios"]:
-        payback = (
-            f"month {s['payback_month']}"
-            if s["payback_month"] is not None
-            else "not within the horizon"
-        )
-        roi = "—" if s["roi_percent"] is None else f"{s['roi_percent']:,.1f}%"
-        lines += [
-            f"## {markdown_cell(s['scenario'])}: ROI over {s['horizon_months']} months",
-            "",
-            f"Total cost {usd(s['total_cost_usd'])}, total benefit "
-            f"{usd(s['total_benefit_usd'])}, net value {usd(s['net_value_usd'])}, "
-            f"NPV {usd(s['npv_usd'])}, payback {payback}, ROI {roi}.",
-            "",
-            "| Month | Requests | Run cost | Development | Benefit | Net | Cumulative |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for m in s["months"]:
-            lines.append(
-                f"| {m['month']} | {number(m['requests'])} | {usd(m['run_cost_usd'])} | "
-                f"{usd(m['development_usd'])} | {usd(m['benefit_usd'])} | "
-                f"{usd(m['net_usd'])} | {usd(m['cumulative_net_usd'])} |"
-            )
-        lines.append("")
-    return "\n".join(lines)

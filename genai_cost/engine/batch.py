@@ -11,7 +11,7 @@ from __future__ import annotations
 from genai_cost.engine.arrays import Component, OptionResult, OptionRows, WorkloadArrays
 from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
 from genai_cost.engine.context import PricingContext
-from genai_cost.scenario import Option
+from genai_cost.scenario.models import Option
 from genai_cost.units import TOKENS_PER_MILLION
 
 OPTION = Option.batch

@@ -18,7 +18,7 @@ from genai_cost.engine.arrays import (
     unpriced_failures,
 )
 from genai_cost.engine.context import PricingContext
-from genai_cost.scenario import Option
+from genai_cost.scenario.models import Option
 
 
 def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ...]) -> OptionRows:

@@ -9,7 +9,8 @@ import numpy as np
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.engine.arrays import WorkloadArrays
-from genai_cost.scenario import Latency, LoadedScenario, Option, Workload
+from genai_cost.scenario.load import LoadedScenario
+from genai_cost.scenario.models import Latency, Option, Workload
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class PricingContext:
         if self.override or spec.day is None:
             return self.day
         return spec.day
+
+    def day_for_scenario(self, own: dt.date | None) -> dt.date:
+        """The pricing date of a scenario whose own `pricing_date` is `own`."""
+        return self.day if self.override or own is None else own
 
 
 def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:

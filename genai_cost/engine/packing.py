@@ -17,7 +17,7 @@ from typing import Any
 
 from genai_cost.catalog.lookup import Missing, instance_price
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.scenario import SharedEndpoint
+from genai_cost.scenario.models import SharedEndpoint
 from genai_cost.units import HOURS_PER_MONTH
 
 

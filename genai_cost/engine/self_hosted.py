@@ -31,7 +31,7 @@ from genai_cost.engine.arrays import (
 )
 from genai_cost.engine.capacity import redundancy_params, units_needed, with_redundancy
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.scenario import Option
+from genai_cost.scenario.models import Option
 from genai_cost.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
 
 OPTION = Option.self_hosted

@@ -12,7 +12,7 @@ from typing import Any
 
 from genai_cost.catalog.lookup import Missing, service_tiers, tiered_cost
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.scenario import SupportingServices
+from genai_cost.scenario.models import SupportingServices
 
 
 def line(

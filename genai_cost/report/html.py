@@ -104,3 +104,9 @@ def render_html(
         notes=notes,
         records=lambda scenario, workload: by_workload.get((scenario, workload), []),
     )
+
+
+def render_html_report(bundle: dict[str, Any]) -> str:
+    """The HTML report of an estimate bundle: `{"estimate": document, "breakeven": …, "roi":
+    …}` (the decision documents may be None)."""
+    return render_html(bundle["estimate"], breakeven=bundle["breakeven"], roi=bundle["roi"])

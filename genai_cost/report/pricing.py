@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from genai_cost.report.sanitize import markdown_cell, markdown_code
+from genai_cost.report.sanitize import csv_table, markdown_cell, markdown_code, plain
 
 ON_DEMAND_COLUMNS = (
     ("usd_per_1m_input_tokens", "input"),
@@ -102,3 +102,58 @@ def render_model_markdown(document: dict[str, Any]) -> str:
                 f"{r['output_tokens_per_second_per_instance']:,.0f} | {r['source']} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def render_snapshots_markdown(document: dict[str, Any]) -> str:
+    """`pricing list`: one row per snapshot."""
+    lines = [
+        "| Snapshot | As of | Models | On-demand rows | Provisioned rows | Instance rows | Path |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    lines += [
+        f"| {markdown_cell(r['id'])} | {r['as_of']} | {r['models']} | {r['on_demand_rows']} | "
+        f"{r['provisioned_rows']} | {r['instance_price_rows']} | {markdown_cell(r['path'])} |"
+        for r in document["snapshots"]
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_models_text(document: dict[str, Any]) -> str:
+    """`models`: a model id a line, where it is priced on demand and its provisioned terms."""
+    rows = document["models"]
+    if not rows:
+        return ""
+    width = max(len(plain(r["model_id"])) for r in rows)
+    out = []
+    for row in rows:
+        terms = f"  PT: {row['provisioned_terms']}" if row["provisioned_terms"] else ""
+        out.append(
+            plain(f"{row['model_id']!s:<{width}}  {row['on_demand_priced_for']}{terms}") + "\n"
+        )
+    return "".join(out)
+
+
+def render_models_csv(document: dict[str, Any]) -> str:
+    rows = document["models"]
+    if not rows:
+        return ""
+    return csv_table(list(rows[0]), (list(row.values()) for row in rows))
+
+
+def render_refresh_text(document: dict[str, Any]) -> str:
+    """`pricing refresh`: where the snapshot went, what was refreshed, carried over, skipped."""
+    lines = [
+        f"wrote snapshot {document['snapshot_id']} to {document['path']}",
+        "refreshed rows: " + ", ".join(f"{k} {v}" for k, v in document["refreshed_rows"].items()),
+        "carried over: " + ", ".join(f"{k} {v}" for k, v in document["carried_over_rows"].items()),
+    ]
+    for reason, info in document["skipped"].items():
+        lines.append(f"skipped {info['count']} ({reason}), e.g. " + ", ".join(info["examples"]))
+    lines += [f"problem: {p}" for p in document["problems"]]
+    if document["carried_over_prices"]:
+        lines.append(
+            f"{len(document['carried_over_prices'])} price(s) kept from the previous "
+            "snapshot because the Price List's value could not be read (see problems)"
+        )
+    lines.append(f"use it with: --snapshot {document['path']}")
+    return "\n".join(plain(line) for line in lines) + "\n"

@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from genai_cost.budget import Budget, BudgetStatus
 from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.errors import BudgetsError, GenaiCostError
 from genai_cost.modelbase import Strict
+from genai_cost.scenario.budget import Budget, BudgetStatus
 from genai_cost.tracking.capacity import (
     CapacityFile,
     ProvisionedCapacity,
@@ -424,7 +424,7 @@ def run_allocation(
     engine: str = "duckdb",
 ) -> dict[str, Any]:
     """Read, price and allocate invocation logs (files, folders, s3:// prefixes)."""
-    from genai_cost.api import priced_catalog
+    from genai_cost.catalog.selection import PricingOptions
     from genai_cost.tracking.logs import read_usage
     from genai_cost.tracking.profiles import load_profiles
     from genai_cost.tracking.sources import collect
@@ -444,7 +444,7 @@ def run_allocation(
     budget_file = load_budgets(budgets) if budgets is not None else None
     mapping = load_profiles(profiles) if profiles is not None else None
     capacity_file = load_capacity(capacity) if capacity is not None else None
-    catalog = priced_catalog(snapshot, price_book)
+    catalog = PricingOptions(snapshot=snapshot, price_book=price_book).catalog()
     meta = sorted({k.field for k in [*keys, tenant_key] if k.kind == "metadata"})
     if engine == "spark":
         from genai_cost.tracking.sources import local_files

@@ -19,7 +19,7 @@ from genai_cost.catalog.lookup import Missing, instance_price, provisioned_price
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.errors import CapacityError, GenaiCostError
 from genai_cost.modelbase import Positive, Strict, Whole
-from genai_cost.scenario import ProvisionedTerm, Purchase
+from genai_cost.scenario.models import ProvisionedTerm, Purchase
 
 
 class _Shared(Strict):

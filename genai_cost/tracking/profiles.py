@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 
 from genai_cost.errors import ProfilesError
 from genai_cost.modelbase import Strict
-from genai_cost.scenario import split_model_id
+from genai_cost.scenario.models import split_model_id
 
 APPLICATION = ":application-inference-profile/"
 

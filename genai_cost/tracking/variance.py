@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from genai_cost.errors import GenaiCostError
@@ -168,29 +167,3 @@ def compare(estimate: dict[str, Any], actuals: Actuals) -> dict[str, Any]:
         "workloads": rows,
         "not_in_estimate": unmatched,
     }
-
-
-def run_variance(
-    scenarios: Sequence[Path],
-    *,
-    logs: Sequence[str] = (),
-    key: str = "metadata:workload",
-    ce_client: Any = None,
-    tag: str | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    snapshot: str | None = None,
-    price_book: Path | None = None,
-) -> dict[str, Any]:
-    from genai_cost.api import estimate as run_estimate
-
-    if bool(logs) == (ce_client is not None):
-        raise GenaiCostError("give either --logs or --cost-explorer (one source of actuals)")
-    if ce_client is not None:
-        if tag is None or start is None or end is None:
-            raise GenaiCostError("--cost-explorer needs --tag, --start and --end")
-        actuals = from_cost_explorer(ce_client, tag, start, end)
-    else:
-        actuals = from_logs(logs, key, snapshot=snapshot, price_book=price_book)
-    document = run_estimate(list(scenarios), snapshot=snapshot, price_book=price_book).to_dict()
-    return compare(document, actuals)

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 from genai_cost.errors import ArgumentError, GenaiCostError
-from genai_cost.scenario import SCENARIO_SUFFIXES
+from genai_cost.scenario.load import SCENARIO_SUFFIXES
 from genai_cost.yamlsource import MAX_FILE_BYTES
 
 MAX_FILES = 10_000

@@ -1,8 +1,9 @@
 """Comparing two estimates: what changed, why (usage or prices), and which limits it breaks.
 
 A side is a scenario file or folder (priced now), an estimate JSON baseline (priced when it
-was written), or scenario files as they were at a git revision. Scenarios are matched by
-name, workloads by name within their scenario; each workload's cost is its cheapest option.
+was written), or scenario files as they were at a git revision (sides are read by the API:
+genai_cost/api.py). Scenarios are matched by name, workloads by name within their scenario;
+each workload's cost is its cheapest option.
 
 The change of a workload is split in two, the usage effect first:
 
@@ -19,19 +20,18 @@ split is reported as not available.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from genai_cost import __version__
-from genai_cost.errors import GenaiCostError, ScenarioError
+from genai_cost.errors import ArgumentError
+from genai_cost.version import __version__
 
 if TYPE_CHECKING:
-    from genai_cost.api import Estimate
     from genai_cost.catalog.snapshot import Catalog
+    from genai_cost.results.estimate import Estimate
 
 DIFF_SCHEMA_VERSION = 1
 ESTIMATE_SCHEMA_VERSION = 1
@@ -53,169 +53,41 @@ class Side:
         }
 
 
-def _describe_snapshot(catalog: Catalog) -> str:
-    from genai_cost.catalog.snapshot import bundled_snapshots_dir
+def _base_catalog(base: Side, base_snapshot: str | Path | None) -> Catalog | None:
+    """The catalog the base side was priced with, when it is at hand (else None)."""
+    from genai_cost.catalog.snapshot import available_snapshot, load_catalog
 
-    bundled = catalog.path.parent == bundled_snapshots_dir().resolve()
-    origin = "bundled" if bundled else f"folder {catalog.path.name}"
-    return f"snapshot {catalog.snapshot_id} (as of {catalog.as_of.isoformat()}, {origin})"
-
-
-def read_baseline(path: Path) -> dict[str, Any]:
-    """An estimate JSON written by `genai-cost estimate --format json`."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GenaiCostError(f"{path}: cannot read baseline: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise GenaiCostError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
-        ) from None
-    if not isinstance(document, dict) or "scenarios" not in document:
-        raise GenaiCostError(f"{path}: not a genai-cost estimate (no 'scenarios')")
-    version = document.get("schema_version")
-    if version != ESTIMATE_SCHEMA_VERSION:
-        raise GenaiCostError(
-            f"{path}: estimate schema_version {version!r} is not supported (expected "
-            f"{ESTIMATE_SCHEMA_VERSION}); regenerate it with this version of genai-cost"
-        )
-    return document
-
-
-def load_side(
-    argument: str,
-    *,
-    snapshot: str | Path | None,
-    day: dt.date | None,
-    as_of: dt.date | None = None,
-    price_book: str | Path | None = None,
-    max_snapshot_age_days: int | None = None,
-) -> Side:
-    """A side from a JSON baseline, or from scenario files priced now."""
-    path = Path(argument)
-    if path.suffix == ".json":
-        if not path.is_file():
-            raise GenaiCostError(f"{path}: no such baseline file")
-        document = read_baseline(path)
-        snap = document.get("snapshot", {})
-        prices = f"snapshot {snap.get('id')} (as of {snap.get('as_of')}, recorded in baseline)"
-        return Side(str(path), document, None, prices)
-    return scenario_side(
-        [argument],
-        snapshot=snapshot,
-        day=day,
-        as_of=as_of,
-        price_book=price_book,
-        max_snapshot_age_days=max_snapshot_age_days,
-    )
-
-
-def scenario_side(
-    paths: list[str],
-    *,
-    snapshot: str | Path | None,
-    day: dt.date | None,
-    as_of: dt.date | None = None,
-    price_book: str | Path | None = None,
-    max_snapshot_age_days: int | None = None,
-) -> Side:
-    """A side from scenario files or folders in the working tree, priced now."""
-    from genai_cost.api import estimate
-
-    result = estimate(
-        paths,
-        snapshot=snapshot,
-        day=day,
-        as_of=as_of,
-        price_book=price_book,
-        max_snapshot_age_days=max_snapshot_age_days,
-    )
-    return Side(" ".join(paths), result.to_dict(), result, _describe_snapshot(result.catalog))
-
-
-def git_side(
-    ref: str,
-    paths: list[str],
-    *,
-    snapshot: str | Path | None,
-    day: dt.date | None,
-    as_of: dt.date | None = None,
-    price_book: str | Path | None = None,
-    max_snapshot_age_days: int | None = None,
-) -> Side:
-    """A side from the scenario files under `paths` as they were at git revision `ref`."""
-    from genai_cost.api import estimate_loaded, priced_catalog, today
-    from genai_cost.gitrev import read_at_revision
-    from genai_cost.scenario import load_scenario
-
-    files = read_at_revision(ref, paths)
-    catalog = priced_catalog(snapshot, price_book)
-    loaded, problems = [], []
-    for name, content in files:
-        try:
-            loaded.append(load_scenario(name, catalog, name=name, content=content))
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ScenarioError(problems)
-    if loaded:
-        result = estimate_loaded(
-            loaded,
-            catalog,
-            day=today(day),
-            as_of=as_of,
-            max_snapshot_age_days=max_snapshot_age_days,
-        )
-        document = result.to_dict()
-    else:
-        result, document = None, _empty_document(catalog, as_of or today(day))
-    label = f"{ref}:{' '.join(paths)}"
-    return Side(label, document, result, _describe_snapshot(catalog))
-
-
-def _empty_document(catalog: Catalog, day: dt.date) -> dict[str, Any]:
-    return {
-        "schema_version": ESTIMATE_SCHEMA_VERSION,
-        "tool_version": __version__,
-        "pricing_date": day.isoformat(),
-        "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
-        "warnings": [],
-        "scenarios": [],
-        "options": [],
-    }
+    if base.estimate is not None:
+        return base.estimate.catalog
+    wanted = base_snapshot or base.document["snapshot"]["id"]
+    if not available_snapshot(wanted):
+        return None
+    catalog = load_catalog(wanted)
+    return catalog if catalog.snapshot_id == base.document["snapshot"]["id"] else None
 
 
 def _head_at_base_prices(
     base: Side, head: Side, base_snapshot: str | Path | None
-) -> tuple[dict[tuple[str, str], float], str]:
-    """Per workload, the head's usage priced at the base side's prices, and how it was found."""
-    from genai_cost.api import estimate_loaded
-    from genai_cost.catalog.snapshot import load_catalog
-    from genai_cost.errors import GenaiCostError as Failure
-    from genai_cost.scenario import check_against_catalog
+) -> tuple[dict[tuple[str, str], float | None], str]:
+    """Per workload, the head's usage priced at the base side's prices, and how it was found:
+    "repriced" (the head's scenarios priced with the base's snapshot and pricing date, when
+    that snapshot is at hand and knows every model and instance the head uses), else
+    "components" (the head's chosen option's components at the base's unit prices)."""
+    from genai_cost.catalog.validation import scenario_problems
+    from genai_cost.decisions.bill import price_bill
 
-    if head.estimate is not None:
-        try:
-            if base.estimate is not None:
-                catalog = base.estimate.catalog
-            else:
-                catalog = load_catalog(base_snapshot or base.document["snapshot"]["id"])
-            if catalog.snapshot_id != base.document["snapshot"]["id"]:
-                raise Failure("baseline snapshot not available")
-            for loaded in head.estimate.scenarios:
-                check_against_catalog(loaded, catalog)
+    catalog = _base_catalog(base, base_snapshot) if head.estimate is not None else None
+    if head.estimate is not None and catalog is not None:
+        scenarios = head.estimate.scenarios
+        if not any(scenario_problems(loaded, catalog) for loaded in scenarios):
             day = dt.date.fromisoformat(base.document["pricing_date"])
-            repriced = estimate_loaded(
-                head.estimate.scenarios, catalog, day=day, as_of=day, max_snapshot_age_days=10**6
-            )
+            repriced = price_bill(scenarios, catalog, day=day, as_of=day, check_requested=False)
             costs = {
                 key: value["monthly_cost_usd"]
                 for key, value in Side("", repriced.to_dict()).costs().items()
             }
             return costs, "repriced"
-        except Failure:
-            pass
-    return _components_at_base_prices(base.document, head.document), "components"
+    return dict(_components_at_base_prices(base.document, head.document)), "components"
 
 
 def _option_key(record: dict[str, Any]) -> tuple[Any, ...]:
@@ -339,7 +211,7 @@ def _workload_change(
     key: tuple[str, str],
     base: dict[str, Any] | None,
     head: dict[str, Any] | None,
-    hub: dict[tuple[str, str], float],
+    hub: dict[tuple[str, str], float | None],
     method: str,
     same_prices: bool,
 ) -> dict[str, Any]:
@@ -354,8 +226,8 @@ def _workload_change(
         status = "unchanged" if round(change, 6) == 0 else "changed"
         if same_prices:
             usage, price, split = change, 0.0, "same prices"
-        elif key in hub and hub[key] is not None:
-            usage = hub[key] - (base_usd or 0.0)
+        elif (at_base_prices := hub.get(key)) is not None:
+            usage = at_base_prices - (base_usd or 0.0)
             price = change - usage
             split = method
         else:
@@ -433,13 +305,13 @@ class Threshold:
         flag = f"--{level}-{'on-increase' if kind == 'increase' else 'above'}"
         match = _THRESHOLD.match(text)
         if not match:
-            raise GenaiCostError(
+            raise ArgumentError(
                 f"{flag} {text!r}: expected a percentage like 10% or an amount in USD like "
                 f"500, optionally prefixed by total: or workload:"
             )
         relative = match.group("percent") is not None
         if kind == "above" and relative:
-            raise GenaiCostError(
+            raise ArgumentError(
                 f"{flag} {text!r}: takes an amount in USD per month, not a percentage"
             )
         value = float(match.group("value").replace("_", "").replace(",", ""))

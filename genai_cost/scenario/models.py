@@ -1,4 +1,4 @@
-"""Scenario files: pydantic models of the YAML and loading with file:line:column errors.
+"""The scenario file as pydantic models: what each field means, its unit and default.
 
 Meanings pinned here and in docs/scenario-reference.md:
 
@@ -7,35 +7,22 @@ Meanings pinned here and in docs/scenario-reference.md:
 * ``requests_per_second`` is an average over the month; peaks come from
   ``peak_to_average_ratio`` or a 24-value ``hourly_profile`` of relative weights;
 * shares between 0 and 1 end in ``_fraction``.
+
+Attribute docstrings become the JSON Schema's descriptions (scenario/schema.py). This module
+is long because it is one schema: the models of one file kind, read top to bottom.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import itertools
-from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
+from typing import Annotated, Literal, get_args
 
-from pydantic import (
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
-from genai_cost.budget import Budget
-from genai_cost.errors import Problem, ScenarioError
 from genai_cost.modelbase import Fraction, NonNegative, Number, Positive, Strict, Whole
-from genai_cost.modelfile import loc_text, problem_from_error, suggest
+from genai_cost.scenario.budget import Budget
 from genai_cost.units import HOURS_PER_DAY, SECONDS_PER_MONTH
-from genai_cost.yamlsource import YamlDocument, load_yaml_bytes, read_file_bytes
-
-if TYPE_CHECKING:
-    from genai_cost.catalog.snapshot import Catalog
 
 SCHEMA_URL_HINT = "# yaml-language-server: $schema=<path>/scenario.schema.json"
 
@@ -557,239 +544,3 @@ def split_model_id(model: str) -> tuple[str | None, str]:
     if rest and head in (*GEO_PREFIXES, "global"):
         return head, rest
     return None, model
-
-
-@dataclass(frozen=True)
-class LoadedScenario:
-    """A validated scenario with where it came from."""
-
-    scenario: Scenario
-    path: str
-    sha256: str
-    document: YamlDocument
-
-
-def parse_scenario(doc: YamlDocument) -> Scenario:
-    """Validate loaded YAML against the scenario model; problems carry file positions."""
-    if not isinstance(doc.data, dict):
-        kind = type(doc.data).__name__
-        raise ScenarioError(
-            [
-                Problem(
-                    f"expected a mapping with 'name' and 'workloads', got a {kind}",
-                    path=doc.path,
-                    line=1,
-                    column=1,
-                )
-            ]
-        )
-    try:
-        return Scenario.model_validate(doc.data)
-    except ValidationError as exc:
-        problems = [problem_from_error(doc, e, Scenario) for e in exc.errors()]
-        raise ScenarioError(problems[:20]) from None
-
-
-def check_against_catalog(loaded: LoadedScenario, catalog: Catalog) -> None:
-    """Model ids, regions and instance types must exist in the catalog; near misses suggested."""
-    scenario, doc = loaded.scenario, loaded.document
-    problems: list[Problem] = []
-
-    def add(loc: tuple[str | int, ...], message: str, hint: str) -> None:
-        line, col = doc.position(loc)
-        problems.append(
-            Problem(
-                message, path=doc.path, line=line, column=col, field_path=loc_text(loc), hint=hint
-            )
-        )
-
-    if scenario.region not in catalog.regions:
-        add(
-            ("region",),
-            f"unknown region {scenario.region!r}",
-            suggest(scenario.region, catalog.regions),
-        )
-    for i, workload in enumerate(scenario.workloads):
-        base = ("workloads", i)
-        if workload.base_model not in catalog.models:
-            known = list(catalog.models)
-            hint = suggest(workload.base_model, known) or (
-                "run `genai-cost models` to list the catalog's model ids"
-            )
-            add((*base, "model"), f"unknown model id {workload.base_model!r}", hint)
-        if workload.region is not None and workload.region not in catalog.regions:
-            add(
-                (*base, "region"),
-                f"unknown region {workload.region!r}",
-                suggest(workload.region, catalog.regions),
-            )
-        region = scenario.workload_region(workload)
-        prefix = split_model_id(workload.model)[0]
-        if workload.endpoint_scope is not None and prefix is not None:
-            implied = Scope.global_ if prefix == "global" else Scope.geo
-            if workload.endpoint_scope != implied:
-                add(
-                    (*base, "endpoint_scope"),
-                    f"endpoint_scope {workload.endpoint_scope.value!r} contradicts the model id "
-                    f"prefix {prefix + '.'!r} (which means {implied.value!r})",
-                    "drop one of the two",
-                )
-        if workload.endpoint_scope == Scope.geo and prefix is None:
-            add(
-                (*base, "endpoint_scope"),
-                "a geo endpoint needs a geographic profile prefix on the model id",
-                "write e.g. 'us.' + the model id",
-            )
-        region_info = catalog.regions.get(region)
-        geo = workload.geo_profile
-        if geo and region_info is not None and geo not in region_info.geo_profiles:
-            allowed = ", ".join(p + "." for p in region_info.geo_profiles) or "none"
-            add(
-                (*base, "model"),
-                f"the {geo}. cross-region profile cannot be called from {region}",
-                f"profiles available there: {allowed}",
-            )
-        instance_type = workload.self_hosted.instance_type
-        if instance_type is not None:
-            name = instance_type.removeprefix("ml.")
-            if name not in catalog.instance_types:
-                add(
-                    (*base, "self_hosted", "instance_type"),
-                    f"unknown instance type {instance_type!r}",
-                    suggest(name, catalog.instance_types),
-                )
-    _check_extras(scenario, catalog, add)
-    if problems:
-        raise ScenarioError(problems)
-
-
-def _check_extras(scenario: Scenario, catalog: Catalog, add: Any) -> None:
-    """References in training jobs, shared endpoints and customization paths."""
-
-    def instance(loc: tuple[str | int, ...], name: str) -> None:
-        bare = name.removeprefix("ml.")
-        if bare not in catalog.instance_types:
-            add(loc, f"unknown instance type {name!r}", suggest(bare, catalog.instance_types))
-
-    def region(loc: tuple[str | int, ...], name: str | None) -> None:
-        if name is not None and name not in catalog.regions:
-            add(loc, f"unknown region {name!r}", suggest(name, catalog.regions))
-
-    def model(loc: tuple[str | int, ...], name: str | None) -> None:
-        if name is not None and split_model_id(name)[1] not in catalog.models:
-            add(
-                loc,
-                f"unknown model id {split_model_id(name)[1]!r}",
-                suggest(split_model_id(name)[1], catalog.models),
-            )
-
-    for i, job in enumerate(scenario.training_jobs):
-        instance(("training_jobs", i, "instance_type"), job.instance_type)
-        region(("training_jobs", i, "region"), job.region)
-    for i, endpoint in enumerate(scenario.shared_endpoints):
-        instance(("shared_endpoints", i, "instance_type"), endpoint.instance_type)
-        region(("shared_endpoints", i, "region"), endpoint.region)
-    custom = scenario.customization
-    if custom is not None:
-        names = [w.name for w in scenario.workloads]
-        for i, name in enumerate(custom.workloads or []):
-            if name not in names:
-                add(
-                    ("customization", "workloads", i),
-                    f"no workload named {name!r}",
-                    suggest(name, names),
-                )
-        for i, path in enumerate(custom.paths):
-            for field_name in ("embedding_model", "teacher_model", "student_model"):
-                model(("customization", "paths", i, field_name), getattr(path, field_name))
-
-
-def load_scenario(
-    path: str | Path,
-    catalog: Catalog | None = None,
-    *,
-    name: str | None = None,
-    content: bytes | None = None,
-) -> LoadedScenario:
-    """Load, parse and validate one scenario file (and check it against `catalog` if given).
-
-    `name` replaces the path in messages and reports; `content` is the file's bytes when they
-    are already in memory (a blob read from git: nothing is written to disk).
-    """
-    label = name or str(path)
-    raw = content if content is not None else read_file_bytes(Path(path), name, error=ScenarioError)
-    doc = load_yaml_bytes(raw, label)
-    scenario = parse_scenario(doc)
-    loaded = LoadedScenario(scenario, label, hashlib.sha256(raw).hexdigest(), doc)
-    if catalog is not None:
-        check_against_catalog(loaded, catalog)
-    return loaded
-
-
-SCENARIO_SUFFIXES = (".yaml", ".yml")
-
-
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders expanded to their *.yaml / *.yml files, sorted."""
-    result: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(
-                p for p in path.iterdir() if p.suffix in SCENARIO_SUFFIXES and p.is_file()
-            )
-            if not found:
-                raise ScenarioError(
-                    [Problem("folder holds no .yaml or .yml scenario files", path=str(path))]
-                )
-            result.extend(found)
-        else:
-            result.append(path)
-    return result
-
-
-def _attribute_docstrings(cls: type) -> dict[str, str]:
-    """Field docstrings (a string literal right after an annotated attribute) of a class.
-
-    Read only when the schema is generated, so building the models at start-up stays cheap
-    (pydantic's `use_attribute_docstrings` would parse the source on every import).
-    """
-    import ast
-    import inspect
-    import textwrap
-
-    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
-    body = tree.body[0].body  # type: ignore[attr-defined]
-    docs = {}
-    for attribute, following in itertools.pairwise(body):
-        if (
-            isinstance(attribute, ast.AnnAssign)
-            and isinstance(attribute.target, ast.Name)
-            and isinstance(following, ast.Expr)
-            and isinstance(following.value, ast.Constant)
-            and isinstance(following.value.value, str)
-        ):
-            docs[attribute.target.id] = inspect.cleandoc(following.value.value)
-    return docs
-
-
-def json_schema() -> dict[str, Any]:
-    """JSON Schema of scenario files, for editors (yaml-language-server) and docs."""
-    schema = Scenario.model_json_schema()
-    models: list[type[Strict]] = [
-        Scenario,
-        *[
-            c
-            for c in globals().values()
-            if isinstance(c, type)
-            and issubclass(c, Strict)
-            and c.__name__ in schema.get("$defs", {})
-        ],
-    ]
-    for cls in models:
-        target = schema if cls is Scenario else schema["$defs"][cls.__name__]
-        for name, doc in _attribute_docstrings(cls).items():
-            target["properties"][name].setdefault("description", doc)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "genai-cost scenario"
-    return schema

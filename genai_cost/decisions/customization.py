@@ -29,50 +29,42 @@ from typing import TYPE_CHECKING, Any
 
 from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.engine.services import line
-from genai_cost.errors import GenaiCostError
-from genai_cost.scenario import (
-    CustomizationPath,
-    LoadedScenario,
-    Scenario,
-    Workload,
-    split_model_id,
-)
+from genai_cost.errors import PathInfeasible
+from genai_cost.scenario.load import LoadedScenario
+from genai_cost.scenario.models import CustomizationPath, Scenario, Workload, split_model_id
 from genai_cost.units import HOURS_PER_MONTH, TOKENS_PER_MILLION
 
 if TYPE_CHECKING:
     from genai_cost.catalog.snapshot import Catalog
 
 
-class PathInfeasible(Exception):
-    """A path cannot be priced; the message says why."""
-
-
 def _priced(
     catalog: Catalog, loaded: LoadedScenario, scenario: Scenario, day: dt.date, names: set[str]
 ) -> float:
-    """Monthly cost of the named workloads of `scenario` (their cheapest options)."""
-    from genai_cost.api import estimate_loaded
+    """Monthly cost of the named workloads of `scenario` (their cheapest options), priced by the
+    engine as an estimate prices them; a workload that no option can serve makes the path
+    infeasible (never a zero)."""
+    import math
 
-    bare = scenario.model_copy(
-        update={
-            "customization": None,
-            "training_jobs": [],
-            "shared_endpoints": [],
-            "supporting_services": None,
-        }
+    from genai_cost.engine.context import PricingContext, flatten, workload_arrays
+    from genai_cost.engine.core import evaluate_all, prepare_all
+
+    variant = LoadedScenario(scenario, loaded.path, loaded.sha256, loaded.document)
+    specs = flatten([variant])
+    arrays = evaluate_all(
+        workload_arrays(specs), prepare_all(PricingContext(catalog, day, specs, override=True))
     )
-    variant = LoadedScenario(bare, loaded.path, loaded.sha256, loaded.document)
-    try:
-        result = estimate_loaded(
-            [variant], catalog, day=day, as_of=day, max_snapshot_age_days=10**6
-        ).to_dict()
-    except GenaiCostError as exc:
-        raise PathInfeasible(str(exc).splitlines()[0]) from None
-    return sum(
-        w["monthly_cost_usd"] or 0.0
-        for w in result["scenarios"][0]["workloads"]
-        if w["name"] in names
-    )
+    total = 0.0
+    for index, spec in enumerate(specs):
+        if spec.workload.name not in names:
+            continue
+        best = int(arrays.cheapest_row[index])
+        if best < 0:
+            raise PathInfeasible(f"no option can serve workload {spec.workload.name!r} this way")
+        total += float(arrays.monthly_cost_usd[best])
+    if not math.isfinite(total):
+        raise PathInfeasible("the monthly cost of the changed workloads overflows")
+    return total
 
 
 def _with_tokens(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from genai_cost import __version__
-from genai_cost.budget import Budget, BudgetStatus
 from genai_cost.errors import GenaiCostError
+from genai_cost.scenario.budget import Budget, BudgetStatus
+from genai_cost.version import __version__
 
 if TYPE_CHECKING:
-    from genai_cost.api import Estimate
+    from genai_cost.results.estimate import Estimate
 
 CHECK_SCHEMA_VERSION = 1
 

@@ -8,26 +8,25 @@ instance type or a price is not available is listed with the reason, never price
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.catalog.validation import check_against_catalog
+from genai_cost.decisions.bill import price_bill
 from genai_cost.errors import GenaiCostError
+from genai_cost.scenario.load import LoadedScenario
 
 
 def compare_regions(
-    path: str | Path,
+    loaded: LoadedScenario,
+    catalog: Catalog,
     *,
+    day: dt.date,
     regions: list[str] | None = None,
-    snapshot: str | Path | None = None,
     as_of: dt.date | None = None,
-    price_book: str | Path | None = None,
 ) -> dict[str, Any]:
-    from genai_cost.api import estimate_loaded, priced_catalog, today
-    from genai_cost.scenario import LoadedScenario, check_against_catalog, load_scenario
-
-    catalog = priced_catalog(snapshot, price_book)
-    loaded = load_scenario(path, catalog)
-    day = today()
+    """The scenario moved to each region (every workload, training job and shared endpoint),
+    priced as an estimate prices it; a region where something is missing gets the reason."""
     rows = []
     for region in regions or sorted(catalog.regions):
         scenario = loaded.scenario
@@ -46,9 +45,7 @@ def compare_regions(
         variant = LoadedScenario(moved, loaded.path, loaded.sha256, loaded.document)
         try:
             check_against_catalog(variant, catalog)
-            document = estimate_loaded(
-                [variant], catalog, day=day, as_of=as_of, max_snapshot_age_days=10**6
-            ).to_dict()
+            document = price_bill([variant], catalog, day=day, as_of=as_of).to_dict()
         except GenaiCostError as exc:
             reason = str(exc).splitlines()[0]
             rows.append(
@@ -87,22 +84,3 @@ def compare_regions(
         "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
         "regions": rows,
     }
-
-
-def render_regions_markdown(document: dict[str, Any]) -> str:
-    from genai_cost.report.labels import usd
-    from genai_cost.report.sanitize import markdown_cell
-
-    lines = [
-        f"## {markdown_cell(document['scenario'])} by region",
-        "",
-        "| Region | Monthly cost | Cheapest options | Notes |",
-        "|---|---:|---|---|",
-    ]
-    for row in document["regions"]:
-        options = ", ".join(f"{w['name']}: {w['cheapest_option']}" for w in row["workloads"])
-        lines.append(
-            f"| {markdown_cell(row['region'])} | {usd(row['monthly_cost_usd'])} | "
-            f"{markdown_cell(options)} | {markdown_cell(row['reason'] or '')} |"
-        )
-    return "\n".join(lines) + "\n"

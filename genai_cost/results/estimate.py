@@ -1,4 +1,5 @@
-"""The estimate document: the stable JSON contract every renderer and CI baseline reads.
+"""The estimate: the result of pricing scenarios, and its document — the stable JSON contract
+every renderer and CI baseline reads.
 
 Shape (schema_version 1) — documented in docs/output-format.md and
 docs/estimate-output.schema.json. Money is rounded to 1e-6 USD; missing values are null.
@@ -6,15 +7,73 @@ docs/estimate-output.schema.json. Money is rounded to 1e-6 USD; missing values a
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from genai_cost import __version__
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.core import EstimateArrays
+from genai_cost.scenario.load import LoadedScenario
+from genai_cost.version import __version__
 
 if TYPE_CHECKING:
-    from genai_cost.api import Estimate
+    import pandas as pd
+
+
+@dataclass
+class Estimate:
+    """The result of pricing one or more scenarios."""
+
+    catalog: Catalog
+    day: dt.date
+    scenarios: list[LoadedScenario]
+    specs: list[WorkloadSpec]
+    arrays: EstimateArrays
+    warnings: list[str] = field(default_factory=list)
+    context: PricingContext | None = None
+    extras: list[dict[str, Any]] = field(default_factory=list)
+    """Per scenario: training_jobs, shared_endpoints, supporting_services, customization."""
+    monte_carlo: dict[str, Any] | None = None
+    """Set by `genai_cost.api.simulate`: quantiles of monthly cost and NPV, option win shares,
+    tornado."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The estimate document (schema_version'd JSON contract, docs/output-format.md)."""
+        return estimate_document(self)
+
+    def options_frame(self) -> pd.DataFrame:
+        """One row per workload x option x variant (components as a list column)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dict()["options"])
+
+    def components_frame(self) -> pd.DataFrame:
+        """One row per cost component, with the option row it belongs to."""
+        import pandas as pd
+
+        rows = []
+        for record in self.to_dict()["options"]:
+            for component in record["components"]:
+                rows.append(
+                    {
+                        k: record[k]
+                        for k in (
+                            "scenario",
+                            "workload",
+                            "option",
+                            "variant",
+                            "platform",
+                            "instance_type",
+                        )
+                    }
+                    | component
+                )
+        return pd.DataFrame(rows)
+
 
 SCHEMA_VERSION = 1
 

@@ -1,0 +1,136 @@
+"""A scenario against the catalog: model ids, regions, profiles and instance types exist.
+
+Problems point at the scenario file's line and field, with a did-you-mean for near misses; all
+of a file's problems are reported together.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.errors import Problem, ScenarioError
+from genai_cost.modelfile import loc_text, suggest
+from genai_cost.scenario.load import LoadedScenario
+from genai_cost.scenario.models import Scenario, Scope, split_model_id
+
+
+def check_against_catalog(loaded: LoadedScenario, catalog: Catalog) -> None:
+    """Model ids, regions and instance types must exist in the catalog; near misses suggested.
+    Raises a ScenarioError with every problem found."""
+    problems = scenario_problems(loaded, catalog)
+    if problems:
+        raise ScenarioError(problems)
+
+
+def scenario_problems(loaded: LoadedScenario, catalog: Catalog) -> list[Problem]:
+    """The problems `check_against_catalog` would raise (none when the scenario fits)."""
+    scenario, doc = loaded.scenario, loaded.document
+    problems: list[Problem] = []
+
+    def add(loc: tuple[str | int, ...], message: str, hint: str) -> None:
+        line, col = doc.position(loc)
+        problems.append(
+            Problem(
+                message, path=doc.path, line=line, column=col, field_path=loc_text(loc), hint=hint
+            )
+        )
+
+    if scenario.region not in catalog.regions:
+        add(
+            ("region",),
+            f"unknown region {scenario.region!r}",
+            suggest(scenario.region, catalog.regions),
+        )
+    for i, workload in enumerate(scenario.workloads):
+        base = ("workloads", i)
+        if workload.base_model not in catalog.models:
+            known = list(catalog.models)
+            hint = suggest(workload.base_model, known) or (
+                "run `genai-cost models` to list the catalog's model ids"
+            )
+            add((*base, "model"), f"unknown model id {workload.base_model!r}", hint)
+        if workload.region is not None and workload.region not in catalog.regions:
+            add(
+                (*base, "region"),
+                f"unknown region {workload.region!r}",
+                suggest(workload.region, catalog.regions),
+            )
+        region = scenario.workload_region(workload)
+        prefix = split_model_id(workload.model)[0]
+        if workload.endpoint_scope is not None and prefix is not None:
+            implied = Scope.global_ if prefix == "global" else Scope.geo
+            if workload.endpoint_scope != implied:
+                add(
+                    (*base, "endpoint_scope"),
+                    f"endpoint_scope {workload.endpoint_scope.value!r} contradicts the model id "
+                    f"prefix {prefix + '.'!r} (which means {implied.value!r})",
+                    "drop one of the two",
+                )
+        if workload.endpoint_scope == Scope.geo and prefix is None:
+            add(
+                (*base, "endpoint_scope"),
+                "a geo endpoint needs a geographic profile prefix on the model id",
+                "write e.g. 'us.' + the model id",
+            )
+        region_info = catalog.regions.get(region)
+        geo = workload.geo_profile
+        if geo and region_info is not None and geo not in region_info.geo_profiles:
+            allowed = ", ".join(p + "." for p in region_info.geo_profiles) or "none"
+            add(
+                (*base, "model"),
+                f"the {geo}. cross-region profile cannot be called from {region}",
+                f"profiles available there: {allowed}",
+            )
+        instance_type = workload.self_hosted.instance_type
+        if instance_type is not None:
+            name = instance_type.removeprefix("ml.")
+            if name not in catalog.instance_types:
+                add(
+                    (*base, "self_hosted", "instance_type"),
+                    f"unknown instance type {instance_type!r}",
+                    suggest(name, catalog.instance_types),
+                )
+    _check_extras(scenario, catalog, add)
+    return problems
+
+
+def _check_extras(scenario: Scenario, catalog: Catalog, add: Any) -> None:
+    """References in training jobs, shared endpoints and customization paths."""
+
+    def instance(loc: tuple[str | int, ...], name: str) -> None:
+        bare = name.removeprefix("ml.")
+        if bare not in catalog.instance_types:
+            add(loc, f"unknown instance type {name!r}", suggest(bare, catalog.instance_types))
+
+    def region(loc: tuple[str | int, ...], name: str | None) -> None:
+        if name is not None and name not in catalog.regions:
+            add(loc, f"unknown region {name!r}", suggest(name, catalog.regions))
+
+    def model(loc: tuple[str | int, ...], name: str | None) -> None:
+        if name is not None and split_model_id(name)[1] not in catalog.models:
+            add(
+                loc,
+                f"unknown model id {split_model_id(name)[1]!r}",
+                suggest(split_model_id(name)[1], catalog.models),
+            )
+
+    for i, job in enumerate(scenario.training_jobs):
+        instance(("training_jobs", i, "instance_type"), job.instance_type)
+        region(("training_jobs", i, "region"), job.region)
+    for i, endpoint in enumerate(scenario.shared_endpoints):
+        instance(("shared_endpoints", i, "instance_type"), endpoint.instance_type)
+        region(("shared_endpoints", i, "region"), endpoint.region)
+    custom = scenario.customization
+    if custom is not None:
+        names = [w.name for w in scenario.workloads]
+        for i, name in enumerate(custom.workloads or []):
+            if name not in names:
+                add(
+                    ("customization", "workloads", i),
+                    f"no workload named {name!r}",
+                    suggest(name, names),
+                )
+        for i, path in enumerate(custom.paths):
+            for field_name in ("embedding_model", "teacher_model", "student_model"):
+                model(("customization", "paths", i, field_name), getattr(path, field_name))

@@ -1,0 +1,148 @@
+"""`diff` and `check`: the CI gates — what a change does to the bill, and budgets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genai_cost.cli.options import (
+    AsOfOption,
+    Format,
+    FormatOption,
+    OutputOption,
+    PriceBookOption,
+    SnapshotOption,
+    pricing,
+)
+from genai_cost.cli.render import show
+from genai_cost.errors import CheckFailed
+
+
+def diff(
+    sides: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="BASE HEAD | PATH...",
+            help="Two sides (scenario file or folder, or estimate JSON baseline), or with "
+            "--base-ref the scenario files or folders to compare with that revision.",
+        ),
+    ],
+    base_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--base-ref",
+            metavar="REV",
+            help="Compare PATH... with the same files at this git "
+            "revision (read with git; the working tree is not touched).",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+    base_snapshot: Annotated[
+        str | None,
+        typer.Option(
+            "--base-snapshot",
+            metavar="ID|PATH",
+            help="Pricing snapshot of the base side when it "
+            "is priced here (default: the same as the head's).",
+        ),
+    ] = None,
+    fail_on_increase: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on-increase",
+            metavar="[total:|workload:]N[%]",
+            help="Exit 1 when the monthly cost rises by more than N% (or N USD); repeatable; "
+            "workload: applies it to each workload.",
+        ),
+    ] = None,
+    fail_above: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-above",
+            metavar="[total:|workload:]USD",
+            help="Exit 1 when the head's monthly cost is above this many USD.",
+        ),
+    ] = None,
+    warn_on_increase: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--warn-on-increase",
+            metavar="[total:|workload:]N[%]",
+            help="Report, without failing, a rise of more than N% (or N USD).",
+        ),
+    ] = None,
+    warn_above: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--warn-above",
+            metavar="[total:|workload:]USD",
+            help="Report, without failing, a monthly cost above this many USD.",
+        ),
+    ] = None,
+) -> None:
+    """Show what a change does to the monthly bill, and why (usage or prices).
+
+    Exit codes: 0 within limits, 1 a --fail-* limit breached, 2 bad input.
+
+    Examples:
+
+        genai-cost diff base.json scenarios/
+
+        genai-cost diff --base-ref origin/main scenarios/ --fail-on-increase 10%
+
+        genai-cost diff old.yaml new.yaml -f markdown --fail-above workload:2000
+    """
+    from genai_cost import api
+    from genai_cost.decisions.diff import Threshold, apply_thresholds
+
+    thresholds = [
+        Threshold.parse(level, kind, text)
+        for level, kind, values in (
+            ("fail", "increase", fail_on_increase),
+            ("fail", "above", fail_above),
+            ("warn", "increase", warn_on_increase),
+            ("warn", "above", warn_above),
+        )
+        for text in values or []
+    ]
+    document = api.diff(
+        sides,
+        base_ref=base_ref,
+        options=pricing(snapshot, as_of, price_book),
+        base_snapshot=base_snapshot,
+    )
+    document = apply_thresholds(document, thresholds)
+    show("diff", document, fmt, output)
+    if document["verdict"] == "fail":
+        raise CheckFailed("a --fail-* limit is breached")
+
+
+def check(
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...")],
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Check each scenario's and workload's estimated monthly cost against its budget.
+
+    Exit codes: 0 within budget (alerts may be reported), 1 a budget's fail threshold is
+    reached, 2 bad input (including a scenario with no budget).
+
+    Example:
+
+        genai-cost check scenarios/support-chatbot.yaml --format markdown
+    """
+    from genai_cost import api
+
+    document = api.check(paths, pricing(snapshot, as_of, price_book))
+    show("check", document, fmt, output)
+    if document["verdict"] == "fail":
+        raise CheckFailed("a budget's fail threshold is reached")

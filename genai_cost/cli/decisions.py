@@ -1,0 +1,127 @@
+"""`breakeven`, `mix`, `roi` and `regions`: what to buy, and where."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genai_cost.cli.options import (
+    AsOfOption,
+    Format,
+    FormatOption,
+    OutputOption,
+    PriceBookOption,
+    SnapshotOption,
+    parse_range,
+    pricing,
+)
+from genai_cost.cli.render import show
+
+ScenarioFile = Annotated[Path, typer.Argument(metavar="FILE", help="A scenario file.")]
+
+
+def breakeven(
+    path: ScenarioFile,
+    workload: Annotated[
+        str | None, typer.Option("--workload", "-w", help="Only this workload.")
+    ] = None,
+    volume_range: Annotated[
+        str | None,
+        typer.Option(
+            "--range",
+            metavar="LOW:HIGH",
+            help="Monthly request volumes to search (default: 1/100 to 100 times today's).",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Find the volumes where purchase options cross, and the cheapest option per band.
+
+    Example:
+
+        genai-cost breakeven scenarios/ticket-classifier.yaml --range 1e6:1e9
+    """
+    from genai_cost import api
+    from genai_cost.decisions.breakeven import breakeven_document
+
+    result = api.estimate_with([path], pricing(snapshot, as_of, price_book))
+    document = breakeven_document(result, workload=workload, volume_range=parse_range(volume_range))
+    show("breakeven", document, fmt, output)
+
+
+def mix(
+    path: ScenarioFile,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Find the cheapest split of a daily profile between fixed capacity (provisioned units
+    or instances, per term) and on-demand tokens.
+
+    Example:
+
+        genai-cost mix scenarios/support-chatbot.yaml
+    """
+    from genai_cost import api
+    from genai_cost.decisions.mix import mix_document
+
+    result = api.estimate_with([path], pricing(snapshot, as_of, price_book))
+    show("mix", mix_document(result), fmt, output)
+
+
+def roi(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario with a `roi:` section.")],
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Monthly cash flows over the horizon, with total cost and benefit, net value, NPV,
+    payback month and ROI %.
+
+    Example:
+
+        genai-cost roi scenarios/support-chatbot.yaml --format json
+    """
+    from genai_cost import api
+    from genai_cost.decisions.roi import roi_document
+
+    result = api.estimate_with([path], pricing(snapshot, as_of, price_book))
+    show("roi", roi_document(result), fmt, output)
+
+
+def regions(
+    path: ScenarioFile,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            help="Candidate region; repeatable (default: every region of the snapshot).",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Compare what a scenario costs in each region where its models and instances exist.
+
+    Example:
+
+        genai-cost regions scenarios/support-chatbot.yaml --region us-east-1 --region eu-west-1
+    """
+    from genai_cost import api
+
+    document = api.regions(path, candidates=region, options=pricing(snapshot, as_of, price_book))
+    show("regions", document, fmt, output)

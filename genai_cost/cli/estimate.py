@@ -1,0 +1,108 @@
+"""`estimate`, `validate` and `schema`: pricing scenario files, checking them, their schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genai_cost.cli.options import (
+    AsOfOption,
+    Format,
+    FormatOption,
+    MaxAgeOption,
+    OutputOption,
+    PriceBookOption,
+    SnapshotOption,
+    pricing,
+)
+from genai_cost.cli.render import emit, render, say, show
+
+ScenarioPaths = Annotated[
+    list[Path],
+    typer.Argument(metavar="FILE|DIR...", help="Scenario files or folders of *.yaml scenarios."),
+]
+
+
+def estimate(
+    paths: ScenarioPaths,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            "--samples",
+            min=1,
+            help="Run a Monte Carlo of this many draws of the scenarios' "
+            "uncertain inputs (P10/P50/P90 of monthly cost and NPV).",
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Seed for reproducible samples.")
+    ] = None,
+    max_snapshot_age_days: MaxAgeOption = None,
+) -> None:
+    """Price every workload under every purchase option and show the cheapest.
+
+    Examples:
+
+        genai-cost estimate scenarios/support-chatbot.yaml
+
+        genai-cost estimate scenarios/ --format markdown --output estimate.md
+
+        genai-cost estimate app.yaml --format json --output base.json
+
+        genai-cost estimate app.yaml --samples 100000 --seed 1 --format html -o report.html
+    """
+    from genai_cost import api
+
+    result = api.estimate_with(paths, pricing(snapshot, as_of, price_book, max_snapshot_age_days))
+    for warning in result.warnings:
+        say(f"warning: {warning}")
+    if samples:
+        from genai_cost.console import progress_bar
+
+        chunks = -(-samples // 50_000)
+        with progress_bar(chunks, "Monte Carlo") as step:
+            api.simulate(result, samples, seed, progress=lambda n: step(f"{n:,} samples"))
+    if fmt == Format.html:
+        emit(render("estimate", api.html_report(result), fmt, output=output), output)
+        return
+    show("estimate", result.to_dict(), fmt, output)
+
+
+def validate(
+    paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...")],
+    snapshot: SnapshotOption = None,
+) -> None:
+    """Check scenario files without pricing them (model ids, regions and instance types are
+    checked against the pricing snapshot).
+
+    Example:
+
+        genai-cost validate scenarios/
+    """
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.report.sanitize import plain
+
+    loaded = load_scenarios(paths, load_catalog(snapshot))
+    for item in loaded:
+        typer.echo(plain(f"ok: {item.path} ({len(item.scenario.workloads)} workloads)"))
+
+
+def schema(output: OutputOption = None) -> None:
+    """Print the JSON Schema of scenario files (for editor completion).
+
+    Put this line at the top of a scenario to use it with yaml-language-server:
+
+        # yaml-language-server: $schema=path/to/scenario.schema.json
+    """
+    from genai_cost.scenario.schema import json_schema
+
+    emit(json.dumps(json_schema(), indent=2) + "\n", output)

@@ -1,0 +1,110 @@
+"""The `genai-cost` command line: the app, its commands, and the one place exit codes are set.
+
+Exit codes: 0 ok; 1 a check failed (threshold, budget); 2 bad input; 3 internal error.
+Errors go to stderr; stdout carries only the requested output.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from genai_cost.cli import checks, decisions, estimate, pricing, tracking
+from genai_cost.cli.render import say
+from genai_cost.errors import CheckFailed, GenaiCostError
+from genai_cost.version import __version__
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+ISSUES_URL = "https://github.com/genai-cost/genai-cost/issues"
+
+app = typer.Typer(
+    name="genai-cost",
+    help="Cost estimation and ROI for generative-AI workloads on AWS.\n\n"
+    "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 internal error.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"genai-cost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Cost estimation and ROI for generative-AI workloads on AWS."""
+
+
+for command in (
+    estimate.estimate,
+    checks.diff,
+    checks.check,
+    pricing.models,
+    tracking.allocate,
+    tracking.variance,
+    decisions.breakeven,
+    decisions.mix,
+    decisions.roi,
+    decisions.regions,
+    estimate.validate,
+    estimate.schema,
+):
+    app.command()(command)
+app.add_typer(pricing.pricing_app)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with `argv` (without the program name); return the exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    import warnings
+
+    # An overflow or an empty slice inside NumPy yields inf or NaN, which the library checks and
+    # reports as bad input; NumPy's own warning (with its source path) is not for users.
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"numpy(\..*)?$")
+    try:
+        # Standalone mode: the argument parser prints usage errors itself (exit code 2).
+        app(args=args, prog_name="genai-cost", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return EXIT_OK
+        return code if isinstance(code, int) else EXIT_INTERNAL
+    except CheckFailed:
+        return EXIT_CHECK_FAILED
+    except GenaiCostError as exc:
+        from genai_cost.report.sanitize import plain
+
+        for line in exc.render().split("\n"):  # one problem a line; a CR in a name is not one
+            say(f"error: {plain(line)}")
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # the one broad catch: anything else is our bug
+        say(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            f"This is a bug in genai-cost {__version__}; please report it at "
+            f"{ISSUES_URL} with the command you ran."
+        )
+        if os.environ.get("GENAI_COST_DEBUG"):
+            raise
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

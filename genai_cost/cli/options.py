@@ -1,0 +1,126 @@
+"""Option definitions shared by the commands, and the parsing of their values.
+
+One format vocabulary: every command that prints a document takes `--format/-f` from the same
+names (`table`, `markdown`, `csv`, `json`, `html`); the render dispatch (cli/render.py) says
+which a document has.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genai_cost.catalog.selection import PricingOptions
+from genai_cost.errors import ArgumentError
+
+
+class Format(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+    html = "html"
+
+
+FormatOption = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format: table (for people), markdown, csv, json (a versioned "
+        "contract), html (estimate only).",
+    ),
+]
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file (atomically; '-' is stdout) instead of stdout.",
+    ),
+]
+
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Price at the rates in effect on this day (beats a scenario's "
+        "pricing_date; default: today).",
+    ),
+]
+
+PriceBookOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--price-book",
+        metavar="FILE",
+        envvar="GENAI_COST_PRICE_BOOK",
+        help="Your own prices and discounts, layered over the snapshot (see docs/pricing-data.md).",
+    ),
+]
+
+SnapshotOption = Annotated[
+    str | None,
+    typer.Option(
+        "--snapshot",
+        metavar="ID|PATH",
+        envvar="GENAI_COST_SNAPSHOT",
+        help="Pricing snapshot: a bundled id or a snapshot folder (default: newest bundled).",
+    ),
+]
+
+MaxAgeOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-snapshot-age-days",
+        min=0,
+        help="Warn when the snapshot is older than this "
+        "[env: GENAI_COST_MAX_SNAPSHOT_AGE_DAYS; default: 90].",
+    ),
+]
+
+
+def parse_day(text: str | None, option: str = "--as-of") -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ArgumentError(f"{option} {text!r}: expected a date YYYY-MM-DD") from None
+
+
+def parse_range(text: str | None) -> tuple[float, float] | None:
+    """`--range LOW:HIGH` requests per month."""
+    if text is None:
+        return None
+    try:
+        low, high = (float(part.replace("_", "").replace(",", "")) for part in text.split(":"))
+    except ValueError:
+        raise ArgumentError(
+            f"--range {text!r}: expected LOW:HIGH requests per month, e.g. 1e5:1e8"
+        ) from None
+    if not 0 < low < high:
+        raise ArgumentError(f"--range {text!r}: need 0 < LOW < HIGH")
+    return low, high
+
+
+def pricing(
+    snapshot: str | None = None,
+    as_of: str | None = None,
+    price_book: Path | None = None,
+    max_snapshot_age_days: int | None = None,
+) -> PricingOptions:
+    """The pricing options of a command from its flags."""
+    return PricingOptions(
+        snapshot=snapshot,
+        price_book=price_book,
+        as_of=parse_day(as_of),
+        max_snapshot_age_days=max_snapshot_age_days,
+    )

@@ -1,0 +1,168 @@
+"""`pricing list|show|diff|refresh` and `models`: the pricing snapshots and what they hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genai_cost.cli.options import Format, FormatOption, OutputOption, SnapshotOption
+from genai_cost.cli.render import show
+
+pricing_app = typer.Typer(
+    name="pricing",
+    help="Browse and compare pricing snapshots.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@pricing_app.command("list")
+def pricing_list(fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
+    """List the bundled pricing snapshots (and the one GENAI_COST_SNAPSHOT selects).
+
+    Example:
+
+        genai-cost pricing list
+    """
+    from genai_cost.catalog.compare import snapshot_list
+
+    show("snapshots", snapshot_list(), fmt, output)
+
+
+@pricing_app.command("show")
+def pricing_show(
+    model: Annotated[
+        str,
+        typer.Argument(
+            metavar="MODEL", help="Bedrock model id (a us./eu./global. prefix is ignored)."
+        ),
+    ],
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    snapshot: SnapshotOption = None,
+) -> None:
+    """Show every price of one model: by endpoint scope and region, batch, provisioned terms,
+    published self-hosting throughput, with sources.
+
+    Example:
+
+        genai-cost pricing show anthropic.claude-sonnet-4-6
+    """
+    from genai_cost.catalog.compare import model_prices_of
+    from genai_cost.catalog.snapshot import load_catalog
+
+    show("model-prices", model_prices_of(load_catalog(snapshot), model), fmt, output)
+
+
+@pricing_app.command("diff")
+def pricing_diff(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="Snapshot id or folder.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Snapshot id or folder.")],
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """Show the price rows added, removed and changed between two snapshots, with % change.
+
+    Example:
+
+        genai-cost pricing diff 2026-11-23 ./pricing_snapshots/2026-12-01 -f markdown
+    """
+    from genai_cost.catalog.compare import diff_snapshots
+    from genai_cost.catalog.snapshot import load_catalog
+
+    show("pricing-diff", diff_snapshots(load_catalog(old), load_catalog(new)), fmt, output)
+
+
+@pricing_app.command("refresh")
+def pricing_refresh(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Folder of the new snapshot (default: "
+            "pricing_snapshots/<id> in the current directory).",
+        ),
+    ] = None,
+    snapshot_id: Annotated[
+        str | None, typer.Option("--id", help="Id of the new snapshot (default: today's date).")
+    ] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            help="Region to refresh; repeatable (default: every "
+            "region the previous snapshot prices by name).",
+        ),
+    ] = None,
+    offer_file: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from-offer-file",
+            metavar="FILE",
+            help="Read Price List Bulk API offer files "
+            "(JSON) instead of calling the API; repeatable.",
+        ),
+    ] = None,
+    snapshot: SnapshotOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing snapshot folder.")
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Fail (exit 2, nothing written) when a listed price cannot be read, instead "
+            "of carrying the previous price over.",
+        ),
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Build a new dated snapshot from the AWS Price List (Query API, or offer files).
+
+    Uses the standard AWS credential chain; the credentials need only pricing:GetProducts.
+    Rows the Price List lacks are carried over from the previous snapshot (--snapshot) and
+    marked. The snapshot is written atomically: a failed refresh changes nothing.
+
+    Examples:
+
+        genai-cost pricing refresh --region us-east-1 --region eu-west-1
+
+        genai-cost pricing refresh --from-offer-file AmazonBedrock-us-east-1.json
+    """
+    from genai_cost.catalog import refresh as refresher
+    from genai_cost.catalog.selection import today
+    from genai_cost.catalog.snapshot import load_catalog
+
+    result = refresher.refresh(
+        load_catalog(snapshot),
+        day=today(),
+        regions=region,
+        target=output,
+        snapshot_id=snapshot_id,
+        offer_files=offer_file,
+        force=force,
+        strict=strict,
+    )
+    show("refresh", result.as_dict(), fmt, None)
+
+
+def models(
+    snapshot: SnapshotOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """List the Bedrock model ids the pricing snapshot knows, with where they are priced.
+
+    Example:
+
+        genai-cost models --format csv
+    """
+    from genai_cost.catalog.compare import model_list
+    from genai_cost.catalog.snapshot import load_catalog
+
+    show("models", model_list(load_catalog(snapshot)), fmt, output)

@@ -1,0 +1,147 @@
+"""One render dispatch: (document kind, format) → the report function that renders it.
+
+Every command ends the same way: build a document, `emit` it in the chosen format to stdout or
+`--output`. Renderers are named by import path and loaded only when used, so a JSON run never
+imports the terminal or HTML code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from genai_cost.cli.options import Format
+from genai_cost.errors import ArgumentError
+
+JSON = "genai_cost.report.json_report:render_json"
+TABLE, MARKDOWN, CSV, HTML = Format.table, Format.markdown, Format.csv, Format.html
+
+RENDERERS: dict[str, dict[Format, str]] = {
+    "estimate": {
+        TABLE: "genai_cost.report.terminal:render_table",
+        MARKDOWN: "genai_cost.report.markdown:render_markdown",
+        CSV: "genai_cost.report.csv_report:render_csv",
+        HTML: "genai_cost.report.html:render_html_report",
+    },
+    "diff": {
+        TABLE: "genai_cost.report.terminal:render_diff_table",
+        MARKDOWN: "genai_cost.report.changes:render_diff_markdown",
+    },
+    "check": {
+        TABLE: "genai_cost.report.terminal:render_check_table",
+        MARKDOWN: "genai_cost.report.changes:render_check_markdown",
+    },
+    "breakeven": {
+        TABLE: "genai_cost.report.decisions:render_breakeven_table",
+        MARKDOWN: "genai_cost.report.decisions:render_breakeven_markdown",
+    },
+    "mix": {
+        TABLE: "genai_cost.report.decisions:render_mix_markdown",
+        MARKDOWN: "genai_cost.report.decisions:render_mix_markdown",
+    },
+    "roi": {
+        TABLE: "genai_cost.report.decisions:render_roi_markdown",
+        MARKDOWN: "genai_cost.report.decisions:render_roi_markdown",
+    },
+    "regions": {
+        TABLE: "genai_cost.report.decisions:render_regions_markdown",
+        MARKDOWN: "genai_cost.report.decisions:render_regions_markdown",
+    },
+    "allocation": {
+        TABLE: "genai_cost.report.terminal:render_allocation_table",
+        MARKDOWN: "genai_cost.report.allocation:render_allocation_markdown",
+        CSV: "genai_cost.report.allocation:render_allocation_csv",
+    },
+    "variance": {
+        TABLE: "genai_cost.report.terminal:render_variance_table",
+        MARKDOWN: "genai_cost.report.allocation:render_variance_markdown",
+        CSV: "genai_cost.report.allocation:render_variance_csv",
+    },
+    "snapshots": {
+        TABLE: "genai_cost.report.pricing:render_snapshots_markdown",
+        MARKDOWN: "genai_cost.report.pricing:render_snapshots_markdown",
+    },
+    "model-prices": {
+        TABLE: "genai_cost.report.pricing:render_model_markdown",
+        MARKDOWN: "genai_cost.report.pricing:render_model_markdown",
+    },
+    "pricing-diff": {
+        TABLE: "genai_cost.report.pricing:render_pricing_diff_markdown",
+        MARKDOWN: "genai_cost.report.pricing:render_pricing_diff_markdown",
+    },
+    "models": {
+        TABLE: "genai_cost.report.pricing:render_models_text",
+        CSV: "genai_cost.report.pricing:render_models_csv",
+    },
+    "refresh": {
+        TABLE: "genai_cost.report.pricing:render_refresh_text",
+    },
+}
+"""Renderers of each document kind; every kind also renders as JSON."""
+
+COLORED = {"genai_cost.report.terminal"}
+"""Modules whose renderers take `color` and `width` (terminal output)."""
+
+
+def to_stdout(output: Path | None) -> bool:
+    return output is None or str(output) == "-"
+
+
+def use_color(output: Path | None) -> bool:
+    """Colour only on a terminal, never with NO_COLOR set or into a file."""
+    return to_stdout(output) and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def width() -> int:
+    """The terminal's width ($COLUMNS, else the real width, else 120 columns)."""
+    return shutil.get_terminal_size((120, 24)).columns
+
+
+def _load(path: str) -> Callable[..., str]:
+    module, _, name = path.partition(":")
+    function: Callable[..., str] = getattr(importlib.import_module(module), name)
+    return function
+
+
+def render(kind: str, document: Any, fmt: Format, *, output: Path | None = None) -> str:
+    """`document` (of `kind`) as text in `fmt`."""
+    if fmt == Format.json:
+        return _load(JSON)(document)
+    path = RENDERERS[kind].get(fmt)
+    if path is None:
+        have = ", ".join(f.value for f in (*RENDERERS[kind], Format.json))
+        raise ArgumentError(f"--format {fmt.value}: not available here; use one of: {have}")
+    if path.partition(":")[0] in COLORED:
+        return _load(path)(document, color=use_color(output), width=120)
+    return _load(path)(document)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """The report on stdout, or written atomically to `output` (`-` is stdout too)."""
+    if to_stdout(output):
+        sys.stdout.write(text)
+        return
+    from genai_cost.output import write_atomic
+
+    assert output is not None
+    write_atomic(output, text)
+    say(f"wrote {output}")
+
+
+def show(kind: str, document: Any, fmt: Format, output: Path | None) -> None:
+    """Render and emit: the last step of every command."""
+    emit(render(kind, document, fmt, output=output), output)
+
+
+def say(text: str) -> None:
+    """A message on stderr, control characters removed (names come from inputs)."""
+    from genai_cost.report.sanitize import lines
+
+    typer.echo(lines(text), err=True)

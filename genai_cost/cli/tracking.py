@@ -1,0 +1,201 @@
+"""`allocate` and `variance`: what was spent, by whom, against what was estimated."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genai_cost.cli.options import (
+    Format,
+    FormatOption,
+    OutputOption,
+    PriceBookOption,
+    SnapshotOption,
+    parse_day,
+)
+from genai_cost.cli.render import say, show
+from genai_cost.errors import CheckFailed, LogsError
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+def allocate(
+    logs: Annotated[list[str], typer.Argument(metavar="LOGS...", show_default=False)],
+    by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--by",
+            help="Group by: tenant, model, region, day, month, account, operation, identity, "
+            "metadata:KEY or profile-tag:KEY (repeat for several; default: tenant).",
+        ),
+    ] = None,
+    tenant: Annotated[
+        str,
+        typer.Option(
+            "--tenant",
+            help="Where the tenant comes from: metadata:KEY (requestMetadata), identity "
+            "(role or user of identity.arn) or profile-tag:KEY (application profile tag).",
+        ),
+    ] = "metadata:tenant",
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    profiles: Annotated[
+        Path | None,
+        typer.Option(
+            "--profiles",
+            metavar="FILE",
+            help="Application inference profile ARN -> model and tags (YAML).",
+        ),
+    ] = None,
+    resolve_profiles: Annotated[
+        bool,
+        typer.Option(
+            "--resolve-profiles",
+            help="Ask the Bedrock API (GetInferenceProfile, ListTagsForResource) for "
+            "application profiles not in --profiles.",
+        ),
+    ] = False,
+    budgets: Annotated[
+        Path | None,
+        typer.Option("--budgets", metavar="FILE", help="Monthly budgets per tenant (YAML)."),
+    ] = None,
+    capacity: Annotated[
+        Path | None,
+        typer.Option(
+            "--capacity",
+            metavar="FILE",
+            help="Shared provisioned/self-hosted capacity and how to split it (YAML).",
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Fail (exit 2) if any record cannot be read or priced."),
+    ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="duckdb (embedded) or spark (PySpark: pip install 'genai-cost[spark]').",
+        ),
+    ] = Engine.duckdb,
+    snapshot: SnapshotOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Chargeback: price Bedrock invocation logs and split the cost by tenant or any key.
+
+    LOGS are files (.json/.jsonl, gzipped or not), folders in the S3 delivery layout, or
+    s3://bucket/prefix (read through boto3). Records that cannot be read or priced are counted
+    and listed; untagged spend is its own row.
+
+    Exit codes: 0 ok, 1 a tenant budget's fail threshold is reached, 2 bad input (with
+    --strict: any record not allocated).
+
+    Examples:
+
+        genai-cost allocate logs/ --tenant metadata:team --by tenant --by model
+
+        genai-cost allocate s3://my-bucket/AWSLogs/ --tenant identity --budgets budgets.yaml
+
+        genai-cost allocate logs/ --tenant metadata:team --capacity capacity.yaml
+    """
+    from genai_cost.tracking.allocate import run_allocation
+
+    client = "auto" if resolve_profiles else None  # a Bedrock client per profile region
+    document = run_allocation(
+        logs,
+        by=by or ["tenant"],
+        tenant=tenant,
+        snapshot=snapshot,
+        price_book=price_book,
+        profiles=profiles,
+        bedrock_client=client,
+        budgets=budgets,
+        capacity=capacity,
+        engine=engine.value,
+    )
+    if strict and document["problems"]:
+        lines = [f"{p['records']:,} record(s): {p['reason']}" for p in document["problems"]]
+        raise LogsError.at("", "--strict: records not allocated:\n" + "\n".join(lines))
+    if document["problems"]:
+        count = document["records"]["not_allocated"]
+        files = sum(1 for p in document["problems"] if p["reason"].startswith("file cannot"))
+        parts = [f"{count:,} record(s) not allocated"] if count else []
+        parts += [f"{files} file(s) could not be read"] if files else []
+        say(f"warning: {' and '.join(parts)} (listed in the table, Markdown and JSON reports)")
+    show("allocation", document, fmt, output)
+    if document.get("verdict") == "fail":
+        raise CheckFailed("a tenant budget's fail threshold is reached")
+
+
+def variance(
+    scenarios: Annotated[list[Path], typer.Argument(metavar="SCENARIO...", show_default=False)],
+    logs: Annotated[
+        list[str] | None,
+        typer.Option("--logs", metavar="PATH", help="Invocation logs (repeatable; as allocate)."),
+    ] = None,
+    key: Annotated[
+        str,
+        typer.Option(
+            "--key",
+            help="Log field naming the workload: metadata:KEY or profile-tag:KEY.",
+        ),
+    ] = "metadata:workload",
+    cost_explorer: Annotated[
+        bool,
+        typer.Option("--cost-explorer", help="Actuals from Cost Explorer instead of logs."),
+    ] = False,
+    tag: Annotated[
+        str | None,
+        typer.Option("--tag", help="Cost-allocation tag whose values are workload names."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", metavar="YYYY-MM-DD", help="First day (CE).")
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--end", metavar="YYYY-MM-DD", help="Day after the last day (CE)."),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    snapshot: SnapshotOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Estimate vs actual: each workload's estimate against what it really cost.
+
+    Actuals come from invocation logs (priced like `allocate`, workloads named by a
+    requestMetadata field or profile tag) or from Cost Explorer (UnblendedCost of every
+    Bedrock service, including third-party "(Amazon Bedrock Edition)" ones, grouped by a
+    cost-allocation tag). The monthly estimate is prorated to the days the actuals cover.
+
+    Examples:
+
+        genai-cost variance scenarios/support-chatbot.yaml --logs logs/ --key metadata:workload
+
+        genai-cost variance s.yaml --cost-explorer --tag workload \\
+            --start 2026-10-01 --end 2026-11-01
+    """
+    from genai_cost import api
+
+    client = None
+    if cost_explorer:
+        import boto3
+
+        client = boto3.client("ce", region_name="us-east-1")
+    document = api.variance(
+        scenarios,
+        logs=logs or [],
+        key=key,
+        ce_client=client,
+        tag=tag,
+        start=parse_day(start, "--start"),
+        end=parse_day(end, "--end"),
+        snapshot=snapshot,
+        price_book=price_book,
+    )
+    show("variance", document, fmt, output)

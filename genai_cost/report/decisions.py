@@ -1,0 +1,165 @@
+"""Markdown of the decision documents: break-even, mix, ROI and regions (the terminal shows
+the same Markdown through report/markdown_text.py)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from genai_cost.report.labels import number, percent, usd
+from genai_cost.report.sanitize import markdown_cell
+
+
+def render_breakeven_markdown(document: dict[str, Any], *, chart: bool = False) -> str:
+
+    lines = []
+    for w in document["workloads"]:
+        lines += [
+            f"## {markdown_cell(w['scenario'])} · {markdown_cell(w['workload'])}",
+            "",
+            f"Now {number(w['requests_per_month'])} requests a month; range "
+            f"{number(w['range'][0])} – {number(w['range'][1])}.",
+            "",
+        ]
+        if w["crossings"]:
+            lines += [
+                "| Options | Requests / month | Tokens / minute | Kind | Cheaper below | "
+                "Cheaper above |",
+                "|---|---:|---:|---|---|---|",
+            ]
+            for c in w["crossings"]:
+                kind = (
+                    "costs equal " + usd(c["cost_a_usd"])
+                    if c["kind"] == "equal"
+                    else f"capacity step ({usd(c['cost_a_usd'])} vs {usd(c['cost_b_usd'])})"
+                )
+                lines.append(
+                    f"| {markdown_cell(c['a'])} × {markdown_cell(c['b'])} | "
+                    f"{number(c['requests_per_month'])} | "
+                    f"{number(c['tokens_per_minute'])} | {kind} | "
+                    f"{markdown_cell(c['cheaper_below'])} | {markdown_cell(c['cheaper_above'])} |"
+                )
+        else:
+            lines.append("No two options cross in this range.")
+        lines += ["", "| From (requests / month) | To | Cheapest |", "|---:|---:|---|"]
+        for band in w["bands"]:
+            lines.append(
+                f"| {number(band['from_requests_per_month'])} | "
+                f"{number(band['to_requests_per_month'])} | {markdown_cell(band['cheapest'])} |"
+            )
+        lines.append("")
+        if chart:
+            lines += ["```text", ascii_chart(w), "```", ""]
+    return "\n".join(lines)
+
+
+def ascii_chart(workload: dict[str, Any], width: int = 64, height: int = 16) -> str:
+    """Cost against volume in the terminal: log-scaled volume, log-scaled cost."""
+
+    sweep = workload["sweep"]
+    volumes = sweep["requests_per_month"]
+    symbols = "*o+x#@%&=~"
+    series = list(sweep["monthly_cost_usd"].items())
+    values = [v for _, costs in series for v in costs if v > 0 and math.isfinite(v)]
+    if not values:
+        return "(no option has a positive cost in this range: nothing to chart)"
+    lo, hi = math.log10(min(values)), math.log10(max(values))
+    hi = hi if hi > lo else lo + 1
+    grid = [[" "] * width for _ in range(height)]
+    for k, (_, costs) in enumerate(series):
+        for column in range(width):
+            index = round(column * (len(volumes) - 1) / (width - 1))
+            cost = costs[index]
+            if cost <= 0:
+                continue
+            row = height - 1 - round((math.log10(cost) - lo) / (hi - lo) * (height - 1))
+            grid[row][column] = symbols[k % len(symbols)]
+    lines = [f"${10**hi:,.0f} |" + "".join(grid[0])]
+    lines += ["".rjust(len(lines[0]) - width - 1) + "|" + "".join(r) for r in grid[1:-1]]
+    lines.append(f"${10**lo:,.0f} |".rjust(len(lines[0]) - width) + "".join(grid[-1]))
+    lines.append(
+        " " * (len(lines[0]) - width) + f"{volumes[0]:,.0f} requests/month"
+        f"{volumes[-1]:>{width - 28},.0f}"
+    )
+    lines += [f"  {symbols[k % len(symbols)]} {label}" for k, (label, _) in enumerate(series)]
+    return "\n".join(lines)
+
+
+def render_mix_markdown(document: dict[str, Any]) -> str:
+
+    lines = []
+    for w in document["workloads"]:
+        lines += [f"## {markdown_cell(w['scenario'])} · {markdown_cell(w['workload'])}", ""]
+        if w["note"]:
+            lines += [f"No mix: {w['note']}.", ""]
+            continue
+        lines += [
+            "| Capacity option | Units (peak needs) | Share on capacity | Monthly | "
+            "Saving vs all on-demand | Saving vs all capacity |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for m in w["mixes"]:
+            if m.get("note"):
+                label, note = markdown_cell(m["capacity_option"]), markdown_cell(m["note"])
+                lines.append(f"| {label} | {note} | | | | |")
+                continue
+            lines.append(
+                f"| {markdown_cell(m['capacity_option'])} | {m['units']} "
+                f"({m['units_for_peak']}) | {percent(m['share_served_by_capacity'])} | "
+                f"{usd(m['monthly_cost_usd'])} | {usd(m['saving_vs_on_demand_usd'])} | "
+                f"{usd(m['saving_vs_capacity_usd'])} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_roi_markdown(document: dict[str, Any]) -> str:
+
+    lines = []
+    for s in document["scenarios"]:
+        payback = (
+            f"month {s['payback_month']}"
+            if s["payback_month"] is not None
+            else "not within the horizon"
+        )
+        roi = "—" if s["roi_percent"] is None else f"{s['roi_percent']:,.1f}%"
+        lines += [
+            f"## {markdown_cell(s['scenario'])}: ROI over {s['horizon_months']} months",
+            "",
+            f"Total cost {usd(s['total_cost_usd'])}, total benefit "
+            f"{usd(s['total_benefit_usd'])}, net value {usd(s['net_value_usd'])}, "
+            f"NPV {usd(s['npv_usd'])}, payback {payback}, ROI {roi}.",
+            "",
+            "| Month | Requests | Run cost | Development | Benefit | Net | Cumulative |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for m in s["months"]:
+            lines.append(
+                f"| {m['month']} | {number(m['requests'])} | {usd(m['run_cost_usd'])} | "
+                f"{usd(m['development_usd'])} | {usd(m['benefit_usd'])} | "
+                f"{usd(m['net_usd'])} | {usd(m['cumulative_net_usd'])} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_regions_markdown(document: dict[str, Any]) -> str:
+
+    lines = [
+        f"## {markdown_cell(document['scenario'])} by region",
+        "",
+        "| Region | Monthly cost | Cheapest options | Notes |",
+        "|---|---:|---|---|",
+    ]
+    for row in document["regions"]:
+        options = ", ".join(f"{w['name']}: {w['cheapest_option']}" for w in row["workloads"])
+        lines.append(
+            f"| {markdown_cell(row['region'])} | {usd(row['monthly_cost_usd'])} | "
+            f"{markdown_cell(options)} | {markdown_cell(row['reason'] or '')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def render_breakeven_table(document: dict[str, Any]) -> str:
+    """Break-even for a terminal: the Markdown tables and an ASCII chart per workload."""
+    return render_breakeven_markdown(document, chart=True)

@@ -1,0 +1,172 @@
+"""Pricing loaded scenarios: the engine over every workload and option, the checks on its
+result, and each scenario's other sections (training, shared endpoints, services,
+customization) — one `Estimate`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.engine.context import PricingContext, WorkloadSpec, flatten, workload_arrays
+from genai_cost.engine.core import OPTION_NAMES, EstimateArrays, evaluate_all, prepare_all
+from genai_cost.errors import PricingError, Problem, ScenarioError
+from genai_cost.results.estimate import Estimate
+from genai_cost.scenario.load import LoadedScenario
+from genai_cost.scenario.models import Option
+
+
+def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
+    """Options the scenario asked for by name must be priceable; otherwise say why not."""
+    import numpy as np
+
+    messages = []
+    order = np.argsort(arrays.workload_index, kind="stable")
+    bounds = np.searchsorted(arrays.workload_index[order], np.arange(len(specs) + 1))
+    for w_index, spec in enumerate(specs):
+        workload = spec.workload
+        explicit = workload.options is not None
+        pinned = workload.provisioned.term is not None or workload.self_hosted.purchase
+        if arrays.cheapest_row[w_index] >= 0 and not explicit and not pinned:
+            continue
+        mine = order[bounds[w_index] : bounds[w_index + 1]].tolist()
+        where = f"{spec.where}: workload {workload.name!r}"
+        if arrays.cheapest_row[w_index] < 0 and not explicit:
+            first: dict[str, str] = {}
+            for r in mine:
+                first.setdefault(arrays.option(r), arrays.reason(r))
+            messages.append(
+                f"{where}: no option can be priced: "
+                + "; ".join(f"{option}: {reason}" for option, reason in first.items())
+            )
+            continue
+        for option in workload.options or []:
+            rows = [r for r in mine if arrays.option(r) == option.value]
+            if rows and not any(arrays.feasible[r] for r in rows):
+                reasons = sorted({arrays.reason(r) for r in rows if arrays.explicit[r]})
+                messages.append(
+                    f"{where}: {option.value} was requested but cannot be priced: "
+                    + "; ".join(reasons)
+                )
+        for r in mine:
+            option_name = arrays.option(r)
+            is_pinned = (option_name == Option.provisioned.value and workload.provisioned.term) or (
+                option_name == Option.self_hosted.value and workload.self_hosted.purchase
+            )
+            if is_pinned and not arrays.feasible[r]:
+                messages.append(
+                    f"{where}: {option_name} {arrays.text(r, 'variant')}: {arrays.reason(r)}"
+                )
+    if messages:
+        raise PricingError("\n".join(dict.fromkeys(messages)))
+
+
+def _check_finite(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
+    """A priced row whose cost is not a finite number is bad input (an overflow), never a
+    feasible option with no cost: name the workload and the inputs that multiply."""
+    import numpy as np
+
+    bad = np.flatnonzero(arrays.feasible & ~np.isfinite(arrays.monthly_cost_usd))
+    if not bad.size:
+        return
+    problems = []
+    for w_index in dict.fromkeys(arrays.workload_index[bad].tolist()):
+        spec = specs[w_index]
+        w = spec.workload
+        t = w.tokens_per_request
+        problems.append(
+            Problem(
+                f"workload {w.name!r}: the monthly cost overflows (not a finite number): "
+                f"{w.traffic.monthly_requests:.6g} requests a month × "
+                f"{t.input + t.cache_read + t.cache_write:.6g} input and {t.output:.6g} output "
+                "tokens per request is beyond what can be priced",
+                path=spec.where,
+                hint="check traffic and tokens_per_request",
+            )
+        )
+    raise ScenarioError(problems)
+
+
+def price(
+    scenarios: list[LoadedScenario],
+    catalog: Catalog,
+    *,
+    day: dt.date,
+    as_of: dt.date | None = None,
+    max_snapshot_age_days: int = 10**6,
+    check_requested: bool = True,
+) -> Estimate:
+    """Price loaded scenarios with `catalog` (checked against it already).
+
+    `day` is today (for staleness, and the pricing date where nothing else sets one); prices
+    are those in effect on `as_of` when given, else on each scenario's `pricing_date`, else on
+    `day`. With `check_requested`, an option or term the scenario asks for by name that cannot
+    be priced is an error (a PricingError naming model, region, option and term).
+    """
+    import numpy as np
+
+    specs = flatten(scenarios)
+    ctx = PricingContext(catalog, as_of or day, specs, override=as_of is not None)
+    arrays = evaluate_all(workload_arrays(specs), prepare_all(ctx))
+    _check_finite(specs, arrays)
+    if check_requested:
+        _check_explicit(specs, arrays)
+    warnings = []
+    limit = max_snapshot_age_days
+    age = catalog.age_days(day)
+    if age > limit:
+        warnings.append(
+            f"pricing snapshot {catalog.snapshot_id} is {age} days old (limit "
+            f"{limit}); select a newer one with --snapshot, or raise --max-snapshot-age-days"
+        )
+    capacity_rows = arrays.feasible & np.isin(
+        arrays.option_code,
+        [
+            OPTION_NAMES.index(Option.provisioned.value),
+            OPTION_NAMES.index(Option.self_hosted.value),
+        ],
+    )
+    sized_workloads = set(arrays.workload_index[capacity_rows].tolist())
+    flat = [
+        spec.workload.name
+        for w_index, spec in enumerate(specs)
+        if w_index in sized_workloads and not spec.workload.traffic.has_peak_information
+    ]
+    if flat:
+        shown = ", ".join(repr(n) for n in flat[:5]) + (
+            f" and {len(flat) - 5:,} more" if len(flat) > 5 else ""
+        )
+        warnings.append(
+            f"workload{'s' if len(flat) > 1 else ''} {shown}: no peak_to_average_ratio or "
+            "hourly_profile given; capacity options are sized for flat traffic"
+        )
+    extras = [_scenario_extras(item, catalog, ctx) for item in scenarios]
+    return Estimate(catalog, ctx.day, scenarios, specs, arrays, warnings, ctx, extras)
+
+
+def _scenario_extras(
+    loaded: LoadedScenario, catalog: Catalog, ctx: PricingContext
+) -> dict[str, Any]:
+    """Training jobs, shared endpoints and supporting services of a scenario."""
+    from genai_cost.engine.packing import price_shared_endpoint
+    from genai_cost.engine.services import price_supporting
+    from genai_cost.engine.training import price_training_job
+
+    scenario = loaded.scenario
+    day = ctx.day_for_scenario(scenario.pricing_date)
+    extras: dict[str, Any] = {}
+    if scenario.training_jobs:
+        extras["training_jobs"] = [
+            price_training_job(job, catalog, job.region or scenario.region, day)
+            for job in scenario.training_jobs
+        ]
+    if scenario.shared_endpoints:
+        extras["shared_endpoints"] = [
+            price_shared_endpoint(e, catalog, e.region or scenario.region, day)
+            for e in scenario.shared_endpoints
+        ]
+    if scenario.supporting_services is not None:
+        extras["supporting_services"] = price_supporting(
+            scenario.supporting_services, catalog, scenario.region, day
+        )
+    return extras

@@ -1,0 +1,88 @@
+"""Reading scenario files: YAML with positions, validated into models, with file:line errors.
+
+A scenario is checked here on its own (types, ranges, cross-field rules); whether its model
+ids, regions and instance types exist is a question for the pricing catalog
+(catalog/validation.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from genai_cost.errors import Problem, ScenarioError
+from genai_cost.modelfile import problem_from_error
+from genai_cost.scenario.models import Scenario
+from genai_cost.yamlsource import YamlDocument, load_yaml_bytes, read_file_bytes
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A validated scenario with where it came from."""
+
+    scenario: Scenario
+    path: str
+    sha256: str
+    document: YamlDocument
+
+
+def parse_scenario(doc: YamlDocument) -> Scenario:
+    """Validate loaded YAML against the scenario model; problems carry file positions."""
+    if not isinstance(doc.data, dict):
+        kind = type(doc.data).__name__
+        raise ScenarioError(
+            [
+                Problem(
+                    f"expected a mapping with 'name' and 'workloads', got a {kind}",
+                    path=doc.path,
+                    line=1,
+                    column=1,
+                )
+            ]
+        )
+    try:
+        return Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = [problem_from_error(doc, e, Scenario) for e in exc.errors()]
+        raise ScenarioError(problems[:20]) from None
+
+
+def load_scenario(
+    path: str | Path, *, name: str | None = None, content: bytes | None = None
+) -> LoadedScenario:
+    """Load, parse and validate one scenario file.
+
+    `name` replaces the path in messages and reports; `content` is the file's bytes when they
+    are already in memory (a blob read from git: nothing is written to disk).
+    """
+    label = name or str(path)
+    raw = content if content is not None else read_file_bytes(Path(path), name, error=ScenarioError)
+    doc = load_yaml_bytes(raw, label)
+    scenario = parse_scenario(doc)
+    return LoadedScenario(scenario, label, hashlib.sha256(raw).hexdigest(), doc)
+
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders expanded to their *.yaml / *.yml files, sorted."""
+    result: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir() if p.suffix in SCENARIO_SUFFIXES and p.is_file()
+            )
+            if not found:
+                raise ScenarioError(
+                    [Problem("folder holds no .yaml or .yml scenario files", path=str(path))]
+                )
+            result.extend(found)
+        else:
+            result.append(path)
+    return result
