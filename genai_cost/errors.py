@@ -17,6 +17,8 @@
     │   └── PathInfeasible      a customization path cannot be priced (reported, never raised out)
     ├── SnapshotError           a pricing snapshot is missing, malformed or inconsistent
     │   └── RefreshError        a refresh could not complete; no snapshot was written or changed
+    ├── RevisionError           a git revision cannot be read, or its tree is refused
+    ├── AwsError                an AWS API call failed (S3, Cost Explorer, Bedrock)
     ├── OutputError             a report or snapshot cannot be written where `--output` says
     └── ArgumentError           a command-line value that is not valid (`--range`, `--as-of` …)
 
@@ -169,6 +171,15 @@ class SnapshotError(GenaiCostError):
 
 class RefreshError(SnapshotError):
     """The refresh could not complete; no snapshot was written or changed."""
+
+
+class RevisionError(GenaiCostError):
+    """A git revision cannot be read (`diff --base-ref`), or its tree is not acceptable."""
+
+
+class AwsError(GenaiCostError):
+    """An AWS API call failed: credentials, permissions, a missing bucket, throttling beyond
+    the retries (S3, Cost Explorer, Bedrock; the Price List raises RefreshError)."""
 
 
 class OutputError(GenaiCostError):

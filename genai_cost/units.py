@@ -16,3 +16,8 @@ MINUTES_PER_MONTH = HOURS_PER_MONTH * MINUTES_PER_HOUR
 TOKENS_PER_MILLION = 1_000_000.0
 REQUESTS_PER_THOUSAND = 1_000.0
 HOURS_PER_DAY = 24
+REQUESTS_PER_MILLION = 1_000_000.0
+"""Lambda and API Gateway bill requests per million."""
+FLOAT_TOLERANCE = 1e-9
+"""How close a computed quantity may come to a whole number or a threshold and count as it
+(floating-point noise: 2.0000000001 units of demand are 2 units, 79.9999999 % is 80 %)."""

@@ -26,6 +26,10 @@ from typing import Any
 from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.catalog.tables import InstancePrice, OnDemandPrice
+from genai_cost.units import TOKENS_PER_MILLION
+
+MILLION = int(TOKENS_PER_MILLION)
+"""Token prices are stored per 1M tokens."""
 
 MARKETPLACE_SUFFIX = " (Amazon Bedrock Edition)"
 BEDROCK_SERVICES = ("AmazonBedrock", "AmazonBedrockFoundationModels")
@@ -34,11 +38,11 @@ TOKENS_PER_UNIT = {
     # unit as the Price List writes it -> how many tokens one priced unit is
     "1K tokens": Decimal(1_000),
     "1k tokens": Decimal(1_000),
-    "1M tokens": Decimal(1_000_000),
+    "1M tokens": Decimal(MILLION),
     "Tokens": Decimal(1),
     "tokens": Decimal(1),
 }
-MARKETPLACE_TOKENS_PER_UNIT = Decimal(1_000_000)
+MARKETPLACE_TOKENS_PER_UNIT = Decimal(MILLION)
 """`AmazonBedrockFoundationModels` token SKUs use unit "Units", priced per 1M tokens."""
 HOURLY_UNITS = ("Hrs", "Hours", "hrs", "Hour")
 
@@ -308,7 +312,7 @@ def bedrock_rows(
             if dim.usd == 0:
                 report.skip("zero price (placeholder)", usage)
                 continue
-            per_million = _number(dim.usd * Decimal(1_000_000) / tokens)
+            per_million = _number(dim.usd * Decimal(MILLION) / tokens)
             previous = cells[key].get(column)
             if previous is not None and previous != per_million:
                 report.problems.append(

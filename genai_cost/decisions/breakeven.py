@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from genai_cost.decisions.curves import engine_sweeps, workload_curves
 from genai_cost.engine.breakeven import TooManySteps, cheapest_bands, crossings
-from genai_cost.errors import GenaiCostError
+from genai_cost.errors import ArgumentError
 from genai_cost.units import MINUTES_PER_MONTH
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def breakeven_document(
         from genai_cost.modelfile import suggest
 
         hint = suggest(workload, names)
-        raise GenaiCostError(
+        raise ArgumentError(
             f"--workload {workload!r}: no such workload"
             + (f" ({hint})" if hint else f"; workloads: {', '.join(names)}")
         )
@@ -58,7 +58,7 @@ def breakeven_document(
                 c for a, b in itertools.combinations(curves, 2) for c in crossings(a, b, low, high)
             ]
         except TooManySteps as exc:
-            raise GenaiCostError(
+            raise ArgumentError(
                 f"workload {spec.workload.name!r}: {exc}; narrow the volumes with --range"
             ) from None
         points: list[dict[str, Any]] = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from genai_cost.errors import GenaiCostError
+from genai_cost.errors import ScenarioError
 from genai_cost.scenario.budget import Budget, BudgetStatus
 from genai_cost.version import __version__
 
@@ -46,9 +46,11 @@ def budget_document(estimate: Estimate) -> dict[str, Any]:
             )
     if not rows:
         paths = ", ".join(s.path for s in estimate.scenarios)
-        raise GenaiCostError(
-            f"{paths}: no budget to check; add a `budget:` with `monthly_usd` to the scenario "
-            "or a workload (see docs/scenario-reference.md)"
+        raise ScenarioError.at(
+            paths,
+            "no budget to check",
+            hint="add a `budget:` with `monthly_usd` to the scenario or a workload "
+            "(see docs/scenario-reference.md)",
         )
     levels = {r["level"] for r in rows}
     verdict = "fail" if "fail" in levels else "alert" if "alert" in levels else "pass"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from genai_cost.engine.breakeven import Curve
-from genai_cost.errors import GenaiCostError
+from genai_cost.errors import ScenarioError
 
 if TYPE_CHECKING:
     from genai_cost.results.estimate import Estimate
@@ -19,8 +19,9 @@ def workload_curves(estimate: Estimate, index: int) -> tuple[list[Curve], float]
     spec = estimate.specs[index]
     volume = spec.workload.traffic.monthly_requests
     if volume <= 0:
-        raise GenaiCostError(
-            f"workload {spec.workload.name!r} has no traffic; break-even needs a volume to scale"
+        raise ScenarioError.at(
+            spec.where,
+            f"workload {spec.workload.name!r} has no traffic; break-even needs a volume to scale",
         )
     curves = []
     for row in arrays.rows_of(index).tolist():
@@ -82,7 +83,8 @@ def _sweep_batch(estimate: Estimate, indexes: list[int], volumes: Any) -> list[d
 
     from genai_cost.engine.arrays import WorkloadArrays
     from genai_cost.engine.context import workload_arrays
-    from genai_cost.engine.core import evaluate_all, option_label
+    from genai_cost.engine.core import evaluate_all
+    from genai_cost.engine.labels import option_label
 
     n = volumes.shape[1]
     base = workload_arrays([estimate.specs[i] for i in indexes])

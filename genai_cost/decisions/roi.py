@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from genai_cost.decisions.curves import engine_sweep
-from genai_cost.errors import GenaiCostError
+from genai_cost.errors import PricingError, ScenarioError
 
 if TYPE_CHECKING:
     from genai_cost.results.estimate import Estimate
@@ -64,9 +64,10 @@ def roi_document(estimate: Estimate) -> dict[str, Any]:
         results.append(_scenario_roi(estimate, scenario, indexes, document["scenarios"][number]))
     if not results:
         paths = ", ".join(s.path for s in estimate.scenarios)
-        raise GenaiCostError(
-            f"{paths}: no `roi:` section (development costs, benefits, "
-            "discount rate); see docs/scenario-reference.md"
+        raise ScenarioError.at(
+            paths,
+            "no `roi:` section (development costs, benefits, discount rate)",
+            hint="see docs/scenario-reference.md",
         )
     return {"schema_version": 1, "kind": "genai-cost roi", "scenarios": results}
 
@@ -86,7 +87,7 @@ def _scenario_roi(
         volumes = workload.traffic.monthly_requests * factors
         costs = engine_sweep(estimate, index, volumes)
         if not costs:
-            raise GenaiCostError(f"workload {workload.name!r}: no option can be priced")
+            raise PricingError(f"workload {workload.name!r}: no option can be priced")
         run += np.nanmin(np.vstack(list(costs.values())), axis=0)
         requests += volumes
         per_workload_requests[workload.name] = volumes

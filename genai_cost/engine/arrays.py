@@ -180,6 +180,12 @@ class OptionResult:
     demand: FloatArray | None = None
     """Capacity options: units the peak needs before rounding up and redundancy (NaN where
     infeasible). Linear in volume, so break-even points can be solved exactly."""
+    usd_per_capacity_hour: FloatArray | None = None
+    """Capacity options: the price of one unit (model unit, instance) for an hour."""
+    base_variant: str = ""
+    """Capacity options: the variant bought without commitment (the commitment's reference)."""
+    uncommitted: tuple[str, ...] = ()
+    """Capacity options: variants that are not commitments (the base, and spot)."""
 
     @property
     def feasible(self) -> BoolArray:

@@ -24,6 +24,10 @@ from genai_cost.units import HOURS_PER_MONTH
 
 Floats = npt.NDArray[np.float64]
 MAX_EDGES = 2_000_000
+EDGE_NUDGE = 1e-12
+"""Relative step just before and after a capacity edge, to read the costs either side."""
+SIDE_NUDGE = 1e-6
+"""Relative step either side of a crossing, to say which option is cheaper below and above."""
 
 
 class TooManySteps(ValueError):
@@ -117,8 +121,8 @@ def crossings(a: Curve, b: Curve, low: float, high: float) -> list[Crossing]:
     # Jumps at step edges: compare just before the edge (n units) and just after (n + 1).
     inner = edges[1:-1]
     if inner.size:
-        left = a.cost(inner * (1 - 1e-12)) - b.cost(inner * (1 - 1e-12))
-        right = a.cost(inner * (1 + 1e-12)) - b.cost(inner * (1 + 1e-12))
+        left = a.cost(inner * (1 - EDGE_NUDGE)) - b.cost(inner * (1 - EDGE_NUDGE))
+        right = a.cost(inner * (1 + EDGE_NUDGE)) - b.cost(inner * (1 + EDGE_NUDGE))
         jumps = np.sign(left) * np.sign(right) < 0
         for volume in inner[jumps]:
             found.append(_crossing(a, b, float(volume), "step"))
@@ -127,7 +131,7 @@ def crossings(a: Curve, b: Curve, low: float, high: float) -> list[Crossing]:
 
 
 def _crossing(a: Curve, b: Curve, volume: float, kind: str) -> Crossing:
-    below, above = volume * (1 - 1e-6), volume * (1 + 1e-6)
+    below, above = volume * (1 - SIDE_NUDGE), volume * (1 + SIDE_NUDGE)
     cheaper_below = a.label if float(a.cost(below)) < float(b.cost(below)) else b.label
     cheaper_above = a.label if float(a.cost(above)) < float(b.cost(above)) else b.label
     return Crossing(

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 
 from genai_cost.engine.arrays import FloatArray
+from genai_cost.units import FLOAT_TOLERANCE
 
-CEIL_TOLERANCE = 1e-9
+CEIL_TOLERANCE = FLOAT_TOLERANCE
 """Demand within 1e-9 of a whole number of units rounds down (floating-point noise)."""
 
 

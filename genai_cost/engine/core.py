@@ -20,18 +20,13 @@ from genai_cost.engine.arrays import (
     scatter,
 )
 from genai_cost.engine.context import PricingContext
+from genai_cost.engine.labels import option_label
 from genai_cost.units import REQUESTS_PER_THOUSAND, TOKENS_PER_MILLION
 
 OPTION_MODULES: tuple[ModuleType, ...] = (on_demand, batch, provisioned, self_hosted)
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(m.OPTION.value for m in OPTION_MODULES)
-
-
-def option_label(option: str, variant: str, platform: str, instance_type: str) -> str:
-    """`self_hosted ec2 p5.4xlarge reserved_1y`, `provisioned 1_month`, `on_demand`: the one
-    way an option row is named in every report and decision."""
-    return " ".join(p for p in (option, platform, instance_type, variant) if p)
 
 
 @dataclass
@@ -121,6 +116,34 @@ class EstimateArrays:
         order, edges = bounds
         rows: IntArray = order[edges[workload] : edges[workload + 1]]
         return rows
+
+    def commitment_breakeven_fraction(self) -> FloatArray:
+        """Per row, for a commitment (a term, a reserved instance, a savings plan): its hourly
+        price over the no-commitment price of the same capacity — the share of hours below
+        which the commitment costs more than paying only for the hours used. NaN elsewhere
+        (and where either row cannot be priced)."""
+        fraction = np.full(self.size, np.nan)
+        for k, result in enumerate(self.results):
+            if result.usd_per_capacity_hour is None:
+                continue
+            rows = result.rows
+            price = np.where(result.feasible, result.usd_per_capacity_hour, np.nan)
+            base: dict[tuple[object, ...], float] = {}
+            for local in range(rows.size):
+                if rows.variant[local] == result.base_variant and price[local] > 0:
+                    key = (
+                        rows.workload_index[local],
+                        rows.platform[local],
+                        rows.instance_type[local],
+                    )
+                    base[key] = float(price[local])
+            for local in range(rows.size):
+                if rows.variant[local] in result.uncommitted:
+                    continue
+                key = (rows.workload_index[local], rows.platform[local], rows.instance_type[local])
+                if key in base and np.isfinite(price[local]):
+                    fraction[int(self.offsets[k]) + local] = price[local] / base[key]
+        return fraction
 
     def option_names(self) -> ObjArray:
         """Option name of every row (an object array, for analysis and tests)."""

@@ -17,6 +17,7 @@ from typing import Any
 
 from genai_cost.catalog.lookup import Missing, instance_price
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.engine.capacity import CEIL_TOLERANCE
 from genai_cost.scenario.models import SharedEndpoint
 from genai_cost.units import HOURS_PER_MONTH
 
@@ -29,10 +30,13 @@ def pack(endpoint: SharedEndpoint, memory_gib: float) -> tuple[list[list[str]], 
     for model in sorted(endpoint.models, key=lambda m: (-m.memory_gib, m.name)):
         load = model.peak_output_tokens_per_second / model.output_tokens_per_second_per_instance
         if load > util:
-            dedicated[model.name] = math.ceil(load / util - 1e-9)
+            dedicated[model.name] = math.ceil(load / util - CEIL_TOLERANCE)
             continue
         for k, (memory, used, names) in enumerate(bins):
-            if memory + model.memory_gib <= memory_gib + 1e-9 and used + load <= util + 1e-9:
+            if (
+                memory + model.memory_gib <= memory_gib + CEIL_TOLERANCE
+                and used + load <= util + CEIL_TOLERANCE
+            ):
                 bins[k] = (memory + model.memory_gib, used + load, [*names, model.name])
                 break
         else:
@@ -100,7 +104,7 @@ def price_shared_endpoint(
             math.ceil(
                 m.peak_output_tokens_per_second
                 / (m.output_tokens_per_second_per_instance * endpoint.target_utilization_fraction)
-                - 1e-9
+                - CEIL_TOLERANCE
             ),
         )
         for m in endpoint.models

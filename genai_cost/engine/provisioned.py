@@ -147,4 +147,7 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         utilization_fraction=scatter(rows.size, ok, utilization),
         components=[component],
         demand=scatter(rows.size, ok, demand),
+        usd_per_capacity_hour=rows.params["usd_per_model_unit_hour"],
+        base_variant="no_commitment",
+        uncommitted=("no_commitment",),
     )

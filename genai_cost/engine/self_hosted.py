@@ -209,4 +209,7 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         utilization_fraction=scatter(rows.size, ok, avg_tps / (instances * per_instance)),
         components=[component],
         demand=scatter(rows.size, ok, demand),
+        usd_per_capacity_hour=rows.params["usd_per_hour"],
+        base_variant="on_demand",
+        uncommitted=("on_demand", "spot"),
     )

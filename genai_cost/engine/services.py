@@ -13,6 +13,7 @@ from typing import Any
 from genai_cost.catalog.lookup import Missing, service_tiers, tiered_cost
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.scenario.models import SupportingServices
+from genai_cost.units import REQUESTS_PER_MILLION
 
 
 def line(
@@ -56,7 +57,12 @@ def price_supporting(
     ]
     if services.lambda_ is not None:
         wanted += [
-            ("lambda", "requests", services.lambda_.requests_per_month / 1e6, "lambda_requests"),
+            (
+                "lambda",
+                "requests",
+                services.lambda_.requests_per_month / REQUESTS_PER_MILLION,
+                "lambda_requests",
+            ),
             (
                 "lambda",
                 f"duration_{services.lambda_.architecture}",
@@ -69,7 +75,7 @@ def price_supporting(
             (
                 "api_gateway",
                 f"{services.api_gateway.kind}_requests",
-                services.api_gateway.requests_per_month / 1e6,
+                services.api_gateway.requests_per_month / REQUESTS_PER_MILLION,
                 "api_gateway_requests",
             )
         )

@@ -5,22 +5,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from genai_cost.engine.labels import option_label as engine_label
+
 
 def option_label(record: dict[str, Any]) -> str:
-    """`self_hosted ec2 p5.4xlarge reserved_1y`, `provisioned 1_month`, `on_demand`."""
-    parts = [record.get("option") or record.get("cheapest_option") or "none"]
-    for key in (
-        "platform",
-        "instance_type",
-        "variant",
-        "cheapest_platform",
-        "cheapest_instance_type",
-        "cheapest_variant",
-    ):
-        value = record.get(key)
-        if value:
-            parts.append(str(value))
-    return " ".join(parts)
+    """The label of an option record (`option`, `platform` …) or of a workload's cheapest
+    option (`cheapest_option` …), built by the engine's one label function."""
+    prefix = "" if "option" in record else "cheapest_"
+    return engine_label(
+        record.get(f"{prefix}option") or "none",
+        record.get(f"{prefix}variant") or "",
+        record.get(f"{prefix}platform") or "",
+        record.get(f"{prefix}instance_type") or "",
+    )
 
 
 def usd(value: float | None, decimals: int = 2) -> str:

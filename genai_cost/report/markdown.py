@@ -6,6 +6,7 @@ from typing import Any
 
 from genai_cost.report.labels import capacity, option_label, percent, records_by_workload, usd
 from genai_cost.report.sanitize import markdown_cell, markdown_code
+from genai_cost.units import HOURS_PER_MONTH
 
 
 def notes(record: dict[str, Any]) -> str:
@@ -21,7 +22,7 @@ def render_markdown(document: dict[str, Any]) -> str:
         "# genai-cost estimate",
         "",
         f"Prices: snapshot `{markdown_code(snapshot['id'])}` (as of {snapshot['as_of']}), "
-        f"priced for {document['pricing_date']}. Months are 730 hours.",
+        f"priced for {document['pricing_date']}. Months are {HOURS_PER_MONTH:g} hours.",
         "",
     ]
     for warning in document["warnings"]:

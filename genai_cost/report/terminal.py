@@ -9,6 +9,7 @@ from genai_cost.report.labels import capacity, option_label, percent, records_by
 from genai_cost.report.markdown import notes
 from genai_cost.report.sanitize import plain
 from genai_cost.report.texttable import STYLES, Column, Table, wrap
+from genai_cost.units import HOURS_PER_MONTH
 
 
 def _note(text: str, *, color: bool, width: int, style: str = "dim") -> str:
@@ -31,7 +32,7 @@ def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
     parts = [
         _note(
             f"Prices: snapshot {snapshot['id']} (as of {snapshot['as_of']}), "
-            f"priced for {document['pricing_date']}; months of 730 h.",
+            f"priced for {document['pricing_date']}; months of {HOURS_PER_MONTH:g} h.",
             color=color,
             width=width,
         )

@@ -98,53 +98,6 @@ def row_order(estimate: Estimate) -> np.ndarray:
     return np.lexsort((np.arange(a.size), a.workload_index))
 
 
-BASE_VARIANT = {"provisioned": "no_commitment", "self_hosted": "on_demand"}
-
-
-def _same_capacity(record: dict[str, Any]) -> tuple[Any, ...]:
-    """What a committed variant and its no-commitment counterpart share (not the variant)."""
-    return (
-        record["scenario"],
-        record["workload"],
-        record["option"],
-        record["platform"],
-        record["instance_type"],
-    )
-
-
-def _add_commitment_breakeven(options: list[dict[str, Any]]) -> None:
-    """For commitment variants: the share of hours below which the commitment loses money.
-
-    A commitment is paid for every hour; without it you pay the on-demand (no-commitment)
-    price only for the hours you run. It pays off when you would otherwise run more than
-    commitment price / on-demand price of the hours: that ratio is the break-even fraction.
-    """
-
-    def unit_price(record: dict[str, Any]) -> float | None:
-        prices = [
-            c["usd_per_unit"]
-            for c in record["components"]
-            if c["unit"] in ("model-unit-hours", "instance-hours")
-        ]
-        return prices[0] if prices and prices[0] else None
-
-    base = {}
-    for record in options:
-        if BASE_VARIANT.get(record["option"]) == record["variant"]:
-            base[_same_capacity(record)] = unit_price(record)
-    for record in options:
-        fraction = None
-        if record["option"] in BASE_VARIANT and record["variant"] not in (
-            BASE_VARIANT[record["option"]],
-            "spot",
-        ):
-            key = _same_capacity(record)
-            committed, open_price = unit_price(record), base.get(key)
-            if committed is not None and open_price:
-                fraction = round(committed / open_price, 9)
-        record["commitment_breakeven_fraction"] = fraction
-
-
 def _nested_sources(value: Any) -> set[str]:
     """Every string in any `sources` list inside a nested structure."""
     found: set[str] = set()
@@ -182,7 +135,8 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
     a = estimate.arrays
     catalog = estimate.catalog
     options = []
-    for row in row_order(estimate).tolist():
+    order = row_order(estimate).tolist()
+    for row in order:
         spec = estimate.specs[a.workload_index[row]]
         components = [
             {
@@ -217,7 +171,9 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "components": components,
             }
         )
-    _add_commitment_breakeven(options)
+    breakeven = a.commitment_breakeven_fraction()
+    for record, row in zip(options, order, strict=True):
+        record["commitment_breakeven_fraction"] = _number(breakeven[row])
     scenarios = []
     w_index = 0
     for number, loaded in enumerate(estimate.scenarios):

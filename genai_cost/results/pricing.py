@@ -21,6 +21,7 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
     import numpy as np
 
     messages = []
+    missing: list[tuple[str, str, str, str]] = []  # (model, region, option, term) of each
     order = np.argsort(arrays.workload_index, kind="stable")
     bounds = np.searchsorted(arrays.workload_index[order], np.arange(len(specs) + 1))
     for w_index, spec in enumerate(specs):
@@ -39,6 +40,7 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
                 f"{where}: no option can be priced: "
                 + "; ".join(f"{option}: {reason}" for option, reason in first.items())
             )
+            missing.append((workload.base_model, spec.region, "", ""))
             continue
         for option in workload.options or []:
             rows = [r for r in mine if arrays.option(r) == option.value]
@@ -48,17 +50,25 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
                     f"{where}: {option.value} was requested but cannot be priced: "
                     + "; ".join(reasons)
                 )
+                missing.append((workload.base_model, spec.region, option.value, ""))
         for r in mine:
             option_name = arrays.option(r)
             is_pinned = (option_name == Option.provisioned.value and workload.provisioned.term) or (
                 option_name == Option.self_hosted.value and workload.self_hosted.purchase
             )
             if is_pinned and not arrays.feasible[r]:
-                messages.append(
-                    f"{where}: {option_name} {arrays.text(r, 'variant')}: {arrays.reason(r)}"
-                )
+                variant = arrays.text(r, "variant")
+                messages.append(f"{where}: {option_name} {variant}: {arrays.reason(r)}")
+                missing.append((workload.base_model, spec.region, option_name, variant))
     if messages:
-        raise PricingError("\n".join(dict.fromkeys(messages)))
+        model, region, option_name, term = missing[0]
+        raise PricingError(
+            "\n".join(dict.fromkeys(messages)),
+            model=model,
+            region=region,
+            option=option_name or None,
+            term=term or None,
+        )
 
 
 def _check_finite(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:

@@ -12,6 +12,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 
 from genai_cost.modelbase import Number, Positive, Strict
+from genai_cost.units import FLOAT_TOLERANCE
 
 Percent = Annotated[Number, Field(gt=0, le=1000)]
 
@@ -57,11 +58,11 @@ class BudgetStatus:
     def crossed_percent(self) -> list[float]:
         """Alert thresholds reached (spend >= threshold), lowest first."""
         used = self.used_percent
-        return [t for t in self.budget.alert_at_percent if used >= t - 1e-9]
+        return [t for t in self.budget.alert_at_percent if used >= t - FLOAT_TOLERANCE]
 
     @property
     def failed(self) -> bool:
-        return self.used_percent >= self.budget.fail_at_percent - 1e-9
+        return self.used_percent >= self.budget.fail_at_percent - FLOAT_TOLERANCE
 
     @property
     def level(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path, PurePosixPath
 
-from genai_cost.errors import ArgumentError, GenaiCostError
+from genai_cost.errors import ArgumentError, RevisionError
 from genai_cost.scenario.load import SCENARIO_SUFFIXES
 from genai_cost.yamlsource import MAX_FILE_BYTES
 
@@ -23,10 +23,10 @@ def _git(args: list[str], cwd: Path) -> bytes:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
-        raise GenaiCostError("git is not installed; --base-ref needs it") from None
+        raise RevisionError("git is not installed; --base-ref needs it") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GenaiCostError(f"git {' '.join(args)}: {message[-1] if message else 'failed'}")
+        raise RevisionError(f"git {' '.join(args)}: {message[-1] if message else 'failed'}")
     return done.stdout
 
 
@@ -59,7 +59,7 @@ def read_at_revision(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
         try:
             relative = absolute.relative_to(top.resolve())
         except ValueError:
-            raise GenaiCostError(f"{raw}: not inside the git repository at {top}") from None
+            raise RevisionError(f"{raw}: not inside the git repository at {top}") from None
         asked = PurePosixPath(relative.as_posix())
         listing = _git(["ls-tree", "-r", "-z", "--full-tree", ref, "--", str(relative)], top)
         for entry in (e for e in listing.split(b"\0") if e):
@@ -70,17 +70,17 @@ def read_at_revision(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
                 continue
             path = safe_tree_path(name)
             if path is None or (str(asked) != "." and asked not in (path, *path.parents)):
-                raise GenaiCostError(
+                raise RevisionError(
                     f"{ref}: the tree lists {name!r}, which is not a plain path inside "
                     f"{raw}; refusing to read that revision"
                 )
             if kind != "blob" or mode not in ("100644", "100755"):
                 continue  # symbolic links and submodules are not scenario files
             if len(found) >= MAX_FILES:
-                raise GenaiCostError(f"{ref}: more than {MAX_FILES:,} scenario files under {raw}")
+                raise RevisionError(f"{ref}: more than {MAX_FILES:,} scenario files under {raw}")
             size = int(_git(["cat-file", "-s", blob], top).strip() or b"0")
             if size > MAX_FILE_BYTES:
-                raise GenaiCostError(
+                raise RevisionError(
                     f"{ref}:{name}: file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
                 )
             found.append((f"{ref}:{name}", _git(["cat-file", "blob", blob], top)))

@@ -19,7 +19,7 @@ import numpy as np
 
 from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.errors import BudgetsError, GenaiCostError
+from genai_cost.errors import ArgumentError, BudgetsError, LogsError
 from genai_cost.modelbase import Strict
 from genai_cost.scenario.budget import Budget, BudgetStatus
 from genai_cost.tracking.capacity import (
@@ -73,7 +73,7 @@ def parse_key(text: str, *, option: str) -> Key:
 
     choices = [*PLAIN_KEYS, "tenant", "metadata:KEY", "profile-tag:KEY"]
     hint = suggest(text, choices)
-    raise GenaiCostError(
+    raise ArgumentError(
         f"{option} {text!r}: expected one of {', '.join(choices)}" + (f" ({hint})" if hint else "")
     )
 
@@ -299,7 +299,7 @@ def share_capacity(
     if not entries:
         return SharedCapacity(row_cost, frames, documents)
     if not days:
-        raise GenaiCostError("a capacity file needs logs with at least one record")
+        raise LogsError.at("", "a capacity file needs logs with at least one record")
     first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
     period_hours = ((last - first).days + 1) * 24.0
 
@@ -372,7 +372,7 @@ def budget_rows(priced: Any, budgets: TenantBudgets, days: list[str]) -> list[di
     days elapsed (1st through the latest day, inclusive) × days in the month.
     """
     if not days:
-        raise GenaiCostError("no priced records: there is no spend to check against budgets")
+        raise LogsError.at("", "no priced records: there is no spend to check against budgets")
     last = dt.date.fromisoformat(days[-1])
     month = last.isoformat()[:7]
     in_days = calendar.monthrange(last.year, last.month)[1]
@@ -431,7 +431,7 @@ def run_allocation(
 
     tenant_key = parse_key(tenant, option="--tenant")
     if tenant_key.kind not in ("metadata", "profile-tag", "identity"):
-        raise GenaiCostError(
+        raise ArgumentError(
             f"--tenant {tenant!r}: expected metadata:KEY, profile-tag:KEY or identity"
         )
     keys = [tenant_key if b == "tenant" else parse_key(b, option="--by") for b in by]
@@ -440,7 +440,7 @@ def run_allocation(
         for b, k in zip(by, keys, strict=True)
     ]
     if len({k.name for k in keys}) != len(keys):
-        raise GenaiCostError("--by: each key may be given once")
+        raise ArgumentError("--by: each key may be given once")
     budget_file = load_budgets(budgets) if budgets is not None else None
     mapping = load_profiles(profiles) if profiles is not None else None
     capacity_file = load_capacity(capacity) if capacity is not None else None
@@ -464,6 +464,6 @@ def run_allocation(
             if holder is not None:
                 holder.cleanup()
     else:
-        raise GenaiCostError(f"--engine {engine!r}: expected duckdb or spark")
+        raise ArgumentError(f"--engine {engine!r}: expected duckdb or spark")
     resolver = ProfileResolver(mapping, bedrock_client)
     return allocate(usage, catalog, keys, tenant_key, resolver, budget_file, capacity_file)

@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 
 from genai_cost.catalog.lookup import Missing, instance_price, provisioned_price
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.errors import CapacityError, GenaiCostError
+from genai_cost.errors import CapacityError, PricingError
 from genai_cost.modelbase import Positive, Strict, Whole
 from genai_cost.scenario.models import ProvisionedTerm, Purchase
 
@@ -114,7 +114,13 @@ def hourly_cost(
     if isinstance(entry, ProvisionedCapacity):
         row = provisioned_price(catalog, entry.model, entry.region, entry.term, day)
         if isinstance(row, Missing):
-            raise GenaiCostError(f"capacity {entry.name!r}: {row.reason}")
+            raise PricingError(
+                f"capacity {entry.name!r}: {row.reason}",
+                model=entry.model,
+                region=entry.region,
+                option="provisioned",
+                term=entry.term,
+            )
         return CapacityCost(
             entry.model_units * row.usd_per_model_unit_hour,
             row.source,
@@ -125,7 +131,12 @@ def hourly_cost(
         catalog, entry.platform, entry.instance_type, entry.region, entry.purchase, day
     )
     if isinstance(found, Missing):
-        raise GenaiCostError(f"capacity {entry.name!r}: {found.reason}")
+        raise PricingError(
+            f"capacity {entry.name!r}: {found.reason}",
+            region=entry.region,
+            option=f"self_hosted {entry.platform} {entry.instance_type}",
+            term=entry.purchase,
+        )
     return CapacityCost(
         entry.count * found.usd_per_hour,
         found.source,

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from genai_cost.errors import GenaiCostError, LogsError
+from genai_cost.errors import AwsError, LogsError
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz", ".gz")
 
@@ -82,7 +82,7 @@ def s3_files(url: str, target: Path, client: object = None) -> list[Path]:
 
     bucket, _, prefix = url.removeprefix("s3://").partition("/")
     if not bucket:
-        raise GenaiCostError(f"{url}: expected s3://bucket/prefix")
+        raise LogsError.at(url, "expected s3://bucket/prefix")
     s3: Any = client if client is not None else boto3.client("s3")
     files = []
     try:
@@ -96,9 +96,9 @@ def s3_files(url: str, target: Path, client: object = None) -> list[Path]:
                 s3.download_file(bucket, key, str(destination))
                 files.append(destination)
     except (ClientError, BotoCoreError) as exc:
-        raise GenaiCostError(f"{url}: cannot read from S3: {exc}") from None
+        raise AwsError(f"{url}: cannot read from S3: {exc}") from None
     if not files:
-        raise GenaiCostError(f"{url}: no invocation-log objects under that prefix")
+        raise LogsError.at(url, "no invocation-log objects under that prefix")
     return files
 
 

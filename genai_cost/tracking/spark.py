@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from genai_cost.errors import GenaiCostError, LogsError
+from genai_cost.errors import ArgumentError, LogsError
 from genai_cost.tracking.logs import MAX_TOKENS_PER_RECORD, TOKENS, Problem, Usage
 from genai_cost.tracking.sources import literal_paths, shown_example
 
@@ -32,7 +32,7 @@ def _session() -> Any:
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise GenaiCostError(
+        raise ArgumentError(
             "--engine spark needs PySpark: pip install 'genai-cost[spark]' (and a Java 17+ runtime)"
         ) from None
     builder = SparkSession.builder.appName("genai-cost-allocate")
@@ -46,7 +46,7 @@ def _session() -> Any:
     try:
         session = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
     except Exception as exc:  # no Java, bad master URL, … (PySpark raises several kinds)
-        raise GenaiCostError(f"cannot start Spark: {exc}".splitlines()[0]) from None
+        raise ArgumentError(f"--engine spark: cannot start Spark: {exc}".splitlines()[0]) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
 
@@ -56,7 +56,7 @@ def read_usage_spark(paths: Sequence[str], metadata_keys: Sequence[str] = ()) ->
     from pyspark.sql.types import MapType, StringType, StructField, StructType
 
     if not paths:
-        raise GenaiCostError("no invocation-log files to read")
+        raise LogsError.at("", "no invocation-log files to read")
     text = StringType()
     schema = StructType(
         [

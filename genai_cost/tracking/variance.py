@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from genai_cost.errors import GenaiCostError
+from genai_cost.errors import ArgumentError, AwsError, LogsError
 from genai_cost.units import HOURS_PER_MONTH
 
 SCHEMA_VERSION = 1
@@ -36,7 +36,7 @@ def from_logs(logs: Sequence[str], key: str, **options: Any) -> Actuals:
     document = run_allocation(logs, by=["tenant"], tenant=key, **options)
     period = document["period"]
     if period["first_day"] is None:
-        raise GenaiCostError("the logs hold no priced records to compare with")
+        raise LogsError.at("", "the logs hold no priced records to compare with")
     first = dt.date.fromisoformat(period["first_day"])
     days = (dt.date.fromisoformat(period["last_day"]) - first).days + 1
     return Actuals(
@@ -77,11 +77,11 @@ def from_cost_explorer(ce: Any, tag: str, start: dt.date, end: dt.date) -> Actua
     from botocore.exceptions import BotoCoreError, ClientError
 
     if end <= start:
-        raise GenaiCostError(f"--end {end} must be after --start {start}")
+        raise ArgumentError(f"--end {end} must be after --start {start}")
     try:
         services = bedrock_services(ce, start, end)
         if not services:
-            raise GenaiCostError(f"Cost Explorer shows no Bedrock service from {start} to {end}")
+            raise AwsError(f"Cost Explorer shows no Bedrock service from {start} to {end}")
         costs: dict[str, float] = {}
         token = None
         while True:
@@ -109,7 +109,7 @@ def from_cost_explorer(ce: Any, tag: str, start: dt.date, end: dt.date) -> Actua
             if not token:
                 break
     except (ClientError, BotoCoreError) as exc:
-        raise GenaiCostError(f"Cost Explorer: {exc}") from None
+        raise AwsError(f"Cost Explorer: {exc}") from None
     return Actuals(
         costs, None, start, (end - start).days, f"Cost Explorer UnblendedCost by tag {tag}"
     )
@@ -122,7 +122,7 @@ def compare(estimate: dict[str, Any], actuals: Actuals) -> dict[str, Any]:
     names = [w["name"] for _, w in workloads]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
-        raise GenaiCostError(
+        raise ArgumentError(
             f"workload names {repeated} appear in several scenarios: actuals are matched by "
             "workload name, so compare those scenarios one at a time"
         )
