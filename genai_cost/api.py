@@ -15,13 +15,17 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from genai_cost.catalog.selection import PricingOptions, today
 from genai_cost.catalog.snapshot import Catalog, bundled_snapshots_dir
 from genai_cost.catalog.validation import scenario_problems
 from genai_cost.decisions.bill import price_bill
 from genai_cost.decisions.diff import ESTIMATE_SCHEMA_VERSION, Side
+from genai_cost.documents.changes import CheckDocument, DiffDocument
+from genai_cost.documents.decisions import RegionsDocument
+from genai_cost.documents.estimate import EstimateDocument, MonteCarlo
+from genai_cost.documents.tracking import VarianceDocument
 from genai_cost.errors import ArgumentError, BaselineError, ScenarioError
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.load import LoadedScenario, expand_paths, load_scenario
@@ -129,15 +133,16 @@ def simulate(
     samples: int,
     seed: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> dict[str, Any]:
+) -> MonteCarlo:
     """A Monte Carlo of `samples` draws of the scenarios' uncertain inputs, kept on `result`
     (its document then has a `monte_carlo` section)."""
     from genai_cost.decisions.montecarlo import run_monte_carlo
 
     if samples < 1:
         raise ArgumentError(f"--samples must be at least 1, got {samples}")
-    result.monte_carlo = run_monte_carlo(result, samples, seed, progress)
-    return result.monte_carlo
+    outcome = run_monte_carlo(result, samples, seed, progress)
+    result.monte_carlo = outcome
+    return outcome
 
 
 def html_report(result: Estimate) -> dict[str, Any]:
@@ -163,7 +168,7 @@ def _describe_snapshot(catalog: Catalog) -> str:
     return f"snapshot {catalog.snapshot_id} (as of {catalog.as_of.isoformat()}, {origin})"
 
 
-def read_baseline(path: Path) -> dict[str, Any]:
+def read_baseline(path: Path) -> EstimateDocument:
     """An estimate JSON written by `genai-cost estimate --format json`."""
     from genai_cost.yamlsource import read_text_file
 
@@ -185,7 +190,7 @@ def read_baseline(path: Path) -> dict[str, Any]:
             f"estimate schema_version {version!r} is not supported (expected "
             f"{ESTIMATE_SCHEMA_VERSION}); regenerate it with this version of genai-cost",
         )
-    return document
+    return cast(EstimateDocument, document)
 
 
 def load_side(argument: str, options: PricingOptions) -> Side:
@@ -235,13 +240,14 @@ def git_side(ref: str, paths: list[str], options: PricingOptions) -> Side:
     return Side(label, result.to_dict(), result, _describe_snapshot(catalog))
 
 
-def _empty_document(catalog: Catalog, day: dt.date) -> dict[str, Any]:
+def _empty_document(catalog: Catalog, day: dt.date) -> EstimateDocument:
     return {
         "schema_version": ESTIMATE_SCHEMA_VERSION,
         "tool_version": __version__,
         "pricing_date": day.isoformat(),
         "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
         "warnings": [],
+        "sources": {},
         "scenarios": [],
         "options": [],
     }
@@ -253,7 +259,7 @@ def diff(
     base_ref: str | None = None,
     options: PricingOptions = DEFAULT_PRICING,
     base_snapshot: str | Path | None = None,
-) -> dict[str, Any]:
+) -> DiffDocument:
     """The diff document of two sides (`sides` = [BASE, HEAD]) or of `sides` (paths) against
     the same paths at git revision `base_ref`; thresholds are applied by the caller."""
     from dataclasses import replace
@@ -275,7 +281,7 @@ def diff(
     return compare(base, head, base_snapshot=base_options.snapshot)
 
 
-def check(paths: Iterable[str | Path], options: PricingOptions = DEFAULT_PRICING) -> dict[str, Any]:
+def check(paths: Iterable[str | Path], options: PricingOptions = DEFAULT_PRICING) -> CheckDocument:
     """The budget check document of the scenarios at `paths`."""
     from genai_cost.decisions.check import budget_document
 
@@ -287,7 +293,7 @@ def regions(
     *,
     candidates: list[str] | None = None,
     options: PricingOptions = DEFAULT_PRICING,
-) -> dict[str, Any]:
+) -> RegionsDocument:
     """What the scenario at `path` costs in each candidate region (default: every region)."""
     from genai_cost.catalog.validation import check_against_catalog
     from genai_cost.decisions.regions import compare_regions
@@ -311,7 +317,7 @@ def variance(
     end: dt.date | None = None,
     snapshot: str | Path | None = None,
     price_book: str | Path | None = None,
-) -> dict[str, Any]:
+) -> VarianceDocument:
     """Each workload's estimate against its actual cost, from invocation logs (priced like
     `allocate`) or from Cost Explorer (`ce_client`, grouped by the cost-allocation `tag`)."""
     from genai_cost.tracking.variance import compare, from_cost_explorer, from_logs

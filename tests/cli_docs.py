@@ -1,4 +1,8 @@
-"""Generate docs/cli.md from the real --help output (run: python -m tests.cli_docs)."""
+"""Generate docs/cli.md from the registered commands' real --help (run: python -m tests.cli_docs).
+
+The command list is read from the typer app itself, so a new command or subcommand appears in
+the reference without anyone listing it; a test fails when the page and the CLI disagree.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +10,23 @@ import contextlib
 import io
 import os
 
-COMMANDS = [
-    "",
-    "estimate",
-    "diff",
-    "check",
-    "validate",
-    "schema",
-    "models",
-    "pricing",
-    "pricing list",
-    "pricing show",
-    "pricing diff",
-]
+
+def commands() -> list[str]:
+    """Every command path of the app, depth first: "", "estimate", "pricing", "pricing list" …"""
+    import typer
+
+    from genai_cost.cli import app
+
+    found: list[str] = []
+
+    def walk(command: object, path: list[str]) -> None:
+        found.append(" ".join(path))
+        children = getattr(command, "commands", {})  # a group (typer's own click)
+        for name in sorted(children):
+            walk(children[name], [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
 
 
 def _help(command: str) -> str:
@@ -42,10 +50,11 @@ def _help(command: str) -> str:
 def render_cli_reference() -> str:
     parts = [
         "# CLI reference\n",
-        "Generated from the real `--help` output by `python -m tests.cli_docs > docs/cli.md`;",
-        "a test fails when this page and the CLI disagree.\n",
+        "Generated from the registered commands' real `--help` output by",
+        "`python -m tests.cli_docs > docs/cli.md`; a test fails when this page and the CLI",
+        "disagree.\n",
     ]
-    for command in COMMANDS:
+    for command in commands():
         title = f"genai-cost {command}".strip()
         parts.append(f"## `{title}`\n")
         parts.append("```text")

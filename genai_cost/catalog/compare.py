@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.documents.pricing import (
+    ChangeCounts,
+    ModelList,
+    ModelPrices,
+    ModelRow,
+    PriceChange,
+    PricingDiff,
+    RowChange,
+    SnapshotList,
+    SnapshotSummary,
+)
 
 # table -> (attribute of Catalog, key columns, price columns)
 PRICE_TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -51,9 +62,9 @@ def _percent(old: float | None, new: float | None) -> float | None:
     return round((new - old) / old * 100.0, 6)
 
 
-def diff_snapshots(old: Catalog, new: Catalog) -> dict[str, Any]:
+def diff_snapshots(old: Catalog, new: Catalog) -> PricingDiff:
     """Added, removed and changed price rows of every price table (schema_version 1)."""
-    changes = []
+    changes: list[RowChange] = []
     for table, (_, keys, prices) in PRICE_TABLES.items():
         before, after = _rows(old, table), _rows(new, table)
         for key in sorted(set(before) | set(after)):
@@ -81,7 +92,7 @@ def diff_snapshots(old: Catalog, new: Catalog) -> dict[str, Any]:
                     }
                 )
                 continue
-            moved = [
+            moved: list[PriceChange] = [
                 {
                     "column": c,
                     "old": old_row[c],
@@ -101,9 +112,10 @@ def diff_snapshots(old: Catalog, new: Catalog) -> dict[str, Any]:
                         "source": new_row["source"],
                     }
                 )
-    counts = {
-        kind: sum(1 for c in changes if c["change"] == kind)
-        for kind in ("added", "removed", "changed")
+    counts: ChangeCounts = {
+        "added": sum(1 for c in changes if c["change"] == "added"),
+        "removed": sum(1 for c in changes if c["change"] == "removed"),
+        "changed": sum(1 for c in changes if c["change"] == "changed"),
     }
     return {
         "schema_version": 1,
@@ -115,7 +127,7 @@ def diff_snapshots(old: Catalog, new: Catalog) -> dict[str, Any]:
     }
 
 
-def model_prices(catalog: Catalog, model_id: str) -> dict[str, Any]:
+def model_prices(catalog: Catalog, model_id: str) -> ModelPrices:
     """Every price the snapshot holds for one Bedrock model."""
     model = catalog.models[model_id]
 
@@ -125,8 +137,9 @@ def model_prices(catalog: Catalog, model_id: str) -> dict[str, Any]:
             record[k] = record[k].isoformat() if record[k] else None
         return record
 
-    return {
+    document = {
         "schema_version": 1,
+        "kind": "genai-cost pricing show",
         "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
         "model": dataclasses.asdict(model) | {"as_of": model.as_of.isoformat()},
         "on_demand": [dated(r) for r in catalog.on_demand.get(model_id, [])],
@@ -148,9 +161,10 @@ def model_prices(catalog: Catalog, model_id: str) -> dict[str, Any]:
             }
         },
     }
+    return cast(ModelPrices, document)
 
 
-def snapshot_summary(catalog: Catalog) -> dict[str, Any]:
+def snapshot_summary(catalog: Catalog) -> SnapshotSummary:
     return {
         "id": catalog.snapshot_id,
         "as_of": catalog.as_of.isoformat(),
@@ -163,7 +177,7 @@ def snapshot_summary(catalog: Catalog) -> dict[str, Any]:
     }
 
 
-def snapshot_list() -> dict[str, Any]:
+def snapshot_list() -> SnapshotList:
     """The bundled snapshots, and the one $GENAI_COST_SNAPSHOT selects, summarised."""
     import os
 
@@ -172,10 +186,14 @@ def snapshot_list() -> dict[str, Any]:
     choices: list[str] = bundled_snapshot_ids()
     if os.environ.get(SNAPSHOT_ENV):
         choices.append(os.environ[SNAPSHOT_ENV])
-    return {"snapshots": [snapshot_summary(load_catalog(c)) for c in dict.fromkeys(choices)]}
+    return {
+        "schema_version": 1,
+        "kind": "genai-cost pricing list",
+        "snapshots": [snapshot_summary(load_catalog(c)) for c in dict.fromkeys(choices)],
+    }
 
 
-def model_prices_of(catalog: Catalog, model: str) -> dict[str, Any]:
+def model_prices_of(catalog: Catalog, model: str) -> ModelPrices:
     """`model_prices` of a model id as a user types it (a us./eu./global. prefix ignored);
     an unknown id is an error with the closest known ones."""
     from genai_cost.errors import PricingError
@@ -193,10 +211,10 @@ def model_prices_of(catalog: Catalog, model: str) -> dict[str, Any]:
     return model_prices(catalog, model_id)
 
 
-def model_list(catalog: Catalog) -> dict[str, Any]:
+def model_list(catalog: Catalog) -> ModelList:
     """Every model id the snapshot knows, with where it is priced on demand and its
     provisioned-throughput terms."""
-    rows: list[dict[str, Any]] = []
+    rows: list[ModelRow] = []
     for model in catalog.models.values():
         places = sorted(
             {
@@ -216,4 +234,9 @@ def model_list(catalog: Catalog) -> dict[str, Any]:
                 ),
             }
         )
-    return {"snapshot": catalog.snapshot_id, "models": rows}
+    return {
+        "schema_version": 1,
+        "kind": "genai-cost models",
+        "snapshot": catalog.snapshot_id,
+        "models": rows,
+    }

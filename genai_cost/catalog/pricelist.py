@@ -11,6 +11,9 @@ Where Bedrock prices live (AWS-FORMATS.md §1.4): first-party and open models un
 the usage type name the dimension), third-party "Amazon Bedrock Edition" models under
 `AmazonBedrockFoundationModels` (the `servicename` names the model; the usage type, e.g.
 `USE1-MP:USE1_InputTokenCount_Global-Units`, the dimension; unit "Units" = per 1M tokens).
+
+About 500 lines because the two Bedrock services and the EC2/SageMaker instance offers share
+one unit and term vocabulary; splitting them would split that vocabulary.
 """
 
 from __future__ import annotations

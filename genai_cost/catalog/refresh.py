@@ -36,6 +36,7 @@ from genai_cost.catalog.snapshot import (
     replaced_path,
 )
 from genai_cost.catalog.writer import table_text, write_snapshot
+from genai_cost.documents.pricing import RefreshReport
 from genai_cost.errors import ArgumentError, GenaiCostError, RefreshError
 from genai_cost.output import remove_stale, temp_prefix
 
@@ -50,14 +51,20 @@ class RefreshResult:
     calls: int = 0
     sources: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> RefreshReport:
+        report = self.report.as_dict()
         return {
+            "schema_version": 1,
+            "kind": "genai-cost pricing refresh",
             "snapshot_id": self.snapshot_id,
             "path": str(self.path),
             "refreshed_rows": self.refreshed,
             "carried_over_rows": self.carried_over,
             "api_calls": self.calls,
-            **self.report.as_dict(),
+            "used": report["used"],
+            "skipped": report["skipped"],
+            "problems": report["problems"],
+            "carried_over_prices": report["carried_over_prices"],
         }
 
 

@@ -78,6 +78,7 @@ RENDERERS: dict[str, dict[Format, str]] = {
     },
     "models": {
         TABLE: "genai_cost.report.pricing:render_models_text",
+        MARKDOWN: "genai_cost.report.pricing:render_models_markdown",
         CSV: "genai_cost.report.pricing:render_models_csv",
     },
     "refresh": {

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from genai_cost.decisions.curves import engine_sweeps, workload_curves
+from genai_cost.documents.decisions import BreakevenDocument, Crossing, WorkloadBreakeven
 from genai_cost.engine.breakeven import TooManySteps, cheapest_bands, crossings
 from genai_cost.errors import ArgumentError
 from genai_cost.units import MINUTES_PER_MONTH
@@ -21,7 +22,7 @@ def breakeven_document(
     *,
     workload: str | None = None,
     volume_range: tuple[float, float] | None = None,
-) -> dict[str, Any]:
+) -> BreakevenDocument:
     """Crossing points and cheapest-option bands for each workload (schema_version 1)."""
     import numpy as np
 
@@ -46,7 +47,7 @@ def breakeven_document(
         ranges.append((curves, volume, low, high))
     sweeps = np.asarray([np.geomspace(low, high, SWEEP_POINTS) for _, _, low, high in ranges])
     engine_costs = engine_sweeps(estimate, chosen, sweeps.reshape(len(chosen), SWEEP_POINTS))
-    results = []
+    results: list[WorkloadBreakeven] = []
     for index, (curves, volume, low, high), sweep, engine in zip(
         chosen, ranges, sweeps, engine_costs, strict=True
     ):
@@ -61,7 +62,7 @@ def breakeven_document(
             raise ArgumentError(
                 f"workload {spec.workload.name!r}: {exc}; narrow the volumes with --range"
             ) from None
-        points: list[dict[str, Any]] = [
+        points: list[Crossing] = [
             {
                 "a": c.a,
                 "b": c.b,

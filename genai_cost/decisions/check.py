@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal
 
+from genai_cost.documents.changes import BudgetRow, CheckDocument
 from genai_cost.errors import ScenarioError
 from genai_cost.scenario.budget import Budget, BudgetStatus
 from genai_cost.version import __version__
@@ -14,10 +15,10 @@ if TYPE_CHECKING:
 CHECK_SCHEMA_VERSION = 1
 
 
-def budget_document(estimate: Estimate) -> dict[str, Any]:
+def budget_document(estimate: Estimate) -> CheckDocument:
     """Every scenario and workload budget with the estimated monthly spend against it."""
     document = estimate.to_dict()
-    rows = []
+    rows: list[BudgetRow] = []
     for loaded, summary in zip(estimate.scenarios, document["scenarios"], strict=True):
         scenario = loaded.scenario
         targets: list[tuple[str | None, Budget | None, float | None]] = [
@@ -53,7 +54,9 @@ def budget_document(estimate: Estimate) -> dict[str, Any]:
             "(see docs/scenario-reference.md)",
         )
     levels = {r["level"] for r in rows}
-    verdict = "fail" if "fail" in levels else "alert" if "alert" in levels else "pass"
+    verdict: Literal["pass", "alert", "fail"] = (
+        "fail" if "fail" in levels else "alert" if "alert" in levels else "pass"
+    )
     return {
         "schema_version": CHECK_SCHEMA_VERSION,
         "kind": "genai-cost check",

@@ -22,10 +22,23 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from genai_cost.documents.changes import (
+    CheckResult,
+    DiffDocument,
+    ScenarioChange,
+    SideSummary,
+    Split,
+    Status,
+    TotalChange,
+    WorkloadChange,
+)
+from genai_cost.documents.estimate import EstimateDocument, OptionRecord, WorkloadSummary
+from genai_cost.engine.labels import option_label
 from genai_cost.errors import ArgumentError
 from genai_cost.version import __version__
 
@@ -42,12 +55,12 @@ class Side:
     """One side of a diff: an estimate document and, when priced here, the estimate."""
 
     label: str
-    document: dict[str, Any]
+    document: EstimateDocument
     estimate: Estimate | None = None
     prices: str = ""
     """Where its prices came from, for the report."""
 
-    def costs(self) -> dict[tuple[str, str], dict[str, Any]]:
+    def costs(self) -> dict[tuple[str, str], WorkloadSummary]:
         return {
             (s["name"], w["name"]): w for s in self.document["scenarios"] for w in s["workloads"]
         }
@@ -68,7 +81,7 @@ def _base_catalog(base: Side, base_snapshot: str | Path | None) -> Catalog | Non
 
 def _head_at_base_prices(
     base: Side, head: Side, base_snapshot: str | Path | None
-) -> tuple[dict[tuple[str, str], float | None], str]:
+) -> tuple[dict[tuple[str, str], float | None], Split]:
     """Per workload, the head's usage priced at the base side's prices, and how it was found:
     "repriced" (the head's scenarios priced with the base's snapshot and pricing date, when
     that snapshot is at hand and knows every model and instance the head uses), else
@@ -90,7 +103,7 @@ def _head_at_base_prices(
     return dict(_components_at_base_prices(base.document, head.document)), "components"
 
 
-def _option_key(record: dict[str, Any]) -> tuple[Any, ...]:
+def _option_key(record: OptionRecord) -> tuple[Any, ...]:
     return (
         record["scenario"],
         record["workload"],
@@ -104,10 +117,10 @@ def _option_key(record: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _components_at_base_prices(
-    base: dict[str, Any], head: dict[str, Any]
+    base: EstimateDocument, head: EstimateDocument
 ) -> dict[tuple[str, str], float]:
     base_rows = {_option_key(r): r for r in base["options"]}
-    result = {}
+    result: dict[tuple[str, str], float] = {}
     for record in head["options"]:
         if not record["cheapest"]:
             continue
@@ -118,9 +131,10 @@ def _components_at_base_prices(
         total = 0.0
         for component in record["components"]:
             price = prices.get(component["name"])
-            if price is None or component["quantity"] is None:
+            quantity = component["quantity"]
+            if price is None or quantity is None:
                 break
-            total += component["quantity"] * price
+            total += quantity * price
         else:
             result[(record["scenario"], record["workload"])] = total
     return result
@@ -136,23 +150,18 @@ def _round(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else round(value, 6)
 
 
-def _option_label(workload: dict[str, Any] | None) -> str | None:
-    if workload is None or workload.get("cheapest_option") is None:
+def _option_label(workload: WorkloadSummary | None) -> str | None:
+    if workload is None or workload["cheapest_option"] is None:
         return None
-    parts = [
-        workload[k]
-        for k in (
-            "cheapest_option",
-            "cheapest_platform",
-            "cheapest_instance_type",
-            "cheapest_variant",
-        )
-        if workload[k]
-    ]
-    return " ".join(parts)
+    return option_label(
+        workload["cheapest_option"],
+        workload["cheapest_variant"] or "",
+        workload["cheapest_platform"] or "",
+        workload["cheapest_instance_type"] or "",
+    )
 
 
-def compare(base: Side, head: Side, *, base_snapshot: str | Path | None = None) -> dict[str, Any]:
+def compare(base: Side, head: Side, *, base_snapshot: str | Path | None = None) -> DiffDocument:
     """The diff document (schema_version 1) of two sides, without threshold checks."""
     base_costs, head_costs = base.costs(), head.costs()
     hub, method = _head_at_base_prices(base, head, base_snapshot)
@@ -166,7 +175,7 @@ def compare(base: Side, head: Side, *, base_snapshot: str | Path | None = None) 
             + [s["name"] for s in head.document["scenarios"]]
         )
     )
-    scenarios = []
+    scenarios: list[ScenarioChange] = []
     for name in scenario_names:
         keys = list(
             dict.fromkeys(
@@ -179,10 +188,9 @@ def compare(base: Side, head: Side, *, base_snapshot: str | Path | None = None) 
         ]
         in_base = any(s["name"] == name for s in base.document["scenarios"])
         in_head = any(s["name"] == name for s in head.document["scenarios"])
-        scenarios.append(_summarize(name, workloads, in_base, in_head))
-    total = _summarize("total", scenarios, True, True)
-    total.pop("name")
-    total.pop("workloads")
+        figures = _summarize(workloads, in_base, in_head)
+        scenarios.append({"name": name, **figures, "workloads": workloads})
+    total = _summarize(scenarios, True, True)
     return {
         "schema_version": DIFF_SCHEMA_VERSION,
         "kind": "genai-cost diff",
@@ -196,7 +204,7 @@ def compare(base: Side, head: Side, *, base_snapshot: str | Path | None = None) 
     }
 
 
-def _side_summary(side: Side) -> dict[str, Any]:
+def _side_summary(side: Side) -> SideSummary:
     total = sum((s["total_monthly_cost_usd"] or 0.0) for s in side.document["scenarios"])
     return {
         "label": side.label,
@@ -209,15 +217,19 @@ def _side_summary(side: Side) -> dict[str, Any]:
 
 def _workload_change(
     key: tuple[str, str],
-    base: dict[str, Any] | None,
-    head: dict[str, Any] | None,
+    base: WorkloadSummary | None,
+    head: WorkloadSummary | None,
     hub: dict[tuple[str, str], float | None],
-    method: str,
+    method: Split,
     same_prices: bool,
-) -> dict[str, Any]:
+) -> WorkloadChange:
     base_usd = base["monthly_cost_usd"] if base else None
     head_usd = head["monthly_cost_usd"] if head else None
     change = (head_usd or 0.0) - (base_usd or 0.0)
+    usage: float | None
+    price: float | None
+    status: Status
+    split: Split
     if base is None:
         status, usage, price, split = "added", change, 0.0, "added"
     elif head is None:
@@ -251,17 +263,17 @@ def _workload_change(
     }
 
 
-def _summarize(
-    name: str, parts: list[dict[str, Any]], in_base: bool, in_head: bool
-) -> dict[str, Any]:
-    def effect(field_name: str) -> float | None:
-        """Sum of the parts' effects; unknown if any part's split is unknown."""
-        values = [p[field_name] for p in parts]
-        return None if None in values else sum(values)
+def _summarize(parts: Sequence[TotalChange], in_base: bool, in_head: bool) -> TotalChange:
+    """The change of a whole made of `parts` (a scenario's workloads, or the scenarios)."""
 
-    base_usd: float | None = sum(p["base_monthly_cost_usd"] or 0.0 for p in parts)
-    head_usd: float | None = sum(p["head_monthly_cost_usd"] or 0.0 for p in parts)
-    status = (
+    def effect(values: list[float | None]) -> float | None:
+        """Sum of the parts' effects; unknown if any part's split is unknown."""
+        known = [v for v in values if v is not None]
+        return None if len(known) < len(values) else sum(known)
+
+    base_usd = sum(p["base_monthly_cost_usd"] or 0.0 for p in parts)
+    head_usd = sum(p["head_monthly_cost_usd"] or 0.0 for p in parts)
+    status: Status = (
         "added"
         if not in_base
         else "removed"
@@ -269,15 +281,13 @@ def _summarize(
         else ("changed" if any(p["status"] != "unchanged" for p in parts) else "unchanged")
     )
     return {
-        "name": name,
         "status": status,
         "base_monthly_cost_usd": _round(base_usd) if in_base else None,
         "head_monthly_cost_usd": _round(head_usd) if in_head else None,
-        "change_usd": _round((head_usd or 0.0) - (base_usd or 0.0)),
+        "change_usd": _round(head_usd - base_usd),
         "change_percent": _round(_percent(base_usd, head_usd)) if in_base and in_head else None,
-        "usage_effect_usd": _round(effect("usage_effect_usd")),
-        "price_effect_usd": _round(effect("price_effect_usd")),
-        "workloads": parts,
+        "usage_effect_usd": _round(effect([p["usage_effect_usd"] for p in parts])),
+        "price_effect_usd": _round(effect([p["price_effect_usd"] for p in parts])),
     }
 
 
@@ -319,7 +329,7 @@ class Threshold:
             level, kind, match.group("scope") or "total", value, relative, f"{flag} {text.strip()}"
         )
 
-    def breached_by(self, item: dict[str, Any]) -> bool:
+    def breached_by(self, item: TotalChange) -> bool:
         head = item["head_monthly_cost_usd"] or 0.0
         base = item["base_monthly_cost_usd"] or 0.0
         if self.kind == "above":
@@ -331,10 +341,11 @@ class Threshold:
         return (head - base) / base * 100.0 > self.value
 
 
-def apply_thresholds(document: dict[str, Any], thresholds: list[Threshold]) -> dict[str, Any]:
+def apply_thresholds(document: DiffDocument, thresholds: list[Threshold]) -> DiffDocument:
     """Add `checks` and the `verdict` (pass, warn, fail) to a diff document."""
-    checks = []
+    checks: list[CheckResult] = []
     for threshold in thresholds:
+        items: list[tuple[str, TotalChange]]
         if threshold.scope == "total":
             items = [("total", document["total"])]
         else:
@@ -347,11 +358,12 @@ def apply_thresholds(document: dict[str, Any], thresholds: list[Threshold]) -> d
             checks.append(
                 {
                     "rule": threshold.text,
-                    "level": threshold.level,
+                    "level": "fail" if threshold.level == "fail" else "warn",
                     "subject": subject,
                     "breached": threshold.breached_by(item),
                 }
             )
     breached = {c["level"] for c in checks if c["breached"]}
-    verdict = "fail" if "fail" in breached else "warn" if "warn" in breached else "pass"
-    return {**document, "checks": checks, "verdict": verdict}
+    result: DiffDocument = {**document, "checks": checks}
+    result["verdict"] = "fail" if "fail" in breached else "warn" if "warn" in breached else "pass"
+    return result

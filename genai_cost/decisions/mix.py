@@ -16,11 +16,12 @@ how much steady load that commitment should cover.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from genai_cost.decisions.curves import workload_curves
+from genai_cost.documents.decisions import Mix, MixDocument, WorkloadMix
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ MAX_MIX_UNITS = 100_000
 """Most capacity units a mix is solved for (every count from 0 up is evaluated)."""
 
 
-def _too_large(label: str, units: float) -> dict[str, Any]:
+def _too_large(label: str, units: float) -> Mix:
     return {
         "capacity_option": label,
         "units": None,
@@ -49,11 +50,11 @@ def _too_large(label: str, units: float) -> dict[str, Any]:
     }
 
 
-def mix_document(estimate: Estimate) -> dict[str, Any]:
-    workloads = []
+def mix_document(estimate: Estimate) -> MixDocument:
+    workloads: list[WorkloadMix] = []
     for index, spec in enumerate(estimate.specs):
         traffic = spec.workload.traffic
-        entry: dict[str, Any] = {
+        entry: WorkloadMix = {
             "scenario": spec.scenario_name,
             "workload": spec.workload.name,
             "mixes": [],

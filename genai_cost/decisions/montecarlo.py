@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from genai_cost.documents.estimate import MonteCarlo, OptionShares, TornadoBar
 from genai_cost.engine.arrays import OptionRows, WorkloadArrays
 from genai_cost.engine.context import workload_arrays
 from genai_cost.engine.core import evaluate_all
@@ -82,7 +83,7 @@ def run_monte_carlo(
     samples: int,
     seed: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> dict[str, Any]:
+) -> MonteCarlo:
     """P10/P50/P90 of monthly cost (and NPV), option win shares, and a tornado."""
     from genai_cost.decisions.roi import constant_monthly_costs, monthly_rate
 
@@ -156,7 +157,7 @@ def run_monte_carlo(
             npvs[start : start + n] = _npv(roi_scenarios[0], chunk, growth, monthly_rate)
         if progress:
             progress(n)
-    tornado = []
+    tornado: list[TornadoBar] = []
     for u in uncertain:
         if u.input == "roi.monthly_traffic_growth_percent":
             continue
@@ -182,7 +183,7 @@ def run_monte_carlo(
         )
     tornado.sort(key=lambda t: -float(t["swing_usd"] or 0.0))
     p10, p50, p90 = np.nanpercentile(totals, [10, 50, 90])
-    win_shares = []
+    win_shares: list[OptionShares] = []
     for w, spec in enumerate(specs):
         shares = {
             labels[w][k]: round(int(wins[w][k]) / samples, 6)
@@ -190,7 +191,7 @@ def run_monte_carlo(
             if wins[w][k]
         }
         win_shares.append({"workload": spec.workload.name, "cheapest_option_share": shares})
-    result = {
+    result: MonteCarlo = {
         "schema_version": 1,
         "kind": "genai-cost monte carlo",
         "samples": samples,

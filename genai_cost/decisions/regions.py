@@ -8,11 +8,11 @@ instance type or a price is not available is listed with the reason, never price
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.catalog.validation import check_against_catalog
 from genai_cost.decisions.bill import price_bill
+from genai_cost.documents.decisions import RegionRow, RegionsDocument
 from genai_cost.errors import GenaiCostError
 from genai_cost.scenario.load import LoadedScenario
 
@@ -24,10 +24,10 @@ def compare_regions(
     day: dt.date,
     regions: list[str] | None = None,
     as_of: dt.date | None = None,
-) -> dict[str, Any]:
+) -> RegionsDocument:
     """The scenario moved to each region (every workload, training job and shared endpoint),
     priced as an estimate prices it; a region where something is missing gets the reason."""
-    rows = []
+    rows: list[RegionRow] = []
     for region in regions or sorted(catalog.regions):
         scenario = loaded.scenario
         moved = scenario.model_copy(

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from genai_cost.decisions.curves import engine_sweep
+from genai_cost.documents.decisions import RoiDocument, ScenarioRoi
+from genai_cost.documents.estimate import ScenarioSummary
 from genai_cost.errors import PricingError, ScenarioError
 
 if TYPE_CHECKING:
@@ -31,7 +33,7 @@ def monthly_rate(annual_percent: float) -> float:
     return float((1.0 + annual_percent / 100.0) ** (1.0 / 12.0) - 1.0)
 
 
-def constant_monthly_costs(scenario_doc: dict[str, Any]) -> dict[str, float]:
+def constant_monthly_costs(scenario_doc: ScenarioSummary) -> dict[str, float]:
     costs = {}
     services = scenario_doc.get("supporting_services")
     if services and services["monthly_cost_usd"] is not None:
@@ -50,7 +52,7 @@ def constant_monthly_costs(scenario_doc: dict[str, Any]) -> dict[str, float]:
     return costs
 
 
-def roi_document(estimate: Estimate) -> dict[str, Any]:
+def roi_document(estimate: Estimate) -> RoiDocument:
     document = estimate.to_dict()
     results = []
     start = 0
@@ -73,8 +75,8 @@ def roi_document(estimate: Estimate) -> dict[str, Any]:
 
 
 def _scenario_roi(
-    estimate: Estimate, scenario: Any, indexes: list[int], scenario_doc: dict[str, Any]
-) -> dict[str, Any]:
+    estimate: Estimate, scenario: Any, indexes: list[int], scenario_doc: ScenarioSummary
+) -> ScenarioRoi:
     roi = scenario.roi
     horizon = scenario.horizon_months
     growth = roi.monthly_traffic_growth_percent / 100.0

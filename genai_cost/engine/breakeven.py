@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -93,7 +94,7 @@ class Crossing:
     a: str
     b: str
     volume: float
-    kind: str
+    kind: Literal["equal", "step"]
     """"equal": the costs are equal there; "step": a capacity step jumps across the other."""
     cost_a_usd: float
     cost_b_usd: float
@@ -130,7 +131,7 @@ def crossings(a: Curve, b: Curve, low: float, high: float) -> list[Crossing]:
     return found
 
 
-def _crossing(a: Curve, b: Curve, volume: float, kind: str) -> Crossing:
+def _crossing(a: Curve, b: Curve, volume: float, kind: Literal["equal", "step"]) -> Crossing:
     below, above = volume * (1 - SIDE_NUDGE), volume * (1 + SIDE_NUDGE)
     cheaper_below = a.label if float(a.cost(below)) < float(b.cost(below)) else b.label
     cheaper_above = a.label if float(a.cost(above)) < float(b.cost(above)) else b.label

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from genai_cost.documents.estimate import EstimateDocument
 
 FORMATS = ("table", "markdown", "csv", "json")
 
 
-def render(document: dict[str, Any], fmt: str, *, color: bool = False, width: int = 120) -> str:
+def render(document: EstimateDocument, fmt: str, *, color: bool = False, width: int = 120) -> str:
     """Render the estimate document in one of FORMATS."""
     if fmt == "json":
         from genai_cost.report.json_report import render_json

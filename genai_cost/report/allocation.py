@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from genai_cost.documents.tracking import AllocationDocument, VarianceDocument, VarianceRow
 from genai_cost.report.labels import usd
 from genai_cost.report.sanitize import csv_table, markdown_cell, markdown_code
 
@@ -22,7 +24,7 @@ def headings(shared: bool) -> tuple[str, ...]:
     return (*HEADINGS[:5], "Capacity", *HEADINGS[5:]) if shared else HEADINGS
 
 
-def cells(row: dict[str, Any], shared: bool) -> list[str]:
+def cells(row: Mapping[str, Any], shared: bool) -> list[str]:
     """Display text of a row's numeric columns, in `headings(shared)` order."""
     numbers = [f"{row[c]:,}" for c in ("requests", *TOKEN_COLUMNS)]
     capacity = [usd(row["capacity_usd"], 4)] if shared else []
@@ -30,14 +32,14 @@ def cells(row: dict[str, Any], shared: bool) -> list[str]:
     return [*numbers, *capacity, usd(row["cost_usd"], 4), share]
 
 
-def period_text(document: dict[str, Any]) -> str:
+def period_text(document: AllocationDocument) -> str:
     period = document["period"]
     if period["first_day"] is None:
         return "no records allocated"
     return f"{period['first_day']} to {period['last_day']}"
 
 
-def render_allocation_markdown(document: dict[str, Any]) -> str:
+def render_allocation_markdown(document: AllocationDocument) -> str:
     names = document["by"]
     shared = bool(document.get("capacity"))
     lines = [
@@ -52,7 +54,8 @@ def render_allocation_markdown(document: dict[str, Any]) -> str:
         "| " + " | ".join([*(n.capitalize() for n in names), *headings(shared)]) + " |",
         "|" + "---|" * len(names) + "---:|" * len(headings(shared)),
     ]
-    for row in document["rows"]:
+    rows: Sequence[Mapping[str, Any]] = document["rows"]
+    for row in rows:
         lines.append(
             "| " + " | ".join([*(markdown_cell(row[n]) for n in names), *cells(row, shared)]) + " |"
         )
@@ -63,7 +66,7 @@ def render_allocation_markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines + sections(document)) + "\n"
 
 
-def sections(document: dict[str, Any]) -> list[str]:
+def sections(document: AllocationDocument) -> list[str]:
     """Shared capacity, budgets, records not allocated and price sources (Markdown lines)."""
     lines: list[str] = []
     if document.get("capacity"):
@@ -112,11 +115,10 @@ def sections(document: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_allocation_csv(document: dict[str, Any]) -> str:
+def render_allocation_csv(document: AllocationDocument) -> str:
     names = document["by"]
-    return csv_table(
-        [*names, *COLUMNS], ([row[c] for c in (*names, *COLUMNS)] for row in document["rows"])
-    )
+    rows: Sequence[Mapping[str, Any]] = document["rows"]
+    return csv_table([*names, *COLUMNS], ([row[c] for c in (*names, *COLUMNS)] for row in rows))
 
 
 VARIANCE_COLUMNS = (
@@ -131,7 +133,7 @@ VARIANCE_COLUMNS = (
 )
 
 
-def variance_cells(row: dict[str, Any]) -> list[str]:
+def variance_cells(row: VarianceRow) -> list[str]:
     from genai_cost.report.changes import signed_usd
 
     percent = row["variance_percent"]
@@ -148,7 +150,7 @@ def variance_cells(row: dict[str, Any]) -> list[str]:
     ]
 
 
-def variance_heading(document: dict[str, Any]) -> str:
+def variance_heading(document: VarianceDocument) -> str:
     period = document["period"]
     return (
         f"Estimate vs actual, {period['first_day']} to {period['last_day']} "
@@ -157,7 +159,7 @@ def variance_heading(document: dict[str, Any]) -> str:
     )
 
 
-def render_variance_markdown(document: dict[str, Any]) -> str:
+def render_variance_markdown(document: VarianceDocument) -> str:
     lines = [
         "## " + markdown_cell(variance_heading(document)),
         "",
@@ -176,7 +178,6 @@ def render_variance_markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_variance_csv(document: dict[str, Any]) -> str:
-    return csv_table(
-        VARIANCE_COLUMNS, ([row[c] for c in VARIANCE_COLUMNS] for row in document["workloads"])
-    )
+def render_variance_csv(document: VarianceDocument) -> str:
+    rows: Sequence[Mapping[str, Any]] = document["workloads"]
+    return csv_table(VARIANCE_COLUMNS, ([row[c] for c in VARIANCE_COLUMNS] for row in rows))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from genai_cost.documents.changes import CheckDocument, DiffDocument, TotalChange
 from genai_cost.report.labels import usd
 from genai_cost.report.sanitize import markdown_cell, markdown_code
 
@@ -24,11 +26,11 @@ def signed_percent(value: float | None) -> str:
     return f" ({'+' if value >= 0 else '-'}{abs(value):.1f}%)"
 
 
-def change_text(item: dict[str, Any]) -> str:
+def change_text(item: TotalChange) -> str:
     return signed_usd(item["change_usd"]) + signed_percent(item["change_percent"])
 
 
-def verdict_line(document: dict[str, Any]) -> str:
+def verdict_line(document: DiffDocument) -> str:
     total = document["total"]
     breached = [c for c in document["checks"] if c["breached"]]
     rules = ", ".join(dict.fromkeys(f"`{markdown_code(c['rule'])}`" for c in breached))
@@ -41,12 +43,12 @@ def verdict_line(document: dict[str, Any]) -> str:
     return text + (" — within limits" if document["checks"] else "")
 
 
-def _label(item: dict[str, Any]) -> str:
+def _label(item: Mapping[str, Any]) -> str:
     name = markdown_cell(item["name"])
     return name if item["status"] in ("changed", "unchanged") else f"{name} ({item['status']})"
 
 
-def _option_change(w: dict[str, Any]) -> str:
+def _option_change(w: Mapping[str, Any]) -> str:
     base, head = w["base_option"], w["head_option"]
     if w["base_model"] and w["head_model"] and w["base_model"] != w["head_model"]:
         return f"`{markdown_code(w['base_model'])}` → `{markdown_code(w['head_model'])}`"
@@ -55,7 +57,7 @@ def _option_change(w: dict[str, Any]) -> str:
     return f"{markdown_cell(base or '—')} → {markdown_cell(head or '—')}"
 
 
-def render_diff_markdown(document: dict[str, Any]) -> str:
+def render_diff_markdown(document: DiffDocument) -> str:
     """A pull-request comment: verdict, summary, details folded, both sides' prices."""
     total = document["total"]
     base, head = document["base"], document["head"]
@@ -131,7 +133,7 @@ def render_diff_markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_check_markdown(document: dict[str, Any]) -> str:
+def render_check_markdown(document: CheckDocument) -> str:
     lines = [
         f"{ICONS[document['verdict']]} **genai-cost check**: budgets {document['verdict']}",
         "",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from genai_cost.documents.estimate import EstimateDocument
 from genai_cost.report.sanitize import csv_table
 
 COLUMNS = (
@@ -28,19 +30,20 @@ COLUMNS = (
 )
 
 
-def _components(record: dict[str, Any]) -> str:
+def _components(record: Mapping[str, Any]) -> str:
     return "; ".join(
         f"{c['name']}={c['quantity']} {c['unit']} x {c['usd_per_unit']}"
         for c in record["components"]
     )
 
 
-def render_csv(document: dict[str, Any]) -> str:
+def render_csv(document: EstimateDocument) -> str:
     plain = COLUMNS[: COLUMNS.index("components")]
+    records: Sequence[Mapping[str, Any]] = document["options"]
     return csv_table(
         COLUMNS,
         (
             [*(record[c] for c in plain), _components(record), record["reason"]]
-            for record in document["options"]
+            for record in records
         ),
     )

@@ -4,13 +4,19 @@ the same Markdown through report/markdown_text.py)."""
 from __future__ import annotations
 
 import math
-from typing import Any
 
+from genai_cost.documents.decisions import (
+    BreakevenDocument,
+    MixDocument,
+    RegionsDocument,
+    RoiDocument,
+    WorkloadBreakeven,
+)
 from genai_cost.report.labels import number, percent, usd
 from genai_cost.report.sanitize import markdown_cell
 
 
-def render_breakeven_markdown(document: dict[str, Any], *, chart: bool = False) -> str:
+def render_breakeven_markdown(document: BreakevenDocument, *, chart: bool = False) -> str:
 
     lines = []
     for w in document["workloads"]:
@@ -53,7 +59,7 @@ def render_breakeven_markdown(document: dict[str, Any], *, chart: bool = False) 
     return "\n".join(lines)
 
 
-def ascii_chart(workload: dict[str, Any], width: int = 64, height: int = 16) -> str:
+def ascii_chart(workload: WorkloadBreakeven, width: int = 64, height: int = 16) -> str:
     """Cost against volume in the terminal: log-scaled volume, log-scaled cost."""
 
     sweep = workload["sweep"]
@@ -85,7 +91,7 @@ def ascii_chart(workload: dict[str, Any], width: int = 64, height: int = 16) -> 
     return "\n".join(lines)
 
 
-def render_mix_markdown(document: dict[str, Any]) -> str:
+def render_mix_markdown(document: MixDocument) -> str:
 
     lines = []
     for w in document["workloads"]:
@@ -113,7 +119,7 @@ def render_mix_markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def render_roi_markdown(document: dict[str, Any]) -> str:
+def render_roi_markdown(document: RoiDocument) -> str:
 
     lines = []
     for s in document["scenarios"]:
@@ -143,7 +149,7 @@ def render_roi_markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def render_regions_markdown(document: dict[str, Any]) -> str:
+def render_regions_markdown(document: RegionsDocument) -> str:
 
     lines = [
         f"## {markdown_cell(document['scenario'])} by region",
@@ -160,6 +166,6 @@ def render_regions_markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_breakeven_table(document: dict[str, Any]) -> str:
+def render_breakeven_table(document: BreakevenDocument) -> str:
     """Break-even for a terminal: the Markdown tables and an ASCII chart per workload."""
     return render_breakeven_markdown(document, chart=True)

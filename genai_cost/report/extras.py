@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from genai_cost.documents.estimate import MonteCarlo, ScenarioSummary
 from genai_cost.report.labels import number, usd
 from genai_cost.report.sanitize import markdown_cell
 
@@ -120,10 +121,11 @@ def services_section(services: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
-def scenario_extras(scenario: dict[str, Any]) -> list[str]:
+def scenario_extras(scenario: ScenarioSummary) -> list[str]:
     lines: list[str] = []
-    if scenario.get("customization"):
-        lines += customization_section(scenario["customization"])
+    custom = scenario.get("customization")
+    if custom:
+        lines += customization_section(custom)
     if scenario.get("training_jobs"):
         lines += training_section(scenario["training_jobs"])
     if scenario.get("shared_endpoints"):
@@ -133,7 +135,7 @@ def scenario_extras(scenario: dict[str, Any]) -> list[str]:
     return lines
 
 
-def monte_carlo_section(mc: dict[str, Any]) -> list[str]:
+def monte_carlo_section(mc: MonteCarlo) -> list[str]:
     cost = mc["monthly_cost_usd"]
     lines = [
         f"## Uncertainty ({mc['samples']:,} samples"

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing_extensions import TypedDict
+
+from genai_cost.documents.decisions import BreakevenDocument, RoiDocument
+from genai_cost.documents.estimate import EstimateDocument, OptionRecord
 from genai_cost.report import svg
 from genai_cost.report.labels import capacity, option_label, records_by_workload, usd
 from genai_cost.report.markdown import notes
@@ -12,10 +16,10 @@ from genai_cost.report.sanitize import plain
 
 
 def _charts(
-    document: dict[str, Any],
-    breakeven: dict[str, Any] | None,
-    roi: dict[str, Any] | None,
-    by_workload: dict[tuple[str, str], list[dict[str, Any]]],
+    document: EstimateDocument,
+    breakeven: BreakevenDocument | None,
+    roi: RoiDocument | None,
+    by_workload: dict[tuple[str, str], list[OptionRecord]],
 ) -> dict[str, Any]:
     charts: dict[str, Any] = {"breakdown": {}, "breakeven": {}, "roi": {}, "uncertainty": ""}
     for scenario in document["scenarios"]:
@@ -28,18 +32,18 @@ def _charts(
             charts["breakdown"][(scenario["name"], w["name"])] = svg.bar_chart(
                 f"{w['name']}: monthly cost by option", bars
             )
-    for w in (breakeven or {}).get("workloads", []):
-        sweep = w["sweep"]
-        charts["breakeven"][(w["scenario"], w["workload"])] = svg.line_chart(
-            f"{w['workload']}: cost against volume",
+    for curves in breakeven["workloads"] if breakeven else []:
+        sweep = curves["sweep"]
+        charts["breakeven"][(curves["scenario"], curves["workload"])] = svg.line_chart(
+            f"{curves['workload']}: cost against volume",
             sweep["monthly_cost_usd"],
             sweep["requests_per_month"],
             log_x=True,
             log_y=True,
             x_label="requests a month",
-            markers=[c["requests_per_month"] for c in w["crossings"]],
+            markers=[c["requests_per_month"] for c in curves["crossings"]],
         )
-    for s in (roi or {}).get("scenarios", []):
+    for s in roi["scenarios"] if roi else []:
         months = [m["month"] for m in s["months"]]
         payback = (
             f"month {s['payback_month']}"
@@ -62,17 +66,19 @@ def _charts(
             ),
         }
     if document.get("monte_carlo"):
+        quantiles = document["monte_carlo"]["monthly_cost_usd"]
         charts["uncertainty"] = svg.band_chart(
-            "monthly cost P10-P90", document["monte_carlo"]["monthly_cost_usd"]
+            "monthly cost P10-P90",
+            {"p10": quantiles["p10"], "p50": quantiles["p50"], "p90": quantiles["p90"]},
         )
     return charts
 
 
 def render_html(
-    document: dict[str, Any],
+    document: EstimateDocument,
     *,
-    breakeven: dict[str, Any] | None = None,
-    roi: dict[str, Any] | None = None,
+    breakeven: BreakevenDocument | None = None,
+    roi: RoiDocument | None = None,
 ) -> str:
     import jinja2
     import markupsafe
@@ -106,7 +112,15 @@ def render_html(
     )
 
 
-def render_html_report(bundle: dict[str, Any]) -> str:
+class HtmlReport(TypedDict):
+    """What the HTML report shows: the estimate and its decision documents (None: not shown)."""
+
+    estimate: EstimateDocument
+    breakeven: BreakevenDocument | None
+    roi: RoiDocument | None
+
+
+def render_html_report(bundle: HtmlReport) -> str:
     """The HTML report of an estimate bundle: `{"estimate": document, "breakeven": …, "roi":
     …}` (the decision documents may be None)."""
     return render_html(bundle["estimate"], breakeven=bundle["breakeven"], roi=bundle["roi"])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
+from genai_cost.documents.estimate import EstimateDocument, OptionRecord
 from genai_cost.engine.labels import option_label as engine_label
 
 
-def option_label(record: dict[str, Any]) -> str:
+def option_label(record: Mapping[str, Any]) -> str:
     """The label of an option record (`option`, `platform` …) or of a workload's cheapest
     option (`cheapest_option` …), built by the engine's one label function."""
     prefix = "" if "option" in record else "cheapest_"
@@ -38,16 +40,18 @@ def percent(fraction: float | None) -> str:
     return f"{fraction * 100:.0f}%"
 
 
-def capacity(record: dict[str, Any]) -> str:
+def capacity(record: Mapping[str, Any]) -> str:
     if record.get("capacity") is None:
         return "—"
     return f"{record['capacity']:,.0f} {record.get('capacity_unit') or ''}".strip()
 
 
-def records_by_workload(document: dict[str, Any]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+def records_by_workload(
+    document: EstimateDocument,
+) -> dict[tuple[str, str], list[OptionRecord]]:
     """The option records of each (scenario, workload), in document order — one pass, so a
     renderer of W workloads does not scan every option W times."""
-    index: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    index: dict[tuple[str, str], list[OptionRecord]] = {}
     for record in document["options"]:
         index.setdefault((record["scenario"], record["workload"]), []).append(record)
     return index

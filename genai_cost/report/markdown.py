@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from genai_cost.documents.estimate import EstimateDocument, OptionRecord
 from genai_cost.report.labels import capacity, option_label, percent, records_by_workload, usd
 from genai_cost.report.sanitize import markdown_cell, markdown_code
 from genai_cost.units import HOURS_PER_MONTH
 
 
-def notes(record: dict[str, Any]) -> str:
+def notes(record: OptionRecord) -> str:
     """Why an option is infeasible, or where a feasible option's prices came from."""
     if record["reason"]:
         return str(record["reason"])
     return "prices: " + ", ".join(record["sources"]) if record["sources"] else ""
 
 
-def render_markdown(document: dict[str, Any]) -> str:
+def render_markdown(document: EstimateDocument) -> str:
     snapshot = document["snapshot"]
     lines = [
         "# genai-cost estimate",

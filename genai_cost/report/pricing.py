@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from genai_cost.documents.pricing import (
+    ModelList,
+    ModelPrices,
+    PricingDiff,
+    RefreshReport,
+    SnapshotList,
+)
 from genai_cost.report.sanitize import csv_table, markdown_cell, markdown_code, plain
 
 ON_DEMAND_COLUMNS = (
@@ -20,13 +28,13 @@ def price(value: float | None) -> str:
     return "—" if value is None else f"${value:,.6g}"
 
 
-def key_text(key: dict[str, str]) -> str:
+def key_text(key: Mapping[str, str]) -> str:
     return " ".join(v for k, v in key.items() if v and k != "effective_from") + (
         f" from {key['effective_from']}" if key.get("effective_from") else ""
     )
 
 
-def change_cells(change: dict[str, Any]) -> str:
+def change_cells(change: Mapping[str, Any]) -> str:
     parts = []
     for p in change["prices"]:
         pct = "" if p["change_percent"] is None else f" ({p['change_percent']:+.1f}%)"
@@ -37,7 +45,7 @@ def change_cells(change: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def render_pricing_diff_markdown(document: dict[str, Any]) -> str:
+def render_pricing_diff_markdown(document: PricingDiff) -> str:
     counts = document["counts"]
     lines = [
         f"## Pricing snapshot {document['old']['id']} → {document['new']['id']}",
@@ -55,7 +63,7 @@ def render_pricing_diff_markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_model_markdown(document: dict[str, Any]) -> str:
+def render_model_markdown(document: ModelPrices) -> str:
     model = document["model"]
     lines = [
         f"## {markdown_cell(model['name'])} (`{markdown_code(model['model_id'])}`)",
@@ -67,7 +75,8 @@ def render_model_markdown(document: dict[str, Any]) -> str:
         + " | Effective | Source |",
         "|---|---|" + "---:|" * len(ON_DEMAND_COLUMNS) + "---|---|",
     ]
-    for r in document["on_demand"]:
+    on_demand: Sequence[Mapping[str, Any]] = document["on_demand"]
+    for r in on_demand:
         where = r["region"] if r["region"] != "*" else f"{r['geography']} (any region)"
         effective = f"{r['effective_from'] or '…'} – {r['effective_until'] or '…'}"
         lines.append(
@@ -81,11 +90,11 @@ def render_model_markdown(document: dict[str, Any]) -> str:
             "| Provisioned term | Location | USD per model unit-hour | Source |",
             "|---|---|---:|---|",
         ]
-        for r in document["provisioned"]:
-            where = r["region"] if r["region"] != "*" else f"{r['geography']} (any region)"
+        for p in document["provisioned"]:
+            where = p["region"] if p["region"] != "*" else f"{p['geography']} (any region)"
             lines.append(
-                f"| {r['term']} | {where} | {price(r['usd_per_model_unit_hour'])} | "
-                f"{r['source']} ({r['as_of']}) |"
+                f"| {p['term']} | {where} | {price(p['usd_per_model_unit_hour'])} | "
+                f"{p['source']} ({p['as_of']}) |"
             )
     else:
         lines += ["", "No public provisioned-throughput price."]
@@ -95,16 +104,16 @@ def render_model_markdown(document: dict[str, Any]) -> str:
             "| Self-hosted on | Engine | Shape (in/out) | Output tokens/s | Source |",
             "|---|---|---|---:|---|",
         ]
-        for r in document["self_hosted_throughput"]:
+        for t in document["self_hosted_throughput"]:
             lines.append(
-                f"| {r['instance_type']} | {markdown_cell(r['engine'])} | "
-                f"{r['input_tokens']:g}/{r['output_tokens']:g} | "
-                f"{r['output_tokens_per_second_per_instance']:,.0f} | {r['source']} |"
+                f"| {t['instance_type']} | {markdown_cell(t['engine'])} | "
+                f"{t['input_tokens']:g}/{t['output_tokens']:g} | "
+                f"{t['output_tokens_per_second_per_instance']:,.0f} | {t['source']} |"
             )
     return "\n".join(lines) + "\n"
 
 
-def render_snapshots_markdown(document: dict[str, Any]) -> str:
+def render_snapshots_markdown(document: SnapshotList) -> str:
     """`pricing list`: one row per snapshot."""
     lines = [
         "| Snapshot | As of | Models | On-demand rows | Provisioned rows | Instance rows | Path |",
@@ -118,7 +127,7 @@ def render_snapshots_markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_models_text(document: dict[str, Any]) -> str:
+def render_models_text(document: ModelList) -> str:
     """`models`: a model id a line, where it is priced on demand and its provisioned terms."""
     rows = document["models"]
     if not rows:
@@ -133,14 +142,35 @@ def render_models_text(document: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def render_models_csv(document: dict[str, Any]) -> str:
+def render_models_markdown(document: ModelList) -> str:
+    """`models --format markdown`: one table row a model."""
+    lines = [
+        f"## Models in snapshot {markdown_cell(document['snapshot'])}",
+        "",
+        "| Model | Name | Provider | Open weights | On demand priced for | Provisioned terms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in document["models"]:
+        cells = (
+            f"`{markdown_code(row['model_id'])}`",
+            markdown_cell(row["name"]),
+            markdown_cell(row["provider"]),
+            "yes" if row["open_weights"] else "no",
+            markdown_cell(row["on_demand_priced_for"]) or "—",
+            markdown_cell(row["provisioned_terms"]) or "—",
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_models_csv(document: ModelList) -> str:
     rows = document["models"]
     if not rows:
         return ""
     return csv_table(list(rows[0]), (list(row.values()) for row in rows))
 
 
-def render_refresh_text(document: dict[str, Any]) -> str:
+def render_refresh_text(document: RefreshReport) -> str:
     """`pricing refresh`: where the snapshot went, what was refreshed, carried over, skipped."""
     lines = [
         f"wrote snapshot {document['snapshot_id']} to {document['path']}",

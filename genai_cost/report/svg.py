@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from genai_cost.report.sanitize import plain
@@ -174,20 +174,20 @@ def line_chart(
     return "".join(parts)
 
 
-def bar_chart(title: str, bars: list[tuple[str, float]]) -> str:
+def bar_chart(title: str, bars: Sequence[tuple[str, float | None]]) -> str:
     """Horizontal bars, e.g. the monthly cost of each feasible option."""
-    bars = [(label, value) for label, value in bars if value is not None and value >= 0]
-    if not bars:
+    shown = [(label, value) for label, value in bars if value is not None and value >= 0]
+    if not shown:
         return ""
     row, label_w = 26, 300
-    height = TOP + row * len(bars) + 20
-    top = max(v for _, v in bars) or 1.0
+    height = TOP + row * len(shown) + 20
+    top = max(v for _, v in shown) or 1.0
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}">',
         f"<title>{escape(title)}</title>",
     ]
-    for k, (label, value) in enumerate(bars):
+    for k, (label, value) in enumerate(shown):
         y = TOP + k * row
         width = (WIDTH - label_w - 120) * value / top
         parts.append(
@@ -206,7 +206,7 @@ def bar_chart(title: str, bars: list[tuple[str, float]]) -> str:
     return "".join(parts)
 
 
-def band_chart(title: str, quantiles: dict[str, float]) -> str:
+def band_chart(title: str, quantiles: Mapping[str, float]) -> str:
     """P10–P90 band with the P50 marked, for uncertainty."""
     p10, p50, p90 = quantiles["p10"], quantiles["p50"], quantiles["p90"]
     low, high = min(0.0, p10), p90 * 1.1 if p90 > 0 else 1.0

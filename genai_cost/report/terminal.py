@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from genai_cost.documents.changes import CheckDocument, DiffDocument
+from genai_cost.documents.estimate import EstimateDocument
+from genai_cost.documents.tracking import AllocationDocument, VarianceDocument
 from genai_cost.report.extras import scenario_extras
 from genai_cost.report.labels import capacity, option_label, percent, records_by_workload, usd
 from genai_cost.report.markdown import notes
@@ -27,7 +31,7 @@ def _markdown_block(lines: list[str], *, color: bool, width: int) -> str:
     return markdown_as_text("\n".join(lines), width=width, color=color)
 
 
-def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+def render_table(document: EstimateDocument, *, color: bool, width: int) -> str:
     snapshot = document["snapshot"]
     parts = [
         _note(
@@ -76,7 +80,7 @@ def render_table(document: dict[str, Any], *, color: bool, width: int) -> str:
     return "".join(parts)
 
 
-def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+def render_diff_table(document: DiffDocument, *, color: bool, width: int) -> str:
     from genai_cost.report.changes import change_text, signed_usd, verdict_line
 
     table = Table(
@@ -136,7 +140,7 @@ def render_diff_table(document: dict[str, Any], *, color: bool, width: int) -> s
     return "".join(parts)
 
 
-def render_check_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+def render_check_table(document: CheckDocument, *, color: bool, width: int) -> str:
     table = Table(
         [
             Column(c)
@@ -159,7 +163,7 @@ def render_check_table(document: dict[str, Any], *, color: bool, width: int) -> 
     return table.render(width, color=color)
 
 
-def render_allocation_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+def render_allocation_table(document: AllocationDocument, *, color: bool, width: int) -> str:
     from genai_cost.report.allocation import cells, headings, period_text, sections
 
     shared = bool(document.get("capacity"))
@@ -170,7 +174,8 @@ def render_allocation_table(document: dict[str, Any], *, color: bool, width: int
         ],
         f"Chargeback, {period_text(document)} (tenant key {document['tenant_key']})",
     )
-    for row in document["rows"]:
+    rows: Sequence[Mapping[str, Any]] = document["rows"]
+    for row in rows:
         table.add(*(row[n] for n in document["by"]), *cells(row, shared))
     table.add(
         "Total",
@@ -183,7 +188,7 @@ def render_allocation_table(document: dict[str, Any], *, color: bool, width: int
     return table.render(width, color=color) + text
 
 
-def render_variance_table(document: dict[str, Any], *, color: bool, width: int) -> str:
+def render_variance_table(document: VarianceDocument, *, color: bool, width: int) -> str:
     from genai_cost.report.allocation import variance_cells, variance_heading
 
     table = Table(

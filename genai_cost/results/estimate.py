@@ -2,7 +2,7 @@
 every renderer and CI baseline reads.
 
 Shape (schema_version 1) — documented in docs/output-format.md and
-docs/estimate-output.schema.json. Money is rounded to 1e-6 USD; missing values are null.
+docs/schemas/estimate.schema.json. Money is rounded to 1e-6 USD; missing values are null.
 """
 
 from __future__ import annotations
@@ -10,11 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.documents.estimate import (
+    ComponentRecord,
+    EstimateDocument,
+    MonteCarlo,
+    OptionName,
+    OptionRecord,
+    ScenarioSections,
+    ScenarioSummary,
+    WorkloadSummary,
+)
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import EstimateArrays
 from genai_cost.scenario.load import LoadedScenario
@@ -35,13 +45,13 @@ class Estimate:
     arrays: EstimateArrays
     warnings: list[str] = field(default_factory=list)
     context: PricingContext | None = None
-    extras: list[dict[str, Any]] = field(default_factory=list)
+    extras: list[ScenarioSections] = field(default_factory=list)
     """Per scenario: training_jobs, shared_endpoints, supporting_services, customization."""
-    monte_carlo: dict[str, Any] | None = None
+    monte_carlo: MonteCarlo | None = None
     """Set by `genai_cost.api.simulate`: quantiles of monthly cost and NPV, option win shares,
     tornado."""
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> EstimateDocument:
         """The estimate document (schema_version'd JSON contract, docs/output-format.md)."""
         return estimate_document(self)
 
@@ -131,14 +141,25 @@ def _assert_finite(value: Any, where: str, scenario_path: str) -> None:
             _assert_finite(item, f"{where}[{i}]", scenario_path)
 
 
-def estimate_document(estimate: Estimate) -> dict[str, Any]:
+def _add_sections(summary: ScenarioSummary, sections: ScenarioSections) -> None:
+    if "training_jobs" in sections:
+        summary["training_jobs"] = sections["training_jobs"]
+    if "shared_endpoints" in sections:
+        summary["shared_endpoints"] = sections["shared_endpoints"]
+    if "supporting_services" in sections:
+        summary["supporting_services"] = sections["supporting_services"]
+    if "customization" in sections:
+        summary["customization"] = sections["customization"]
+
+
+def estimate_document(estimate: Estimate) -> EstimateDocument:
     a = estimate.arrays
     catalog = estimate.catalog
-    options = []
-    order = row_order(estimate).tolist()
-    for row in order:
+    options: list[OptionRecord] = []
+    breakeven = a.commitment_breakeven_fraction()
+    for row in row_order(estimate).tolist():
         spec = estimate.specs[a.workload_index[row]]
-        components = [
+        components: list[ComponentRecord] = [
             {
                 "name": name,
                 "quantity": _number(quantity),
@@ -154,7 +175,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "workload": spec.workload.name,
                 "model": spec.workload.model,
                 "region": spec.region,
-                "option": a.option(row),
+                "option": cast(OptionName, a.option(row)),
                 "variant": _text(a.text(row, "variant")),
                 "platform": _text(a.text(row, "platform")),
                 "instance_type": _text(a.text(row, "instance_type")),
@@ -169,15 +190,13 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
                 "cheapest": bool(a.cheapest_row[a.workload_index[row]] == row),
                 "sources": list(a.sources(row)),
                 "components": components,
+                "commitment_breakeven_fraction": _number(breakeven[row]),
             }
         )
-    breakeven = a.commitment_breakeven_fraction()
-    for record, row in zip(options, order, strict=True):
-        record["commitment_breakeven_fraction"] = _number(breakeven[row])
-    scenarios = []
+    scenarios: list[ScenarioSummary] = []
     w_index = 0
     for number, loaded in enumerate(estimate.scenarios):
-        workloads = []
+        workloads: list[WorkloadSummary] = []
         total = 0.0
         for workload in loaded.scenario.workloads:
             best = int(a.cheapest_row[w_index])
@@ -204,22 +223,22 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
         day = loaded.scenario.pricing_date
         if estimate.context is not None and estimate.context.override:
             day = None
-        scenarios.append(
-            {
-                "name": loaded.scenario.name,
-                "pricing_date": (day or estimate.day).isoformat(),
-                "path": loaded.path,
-                "sha256": loaded.sha256,
-                "total_monthly_cost_usd": _money(total),
-                "workloads": workloads,
-                **(estimate.extras[number] if number < len(estimate.extras) else {}),
-            }
-        )
+        summary: ScenarioSummary = {
+            "name": loaded.scenario.name,
+            "pricing_date": (day or estimate.day).isoformat(),
+            "path": loaded.path,
+            "sha256": loaded.sha256,
+            "total_monthly_cost_usd": _money(total),
+            "workloads": workloads,
+        }
+        if number < len(estimate.extras):
+            _add_sections(summary, estimate.extras[number])
+        scenarios.append(summary)
     used_keys = {key for record in options for key in record["sources"]}
     for extras in estimate.extras:
         used_keys |= _nested_sources(extras)
     used = sorted(used_keys - {"scenario"})
-    return {
+    document: EstimateDocument = {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
         "pricing_date": estimate.day.isoformat(),
@@ -235,5 +254,7 @@ def estimate_document(estimate: Estimate) -> dict[str, Any]:
         },
         "scenarios": scenarios,
         "options": options,
-        **({"monte_carlo": estimate.monte_carlo} if estimate.monte_carlo else {}),
     }
+    if estimate.monte_carlo:
+        document["monte_carlo"] = estimate.monte_carlo
+    return document

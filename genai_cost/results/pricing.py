@@ -5,9 +5,9 @@ customization) — one `Estimate`."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.documents.estimate import ScenarioSections
 from genai_cost.engine.context import PricingContext, WorkloadSpec, flatten, workload_arrays
 from genai_cost.engine.core import OPTION_NAMES, EstimateArrays, evaluate_all, prepare_all
 from genai_cost.errors import PricingError, Problem, ScenarioError
@@ -156,7 +156,7 @@ def price(
 
 def _scenario_extras(
     loaded: LoadedScenario, catalog: Catalog, ctx: PricingContext
-) -> dict[str, Any]:
+) -> ScenarioSections:
     """Training jobs, shared endpoints and supporting services of a scenario."""
     from genai_cost.engine.packing import price_shared_endpoint
     from genai_cost.engine.services import price_supporting
@@ -164,7 +164,7 @@ def _scenario_extras(
 
     scenario = loaded.scenario
     day = ctx.day_for_scenario(scenario.pricing_date)
-    extras: dict[str, Any] = {}
+    extras: ScenarioSections = {}
     if scenario.training_jobs:
         extras["training_jobs"] = [
             price_training_job(job, catalog, job.region or scenario.region, day)

@@ -7,12 +7,15 @@ Thresholds are percentages because that is how people write them (50 / 80 / 100 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from genai_cost.modelbase import Number, Positive, Strict
 from genai_cost.units import FLOAT_TOLERANCE
+
+Level = Literal["ok", "alert", "fail"]
+"""How a spend compares with a budget."""
 
 Percent = Annotated[Number, Field(gt=0, le=1000)]
 
@@ -65,7 +68,7 @@ class BudgetStatus:
         return self.used_percent >= self.budget.fail_at_percent - FLOAT_TOLERANCE
 
     @property
-    def level(self) -> str:
+    def level(self) -> Level:
         """`fail`, `alert` (some threshold reached) or `ok`."""
         if self.failed:
             return "fail"

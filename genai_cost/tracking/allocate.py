@@ -13,15 +13,23 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.documents.tracking import (
+    AllocationDocument,
+    AllocationProblem,
+    AllocationRow,
+    AllocationTotal,
+    CapacityEntry,
+    TenantBudget,
+)
 from genai_cost.errors import ArgumentError, BudgetsError, LogsError
 from genai_cost.modelbase import Strict
-from genai_cost.scenario.budget import Budget, BudgetStatus
+from genai_cost.scenario.budget import Budget, BudgetStatus, Level
 from genai_cost.tracking.capacity import (
     CapacityFile,
     ProvisionedCapacity,
@@ -165,7 +173,7 @@ def allocate(
     resolver: ProfileResolver,
     budgets: TenantBudgets | None = None,
     capacity: CapacityFile | None = None,
-) -> dict[str, Any]:
+) -> AllocationDocument:
     """The chargeback document (JSON contract `allocation`, schema_version 1)."""
     import pandas as pd
 
@@ -197,7 +205,7 @@ def allocate(
     cost = np.where(needed, tokens * np.nan_to_num(prices), 0.0).sum(axis=1) / 1e6
     cost[unpriced | (on_capacity >= 0)] = 0.0
 
-    problems = [
+    problems: list[AllocationProblem] = [
         {"reason": p.reason, "records": p.count, "examples": list(p.examples)}
         for p in usage.problems
     ]
@@ -232,23 +240,36 @@ def allocate(
     )
     grouped = grouped.sort_values(["cost_usd", *names], ascending=[False] + [True] * len(names))
     total_cost = float(priced["cost_usd"].sum())
-    rows: list[dict[str, Any]] = []
+    rows: list[AllocationRow] = []
     for record in grouped.to_dict("records"):
-        row: dict[str, Any] = {n: str(record[n]) for n in names}
-        row.update({s: int(record[s]) for s in sums if not s.endswith("_usd")})
-        row["capacity_usd"] = float(record["capacity_usd"])
-        row["cost_usd"] = float(record["cost_usd"])
-        row["share"] = row["cost_usd"] / total_cost if total_cost > 0 else 0.0
-        rows.append(row)
-    total: dict[str, Any] = {s: int(priced[s].sum()) for s in sums if not s.endswith("_usd")}
-    total["capacity_usd"] = float(priced["capacity_usd"].sum())
-    total["cost_usd"] = total_cost
+        cost_usd = float(record["cost_usd"])
+        row: AllocationRow = {
+            "requests": int(record["requests"]),
+            "input_tokens": int(record["input_tokens"]),
+            "output_tokens": int(record["output_tokens"]),
+            "cache_read_input_tokens": int(record["cache_read_input_tokens"]),
+            "cache_write_input_tokens": int(record["cache_write_input_tokens"]),
+            "capacity_usd": float(record["capacity_usd"]),
+            "cost_usd": cost_usd,
+            "share": cost_usd / total_cost if total_cost > 0 else 0.0,
+        }
+        # the group's value under each --by key's name, then the figures
+        rows.append(cast(AllocationRow, {n: str(record[n]) for n in names} | dict(row)))
+    total: AllocationTotal = {
+        "requests": int(priced["requests"].sum()),
+        "input_tokens": int(priced["input_tokens"].sum()),
+        "output_tokens": int(priced["output_tokens"].sum()),
+        "cache_read_input_tokens": int(priced["cache_read_input_tokens"].sum()),
+        "cache_write_input_tokens": int(priced["cache_write_input_tokens"].sum()),
+        "capacity_usd": float(priced["capacity_usd"].sum()),
+        "cost_usd": total_cost,
+    }
     days = sorted(set(priced["day"])) if len(priced) else []
     used_sources = sorted(
         {s for i in np.flatnonzero(~unpriced & (on_capacity < 0)) for s in sources[i]}
         | {d["source"] for d in shared.entries}
     )
-    document: dict[str, Any] = {
+    document: AllocationDocument = {
         "schema_version": SCHEMA_VERSION,
         "kind": "allocation",
         "snapshot": catalog.snapshot_id,
@@ -268,8 +289,9 @@ def allocate(
     if entries:
         document["capacity"] = shared.entries
     if budgets is not None:
-        document["budgets"] = budget_rows(priced, budgets, days)
-        document["verdict"] = _verdict(document["budgets"])
+        tenant_budgets = budget_rows(priced, budgets, days)
+        document["budgets"] = tenant_budgets
+        document["verdict"] = _verdict(tenant_budgets)
     return document
 
 
@@ -279,7 +301,7 @@ class SharedCapacity:
     """Capacity cost carried by each usage row (0 for rows not on shared capacity)."""
     frames: list[Any]
     """Rows added for headcount/fixed shares and idle capacity (pandas DataFrames)."""
-    entries: list[dict[str, Any]]
+    entries: list[CapacityEntry]
 
 
 def share_capacity(
@@ -295,7 +317,7 @@ def share_capacity(
 
     row_cost = np.zeros(len(on_capacity))
     frames: list[Any] = []
-    documents: list[dict[str, Any]] = []
+    documents: list[CapacityEntry] = []
     if not entries:
         return SharedCapacity(row_cost, frames, documents)
     if not days:
@@ -365,7 +387,7 @@ def share_capacity(
     return SharedCapacity(row_cost, frames, documents)
 
 
-def budget_rows(priced: Any, budgets: TenantBudgets, days: list[str]) -> list[dict[str, Any]]:
+def budget_rows(priced: Any, budgets: TenantBudgets, days: list[str]) -> list[TenantBudget]:
     """Month-to-date spend per tenant against its budget, with a linear month-end projection.
 
     The month is the calendar month of the latest allocated day; projected = month-to-date ÷
@@ -378,7 +400,7 @@ def budget_rows(priced: Any, budgets: TenantBudgets, days: list[str]) -> list[di
     in_days = calendar.monthrange(last.year, last.month)[1]
     in_month = priced[priced["day"].astype(str).str.startswith(month)]
     spend = in_month.groupby("tenant")["cost_usd"].sum().to_dict()
-    rows = []
+    rows: list[TenantBudget] = []
     for name, budget in budgets.tenants.items():
         mtd = float(spend.get(name, 0.0))
         projected = mtd / last.day * in_days
@@ -404,7 +426,7 @@ def budget_rows(priced: Any, budgets: TenantBudgets, days: list[str]) -> list[di
     return rows
 
 
-def _verdict(rows: list[dict[str, Any]]) -> str:
+def _verdict(rows: list[TenantBudget]) -> Level:
     levels = {r["level"] for r in rows}
     return "fail" if "fail" in levels else "alert" if "alert" in levels else "ok"
 
@@ -422,7 +444,7 @@ def run_allocation(
     capacity: Path | None = None,
     s3_client: object = None,
     engine: str = "duckdb",
-) -> dict[str, Any]:
+) -> AllocationDocument:
     """Read, price and allocate invocation logs (files, folders, s3:// prefixes)."""
     from genai_cost.catalog.selection import PricingOptions
     from genai_cost.tracking.logs import read_usage

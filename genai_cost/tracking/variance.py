@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from genai_cost.documents.estimate import EstimateDocument
+from genai_cost.documents.tracking import Unmatched, VarianceDocument, VarianceRow
 from genai_cost.errors import ArgumentError, AwsError, LogsError
 from genai_cost.units import HOURS_PER_MONTH
 
@@ -35,13 +37,14 @@ def from_logs(logs: Sequence[str], key: str, **options: Any) -> Actuals:
 
     document = run_allocation(logs, by=["tenant"], tenant=key, **options)
     period = document["period"]
-    if period["first_day"] is None:
+    if period["first_day"] is None or period["last_day"] is None:
         raise LogsError.at("", "the logs hold no priced records to compare with")
     first = dt.date.fromisoformat(period["first_day"])
     days = (dt.date.fromisoformat(period["last_day"]) - first).days + 1
+    rows: list[dict[str, Any]] = [dict(r) for r in document["rows"]]  # a `tenant` key each
     return Actuals(
-        {r["tenant"]: r["cost_usd"] for r in document["rows"]},
-        {r["tenant"]: r["requests"] for r in document["rows"]},
+        {str(r["tenant"]): float(r["cost_usd"]) for r in rows},
+        {str(r["tenant"]): int(r["requests"]) for r in rows},
         first,
         days,
         f"invocation logs priced with snapshot {document['snapshot']} ({key})",
@@ -115,7 +118,7 @@ def from_cost_explorer(ce: Any, tag: str, start: dt.date, end: dt.date) -> Actua
     )
 
 
-def compare(estimate: dict[str, Any], actuals: Actuals) -> dict[str, Any]:
+def compare(estimate: EstimateDocument, actuals: Actuals) -> VarianceDocument:
     """Per workload: estimate for the period, actual, variance in USD and %."""
     factor = actuals.days * 24.0 / HOURS_PER_MONTH
     workloads = [(s["name"], w) for s in estimate["scenarios"] for w in s["workloads"]]
@@ -126,7 +129,7 @@ def compare(estimate: dict[str, Any], actuals: Actuals) -> dict[str, Any]:
             f"workload names {repeated} appear in several scenarios: actuals are matched by "
             "workload name, so compare those scenarios one at a time"
         )
-    rows = []
+    rows: list[VarianceRow] = []
     for scenario, w in workloads:
         planned = w["monthly_cost_usd"] * factor if w["monthly_cost_usd"] is not None else None
         actual = actuals.cost_usd.get(w["name"])
@@ -141,13 +144,13 @@ def compare(estimate: dict[str, Any], actuals: Actuals) -> dict[str, Any]:
                 "variance_percent": (
                     variance / planned * 100 if variance is not None and planned else None
                 ),
-                "estimated_requests": w["requests_per_month"] * factor,
+                "estimated_requests": (w["requests_per_month"] or 0.0) * factor,
                 "actual_requests": (
                     actuals.requests.get(w["name"]) if actuals.requests is not None else None
                 ),
             }
         )
-    unmatched = [
+    unmatched: list[Unmatched] = [
         {"key": key, "actual_usd": cost}
         for key, cost in sorted(actuals.cost_usd.items(), key=lambda kv: (-kv[1], kv[0]))
         if key not in names

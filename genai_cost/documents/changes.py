@@ -1,0 +1,94 @@
+"""`diff` and `check`: the documents of the CI gates. schema_version 1."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from typing_extensions import TypedDict
+
+from genai_cost.documents.common import SnapshotRef
+
+Status = Literal["added", "removed", "changed", "unchanged"]
+Split = Literal["added", "removed", "same prices", "repriced", "components", "not available"]
+"""How a workload's change was split between usage and prices."""
+
+
+class TotalChange(TypedDict):
+    """What changed, in USD a month; `usage_effect_usd + price_effect_usd = change_usd`
+    (null when the split is not available)."""
+
+    status: Status
+    base_monthly_cost_usd: float | None
+    head_monthly_cost_usd: float | None
+    change_usd: float | None
+    change_percent: float | None
+    usage_effect_usd: float | None
+    price_effect_usd: float | None
+
+
+class WorkloadChange(TotalChange):
+    """One workload's change."""
+
+    scenario: str
+    name: str
+    split: Split
+    base_option: str | None
+    head_option: str | None
+    base_model: str | None
+    head_model: str | None
+
+
+class ScenarioChange(TotalChange):
+    name: str
+    workloads: list[WorkloadChange]
+
+
+class SideSummary(TypedDict):
+    label: str
+    prices: str
+    snapshot: SnapshotRef
+    pricing_date: str
+    total_monthly_cost_usd: float | None
+
+
+class CheckResult(TypedDict):
+    rule: str
+    level: Literal["fail", "warn"]
+    subject: str
+    breached: bool
+
+
+class DiffDocument(TypedDict):
+    schema_version: int
+    kind: Literal["genai-cost diff"]
+    tool_version: str
+    base: SideSummary
+    head: SideSummary
+    total: TotalChange
+    scenarios: list[ScenarioChange]
+    checks: list[CheckResult]
+    verdict: Literal["pass", "warn", "fail"]
+
+
+class BudgetRow(TypedDict):
+    """One budget (of a scenario, or of a workload) against the estimated monthly spend."""
+
+    scenario: str
+    path: str
+    workload: str | None
+    monthly_cost_usd: float | None
+    budget_usd: float
+    used_percent: float
+    alerts_crossed_percent: list[float]
+    fail_at_percent: float
+    level: Literal["ok", "alert", "fail"]
+
+
+class CheckDocument(TypedDict):
+    schema_version: int
+    kind: Literal["genai-cost check"]
+    tool_version: str
+    pricing_date: str
+    snapshot: SnapshotRef
+    budgets: list[BudgetRow]
+    verdict: Literal["pass", "alert", "fail"]

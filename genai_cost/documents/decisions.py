@@ -1,0 +1,136 @@
+"""`breakeven`, `mix`, `roi`, `regions`: the decision documents. schema_version 1."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from typing_extensions import TypedDict
+
+from genai_cost.documents.common import SnapshotRef
+
+
+class Crossing(TypedDict):
+    """A volume where options `a` and `b` change order."""
+
+    a: str
+    b: str
+    kind: Literal["equal", "step"]
+    requests_per_month: float
+    tokens_per_minute: float
+    cost_a_usd: float
+    cost_b_usd: float
+    cheaper_below: str
+    cheaper_above: str
+
+
+class Band(TypedDict):
+    from_requests_per_month: float
+    to_requests_per_month: float
+    cheapest: str
+
+
+class Sweep(TypedDict):
+    requests_per_month: list[float]
+    monthly_cost_usd: dict[str, list[float]]
+
+
+class WorkloadBreakeven(TypedDict):
+    scenario: str
+    workload: str
+    requests_per_month: float
+    range: list[float]
+    options: list[str]
+    crossings: list[Crossing]
+    sweep_check_max_difference_usd: float
+    bands: list[Band]
+    sweep: Sweep
+
+
+class BreakevenDocument(TypedDict):
+    schema_version: int
+    kind: Literal["genai-cost breakeven"]
+    workloads: list[WorkloadBreakeven]
+
+
+class Mix(TypedDict):
+    """How much of the load one capacity variant should carry, the rest on demand."""
+
+    capacity_option: str
+    units: int | None
+    units_for_peak: int | None
+    monthly_cost_usd: float | None
+    fixed_usd: float | None
+    on_demand_usd: float | None
+    share_served_by_capacity: float | None
+    pure_on_demand_usd: float | None
+    pure_capacity_usd: float | None
+    saving_vs_on_demand_usd: float | None
+    saving_vs_capacity_usd: float | None
+    note: str | None
+
+
+class WorkloadMix(TypedDict):
+    scenario: str
+    workload: str
+    mixes: list[Mix]
+    note: str | None
+
+
+class MixDocument(TypedDict):
+    schema_version: int
+    kind: Literal["genai-cost mix"]
+    workloads: list[WorkloadMix]
+
+
+class RoiMonth(TypedDict):
+    month: int
+    requests: float
+    run_cost_usd: float
+    development_usd: float
+    benefit_usd: float
+    net_usd: float
+    cumulative_net_usd: float
+    discounted_net_usd: float
+
+
+class ScenarioRoi(TypedDict):
+    scenario: str
+    horizon_months: int
+    monthly_discount_rate: float
+    constant_monthly_costs: dict[str, float]
+    months: list[RoiMonth]
+    total_cost_usd: float
+    total_benefit_usd: float
+    net_value_usd: float
+    npv_usd: float
+    payback_month: int | None
+    roi_percent: float | None
+
+
+class RoiDocument(TypedDict):
+    schema_version: int
+    kind: Literal["genai-cost roi"]
+    scenarios: list[ScenarioRoi]
+
+
+class RegionWorkload(TypedDict):
+    name: str
+    cheapest_option: str | None
+    monthly_cost_usd: float | None
+
+
+class RegionRow(TypedDict):
+    region: str
+    feasible: bool
+    monthly_cost_usd: float | None
+    workloads: list[RegionWorkload]
+    reason: str | None
+
+
+class RegionsDocument(TypedDict):
+    schema_version: int
+    kind: Literal["genai-cost regions"]
+    scenario: str
+    path: str
+    snapshot: SnapshotRef
+    regions: list[RegionRow]

@@ -1,0 +1,173 @@
+"""`pricing list|show|diff|refresh` and `models`: documents about the snapshots themselves.
+schema_version 1."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from typing_extensions import TypedDict
+
+from genai_cost.documents.common import SnapshotRef, SourceInfo
+
+
+class SnapshotSummary(TypedDict):
+    id: str
+    as_of: str
+    path: str
+    models: int
+    on_demand_rows: int
+    provisioned_rows: int
+    instance_price_rows: int
+    sources: int
+
+
+class SnapshotList(TypedDict):
+    schema_version: int
+    kind: Literal["genai-cost pricing list"]
+    snapshots: list[SnapshotSummary]
+
+
+class ModelInfo(TypedDict):
+    model_id: str
+    name: str
+    provider: str
+    kind: str
+    open_weights: bool
+    price_list_name: str
+    price_list_name_source: str
+    source: str
+    as_of: str
+
+
+class Dated(TypedDict):
+    source: str
+    as_of: str
+    effective_from: str | None
+    effective_until: str | None
+    notes: str
+
+
+class OnDemandRow(Dated):
+    model_id: str
+    scope: str
+    geography: str
+    region: str
+    usd_per_1m_input_tokens: float | None
+    usd_per_1m_output_tokens: float | None
+    usd_per_1m_cache_read_input_tokens: float | None
+    usd_per_1m_cache_write_input_tokens: float | None
+    usd_per_1m_batch_input_tokens: float | None
+    usd_per_1m_batch_output_tokens: float | None
+
+
+class ProvisionedRow(Dated):
+    model_id: str
+    geography: str
+    region: str
+    term: str
+    usd_per_model_unit_hour: float
+
+
+class ThroughputRow(TypedDict):
+    model_id: str
+    instance_type: str
+    benchmarked_model: str
+    accelerator: str
+    accelerator_count: int
+    engine: str
+    precision: str
+    input_tokens: float
+    output_tokens: float
+    output_tokens_per_second_per_instance: float
+    source: str
+    as_of: str
+    notes: str
+
+
+class ModelPrices(TypedDict):
+    """Every price the snapshot holds for one Bedrock model."""
+
+    schema_version: int
+    kind: Literal["genai-cost pricing show"]
+    snapshot: SnapshotRef
+    model: ModelInfo
+    on_demand: list[OnDemandRow]
+    provisioned: list[ProvisionedRow]
+    self_hosted_throughput: list[ThroughputRow]
+    sources: dict[str, SourceInfo]
+
+
+class PriceChange(TypedDict):
+    column: str
+    old: float | None
+    new: float | None
+    change_percent: float | None
+
+
+class RowChange(TypedDict):
+    table: str
+    """bedrock_on_demand, bedrock_provisioned or instance_prices."""
+    change: Literal["added", "removed", "changed"]
+    key: dict[str, str]
+    """The row's key columns ("" for an empty effective_from)."""
+    prices: list[PriceChange]
+    source: str
+
+
+class ChangeCounts(TypedDict):
+    added: int
+    removed: int
+    changed: int
+
+
+class PricingDiff(TypedDict):
+    schema_version: int
+    kind: Literal["genai-cost pricing diff"]
+    old: SnapshotRef
+    new: SnapshotRef
+    counts: ChangeCounts
+    changes: list[RowChange]
+
+
+class ModelRow(TypedDict):
+    model_id: str
+    name: str
+    provider: str
+    open_weights: bool
+    on_demand_priced_for: str
+    provisioned_terms: str
+
+
+class ModelList(TypedDict):
+    schema_version: int
+    kind: Literal["genai-cost models"]
+    snapshot: str
+    models: list[ModelRow]
+
+
+class Skipped(TypedDict):
+    count: int
+    examples: list[str]
+
+
+class CarriedPrice(TypedDict):
+    model_id: str
+    scope: str
+    region: str
+    column: str
+    value: float
+    reason: str
+
+
+class RefreshReport(TypedDict):
+    schema_version: int
+    kind: Literal["genai-cost pricing refresh"]
+    snapshot_id: str
+    path: str
+    refreshed_rows: dict[str, int]
+    carried_over_rows: dict[str, int]
+    api_calls: int
+    used: dict[str, int]
+    skipped: dict[str, Skipped]
+    problems: list[str]
+    carried_over_prices: list[CarriedPrice]

@@ -1,0 +1,1 @@
+"""The estimate: priced scenarios (pricing.py) and their typed document (estimate.py)."""
