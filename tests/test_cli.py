@@ -75,7 +75,7 @@ def test_json_contract(cli: Any) -> None:
 
 def test_json_matches_published_schema(cli: Any) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    schema = json.loads((ROOT / "docs" / "estimate-output.schema.json").read_text())
+    schema = json.loads((ROOT / "docs" / "schemas" / "estimate.schema.json").read_text())
     for path in SCENARIOS:
         doc = json.loads(cli("estimate", str(path.relative_to(ROOT)), "-f", "json").out)
         jsonschema.validate(doc, schema)

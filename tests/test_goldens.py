@@ -1,0 +1,229 @@
+"""Golden files for every command's table, Markdown, CSV and JSON output.
+
+Each command runs on a fixed input (bundled scenarios, the files under tests/fixtures, or the
+hand-made test snapshot) and its output is compared byte for byte with tests/golden/<name>.
+Absolute paths are replaced by ROOT or TMP first. Every JSON output is also validated against
+the schema published for its kind in docs/schemas/, and the published schemas are checked
+against the ones generated from the typed documents.
+
+After an intended change: `pytest tests/test_goldens.py --update-golden`, then read the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from genai_cost.documents import schema as schemas
+from tests.conftest import FIXTURE_SNAPSHOT, ROOT
+
+FIXTURES = "tests/fixtures"
+BUDGETED = f"{FIXTURES}/scenarios/budgeted.yaml"
+LOGS = f"{FIXTURES}/logs/invocations.jsonl"
+
+# name → (arguments, formats, JSON schema kind, exit code)
+COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
+    "check": (["check", BUDGETED], ("table", "markdown", "json"), "check", 1),
+    "mix": (["mix", BUDGETED], ("table", "markdown", "json"), "mix", 0),
+    "roi": (["roi", BUDGETED], ("table", "markdown", "json"), "roi", 0),
+    "breakeven": (
+        ["breakeven", "scenarios/ticket-classifier.yaml"],
+        ("table", "markdown", "json"),
+        "breakeven",
+        0,
+    ),
+    "regions": (
+        [
+            "regions",
+            "scenarios/support-chatbot.yaml",
+            "--region",
+            "us-east-1",
+            "--region",
+            "eu-west-1",
+        ],
+        ("table", "markdown", "json"),
+        "regions",
+        0,
+    ),
+    "diff": (
+        ["diff", f"{FIXTURES}/scenarios/diff-base.yaml", f"{FIXTURES}/scenarios/diff-head.yaml"],
+        ("table", "markdown", "json"),
+        "diff",
+        0,
+    ),
+    "allocate": (
+        ["allocate", LOGS, "--tenant", "metadata:team", "--by", "tenant", "--by", "model"],
+        ("table", "markdown", "csv", "json"),
+        "allocation",
+        0,
+    ),
+    "variance": (
+        ["variance", f"{FIXTURES}/scenarios/variance.yaml", "--logs", LOGS],
+        ("table", "markdown", "csv", "json"),
+        "variance",
+        0,
+    ),
+    "estimate-montecarlo": (
+        ["estimate", "scenarios/customization-paths.yaml", "--samples", "2000", "--seed", "1"],
+        ("table", "markdown", "csv", "json"),
+        "estimate",
+        0,
+    ),
+    "models": (
+        ["models", "--snapshot", str(FIXTURE_SNAPSHOT)],
+        ("table", "markdown", "csv", "json"),
+        "models",
+        0,
+    ),
+    "pricing-list": (
+        ["pricing", "list"],
+        ("table", "markdown", "json"),
+        "pricing-list",
+        0,
+    ),
+    "pricing-show": (
+        ["pricing", "show", "acme.chat-v1:0", "--snapshot", str(FIXTURE_SNAPSHOT)],
+        ("table", "markdown", "json"),
+        "pricing-show",
+        0,
+    ),
+}
+
+SUFFIX = {"table": "txt", "markdown": "md", "csv": "csv", "json": "json"}
+
+
+def normalized(text: str, tmp_path: Path | None = None) -> str:
+    if tmp_path is not None:
+        text = text.replace(str(tmp_path), "TMP")
+    return text.replace(str(ROOT), "ROOT")
+
+
+def validate(kind: str, text: str) -> None:
+    published = json.loads((ROOT / "docs" / "schemas" / f"{kind}.schema.json").read_text())
+    jsonschema.validate(json.loads(text), published)
+
+
+@pytest.fixture(autouse=True)
+def _in_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative paths in the commands (and so in their outputs) are from the repository root."""
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [(name, fmt) for name, (_, formats, _, _) in COMMANDS.items() for fmt in formats],
+)
+def test_command_golden(cli: Any, golden: Any, name: str, fmt: str) -> None:
+    args, _, kind, code = COMMANDS[name]
+    result = cli(*args, "--format", fmt)
+    assert result.code == code, result
+    golden(f"{name}.{SUFFIX[fmt]}", normalized(result.out))
+    if fmt == "json":
+        validate(kind, result.out)
+
+
+@pytest.fixture
+def changed_snapshot(tmp_path: Path) -> Path:
+    """The test snapshot with one price raised, one row removed and one added."""
+    folder = tmp_path / "snapshot-b"
+    shutil.copytree(FIXTURE_SNAPSHOT, folder)
+    manifest = folder / "manifest.yaml"
+    manifest.write_text(
+        manifest.read_text().replace("snapshot_id: test-fixture", "snapshot_id: test-fixture-b")
+    )
+    table = folder / "bedrock_on_demand.csv"
+    rows = table.read_text().splitlines()
+    rows = [
+        r.replace("acme.chat-v1:0,in_region,us,*,8,24", "acme.chat-v1:0,in_region,us,*,10,24")
+        for r in rows
+    ]
+    rows = [r for r in rows if not r.startswith("acme.chat-v1:0,in_region,eu,")]
+    rows.append("acme.new-v1:0,in_region,us,*,1,2,,,,,,,test,2026-01-01,")
+    table.write_text("\n".join(rows) + "\n")
+    models = folder / "bedrock_models.csv"
+    first = models.read_text().splitlines()[1].split(",")
+    first[0], first[1] = "acme.new-v1:0", "Acme New"
+    models.write_text(models.read_text() + ",".join(first) + "\n")
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
+def test_pricing_diff_golden(
+    cli: Any, golden: Any, changed_snapshot: Path, tmp_path: Path, fmt: str
+) -> None:
+    result = cli("pricing", "diff", str(FIXTURE_SNAPSHOT), str(changed_snapshot), "-f", fmt)
+    assert result.code == 0, result
+    golden(f"pricing-diff.{SUFFIX[fmt]}", normalized(result.out, tmp_path))
+    if fmt == "json":
+        validate("pricing-diff", result.out)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_pricing_refresh_golden(cli: Any, golden: Any, tmp_path: Path, fmt: str) -> None:
+    from tests.test_refresh import fixture_items
+
+    items = fixture_items()
+    offer = {
+        "formatVersion": "v1.0",
+        "disclaimer": "test",
+        "offerCode": "AmazonBedrock",
+        "version": "20261120000000",
+        "publicationDate": "2026-11-20T00:00:00Z",
+        "products": {i["product"]["sku"]: i["product"] for i in items[:-1]},
+        "terms": {"OnDemand": {i["product"]["sku"]: i["terms"]["OnDemand"] for i in items[:-1]}},
+    }
+    path = tmp_path / "AmazonBedrock-us-east-1.json"
+    path.write_text(json.dumps(offer))
+    result = cli(
+        "pricing",
+        "refresh",
+        "--snapshot",
+        str(FIXTURE_SNAPSHOT),
+        "--region",
+        "us-east-1",
+        "--from-offer-file",
+        str(path),
+        "--id",
+        "golden",
+        "-o",
+        str(tmp_path / "new"),
+        "-f",
+        fmt,
+    )
+    assert result.code == 0, result
+    golden(f"pricing-refresh.{SUFFIX[fmt]}", normalized(result.out, tmp_path))
+    if fmt == "json":
+        validate("pricing-refresh", result.out)
+
+
+def test_validate_golden(cli: Any, golden: Any) -> None:
+    result = cli("validate", "scenarios/")
+    assert result.code == 0, result
+    golden("validate.txt", normalized(result.out + result.err))
+
+
+def test_every_command_has_a_golden() -> None:
+    """A new command (or format) without a golden file fails here."""
+    from tests.cli_docs import commands
+
+    covered = {
+        " ".join(args[:2]) if args[0] == "pricing" else args[0] for args, *_ in COMMANDS.values()
+    }
+    # estimate: test_cli.py's goldens; schema: test_cli.py compares it with the published file;
+    # "" and "pricing" are groups that print help only.
+    covered |= {"", "pricing", "estimate", "pricing diff", "pricing refresh", "validate", "schema"}
+    assert sorted(set(commands()) - covered) == []
+
+
+@pytest.mark.parametrize("kind", sorted(schemas.DOCUMENTS))
+def test_published_schema_matches_types(kind: str) -> None:
+    published = (ROOT / "docs" / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
+    assert published == schemas.schema_text(kind), (
+        f"docs/schemas/{kind}.schema.json is stale; run python -m genai_cost.documents.schema"
+    )
+    jsonschema.Draft202012Validator.check_schema(json.loads(published))
