@@ -21,12 +21,13 @@ from genai_cost.catalog.selection import PricingOptions, today
 from genai_cost.catalog.snapshot import Catalog, bundled_snapshots_dir
 from genai_cost.catalog.validation import scenario_problems
 from genai_cost.decisions.bill import price_bill
-from genai_cost.decisions.diff import ESTIMATE_SCHEMA_VERSION, Side
+from genai_cost.decisions.diff import Side
 from genai_cost.documents.changes import CheckDocument, DiffDocument
-from genai_cost.documents.decisions import RegionsDocument
+from genai_cost.documents.decisions import RegionsDocument, RoiDocument
 from genai_cost.documents.estimate import EstimateDocument, MonteCarlo
 from genai_cost.documents.tracking import VarianceDocument
 from genai_cost.errors import ArgumentError, BaselineError, ScenarioError
+from genai_cost.results.estimate import SCHEMA_VERSION as ESTIMATE_SCHEMA_VERSION
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.load import LoadedScenario, expand_paths, load_scenario
 from genai_cost.version import __version__
@@ -152,10 +153,14 @@ def html_report(result: Estimate) -> dict[str, Any]:
     from genai_cost.decisions.roi import roi_document
 
     has_traffic = all(s.workload.traffic.monthly_requests > 0 for s in result.specs)
+    # ROI needs whole bills: where one is incomplete the report says so and shows none
+    with_roi = any(s.scenario.roi for s in result.scenarios) and all(
+        bill["complete"] for bill in result.bills
+    )
     return {
         "estimate": result.to_dict(),
         "breakeven": breakeven_document(result) if has_traffic and result.specs else None,
-        "roi": roi_document(result) if any(s.scenario.roi for s in result.scenarios) else None,
+        "roi": roi_document(result) if with_roi else None,
     }
 
 
@@ -185,9 +190,14 @@ def read_baseline(path: Path) -> EstimateDocument:
         raise BaselineError.at(str(path), "not a genai-cost estimate (no 'scenarios' list)")
     version = document.get("schema_version")
     if version != ESTIMATE_SCHEMA_VERSION:
+        before = (
+            " (written before scenario totals held the whole bill)"
+            if isinstance(version, int) and version < ESTIMATE_SCHEMA_VERSION
+            else ""
+        )
         raise BaselineError.at(
             str(path),
-            f"estimate schema_version {version!r} is not supported (expected "
+            f"estimate schema_version {version!r} is not supported{before} (expected "
             f"{ESTIMATE_SCHEMA_VERSION}); regenerate it with this version of genai-cost",
         )
     return cast(EstimateDocument, document)
@@ -286,6 +296,13 @@ def check(paths: Iterable[str | Path], options: PricingOptions = DEFAULT_PRICING
     from genai_cost.decisions.check import budget_document
 
     return budget_document(estimate_with(paths, options))
+
+
+def roi(paths: Iterable[str | Path], options: PricingOptions = DEFAULT_PRICING) -> RoiDocument:
+    """The ROI document of every scenario at `paths` that has a `roi:` section."""
+    from genai_cost.decisions.roi import roi_document
+
+    return roi_document(estimate_with(paths, options))
 
 
 def regions(

@@ -10,11 +10,11 @@ from contextlib import contextmanager
 @contextmanager
 def progress_bar(
     total: int, description: str, *, enabled: bool | None = None
-) -> Iterator[Callable[[str], None]]:
+) -> Iterator[Callable[..., None]]:
     """Yield `step(label)`; a transient bar on stderr when it is a terminal."""
     show = sys.stderr.isatty() if enabled is None else enabled
     if not show:
-        yield lambda label: None
+        yield lambda label, advance=1: None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -29,8 +29,8 @@ def progress_bar(
     ) as bar:
         task = bar.add_task(description, total=total, label="")
 
-        def step(label: str) -> None:
-            bar.update(task, advance=1, label=label)
+        def step(label: str, advance: float = 1) -> None:
+            bar.update(task, advance=advance, label=label)
 
         yield step
 

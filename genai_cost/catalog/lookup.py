@@ -177,7 +177,6 @@ def throughput_benchmark(
     Nearness is the sum of absolute log-ratios of input and output tokens per request, so a
     2,000/100-token classifier picks a prefill-heavy measurement, not a chat-shaped one.
     """
-    import math
 
     rows = [r for r in catalog.throughput.get(model_id, []) if r.instance_type == instance_type]
     if not rows:
@@ -210,20 +209,3 @@ def service_tiers(
         if chosen:
             return sorted(chosen, key=lambda r: r.from_quantity)
     return Missing(f"no public price for {service} {item.replace('_', ' ')} in {region}")
-
-
-def tiered_cost(tiers: list[ServicePrice], quantity: float) -> tuple[float, str]:
-    """Cost of `quantity` under graduated tiers, and a reason if part of it has no price."""
-    total = 0.0
-    for tier in tiers:
-        upper = tier.to_quantity if tier.to_quantity is not None else math.inf
-        part = min(quantity, upper) - tier.from_quantity
-        if part > 0:
-            total += part * tier.usd_per_unit
-    covered = max(t.to_quantity if t.to_quantity is not None else math.inf for t in tiers)
-    if quantity > covered:
-        return total, (
-            f"{tiers[0].service} {tiers[0].item.replace('_', ' ')}: no public price "
-            f"beyond {covered:,.0f} {tiers[0].unit} a month"
-        )
-    return total, ""

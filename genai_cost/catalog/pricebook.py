@@ -222,8 +222,10 @@ def _discount_for(book: PriceBook, service: str, model_id: str | None) -> Discou
     return None
 
 
-def apply_price_book(catalog: Catalog, book: PriceBook) -> Catalog:
-    """A new catalog: the snapshot's rows discounted where the book says, plus its own rows."""
+def apply_price_book(catalog: Catalog, book: PriceBook, origin: str | Path = "") -> Catalog:
+    """A new catalog: the snapshot's rows discounted where the book says, plus its own rows.
+    `origin` (the book's file) is kept with its source, so messages about a price the book
+    lacks can name the file."""
     sources = dict(catalog.sources)
     book_key = f"{BOOK_PREFIX}{book.name}"
     sources[book_key] = Source(
@@ -231,6 +233,7 @@ def apply_price_book(catalog: Catalog, book: PriceBook) -> Catalog:
         f"price book {book.name}" + (f": {book.description}" if book.description else ""),
         book.reference,
         book.as_of,
+        f"read from {origin}" if origin else "",
     )
 
     def discounted(row: Any, service: str, model_id: str | None, columns: tuple[str, ...]) -> Any:

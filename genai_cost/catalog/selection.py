@@ -59,7 +59,7 @@ class PricingOptions:
             return catalog
         from genai_cost.catalog.pricebook import apply_price_book, load_price_book
 
-        return apply_price_book(catalog, load_price_book(book, catalog))
+        return apply_price_book(catalog, load_price_book(book, catalog), book)
 
     def today(self) -> dt.date:
         return today(self.day)

@@ -91,6 +91,14 @@ class Catalog:
     def age_days(self, today: dt.date) -> int:
         return (today - self.as_of).days
 
+    def origin(self, source: str) -> str:
+        """Where a row whose source is `source` came from, when not the snapshot itself:
+        "price book NAME (read from FILE)" for a price book's own rows, else ""."""
+        info = self.sources.get(source)
+        if info is None or not source.startswith("pricebook:"):
+            return ""
+        return f"{info.title.split(':')[0]}" + (f" ({info.notes})" if info.notes else "")
+
 
 def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of a snapshot table; a row with more or fewer cells than the header has (an

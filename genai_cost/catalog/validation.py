@@ -123,14 +123,6 @@ def _check_extras(scenario: Scenario, catalog: Catalog, add: Any) -> None:
         region(("shared_endpoints", i, "region"), endpoint.region)
     custom = scenario.customization
     if custom is not None:
-        names = [w.name for w in scenario.workloads]
-        for i, name in enumerate(custom.workloads or []):
-            if name not in names:
-                add(
-                    ("customization", "workloads", i),
-                    f"no workload named {name!r}",
-                    suggest(name, names),
-                )
         for i, path in enumerate(custom.paths):
             for field_name in ("embedding_model", "teacher_model", "student_model"):
                 model(("customization", "paths", i, field_name), getattr(path, field_name))

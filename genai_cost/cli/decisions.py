@@ -78,7 +78,13 @@ def mix(
 
 
 def roi(
-    path: Annotated[Path, typer.Argument(metavar="FILE", help="A scenario with a `roi:` section.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE|DIR...",
+            help="Scenario files or folders; every scenario with a `roi:` section is shown.",
+        ),
+    ],
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     snapshot: SnapshotOption = None,
@@ -86,17 +92,15 @@ def roi(
     price_book: PriceBookOption = None,
 ) -> None:
     """Monthly cash flows over the horizon, with total cost and benefit, net value, NPV,
-    payback month and ROI %.
+    payback month and ROI %. Each month re-prices the whole bill at that month's traffic.
 
     Example:
 
-        genai-cost roi scenarios/support-chatbot.yaml --format json
+        genai-cost roi scenarios/support-platform.yaml --format json
     """
     from genai_cost import api
-    from genai_cost.decisions.roi import roi_document
 
-    result = api.estimate_with([path], pricing(snapshot, as_of, price_book))
-    show("roi", roi_document(result), fmt, output)
+    show("roi", api.roi(paths, pricing(snapshot, as_of, price_book)), fmt, output)
 
 
 def regions(

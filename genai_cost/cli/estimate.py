@@ -19,6 +19,7 @@ from genai_cost.cli.options import (
     pricing,
 )
 from genai_cost.cli.render import emit, render, say, show
+from genai_cost.scenario.models import Scenario
 
 ScenarioPaths = Annotated[
     list[Path],
@@ -46,8 +47,20 @@ def estimate(
         int | None, typer.Option("--seed", help="Seed for reproducible samples.")
     ] = None,
     max_snapshot_age_days: MaxAgeOption = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Fail (exit 2) when a scenario's whole bill cannot be priced, instead of "
+            "showing it as incomplete.",
+        ),
+    ] = False,
 ) -> None:
-    """Price every workload under every purchase option and show the cheapest.
+    """Price every workload under every purchase option, and each scenario's whole bill.
+
+    The total holds every cost a scenario describes (inference, customization, training,
+    shared endpoints, supporting services, redundancy); where part of it cannot be priced
+    it is shown as incomplete ("≥ $X") with what is missing.
 
     Examples:
 
@@ -62,14 +75,18 @@ def estimate(
     from genai_cost import api
 
     result = api.estimate_with(paths, pricing(snapshot, as_of, price_book, max_snapshot_age_days))
+    if strict:
+        from genai_cost.decisions.bill import require_complete
+
+        require_complete(result, "--strict")
     for warning in result.warnings:
         say(f"warning: {warning}")
     if samples:
         from genai_cost.console import progress_bar
 
-        chunks = -(-samples // 50_000)
-        with progress_bar(chunks, "Monte Carlo") as step:
-            api.simulate(result, samples, seed, progress=lambda n: step(f"{n:,} samples"))
+        total = samples * len(result.scenarios)
+        with progress_bar(total, "Monte Carlo") as step:
+            api.simulate(result, samples, seed, progress=lambda n: step("samples", n))
     if fmt == Format.html:
         emit(render("estimate", api.html_report(result), fmt, output=output), output)
         return
@@ -93,7 +110,20 @@ def validate(
 
     loaded = load_scenarios(paths, load_catalog(snapshot))
     for item in loaded:
-        typer.echo(plain(f"ok: {item.path} ({len(item.scenario.workloads)} workloads)"))
+        typer.echo(plain(f"ok: {item.path} ({_contents(item.scenario)})"))
+
+
+def _contents(scenario: Scenario) -> str:
+    """'2 workloads, 1 training job' — what a validated scenario holds."""
+    parts = [
+        (len(scenario.workloads), "workload"),
+        (len(scenario.training_jobs), "training job"),
+        (len(scenario.shared_endpoints), "shared endpoint"),
+    ]
+    text = [f"{n} {name}{'s' if n != 1 else ''}" for n, name in parts if n or name == "workload"]
+    if scenario.supporting_services is not None:
+        text.append("supporting services")
+    return ", ".join(text)
 
 
 def schema(output: OutputOption = None) -> None:

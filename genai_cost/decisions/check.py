@@ -1,9 +1,15 @@
-"""Budget checks of priced scenarios (`genai-cost check`): spend against each budget."""
+"""Budget checks of priced scenarios (`genai-cost check`): spend against each budget.
+
+A scenario's budget is checked against its whole bill, a workload's against its share of it
+(docs/methodology.md); a bill that is not complete cannot be checked (a PricingError names
+what is missing).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from genai_cost.decisions.bill import require_complete
 from genai_cost.documents.changes import BudgetRow, CheckDocument
 from genai_cost.errors import ScenarioError
 from genai_cost.scenario.budget import Budget, BudgetStatus
@@ -12,12 +18,19 @@ from genai_cost.version import __version__
 if TYPE_CHECKING:
     from genai_cost.results.estimate import Estimate
 
-CHECK_SCHEMA_VERSION = 1
+CHECK_SCHEMA_VERSION = 2
 
 
 def budget_document(estimate: Estimate) -> CheckDocument:
     """Every scenario and workload budget with the estimated monthly spend against it."""
     document = estimate.to_dict()
+    budgeted = [
+        n
+        for n, loaded in enumerate(estimate.scenarios)
+        if loaded.scenario.budget is not None
+        or any(w.budget is not None for w in loaded.scenario.workloads)
+    ]
+    require_complete(estimate, "check", budgeted)
     rows: list[BudgetRow] = []
     for loaded, summary in zip(estimate.scenarios, document["scenarios"], strict=True):
         scenario = loaded.scenario
@@ -25,7 +38,7 @@ def budget_document(estimate: Estimate) -> CheckDocument:
             (None, scenario.budget, summary["total_monthly_cost_usd"])
         ]
         targets += [
-            (w.name, w.budget, s["monthly_cost_usd"])
+            (w.name, w.budget, s["bill_monthly_cost_usd"])
             for w, s in zip(scenario.workloads, summary["workloads"], strict=True)
         ]
         for workload, budget, spend in targets:

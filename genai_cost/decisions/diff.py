@@ -2,19 +2,21 @@
 
 A side is a scenario file or folder (priced now), an estimate JSON baseline (priced when it
 was written), or scenario files as they were at a git revision (sides are read by the API:
-genai_cost/api.py). Scenarios are matched by name, workloads by name within their scenario;
-each workload's cost is its cheapest option.
+genai_cost/api.py). Scenarios are matched by name; within a scenario the bill's lines are
+matched by cost family and item (a workload's inference, a customization path, a training
+job, an endpoint, the supporting services …), and workloads by name (their share of the
+bill). Both sides must be whole bills: a part that cannot be priced is an error naming it.
 
-The change of a workload is split in two, the usage effect first:
+The change of a line is split in two, the usage effect first:
 
     usage effect = C(head usage, base prices) - C(base usage, base prices)
     price effect = C(head usage, head prices) - C(head usage, base prices)
 
 so the two always add up to the change. `C(head usage, base prices)` is found by re-pricing
 the head scenarios with the base side's snapshot on the base side's pricing date; when the
-head is a JSON baseline (nothing to re-price), by pricing the head's chosen option's
-components at the base's unit prices for the same option; when neither is possible the
-split is reported as not available.
+head is a JSON baseline (nothing to re-price), by pricing the head line's components at the
+base's unit prices for the same component (for a workload's option, the base's price of that
+option); when neither is possible the split is reported as not available.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from genai_cost.documents.changes import (
     CheckResult,
     DiffDocument,
+    LineChange,
     ScenarioChange,
     SideSummary,
     Split,
@@ -37,17 +40,22 @@ from genai_cost.documents.changes import (
     TotalChange,
     WorkloadChange,
 )
-from genai_cost.documents.estimate import EstimateDocument, OptionRecord, WorkloadSummary
+from genai_cost.documents.estimate import (
+    BillComponent,
+    EstimateDocument,
+    WorkloadSummary,
+)
 from genai_cost.engine.labels import option_label
-from genai_cost.errors import ArgumentError
+from genai_cost.errors import ArgumentError, PricingError
 from genai_cost.version import __version__
 
 if TYPE_CHECKING:
     from genai_cost.catalog.snapshot import Catalog
     from genai_cost.results.estimate import Estimate
 
-DIFF_SCHEMA_VERSION = 1
-ESTIMATE_SCHEMA_VERSION = 1
+DIFF_SCHEMA_VERSION = 2
+LineKey = tuple[str, str, str]
+"""(scenario, family, item)"""
 
 
 @dataclass
@@ -60,10 +68,38 @@ class Side:
     prices: str = ""
     """Where its prices came from, for the report."""
 
-    def costs(self) -> dict[tuple[str, str], WorkloadSummary]:
+    def workloads(self) -> dict[tuple[str, str], WorkloadSummary]:
         return {
             (s["name"], w["name"]): w for s in self.document["scenarios"] for w in s["workloads"]
         }
+
+    def lines(self) -> dict[LineKey, list[BillComponent]]:
+        return lines_of(self.document)
+
+    def require_whole(self) -> None:
+        gaps = [
+            f"{s['name']}: {m['family']} {m['item']} ({m['name']}): {m['reason']}"
+            for s in self.document["scenarios"]
+            for m in s["bill"]["missing"]
+        ]
+        if gaps:
+            raise PricingError(
+                f"diff needs whole bills, and part of {self.label}'s cannot be priced:\n  "
+                + "\n  ".join(gaps)
+                + "\nsupply the missing prices in a price book (--price-book)"
+            )
+
+
+def lines_of(document: EstimateDocument) -> dict[LineKey, list[BillComponent]]:
+    found: dict[LineKey, list[BillComponent]] = {}
+    for s in document["scenarios"]:
+        for c in s["bill"]["components"]:
+            found.setdefault((s["name"], c["family"], c["item"]), []).append(c)
+    return found
+
+
+def _usd(components: Sequence[BillComponent]) -> float:
+    return float(sum(c["usd"] or 0.0 for c in components))
 
 
 def _base_catalog(base: Side, base_snapshot: str | Path | None) -> Catalog | None:
@@ -81,11 +117,12 @@ def _base_catalog(base: Side, base_snapshot: str | Path | None) -> Catalog | Non
 
 def _head_at_base_prices(
     base: Side, head: Side, base_snapshot: str | Path | None
-) -> tuple[dict[tuple[str, str], float | None], Split]:
-    """Per workload, the head's usage priced at the base side's prices, and how it was found:
+) -> tuple[dict[LineKey, float | None], Split]:
+    """Per line, the head's usage priced at the base side's prices, and how it was found:
     "repriced" (the head's scenarios priced with the base's snapshot and pricing date, when
-    that snapshot is at hand and knows every model and instance the head uses), else
-    "components" (the head's chosen option's components at the base's unit prices)."""
+    that snapshot is at hand and knows every model and instance the head uses, and every
+    line can be priced with it), else "components" (the head line's components at the base's
+    unit prices)."""
     from genai_cost.catalog.validation import scenario_problems
     from genai_cost.decisions.bill import price_bill
 
@@ -95,48 +132,54 @@ def _head_at_base_prices(
         if not any(scenario_problems(loaded, catalog) for loaded in scenarios):
             day = dt.date.fromisoformat(base.document["pricing_date"])
             repriced = price_bill(scenarios, catalog, day=day, as_of=day, check_requested=False)
-            costs = {
-                key: value["monthly_cost_usd"]
-                for key, value in Side("", repriced.to_dict()).costs().items()
-            }
-            return costs, "repriced"
-    return dict(_components_at_base_prices(base.document, head.document)), "components"
+            document = repriced.to_dict()
+            if all(s["complete"] for s in document["scenarios"]):
+                return {k: _usd(v) for k, v in lines_of(document).items()}, "repriced"
+    return _components_at_base_prices(base.document, head.document), "components"
 
 
-def _option_key(record: OptionRecord) -> tuple[Any, ...]:
-    return (
-        record["scenario"],
-        record["workload"],
-        record["model"],
-        record["region"],
-        record["option"],
-        record["variant"],
-        record["platform"],
-        record["instance_type"],
-    )
+def _option_prices(document: EstimateDocument) -> dict[tuple[str, str, str], dict[str, float]]:
+    """(scenario, workload, option label) → unit price of each of the option's components."""
+    prices: dict[tuple[str, str, str], dict[str, float]] = {}
+    for record in document["options"]:
+        if not record["feasible"]:
+            continue
+        label = option_label(
+            record["option"],
+            record["variant"] or "",
+            record["platform"] or "",
+            record["instance_type"] or "",
+        )
+        key = (record["scenario"], record["workload"], label)
+        prices[key] = {
+            c["name"]: c["usd_per_unit"]
+            for c in record["components"]
+            if c["usd_per_unit"] is not None
+        }
+    return prices
 
 
 def _components_at_base_prices(
     base: EstimateDocument, head: EstimateDocument
-) -> dict[tuple[str, str], float]:
-    base_rows = {_option_key(r): r for r in base["options"]}
-    result: dict[tuple[str, str], float] = {}
-    for record in head["options"]:
-        if not record["cheapest"]:
-            continue
-        match = base_rows.get(_option_key(record))
-        if match is None:
-            continue
-        prices = {c["name"]: c["usd_per_unit"] for c in match["components"]}
-        total = 0.0
-        for component in record["components"]:
-            price = prices.get(component["name"])
-            quantity = component["quantity"]
-            if price is None or quantity is None:
-                break
-            total += quantity * price
-        else:
-            result[(record["scenario"], record["workload"])] = total
+) -> dict[LineKey, float | None]:
+    base_lines = lines_of(base)
+    options = _option_prices(base)
+    result: dict[LineKey, float | None] = {}
+    for key, components in lines_of(head).items():
+        own = {
+            (c["name"], c["unit"], c["detail"]): c["usd_per_unit"] for c in base_lines.get(key, [])
+        }
+        total: float | None = 0.0
+        for c in components:
+            price = own.get((c["name"], c["unit"], c["detail"]))
+            if price is None and c["detail"]:
+                label = c["detail"].split("; +")[0]
+                price = options.get((key[0], key[2], label), {}).get(c["name"])
+            if price is None or c["quantity"] is None or total is None:
+                total = None
+                continue
+            total += c["quantity"] * price
+        result[key] = total
     return result
 
 
@@ -162,34 +205,40 @@ def _option_label(workload: WorkloadSummary | None) -> str | None:
 
 
 def compare(base: Side, head: Side, *, base_snapshot: str | Path | None = None) -> DiffDocument:
-    """The diff document (schema_version 1) of two sides, without threshold checks."""
-    base_costs, head_costs = base.costs(), head.costs()
+    """The diff document (schema_version 2) of two sides, without threshold checks."""
+    base.require_whole()
+    head.require_whole()
+    base_lines, head_lines = base.lines(), head.lines()
+    base_workloads, head_workloads = base.workloads(), head.workloads()
     hub, method = _head_at_base_prices(base, head, base_snapshot)
     same_prices = (
         base.document["snapshot"] == head.document["snapshot"]
         and base.document["pricing_date"] == head.document["pricing_date"]
     )
-    scenario_names = list(
-        dict.fromkeys(
-            [s["name"] for s in base.document["scenarios"]]
-            + [s["name"] for s in head.document["scenarios"]]
-        )
-    )
+    base_scenarios = {s["name"]: s for s in base.document["scenarios"]}
+    head_scenarios = {s["name"]: s for s in head.document["scenarios"]}
     scenarios: list[ScenarioChange] = []
-    for name in scenario_names:
+    for name in dict.fromkeys([*base_scenarios, *head_scenarios]):
         keys = list(
             dict.fromkeys(
-                [k for k in base_costs if k[0] == name] + [k for k in head_costs if k[0] == name]
+                [k for k in base_lines if k[0] == name] + [k for k in head_lines if k[0] == name]
+            )
+        )
+        lines = [
+            _line_change(k, base_lines.get(k), head_lines.get(k), hub, method, same_prices)
+            for k in keys
+        ]
+        workload_keys = list(
+            dict.fromkeys(
+                [k for k in base_workloads if k[0] == name]
+                + [k for k in head_workloads if k[0] == name]
             )
         )
         workloads = [
-            _workload_change(k, base_costs.get(k), head_costs.get(k), hub, method, same_prices)
-            for k in keys
+            _workload_change(k, base_workloads.get(k), head_workloads.get(k)) for k in workload_keys
         ]
-        in_base = any(s["name"] == name for s in base.document["scenarios"])
-        in_head = any(s["name"] == name for s in head.document["scenarios"])
-        figures = _summarize(workloads, in_base, in_head)
-        scenarios.append({"name": name, **figures, "workloads": workloads})
+        figures = _summarize(lines, base_scenarios.get(name), head_scenarios.get(name))
+        scenarios.append({"name": name, **figures, "lines": lines, "workloads": workloads})
     total = _summarize(scenarios, True, True)
     return {
         "schema_version": DIFF_SCHEMA_VERSION,
@@ -215,16 +264,16 @@ def _side_summary(side: Side) -> SideSummary:
     }
 
 
-def _workload_change(
-    key: tuple[str, str],
-    base: WorkloadSummary | None,
-    head: WorkloadSummary | None,
-    hub: dict[tuple[str, str], float | None],
+def _line_change(
+    key: LineKey,
+    base: list[BillComponent] | None,
+    head: list[BillComponent] | None,
+    hub: Mapping[LineKey, float | None],
     method: Split,
     same_prices: bool,
-) -> WorkloadChange:
-    base_usd = base["monthly_cost_usd"] if base else None
-    head_usd = head["monthly_cost_usd"] if head else None
+) -> LineChange:
+    base_usd = _usd(base) if base else None
+    head_usd = _usd(head) if head else None
     change = (head_usd or 0.0) - (base_usd or 0.0)
     usage: float | None
     price: float | None
@@ -247,7 +296,8 @@ def _workload_change(
             split = "not available"
     return {
         "scenario": key[0],
-        "name": key[1],
+        "family": key[1],  # type: ignore[typeddict-item]
+        "item": key[2],
         "status": status,
         "base_monthly_cost_usd": _round(base_usd),
         "head_monthly_cost_usd": _round(head_usd),
@@ -256,6 +306,40 @@ def _workload_change(
         "usage_effect_usd": _round(usage),
         "price_effect_usd": _round(price),
         "split": split,
+        "base_detail": _detail(base),
+        "head_detail": _detail(head),
+    }
+
+
+def _detail(components: list[BillComponent] | None) -> str | None:
+    """What a line stands for (a workload's option, a job's instances …), when it says."""
+    if not components:
+        return None
+    details = [c["detail"] for c in components if c["detail"]]
+    return details[0] if details else None
+
+
+def _workload_change(
+    key: tuple[str, str], base: WorkloadSummary | None, head: WorkloadSummary | None
+) -> WorkloadChange:
+    base_usd = base["bill_monthly_cost_usd"] if base else None
+    head_usd = head["bill_monthly_cost_usd"] if head else None
+    change = (head_usd or 0.0) - (base_usd or 0.0)
+    status: Status = (
+        "added"
+        if base is None
+        else "removed"
+        if head is None
+        else ("unchanged" if round(change, 6) == 0 else "changed")
+    )
+    return {
+        "scenario": key[0],
+        "name": key[1],
+        "status": status,
+        "base_monthly_cost_usd": _round(base_usd),
+        "head_monthly_cost_usd": _round(head_usd),
+        "change_usd": _round(change),
+        "change_percent": _round(_percent(base_usd, head_usd)),
         "base_option": _option_label(base),
         "head_option": _option_label(head),
         "base_model": base["model"] if base else None,
@@ -263,8 +347,8 @@ def _workload_change(
     }
 
 
-def _summarize(parts: Sequence[TotalChange], in_base: bool, in_head: bool) -> TotalChange:
-    """The change of a whole made of `parts` (a scenario's workloads, or the scenarios)."""
+def _summarize(parts: Sequence[TotalChange], in_base: Any, in_head: Any) -> TotalChange:
+    """The change of a whole made of `parts` (a scenario's lines, or the scenarios)."""
 
     def effect(values: list[float | None]) -> float | None:
         """Sum of the parts' effects; unknown if any part's split is unknown."""
@@ -294,7 +378,7 @@ def _summarize(parts: Sequence[TotalChange], in_base: bool, in_head: bool) -> To
 # --- thresholds -----------------------------------------------------------------------------
 
 _THRESHOLD = re.compile(
-    r"^\s*(?:(?P<scope>total|workload)\s*:\s*)?\$?(?P<value>[0-9][0-9_,]*"
+    r"^\s*(?:(?P<scope>total|workload|line)\s*:\s*)?\$?(?P<value>[0-9][0-9_,]*"
     r"(?:\.[0-9]+)?)\s*(?P<percent>%)?\s*$"
 )
 
@@ -305,7 +389,7 @@ class Threshold:
 
     level: str  # "fail" or "warn"
     kind: str  # "increase" or "above"
-    scope: str  # "total" or "workload"
+    scope: str  # "total", "workload" (its share of the bill) or "line" (each bill line)
     value: float
     relative: bool
     text: str
@@ -317,7 +401,7 @@ class Threshold:
         if not match:
             raise ArgumentError(
                 f"{flag} {text!r}: expected a percentage like 10% or an amount in USD like "
-                f"500, optionally prefixed by total: or workload:"
+                f"500, optionally prefixed by total:, workload: or line:"
             )
         relative = match.group("percent") is not None
         if kind == "above" and relative:
@@ -329,7 +413,7 @@ class Threshold:
             level, kind, match.group("scope") or "total", value, relative, f"{flag} {text.strip()}"
         )
 
-    def breached_by(self, item: TotalChange) -> bool:
+    def breached_by(self, item: Mapping[str, Any]) -> bool:
         head = item["head_monthly_cost_usd"] or 0.0
         base = item["base_monthly_cost_usd"] or 0.0
         if self.kind == "above":
@@ -345,14 +429,20 @@ def apply_thresholds(document: DiffDocument, thresholds: list[Threshold]) -> Dif
     """Add `checks` and the `verdict` (pass, warn, fail) to a diff document."""
     checks: list[CheckResult] = []
     for threshold in thresholds:
-        items: list[tuple[str, TotalChange]]
+        items: list[tuple[str, Mapping[str, Any]]]
         if threshold.scope == "total":
             items = [("total", document["total"])]
-        else:
+        elif threshold.scope == "workload":
             items = [
                 (f"{w['scenario']} / {w['name']}", w)
                 for s in document["scenarios"]
                 for w in s["workloads"]
+            ]
+        else:
+            items = [
+                (f"{ln['scenario']} / {ln['family']} {ln['item']}", ln)
+                for s in document["scenarios"]
+                for ln in s["lines"]
             ]
         for subject, item in items:
             checks.append(

@@ -1,8 +1,9 @@
 """`genai-cost regions`: what the scenario would cost if it ran in each region.
 
 Every workload (and training job, shared endpoint, supporting service) is moved to the
-candidate region and priced as an estimate would price it. A region where a model, an
-instance type or a price is not available is listed with the reason, never priced.
+candidate region and its whole bill priced as an estimate would price it. A region where a
+model, an instance type or a price is not available is listed with the reason: never a
+total that looks complete (what could be priced is shown as a lower bound).
 """
 
 from __future__ import annotations
@@ -53,17 +54,24 @@ def compare_regions(
                     "region": region,
                     "feasible": False,
                     "monthly_cost_usd": None,
+                    "priced_monthly_cost_usd": None,
                     "workloads": [],
                     "reason": reason.split(": ", 1)[-1],
                 }
             )
             continue
         summary = document["scenarios"][0]
+        bill = summary["bill"]
+        missing = "; ".join(
+            f"{m['family']} {m['item']} ({m['name'].replace('_', ' ')}): {m['reason']}"
+            for m in bill["missing"]
+        )
         rows.append(
             {
                 "region": region,
-                "feasible": True,
-                "monthly_cost_usd": summary["total_monthly_cost_usd"],
+                "feasible": bill["complete"],
+                "monthly_cost_usd": bill["total_monthly_cost_usd"],
+                "priced_monthly_cost_usd": bill["priced_monthly_cost_usd"],
                 "workloads": [
                     {
                         "name": w["name"],
@@ -72,12 +80,19 @@ def compare_regions(
                     }
                     for w in summary["workloads"]
                 ],
-                "reason": None,
+                "reason": f"incomplete: {missing}" if missing else None,
             }
         )
-    rows.sort(key=lambda r: (not r["feasible"], r["monthly_cost_usd"] or 0.0, r["region"]))
+    rows.sort(
+        key=lambda r: (
+            not r["feasible"],
+            r["priced_monthly_cost_usd"] is None,
+            r["monthly_cost_usd"] or r["priced_monthly_cost_usd"] or 0.0,
+            r["region"],
+        )
+    )
     return {
-        "schema_version": 1,
+        "schema_version": 2,
         "kind": "genai-cost regions",
         "scenario": loaded.scenario.name,
         "path": loaded.path,

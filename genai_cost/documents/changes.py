@@ -1,4 +1,5 @@
-"""`diff` and `check`: the documents of the CI gates. schema_version 1."""
+"""`diff` (schema_version 2: the whole bill, line by line) and `check` (schema_version 2:
+budgets against the whole bill): the documents of the CI gates."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from typing import Literal
 from typing_extensions import TypedDict
 
 from genai_cost.documents.common import SnapshotRef
+from genai_cost.documents.estimate import Family
 
 Status = Literal["added", "removed", "changed", "unchanged"]
 Split = Literal["added", "removed", "same prices", "repriced", "components", "not available"]
-"""How a workload's change was split between usage and prices."""
+"""How a line's change was split between usage and prices."""
 
 
 class TotalChange(TypedDict):
@@ -26,12 +28,29 @@ class TotalChange(TypedDict):
     price_effect_usd: float | None
 
 
-class WorkloadChange(TotalChange):
-    """One workload's change."""
+class LineChange(TotalChange):
+    """One line of the bill (a cost family's item: a workload's inference, a customization
+    path, a training job, an endpoint, the supporting services …)."""
+
+    scenario: str
+    family: Family
+    item: str
+    split: Split
+    base_detail: str | None
+    """What the line stands for on each side (a workload's option …)."""
+    head_detail: str | None
+
+
+class WorkloadChange(TypedDict):
+    """A workload's share of the bill, on each side."""
 
     scenario: str
     name: str
-    split: Split
+    status: Status
+    base_monthly_cost_usd: float | None
+    head_monthly_cost_usd: float | None
+    change_usd: float | None
+    change_percent: float | None
     base_option: str | None
     head_option: str | None
     base_model: str | None
@@ -40,6 +59,7 @@ class WorkloadChange(TotalChange):
 
 class ScenarioChange(TotalChange):
     name: str
+    lines: list[LineChange]
     workloads: list[WorkloadChange]
 
 
@@ -71,7 +91,8 @@ class DiffDocument(TypedDict):
 
 
 class BudgetRow(TypedDict):
-    """One budget (of a scenario, or of a workload) against the estimated monthly spend."""
+    """One budget against the estimated monthly spend: a scenario's whole bill, or a
+    workload's share of it."""
 
     scenario: str
     path: str

@@ -86,6 +86,9 @@ class RoiMonth(TypedDict):
     month: int
     requests: float
     run_cost_usd: float
+    """Every monthly line of the bill at that month's traffic (one-offs apart)."""
+    one_off_usd: float
+    """The bill's one-off payments made that month (training, corpus embedding …)."""
     development_usd: float
     benefit_usd: float
     net_usd: float
@@ -97,7 +100,8 @@ class ScenarioRoi(TypedDict):
     scenario: str
     horizon_months: int
     monthly_discount_rate: float
-    constant_monthly_costs: dict[str, float]
+    bill_monthly_cost_usd: float
+    """The whole bill a month in month 1 (as `estimate` shows it, one-offs spread)."""
     months: list[RoiMonth]
     total_cost_usd: float
     total_benefit_usd: float
@@ -122,7 +126,11 @@ class RegionWorkload(TypedDict):
 class RegionRow(TypedDict):
     region: str
     feasible: bool
+    """The whole bill can be priced there."""
     monthly_cost_usd: float | None
+    """The whole bill a month; null when part of it cannot be priced there."""
+    priced_monthly_cost_usd: float | None
+    """What could be priced (a lower bound when the bill is incomplete)."""
     workloads: list[RegionWorkload]
     reason: str | None
 

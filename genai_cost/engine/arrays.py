@@ -134,6 +134,8 @@ class Component:
     unit: str
     quantity: FloatArray
     usd_per_unit: FloatArray
+    optional: bool = False
+    """Listed only for rows where its quantity is not zero (e.g. redundant capacity)."""
 
     def __post_init__(self) -> None:
         self._any_missing = bool(np.isnan(self.usd_per_unit).any())

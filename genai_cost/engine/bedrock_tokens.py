@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 import numpy as np
 
 from genai_cost.catalog.lookup import Missing, on_demand_price
+from genai_cost.catalog.snapshot import Catalog
 from genai_cost.engine.arrays import (
     PREPARED_REASON,
     BoolArray,
     Component,
+    FloatArray,
+    ObjArray,
     OptionResult,
     OptionRows,
     empty_objects,
@@ -20,25 +26,30 @@ from genai_cost.engine.arrays import (
 from genai_cost.engine.context import PricingContext
 from genai_cost.scenario.models import Option
 
+PriceKey = tuple[str, str, str, str | None, dt.date]
+"""(base model id, scope, region, geographic profile, day) of a token price lookup."""
 
-def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ...]) -> OptionRows:
-    """One row per workload that wants `option`, with the named price columns (NaN = none)."""
-    specs = [(i, s) for i, s in enumerate(ctx.specs) if s.wants(option)]
-    n = len(specs)
+
+def lookup_token_prices(
+    catalog: Catalog, keys: Sequence[PriceKey], columns: tuple[str, ...]
+) -> tuple[dict[str, FloatArray], ObjArray, list[tuple[str, ...]]]:
+    """The named price columns of the on-demand row in effect for each key (NaN = none), the
+    reason where there is no row (""), and each row's source — one lookup per distinct key.
+    Shared by the estimate's token options and by chargeback (tracking/allocate.py)."""
+    n = len(keys)
     params = {c: np.full(n, np.nan) for c in columns}
     reason = empty_objects(n)
-    label = empty_objects(n)
-    explicit = np.zeros(n, dtype=bool)
-    sources: list[tuple[str, ...]] = [() for _ in specs]
-    for row, (_, spec) in enumerate(specs):
-        w = spec.workload
-        scope = w.scope.value
-        where = spec.region if scope != "geo" else f"{w.geo_profile}. profile from {spec.region}"
-        label[row] = f"{w.base_model} ({scope}, {where})"
-        explicit[row] = spec.explicitly_asks(option)
-        match = on_demand_price(
-            ctx.catalog, w.base_model, scope, spec.region, w.geo_profile, ctx.day_for(spec)
-        )
+    sources: list[tuple[str, ...]] = [() for _ in range(n)]
+    seen: dict[PriceKey, int] = {}
+    for row, key in enumerate(keys):
+        first = seen.setdefault(key, row)
+        if first != row:
+            for column in columns:
+                params[column][row] = params[column][first]
+            reason[row], sources[row] = reason[first], sources[first]
+            continue
+        model, scope, region, geo_profile, day = key
+        match = on_demand_price(catalog, model, scope, region, geo_profile, day)
         if isinstance(match, Missing):
             reason[row] = match.reason
             continue
@@ -46,6 +57,28 @@ def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ..
         for column in columns:
             value = getattr(match.row, column)
             params[column][row] = np.nan if value is None else value
+    return params, reason, sources
+
+
+def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ...]) -> OptionRows:
+    """One row per workload that wants `option`, with the named price columns (NaN = none)."""
+    specs = [(i, s) for i, s in enumerate(ctx.specs) if s.wants(option)]
+    n = len(specs)
+    label = empty_objects(n)
+    explicit = np.zeros(n, dtype=bool)
+    keys: list[PriceKey] = []
+    for row, (_, spec) in enumerate(specs):
+        w = spec.workload
+        scope = w.scope.value
+        where = spec.region if scope != "geo" else f"{w.geo_profile}. profile from {spec.region}"
+        label[row] = f"{w.base_model} ({scope}, {where})"
+        explicit[row] = spec.explicitly_asks(option)
+        keys.append((w.base_model, scope, spec.region, w.geo_profile, ctx.day_for(spec)))
+    params, reason, sources = lookup_token_prices(ctx.catalog, keys, columns)
+    for row, found in enumerate(sources):
+        origin = ctx.catalog.origin(found[0]) if found else ""
+        if origin:  # messages about a price the row lacks name the book that supplied it
+            label[row] = f"{label[row][:-1]}; row from {origin})"
     return OptionRows(
         option=option.value,
         workload_index=np.asarray([i for i, _ in specs], dtype=np.int64),

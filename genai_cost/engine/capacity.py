@@ -9,6 +9,10 @@ import numpy as np
 from genai_cost.engine.arrays import FloatArray
 from genai_cost.units import FLOAT_TOLERANCE
 
+REDUNDANCY_PREFIX = "redundancy_"
+"""Components named with this prefix are the capacity redundancy adds (the bill's redundancy
+family); the others serve the traffic."""
+
 CEIL_TOLERANCE = FLOAT_TOLERANCE
 """Demand within 1e-9 of a whole number of units rounds down (floating-point noise)."""
 

@@ -87,6 +87,8 @@ class EstimateArrays:
         out = []
         for c in result.components:
             quantity = float(c.quantity[local])
+            if c.optional and not quantity > 0:
+                continue
             if feasible or quantity > 0:
                 out.append(
                     (c.name, c.unit, quantity, float(c.usd_per_unit[local]), float(c.usd[local]))

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
 
 from genai_cost.catalog.lookup import Missing, instance_price
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.documents.estimate import SharedEndpointRecord
 from genai_cost.engine.capacity import CEIL_TOLERANCE
 from genai_cost.scenario.models import SharedEndpoint
 from genai_cost.units import HOURS_PER_MONTH
@@ -46,16 +46,8 @@ def pack(endpoint: SharedEndpoint, memory_gib: float) -> tuple[list[list[str]], 
 
 def price_shared_endpoint(
     endpoint: SharedEndpoint, catalog: Catalog, region: str, day: dt.date
-) -> dict[str, Any]:
+) -> SharedEndpointRecord:
     spec = catalog.instance_types[endpoint.instance_type.removeprefix("ml.")]
-    result: dict[str, Any] = {
-        "name": endpoint.name,
-        "platform": endpoint.platform,
-        "instance_type": spec.instance_type,
-        "region": region,
-        "purchase": endpoint.purchase,
-        "accelerator_memory_gib": spec.accelerator_memory_gib,
-    }
     too_big = [m.name for m in endpoint.models if m.memory_gib > spec.accelerator_memory_gib]
     hourly: float | None
     if endpoint.usd_per_hour is not None:
@@ -75,22 +67,31 @@ def price_shared_endpoint(
             / (m.output_tokens_per_second_per_instance * endpoint.target_utilization_fraction)
         )
     ]
+    record: SharedEndpointRecord = {
+        "name": endpoint.name,
+        "platform": endpoint.platform,
+        "instance_type": spec.instance_type,
+        "region": region,
+        "purchase": endpoint.purchase,
+        "accelerator_memory_gib": spec.accelerator_memory_gib,
+        "feasible": False,
+        "reason": None,
+        "usd_per_hour": hourly,
+        "sources": sources,
+        "shared": {
+            "instances": None,
+            "monthly_cost_usd": None,
+            "assignment": [],
+            "dedicated_replicas": {},
+        },
+        "separate": {"instances": None, "monthly_cost_usd": None},
+    }
     if busy:
-        result |= {
-            "feasible": False,
-            "reason": f"the instances {', '.join(busy)} need is not a finite number "
-            "(peak_output_tokens_per_second / output_tokens_per_second_per_instance overflows)",
-            "usd_per_hour": hourly,
-            "sources": sources,
-            "shared": {
-                "instances": None,
-                "monthly_cost_usd": None,
-                "assignment": [],
-                "dedicated_replicas": {},
-            },
-            "separate": {"instances": None, "monthly_cost_usd": None},
-        }
-        return result
+        record["reason"] = (
+            f"the instances {', '.join(busy)} need is not a finite number "
+            "(peak_output_tokens_per_second / output_tokens_per_second_per_instance overflows)"
+        )
+        return record
     if too_big:
         reason = (
             f"{', '.join(too_big)} need more than the {spec.accelerator_memory_gib:g} GiB "
@@ -117,17 +118,13 @@ def price_shared_endpoint(
         usd = instances * HOURS_PER_MONTH * hourly
         return round(usd, 6) if math.isfinite(usd) else None
 
-    result |= {
-        "feasible": feasible,
-        "reason": reason or None,
-        "usd_per_hour": hourly,
-        "sources": sources,
-        "shared": {
-            "instances": shared,
-            "monthly_cost_usd": monthly(shared),
-            "assignment": packed,
-            "dedicated_replicas": dedicated,
-        },
-        "separate": {"instances": apart, "monthly_cost_usd": monthly(apart)},
+    record["feasible"] = feasible
+    record["reason"] = reason or None
+    record["shared"] = {
+        "instances": shared,
+        "monthly_cost_usd": monthly(shared),
+        "assignment": packed,
+        "dedicated_replicas": dedicated,
     }
-    return result
+    record["separate"] = {"instances": apart, "monthly_cost_usd": monthly(apart)}
+    return record

@@ -25,11 +25,18 @@ from genai_cost.engine.arrays import (
     scatter,
     tuples,
 )
-from genai_cost.engine.capacity import redundancy_params, units_needed, with_redundancy
+from genai_cost.engine.capacity import (
+    REDUNDANCY_PREFIX,
+    redundancy_params,
+    units_needed,
+    with_redundancy,
+)
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.scenario.models import Option
 from genai_cost.units import HOURS_PER_MONTH, MINUTES_PER_MONTH
 
+REDUNDANT_UNIT_HOURS = REDUNDANCY_PREFIX + "model_unit_hours"
+"""The extra capacity redundancy buys (reported as its own component)."""
 OPTION = Option.provisioned
 VARIANTS = PROVISIONED_TERMS
 
@@ -129,12 +136,25 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     cap_out = p["output_tokens_per_minute_per_model_unit"]
     peak = w.peak_factor[i]
     demand = np.maximum(avg_in * peak / cap_in, avg_out * peak / cap_out)
-    units = with_redundancy(units_needed(demand), p["redundancy_regions"], p["standby_fraction"])
+    serving = units_needed(demand)
+    units = with_redundancy(serving, p["redundancy_regions"], p["standby_fraction"])
     utilization = np.maximum(avg_in / cap_in, avg_out / cap_out) / units
-    unit_hours = scatter(rows.size, ok, units * HOURS_PER_MONTH)
-    component = Component(
-        "model_unit_hours", "model-unit-hours", unit_hours, rows.params["usd_per_model_unit_hour"]
-    )
+    price = rows.params["usd_per_model_unit_hour"]
+    components = [
+        Component(
+            "model_unit_hours",
+            "model-unit-hours",
+            scatter(rows.size, ok, serving * HOURS_PER_MONTH),
+            price,
+        ),
+        Component(
+            REDUNDANT_UNIT_HOURS,
+            "model-unit-hours",
+            scatter(rows.size, ok, (units - serving) * HOURS_PER_MONTH),
+            price,
+            optional=True,
+        ),
+    ]
     return OptionResult(
         rows=rows,
         failure=failure,
@@ -145,7 +165,7 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         capacity=scatter(rows.size, ok, units),
         capacity_unit="model units",
         utilization_fraction=scatter(rows.size, ok, utilization),
-        components=[component],
+        components=components,
         demand=scatter(rows.size, ok, demand),
         usd_per_capacity_hour=rows.params["usd_per_model_unit_hour"],
         base_variant="no_commitment",

@@ -29,11 +29,18 @@ from genai_cost.engine.arrays import (
     scatter,
     tuples,
 )
-from genai_cost.engine.capacity import redundancy_params, units_needed, with_redundancy
+from genai_cost.engine.capacity import (
+    REDUNDANCY_PREFIX,
+    redundancy_params,
+    units_needed,
+    with_redundancy,
+)
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.scenario.models import Option
 from genai_cost.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
 
+REDUNDANT_INSTANCE_HOURS = REDUNDANCY_PREFIX + "instance_hours"
+"""The extra capacity redundancy buys (reported as its own component)."""
 OPTION = Option.self_hosted
 VARIANTS = PURCHASES
 SPOT_INTERACTIVE_REASON = (
@@ -189,16 +196,24 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     avg_tps = w.requests_per_month[i] * w.output_tokens[i] / SECONDS_PER_MONTH
     per_instance = p["output_tokens_per_second_per_instance"]
     demand = avg_tps * w.peak_factor[i] / (per_instance * p["target_utilization_fraction"])
-    instances = with_redundancy(
-        units_needed(demand), p["redundancy_regions"], p["standby_fraction"]
-    )
+    serving = units_needed(demand)
+    instances = with_redundancy(serving, p["redundancy_regions"], p["standby_fraction"])
     hours = instances * HOURS_PER_MONTH
-    component = Component(
-        "instance_hours",
-        "instance-hours",
-        scatter(rows.size, ok, hours),
-        rows.params["usd_per_hour"],
-    )
+    components = [
+        Component(
+            "instance_hours",
+            "instance-hours",
+            scatter(rows.size, ok, serving * HOURS_PER_MONTH),
+            rows.params["usd_per_hour"],
+        ),
+        Component(
+            REDUNDANT_INSTANCE_HOURS,
+            "instance-hours",
+            scatter(rows.size, ok, (instances - serving) * HOURS_PER_MONTH),
+            rows.params["usd_per_hour"],
+            optional=True,
+        ),
+    ]
     return OptionResult(
         rows=rows,
         failure=failure,
@@ -207,7 +222,7 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         capacity=scatter(rows.size, ok, instances),
         capacity_unit="instances",
         utilization_fraction=scatter(rows.size, ok, avg_tps / (instances * per_instance)),
-        components=[component],
+        components=components,
         demand=scatter(rows.size, ok, demand),
         usd_per_capacity_hour=rows.params["usd_per_hour"],
         base_variant="on_demand",

@@ -1,25 +1,39 @@
 """Supporting services: S3, data transfer, Lambda and API Gateway, priced by graduated tiers.
 
 Each line is `quantity × tier price`, tier by tier (AWS bills the first N units of a month at
-one rate, the next at another). Account-level free tiers are not applied: they are shared by
+one rate, the next at another), and keeps the tiers it falls in so the bill can show each as
+`quantity × usd_per_unit`. Account-level free tiers are not applied: they are shared by
 everything in an account, so crediting them to one scenario would understate its cost.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import math
 
-from genai_cost.catalog.lookup import Missing, service_tiers, tiered_cost
+from genai_cost.catalog.lookup import Missing, service_tiers
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.catalog.tables import ServicePrice
+from genai_cost.documents.estimate import ComponentRecord, PricedLine, ServicesRecord
 from genai_cost.scenario.models import SupportingServices
 from genai_cost.units import REQUESTS_PER_MILLION
 
 
+def tier_label(tier: ServicePrice, single: bool) -> str:
+    """'first 51,200 GB-month', '10,240–51,200 GB', 'over 153,600 GB' ('' for a flat price)."""
+    if single and tier.from_quantity == 0 and tier.to_quantity is None:
+        return ""
+    if tier.to_quantity is None:
+        return f"over {tier.from_quantity:,.0f} {tier.unit}"
+    if tier.from_quantity == 0:
+        return f"first {tier.to_quantity:,.0f} {tier.unit}"
+    return f"{tier.from_quantity:,.0f}–{tier.to_quantity:,.0f} {tier.unit}"
+
+
 def line(
     catalog: Catalog, service: str, item: str, quantity: float, region: str, day: dt.date, name: str
-) -> dict[str, Any]:
-    """One priced line: name, quantity, unit, usd (null with a reason when not priceable)."""
+) -> PricedLine:
+    """One priced line: its tiers, and usd (null with a reason when not all of it is priced)."""
     tiers = service_tiers(catalog, service, item, region, day)
     if isinstance(tiers, Missing):
         return {
@@ -29,21 +43,43 @@ def line(
             "usd": None,
             "reason": tiers.reason,
             "sources": [],
+            "tiers": [],
         }
-    usd, reason = tiered_cost(tiers, quantity)
+    used: list[ComponentRecord] = []
+    for tier in tiers:
+        upper = tier.to_quantity if tier.to_quantity is not None else math.inf
+        part = min(quantity, upper) - tier.from_quantity
+        if part > 0:
+            used.append(
+                {
+                    "name": tier_label(tier, len(tiers) == 1),
+                    "quantity": part,
+                    "unit": tier.unit,
+                    "usd_per_unit": tier.usd_per_unit,
+                    "usd": round(part * tier.usd_per_unit, 6),
+                }
+            )
+    covered = max(t.to_quantity if t.to_quantity is not None else math.inf for t in tiers)
+    reason = None
+    if quantity > covered:
+        reason = (
+            f"no public price for {service} {item.replace('_', ' ')} in {region} beyond "
+            f"{covered:,.0f} {tiers[0].unit} a month"
+        )
     return {
         "name": name,
         "quantity": quantity,
         "unit": tiers[0].unit,
-        "usd": None if reason else round(usd, 6),
-        "reason": reason or None,
+        "usd": None if reason else round(sum(t["usd"] or 0.0 for t in used), 6),
+        "reason": reason,
         "sources": sorted({t.source for t in tiers}),
+        "tiers": used,
     }
 
 
 def price_supporting(
     services: SupportingServices, catalog: Catalog, region: str, day: dt.date
-) -> dict[str, Any]:
+) -> ServicesRecord:
     lines = []
     wanted = [
         ("s3", "standard_storage", services.s3_storage_gb, "s3_storage"),
@@ -85,6 +121,6 @@ def price_supporting(
     priced = all(item["usd"] is not None for item in lines)
     return {
         "region": region,
-        "monthly_cost_usd": round(sum(i["usd"] for i in lines), 6) if priced else None,
+        "monthly_cost_usd": round(sum(i["usd"] or 0.0 for i in lines), 6) if priced else None,
         "components": lines,
     }

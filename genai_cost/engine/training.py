@@ -21,10 +21,17 @@ a mask, as numpy-financial does for a zero rate.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from genai_cost.documents.estimate import PricedLine, SpotRun, TrainingJobRecord, TrainingRun
+from genai_cost.scenario.models import SpotSettings, TrainingJob
+
+if TYPE_CHECKING:
+    from genai_cost.catalog.snapshot import Catalog
 
 Floats = npt.NDArray[np.float64]
 
@@ -74,33 +81,35 @@ def expected_wall_time_hours(
     return result
 
 
-def price_training_job(job: Any, catalog: Any, region: str, day: Any) -> dict[str, Any]:
-    """On-demand against spot for one training job: wall time, cost per run and per month."""
+def price_training_job(
+    job: TrainingJob, catalog: Catalog, region: str, day: dt.date
+) -> TrainingJobRecord:
+    """On-demand against spot for one training job: wall time, cost per run and per month,
+    and which of the two the bill counts (the job's `purchase`, else the cheaper priced one).
+
+    Checkpoint storage is a monthly line: checkpoint_size_gb × checkpoint_retention_months ×
+    runs_per_month GB-months (the checkpoints of the runs still retained, on average).
+    """
     from genai_cost.catalog.lookup import Missing, instance_price
     from genai_cost.engine.services import line
 
-    result: dict[str, Any] = {
-        "name": job.name,
-        "platform": job.platform,
-        "instance_type": job.instance_type,
-        "instance_count": job.instance_count,
-        "region": region,
-        "work_hours": job.work_hours,
-        "runs_per_month": job.runs_per_month,
-    }
-    storage = None
-    if job.checkpoint_size_gb > 0:
+    storage: PricedLine | None = None
+    if job.checkpoint_size_gb > 0 and job.runs_per_month > 0:
         storage = line(
             catalog,
             "s3",
             "standard_storage",
-            job.checkpoint_size_gb * job.checkpoint_retention_months,
+            job.checkpoint_size_gb * job.checkpoint_retention_months * job.runs_per_month,
             region,
             day,
             "checkpoint_storage",
         )
-    storage_usd = storage["usd"] if storage else 0.0
-    result["checkpoint_storage"] = storage
+    storage_monthly = storage["usd"] if storage else 0.0
+    storage_per_run = (
+        None
+        if storage_monthly is None
+        else (storage_monthly / job.runs_per_month if job.runs_per_month else 0.0)
+    )
     if job.usd_per_hour is not None:
         od_price: float | None = job.usd_per_hour
         od_source, reason = "scenario", ""
@@ -109,12 +118,14 @@ def price_training_job(job: Any, catalog: Any, region: str, day: Any) -> dict[st
         od_price = None if isinstance(found, Missing) else found.usd_per_hour
         od_source = "" if isinstance(found, Missing) else found.source
         reason = found.reason + "; supply usd_per_hour" if isinstance(found, Missing) else ""
+    if not reason and storage is not None and storage["reason"]:
+        reason = storage["reason"]
     on_demand_run = (
         None
-        if od_price is None or storage_usd is None
-        else job.instance_count * job.work_hours * od_price + storage_usd
+        if od_price is None or storage_per_run is None
+        else job.instance_count * job.work_hours * od_price + storage_per_run
     )
-    result["on_demand"] = {
+    on_demand: TrainingRun = {
         "wall_hours": job.work_hours,
         "usd_per_instance_hour": od_price,
         "usd_per_run": _round(on_demand_run),
@@ -124,10 +135,28 @@ def price_training_job(job: Any, catalog: Any, region: str, day: Any) -> dict[st
         "reason": reason or None,
         "sources": [od_source] if od_source else [],
     }
-    if job.spot is None:
-        result["spot"] = None
-        return result
-    spot = job.spot
+    record: TrainingJobRecord = {
+        "name": job.name,
+        "platform": job.platform,
+        "instance_type": job.instance_type,
+        "instance_count": job.instance_count,
+        "region": region,
+        "work_hours": job.work_hours,
+        "runs_per_month": job.runs_per_month,
+        "checkpoint_storage": storage,
+        "on_demand": on_demand,
+        "spot": None,
+        "chosen": None,
+    }
+    if job.spot is not None:
+        record["spot"] = _spot_run(job, job.spot, storage_per_run, storage)
+    record["chosen"] = _chosen(job, record)
+    return record
+
+
+def _spot_run(
+    job: TrainingJob, spot: SpotSettings, storage_per_run: float | None, storage: PricedLine | None
+) -> SpotRun:
     mtbi = 1.0 / spot.interruptions_per_hour if spot.interruptions_per_hour > 0 else np.inf
     optimum = (
         float(optimal_checkpoint_interval_hours(mtbi, spot.checkpoint_hours))
@@ -145,31 +174,52 @@ def price_training_job(job: Any, catalog: Any, region: str, day: Any) -> dict[st
         )
     )
     spot_run = (
-        None if storage_usd is None else job.instance_count * wall * spot.usd_per_hour + storage_usd
+        None
+        if storage_per_run is None
+        else job.instance_count * wall * spot.usd_per_hour + storage_per_run
     )
-    spot_reason: str | None = None
-    if not (
-        np.isfinite(wall) and spot_run is not None and np.isfinite(spot_run * job.runs_per_month)
+    spot_reason: str | None = storage["reason"] if storage is not None else None
+    if (
+        not (
+            np.isfinite(wall)
+            and spot_run is not None
+            and np.isfinite(spot_run * job.runs_per_month)
+        )
+        and spot_reason is None
     ):
         spot_reason = (
             f"the expected wall time on spot is not finite: at {spot.interruptions_per_hour:g} "
             f"interruptions an hour, with {interval:g} h of work between checkpoints and "
             f"{spot.restart_hours:g} h per restart, the job would practically never finish"
         )
-        wall, spot_run = np.inf, None
-    result["spot"] = {
+    finite = spot_reason is None
+    return {
         "interruptions_per_hour": spot.interruptions_per_hour,
         "checkpoint_interval_hours": interval,
         "optimal_checkpoint_interval_hours": optimum,
-        "wall_hours": wall if spot_reason is None else None,
-        "time_penalty_hours": wall - job.work_hours if spot_reason is None else None,
+        "wall_hours": wall if finite else None,
+        "time_penalty_hours": wall - job.work_hours if finite else None,
         "usd_per_instance_hour": spot.usd_per_hour,
-        "usd_per_run": _round(spot_run),
-        "monthly_cost_usd": _round(None if spot_run is None else spot_run * job.runs_per_month),
+        "usd_per_run": _round(spot_run) if finite else None,
+        "monthly_cost_usd": (
+            _round(None if spot_run is None else spot_run * job.runs_per_month) if finite else None
+        ),
         "reason": spot_reason,
         "sources": ["scenario"],
     }
-    return result
+
+
+def _chosen(job: TrainingJob, record: TrainingJobRecord) -> Literal["on_demand", "spot"] | None:
+    """The way the bill counts: the pinned purchase, else the cheaper priced one (None: neither
+    can be priced, or the pinned one cannot)."""
+    costs: dict[Literal["on_demand", "spot"], float | None] = {
+        "on_demand": record["on_demand"]["monthly_cost_usd"],
+        "spot": record["spot"]["monthly_cost_usd"] if record["spot"] else None,
+    }
+    if job.purchase is not None:
+        return job.purchase if costs[job.purchase] is not None else None
+    priced = [(cost, way) for way, cost in costs.items() if cost is not None]
+    return min(priced)[1] if priced else None
 
 
 def _round(value: float | None) -> float | None:

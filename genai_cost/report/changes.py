@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from genai_cost.documents.changes import CheckDocument, DiffDocument, TotalChange
+from genai_cost.documents.changes import CheckDocument, DiffDocument
 from genai_cost.report.labels import usd
 from genai_cost.report.sanitize import markdown_cell, markdown_code
 
@@ -26,7 +26,7 @@ def signed_percent(value: float | None) -> str:
     return f" ({'+' if value >= 0 else '-'}{abs(value):.1f}%)"
 
 
-def change_text(item: TotalChange) -> str:
+def change_text(item: Mapping[str, Any]) -> str:
     return signed_usd(item["change_usd"]) + signed_percent(item["change_percent"])
 
 
@@ -43,18 +43,32 @@ def verdict_line(document: DiffDocument) -> str:
     return text + (" — within limits" if document["checks"] else "")
 
 
-def _label(item: Mapping[str, Any]) -> str:
+def _label(item: Mapping[str, Any]) -> str:  # a scenario
     name = markdown_cell(item["name"])
     return name if item["status"] in ("changed", "unchanged") else f"{name} ({item['status']})"
 
 
-def _option_change(w: Mapping[str, Any]) -> str:
-    base, head = w["base_option"], w["head_option"]
-    if w["base_model"] and w["head_model"] and w["base_model"] != w["head_model"]:
-        return f"`{markdown_code(w['base_model'])}` → `{markdown_code(w['head_model'])}`"
-    if base == head:
-        return markdown_cell(head or "—")
-    return f"{markdown_cell(base or '—')} → {markdown_cell(head or '—')}"
+def detail_change(line: Mapping[str, Any]) -> str:
+    """What the line stands for, and what it became (a workload's option, a job's instances)."""
+    base, head = line["base_detail"], line["head_detail"]
+    if base == head or base is None or head is None:
+        return head or base or "—"
+    return f"{base} → {head}"
+
+
+FAMILY_LABELS = {
+    "inference": "inference",
+    "customization": "customization",
+    "training": "training",
+    "shared_endpoints": "shared endpoint",
+    "services": "services",
+    "redundancy": "redundancy",
+}
+
+
+def line_label(line: Mapping[str, Any]) -> str:
+    text = f"{FAMILY_LABELS[line['family']]}: {line['item']}"
+    return text if line["status"] in ("changed", "unchanged") else f"{text} ({line['status']})"
 
 
 def render_diff_markdown(document: DiffDocument) -> str:
@@ -95,29 +109,28 @@ def render_diff_markdown(document: DiffDocument) -> str:
         )
     else:
         lines.append(
-            "Why: the split between usage and prices is not available for every "
-            "workload (see details)."
+            "Why: the split between usage and prices is not available for every line (see details)."
         )
     changed = [
-        w for s in document["scenarios"] for w in s["workloads"] if w["status"] != "unchanged"
+        ln for s in document["scenarios"] for ln in s["lines"] if ln["status"] != "unchanged"
     ]
     unchanged = sum(
-        1 for s in document["scenarios"] for w in s["workloads"] if w["status"] == "unchanged"
+        1 for s in document["scenarios"] for ln in s["lines"] if ln["status"] == "unchanged"
     )
     lines += [
         "",
         "<details>",
-        f"<summary>Per-workload details ({len(changed)} changed, {unchanged} unchanged)</summary>",
+        f"<summary>Line by line ({len(changed)} changed, {unchanged} unchanged)</summary>",
         "",
-        "| Scenario | Workload | Base | Head | Change | Usage | Prices | Cheapest option |",
+        "| Scenario | Line | Base | Head | Change | Usage | Prices | What |",
         "|---|---|---:|---:|---:|---:|---:|---|",
     ]
-    for w in changed:
+    for ln in changed:
         lines.append(
-            f"| {markdown_cell(w['scenario'])} | {_label(w)} | {usd(w['base_monthly_cost_usd'])} | "
-            f"{usd(w['head_monthly_cost_usd'])} | {change_text(w)} | "
-            f"{signed_usd(w['usage_effect_usd'])} | {signed_usd(w['price_effect_usd'])} | "
-            f"{_option_change(w)} |"
+            f"| {markdown_cell(ln['scenario'])} | {markdown_cell(line_label(ln))} | "
+            f"{usd(ln['base_monthly_cost_usd'])} | {usd(ln['head_monthly_cost_usd'])} | "
+            f"{change_text(ln)} | {signed_usd(ln['usage_effect_usd'])} | "
+            f"{signed_usd(ln['price_effect_usd'])} | {markdown_cell(detail_change(ln))} |"
         )
     lines += ["", "</details>", ""]
     if document["checks"]:
@@ -137,7 +150,8 @@ def render_check_markdown(document: CheckDocument) -> str:
     lines = [
         f"{ICONS[document['verdict']]} **genai-cost check**: budgets {document['verdict']}",
         "",
-        "| Scenario | Workload | Monthly cost | Budget | Used | Alerts reached | Result |",
+        "| Scenario | Workload | Monthly cost (whole bill or share) | Budget | Used | Alerts "
+        "reached | Result |",
         "|---|---|---:|---:|---:|---|---|",
     ]
     for b in document["budgets"]:

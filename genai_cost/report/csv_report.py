@@ -1,15 +1,45 @@
-"""CSV: one row per workload x option x variant; cells cannot run as spreadsheet formulas."""
+"""CSV: one table, a `record` column saying what each row is — per scenario its whole bill
+(`total`), each cost family (`family`), each line of the bill (`line`) and each part that
+cannot be priced (`missing`); then every workload × option × variant (`option`). Cells cannot
+run as spreadsheet formulas."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from genai_cost.documents.estimate import EstimateDocument
 from genai_cost.report.sanitize import csv_table
 
 COLUMNS = (
+    "record",
     "scenario",
+    "workload",
+    "family",
+    "item",
+    "line",
+    "model",
+    "region",
+    "option",
+    "variant",
+    "platform",
+    "instance_type",
+    "feasible",
+    "cheapest",
+    "quantity",
+    "unit",
+    "usd_per_unit",
+    "monthly_cost_usd",
+    "cost_per_1k_requests_usd",
+    "cost_per_1m_tokens_usd",
+    "capacity",
+    "capacity_unit",
+    "utilization_fraction",
+    "components",
+    "detail",
+    "reason",
+)
+OPTION_FIELDS = (
     "workload",
     "model",
     "region",
@@ -25,7 +55,6 @@ COLUMNS = (
     "capacity",
     "capacity_unit",
     "utilization_fraction",
-    "components",
     "reason",
 )
 
@@ -37,13 +66,64 @@ def _components(record: Mapping[str, Any]) -> str:
     )
 
 
+def _row(record: str, scenario: str, **cells: Any) -> list[Any]:
+    return [record, scenario, *(cells.get(c) for c in COLUMNS[2:])]
+
+
+def _rows(document: EstimateDocument) -> Iterator[list[Any]]:
+    for s in document["scenarios"]:
+        bill = s["bill"]
+        missing = "; ".join(f"{m['family']} {m['item']} {m['name']}" for m in bill["missing"])
+        yield _row(
+            "total",
+            s["name"],
+            monthly_cost_usd=bill["total_monthly_cost_usd"],
+            reason=None
+            if bill["complete"]
+            else f"incomplete: at least {bill['priced_monthly_cost_usd']} USD; missing {missing}",
+        )
+        for f in bill["families"]:
+            yield _row(
+                "family",
+                s["name"],
+                family=f["family"],
+                monthly_cost_usd=f["monthly_cost_usd"],
+                reason=None
+                if f["monthly_cost_usd"] is not None
+                else f"incomplete: at least {f['priced_monthly_cost_usd']} USD",
+            )
+        for c in bill["components"]:
+            yield _row(
+                "line",
+                s["name"],
+                workload=";".join(c["workloads"]),
+                family=c["family"],
+                item=c["item"],
+                line=c["name"],
+                quantity=c["quantity"],
+                unit=c["unit"],
+                usd_per_unit=c["usd_per_unit"],
+                monthly_cost_usd=c["usd"],
+                detail=c["detail"],
+            )
+        for m in bill["missing"]:
+            yield _row(
+                "missing",
+                s["name"],
+                workload=";".join(m["workloads"]),
+                family=m["family"],
+                item=m["item"],
+                line=m["name"],
+                reason=m["reason"],
+            )
+    for record in document["options"]:
+        yield _row(
+            "option",
+            record["scenario"],
+            components=_components(record),
+            **{k: record[k] for k in OPTION_FIELDS},  # type: ignore[literal-required]
+        )
+
+
 def render_csv(document: EstimateDocument) -> str:
-    plain = COLUMNS[: COLUMNS.index("components")]
-    records: Sequence[Mapping[str, Any]] = document["options"]
-    return csv_table(
-        COLUMNS,
-        (
-            [*(record[c] for c in plain), _components(record), record["reason"]]
-            for record in records
-        ),
-    )
+    return csv_table(COLUMNS, _rows(document))

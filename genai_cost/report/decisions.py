@@ -8,6 +8,7 @@ import math
 from genai_cost.documents.decisions import (
     BreakevenDocument,
     MixDocument,
+    RegionRow,
     RegionsDocument,
     RoiDocument,
     WorkloadBreakeven,
@@ -134,19 +135,29 @@ def render_roi_markdown(document: RoiDocument) -> str:
             "",
             f"Total cost {usd(s['total_cost_usd'])}, total benefit "
             f"{usd(s['total_benefit_usd'])}, net value {usd(s['net_value_usd'])}, "
-            f"NPV {usd(s['npv_usd'])}, payback {payback}, ROI {roi}.",
+            f"NPV {usd(s['npv_usd'])}, payback {payback}, ROI {roi}. The whole bill is "
+            f"{usd(s['bill_monthly_cost_usd'])} in month 1; run costs follow the traffic, "
+            "one-off payments fall in the months they are paid.",
             "",
-            "| Month | Requests | Run cost | Development | Benefit | Net | Cumulative |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
+            "| Month | Requests | Run cost | One-off | Development | Benefit | Net | Cumulative |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for m in s["months"]:
             lines.append(
                 f"| {m['month']} | {number(m['requests'])} | {usd(m['run_cost_usd'])} | "
-                f"{usd(m['development_usd'])} | {usd(m['benefit_usd'])} | "
-                f"{usd(m['net_usd'])} | {usd(m['cumulative_net_usd'])} |"
+                f"{usd(m['one_off_usd'])} | {usd(m['development_usd'])} | "
+                f"{usd(m['benefit_usd'])} | {usd(m['net_usd'])} | "
+                f"{usd(m['cumulative_net_usd'])} |"
             )
         lines.append("")
     return "\n".join(lines)
+
+
+def _region_total(row: RegionRow) -> str:
+    """The region's whole bill, or "≥ $X (incomplete)" — never a partial sum as a total."""
+    if row["monthly_cost_usd"] is None and row["priced_monthly_cost_usd"] is not None:
+        return f"≥ {usd(row['priced_monthly_cost_usd'])} (incomplete)"
+    return usd(row["monthly_cost_usd"])
 
 
 def render_regions_markdown(document: RegionsDocument) -> str:
@@ -160,7 +171,7 @@ def render_regions_markdown(document: RegionsDocument) -> str:
     for row in document["regions"]:
         options = ", ".join(f"{w['name']}: {w['cheapest_option']}" for w in row["workloads"])
         lines.append(
-            f"| {markdown_cell(row['region'])} | {usd(row['monthly_cost_usd'])} | "
+            f"| {markdown_cell(row['region'])} | {_region_total(row)} | "
             f"{markdown_cell(options)} | {markdown_cell(row['reason'] or '')} |"
         )
     return "\n".join(lines) + "\n"

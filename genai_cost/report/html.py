@@ -11,8 +11,9 @@ from genai_cost.documents.decisions import BreakevenDocument, RoiDocument
 from genai_cost.documents.estimate import EstimateDocument, OptionRecord
 from genai_cost.report import svg
 from genai_cost.report.labels import capacity, option_label, records_by_workload, usd
-from genai_cost.report.markdown import notes
+from genai_cost.report.markdown import notes, summary_section
 from genai_cost.report.sanitize import plain
+from genai_cost.report.sections import lines_section, monte_carlo_sections, scenario_sections
 
 
 def _charts(
@@ -100,9 +101,22 @@ def render_html(
     )
     template = environment.get_template("estimate.html.j2")
     title = ", ".join(s["name"] for s in document["scenarios"])
+    tables = {
+        s["name"]: {
+            "summary": summary_section(s),
+            "sections": scenario_sections(s),
+            "lines": lines_section(s["bill"]) if s["bill"]["components"] else None,
+        }
+        for s in document["scenarios"]
+    }
+    uncertainty = (
+        monte_carlo_sections(document["monte_carlo"]) if document.get("monte_carlo") else []
+    )
     return template.render(
         doc=document,
         title=title,
+        tables=tables,
+        uncertainty=uncertainty,
         charts=_charts(document, breakeven, roi, by_workload),
         usd=usd,
         option_label=option_label,

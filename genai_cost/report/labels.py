@@ -25,7 +25,8 @@ def option_label(record: Mapping[str, Any]) -> str:
 def usd(value: float | None, decimals: int = 2) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
-    return f"${value:,.{decimals}f}"
+    text = f"${abs(value):,.{decimals}f}"
+    return "-" + text if value < 0 and text.strip("$0.,") else text
 
 
 def number(value: float | None, decimals: int = 0) -> str:

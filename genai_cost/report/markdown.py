@@ -1,10 +1,12 @@
-"""Markdown: a summary per scenario, then every option per workload with its reason."""
+"""Markdown: per scenario its workloads and whole bill, its sections, every option per
+workload with its reason, and every line of the bill."""
 
 from __future__ import annotations
 
-from genai_cost.documents.estimate import EstimateDocument, OptionRecord
+from genai_cost.documents.estimate import EstimateDocument, OptionRecord, ScenarioSummary
 from genai_cost.report.labels import capacity, option_label, percent, records_by_workload, usd
 from genai_cost.report.sanitize import markdown_cell, markdown_code
+from genai_cost.report.sections import Section, lines_section, scenario_sections, total_text
 from genai_cost.units import HOURS_PER_MONTH
 
 
@@ -13,6 +15,43 @@ def notes(record: OptionRecord) -> str:
     if record["reason"]:
         return str(record["reason"])
     return "prices: " + ", ".join(record["sources"]) if record["sources"] else ""
+
+
+def section_markdown(section: Section, level: str = "###") -> list[str]:
+    """A section as Markdown: heading, paragraphs, table (totals in bold), bullet points."""
+    lines = [f"{level} {markdown_cell(section.title)}", ""]
+    for paragraph in section.before:
+        lines += [markdown_cell(paragraph), ""]
+    lines.append("| " + " | ".join(markdown_cell(c) for c in section.columns) + " |")
+    lines.append("|" + "|".join("---:" if a == "r" else "---" for a in section.align) + "|")
+    for k, row in enumerate(section.rows):
+        cells = [markdown_cell(c) for c in row]
+        if k in section.strong:
+            cells = [f"**{c}**" if c else c for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    if section.after:
+        lines.append("")
+        lines += [f"- {markdown_cell(item)}" for item in section.after]
+    return [*lines, ""]
+
+
+def summary_section(scenario: ScenarioSummary) -> Section:
+    """The workloads' cheapest options and their shares of the whole bill, with its total."""
+    section = Section(
+        scenario["name"],
+        ["Workload", "Model", "Cheapest option", "Option monthly", "Share of the bill"],
+        "lllrr",
+    )
+    for w in scenario["workloads"]:
+        section.add(
+            w["name"],
+            w["model"],
+            option_label(w),
+            usd(w["monthly_cost_usd"]),
+            usd(w["bill_monthly_cost_usd"]),
+        )
+    section.add("Whole bill", "", "", "", total_text(scenario["bill"]), strong=True)
+    return section
 
 
 def render_markdown(document: EstimateDocument) -> str:
@@ -29,22 +68,12 @@ def render_markdown(document: EstimateDocument) -> str:
         lines.append("")
     by_workload = records_by_workload(document)
     for scenario in document["scenarios"]:
-        lines += [
-            f"## {markdown_cell(scenario['name'])}",
-            "",
-            "| Workload | Model | Cheapest option | Monthly cost |",
-            "|---|---|---|---:|",
-        ]
-        for w in scenario["workloads"]:
-            lines.append(
-                f"| {markdown_cell(w['name'])} | `{markdown_code(w['model'])}` | "
-                f"{markdown_cell(option_label(w))} | {usd(w['monthly_cost_usd'])} |"
-            )
-        lines.append(f"| **Total** | | | **{usd(scenario['total_monthly_cost_usd'])}** |")
-        lines.append("")
+        lines += section_markdown(summary_section(scenario), "##")
+        for section in scenario_sections(scenario):
+            lines += section_markdown(section)
         for w in scenario["workloads"]:
             lines += [
-                f"### {markdown_cell(w['name'])}",
+                f"### {markdown_cell(w['name'])}: every option",
                 "",
                 "| Option | Monthly cost | Per 1K requests | Capacity | Utilisation | Notes |",
                 "|---|---:|---:|---:|---:|---|",
@@ -59,13 +88,13 @@ def render_markdown(document: EstimateDocument) -> str:
                     f"{percent(r['utilization_fraction'])} | {markdown_cell(notes(r))} |"
                 )
             lines.append("")
-        from genai_cost.report.extras import scenario_extras
-
-        lines += scenario_extras(scenario)
+        if scenario["bill"]["components"]:
+            lines += section_markdown(lines_section(scenario["bill"]))
     if document.get("monte_carlo"):
-        from genai_cost.report.extras import monte_carlo_section
+        from genai_cost.report.sections import monte_carlo_sections
 
-        lines += monte_carlo_section(document["monte_carlo"])
+        for section in monte_carlo_sections(document["monte_carlo"]):
+            lines += section_markdown(section, "##")
     if document["sources"]:
         lines += ["## Sources", ""]
         for key, source in document["sources"].items():

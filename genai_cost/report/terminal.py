@@ -8,10 +8,10 @@ from typing import Any
 from genai_cost.documents.changes import CheckDocument, DiffDocument
 from genai_cost.documents.estimate import EstimateDocument
 from genai_cost.documents.tracking import AllocationDocument, VarianceDocument
-from genai_cost.report.extras import scenario_extras
 from genai_cost.report.labels import capacity, option_label, percent, records_by_workload, usd
-from genai_cost.report.markdown import notes
+from genai_cost.report.markdown import notes, summary_section
 from genai_cost.report.sanitize import plain
+from genai_cost.report.sections import Section, lines_section, scenario_sections
 from genai_cost.report.texttable import STYLES, Column, Table, wrap
 from genai_cost.units import HOURS_PER_MONTH
 
@@ -24,11 +24,21 @@ def _note(text: str, *, color: bool, width: int, style: str = "dim") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _markdown_block(lines: list[str], *, color: bool, width: int) -> str:
-    """Extra sections written as Markdown (customization, training, endpoints, services)."""
-    from genai_cost.report.markdown_text import markdown_as_text
-
-    return markdown_as_text("\n".join(lines), width=width, color=color)
+def section_table(section: Section, *, color: bool, width: int) -> str:
+    """A report section as a terminal table, with its paragraphs and points as notes."""
+    parts = [_note(text, color=color, width=width, style="") for text in section.before]
+    table = Table(
+        [
+            Column(name, "right" if align == "r" else "left", align != "r")
+            for name, align in zip(section.columns, section.align, strict=True)
+        ],
+        section.title,
+    )
+    for k, row in enumerate(section.rows):
+        table.add(*row, style="bold" if k in section.strong else "")
+    parts.append(table.render(width, color=color))
+    parts += [_note(f"• {item}", color=color, width=width) for item in section.after]
+    return "".join(parts)
 
 
 def render_table(document: EstimateDocument, *, color: bool, width: int) -> str:
@@ -41,6 +51,8 @@ def render_table(document: EstimateDocument, *, color: bool, width: int) -> str:
             width=width,
         )
     ]
+    for warning in document["warnings"]:
+        parts.append(_note(f"warning: {warning}", color=color, width=width, style="yellow"))
     by_workload = records_by_workload(document)
     columns = (
         Column("Option"),
@@ -66,46 +78,54 @@ def render_table(document: EstimateDocument, *, color: bool, width: int) -> str:
                     style="bold green" if r["cheapest"] else ("" if r["feasible"] else "dim"),
                 )
             parts.append(table.render(width, color=color))
-        summary = Table(
-            (Column("Workload"), Column("Cheapest option"), Column("Monthly", "right", False)),
-            f"{scenario['name']}: cheapest option per workload",
-        )
-        for w in scenario["workloads"]:
-            summary.add(w["name"], option_label(w), usd(w["monthly_cost_usd"]))
-        summary.add("Total", "", usd(scenario["total_monthly_cost_usd"]), style="bold")
-        parts.append(summary.render(width, color=color))
-        extras = scenario_extras(scenario)
-        if extras:
-            parts.append(_markdown_block(extras, color=color, width=width))
+        if scenario["bill"]["components"]:
+            parts.append(section_table(lines_section(scenario["bill"]), color=color, width=width))
+        for section in scenario_sections(scenario)[1:]:
+            parts.append(section_table(section, color=color, width=width))
+        summary = summary_section(scenario)
+        summary.title = f"{scenario['name']}: the whole bill"
+        parts.append(section_table(summary, color=color, width=width))
+        parts.append(section_table(scenario_sections(scenario)[0], color=color, width=width))
+    if document.get("monte_carlo"):
+        from genai_cost.report.sections import monte_carlo_sections
+
+        for section in monte_carlo_sections(document["monte_carlo"]):
+            parts.append(section_table(section, color=color, width=width))
     return "".join(parts)
 
 
 def render_diff_table(document: DiffDocument, *, color: bool, width: int) -> str:
-    from genai_cost.report.changes import change_text, signed_usd, verdict_line
+    from genai_cost.report.changes import (
+        change_text,
+        detail_change,
+        line_label,
+        signed_usd,
+        verdict_line,
+    )
 
     table = Table(
         (
             Column("Scenario"),
-            Column("Workload"),
+            Column("Line"),
             Column("Base", "right", False),
             Column("Head", "right", False),
             Column("Change", "right", False),
             Column("Usage", "right", False),
             Column("Prices", "right", False),
-            Column("Status"),
+            Column("What"),
         )
     )
     for s in document["scenarios"]:
-        for w in s["workloads"]:
+        for ln in s["lines"]:
             table.add(
                 s["name"],
-                w["name"],
-                usd(w["base_monthly_cost_usd"]),
-                usd(w["head_monthly_cost_usd"]),
-                change_text(w),
-                signed_usd(w["usage_effect_usd"]),
-                signed_usd(w["price_effect_usd"]),
-                w["status"],
+                line_label(ln),
+                usd(ln["base_monthly_cost_usd"]),
+                usd(ln["head_monthly_cost_usd"]),
+                change_text(ln),
+                signed_usd(ln["usage_effect_usd"]),
+                signed_usd(ln["price_effect_usd"]),
+                detail_change(ln),
             )
     total = document["total"]
     table.add(
@@ -144,7 +164,7 @@ def render_check_table(document: CheckDocument, *, color: bool, width: int) -> s
     table = Table(
         [
             Column(c)
-            for c in ("Scenario", "Workload", "Monthly cost", "Budget", "Used", "Alerts", "Result")
+            for c in ("Scenario", "Workload", "Monthly bill", "Budget", "Used", "Alerts", "Result")
         ],
         f"Budgets: {document['verdict']}",
     )

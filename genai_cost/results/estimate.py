@@ -1,7 +1,7 @@
 """The estimate: the result of pricing scenarios, and its document — the stable JSON contract
 every renderer and CI baseline reads.
 
-Shape (schema_version 1) — documented in docs/output-format.md and
+Shape (schema_version 2: scenarios carry their whole bill) — documented in docs/output-format.md and
 docs/schemas/estimate.schema.json. Money is rounded to 1e-6 USD; missing values are null.
 """
 
@@ -16,6 +16,7 @@ import numpy as np
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.documents.estimate import (
+    Bill,
     ComponentRecord,
     EstimateDocument,
     MonteCarlo,
@@ -27,6 +28,7 @@ from genai_cost.documents.estimate import (
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import EstimateArrays
+from genai_cost.results.bill import BillInputs, workload_shares
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.version import __version__
 
@@ -45,8 +47,12 @@ class Estimate:
     arrays: EstimateArrays
     warnings: list[str] = field(default_factory=list)
     context: PricingContext | None = None
-    extras: list[ScenarioSections] = field(default_factory=list)
+    sections: list[ScenarioSections] = field(default_factory=list)
     """Per scenario: training_jobs, shared_endpoints, supporting_services, customization."""
+    bills: list[Bill] = field(default_factory=list)
+    """Per scenario, the whole bill (decisions/bill.py assembles it)."""
+    bill_inputs: list[BillInputs] = field(default_factory=list)
+    """Per scenario, what re-pricing its bill month by month needs (ROI, Monte Carlo)."""
     monte_carlo: MonteCarlo | None = None
     """Set by `genai_cost.api.simulate`: quantiles of monthly cost and NPV, option win shares,
     tornado."""
@@ -85,7 +91,7 @@ class Estimate:
         return pd.DataFrame(rows)
 
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _money(value: float) -> float | None:
@@ -142,14 +148,9 @@ def _assert_finite(value: Any, where: str, scenario_path: str) -> None:
 
 
 def _add_sections(summary: ScenarioSummary, sections: ScenarioSections) -> None:
-    if "training_jobs" in sections:
-        summary["training_jobs"] = sections["training_jobs"]
-    if "shared_endpoints" in sections:
-        summary["shared_endpoints"] = sections["shared_endpoints"]
-    if "supporting_services" in sections:
-        summary["supporting_services"] = sections["supporting_services"]
-    if "customization" in sections:
-        summary["customization"] = sections["customization"]
+    for key in ("training_jobs", "shared_endpoints", "supporting_services", "customization"):
+        if key in sections:
+            summary[key] = sections[key]
 
 
 def estimate_document(estimate: Estimate) -> EstimateDocument:
@@ -193,15 +194,17 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
                 "commitment_breakeven_fraction": _number(breakeven[row]),
             }
         )
+    if len(estimate.bills) != len(estimate.scenarios):
+        raise AssertionError("an estimate's document needs its bills (decisions/bill.py)")
     scenarios: list[ScenarioSummary] = []
     w_index = 0
     for number, loaded in enumerate(estimate.scenarios):
+        bill = estimate.bills[number]
+        shares = workload_shares(bill, [w.name for w in loaded.scenario.workloads])
         workloads: list[WorkloadSummary] = []
-        total = 0.0
         for workload in loaded.scenario.workloads:
             best = int(a.cheapest_row[w_index])
             cost = float(a.monthly_cost_usd[best]) if best >= 0 else math.nan
-            total += cost
             workloads.append(
                 {
                     "name": workload.name,
@@ -215,11 +218,13 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
                         _text(a.text(best, "instance_type")) if best >= 0 else None
                     ),
                     "monthly_cost_usd": _money(cost),
+                    "bill_monthly_cost_usd": shares[workload.name],
                 }
             )
             w_index += 1
-        if number < len(estimate.extras):
-            _assert_finite(estimate.extras[number], "", loaded.path)
+        sections = estimate.sections[number] if number < len(estimate.sections) else {}
+        _assert_finite(sections, "", loaded.path)
+        _assert_finite(bill, "bill", loaded.path)
         day = loaded.scenario.pricing_date
         if estimate.context is not None and estimate.context.override:
             day = None
@@ -228,15 +233,16 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
             "pricing_date": (day or estimate.day).isoformat(),
             "path": loaded.path,
             "sha256": loaded.sha256,
-            "total_monthly_cost_usd": _money(total),
+            "total_monthly_cost_usd": bill["total_monthly_cost_usd"],
+            "complete": bill["complete"],
             "workloads": workloads,
+            "bill": bill,
         }
-        if number < len(estimate.extras):
-            _add_sections(summary, estimate.extras[number])
+        _add_sections(summary, sections)
         scenarios.append(summary)
     used_keys = {key for record in options for key in record["sources"]}
-    for extras in estimate.extras:
-        used_keys |= _nested_sources(extras)
+    for bill, sections in zip(estimate.bills, estimate.sections, strict=True):
+        used_keys |= _nested_sources(bill) | _nested_sources(sections)
     used = sorted(used_keys - {"scenario"})
     document: EstimateDocument = {
         "schema_version": SCHEMA_VERSION,

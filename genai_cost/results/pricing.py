@@ -1,6 +1,6 @@
 """Pricing loaded scenarios: the engine over every workload and option, the checks on its
-result, and each scenario's other sections (training, shared endpoints, services,
-customization) — one `Estimate`."""
+result, and each scenario's other sections (training, shared endpoints, services) — one
+`Estimate`, whose bills decisions/bill.py assembles (with the customization paths)."""
 
 from __future__ import annotations
 
@@ -150,11 +150,11 @@ def price(
             f"workload{'s' if len(flat) > 1 else ''} {shown}: no peak_to_average_ratio or "
             "hourly_profile given; capacity options are sized for flat traffic"
         )
-    extras = [_scenario_extras(item, catalog, ctx) for item in scenarios]
-    return Estimate(catalog, ctx.day, scenarios, specs, arrays, warnings, ctx, extras)
+    sections = [_scenario_sections(item, catalog, ctx) for item in scenarios]
+    return Estimate(catalog, ctx.day, scenarios, specs, arrays, warnings, ctx, sections)
 
 
-def _scenario_extras(
+def _scenario_sections(
     loaded: LoadedScenario, catalog: Catalog, ctx: PricingContext
 ) -> ScenarioSections:
     """Training jobs, shared endpoints and supporting services of a scenario."""
@@ -164,19 +164,19 @@ def _scenario_extras(
 
     scenario = loaded.scenario
     day = ctx.day_for_scenario(scenario.pricing_date)
-    extras: ScenarioSections = {}
+    sections: ScenarioSections = {}
     if scenario.training_jobs:
-        extras["training_jobs"] = [
+        sections["training_jobs"] = [
             price_training_job(job, catalog, job.region or scenario.region, day)
             for job in scenario.training_jobs
         ]
     if scenario.shared_endpoints:
-        extras["shared_endpoints"] = [
+        sections["shared_endpoints"] = [
             price_shared_endpoint(e, catalog, e.region or scenario.region, day)
             for e in scenario.shared_endpoints
         ]
     if scenario.supporting_services is not None:
-        extras["supporting_services"] = price_supporting(
+        sections["supporting_services"] = price_supporting(
             scenario.supporting_services, catalog, scenario.region, day
         )
-    return extras
+    return sections

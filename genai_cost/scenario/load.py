@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from genai_cost.errors import Problem, ScenarioError
-from genai_cost.modelfile import problem_from_error
+from genai_cost.modelfile import loc_text, problem_from_error, suggest
 from genai_cost.scenario.models import Scenario
 from genai_cost.yamlsource import YamlDocument, load_yaml_bytes, read_file_bytes
 
@@ -45,10 +45,66 @@ def parse_scenario(doc: YamlDocument) -> Scenario:
             ]
         )
     try:
-        return Scenario.model_validate(doc.data)
+        scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
         problems = [problem_from_error(doc, e, Scenario) for e in exc.errors()]
         raise ScenarioError(problems[:20]) from None
+    problems = reference_problems(scenario, doc)
+    if problems:
+        raise ScenarioError(problems[:20])
+    return scenario
+
+
+def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
+    """Every workload name the scenario refers to (customization, benefits, uncertainty,
+    training jobs, shared endpoints, services) names one of its workloads."""
+    names = [w.name for w in scenario.workloads]
+    problems: list[Problem] = []
+    lists: list[tuple[tuple[str | int, ...], list[str] | None]] = []
+    if scenario.customization is not None:
+        lists.append((("customization", "workloads"), scenario.customization.workloads))
+    if scenario.roi is not None:
+        lists += [
+            (("roi", "benefits", i, "workloads"), b.workloads)
+            for i, b in enumerate(scenario.roi.benefits)
+        ]
+    lists += [
+        (("training_jobs", i, "workloads"), j.workloads)
+        for i, j in enumerate(scenario.training_jobs)
+    ]
+    lists += [
+        (("shared_endpoints", i, "workloads"), e.workloads)
+        for i, e in enumerate(scenario.shared_endpoints)
+    ]
+    if scenario.supporting_services is not None:
+        lists.append((("supporting_services", "workloads"), scenario.supporting_services.workloads))
+    refs: list[tuple[tuple[str | int, ...], str]] = [
+        ((*loc, k), name) for loc, given in lists for k, name in enumerate(given or [])
+    ]
+    refs += [
+        (("uncertainty", i, "workload"), u.workload)
+        for i, u in enumerate(scenario.uncertainty)
+        if u.workload is not None
+    ]
+    for loc, name in refs:
+        if name not in names:
+            line, column = doc.position(loc)
+            problems.append(
+                Problem(
+                    f"no workload named {name!r}",
+                    path=doc.path,
+                    line=line,
+                    column=column,
+                    field_path=loc_text(loc),
+                    hint=suggest(name, names)
+                    or (
+                        "the scenario has no workloads"
+                        if not names
+                        else "workloads: " + ", ".join(map(repr, names))
+                    ),
+                )
+            )
+    return problems
 
 
 def load_scenario(

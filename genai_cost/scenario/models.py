@@ -59,6 +59,19 @@ class TokensPerRequest(Strict):
     """Input tokens per request read from the prompt cache (cacheReadInputTokenCount)."""
     cache_write: NonNegative = 0.0
     """Input tokens per request written to the prompt cache (cacheWriteInputTokenCount)."""
+    retrieved_context: NonNegative = 0.0
+    """Of `input`, the tokens of retrieved context (RAG passages) each request already
+    carries. A rag customization path adds its retrieved_context_tokens only to workloads
+    where this is 0, so retrieved context is never counted twice."""
+
+    @model_validator(mode="after")
+    def _context_within_input(self) -> TokensPerRequest:
+        if self.retrieved_context > self.input:
+            raise ValueError(
+                "retrieved_context is part of input, so it cannot exceed it "
+                f"({self.retrieved_context:g} > {self.input:g})"
+            )
+        return self
 
 
 class Traffic(Strict):
@@ -182,10 +195,13 @@ class SelfHostedSettings(Strict):
 
 
 class Redundancy(Strict):
-    """Duplicate fixed capacity (model units, instances) for availability.
+    """Serving from more than one region for availability.
 
-    Pay-per-token options are not duplicated: Bedrock serves on-demand and batch requests
-    from whichever region is used, billed per token.
+    Fixed capacity (model units, instances) is duplicated: active_active buys `regions` full
+    copies, warm_standby adds `standby_fraction` of the primary's capacity. Pay-per-token
+    options (on_demand, batch) are not duplicated: every request is billed once, in whichever
+    region serves it, so a standby region costs only the traffic it takes. The extra capacity
+    is priced at the workload's region's rates.
     """
 
     mode: Literal["single", "active_active", "warm_standby"] = "single"
@@ -193,6 +209,18 @@ class Redundancy(Strict):
     """active_active: regions each sized for the full peak, so any one can take all traffic."""
     standby_fraction: Fraction = 0.5
     """warm_standby: share of the primary's capacity kept running in the standby region."""
+    replication_gb_per_month: NonNegative = 0.0
+    """Data copied to the other region(s) each month (state, indexes, model artifacts),
+    priced as inter-region data transfer out of the workload's region."""
+
+    @model_validator(mode="after")
+    def _replication_needs_mode(self) -> Redundancy:
+        if self.mode == "single" and self.replication_gb_per_month > 0:
+            raise ValueError(
+                "replication_gb_per_month needs a second region: set mode to active_active "
+                "or warm_standby"
+            )
+        return self
 
 
 class Workload(Strict):
@@ -217,7 +245,8 @@ class Workload(Strict):
     provisioned: ProvisionedSettings = ProvisionedSettings()
     self_hosted: SelfHostedSettings = SelfHostedSettings()
     budget: Budget | None = None
-    """Monthly budget of this workload (its cheapest option), checked by `genai-cost check`."""
+    """Monthly budget of this workload (its share of the whole bill), checked by
+    `genai-cost check`."""
     redundancy: Redundancy = Redundancy()
 
     @field_validator("options")
@@ -284,9 +313,20 @@ class TrainingJob(Strict):
     usd_per_hour: Positive | None = None
     """Your on-demand price per instance-hour (beats the snapshot)."""
     spot: SpotSettings | None = None
+    purchase: Literal["on_demand", "spot"] | None = None
+    """How the bill counts the job: on_demand, spot (needs `spot`), or, when omitted, the
+    cheaper of the two that can be priced."""
     checkpoint_size_gb: NonNegative = 0.0
     """Size of the checkpoints kept in S3."""
     checkpoint_retention_months: NonNegative = 1.0
+    workloads: list[str] | None = None
+    """Workloads whose bill shares this job's cost (default: all of the scenario's)."""
+
+    @model_validator(mode="after")
+    def _spot_purchase_needs_spot(self) -> TrainingJob:
+        if self.purchase == "spot" and self.spot is None:
+            raise ValueError("purchase spot needs a `spot:` section (its price and interruptions)")
+        return self
 
 
 class VectorStore(Strict):
@@ -362,7 +402,21 @@ class Customization(Strict):
     """Workloads the paths change (default: all)."""
     target_quality: Number | None = None
     """The cheapest path whose quality reaches this is chosen."""
+    use: str | None = None
+    """The path the bill counts, by name (default: the cheapest over the horizon among those
+    that reach target_quality)."""
     paths: Annotated[list[CustomizationPath], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _use_names_a_path(self) -> Customization:
+        names = [p.name for p in self.paths]
+        if len(set(names)) != len(names):
+            raise ValueError("two customization paths have the same name")
+        if self.use is not None and self.use not in names:
+            raise ValueError(
+                f"use names no path: {self.use!r} (paths: {', '.join(map(repr, names))})"
+            )
+        return self
 
 
 class EndpointModel(Strict):
@@ -387,6 +441,8 @@ class SharedEndpoint(Strict):
     usd_per_hour: Positive | None = None
     target_utilization_fraction: Fraction = 1.0
     models: Annotated[list[EndpointModel], Field(min_length=1)]
+    workloads: list[str] | None = None
+    """Workloads whose bill shares this endpoint's cost (default: all of the scenario's)."""
 
 
 class LambdaUsage(Strict):
@@ -410,6 +466,8 @@ class SupportingServices(Strict):
     """Between regions (replication, cross-region calls), per month."""
     lambda_: LambdaUsage | None = Field(default=None, alias="lambda")
     api_gateway: ApiGatewayUsage | None = None
+    workloads: list[str] | None = None
+    """Workloads whose bill shares these costs (default: all of the scenario's)."""
 
 
 class DevelopmentCost(Strict):
@@ -514,9 +572,11 @@ class Scenario(Strict):
     """Planning horizon in months (used by ROI and commitment comparisons)."""
     pricing_date: dt.date | None = None
     """Price at the rates in effect on this day (YYYY-MM-DD); `--as-of` overrides it."""
-    workloads: Annotated[list[Workload], Field(min_length=1)]
+    workloads: list[Workload] = Field(default_factory=list)
+    """The models serving requests; a scenario may have none when it describes only training
+    jobs, shared endpoints or supporting services."""
     budget: Budget | None = None
-    """Monthly budget of the whole scenario (sum of cheapest options), for `genai-cost check`."""
+    """Monthly budget of the whole scenario (its whole bill), for `genai-cost check`."""
     customization: Customization | None = None
     training_jobs: list[TrainingJob] = Field(default_factory=list)
     shared_endpoints: list[SharedEndpoint] = Field(default_factory=list)
@@ -533,6 +593,22 @@ class Scenario(Strict):
                 raise ValueError(f"workload name {workload.name!r} is used twice")
             seen.add(workload.name)
         return value
+
+    @model_validator(mode="after")
+    def _something_to_price(self) -> Scenario:
+        if not (
+            self.workloads
+            or self.training_jobs
+            or self.shared_endpoints
+            or self.supporting_services is not None
+        ):
+            raise ValueError(
+                "nothing to price: give workloads, training_jobs, shared_endpoints or "
+                "supporting_services"
+            )
+        if self.customization is not None and not self.workloads:
+            raise ValueError("customization changes workloads, and the scenario has none")
+        return self
 
     def workload_region(self, workload: Workload) -> str:
         return workload.region or self.region

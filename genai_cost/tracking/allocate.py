@@ -2,8 +2,10 @@
 
 Pricing (docs/methodology.md, "Chargeback from invocation logs"): for each distinct model, scope,
 source region and day, the on-demand row in effect that day; cost = Σ tokens × USD per 1M ÷ 10⁶
-over the four token types. A record is priced at its source `region` (cross-region inference is
-billed at the rate of the region the request was made in); `global.` ids use global rows.
+over the four token types — the engine's own price lookup and token lines, so a record costs
+exactly what an estimate of the same tokens costs. A record is priced at its source `region`
+(cross-region inference is billed at the rate of the region the request was made in);
+`global.` ids use global rows.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from typing import Any, cast
 
 import numpy as np
 
-from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.documents.tracking import (
     AllocationDocument,
@@ -27,6 +28,9 @@ from genai_cost.documents.tracking import (
     CapacityEntry,
     TenantBudget,
 )
+from genai_cost.engine.arrays import sum_components
+from genai_cost.engine.bedrock_tokens import PriceKey, lookup_token_prices
+from genai_cost.engine.on_demand import token_components
 from genai_cost.errors import ArgumentError, BudgetsError, LogsError
 from genai_cost.modelbase import Strict
 from genai_cost.scenario.budget import Budget, BudgetStatus, Level
@@ -39,6 +43,7 @@ from genai_cost.tracking.capacity import (
 )
 from genai_cost.tracking.logs import TOKENS, Usage
 from genai_cost.tracking.profiles import ModelRef, ProfileResolver
+from genai_cost.units import TOKENS_PER_MILLION
 
 SCHEMA_VERSION = 1
 UNTAGGED = "(untagged)"
@@ -109,40 +114,57 @@ def load_budgets(path: Path) -> TenantBudgets:
     return load_model_file(path, TenantBudgets, error=BudgetsError)
 
 
-def _prices(
-    catalog: Catalog, refs: list[ModelRef], regions: np.ndarray, days: np.ndarray
+def _token_cost(
+    catalog: Catalog,
+    refs: list[ModelRef],
+    regions: np.ndarray,
+    days: np.ndarray,
+    tokens: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
-    """USD per 1M tokens (n × 4, NaN = none), reasons (n), sources — one lookup per distinct key."""
+    """Per usage row: its on-demand token cost (priced by the engine's own lookup and token
+    lines, engine/bedrock_tokens.py and engine/on_demand.py), why it cannot be priced (None
+    when it can), and its price's source."""
     n = len(refs)
-    prices = np.full((n, len(TOKENS)), np.nan)
     reasons = np.full(n, None, dtype=object)
     sources: list[tuple[str, ...]] = [()] * n
-    seen: dict[tuple[Any, ...], tuple[np.ndarray, str | None, tuple[str, ...]]] = {}
-    for i, (ref, region, day) in enumerate(zip(refs, regions, days, strict=True)):
-        key = (ref.base_model, ref.scope, ref.geo_profile, region, day, ref.reason)
-        if key not in seen:
-            row = np.full(len(TOKENS), np.nan)
-            reason: str | None = ref.reason
-            found: tuple[str, ...] = ()
-            if ref.base_model is not None:
-                match = on_demand_price(
-                    catalog,
-                    ref.base_model,
-                    ref.scope,
-                    str(region),
-                    ref.geo_profile,
-                    dt.date.fromisoformat(str(day)),
-                )
-                if isinstance(match, Missing):
-                    reason = match.reason
-                else:
-                    found = (match.row.source,)
-                    for j, token in enumerate(TOKENS):
-                        value = getattr(match.row, PRICE_COLUMNS[token])
-                        row[j] = np.nan if value is None else value
-            seen[key] = (row, reason, found)
-        prices[i], reasons[i], sources[i] = seen[key]
-    return prices, reasons, sources
+    if n == 0:
+        return np.zeros(0), reasons, sources
+    known = [i for i, ref in enumerate(refs) if ref.base_model is not None]
+    keys: list[PriceKey] = [
+        (
+            str(refs[i].base_model),
+            refs[i].scope,
+            str(regions[i]),
+            refs[i].geo_profile,
+            dt.date.fromisoformat(str(days[i])),
+        )
+        for i in known
+    ]
+    columns = tuple(PRICE_COLUMNS[t] for t in TOKENS)
+    found, missing, found_sources = lookup_token_prices(catalog, keys, columns)
+    prices = {c: np.full(n, np.nan) for c in columns}
+    for c in columns:
+        prices[c][known] = found[c]
+    for k, i in enumerate(known):
+        sources[i] = found_sources[k]
+        if missing[k]:
+            reasons[i] = missing[k]
+    for i, ref in enumerate(refs):
+        if ref.reason is not None:
+            reasons[i] = ref.reason
+    million = tokens / TOKENS_PER_MILLION
+    components = token_components(
+        million[:, 0], million[:, 1], million[:, 2], million[:, 3], prices
+    )
+    for i in np.flatnonzero(np.column_stack([c.unpriced for c in components]).any(axis=1)).tolist():
+        if reasons[i] is None:
+            absent = [t for t, c in zip(TOKENS, components, strict=True) if c.unpriced[i]]
+            reasons[i] = (
+                f"the snapshot has no {', '.join(absent)} token price for {refs[i].base_model} "
+                f"({refs[i].scope}, {regions[i]})"
+            )
+    cost = np.nan_to_num(sum_components(components, n))
+    return cost, reasons, sources
 
 
 def _key_values(key: Key, usage: Usage, refs: list[ModelRef]) -> np.ndarray:
@@ -182,27 +204,18 @@ def allocate(
         {m: resolver.resolve(str(m)) for m in np.unique(c["model_raw"])} if len(usage) else {}
     )
     refs = [distinct[m] for m in c["model_raw"]]
-    prices, reasons, sources = _prices(catalog, refs, c["region"], c["day"])
     tokens = (
         np.column_stack([c[t] for t in TOKENS]).astype(np.float64)
         if len(usage)
         else (np.zeros((0, len(TOKENS))))
     )
-    needed = tokens > 0
+    cost, reasons, sources = _token_cost(catalog, refs, c["region"], c["day"], tokens)
     entries = capacity.capacity if capacity is not None else ()
     on_capacity = np.full(len(usage), -1, dtype=np.int64)
     for j, entry in enumerate(entries):
         on_capacity[np.isin(c["model_raw"], entry.model_ids)] = j
     reasons[on_capacity >= 0] = None
-    missing_price = (needed & np.isnan(prices)).any(axis=1) & (on_capacity < 0)
-    for i in np.flatnonzero(missing_price & (reasons == None)):  # noqa: E711 (array compare)
-        absent = [TOKENS[j] for j in range(len(TOKENS)) if needed[i, j] and np.isnan(prices[i, j])]
-        reasons[i] = (
-            f"the snapshot has no {', '.join(absent)} token price for {refs[i].base_model} "
-            f"({refs[i].scope}, {c['region'][i]})"
-        )
     unpriced = reasons != None  # noqa: E711
-    cost = np.where(needed, tokens * np.nan_to_num(prices), 0.0).sum(axis=1) / 1e6
     cost[unpriced | (on_capacity >= 0)] = 0.0
 
     problems: list[AllocationProblem] = [

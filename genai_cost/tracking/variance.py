@@ -3,6 +3,10 @@
 Workloads are matched by name to a key in the actuals: a `requestMetadata` field or profile tag
 in the logs, or a cost-allocation tag in Cost Explorer. The estimate (USD per 730-hour month) is
 prorated to the period the actuals cover: `estimate × days × 24 / 730`.
+
+A workload's estimate is its own serving lines of the whole bill — its chosen option (as a
+chosen customization path changes it) and that option's redundancy — not its share of shared
+costs (vector stores, services, training), which no Bedrock log or Bedrock cost line shows.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from genai_cost.documents.estimate import EstimateDocument
+from genai_cost.documents.estimate import EstimateDocument, ScenarioSummary
 from genai_cost.documents.tracking import Unmatched, VarianceDocument, VarianceRow
 from genai_cost.errors import ArgumentError, AwsError, LogsError
 from genai_cost.units import HOURS_PER_MONTH
@@ -118,10 +122,27 @@ def from_cost_explorer(ce: Any, tag: str, start: dt.date, end: dt.date) -> Actua
     )
 
 
+def serving_cost(scenario: ScenarioSummary, workload: str) -> float | None:
+    """A workload's own serving lines of the bill a month (None when they are missing)."""
+    bill = scenario["bill"]
+    if any(m["item"] == workload and m["family"] == "inference" for m in bill["missing"]):
+        return None
+    mine = [
+        c["usd"]
+        for c in bill["components"]
+        if c["item"] == workload
+        and c["family"] in ("inference", "redundancy")
+        and c["name"] != "replication_transfer"
+    ]
+    if not mine or any(u is None for u in mine):
+        return None
+    return float(sum(u for u in mine if u is not None))
+
+
 def compare(estimate: EstimateDocument, actuals: Actuals) -> VarianceDocument:
     """Per workload: estimate for the period, actual, variance in USD and %."""
     factor = actuals.days * 24.0 / HOURS_PER_MONTH
-    workloads = [(s["name"], w) for s in estimate["scenarios"] for w in s["workloads"]]
+    workloads = [(s, w) for s in estimate["scenarios"] for w in s["workloads"]]
     names = [w["name"] for _, w in workloads]
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:
@@ -130,8 +151,10 @@ def compare(estimate: EstimateDocument, actuals: Actuals) -> VarianceDocument:
             "workload name, so compare those scenarios one at a time"
         )
     rows: list[VarianceRow] = []
-    for scenario, w in workloads:
-        planned = w["monthly_cost_usd"] * factor if w["monthly_cost_usd"] is not None else None
+    for summary, w in workloads:
+        scenario = summary["name"]
+        serving = serving_cost(summary, w["name"])
+        planned = serving * factor if serving is not None else None
         actual = actuals.cost_usd.get(w["name"])
         variance = actual - planned if actual is not None and planned is not None else None
         rows.append(

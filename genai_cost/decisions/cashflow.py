@@ -1,0 +1,266 @@
+"""A scenario's bill month by month, and its cash flows — the one builder behind `roi` and the
+Monte Carlo (docs/methodology.md, "ROI" and "Uncertainty").
+
+For S samples of the scenario's inputs (S = 1 and the scenario's own values for `roi`) and
+months t = 1..M, traffic in month t is the sample's × (1 + g)^(t−1):
+
+- the inference of every workload the engine prices is re-priced at that month's volume (its
+  cheapest option each month, so capacity steps and option switches are exact), with the
+  input tokens a chosen prompting or rag path adds;
+- every other line of the bill is fixed a month, or — when it scales with requests (query
+  embeddings, a custom model's tokens) — multiplied by the month's requests of its workloads
+  over the scenario's;
+- one-off payments (training, corpus embedding, teacher data) are cash in the months they are
+  paid; in the monthly bill they are spread over the horizon as the bill spreads them.
+
+Cash flows (months 0..H, month 0 = before launch): cost = run cost + one-off payments +
+development; benefit = fixed + per-request × the requests of the workloads it names (all when
+it names none); NPV = Σ net_t / (1 + r)^t with r = (1 + annual)^(1/12) − 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from genai_cost.engine.arrays import OptionRows, WorkloadArrays
+from genai_cost.engine.context import workload_arrays
+from genai_cost.engine.core import evaluate_all
+from genai_cost.results.estimate import Estimate
+from genai_cost.scenario.models import Scenario
+
+Floats = npt.NDArray[np.float64]
+FIELDS = (
+    "requests_per_month",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "peak_factor",
+)
+
+
+def monthly_rate(annual_percent: float) -> float:
+    return float((1.0 + annual_percent / 100.0) ** (1.0 / 12.0) - 1.0)
+
+
+@dataclass
+class Months:
+    """A scenario's bill for S samples and M months."""
+
+    inference: Floats
+    """(S, M): the engine-priced inference (and its redundancy) of each month."""
+    other: Floats
+    """(S, M): every other monthly line (not the spread one-offs)."""
+    spread_one_offs: float
+    """The one-off payments as the monthly bill spreads them (the same every month)."""
+    requests: Floats
+    """(S, W, M): requests of each of the scenario's workloads each month."""
+    winners: npt.NDArray[np.int64]
+    """(S, E): in month 1, the base-estimate row that wins for each engine-priced workload
+    (-1: none)."""
+
+    @property
+    def bill(self) -> Floats:
+        """(S,): the whole bill a month in month 1, as the estimate's bill counts it."""
+        result: Floats = self.inference[:, 0] + self.other[:, 0] + self.spread_one_offs
+        return result
+
+
+class ScenarioModel:
+    """Re-prices one scenario's bill (estimate.bills[number]) for given inputs and months."""
+
+    def __init__(self, estimate: Estimate, number: int) -> None:
+        self.estimate = estimate
+        self.scenario: Scenario = estimate.scenarios[number].scenario
+        self.inputs = estimate.bill_inputs[number]
+        self.workloads = [i for i, s in enumerate(estimate.specs) if s.scenario_index == number]
+        self.names = [estimate.specs[i].workload.name for i in self.workloads]
+        self.base = workload_arrays([estimate.specs[i] for i in self.workloads])
+        self.engine = [self.workloads.index(i) for i in self.inputs.engine_workloads]
+        extra = np.zeros(len(self.workloads))
+        for i, tokens in self.inputs.extra_input_tokens.items():
+            extra[self.workloads.index(i)] = tokens
+        self.extra = extra
+        arrays = estimate.arrays
+        local = np.full(len(estimate.specs), -1, dtype=np.int64)
+        local[np.asarray(self.inputs.engine_workloads, dtype=np.int64)] = np.arange(
+            len(self.engine)
+        )
+        self.kept: list[tuple[OptionRows, npt.NDArray[np.int64]]] = []
+        base_rows = []
+        for result, offset in zip(arrays.results, arrays.offsets[:-1], strict=True):
+            rows = result.rows
+            mine = local[rows.workload_index] >= 0 if rows.size else np.zeros(0, dtype=bool)
+            keep = np.flatnonzero(mine & ~rows.blocked).astype(np.int64)
+            self.kept.append((rows, keep))
+            base_rows.append(int(offset) + keep)
+        self.local = local
+        self.base_rows = base_rows
+
+    def base_fields(self, samples: int) -> dict[str, Floats]:
+        """(S, W) arrays of the scenario's own values."""
+        return {
+            name: np.tile(getattr(self.base, name), (samples, 1)).astype(np.float64)
+            for name in FIELDS
+        }
+
+    def months(self, fields: dict[str, Floats], growth_percent: Floats, count: int) -> Months:
+        """The bill of S samples (`fields` (S, W), `growth_percent` (S,)) for `count` months."""
+        samples = growth_percent.shape[0]
+        t = np.arange(count)
+        scale = (1.0 + growth_percent[:, None] / 100.0) ** t[None, :]  # (S, M)
+        requests = fields["requests_per_month"][:, :, None] * scale[:, None, :]  # (S, W, M)
+        inference, winners = self._inference(fields, scale)
+        other = np.zeros((samples, count))
+        spread = 0.0
+        base_requests = self.base.requests_per_month
+        for c in self.inputs.other_lines:
+            usd = c["usd"] or 0.0
+            if c["one_off"] is not None:
+                spread += usd
+                continue
+            if c["scales_with_requests"] and c["workloads"]:
+                mine = [self.names.index(w) for w in c["workloads"] if w in self.names]
+                before = float(base_requests[mine].sum())
+                factor = requests[:, mine, :].sum(axis=1) / before if before > 0 else 1.0
+                other += usd * factor
+            else:
+                other += usd
+        return Months(inference, other, spread, requests, winners)
+
+    def _inference(
+        self, fields: dict[str, Floats], scale: Floats
+    ) -> tuple[Floats, npt.NDArray[np.int64]]:
+        samples, count = scale.shape
+        engine = np.asarray(self.engine, dtype=np.int64)
+        e = engine.shape[0]
+        if e == 0:
+            return np.zeros((samples, count)), np.zeros((samples, 0), dtype=np.int64)
+        copies = samples * count
+
+        def spread_over_months(values: Floats) -> Floats:  # (S, E) -> (S·M·E,)
+            return np.repeat(values[:, None, :], count, axis=1).reshape(-1)
+
+        chosen = {name: fields[name][:, engine] for name in FIELDS}
+        chosen["input_tokens"] = chosen["input_tokens"] + self.extra[engine][None, :]
+        requests = (chosen["requests_per_month"][:, None, :] * scale[:, :, None]).reshape(-1)
+        sampled = WorkloadArrays(
+            requests_per_month=requests,
+            input_tokens=spread_over_months(chosen["input_tokens"]),
+            output_tokens=spread_over_months(chosen["output_tokens"]),
+            cache_read_tokens=spread_over_months(chosen["cache_read_tokens"]),
+            cache_write_tokens=spread_over_months(chosen["cache_write_tokens"]),
+            peak_factor=spread_over_months(chosen["peak_factor"]),
+            batch_tolerant=np.tile(self.base.batch_tolerant[engine], copies),
+        )
+        tiled = []
+        for rows, keep in self.kept:
+            owner = self.local[rows.workload_index[keep]]
+            index = np.tile(owner, copies) + np.repeat(np.arange(copies) * e, keep.shape[0])
+            tiled.append(rows.for_evaluation(np.tile(keep, copies), index.astype(np.int64)))
+        priced = evaluate_all(sampled, tiled)
+        best = priced.cheapest_row
+        cost = np.where(best >= 0, priced.monthly_cost_usd[np.maximum(best, 0)], np.nan)
+        inference = cost.reshape(samples, count, e).sum(axis=2)
+        # month-1 winners, as rows of the base estimate
+        base_of_tiled = np.concatenate([np.tile(rows, copies) for rows in self.base_rows]).astype(
+            np.int64
+        )
+        first = best.reshape(samples, count, e)[:, 0, :]
+        winners = np.where(first >= 0, base_of_tiled[np.maximum(first, 0)], -1)
+        return inference, winners
+
+    def one_off_payments(self, horizon: int) -> Floats:
+        """(H + 1,): the one-off payments of the bill by month (0 = before launch)."""
+        paid = np.zeros(horizon + 1)
+        for c in self.inputs.other_lines:
+            if c["one_off"] is None:
+                continue
+            for month in c["one_off"]["paid_in_months"]:
+                if month <= horizon:
+                    paid[month] += c["one_off"]["usd_per_payment"]
+        return paid
+
+
+@dataclass
+class CashFlows:
+    """Per sample (S) and month 0..H: what the scenario costs and earns."""
+
+    requests: Floats
+    """(S, H + 1) all workloads' requests (0 in month 0)."""
+    run: Floats
+    """(S, H + 1) run cost (0 in month 0)."""
+    one_off: Floats
+    """(H + 1,) one-off payments of the bill."""
+    development: Floats
+    """(H + 1,)"""
+    benefit: Floats
+    """(S, H + 1)"""
+    rate: float
+    """The monthly discount rate."""
+
+    @property
+    def cost(self) -> Floats:
+        result: Floats = self.run + self.one_off[None, :] + self.development[None, :]
+        return result
+
+    @property
+    def net(self) -> Floats:
+        result: Floats = self.benefit - self.cost
+        return result
+
+    @property
+    def discount(self) -> Floats:
+        months = np.arange(self.development.shape[0], dtype=np.float64)
+        result: Floats = np.power(1.0 + self.rate, -months)
+        return result
+
+    @property
+    def npv(self) -> Floats:
+        result: Floats = self.net @ self.discount
+        return result
+
+
+def cash_flows(
+    model: ScenarioModel, fields: dict[str, Floats], growth_percent: Floats | None = None
+) -> tuple[CashFlows, Months]:
+    """The cash flows of the scenario's `roi:` section for S samples (growth as sampled, else
+    the section's), and the bill month by month they come from."""
+    roi = model.scenario.roi
+    assert roi is not None
+    horizon = model.scenario.horizon_months
+    samples = fields["requests_per_month"].shape[0]
+    growth = (
+        growth_percent
+        if growth_percent is not None
+        else np.full(samples, float(roi.monthly_traffic_growth_percent))
+    )
+    months = model.months(fields, growth, horizon)
+    zero = np.zeros((samples, 1))
+    run = np.hstack([zero, months.inference + months.other])
+    requests = np.hstack([zero, months.requests.sum(axis=1)])
+    development = np.zeros(horizon + 1)
+    for item in roi.development:
+        if item.usd and item.month <= horizon:
+            development[item.month] += item.usd
+        if item.usd_per_month:
+            last = min(item.end_month or horizon, horizon)
+            development[item.start_month : last + 1] += item.usd_per_month
+    benefit = np.zeros((samples, horizon + 1))
+    for b in roi.benefits:
+        mine = [model.names.index(n) for n in (b.workloads or model.names)]
+        volume = months.requests[:, mine, :].sum(axis=1)  # (S, H)
+        per_request = b.usd_per_request + b.hours_saved_per_request * b.usd_per_hour
+        benefit[:, 1:] += b.usd_per_month + volume * per_request
+    flows = CashFlows(
+        requests=requests,
+        run=run,
+        one_off=model.one_off_payments(horizon),
+        development=development,
+        benefit=benefit,
+        rate=monthly_rate(roi.annual_discount_rate_percent),
+    )
+    return flows, months

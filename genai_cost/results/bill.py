@@ -1,0 +1,517 @@
+"""The whole bill of a scenario: every cost it describes, as named lines in cost families.
+
+Per workload, the chosen option (its cheapest, or the one the scenario pins) — or, when a
+customization path is chosen, the workload as that path changes it — plus everything else
+the scenario describes: the chosen path's own costs, training jobs (the way the bill counts
+them), shared endpoints, supporting services, and redundancy (capacity bought beyond what
+serves the peak, replication transfer). Every line is `quantity × usd_per_unit`, per month;
+one-off payments are spread evenly over the horizon (as AWS's amortized cost view spreads
+upfront fees). A line that cannot be priced makes the bill incomplete: its total is then
+null and the lines that could be priced are a lower bound, with what is missing named.
+
+Lines charged to several workloads are shared among them in proportion to each one's own
+inference cost (evenly when those are all zero), so the workloads' shares add up to the bill.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.documents.estimate import (
+    FAMILIES,
+    Bill,
+    BillComponent,
+    CustomizationRecord,
+    Family,
+    FamilyTotal,
+    MissingPart,
+    OneOff,
+    PricedLine,
+    ScenarioSections,
+)
+from genai_cost.engine.capacity import REDUNDANCY_PREFIX
+from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.core import EstimateArrays
+from genai_cost.scenario.load import LoadedScenario
+from genai_cost.scenario.models import Option, Scenario
+from genai_cost.units import HOURS_PER_MONTH
+
+
+class Priced(Protocol):
+    """What the bill is assembled from: a priced estimate (results/estimate.py)."""
+
+    @property
+    def scenarios(self) -> list[LoadedScenario]: ...
+    @property
+    def specs(self) -> list[WorkloadSpec]: ...
+    @property
+    def arrays(self) -> EstimateArrays: ...
+    @property
+    def context(self) -> PricingContext | None: ...
+    @property
+    def catalog(self) -> Catalog: ...
+    @property
+    def sections(self) -> list[ScenarioSections]: ...
+
+
+PAY_PER_TOKEN = (Option.on_demand.value, Option.batch.value)
+
+
+def money(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(float(value), 6)
+
+
+def _quantity(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(float(value), 9)
+
+
+def _price(value: float | None) -> float | None:
+    """A unit price keeps 12 decimals (Lambda bills $0.0000133334 a GB-second)."""
+    return None if value is None or not math.isfinite(value) else round(float(value), 12)
+
+
+def line(
+    family: Family,
+    item: str,
+    workloads: list[str],
+    name: str,
+    quantity: float | None,
+    unit: str,
+    usd_per_unit: float | None,
+    *,
+    usd: float | None = None,
+    sources: Iterable[str] = (),
+    detail: str | None = None,
+    one_off: OneOff | None = None,
+    scales_with_requests: bool = False,
+) -> BillComponent:
+    """One bill line; `usd` defaults to quantity × usd_per_unit (null when either is)."""
+    if usd is None and quantity is not None and usd_per_unit is not None:
+        usd = quantity * usd_per_unit
+    return {
+        "family": family,
+        "item": item,
+        "workloads": list(workloads),
+        "name": name,
+        "quantity": _quantity(quantity),
+        "unit": unit,
+        "usd_per_unit": _price(usd_per_unit),
+        "usd": money(usd),
+        "sources": sorted(set(sources)),
+        "detail": detail,
+        "one_off": one_off,
+        "scales_with_requests": scales_with_requests,
+    }
+
+
+def spread(
+    family: Family,
+    item: str,
+    workloads: list[str],
+    name: str,
+    quantity_per_payment: float,
+    unit: str,
+    usd_per_unit: float,
+    months: list[int],
+    horizon: int,
+    *,
+    sources: Iterable[str] = (),
+    detail: str | None = None,
+) -> BillComponent:
+    """A one-off (or every-few-months) payment spread evenly over the horizon: the monthly
+    quantity is quantity_per_payment × payments ÷ horizon."""
+    one_off: OneOff = {
+        "usd_per_payment": round(quantity_per_payment * usd_per_unit, 6),
+        "paid_in_months": months,
+        "amortized_over_months": horizon,
+    }
+    payments = f"{len(months)} payment{'s' if len(months) > 1 else ''}"
+    return line(
+        family,
+        item,
+        workloads,
+        name,
+        quantity_per_payment * len(months) / horizon,
+        unit,
+        usd_per_unit,
+        sources=sources,
+        detail=(detail + "; " if detail else "") + f"{payments} spread over {horizon} months",
+        one_off=one_off,
+    )
+
+
+def option_lines(arrays: EstimateArrays, row: int, workload: str) -> list[BillComponent]:
+    """The lines of one priced option row: traffic-serving lines in `inference`, capacity bought
+    only for redundancy in `redundancy`. Zero-quantity lines are left out."""
+    option = arrays.option(row)
+    label = arrays.label(row)
+    sources = arrays.sources(row)
+    lines = []
+    for name, unit, quantity, usd_per_unit, usd in arrays.components(row):
+        if not quantity > 0:
+            continue
+        family: Family = "redundancy" if name.startswith(REDUNDANCY_PREFIX) else "inference"
+        lines.append(
+            line(
+                family,
+                workload,
+                [workload],
+                name,
+                quantity,
+                unit,
+                usd_per_unit,
+                usd=usd,
+                sources=sources,
+                detail=label,
+                scales_with_requests=option in PAY_PER_TOKEN,
+            )
+        )
+    return lines
+
+
+def priced_line(
+    priced: PricedLine, family: Family, item: str, workloads: list[str]
+) -> tuple[list[BillComponent], list[MissingPart]]:
+    """A tiered line (services, storage): one bill line per tier it falls in; what has no price
+    is missing."""
+    lines = [
+        line(
+            family,
+            item,
+            workloads,
+            priced["name"],
+            tier["quantity"],
+            tier["unit"],
+            tier["usd_per_unit"],
+            sources=priced["sources"],
+            detail=tier["name"] or None,
+        )
+        for tier in priced["tiers"]
+    ]
+    missing: list[MissingPart] = []
+    if priced["usd"] is None:
+        missing.append(
+            {
+                "family": family,
+                "item": item,
+                "name": priced["name"],
+                "workloads": list(workloads),
+                "reason": priced["reason"] or "no price",
+            }
+        )
+    return lines, missing
+
+
+@dataclass
+class BillParts:
+    """The lines and gaps of one scenario's bill as they are collected."""
+
+    lines: list[BillComponent] = field(default_factory=list)
+    missing: list[MissingPart] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    engine: list[BillComponent] = field(default_factory=list)
+    """The lines the engine priced (workloads' options), also in `lines`."""
+
+    def add(self, lines: list[BillComponent], missing: list[MissingPart] | None = None) -> None:
+        self.lines += lines
+        self.missing += missing or []
+
+
+@dataclass
+class PathLines:
+    """What a chosen customization path puts on the bill (built by decisions/customization)."""
+
+    name: str
+    inference: dict[str, list[BillComponent]]
+    """Per workload the path re-prices (prompting, rag): its lines as changed by the path."""
+    extra_input_tokens: dict[str, float]
+    """Per re-priced workload, the input tokens the path adds to each request."""
+    replaced: list[str]
+    """Workloads a custom model serves instead (fine-tuning, distillation, pre-training)."""
+    lines: list[BillComponent]
+    """The path's own lines (embeddings, vector store, training, storage, custom inference)."""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BillInputs:
+    """What re-pricing the bill month by month (ROI, Monte Carlo) needs besides the document:
+    the workloads the engine prices, with the input tokens a path adds, and every other line."""
+
+    engine_workloads: list[int]
+    """Indexes (into the estimate's specs) of the workloads whose inference the engine prices."""
+    extra_input_tokens: dict[int, float]
+    other_lines: list[BillComponent]
+    """Lines the engine does not price: fixed a month, or scaling with their workloads'
+    requests (`scales_with_requests`); one-offs carry their payment months."""
+
+
+def section_parts(scenario: Scenario, sections: ScenarioSections, parts: BillParts) -> None:
+    """Training jobs (the way each is counted), shared endpoints and supporting services."""
+    everyone = [w.name for w in scenario.workloads]
+    for job, record in zip(scenario.training_jobs, sections.get("training_jobs", []), strict=True):
+        charged = job.workloads or everyone
+        way = record["chosen"]
+        if way is None:
+            run = record["spot"] if job.purchase == "spot" else record["on_demand"]
+            reason = (run["reason"] if run is not None else None) or "no price"
+            parts.missing.append(
+                {
+                    "family": "training",
+                    "item": record["name"],
+                    "name": "instance_hours",
+                    "workloads": charged,
+                    "reason": str(reason),
+                }
+            )
+            continue
+        chosen = record["on_demand"] if way == "on_demand" else record["spot"]
+        assert chosen is not None and chosen["wall_hours"] is not None
+        runs = record["runs_per_month"]
+        parts.lines.append(
+            line(
+                "training",
+                record["name"],
+                charged,
+                "instance_hours" if way == "on_demand" else "spot_instance_hours",
+                record["instance_count"] * chosen["wall_hours"] * runs,
+                "instance-hours",
+                chosen["usd_per_instance_hour"],
+                sources=chosen["sources"],
+                detail=f"{record['instance_count']} × {record['platform']} "
+                f"{record['instance_type']} {way.replace('_', '-')}, {runs:g} run(s) a month of "
+                f"{chosen['wall_hours']:,.2f} h",
+            )
+        )
+        if record["checkpoint_storage"] is not None:
+            parts.add(
+                *priced_line(record["checkpoint_storage"], "training", record["name"], charged)
+            )
+    for endpoint, e in zip(
+        scenario.shared_endpoints, sections.get("shared_endpoints", []), strict=True
+    ):
+        charged = endpoint.workloads or everyone
+        instances = e["shared"]["instances"]
+        if e["shared"]["monthly_cost_usd"] is None or instances is None:
+            parts.missing.append(
+                {
+                    "family": "shared_endpoints",
+                    "item": e["name"],
+                    "name": "instance_hours",
+                    "workloads": charged,
+                    "reason": e["reason"] or "no price",
+                }
+            )
+            continue
+        parts.lines.append(
+            line(
+                "shared_endpoints",
+                e["name"],
+                charged,
+                "instance_hours",
+                instances * HOURS_PER_MONTH,
+                "instance-hours",
+                e["usd_per_hour"],
+                sources=e["sources"],
+                detail=f"{instances} × {e['platform']} {e['instance_type']} {e['purchase']}, "
+                f"shared by {len(endpoint.models)} models",
+            )
+        )
+    services = sections.get("supporting_services")
+    if services is not None and scenario.supporting_services is not None:
+        charged = scenario.supporting_services.workloads or everyone
+        for priced in services["components"]:
+            parts.add(*priced_line(priced, "services", "supporting services", charged))
+
+
+def workload_parts(
+    scenario: Scenario,
+    specs: list[int],
+    estimate: Priced,
+    path: PathLines | None,
+    parts: BillParts,
+) -> None:
+    """Each workload's inference (its chosen option, or as the chosen path changes it) and
+    its redundancy: extra capacity, replication transfer, and what redundancy does not add."""
+    from genai_cost.engine.services import line as service_line
+
+    arrays = estimate.arrays
+    for index in specs:
+        spec = estimate.specs[index]
+        workload = spec.workload
+        name = workload.name
+        if path is not None and name in path.replaced:
+            continue
+        if path is not None and name in path.inference:
+            mine = path.inference[name]
+            label = (mine[0]["detail"] or "").split("; +")[0] if mine else ""
+        else:
+            best = int(arrays.cheapest_row[index])
+            if best < 0:
+                reasons = dict.fromkeys(
+                    f"{arrays.option(r)}: {arrays.reason(r)}" for r in arrays.rows_of(index)
+                )
+                parts.missing.append(
+                    {
+                        "family": "inference",
+                        "item": name,
+                        "name": "inference",
+                        "workloads": [name],
+                        "reason": "no option can be priced (" + "; ".join(reasons) + ")",
+                    }
+                )
+                continue
+            mine = option_lines(arrays, best, name)
+            label = arrays.label(best)
+        parts.lines += mine
+        parts.engine += mine
+        redundancy = workload.redundancy
+        if redundancy.mode == "single":
+            continue
+        how = (
+            f"active_active in {redundancy.regions} regions"
+            if redundancy.mode == "active_active"
+            else f"warm_standby at {redundancy.standby_fraction:g} of the capacity"
+        )
+        extra = [c for c in mine if c["family"] == "redundancy"]
+        if extra:
+            usd = sum(c["usd"] or 0.0 for c in extra)
+            parts.notes.append(
+                f"{name}: redundancy ({how}) buys capacity beyond what serves the peak with "
+                f"{label}: ${usd:,.2f} a month, in the redundancy lines"
+            )
+        elif mine and mine[0]["scales_with_requests"]:
+            parts.notes.append(
+                f"{name}: redundancy ({how}) adds nothing to {label}: each request is billed "
+                "once, per token, in whichever region serves it, so a standby region costs "
+                "only the traffic it takes"
+            )
+        if redundancy.replication_gb_per_month > 0:
+            region = spec.region
+            assert estimate.context is not None
+            day = estimate.context.day_for(spec)
+            priced = service_line(
+                estimate.catalog,
+                "data_transfer",
+                "inter_region",
+                redundancy.replication_gb_per_month,
+                region,
+                day,
+                "replication_transfer",
+            )
+            parts.add(*priced_line(priced, "redundancy", name, [name]))
+
+
+def summarize(parts: BillParts, horizon: int) -> Bill:
+    """Families, totals and completeness of the collected lines."""
+    families: list[FamilyTotal] = []
+    for family in FAMILIES:
+        mine = [c for c in parts.lines if c["family"] == family]
+        gaps = [m for m in parts.missing if m["family"] == family]
+        if not mine and not gaps:
+            continue
+        priced = round(sum(c["usd"] or 0.0 for c in mine), 6)
+        families.append(
+            {
+                "family": family,
+                "monthly_cost_usd": None if gaps else priced,
+                "priced_monthly_cost_usd": priced,
+            }
+        )
+    priced_total = round(0.0 + sum(c["usd"] or 0.0 for c in parts.lines), 6)
+    one_off = round(
+        0.0
+        + sum(
+            c["one_off"]["usd_per_payment"] * len(c["one_off"]["paid_in_months"])
+            for c in parts.lines
+            if c["one_off"] is not None
+        ),
+        6,
+    )
+    complete = not parts.missing
+    return {
+        "complete": complete,
+        "total_monthly_cost_usd": priced_total if complete else None,
+        "priced_monthly_cost_usd": priced_total,
+        "one_off_usd": one_off,
+        "horizon_months": horizon,
+        "families": families,
+        "components": parts.lines,
+        "missing": parts.missing,
+        "notes": parts.notes,
+    }
+
+
+def workload_shares(bill: Bill, names: list[str]) -> dict[str, float | None]:
+    """Each workload's share of the bill: its own lines plus, of every line charged to several
+    workloads, a share in proportion to their own inference cost (evenly if all are zero).
+    None for a workload charged with a line that is missing."""
+    own_inference = dict.fromkeys(names, 0.0)
+    for c in bill["components"]:
+        if c["family"] == "inference" and len(c["workloads"]) == 1 and c["usd"] is not None:
+            own_inference[c["workloads"][0]] = own_inference.get(c["workloads"][0], 0.0) + c["usd"]
+    shares: dict[str, float] = dict.fromkeys(names, 0.0)
+    for c in bill["components"]:
+        targets = [w for w in c["workloads"] if w in shares]
+        if not targets or c["usd"] is None:
+            continue
+        weights = [own_inference[w] for w in targets]
+        total = sum(weights)
+        for w, weight in zip(targets, weights, strict=True):
+            share = weight / total if total > 0 else 1.0 / len(targets)
+            shares[w] += c["usd"] * share
+    unknown = {w for m in bill["missing"] for w in m["workloads"]}
+    return {name: None if name in unknown else round(shares[name], 6) for name in names}
+
+
+def assemble(
+    estimate: Priced,
+    number: int,
+    customization: CustomizationRecord | None,
+    path: PathLines | None,
+) -> tuple[Bill, BillInputs]:
+    """The bill of scenario `number` of a priced estimate, with the chosen customization path
+    (None when the scenario has none, or none could be chosen)."""
+    scenario = estimate.scenarios[number].scenario
+    specs = [i for i, s in enumerate(estimate.specs) if s.scenario_index == number]
+    parts = BillParts()
+    workload_parts(scenario, specs, estimate, path, parts)
+    if path is not None:
+        parts.add(path.lines)
+        parts.notes += path.notes
+    elif customization is not None:
+        parts.missing.append(
+            {
+                "family": "customization",
+                "item": "customization",
+                "name": "path",
+                "workloads": list(customization["workloads"]),
+                "reason": (customization["note"] or "no path chosen")
+                + "; name the path to count with customization.use, or supply the prices "
+                "the paths lack",
+            }
+        )
+    section_parts(scenario, estimate.sections[number], parts)
+    bill = summarize(parts, scenario.horizon_months)
+    engine_ids = {id(c) for c in parts.engine}
+    by_name = {estimate.specs[i].workload.name: i for i in specs}
+    repriced = path.inference if path is not None else {}
+    inputs = BillInputs(
+        engine_workloads=[
+            i
+            for i in specs
+            if int(estimate.arrays.cheapest_row[i]) >= 0
+            and (path is None or estimate.specs[i].workload.name not in path.replaced)
+        ],
+        extra_input_tokens={
+            by_name[n]: extra
+            for n, extra in (path.extra_input_tokens.items() if path is not None else ())
+            if n in repriced
+        },
+        other_lines=[c for c in parts.lines if id(c) not in engine_ids],
+    )
+    return bill, inputs
