@@ -46,7 +46,7 @@ def test_golden_reports(cli: Any, golden: Any, fmt: str, suffix: str) -> None:
 
 def test_json_contract(cli: Any) -> None:
     doc = json.loads(cli("estimate", CHATBOT, "-f", "json").out)
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["snapshot"] == {"id": "2026-11-23", "as_of": "2026-11-23"}
     assert {
         "scenario",
@@ -88,7 +88,7 @@ def test_output_file_is_written_atomically(cli: Any, tmp_path: Path) -> None:
     assert result.code == 0
     assert result.out == ""
     assert f"wrote {target}" in result.err
-    assert json.loads(target.read_text())["schema_version"] == 1
+    assert json.loads(target.read_text())["schema_version"] == 2
     assert [p.name for p in tmp_path.iterdir()] == ["estimate.json"]  # no temp file left
 
 
@@ -103,8 +103,8 @@ def test_csv_parses_and_is_formula_safe(cli: Any, write_scenario: Any) -> None:
         """)
     out = cli("estimate", str(path), "-f", "csv").out
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert rows[0]["scenario"].startswith("'=")
-    assert rows[0]["workload"] == "'+cmd"
+    assert {r["scenario"] for r in rows} == {'\'=HYPERLINK("http://evil")'}
+    assert {r["workload"] for r in rows if r["record"] in ("line", "option")} == {"'+cmd"}
     on_demand = next(r for r in rows if r["option"] == "on_demand")
     # 1,000 x (1,000 x $0.06 + 100 x $0.24) / 1M = $0.084
     assert float(on_demand["monthly_cost_usd"]) == pytest.approx(0.084)

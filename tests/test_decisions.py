@@ -160,8 +160,9 @@ def test_monte_carlo_quantiles_and_reproducibility(fixture_snapshot: Path, tmp_p
     assert 100 < cost["p10"] < 112 and 255 < cost["p90"] < 270
     assert cost["p50"] == pytest.approx(184.0, rel=0.01)
     assert first["cheapest_option"] == [
-        {"workload": "chat", "cheapest_option_share": {"on_demand": 1.0}}
+        {"scenario": "mc", "workload": "chat", "cheapest_option_share": {"on_demand": 1.0}}
     ]
+    assert first["scenarios"][0]["monthly_cost_usd"] == cost  # one scenario: its bill is all
     top = first["tornado"][0]
     assert top["input"] == "traffic.requests_per_month"
     # requests 600 -> 1,400 at output 4,000: $110.40 -> $257.60
@@ -214,3 +215,69 @@ def test_decisions_work_on_every_bundled_scenario(cli: Any, path: Path) -> None:
     assert quantiles["p10"] <= quantiles["p50"] <= quantiles["p90"]
     assert cli("breakeven", str(path), "-f", "json").code == 0
     assert cli("mix", str(path), "-f", "json").code == 0
+
+
+TWO_WORKLOADS = """\
+name: NAME
+horizon_months: 12
+workloads:
+  - name: chat
+    model: acme.chat-v1:0
+    tokens_per_request: {input: 11000, output: 4000}
+    traffic: {requests_per_month: 1000}
+    options: [on_demand]
+  - name: bulk
+    model: acme.chat-v1:0
+    tokens_per_request: {input: 1000, output: 0}
+    traffic: {requests_per_month: 500000}
+    options: [on_demand]
+roi:
+  annual_discount_rate_percent: 10
+  monthly_traffic_growth_percent: 3
+  development: [{name: build, usd: 20000, month: 0}]
+  benefits:
+    - {name: answers, usd_per_request: 2.0, workloads: [chat]}
+uncertainty:
+  - input: traffic.requests_per_month
+    workload: chat
+    distribution: pert
+    low: 999.9
+    mode: 1000
+    high: 1000.1
+  - {input: roi.monthly_traffic_growth_percent, distribution: uniform, low: 2.9999, high: 3.0001}
+"""
+
+
+def test_monte_carlo_npv_agrees_with_roi(cli: Any, fixture_snapshot: Path, tmp_path: Path) -> None:
+    """Near-certain inputs: the Monte Carlo's P50 NPV is `roi`'s, for every ROI scenario, and
+    a benefit counts only the requests of the workloads it names."""
+    a = write(tmp_path, TWO_WORKLOADS.replace("NAME", "a"), "a.yaml")
+    b = write(
+        tmp_path, TWO_WORKLOADS.replace("NAME", "b").replace("usd: 20000", "usd: 5000"), "b.yaml"
+    )
+    roi = json.loads(cli("roi", str(a), str(b), "-f", "json").out)["scenarios"]
+    # month 1: chat 1,000 x (11,000 x 8 + 4,000 x 24) / 1M = $184, bulk 500,000 x 1,000 x 8
+    # / 1M = $4,000; the benefit is 1,000 chat requests x $2 = $2,000 (not 501,000 x $2)
+    assert roi[0]["months"][1]["run_cost_usd"] == pytest.approx(4184.0)
+    assert roi[0]["months"][1]["benefit_usd"] == pytest.approx(2000.0)
+    result = simulate(estimate([a, b]), 4000, seed=7)
+    npv = {s["scenario"]: s["npv_usd"] for s in result["scenarios"]}
+    for scenario in roi:
+        assert npv[scenario["scenario"]]["p50"] == pytest.approx(scenario["npv_usd"], rel=1e-3)
+    total = result["npv_usd"]
+    assert total is not None
+    assert total["p50"] == pytest.approx(roi[0]["npv_usd"] + roi[1]["npv_usd"], rel=1e-3)
+    bill = {s["scenario"]: s["monthly_cost_usd"]["p50"] for s in result["scenarios"]}
+    assert bill == pytest.approx({"a": 4184.0, "b": 4184.0}, rel=1e-4)
+
+
+def test_roi_counts_one_off_payments_when_they_are_paid(cli: Any) -> None:
+    """The customization example retrains its chosen path only when fine-tuning is chosen;
+    with RAG the corpus is embedded once, before launch."""
+    doc = json.loads(cli("roi", "scenarios/customization-paths.yaml", "-f", "json").out)
+    months = doc["scenarios"][0]["months"]
+    # corpus: 50M tokens x $0.02 / 1M = $1.00, paid in month 0 only
+    assert [m["one_off_usd"] for m in months] == [1.0] + [0.0] * 12
+    # the month-1 run cost is the bill without the spread one-off: $2,383.42
+    assert months[1]["run_cost_usd"] == pytest.approx(2383.42)
+    assert doc["scenarios"][0]["bill_monthly_cost_usd"] == pytest.approx(2383.42 + 1 / 12, abs=1e-6)

@@ -61,7 +61,10 @@ def diff_json(cli: Any, *args: str) -> tuple[int, dict[str, Any]]:
 
 
 def chat(document: dict[str, Any]) -> dict[str, Any]:
-    return document["scenarios"][0]["workloads"][0]
+    """The bill line of the chat workload's inference."""
+    line = document["scenarios"][0]["lines"][0]
+    assert (line["family"], line["item"]) == ("inference", "chat")
+    return line
 
 
 def test_only_prices_changed(cli: Any, tmp_path: Path, snapshots: tuple[str, str]) -> None:
@@ -156,6 +159,12 @@ def test_added_and_removed(cli: Any, tmp_path: Path, fixture_snapshot: Path) -> 
     extra_row = doc["scenarios"][0]["workloads"][1]
     # 1,000 x 1,000 x $8 / 1M = $8
     assert (extra_row["status"], extra_row["change_usd"]) == ("added", 8.0)
+    extra_line = doc["scenarios"][0]["lines"][1]
+    assert (extra_line["item"], extra_line["status"], extra_line["split"]) == (
+        "extra",
+        "added",
+        "added",
+    )
     _, doc = diff_json(cli, head, base)
     assert doc["scenarios"][0]["workloads"][1]["status"] == "removed"
     other = tmp_path / "other.yaml"

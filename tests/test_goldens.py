@@ -1,4 +1,5 @@
-"""Golden files for every command's table, Markdown, CSV and JSON output.
+"""Golden files for every command's table, Markdown, CSV and JSON output (and the HTML report
+of the bundled scenario with every cost family).
 
 Each command runs on a fixed input (bundled scenarios, the files under tests/fixtures, or the
 hand-made test snapshot) and its output is compared byte for byte with tests/golden/<name>.
@@ -74,6 +75,24 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
         "estimate",
         0,
     ),
+    "support-platform": (
+        ["estimate", "scenarios/support-platform.yaml"],
+        ("table", "markdown", "csv", "json", "html"),
+        "estimate",
+        0,
+    ),
+    "support-platform-roi": (
+        ["roi", "scenarios/support-platform.yaml"],
+        ("table", "markdown", "json"),
+        "roi",
+        0,
+    ),
+    "support-platform-samples": (
+        ["estimate", "scenarios/support-platform.yaml", "--samples", "3000", "--seed", "5"],
+        ("markdown", "json"),
+        "estimate",
+        0,
+    ),
     "models": (
         ["models", "--snapshot", str(FIXTURE_SNAPSHOT)],
         ("table", "markdown", "csv", "json"),
@@ -94,7 +113,7 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
     ),
 }
 
-SUFFIX = {"table": "txt", "markdown": "md", "csv": "csv", "json": "json"}
+SUFFIX = {"table": "txt", "markdown": "md", "csv": "csv", "json": "json", "html": "html"}
 
 
 def normalized(text: str, tmp_path: Path | None = None) -> str:

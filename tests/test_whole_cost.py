@@ -119,14 +119,13 @@ def test_customization_paths_by_hand(cli: Any) -> None:
     assert p["rag-product-docs"]["horizon_cost_usd"] == pytest.approx(1.0 + 12 * 2383.42)
     tune = {c["name"]: c["usd"] for c in p["fine-tuned-command-light"]["components"]}
     # training 20M tokens x 3 epochs x $1 / 1M = $60, at month 0 and every 3 months:
-    # 1 + (12 - 1) // 3 = 4 trainings; storage $1.95 a month; 1 custom model unit at the
-    # no-commitment custom price: 730 h x $8.56 = $6,248.80 a month
+    # 1 + (12 - 1) // 3 = 4 trainings, $240 in all; storage $1.95 a month; 1 custom model
+    # unit at the no-commitment custom price: 730 h x $8.56 = $6,248.80 a month
     assert tune == pytest.approx(
         {
-            "training": 60.0,
-            "retraining": 180.0,
+            "training": 240.0,
             "custom_model_storage": 1.95,
-            "custom_model_inference": 6248.8,
+            "custom_model_unit_hours": 6248.8,
         }
     )
     assert p["fine-tuned-command-light"]["horizon_cost_usd"] == pytest.approx(240 + 12 * 6250.75)
@@ -151,7 +150,8 @@ def test_target_changes_the_choice_and_distillation_by_hand(cli: Any, tmp_path: 
     assert scenario_doc(cli, higher)["customization"]["chosen"] == "fine-tuned-command-light"
     unreachable = write(tmp_path, text.replace("target_quality: 0.85", "target_quality: 0.99"))
     custom = scenario_doc(cli, unreachable)["customization"]
-    assert custom["chosen"] is None and "no priceable path" in custom["note"]
+    assert custom["chosen"] is None
+    assert custom["note"] == "no priced path reaches the target quality 0.99"
     priced = text.replace(
         "      epochs: 2\n",
         """      epochs: 2
@@ -162,11 +162,15 @@ def test_target_changes_the_choice_and_distillation_by_hand(cli: Any, tmp_path: 
     )
     p = paths(scenario_doc(cli, write(tmp_path, priced)))["distilled-nova-lite"]
     parts = {c["name"]: c["usd"] for c in p["components"]}
-    # teacher: 50,000 x (1,000 x $3.30 + 600 x $16.50) / 1M (Claude Sonnet 4.6 in-region) = $660
-    assert parts["teacher_generation"] == pytest.approx(660.0)
-    # student: 80M x 2 epochs x $2 / 1M = $320; serving 2M x (800 x 0.1 + 250 x 0.4)/1M = $360
+    # teacher (Claude Sonnet 4.6 in-region): 50,000 x 1,000 x $3.30 / 1M = $165 of input and
+    # 50,000 x 600 x $16.50 / 1M = $495 of output, $660 in all
+    assert parts["teacher_input_tokens"] == pytest.approx(165.0)
+    assert parts["teacher_output_tokens"] == pytest.approx(495.0)
+    # student: 80M x 2 epochs x $2 / 1M = $320; serving 2M x 800 x 0.1 / 1M = $160 of input
+    # and 2M x 250 x 0.4 / 1M = $200 of output a month
     assert parts["training"] == pytest.approx(320.0)
-    assert parts["custom_model_inference"] == pytest.approx(360.0)
+    assert parts["custom_model_input_tokens"] == pytest.approx(160.0)
+    assert parts["custom_model_output_tokens"] == pytest.approx(200.0)
     assert p["horizon_cost_usd"] == pytest.approx(980 + 12 * 361.5)
 
 
