@@ -36,6 +36,13 @@ PREFIX = {
     "ap-southeast-1": "APS1",
     "ca-central-1": "CAN1",
     "sa-east-1": "SAE1",
+    "ap-southeast-2": "APS2",
+    "ap-southeast-3": "APS4",
+    "ap-northeast-2": "APN2",
+    "ap-northeast-3": "APN3",
+    "eu-north-1": "EUN1",
+    "eu-south-1": "EUS1",
+    "us-west-1": "USW1",
 }
 LOCATION = {
     "us-east-1": "US East (N. Virginia)",
@@ -134,7 +141,9 @@ def first_party(
         "regionCode": region,
         "location": LOCATION.get(region, region),
         "locationType": "AWS Region",
-        "usagetype": f"{PREFIX[region]}-{model.replace(' ', '')}-{usagetype_suffix}",
+        "usagetype": (
+            f"{PREFIX.get(region, region.upper())}-{model.replace(' ', '')}-{usagetype_suffix}"
+        ),
         "operation": "",
         "model": model,
         "provider": "Amazon",
@@ -159,7 +168,7 @@ def marketplace(
     *,
     effective: str = "2025-01-01",
 ) -> dict[str, Any]:
-    pfx = PREFIX[region]
+    pfx = PREFIX.get(region, region.upper())
     attributes = {
         "servicename": f"{name} (Amazon Bedrock Edition)",
         "regionCode": region,
@@ -188,7 +197,7 @@ def ec2(
     box = (
         f"BoxUsage:{instance_type}"
         if region == "us-east-1"
-        else (f"{PREFIX[region]}-BoxUsage:{instance_type}")
+        else (f"{PREFIX.get(region, region.upper())}-BoxUsage:{instance_type}")
     )
     attributes = {
         "instanceType": instance_type,
@@ -243,7 +252,7 @@ def sagemaker(instance: str, region: str, usd: float) -> dict[str, Any]:
         "regionCode": region,
         "location": LOCATION.get(region, region),
         "component": "Hosting",
-        "usagetype": f"{PREFIX[region]}-Host:{instance}",
+        "usagetype": f"{PREFIX.get(region, region.upper())}-Host:{instance}",
         "operation": "RunInstance",
     }
     return product(
@@ -296,15 +305,26 @@ def items_reproducing(catalog: Catalog) -> tuple[list[dict[str, Any]], list[tupl
     they stand for. Geographic-profile rows and ended promotions have no Price List form."""
     items, covered = [], []
     for model_id, rows in catalog.on_demand.items():
+        explicit = {(r.scope, r.tier, r.region) for r in rows if r.region != "*"}
+        by_geography = {
+            (r.scope, r.tier, r.geography) for r in rows if r.region == "*" and r.geography != "*"
+        }
         model = catalog.models[model_id]
+        if "not checked against the Price List" in model.price_list_name_source:
+            continue  # imported from a price package: its Price List name is not known
         marketplace_model = (
             model.provider in MARKETPLACE_PROVIDERS and model_id not in LEGACY_FIRST_PARTY
         )
         for row in rows:
-            if row.scope == "geo" or row.effective_until is not None:
-                continue
+            if row.scope == "geo" or row.effective_until is not None or row.tier != "standard":
+                continue  # service tiers have Price List forms the refresh does not read yet
             effective = (row.effective_from or row.as_of).isoformat()
             for region in regions_of(row):
+                if row.region == "*" and (row.scope, row.tier, region) in explicit:
+                    continue  # the region's own row stands for it there
+                geography = catalog.regions[region].geography
+                if row.geography == "*" and (row.scope, row.tier, geography) in by_geography:
+                    continue  # so does its geography's row
                 for column, (inference_type, suffix) in FIRST_PARTY_TYPES.items():
                     value = getattr(row, column)
                     if value is None:

@@ -24,12 +24,12 @@ DAY = dt.date(2026, 11, 23)
 
 @pytest.fixture(scope="module")
 def bundled():  # type: ignore[no-untyped-def]
-    return load_catalog("2026-11-23")
+    return load_catalog("2026-11-28")
 
 
 def test_bundled_is_default(bundled) -> None:  # type: ignore[no-untyped-def]
     assert load_catalog() is bundled
-    assert bundled.snapshot_id == "2026-11-23"
+    assert bundled.snapshot_id == "2026-11-28"
 
 
 def test_every_row_names_a_defined_source_and_date(bundled) -> None:  # type: ignore[no-untyped-def]
@@ -88,19 +88,33 @@ def test_published_on_demand_prices(bundled, model, scope, region, geo, expected
     assert (match.row.usd_per_1m_input_tokens, match.row.usd_per_1m_output_tokens) == expected
 
 
-def test_geo_profile_without_own_row_priced_at_source_region(bundled) -> None:  # type: ignore[no-untyped-def]
-    match = on_demand_price(bundled, "amazon.nova-lite-v1:0", "geo", "us-east-1", "us", DAY)
+def test_geo_profile_without_own_row_priced_at_source_region() -> None:
+    older = load_catalog("2026-11-23")  # Nova Lite had no us. row there
+    match = on_demand_price(older, "amazon.nova-lite-v1:0", "geo", "us-east-1", "us", DAY)
     assert isinstance(match, OnDemandMatch) and match.via_source_region
     assert match.row.usd_per_1m_input_tokens == 0.06
 
 
-def test_sonnet_5_promotion_is_dated(bundled) -> None:  # type: ignore[no-untyped-def]
+def test_sonnet_5_promotion_is_dated_in_the_older_snapshot() -> None:
+    older = load_catalog("2026-11-23")
     model = "anthropic.claude-sonnet-5"
-    promo = on_demand_price(bundled, model, "global", "us-east-1", None, dt.date(2026, 8, 31))
-    standard = on_demand_price(bundled, model, "global", "us-east-1", None, dt.date(2026, 9, 1))
+    promo = on_demand_price(older, model, "global", "us-east-1", None, dt.date(2026, 8, 31))
+    standard = on_demand_price(older, model, "global", "us-east-1", None, dt.date(2026, 9, 1))
     assert isinstance(promo, OnDemandMatch) and isinstance(standard, OnDemandMatch)
     assert promo.row.usd_per_1m_input_tokens == 2.0
     assert standard.row.usd_per_1m_input_tokens == 3.0
+
+
+def test_sonnet_5_launch_price_became_permanent(bundled) -> None:  # type: ignore[no-untyped-def]
+    """genai-prices 0.2.3 and litellm 1.110.2 both price Sonnet 5 at $2 / $10 (global) with no
+    end date: the standard price of 2026-09-01 in the earlier source never came."""
+    model = "anthropic.claude-sonnet-5"
+    for day in (dt.date(2026, 8, 31), dt.date(2026, 11, 28)):
+        match = on_demand_price(bundled, model, "global", "us-east-1", None, day)
+        assert isinstance(match, OnDemandMatch)
+        assert (match.row.usd_per_1m_input_tokens, match.row.usd_per_1m_output_tokens) == (2, 10)
+    regional = on_demand_price(bundled, model, "in_region", "eu-central-1", None, DAY)
+    assert isinstance(regional, OnDemandMatch) and regional.row.usd_per_1m_input_tokens == 2.2
 
 
 def test_missing_prices_are_reasons_not_zero(bundled) -> None:  # type: ignore[no-untyped-def]

@@ -200,7 +200,7 @@ def test_pricing_show_and_list(cli: Any, fixture_snapshot: Path) -> None:
     table = cli("pricing", "show", "global.acme.chat-v1:0").out
     assert "| global | * (any region) | $7 | $21 |" in table
     listed = json.loads(cli("pricing", "list", "-f", "json").out)["snapshots"]
-    assert [s["id"] for s in listed] == ["2026-11-23", "test-fixture"]
+    assert [s["id"] for s in listed] == ["2026-11-23", "2026-11-28", "test-fixture"]
     bad = cli("pricing", "show", "acme.chat")
     assert bad.code == 2 and "unknown model id" in bad.err
 

@@ -101,7 +101,7 @@ def test_batch_never_dearer_than_on_demand(prepared: list[OptionRows], w: Worklo
 
 
 def test_bundled_batch_prices_never_exceed_on_demand() -> None:
-    catalog = load_catalog("2026-11-23")
+    catalog = load_catalog("2026-11-28")
     for rows in catalog.on_demand.values():
         for row in rows:
             if row.usd_per_1m_batch_input_tokens is not None:

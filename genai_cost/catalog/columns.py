@@ -16,11 +16,13 @@ from genai_cost.catalog.tables import (
     PROVISIONED_TERMS,
     PURCHASES,
     SCOPES,
+    TIERS,
     BedrockModel,
     CustomizationPrice,
     InstancePrice,
     InstanceType,
     OnDemandPrice,
+    PriceConflict,
     ProvisionedPrice,
     ServiceLimit,
     ServicePrice,
@@ -126,6 +128,13 @@ PARSERS: dict[str, dict[str, Callable[[str, str], Any]]] = {
         "usd_per_1m_cache_write_input_tokens": _parse_price,
         "usd_per_1m_batch_input_tokens": _parse_price,
         "usd_per_1m_batch_output_tokens": _parse_price,
+        "tier": _choice(TIERS),
+        "usd_per_1m_cache_write_1h_input_tokens": _parse_price,
+        "long_context_threshold_tokens": _parse_price,
+        "usd_per_1m_input_tokens_long": _parse_price,
+        "usd_per_1m_output_tokens_long": _parse_price,
+        "usd_per_1m_cache_read_input_tokens_long": _parse_price,
+        "usd_per_1m_cache_write_input_tokens_long": _parse_price,
         **_DATED,
     },
     "bedrock_provisioned": {
@@ -202,6 +211,36 @@ PARSERS["bedrock_customization"] = {
     **_DATED,
 }
 
+OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
+    "bedrock_on_demand": {
+        "tier": "standard",
+        "usd_per_1m_cache_write_1h_input_tokens": "",
+        "long_context_threshold_tokens": "",
+        "usd_per_1m_input_tokens_long": "",
+        "usd_per_1m_output_tokens_long": "",
+        "usd_per_1m_cache_read_input_tokens_long": "",
+        "usd_per_1m_cache_write_input_tokens_long": "",
+    },
+}
+"""Columns added after the first snapshots, with the value a table without them means (a
+snapshot written before them still loads; the writer always writes them)."""
+
+PARSERS["price_conflicts"] = {
+    "table": _choice(("bedrock_on_demand", "bedrock_provisioned", "instance_prices")),
+    "model_id": nonempty,
+    "scope": nonempty,
+    "geography": nonempty,
+    "region": nonempty,
+    "tier": nonempty,
+    "column": nonempty,
+    "kept_value": _parse_price,
+    "rejected_family": nonempty,
+    "rejected_value": _parse_price,
+    "reason": nonempty,
+    "source": nonempty,
+    "as_of": parse_date,
+}
+
 ROW_TYPES: dict[str, type] = {
     "bedrock_models": BedrockModel,
     "bedrock_on_demand": OnDemandPrice,
@@ -212,4 +251,5 @@ ROW_TYPES: dict[str, type] = {
     "service_prices": ServicePrice,
     "service_limits": ServiceLimit,
     "bedrock_customization": CustomizationPrice,
+    "price_conflicts": PriceConflict,
 }

@@ -79,18 +79,20 @@ def on_demand_price(
     region: str,
     geo_profile: str | None,
     day: dt.date,
+    tier: str = "standard",
 ) -> OnDemandMatch | Missing:
-    """The on-demand/batch price row for a model at an endpoint scope, called from `region`.
+    """The on-demand/batch price row for a model at an endpoint scope and service tier,
+    called from `region`.
 
     `geo_profile` is the cross-region profile prefix (`us`, `eu`, `apac`, `jp`, `au`) when
     `scope == "geo"`. A geo request without its own row is priced at the source region's
     in-region rate: AWS bills cross-region inference "basis the region you made the request in".
     """
-    key = ("od", model_id, scope, region, geo_profile, day)
+    key = ("od", model_id, scope, region, geo_profile, day, tier)
     cached = catalog._cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    result = _on_demand_price(catalog, model_id, scope, region, geo_profile, day)
+    result = _on_demand_price(catalog, model_id, scope, region, geo_profile, day, tier)
     catalog._cache[key] = result
     return result
 
@@ -102,10 +104,18 @@ def _on_demand_price(
     region: str,
     geo_profile: str | None,
     day: dt.date,
+    tier: str,
 ) -> OnDemandMatch | Missing:
-    rows = catalog.on_demand.get(model_id, [])
-    if not rows:
+    every = catalog.on_demand.get(model_id, [])
+    if not every:
         return Missing(f"no on-demand price for {model_id} in the snapshot")
+    rows = [r for r in every if r.tier == tier]
+    if not rows:
+        tiers = sorted({r.tier for r in every})
+        return Missing(
+            f"no {tier} tier price for {model_id} in the snapshot (it is priced for: "
+            f"{', '.join(tiers)})"
+        )
     region_info = catalog.regions.get(region)
     region_geography = region_info.geography if region_info else ""
     scoped = [r for r in rows if r.scope == scope]
@@ -128,12 +138,37 @@ def _on_demand_price(
     if found is not None:
         return OnDemandMatch(found)
     place = f"{geo_profile}. profile from {region}" if scope == "geo" else region
-    if not any(r.effective_on(day) for r in rows):
+    current = [r for r in rows if r.effective_on(day)]
+    if not current:
         return Missing(f"no on-demand price for {model_id} in effect on {day.isoformat()}")
+    hint = _where_else(catalog, model_id, current, scope, region)
     return Missing(
         f"no {scope} on-demand price for {model_id} ({place}); the snapshot prices it for: "
-        f"{_describe([r for r in rows if r.effective_on(day)])}"
+        f"{_describe(current)}" + (f"; {hint}" if hint else "")
     )
+
+
+def _where_else(
+    catalog: Catalog, model_id: str, rows: list[OnDemandPrice], scope: str, region: str
+) -> str:
+    """What would work from `region`: a cross-region profile usable there, or the regions
+    that price it in-region."""
+    region_info = catalog.regions.get(region)
+    options = []
+    if region_info is not None:
+        for profile in region_info.geo_profiles:
+            if scope != "geo" and any(
+                r.scope == "geo" and r.geography in (profile, "*") for r in rows
+            ):
+                options.append(f"the {profile}. profile (model {profile}.{model_id})")
+    if scope != "global" and any(r.scope == "global" for r in rows):
+        options.append(f"the global. profile (model global.{model_id})")
+    if options:
+        return "from " + region + " it can be called through " + " or ".join(options)
+    in_regions = sorted({r.region for r in rows if r.scope == "in_region" and r.region != "*"})
+    if in_regions and scope == "in_region":
+        return "it is priced in-region in " + ", ".join(in_regions)
+    return ""
 
 
 def provisioned_price(

@@ -55,6 +55,14 @@ class BookOnDemand(Strict):
     usd_per_1m_cache_write_input_tokens: NonNegative | None = None
     usd_per_1m_batch_input_tokens: NonNegative | None = None
     usd_per_1m_batch_output_tokens: NonNegative | None = None
+    tier: Literal["standard", "priority", "flex", "latency_optimized"] = "standard"
+    """The service tier these prices are for."""
+    usd_per_1m_cache_write_1h_input_tokens: NonNegative | None = None
+    long_context_threshold_tokens: Positive | None = None
+    usd_per_1m_input_tokens_long: NonNegative | None = None
+    usd_per_1m_output_tokens_long: NonNegative | None = None
+    usd_per_1m_cache_read_input_tokens_long: NonNegative | None = None
+    usd_per_1m_cache_write_input_tokens_long: NonNegative | None = None
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
 
@@ -131,7 +139,7 @@ def _book_problems(book: PriceBook, doc: YamlDocument, catalog: Catalog | None) 
         (
             "bedrock_on_demand",
             book.bedrock_on_demand,
-            lambda r: (r.model_id, r.scope, r.geography, r.region),
+            lambda r: (r.model_id, r.scope, r.geography, r.region, r.tier),
         ),
         (
             "bedrock_provisioned",

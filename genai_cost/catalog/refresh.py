@@ -16,9 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +28,10 @@ from genai_cost.catalog.snapshot import (
     OPTIONAL_TABLES,
     TABLE_FILES,
     Catalog,
-    load_catalog,
-    recover_replaced,
-    replaced_path,
 )
-from genai_cost.catalog.writer import table_text, write_snapshot
+from genai_cost.catalog.writer import prepare_target, publish, table_text
 from genai_cost.documents.pricing import RefreshReport
-from genai_cost.errors import ArgumentError, GenaiCostError, RefreshError
-from genai_cost.output import remove_stale, temp_prefix
+from genai_cost.errors import ArgumentError, RefreshError
 
 
 @dataclass
@@ -116,11 +109,7 @@ def refresh_snapshot(
     unknown unit, two prices for one cell) stops the refresh before anything is written;
     otherwise the previous price is carried over and the problem listed.
     """
-    target = _checked_target(target)
-    recover_replaced(target)  # a --force run killed between its two renames
-    remove_stale(target.parent, temp_prefix(target), STAGING_SUFFIX)
-    if target.exists() and not force:
-        raise RefreshError(f"{target} exists; choose another --output or pass --force")
+    target = prepare_target(target, force=force, error=RefreshError)
     report = ParseReport()
     collected = list(items)  # fetch everything before writing anything
     bedrock = [i for i in collected if (i.get("serviceCode") or "") in BEDROCK_SERVICES]
@@ -138,7 +127,7 @@ def refresh_snapshot(
     on_demand_all, carried_od = _merge(
         on_demand,
         (r for rows in previous.on_demand.values() for r in rows),
-        lambda r: (r.model_id, r.scope, r.geography, r.region),
+        lambda r: (r.model_id, r.scope, r.geography, r.region, r.tier),
         previous,
     )
     prices_all, carried_ip = _merge(
@@ -171,25 +160,7 @@ def refresh_snapshot(
         path = previous.path / TABLE_FILES[table]
         if path.exists():
             tables[table] = path.read_text(encoding="utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(
-            prefix=f"{temp_prefix(target)}{os.getpid()}.", suffix=STAGING_SUFFIX, dir=target.parent
-        )
-    )
-    try:
-        shutil.rmtree(staging)
-        write_snapshot(staging, manifest, tables)
-        load_catalog(staging)  # a snapshot that does not load never lands
-        _place(staging, target)
-    except GenaiCostError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise RefreshError(
-            f"the refreshed snapshot is invalid, nothing was written: {exc}"
-        ) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    publish(target, manifest, tables, error=RefreshError, what="the refreshed snapshot")
     return RefreshResult(
         snapshot_id=manifest["snapshot_id"],
         path=target,
@@ -202,42 +173,6 @@ def refresh_snapshot(
         },
         report=report,
     )
-
-
-STAGING_SUFFIX = ".staging"
-
-
-def _checked_target(target: Path) -> Path:
-    """An absolute target that is a folder or does not exist; a symbolic link is refused (it
-    is not followed: `--force` must never replace the folder a link points to)."""
-    target = Path(os.path.abspath(target))
-    if target.is_symlink():
-        raise RefreshError(f"{target}: is a symbolic link; give the folder it points to instead")
-    if target.exists() and not target.is_dir():
-        raise RefreshError(f"{target}: exists and is not a snapshot folder")
-    return target
-
-
-def _place(staging: Path, target: Path) -> None:
-    """Rename the finished snapshot into place; an existing one (--force) is swapped out.
-
-    The swap is two renames: target → `.NAME.replaced`, then staging → target. A process
-    killed between them leaves only the backup; `recover_replaced` (run by the next refresh
-    and by any command that loads that snapshot) puts it back, so the old snapshot is never
-    lost.
-    """
-    if not target.exists():
-        staging.rename(target)
-        return
-    backup = replaced_path(target)
-    shutil.rmtree(backup, ignore_errors=True)
-    target.rename(backup)
-    try:
-        staging.rename(target)
-    except BaseException:
-        backup.rename(target)
-        raise
-    shutil.rmtree(backup, ignore_errors=True)
 
 
 def _manifest(

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from genai_cost.catalog.columns import PARSERS, ROW_TYPES, nonempty, parse_date
+from genai_cost.catalog.columns import OPTIONAL_COLUMNS, PARSERS, ROW_TYPES, nonempty, parse_date
 from genai_cost.catalog.tables import (
     BedrockModel,
     CustomizationPrice,
     InstancePrice,
     InstanceType,
     OnDemandPrice,
+    PriceConflict,
     ProvisionedPrice,
     Region,
     ServiceLimit,
@@ -47,8 +48,9 @@ TABLE_FILES = {
     "service_prices": "service_prices.csv",
     "service_limits": "service_limits.csv",
     "bedrock_customization": "bedrock_customization.csv",
+    "price_conflicts": "price_conflicts.csv",
 }
-OPTIONAL_TABLES = ("service_prices", "service_limits", "bedrock_customization")
+OPTIONAL_TABLES = ("service_prices", "service_limits", "bedrock_customization", "price_conflicts")
 """Tables a snapshot may leave out (their prices are then reported as not available)."""
 
 
@@ -86,6 +88,8 @@ class Catalog:
     service_prices: dict[tuple[str, str], list[ServicePrice]] = field(default_factory=dict)
     service_limits: dict[tuple[str, str], ServiceLimit] = field(default_factory=dict)
     customization: dict[str, list[CustomizationPrice]] = field(default_factory=dict)
+    conflicts: list[PriceConflict] = field(default_factory=list)
+    """Disagreements between sources and how they were resolved (price_conflicts.csv)."""
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def age_days(self, today: dt.date) -> int:
@@ -135,7 +139,10 @@ def _load_rows(directory: Path, table: str, sources: dict[str, Source]) -> list[
     row_type = ROW_TYPES[table]
     names = {f.name for f in fields(row_type)}
     rows = []
+    defaults = OPTIONAL_COLUMNS.get(table, {})
     for line, raw in _read_csv(path):
+        for column, default in defaults.items():
+            raw.setdefault(column, default)
         missing = [c for c in parsers if c not in raw]
         if missing:
             raise SnapshotError(f"{path}: missing column(s) {', '.join(missing)}")
@@ -299,7 +306,9 @@ def load_catalog(snapshot: str | Path | None = None) -> Catalog:
         if ec2_name(p.instance_type) not in instance_types:
             raise SnapshotError(f"instance price for unknown instance type {p.instance_type!r}")
     _check_overlaps(
-        on_demand_rows, lambda r: (r.model_id, r.scope, r.geography, r.region), "bedrock_on_demand"
+        on_demand_rows,
+        lambda r: (r.model_id, r.scope, r.geography, r.region, r.tier),
+        "bedrock_on_demand",
     )
     _check_overlaps(
         provisioned_rows,
@@ -350,6 +359,7 @@ def load_catalog(snapshot: str | Path | None = None) -> Catalog:
         service_prices=dict(service_prices),
         service_limits=service_limits,
         customization=dict(customization),
+        conflicts=_load_rows(directory, "price_conflicts", sources),
     )
     _CATALOG_CACHE[directory] = catalog
     return catalog

@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 SCOPES = ("in_region", "geo", "global")
+TIERS = ("standard", "priority", "flex", "latency_optimized")
+"""Bedrock service tiers: standard (the default), priority and flex (priced per token like
+standard, higher or lower), and latency-optimized inference where a model offers it."""
 PROVISIONED_TERMS = ("no_commitment", "1_month", "6_months")
 PLATFORMS = ("ec2", "sagemaker")
 PURCHASES = (
@@ -78,6 +81,16 @@ class OnDemandPrice(Dated):
     usd_per_1m_cache_write_input_tokens: float | None
     usd_per_1m_batch_input_tokens: float | None
     usd_per_1m_batch_output_tokens: float | None
+    tier: str = "standard"
+    usd_per_1m_cache_write_1h_input_tokens: float | None = None
+    """Cache writes kept for one hour (the plain cache-write price is the 5-minute one)."""
+    long_context_threshold_tokens: float | None = None
+    """Input tokens per request above which the whole request is billed at the `_long`
+    prices (AWS's long-context rate), when the model has one."""
+    usd_per_1m_input_tokens_long: float | None = None
+    usd_per_1m_output_tokens_long: float | None = None
+    usd_per_1m_cache_read_input_tokens_long: float | None = None
+    usd_per_1m_cache_write_input_tokens_long: float | None = None
 
 
 @dataclass(frozen=True)
@@ -166,3 +179,29 @@ class CustomizationPrice(Dated):
     custom_usd_per_model_unit_hour_no_commitment: float | None
     geography: str
     region: str
+
+
+@dataclass(frozen=True)
+class PriceConflict:
+    """Two sources disagree on a price: which one the snapshot keeps, and why.
+
+    `rejected_family` is the losing source without its version (`litellm` for `litellm`,
+    `litellm-1.110.2` …); an import from that family leaves the kept price alone.
+    """
+
+    table: str
+    model_id: str
+    scope: str
+    geography: str
+    region: str
+    tier: str
+    column: str
+    """A price column, or `*` for every price column of the row."""
+    kept_value: float | None
+    rejected_family: str
+    rejected_value: float | None
+    reason: str
+    source: str
+    """The source of the kept price."""
+    as_of: dt.date
+    """When the conflict was decided."""

@@ -82,26 +82,46 @@ def scenario_problems(loaded: LoadedScenario, catalog: Catalog) -> list[Problem]
                 f"the {geo}. cross-region profile cannot be called from {region}",
                 f"profiles available there: {allowed}",
             )
-        instance_type = workload.self_hosted.instance_type
+        hosted = workload.self_hosted
+        instance_type = hosted.instance_type
         if instance_type is not None:
             name = instance_type.removeprefix("ml.")
-            if name not in catalog.instance_types:
+            own = hosted.usd_per_hour is not None and (
+                hosted.output_tokens_per_second_per_instance is not None
+            )
+            if name not in catalog.instance_types and not own:
                 add(
                     (*base, "self_hosted", "instance_type"),
                     f"unknown instance type {instance_type!r}",
-                    suggest(name, catalog.instance_types),
+                    _or_own(
+                        suggest(name, catalog.instance_types),
+                        "its price (self_hosted.usd_per_hour with self_hosted.purchase) and its "
+                        "throughput (self_hosted.output_tokens_per_second_per_instance)",
+                    ),
                 )
     _check_extras(scenario, catalog, add)
     return problems
 
 
+def _or_own(suggestion: str, needs: str) -> str:
+    """A near miss first, then how to use an instance type the snapshot lacks."""
+    own = f"to use an instance type the snapshot lacks, give {needs}"
+    return f"{suggestion} To{own[2:]}" if suggestion else own
+
+
 def _check_extras(scenario: Scenario, catalog: Catalog, add: Any) -> None:
     """References in training jobs, shared endpoints and customization paths."""
 
-    def instance(loc: tuple[str | int, ...], name: str) -> None:
+    def instance(loc: tuple[str | int, ...], name: str, own: bool, needs: str) -> None:
+        """An instance type the snapshot lacks is fine when the scenario gives what pricing
+        it needs (`own`); otherwise a near miss is suggested, or what to supply."""
         bare = name.removeprefix("ml.")
-        if bare not in catalog.instance_types:
-            add(loc, f"unknown instance type {name!r}", suggest(bare, catalog.instance_types))
+        if bare not in catalog.instance_types and not own:
+            add(
+                loc,
+                f"unknown instance type {name!r}",
+                _or_own(suggest(bare, catalog.instance_types), needs),
+            )
 
     def region(loc: tuple[str | int, ...], name: str | None) -> None:
         if name is not None and name not in catalog.regions:
@@ -116,10 +136,20 @@ def _check_extras(scenario: Scenario, catalog: Catalog, add: Any) -> None:
             )
 
     for i, job in enumerate(scenario.training_jobs):
-        instance(("training_jobs", i, "instance_type"), job.instance_type)
+        instance(
+            ("training_jobs", i, "instance_type"),
+            job.instance_type,
+            job.usd_per_hour is not None or job.purchase == "spot",
+            "its on-demand price (usd_per_hour)",
+        )
         region(("training_jobs", i, "region"), job.region)
     for i, endpoint in enumerate(scenario.shared_endpoints):
-        instance(("shared_endpoints", i, "instance_type"), endpoint.instance_type)
+        instance(
+            ("shared_endpoints", i, "instance_type"),
+            endpoint.instance_type,
+            endpoint.usd_per_hour is not None and endpoint.accelerator_memory_gib is not None,
+            "its price (usd_per_hour) and its accelerator memory (accelerator_memory_gib)",
+        )
         region(("shared_endpoints", i, "region"), endpoint.region)
     custom = scenario.customization
     if custom is not None:

@@ -47,14 +47,16 @@ def pack(endpoint: SharedEndpoint, memory_gib: float) -> tuple[list[list[str]], 
 def price_shared_endpoint(
     endpoint: SharedEndpoint, catalog: Catalog, region: str, day: dt.date
 ) -> SharedEndpointRecord:
-    spec = catalog.instance_types[endpoint.instance_type.removeprefix("ml.")]
-    too_big = [m.name for m in endpoint.models if m.memory_gib > spec.accelerator_memory_gib]
+    instance_type = endpoint.instance_type.removeprefix("ml.")
+    spec = catalog.instance_types.get(instance_type)
+    memory = endpoint.accelerator_memory_gib or (spec.accelerator_memory_gib if spec else 0.0)
+    too_big = [m.name for m in endpoint.models if m.memory_gib > memory]
     hourly: float | None
     if endpoint.usd_per_hour is not None:
         hourly, sources, reason = endpoint.usd_per_hour, ["scenario"], ""
     else:
         found = instance_price(
-            catalog, endpoint.platform, spec.instance_type, region, endpoint.purchase, day
+            catalog, endpoint.platform, instance_type, region, endpoint.purchase, day
         )
         hourly = None if isinstance(found, Missing) else found.usd_per_hour
         sources = [] if isinstance(found, Missing) else [found.source]
@@ -70,10 +72,10 @@ def price_shared_endpoint(
     record: SharedEndpointRecord = {
         "name": endpoint.name,
         "platform": endpoint.platform,
-        "instance_type": spec.instance_type,
+        "instance_type": instance_type,
         "region": region,
         "purchase": endpoint.purchase,
-        "accelerator_memory_gib": spec.accelerator_memory_gib,
+        "accelerator_memory_gib": memory,
         "feasible": False,
         "reason": None,
         "usd_per_hour": hourly,
@@ -94,10 +96,10 @@ def price_shared_endpoint(
         return record
     if too_big:
         reason = (
-            f"{', '.join(too_big)} need more than the {spec.accelerator_memory_gib:g} GiB "
-            f"of accelerator memory of one {spec.instance_type}"
+            f"{', '.join(too_big)} need more than the {memory:g} GiB "
+            f"of accelerator memory of one {instance_type}"
         )
-    packed, dedicated = pack(endpoint, spec.accelerator_memory_gib)
+    packed, dedicated = pack(endpoint, memory)
     shared = len(packed) + sum(dedicated.values())
     apart = sum(
         max(

@@ -491,8 +491,12 @@ def assemble(
                 "name": "path",
                 "workloads": list(customization["workloads"]),
                 "reason": (customization["note"] or "no path chosen")
-                + "; name the path to count with customization.use, or supply the prices "
-                "the paths lack",
+                + (
+                    "; supply the missing price (a price book or your own snapshot)"
+                    if scenario.customization is not None and scenario.customization.use
+                    else "; name the path to count with customization.use, or supply the "
+                    "prices the paths lack"
+                ),
             }
         )
     section_parts(scenario, estimate.sections[number], parts)

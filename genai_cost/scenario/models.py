@@ -439,6 +439,9 @@ class SharedEndpoint(Strict):
         "on_demand", "savings_plan_1y", "savings_plan_3y", "reserved_1y", "reserved_3y"
     ] = "on_demand"
     usd_per_hour: Positive | None = None
+    accelerator_memory_gib: Positive | None = None
+    """Accelerator memory of one instance (beats the snapshot's; needed for an instance type
+    the snapshot lacks, with usd_per_hour)."""
     target_utilization_fraction: Fraction = 1.0
     models: Annotated[list[EndpointModel], Field(min_length=1)]
     workloads: list[str] | None = None
