@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any, cast
 
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.catalog.tables import SCOPES, TIERS
 from genai_cost.documents.pricing import (
     ChangeCounts,
+    CoverageRow,
     ModelList,
     ModelPrices,
     ModelRow,
     PriceChange,
+    PricingCoverage,
     PricingDiff,
     RowChange,
     SnapshotList,
@@ -22,14 +26,20 @@ from genai_cost.documents.pricing import (
 PRICE_TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "bedrock_on_demand": (
         "on_demand",
-        ("model_id", "scope", "geography", "region", "effective_from"),
+        ("model_id", "scope", "geography", "region", "tier", "effective_from"),
         (
             "usd_per_1m_input_tokens",
             "usd_per_1m_output_tokens",
             "usd_per_1m_cache_read_input_tokens",
             "usd_per_1m_cache_write_input_tokens",
+            "usd_per_1m_cache_write_1h_input_tokens",
             "usd_per_1m_batch_input_tokens",
             "usd_per_1m_batch_output_tokens",
+            "long_context_threshold_tokens",
+            "usd_per_1m_input_tokens_long",
+            "usd_per_1m_output_tokens_long",
+            "usd_per_1m_cache_read_input_tokens_long",
+            "usd_per_1m_cache_write_input_tokens_long",
         ),
     ),
     "bedrock_provisioned": (
@@ -142,7 +152,13 @@ def model_prices(catalog: Catalog, model_id: str) -> ModelPrices:
         "kind": "genai-cost pricing show",
         "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
         "model": dataclasses.asdict(model) | {"as_of": model.as_of.isoformat()},
-        "on_demand": [dated(r) for r in catalog.on_demand.get(model_id, [])],
+        "on_demand": [
+            dated(r)
+            for r in sorted(
+                catalog.on_demand.get(model_id, []),
+                key=lambda r: (TIERS.index(r.tier), SCOPES.index(r.scope)),
+            )
+        ],
         "provisioned": [dated(r) for r in catalog.provisioned.get(model_id, [])],
         "self_hosted_throughput": [
             dataclasses.asdict(r) | {"as_of": r.as_of.isoformat()}
@@ -240,3 +256,81 @@ def model_list(catalog: Catalog) -> ModelList:
         "snapshot": catalog.snapshot_id,
         "models": rows,
     }
+
+
+def coverage(catalog: Catalog, day: dt.date, regions: list[str] | None = None) -> PricingCoverage:
+    """Per model and region (and instance type and region): what is priced, and as of when.
+
+    A model counts as priced in a region when a request made there can be priced: in-region,
+    through a cross-region profile the region can call, or through the global profile.
+    """
+    from genai_cost.catalog.lookup import Missing, on_demand_price
+    from genai_cost.errors import ArgumentError
+
+    chosen = regions or sorted(catalog.regions)
+    unknown = [r for r in chosen if r not in catalog.regions]
+    if unknown:
+        raise ArgumentError(f"unknown region(s): {', '.join(unknown)}")
+    models: list[CoverageRow] = []
+    for model_id in sorted(catalog.on_demand):
+        tiers = sorted({r.tier for r in catalog.on_demand[model_id]} - {"standard"})
+        for region in chosen:
+            priced: list[str] = []
+            dates: list[dt.date] = []
+            batch = False
+            attempts: list[tuple[str, str | None, str]] = [("in_region", None, "in-region")]
+            attempts += [("geo", p, f"{p}. profile") for p in catalog.regions[region].geo_profiles]
+            attempts.append(("global", None, "global"))
+            for scope, profile, label in attempts:
+                match = on_demand_price(catalog, model_id, scope, region, profile, day)
+                if isinstance(match, Missing) or match.via_source_region:
+                    continue
+                priced.append(label)
+                dates.append(match.row.as_of)
+                batch = batch or match.row.usd_per_1m_batch_input_tokens is not None
+                for tier in tiers:
+                    other = on_demand_price(catalog, model_id, scope, region, profile, day, tier)
+                    if not isinstance(other, Missing) and tier not in priced:
+                        priced.append(tier)
+            if priced:
+                if batch:
+                    priced.append("batch")
+                models.append(
+                    {
+                        "subject": model_id,
+                        "region": region,
+                        "priced": priced,
+                        "as_of": max(dates).isoformat(),
+                    }
+                )
+    instances: list[CoverageRow] = []
+    cells: dict[tuple[str, str], list[Any]] = {}
+    for (platform, name, region, _), rows in catalog.instance_prices.items():
+        if region in chosen:
+            current = [r for r in rows if r.effective_on(day)]
+            if current:
+                cells.setdefault((f"{platform} {name}", region), []).extend(current)
+    for (subject, region), rows in sorted(cells.items()):
+        instances.append(
+            {
+                "subject": subject,
+                "region": region,
+                "priced": sorted({r.purchase for r in rows}, key=_purchase_order),
+                "as_of": max(r.as_of for r in rows).isoformat(),
+            }
+        )
+    return {
+        "schema_version": 1,
+        "kind": "genai-cost pricing coverage",
+        "snapshot": catalog.snapshot_id,
+        "day": day.isoformat(),
+        "regions": chosen,
+        "models": models,
+        "instances": instances,
+    }
+
+
+def _purchase_order(purchase: str) -> int:
+    from genai_cost.catalog.tables import PURCHASES
+
+    return PURCHASES.index(purchase) if purchase in PURCHASES else len(PURCHASES)

@@ -1,4 +1,5 @@
-"""`pricing list|show|diff|refresh` and `models`: the pricing snapshots and what they hold."""
+"""`pricing list|show|diff|refresh|import|coverage` and `models`: the pricing snapshots,
+what they hold, and how they are kept current."""
 
 from __future__ import annotations
 
@@ -149,6 +150,120 @@ def pricing_refresh(
         strict=strict,
     )
     show("refresh", result.as_dict(), fmt, None)
+
+
+@pricing_app.command("coverage")
+def pricing_coverage(
+    region: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            help="Region to show; repeatable (default: every region of the snapshot).",
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", metavar="YYYY-MM-DD", help="Prices in effect on this day."),
+    ] = None,
+    snapshot: SnapshotOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+) -> None:
+    """What the snapshot prices where: every Bedrock model by region (in-region, through a
+    cross-region profile, global; batch and service tiers) and every instance type by region
+    (purchase models), each with its as-of date in the JSON and CSV.
+
+    Examples:
+
+        genai-cost pricing coverage --region eu-central-1 --region us-east-1
+
+        genai-cost pricing coverage --format csv -o coverage.csv
+    """
+    from genai_cost.catalog.compare import coverage
+    from genai_cost.catalog.selection import today
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.cli.options import parse_day
+
+    catalog = load_catalog(snapshot)
+    day = parse_day(as_of) or today()
+    show("pricing-coverage", coverage(catalog, day, region), fmt, output)
+
+
+@pricing_app.command("import")
+def pricing_import(
+    package: Annotated[
+        str,
+        typer.Argument(
+            metavar="PACKAGE",
+            help="The installed price package to read: genai-prices or litellm.",
+        ),
+    ],
+    write: Annotated[
+        bool,
+        typer.Option(
+            "--write", help="Write the new snapshot (default: only report the differences)."
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="Folder of the new snapshot with --write (default: "
+            "pricing_snapshots/<id> in the current directory).",
+        ),
+    ] = None,
+    snapshot_id: Annotated[
+        str | None, typer.Option("--id", help="Id of the new snapshot (default: today's date).")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="Date the package's prices are taken to be as of (default: today; use the "
+            "release date when you know it).",
+        ),
+    ] = None,
+    snapshot: SnapshotOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing snapshot folder.")
+    ] = False,
+    fmt: FormatOption = Format.table,
+) -> None:
+    """Update token prices from an installed price package (genai-prices or litellm) between
+    AWS Price List refreshes: build a candidate snapshot, report every difference against
+    the current one, and write it only with --write.
+
+    A price the snapshot has from another source is replaced when the package is newer,
+    unless price_conflicts.csv records that the snapshot's source wins; disagreements the
+    import does not apply are listed. `pip install -U genai-prices litellm` first.
+
+    Examples:
+
+        genai-cost pricing import genai-prices
+
+        genai-cost pricing import litellm --write --id 2026-12-01
+    """
+    from genai_cost.catalog.importers import import_prices
+    from genai_cost.catalog.selection import today
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.cli.options import parse_day
+
+    day = parse_day(as_of) or today()
+    identifier = snapshot_id or today().isoformat()
+    result = import_prices(
+        load_catalog(snapshot),
+        package,
+        as_of=day,
+        snapshot_id=identifier,
+        target=output or Path("pricing_snapshots") / identifier,
+        write=write,
+        force=force,
+    )
+    show("pricing-import", result, fmt, None)
 
 
 def models(

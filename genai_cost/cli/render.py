@@ -84,6 +84,15 @@ RENDERERS: dict[str, dict[Format, str]] = {
     "refresh": {
         TABLE: "genai_cost.report.pricing:render_refresh_text",
     },
+    "pricing-coverage": {
+        TABLE: "genai_cost.report.pricing:render_coverage_markdown",
+        MARKDOWN: "genai_cost.report.pricing:render_coverage_markdown",
+        CSV: "genai_cost.report.pricing:render_coverage_csv",
+    },
+    "pricing-import": {
+        TABLE: "genai_cost.report.pricing:render_import_markdown",
+        MARKDOWN: "genai_cost.report.pricing:render_import_markdown",
+    },
 }
 """Renderers of each document kind; every kind also renders as JSON."""
 

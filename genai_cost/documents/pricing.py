@@ -52,12 +52,19 @@ class OnDemandRow(Dated):
     scope: str
     geography: str
     region: str
+    tier: str
     usd_per_1m_input_tokens: float | None
     usd_per_1m_output_tokens: float | None
     usd_per_1m_cache_read_input_tokens: float | None
     usd_per_1m_cache_write_input_tokens: float | None
+    usd_per_1m_cache_write_1h_input_tokens: float | None
     usd_per_1m_batch_input_tokens: float | None
     usd_per_1m_batch_output_tokens: float | None
+    long_context_threshold_tokens: float | None
+    usd_per_1m_input_tokens_long: float | None
+    usd_per_1m_output_tokens_long: float | None
+    usd_per_1m_cache_read_input_tokens_long: float | None
+    usd_per_1m_cache_write_input_tokens_long: float | None
 
 
 class ProvisionedRow(Dated):
@@ -171,3 +178,51 @@ class RefreshReport(TypedDict):
     skipped: dict[str, Skipped]
     problems: list[str]
     carried_over_prices: list[CarriedPrice]
+
+
+class ImportDecision(TypedDict):
+    decision: str
+    rows: int
+
+
+class PricingImport(TypedDict):
+    """`pricing import`: a candidate snapshot built from an installed price package, its
+    differences from the current snapshot, and where it was written (with --write)."""
+
+    schema_version: int
+    kind: Literal["genai-cost pricing import"]
+    package: str
+    version: str
+    source_key: str
+    as_of: str
+    base_snapshot: str
+    written: str | None
+    """The new snapshot's folder, or null when only the differences were reported."""
+    decisions: list[ImportDecision]
+    skipped: dict[str, Skipped]
+    disagreements: list[str]
+    """Prices the package disagrees with but the import did not apply (see price_conflicts)."""
+    diff: PricingDiff
+
+
+class CoverageRow(TypedDict):
+    subject: str
+    """A model id, or `ec2 g5.xlarge` / `sagemaker ml.g5.xlarge`."""
+    region: str
+    priced: list[str]
+    """Models: `in-region`, `<profile>. profile`, `global`, plus `batch`, `priority`, `flex`
+    when a price exists; instances: the purchase models priced."""
+    as_of: str
+    """The newest as-of date among the rows that price it."""
+
+
+class PricingCoverage(TypedDict):
+    """`pricing coverage`: what the snapshot prices where."""
+
+    schema_version: int
+    kind: Literal["genai-cost pricing coverage"]
+    snapshot: str
+    day: str
+    regions: list[str]
+    models: list[CoverageRow]
+    instances: list[CoverageRow]

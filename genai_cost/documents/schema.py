@@ -23,7 +23,9 @@ from genai_cost.documents.estimate import EstimateDocument
 from genai_cost.documents.pricing import (
     ModelList,
     ModelPrices,
+    PricingCoverage,
     PricingDiff,
+    PricingImport,
     RefreshReport,
     SnapshotList,
 )
@@ -44,6 +46,8 @@ DOCUMENTS: dict[str, Any] = {
     "pricing-diff": PricingDiff,
     "models": ModelList,
     "pricing-refresh": RefreshReport,
+    "pricing-import": PricingImport,
+    "pricing-coverage": PricingCoverage,
 }
 """Every document, by the name of its schema file."""
 

@@ -6,9 +6,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from genai_cost.documents.pricing import (
+    CoverageRow,
     ModelList,
     ModelPrices,
+    PricingCoverage,
     PricingDiff,
+    PricingImport,
     RefreshReport,
     SnapshotList,
 )
@@ -19,9 +22,26 @@ ON_DEMAND_COLUMNS = (
     ("usd_per_1m_output_tokens", "output"),
     ("usd_per_1m_cache_read_input_tokens", "cache read"),
     ("usd_per_1m_cache_write_input_tokens", "cache write"),
+    ("usd_per_1m_cache_write_1h_input_tokens", "cache write 1h"),
     ("usd_per_1m_batch_input_tokens", "batch in"),
     ("usd_per_1m_batch_output_tokens", "batch out"),
 )
+
+
+LONG_COLUMNS = (
+    ("usd_per_1m_input_tokens_long", "input"),
+    ("usd_per_1m_output_tokens_long", "output"),
+    ("usd_per_1m_cache_read_input_tokens_long", "cache read"),
+    ("usd_per_1m_cache_write_input_tokens_long", "cache write"),
+)
+
+
+def _where(row: Mapping[str, Any]) -> str:
+    return str(row["region"]) if row["region"] != "*" else f"{row['geography']} (any region)"
+
+
+def _effective(row: Mapping[str, Any]) -> str:
+    return f"{row['effective_from'] or '…'} – {row['effective_until'] or '…'}"
 
 
 def price(value: float | None) -> str:
@@ -34,14 +54,25 @@ def key_text(key: Mapping[str, str]) -> str:
     )
 
 
+def quantity(column: str, value: float | None) -> str:
+    """A table cell's figure: dollars for price columns, a plain number for the rest
+    (e.g. `long_context_threshold_tokens`)."""
+    if column.startswith("usd_") or value is None:
+        return price(value)
+    return f"{value:,.6g}"
+
+
 def change_cells(change: Mapping[str, Any]) -> str:
     parts = []
     for p in change["prices"]:
         pct = "" if p["change_percent"] is None else f" ({p['change_percent']:+.1f}%)"
+        column = p["column"]
         if change["change"] == "changed":
-            parts.append(f"{p['column']}: {price(p['old'])} → {price(p['new'])}{pct}")
+            old, new = quantity(column, p["old"]), quantity(column, p["new"])
+            parts.append(f"{column}: {old} → {new}{pct}")
         else:
-            parts.append(f"{p['column']}: {price(p['new'] if p['new'] is not None else p['old'])}")
+            value = p["new"] if p["new"] is not None else p["old"]
+            parts.append(f"{column}: {quantity(column, value)}")
     return "; ".join(parts)
 
 
@@ -70,20 +101,37 @@ def render_model_markdown(document: ModelPrices) -> str:
         "",
         f"Snapshot {document['snapshot']['id']}; USD per 1M tokens.",
         "",
-        "| Scope | Location | "
+        "| Tier | Scope | Location | "
         + " | ".join(t for _, t in ON_DEMAND_COLUMNS)
         + " | Effective | Source |",
-        "|---|---|" + "---:|" * len(ON_DEMAND_COLUMNS) + "---|---|",
+        "|---|---|---|" + "---:|" * len(ON_DEMAND_COLUMNS) + "---|---|",
     ]
     on_demand: Sequence[Mapping[str, Any]] = document["on_demand"]
     for r in on_demand:
-        where = r["region"] if r["region"] != "*" else f"{r['geography']} (any region)"
-        effective = f"{r['effective_from'] or '…'} – {r['effective_until'] or '…'}"
         lines.append(
-            f"| {r['scope']} | {where} | "
+            f"| {r['tier']} | {r['scope']} | {_where(r)} | "
             + " | ".join(price(r[c]) for c, _ in ON_DEMAND_COLUMNS)
-            + f" | {effective} | {r['source']} ({r['as_of']}) |"
+            + f" | {_effective(r)} | {r['source']} ({r['as_of']}) |"
         )
+    long = [r for r in on_demand if r["long_context_threshold_tokens"]]
+    if long:
+        lines += [
+            "",
+            "Long context: every token of a request whose input exceeds the threshold is "
+            "billed at these rates.",
+            "",
+            "| Tier | Scope | Location | above (input tokens) | "
+            + " | ".join(t for _, t in LONG_COLUMNS)
+            + " | Effective |",
+            "|---|---|---|---:|" + "---:|" * len(LONG_COLUMNS) + "---|",
+        ]
+        for r in long:
+            lines.append(
+                f"| {r['tier']} | {r['scope']} | {_where(r)} | "
+                f"{int(r['long_context_threshold_tokens']):,} | "
+                + " | ".join(price(r[c]) for c, _ in LONG_COLUMNS)
+                + f" | {_effective(r)} |"
+            )
     if document["provisioned"]:
         lines += [
             "",
@@ -187,3 +235,109 @@ def render_refresh_text(document: RefreshReport) -> str:
         )
     lines.append(f"use it with: --snapshot {document['path']}")
     return "\n".join(plain(line) for line in lines) + "\n"
+
+
+def render_import_markdown(document: PricingImport) -> str:
+    """`pricing import`: what the package changed, what it skipped and what it disagrees
+    with, then the row-by-row differences."""
+    written = document["written"]
+    lines = [
+        f"## {markdown_cell(document['package'])} {markdown_cell(document['version'])} into "
+        f"snapshot {markdown_cell(document['base_snapshot'])}",
+        "",
+        f"Written to `{markdown_code(written)}`." if written else "Not written (pass --write).",
+        "",
+        "| Decision | Rows |",
+        "|---|---:|",
+    ]
+    lines += [f"| {markdown_cell(d['decision'])} | {d['rows']} |" for d in document["decisions"]]
+    if document["skipped"]:
+        lines += ["", "Skipped entries of the package:", ""]
+        lines += [
+            f"- {info['count']} × {markdown_cell(reason)}, e.g. "
+            + ", ".join(f"`{markdown_code(e)}`" for e in info["examples"][:3])
+            for reason, info in document["skipped"].items()
+        ]
+    if document["disagreements"]:
+        lines += ["", "Not applied (record a decision in price_conflicts.csv):", ""]
+        lines += [f"- {markdown_cell(d)}" for d in document["disagreements"]]
+    lines.append("")
+    return "\n".join(lines) + "\n" + render_pricing_diff_markdown(document["diff"])
+
+
+MODEL_CODES = {"in-region": "R", "global": "G", "batch": "b", "priority": "p", "flex": "f"}
+PURCHASE_CODES = {
+    "on_demand": "OD",
+    "savings_plan_1y": "SP1",
+    "savings_plan_3y": "SP3",
+    "reserved_1y": "RI1",
+    "reserved_3y": "RI3",
+    "spot": "S",
+}
+
+
+def _model_code(priced: list[str]) -> str:
+    scopes = [MODEL_CODES.get(p, "P") for p in priced if p not in ("batch", "priority", "flex")]
+    extras = "".join(MODEL_CODES[p] for p in ("batch", "priority", "flex") if p in priced)
+    return "·".join(dict.fromkeys(scopes)) + (f" {extras}" if extras else "")
+
+
+def _matrix(title: str, regions: list[str], rows: list[CoverageRow], code: Any) -> list[str]:
+    cells: dict[str, dict[str, str]] = {}
+    for row in rows:
+        cells.setdefault(row["subject"], {})[row["region"]] = code(row["priced"])
+    lines = [
+        f"### {title}",
+        "",
+        "| | " + " | ".join(regions) + " |",
+        "|---|" + "|".join(":---:" for _ in regions) + "|",
+    ]
+    for subject in sorted(cells):
+        lines.append(
+            f"| `{markdown_code(subject)}` | "
+            + " | ".join(cells[subject].get(r, "—") for r in regions)
+            + " |"
+        )
+    return [*lines, ""]
+
+
+def render_coverage_markdown(document: PricingCoverage) -> str:
+    """`pricing coverage`: a model × region and an instance × region matrix."""
+    regions = document["regions"]
+    lines = [
+        f"## What snapshot {markdown_cell(document['snapshot'])} prices, on {document['day']}",
+        "",
+        f"{len({r['subject'] for r in document['models']})} models, "
+        f"{len({r['subject'] for r in document['instances']})} instance types, "
+        f"{len(regions)} regions.",
+        "",
+    ]
+    lines += _matrix("Bedrock models", regions, document["models"], _model_code)
+    lines += [
+        "R in-region · P a cross-region (geo) profile callable from the region · G the global "
+        "profile; b batch, p priority tier, f flex tier also priced; — nothing can be priced "
+        "from that region.",
+        "",
+    ]
+    lines += _matrix(
+        "Instances",
+        regions,
+        document["instances"],
+        lambda priced: " ".join(PURCHASE_CODES.get(p, p) for p in priced),
+    )
+    lines += [
+        "OD on demand · RI1/RI3 1-/3-year reserved · SP1/SP3 1-/3-year savings plan · S spot.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def render_coverage_csv(document: PricingCoverage) -> str:
+    rows = [
+        ["model", r["subject"], r["region"], " ".join(r["priced"]), r["as_of"]]
+        for r in document["models"]
+    ] + [
+        ["instance", r["subject"], r["region"], " ".join(r["priced"]), r["as_of"]]
+        for r in document["instances"]
+    ]
+    return csv_table(["kind", "subject", "region", "priced", "as_of"], rows)
