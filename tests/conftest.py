@@ -12,7 +12,7 @@ from genai_cost.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SNAPSHOT = Path(__file__).resolve().parent / "fixtures" / "snapshot"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-BUNDLED_DAY = "2026-11-23"
+BUNDLED_DAY = "2026-11-28"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -47,7 +47,7 @@ def test_golden_reports(cli: Any, golden: Any, fmt: str, suffix: str) -> None:
 def test_json_contract(cli: Any) -> None:
     doc = json.loads(cli("estimate", CHATBOT, "-f", "json").out)
     assert doc["schema_version"] == 2
-    assert doc["snapshot"] == {"id": "2026-11-23", "as_of": "2026-11-23"}
+    assert doc["snapshot"] == {"id": "2026-11-28", "as_of": "2026-11-28"}
     assert {
         "scenario",
         "workload",
@@ -165,7 +165,7 @@ def test_stale_snapshot_warns_on_stderr(cli: Any, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("GENAI_COST_TODAY", "2027-06-01")
     result = cli("estimate", CHATBOT, "-f", "json", "--max-snapshot-age-days", "30")
     assert result.code == 0
-    assert "warning: pricing snapshot 2026-11-23 is 190 days old (limit 30)" in result.err
+    assert "warning: pricing snapshot 2026-11-28 is 185 days old (limit 30)" in result.err
     assert json.loads(result.out)["warnings"]
 
 
@@ -194,7 +194,7 @@ def test_docs_cli_reference_is_current() -> None:
 def test_console_script_subprocess(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "genai-cost"
     command = [str(exe)] if exe.exists() else [sys.executable, "-m", "genai_cost"]
-    env = {**os.environ, "GENAI_COST_TODAY": "2026-11-23"}
+    env = {**os.environ, "GENAI_COST_TODAY": "2026-11-28"}
     ok = subprocess.run(
         [*command, "estimate", CHATBOT, "-f", "json"],
         capture_output=True,

@@ -111,6 +111,19 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
         "pricing-show",
         0,
     ),
+    "pricing-coverage": (
+        ["pricing", "coverage", "--snapshot", str(FIXTURE_SNAPSHOT)],
+        ("table", "markdown", "csv", "json"),
+        "pricing-coverage",
+        0,
+    ),
+    # the bundled snapshot is a fixed point of the pinned release: the report says so
+    "pricing-import": (
+        ["pricing", "import", "genai-prices", "--as-of", "2026-11-10"],
+        ("table", "markdown", "json"),
+        "pricing-import",
+        0,
+    ),
 }
 
 SUFFIX = {"table": "txt", "markdown": "md", "csv": "csv", "json": "json", "html": "html"}
