@@ -126,6 +126,7 @@ def estimate_with(paths: Iterable[str | Path], options: PricingOptions) -> Estim
         day=options.today(),
         as_of=options.as_of,
         max_snapshot_age_days=options.age_limit(),
+        month=options.month,
     )
 
 
@@ -246,6 +247,7 @@ def git_side(ref: str, paths: list[str], options: PricingOptions) -> Side:
         day=options.today(),
         as_of=options.as_of,
         max_snapshot_age_days=options.age_limit(),
+        month=options.month,
     )
     return Side(label, result.to_dict(), result, _describe_snapshot(catalog))
 
@@ -337,7 +339,7 @@ def variance(
 ) -> VarianceDocument:
     """Each workload's estimate against its actual cost, from invocation logs (priced like
     `allocate`) or from Cost Explorer (`ce_client`, grouped by the cost-allocation `tag`)."""
-    from genai_cost.tracking.variance import compare, from_cost_explorer, from_logs
+    from genai_cost.tracking.variance import compare, from_cost_explorer, from_logs, whole_month
 
     if bool(logs) == (ce_client is not None):
         raise ArgumentError("give either --logs or --cost-explorer (one source of actuals)")
@@ -347,5 +349,5 @@ def variance(
         actuals = from_cost_explorer(ce_client, tag, start, end)
     else:
         actuals = from_logs(logs or [], key, snapshot=snapshot, price_book=price_book)
-    options = PricingOptions(snapshot=snapshot, price_book=price_book)
+    options = PricingOptions(snapshot=snapshot, price_book=price_book, month=whole_month(actuals))
     return compare(estimate_with(scenarios, options).to_dict(), actuals)

@@ -9,13 +9,29 @@ from __future__ import annotations
 HOURS_PER_MONTH = 730.0
 """Hours in a billing month: 8,760 h a year / 12 (AWS Pricing Calculator convention)."""
 
+HOURS_PER_DAY = 24
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+"""A calendar month, YYYY-MM."""
+
+
+def month_hours(month: str | None) -> float:
+    """Hours of a calendar month `YYYY-MM` (its days x 24: 672 to 744), or the 730-hour
+    convention when no month is given. AWS bills fixed capacity by the hours it runs, so
+    an invoice for a 31-day month holds 744 hours of a provisioned model unit."""
+    if month is None:
+        return HOURS_PER_MONTH
+    import calendar
+
+    year, number = (int(part) for part in month.split("-"))
+    return float(calendar.monthrange(year, number)[1] * HOURS_PER_DAY)
+
+
 SECONDS_PER_HOUR = 3600.0
 MINUTES_PER_HOUR = 60.0
 SECONDS_PER_MONTH = HOURS_PER_MONTH * SECONDS_PER_HOUR
 MINUTES_PER_MONTH = HOURS_PER_MONTH * MINUTES_PER_HOUR
 TOKENS_PER_MILLION = 1_000_000.0
 REQUESTS_PER_THOUSAND = 1_000.0
-HOURS_PER_DAY = 24
 REQUESTS_PER_MILLION = 1_000_000.0
 """Lambda and API Gateway bill requests per million."""
 FLOAT_TOLERANCE = 1e-9

@@ -70,6 +70,7 @@ def workloads(draw: Any, cached: bool = True) -> WorkloadArrays:
         cache_write_tokens=pair(tokens if cached else zero),
         peak_factor=pair(peak),
         batch_tolerant=np.array([True, True]),
+        hours=np.array([730.0, 730.0]),
     )
 
 
@@ -175,6 +176,7 @@ def test_engine_matches_per_row_reference(prepared: list[OptionRows], tmp_path: 
         cache_write_tokens=rng.uniform(0, 500, n),
         peak_factor=rng.uniform(1, 4, n),
         batch_tolerant=np.ones(n, dtype=bool),
+        hours=np.full(n, 730.0),
     )
     rows = [
         OptionRows(

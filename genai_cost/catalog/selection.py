@@ -50,6 +50,8 @@ class PricingOptions:
     """Today, for staleness warnings and as the default pricing date."""
     max_snapshot_age_days: int | None = None
     """Warn when the snapshot is older than this many days."""
+    month: str | None = None
+    """Price this calendar month, YYYY-MM (beats scenarios' `billing_month`)."""
 
     def catalog(self) -> Catalog:
         """The snapshot with the price book layered over it (validated against it)."""

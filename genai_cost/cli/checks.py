@@ -11,6 +11,7 @@ from genai_cost.cli.options import (
     AsOfOption,
     Format,
     FormatOption,
+    MonthOption,
     OutputOption,
     PriceBookOption,
     SnapshotOption,
@@ -129,6 +130,7 @@ def check(
     output: OutputOption = None,
     snapshot: SnapshotOption = None,
     as_of: AsOfOption = None,
+    month: MonthOption = None,
     price_book: PriceBookOption = None,
 ) -> None:
     """Check each scenario's and workload's estimated monthly cost against its budget.
@@ -142,7 +144,7 @@ def check(
     """
     from genai_cost import api
 
-    document = api.check(paths, pricing(snapshot, as_of, price_book))
+    document = api.check(paths, pricing(snapshot, as_of, price_book, month=month))
     show("check", document, fmt, output)
     if document["verdict"] == "fail":
         raise CheckFailed("a budget's fail threshold is reached")

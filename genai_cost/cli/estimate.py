@@ -13,6 +13,7 @@ from genai_cost.cli.options import (
     Format,
     FormatOption,
     MaxAgeOption,
+    MonthOption,
     OutputOption,
     PriceBookOption,
     SnapshotOption,
@@ -33,6 +34,7 @@ def estimate(
     output: OutputOption = None,
     snapshot: SnapshotOption = None,
     as_of: AsOfOption = None,
+    month: MonthOption = None,
     price_book: PriceBookOption = None,
     samples: Annotated[
         int | None,
@@ -71,10 +73,14 @@ def estimate(
         genai-cost estimate app.yaml --format json --output base.json
 
         genai-cost estimate app.yaml --samples 100000 --seed 1 --format html -o report.html
+
+        genai-cost estimate app.yaml --month 2026-12   # a 31-day month: 744 hours
     """
     from genai_cost import api
 
-    result = api.estimate_with(paths, pricing(snapshot, as_of, price_book, max_snapshot_age_days))
+    result = api.estimate_with(
+        paths, pricing(snapshot, as_of, price_book, max_snapshot_age_days, month)
+    )
     if strict:
         from genai_cost.decisions.bill import require_complete
 

@@ -8,6 +8,7 @@ which a document has.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,7 @@ import typer
 
 from genai_cost.catalog.selection import PricingOptions
 from genai_cost.errors import ArgumentError
+from genai_cost.units import MONTH_PATTERN
 
 
 class Format(StrEnum):
@@ -53,6 +55,17 @@ AsOfOption = Annotated[
         metavar="YYYY-MM-DD",
         help="Price at the rates in effect on this day (beats a scenario's "
         "pricing_date; default: today).",
+    ),
+]
+
+MonthOption = Annotated[
+    str | None,
+    typer.Option(
+        "--month",
+        metavar="YYYY-MM",
+        help="Price this calendar month: fixed capacity for its real hours (744 in a 31-day "
+        "month, as the AWS invoice bills it) instead of the 730-hour convention (beats a "
+        "scenario's billing_month).",
     ),
 ]
 
@@ -111,11 +124,20 @@ def parse_range(text: str | None) -> tuple[float, float] | None:
     return low, high
 
 
+def parse_month(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if re.fullmatch(MONTH_PATTERN, text) is None:
+        raise ArgumentError(f"--month {text!r}: expected a calendar month YYYY-MM, e.g. 2026-12")
+    return text
+
+
 def pricing(
     snapshot: str | None = None,
     as_of: str | None = None,
     price_book: Path | None = None,
     max_snapshot_age_days: int | None = None,
+    month: str | None = None,
 ) -> PricingOptions:
     """The pricing options of a command from its flags."""
     return PricingOptions(
@@ -123,4 +145,5 @@ def pricing(
         price_book=price_book,
         as_of=parse_day(as_of),
         max_snapshot_age_days=max_snapshot_age_days,
+        month=parse_month(month),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from dataclasses import replace
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.decisions.customization import compare_paths
@@ -28,9 +29,16 @@ def price_bill(
     as_of: dt.date | None = None,
     max_snapshot_age_days: int = 10**6,
     check_requested: bool = True,
+    month: str | None = None,
 ) -> Estimate:
     """Price `scenarios` (already checked against `catalog`): every option, every section,
-    the customization paths, and each scenario's whole bill."""
+    the customization paths, and each scenario's whole bill. `month` (YYYY-MM) prices that
+    calendar month in every scenario, beating their `billing_month`."""
+    if month is not None:
+        scenarios = [
+            replace(item, scenario=item.scenario.model_copy(update={"billing_month": month}))
+            for item in scenarios
+        ]
     estimate = price(
         scenarios,
         catalog,

@@ -155,6 +155,7 @@ class ScenarioModel:
             cache_write_tokens=spread_over_months(chosen["cache_write_tokens"]),
             peak_factor=spread_over_months(chosen["peak_factor"]),
             batch_tolerant=np.tile(self.base.batch_tolerant[engine], copies),
+            hours=np.tile(self.base.hours[engine], copies),
         )
         tiled = []
         for rows, keep in self.kept:

@@ -17,7 +17,7 @@ def workload_curves(estimate: Estimate, index: int) -> tuple[list[Curve], float]
     """Curves of every feasible option of workload `index`, and its current monthly volume."""
     arrays = estimate.arrays
     spec = estimate.specs[index]
-    volume = spec.workload.traffic.monthly_requests
+    volume = spec.workload.traffic.requests_in(spec.hours)
     if volume <= 0:
         raise ScenarioError.at(
             spec.where,
@@ -97,6 +97,7 @@ def _sweep_batch(estimate: Estimate, indexes: list[int], volumes: Any) -> list[d
         cache_write_tokens=np.repeat(base.cache_write_tokens, n),
         peak_factor=np.repeat(base.peak_factor, n),
         batch_tolerant=np.repeat(base.batch_tolerant, n),
+        hours=np.repeat(base.hours, n),
     )
     arrays = estimate.arrays
     position = {index: j for j, index in enumerate(indexes)}

@@ -43,7 +43,7 @@ from genai_cost.errors import PathInfeasible
 from genai_cost.results.bill import PathLines, line, option_lines, priced_line, spread
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import CustomizationPath, Scenario, Workload, split_model_id
-from genai_cost.units import HOURS_PER_MONTH, TOKENS_PER_MILLION
+from genai_cost.units import TOKENS_PER_MILLION
 
 if TYPE_CHECKING:
     from genai_cost.catalog.snapshot import Catalog
@@ -148,6 +148,7 @@ def _custom_inference(
     model: str,
     day: dt.date,
     workloads: list[Workload],
+    hours: float,
 ) -> list[BillComponent]:
     serving = path.inference
     names = [w.name for w in workloads]
@@ -181,7 +182,7 @@ def _custom_inference(
                 path.name,
                 names,
                 "custom_model_unit_hours",
-                serving.model_units * HOURS_PER_MONTH,
+                serving.model_units * hours,
                 "model-unit-hours",
                 hourly,
                 sources=[source],
@@ -205,8 +206,8 @@ def _custom_inference(
             + path.extra_input_tokens
             - path.input_tokens_saved,
         )
-        tokens_in += w.traffic.monthly_requests * per_request
-        tokens_out += w.traffic.monthly_requests * t.output
+        tokens_in += w.traffic.requests_in(hours) * per_request
+        tokens_out += w.traffic.requests_in(hours) * t.output
     detail = f"custom {model} on demand at your prices"
     return [
         line(
@@ -268,7 +269,9 @@ def price_path(
                     f"{c['detail']}; +{extra[name]:,.0f} input tokens a request ({path.name})"
                 )
         if path.kind == "rag":
-            _rag_lines(path, catalog, region, day, affected, horizon, custom, result)
+            _rag_lines(
+                path, catalog, region, day, affected, horizon, scenario.hours, custom, result
+            )
         return result
     model = path.student_model or (affected[0].base_model if affected else "")
     if path.kind == "distillation" and path.student_model is None:
@@ -324,7 +327,7 @@ def price_path(
                 )
             )
     custom("custom_model_storage", 1.0, "model-month", storage, sources=[storage_source])
-    result.lines += _custom_inference(path, catalog, model, day, affected)
+    result.lines += _custom_inference(path, catalog, model, day, affected, scenario.hours)
     result.replaced = charged
     return result
 
@@ -336,6 +339,7 @@ def _rag_lines(
     day: dt.date,
     affected: list[Workload],
     horizon: int,
+    hours: float,
     custom: Any,
     result: PathLines,
 ) -> None:
@@ -369,7 +373,7 @@ def _rag_lines(
             sources=[source],
             detail=path.embedding_model,
         )
-    requests = sum(w.traffic.monthly_requests for w in affected)
+    requests = sum(w.traffic.requests_in(hours) for w in affected)
     if requests * path.query_embedding_tokens > 0:
         custom(
             "query_embeddings",
@@ -392,7 +396,7 @@ def _rag_lines(
     if limit is None:
         raise PathInfeasible("the snapshot has no OpenSearch Serverless minimum OCUs")
     ocus = max(store.ocus, limit.value)
-    wanted = [("ocu_hour", ocus * HOURS_PER_MONTH, "vector_store_compute")]
+    wanted = [("ocu_hour", ocus * hours, "vector_store_compute")]
     if store.storage_gb > 0:
         wanted.append(("managed_storage", store.storage_gb, "vector_store_storage"))
     for item, quantity, name in wanted:
@@ -403,8 +407,7 @@ def _rag_lines(
         if name == "vector_store_compute":
             for c in lines:
                 c["detail"] = (
-                    f"max({store.ocus:g} OCUs, the service minimum {limit.value:g}) × "
-                    f"{HOURS_PER_MONTH:g} h"
+                    f"max({store.ocus:g} OCUs, the service minimum {limit.value:g}) × {hours:g} h"
                 )
                 c["sources"] = sorted({*c["sources"], limit.source})
         result.lines += lines

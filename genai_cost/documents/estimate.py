@@ -280,6 +280,10 @@ class ScenarioSummary(ScenarioSections):
 
     name: Required[str]
     pricing_date: Required[str]
+    billing_month: Required[str | None]
+    """The calendar month priced (YYYY-MM), or null for the 730-hour month."""
+    month_hours: Required[float]
+    """Hours of the month priced: 730, or the calendar month's days x 24."""
     path: Required[str]
     sha256: Required[str]
     total_monthly_cost_usd: Required[float | None]

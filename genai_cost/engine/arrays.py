@@ -30,6 +30,8 @@ class WorkloadArrays:
     peak_factor: FloatArray
     """Peak request rate / average request rate (>= 1)."""
     batch_tolerant: BoolArray
+    hours: FloatArray
+    """Hours of each workload's billing month (730, or a calendar month's 672-744)."""
 
     @property
     def size(self) -> int:
@@ -50,6 +52,7 @@ class WorkloadArrays:
             self.cache_write_tokens,
             self.peak_factor,
             self.batch_tolerant,
+            self.hours,
         )
 
 

@@ -11,6 +11,7 @@ from genai_cost.catalog.snapshot import Catalog
 from genai_cost.engine.arrays import WorkloadArrays
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import Latency, Option, Workload
+from genai_cost.units import HOURS_PER_MONTH
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class WorkloadSpec:
     """`file:line` of the workload in its scenario file, for messages."""
     day: dt.date | None = None
     """The scenario's own pricing date, when it sets one."""
+    hours: float = HOURS_PER_MONTH
+    """Hours of the scenario's billing month."""
 
     def explicitly_asks(self, option: Option) -> bool:
         return self.workload.options is not None and option in self.workload.options
@@ -69,7 +72,9 @@ def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
         for j, w in enumerate(s.workloads):
             line, _ = item.document.position(("workloads", j))
             where = f"{item.path}:{line}" if line else item.path
-            specs.append(WorkloadSpec(i, s.name, w, s.workload_region(w), where, s.pricing_date))
+            specs.append(
+                WorkloadSpec(i, s.name, w, s.workload_region(w), where, s.pricing_date, s.hours)
+            )
     return specs
 
 
@@ -81,12 +86,13 @@ def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
 
     workloads = [s.workload for s in specs]
     return WorkloadArrays(
-        requests_per_month=column([w.traffic.monthly_requests for w in workloads]),
+        requests_per_month=column([s.workload.traffic.requests_in(s.hours) for s in specs]),
         input_tokens=column([w.tokens_per_request.input for w in workloads]),
         output_tokens=column([w.tokens_per_request.output for w in workloads]),
         cache_read_tokens=column([w.tokens_per_request.cache_read for w in workloads]),
         cache_write_tokens=column([w.tokens_per_request.cache_write for w in workloads]),
         peak_factor=column([w.traffic.peak_factor for w in workloads]),
+        hours=column([s.hours for s in specs]),
         batch_tolerant=np.asarray(
             [w.latency == Latency.batch_tolerant for w in workloads], dtype=bool
         ),

@@ -45,7 +45,11 @@ def pack(endpoint: SharedEndpoint, memory_gib: float) -> tuple[list[list[str]], 
 
 
 def price_shared_endpoint(
-    endpoint: SharedEndpoint, catalog: Catalog, region: str, day: dt.date
+    endpoint: SharedEndpoint,
+    catalog: Catalog,
+    region: str,
+    day: dt.date,
+    hours: float = HOURS_PER_MONTH,
 ) -> SharedEndpointRecord:
     instance_type = endpoint.instance_type.removeprefix("ml.")
     spec = catalog.instance_types.get(instance_type)
@@ -117,7 +121,7 @@ def price_shared_endpoint(
     def monthly(instances: int) -> float | None:
         if not (feasible and hourly):
             return None
-        usd = instances * HOURS_PER_MONTH * hourly
+        usd = instances * hours * hourly
         return round(usd, 6) if math.isfinite(usd) else None
 
     record["feasible"] = feasible

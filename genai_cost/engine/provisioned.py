@@ -33,7 +33,7 @@ from genai_cost.engine.capacity import (
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.scenario.models import Option
-from genai_cost.units import HOURS_PER_MONTH, MINUTES_PER_MONTH
+from genai_cost.units import MINUTES_PER_HOUR
 
 REDUNDANT_UNIT_HOURS = REDUNDANCY_PREFIX + "model_unit_hours"
 """The extra capacity redundancy buys (reported as its own component)."""
@@ -129,7 +129,8 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     ok = np.flatnonzero(failure == 0)  # compute feasible rows only; NaN elsewhere
     i = rows.workload_index[ok]
     p = {name: values[ok] for name, values in rows.params.items()}
-    requests_per_minute = w.requests_per_month[i] / MINUTES_PER_MONTH
+    hours = w.hours[i]
+    requests_per_minute = w.requests_per_month[i] / (hours * MINUTES_PER_HOUR)
     avg_in = requests_per_minute * w.all_input_tokens[i]
     avg_out = requests_per_minute * w.output_tokens[i]
     cap_in = p["input_tokens_per_minute_per_model_unit"]
@@ -144,13 +145,13 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         Component(
             "model_unit_hours",
             "model-unit-hours",
-            scatter(rows.size, ok, serving * HOURS_PER_MONTH),
+            scatter(rows.size, ok, serving * hours),
             price,
         ),
         Component(
             REDUNDANT_UNIT_HOURS,
             "model-unit-hours",
-            scatter(rows.size, ok, (units - serving) * HOURS_PER_MONTH),
+            scatter(rows.size, ok, (units - serving) * hours),
             price,
             optional=True,
         ),
@@ -159,9 +160,7 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         rows=rows,
         failure=failure,
         reasons=(),
-        monthly_cost_usd=scatter(
-            rows.size, ok, units * HOURS_PER_MONTH * p["usd_per_model_unit_hour"]
-        ),
+        monthly_cost_usd=scatter(rows.size, ok, units * hours * p["usd_per_model_unit_hour"]),
         capacity=scatter(rows.size, ok, units),
         capacity_unit="model units",
         utilization_fraction=scatter(rows.size, ok, utilization),

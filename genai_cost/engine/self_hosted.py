@@ -37,7 +37,7 @@ from genai_cost.engine.capacity import (
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.scenario.models import Option
-from genai_cost.units import HOURS_PER_MONTH, SECONDS_PER_MONTH
+from genai_cost.units import SECONDS_PER_HOUR
 
 REDUNDANT_INSTANCE_HOURS = REDUNDANCY_PREFIX + "instance_hours"
 """The extra capacity redundancy buys (reported as its own component)."""
@@ -193,23 +193,24 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     ok = np.flatnonzero(failure == 0)  # compute feasible rows only; NaN elsewhere
     i = rows.workload_index[ok]
     p = {name: values[ok] for name, values in rows.params.items()}
-    avg_tps = w.requests_per_month[i] * w.output_tokens[i] / SECONDS_PER_MONTH
+    month = w.hours[i]
+    avg_tps = w.requests_per_month[i] * w.output_tokens[i] / (month * SECONDS_PER_HOUR)
     per_instance = p["output_tokens_per_second_per_instance"]
     demand = avg_tps * w.peak_factor[i] / (per_instance * p["target_utilization_fraction"])
     serving = units_needed(demand)
     instances = with_redundancy(serving, p["redundancy_regions"], p["standby_fraction"])
-    hours = instances * HOURS_PER_MONTH
+    hours = instances * month
     components = [
         Component(
             "instance_hours",
             "instance-hours",
-            scatter(rows.size, ok, serving * HOURS_PER_MONTH),
+            scatter(rows.size, ok, serving * month),
             rows.params["usd_per_hour"],
         ),
         Component(
             REDUNDANT_INSTANCE_HOURS,
             "instance-hours",
-            scatter(rows.size, ok, (instances - serving) * HOURS_PER_MONTH),
+            scatter(rows.size, ok, (instances - serving) * month),
             rows.params["usd_per_hour"],
             optional=True,
         ),

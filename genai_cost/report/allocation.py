@@ -154,8 +154,8 @@ def variance_heading(document: VarianceDocument) -> str:
     period = document["period"]
     return (
         f"Estimate vs actual, {period['first_day']} to {period['last_day']} "
-        f"({period['days']} days; estimate × {period['estimate_factor']:.4f} of a 730-hour "
-        f"month) — actuals: {document['actuals_source']}"
+        f"({period['days']} days = {period['days'] * 24} hours; the monthly estimate × "
+        f"{period['estimate_factor']:.4f}) — actuals: {document['actuals_source']}"
     )
 
 

@@ -10,7 +10,7 @@ from typing_extensions import TypedDict
 from genai_cost.documents.decisions import BreakevenDocument, RoiDocument
 from genai_cost.documents.estimate import EstimateDocument, OptionRecord
 from genai_cost.report import svg
-from genai_cost.report.labels import capacity, option_label, records_by_workload, usd
+from genai_cost.report.labels import capacity, option_label, period_text, records_by_workload, usd
 from genai_cost.report.markdown import notes, summary_section
 from genai_cost.report.sanitize import plain
 from genai_cost.report.sections import lines_section, monte_carlo_sections, scenario_sections
@@ -115,6 +115,7 @@ def render_html(
     return template.render(
         doc=document,
         title=title,
+        period=period_text(document["scenarios"]),
         tables=tables,
         uncertainty=uncertainty,
         charts=_charts(document, breakeven, roi, by_workload),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from genai_cost.documents.estimate import EstimateDocument, OptionRecord
@@ -56,3 +56,19 @@ def records_by_workload(
     for record in document["options"]:
         index.setdefault((record["scenario"], record["workload"]), []).append(record)
     return index
+
+
+def period_text(scenarios: Sequence[Mapping[str, Any]]) -> str:
+    """The month the figures are for: '730-hour months' (AWS's convention), or the calendar
+    month(s) the scenarios name, with their hours."""
+    months = {(s.get("billing_month"), s.get("month_hours", 730.0)) for s in scenarios}
+    if not months or months == {(None, 730.0)}:
+        return "months of 730 hours"
+    if len(months) == 1:
+        [(month, hours)] = months
+        return f"billing month {month} ({hours:g} hours)"
+    return "; ".join(
+        f"{s['name']}: "
+        + (f"{s['billing_month']} ({s['month_hours']:g} h)" if s.get("billing_month") else "730 h")
+        for s in scenarios
+    )

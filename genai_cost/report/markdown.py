@@ -4,10 +4,16 @@ workload with its reason, and every line of the bill."""
 from __future__ import annotations
 
 from genai_cost.documents.estimate import EstimateDocument, OptionRecord, ScenarioSummary
-from genai_cost.report.labels import capacity, option_label, percent, records_by_workload, usd
+from genai_cost.report.labels import (
+    capacity,
+    option_label,
+    percent,
+    period_text,
+    records_by_workload,
+    usd,
+)
 from genai_cost.report.sanitize import markdown_cell, markdown_code
 from genai_cost.report.sections import Section, lines_section, scenario_sections, total_text
-from genai_cost.units import HOURS_PER_MONTH
 
 
 def notes(record: OptionRecord) -> str:
@@ -60,7 +66,7 @@ def render_markdown(document: EstimateDocument) -> str:
         "# genai-cost estimate",
         "",
         f"Prices: snapshot `{markdown_code(snapshot['id'])}` (as of {snapshot['as_of']}), "
-        f"priced for {document['pricing_date']}. Months are {HOURS_PER_MONTH:g} hours.",
+        f"priced for {document['pricing_date']}; {period_text(document['scenarios'])}.",
         "",
     ]
     for warning in document["warnings"]:

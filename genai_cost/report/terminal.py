@@ -8,12 +8,18 @@ from typing import Any
 from genai_cost.documents.changes import CheckDocument, DiffDocument
 from genai_cost.documents.estimate import EstimateDocument
 from genai_cost.documents.tracking import AllocationDocument, VarianceDocument
-from genai_cost.report.labels import capacity, option_label, percent, records_by_workload, usd
+from genai_cost.report.labels import (
+    capacity,
+    option_label,
+    percent,
+    period_text,
+    records_by_workload,
+    usd,
+)
 from genai_cost.report.markdown import notes, summary_section
 from genai_cost.report.sanitize import plain
 from genai_cost.report.sections import Section, lines_section, scenario_sections
 from genai_cost.report.texttable import STYLES, Column, Table, wrap
-from genai_cost.units import HOURS_PER_MONTH
 
 
 def _note(text: str, *, color: bool, width: int, style: str = "dim") -> str:
@@ -46,7 +52,7 @@ def render_table(document: EstimateDocument, *, color: bool, width: int) -> str:
     parts = [
         _note(
             f"Prices: snapshot {snapshot['id']} (as of {snapshot['as_of']}), "
-            f"priced for {document['pricing_date']}; months of {HOURS_PER_MONTH:g} h.",
+            f"priced for {document['pricing_date']}; {period_text(document['scenarios'])}.",
             color=color,
             width=width,
         )

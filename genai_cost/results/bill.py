@@ -38,7 +38,6 @@ from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import EstimateArrays
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import Option, Scenario
-from genai_cost.units import HOURS_PER_MONTH
 
 
 class Priced(Protocol):
@@ -313,7 +312,7 @@ def section_parts(scenario: Scenario, sections: ScenarioSections, parts: BillPar
                 e["name"],
                 charged,
                 "instance_hours",
-                instances * HOURS_PER_MONTH,
+                instances * scenario.hours,
                 "instance-hours",
                 e["usd_per_hour"],
                 sources=e["sources"],

@@ -210,7 +210,9 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
                     "name": workload.name,
                     "model": workload.model,
                     "region": loaded.scenario.workload_region(workload),
-                    "requests_per_month": _number(workload.traffic.monthly_requests),
+                    "requests_per_month": _number(
+                        workload.traffic.requests_in(loaded.scenario.hours)
+                    ),
                     "cheapest_option": a.option(best) if best >= 0 else None,
                     "cheapest_variant": _text(a.text(best, "variant")) if best >= 0 else None,
                     "cheapest_platform": _text(a.text(best, "platform")) if best >= 0 else None,
@@ -231,6 +233,8 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
         summary: ScenarioSummary = {
             "name": loaded.scenario.name,
             "pricing_date": (day or estimate.day).isoformat(),
+            "billing_month": loaded.scenario.billing_month,
+            "month_hours": loaded.scenario.hours,
             "path": loaded.path,
             "sha256": loaded.sha256,
             "total_monthly_cost_usd": bill["total_monthly_cost_usd"],

@@ -87,7 +87,7 @@ def _check_finite(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
         problems.append(
             Problem(
                 f"workload {w.name!r}: the monthly cost overflows (not a finite number): "
-                f"{w.traffic.monthly_requests:.6g} requests a month × "
+                f"{w.traffic.requests_in(spec.hours):.6g} requests a month × "
                 f"{t.input + t.cache_read + t.cache_write:.6g} input and {t.output:.6g} output "
                 "tokens per request is beyond what can be priced",
                 path=spec.where,
@@ -172,7 +172,7 @@ def _scenario_sections(
         ]
     if scenario.shared_endpoints:
         sections["shared_endpoints"] = [
-            price_shared_endpoint(e, catalog, e.region or scenario.region, day)
+            price_shared_endpoint(e, catalog, e.region or scenario.region, day, scenario.hours)
             for e in scenario.shared_endpoints
         ]
     if scenario.supporting_services is not None:

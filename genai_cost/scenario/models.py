@@ -22,7 +22,13 @@ from pydantic import Field, field_validator, model_validator
 
 from genai_cost.modelbase import Fraction, NonNegative, Number, Positive, Strict, Whole
 from genai_cost.scenario.budget import Budget
-from genai_cost.units import HOURS_PER_DAY, SECONDS_PER_MONTH
+from genai_cost.units import (
+    HOURS_PER_DAY,
+    HOURS_PER_MONTH,
+    MONTH_PATTERN,
+    SECONDS_PER_HOUR,
+    month_hours,
+)
 
 SCHEMA_URL_HINT = "# yaml-language-server: $schema=<path>/scenario.schema.json"
 
@@ -80,7 +86,7 @@ class Traffic(Strict):
     requests_per_second: NonNegative | None = None
     """Average requests per second over the month."""
     requests_per_month: NonNegative | None = None
-    """Requests per 730-hour month."""
+    """Requests a month (the billing month's, when the scenario names one)."""
     peak_to_average_ratio: Annotated[Number, Field(ge=1)] | None = None
     """Peak request rate divided by the average (>= 1). Exclusive with hourly_profile."""
     hourly_profile: list[NonNegative] | None = None
@@ -116,10 +122,16 @@ class Traffic(Strict):
 
     @property
     def monthly_requests(self) -> float:
+        """Requests in a 730-hour month."""
+        return self.requests_in(HOURS_PER_MONTH)
+
+    def requests_in(self, hours: float) -> float:
+        """Requests in a month of `hours` hours: requests_per_month as given, or the average
+        rate over the month's seconds."""
         if self.requests_per_month is not None:
             return self.requests_per_month
         assert self.requests_per_second is not None
-        return self.requests_per_second * SECONDS_PER_MONTH
+        return self.requests_per_second * hours * SECONDS_PER_HOUR
 
     @property
     def peak_factor(self) -> float:
@@ -575,6 +587,10 @@ class Scenario(Strict):
     """Planning horizon in months (used by ROI and commitment comparisons)."""
     pricing_date: dt.date | None = None
     """Price at the rates in effect on this day (YYYY-MM-DD); `--as-of` overrides it."""
+    billing_month: Annotated[str, Field(pattern=MONTH_PATTERN)] | None = None
+    """Price one calendar month (YYYY-MM): fixed capacity for its real hours (744 in a 31-day
+    month) and requests_per_second over its real seconds; `--month` overrides it. Default: the
+    730-hour month."""
     workloads: list[Workload] = Field(default_factory=list)
     """The models serving requests; a scenario may have none when it describes only training
     jobs, shared endpoints or supporting services."""
@@ -586,6 +602,11 @@ class Scenario(Strict):
     supporting_services: SupportingServices | None = None
     roi: Roi | None = None
     uncertainty: list[Uncertain] = Field(default_factory=list)
+
+    @property
+    def hours(self) -> float:
+        """Hours of the billing month (730 unless `billing_month` names a calendar month)."""
+        return month_hours(self.billing_month)
 
     @field_validator("workloads")
     @classmethod

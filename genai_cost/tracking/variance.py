@@ -1,8 +1,11 @@
 """Estimate vs actual: a scenario's estimate against allocated log costs or Cost Explorer.
 
 Workloads are matched by name to a key in the actuals: a `requestMetadata` field or profile tag
-in the logs, or a cost-allocation tag in Cost Explorer. The estimate (USD per 730-hour month) is
-prorated to the period the actuals cover: `estimate × days × 24 / 730`.
+in the logs, or a cost-allocation tag in Cost Explorer. The estimate is prorated to the period
+the actuals cover: `estimate × days × 24 / H`, with H the hours of the month it is priced for.
+Actuals that cover exactly one calendar month are compared with an estimate of that month
+(H = its days × 24, so the factor is 1), as the invoice bills it; otherwise H is the
+scenario's billing month, or 730.
 
 A workload's estimate is its own serving lines of the whole bill — its chosen option (as a
 chosen customization path changes it) and that option's redundancy — not its share of shared
@@ -139,9 +142,20 @@ def serving_cost(scenario: ScenarioSummary, workload: str) -> float | None:
     return float(sum(u for u in mine if u is not None))
 
 
+def whole_month(actuals: Actuals) -> str | None:
+    """The calendar month (YYYY-MM) the actuals cover exactly, if they cover one: the estimate
+    is then priced for that month's hours, as the invoice is."""
+    import calendar
+
+    first = actuals.first_day
+    days = calendar.monthrange(first.year, first.month)[1]
+    if first.day == 1 and actuals.days == days:
+        return f"{first.year:04d}-{first.month:02d}"
+    return None
+
+
 def compare(estimate: EstimateDocument, actuals: Actuals) -> VarianceDocument:
     """Per workload: estimate for the period, actual, variance in USD and %."""
-    factor = actuals.days * 24.0 / HOURS_PER_MONTH
     workloads = [(s, w) for s in estimate["scenarios"] for w in s["workloads"]]
     names = [w["name"] for _, w in workloads]
     repeated = sorted({n for n in names if names.count(n) > 1})
@@ -154,6 +168,7 @@ def compare(estimate: EstimateDocument, actuals: Actuals) -> VarianceDocument:
     for summary, w in workloads:
         scenario = summary["name"]
         serving = serving_cost(summary, w["name"])
+        factor = actuals.days * 24.0 / summary.get("month_hours", HOURS_PER_MONTH)
         planned = serving * factor if serving is not None else None
         actual = actuals.cost_usd.get(w["name"])
         variance = actual - planned if actual is not None and planned is not None else None
@@ -188,7 +203,13 @@ def compare(estimate: EstimateDocument, actuals: Actuals) -> VarianceDocument:
             "first_day": actuals.first_day.isoformat(),
             "last_day": last.isoformat(),
             "days": actuals.days,
-            "estimate_factor": factor,
+            "estimate_factor": actuals.days
+            * 24.0
+            / (
+                estimate["scenarios"][0].get("month_hours", HOURS_PER_MONTH)
+                if estimate["scenarios"]
+                else HOURS_PER_MONTH
+            ),
         },
         "workloads": rows,
         "not_in_estimate": unmatched,
