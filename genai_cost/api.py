@@ -127,6 +127,7 @@ def estimate_with(paths: Iterable[str | Path], options: PricingOptions) -> Estim
         as_of=options.as_of,
         max_snapshot_age_days=options.age_limit(),
         month=options.month,
+        free_tier=options.free_tier,
     )
 
 
@@ -248,6 +249,7 @@ def git_side(ref: str, paths: list[str], options: PricingOptions) -> Side:
         as_of=options.as_of,
         max_snapshot_age_days=options.age_limit(),
         month=options.month,
+        free_tier=options.free_tier,
     )
     return Side(label, result.to_dict(), result, _describe_snapshot(catalog))
 

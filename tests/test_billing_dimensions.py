@@ -143,3 +143,187 @@ def test_variance_over_a_whole_calendar_month_uses_its_hours(cli: Any, write_sce
     assert document["period"]["estimate_factor"] == 1.0
     assert row["estimate_usd"] == pytest.approx(26_040.0)
     assert row["variance_usd"] == pytest.approx(0.0)
+
+
+# --- service tiers ------------------------------------------------------------------------
+
+TIERED = """\
+name: tiers
+workloads:
+  - name: summaries
+    model: amazon.nova-pro-v1:0
+    tokens_per_request: {input: 1000, output: 200}
+    traffic: {requests_per_month: 1000000}
+    options: [on_demand]
+LATENCY
+"""
+
+
+def options(cli: Any, path: Path) -> dict[str, dict[str, Any]]:
+    result = cli("estimate", str(path), "-f", "json")
+    assert result.code == 0, result
+    return {
+        " ".join(filter(None, (o["option"], o["variant"]))): o
+        for o in json.loads(result.out)["options"]
+    }
+
+
+def test_service_tiers_are_compared_like_variants(cli: Any, write_scenario: Any) -> None:
+    """Nova Pro in us-east-1, 1M requests x (1,000 in, 200 out): standard 1,000 x $0.80 +
+    200 x $3.20 = $1,440; flex ($0.40 / $1.60) $720; priority ($1.40 / $5.60) $2,520;
+    latency-optimized ($1.00 / $4.00, AWS page 2025-07-20) $1,800."""
+    interactive = options(cli, write_scenario(TIERED.replace("LATENCY\n", "")))
+    assert interactive["on_demand"]["monthly_cost_usd"] == pytest.approx(1_440.0)
+    assert interactive["on_demand priority"]["monthly_cost_usd"] == pytest.approx(2_520.0)
+    assert interactive["on_demand latency_optimized"]["monthly_cost_usd"] == pytest.approx(1_800.0)
+    flex = interactive["on_demand flex"]
+    assert not flex["feasible"] and "flex tier trades latency for price" in flex["reason"]
+    assert interactive["on_demand"]["cheapest"]
+
+    tolerant = options(
+        cli, write_scenario(TIERED.replace("LATENCY", "    latency: batch_tolerant"), "t.yaml")
+    )
+    assert tolerant["on_demand flex"]["monthly_cost_usd"] == pytest.approx(720.0)
+    assert tolerant["on_demand flex"]["cheapest"]
+
+
+def test_a_named_tier_is_the_only_one_priced(cli: Any, write_scenario: Any) -> None:
+    named = options(cli, write_scenario(TIERED.replace("LATENCY", "    service_tier: flex")))
+    assert list(named) == ["on_demand flex"]
+    assert named["on_demand flex"]["monthly_cost_usd"] == pytest.approx(720.0)
+    # a model without the tier: an error naming the tiers it has
+    path = write_scenario(
+        TIERED.replace("amazon.nova-pro-v1:0", "amazon.titan-text-express-v1").replace(
+            "LATENCY", "    service_tier: priority"
+        ),
+        "none.yaml",
+    )
+    result = cli("estimate", str(path))
+    assert result.code == 2 and "priority" in result.err and "standard" in result.err
+
+
+# --- long context and 1-hour cache writes -------------------------------------------------
+
+LONG = """\
+name: long
+workloads:
+  - name: contracts
+    model: MODEL
+    tokens_per_request: {input: INPUT, output: 1000}
+    traffic: {requests_per_month: 1000}
+    options: [on_demand]
+"""
+
+
+def test_a_prompt_beyond_the_threshold_is_billed_at_the_long_context_rate(
+    cli: Any, write_scenario: Any
+) -> None:
+    """Claude Sonnet 4.5 global: above 200,000 input tokens the whole request is billed at
+    $6 / $22.50 per 1M (litellm 1.110.2) instead of $3 / $15. 1,000 requests of 250,000
+    input and 1,000 output tokens: 250 x $6 + 1 x $22.50 = $1,522.50; at 150,000 input
+    tokens the standard rates apply: 150 x $3 + 1 x $15 = $465."""
+    model = "global.anthropic.claude-sonnet-4-5-20250929-v1:0"
+    long = write_scenario(LONG.replace("MODEL", model).replace("INPUT", "250000"))
+    assert total(cli, long) == pytest.approx(1_522.50)
+    short = write_scenario(LONG.replace("MODEL", model).replace("INPUT", "150000"), "s.yaml")
+    assert total(cli, short) == pytest.approx(465.0)
+    # in-region the sources give no long-context rate: not priced at the standard rate
+    regional = write_scenario(
+        LONG.replace("MODEL", "anthropic.claude-sonnet-4-5-20250929-v1:0").replace(
+            "INPUT", "250000"
+        ),
+        "r.yaml",
+    )
+    result = cli("estimate", str(regional))
+    assert result.code == 2
+    assert "exceeds the model's long-context threshold" in result.err
+
+
+def test_one_hour_cache_writes_have_their_own_rate(cli: Any, write_scenario: Any) -> None:
+    """Claude Haiku 4.5 global: 10,000 requests x 10,000 tokens written to the 1-hour cache
+    = 100M x $2.00 (litellm 1.110.2) = $200, plus 100M 5-minute writes x $1.25 = $125 and
+    100 input tokens x 10,000 = 1M x $1.00."""
+    path = write_scenario(
+        """
+        name: cached
+        workloads:
+          - name: agent
+            model: global.anthropic.claude-haiku-4-5-20251001-v1:0
+            tokens_per_request: {input: 100, output: 0, cache_write: 10000, cache_write_1h: 10000}
+            traffic: {requests_per_month: 10000}
+            options: [on_demand]
+        """
+    )
+    document = json.loads(cli("estimate", str(path), "-f", "json").out)
+    lines = {c["name"]: c["usd"] for c in document["scenarios"][0]["bill"]["components"]}
+    assert lines["cache_write_1h_input_tokens"] == pytest.approx(200.0)
+    assert lines["cache_write_input_tokens"] == pytest.approx(125.0)
+    assert document["scenarios"][0]["total_monthly_cost_usd"] == pytest.approx(326.0)
+
+
+# --- account-level free tiers --------------------------------------------------------------
+
+SERVERLESS = """\
+name: serverless
+supporting_services:
+  data_transfer_out_gb: 150
+  lambda: {requests_per_month: 3000000, gb_seconds_per_month: 1500000, architecture: x86}
+  api_gateway: {kind: http, requests_per_month: 3000000}
+"""
+
+
+def test_free_tiers_only_when_asked(cli: Any, write_scenario: Any) -> None:
+    """AWS's own Lambda example: 3M requests of 1 s at 512 MB = 1,500,000 GB-s. Without free
+    tiers: 3 x $0.20 + 1,500,000 x $0.0000166667 + 150 GB x $0.09 + 3 x $1.00 (HTTP API) =
+    $0.60 + $25.00 + $13.50 + $3.00 = $42.10. With --free-tier: (3 - 1) x $0.20 +
+    (1,500,000 - 400,000) x $0.0000166667 + (150 - 100) x $0.09 + $3.00 (API Gateway's free
+    tier is for new accounts' first 12 months only: not applied) = $0.40 + $18.33 + $4.50 +
+    $3.00 = $26.23."""
+    path = write_scenario(SERVERLESS)
+    assert total(cli, path) == pytest.approx(0.60 + 1_500_000 * 0.0000166667 + 13.50 + 3.00)
+    assert total(cli, path, "--free-tier") == pytest.approx(
+        0.40 + 1_100_000 * 0.0000166667 + 4.50 + 3.00
+    )
+    result = cli("estimate", str(path), "--free-tier", "-f", "json")
+    document = json.loads(result.out)
+    assert any("free tiers applied" in w for w in document["warnings"])
+    services = document["scenarios"][0]["supporting_services"]["components"]
+    egress = next(c for c in services if c["name"] == "data_transfer_out")
+    assert egress["free_quantity"] == 100 and egress["tiers"][0]["quantity"] == 50
+    assert "after 100 GB free" in egress["tiers"][0]["name"]
+
+
+# --- Custom Model Import ---------------------------------------------------------------------
+
+IMPORTED = """\
+name: imported
+imported_models:
+  - name: my-llama
+    custom_model_units_per_copy: 2
+    usd_per_cmu_minute: 0.10          # your rate for the model's CMU version (an example)
+    copies: COPIES
+ACTIVE
+"""
+
+
+def test_custom_model_import_bills_cmu_minutes_in_five_minute_windows(
+    cli: Any, write_scenario: Any
+) -> None:
+    """Active 6,002 minutes → 1,201 five-minute windows = 6,005 billed minutes; 1 copy × 2
+    CMUs × 6,005 × $0.10 = $1,201.00. Two copies: $2,402.00. Always on in December: 744 h ×
+    60 = 44,640 minutes = 8,928 windows → 2 × 44,640 × $0.10 = $8,928.00."""
+    one = write_scenario(
+        IMPORTED.replace("COPIES", "1").replace("ACTIVE", "    active_minutes_per_month: 6002")
+    )
+    assert total(cli, one) == pytest.approx(1_201.00)
+    document = json.loads(cli("estimate", str(one), "-f", "json").out)
+    [component] = document["scenarios"][0]["bill"]["components"]
+    assert component["name"] == "custom_model_unit_minutes"
+    assert (component["quantity"], component["unit"]) == (12_010, "CMU-minutes")
+    two = write_scenario(
+        IMPORTED.replace("COPIES", "2").replace("ACTIVE", "    active_minutes_per_month: 6002"),
+        "two.yaml",
+    )
+    assert total(cli, two) == pytest.approx(2_402.00)
+    always = write_scenario(IMPORTED.replace("COPIES", "1").replace("ACTIVE\n", ""), "on.yaml")
+    assert total(cli, always, "--month", "2026-12") == pytest.approx(8_928.00)

@@ -52,6 +52,8 @@ class PricingOptions:
     """Warn when the snapshot is older than this many days."""
     month: str | None = None
     """Price this calendar month, YYYY-MM (beats scenarios' `billing_month`)."""
+    free_tier: bool = False
+    """Apply the account-level free tiers of supporting services."""
 
     def catalog(self) -> Catalog:
         """The snapshot with the price book layered over it (validated against it)."""

@@ -11,6 +11,7 @@ from genai_cost.cli.options import (
     AsOfOption,
     Format,
     FormatOption,
+    FreeTierOption,
     MonthOption,
     OutputOption,
     PriceBookOption,
@@ -131,6 +132,7 @@ def check(
     snapshot: SnapshotOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
+    free_tier: FreeTierOption = False,
     price_book: PriceBookOption = None,
 ) -> None:
     """Check each scenario's and workload's estimated monthly cost against its budget.
@@ -144,7 +146,9 @@ def check(
     """
     from genai_cost import api
 
-    document = api.check(paths, pricing(snapshot, as_of, price_book, month=month))
+    document = api.check(
+        paths, pricing(snapshot, as_of, price_book, month=month, free_tier=free_tier)
+    )
     show("check", document, fmt, output)
     if document["verdict"] == "fail":
         raise CheckFailed("a budget's fail threshold is reached")

@@ -12,6 +12,7 @@ from genai_cost.cli.options import (
     AsOfOption,
     Format,
     FormatOption,
+    FreeTierOption,
     MaxAgeOption,
     MonthOption,
     OutputOption,
@@ -35,6 +36,7 @@ def estimate(
     snapshot: SnapshotOption = None,
     as_of: AsOfOption = None,
     month: MonthOption = None,
+    free_tier: FreeTierOption = False,
     price_book: PriceBookOption = None,
     samples: Annotated[
         int | None,
@@ -79,7 +81,7 @@ def estimate(
     from genai_cost import api
 
     result = api.estimate_with(
-        paths, pricing(snapshot, as_of, price_book, max_snapshot_age_days, month)
+        paths, pricing(snapshot, as_of, price_book, max_snapshot_age_days, month, free_tier)
     )
     if strict:
         from genai_cost.decisions.bill import require_complete

@@ -69,6 +69,16 @@ MonthOption = Annotated[
     ),
 ]
 
+FreeTierOption = Annotated[
+    bool,
+    typer.Option(
+        "--free-tier",
+        help="Apply the account-level free tiers of supporting services (Lambda requests and "
+        "GB-seconds, internet egress); off by default because everything in the account "
+        "shares them.",
+    ),
+]
+
 PriceBookOption = Annotated[
     Path | None,
     typer.Option(
@@ -138,6 +148,7 @@ def pricing(
     price_book: Path | None = None,
     max_snapshot_age_days: int | None = None,
     month: str | None = None,
+    free_tier: bool = False,
 ) -> PricingOptions:
     """The pricing options of a command from its flags."""
     return PricingOptions(
@@ -146,4 +157,5 @@ def pricing(
         as_of=parse_day(as_of),
         max_snapshot_age_days=max_snapshot_age_days,
         month=parse_month(month),
+        free_tier=free_tier,
     )

@@ -30,6 +30,7 @@ def price_bill(
     max_snapshot_age_days: int = 10**6,
     check_requested: bool = True,
     month: str | None = None,
+    free_tier: bool = False,
 ) -> Estimate:
     """Price `scenarios` (already checked against `catalog`): every option, every section,
     the customization paths, and each scenario's whole bill. `month` (YYYY-MM) prices that
@@ -46,6 +47,7 @@ def price_bill(
         as_of=as_of,
         max_snapshot_age_days=max_snapshot_age_days,
         check_requested=check_requested,
+        free_tier=free_tier,
     )
     arrays = estimate.arrays
     assert estimate.context is not None

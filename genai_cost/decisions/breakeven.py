@@ -53,7 +53,7 @@ def breakeven_document(
     ):
         spec = estimate.specs[index]
         tokens = spec.workload.tokens_per_request
-        per_request = tokens.input + tokens.cache_read + tokens.cache_write + tokens.output
+        per_request = tokens.all_input + tokens.output
         try:
             found = [
                 c for a, b in itertools.combinations(curves, 2) for c in crossings(a, b, low, high)

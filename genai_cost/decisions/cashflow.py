@@ -38,6 +38,7 @@ FIELDS = (
     "output_tokens",
     "cache_read_tokens",
     "cache_write_tokens",
+    "cache_write_1h_tokens",
     "peak_factor",
 )
 
@@ -153,6 +154,7 @@ class ScenarioModel:
             output_tokens=spread_over_months(chosen["output_tokens"]),
             cache_read_tokens=spread_over_months(chosen["cache_read_tokens"]),
             cache_write_tokens=spread_over_months(chosen["cache_write_tokens"]),
+            cache_write_1h_tokens=spread_over_months(chosen["cache_write_1h_tokens"]),
             peak_factor=spread_over_months(chosen["peak_factor"]),
             batch_tolerant=np.tile(self.base.batch_tolerant[engine], copies),
             hours=np.tile(self.base.hours[engine], copies),

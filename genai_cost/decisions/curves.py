@@ -95,6 +95,7 @@ def _sweep_batch(estimate: Estimate, indexes: list[int], volumes: Any) -> list[d
         output_tokens=np.repeat(base.output_tokens, n),
         cache_read_tokens=np.repeat(base.cache_read_tokens, n),
         cache_write_tokens=np.repeat(base.cache_write_tokens, n),
+        cache_write_1h_tokens=np.repeat(base.cache_write_1h_tokens, n),
         peak_factor=np.repeat(base.peak_factor, n),
         batch_tolerant=np.repeat(base.batch_tolerant, n),
         hours=np.repeat(base.hours, n),

@@ -200,11 +200,7 @@ def _custom_inference(
         t = w.tokens_per_request
         per_request = max(
             0.0,
-            t.input
-            + t.cache_read
-            + t.cache_write
-            + path.extra_input_tokens
-            - path.input_tokens_saved,
+            t.all_input + path.extra_input_tokens - path.input_tokens_saved,
         )
         tokens_in += w.traffic.requests_in(hours) * per_request
         tokens_out += w.traffic.requests_in(hours) * t.output

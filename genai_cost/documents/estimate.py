@@ -161,6 +161,8 @@ class PricedLine(TypedDict):
     sources: list[str]
     tiers: list[ComponentRecord]
     """The tiers the quantity falls in, each `quantity × usd_per_unit`."""
+    free_quantity: NotRequired[float]
+    """Units covered by an account-level free tier (with --free-tier), not billed."""
 
 
 class TrainingRun(TypedDict):

@@ -27,6 +27,9 @@ class WorkloadArrays:
     output_tokens: FloatArray
     cache_read_tokens: FloatArray
     cache_write_tokens: FloatArray
+    """5-minute cache writes per request."""
+    cache_write_1h_tokens: FloatArray
+    """1-hour cache writes per request."""
     peak_factor: FloatArray
     """Peak request rate / average request rate (>= 1)."""
     batch_tolerant: BoolArray
@@ -40,7 +43,12 @@ class WorkloadArrays:
     @property
     def all_input_tokens(self) -> FloatArray:
         """Input tokens per request including cached ones."""
-        return self.input_tokens + self.cache_read_tokens + self.cache_write_tokens
+        return (
+            self.input_tokens
+            + self.cache_read_tokens
+            + self.cache_write_tokens
+            + self.cache_write_1h_tokens
+        )
 
     def scaled(self, factor: float) -> WorkloadArrays:
         """The same workloads with traffic multiplied by `factor` (used by properties/sweeps)."""
@@ -50,6 +58,7 @@ class WorkloadArrays:
             self.output_tokens,
             self.cache_read_tokens,
             self.cache_write_tokens,
+            self.cache_write_1h_tokens,
             self.peak_factor,
             self.batch_tolerant,
             self.hours,

@@ -9,6 +9,7 @@ import numpy as np
 
 from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.catalog.tables import TIERS
 from genai_cost.engine.arrays import (
     PREPARED_REASON,
     BoolArray,
@@ -23,11 +24,12 @@ from genai_cost.engine.arrays import (
     tuples,
     unpriced_failures,
 )
-from genai_cost.engine.context import PricingContext
+from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.scenario.models import Option
 
-PriceKey = tuple[str, str, str, str | None, dt.date]
-"""(base model id, scope, region, geographic profile, day) of a token price lookup."""
+PriceKey = tuple[str, str, str, str | None, dt.date, str]
+"""(base model id, scope, region, geographic profile, day, service tier) of a token price
+lookup."""
 
 
 def lookup_token_prices(
@@ -48,8 +50,8 @@ def lookup_token_prices(
                 params[column][row] = params[column][first]
             reason[row], sources[row] = reason[first], sources[first]
             continue
-        model, scope, region, geo_profile, day = key
-        match = on_demand_price(catalog, model, scope, region, geo_profile, day)
+        model, scope, region, geo_profile, day, tier = key
+        match = on_demand_price(catalog, model, scope, region, geo_profile, day, tier)
         if isinstance(match, Missing):
             reason[row] = match.reason
             continue
@@ -60,20 +62,43 @@ def lookup_token_prices(
     return params, reason, sources
 
 
-def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ...]) -> OptionRows:
-    """One row per workload that wants `option`, with the named price columns (NaN = none)."""
-    specs = [(i, s) for i, s in enumerate(ctx.specs) if s.wants(option)]
+def service_tiers(catalog: Catalog, spec: WorkloadSpec) -> list[str]:
+    """The on-demand service tiers to compare for a workload: the one it names, else standard
+    and every other tier the snapshot prices for its model anywhere."""
+    w = spec.workload
+    if w.service_tier is not None:
+        return [w.service_tier.value]
+    priced = {r.tier for r in catalog.on_demand.get(w.base_model, [])}
+    return ["standard", *[t for t in TIERS if t != "standard" and t in priced]]
+
+
+def token_price_rows(
+    ctx: PricingContext, option: Option, columns: tuple[str, ...], tiers: bool = False
+) -> OptionRows:
+    """One row per workload that wants `option` (per service tier with `tiers`), with the
+    named price columns (NaN = none); the variant names a tier other than standard."""
+    specs = [
+        (i, s, tier)
+        for i, s in enumerate(ctx.specs)
+        if s.wants(option)
+        for tier in (service_tiers(ctx.catalog, s) if tiers else ["standard"])
+    ]
     n = len(specs)
     label = empty_objects(n)
+    variant = empty_objects(n)
     explicit = np.zeros(n, dtype=bool)
     keys: list[PriceKey] = []
-    for row, (_, spec) in enumerate(specs):
+    for row, (_, spec, tier) in enumerate(specs):
         w = spec.workload
         scope = w.scope.value
         where = spec.region if scope != "geo" else f"{w.geo_profile}. profile from {spec.region}"
-        label[row] = f"{w.base_model} ({scope}, {where})"
-        explicit[row] = spec.explicitly_asks(option)
-        keys.append((w.base_model, scope, spec.region, w.geo_profile, ctx.day_for(spec)))
+        shown = "" if tier == "standard" else f", {tier} tier"
+        label[row] = f"{w.base_model} ({scope}, {where}{shown})"
+        variant[row] = "" if tier == "standard" else tier
+        explicit[row] = spec.explicitly_asks(option) and (
+            tier == "standard" or w.service_tier is not None
+        )
+        keys.append((w.base_model, scope, spec.region, w.geo_profile, ctx.day_for(spec), tier))
     params, reason, sources = lookup_token_prices(ctx.catalog, keys, columns)
     for row, found in enumerate(sources):
         origin = ctx.catalog.origin(found[0]) if found else ""
@@ -81,8 +106,8 @@ def token_price_rows(ctx: PricingContext, option: Option, columns: tuple[str, ..
             label[row] = f"{label[row][:-1]}; row from {origin})"
     return OptionRows(
         option=option.value,
-        workload_index=np.asarray([i for i, _ in specs], dtype=np.int64),
-        variant=empty_objects(n),
+        workload_index=np.asarray([i for i, _, _ in specs], dtype=np.int64),
+        variant=variant,
         platform=empty_objects(n),
         instance_type=empty_objects(n),
         label=label,

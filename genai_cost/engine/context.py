@@ -54,6 +54,8 @@ class PricingContext:
     specs: list[WorkloadSpec]
     override: bool = False
     """True when `day` was given explicitly (`--as-of`) and beats scenario dates."""
+    free_tier: bool = False
+    """Apply the account-level free tiers of supporting services (`--free-tier`)."""
 
     def day_for(self, spec: WorkloadSpec) -> dt.date:
         if self.override or spec.day is None:
@@ -91,6 +93,7 @@ def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
         output_tokens=column([w.tokens_per_request.output for w in workloads]),
         cache_read_tokens=column([w.tokens_per_request.cache_read for w in workloads]),
         cache_write_tokens=column([w.tokens_per_request.cache_write for w in workloads]),
+        cache_write_1h_tokens=column([w.tokens_per_request.cache_write_1h for w in workloads]),
         peak_factor=column([w.traffic.peak_factor for w in workloads]),
         hours=column([s.hours for s in specs]),
         batch_tolerant=np.asarray(

@@ -103,7 +103,7 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
                 ctx.catalog,
                 w.base_model,
                 instance_type,
-                tokens.input + tokens.cache_read + tokens.cache_write,
+                tokens.all_input,
                 tokens.output,
             )
             if bench is None:

@@ -2,8 +2,10 @@
 
 Each line is `quantity × tier price`, tier by tier (AWS bills the first N units of a month at
 one rate, the next at another), and keeps the tiers it falls in so the bill can show each as
-`quantity × usd_per_unit`. Account-level free tiers are not applied: they are shared by
-everything in an account, so crediting them to one scenario would understate its cost.
+`quantity × usd_per_unit`. Account-level free tiers are applied only when asked
+(`--free-tier`): they are shared by everything in an account, so crediting them to one
+scenario understates its cost unless nothing else uses them. The free units are the first
+units of the month: a tier bills `max(0, min(q, to) − max(from, free))`.
 """
 
 from __future__ import annotations
@@ -30,10 +32,28 @@ def tier_label(tier: ServicePrice, single: bool) -> str:
     return f"{tier.from_quantity:,.0f}–{tier.to_quantity:,.0f} {tier.unit}"
 
 
+FREE_TIERS = {
+    ("lambda", "requests"): "free_requests_per_month",
+    ("lambda", "duration_x86"): "free_gb_seconds_per_month",
+    ("lambda", "duration_arm"): "free_gb_seconds_per_month",
+    ("data_transfer", "internet_out"): "free_internet_out_gb_per_month",
+}
+"""The account-level free allowance (a service_limits item) of each line, by (service, item).
+Lambda's allowances cover x86 and Arm together; a scenario has one architecture."""
+
+
 def line(
-    catalog: Catalog, service: str, item: str, quantity: float, region: str, day: dt.date, name: str
+    catalog: Catalog,
+    service: str,
+    item: str,
+    quantity: float,
+    region: str,
+    day: dt.date,
+    name: str,
+    free: float = 0.0,
 ) -> PricedLine:
-    """One priced line: its tiers, and usd (null with a reason when not all of it is priced)."""
+    """One priced line: its tiers, and usd (null with a reason when not all of it is priced).
+    The first `free` units of the month cost nothing (an account-level free tier)."""
     tiers = service_tiers(catalog, service, item, region, day)
     if isinstance(tiers, Missing):
         return {
@@ -48,11 +68,14 @@ def line(
     used: list[ComponentRecord] = []
     for tier in tiers:
         upper = tier.to_quantity if tier.to_quantity is not None else math.inf
-        part = min(quantity, upper) - tier.from_quantity
+        part = min(quantity, upper) - max(tier.from_quantity, free)
         if part > 0:
+            label = tier_label(tier, len(tiers) == 1)
+            if free > 0 and not used:
+                label = ", ".join(filter(None, (label, f"after {free:,.0f} {tier.unit} free")))
             used.append(
                 {
-                    "name": tier_label(tier, len(tiers) == 1),
+                    "name": label,
                     "quantity": part,
                     "unit": tier.unit,
                     "usd_per_unit": tier.usd_per_unit,
@@ -66,7 +89,7 @@ def line(
             f"no public price for {service} {item.replace('_', ' ')} in {region} beyond "
             f"{covered:,.0f} {tiers[0].unit} a month"
         )
-    return {
+    priced: PricedLine = {
         "name": name,
         "quantity": quantity,
         "unit": tiers[0].unit,
@@ -75,10 +98,24 @@ def line(
         "sources": sorted({t.source for t in tiers}),
         "tiers": used,
     }
+    if free > 0:
+        priced["free_quantity"] = min(free, quantity)
+    return priced
+
+
+def free_allowance(catalog: Catalog, service: str, item: str) -> tuple[float, str | None]:
+    """The free units a month of a line, and the source of the figure (0, None: none)."""
+    key = FREE_TIERS.get((service, item))
+    limit = catalog.service_limits.get((service, key)) if key else None
+    return (limit.value, limit.source) if limit is not None else (0.0, None)
 
 
 def price_supporting(
-    services: SupportingServices, catalog: Catalog, region: str, day: dt.date
+    services: SupportingServices,
+    catalog: Catalog,
+    region: str,
+    day: dt.date,
+    free_tier: bool = False,
 ) -> ServicesRecord:
     lines = []
     wanted = [
@@ -117,7 +154,11 @@ def price_supporting(
         )
     for service, item, quantity, name in wanted:
         if quantity > 0:
-            lines.append(line(catalog, service, item, quantity, region, day, name))
+            free, source = free_allowance(catalog, service, item) if free_tier else (0.0, None)
+            one = line(catalog, service, item, quantity, region, day, name, free)
+            if source is not None and source not in one["sources"]:
+                one["sources"] = sorted({*one["sources"], source})
+            lines.append(one)
     priced = all(item["usd"] is not None for item in lines)
     return {
         "region": region,

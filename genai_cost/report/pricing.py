@@ -265,7 +265,15 @@ def render_import_markdown(document: PricingImport) -> str:
     return "\n".join(lines) + "\n" + render_pricing_diff_markdown(document["diff"])
 
 
-MODEL_CODES = {"in-region": "R", "global": "G", "batch": "b", "priority": "p", "flex": "f"}
+MODEL_CODES = {
+    "in-region": "R",
+    "global": "G",
+    "batch": "b",
+    "priority": "p",
+    "flex": "f",
+    "latency_optimized": "l",
+}
+EXTRAS = ("batch", "priority", "flex", "latency_optimized")
 PURCHASE_CODES = {
     "on_demand": "OD",
     "savings_plan_1y": "SP1",
@@ -277,8 +285,8 @@ PURCHASE_CODES = {
 
 
 def _model_code(priced: list[str]) -> str:
-    scopes = [MODEL_CODES.get(p, "P") for p in priced if p not in ("batch", "priority", "flex")]
-    extras = "".join(MODEL_CODES[p] for p in ("batch", "priority", "flex") if p in priced)
+    scopes = [MODEL_CODES.get(p, "P") for p in priced if p not in EXTRAS]
+    extras = "".join(MODEL_CODES[p] for p in EXTRAS if p in priced)
     return "·".join(dict.fromkeys(scopes)) + (f" {extras}" if extras else "")
 
 
@@ -315,7 +323,8 @@ def render_coverage_markdown(document: PricingCoverage) -> str:
     lines += _matrix("Bedrock models", regions, document["models"], _model_code)
     lines += [
         "R in-region · P a cross-region (geo) profile callable from the region · G the global "
-        "profile; b batch, p priority tier, f flex tier also priced; — nothing can be priced "
+        "profile; b batch, p priority tier, f flex tier, l latency-optimized tier also priced; — "
+        "nothing can be priced "
         "from that region.",
         "",
     ]

@@ -37,7 +37,8 @@ from genai_cost.engine.capacity import REDUNDANCY_PREFIX
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import EstimateArrays
 from genai_cost.scenario.load import LoadedScenario
-from genai_cost.scenario.models import Option, Scenario
+from genai_cost.scenario.models import ImportedModel, Option, Scenario
+from genai_cost.units import FLOAT_TOLERANCE, MINUTES_PER_HOUR
 
 
 class Priced(Protocol):
@@ -249,6 +250,35 @@ class BillInputs:
     requests (`scales_with_requests`); one-offs carry their payment months."""
 
 
+CMU_WINDOW_MINUTES = 5
+"""Custom Model Import bills in 5-minute windows from the first successful invocation."""
+
+
+def imported_model_line(
+    model: ImportedModel, scenario: Scenario, everyone: list[str]
+) -> BillComponent:
+    """copies × CMUs per copy × rate per CMU-minute × 5 × (5-minute windows a month)."""
+    minutes = (
+        model.active_minutes_per_month
+        if model.active_minutes_per_month is not None
+        else scenario.hours * MINUTES_PER_HOUR
+    )
+    windows = math.ceil(minutes / CMU_WINDOW_MINUTES - FLOAT_TOLERANCE)
+    billed = windows * CMU_WINDOW_MINUTES
+    return line(
+        "inference",
+        model.name,
+        model.workloads or everyone,
+        "custom_model_unit_minutes",
+        model.copies * model.custom_model_units_per_copy * billed,
+        "CMU-minutes",
+        model.usd_per_cmu_minute,
+        sources=["scenario"],
+        detail=f"Custom Model Import: {model.copies:g} cop{'y' if model.copies == 1 else 'ies'}"
+        f" × {model.custom_model_units_per_copy} CMUs × {windows:,} five-minute windows",
+    )
+
+
 def section_parts(scenario: Scenario, sections: ScenarioSections, parts: BillParts) -> None:
     """Training jobs (the way each is counted), shared endpoints and supporting services."""
     everyone = [w.name for w in scenario.workloads]
@@ -290,6 +320,8 @@ def section_parts(scenario: Scenario, sections: ScenarioSections, parts: BillPar
             parts.add(
                 *priced_line(record["checkpoint_storage"], "training", record["name"], charged)
             )
+    for model in scenario.imported_models:
+        parts.lines.append(imported_model_line(model, scenario, everyone))
     for endpoint, e in zip(
         scenario.shared_endpoints, sections.get("shared_endpoints", []), strict=True
     ):

@@ -88,7 +88,7 @@ def _check_finite(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
             Problem(
                 f"workload {w.name!r}: the monthly cost overflows (not a finite number): "
                 f"{w.traffic.requests_in(spec.hours):.6g} requests a month × "
-                f"{t.input + t.cache_read + t.cache_write:.6g} input and {t.output:.6g} output "
+                f"{t.all_input:.6g} input and {t.output:.6g} output "
                 "tokens per request is beyond what can be priced",
                 path=spec.where,
                 hint="check traffic and tokens_per_request",
@@ -105,6 +105,7 @@ def price(
     as_of: dt.date | None = None,
     max_snapshot_age_days: int = 10**6,
     check_requested: bool = True,
+    free_tier: bool = False,
 ) -> Estimate:
     """Price loaded scenarios with `catalog` (checked against it already).
 
@@ -116,12 +117,20 @@ def price(
     import numpy as np
 
     specs = flatten(scenarios)
-    ctx = PricingContext(catalog, as_of or day, specs, override=as_of is not None)
+    ctx = PricingContext(
+        catalog, as_of or day, specs, override=as_of is not None, free_tier=free_tier
+    )
     arrays = evaluate_all(workload_arrays(specs), prepare_all(ctx))
     _check_finite(specs, arrays)
     if check_requested:
         _check_explicit(specs, arrays)
     warnings = []
+    if free_tier and any(item.scenario.supporting_services for item in scenarios):
+        warnings.append(
+            "account-level free tiers applied (--free-tier): Lambda 1M requests and 400,000 "
+            "GB-seconds, 100 GB out to the internet a month; they are shared by everything in "
+            "the account, so the bill is this low only if nothing else uses them"
+        )
     limit = max_snapshot_age_days
     age = catalog.age_days(day)
     if age > limit:
@@ -177,6 +186,6 @@ def _scenario_sections(
         ]
     if scenario.supporting_services is not None:
         sections["supporting_services"] = price_supporting(
-            scenario.supporting_services, catalog, scenario.region, day
+            scenario.supporting_services, catalog, scenario.region, day, ctx.free_tier
         )
     return sections

@@ -76,6 +76,10 @@ def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
         (("shared_endpoints", i, "workloads"), e.workloads)
         for i, e in enumerate(scenario.shared_endpoints)
     ]
+    lists += [
+        (("imported_models", i, "workloads"), m.workloads)
+        for i, m in enumerate(scenario.imported_models)
+    ]
     if scenario.supporting_services is not None:
         lists.append((("supporting_services", "workloads"), scenario.supporting_services.workloads))
     refs: list[tuple[tuple[str | int, ...], str]] = [

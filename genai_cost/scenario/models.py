@@ -45,6 +45,13 @@ class Latency(StrEnum):
     batch_tolerant = "batch_tolerant"
 
 
+class ServiceTier(StrEnum):
+    standard = "standard"
+    priority = "priority"
+    flex = "flex"
+    latency_optimized = "latency_optimized"
+
+
 class Scope(StrEnum):
     in_region = "in_region"
     geo = "geo"
@@ -64,11 +71,20 @@ class TokensPerRequest(Strict):
     cache_read: NonNegative = 0.0
     """Input tokens per request read from the prompt cache (cacheReadInputTokenCount)."""
     cache_write: NonNegative = 0.0
-    """Input tokens per request written to the prompt cache (cacheWriteInputTokenCount)."""
+    """Input tokens per request written to the prompt cache (cacheWriteInputTokenCount), with
+    the default 5-minute lifetime."""
+    cache_write_1h: NonNegative = 0.0
+    """Input tokens per request written to the prompt cache with a 1-hour lifetime (billed at
+    the model's 1-hour cache-write rate)."""
     retrieved_context: NonNegative = 0.0
     """Of `input`, the tokens of retrieved context (RAG passages) each request already
     carries. A rag customization path adds its retrieved_context_tokens only to workloads
     where this is 0, so retrieved context is never counted twice."""
+
+    @property
+    def all_input(self) -> float:
+        """Input tokens per request including cached ones (read and written)."""
+        return self.input + self.cache_read + self.cache_write + self.cache_write_1h
 
     @model_validator(mode="after")
     def _context_within_input(self) -> TokensPerRequest:
@@ -249,6 +265,10 @@ class Workload(Strict):
     """in_region, geo or global; implied by the model id prefix when omitted."""
     latency: Latency = Latency.interactive
     """interactive, or batch_tolerant (hours of latency are fine: batch and spot qualify)."""
+    service_tier: ServiceTier | None = None
+    """Bedrock on-demand service tier: standard, priority, flex or latency_optimized. When
+    omitted, standard and every other tier the snapshot prices for the model are compared
+    (flex only for batch_tolerant workloads)."""
     tokens_per_request: TokensPerRequest
     traffic: Traffic
     options: list[Option] | None = None
@@ -440,6 +460,26 @@ class EndpointModel(Strict):
     """What one instance sustains for this model alone."""
 
 
+class ImportedModel(Strict):
+    """A model brought to Bedrock with Custom Model Import, billed per Custom Model Unit (CMU)
+    per minute in 5-minute windows while copies of it run."""
+
+    name: Annotated[str, Field(min_length=1)]
+    custom_model_units_per_copy: Annotated[Whole, Field(ge=1)]
+    """CMUs one copy needs (GetImportedModel's customModelUnitsPerModelCopy)."""
+    usd_per_cmu_minute: Positive
+    """Your rate per CMU per minute for the model's CMU version (the Custom Model Import
+    section of the Bedrock pricing page; no public machine-readable source has it)."""
+    copies: Positive = 1.0
+    """Model copies running while it is active (CloudWatch's ModelCopy metric; an average
+    may be fractional)."""
+    active_minutes_per_month: NonNegative | None = None
+    """Minutes a month copies run (billing starts at the first successful invocation);
+    rounded up to whole 5-minute windows. Default: the whole billing month."""
+    workloads: list[str] | None = None
+    """Workloads whose bill shares this model's cost (default: all of the scenario's)."""
+
+
 class SharedEndpoint(Strict):
     """Low-traffic models consolidated on shared instances, against one endpoint each."""
 
@@ -599,6 +639,8 @@ class Scenario(Strict):
     customization: Customization | None = None
     training_jobs: list[TrainingJob] = Field(default_factory=list)
     shared_endpoints: list[SharedEndpoint] = Field(default_factory=list)
+    imported_models: list[ImportedModel] = Field(default_factory=list)
+    """Custom Model Import models, billed per CMU-minute."""
     supporting_services: SupportingServices | None = None
     roi: Roi | None = None
     uncertainty: list[Uncertain] = Field(default_factory=list)
@@ -624,11 +666,12 @@ class Scenario(Strict):
             self.workloads
             or self.training_jobs
             or self.shared_endpoints
+            or self.imported_models
             or self.supporting_services is not None
         ):
             raise ValueError(
-                "nothing to price: give workloads, training_jobs, shared_endpoints or "
-                "supporting_services"
+                "nothing to price: give workloads, training_jobs, shared_endpoints, "
+                "imported_models or supporting_services"
             )
         if self.customization is not None and not self.workloads:
             raise ValueError("customization changes workloads, and the scenario has none")

@@ -137,6 +137,7 @@ def _token_cost(
             str(regions[i]),
             refs[i].geo_profile,
             dt.date.fromisoformat(str(days[i])),
+            "standard",  # invocation logs do not record the service tier
         )
         for i in known
     ]
