@@ -327,3 +327,31 @@ def test_custom_model_import_bills_cmu_minutes_in_five_minute_windows(
     assert total(cli, two) == pytest.approx(2_402.00)
     always = write_scenario(IMPORTED.replace("COPIES", "1").replace("ACTIVE\n", ""), "on.yaml")
     assert total(cli, always, "--month", "2026-12") == pytest.approx(8_928.00)
+
+
+def test_a_share_of_long_prompts_is_billed_by_request_share(cli: Any, write_scenario: Any) -> None:
+    """1,000 requests on global Claude Sonnet 4.5, 10 % of them with 250,000 input tokens and
+    the rest 10,000; 1,000 output tokens each. Typical: 9M x $3 + 0.9M x $15 = $40.50; long:
+    25M x $6 + 0.1M x $22.50 = $152.25; whole: $192.75."""
+    path = write_scenario(
+        """
+        name: mixed
+        workloads:
+          - name: contracts
+            model: global.anthropic.claude-sonnet-4-5-20250929-v1:0
+            tokens_per_request:
+              input: 10000
+              output: 1000
+              long_requests: {share: 0.1, input: 250000}
+            traffic: {requests_per_month: 1000}
+            options: [on_demand]
+        """
+    )
+    document = json.loads(cli("estimate", str(path), "-f", "json").out)
+    scenario = document["scenarios"][0]
+    assert scenario["total_monthly_cost_usd"] == pytest.approx(192.75)
+    lines = {c["name"]: c["usd"] for c in scenario["bill"]["components"]}
+    assert lines["input_tokens"] == pytest.approx(27.0)
+    assert lines["output_tokens"] == pytest.approx(13.5)
+    assert lines["input_tokens_long_context"] == pytest.approx(150.0)
+    assert lines["output_tokens_long_context"] == pytest.approx(2.25)

@@ -95,9 +95,12 @@ def _with_tokens(scenario: Scenario, extra: dict[str, float]) -> Scenario:
     workloads = []
     for w in scenario.workloads:
         if w.name in extra:
-            tokens = w.tokens_per_request.model_copy(
-                update={"input": max(0.0, w.tokens_per_request.input + extra[w.name])}
-            )
+            t = w.tokens_per_request
+            update: dict[str, object] = {"input": max(0.0, t.input + extra[w.name])}
+            if t.long_requests is not None:  # the path changes every request's prompt
+                longer = max(0.0, t.long_requests.input + extra[w.name])
+                update["long_requests"] = t.long_requests.model_copy(update={"input": longer})
+            tokens = t.model_copy(update=update)
             w = w.model_copy(update={"tokens_per_request": tokens})
         workloads.append(w)
     return scenario.model_copy(update={"workloads": workloads})

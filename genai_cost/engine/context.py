@@ -89,7 +89,7 @@ def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
     workloads = [s.workload for s in specs]
     return WorkloadArrays(
         requests_per_month=column([s.workload.traffic.requests_in(s.hours) for s in specs]),
-        input_tokens=column([w.tokens_per_request.input for w in workloads]),
+        input_tokens=column([w.tokens_per_request.mean_input for w in workloads]),
         output_tokens=column([w.tokens_per_request.output for w in workloads]),
         cache_read_tokens=column([w.tokens_per_request.cache_read for w in workloads]),
         cache_write_tokens=column([w.tokens_per_request.cache_write for w in workloads]),

@@ -6,9 +6,11 @@ monthly = requests x (input x p_in + output x p_out + cache_read x p_cr
 Each service tier the snapshot prices for the model (standard, priority, flex,
 latency-optimized) is a variant with its own prices; flex is for batch-tolerant workloads.
 Long context: when a request's input (cached tokens included) exceeds the model's
-`long_context_threshold_tokens`, the whole request is billed at the `…_long` rates; a price
-row without them, for a model that has a threshold elsewhere, cannot price such a request
-(it is not billed at the standard rate).
+`long_context_threshold_tokens`, the whole request is billed at the `…_long` rates (lines
+named `…_long_context`); a price row without them, for a model that has a threshold
+elsewhere, cannot price such a request (it is not billed at the standard rate). With
+`tokens_per_request.long_requests`, a share of requests has a long prompt and the rest the
+typical one: each kind is billed at its own rates.
 """
 
 from __future__ import annotations
@@ -45,6 +47,15 @@ MODEL_THRESHOLD = "model_long_context_threshold_tokens"
 """The model's threshold from any of its rows (NaN when it has none)."""
 PRICE_COLUMNS = (*BASE_COLUMNS, CACHE_1H, THRESHOLD, *LONG_COLUMNS.values())
 UNIT = "1M tokens"
+LONG_SHARE = "long_requests_share"
+LONG_INPUT = "long_requests_input_tokens"
+LONG_NAMES = (
+    "input_tokens_long_context",
+    "output_tokens_long_context",
+    "cache_read_input_tokens_long_context",
+    "cache_write_input_tokens_long_context",
+    "cache_write_1h_input_tokens_long_context",
+)
 IS_FLEX = "is_flex_tier"
 NAMED_TIER = "tier_named_by_workload"
 LONG_REASON = (
@@ -69,6 +80,9 @@ def prepare(ctx: PricingContext) -> OptionRows:
         ]
         thresholds[model] = min(found) if found else np.nan
     rows.params[IS_FLEX] = np.asarray(rows.variant == "flex", dtype=np.float64)
+    longs = [ctx.specs[i].workload.tokens_per_request.long_requests for i in rows.workload_index]
+    rows.params[LONG_SHARE] = np.asarray([x.share if x else 0.0 for x in longs], dtype=np.float64)
+    rows.params[LONG_INPUT] = np.asarray([x.input if x else 0.0 for x in longs], dtype=np.float64)
     rows.params[NAMED_TIER] = np.asarray(
         [ctx.specs[i].workload.service_tier is not None for i in rows.workload_index],
         dtype=np.float64,
@@ -107,42 +121,70 @@ def token_components(
     ]
 
 
-def long_context(w: WorkloadArrays, rows: OptionRows) -> np.ndarray:
-    """Rows whose requests exceed the model's long-context threshold (the row's own, else
-    the model's from another row)."""
+def _threshold(rows: OptionRows) -> FloatArray:
+    """The long-context threshold of each row: its own, else the model's from another row."""
     p = rows.params
-    threshold = np.where(np.isnan(p[THRESHOLD]), p[MODEL_THRESHOLD], p[THRESHOLD])
-    with np.errstate(invalid="ignore"):
-        return np.asarray(w.all_input_tokens[rows.workload_index] > threshold)
+    return np.asarray(np.where(np.isnan(p[THRESHOLD]), p[MODEL_THRESHOLD], p[THRESHOLD]))
 
 
 def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     i = rows.workload_index
     p = rows.params
-    long = long_context(w, rows)
-    # above the threshold the whole request is billed at the long-context rates (NaN where
-    # the row has none: the request cannot be priced, rather than priced at the standard rate)
-    prices = {c: np.where(long, p[LONG_COLUMNS[c]], p[c]) for c in BASE_COLUMNS}
-    cache_1h = np.where(long, np.nan, p[CACHE_1H])  # no source has a long-context 1-hour rate
+    threshold = _threshold(rows)
+    # Two kinds of request: the typical one and, with tokens_per_request.long_requests, a
+    # share `s` with `L` input tokens (w.input_tokens holds the mean of the two). A request
+    # whose whole input exceeds the threshold is billed at the long-context rates, all of it.
+    share, long_input = p[LONG_SHARE], p[LONG_INPUT]
+    typical = np.where(
+        share < 1, (w.input_tokens[i] - share * long_input) / np.maximum(1 - share, 1e-12), 0.0
+    )
+    cached = w.cache_read_tokens[i] + w.cache_write_tokens[i] + w.cache_write_1h_tokens[i]
+    per_token = {
+        "usd_per_1m_input_tokens": None,
+        "usd_per_1m_output_tokens": w.output_tokens[i],
+        "usd_per_1m_cache_read_input_tokens": w.cache_read_tokens[i],
+        "usd_per_1m_cache_write_input_tokens": w.cache_write_tokens[i],
+        CACHE_1H: w.cache_write_1h_tokens[i],
+    }
+    standard = {c: np.zeros(rows.size) for c in per_token}
+    above = {c: np.zeros(rows.size) for c in per_token}
+    for weight, inputs in ((1 - share, typical), (share, long_input)):
+        with np.errstate(invalid="ignore"):
+            long = (inputs + cached) > threshold  # NaN threshold: never long
+        for column, tokens in per_token.items():
+            amount = weight * (inputs if tokens is None else tokens)
+            standard[column] += np.where(long, 0.0, amount)
+            above[column] += np.where(long, amount, 0.0)
     million_requests = w.requests_per_month[i] / TOKENS_PER_MILLION
     components = token_components(
-        million_requests * w.input_tokens[i],
-        million_requests * w.output_tokens[i],
-        million_requests * w.cache_read_tokens[i],
-        million_requests * w.cache_write_tokens[i],
-        prices,
+        million_requests * standard["usd_per_1m_input_tokens"],
+        million_requests * standard["usd_per_1m_output_tokens"],
+        million_requests * standard["usd_per_1m_cache_read_input_tokens"],
+        million_requests * standard["usd_per_1m_cache_write_input_tokens"],
+        {c: p[c] for c in BASE_COLUMNS},
     )
     components.append(
         Component(
             "cache_write_1h_input_tokens",
             UNIT,
-            million_requests * w.cache_write_1h_tokens[i],
-            cache_1h,
+            million_requests * standard[CACHE_1H],
+            p[CACHE_1H],
             optional=True,
         )
     )
+    # above the threshold: the `…_long` rates (NaN where the row has none: such requests cannot
+    # be priced, rather than priced at the standard rate; no source has a 1-hour long rate)
+    long_prices = {**{c: p[LONG_COLUMNS[c]] for c in BASE_COLUMNS}, CACHE_1H: p[CACHE_1H] * np.nan}
+    for column, name in zip((*BASE_COLUMNS, CACHE_1H), LONG_NAMES, strict=True):
+        components.append(
+            Component(
+                name, UNIT, million_requests * above[column], long_prices[column], optional=True
+            )
+        )
+    unpriced_long = (above["usd_per_1m_input_tokens"] > 0) & np.isnan(
+        p[LONG_COLUMNS["usd_per_1m_input_tokens"]]
+    )
     flex = (p[IS_FLEX] > 0) & ~w.batch_tolerant[i] & ~(p[NAMED_TIER] > 0)
-    unpriced_long = long & np.isnan(prices["usd_per_1m_input_tokens"])
     return token_option_result(
         rows, components, "on-demand", ((flex, FLEX_REASON), (unpriced_long, LONG_REASON))
     )

@@ -61,6 +61,16 @@ class Scope(StrEnum):
 GEO_PREFIXES = ("us", "eu", "apac", "jp", "au")
 
 
+class LongRequests(Strict):
+    """A share of requests with a much longer prompt than the typical one."""
+
+    share: Fraction
+    """Fraction of requests (0-1] with this input."""
+    input: NonNegative
+    """Their input tokens (excluding cached ones), instead of tokens_per_request.input; output
+    and cache tokens are as for the other requests."""
+
+
 class TokensPerRequest(Strict):
     """Average tokens per request, by kind."""
 
@@ -76,6 +86,18 @@ class TokensPerRequest(Strict):
     cache_write_1h: NonNegative = 0.0
     """Input tokens per request written to the prompt cache with a 1-hour lifetime (billed at
     the model's 1-hour cache-write rate)."""
+    long_requests: LongRequests | None = None
+    """A share of requests with a long prompt (priced at long-context rates when it exceeds
+    the model's threshold); `input` is then the other requests' input."""
+
+    @property
+    def mean_input(self) -> float:
+        """Uncached input tokens of the average request (long requests included)."""
+        if self.long_requests is None:
+            return self.input
+        share = self.long_requests.share
+        return (1 - share) * self.input + share * self.long_requests.input
+
     retrieved_context: NonNegative = 0.0
     """Of `input`, the tokens of retrieved context (RAG passages) each request already
     carries. A rag customization path adds its retrieved_context_tokens only to workloads
@@ -84,7 +106,7 @@ class TokensPerRequest(Strict):
     @property
     def all_input(self) -> float:
         """Input tokens per request including cached ones (read and written)."""
-        return self.input + self.cache_read + self.cache_write + self.cache_write_1h
+        return self.mean_input + self.cache_read + self.cache_write + self.cache_write_1h
 
     @model_validator(mode="after")
     def _context_within_input(self) -> TokensPerRequest:
