@@ -317,6 +317,8 @@ def test_import_command_reports_and_writes(cli: Any, tmp_path: Path) -> None:
         str(tmp_path / "new"),
         "--id",
         "imported",
+        "-f",
+        "markdown",
     )
     assert older.code == 0, older
     assert f"Written to `{tmp_path / 'new'}`" in older.out
@@ -353,7 +355,7 @@ def test_coverage(cli: Any, bundled: Any) -> None:
     assert instances[("ec2 p5.48xlarge", "ap-northeast-1")]["priced"] == ["on_demand"]
     assert instances[("ec2 g5.xlarge", "eu-central-1")]["priced"] == ["on_demand", "reserved_1y"]
     assert ("anthropic.claude-instant-v1", "ap-southeast-2") not in cells
-    markdown = cli("pricing", "coverage", "--region", "eu-central-1").out
+    markdown = cli("pricing", "coverage", "--region", "eu-central-1", "-f", "markdown").out
     assert "| `amazon.nova-lite-v1:0` | P |" in markdown
 
 

@@ -197,7 +197,7 @@ def test_pricing_show_and_list(cli: Any, fixture_snapshot: Path) -> None:
     doc = json.loads(cli("pricing", "show", "acme.chat-v1:0", "-f", "json").out)
     assert {r["scope"] for r in doc["on_demand"]} == {"in_region", "global"}
     assert [r["term"] for r in doc["provisioned"]] == ["no_commitment", "1_month", "6_months"]
-    table = cli("pricing", "show", "global.acme.chat-v1:0").out
+    table = cli("pricing", "show", "global.acme.chat-v1:0", "-f", "markdown").out
     assert "| global | * (any region) | $7 | $21 |" in table
     listed = json.loads(cli("pricing", "list", "-f", "json").out)["snapshots"]
     assert [s["id"] for s in listed] == ["2026-11-23", "2026-11-28", "test-fixture"]

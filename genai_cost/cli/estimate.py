@@ -51,6 +51,15 @@ def estimate(
         int | None, typer.Option("--seed", help="Seed for reproducible samples.")
     ] = None,
     max_snapshot_age_days: MaxAgeOption = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            "-a",
+            help="List every variant of every option (each provisioned term, instance type "
+            "and purchase), not one line per option kind that cannot be used.",
+        ),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option(
@@ -96,9 +105,12 @@ def estimate(
         with progress_bar(total, "Monte Carlo") as step:
             api.simulate(result, samples, seed, progress=lambda n: step("samples", n))
     if fmt == Format.html:
-        emit(render("estimate", api.html_report(result), fmt, output=output), output)
+        emit(
+            render("estimate", api.html_report(result), fmt, output=output, expand=every),
+            output,
+        )
         return
-    show("estimate", result.to_dict(), fmt, output)
+    show("estimate", result.to_dict(), fmt, output, expand=every)
 
 
 def validate(

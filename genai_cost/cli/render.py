@@ -109,9 +109,14 @@ def use_color(output: Path | None) -> bool:
     return to_stdout(output) and "NO_COLOR" not in os.environ and sys.stdout.isatty()
 
 
+FILE_WIDTH = 120
+"""Columns of a table written to a file (`-o`), whatever the terminal."""
+MIN_WIDTH = 40
+
+
 def width() -> int:
-    """The terminal's width ($COLUMNS, else the real width, else 120 columns)."""
-    return shutil.get_terminal_size((120, 24)).columns
+    """The terminal's width ($COLUMNS, else the real width, else 120 columns), at least 40."""
+    return max(MIN_WIDTH, shutil.get_terminal_size((FILE_WIDTH, 24)).columns)
 
 
 def _load(path: str) -> Callable[..., str]:
@@ -120,17 +125,32 @@ def _load(path: str) -> Callable[..., str]:
     return function
 
 
-def render(kind: str, document: Any, fmt: Format, *, output: Path | None = None) -> str:
-    """`document` (of `kind`) as text in `fmt`."""
+def render(
+    kind: str, document: Any, fmt: Format, *, output: Path | None = None, **options: Any
+) -> str:
+    """`document` (of `kind`) as text in `fmt`. `options` (e.g. `expand` for every option
+    variant) go to the renderers that take them."""
     if fmt == Format.json:
         return _load(JSON)(document)
     path = RENDERERS[kind].get(fmt)
     if path is None:
         have = ", ".join(f.value for f in (*RENDERERS[kind], Format.json))
         raise ArgumentError(f"--format {fmt.value}: not available here; use one of: {have}")
+    function = _load(path)
+    import inspect
+
+    accepted = inspect.signature(function).parameters
+    kwargs = {k: v for k, v in options.items() if k in accepted}
+    columns = width() if to_stdout(output) else FILE_WIDTH
     if path.partition(":")[0] in COLORED:
-        return _load(path)(document, color=use_color(output), width=120)
-    return _load(path)(document)
+        return function(document, color=use_color(output), width=columns, **kwargs)
+    if fmt == TABLE and path == RENDERERS[kind].get(MARKDOWN):
+        # a report written as Markdown, laid out as terminal tables for `table`
+        from genai_cost.report.terminal import render_markdown_table
+
+        text = function(document, **kwargs)
+        return render_markdown_table(text, color=use_color(output), width=columns)
+    return function(document, **kwargs)
 
 
 def emit(text: str, output: Path | None) -> None:
@@ -145,9 +165,9 @@ def emit(text: str, output: Path | None) -> None:
     say(f"wrote {output}")
 
 
-def show(kind: str, document: Any, fmt: Format, output: Path | None) -> None:
+def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: Any) -> None:
     """Render and emit: the last step of every command."""
-    emit(render(kind, document, fmt, output=output), output)
+    emit(render(kind, document, fmt, output=output, **options), output)
 
 
 def say(text: str) -> None:

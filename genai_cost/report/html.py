@@ -10,7 +10,14 @@ from typing_extensions import TypedDict
 from genai_cost.documents.decisions import BreakevenDocument, RoiDocument
 from genai_cost.documents.estimate import EstimateDocument, OptionRecord
 from genai_cost.report import svg
-from genai_cost.report.labels import capacity, option_label, period_text, records_by_workload, usd
+from genai_cost.report.labels import (
+    capacity,
+    option_label,
+    option_lines,
+    period_text,
+    records_by_workload,
+    usd,
+)
 from genai_cost.report.markdown import notes, summary_section
 from genai_cost.report.sanitize import plain
 from genai_cost.report.sections import lines_section, monte_carlo_sections, scenario_sections
@@ -80,6 +87,7 @@ def render_html(
     *,
     breakeven: BreakevenDocument | None = None,
     roi: RoiDocument | None = None,
+    expand: bool = False,
 ) -> str:
     import jinja2
     import markupsafe
@@ -124,6 +132,9 @@ def render_html(
         capacity=capacity,
         notes=notes,
         records=lambda scenario, workload: by_workload.get((scenario, workload), []),
+        option_lines=lambda scenario, workload: option_lines(
+            by_workload.get((scenario, workload), []), expand
+        ),
     )
 
 
@@ -135,7 +146,9 @@ class HtmlReport(TypedDict):
     roi: RoiDocument | None
 
 
-def render_html_report(bundle: HtmlReport) -> str:
+def render_html_report(bundle: HtmlReport, expand: bool = False) -> str:
     """The HTML report of an estimate bundle: `{"estimate": document, "breakeven": …, "roi":
     …}` (the decision documents may be None)."""
-    return render_html(bundle["estimate"], breakeven=bundle["breakeven"], roi=bundle["roi"])
+    return render_html(
+        bundle["estimate"], breakeven=bundle["breakeven"], roi=bundle["roi"], expand=expand
+    )

@@ -7,6 +7,7 @@ from genai_cost.documents.estimate import EstimateDocument, OptionRecord, Scenar
 from genai_cost.report.labels import (
     capacity,
     option_label,
+    option_lines,
     percent,
     period_text,
     records_by_workload,
@@ -60,7 +61,7 @@ def summary_section(scenario: ScenarioSummary) -> Section:
     return section
 
 
-def render_markdown(document: EstimateDocument) -> str:
+def render_markdown(document: EstimateDocument, expand: bool = False) -> str:
     snapshot = document["snapshot"]
     lines = [
         "# genai-cost estimate",
@@ -79,13 +80,21 @@ def render_markdown(document: EstimateDocument) -> str:
             lines += section_markdown(section)
         for w in scenario["workloads"]:
             lines += [
-                f"### {markdown_cell(w['name'])}: every option",
+                f"### {markdown_cell(w['name'])}: "
+                + ("every option" if expand else "options (`--all` lists every variant)"),
                 "",
                 "| Option | Monthly cost | Per 1K requests | Capacity | Utilisation | Notes |",
                 "|---|---:|---:|---:|---:|---|",
             ]
-            for r in by_workload.get((scenario["name"], w["name"]), []):
-                label = markdown_cell(option_label(r))
+            for item in option_lines(by_workload.get((scenario["name"], w["name"]), []), expand):
+                r = item.record
+                if r is None:
+                    lines.append(
+                        f"| {markdown_cell(item.label)} | — | — | — | — | "
+                        f"{markdown_cell(item.reason)} |"
+                    )
+                    continue
+                label = markdown_cell(item.label)
                 if r["cheapest"]:
                     label = f"**{label}** (cheapest)"
                 lines.append(

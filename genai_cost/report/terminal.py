@@ -10,7 +10,7 @@ from genai_cost.documents.estimate import EstimateDocument
 from genai_cost.documents.tracking import AllocationDocument, VarianceDocument
 from genai_cost.report.labels import (
     capacity,
-    option_label,
+    option_lines,
     percent,
     period_text,
     records_by_workload,
@@ -47,7 +47,9 @@ def section_table(section: Section, *, color: bool, width: int) -> str:
     return "".join(parts)
 
 
-def render_table(document: EstimateDocument, *, color: bool, width: int) -> str:
+def render_table(
+    document: EstimateDocument, *, color: bool, width: int, expand: bool = False
+) -> str:
     snapshot = document["snapshot"]
     parts = [
         _note(
@@ -73,9 +75,14 @@ def render_table(document: EstimateDocument, *, color: bool, width: int) -> str:
             table = Table(
                 columns, f"{scenario['name']} · {w['name']} · {w['model']} · {w['region']}"
             )
-            for r in by_workload.get((scenario["name"], w["name"]), []):
+            records = by_workload.get((scenario["name"], w["name"]), [])
+            for item in option_lines(records, expand):
+                r = item.record
+                if r is None:
+                    table.add(item.label, "—", "—", "—", "—", item.reason, style="dim")
+                    continue
                 table.add(
-                    option_label(r) + (" ✓" if r["cheapest"] else ""),
+                    item.label + (" ✓" if r["cheapest"] else ""),
                     usd(r["monthly_cost_usd"]),
                     usd(r["cost_per_1k_requests_usd"], 4),
                     capacity(r),
@@ -243,3 +250,77 @@ def render_variance_table(document: VarianceDocument, *, color: bool, width: int
     for r in document["not_in_estimate"]:
         out += plain(f"not matched to a workload: {r['key']} {usd(r['actual_usd'])}") + "\n"
     return out
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a Markdown table row (escaped pipes kept), emphasis and code marks gone."""
+    inner = line.strip()[1:-1] if line.strip().endswith("|") else line.strip()[1:]
+    cells = [c.replace("\0", "|") for c in inner.replace("\\|", "\0").split("|")]
+    return [_unmark(c.strip()) for c in cells]
+
+
+def _unmark(text: str) -> str:
+    """Markdown inline marks removed: **bold**, `code`, backslash escapes."""
+    for mark in ("**", "`"):
+        text = text.replace(mark, "")
+    for char in "\\*_[]()#+-.!|<>":
+        text = text.replace("\\" + char, char)
+    return text
+
+
+def render_markdown_table(markdown: str, *, color: bool, width: int) -> str:
+    """A Markdown report laid out for the terminal: headings as titles, pipe tables as tables
+    sized to `width` (ids wrap, nothing is cut), paragraphs wrapped — so every command's
+    `table` format is a terminal table even where its report is written as Markdown."""
+    parts: list[str] = []
+    title = ""
+    lines = markdown.splitlines()
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            title = _unmark(stripped.lstrip("#").strip())
+            k += 1
+            continue
+        is_table = (
+            stripped.startswith("|")
+            and k + 1 < len(lines)
+            and set(lines[k + 1].replace(" ", "")) <= set("|-:")
+            and lines[k + 1].strip().startswith("|")
+        )
+        if is_table:
+            header = _cells(line)
+            aligns = _cells(lines[k + 1])
+            table = Table(
+                [
+                    Column(h, "right", wrap=False)  # figures stay on one line
+                    if a.endswith(":") and not a.startswith(":")
+                    else Column(h)
+                    for h, a in zip(header, aligns + [""] * len(header), strict=False)
+                ],
+                title,
+            )
+            title = ""
+            k += 2
+            while k < len(lines) and lines[k].strip().startswith("|"):
+                strong = "**" in lines[k]
+                cells = _cells(lines[k])
+                table.add(
+                    *(cells + [""] * (len(header) - len(cells))), style="bold" if strong else ""
+                )
+                k += 1
+            parts.append(table.render(width, color=color))
+            continue
+        if title:
+            parts.append(_note(title, color=color, width=width, style="bold"))
+            title = ""
+        if stripped:
+            text = _unmark(stripped.lstrip(">").strip())
+            if stripped.startswith(("- ", "* ")):
+                text = "• " + _unmark(stripped[2:])
+            parts.append(_note(text, color=color, width=width, style=""))
+        k += 1
+    if title:
+        parts.append(_note(title, color=color, width=width, style="bold"))
+    return "".join(parts)

@@ -153,9 +153,61 @@ def _layout(table: Table, width: int) -> list[int]:
     return widths
 
 
+CARD_MIN_COLUMN = 10
+"""A wrapping column narrower than this (or than its longest word, if shorter) makes the
+table unreadable: it is printed as cards instead."""
+
+
+def _too_narrow(table: Table, widths: list[int]) -> bool:
+    for k, column in enumerate(table.columns):
+        if not column.wrap:
+            continue
+        longest = max(
+            (cell_width(word) for cells, _, _ in table.rows for word in cells[k].split(" ")),
+            default=0,
+        )
+        if widths[k] < min(CARD_MIN_COLUMN, max(longest, cell_width(column.header))):
+            return True
+    return False
+
+
+def render_cards(table: Table, width: int, *, color: bool = False) -> str:
+    """The table as one block per row — `Header: value` lines, wrapped to `width` — for a
+    terminal too narrow for its columns (nothing is cut; ids wrap at punctuation)."""
+
+    def styled(text: str, style: str) -> str:
+        code = STYLES.get(style, "")
+        return f"\x1b[{code}m{text}\x1b[0m" if color and code and text else text
+
+    out: list[str] = []
+    if table.title:
+        out += [styled(t, "italic") for t in wrap(plain(table.title), width)]
+        out.append("─" * min(width, max(cell_width(table.title), 1)))
+    label = max(cell_width(c.header) for c in table.columns) + 2
+    inline = label <= width // 2
+    for n, (cells, _, style) in enumerate(table.rows):
+        if n:
+            out.append("")
+        for column, text in zip(table.columns, cells, strict=True):
+            if not text:
+                continue
+            head = f"{column.header}:"
+            if inline:
+                body = wrap(text, max(width - label, 8))
+                out.append(styled(head.ljust(label) + body[0], style))
+                out += [styled(" " * label + more, style) for more in body[1:]]
+            else:
+                out.append(styled(head, "bold"))
+                out += [styled("  " + line, style) for line in wrap(text, max(width - 2, 8))]
+    return "\n".join(out) + "\n"
+
+
 def render_table(table: Table, width: int, *, color: bool = False) -> str:
-    """The table as text, at most `width` columns wide where the content allows."""
+    """The table as text, at most `width` columns wide where the content allows; as cards
+    (one block per row) when the terminal is too narrow for its columns."""
     widths = _layout(table, width)
+    if table.rows and _too_narrow(table, widths):
+        return render_cards(table, width, color=color)
     right = [c.justify == "right" for c in table.columns]
 
     def line(left: str, fill: str, middle: str, end: str) -> str:
