@@ -64,7 +64,8 @@ def load_scenarios(paths: Iterable[str | Path], catalog: Catalog) -> list[Loaded
     """Load every scenario and check it against `catalog`, reporting the problems of all
     files together."""
     loaded, problems = [], []
-    for path in expand_paths(paths):
+    skipped: list[Path] = []
+    for path in expand_paths(paths, skipped):
         try:
             item = load_scenario(path)
         except ScenarioError as exc:
@@ -72,6 +73,13 @@ def load_scenarios(paths: Iterable[str | Path], catalog: Catalog) -> list[Loaded
             continue
         loaded.append(item)
         problems.extend(scenario_problems(item, catalog))
+    if skipped:
+        import sys
+
+        from genai_cost.report.sanitize import lines
+
+        names = ", ".join(str(p) for p in skipped)
+        sys.stderr.write(lines(f"skipped (not scenarios): {names}") + "\n")
     if problems:
         raise ScenarioError(problems)
     return loaded

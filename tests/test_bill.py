@@ -26,7 +26,7 @@ import pytest
 from tests.conftest import ROOT
 
 PLATFORM = "scenarios/support-platform.yaml"
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+SCENARIOS = sorted((ROOT / "scenarios").rglob("*.yaml"))
 
 
 def estimate_json(cli: Any, path: str, *args: str) -> dict[str, Any]:
@@ -392,7 +392,7 @@ def test_diff_splits_every_line(cli: Any, tmp_path: Path) -> None:
 def test_the_european_example_names_what_it_cannot_price(cli: Any) -> None:
     """eu-central-1 has public prices for the tokens, S3, egress, Lambda and API Gateway, but
     none for Titan embeddings or OpenSearch Serverless: the bill is a named lower bound."""
-    scenario = estimate_json(cli, "scenarios/eu-rag-assistant.yaml")["scenarios"][0]
+    scenario = estimate_json(cli, "scenarios/needs-prices/eu-rag-assistant.yaml")["scenarios"][0]
     bill = scenario["bill"]
     assert not scenario["complete"] and bill["total_monthly_cost_usd"] is None
     [missing] = bill["missing"]

@@ -201,7 +201,7 @@ def test_samples_through_the_cli(cli: Any, fixture_snapshot: Path, tmp_path: Pat
     assert result.code == 2 and "need low <= mode <= high" in result.err
 
 
-ROOT_SCENARIOS = sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml"))
+ROOT_SCENARIOS = sorted((Path(__file__).resolve().parent.parent / "scenarios").rglob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", ROOT_SCENARIOS, ids=[p.stem for p in ROOT_SCENARIOS])

@@ -373,7 +373,7 @@ def test_documented_coverage_is_current(bundled: Any) -> None:
 
 
 def test_model_ids_in_docs_and_scenarios_are_priced(bundled: Any) -> None:
-    texts = [p.read_text() for p in (ROOT / "scenarios").glob("*.yaml")]
+    texts = [p.read_text() for p in (ROOT / "scenarios").rglob("*.yaml")]
     texts += [p.read_text() for p in (ROOT / "docs").glob("*.md")] + [
         (ROOT / "README.md").read_text()
     ]

@@ -140,7 +140,14 @@ def _on_demand_price(
     place = f"{geo_profile}. profile from {region}" if scope == "geo" else region
     current = [r for r in rows if r.effective_on(day)]
     if not current:
-        return Missing(f"no on-demand price for {model_id} in effect on {day.isoformat()}")
+        starts = [r.effective_from for r in rows if r.effective_from is not None]
+        first = min(starts) if starts and len(starts) == len(rows) else None
+        hint = (
+            f"; its first price is in effect from {first.isoformat()} (price on or after it)"
+            if first is not None and day < first
+            else ""
+        )
+        return Missing(f"no on-demand price for {model_id} in effect on {day.isoformat()}" + hint)
     hint = _where_else(catalog, model_id, current, scope, region)
     return Missing(
         f"no {scope} on-demand price for {model_id} ({place}); the snapshot prices it for: "

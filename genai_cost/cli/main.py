@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,12 +20,46 @@ from genai_cost.version import __version__
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 ISSUES_URL = "https://github.com/genai-cost/genai-cost/issues"
 
+
+def _plain_help() -> None:
+    """Help in the words of gh and git: `FILE...` rather than typer's `{FILE}...` and
+    `<list[Path]>` (Python types mean nothing to users). Typer has no setting for this, so
+    its display hooks are replaced; if a Typer release drops them, its own help remains."""
+    core = typer.core
+    names = {"str": "TEXT", "int": "N", "float": "NUMBER", "Path": "PATH", "bool": ""}
+
+    def option_type(self: Any, ctx: Any) -> str | None:
+        if self.metavar is not None:
+            return str(self.metavar)
+        bare = self.bare_type() if hasattr(self, "bare_type") else ""
+        bare = bare[5:-1] if bare.startswith("list[") else bare
+        if self.is_flag or bare == "bool":
+            return None
+        descriptor = getattr(self, "type_descriptor", None)
+        if descriptor is not None and getattr(descriptor, "is_choice", False):
+            return "|".join(str(getattr(c, "value", c)) for c in descriptor.choices or ())
+        return names.get(bare, "VALUE")
+
+    def usage_name(self: Any) -> str:
+        name = str(self.display_name_raw)
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 and not name.endswith("...") else "")
+
+    if hasattr(core, "TyperArgument") and hasattr(core.TyperArgument, "_usage_display_name"):
+        setattr(core.TyperArgument, "display_type_rich", lambda self, ctx: None)  # noqa: B010
+        setattr(core.TyperArgument, "_usage_display_name", usage_name)  # noqa: B010
+    if hasattr(core, "TyperOption") and hasattr(core.TyperOption, "display_type_rich"):
+        setattr(core.TyperOption, "display_type_rich", option_type)  # noqa: B010
+
+
+_plain_help()
+
 app = typer.Typer(
     name="genai-cost",
     help="Cost estimation and ROI for generative-AI workloads on AWS.\n\n"
     "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 internal error.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

@@ -97,7 +97,7 @@ def sections(document: AllocationDocument) -> list[str]:
             lines.append(
                 f"| {markdown_cell(b['tenant'])} | {usd(b['month_to_date_usd'])} | "
                 f"{usd(b['projected_month_usd'])} | {usd(b['budget_usd'])} | "
-                f"{b['used_percent']:.1f}% | {b['projected_percent']:.1f}% | {b['level']} |"
+                f"{b['used_percent']:.1f}% | {b['projected_percent']:.1f}% | {budget_result(b)} |"
             )
         first = document["budgets"][0]
         lines += [
@@ -181,3 +181,13 @@ def render_variance_markdown(document: VarianceDocument) -> str:
 def render_variance_csv(document: VarianceDocument) -> str:
     rows: Sequence[Mapping[str, Any]] = document["workloads"]
     return csv_table(VARIANCE_COLUMNS, ([row[c] for c in VARIANCE_COLUMNS] for row in rows))
+
+
+def budget_result(budget: Mapping[str, Any]) -> str:
+    """The budget's level so far, and the projected month's when it is worse ("ok; projected
+    fail" for a tenant heading past its budget)."""
+    order = ("ok", "alert", "fail")
+    level, projected = str(budget["level"]), str(budget.get("projected_level", budget["level"]))
+    if order.index(projected) > order.index(level):
+        return f"{level}; projected {projected}"
+    return level

@@ -39,7 +39,8 @@ def number(value: float | None, decimals: int = 0) -> str:
 def percent(fraction: float | None) -> str:
     if fraction is None:
         return "—"
-    return f"{fraction * 100:.0f}%"
+    text = f"{fraction * 100:.0f}%"
+    return "0%" if text == "-0%" else text  # never a negative zero
 
 
 def capacity(record: Mapping[str, Any]) -> str:

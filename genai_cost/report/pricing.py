@@ -45,7 +45,9 @@ def _effective(row: Mapping[str, Any]) -> str:
 
 
 def price(value: float | None) -> str:
-    return "—" if value is None else f"${value:,.6g}"
+    from genai_cost.report.sections import unit_price
+
+    return unit_price(value)
 
 
 def key_text(key: Mapping[str, str]) -> str:

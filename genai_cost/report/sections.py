@@ -122,9 +122,13 @@ def unit_price(value: float | None) -> str:
     """A unit price with the digits it has (e.g. $0.0000166667 a GB-second)."""
     if value is None:
         return "—"
-    if 0 < abs(value) < 0.01:
-        return "$" + f"{value:.10f}".rstrip("0")
-    return f"${value:,.6g}"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if 0 < value < 0.01:
+        return sign + "$" + f"{value:.10f}".rstrip("0")
+    if value >= 1e5:  # no exponent: $1,234,567.5, never $1.23457e+06
+        return sign + "$" + f"{value:,.2f}".rstrip("0").rstrip(".")
+    return sign + f"${value:,.6g}"
 
 
 def _figure(value: float) -> str:

@@ -217,7 +217,7 @@ def render_allocation_table(document: AllocationDocument, *, color: bool, width:
         style="bold",
     )
     rest = sections(document)
-    text = "\n".join(rest).replace("### ", "") + "\n" if rest else ""
+    text = render_markdown_table("\n".join(rest), color=color, width=width) if rest else ""
     return table.render(width, color=color) + text
 
 

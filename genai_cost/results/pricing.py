@@ -131,6 +131,7 @@ def price(
             "GB-seconds, 100 GB out to the internet a month; they are shared by everything in "
             "the account, so the bill is this low only if nothing else uses them"
         )
+    warnings += _undated_before_source(ctx)
     limit = max_snapshot_age_days
     age = catalog.age_days(day)
     if age > limit:
@@ -189,3 +190,27 @@ def _scenario_sections(
             scenario.supporting_services, catalog, scenario.region, day, ctx.free_tier
         )
     return sections
+
+
+def _undated_before_source(ctx: PricingContext) -> list[str]:
+    """A pricing date before the date a model's (undated) price was observed: the price is
+    used, but nothing says it held then — say so rather than price the past silently."""
+    from genai_cost.catalog.lookup import OnDemandMatch, on_demand_price
+
+    seen: dict[tuple[str, str], str] = {}
+    for spec in ctx.specs:
+        w = spec.workload
+        day = ctx.day_for(spec)
+        match = on_demand_price(
+            ctx.catalog, w.base_model, w.scope.value, spec.region, w.geo_profile, day
+        )
+        if not isinstance(match, OnDemandMatch):
+            continue
+        row = match.row
+        if row.effective_from is None and day < row.as_of:
+            seen.setdefault(
+                (w.base_model, day.isoformat()),
+                f"{w.base_model}: priced for {day.isoformat()}, but its price is known only from "
+                f"{row.as_of.isoformat()} ({row.source}); it is assumed to have held then",
+            )
+    return list(seen.values())

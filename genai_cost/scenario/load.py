@@ -8,6 +8,7 @@ ids, regions and instance types exist is a question for the pricing catalog
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,8 +130,30 @@ def load_scenario(
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders expanded to their *.yaml / *.yml files, sorted."""
+SCENARIO_KEYS = re.compile(
+    r"^(workloads|training_jobs|shared_endpoints|imported_models|supporting_services)\s*:",
+    re.MULTILINE,
+)
+"""A top-level key only a scenario has (price books, budgets and profiles files have none)."""
+
+
+def looks_like_scenario(path: Path) -> bool:
+    """Whether a YAML file found in a folder is a scenario (read as text, not parsed)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(MAX_SNIFF_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return True  # let loading report it
+    return SCENARIO_KEYS.search(head) is not None
+
+
+MAX_SNIFF_BYTES = 1 << 20
+
+
+def expand_paths(paths: Iterable[str | Path], skipped: list[Path] | None = None) -> list[Path]:
+    """Files as given; folders expanded to their *.yaml / *.yml scenario files, sorted. Other
+    YAML files in a folder (a price book, a budgets file) are left out and listed in
+    `skipped`; a file named explicitly is always loaded (and must be a scenario)."""
     result: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -138,11 +161,14 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             found = sorted(
                 p for p in path.iterdir() if p.suffix in SCENARIO_SUFFIXES and p.is_file()
             )
-            if not found:
+            scenarios = [p for p in found if looks_like_scenario(p)]
+            if skipped is not None:
+                skipped.extend(p for p in found if p not in scenarios)
+            if not scenarios:
                 raise ScenarioError(
                     [Problem("folder holds no .yaml or .yml scenario files", path=str(path))]
                 )
-            result.extend(found)
+            result.extend(scenarios)
         else:
             result.append(path)
     return result
