@@ -108,7 +108,8 @@ def sections(document: AllocationDocument) -> list[str]:
     if document["problems"]:
         lines += ["", "### Records not allocated", ""]
         for p in document["problems"]:
-            lines.append(f"- {p['records']:,} × {markdown_cell(p['reason'])}")
+            count = f"{p['records']:,} × " if p["records"] else ""
+            lines.append(f"- {count}{markdown_cell(p['reason'])}")
             lines += [f"  - `{markdown_code(e)}`" for e in p["examples"]]
     if document["sources"]:
         lines += ["", "Prices: " + ", ".join(f"`{markdown_code(s)}`" for s in document["sources"])]

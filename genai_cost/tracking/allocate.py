@@ -33,6 +33,7 @@ from genai_cost.engine.bedrock_tokens import PriceKey, lookup_token_prices
 from genai_cost.engine.on_demand import token_components
 from genai_cost.errors import ArgumentError, BudgetsError, LogsError
 from genai_cost.modelbase import Strict
+from genai_cost.modelfile import suggest
 from genai_cost.scenario.budget import Budget, BudgetStatus, Level
 from genai_cost.tracking.capacity import (
     CapacityFile,
@@ -231,6 +232,21 @@ def allocate(
                 "reason": f"not priced: {reason}",
                 "records": int(c["requests"][hits].sum()),
                 "examples": examples,
+            }
+        )
+
+    if usage.metadata_seen is not None:
+        asked = sorted({k.field for k in [*by, tenant] if k.kind == "metadata"})
+        seen = usage.metadata_seen
+        shown = ", ".join(seen[:20]) + (" …" if len(seen) > 20 else "") if seen else "none"
+        hint = " ".join(filter(None, (suggest(asked[0], seen) if asked and seen else "",)))
+        problems.append(
+            {
+                "reason": f"no record has the requestMetadata key(s) {', '.join(asked)}, so "
+                f"every record is {UNTAGGED}; the records' requestMetadata keys are: {shown}"
+                + (f" ({hint})" if hint else ""),
+                "records": 0,  # allocated, to the untagged row: not a record lost
+                "examples": [],
             }
         )
 

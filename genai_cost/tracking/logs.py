@@ -13,6 +13,7 @@ Token fields (see AWS-FORMATS §3.2): `input.inputTokenCount` is the non-cached 
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -59,6 +60,9 @@ class Usage:
     columns: dict[str, np.ndarray]
     problems: list[Problem]
     records: int
+    metadata_seen: list[str] | None = None
+    """The requestMetadata keys the records have, when none has a key that was asked for
+    (so a wrong `--tenant metadata:KEY` can name the right one)."""
 
     def __len__(self) -> int:
         return len(self.columns["requests"])
@@ -173,6 +177,15 @@ def read_usage(
                         connection, _usage_sql(readable, metadata_keys), progress
                     )
             usage = _collect(connection, metadata_keys)
+            if (
+                metadata_keys
+                and len(usage)
+                and all(all(v is None for v in usage.columns[f"meta:{k}"]) for k in metadata_keys)
+            ):
+                readable = [p for p in paths if p not in broken]
+                usage = dataclasses.replace(
+                    usage, metadata_seen=_metadata_keys(connection, readable)
+                )
         except duckdb.Error as exc:
             raise LogsError.at(
                 "", f"cannot read the invocation logs: {_duckdb_message(exc)}"
@@ -191,7 +204,23 @@ def read_usage(
         Problem(p.reason, p.count, tuple(shown_example(e, shown) for e in p.examples))
         for p in problems
     ]
-    return Usage(usage.columns, examples, usage.records)
+    return Usage(usage.columns, examples, usage.records, usage.metadata_seen)
+
+
+MAX_KEYS_SHOWN = 20
+
+
+def _metadata_keys(connection: Any, paths: list[str]) -> list[str]:
+    """The distinct requestMetadata keys of the records (a second pass, run only when the
+    asked-for keys are absent from every record)."""
+    rows = connection.execute(
+        f"""SELECT DISTINCT k FROM (
+              SELECT unnest(json_keys(line, '$.requestMetadata')) AS k
+              FROM {_reader(paths)}
+              WHERE json_valid(line) AND json_type(line, '$.requestMetadata') = 'OBJECT'
+            ) ORDER BY k LIMIT {MAX_KEYS_SHOWN + 1}"""
+    ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _usage_sql(paths: list[str], metadata_keys: Sequence[str]) -> str:
