@@ -760,11 +760,11 @@ def test_resolve_profiles_makes_a_client_in_the_profile_region(
     monkeypatch.setattr(boto3, "client", client)
     result = cli("allocate", str(_profile_logs(tmp_path)), "--resolve-profiles", "--format", "json")
     assert result.code == 0 and made == ["bedrock us-east-1"]
-    problems = json.loads(result.out)["problems"]
+    document = json.loads(result.out)
     # the logs carry no requestMetadata at all: that is said too (every record is untagged)
-    [untagged] = [p for p in problems if "requestMetadata key" in p["reason"]]
-    assert "keys are: none" in untagged["reason"] and untagged["records"] == 0
-    [problem] = [p for p in problems if p is not untagged]
+    [untagged] = document["notes"]
+    assert "keys are: none" in untagged
+    [problem] = document["problems"]
     assert "AccessDeniedException" in problem["reason"] and APP_PROFILE in problem["reason"]
 
 
@@ -773,3 +773,19 @@ def test_spark_errors_are_bad_input(cli: Any) -> None:
     result = cli("allocate", "s3a://genai-cost-no-such-bucket/logs/", "--engine", "spark")
     assert result.code == 2
     assert result.err.startswith("error: Spark could not read the logs: ")
+
+
+def test_a_projected_overrun_shows_in_every_format_and_can_fail(
+    tmp_path: Path, fixture_snapshot: Path, cli: Any
+) -> None:
+    """search is at 92 % of its budget ('alert') and projected at 285 % ('fail'): the table
+    and Markdown say so, and --fail-on-projection turns it into exit 1."""
+    budgets = tmp_path / "budgets.yaml"
+    budgets.write_text(BUDGETS.replace("  ads: {monthly_usd: 15}\n", "  ads: {monthly_usd: 500}\n"))
+    logs = str(write_logs(tmp_path / "logs"))
+    args = ("allocate", logs, "--tenant", "metadata:team", "--budgets", str(budgets))
+    for fmt in ("table", "markdown"):
+        result = cli(*args, "-f", fmt)
+        assert result.code == 0, result
+        assert "alert; projected fail" in result.out, fmt
+    assert cli(*args, "--fail-on-projection").code == 1

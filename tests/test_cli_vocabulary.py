@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -68,8 +69,9 @@ def test_a_wrong_tenant_key_names_the_keys_the_records_have(cli: Any) -> None:
         "-f",
         "json",
     )
-    assert "the records' requestMetadata keys are: team, workload" in result.out
-    assert "did you mean 'team'?" in result.out
+    [note] = json.loads(result.out)["notes"]
+    assert "the records' requestMetadata keys are: team, workload" in note
+    assert "did you mean 'team'?" in note
 
 
 def test_folders_hold_scenarios_only(cli: Any, tmp_path: Path) -> None:

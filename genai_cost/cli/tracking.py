@@ -77,6 +77,14 @@ def allocate(
         bool,
         typer.Option("--strict", help="Fail (exit 2) if any record cannot be read or priced."),
     ] = False,
+    fail_on_projection: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-projection",
+            help="With --budgets: exit 1 when a tenant's projected month (its run rate so far) "
+            "reaches the fail threshold, not only its month to date.",
+        ),
+    ] = False,
     engine: Annotated[
         Engine,
         typer.Option(
@@ -93,8 +101,9 @@ def allocate(
     s3://bucket/prefix (read through boto3). Records that cannot be read or priced are counted
     and listed; untagged spend is its own row.
 
-    Exit codes: 0 ok, 1 a tenant budget's fail threshold is reached, 2 bad input (with
-    --strict: any record not allocated).
+    Exit codes: 0 ok, 1 a tenant budget's fail threshold is reached (with
+    --fail-on-projection: or projected to be), 2 bad input (with --strict: any record not
+    allocated).
 
     Examples:
 
@@ -131,6 +140,10 @@ def allocate(
     show("allocation", document, fmt, output)
     if document.get("verdict") == "fail":
         raise CheckFailed("a tenant budget's fail threshold is reached")
+    if fail_on_projection and any(
+        b["projected_level"] == "fail" for b in document.get("budgets", [])
+    ):
+        raise CheckFailed("a tenant's projected month reaches its budget's fail threshold")
 
 
 def variance(

@@ -332,7 +332,7 @@ def _workload_change(
         if head is None
         else ("unchanged" if round(change, 6) == 0 else "changed")
     )
-    return {
+    result: WorkloadChange = {
         "scenario": key[0],
         "name": key[1],
         "status": status,
@@ -345,6 +345,33 @@ def _workload_change(
         "base_model": base["model"] if base else None,
         "head_model": head["model"] if head else None,
     }
+    changed = _input_changes(base, head)
+    if changed:
+        result["inputs"] = changed
+    return result
+
+
+def _figure(value: Any) -> str:
+    return f"{value:,.6g}" if isinstance(value, float | int) else str(value)
+
+
+def _input_changes(base: WorkloadSummary | None, head: WorkloadSummary | None) -> list[str]:
+    """The scenario inputs of a workload that differ between the two sides."""
+    if base is None or head is None:
+        return []
+    out = [
+        f"{name} {_figure(base[name])} → {_figure(head[name])}"
+        for name in ("model", "region", "requests_per_month")
+        if base[name] != head[name]
+    ]
+    old, new = base.get("tokens_per_request", {}), head.get("tokens_per_request", {})
+    for kind in sorted(set(old) | set(new)):
+        if old.get(kind, 0) != new.get(kind, 0):
+            out.append(
+                f"tokens_per_request.{kind} {_figure(old.get(kind, 0))} → "
+                f"{_figure(new.get(kind, 0))}"
+            )
+    return out
 
 
 def _summarize(parts: Sequence[TotalChange], in_base: Any, in_head: Any) -> TotalChange:

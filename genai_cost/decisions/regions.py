@@ -16,6 +16,7 @@ from genai_cost.decisions.bill import price_bill
 from genai_cost.documents.decisions import RegionRow, RegionsDocument
 from genai_cost.errors import GenaiCostError
 from genai_cost.scenario.load import LoadedScenario
+from genai_cost.scenario.models import Workload
 
 
 def compare_regions(
@@ -31,10 +32,12 @@ def compare_regions(
     rows: list[RegionRow] = []
     for region in regions or sorted(catalog.regions):
         scenario = loaded.scenario
+        moves = [_endpoint_in(catalog, w, region, as_of or day) for w in scenario.workloads]
+        notes = [note for _, note in moves if note]
         moved = scenario.model_copy(
             update={
                 "region": region,
-                "workloads": [w.model_copy(update={"region": None}) for w in scenario.workloads],
+                "workloads": [w for w, _ in moves],
                 "training_jobs": [
                     j.model_copy(update={"region": None}) for j in scenario.training_jobs
                 ],
@@ -80,7 +83,10 @@ def compare_regions(
                     }
                     for w in summary["workloads"]
                 ],
-                "reason": f"incomplete: {missing}" if missing else None,
+                "reason": "; ".join(
+                    filter(None, (f"incomplete: {missing}" if missing else "", *notes))
+                )
+                or None,
             }
         )
     rows.sort(
@@ -99,3 +105,36 @@ def compare_regions(
         "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
         "regions": rows,
     }
+
+
+def _endpoint_in(
+    catalog: Catalog, workload: Workload, region: str, day: dt.date
+) -> tuple[Workload, str]:
+    """The workload called from `region` the way a user there would call it: a geographic
+    profile the region cannot use becomes the region's own (`us.` → `eu.` from eu-west-1),
+    and an in-region endpoint the region has no price for becomes the region's profile when
+    that is priced — with a note saying so. Global endpoints are kept."""
+    from genai_cost.catalog.lookup import OnDemandMatch, on_demand_price
+
+    moved = workload.model_copy(update={"region": None})
+    info = catalog.regions.get(region)
+    if info is None or not info.geo_profiles or workload.scope.value == "global":
+        return moved, ""
+    base = workload.base_model
+    profiles = list(info.geo_profiles)
+    if workload.scope.value == "geo" and workload.geo_profile in profiles:
+        return moved, ""
+    if workload.scope.value == "in_region":
+        here = on_demand_price(catalog, base, "in_region", region, None, day)
+        if isinstance(here, OnDemandMatch) and not here.via_source_region:
+            return moved, ""
+    for profile in profiles:
+        found = on_demand_price(catalog, base, "geo", region, profile, day)
+        if isinstance(found, OnDemandMatch) and not found.via_source_region:
+            model = f"{profile}.{base}"
+            update = {"region": None, "model": model, "endpoint_scope": None}
+            return (
+                workload.model_copy(update=update),
+                f"{workload.name} called through the {profile}. profile ({model})",
+            )
+    return moved, ""

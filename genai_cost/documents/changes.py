@@ -3,7 +3,7 @@ budgets against the whole bill): the documents of the CI gates."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -55,6 +55,9 @@ class WorkloadChange(TypedDict):
     head_option: str | None
     base_model: str | None
     head_model: str | None
+    inputs: NotRequired[list[str]]
+    """The inputs that changed ("model a → b", "tokens_per_request.input 500 → 800",
+    "requests_per_month 1,000 → 2,000", "region …")."""
 
 
 class ScenarioChange(TotalChange):

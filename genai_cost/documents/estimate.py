@@ -55,6 +55,9 @@ class WorkloadSummary(TypedDict):
     model: str
     region: str
     requests_per_month: float | None
+    tokens_per_request: NotRequired[dict[str, float]]
+    """The scenario's tokens per request (input, output, cache_read, cache_write,
+    cache_write_1h), so a diff can name what changed."""
     cheapest_option: str | None
     cheapest_variant: str | None
     cheapest_platform: str | None

@@ -104,6 +104,9 @@ class AllocationDocument(TypedDict):
     capacity: NotRequired[list[CapacityEntry]]
     budgets: NotRequired[list[TenantBudget]]
     verdict: NotRequired[Literal["ok", "alert", "fail"]]
+    notes: NotRequired[list[str]]
+    """What the reader should know that is not a record lost (e.g. a tenant key no record
+    has: every record is then untagged)."""
 
 
 class VariancePeriod(TypedDict):

@@ -111,6 +111,8 @@ def sections(document: AllocationDocument) -> list[str]:
             count = f"{p['records']:,} × " if p["records"] else ""
             lines.append(f"- {count}{markdown_cell(p['reason'])}")
             lines += [f"  - `{markdown_code(e)}`" for e in p["examples"]]
+    for note in document.get("notes", []):
+        lines += ["", f"Note: {markdown_cell(note)}"]
     if document["sources"]:
         lines += ["", "Prices: " + ", ".join(f"`{markdown_code(s)}`" for s in document["sources"])]
     return lines

@@ -32,14 +32,18 @@ def change_text(item: Mapping[str, Any]) -> str:
 
 def verdict_line(document: DiffDocument) -> str:
     total = document["total"]
-    breached = [c for c in document["checks"] if c["breached"]]
-    rules = ", ".join(dict.fromkeys(f"`{markdown_code(c['rule'])}`" for c in breached))
+
+    def rules(level: str) -> str:
+        breached = [c for c in document["checks"] if c["breached"] and c["level"] == level]
+        return ", ".join(dict.fromkeys(f"`{markdown_code(c['rule'])}`" for c in breached))
+
     verdict = document["verdict"]
     text = f"{ICONS[verdict]} **genai-cost**: monthly cost {change_text(total)}"
+    failed, warned = rules("fail"), rules("warn")
     if verdict == "fail":
-        return f"{text} — fails {rules}"
+        return f"{text} — fails {failed}" + (f"; warns on {warned}" if warned else "")
     if verdict == "warn":
-        return f"{text} — warns on {rules}"
+        return f"{text} — warns on {warned}"
     return text + (" — within limits" if document["checks"] else "")
 
 
@@ -133,11 +137,24 @@ def render_diff_markdown(document: DiffDocument) -> str:
             f"{signed_usd(ln['price_effect_usd'])} | {markdown_cell(detail_change(ln))} |"
         )
     lines += ["", "</details>", ""]
+    inputs = [
+        (s["name"], w) for s in document["scenarios"] for w in s["workloads"] if w.get("inputs")
+    ]
+    if inputs:
+        lines += ["What changed in the scenarios:", ""]
+        lines += [
+            f"- {markdown_cell(scenario)} · {markdown_cell(w['name'])}: "
+            + "; ".join(markdown_cell(i) for i in w["inputs"])
+            for scenario, w in inputs
+        ]
+        lines.append("")
     if document["checks"]:
         lines += ["| Check | Subject | Result |", "|---|---|---|"]
         for c in document["checks"]:
             if c["breached"] or c["subject"] == "total":
-                result = f"{ICONS[c['level']]} breached" if c["breached"] else "ok"
+                result = (
+                    ("❌ fails" if c["level"] == "fail" else "⚠️ warning") if c["breached"] else "ok"
+                )
                 lines.append(
                     f"| `{markdown_code(c['rule'])}` | {markdown_cell(c['subject'])} | {result} |"
                 )

@@ -213,6 +213,19 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
                     "requests_per_month": _number(
                         workload.traffic.requests_in(loaded.scenario.hours)
                     ),
+                    "tokens_per_request": {
+                        k: v
+                        for k, v in workload.tokens_per_request.model_dump(
+                            include={
+                                "input",
+                                "output",
+                                "cache_read",
+                                "cache_write",
+                                "cache_write_1h",
+                            }
+                        ).items()
+                        if v
+                    },
                     "cheapest_option": a.option(best) if best >= 0 else None,
                     "cheapest_variant": _text(a.text(best, "variant")) if best >= 0 else None,
                     "cheapest_platform": _text(a.text(best, "platform")) if best >= 0 else None,

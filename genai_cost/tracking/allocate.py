@@ -235,19 +235,16 @@ def allocate(
             }
         )
 
+    notes: list[str] = []
     if usage.metadata_seen is not None:
         asked = sorted({k.field for k in [*by, tenant] if k.kind == "metadata"})
         seen = usage.metadata_seen
         shown = ", ".join(seen[:20]) + (" …" if len(seen) > 20 else "") if seen else "none"
-        hint = " ".join(filter(None, (suggest(asked[0], seen) if asked and seen else "",)))
-        problems.append(
-            {
-                "reason": f"no record has the requestMetadata key(s) {', '.join(asked)}, so "
-                f"every record is {UNTAGGED}; the records' requestMetadata keys are: {shown}"
-                + (f" ({hint})" if hint else ""),
-                "records": 0,  # allocated, to the untagged row: not a record lost
-                "examples": [],
-            }
+        hint = suggest(asked[0], seen) if asked and seen else ""
+        notes.append(
+            f"no record has the requestMetadata key(s) {', '.join(asked)}, so every record is "
+            f"{UNTAGGED}; the records' requestMetadata keys are: {shown}"
+            + (f" ({hint})" if hint else "")
         )
 
     frame = pd.DataFrame({k.name: _key_values(k, usage, refs) for k in by})
@@ -316,6 +313,8 @@ def allocate(
         "problems": problems,
         "sources": used_sources,
     }
+    if notes:
+        document["notes"] = notes
     if entries:
         document["capacity"] = shared.entries
     if budgets is not None:
