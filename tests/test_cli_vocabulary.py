@@ -80,3 +80,34 @@ def test_folders_hold_scenarios_only(cli: Any, tmp_path: Path) -> None:
     result = cli("estimate", str(tmp_path), "-f", "json")
     assert result.code == 0, result
     assert f"skipped (not scenarios): {tmp_path / 'book.yaml'}" in result.err
+
+
+def test_a_bundled_workload_has_a_non_trivial_mix(cli: Any) -> None:
+    """office-hours-triage: 25 req/s of Llama 3.1 8B (2,048 in, 128 out at $0.22 / $0.22 per
+    1M) is 65.7M requests = $31,451.90 on demand; three p5.4xlarge ($6.88 an hour) carry the
+    peak for 3 × 730 × 6.88 = $15,067.20; keeping two (2 × 730 × 6.88 = $10,044.80) and
+    sending the office-hours peak on demand is cheaper than either."""
+    document = json.loads(cli("mix", "scenarios/office-hours-triage.yaml", "-f", "json").out)
+    [mix] = document["workloads"][0]["mixes"]
+    assert (mix["units"], mix["units_for_peak"]) == (2, 3)
+    assert mix["fixed_usd"] == pytest.approx(10_044.80)
+    assert mix["pure_capacity_usd"] == pytest.approx(15_067.20)
+    assert mix["pure_on_demand_usd"] == pytest.approx(65_700_000 * 2_176 * 0.22 / 1e6)
+    assert mix["monthly_cost_usd"] < min(mix["pure_capacity_usd"], mix["pure_on_demand_usd"])
+
+
+def test_init_writes_a_starter_that_estimates(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "app.yaml"
+    made = cli(
+        "init", str(path), "--model", "amazon.nova-lite-v1:0", "--requests-per-month", "50000"
+    )
+    assert made.code == 0 and f"next: genai-cost estimate {path}" in made.err
+    result = cli("estimate", str(path), "-f", "json")
+    assert result.code == 0, result
+    # 50,000 requests × (500 × $0.06 + 200 × $0.24) / 1M = $3.90
+    assert json.loads(result.out)["scenarios"][0]["total_monthly_cost_usd"] == pytest.approx(3.90)
+    again = cli("init", str(path))
+    assert again.code == 2 and "--force" in again.err
+    wrong = cli("init", str(tmp_path / "x.yaml"), "--model", "amazon.nova-lyte-v1:0")
+    assert wrong.code == 2 and "did you mean 'amazon.nova-lite-v1:0'?" in wrong.err
+    assert not (tmp_path / "x.yaml").exists()

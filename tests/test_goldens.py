@@ -248,7 +248,9 @@ def test_every_command_has_a_golden() -> None:
     }
     # estimate: test_cli.py's goldens; schema: test_cli.py compares it with the published file;
     # "" and "pricing" are groups that print help only.
+    # init writes a file (tests/test_cli_vocabulary.py checks it estimates).
     covered |= {"", "pricing", "estimate", "pricing diff", "pricing refresh", "validate", "schema"}
+    covered |= {"init"}
     assert sorted(set(commands()) - covered) == []
 
 

@@ -156,3 +156,90 @@ def schema(output: OutputOption = None) -> None:
     from genai_cost.scenario.schema import json_schema
 
     emit(json.dumps(json_schema(), indent=2) + "\n", output)
+
+
+STARTER = """\
+# A genai-cost scenario: one workload to start from. Every field is described in
+# docs/scenario-reference.md; editors complete and check it with the schema below
+# (`genai-cost schema -o scenario.schema.json`).
+# yaml-language-server: $schema=scenario.schema.json
+name: {name}
+description: What this scenario prices.
+region: {region}                      # default AWS region of the workloads
+horizon_months: 12                     # planning horizon for ROI and commitments
+# budget: {{monthly_usd: 5000, alert_at_percent: [80, 100]}}   # for `genai-cost check`
+workloads:
+  - name: assistant
+    model: {model}    # a Bedrock model id; us./eu./apac./global. prefixes pick a profile
+    latency: interactive               # or batch_tolerant (batch and spot qualify)
+    tokens_per_request:
+      input: {input}                        # prompt tokens, excluding cached ones
+      output: {output}                       # generated tokens
+      # cache_read: 0                  # prompt-cache reads per request
+    traffic:
+      requests_per_month: {requests}
+      # hourly_profile: [24 relative weights, one per hour] sizes capacity for the peak
+    # options: [on_demand, batch, provisioned, self_hosted]   # all when omitted
+"""
+
+
+def init(
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="Scenario file to write.")] = Path(
+        "scenario.yaml"
+    ),
+    model: Annotated[
+        str | None, typer.Option("--model", metavar="MODEL", help="Bedrock model id.")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", metavar="REGION", help="AWS region.")
+    ] = None,
+    requests_per_month: Annotated[
+        float | None,
+        typer.Option("--requests-per-month", metavar="N", help="Monthly request volume."),
+    ] = None,
+    interactive: Annotated[
+        bool,
+        typer.Option("--interactive", "-i", help="Ask for the model, region and traffic."),
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    snapshot: SnapshotOption = None,
+) -> None:
+    """Write a commented starter scenario that validates, ready for `genai-cost estimate`.
+
+    Examples:
+
+        genai-cost init app.yaml --model global.anthropic.claude-haiku-4-5-20251001-v1:0
+
+        genai-cost init app.yaml --interactive
+    """
+    from genai_cost.api import check_loaded
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.errors import ArgumentError
+    from genai_cost.output import write_atomic
+    from genai_cost.scenario.load import load_scenario
+
+    if path.exists() and not force:
+        raise ArgumentError(f"{path} exists; pass --force to replace it")
+    if interactive:
+        model = model or typer.prompt("Bedrock model id", default=DEFAULT_MODEL, err=True)
+        region = region or typer.prompt("AWS region", default="us-east-1", err=True)
+        if requests_per_month is None:
+            requests_per_month = typer.prompt(
+                "Requests a month", default=100_000.0, type=float, err=True
+            )
+    text = STARTER.format(
+        name=path.stem,
+        model=model or DEFAULT_MODEL,
+        region=region or "us-east-1",
+        input=500,
+        output=200,
+        requests=f"{requests_per_month or 100_000:g}",
+    )
+    # checked before anything is written: a model or region the snapshot lacks is exit 2
+    draft = load_scenario(str(path), name=str(path), content=text.encode("utf-8"))
+    check_loaded([draft], load_catalog(snapshot))
+    write_atomic(path, text)
+    say(f"wrote {path}; next: genai-cost estimate {path}")
+
+
+DEFAULT_MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"

@@ -94,6 +94,7 @@ for command in (
     decisions.mix,
     decisions.roi,
     decisions.regions,
+    estimate.init,
     estimate.validate,
     estimate.schema,
 ):
