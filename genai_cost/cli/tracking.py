@@ -94,6 +94,10 @@ def allocate(
     ] = Engine.duckdb,
     snapshot: SnapshotOption = None,
     price_book: PriceBookOption = None,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="Keep Spark's own logging on stderr (--engine spark)."),
+    ] = False,
 ) -> None:
     """Chargeback: price Bedrock invocation logs and split the cost by tenant or any key.
 
@@ -127,6 +131,7 @@ def allocate(
         budgets=budgets,
         capacity=capacity,
         engine=engine.value,
+        verbose=verbose,
     )
     if strict and document["problems"]:
         lines = [f"{p['records']:,} record(s): {p['reason']}" for p in document["problems"]]

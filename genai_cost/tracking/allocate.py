@@ -473,6 +473,7 @@ def run_allocation(
     capacity: Path | None = None,
     s3_client: object = None,
     engine: str = "duckdb",
+    verbose: bool = False,
 ) -> AllocationDocument:
     """Read, price and allocate invocation logs (files, folders, s3:// prefixes)."""
     from genai_cost.catalog.selection import PricingOptions
@@ -506,7 +507,7 @@ def run_allocation(
             for p in logs
             for f in ([p] if p.startswith(("s3://", "s3a://")) else local_files(Path(p)))
         ]
-        usage = read_usage_spark(paths, meta)
+        usage = read_usage_spark(paths, meta, verbose=verbose)
     elif engine == "duckdb":
         files, holder = collect(list(logs), s3_client=s3_client)
         try:

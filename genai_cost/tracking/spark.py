@@ -28,7 +28,39 @@ from genai_cost.tracking.sources import literal_paths, shown_example
 KEYS = ("model_raw", "region", "account", "operation", "identity")
 
 
-def _session() -> Any:
+QUIET_LOG4J = """\
+rootLogger.level = error
+rootLogger.appenderRef.console.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = spark: %p %c{1}: %m%n%ex
+"""
+"""Spark's JVM logging, errors only: its start-up chatter (default profile, log level, the
+host's loopback address) would otherwise flood stderr. `--verbose` keeps Spark's defaults."""
+
+
+def _quiet_options() -> str:
+    """Java options pointing Spark's log4j2 at an errors-only configuration (a file that lives
+    as long as the process: the JVM reads it when it starts and on reconfiguration)."""
+    import atexit
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="genai-cost-log4j2-", suffix=".properties", delete=False
+    ) as handle:
+        handle.write(QUIET_LOG4J)
+    config = Path(handle.name)
+    atexit.register(lambda: config.unlink(missing_ok=True))
+    return f"-Dlog4j2.configurationFile=file:{config}"
+
+
+def _session(verbose: bool = False) -> Any:
+    import warnings
+
+    # PySpark's own notice about the pandas version is not the user's concern
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"pyspark(\..*)?$")
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -43,6 +75,10 @@ def _session() -> Any:
         "PYSPARK_SUBMIT_ARGS", ""
     ):
         builder = builder.master("local[*]")
+    if not verbose:
+        builder = builder.config("spark.driver.extraJavaOptions", _quiet_options()).config(
+            "spark.ui.showConsoleProgress", "false"
+        )
     try:
         session = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
     except Exception as exc:  # no Java, bad master URL, … (PySpark raises several kinds)
@@ -51,7 +87,9 @@ def _session() -> Any:
     return session
 
 
-def read_usage_spark(paths: Sequence[str], metadata_keys: Sequence[str] = ()) -> Usage:
+def read_usage_spark(
+    paths: Sequence[str], metadata_keys: Sequence[str] = (), *, verbose: bool = False
+) -> Usage:
     """Sum requests and tokens by the same keys and with the same problems as `read_usage`."""
     from pyspark.sql.types import MapType, StringType, StructField, StructType
 
@@ -80,7 +118,7 @@ def read_usage_spark(paths: Sequence[str], metadata_keys: Sequence[str] = ()) ->
             StructField("requestMetadata", MapType(text, text)),
         ]
     )
-    spark = _session()
+    spark = _session(verbose)
     with tempfile.TemporaryDirectory(prefix="genai-cost-links-") as folder:
         literal, shown = literal_paths(list(paths), Path(folder))
         usage = _read(spark, literal, metadata_keys, schema)
