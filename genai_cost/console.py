@@ -29,10 +29,15 @@ def progress_bar(
     ) as bar:
         task = bar.add_task(description, total=total, label="")
 
+        done = 0.0
+
         def step(label: str, advance: float = 1) -> None:
-            bar.update(task, advance=advance, label=label)
+            nonlocal done
+            done = min(float(total), done + advance)  # never past its total ("100/20")
+            bar.update(task, completed=done, label=label)
 
         yield step
+        bar.update(task, completed=total)  # the work is done: the bar says so
 
 
 @contextmanager
@@ -60,3 +65,4 @@ def percent_bar(
             bar.update(task, completed=max(0.0, min(100.0, percent)))
 
         yield update
+        bar.update(task, completed=100.0)  # DuckDB's estimate may stop short (83 %): done is 100

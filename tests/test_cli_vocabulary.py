@@ -111,3 +111,13 @@ def test_init_writes_a_starter_that_estimates(cli: Any, tmp_path: Path) -> None:
     wrong = cli("init", str(tmp_path / "x.yaml"), "--model", "amazon.nova-lyte-v1:0")
     assert wrong.code == 2 and "did you mean 'amazon.nova-lite-v1:0'?" in wrong.err
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_progress_bars_never_pass_their_total(capsys: pytest.CaptureFixture[str]) -> None:
+    from genai_cost.console import progress_bar
+
+    with progress_bar(20, "work", enabled=True) as step:
+        for _ in range(100):  # more steps than the total
+            step("x")
+    err = capsys.readouterr().err
+    assert "100/20" not in err and "/20" not in err.replace("20/20", "")
