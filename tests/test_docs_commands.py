@@ -26,7 +26,7 @@ FENCE = re.compile(r"^```(sh|bash|console|text|shell)?\s*$")
 
 OFFLINE = {
     "s3://": "reads S3 (tests/test_allocate.py runs it against moto)",
-    "--cost-explorer": "calls Cost Explorer (tests/test_allocate.py stubs it with botocore's Stubber)",
+    "--cost-explorer": "calls Cost Explorer (tests/test_allocate.py stubs it)",
     "pricing refresh": "calls the AWS Price List API (tests/test_refresh.py stubs it)",
     "--base-ref origin/main": "needs a git remote (tests/test_ci_integration.py builds one)",
     "--snapshot BASE": "a placeholder for a staging folder (the build steps of the snapshot)",
