@@ -99,6 +99,26 @@ def test_report_renders_in_a_real_browser(cli: Any, tmp_path: Path) -> None:
         )
         assert len(sizes) >= 8
         assert all(w > 0 and h > 0 for w, h in sizes), sizes
+        # every kind of chart is there: bars per workload, break-even curves with today's
+        # volume marked, ROI, the uncertainty band and the tornado
+        titles = driver.execute_script(
+            "return Array.from(document.querySelectorAll('svg > title'))"
+            ".map(function (t) { return t.textContent; });"
+        )
+        for expected in (
+            "monthly cost by option",
+            "cost against volume",
+            "cumulative net",
+            "P10-P90",
+            "what moves the monthly bill",
+        ):
+            assert any(expected in t for t in titles), (expected, titles)
+        assert driver.execute_script("return document.querySelectorAll('line.today').length") > 0
+        # nothing wider than the window: no horizontal scrolling
+        overflow = driver.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth;"
+        )
+        assert overflow <= 0, overflow
         errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
         assert errors == []
         SCREENSHOTS.mkdir(exist_ok=True)
@@ -106,3 +126,12 @@ def test_report_renders_in_a_real_browser(cli: Any, tmp_path: Path) -> None:
         assert (SCREENSHOTS / "estimate-report.png").stat().st_size > 10_000
     finally:
         driver.quit()
+
+
+def test_axes_have_round_ticks() -> None:
+    from genai_cost.report.svg import nice_ticks
+
+    assert nice_ticks(0, 1234, False) == [0, 500, 1000]
+    assert nice_ticks(1e5, 1e9, True) == [1e5, 1e6, 1e7, 1e8, 1e9]
+    # few decades: 2 and 5 between the powers of ten
+    assert nice_ticks(3e4, 2e6, True) == [5e4, 1e5, 2e5, 5e5, 1e6, 2e6]

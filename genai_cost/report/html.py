@@ -29,7 +29,13 @@ def _charts(
     roi: RoiDocument | None,
     by_workload: dict[tuple[str, str], list[OptionRecord]],
 ) -> dict[str, Any]:
-    charts: dict[str, Any] = {"breakdown": {}, "breakeven": {}, "roi": {}, "uncertainty": ""}
+    charts: dict[str, Any] = {
+        "breakdown": {},
+        "breakeven": {},
+        "roi": {},
+        "uncertainty": "",
+        "tornado": "",
+    }
     for scenario in document["scenarios"]:
         for w in scenario["workloads"]:
             bars = [
@@ -50,6 +56,7 @@ def _charts(
             log_y=True,
             x_label="requests a month",
             markers=[c["requests_per_month"] for c in curves["crossings"]],
+            today=curves["requests_per_month"],
         )
     for s in roi["scenarios"] if roi else []:
         months = [m["month"] for m in s["months"]]
@@ -78,6 +85,10 @@ def _charts(
         charts["uncertainty"] = svg.band_chart(
             "monthly cost P10-P90",
             {"p10": quantiles["p10"], "p50": quantiles["p50"], "p90": quantiles["p90"]},
+        )
+        charts["tornado"] = svg.tornado_chart(
+            "what moves the monthly bill (P10 to P90 of each input)",
+            document["monte_carlo"]["tornado"],
         )
     return charts
 

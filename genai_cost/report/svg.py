@@ -43,6 +43,41 @@ def _money(value: float) -> str:
     return f"${value:,.0f}"
 
 
+def nice_ticks(low: float, high: float, log: bool, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high]: 1-2-5 steps on a linear axis; on a log axis
+    the powers of ten, with 2 and 5 between them when few decades are shown."""
+    if high <= low:
+        return [low]
+    if log:
+        if low <= 0:
+            return []
+        first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+        steps = (1.0, 2.0, 5.0) if last - first <= 3 else (1.0,)
+        ticks = [m * 10.0**e for e in range(first, last + 1) for m in steps]
+        return [t for t in ticks if low * (1 - 1e-9) <= t <= high * (1 + 1e-9)]
+    raw = (high - low) / max(count - 1, 1)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start = math.ceil(low / step - 1e-9) * step
+    ticks = []
+    value = start
+    while value <= high + step * 1e-9:
+        ticks.append(round(value, 10))
+        value += step
+    return ticks
+
+
+def _count(value: float) -> str:
+    """A volume for an axis label: 2M, 500k, 20."""
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:,.3g}B"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.3g}M"
+    if abs(value) >= 1e3:
+        return f"{value / 1e3:,.3g}k"
+    return f"{value:,.3g}"
+
+
 def _axis_scale(low: float, high: float, log: bool) -> tuple[Any, float, float]:
     if log:
         lo, hi = math.log10(low), math.log10(high)
@@ -98,8 +133,11 @@ def line_chart(
     x_label: str = "",
     y_label: str = "USD a month",
     markers: list[float] | None = None,
+    today: float | None = None,
+    money_x: bool = False,
 ) -> str:
-    """Lines over a shared x; log axes skip non-positive values."""
+    """Lines over a shared x; log axes skip non-positive values. Axes carry round ticks;
+    `markers` are dashed lines (break-even volumes), `today` a solid one labelled "today"."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     ys = [
         y
@@ -122,12 +160,7 @@ def line_chart(
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#fff" '
         'stroke="#d1d5db"/>',
     ]
-    for k in range(5):
-        value = (
-            y_low * (y_high / y_low) ** (k / 4)
-            if log_y and y_low > 0
-            else y_low + (y_high - y_low) * k / 4
-        )
+    for value in nice_ticks(y_low, y_top, log_y):
         y = TOP + plot_h * (1 - fy(value))
         parts.append(
             f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#f3f4f6"/>'
@@ -135,6 +168,14 @@ def line_chart(
         parts.append(
             f'<text x="{LEFT - 6}" y="{y + 4:.1f}" font-size="11" '
             f'text-anchor="end">{escape(_money(value))}</text>'
+        )
+    for value in nice_ticks(min(xs), max(xs), log_x):
+        x = LEFT + plot_w * fx(value)
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP + plot_h}" y2="{TOP + plot_h + 4}" '
+            'stroke="#6b7280"/>'
+            f'<text class="tick" x="{x:.1f}" y="{TOP + plot_h + 16}" font-size="11" '
+            f'text-anchor="middle">{escape(_money(value) if money_x else _count(value))}</text>'
         )
     for k, (label, values) in enumerate(series.items()):
         points = _polyline(
@@ -157,15 +198,17 @@ def line_chart(
                 f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
                 'stroke="#111827" stroke-dasharray="4 3"/>'
             )
+    if today is not None and min(xs) <= today <= max(xs):
+        px = LEFT + plot_w * fx(today)
+        parts.append(
+            f'<line class="today" x1="{px:.1f}" x2="{px:.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
+            'stroke="#16a34a" stroke-width="2"/>'
+            f'<text x="{px + 4:.1f}" y="{TOP + plot_h - 6}" font-size="11" fill="#16a34a">'
+            f"today ({escape(_count(today))})</text>"
+        )
     parts.append(
         f'<text x="{LEFT + plot_w / 2}" y="{HEIGHT - 20}" font-size="12" '
         f'text-anchor="middle">{escape(x_label)}</text>'
-    )
-    parts.append(
-        f'<text x="{LEFT}" y="{HEIGHT - 40}" font-size="11">'
-        f'{escape(f"{min(xs):,.0f}")}</text><text x="{LEFT + plot_w}" '
-        f'y="{HEIGHT - 40}" font-size="11" text-anchor="end">'
-        f"{escape(f'{max(xs):,.0f}')}</text>"
     )
     parts.append(
         f'<text x="14" y="{TOP + plot_h / 2}" font-size="12" transform="rotate(-90 14 '
@@ -231,3 +274,52 @@ def band_chart(title: str, quantiles: Mapping[str, float]) -> str:
             "</svg>",
         ]
     )
+
+
+def tornado_chart(title: str, bars: Sequence[Mapping[str, Any]]) -> str:
+    """The inputs' swings of the monthly bill: per input, a bar from the bill at its P10 to
+    the bill at its P90, widest first, around a line at the bill of the median inputs."""
+    shown = [
+        b
+        for b in bars
+        if b.get("cost_at_p10_usd") is not None and b.get("cost_at_p90_usd") is not None
+    ]
+    if not shown:
+        return ""
+    shown = sorted(shown, key=lambda b: -abs(b["cost_at_p90_usd"] - b["cost_at_p10_usd"]))
+    values = [v for b in shown for v in (b["cost_at_p10_usd"], b["cost_at_p90_usd"])]
+    low, high = min(values), max(values)
+    if high <= low:
+        high = low + 1
+    pad = (high - low) * 0.05
+    low, high = low - pad, high + pad
+    row, label_w = 26, 260
+    plot_w = WIDTH - label_w - RIGHT
+    height = TOP + row * len(shown) + 40
+
+    def x(v: float) -> float:
+        return float(label_w + plot_w * (v - low) / (high - low))
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart tornado" role="img" '
+        f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for k, b in enumerate(shown):
+        y = TOP + k * row
+        a, c = sorted((b["cost_at_p10_usd"], b["cost_at_p90_usd"]))
+        name = b["input"] + (f" ({b['workload']})" if b.get("workload") else "")
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 16}" font-size="12" text-anchor="end">'
+            f"{escape(name)}</text>"
+            f'<rect x="{x(a):.1f}" y="{y + 4}" width="{max(x(c) - x(a), 1):.1f}" height="16" '
+            f'fill="{PALETTE[0]}"><title>{escape(_money(a))} – {escape(_money(c))}</title></rect>'
+        )
+    base = TOP + row * len(shown)
+    for value in nice_ticks(low, high, False):
+        parts.append(
+            f'<text class="tick" x="{x(value):.1f}" y="{base + 16}" font-size="11" '
+            f'text-anchor="middle">{escape(_money(value))}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
