@@ -36,11 +36,13 @@ LEFT, RIGHT, TOP, BOTTOM = 80, 20, 20, 60
 
 
 def _money(value: float) -> str:
-    if abs(value) >= 1e6:
-        return f"${value / 1e6:,.1f}M"
-    if abs(value) >= 1e3:
-        return f"${value / 1e3:,.1f}k"
-    return f"${value:,.0f}"
+    """Money on an axis or a chart label: $100k, $1.5M, $12.3k, -$60k, $0.5."""
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    if value >= 1e6:
+        return f"{sign}${value / 1e6:,.3g}M"
+    if value >= 1e3:
+        return f"{sign}${value / 1e3:,.3g}k"
+    return f"{sign}${value:,.3g}"
 
 
 def nice_ticks(low: float, high: float, log: bool, count: int = 5) -> list[float]:
