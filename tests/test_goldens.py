@@ -29,12 +29,12 @@ LOGS = f"{FIXTURES}/logs/invocations.jsonl"
 
 # name → (arguments, formats, JSON schema kind, exit code)
 COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
-    "check": (["check", BUDGETED], ("table", "markdown", "json"), "check", 1),
-    "mix": (["mix", BUDGETED], ("table", "markdown", "json"), "mix", 0),
-    "roi": (["roi", BUDGETED], ("table", "markdown", "json"), "roi", 0),
+    "check": (["check", BUDGETED], ("table", "markdown", "csv", "json"), "check", 1),
+    "mix": (["mix", BUDGETED], ("table", "markdown", "csv", "json"), "mix", 0),
+    "roi": (["roi", BUDGETED], ("table", "markdown", "csv", "json"), "roi", 0),
     "breakeven": (
         ["breakeven", "scenarios/ticket-classifier.yaml"],
-        ("table", "markdown", "json"),
+        ("table", "markdown", "csv", "json"),
         "breakeven",
         0,
     ),
@@ -47,13 +47,13 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
             "--region",
             "eu-west-1",
         ],
-        ("table", "markdown", "json"),
+        ("table", "markdown", "csv", "json"),
         "regions",
         0,
     ),
     "diff": (
         ["diff", f"{FIXTURES}/scenarios/diff-base.yaml", f"{FIXTURES}/scenarios/diff-head.yaml"],
-        ("table", "markdown", "json"),
+        ("table", "markdown", "csv", "json"),
         "diff",
         0,
     ),
@@ -83,7 +83,7 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
     ),
     "support-platform-roi": (
         ["roi", "scenarios/support-platform.yaml"],
-        ("table", "markdown", "json"),
+        ("table", "markdown", "csv", "json"),
         "roi",
         0,
     ),
@@ -101,13 +101,13 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
     ),
     "pricing-list": (
         ["pricing", "list"],
-        ("table", "markdown", "json"),
+        ("table", "markdown", "csv", "json"),
         "pricing-list",
         0,
     ),
     "pricing-show": (
         ["pricing", "show", "acme.chat-v1:0", "--snapshot", str(FIXTURE_SNAPSHOT)],
-        ("table", "markdown", "json"),
+        ("table", "markdown", "csv", "json"),
         "pricing-show",
         0,
     ),
@@ -120,7 +120,7 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
     # the bundled snapshot is a fixed point of the pinned release: the report says so
     "pricing-import": (
         ["pricing", "import", "genai-prices", "--as-of", "2026-11-10"],
-        ("table", "markdown", "json"),
+        ("table", "markdown", "csv", "json"),
         "pricing-import",
         0,
     ),
@@ -184,7 +184,7 @@ def changed_snapshot(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "json"])
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
 def test_pricing_diff_golden(
     cli: Any, golden: Any, changed_snapshot: Path, tmp_path: Path, fmt: str
 ) -> None:

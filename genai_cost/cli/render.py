@@ -77,7 +77,7 @@ RENDERERS: dict[str, dict[Format, str]] = {
         MARKDOWN: "genai_cost.report.pricing:render_pricing_diff_markdown",
     },
     "models": {
-        TABLE: "genai_cost.report.pricing:render_models_text",
+        TABLE: "genai_cost.report.pricing:render_models_markdown",
         MARKDOWN: "genai_cost.report.pricing:render_models_markdown",
         CSV: "genai_cost.report.pricing:render_models_csv",
     },
@@ -133,6 +133,11 @@ def render(
     if fmt == Format.json:
         return _load(JSON)(document)
     path = RENDERERS[kind].get(fmt)
+    if path is None and fmt == CSV and MARKDOWN in RENDERERS[kind]:
+        # a report written as Markdown: its tables as CSV (a column names each table)
+        from genai_cost.report.terminal import render_markdown_csv
+
+        return render_markdown_csv(_load(RENDERERS[kind][MARKDOWN])(document))
     if path is None:
         have = ", ".join(f.value for f in (*RENDERERS[kind], Format.json))
         raise ArgumentError(f"--format {fmt.value}: not available here; use one of: {have}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -324,3 +325,59 @@ def render_markdown_table(markdown: str, *, color: bool, width: int) -> str:
     if title:
         parts.append(_note(title, color=color, width=width, style="bold"))
     return "".join(parts)
+
+
+def render_markdown_csv(markdown: str) -> str:
+    """The tables of a Markdown report as one CSV: a `table` column names the section each
+    row comes from (its heading), then the table's own columns; tables with different
+    columns are stacked under the union of their headers. Cells are formula-safe."""
+    from genai_cost.report.sanitize import csv_table
+
+    tables: list[tuple[str, list[str], list[list[str]]]] = []
+    title = ""
+    lines = markdown.splitlines()
+    k = 0
+    while k < len(lines):
+        stripped = lines[k].strip()
+        if stripped.startswith("#"):
+            title = _unmark(stripped.lstrip("#").strip())
+        elif (
+            stripped.startswith("|")
+            and k + 1 < len(lines)
+            and lines[k + 1].strip().startswith("|")
+            and set(lines[k + 1].replace(" ", "")) <= set("|-:")
+        ):
+            header = _cells(lines[k])
+            rows = []
+            k += 2
+            while k < len(lines) and lines[k].strip().startswith("|"):
+                rows.append(_cells(lines[k]))
+                k += 1
+            tables.append((title, header, rows))
+            continue
+        k += 1
+    columns: list[str] = []
+    for _, header, _ in tables:
+        columns += [h for h in header if h not in columns]
+    out = []
+    for name, header, rows in tables:
+        for row in rows:
+            cells = dict(zip(header, row, strict=False))
+            out.append([name, *(_csv_value(cells.get(c, "")) for c in columns)])
+    return csv_table(["table", *columns], out)
+
+
+_FIGURE = re.compile(r"^([+-]?)\$?([0-9][0-9,]*(?:\.[0-9]+)?)$")
+
+
+def _csv_value(text: str) -> str | float | int:
+    """A money or count cell as a number ("-$60,000.40" → -60000.4, "1,234" → 1234) so a
+    spreadsheet reads it as one; anything else as text."""
+    if text.strip() in ("—", "-"):
+        return ""  # no value: an empty cell, not a dash
+    match = _FIGURE.match(text.strip())
+    if match is None:
+        return text
+    number = match.group(2).replace(",", "")
+    value = float(number) if "." in number else int(number)
+    return -value if match.group(1) == "-" else value

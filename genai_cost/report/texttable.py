@@ -166,7 +166,8 @@ def _too_narrow(table: Table, widths: list[int]) -> bool:
             (cell_width(word) for cells, _, _ in table.rows for word in cells[k].split(" ")),
             default=0,
         )
-        if widths[k] < min(CARD_MIN_COLUMN, max(longest, cell_width(column.header))):
+        header = max(cell_width(word) for word in column.header.split(" "))
+        if widths[k] < min(CARD_MIN_COLUMN, max(longest, header)):
             return True
     return False
 
