@@ -171,10 +171,21 @@ def render_snapshots_markdown(document: SnapshotList) -> str:
     ]
     lines += [
         f"| {markdown_cell(r['id'])} | {r['as_of']} | {r['models']} | {r['on_demand_rows']} | "
-        f"{r['provisioned_rows']} | {r['instance_price_rows']} | {markdown_cell(r['path'])} |"
+        f"{r['provisioned_rows']} | {r['instance_price_rows']} | "
+        f"{markdown_cell(_shown_path(r['path']))} |"
         for r in document["snapshots"]
     ]
     return "\n".join(lines) + "\n"
+
+
+def _shown_path(path: str) -> str:
+    """A snapshot folder as people type it: relative to the current folder when inside it."""
+    from pathlib import Path
+
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return path
 
 
 def render_models_text(document: ModelList) -> str:
