@@ -23,4 +23,4 @@ Fraction = Annotated[Number, Field(gt=0, le=1)]
 class Strict(BaseModel):
     """Unknown fields are errors; values are frozen; NaN and infinity are rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)

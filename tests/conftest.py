@@ -21,9 +21,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(scope="session")
+def _snapshot_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One parsed-snapshot cache for the test session, never the user's."""
+    return tmp_path_factory.mktemp("genai-cost-cache")
+
+
 @pytest.fixture(autouse=True)
-def _stable_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _stable_environment(monkeypatch: pytest.MonkeyPatch, _snapshot_cache: Path) -> None:
     """Tests never depend on the clock, the caller's snapshot choice or colour settings."""
+    monkeypatch.setenv("GENAI_COST_CACHE_DIR", str(_snapshot_cache))
+    monkeypatch.delenv("GENAI_COST_NO_CACHE", raising=False)
     monkeypatch.setenv("GENAI_COST_TODAY", BUNDLED_DAY)
     monkeypatch.delenv("GENAI_COST_SNAPSHOT", raising=False)
     monkeypatch.delenv("GENAI_COST_MAX_SNAPSHOT_AGE_DAYS", raising=False)

@@ -252,12 +252,105 @@ def available_snapshot(snapshot: str | Path) -> bool:
 _CATALOG_CACHE: dict[Path, Catalog] = {}
 
 
+CACHE_ENV = "GENAI_COST_CACHE_DIR"
+NO_CACHE_ENV = "GENAI_COST_NO_CACHE"
+CACHE_FORMAT = 1
+"""Bumped whenever the parsed form changes; with the package version it is part of the key."""
+
+
+def _cache_dir() -> Path | None:
+    """Where parsed snapshots are kept ($GENAI_COST_CACHE_DIR, else the user cache folder);
+    None when caching is off ($GENAI_COST_NO_CACHE=1)."""
+    if os.environ.get(NO_CACHE_ENV):
+        return None
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "genai-cost"
+
+
+def _content_key(directory: Path) -> str:
+    """The SHA-256 of everything a parsed snapshot depends on: the cache format, the package
+    version and every file of the folder (names and bytes)."""
+    import hashlib
+
+    from genai_cost.version import __version__
+
+    digest = hashlib.sha256(f"{CACHE_FORMAT}:{__version__}".encode())
+    for file in sorted(directory.iterdir()):
+        if file.is_file() and file.suffix in (".csv", ".yaml"):
+            digest.update(file.name.encode() + b"\0")
+            digest.update(file.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _from_disk_cache(directory: Path) -> tuple[Catalog | None, str | None, Path | None]:
+    """The parsed snapshot from the cache when its stored key equals the folder's content
+    hash (anything else — missing, stale, unreadable, another key — is ignored)."""
+    folder = _cache_dir()
+    if folder is None:
+        return None, None, None
+    try:
+        key = _content_key(directory)
+    except OSError:
+        return None, None, None
+    file = folder / f"catalog-{key}.pickle"
+    try:
+        import pickle
+
+        stored_key, catalog = pickle.loads(file.read_bytes())
+    except Exception:
+        return None, key, file
+    if stored_key != key or not isinstance(catalog, Catalog):
+        return None, key, file
+    catalog.path = directory
+    return catalog, key, file
+
+
+def _to_disk_cache(catalog: Catalog, key: str | None, file: Path | None) -> None:
+    """Keep the parsed snapshot for the next run (best effort: a read-only or full disk only
+    means the next run parses the CSV files again)."""
+    if key is None or file is None:
+        return
+    try:
+        import pickle
+        import tempfile
+
+        file.parent.mkdir(parents=True, exist_ok=True)
+        memo, catalog._cache = catalog._cache, {}
+        try:
+            data = pickle.dumps((key, catalog), protocol=pickle.HIGHEST_PROTOCOL)
+        finally:
+            catalog._cache = memo
+        with tempfile.NamedTemporaryFile(dir=file.parent, delete=False, suffix=".tmp") as out:
+            out.write(data)
+        os.replace(out.name, file)
+    except Exception:
+        return
+
+
 def load_catalog(snapshot: str | Path | None = None) -> Catalog:
-    """Load and validate a snapshot; `snapshot` is an id, a folder path, or None for the default."""
+    """Load and validate a snapshot; `snapshot` is an id, a folder path, or None for the default.
+
+    A parsed snapshot is kept in the user cache folder under the SHA-256 of the folder's
+    files (see `_content_key`), so later runs skip parsing and validating the CSV files; the
+    cache is used only when that hash matches, and is safe to delete."""
     directory = _resolve_directory(snapshot).resolve()
     cached = _CATALOG_CACHE.get(directory)
     if cached is not None:
         return cached
+    from_disk, key, file = _from_disk_cache(directory)
+    if from_disk is not None:
+        _CATALOG_CACHE[directory] = from_disk
+        return from_disk
+    catalog = _parse_catalog(directory)
+    _to_disk_cache(catalog, key, file)
+    return catalog
+
+
+def _parse_catalog(directory: Path) -> Catalog:
+    """Read and validate every table of the snapshot folder."""
     manifest_path = directory / "manifest.yaml"
     if not manifest_path.is_file():
         raise SnapshotError(f"{directory}: no manifest.yaml; not a pricing snapshot")
