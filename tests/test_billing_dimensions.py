@@ -355,3 +355,18 @@ def test_a_share_of_long_prompts_is_billed_by_request_share(cli: Any, write_scen
     assert lines["output_tokens"] == pytest.approx(13.5)
     assert lines["input_tokens_long_context"] == pytest.approx(150.0)
     assert lines["output_tokens_long_context"] == pytest.approx(2.25)
+
+
+def test_a_prompt_beyond_the_context_window_is_bad_input(cli: Any, write_scenario: Any) -> None:
+    """Nova Lite's context window is 300,000 tokens (litellm 1.110.2): 1e29 input tokens a
+    request (or 290,000 plus 20,000 cached) cannot be sent, so nothing is priced."""
+    for tokens in ("{input: 1e29, output: 100}", "{input: 290000, output: 1, cache_read: 20000}"):
+        path = write_scenario(
+            LONG.replace("MODEL", "amazon.nova-lite-v1:0").replace(
+                "{input: INPUT, output: 1000}", tokens
+            )
+        )
+        result = cli("estimate", str(path))
+        assert result.code == 2, result
+        assert "exceed the context window of amazon.nova-lite-v1:0, 300,000 tokens" in result.err
+        assert "tokens_per_request.input" in result.err

@@ -116,6 +116,8 @@ PARSERS: dict[str, dict[str, Callable[[str, str], Any]]] = {
         "price_list_name_source": nonempty,
         "source": nonempty,
         "as_of": parse_date,
+        "max_input_tokens": _parse_price,
+        "max_input_tokens_source": _text,
     },
     "bedrock_on_demand": {
         "model_id": nonempty,
@@ -212,6 +214,7 @@ PARSERS["bedrock_customization"] = {
 }
 
 OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
+    "bedrock_models": {"max_input_tokens": "", "max_input_tokens_source": ""},
     "bedrock_on_demand": {
         "tier": "standard",
         "usd_per_1m_cache_write_1h_input_tokens": "",

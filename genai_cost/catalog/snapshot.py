@@ -149,10 +149,13 @@ def _load_rows(directory: Path, table: str, sources: dict[str, Source]) -> list[
         values = {}
         for column, parse in parsers.items():
             values[column] = parse(raw[column] or "", f"{path}:{line}: column {column}")
-        if values["source"] not in sources:
-            raise SnapshotError(
-                f"{path}:{line}: source {values['source']!r} is not defined in manifest.yaml"
-            )
+        for key in ("source", "max_input_tokens_source"):
+            if key in values and values[key] and values[key] not in sources:
+                raise SnapshotError(
+                    f"{path}:{line}: {key} {values[key]!r} is not defined in manifest.yaml"
+                )
+        if values.get("max_input_tokens") is not None and not values["max_input_tokens_source"]:
+            raise SnapshotError(f"{path}:{line}: max_input_tokens needs a max_input_tokens_source")
         rows.append(row_type(**{k: v for k, v in values.items() if k in names}))
     return rows
 
@@ -393,6 +396,17 @@ def _parse_catalog(directory: Path) -> Catalog:
         if region != "*" and region not in regions:
             raise SnapshotError(
                 f"price row for {model_id} names unknown region {region!r}: add it to regions.csv"
+            )
+    for od in on_demand_rows:
+        window = models[od.model_id].max_input_tokens
+        if (
+            od.long_context_threshold_tokens is not None
+            and window is not None
+            and window <= od.long_context_threshold_tokens
+        ):
+            raise SnapshotError(
+                f"{od.model_id}: max_input_tokens {window:g} is not above the long-context "
+                f"threshold {od.long_context_threshold_tokens:g} its prices have"
             )
     instance_types = {t.instance_type: t for t in types_list}
     for p in price_rows:

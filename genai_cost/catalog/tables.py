@@ -51,6 +51,10 @@ class BedrockModel:
     price_list_name_source: str
     source: str
     as_of: dt.date
+    max_input_tokens: float | None = None
+    """The model's context window (input tokens per request), where a source states it."""
+    max_input_tokens_source: str = ""
+    """The source key of `max_input_tokens`."""
 
 
 @dataclass(frozen=True)

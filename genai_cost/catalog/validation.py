@@ -56,6 +56,20 @@ def scenario_problems(loaded: LoadedScenario, catalog: Catalog) -> list[Problem]
                 f"unknown region {workload.region!r}",
                 suggest(workload.region, catalog.regions),
             )
+        window = catalog.models.get(workload.base_model)
+        if window is not None and window.max_input_tokens is not None:
+            t = workload.tokens_per_request
+            cached = t.cache_read + t.cache_write + t.cache_write_1h
+            longest = max(t.input, t.long_requests.input if t.long_requests else 0.0)
+            if longest + cached > window.max_input_tokens:
+                field = "long_requests" if t.long_requests and longest > t.input else "input"
+                add(
+                    (*base, "tokens_per_request", field),
+                    f"{longest + cached:,.0f} input tokens per request (cached ones included) "
+                    f"exceed the context window of {workload.base_model}, "
+                    f"{window.max_input_tokens:,.0f} tokens ({window.max_input_tokens_source})",
+                    "check tokens_per_request, or choose a model with a longer context",
+                )
         region = scenario.workload_region(workload)
         prefix = split_model_id(workload.model)[0]
         if workload.endpoint_scope is not None and prefix is not None:

@@ -37,6 +37,9 @@ class ModelInfo(TypedDict):
     price_list_name_source: str
     source: str
     as_of: str
+    max_input_tokens: float | None
+    """The context window (input tokens per request), where a source states it."""
+    max_input_tokens_source: str
 
 
 class Dated(TypedDict):
