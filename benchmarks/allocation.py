@@ -10,7 +10,7 @@ records; 40 tenants in `requestMetadata.team` (2% of records untagged), 6 model 
 and `us.`/`global.` profiles), 3 source regions, 30 days, random token counts with cache reads
 on a third of the Claude records.
 
-Run: python -m benchmarks.allocation [--records 1000000 10000000] [--folder DIR]
+Run: python -m benchmarks.allocation [--records 1000000 10000000] [--folder DIR] [--single-file]
 """
 
 from __future__ import annotations
@@ -39,8 +39,11 @@ CACHING = (2, 3, 4)
 REGIONS = ("us-east-1", "us-west-2", "us-east-2")
 
 
-def write_records(folder: Path, n: int, seed: int = 7) -> None:
+def write_records(folder: Path, n: int, seed: int = 7, single_file: bool = False) -> None:
+    """Records in files of PER_FILE, or all in one gzip file (`single_file`: a CloudWatch
+    Logs export or an Athena UNLOAD looks like this)."""
     rng = np.random.default_rng(seed)
+    single = gzip.open(folder / "all.json.gz", "wt") if single_file else None  # noqa: SIM115 - closed below, after the loop
     for start in range(0, n, PER_FILE):
         count = min(PER_FILE, n - start)
         model = rng.integers(0, len(MODELS), count)
@@ -77,8 +80,14 @@ def write_records(folder: Path, n: int, seed: int = 7) -> None:
             if tagged[i]:
                 record["requestMetadata"] = {"team": f"team-{team[i]:02d}"}
             lines.append(json.dumps(record))
-        data = ("\n".join(lines) + "\n").encode()
-        (folder / f"part-{start // PER_FILE:05d}.json.gz").write_bytes(gzip.compress(data, 1))
+        data = "\n".join(lines) + "\n"
+        if single is not None:
+            single.write(data)
+        else:
+            part = folder / f"part-{start // PER_FILE:05d}.json.gz"
+            part.write_bytes(gzip.compress(data.encode(), 1))
+    if single is not None:
+        single.close()
 
 
 PANDAS = """
@@ -150,11 +159,14 @@ def main() -> None:
     parser.add_argument("--records", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--folder", type=Path, default=None)
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument(
+        "--single-file", action="store_true", help="All records in one .json.gz file."
+    )
     args = parser.parse_args()
     for n in args.records:
         with tempfile.TemporaryDirectory(dir=args.folder) as holder:
             folder = Path(holder)
-            write_records(folder, n)
+            write_records(folder, n, single_file=args.single_file)
             size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
             wall, peak, result = measure(DUCKDB, folder)
             print(

@@ -14,6 +14,7 @@ Token fields (see AWS-FORMATS §3.2): `input.inputTokenCount` is the non-cached 
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,8 +26,11 @@ import numpy as np
 from genai_cost.errors import LogsError
 from genai_cost.tracking.sources import literal_paths, shown_example
 
-MAX_LINE_BYTES = 64 * 1024 * 1024
+MAX_LINE_BYTES = 8 * 1024 * 1024
 """Longest record accepted: bodies over 100 KB are offloaded to S3 by AWS, so this is ample."""
+READ_BUFFER_BYTES = 2 * MAX_LINE_BYTES
+"""DuckDB's CSV read buffer (it must hold a whole line; its default, 16 lines' worth, would
+not fit under the memory cap)."""
 
 PATHS = {
     "model_raw": "$.modelId",
@@ -134,7 +138,7 @@ def _reader(paths: list[str]) -> str:
     return (
         f"read_csv({file_list}, columns={{'line': 'VARCHAR'}}, delim=chr(31), quote='', "
         "escape='', header=false, filename=true, auto_detect=false, compression='auto', "
-        f"max_line_size={MAX_LINE_BYTES})"
+        f"max_line_size={MAX_LINE_BYTES}, buffer_size={READ_BUFFER_BYTES})"
     )
 
 
@@ -161,6 +165,12 @@ def read_usage(
             connection.execute("SET enable_progress_bar = true")
             connection.execute("SET enable_progress_bar_print = false")
             connection.execute("SET TimeZone = 'UTC'")  # days are UTC days
+            # Memory flat in input size: rows need not keep file order (the sums are grouped),
+            # and a cap makes DuckDB spill its hash tables to a temporary folder rather than
+            # grow with one huge file ($GENAI_COST_DUCKDB_MEMORY, default 600MB).
+            connection.execute("SET preserve_insertion_order = false")
+            connection.execute(f"SET memory_limit = '{_memory_limit()}'")
+            connection.execute(f"SET temp_directory = '{_sql_path(folder)}'")
             broken: dict[str, str] = {}
             sql = _usage_sql(paths, metadata_keys)
             try:
@@ -346,3 +356,21 @@ def _ident(name: str) -> str:
 
 def _example(text: Any) -> str:
     return str(text).replace("\n", " ")
+
+
+MEMORY_ENV = "GENAI_COST_DUCKDB_MEMORY"
+DEFAULT_MEMORY = "600MB"
+
+
+def _memory_limit() -> str:
+    """DuckDB's memory cap: $GENAI_COST_DUCKDB_MEMORY (e.g. 2GB) or 600MB."""
+    import re
+
+    value = os.environ.get(MEMORY_ENV, DEFAULT_MEMORY).strip()
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value):
+        raise LogsError.at("", f"${MEMORY_ENV}={value!r}: expected a size such as 600MB or 2GB")
+    return value
+
+
+def _sql_path(path: str | Path) -> str:
+    return str(path).replace("'", "''")
