@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any, cast
 
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.catalog.tables import SCOPES, TIERS
+from genai_cost.catalog.tables import ON_DEMAND_PRICE_COLUMNS, SCOPES, TIERS
 from genai_cost.documents.pricing import (
     ChangeCounts,
     CoverageRow,
@@ -27,20 +27,7 @@ PRICE_TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "bedrock_on_demand": (
         "on_demand",
         ("model_id", "scope", "geography", "region", "tier", "effective_from"),
-        (
-            "usd_per_1m_input_tokens",
-            "usd_per_1m_output_tokens",
-            "usd_per_1m_cache_read_input_tokens",
-            "usd_per_1m_cache_write_input_tokens",
-            "usd_per_1m_cache_write_1h_input_tokens",
-            "usd_per_1m_batch_input_tokens",
-            "usd_per_1m_batch_output_tokens",
-            "long_context_threshold_tokens",
-            "usd_per_1m_input_tokens_long",
-            "usd_per_1m_output_tokens_long",
-            "usd_per_1m_cache_read_input_tokens_long",
-            "usd_per_1m_cache_write_input_tokens_long",
-        ),
+        ON_DEMAND_PRICE_COLUMNS,
     ),
     "bedrock_provisioned": (
         "provisioned",

@@ -38,6 +38,7 @@ from typing import Any
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.catalog.tables import (
+    ON_DEMAND_PRICE_COLUMNS,
     BedrockModel,
     OnDemandPrice,
     PriceConflict,
@@ -52,20 +53,7 @@ PACKAGES = ("genai-prices", "litellm")
 GEO_PREFIXES = ("us", "eu", "apac", "jp", "au")
 AGREE = 0.01
 """Two prices agree when they differ by at most 1 % (of the larger)."""
-PRICE_COLUMNS = (
-    "usd_per_1m_input_tokens",
-    "usd_per_1m_output_tokens",
-    "usd_per_1m_cache_read_input_tokens",
-    "usd_per_1m_cache_write_input_tokens",
-    "usd_per_1m_cache_write_1h_input_tokens",
-    "usd_per_1m_batch_input_tokens",
-    "usd_per_1m_batch_output_tokens",
-    "long_context_threshold_tokens",
-    "usd_per_1m_input_tokens_long",
-    "usd_per_1m_output_tokens_long",
-    "usd_per_1m_cache_read_input_tokens_long",
-    "usd_per_1m_cache_write_input_tokens_long",
-)
+PRICE_COLUMNS = ON_DEMAND_PRICE_COLUMNS
 OPEN_WEIGHT_FAMILIES = (
     "meta.llama",
     "openai.gpt-oss",

@@ -7,6 +7,21 @@ from dataclasses import dataclass
 
 SCOPES = ("in_region", "geo", "global")
 TIERS = ("standard", "priority", "flex", "latency_optimized")
+ON_DEMAND_PRICE_COLUMNS = (
+    "usd_per_1m_input_tokens",
+    "usd_per_1m_output_tokens",
+    "usd_per_1m_cache_read_input_tokens",
+    "usd_per_1m_cache_write_input_tokens",
+    "usd_per_1m_cache_write_1h_input_tokens",
+    "usd_per_1m_batch_input_tokens",
+    "usd_per_1m_batch_output_tokens",
+    "long_context_threshold_tokens",
+    "usd_per_1m_input_tokens_long",
+    "usd_per_1m_output_tokens_long",
+    "usd_per_1m_cache_read_input_tokens_long",
+    "usd_per_1m_cache_write_input_tokens_long",
+)
+"""The figures of a bedrock_on_demand row (compared by `pricing diff` and `pricing import`)."""
 """Bedrock service tiers: standard (the default), priority and flex (priced per token like
 standard, higher or lower), and latency-optimized inference where a model offers it."""
 PROVISIONED_TERMS = ("no_commitment", "1_month", "6_months")

@@ -19,6 +19,21 @@ pricing_app = typer.Typer(
 )
 
 
+SnapshotFolderOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="DIR",
+        help="Folder of the new snapshot (default: pricing_snapshots/<id> in the current "
+        "directory).",
+    ),
+]
+SnapshotIdOption = Annotated[
+    str | None, typer.Option("--id", help="Id of the new snapshot (default: today's date).")
+]
+
+
 @pricing_app.command("list")
 def pricing_list(fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
     """List the bundled pricing snapshots (and the one GENAI_COST_SNAPSHOT selects).
@@ -78,19 +93,8 @@ def pricing_diff(
 
 @pricing_app.command("refresh")
 def pricing_refresh(
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="DIR",
-            help="Folder of the new snapshot (default: "
-            "pricing_snapshots/<id> in the current directory).",
-        ),
-    ] = None,
-    snapshot_id: Annotated[
-        str | None, typer.Option("--id", help="Id of the new snapshot (default: today's date).")
-    ] = None,
+    output: SnapshotFolderOption = None,
+    snapshot_id: SnapshotIdOption = None,
     region: Annotated[
         list[str] | None,
         typer.Option(
@@ -205,19 +209,8 @@ def pricing_import(
             "--write", help="Write the new snapshot (default: only report the differences)."
         ),
     ] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="DIR",
-            help="Folder of the new snapshot with --write (default: "
-            "pricing_snapshots/<id> in the current directory).",
-        ),
-    ] = None,
-    snapshot_id: Annotated[
-        str | None, typer.Option("--id", help="Id of the new snapshot (default: today's date).")
-    ] = None,
+    output: SnapshotFolderOption = None,
+    snapshot_id: SnapshotIdOption = None,
     as_of: Annotated[
         str | None,
         typer.Option(
