@@ -7,6 +7,7 @@ instance type). Missing prices are NaN, never 0.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -152,8 +153,9 @@ class Component:
     def __post_init__(self) -> None:
         self._any_missing = bool(np.isnan(self.usd_per_unit).any())
 
-    @property
+    @cached_property
     def usd(self) -> FloatArray:
+        """quantity × price per row, computed once (reports read it row by row)."""
         if not self._any_missing:
             product: FloatArray = self.quantity * self.usd_per_unit
             return product
