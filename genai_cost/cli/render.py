@@ -135,7 +135,7 @@ def render(
     path = RENDERERS[kind].get(fmt)
     if path is None and fmt == CSV and MARKDOWN in RENDERERS[kind]:
         # a report written as Markdown: its tables as CSV (a column names each table)
-        from genai_cost.report.terminal import render_markdown_csv
+        from genai_cost.report.markdown_tables import render_markdown_csv
 
         return render_markdown_csv(_load(RENDERERS[kind][MARKDOWN])(document))
     if path is None:

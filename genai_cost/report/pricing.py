@@ -188,21 +188,6 @@ def _shown_path(path: str) -> str:
         return path
 
 
-def render_models_text(document: ModelList) -> str:
-    """`models`: a model id a line, where it is priced on demand and its provisioned terms."""
-    rows = document["models"]
-    if not rows:
-        return ""
-    width = max(len(plain(r["model_id"])) for r in rows)
-    out = []
-    for row in rows:
-        terms = f"  PT: {row['provisioned_terms']}" if row["provisioned_terms"] else ""
-        out.append(
-            plain(f"{row['model_id']!s:<{width}}  {row['on_demand_priced_for']}{terms}") + "\n"
-        )
-    return "".join(out)
-
-
 def render_models_markdown(document: ModelList) -> str:
     """`models --format markdown`: one table row a model."""
     lines = [

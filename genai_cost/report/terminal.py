@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -253,131 +252,36 @@ def render_variance_table(document: VarianceDocument, *, color: bool, width: int
     return out
 
 
-def _cells(line: str) -> list[str]:
-    """The cells of a Markdown table row (escaped pipes kept), emphasis and code marks gone."""
-    inner = line.strip()[1:-1] if line.strip().endswith("|") else line.strip()[1:]
-    cells = [c.replace("\0", "|") for c in inner.replace("\\|", "\0").split("|")]
-    return [_unmark(c.strip()) for c in cells]
-
-
-def _unmark(text: str) -> str:
-    """Markdown inline marks removed: **bold**, `code`, backslash escapes."""
-    for mark in ("**", "`"):
-        text = text.replace(mark, "")
-    for char in "\\*_[]()#+-.!|<>":
-        text = text.replace("\\" + char, char)
-    return text
-
-
 def render_markdown_table(markdown: str, *, color: bool, width: int) -> str:
     """A Markdown report laid out for the terminal: headings as titles, pipe tables as tables
     sized to `width` (ids wrap, nothing is cut), paragraphs wrapped — so every command's
     `table` format is a terminal table even where its report is written as Markdown."""
+    from genai_cost.report.markdown_tables import blocks
+
     parts: list[str] = []
     title = ""
-    lines = markdown.splitlines()
-    k = 0
-    while k < len(lines):
-        line = lines[k]
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            title = _unmark(stripped.lstrip("#").strip())
-            k += 1
-            continue
-        is_table = (
-            stripped.startswith("|")
-            and k + 1 < len(lines)
-            and set(lines[k + 1].replace(" ", "")) <= set("|-:")
-            and lines[k + 1].strip().startswith("|")
-        )
-        if is_table:
-            header = _cells(line)
-            aligns = _cells(lines[k + 1])
+    for block in blocks(markdown):
+        if block.kind == "heading":
+            if title:
+                parts.append(_note(title, color=color, width=width, style="bold"))
+            title = block.text
+        elif block.kind == "table":
             table = Table(
                 [
-                    Column(h, "right", wrap=False)  # figures stay on one line
-                    if a.endswith(":") and not a.startswith(":")
-                    else Column(h)
-                    for h, a in zip(header, aligns + [""] * len(header), strict=False)
+                    Column(h, "right", wrap=False) if right else Column(h)  # figures: one line
+                    for h, right in zip(block.header, block.right, strict=True)
                 ],
                 title,
             )
             title = ""
-            k += 2
-            while k < len(lines) and lines[k].strip().startswith("|"):
-                strong = "**" in lines[k]
-                cells = _cells(lines[k])
-                table.add(
-                    *(cells + [""] * (len(header) - len(cells))), style="bold" if strong else ""
-                )
-                k += 1
+            for k, row in enumerate(block.rows):
+                table.add(*row, style="bold" if k in block.strong else "")
             parts.append(table.render(width, color=color))
-            continue
-        if title:
-            parts.append(_note(title, color=color, width=width, style="bold"))
-            title = ""
-        if stripped:
-            text = _unmark(stripped.lstrip(">").strip())
-            if stripped.startswith(("- ", "* ")):
-                text = "• " + _unmark(stripped[2:])
-            parts.append(_note(text, color=color, width=width, style=""))
-        k += 1
+        else:
+            if title:
+                parts.append(_note(title, color=color, width=width, style="bold"))
+                title = ""
+            parts.append(_note(block.text, color=color, width=width, style=""))
     if title:
         parts.append(_note(title, color=color, width=width, style="bold"))
     return "".join(parts)
-
-
-def render_markdown_csv(markdown: str) -> str:
-    """The tables of a Markdown report as one CSV: a `table` column names the section each
-    row comes from (its heading), then the table's own columns; tables with different
-    columns are stacked under the union of their headers. Cells are formula-safe."""
-    from genai_cost.report.sanitize import csv_table
-
-    tables: list[tuple[str, list[str], list[list[str]]]] = []
-    title = ""
-    lines = markdown.splitlines()
-    k = 0
-    while k < len(lines):
-        stripped = lines[k].strip()
-        if stripped.startswith("#"):
-            title = _unmark(stripped.lstrip("#").strip())
-        elif (
-            stripped.startswith("|")
-            and k + 1 < len(lines)
-            and lines[k + 1].strip().startswith("|")
-            and set(lines[k + 1].replace(" ", "")) <= set("|-:")
-        ):
-            header = _cells(lines[k])
-            rows = []
-            k += 2
-            while k < len(lines) and lines[k].strip().startswith("|"):
-                rows.append(_cells(lines[k]))
-                k += 1
-            tables.append((title, header, rows))
-            continue
-        k += 1
-    columns: list[str] = []
-    for _, header, _ in tables:
-        columns += [h for h in header if h not in columns]
-    out = []
-    for name, header, rows in tables:
-        for row in rows:
-            cells = dict(zip(header, row, strict=False))
-            out.append([name, *(_csv_value(cells.get(c, "")) for c in columns)])
-    return csv_table(["table", *columns], out)
-
-
-_FIGURE = re.compile(r"^([+-]?)\$?([0-9][0-9,]*(?:\.[0-9]+)?)$")
-
-
-def _csv_value(text: str) -> str | float | int:
-    """A money or count cell as a number ("-$60,000.40" → -60000.4, "1,234" → 1234) so a
-    spreadsheet reads it as one; anything else as text."""
-    if text.strip() in ("—", "-"):
-        return ""  # no value: an empty cell, not a dash
-    match = _FIGURE.match(text.strip())
-    if match is None:
-        return text
-    number = match.group(2).replace(",", "")
-    value = float(number) if "." in number else int(number)
-    return -value if match.group(1) == "-" else value
