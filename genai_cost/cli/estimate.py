@@ -139,6 +139,7 @@ def _contents(scenario: Scenario) -> str:
         (len(scenario.workloads), "workload"),
         (len(scenario.training_jobs), "training job"),
         (len(scenario.shared_endpoints), "shared endpoint"),
+        (len(scenario.imported_models), "imported model"),
     ]
     text = [f"{n} {name}{'s' if n != 1 else ''}" for n, name in parts if n or name == "workload"]
     if scenario.supporting_services is not None:

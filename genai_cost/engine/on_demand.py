@@ -70,9 +70,8 @@ FLEX_REASON = (
 
 def prepare(ctx: PricingContext) -> OptionRows:
     rows = token_price_rows(ctx, OPTION, PRICE_COLUMNS, tiers=True)
-    thresholds = {}
-    for spec in ctx.specs:
-        model = spec.workload.base_model
+    thresholds: dict[str, float] = {}
+    for model in {spec.workload.base_model for spec in ctx.specs}:  # once per model
         found = [
             r.long_context_threshold_tokens
             for r in ctx.catalog.on_demand.get(model, [])

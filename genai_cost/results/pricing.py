@@ -198,9 +198,14 @@ def _undated_before_source(ctx: PricingContext) -> list[str]:
     from genai_cost.catalog.lookup import OnDemandMatch, on_demand_price
 
     seen: dict[tuple[str, str], str] = {}
+    asked: set[tuple[str, str, str, str | None, dt.date]] = set()
     for spec in ctx.specs:
         w = spec.workload
         day = ctx.day_for(spec)
+        key = (w.base_model, w.scope.value, spec.region, w.geo_profile, day)
+        if key in asked:  # thousands of workloads share a few endpoints
+            continue
+        asked.add(key)
         match = on_demand_price(
             ctx.catalog, w.base_model, w.scope.value, spec.region, w.geo_profile, day
         )
