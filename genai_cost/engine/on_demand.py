@@ -145,15 +145,21 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         "usd_per_1m_cache_write_input_tokens": w.cache_write_tokens[i],
         CACHE_1H: w.cache_write_1h_tokens[i],
     }
-    standard = {c: np.zeros(rows.size) for c in per_token}
-    above = {c: np.zeros(rows.size) for c in per_token}
-    for weight, inputs in ((1 - share, typical), (share, long_input)):
-        with np.errstate(invalid="ignore"):
-            long = (inputs + cached) > threshold  # NaN threshold: never long
-        for column, tokens in per_token.items():
-            amount = weight * (inputs if tokens is None else tokens)
-            standard[column] += np.where(long, 0.0, amount)
-            above[column] += np.where(long, amount, 0.0)
+    kinds = [(1 - share, typical), (share, long_input)]
+    with np.errstate(invalid="ignore"):  # NaN threshold: never long
+        longs = [(inputs + cached) > threshold for _, inputs in kinds]
+    if not share.any() and not longs[0].any():
+        # the usual case (no long prompts anywhere): every request at the standard rates
+        standard = {c: w.input_tokens[i] if t is None else t for c, t in per_token.items()}
+        above: dict[str, FloatArray] = {}
+    else:
+        standard = {c: np.zeros(rows.size) for c in per_token}
+        above = {c: np.zeros(rows.size) for c in per_token}
+        for (weight, inputs), long in zip(kinds, longs, strict=True):
+            for column, tokens in per_token.items():
+                amount = weight * (inputs if tokens is None else tokens)
+                standard[column] += np.where(long, 0.0, amount)
+                above[column] += np.where(long, amount, 0.0)
     million_requests = w.requests_per_month[i] / TOKENS_PER_MILLION
     components = token_components(
         million_requests * standard["usd_per_1m_input_tokens"],
@@ -173,16 +179,21 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     )
     # above the threshold: the `…_long` rates (NaN where the row has none: such requests cannot
     # be priced, rather than priced at the standard rate; no source has a 1-hour long rate)
-    long_prices = {**{c: p[LONG_COLUMNS[c]] for c in BASE_COLUMNS}, CACHE_1H: p[CACHE_1H] * np.nan}
-    for column, name in zip((*BASE_COLUMNS, CACHE_1H), LONG_NAMES, strict=True):
-        components.append(
-            Component(
-                name, UNIT, million_requests * above[column], long_prices[column], optional=True
+    unpriced_long = np.zeros(rows.size, dtype=bool)
+    if above:
+        long_prices = {
+            **{c: p[LONG_COLUMNS[c]] for c in BASE_COLUMNS},
+            CACHE_1H: p[CACHE_1H] * np.nan,
+        }
+        for column, name in zip((*BASE_COLUMNS, CACHE_1H), LONG_NAMES, strict=True):
+            components.append(
+                Component(
+                    name, UNIT, million_requests * above[column], long_prices[column], optional=True
+                )
             )
+        unpriced_long = (above["usd_per_1m_input_tokens"] > 0) & np.isnan(
+            p[LONG_COLUMNS["usd_per_1m_input_tokens"]]
         )
-    unpriced_long = (above["usd_per_1m_input_tokens"] > 0) & np.isnan(
-        p[LONG_COLUMNS["usd_per_1m_input_tokens"]]
-    )
     flex = (p[IS_FLEX] > 0) & ~w.batch_tolerant[i] & ~(p[NAMED_TIER] > 0)
     return token_option_result(
         rows, components, "on-demand", ((flex, FLEX_REASON), (unpriced_long, LONG_REASON))
