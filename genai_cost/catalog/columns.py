@@ -17,6 +17,7 @@ from genai_cost.catalog.tables import (
     PURCHASES,
     SCOPES,
     TIERS,
+    TRANSFORM_PLATFORM,
     BedrockModel,
     CustomizationPrice,
     InstancePrice,
@@ -158,7 +159,7 @@ PARSERS: dict[str, dict[str, Callable[[str, str], Any]]] = {
         "as_of": parse_date,
     },
     "instance_prices": {
-        "platform": _choice(PLATFORMS),
+        "platform": _choice((*PLATFORMS, TRANSFORM_PLATFORM)),
         "instance_type": nonempty,
         "region": nonempty,
         "purchase": _choice(PURCHASES),

@@ -200,7 +200,7 @@ def instance_price(
     purchase: str,
     day: dt.date,
 ) -> InstancePrice | Missing:
-    name = f"ml.{instance_type}" if platform == "sagemaker" else instance_type
+    name = instance_type if platform == "ec2" else f"ml.{instance_type}"
     for row in catalog.instance_prices.get((platform, name, region, purchase), []):
         if row.effective_on(day):
             return row

@@ -26,6 +26,9 @@ ON_DEMAND_PRICE_COLUMNS = (
 standard, higher or lower), and latency-optimized inference where a model offers it."""
 PROVISIONED_TERMS = ("no_commitment", "1_month", "6_months")
 PLATFORMS = ("ec2", "sagemaker")
+"""Where a self-hosted endpoint runs (SageMaker rows are its real-time hosting rates)."""
+TRANSFORM_PLATFORM = "sagemaker_transform"
+"""Instance-price rows of SageMaker batch transform (jobs; rates differ slightly from hosting)."""
 PURCHASES = (
     "on_demand",
     "savings_plan_1y",

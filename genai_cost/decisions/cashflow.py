@@ -158,6 +158,7 @@ class ScenarioModel:
             peak_factor=spread_over_months(chosen["peak_factor"]),
             batch_tolerant=np.tile(self.base.batch_tolerant[engine], copies),
             hours=np.tile(self.base.hours[engine], copies),
+            hourly_share=np.tile(self.base.shares()[engine], (copies, 1)),
         )
         tiled = []
         for rows, keep in self.kept:

@@ -10,7 +10,9 @@ from genai_cost.errors import ScenarioError
 if TYPE_CHECKING:
     from genai_cost.results.estimate import Estimate
 
-LINEAR = ("on_demand", "batch")
+LINEAR = ("on_demand", "batch", "serverless", "batch_transform")
+"""Options whose cost is affine in volume: slope per request, plus fixed start-up costs."""
+FIXED_COMPONENTS = ("startup_instance_hours",)
 
 
 def workload_curves(estimate: Estimate, index: int) -> tuple[list[Curve], float]:
@@ -29,13 +31,32 @@ def workload_curves(estimate: Estimate, index: int) -> tuple[list[Curve], float]
             continue
         result, local = arrays.locate(row)
         label = arrays.label(row)
+        params = result.rows.params
         if arrays.option(row) in LINEAR:
+            fixed = sum(
+                float(c.usd[local]) for c in result.components if c.name in FIXED_COMPONENTS
+            )
+            slope = (float(arrays.monthly_cost_usd[row]) - fixed) / volume
+            curves.append(Curve(label, slope_usd_per_request=slope, fixed_usd=fixed))
+            continue
+        if result.hourly_demand is not None:
             curves.append(
-                Curve(label, slope_usd_per_request=float(arrays.monthly_cost_usd[row]) / volume)
+                Curve(
+                    label,
+                    usd_per_unit_hour=float(result.components[0].usd_per_unit[local]),
+                    regions=float(params["redundancy_regions"][local]),
+                    standby_fraction=float(params["standby_fraction"][local]),
+                    hourly_units_per_request=tuple(
+                        float(x) / volume for x in result.hourly_demand[local]
+                    ),
+                    min_units=float(params["min_instances"][local]),
+                    max_units=float(params["max_instances"][local]),
+                    lead_fraction=float(params["lead_fraction"][local]),
+                    cooldown_fraction=float(params["cooldown_fraction"][local]),
+                )
             )
             continue
         assert result.demand is not None
-        params = result.rows.params
         curves.append(
             Curve(
                 label,
@@ -99,6 +120,7 @@ def _sweep_batch(estimate: Estimate, indexes: list[int], volumes: Any) -> list[d
         peak_factor=np.repeat(base.peak_factor, n),
         batch_tolerant=np.repeat(base.batch_tolerant, n),
         hours=np.repeat(base.hours, n),
+        hourly_share=np.repeat(base.shares(), n, axis=0),
     )
     arrays = estimate.arrays
     position = {index: j for j, index in enumerate(indexes)}

@@ -20,7 +20,16 @@ class ComponentRecord(TypedDict):
     usd: float | None
 
 
-OptionName = Literal["on_demand", "batch", "provisioned", "self_hosted"]
+OptionName = Literal[
+    "on_demand",
+    "batch",
+    "provisioned",
+    "self_hosted",
+    "autoscaled",
+    "async_inference",
+    "serverless",
+    "batch_transform",
+]
 
 
 class OptionRecord(TypedDict):
@@ -46,6 +55,13 @@ class OptionRecord(TypedDict):
     sources: list[str]
     components: list[ComponentRecord]
     commitment_breakeven_fraction: float | None
+    latency_p50_seconds: NotRequired[float | None]
+    """Known median response time (measured, or derived from measurements); null when not
+    known. Present when the workload has a latency target or a measured latency."""
+    latency_p95_seconds: NotRequired[float | None]
+    instances_by_hour: NotRequired[list[float] | None]
+    """Options whose capacity follows the day (autoscaled, async_inference): instances
+    running in each hour 0-23, redundancy included."""
 
 
 class WorkloadSummary(TypedDict):

@@ -6,4 +6,13 @@ produces (`evaluate`, pure NumPy over all rows at once). The engine does no I/O 
 neither typer nor rich.
 """
 
-OPTIONS = ("on_demand", "batch", "provisioned", "self_hosted")
+OPTIONS = (
+    "on_demand",
+    "batch",
+    "provisioned",
+    "self_hosted",
+    "autoscaled",
+    "async_inference",
+    "serverless",
+    "batch_transform",
+)

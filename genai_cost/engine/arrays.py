@@ -36,6 +36,10 @@ class WorkloadArrays:
     batch_tolerant: BoolArray
     hours: FloatArray
     """Hours of each workload's billing month (730, or a calendar month's 672-744)."""
+    hourly_share: FloatArray | None = None
+    """Shape (W, 24): each hour's share of a day's requests (rows sum to 1); a flat 1/24 when
+    the scenario gives no peak information, NaN when it gives only a peak-to-average ratio
+    (which does not say how long the peak lasts). None: unknown for every workload."""
 
     @property
     def size(self) -> int:
@@ -63,7 +67,14 @@ class WorkloadArrays:
             self.peak_factor,
             self.batch_tolerant,
             self.hours,
+            self.hourly_share,
         )
+
+    def shares(self) -> FloatArray:
+        """`hourly_share`, or NaN everywhere when it is unknown."""
+        if self.hourly_share is None:
+            return np.full((self.size, 24), np.nan)
+        return self.hourly_share
 
 
 def tuples(values: list[tuple[str, ...]]) -> ObjArray:
@@ -202,6 +213,12 @@ class OptionResult:
     """Capacity options: the variant bought without commitment (the commitment's reference)."""
     uncommitted: tuple[str, ...] = ()
     """Capacity options: variants that are not commitments (the base, and spot)."""
+    hourly_demand: FloatArray | None = None
+    """Options whose capacity follows the day: units each hour needs before rounding, shape
+    (R, 24) (NaN where infeasible); linear in volume, like `demand`."""
+    schedule: FloatArray | None = None
+    """Options whose capacity follows the day: instances in each hour, shape (R, 24) (NaN
+    where infeasible)."""
 
     @property
     def feasible(self) -> BoolArray:

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from genai_cost.engine.capacity import CEIL_TOLERANCE
-from genai_cost.units import HOURS_PER_MONTH
+from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 Floats = npt.NDArray[np.float64]
 MAX_EDGES = 2_000_000
@@ -47,10 +47,50 @@ class Curve:
     usd_per_unit_hour: float = 0.0
     regions: float = 1.0
     standby_fraction: float = 0.0
+    fixed_usd: float = 0.0
+    """Linear options: a monthly cost that does not scale (batch-transform start-ups)."""
+    hourly_units_per_request: tuple[float, ...] = ()
+    """Capacity that follows the day (autoscaled, async): units hour h needs per monthly
+    request (c_h); its cost is `autoscaled`'s hour-by-hour formula."""
+    min_units: float = 0.0
+    max_units: float = np.inf
+    lead_fraction: float = 0.0
+    cooldown_fraction: float = 0.0
 
     @property
     def is_step(self) -> bool:
         return self.units_per_request > 0
+
+    @property
+    def follows_day(self) -> bool:
+        return bool(self.hourly_units_per_request)
+
+    @property
+    def max_volume(self) -> float:
+        """The largest volume the option can serve (`max_units` in its busiest hour); above it
+        the option is infeasible (its cost is infinite)."""
+        if not self.follows_day or not np.isfinite(self.max_units):
+            return np.inf
+        busiest = max(self.hourly_units_per_request)
+        return float((self.max_units + CEIL_TOLERANCE) / busiest) if busiest > 0 else np.inf
+
+    def _day_cost(self, v: Floats) -> Floats:
+        from genai_cost.engine.autoscaled import billed_per_day, hourly_instances
+        from genai_cost.engine.capacity import with_redundancy
+
+        c = np.asarray(self.hourly_units_per_request, dtype=np.float64)
+        flat = v.reshape(-1)
+        counts = hourly_instances(c[None, :] * flat[:, None], np.full(flat.shape, self.min_units))
+        totals = with_redundancy(
+            counts, np.full((1, 1), self.regions), np.full((1, 1), self.standby_fraction)
+        )
+        n = flat.shape[0]
+        billed = billed_per_day(
+            totals, np.full(n, self.lead_fraction), np.full(n, self.cooldown_fraction)
+        )
+        cost = billed * (HOURS_PER_MONTH / HOURS_PER_DAY) * self.usd_per_unit_hour
+        result: Floats = np.where(counts.max(axis=1) > self.max_units, np.inf, cost)
+        return result.reshape(v.shape)
 
     def units(self, volume: npt.ArrayLike) -> Floats:
         v = np.asarray(volume, dtype=np.float64)
@@ -65,14 +105,18 @@ class Curve:
 
     def cost(self, volume: npt.ArrayLike) -> Floats:
         v = np.asarray(volume, dtype=np.float64)
+        if self.follows_day:
+            return self._day_cost(v)
         if self.is_step:
             result: Floats = self.units(v) * HOURS_PER_MONTH * self.usd_per_unit_hour
             return result
-        linear: Floats = self.slope_usd_per_request * v
+        linear: Floats = self.slope_usd_per_request * v + self.fixed_usd
         return linear
 
     def edges(self, low: float, high: float) -> Floats:
         """Volumes in (low, high) where the unit count steps up."""
+        if self.follows_day:
+            return self._day_edges(low, high)
         if not self.is_step:
             return np.zeros(0)
         top = self.units_per_request * high
@@ -86,6 +130,22 @@ class Curve:
         n = np.arange(first, last, dtype=np.float64)
         v = (n + CEIL_TOLERANCE) / self.units_per_request
         edges: Floats = v[(v > low) & (v < high)]
+        return edges
+
+    def _day_edges(self, low: float, high: float) -> Floats:
+        """Volumes in (low, high) where some hour's unit count steps up."""
+        c = np.asarray([x for x in self.hourly_units_per_request if x > 0], dtype=np.float64)
+        if not c.size:
+            return np.zeros(0)
+        if not np.isfinite(c.sum() * high) or (c * high).sum() > MAX_EDGES:
+            raise TooManySteps(
+                f"{self.label}: more than {MAX_EDGES:,} capacity steps between {low:,.6g} and "
+                f"{high:,.6g} requests a month"
+            )
+        found = [
+            Curve("", units_per_request=float(per_request)).edges(low, high) for per_request in c
+        ]
+        edges: Floats = np.unique(np.concatenate(found))
         return edges
 
 
@@ -103,7 +163,11 @@ class Crossing:
 
 
 def crossings(a: Curve, b: Curve, low: float, high: float) -> list[Crossing]:
-    """Every volume in [low, high] where a and b change order."""
+    """Every volume in [low, high] where a and b change order (within the volumes both can
+    serve: an option with an instance limit stops at its `max_volume`)."""
+    high = min(high, a.max_volume, b.max_volume)
+    if not high > low:
+        return []
     edges = np.unique(np.concatenate([[low, high], a.edges(low, high), b.edges(low, high)]))
     starts, ends = edges[:-1], edges[1:]
     mids = (starts + ends) / 2

@@ -11,7 +11,7 @@ from genai_cost.catalog.snapshot import Catalog
 from genai_cost.engine.arrays import WorkloadArrays
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import Latency, Option, Workload
-from genai_cost.units import HOURS_PER_MONTH
+from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 
 @dataclass(frozen=True)
@@ -99,4 +99,18 @@ def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
         batch_tolerant=np.asarray(
             [w.latency == Latency.batch_tolerant for w in workloads], dtype=bool
         ),
+        hourly_share=np.asarray([_hourly_share(w) for w in workloads], dtype=np.float64).reshape(
+            len(workloads), HOURS_PER_DAY
+        ),
     )
+
+
+def _hourly_share(w: Workload) -> list[float]:
+    """Each hour's share of the day's requests (see WorkloadArrays.hourly_share)."""
+    fractions = w.traffic.profile_fractions
+    if fractions is not None:
+        total = sum(fractions)
+        return [f / total for f in fractions]
+    if w.traffic.peak_to_average_ratio is not None:
+        return [float("nan")] * HOURS_PER_DAY
+    return [1.0 / HOURS_PER_DAY] * HOURS_PER_DAY

@@ -8,7 +8,16 @@ from types import ModuleType
 import numpy as np
 import numpy.typing as npt
 
-from genai_cost.engine import batch, on_demand, provisioned, self_hosted
+from genai_cost.engine import (
+    async_inference,
+    autoscaled,
+    batch,
+    batch_transform,
+    on_demand,
+    provisioned,
+    self_hosted,
+    serverless,
+)
 from genai_cost.engine.arrays import (
     BoolArray,
     FloatArray,
@@ -21,9 +30,19 @@ from genai_cost.engine.arrays import (
 )
 from genai_cost.engine.context import PricingContext
 from genai_cost.engine.labels import option_label
+from genai_cost.engine.latency import apply_latency
 from genai_cost.units import REQUESTS_PER_THOUSAND, TOKENS_PER_MILLION
 
-OPTION_MODULES: tuple[ModuleType, ...] = (on_demand, batch, provisioned, self_hosted)
+OPTION_MODULES: tuple[ModuleType, ...] = (
+    on_demand,
+    batch,
+    provisioned,
+    self_hosted,
+    autoscaled,
+    async_inference,
+    serverless,
+    batch_transform,
+)
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(m.OPTION.value for m in OPTION_MODULES)
@@ -95,6 +114,22 @@ class EstimateArrays:
                 )
         return out
 
+    def latency(self, row: int) -> tuple[float, float]:
+        """(P50, P95) seconds known for a row (NaN where not known)."""
+        result, local = self.locate(row)
+        params = result.rows.params
+        return (
+            float(params.get("latency_p50_seconds", [np.nan] * (local + 1))[local]),
+            float(params.get("latency_p95_seconds", [np.nan] * (local + 1))[local]),
+        )
+
+    def schedule(self, row: int) -> list[float] | None:
+        """Instances in each hour of the day, for options whose capacity follows the day."""
+        result, local = self.locate(row)
+        if result.schedule is None or not result.feasible[local]:
+            return None
+        return [float(x) for x in result.schedule[local]]
+
     def label(self, row: int) -> str:
         """The row's option label (see `option_label`)."""
         result, local = self.locate(row)
@@ -154,8 +189,12 @@ class EstimateArrays:
 
 
 def prepare_all(ctx: PricingContext) -> list[OptionRows]:
-    """Resolve every option's prices once (catalog lookups; no arithmetic)."""
-    return [module.prepare(ctx) for module in OPTION_MODULES]
+    """Resolve every option's prices once (catalog lookups; no arithmetic), and judge known
+    response times against the workloads' latency targets."""
+    prepared = [module.prepare(ctx) for module in OPTION_MODULES]
+    for rows in prepared:
+        apply_latency(ctx, rows)
+    return prepared
 
 
 def cheapest_rows(

@@ -70,19 +70,58 @@ class _Row:
     sources: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class InstanceChoice:
+    """What a self-hosting-like option evaluates for one workload: which platforms, purchases
+    and instance types, and the scenario's own price and throughput when it gives them."""
+
+    option: Option
+    platforms: tuple[str, ...]
+    purchases: tuple[str, ...]
+    instance_type: str | None
+    usd_per_hour: float | None
+    usd_purchase: str | None
+    """The purchase `usd_per_hour` is for."""
+    tokens_per_second: float | None
+    target_utilization: float
+    explicit_variant: bool = False
+
+
+def self_hosted_choice(spec: WorkloadSpec) -> InstanceChoice:
+    s = spec.workload.self_hosted
+    return InstanceChoice(
+        OPTION,
+        (s.platform,) if s.platform else PLATFORMS,
+        (s.purchase,) if s.purchase else VARIANTS,
+        s.instance_type,
+        s.usd_per_hour,
+        s.purchase,
+        s.output_tokens_per_second_per_instance,
+        s.target_utilization_fraction,
+        s.purchase is not None,
+    )
+
+
 def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]:
+    return instance_rows(ctx, index, spec, self_hosted_choice(spec))
+
+
+def instance_rows(
+    ctx: PricingContext, index: int, spec: WorkloadSpec, choice: InstanceChoice
+) -> list[_Row]:
+    """One row per instance type x platform x purchase, with price and throughput resolved
+    (or the reason they cannot be)."""
     w = spec.workload
-    settings = w.self_hosted
     model = ctx.catalog.models.get(w.base_model)
-    explicit_option = spec.explicitly_asks(OPTION)
+    explicit_option = spec.explicitly_asks(choice.option)
 
     def unavailable(reason: str) -> list[_Row]:
         return [_Row(index, "", "", "", w.base_model, reason=reason, explicit=explicit_option)]
 
     if model is not None and not model.open_weights:
         return unavailable(f"{w.base_model} is not an open-weights model; it cannot be self-hosted")
-    if settings.instance_type is not None:
-        instance_types = [settings.instance_type.removeprefix("ml.")]
+    if choice.instance_type is not None:
+        instance_types = [choice.instance_type.removeprefix("ml.")]
     else:
         instance_types = benchmarked_instance_types(ctx.catalog, w.base_model)
     if not instance_types:
@@ -90,13 +129,11 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
             f"no published throughput benchmark for {w.base_model}; supply "
             "self_hosted.instance_type and self_hosted.output_tokens_per_second_per_instance"
         )
-    platforms = [settings.platform] if settings.platform else list(PLATFORMS)
-    purchases = [settings.purchase] if settings.purchase else list(VARIANTS)
     rows = []
     tokens = w.tokens_per_request
     for instance_type in instance_types:
         throughput_reason = ""
-        tps = settings.output_tokens_per_second_per_instance
+        tps = choice.tokens_per_second
         throughput_source = "scenario"
         if tps is None:
             bench = throughput_benchmark(
@@ -114,9 +151,9 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
             else:
                 tps = bench.output_tokens_per_second_per_instance
                 throughput_source = bench.source
-        for platform in platforms:
-            for purchase in purchases:
-                name = f"ml.{instance_type}" if platform == "sagemaker" else instance_type
+        for platform in choice.platforms:
+            for purchase in choice.purchases:
+                name = instance_type if platform == "ec2" else f"ml.{instance_type}"
                 row = _Row(
                     index,
                     purchase,
@@ -124,14 +161,14 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
                     instance_type,
                     f"{name} in {spec.region}",
                     tokens_per_second=tps if tps is not None else np.nan,
-                    target_utilization=settings.target_utilization_fraction,
-                    explicit=explicit_option or settings.purchase is not None,
+                    target_utilization=choice.target_utilization,
+                    explicit=explicit_option or choice.explicit_variant,
                 )
                 limit = PLATFORM_LIMITS.get((platform, purchase))
                 if limit:
                     row.reason = limit
-                elif settings.usd_per_hour is not None and purchase == settings.purchase:
-                    row.usd_per_hour = settings.usd_per_hour
+                elif choice.usd_per_hour is not None and purchase == choice.usd_purchase:
+                    row.usd_per_hour = choice.usd_per_hour
                     row.sources = ("scenario",)
                 else:
                     found = instance_price(
@@ -143,10 +180,7 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
                         ctx.day_for(spec),
                     )
                     if isinstance(found, Missing):
-                        row.reason = (
-                            f"{found.reason}; supply self_hosted.usd_per_hour with "
-                            f"self_hosted.purchase: {purchase}"
-                        )
+                        row.reason = f"{found.reason}; {price_hint(choice, purchase)}"
                     else:
                         row.usd_per_hour = found.usd_per_hour
                         row.sources = (found.source,)
@@ -157,10 +191,16 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
     return rows
 
 
-def prepare(ctx: PricingContext) -> OptionRows:
-    rows = [r for i, s in enumerate(ctx.specs) if s.wants(OPTION) for r in _rows_for(ctx, i, s)]
+def price_hint(choice: InstanceChoice, purchase: str) -> str:
+    if choice.option == Option.batch_transform:
+        return "supply batch_transform.usd_per_hour"
+    return f"supply self_hosted.usd_per_hour with self_hosted.purchase: {purchase}"
+
+
+def instance_option_rows(option: Option, rows: list[_Row], specs: list[WorkloadSpec]) -> OptionRows:
+    """The OptionRows of instance rows (shared by the self-hosting-like options)."""
     return OptionRows(
-        option=OPTION.value,
+        option=option.value,
         workload_index=np.asarray([r.workload for r in rows], dtype=np.int64),
         variant=objects([r.purchase for r in rows]),
         platform=objects([r.platform for r in rows]),
@@ -176,12 +216,17 @@ def prepare(ctx: PricingContext) -> OptionRows:
             ),
             # 1.0 for spot rows: a numeric flag, so evaluation never compares strings.
             "is_spot": np.asarray([r.purchase == "spot" for r in rows], dtype=np.float64),
-            **redundancy_params([ctx.specs[r.workload] for r in rows]),
+            **redundancy_params([specs[r.workload] for r in rows]),
         },
         reason=objects([r.reason for r in rows]),
         explicit=np.asarray([r.explicit for r in rows], dtype=bool),
         sources=tuples([r.sources for r in rows]),
     )
+
+
+def prepare(ctx: PricingContext) -> OptionRows:
+    rows = [r for i, s in enumerate(ctx.specs) if s.wants(OPTION) for r in _rows_for(ctx, i, s)]
+    return instance_option_rows(OPTION, rows, ctx.specs)
 
 
 def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:

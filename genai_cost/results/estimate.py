@@ -170,30 +170,37 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
             }
             for name, unit, quantity, usd_per_unit, usd in a.components(row)
         ]
-        options.append(
-            {
-                "scenario": spec.scenario_name,
-                "workload": spec.workload.name,
-                "model": spec.workload.model,
-                "region": spec.region,
-                "option": cast(OptionName, a.option(row)),
-                "variant": _text(a.text(row, "variant")),
-                "platform": _text(a.text(row, "platform")),
-                "instance_type": _text(a.text(row, "instance_type")),
-                "feasible": bool(a.feasible[row]),
-                "reason": _text(a.reason(row)),
-                "monthly_cost_usd": _money(a.monthly_cost_usd[row]),
-                "cost_per_1k_requests_usd": _money(a.cost_per_1k_requests_usd[row]),
-                "cost_per_1m_tokens_usd": _money(a.cost_per_1m_tokens_usd[row]),
-                "capacity": _number(a.capacity[row]),
-                "capacity_unit": _text(a.capacity_unit(row)),
-                "utilization_fraction": _number(a.utilization_fraction[row]),
-                "cheapest": bool(a.cheapest_row[a.workload_index[row]] == row),
-                "sources": list(a.sources(row)),
-                "components": components,
-                "commitment_breakeven_fraction": _number(breakeven[row]),
-            }
-        )
+        record: OptionRecord = {
+            "scenario": spec.scenario_name,
+            "workload": spec.workload.name,
+            "model": spec.workload.model,
+            "region": spec.region,
+            "option": cast(OptionName, a.option(row)),
+            "variant": _text(a.text(row, "variant")),
+            "platform": _text(a.text(row, "platform")),
+            "instance_type": _text(a.text(row, "instance_type")),
+            "feasible": bool(a.feasible[row]),
+            "reason": _text(a.reason(row)),
+            "monthly_cost_usd": _money(a.monthly_cost_usd[row]),
+            "cost_per_1k_requests_usd": _money(a.cost_per_1k_requests_usd[row]),
+            "cost_per_1m_tokens_usd": _money(a.cost_per_1m_tokens_usd[row]),
+            "capacity": _number(a.capacity[row]),
+            "capacity_unit": _text(a.capacity_unit(row)),
+            "utilization_fraction": _number(a.utilization_fraction[row]),
+            "cheapest": bool(a.cheapest_row[a.workload_index[row]] == row),
+            "sources": list(a.sources(row)),
+            "components": components,
+            "commitment_breakeven_fraction": _number(breakeven[row]),
+        }
+        w = spec.workload
+        if w.latency_target is not None or w.measured_latency:
+            p50, p95 = a.latency(row)
+            record["latency_p50_seconds"] = _number(p50)
+            record["latency_p95_seconds"] = _number(p95)
+        schedule = a.schedule(row)
+        if schedule is not None:
+            record["instances_by_hour"] = schedule
+        options.append(record)
     if len(estimate.bills) != len(estimate.scenarios):
         raise AssertionError("an estimate's document needs its bills (decisions/bill.py)")
     scenarios: list[ScenarioSummary] = []

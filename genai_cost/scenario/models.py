@@ -38,6 +38,10 @@ class Option(StrEnum):
     batch = "batch"
     provisioned = "provisioned"
     self_hosted = "self_hosted"
+    autoscaled = "autoscaled"
+    serverless = "serverless"
+    async_inference = "async_inference"
+    batch_transform = "batch_transform"
 
 
 class Latency(StrEnum):
@@ -244,6 +248,121 @@ class SelfHostedSettings(Strict):
         return self
 
 
+class AutoscalingSettings(Strict):
+    """Self-hosted capacity that follows the hourly profile (EC2 Auto Scaling or SageMaker
+    endpoint autoscaling); instance type, price and throughput come from `self_hosted`."""
+
+    min_instances: Annotated[Whole, Field(ge=0)] = 1
+    """Instances kept running in the quietest hour (a real-time endpoint keeps at least one;
+    0 needs a step-scaling policy that scales out from zero)."""
+    max_instances: Annotated[Whole, Field(ge=1)] | None = None
+    """Most instances the policy may add; an hour needing more makes the row infeasible."""
+    target_utilization_fraction: Fraction | None = None
+    """Share of an instance's throughput the policy tracks (0-1]; defaults to
+    self_hosted.target_utilization_fraction."""
+    scale_out_lead_seconds: NonNegative = 0.0
+    """How long before an hour's rise new instances must be started (launch and model load),
+    billed in the hour before; 0 assumes capacity is ready when the hour starts."""
+    scale_in_cooldown_seconds: NonNegative = 300.0
+    """How long surplus instances keep running after demand falls; 300 s is Application Auto
+    Scaling's default scale-in cooldown for SageMaker endpoint variants."""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> AutoscalingSettings:
+        if self.max_instances is not None and self.max_instances < self.min_instances:
+            raise ValueError(
+                f"max_instances ({self.max_instances}) is below min_instances "
+                f"({self.min_instances})"
+            )
+        for name in ("scale_out_lead_seconds", "scale_in_cooldown_seconds"):
+            if getattr(self, name) > SECONDS_PER_HOUR:
+                raise ValueError(f"{name} is at most one hour ({SECONDS_PER_HOUR} s)")
+        return self
+
+
+class AsyncInferenceSettings(Strict):
+    """SageMaker asynchronous inference: requests queue (payloads in S3) and the endpoint's
+    instances follow the queue, down to zero when it is empty. Instance type, price and
+    throughput come from `self_hosted`; scaling timings from `autoscaling`."""
+
+    min_instances: Annotated[Whole, Field(ge=0)] = 0
+    """Instances kept running when the queue is empty (0: scale to zero)."""
+    max_instances: Annotated[Whole, Field(ge=1)] | None = None
+    """Most instances; an hour needing more makes the row infeasible."""
+
+
+ServerlessMemory = Literal[1024, 2048, 3072, 4096, 5120, 6144]
+
+
+class ServerlessSettings(Strict):
+    """SageMaker serverless inference: billed per second of compute at the memory size, plus
+    the data processed. No GPUs; 6 GB of memory at most."""
+
+    memory_mb: ServerlessMemory | None = None
+    """Memory size of the endpoint (1024-6144 MB in 1 GB steps; AWS requires it)."""
+    max_concurrency: Annotated[Whole, Field(ge=1, le=200)] | None = None
+    """Concurrent invocations the endpoint may run (1-200; AWS requires it)."""
+    seconds_per_request: Positive | None = None
+    """Measured compute time of one warm request on this memory size."""
+    p95_seconds: Positive | None = None
+    """Measured 95th-percentile response time, when known (else derived from the above)."""
+    cold_start_fraction: Annotated[Number, Field(ge=0, le=1)] = 0.0
+    """Share of requests that start a cold container."""
+    cold_start_seconds: NonNegative = 0.0
+    """Extra time of a cold start (billed as compute here, a conservative assumption)."""
+    payload_kb_per_request: NonNegative | None = None
+    """Request plus response size (KB), for the data-processed charge."""
+    usd_per_gb_second: Positive | None = None
+    """Your compute price per GB-second (beats the snapshot)."""
+    usd_per_gb_processed: Positive | None = None
+    """Your price per GB of data processed (in and out); no public source gives it."""
+
+
+class BatchTransformSettings(Strict):
+    """SageMaker batch transform: instances run only while a job processes the month's
+    requests, at the instance's offline throughput. Batch-tolerant workloads only."""
+
+    instance_type: str | None = None
+    """Instance type without `ml.`; defaults to self_hosted.instance_type, else every
+    benchmarked type."""
+    usd_per_hour: Positive | None = None
+    """Your batch-transform price per instance-hour (beats the snapshot)."""
+    output_tokens_per_second_per_instance: Positive | None = None
+    """Measured offline throughput; defaults to self_hosted's, else the nearest benchmark."""
+    jobs_per_month: Annotated[Whole, Field(ge=1)] = 1
+    """Jobs the month's requests are split into (each pays its start-up time)."""
+    instances_per_job: Annotated[Whole, Field(ge=1)] = 1
+    """Instances each job runs on (they all pay the start-up time)."""
+    startup_minutes_per_job: NonNegative = 0.0
+    """Billed minutes before a job's instances process data (image pull, model load)."""
+
+
+class LatencyTarget(Strict):
+    """Response time the workload must meet, in seconds."""
+
+    p50_seconds: Positive | None = None
+    p95_seconds: Positive | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> LatencyTarget:
+        if self.p50_seconds is None and self.p95_seconds is None:
+            raise ValueError("give p50_seconds, p95_seconds or both")
+        if (
+            self.p50_seconds is not None
+            and self.p95_seconds is not None
+            and self.p95_seconds < self.p50_seconds
+        ):
+            raise ValueError("p95_seconds cannot be below p50_seconds")
+        return self
+
+
+class MeasuredLatency(Strict):
+    """Response time measured for one option, in seconds."""
+
+    p50_seconds: Positive | None = None
+    p95_seconds: Positive | None = None
+
+
 class Redundancy(Strict):
     """Serving from more than one region for availability.
 
@@ -294,10 +413,19 @@ class Workload(Strict):
     tokens_per_request: TokensPerRequest
     traffic: Traffic
     options: list[Option] | None = None
-    """Purchase options to compare; all four when omitted. Options listed here must be
+    """Purchase options to compare; all eight when omitted. Options listed here must be
     priceable, or the estimate fails with the reason."""
     provisioned: ProvisionedSettings = ProvisionedSettings()
     self_hosted: SelfHostedSettings = SelfHostedSettings()
+    autoscaling: AutoscalingSettings = AutoscalingSettings()
+    async_inference: AsyncInferenceSettings = AsyncInferenceSettings()
+    serverless: ServerlessSettings = ServerlessSettings()
+    batch_transform: BatchTransformSettings = BatchTransformSettings()
+    latency_target: LatencyTarget | None = None
+    """Response time every option must meet; options whose measured or documented latency
+    misses it are infeasible."""
+    measured_latency: dict[Option, MeasuredLatency] = Field(default_factory=dict)
+    """Response times you measured, by option (e.g. on_demand: {p95_seconds: 2.1})."""
     budget: Budget | None = None
     """Monthly budget of this workload (its share of the whole bill), checked by
     `genai-cost check`."""

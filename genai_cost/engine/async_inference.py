@@ -1,0 +1,83 @@
+"""SageMaker asynchronous inference: requests queue, and the endpoint's instances follow the
+queue — down to zero (`async_inference.min_instances`, default 0) when it is empty.
+
+Billed like autoscaled capacity (see `autoscaled`), hour by hour at the SageMaker hosting
+instance rate: an asynchronous endpoint is a hosting endpoint with an `AsyncInferenceConfig`
+(AWS, "Asynchronous inference"). Queued requests wait for capacity, so the option serves
+batch-tolerant workloads, or interactive ones whose latency target allows the queue (a
+`measured_latency.async_inference` that meets it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genai_cost.engine import autoscaled
+from genai_cost.engine.arrays import OptionResult, OptionRows, WorkloadArrays
+from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.self_hosted import (
+    SPOT_INTERACTIVE_REASON,
+    InstanceChoice,
+    instance_option_rows,
+    instance_rows,
+)
+from genai_cost.scenario.models import Option
+
+OPTION = Option.async_inference
+QUEUE_REASON = (
+    "{label}: asynchronous inference queues requests and returns results through S3; an "
+    "interactive workload needs a latency_target and a measured_latency.async_inference "
+    "that meets it"
+)
+
+
+def choice(spec: WorkloadSpec) -> InstanceChoice:
+    base = autoscaled.choice(spec, OPTION)
+    return InstanceChoice(
+        OPTION,
+        ("sagemaker",),
+        ("on_demand",),
+        base.instance_type,
+        base.usd_per_hour,
+        base.usd_purchase,
+        base.tokens_per_second,
+        base.target_utilization,
+        False,
+    )
+
+
+def _queue_allowed(spec: WorkloadSpec) -> bool:
+    w = spec.workload
+    return w.latency.value == "batch_tolerant" or (
+        w.latency_target is not None and Option.async_inference in w.measured_latency
+    )
+
+
+def prepare(ctx: PricingContext) -> OptionRows:
+    rows = [
+        r
+        for i, s in enumerate(ctx.specs)
+        if s.wants(OPTION)
+        for r in instance_rows(ctx, i, s, choice(s))
+    ]
+    option_rows = instance_option_rows(OPTION, rows, ctx.specs)
+    autoscaled.scaling_params(option_rows, ctx.specs, "async_inference")
+    option_rows.params["queue_allowed"] = np.asarray(
+        [_queue_allowed(ctx.specs[int(i)]) for i in option_rows.workload_index], dtype=np.float64
+    )
+    return option_rows
+
+
+def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
+    not_allowed = (rows.params["queue_allowed"] == 0) & ~rows.blocked
+    return autoscaled.evaluate_scaled(
+        w,
+        rows,
+        [(not_allowed, 5)],
+        (
+            autoscaled.NO_PROFILE_REASON,
+            SPOT_INTERACTIVE_REASON,
+            autoscaled.ABOVE_MAX_REASON,
+            QUEUE_REASON,
+        ),
+    )

@@ -1,0 +1,221 @@
+"""Self-hosted capacity that follows the day: EC2 Auto Scaling or SageMaker endpoint autoscaling.
+
+For each hour h of the day (shares s_h of the day's requests, from the hourly profile):
+
+    output tokens/s in hour h   t_h = (V / days) · s_h · output tokens / 3600,  days = hours / 24
+    instances in hour h         n_h = clip(ceil(t_h / (per-instance tokens/s × target)),
+                                           min_instances, ...)   (0 only when min is 0 and t_h = 0)
+    rise r_h = max(0, n_{h+1} − n_h),  fall f_h = max(0, n_{h−1} − n_h)   (the day wraps)
+    billed in hour h            n_h + lead · r_h + cooldown · f_h
+                                − max(0, lead + cooldown − 1) · min(r_h, f_h)
+    monthly                     days × Σ_h billed_h × price per instance-hour
+
+`lead` is the scale-out lead time and `cooldown` the scale-in cooldown, each as a share of the
+hour: instances started early for a rise are paid in the hour before, surplus instances run on
+for the cooldown after a fall; where both windows overlap in one hour the larger count runs,
+not their sum. Redundancy applies hour by hour as for fixed capacity. Vectorized over rows ×
+24 hours. An hour needing more than `max_instances` makes the row infeasible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genai_cost.engine.arrays import (
+    PREPARED_REASON,
+    BoolArray,
+    Component,
+    FloatArray,
+    OptionResult,
+    OptionRows,
+    WorkloadArrays,
+    failure_codes,
+    scatter,
+)
+from genai_cost.engine.capacity import CEIL_TOLERANCE, with_redundancy
+from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.self_hosted import (
+    PLATFORM_LIMITS,
+    REDUNDANT_INSTANCE_HOURS,
+    SPOT_INTERACTIVE_REASON,
+    InstanceChoice,
+    instance_option_rows,
+    instance_rows,
+    self_hosted_choice,
+)
+from genai_cost.scenario.models import Option
+from genai_cost.units import HOURS_PER_DAY, SECONDS_PER_HOUR
+
+OPTION = Option.autoscaled
+VARIANTS = ("on_demand", "spot")
+"""Purchases without a commitment: a commitment pays for its hours whether used or not."""
+NO_PROFILE_REASON = (
+    "{label}: autoscaling follows traffic.hourly_profile; a peak_to_average_ratio alone does "
+    "not say how long the peak lasts"
+)
+ABOVE_MAX_REASON = "{label} would need more instances than max_instances in its busiest hour"
+
+__all__ = ["OPTION", "PLATFORM_LIMITS", "evaluate", "prepare"]
+
+
+def choice(spec: WorkloadSpec, option: Option = OPTION) -> InstanceChoice:
+    base = self_hosted_choice(spec)
+    purchases = tuple(p for p in base.purchases if p in VARIANTS)
+    target = spec.workload.autoscaling.target_utilization_fraction
+    return InstanceChoice(
+        option,
+        base.platforms,
+        purchases,
+        base.instance_type,
+        base.usd_per_hour,
+        base.usd_purchase,
+        base.tokens_per_second,
+        target if target is not None else base.target_utilization,
+        base.explicit_variant,
+    )
+
+
+def scaling_params(
+    rows: OptionRows, specs: list[WorkloadSpec], min_field: str = "autoscaling"
+) -> None:
+    """Add the scaling parameters of each row's workload to `rows.params` (in place)."""
+
+    def column(values: list[float]) -> FloatArray:
+        return np.asarray(values, dtype=np.float64)
+
+    owners = [specs[int(i)].workload for i in rows.workload_index]
+    bounds = [getattr(w, min_field) for w in owners]
+    rows.params["min_instances"] = column([float(b.min_instances) for b in bounds])
+    rows.params["max_instances"] = column(
+        [float(b.max_instances) if b.max_instances is not None else np.inf for b in bounds]
+    )
+    rows.params["lead_fraction"] = column(
+        [w.autoscaling.scale_out_lead_seconds / SECONDS_PER_HOUR for w in owners]
+    )
+    rows.params["cooldown_fraction"] = column(
+        [w.autoscaling.scale_in_cooldown_seconds / SECONDS_PER_HOUR for w in owners]
+    )
+
+
+def prepare(ctx: PricingContext) -> OptionRows:
+    rows = [
+        r
+        for i, s in enumerate(ctx.specs)
+        if s.wants(OPTION)
+        for r in instance_rows(ctx, i, s, choice(s))
+    ]
+    option_rows = instance_option_rows(OPTION, rows, ctx.specs)
+    scaling_params(option_rows, ctx.specs)
+    return option_rows
+
+
+def hourly_instances(demand: FloatArray, minimum: FloatArray) -> FloatArray:
+    """Instances per hour, shape (R, 24): whole instances covering each hour's demand (units
+    of per-instance capacity), at least `minimum` (R,); an idle hour may run none."""
+    units = np.ceil(demand - CEIL_TOLERANCE)
+    units = np.where(demand > 0, np.maximum(units, 1.0), 0.0)
+    counts: FloatArray = np.maximum(units, minimum[:, None])
+    return counts
+
+
+def billed_per_day(counts: FloatArray, lead: FloatArray, cooldown: FloatArray) -> FloatArray:
+    """Instance-hours billed per day (R,) for hourly counts (R, 24), with instances started
+    `lead` of an hour before each rise and kept `cooldown` of an hour after each fall."""
+    rise = np.maximum(np.roll(counts, -1, axis=1) - counts, 0.0)  # started late in hour h
+    fall = np.maximum(np.roll(counts, 1, axis=1) - counts, 0.0)  # kept early in hour h
+    overlap = np.maximum(lead + cooldown - 1.0, 0.0)[:, None]
+    billed = (
+        counts + lead[:, None] * rise + cooldown[:, None] * fall - overlap * np.minimum(rise, fall)
+    )
+    total: FloatArray = billed.sum(axis=1)
+    return total
+
+
+def evaluate_scaled(
+    w: WorkloadArrays,
+    rows: OptionRows,
+    extra: list[tuple[np.ndarray, int]],
+    reasons: tuple[str, ...],
+) -> OptionResult:
+    """Evaluate rows whose instances follow the hourly profile; `extra` are more failure
+    masks (codes from 5 on, templates in `reasons` after the three of this module)."""
+    p_all = rows.params
+    shares = w.shares()[rows.workload_index]
+    no_profile: BoolArray = np.asarray(np.isnan(shares).any(axis=1), dtype=bool)
+    spot = p_all["is_spot"] > 0
+    per_instance_all = (
+        p_all["output_tokens_per_second_per_instance"] * p_all["target_utilization_fraction"]
+    )
+    days_all = w.hours[rows.workload_index] / HOURS_PER_DAY
+    tps_all = (
+        w.requests_per_month[rows.workload_index][:, None]
+        / days_all[:, None]
+        * np.nan_to_num(shares)
+        * w.output_tokens[rows.workload_index][:, None]
+        / SECONDS_PER_HOUR
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        demand_all = tps_all / per_instance_all[:, None]
+    counts_all = hourly_instances(demand_all, p_all["min_instances"])
+    above = (counts_all.max(axis=1) > p_all["max_instances"]) & ~rows.blocked & ~no_profile
+    failure = failure_codes(
+        rows.size,
+        [
+            (rows.blocked, PREPARED_REASON),
+            (no_profile, 2),
+            (spot & ~w.batch_tolerant[rows.workload_index], 3),
+            (above, 4),
+            *extra,
+        ],
+    )
+    ok = np.flatnonzero(failure == 0)
+    p = {name: values[ok] for name, values in p_all.items()}
+    counts = counts_all[ok]
+    days = days_all[ok]
+    regions, standby = p["redundancy_regions"], p["standby_fraction"]
+    totals = with_redundancy(counts, regions[:, None], standby[:, None])
+    serving = days * billed_per_day(counts, p["lead_fraction"], p["cooldown_fraction"])
+    everything = days * billed_per_day(totals, p["lead_fraction"], p["cooldown_fraction"])
+    price = p_all["usd_per_hour"]
+    month = w.hours[rows.workload_index][ok]
+    avg_tps = tps_all[ok].sum(axis=1) / HOURS_PER_DAY
+    with np.errstate(invalid="ignore", divide="ignore"):
+        utilization = np.where(
+            everything > 0,
+            avg_tps * month / (everything * p["output_tokens_per_second_per_instance"]),
+            np.nan,
+        )
+    schedule = np.full((rows.size, HOURS_PER_DAY), np.nan)
+    schedule[ok] = totals
+    hourly_demand = np.full((rows.size, HOURS_PER_DAY), np.nan)
+    hourly_demand[ok] = demand_all[ok]
+    return OptionResult(
+        rows=rows,
+        failure=failure,
+        reasons=reasons,
+        monthly_cost_usd=scatter(rows.size, ok, everything * p["usd_per_hour"]),
+        capacity=scatter(rows.size, ok, totals.max(axis=1)),
+        capacity_unit="instances at the busiest hour",
+        utilization_fraction=scatter(rows.size, ok, utilization),
+        components=[
+            Component("instance_hours", "instance-hours", scatter(rows.size, ok, serving), price),
+            Component(
+                REDUNDANT_INSTANCE_HOURS,
+                "instance-hours",
+                scatter(rows.size, ok, everything - serving),
+                price,
+                optional=True,
+            ),
+        ],
+        usd_per_capacity_hour=price,
+        base_variant="on_demand",
+        uncommitted=VARIANTS,
+        schedule=schedule,
+        hourly_demand=hourly_demand,
+    )
+
+
+def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
+    return evaluate_scaled(
+        w, rows, [], (NO_PROFILE_REASON, SPOT_INTERACTIVE_REASON, ABOVE_MAX_REASON)
+    )

@@ -1,0 +1,111 @@
+"""SageMaker batch transform: instances run only while a job works through the requests.
+
+    processing instance-hours = V × output tokens / (tokens/s per instance) / 3600
+    start-up instance-hours   = jobs × instances per job × start-up minutes / 60
+    monthly                   = (processing + start-up) × batch-transform $/instance-hour
+
+The throughput is the instance's offline (max-throughput) figure — the benchmarks' own setting
+— so no utilisation target applies. Batch-tolerant workloads only. Priced at SageMaker's
+batch-transform rates (`sagemaker_transform` rows), which differ slightly from hosting rates;
+affine in volume (slope: processing; fixed: start-up).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from genai_cost.engine.arrays import (
+    PREPARED_REASON,
+    Component,
+    OptionResult,
+    OptionRows,
+    WorkloadArrays,
+    failure_codes,
+    scatter,
+)
+from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.self_hosted import InstanceChoice, instance_option_rows, instance_rows
+from genai_cost.scenario.models import Option
+from genai_cost.units import SECONDS_PER_HOUR
+
+OPTION = Option.batch_transform
+PLATFORM = "sagemaker_transform"
+INTERACTIVE_REASON = (
+    "{label}: batch transform processes a whole dataset as a job; the workload is interactive "
+    "(set latency: batch_tolerant if that is acceptable)"
+)
+MINUTES_PER_HOUR = 60.0
+
+
+def choice(spec: WorkloadSpec) -> InstanceChoice:
+    w = spec.workload
+    b = w.batch_transform
+    instance_type = b.instance_type or w.self_hosted.instance_type
+    tps = b.output_tokens_per_second_per_instance
+    if tps is None and b.instance_type in (None, w.self_hosted.instance_type):
+        tps = w.self_hosted.output_tokens_per_second_per_instance
+    return InstanceChoice(
+        OPTION,
+        (PLATFORM,),
+        ("on_demand",),
+        instance_type,
+        b.usd_per_hour,
+        "on_demand" if b.usd_per_hour is not None else None,
+        tps,
+        1.0,
+    )
+
+
+def prepare(ctx: PricingContext) -> OptionRows:
+    rows = [
+        r
+        for i, s in enumerate(ctx.specs)
+        if s.wants(OPTION)
+        for r in instance_rows(ctx, i, s, choice(s))
+    ]
+    option_rows = instance_option_rows(OPTION, rows, ctx.specs)
+    owners = [ctx.specs[int(i)].workload.batch_transform for i in option_rows.workload_index]
+    option_rows.params["startup_instance_hours"] = np.asarray(
+        [
+            b.jobs_per_month * b.instances_per_job * b.startup_minutes_per_job / MINUTES_PER_HOUR
+            for b in owners
+        ],
+        dtype=np.float64,
+    )
+    return option_rows
+
+
+def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
+    i = rows.workload_index
+    p = rows.params
+    failure = failure_codes(
+        rows.size, [(rows.blocked, PREPARED_REASON), (~w.batch_tolerant[i] & ~rows.blocked, 2)]
+    )
+    ok = np.flatnonzero(failure == 0)
+    tokens = w.requests_per_month[i] * w.output_tokens[i]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        processing = tokens / p["output_tokens_per_second_per_instance"] / SECONDS_PER_HOUR
+    price = p["usd_per_hour"]
+    components = [
+        Component(
+            "instance_hours", "instance-hours", scatter(rows.size, ok, processing[ok]), price
+        ),
+        Component(
+            "startup_instance_hours",
+            "instance-hours",
+            scatter(rows.size, ok, p["startup_instance_hours"][ok]),
+            price,
+            optional=True,
+        ),
+    ]
+    hours = processing[ok] + p["startup_instance_hours"][ok]
+    return OptionResult(
+        rows=rows,
+        failure=failure,
+        reasons=(INTERACTIVE_REASON,),
+        monthly_cost_usd=scatter(rows.size, ok, hours * price[ok]),
+        capacity=scatter(rows.size, ok, hours),
+        capacity_unit="instance-hours",
+        utilization_fraction=np.full(rows.size, np.nan),
+        components=components,
+    )
