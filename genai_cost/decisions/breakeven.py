@@ -105,7 +105,12 @@ def breakeven_document(
                 ],
                 "sweep": {
                     "requests_per_month": sweep.round(6).tolist(),
-                    "monthly_cost_usd": {c.label: c.cost(sweep).round(6).tolist() for c in curves},
+                    "monthly_cost_usd": {
+                        c.label: [
+                            round(float(x), 6) if np.isfinite(x) else None for x in c.cost(sweep)
+                        ]
+                        for c in curves
+                    },
                 },
             }
         )

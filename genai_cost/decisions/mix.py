@@ -63,6 +63,24 @@ def mix_document(estimate: Estimate) -> MixDocument:
         curves, volume = workload_curves(estimate, index)
         on_demand = next((c for c in curves if c.label == "on_demand"), None)
         capacity = [c for c in curves if c.is_step]
+        others = sorted(
+            (
+                (float(c.cost(volume)), c.label)
+                for c in curves
+                if not c.is_step and c.label != "on_demand" and not c.label.startswith("on_demand ")
+            ),
+        )
+        if others:
+            entry["alternatives"] = [
+                {
+                    "option": label,
+                    "monthly_cost_usd": round(cost, 6),
+                    "saving_vs_on_demand_usd": round(float(on_demand.cost(volume)) - cost, 6)
+                    if on_demand is not None
+                    else None,
+                }
+                for cost, label in others
+            ]
         if traffic.hourly_profile is None:
             entry["note"] = "needs a 24-value hourly_profile to split base load from peaks"
         elif on_demand is None:

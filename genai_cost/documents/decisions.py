@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -31,7 +31,8 @@ class Band(TypedDict):
 
 class Sweep(TypedDict):
     requests_per_month: list[float]
-    monthly_cost_usd: dict[str, list[float]]
+    monthly_cost_usd: dict[str, list[float | None]]
+    """Per option; null above the volume an option can serve (an instance limit)."""
 
 
 class WorkloadBreakeven(TypedDict):
@@ -69,11 +70,23 @@ class Mix(TypedDict):
     note: str | None
 
 
+class Alternative(TypedDict):
+    """An option with no fixed capacity to mix (it scales by itself), beside the mixes."""
+
+    option: str
+    monthly_cost_usd: float
+    saving_vs_on_demand_usd: float | None
+    """Null when on-demand cannot be priced."""
+
+
 class WorkloadMix(TypedDict):
     scenario: str
     workload: str
     mixes: list[Mix]
     note: str | None
+    alternatives: NotRequired[list[Alternative]]
+    """Options that follow the load without a fixed base (autoscaled, asynchronous,
+    serverless, batch, batch transform), priced at the current volume, cheapest first."""
 
 
 class MixDocument(TypedDict):

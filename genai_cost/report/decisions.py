@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from genai_cost.documents.decisions import (
+    Alternative,
     BreakevenDocument,
     MixDocument,
     RegionRow,
@@ -67,7 +68,9 @@ def ascii_chart(workload: WorkloadBreakeven, width: int = 64, height: int = 16) 
     volumes = sweep["requests_per_month"]
     symbols = "*o+x#@%&=~"
     series = list(sweep["monthly_cost_usd"].items())
-    values = [v for _, costs in series for v in costs if v > 0 and math.isfinite(v)]
+    values = [
+        v for _, costs in series for v in costs if v is not None and v > 0 and math.isfinite(v)
+    ]
     if not values:
         return "(no option has a positive cost in this range: nothing to chart)"
     lo, hi = math.log10(min(values)), math.log10(max(values))
@@ -77,7 +80,7 @@ def ascii_chart(workload: WorkloadBreakeven, width: int = 64, height: int = 16) 
         for column in range(width):
             index = round(column * (len(volumes) - 1) / (width - 1))
             cost = costs[index]
-            if cost <= 0:
+            if cost is None or cost <= 0:
                 continue
             row = height - 1 - round((math.log10(cost) - lo) / (hi - lo) * (height - 1))
             grid[row][column] = symbols[k % len(symbols)]
@@ -97,8 +100,9 @@ def render_mix_markdown(document: MixDocument) -> str:
     lines = []
     for w in document["workloads"]:
         lines += [f"## {markdown_cell(w['scenario'])} · {markdown_cell(w['workload'])}", ""]
+        alternatives = _mix_alternatives(w.get("alternatives", []))
         if w["note"]:
-            lines += [f"No mix: {w['note']}.", ""]
+            lines += [f"No mix: {w['note']}.", "", *alternatives]
             continue
         lines += [
             "| Capacity option | Units (peak needs) | Share on capacity | Monthly | "
@@ -116,8 +120,26 @@ def render_mix_markdown(document: MixDocument) -> str:
                 f"{usd(m['monthly_cost_usd'])} | {usd(m['saving_vs_on_demand_usd'])} | "
                 f"{usd(m['saving_vs_capacity_usd'])} |"
             )
-        lines.append("")
+        lines += ["", *alternatives]
     return "\n".join(lines)
+
+
+def _mix_alternatives(alternatives: list[Alternative]) -> list[str]:
+    """The options that scale by themselves (no base to mix), beside the mixes."""
+    if not alternatives:
+        return []
+    lines = [
+        "Options without a fixed base to mix (they follow the load):",
+        "",
+        "| Option | Monthly | Saving vs all on-demand |",
+        "|---|---:|---:|",
+    ]
+    for a in alternatives:
+        lines.append(
+            f"| {markdown_cell(a['option'])} | {usd(a['monthly_cost_usd'])} | "
+            f"{usd(a['saving_vs_on_demand_usd'])} |"
+        )
+    return [*lines, ""]
 
 
 def render_roi_markdown(document: RoiDocument) -> str:

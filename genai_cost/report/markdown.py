@@ -21,7 +21,25 @@ def notes(record: OptionRecord) -> str:
     """Why an option is infeasible, or where a feasible option's prices came from."""
     if record["reason"]:
         return str(record["reason"])
-    return "prices: " + ", ".join(record["sources"]) if record["sources"] else ""
+    parts = []
+    schedule = record.get("instances_by_hour")
+    if schedule:
+        parts.append("instances a day: " + hours_at_counts(schedule))
+    p50, p95 = record.get("latency_p50_seconds"), record.get("latency_p95_seconds")
+    known = [f"P{q} {v:g} s" for q, v in ((50, p50), (95, p95)) if v is not None]
+    if known:
+        parts.append("latency " + ", ".join(known))
+    if record["sources"]:
+        parts.append("prices: " + ", ".join(record["sources"]))
+    return "; ".join(parts)
+
+
+def hours_at_counts(schedule: list[float]) -> str:
+    """`1 × 14 h, 5 × 10 h`: hours of the day at each instance count, fewest first."""
+    counts: dict[float, int] = {}
+    for n in schedule:
+        counts[n] = counts.get(n, 0) + 1
+    return ", ".join(f"{n:g} × {hours} h" for n, hours in sorted(counts.items()))
 
 
 def section_markdown(section: Section, level: str = "###") -> list[str]:

@@ -127,7 +127,7 @@ def _polyline(
 
 def line_chart(
     title: str,
-    series: dict[str, list[float]],
+    series: Mapping[str, Sequence[float | None]],
     xs: list[float],
     *,
     log_x: bool = False,
