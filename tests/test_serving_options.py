@@ -1,0 +1,266 @@
+"""Autoscaled, asynchronous, serverless and batch-transform serving, and latency targets,
+against hand-computed figures (fixture snapshot: ec2 gpu.small on_demand $2/h, spot $0.5/h,
+sagemaker gpu.small $3/h; acme.open-8b-v1:0 on gpu.small 1,000 output tok/s at 1,000/1,000
+tokens). A 730-hour month has 730 / 24 = 30.41666… days."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from genai_cost.api import estimate
+from genai_cost.decisions.curves import engine_sweep, workload_curves
+from genai_cost.engine.autoscaled import billed_per_day
+from tests.conftest import ROOT
+
+DAYS = 730 / 24
+
+# 12 quiet hours (weight 1), 12 busy hours (weight 3): the busy hours carry 3/48 of a day each.
+PROFILE = [1] * 12 + [3] * 12
+
+
+def rows(path: Path) -> dict[tuple[str, str | None, str | None], dict[str, Any]]:
+    doc = estimate([path]).to_dict()
+    return {(r["option"], r["variant"], r["platform"]): r for r in doc["options"]}
+
+
+def scenario(body: str, *, latency: str = "interactive", volume: float = 4_380_000) -> str:
+    return f"""
+name: t
+workloads:
+  - name: w
+    model: acme.open-8b-v1:0
+    latency: {latency}
+    tokens_per_request: {{input: 1000, output: 1000}}
+    traffic: {{requests_per_month: {volume}, hourly_profile: {PROFILE}}}
+    self_hosted: {{instance_type: gpu.small}}
+{body}"""
+
+
+def test_autoscaled_follows_the_profile_hour_by_hour(
+    fixture_snapshot: Path, write_scenario: Any
+) -> None:
+    path = write_scenario(
+        scenario("    autoscaling: {scale_out_lead_seconds: 900, scale_in_cooldown_seconds: 300}\n")
+    )
+    r = rows(path)
+    auto = r[("autoscaled", "on_demand", "ec2")]
+    # busy hours: 4,380,000 / 30.4167 days × 3/48 / 3,600 s × 1,000 tokens = 2,500 tok/s
+    # -> 3 instances of 1,000; quiet hours 833 tok/s -> 1.
+    assert auto["instances_by_hour"] == [1.0] * 12 + [3.0] * 12
+    # a day: 12 × 1 + 12 × 3 = 48 instance-hours; +2 started 900 s (0.25 h) before hour 12;
+    # +2 kept 300 s (1/12 h) into hour 0 (the day wraps): 48 + 0.5 + 1/6 = 48.6667
+    day = 48 + 0.5 + 2 / 12
+    assert auto["components"][0]["quantity"] == pytest.approx(day * DAYS)
+    assert auto["monthly_cost_usd"] == pytest.approx(day * DAYS * 2.0, abs=0.005)  # $2,960.56
+    assert round(auto["monthly_cost_usd"], 2) == 2960.56  # to the cent
+    fixed = r[("self_hosted", "on_demand", "ec2")]
+    assert fixed["monthly_cost_usd"] == pytest.approx(3 * 730 * 2.0)  # $4,380.00, peak-sized
+    assert auto["monthly_cost_usd"] < fixed["monthly_cost_usd"]
+    # SageMaker endpoint autoscaling: the same hours at $3; no spot on SageMaker endpoints
+    assert r[("autoscaled", "on_demand", "sagemaker")]["monthly_cost_usd"] == pytest.approx(
+        day * DAYS * 3.0, abs=0.005
+    )
+    assert "spot" in r[("autoscaled", "spot", "sagemaker")]["reason"]
+    # spot on EC2 only for batch-tolerant work; committed purchases are not autoscaled
+    assert "two minutes" in r[("autoscaled", "spot", "ec2")]["reason"]
+    assert ("autoscaled", "reserved_1y", "ec2") not in r
+
+
+def test_autoscaled_limits_and_missing_profile(fixture_snapshot: Path, write_scenario: Any) -> None:
+    capped = rows(write_scenario(scenario("    autoscaling: {max_instances: 2}\n")))
+    assert "max_instances" in capped[("autoscaled", "on_demand", "ec2")]["reason"]
+    ratio_only = write_scenario("""
+name: t
+workloads:
+  - name: w
+    model: acme.open-8b-v1:0
+    tokens_per_request: {input: 1000, output: 1000}
+    traffic: {requests_per_second: 2, peak_to_average_ratio: 1.5}
+    self_hosted: {instance_type: gpu.small}
+""")
+    reason = rows(ratio_only)[("autoscaled", "on_demand", "ec2")]["reason"]
+    assert "hourly_profile" in reason and "peak_to_average_ratio" in reason
+
+
+def test_overlapping_lead_and_cooldown_bill_the_larger_count_not_the_sum() -> None:
+    counts = np.full((1, 24), 3.0)
+    counts[0, 1] = 1.0  # a one-hour dip: 2 kept for the cooldown, 2 started for the lead
+    # lead 0.75 h and cooldown 0.5 h cover the whole dip hour: 3 instances run all of it
+    billed = billed_per_day(counts, np.asarray([0.75]), np.asarray([0.5]))
+    assert billed[0] == pytest.approx(23 * 3 + 3)
+    # without overlap: 1 + 0.25 × 2 + 0.5 × 2 = 2.5 in the dip hour
+    assert billed_per_day(counts, np.asarray([0.25]), np.asarray([0.5]))[0] == pytest.approx(
+        69 + 2.5
+    )
+
+
+def test_async_inference_scales_to_zero(fixture_snapshot: Path, write_scenario: Any) -> None:
+    zero_then_busy = f"""
+name: t
+workloads:
+  - name: w
+    model: acme.open-8b-v1:0
+    latency: {{latency}}
+    tokens_per_request: {{{{input: 1000, output: 1000}}}}
+    traffic: {{{{requests_per_month: 1971000, hourly_profile: {[0] * 12 + [1] * 12}}}}}
+    self_hosted: {{{{instance_type: gpu.small}}}}
+"""
+    r = rows(write_scenario(zero_then_busy.format(latency="batch_tolerant")))
+    a = r[("async_inference", "on_demand", "sagemaker")]
+    # busy hours: 1,971,000 / 30.4167 / 12 / 3,600 × 1,000 = 1,500 tok/s -> 2 instances;
+    # the queue is empty half the day -> 0. Day: 24 instance-hours + 2 × 300 s cooldown.
+    assert a["instances_by_hour"] == [0.0] * 12 + [2.0] * 12
+    assert a["monthly_cost_usd"] == pytest.approx((24 + 2 / 12) * DAYS * 3.0, abs=0.005)
+    assert round(a["monthly_cost_usd"], 2) == 2205.21
+    interactive = rows(write_scenario(zero_then_busy.format(latency="interactive")))
+    assert "queues requests" in interactive[("async_inference", "on_demand", "sagemaker")]["reason"]
+
+
+SERVERLESS = """
+name: t
+workloads:
+  - name: w
+    model: acme.open-8b-v1:0
+    tokens_per_request: {{input: 200, output: 100}}
+    traffic: {{requests_per_month: {volume}}}
+    serverless:
+      memory_mb: 2048
+      max_concurrency: {concurrency}
+      seconds_per_request: 2
+      cold_start_fraction: 0.1
+      cold_start_seconds: 10
+      payload_kb_per_request: 50
+      {prices}
+{extra}"""
+PRICES = "usd_per_gb_second: 0.00002\n      usd_per_gb_processed: 0.016"
+
+
+def serverless_row(write_scenario: Any, **fields: Any) -> dict[str, Any]:
+    values = {"volume": 100000, "concurrency": 10, "prices": PRICES, "extra": ""} | fields
+    return rows(write_scenario(SERVERLESS.format(**values)))[("serverless", "2048 MB", "sagemaker")]
+
+
+def test_serverless_compute_and_data(fixture_snapshot: Path, write_scenario: Any) -> None:
+    row = serverless_row(write_scenario)
+    # billed 2 s + 10 % × 10 s = 3 s at 2 GB = 6 GB-s a request: 600,000 GB-s × $0.00002 = $12
+    # data: 100,000 × 50 KB = 5 GB × $0.016 = $0.08
+    parts = {c["name"]: c for c in row["components"]}
+    assert parts["compute"]["quantity"] == pytest.approx(600_000)
+    assert parts["compute"]["usd"] == pytest.approx(12.0)
+    assert parts["data_processed"]["quantity"] == pytest.approx(5.0)
+    assert row["monthly_cost_usd"] == pytest.approx(12.08)
+    assert row["cost_per_1k_requests_usd"] == pytest.approx(0.1208)
+
+
+def test_serverless_limits_and_missing_prices(fixture_snapshot: Path, write_scenario: Any) -> None:
+    # 10 M requests: 3.8 req/s × 3 s = 11.4 concurrent > 10
+    throttled = serverless_row(write_scenario, volume=10_000_000)
+    assert "max_concurrency" in throttled["reason"]
+    unpriced = serverless_row(write_scenario, prices="")
+    assert "no public price for sagemaker_serverless compute" in unpriced["reason"]
+    assert "serverless.usd_per_gb_second" in unpriced["reason"]
+    measured = rows(
+        write_scenario("""
+name: t
+workloads:
+  - name: w
+    model: acme.open-8b-v1:0
+    tokens_per_request: {input: 200, output: 100}
+    traffic: {requests_per_month: 1000}
+""")
+    )[("serverless", None, "sagemaker")]
+    assert "serverless.seconds_per_request" in measured["reason"]
+
+
+def test_latency_targets(fixture_snapshot: Path, write_scenario: Any) -> None:
+    extra = (
+        "    latency: batch_tolerant\n"
+        "    latency_target: {p95_seconds: 10}\n"
+        "    measured_latency: {on_demand: {p50_seconds: 1, p95_seconds: 12}}\n"
+    )
+    r = rows(
+        write_scenario(SERVERLESS.format(volume=1000, concurrency=10, prices=PRICES, extra=extra))
+    )
+    # serverless: more than 5 % cold, so P95 >= 2 s + 10 s cold start = 12 s > 10 s
+    serverless = r[("serverless", "2048 MB", "sagemaker")]
+    assert serverless["reason"] == "misses the latency target: P95 12 s > target 10 s"
+    assert serverless["latency_p50_seconds"] == 2 and serverless["latency_p95_seconds"] == 12
+    assert r[("on_demand", None, None)]["reason"] == (
+        "misses the latency target: P95 12 s > target 10 s"
+    )
+    assert "measured_latency.batch" in r[("batch", None, None)]["reason"]
+
+
+def test_batch_transform_instance_hours(fixture_snapshot: Path, write_scenario: Any) -> None:
+    body = """
+name: t
+workloads:
+  - name: w
+    model: acme.open-8b-v1:0
+    latency: {latency}
+    tokens_per_request: {{input: 1000, output: 1000}}
+    traffic: {{requests_per_month: 3600000}}
+    batch_transform:
+      instance_type: gpu.small
+      usd_per_hour: 1.9
+      jobs_per_month: 30
+      startup_minutes_per_job: 6
+"""
+    r = rows(write_scenario(body.format(latency="batch_tolerant")))
+    row = r[("batch_transform", "on_demand", "sagemaker_transform")]
+    # 3.6 M × 1,000 tokens / 1,000 tok/s / 3,600 = 1,000 instance-hours; 30 × 6 min = 3 h
+    parts = {c["name"]: c["quantity"] for c in row["components"]}
+    assert parts == {"instance_hours": pytest.approx(1000), "startup_instance_hours": 3}
+    assert row["monthly_cost_usd"] == pytest.approx(1003 * 1.9)  # $1,905.70
+    interactive = rows(write_scenario(body.format(latency="interactive")))
+    assert (
+        "interactive"
+        in interactive[("batch_transform", "on_demand", "sagemaker_transform")]["reason"]
+    )
+
+
+def test_breakeven_curves_match_the_engine(fixture_snapshot: Path, write_scenario: Any) -> None:
+    """The break-even curves of the new options give the engine's own cost at any volume."""
+    path = write_scenario(
+        scenario(
+            "    autoscaling: {scale_out_lead_seconds: 900}\n"
+            "    options: [on_demand, autoscaled, batch_transform, serverless]\n"
+            "    batch_transform: {usd_per_hour: 1.9, startup_minutes_per_job: 6}\n"
+            "    serverless: {memory_mb: 2048, max_concurrency: 200, seconds_per_request: 2,"
+            " payload_kb_per_request: 50, " + PRICES.replace("\n      ", ", ") + "}\n",
+            latency="batch_tolerant",
+        )
+    )
+    est = estimate([path])
+    curves, _ = workload_curves(est, 0)
+    volumes = np.asarray([1e5, 7.3e5, 2e6, 4.38e6, 9e6])
+    swept = engine_sweep(est, 0, volumes)
+    checked = 0
+    for curve in curves:
+        if curve.label in swept and (
+            curve.follows_day or curve.fixed_usd or "serverless" in curve.label
+        ):
+            assert curve.cost(volumes) == pytest.approx(swept[curve.label], rel=1e-9)
+            checked += 1
+    assert checked >= 4  # autoscaled ec2 and sagemaker, batch transform, serverless
+
+
+def test_bundled_business_hours_assistant(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    doc = json.loads(cli("estimate", "scenarios/business-hours-assistant.yaml", "-f", "json").out)
+    r = {(o["option"], o["platform"]): o for o in doc["options"]}
+    auto = r[("autoscaled", "ec2")]
+    # busy hours: 70,000,000 / 30.4167 days × 10/120 / 3,600 × 1,000 tokens = 53,272 tok/s over
+    # 15,220 × 0.8 = 12,176 a p5.4xlarge -> 5; overnight and evening (≤ 10,654 tok/s) -> 1.
+    assert auto["instances_by_hour"] == [1.0] * 8 + [5.0] * 10 + [1.0] * 6
+    # a day: 14 × 1 + 10 × 5 = 64 instance-hours, + 4 started 600 s early (4/6), + 4 kept
+    # 300 s (4/12) = 65; × 30.4167 days = 1,977.08 h × $6.88 = $13,602.33
+    assert round(auto["monthly_cost_usd"], 2) == 13602.33  # to the cent
+    assert r[("self_hosted", "ec2")]["monthly_cost_usd"] == 25112.00  # 5 × 730 h × $6.88
+    text = cli("estimate", "scenarios/business-hours-assistant.yaml", "-f", "markdown").out
+    assert "instances a day: 1 × 14 h, 5 × 10 h" in text
