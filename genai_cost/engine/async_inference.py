@@ -18,8 +18,7 @@ from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.self_hosted import (
     SPOT_INTERACTIVE_REASON,
     InstanceChoice,
-    instance_option_rows,
-    instance_rows,
+    prepare_instances,
 )
 from genai_cost.scenario.models import Option
 
@@ -54,13 +53,7 @@ def _queue_allowed(spec: WorkloadSpec) -> bool:
 
 
 def prepare(ctx: PricingContext) -> OptionRows:
-    rows = [
-        r
-        for i, s in enumerate(ctx.specs)
-        if s.wants(OPTION)
-        for r in instance_rows(ctx, i, s, choice(s))
-    ]
-    option_rows = instance_option_rows(OPTION, rows, ctx.specs)
+    option_rows = prepare_instances(ctx, OPTION, choice)
     autoscaled.scaling_params(option_rows, ctx.specs, "async_inference")
     option_rows.params["queue_allowed"] = np.asarray(
         [_queue_allowed(ctx.specs[int(i)]) for i in option_rows.workload_index], dtype=np.float64

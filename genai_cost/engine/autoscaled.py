@@ -39,8 +39,7 @@ from genai_cost.engine.self_hosted import (
     REDUNDANT_INSTANCE_HOURS,
     SPOT_INTERACTIVE_REASON,
     InstanceChoice,
-    instance_option_rows,
-    instance_rows,
+    prepare_instances,
     self_hosted_choice,
 )
 from genai_cost.scenario.models import Option
@@ -98,13 +97,7 @@ def scaling_params(
 
 
 def prepare(ctx: PricingContext) -> OptionRows:
-    rows = [
-        r
-        for i, s in enumerate(ctx.specs)
-        if s.wants(OPTION)
-        for r in instance_rows(ctx, i, s, choice(s))
-    ]
-    option_rows = instance_option_rows(OPTION, rows, ctx.specs)
+    option_rows = prepare_instances(ctx, OPTION, choice)
     scaling_params(option_rows, ctx.specs)
     return option_rows
 

@@ -24,7 +24,7 @@ from genai_cost.engine.arrays import (
     scatter,
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.self_hosted import InstanceChoice, instance_option_rows, instance_rows
+from genai_cost.engine.self_hosted import InstanceChoice, prepare_instances
 from genai_cost.scenario.models import Option
 from genai_cost.units import SECONDS_PER_HOUR
 
@@ -57,13 +57,7 @@ def choice(spec: WorkloadSpec) -> InstanceChoice:
 
 
 def prepare(ctx: PricingContext) -> OptionRows:
-    rows = [
-        r
-        for i, s in enumerate(ctx.specs)
-        if s.wants(OPTION)
-        for r in instance_rows(ctx, i, s, choice(s))
-    ]
-    option_rows = instance_option_rows(OPTION, rows, ctx.specs)
+    option_rows = prepare_instances(ctx, OPTION, choice)
     owners = [ctx.specs[int(i)].workload.batch_transform for i in option_rows.workload_index]
     option_rows.params["startup_instance_hours"] = np.asarray(
         [

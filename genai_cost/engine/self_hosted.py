@@ -7,6 +7,7 @@ cost per token rises as utilisation falls.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -102,10 +103,6 @@ def self_hosted_choice(spec: WorkloadSpec) -> InstanceChoice:
     )
 
 
-def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]:
-    return instance_rows(ctx, index, spec, self_hosted_choice(spec))
-
-
 def instance_rows(
     ctx: PricingContext, index: int, spec: WorkloadSpec, choice: InstanceChoice
 ) -> list[_Row]:
@@ -191,6 +188,19 @@ def instance_rows(
     return rows
 
 
+def prepare_instances(
+    ctx: PricingContext, option: Option, choose: Callable[[WorkloadSpec], InstanceChoice]
+) -> OptionRows:
+    """The rows of a self-hosting-like option for every workload that wants it."""
+    rows = [
+        r
+        for i, s in enumerate(ctx.specs)
+        if s.wants(option)
+        for r in instance_rows(ctx, i, s, choose(s))
+    ]
+    return instance_option_rows(option, rows, ctx.specs)
+
+
 def price_hint(choice: InstanceChoice, purchase: str) -> str:
     if choice.option == Option.batch_transform:
         return "supply batch_transform.usd_per_hour"
@@ -225,8 +235,7 @@ def instance_option_rows(option: Option, rows: list[_Row], specs: list[WorkloadS
 
 
 def prepare(ctx: PricingContext) -> OptionRows:
-    rows = [r for i, s in enumerate(ctx.specs) if s.wants(OPTION) for r in _rows_for(ctx, i, s)]
-    return instance_option_rows(OPTION, rows, ctx.specs)
+    return prepare_instances(ctx, OPTION, self_hosted_choice)
 
 
 def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
