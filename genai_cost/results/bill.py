@@ -33,6 +33,7 @@ from genai_cost.documents.estimate import (
     PricedLine,
     ScenarioSections,
 )
+from genai_cost.engine.batch_transform import FIXED_COMPONENTS
 from genai_cost.engine.capacity import REDUNDANCY_PREFIX
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import EstimateArrays
@@ -58,7 +59,20 @@ class Priced(Protocol):
     def sections(self) -> list[ScenarioSections]: ...
 
 
-PAY_PER_TOKEN = (Option.on_demand.value, Option.batch.value)
+PAY_PER_USE = (
+    Option.on_demand.value,
+    Option.batch.value,
+    Option.serverless.value,
+    Option.batch_transform.value,
+)
+"""Options billed for what each request uses (tokens, compute seconds, job hours): their lines
+grow with requests (except a job's start-up) and redundancy adds nothing to them."""
+
+
+def _billed_by(label: str) -> str:
+    """How a pay-per-use option bills a request, for the redundancy note."""
+    token_options = (Option.on_demand.value, Option.batch.value)
+    return "per token" if label.split(" ")[0] in token_options else "for the compute it uses"
 
 
 def money(value: float | None) -> float | None:
@@ -167,7 +181,7 @@ def option_lines(arrays: EstimateArrays, row: int, workload: str) -> list[BillCo
                 usd=usd,
                 sources=sources,
                 detail=label,
-                scales_with_requests=option in PAY_PER_TOKEN,
+                scales_with_requests=option in PAY_PER_USE and name not in FIXED_COMPONENTS,
             )
         )
     return lines
@@ -418,8 +432,8 @@ def workload_parts(
         elif mine and mine[0]["scales_with_requests"]:
             parts.notes.append(
                 f"{name}: redundancy ({how}) adds nothing to {label}: each request is billed "
-                "once, per token, in whichever region serves it, so a standby region costs "
-                "only the traffic it takes"
+                f"once, {_billed_by(label)}, in whichever region serves it, so a standby "
+                "region costs only the traffic it takes"
             )
         if redundancy.replication_gb_per_month > 0:
             region = spec.region
