@@ -180,7 +180,7 @@ workloads:
     traffic:
       requests_per_month: {requests}
       # hourly_profile: [24 relative weights, one per hour] sizes capacity for the peak
-    # options: [on_demand, batch, provisioned, self_hosted]   # all when omitted
+    # options: [on_demand, batch, provisioned, self_hosted, autoscaled]   # all when omitted
 """
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from genai_cost.engine.batch_transform import FIXED_COMPONENTS
 from genai_cost.engine.breakeven import Curve
 from genai_cost.errors import ScenarioError
 
@@ -12,7 +13,6 @@ if TYPE_CHECKING:
 
 LINEAR = ("on_demand", "batch", "serverless", "batch_transform")
 """Options whose cost is affine in volume: slope per request, plus fixed start-up costs."""
-FIXED_COMPONENTS = ("startup_instance_hours",)
 
 
 def workload_curves(estimate: Estimate, index: int) -> tuple[list[Curve], float]:

@@ -35,7 +35,6 @@ from genai_cost.engine.arrays import (
 from genai_cost.engine.capacity import CEIL_TOLERANCE, with_redundancy
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.self_hosted import (
-    PLATFORM_LIMITS,
     REDUNDANT_INSTANCE_HOURS,
     SPOT_INTERACTIVE_REASON,
     InstanceChoice,
@@ -53,8 +52,6 @@ NO_PROFILE_REASON = (
     "not say how long the peak lasts"
 )
 ABOVE_MAX_REASON = "{label} would need more instances than max_instances in its busiest hour"
-
-__all__ = ["OPTION", "PLATFORM_LIMITS", "evaluate", "prepare"]
 
 
 def choice(spec: WorkloadSpec, option: Option = OPTION) -> InstanceChoice:

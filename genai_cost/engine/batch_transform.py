@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from genai_cost.catalog.tables import TRANSFORM_PLATFORM
 from genai_cost.engine.arrays import (
     PREPARED_REASON,
     Component,
@@ -29,7 +30,10 @@ from genai_cost.scenario.models import Option
 from genai_cost.units import SECONDS_PER_HOUR
 
 OPTION = Option.batch_transform
-PLATFORM = "sagemaker_transform"
+PLATFORM = TRANSFORM_PLATFORM
+STARTUP = "startup_instance_hours"
+FIXED_COMPONENTS = (STARTUP,)
+"""Components that do not grow with volume (the rest do: the option is affine)."""
 INTERACTIVE_REASON = (
     "{label}: batch transform processes a whole dataset as a job; the workload is interactive "
     "(set latency: batch_tolerant if that is acceptable)"
@@ -59,7 +63,7 @@ def choice(spec: WorkloadSpec) -> InstanceChoice:
 def prepare(ctx: PricingContext) -> OptionRows:
     option_rows = prepare_instances(ctx, OPTION, choice)
     owners = [ctx.specs[int(i)].workload.batch_transform for i in option_rows.workload_index]
-    option_rows.params["startup_instance_hours"] = np.asarray(
+    option_rows.params[STARTUP] = np.asarray(
         [
             b.jobs_per_month * b.instances_per_job * b.startup_minutes_per_job / MINUTES_PER_HOUR
             for b in owners
@@ -85,14 +89,14 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
             "instance_hours", "instance-hours", scatter(rows.size, ok, processing[ok]), price
         ),
         Component(
-            "startup_instance_hours",
+            STARTUP,
             "instance-hours",
-            scatter(rows.size, ok, p["startup_instance_hours"][ok]),
+            scatter(rows.size, ok, p[STARTUP][ok]),
             price,
             optional=True,
         ),
     ]
-    hours = processing[ok] + p["startup_instance_hours"][ok]
+    hours = processing[ok] + p[STARTUP][ok]
     return OptionResult(
         rows=rows,
         failure=failure,

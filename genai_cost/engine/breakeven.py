@@ -20,7 +20,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from genai_cost.engine.capacity import CEIL_TOLERANCE
+from genai_cost.engine.autoscaled import billed_per_day, hourly_instances
+from genai_cost.engine.capacity import CEIL_TOLERANCE, with_redundancy
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 Floats = npt.NDArray[np.float64]
@@ -75,9 +76,6 @@ class Curve:
         return float((self.max_units + CEIL_TOLERANCE) / busiest) if busiest > 0 else np.inf
 
     def _day_cost(self, v: Floats) -> Floats:
-        from genai_cost.engine.autoscaled import billed_per_day, hourly_instances
-        from genai_cost.engine.capacity import with_redundancy
-
         c = np.asarray(self.hourly_units_per_request, dtype=np.float64)
         flat = v.reshape(-1)
         counts = hourly_instances(c[None, :] * flat[:, None], np.full(flat.shape, self.min_units))

@@ -30,7 +30,7 @@ from genai_cost.engine.arrays import (
 )
 from genai_cost.engine.context import PricingContext
 from genai_cost.engine.labels import option_label
-from genai_cost.engine.latency import apply_latency
+from genai_cost.engine.latency import P50, P95, apply_latency, judged
 from genai_cost.units import REQUESTS_PER_THOUSAND, TOKENS_PER_MILLION
 
 OPTION_MODULES: tuple[ModuleType, ...] = (
@@ -118,10 +118,9 @@ class EstimateArrays:
         """(P50, P95) seconds known for a row (NaN where not known)."""
         result, local = self.locate(row)
         params = result.rows.params
-        return (
-            float(params.get("latency_p50_seconds", [np.nan] * (local + 1))[local]),
-            float(params.get("latency_p95_seconds", [np.nan] * (local + 1))[local]),
-        )
+        known = [params.get(name) for name in (P50, P95)]
+        p50, p95 = (float(v[local]) if v is not None else np.nan for v in known)
+        return p50, p95
 
     def schedule(self, row: int) -> list[float] | None:
         """Instances in each hour of the day, for options whose capacity follows the day."""
@@ -192,8 +191,9 @@ def prepare_all(ctx: PricingContext) -> list[OptionRows]:
     """Resolve every option's prices once (catalog lookups; no arithmetic), and judge known
     response times against the workloads' latency targets."""
     prepared = [module.prepare(ctx) for module in OPTION_MODULES]
-    for rows in prepared:
-        apply_latency(ctx, rows)
+    if judged(ctx):
+        for rows in prepared:
+            apply_latency(ctx, rows)
     return prepared
 
 

@@ -21,8 +21,14 @@ OFFLINE = (Option.batch.value, Option.batch_transform.value)
 P50, P95 = "latency_p50_seconds", "latency_p95_seconds"
 
 
+def judged(ctx: PricingContext) -> bool:
+    """Whether any workload states a latency target or a measured latency."""
+    return any(s.workload.latency_target or s.workload.measured_latency for s in ctx.specs)
+
+
 def apply_latency(ctx: PricingContext, rows: OptionRows) -> None:
-    """Fill the rows' latency columns and block the rows that miss their target (in place)."""
+    """Fill the rows' latency columns and block the rows that miss their target (in place).
+    Call only when `judged(ctx)`: without targets or measurements there is nothing to do."""
     n = rows.size
     p50 = rows.params.get(P50, np.full(n, np.nan)).copy()
     p95 = rows.params.get(P95, np.full(n, np.nan)).copy()

@@ -103,20 +103,28 @@ def self_hosted_choice(spec: WorkloadSpec) -> InstanceChoice:
     )
 
 
+def closed_weights_reason(ctx: PricingContext, model_id: str) -> str:
+    """Why a model cannot run on your own capacity ("" when it can, or is not catalogued)."""
+    model = ctx.catalog.models.get(model_id)
+    if model is not None and not model.open_weights:
+        return f"{model_id} is not an open-weights model; it cannot be self-hosted"
+    return ""
+
+
 def instance_rows(
     ctx: PricingContext, index: int, spec: WorkloadSpec, choice: InstanceChoice
 ) -> list[_Row]:
     """One row per instance type x platform x purchase, with price and throughput resolved
     (or the reason they cannot be)."""
     w = spec.workload
-    model = ctx.catalog.models.get(w.base_model)
     explicit_option = spec.explicitly_asks(choice.option)
 
     def unavailable(reason: str) -> list[_Row]:
         return [_Row(index, "", "", "", w.base_model, reason=reason, explicit=explicit_option)]
 
-    if model is not None and not model.open_weights:
-        return unavailable(f"{w.base_model} is not an open-weights model; it cannot be self-hosted")
+    closed = closed_weights_reason(ctx, w.base_model)
+    if closed:
+        return unavailable(closed)
     if choice.instance_type is not None:
         instance_types = [choice.instance_type.removeprefix("ml.")]
     else:

@@ -29,6 +29,8 @@ from genai_cost.engine.arrays import (
     tuples,
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.latency import P50, P95
+from genai_cost.engine.self_hosted import closed_weights_reason
 from genai_cost.scenario.models import Option
 from genai_cost.units import SECONDS_PER_HOUR
 
@@ -72,9 +74,9 @@ def _row(ctx: PricingContext, index: int, spec: WorkloadSpec) -> dict[str, objec
         "p95": np.nan,
         "explicit": spec.explicitly_asks(OPTION),
     }
-    model = ctx.catalog.models.get(w.base_model)
-    if model is not None and not model.open_weights:
-        row["reason"] = f"{w.base_model} is not an open-weights model; it cannot be self-hosted"
+    closed = closed_weights_reason(ctx, w.base_model)
+    if closed:
+        row["reason"] = closed
         return row
     if (
         s.memory_mb is None
@@ -147,8 +149,8 @@ def prepare(ctx: PricingContext) -> OptionRows:
             "usd_per_gb_processed": column("usd_gb_processed"),
             "max_concurrency": column("max_concurrency"),
             "billed_seconds_per_request": column("seconds"),
-            "latency_p50_seconds": column("p50"),
-            "latency_p95_seconds": column("p95"),
+            P50: column("p50"),
+            P95: column("p95"),
         },
         reason=objects([str(r["reason"]) for r in rows]),
         explicit=np.asarray([bool(r["explicit"]) for r in rows], dtype=bool),
