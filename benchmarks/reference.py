@@ -28,6 +28,39 @@ def _tokens_cost(prices: list[float], quantities: list[float]) -> float:
     return total
 
 
+def _scaled(w: WorkloadArrays, i: int, rows: OptionRows, r: int, p: dict[str, float]) -> float:
+    """Autoscaled / asynchronous capacity, one hour of the day at a time."""
+    if w.hourly_share is None or any(math.isnan(x) for x in w.hourly_share[i]):
+        return math.nan
+    if rows.variant[r] == "spot" and not w.batch_tolerant[i]:
+        return math.nan
+    if rows.option == "async_inference" and p["queue_allowed"] == 0:
+        return math.nan
+    days = float(w.hours[i]) / 24.0
+    per_instance = p["output_tokens_per_second_per_instance"] * p["target_utilization_fraction"]
+    counts = []
+    for share in w.hourly_share[i]:
+        tps = float(w.requests_per_month[i]) / days * float(share) * float(w.output_tokens[i])
+        demand = tps / 3600.0 / per_instance
+        n = max(math.ceil(demand - 1e-9), 1.0) if demand > 0 else 0.0
+        counts.append(max(n, p["min_instances"]))
+    if max(counts) > p["max_instances"]:
+        return math.nan
+    standby = p["standby_fraction"]
+    totals = [
+        n * p["redundancy_regions"] + (math.ceil(n * standby - 1e-9) if standby > 0 else 0.0)
+        for n in counts
+    ]
+    lead, cooldown = p["lead_fraction"], p["cooldown_fraction"]
+    overlap = max(lead + cooldown - 1.0, 0.0)
+    billed = 0.0
+    for h, n in enumerate(totals):
+        rise = max(totals[(h + 1) % 24] - n, 0.0)
+        fall = max(totals[h - 1] - n, 0.0)
+        billed += n + lead * rise + cooldown * fall - overlap * min(rise, fall)
+    return days * billed * p["usd_per_hour"]
+
+
 def reference_costs(w: WorkloadArrays, option_rows: list[OptionRows]) -> np.ndarray:
     out: list[float] = []
     for rows in option_rows:
@@ -76,6 +109,24 @@ def reference_costs(w: WorkloadArrays, option_rows: list[OptionRows]) -> np.ndar
                     )
                 )
                 out.append(units * HOURS_PER_MONTH * p["usd_per_model_unit_hour"])
+            elif rows.option in ("autoscaled", "async_inference"):
+                out.append(_scaled(w, i, rows, r, p))
+            elif rows.option == "serverless":
+                seconds = p["billed_seconds_per_request"]
+                concurrency = req / (float(w.hours[i]) * 3600.0) * peak * seconds
+                if concurrency > p["max_concurrency"]:
+                    out.append(math.nan)
+                    continue
+                out.append(
+                    req * p["gb_seconds_per_request"] * p["usd_per_gb_second"]
+                    + req * p["gb_processed_per_request"] * p["usd_per_gb_processed"]
+                )
+            elif rows.option == "batch_transform":
+                if not w.batch_tolerant[i]:
+                    out.append(math.nan)
+                    continue
+                hours = req * tout / p["output_tokens_per_second_per_instance"] / 3600.0
+                out.append((hours + p["startup_instance_hours"]) * p["usd_per_hour"])
             else:
                 if rows.variant[r] == "spot" and not w.batch_tolerant[i]:
                     out.append(math.nan)
