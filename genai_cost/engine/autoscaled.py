@@ -23,7 +23,6 @@ import numpy as np
 
 from genai_cost.engine.arrays import (
     PREPARED_REASON,
-    BoolArray,
     Component,
     FloatArray,
     OptionResult,
@@ -128,57 +127,61 @@ def evaluate_scaled(
     reasons: tuple[str, ...],
 ) -> OptionResult:
     """Evaluate rows whose instances follow the hourly profile; `extra` are more failure
-    masks (codes from 5 on, templates in `reasons` after the three of this module)."""
+    masks (codes from 5 on, templates in `reasons` after the three of this module). The hourly
+    arrays (rows × 24) are built only for rows that can still be priced."""
     p_all = rows.params
-    shares = w.shares()[rows.workload_index]
-    no_profile: BoolArray = np.asarray(np.isnan(shares).any(axis=1), dtype=bool)
+    index = rows.workload_index
+    shares_w = w.shares()
+    has_profile = np.asarray(np.isfinite(shares_w).all(axis=1), dtype=bool)[index]
     spot = p_all["is_spot"] > 0
-    per_instance_all = (
-        p_all["output_tokens_per_second_per_instance"] * p_all["target_utilization_fraction"]
-    )
-    days_all = w.hours[rows.workload_index] / HOURS_PER_DAY
-    tps_all = (
-        w.requests_per_month[rows.workload_index][:, None]
-        / days_all[:, None]
-        * np.nan_to_num(shares)
-        * w.output_tokens[rows.workload_index][:, None]
-        / SECONDS_PER_HOUR
-    )
-    with np.errstate(invalid="ignore", divide="ignore"):
-        demand_all = tps_all / per_instance_all[:, None]
-    counts_all = hourly_instances(demand_all, p_all["min_instances"])
-    above = (counts_all.max(axis=1) > p_all["max_instances"]) & ~rows.blocked & ~no_profile
-    failure = failure_codes(
+    early = failure_codes(
         rows.size,
         [
             (rows.blocked, PREPARED_REASON),
-            (no_profile, 2),
-            (spot & ~w.batch_tolerant[rows.workload_index], 3),
-            (above, 4),
+            (~has_profile, 2),
+            (spot & ~w.batch_tolerant[index], 3),
             *extra,
         ],
     )
-    ok = np.flatnonzero(failure == 0)
+    c = np.flatnonzero(early == 0)  # candidates: sized hour by hour
+    i = index[c]
+    days_c = w.hours[i] / HOURS_PER_DAY
+    tps = (w.requests_per_month[i] / days_c * w.output_tokens[i] / SECONDS_PER_HOUR)[
+        :, None
+    ] * shares_w[i]
+    per_instance = (
+        p_all["output_tokens_per_second_per_instance"][c] * p_all["target_utilization_fraction"][c]
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        demand = tps / per_instance[:, None]
+    counts_c = hourly_instances(demand, p_all["min_instances"][c])
+    above = np.zeros(rows.size, dtype=bool)
+    above[c] = counts_c.max(axis=1) > p_all["max_instances"][c]
+    failure = np.where(above, np.int16(4), early).astype(np.int16)
+    fits = ~above[c]
+    ok, counts, demand, tps, days = c[fits], counts_c[fits], demand[fits], tps[fits], days_c[fits]
     p = {name: values[ok] for name, values in p_all.items()}
-    counts = counts_all[ok]
-    days = days_all[ok]
-    regions, standby = p["redundancy_regions"], p["standby_fraction"]
-    totals = with_redundancy(counts, regions[:, None], standby[:, None])
+    totals = with_redundancy(
+        counts, p["redundancy_regions"][:, None], p["standby_fraction"][:, None]
+    )
     serving = days * billed_per_day(counts, p["lead_fraction"], p["cooldown_fraction"])
     everything = days * billed_per_day(totals, p["lead_fraction"], p["cooldown_fraction"])
     price = p_all["usd_per_hour"]
-    month = w.hours[rows.workload_index][ok]
-    avg_tps = tps_all[ok].sum(axis=1) / HOURS_PER_DAY
+    avg_tps = tps.sum(axis=1) / HOURS_PER_DAY
     with np.errstate(invalid="ignore", divide="ignore"):
         utilization = np.where(
             everything > 0,
-            avg_tps * month / (everything * p["output_tokens_per_second_per_instance"]),
+            avg_tps
+            * w.hours[index[ok]]
+            / (everything * p["output_tokens_per_second_per_instance"]),
             np.nan,
         )
-    schedule = np.full((rows.size, HOURS_PER_DAY), np.nan)
-    schedule[ok] = totals
-    hourly_demand = np.full((rows.size, HOURS_PER_DAY), np.nan)
-    hourly_demand[ok] = demand_all[ok]
+    schedule = hourly_demand = None  # (rows × 24) only when some row can be priced
+    if ok.size:
+        schedule = np.full((rows.size, HOURS_PER_DAY), np.nan)
+        schedule[ok] = totals
+        hourly_demand = np.full((rows.size, HOURS_PER_DAY), np.nan)
+        hourly_demand[ok] = demand
     return OptionResult(
         rows=rows,
         failure=failure,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 import numpy as np
 
@@ -12,6 +14,8 @@ from genai_cost.engine.arrays import WorkloadArrays
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import Latency, Option, Workload
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,8 @@ class WorkloadSpec:
         return self.workload.options is not None and option in self.workload.options
 
     def wants(self, option: Option) -> bool:
-        return option in self.workload.requested_options
+        options = self.workload.options
+        return options is None or option in options
 
     @property
     def redundancy(self) -> tuple[float, float]:
@@ -56,6 +61,15 @@ class PricingContext:
     """True when `day` was given explicitly (`--as-of`) and beats scenario dates."""
     free_tier: bool = False
     """Apply the account-level free tiers of supporting services (`--free-tier`)."""
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False)
+    """Catalog lookups shared by the options that price the same thing (instance prices and
+    throughput are read by self-hosted, autoscaled, async and batch transform alike)."""
+
+    def remember(self, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+        """`compute()`, once per key for this pricing run."""
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return cast(T, self.memo[key])
 
     def day_for(self, spec: WorkloadSpec) -> dt.date:
         if self.override or spec.day is None:

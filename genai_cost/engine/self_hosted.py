@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -141,12 +142,17 @@ def instance_rows(
         tps = choice.tokens_per_second
         throughput_source = "scenario"
         if tps is None:
-            bench = throughput_benchmark(
-                ctx.catalog,
-                w.base_model,
-                instance_type,
-                tokens.all_input,
-                tokens.output,
+            key = ("throughput", w.base_model, instance_type, tokens.all_input, tokens.output)
+            bench = ctx.remember(
+                key,
+                partial(
+                    throughput_benchmark,
+                    ctx.catalog,
+                    w.base_model,
+                    instance_type,
+                    tokens.all_input,
+                    tokens.output,
+                ),
             )
             if bench is None:
                 throughput_reason = (
@@ -176,13 +182,18 @@ def instance_rows(
                     row.usd_per_hour = choice.usd_per_hour
                     row.sources = ("scenario",)
                 else:
-                    found = instance_price(
-                        ctx.catalog,
-                        platform,
-                        instance_type,
-                        spec.region,
-                        purchase,
-                        ctx.day_for(spec),
+                    day = ctx.day_for(spec)
+                    found = ctx.remember(
+                        ("instance", platform, instance_type, spec.region, purchase, day),
+                        partial(
+                            instance_price,
+                            ctx.catalog,
+                            platform,
+                            instance_type,
+                            spec.region,
+                            purchase,
+                            day,
+                        ),
                     )
                     if isinstance(found, Missing):
                         row.reason = f"{found.reason}; {price_hint(choice, purchase)}"
