@@ -118,21 +118,25 @@ def instance_rows(
     """One row per instance type x platform x purchase, with price and throughput resolved
     (or the reason they cannot be)."""
     w = spec.workload
+    model_id = w.base_model
     explicit_option = spec.explicitly_asks(choice.option)
 
     def unavailable(reason: str) -> list[_Row]:
-        return [_Row(index, "", "", "", w.base_model, reason=reason, explicit=explicit_option)]
+        return [_Row(index, "", "", "", model_id, reason=reason, explicit=explicit_option)]
 
-    closed = closed_weights_reason(ctx, w.base_model)
+    closed = closed_weights_reason(ctx, model_id)
     if closed:
         return unavailable(closed)
     if choice.instance_type is not None:
         instance_types = [choice.instance_type.removeprefix("ml.")]
     else:
-        instance_types = benchmarked_instance_types(ctx.catalog, w.base_model)
+        instance_types = ctx.remember(
+            ("benchmarked", model_id),
+            partial(benchmarked_instance_types, ctx.catalog, model_id),
+        )
     if not instance_types:
         return unavailable(
-            f"no published throughput benchmark for {w.base_model}; supply "
+            f"no published throughput benchmark for {model_id}; supply "
             "self_hosted.instance_type and self_hosted.output_tokens_per_second_per_instance"
         )
     rows = []
@@ -142,21 +146,22 @@ def instance_rows(
         tps = choice.tokens_per_second
         throughput_source = "scenario"
         if tps is None:
-            key = ("throughput", w.base_model, instance_type, tokens.all_input, tokens.output)
+            all_input, output = tokens.all_input, tokens.output
+            key = ("throughput", model_id, instance_type, all_input, output)
             bench = ctx.remember(
                 key,
                 partial(
                     throughput_benchmark,
                     ctx.catalog,
-                    w.base_model,
+                    model_id,
                     instance_type,
-                    tokens.all_input,
-                    tokens.output,
+                    all_input,
+                    output,
                 ),
             )
             if bench is None:
                 throughput_reason = (
-                    f"no published throughput for {w.base_model} on {instance_type}; supply "
+                    f"no published throughput for {model_id} on {instance_type}; supply "
                     "self_hosted.output_tokens_per_second_per_instance"
                 )
             else:
