@@ -264,3 +264,32 @@ def test_bundled_business_hours_assistant(cli: Any, monkeypatch: pytest.MonkeyPa
     assert r[("self_hosted", "ec2")]["monthly_cost_usd"] == 25112.00  # 5 × 730 h × $6.88
     text = cli("estimate", "scenarios/business-hours-assistant.yaml", "-f", "markdown").out
     assert "instances a day: 1 × 14 h, 5 × 10 h" in text
+
+
+def test_right_sizing_across_gpu_families(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Llama 3.1 70B has published throughput on two instance families (Lambda's vLLM 0.5.4
+    figures for whole 8-GPU systems): both are priced and the cheaper one is chosen."""
+    monkeypatch.chdir(ROOT)
+    path = tmp_path / "s.yaml"
+    path.write_text("""
+name: t
+region: us-east-1
+workloads:
+  - name: w
+    model: meta.llama3-1-70b-instruct-v1:0
+    tokens_per_request: {input: 200, output: 200}
+    traffic: {requests_per_second: 5}
+    self_hosted: {platform: ec2, purchase: on_demand}
+    options: [self_hosted]
+""")
+    doc = json.loads(cli("estimate", str(path), "-f", "json").out)
+    r = {o["instance_type"]: o for o in doc["options"]}
+    # 5 req/s × 200 = 1,000 output tok/s: one p4de.24xlarge (8 × A100, 1,162.78 tok/s) at
+    # $27.44705/h, or one p5.48xlarge (8 × H100, 2,572.8 tok/s) at $55.04/h
+    assert r["p4de.24xlarge"]["monthly_cost_usd"] == pytest.approx(730 * 27.44705)
+    assert r["p4de.24xlarge"]["utilization_fraction"] == pytest.approx(1000 / 1162.78)
+    assert r["p5.48xlarge"]["monthly_cost_usd"] == pytest.approx(730 * 55.04)
+    assert r["p4de.24xlarge"]["cheapest"]
+    assert "lambda-vllm-benchmark-v0" in r["p4de.24xlarge"]["sources"]
