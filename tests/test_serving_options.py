@@ -293,3 +293,42 @@ workloads:
     assert r["p5.48xlarge"]["monthly_cost_usd"] == pytest.approx(730 * 55.04)
     assert r["p4de.24xlarge"]["cheapest"]
     assert "lambda-vllm-benchmark-v0" in r["p4de.24xlarge"]["sources"]
+
+
+def test_breakeven_and_mix_with_the_new_options_by_hand(
+    cli: Any, fixture_snapshot: Path, write_scenario: Any
+) -> None:
+    path = write_scenario(
+        scenario(
+            "    options: [on_demand, autoscaled, batch_transform]\n"
+            "    batch_transform: {usd_per_hour: 0.72, jobs_per_month: 30,"
+            " startup_minutes_per_job: 6}\n",
+            latency="batch_tolerant",
+        )
+    )
+    doc = json.loads(cli("breakeven", str(path), "--range", "1000:1e6", "-f", "json").out)
+    [workload] = doc["workloads"]
+    crossing = next(
+        c
+        for c in workload["crossings"]
+        if {c["a"], c["b"]} >= {"on_demand"}
+        and any("batch_transform" in x for x in (c["a"], c["b"]))
+    )
+    # on demand: 2,000 tokens × $0.20 / 1M = $0.0004 a request; batch transform: 1,000 tokens
+    # / 1,000 tok/s = 1/3,600 h × $0.72 = $0.0002 a request + 30 × 6 min × $0.72 = $2.16 fixed:
+    # 2.16 + 0.0002 V = 0.0004 V at V = 10,800 requests a month
+    assert crossing["requests_per_month"] == pytest.approx(10_800)
+    assert crossing["kind"] == "equal" and crossing["cost_a_usd"] == pytest.approx(4.32)
+    assert crossing["cheaper_above"].startswith("batch_transform")
+    mix = json.loads(cli("mix", str(path), "-f", "json").out)["workloads"][0]
+    alternatives = {a["option"]: a for a in mix["alternatives"]}
+    auto = alternatives["autoscaled ec2 gpu.small on_demand"]
+    estimate_doc = json.loads(cli("estimate", str(path), "-f", "json").out)
+    [priced] = [
+        o
+        for o in estimate_doc["options"]
+        if o["option"] == "autoscaled" and o["platform"] == "ec2" and o["variant"] == "on_demand"
+    ]
+    assert auto["monthly_cost_usd"] == pytest.approx(priced["monthly_cost_usd"])
+    on_demand = 4_380_000 * 0.0004  # $1,752.00
+    assert auto["saving_vs_on_demand_usd"] == pytest.approx(on_demand - auto["monthly_cost_usd"])
