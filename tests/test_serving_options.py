@@ -117,6 +117,15 @@ workloads:
     assert a["instances_by_hour"] == [0.0] * 12 + [2.0] * 12
     assert a["monthly_cost_usd"] == pytest.approx((24 + 2 / 12) * DAYS * 3.0, abs=0.005)
     assert round(a["monthly_cost_usd"], 2) == 2205.21
+    slow = rows(
+        write_scenario(
+            zero_then_busy.format(latency="batch_tolerant")
+            + "    measured_latency: {async_inference: {p95_seconds: 4000}}\n"
+        )
+    )
+    assert (
+        "one-hour processing limit" in slow[("async_inference", "on_demand", "sagemaker")]["reason"]
+    )
     interactive = rows(write_scenario(zero_then_busy.format(latency="interactive")))
     assert "queues requests" in interactive[("async_inference", "on_demand", "sagemaker")]["reason"]
 

@@ -45,6 +45,27 @@ def choice(spec: WorkloadSpec) -> InstanceChoice:
     )
 
 
+MAX_PROCESSING_SECONDS = 3600.0
+"""Longest processing time of an asynchronous request (AWS, "Asynchronous inference")."""
+
+
+def _too_slow(spec: WorkloadSpec) -> str:
+    """Why measured processing times exceed the asynchronous limit ("" when they do not)."""
+    measured = spec.workload.measured_latency.get(OPTION)
+    slowest = max(
+        (v for v in (measured.p50_seconds, measured.p95_seconds) if v is not None)
+        if measured
+        else (),
+        default=0.0,
+    )
+    if slowest > MAX_PROCESSING_SECONDS:
+        return (
+            f"measured asynchronous latency {slowest:g} s exceeds the one-hour processing limit "
+            "of asynchronous inference"
+        )
+    return ""
+
+
 def _queue_allowed(spec: WorkloadSpec) -> bool:
     w = spec.workload
     return w.latency.value == "batch_tolerant" or (
@@ -54,6 +75,11 @@ def _queue_allowed(spec: WorkloadSpec) -> bool:
 
 def prepare(ctx: PricingContext) -> OptionRows:
     option_rows = prepare_instances(ctx, OPTION, choice)
+    for r, i in enumerate(option_rows.workload_index):
+        reason = _too_slow(ctx.specs[int(i)])
+        if reason and not option_rows.reason[r]:
+            option_rows.reason[r] = reason
+            option_rows.blocked[r] = True
     autoscaled.scaling_params(option_rows, ctx.specs, "async_inference")
     option_rows.params["queue_allowed"] = np.asarray(
         [_queue_allowed(ctx.specs[int(i)]) for i in option_rows.workload_index], dtype=np.float64
