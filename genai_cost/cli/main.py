@@ -89,6 +89,7 @@ for command in (
     checks.check,
     pricing.models,
     tracking.allocate,
+    tracking.calibrate,
     tracking.variance,
     decisions.breakeven,
     decisions.mix,

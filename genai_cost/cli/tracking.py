@@ -151,6 +151,89 @@ def allocate(
         raise CheckFailed("a tenant's projected month reaches its budget's fail threshold")
 
 
+def calibrate(
+    logs: Annotated[list[str], typer.Argument(metavar="LOGS...", show_default=False)],
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="One workload per model (and source region), or per model and a "
+            "requestMetadata value: model or model,metadata:KEY.",
+        ),
+    ] = "model",
+    output: OutputOption = None,
+    name: Annotated[
+        str, typer.Option("--name", help="Name of the written scenario.")
+    ] = "calibrated",
+    profiles: Annotated[
+        Path | None,
+        typer.Option(
+            "--profiles",
+            metavar="FILE",
+            help="Application inference profile ARN -> model and tags (YAML).",
+        ),
+    ] = None,
+    resolve_profiles: Annotated[
+        bool,
+        typer.Option(
+            "--resolve-profiles",
+            help="Ask the Bedrock API for application profiles not in --profiles.",
+        ),
+    ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help="duckdb (embedded) or spark (PySpark: pip install 'genai-cost[spark]').",
+        ),
+    ] = Engine.duckdb,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="Keep Spark's own logging on stderr (--engine spark)."),
+    ] = False,
+) -> None:
+    """Write a scenario measured from Bedrock invocation logs (what you run, as a plan).
+
+    One workload per model id and source region (and requestMetadata value with
+    --by model,metadata:KEY): requests a month over the logs' period, mean tokens per request
+    by type, the 24-hour profile of the timestamps, latency from the operation, and the spread
+    of daily means as an uncertainty block. Comments in the YAML say where each number came
+    from. LOGS are read as by `allocate`.
+
+    Exit codes: 0 ok, 2 bad input (no usable records, an unresolved profile ARN).
+
+    Examples:
+
+        genai-cost calibrate logs/ -o measured.yaml
+
+        genai-cost calibrate s3://my-bucket/AWSLogs/ --by model,metadata:team -o teams.yaml
+
+        genai-cost calibrate logs/ -o measured.yaml && genai-cost estimate measured.yaml
+    """
+    from genai_cost.output import write_atomic
+    from genai_cost.tracking.calibrate import run_calibration
+
+    text, result = run_calibration(
+        logs,
+        by=by,
+        name=name,
+        profiles=profiles,
+        bedrock_client="auto" if resolve_profiles else None,
+        engine=engine.value,
+        verbose=verbose,
+    )
+    if result.problems:
+        say(f"warning: {result.problems:,} record(s) could not be used and are not measured")
+    if output is None or str(output) == "-":
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        say(
+            f"wrote {output}: {len(result.workloads)} workload(s) from {result.records:,} "
+            f"records, {result.first_day} to {result.last_day}"
+        )
+
+
 def variance(
     scenarios: Annotated[list[Path], typer.Argument(metavar="SCENARIO...", show_default=False)],
     logs: Annotated[

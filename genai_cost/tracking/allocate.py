@@ -477,9 +477,8 @@ def run_allocation(
 ) -> AllocationDocument:
     """Read, price and allocate invocation logs (files, folders, s3:// prefixes)."""
     from genai_cost.catalog.selection import PricingOptions
-    from genai_cost.tracking.logs import read_usage
     from genai_cost.tracking.profiles import load_profiles
-    from genai_cost.tracking.sources import collect
+    from genai_cost.tracking.readers import read_logs
 
     tenant_key = parse_key(tenant, option="--tenant")
     if tenant_key.kind not in ("metadata", "profile-tag", "identity"):
@@ -498,24 +497,6 @@ def run_allocation(
     capacity_file = load_capacity(capacity) if capacity is not None else None
     catalog = PricingOptions(snapshot=snapshot, price_book=price_book).catalog()
     meta = sorted({k.field for k in [*keys, tenant_key] if k.kind == "metadata"})
-    if engine == "spark":
-        from genai_cost.tracking.sources import local_files
-        from genai_cost.tracking.spark import read_usage_spark
-
-        paths = [
-            p if p.startswith(("s3://", "s3a://")) else str(f)
-            for p in logs
-            for f in ([p] if p.startswith(("s3://", "s3a://")) else local_files(Path(p)))
-        ]
-        usage = read_usage_spark(paths, meta, verbose=verbose)
-    elif engine == "duckdb":
-        files, holder = collect(list(logs), s3_client=s3_client)
-        try:
-            usage = read_usage(files, meta)
-        finally:
-            if holder is not None:
-                holder.cleanup()
-    else:
-        raise ArgumentError(f"--engine {engine!r}: expected duckdb or spark")
+    usage = read_logs(logs, meta, engine=engine, s3_client=s3_client, verbose=verbose)
     resolver = ProfileResolver(mapping, bedrock_client)
     return allocate(usage, catalog, keys, tenant_key, resolver, budget_file, capacity_file)

@@ -143,14 +143,19 @@ def _reader(paths: list[str]) -> str:
 
 
 def read_usage(
-    files: Sequence[Path], metadata_keys: Sequence[str] = (), *, progress: bool | None = None
+    files: Sequence[Path],
+    metadata_keys: Sequence[str] = (),
+    *,
+    progress: bool | None = None,
+    by_hour: bool = False,
 ) -> Usage:
     """Sum requests and tokens by model, region, day, account, operation, identity and metadata.
 
     File names are read literally (no glob expansion). A file that cannot be read at all is a
     listed problem and the others are still read. Token counts must be JSON integers from 0 to
     MAX_TOKENS_PER_RECORD: a string, a boolean, a decimal or a larger number is a counted
-    problem, never a price.
+    problem, never a price. `by_hour` also groups by the UTC hour of day (column `hour`, 0-23),
+    for the daily profile `calibrate` measures.
     """
     import duckdb
 
@@ -172,7 +177,7 @@ def read_usage(
             connection.execute(f"SET memory_limit = '{_memory_limit()}'")
             connection.execute(f"SET temp_directory = '{_sql_path(folder)}'")
             broken: dict[str, str] = {}
-            sql = _usage_sql(paths, metadata_keys)
+            sql = _usage_sql(paths, metadata_keys, by_hour)
             try:
                 _execute_with_progress(connection, sql, progress)
             except duckdb.Error as exc:
@@ -184,9 +189,9 @@ def read_usage(
                     ) from None
                 if readable:
                     _execute_with_progress(
-                        connection, _usage_sql(readable, metadata_keys), progress
+                        connection, _usage_sql(readable, metadata_keys, by_hour), progress
                     )
-            usage = _collect(connection, metadata_keys)
+            usage = _collect(connection, metadata_keys, by_hour)
             if (
                 metadata_keys
                 and len(usage)
@@ -233,7 +238,7 @@ def _metadata_keys(connection: Any, paths: list[str]) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def _usage_sql(paths: list[str], metadata_keys: Sequence[str]) -> str:
+def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = False) -> str:
     """One pass over the logs: sums by key, and by reason for records not usable (with two
     example lines per group). Lines are not kept, so memory is bounded by the groups."""
     fields = dict(PATHS)
@@ -244,6 +249,7 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str]) -> str:
     raw = {name: f"nullif(f[{i + 1}], 'null')" for i, name in enumerate(names)}
     text = {name: f"({raw[name]}->>'$')" for name in names}
     day = f"try_cast(try_cast({text['timestamp']} AS TIMESTAMPTZ) AS DATE)"
+    hour = f"hour(try_cast({text['timestamp']} AS TIMESTAMPTZ))"
     typed = ", ".join(
         f"CASE WHEN regexp_full_match({raw[t]}, '[0-9]+') "
         f"THEN coalesce(try_cast({raw[t]} AS BIGINT), {2**63 - 1}) END AS {t}"
@@ -268,7 +274,7 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str]) -> str:
         + "ELSE NULL END"
     )
     keys = [n for n in names if n not in TOKENS and n not in ("timestamp", "request_id")]
-    group = ", ".join(_ident(k) for k in keys) + ", day"
+    group = ", ".join(_ident(k) for k in keys) + ", day" + (", hour" if by_hour else "")
     sums = ", ".join(
         f"sum(CASE WHEN problem IS NULL THEN {t} ELSE 0 END)::BIGINT AS {t}" for t in TOKENS
     )
@@ -282,11 +288,11 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str]) -> str:
             CASE WHEN json_valid(line) THEN json_extract(line, {path_list}) END AS f
           FROM raw
         ), typed AS (
-          SELECT filename, line, f, {day} AS day, {typed} FROM parsed
+          SELECT filename, line, f, {day} AS day, {hour} AS hour, {typed} FROM parsed
         ), checked AS (
           SELECT {problem} AS problem,
             {", ".join(f"{text[k]} AS {_ident(k)}" for k in keys)},
-            day, {", ".join(f"coalesce({t}, 0) AS {t}" for t in TOKENS)}, filename, line
+            day, hour, {", ".join(f"coalesce({t}, 0) AS {t}" for t in TOKENS)}, filename, line
           FROM typed
         ), records AS (
           SELECT *, CASE WHEN problem IS NOT NULL THEN filename || ': ' || left(line, 120)
@@ -300,16 +306,18 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str]) -> str:
         """
 
 
-def _collect(connection: Any, metadata_keys: Sequence[str]) -> Usage:
+def _collect(connection: Any, metadata_keys: Sequence[str], by_hour: bool = False) -> Usage:
     """The usage sums and the problems from the `grouped` table (none when nothing was read)."""
     names = [*PATHS, *(f"meta:{k}" for k in metadata_keys)]
     keys = [n for n in names if n not in TOKENS and n not in ("timestamp", "request_id")]
-    group = ", ".join(_ident(k) for k in keys) + ", day"
+    group = ", ".join(_ident(k) for k in keys) + ", day" + (", hour" if by_hour else "")
     exists = connection.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'grouped'"
     ).fetchone()
     if not exists or not exists[0]:
         empty = {k: np.zeros(0, dtype=object) for k in [*keys, "day"]}
+        if by_hour:
+            empty["hour"] = np.zeros(0, dtype=np.int64)
         empty |= {t: np.zeros(0, dtype=np.int64) for t in (*TOKENS, "requests")}
         return Usage(empty, [], 0)
     total = connection.execute("SELECT sum(requests) FROM grouped").fetchone()
@@ -341,7 +349,7 @@ def _collect(connection: Any, metadata_keys: Sequence[str]) -> Usage:
             array[mask] = None
         columns[name] = array
     columns["day"] = np.asarray([str(d)[:10] for d in columns["day"]], dtype=object)
-    for t in (*TOKENS, "requests"):
+    for t in (*TOKENS, "requests", *(("hour",) if by_hour else ())):
         columns[t] = columns[t].astype(np.int64)
     return Usage(
         columns=columns,

@@ -88,7 +88,11 @@ def _session(verbose: bool = False) -> Any:
 
 
 def read_usage_spark(
-    paths: Sequence[str], metadata_keys: Sequence[str] = (), *, verbose: bool = False
+    paths: Sequence[str],
+    metadata_keys: Sequence[str] = (),
+    *,
+    verbose: bool = False,
+    by_hour: bool = False,
 ) -> Usage:
     """Sum requests and tokens by the same keys and with the same problems as `read_usage`."""
     from pyspark.sql.types import MapType, StringType, StructField, StructType
@@ -121,7 +125,7 @@ def read_usage_spark(
     spark = _session(verbose)
     with tempfile.TemporaryDirectory(prefix="genai-cost-links-") as folder:
         literal, shown = literal_paths(list(paths), Path(folder))
-        usage = _read(spark, literal, metadata_keys, schema)
+        usage = _read(spark, literal, metadata_keys, schema, by_hour)
     problems = [
         Problem(
             p.reason.replace(link, shown[link]) if (link := _link_in(p, shown)) else p.reason,
@@ -137,14 +141,20 @@ def _link_in(problem: Problem, shown: dict[str, str]) -> str:
     return next((link for link in shown if link in problem.reason), "")
 
 
-def _read(spark: Any, paths: Sequence[str], metadata_keys: Sequence[str], schema: Any) -> Usage:
+def _read(
+    spark: Any,
+    paths: Sequence[str],
+    metadata_keys: Sequence[str],
+    schema: Any,
+    by_hour: bool = False,
+) -> Usage:
     from py4j.protocol import Py4JJavaError
     from pyspark.errors import PySparkException
 
     broken: dict[str, str] = {}
     try:
         try:
-            rows, group = _aggregate(spark, paths, metadata_keys, schema)
+            rows, group = _aggregate(spark, paths, metadata_keys, schema, by_hour)
         except (PySparkException, Py4JJavaError) as first:
             # Find files that cannot be read at all (a truncated gzip, …); read the rest.
             broken = _unreadable(spark, paths)
@@ -152,9 +162,17 @@ def _read(spark: Any, paths: Sequence[str], metadata_keys: Sequence[str], schema
                 raise first from None
             readable = [p for p in paths if p not in broken]
             rows, group = (
-                _aggregate(spark, readable, metadata_keys, schema)
+                _aggregate(spark, readable, metadata_keys, schema, by_hour)
                 if readable
-                else ([], [*KEYS, *(f"meta:{k}" for k in metadata_keys), "day"])
+                else (
+                    [],
+                    [
+                        *KEYS,
+                        *(f"meta:{k}" for k in metadata_keys),
+                        "day",
+                        *(("hour",) if by_hour else ()),
+                    ],
+                )
             )
     except PySparkException as exc:  # missing paths, unreadable files, …
         raise LogsError.at("", f"Spark could not read the logs: {exc}".splitlines()[0]) from None
@@ -191,7 +209,11 @@ def _unreadable(spark: Any, paths: Sequence[str]) -> dict[str, str]:
 
 
 def _aggregate(
-    spark: Any, paths: Sequence[str], metadata_keys: Sequence[str], schema: Any
+    spark: Any,
+    paths: Sequence[str],
+    metadata_keys: Sequence[str],
+    schema: Any,
+    by_hour: bool = False,
 ) -> tuple[list[Any], list[str]]:
     """The Spark job: read, check and sum; returns the collected rows and the group keys."""
     from pyspark.sql import functions as F
@@ -242,7 +264,8 @@ def _aggregate(
         *[F.col(c).alias(f"{t}_d") for t, c in numbers.items()],
         *[F.expr(f"try_cast(`{t}` AS BIGINT)").alias(f"{t}_n") for t in TOKENS],
     )
-    typed = fields.select("*", F.to_date(F.expr("try_to_timestamp(timestamp)")).alias("day"))
+    moment = F.expr("try_to_timestamp(timestamp)")
+    typed = fields.select("*", F.to_date(moment).alias("day"), F.hour(moment).alias("hour"))
     problem = (
         F.when(~F.col("valid"), "not a JSON record")
         .when(
@@ -281,6 +304,7 @@ def _aggregate(
         problem.alias("problem"),
         *[F.col(f"`{k}`") for k in (*KEYS, *metadata)],
         F.date_format("day", "yyyy-MM-dd").alias("day"),
+        F.col("hour"),
         *[
             F.when(problem.isNull(), F.coalesce(F.col(f"{t}_n"), F.lit(0))).otherwise(0).alias(t)
             for t in TOKENS
@@ -290,7 +314,7 @@ def _aggregate(
             F.concat(F.col("filename"), F.lit(": "), F.left("value", F.lit(120))),
         ).alias("example"),
     )
-    group = [*KEYS, *metadata, "day"]
+    group = [*KEYS, *metadata, "day", *(("hour",) if by_hour else ())]
     rows = (
         records.groupBy("problem", *[F.col(f"`{g}`") for g in group])
         .agg(
@@ -348,6 +372,8 @@ def _usage(rows: list[Any], group: list[str]) -> Usage:
     columns["requests"] = np.asarray([d["requests"] for d in kept], dtype=np.int64)
     for t in TOKENS:
         columns[t] = np.asarray([d[t] for d in kept], dtype=np.int64)
+    if "hour" in group:
+        columns["hour"] = np.asarray([d["hour"] for d in kept], dtype=np.int64)
     problems = sorted(
         (
             Problem(reason, n, tuple(sorted(examples)[:3]))

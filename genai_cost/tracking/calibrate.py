@@ -1,0 +1,319 @@
+"""From what you run to a scenario: measure workloads in Bedrock invocation logs.
+
+The logs are read by the same readers as `allocate` (DuckDB or Spark), summed by model id,
+source region, day and UTC hour, and optionally a requestMetadata key. For each group:
+
+* requests a month = requests in the period / days in the period × 730 / 24 (the period runs
+  from the first to the last UTC day any record of the logs has, inclusive);
+* tokens per request = each token type's sum / requests (input excludes cached tokens, as in
+  the logs; cache reads and writes are their own fields);
+* hourly_profile = requests in each UTC hour of the day over the period (relative weights);
+* uncertainty = the spread of the daily mean input and output tokens per request (P50 and P90
+  over the days with traffic) as a lognormal, when at least three days differ;
+* latency = batch_tolerant when every record's operation is a batch job, else interactive.
+
+Every number goes into the YAML with a comment saying where it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from genai_cost.errors import ArgumentError, LogsError
+from genai_cost.tracking.logs import TOKENS, Usage
+from genai_cost.tracking.profiles import ModelRef, ProfileResolver
+from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
+
+MIN_DAYS_FOR_SPREAD = 3
+BATCH_OPERATION = re.compile(r"batch|job", re.IGNORECASE)
+"""Operations of batch inference jobs (the interactive ones are InvokeModel, Converse and their
+streaming forms)."""
+
+
+@dataclass(frozen=True)
+class GroupBy:
+    """`--by model` or `--by model,metadata:KEY`."""
+
+    metadata_key: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> GroupBy:
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if not parts or parts[0] != "model" or len(parts) > 2:
+            raise ArgumentError(f"--by {text!r}: expected model or model,metadata:KEY")
+        if len(parts) == 1:
+            return cls()
+        kind, _, key = parts[1].partition(":")
+        if kind != "metadata" or not key:
+            raise ArgumentError(f"--by {text!r}: the second key must be metadata:KEY")
+        return cls(key)
+
+
+@dataclass
+class Measured:
+    """One calibrated workload."""
+
+    name: str
+    model: str
+    region: str
+    tag: str | None
+    records: int
+    requests_per_month: float
+    tokens: dict[str, float]
+    hourly: list[int]
+    latency: str
+    operations: list[str]
+    spread: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """Token type -> (P50, P90) of the daily mean tokens per request."""
+    days_with_traffic: int = 0
+
+    @property
+    def peak_to_average(self) -> float:
+        total = sum(self.hourly)
+        return max(self.hourly) * HOURS_PER_DAY / total if total else 1.0
+
+
+@dataclass
+class Calibration:
+    workloads: list[Measured]
+    first_day: dt.date
+    last_day: dt.date
+    records: int
+    problems: int
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+def scenario_model_id(ref: ModelRef) -> str:
+    """The scenario's model id for a resolved reference (system profile prefix kept)."""
+    assert ref.base_model is not None
+    if ref.scope == "global":
+        return f"global.{ref.base_model}"
+    if ref.scope == "geo" and ref.geo_profile:
+        return f"{ref.geo_profile}.{ref.base_model}"
+    return ref.base_model
+
+
+def calibrate(usage: Usage, by: GroupBy, resolver: ProfileResolver) -> Calibration:
+    """Workloads measured from `usage` (read with `by_hour=True`)."""
+    c = usage.columns
+    if not len(usage):
+        raise LogsError.at("", "no usable invocation-log records to calibrate from")
+    days = [dt.date.fromisoformat(str(d)) for d in c["day"]]
+    first, last = min(days), max(days)
+    span = (last - first).days + 1
+    refs: dict[str, ModelRef] = {}
+    unresolved: dict[str, str] = {}
+    for raw in sorted({str(m) for m in c["model_raw"]}):
+        ref = resolver.resolve(raw)
+        if ref.base_model is None:
+            unresolved[raw] = ref.reason or "not a priceable model"
+        refs[raw] = ref
+    if unresolved:
+        listed = "; ".join(f"{k}: {v}" for k, v in list(unresolved.items())[:5])
+        raise LogsError.at(
+            "",
+            f"{len(unresolved)} model id(s) cannot be turned into a workload ({listed}); "
+            "pass --profiles FILE for application inference profiles",
+        )
+    tags = (
+        [None if v is None else str(v) for v in c[f"meta:{by.metadata_key}"]]
+        if by.metadata_key
+        else [None] * len(usage)
+    )
+    groups: dict[tuple[str, str, str | None], list[int]] = {}
+    for i, (raw, region, tag) in enumerate(zip(c["model_raw"], c["region"], tags, strict=True)):
+        key = (scenario_model_id(refs[str(raw)]), str(region), tag)
+        groups.setdefault(key, []).append(i)
+    regions_per_model: dict[tuple[str, str | None], set[str]] = {}
+    for model, region, tag in groups:
+        regions_per_model.setdefault((model, tag), set()).add(region)
+    measured: list[Measured] = []
+    names: set[str] = set()
+    for (model, region, tag), rows in sorted(groups.items(), key=lambda kv: _sort_key(kv[0])):
+        index = np.asarray(rows, dtype=np.int64)
+        requests = int(c["requests"][index].sum())
+        sums = {t: int(c[t][index].sum()) for t in TOKENS}
+        hourly = [0] * HOURS_PER_DAY
+        for hour, n in zip(c["hour"][index], c["requests"][index], strict=True):
+            hourly[int(hour)] += int(n)
+        operations = sorted({str(o) for o in c["operation"][index] if o is not None})
+        batch = bool(operations) and all(BATCH_OPERATION.search(o) for o in operations)
+        name = _name(model, region, tag, len(regions_per_model[(model, tag)]) > 1, names)
+        per_day = _daily_means(c, index)
+        measured.append(
+            Measured(
+                name=name,
+                model=model,
+                region=region,
+                tag=tag,
+                records=requests,
+                requests_per_month=requests / span * HOURS_PER_MONTH / HOURS_PER_DAY,
+                tokens={t: sums[t] / requests for t in TOKENS},
+                hourly=hourly,
+                latency="batch_tolerant" if batch else "interactive",
+                operations=operations,
+                spread=_spread(per_day),
+                days_with_traffic=len(per_day["input"]),
+            )
+        )
+    problems = sum(p.count for p in usage.problems)
+    return Calibration(measured, first, last, usage.records - problems, problems)
+
+
+def _sort_key(key: tuple[str, str, str | None]) -> tuple[str, str, str]:
+    model, region, tag = key
+    return (tag or "", model, region)
+
+
+def _daily_means(c: dict[str, np.ndarray], index: np.ndarray) -> dict[str, list[float]]:
+    """Mean input and output tokens per request on each day with traffic."""
+    by_day: dict[str, list[int]] = {}
+    for i in index.tolist():
+        day = str(c["day"][i])
+        totals = by_day.setdefault(day, [0, 0, 0])
+        totals[0] += int(c["requests"][i])
+        totals[1] += int(c["input"][i])
+        totals[2] += int(c["output"][i])
+    days = sorted(by_day)
+    return {
+        "input": [by_day[d][1] / by_day[d][0] for d in days if by_day[d][0]],
+        "output": [by_day[d][2] / by_day[d][0] for d in days if by_day[d][0]],
+    }
+
+
+def _spread(per_day: dict[str, list[float]]) -> dict[str, tuple[float, float]]:
+    spread = {}
+    for kind, values in per_day.items():
+        if len(values) < MIN_DAYS_FOR_SPREAD:
+            continue
+        p50, p90 = (float(v) for v in np.percentile(np.asarray(values), [50, 90]))
+        if p50 > 0 and p90 > p50 * (1 + 1e-9):
+            spread[kind] = (p50, p90)
+    return spread
+
+
+def _name(model: str, region: str, tag: str | None, many_regions: bool, used: set[str]) -> str:
+    base = model.split(".", 1)[1] if model.split(".", 1)[0] in _PREFIXES else model
+    base = base.split(".", 1)[-1] if "." in base else base  # provider prefix
+    parts = [p for p in (tag, base, region if many_regions else None) if p]
+    name = " ".join(parts)[:190]
+    candidate, k = name, 2
+    while candidate in used:
+        candidate, k = f"{name} ({k})", k + 1
+    used.add(candidate)
+    return candidate
+
+
+_PREFIXES = ("us", "eu", "apac", "jp", "au", "global")
+
+
+def _number(value: float, digits: int = 6) -> str:
+    """A YAML number: whole numbers without a fraction, others rounded."""
+    rounded = round(value, digits)
+    if math.isfinite(rounded) and rounded == int(rounded):
+        return str(int(rounded))
+    return repr(rounded)
+
+
+def _text(value: str) -> str:
+    import json
+
+    return json.dumps(value)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine: str) -> str:
+    """The calibrated scenario as YAML, each figure with where it came from."""
+    period = f"{result.first_day} to {result.last_day} ({result.days} days, UTC)"
+    shown = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+    lines = [
+        "# yaml-language-server: $schema=scenario.schema.json",
+        f"# Calibrated by `genai-cost calibrate` ({engine}) from Bedrock invocation logs: {shown}.",
+        f"# Period {period}; {result.records:,} usable records"
+        + (
+            f", {result.problems:,} not usable (see the command's warnings)."
+            if result.problems
+            else "."
+        ),
+        "# requests_per_month = requests in the period / days × 730/24; tokens are means per",
+        "# request; hourly_profile counts requests per UTC hour over the period.",
+        f"name: {_text(name)}",
+        f"description: {_text('Measured from invocation logs, ' + period)}",
+        f"region: {_text(result.workloads[0].region)}",
+        "workloads:",
+    ]
+    uncertain: list[str] = []
+    for w in result.workloads:
+        ops = ", ".join(w.operations) or "none recorded"
+        lines += [
+            f"  # {w.records:,} records from {w.model} in {w.region}"
+            + (f", tag {_text(w.tag)}" if w.tag else "")
+            + f"; {w.days_with_traffic} of {result.days} days with traffic",
+            f"  - name: {_text(w.name)}",
+            f"    model: {_text(w.model)}",
+            f"    region: {_text(w.region)}",
+            f"    latency: {w.latency}   # operations: {ops}",
+            "    tokens_per_request:",
+            f"      input: {_number(w.tokens['input'])}   # mean of inputTokenCount",
+            f"      output: {_number(w.tokens['output'])}   # mean of outputTokenCount",
+            f"      cache_read: {_number(w.tokens['cache_read'])}"
+            "   # mean of cacheReadInputTokenCount",
+            f"      cache_write: {_number(w.tokens['cache_write'])}"
+            "   # mean of cacheWriteInputTokenCount",
+            "    traffic:",
+            f"      requests_per_month: {_number(w.requests_per_month, 3)}"
+            f"   # {w.records:,} requests in {result.days} days",
+            f"      # peak-to-average {w.peak_to_average:.3f} (busiest hour over the mean hour)",
+            f"      hourly_profile: [{', '.join(str(n) for n in w.hourly)}]",
+        ]
+        for kind, (p50, p90) in w.spread.items():
+            uncertain += [
+                f"  # daily mean {kind} tokens per request of {_text(w.name)} over "
+                f"{w.days_with_traffic} days: P50 {p50:,.2f}, P90 {p90:,.2f}",
+                f"  - input: tokens_per_request.{kind}",
+                f"    workload: {_text(w.name)}",
+                "    distribution: lognormal",
+                f"    p50: {_number(p50)}",
+                f"    p90: {_number(p90)}",
+            ]
+    if uncertain:
+        lines += ["uncertainty:", *uncertain]
+    return "\n".join(lines) + "\n"
+
+
+def run_calibration(
+    logs: Sequence[str],
+    *,
+    by: str = "model",
+    name: str = "calibrated",
+    profiles: object = None,
+    bedrock_client: object = None,
+    engine: str = "duckdb",
+    s3_client: object = None,
+    verbose: bool = False,
+) -> tuple[str, Calibration]:
+    """Read the logs and return the calibrated scenario's YAML (validated) and the figures."""
+    from pathlib import Path
+
+    import yaml
+
+    from genai_cost.scenario.models import Scenario
+    from genai_cost.tracking.profiles import load_profiles
+    from genai_cost.tracking.readers import read_logs
+
+    group = GroupBy.parse(by)
+    mapping = load_profiles(Path(str(profiles))) if profiles is not None else None
+    meta = [group.metadata_key] if group.metadata_key else []
+    usage = read_logs(logs, meta, engine=engine, s3_client=s3_client, verbose=verbose, by_hour=True)
+    result = calibrate(usage, group, ProfileResolver(mapping, bedrock_client))
+    text = scenario_yaml(result, name, [str(p) for p in logs], engine)
+    Scenario.model_validate(yaml.safe_load(text))  # what we write must load
+    return text, result
