@@ -32,6 +32,12 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
     "check": (["check", BUDGETED], ("table", "markdown", "csv", "json"), "check", 1),
     "mix": (["mix", BUDGETED], ("table", "markdown", "csv", "json"), "mix", 0),
     "roi": (["roi", BUDGETED], ("table", "markdown", "csv", "json"), "roi", 0),
+    "optimize": (
+        ["optimize", "scenarios/office-hours-triage.yaml"],
+        ("table", "markdown", "csv", "json"),
+        "optimize",
+        0,
+    ),
     "breakeven": (
         ["breakeven", "scenarios/ticket-classifier.yaml"],
         ("table", "markdown", "csv", "json"),
@@ -239,6 +245,12 @@ def test_validate_golden(cli: Any, golden: Any) -> None:
     golden("validate.txt", normalized(result.out + result.err))
 
 
+def test_calibrate_golden(cli: Any, golden: Any) -> None:
+    result = cli("calibrate", LOGS, "--by", "model,metadata:team", "--name", "fixture logs")
+    assert result.code == 0, result
+    golden("calibrate.yaml", normalized(result.out))
+
+
 def test_every_command_has_a_golden() -> None:
     """A new command (or format) without a golden file fails here."""
     from tests.cli_docs import commands
@@ -250,7 +262,7 @@ def test_every_command_has_a_golden() -> None:
     # "" and "pricing" are groups that print help only.
     # init writes a file (tests/test_cli_vocabulary.py checks it estimates).
     covered |= {"", "pricing", "estimate", "pricing diff", "pricing refresh", "validate", "schema"}
-    covered |= {"init"}
+    covered |= {"init", "calibrate", "advise"}
     assert sorted(set(commands()) - covered) == []
 
 

@@ -77,6 +77,71 @@ def mix(
     show("mix", mix_document(result), fmt, output)
 
 
+def optimize(
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="Scenario files.", show_default=False)
+    ],
+    apply: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--apply",
+            metavar="RANK",
+            help="Apply the lever of this rank (repeatable) and write the patched scenario "
+            "to --output instead of the report (one scenario file).",
+        ),
+    ] = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    snapshot: SnapshotOption = None,
+    as_of: AsOfOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Rank what would save money: every lever priced by the same engine against the
+    scenario as it is (other options and variants, batch, caching, candidate models and
+    regions, inference profiles, spot for training), with the exact YAML patch of each.
+
+    Savings are not additive: each is against the scenario as it is. Apply one with
+    --apply RANK -o new.yaml, then run optimize again.
+
+    Examples:
+
+        genai-cost optimize scenarios/support-chatbot.yaml
+
+        genai-cost optimize measured.yaml -f json -o levers.json
+
+        genai-cost optimize measured.yaml --apply 1 -o improved.yaml
+    """
+    from genai_cost.decisions.optimize import (
+        Pricer,
+        optimize_document,
+        patched_text,
+        run_optimize,
+    )
+    from genai_cost.errors import ArgumentError
+    from genai_cost.output import write_atomic
+
+    options = pricing(snapshot, as_of, price_book)
+    pricer = Pricer(options.catalog(), options.today(), options.as_of)
+    results, data = run_optimize(paths, pricer)
+    document = optimize_document(results)
+    if not apply:
+        show("optimize", document, fmt, output)
+        return
+    if len(results) != 1:
+        raise ArgumentError("--apply works on one scenario file at a time")
+    levers = document["scenarios"][0]["levers"]
+    chosen = []
+    for rank in apply:
+        if not 1 <= rank <= len(levers):
+            raise ArgumentError(f"--apply {rank}: the levers are ranked 1 to {len(levers)}")
+        chosen.append(levers[rank - 1]["patch"])
+    text = patched_text(data[0], chosen)
+    if output is None or str(output) == "-":
+        typer.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+
+
 def roi(
     paths: Annotated[
         list[Path],

@@ -93,6 +93,7 @@ for command in (
     tracking.variance,
     decisions.breakeven,
     decisions.mix,
+    decisions.optimize,
     decisions.roi,
     decisions.regions,
     estimate.init,
@@ -100,6 +101,7 @@ for command in (
     estimate.schema,
 ):
     app.command()(command)
+app.command("advise", help="Alias of optimize.", hidden=True)(decisions.optimize)
 app.add_typer(pricing.pricing_app)
 
 

@@ -46,6 +46,10 @@ RENDERERS: dict[str, dict[Format, str]] = {
         TABLE: "genai_cost.report.decisions:render_mix_markdown",
         MARKDOWN: "genai_cost.report.decisions:render_mix_markdown",
     },
+    "optimize": {
+        TABLE: "genai_cost.report.decisions:render_optimize_markdown",
+        MARKDOWN: "genai_cost.report.decisions:render_optimize_markdown",
+    },
     "roi": {
         TABLE: "genai_cost.report.decisions:render_roi_markdown",
         MARKDOWN: "genai_cost.report.decisions:render_roi_markdown",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired
+from typing import Any, Literal, NotRequired
 
 from typing_extensions import TypedDict
 
@@ -155,3 +155,53 @@ class RegionsDocument(TypedDict):
     path: str
     snapshot: SnapshotRef
     regions: list[RegionRow]
+
+
+class OptimizeLever(TypedDict):
+    """One lever: a scenario change and what it saves against the scenario as it is."""
+
+    rank: int
+    """1 = the largest monthly saving; `optimize --apply RANK` applies its patch."""
+    kind: Literal["option", "batch", "caching", "model", "profile", "region", "training_spot"]
+    action: str
+    workload: str | None
+    monthly_saving_usd: float
+    """The whole bill now minus the whole bill of the patched scenario (same engine)."""
+    share_of_bill: float | None
+    monthly_cost_after_usd: float
+    """The patched scenario's whole bill: what `estimate` prints for it."""
+    one_off_usd: float
+    payback_months: float
+    """one_off_usd / monthly_saving_usd (0: immediate)."""
+    risk: str
+    """What the saving assumes, or what it costs in other terms."""
+    patch: dict[str, Any]
+    """A merge patch of the scenario YAML: mappings merge, `workloads` and `training_jobs`
+    items are matched by `name`, null removes a field, other values replace."""
+
+
+class OptimizeNotPriced(TypedDict):
+    kind: str
+    action: str
+    reason: str
+
+
+class OptimizeScenario(TypedDict):
+    scenario: str
+    file: str
+    monthly_cost_usd: float | None
+    """The whole bill now; null when incomplete (then no lever is priced)."""
+    complete: bool
+    levers: list[OptimizeLever]
+    not_priced: list[OptimizeNotPriced]
+    """Levers the scenario asked for (candidate models and regions, caching, spot) that
+    cannot be priced, with the reason."""
+
+
+class OptimizeDocument(TypedDict):
+    """`genai-cost optimize -f json`: savings are not additive (each is against the scenario
+    as it is)."""
+
+    schema_version: int
+    kind: Literal["genai-cost optimize"]
+    scenarios: list[OptimizeScenario]

@@ -16,6 +16,7 @@ from genai_cost.documents.changes import CheckDocument, DiffDocument
 from genai_cost.documents.decisions import (
     BreakevenDocument,
     MixDocument,
+    OptimizeDocument,
     RegionsDocument,
     RoiDocument,
 )
@@ -37,6 +38,7 @@ DOCUMENTS: dict[str, Any] = {
     "check": CheckDocument,
     "breakeven": BreakevenDocument,
     "mix": MixDocument,
+    "optimize": OptimizeDocument,
     "roi": RoiDocument,
     "regions": RegionsDocument,
     "allocation": AllocationDocument,

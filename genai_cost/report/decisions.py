@@ -4,11 +4,13 @@ the same Markdown through report/markdown_text.py)."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from genai_cost.documents.decisions import (
     Alternative,
     BreakevenDocument,
     MixDocument,
+    OptimizeDocument,
     RegionRow,
     RegionsDocument,
     RoiDocument,
@@ -202,3 +204,68 @@ def render_regions_markdown(document: RegionsDocument) -> str:
 def render_breakeven_table(document: BreakevenDocument) -> str:
     """Break-even for a terminal: the Markdown tables and an ASCII chart per workload."""
     return render_breakeven_markdown(document, chart=True)
+
+
+def render_optimize_markdown(document: OptimizeDocument) -> str:
+    """The ranked levers of each scenario, with the patch of each."""
+    lines: list[str] = []
+    for s in document["scenarios"]:
+        lines += [f"## {markdown_cell(s['scenario'])}: levers", ""]
+        if not s["complete"]:
+            lines += [
+                "The whole bill is incomplete (a price is missing), so savings against it "
+                "would be against a lower bound: complete it first (`estimate` names what is "
+                "missing).",
+                "",
+            ]
+            continue
+        lines += [f"Whole bill now: {usd(s['monthly_cost_usd'])} a month.", ""]
+        if not s["levers"]:
+            lines += ["No lever saves money against the scenario as it is.", ""]
+        else:
+            lines += [
+                "| Rank | Action | Monthly saving | Share of the bill | One-off | Payback | "
+                "Risk or assumption |",
+                "|---:|---|---:|---:|---:|---|---|",
+            ]
+            for lever in s["levers"]:
+                payback = (
+                    "immediate"
+                    if not lever["one_off_usd"]
+                    else f"{lever['payback_months']:.1f} months"
+                )
+                lines.append(
+                    f"| {lever['rank']} | {markdown_cell(lever['action'])} | "
+                    f"{usd(lever['monthly_saving_usd'])} | {percent(lever['share_of_bill'])} | "
+                    f"{usd(lever['one_off_usd'])} | {payback} | {markdown_cell(lever['risk'])} |"
+                )
+            lines += [
+                "",
+                "Savings are not additive: each is against the scenario as it is. Apply one "
+                "with `genai-cost optimize FILE --apply RANK -o new.yaml`.",
+                "",
+            ]
+            for lever in s["levers"]:
+                lines += [
+                    f"Patch {lever['rank']}:",
+                    "",
+                    "```yaml",
+                    _yaml(lever["patch"]),
+                    "```",
+                    "",
+                ]
+        if s["not_priced"]:
+            lines += ["Levers that could not be priced:", ""]
+            lines += [
+                f"- {markdown_cell(n['action'])}: {markdown_cell(n['reason'])}"
+                for n in s["not_priced"]
+            ]
+            lines.append("")
+    return "\n".join(lines)
+
+
+def _yaml(patch: dict[str, Any]) -> str:
+    import yaml
+
+    text: str = yaml.safe_dump(patch, sort_keys=False, allow_unicode=True).rstrip("\n")
+    return text.replace("```", "` ` `")

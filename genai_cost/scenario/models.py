@@ -337,6 +337,27 @@ class BatchTransformSettings(Strict):
     """Billed minutes before a job's instances process data (image pull, model load)."""
 
 
+class OptimizeHints(Strict):
+    """What `genai-cost optimize` may change in this workload. It never assumes a model is good
+    enough, nor that a prompt can be cached: you say so here."""
+
+    candidate_models: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    """Models you judge acceptable for this workload, priced as replacements."""
+    candidate_regions: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    """Regions the workload could move to (data residency and latency are yours to judge)."""
+    cacheable_input_fraction: Fraction | None = None
+    """Share (0-1] of the uncached input that is a repeated prefix (system prompt, documents)
+    and could be read from the prompt cache."""
+    cache_hit_fraction: Fraction | None = None
+    """Share (0-1] of requests that would find that prefix cached; the others write it."""
+
+    @model_validator(mode="after")
+    def _caching_pair(self) -> OptimizeHints:
+        if (self.cacheable_input_fraction is None) != (self.cache_hit_fraction is None):
+            raise ValueError("give cacheable_input_fraction and cache_hit_fraction together")
+        return self
+
+
 class LatencyTarget(Strict):
     """Response time the workload must meet, in seconds."""
 
@@ -426,6 +447,9 @@ class Workload(Strict):
     misses it are infeasible."""
     measured_latency: dict[Option, MeasuredLatency] = Field(default_factory=dict)
     """Response times you measured, by option (e.g. on_demand: {p95_seconds: 2.1})."""
+    optimize: OptimizeHints = OptimizeHints()
+    """Candidate models and regions, and the cacheable share of the prompt, for
+    `genai-cost optimize`."""
     budget: Budget | None = None
     """Monthly budget of this workload (its share of the whole bill), checked by
     `genai-cost check`."""

@@ -10,7 +10,9 @@ source region, day and UTC hour, and optionally a requestMetadata key. For each 
 * hourly_profile = requests in each UTC hour of the day over the period (relative weights);
 * uncertainty = the spread of the daily mean input and output tokens per request (P50 and P90
   over the days with traffic) as a lognormal, when at least three days differ;
-* latency = batch_tolerant when every record's operation is a batch job, else interactive.
+* latency = batch_tolerant when every record's operation is a batch job, else interactive;
+* options = what the logs record (on_demand, or batch for batch jobs), so `optimize` compares
+  every other way of serving the workload with what is run today.
 
 Every number goes into the YAML with a comment saying where it came from.
 """
@@ -254,13 +256,16 @@ def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine
     for w in result.workloads:
         ops = ", ".join(w.operations) or "none recorded"
         lines += [
-            f"  # {w.records:,} records from {w.model} in {w.region}"
+            f"  # {w.records:,} {'record' if w.records == 1 else 'records'} from {w.model} "
+            f"in {w.region}"
             + (f", tag {_text(w.tag)}" if w.tag else "")
             + f"; {w.days_with_traffic} of {result.days} days with traffic",
             f"  - name: {_text(w.name)}",
             f"    model: {_text(w.model)}",
             f"    region: {_text(w.region)}",
             f"    latency: {w.latency}   # operations: {ops}",
+            f"    options: [{'batch' if w.latency == 'batch_tolerant' else 'on_demand'}]"
+            "   # what the logs record: Bedrock calls billed per token",
             "    tokens_per_request:",
             f"      input: {_number(w.tokens['input'])}   # mean of inputTokenCount",
             f"      output: {_number(w.tokens['output'])}   # mean of outputTokenCount",
@@ -270,7 +275,8 @@ def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine
             "   # mean of cacheWriteInputTokenCount",
             "    traffic:",
             f"      requests_per_month: {_number(w.requests_per_month, 3)}"
-            f"   # {w.records:,} requests in {result.days} days",
+            f"   # {w.records:,} {'request' if w.records == 1 else 'requests'} in "
+            f"{result.days} days",
             f"      # peak-to-average {w.peak_to_average:.3f} (busiest hour over the mean hour)",
             f"      hourly_profile: [{', '.join(str(n) for n in w.hourly)}]",
         ]

@@ -1,0 +1,452 @@
+"""Ranked savings: every lever that applies to a scenario, each priced by re-estimating the
+scenario with the lever's change applied.
+
+A lever is a *patch* of the scenario (a merge patch: mappings merge, lists of workloads and
+training jobs are matched by `name`, other values replace); its saving is the whole bill before
+minus the whole bill of the patched scenario, both from the same engine, so applying the patch
+(`optimize --apply N -o new.yaml`) and running `estimate` gives the same figure to the cent.
+Savings are not additive: each is measured against the scenario as it is.
+
+Levers, per workload (docs/methodology.md, "Optimization levers"):
+
+* option — another option or variant than the one the scenario pins (on-demand tier,
+  provisioned term, self-hosted or autoscaled instances, async, serverless, batch transform);
+* batch — an option that needs `latency: batch_tolerant` (Bedrock batch, spot, batch
+  transform, async inference) for an interactive workload: what would have to change;
+* caching — `optimize.cacheable_input_fraction` of the input read from the prompt cache by
+  `optimize.cache_hit_fraction` of the requests (the others write it);
+* model — each of `optimize.candidate_models` (never a quality claim: you named them);
+* profile / region — the model's global and geographic inference profiles, and each of
+  `optimize.candidate_regions`;
+* training spot — a training job pinned to on-demand that has a `spot:` section.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.documents.decisions import OptimizeDocument, OptimizeLever, OptimizeScenario
+from genai_cost.errors import ArgumentError, GenaiCostError
+from genai_cost.scenario.models import Option, Scenario, Workload, split_model_id
+
+SCHEMA_VERSION = 1
+NAMED_LISTS = ("workloads", "training_jobs", "shared_endpoints", "imported_models")
+"""Lists whose items a patch addresses by `name`."""
+TOLERANCE_USD = 0.005
+"""A lever saving less than half a cent is no lever."""
+PINS = ("options", "service_tier")
+"""Workload fields that pin the option or variant (with the nested ones in `_unpinned`)."""
+ASKED_FOR = ("caching", "model", "region", "training_spot")
+"""Levers the scenario asked for: reported with the reason when they cannot be priced (the
+others are merely enumerated, like the infeasible rows of an estimate)."""
+
+
+@dataclass
+class Lever:
+    kind: str
+    action: str
+    workload: str | None
+    patch: dict[str, Any]
+    risk: str
+    one_off_usd: float = 0.0
+
+
+@dataclass
+class Priced:
+    lever: Lever
+    monthly_cost_usd: float
+    saving_usd: float
+
+
+@dataclass
+class Result:
+    path: str
+    scenario: str
+    current_usd: float | None
+    complete: bool
+    priced: list[Priced] = field(default_factory=list)
+    skipped: list[tuple[Lever, str]] = field(default_factory=list)
+
+
+def apply_patch(data: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """`data` with `patch` merged in (see the module docstring); `data` is not changed."""
+    out = copy.deepcopy(data)
+    for key, value in patch.items():
+        if key in NAMED_LISTS and isinstance(value, list):
+            items = out.setdefault(key, [])
+            for change in value:
+                target = next((x for x in items if x.get("name") == change.get("name")), None)
+                if target is None:
+                    raise ArgumentError(
+                        f"the patch names {key} {change.get('name')!r}, which "
+                        "the scenario does not have"
+                    )
+                _merge(target, change)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            _merge(out[key], value)
+        elif value is None:
+            out.pop(key, None)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _merge(target: dict[str, Any], change: dict[str, Any]) -> None:
+    for key, value in change.items():
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
+
+
+class Pricer:
+    """The whole bill of a scenario given as data, priced like `estimate` prices files."""
+
+    def __init__(self, catalog: Catalog, day: dt.date, as_of: dt.date | None) -> None:
+        self.catalog, self.day, self.as_of = catalog, day, as_of
+
+    def estimate(self, data: dict[str, Any], label: str) -> Any:
+        import yaml
+
+        from genai_cost.api import estimate_loaded
+        from genai_cost.catalog.validation import scenario_problems
+        from genai_cost.errors import ScenarioError
+        from genai_cost.scenario.load import load_scenario
+
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode()
+        loaded = load_scenario(label, name=label, content=text)
+        problems = scenario_problems(loaded, self.catalog)
+        if problems:
+            raise ScenarioError(problems)
+        return estimate_loaded([loaded], self.catalog, day=self.day, as_of=self.as_of)
+
+    def total(self, data: dict[str, Any], label: str) -> tuple[float | None, str]:
+        """(whole bill a month, "") or (None, why it cannot be priced)."""
+        try:
+            bill = self.estimate(data, label).bills[0]
+        except GenaiCostError as exc:
+            return None, exc.render().splitlines()[0]
+        if not bill["complete"]:
+            missing = "; ".join(m["reason"] for m in bill["missing"][:2])
+            return None, f"the patched bill is incomplete ({missing})"
+        return float(bill["total_monthly_cost_usd"]), ""
+
+
+def optimize(path: str, data: dict[str, Any], pricer: Pricer) -> Result:
+    """Every lever of the scenario `data` (read from `path`), priced and ranked."""
+    scenario = Scenario.model_validate(data)
+    current = pricer.estimate(data, path)
+    bill = current.bills[0]
+    result = Result(
+        path,
+        scenario.name,
+        float(bill["total_monthly_cost_usd"]) if bill["complete"] else None,
+        bool(bill["complete"]),
+    )
+    if result.current_usd is None:
+        return result  # savings against an incomplete bill would be against a lower bound
+    levers: list[Lever] = []
+    for w in scenario.workloads:
+        levers += _option_levers(data, w, pricer, current)
+        levers += _caching_levers(w)
+        levers += _model_levers(w, scenario, pricer.catalog)
+        levers += _region_levers(w, scenario)
+    levers += _training_levers(scenario)
+    for lever in levers:
+        total, why = pricer.total(apply_patch(data, lever.patch), path)
+        if total is None:
+            if lever.kind in ASKED_FOR:
+                result.skipped.append((lever, why))
+            continue
+        saving = result.current_usd - total
+        if saving > TOLERANCE_USD:
+            result.priced.append(Priced(lever, total, saving))
+    result.priced.sort(key=lambda p: (-p.saving_usd, p.lever.kind, p.lever.action))
+    return result
+
+
+def _workload_patch(name: str, **fields: Any) -> dict[str, Any]:
+    return {"workloads": [{"name": name, **fields}]}
+
+
+def _unpinned(w: Workload, batch: bool) -> dict[str, Any]:
+    """A patch removing the workload's pins (and making it batch-tolerant when `batch`)."""
+    change: dict[str, Any] = dict.fromkeys(PINS)
+    if w.provisioned.usd_per_model_unit_hour is None:
+        change["provisioned"] = {"term": None}
+    if w.self_hosted.usd_per_hour is None:
+        change["self_hosted"] = {"purchase": None}
+    if batch:
+        change["latency"] = "batch_tolerant"
+    return _workload_patch(w.name, **change)
+
+
+def _pin(w: Workload, option: str, variant: str, platform: str, instance: str) -> dict[str, Any]:
+    """The workload fields that choose exactly this row."""
+    fields: dict[str, Any] = {"options": [option]}
+    if option == Option.on_demand.value and variant:
+        fields["service_tier"] = variant
+    elif option == Option.provisioned.value:
+        fields["provisioned"] = {"term": variant}
+    elif option in (Option.self_hosted.value, Option.autoscaled.value):
+        fields["self_hosted"] = {"platform": platform, "instance_type": instance}
+        if w.self_hosted.usd_per_hour is None:
+            fields["self_hosted"]["purchase"] = variant
+    elif option == Option.async_inference.value:
+        fields["self_hosted"] = {"instance_type": instance}
+    elif option == Option.batch_transform.value:
+        fields["batch_transform"] = {"instance_type": instance}
+    return fields
+
+
+def _option_levers(data: dict[str, Any], w: Workload, pricer: Pricer, current: Any) -> list[Lever]:
+    """Other options and variants, found by pricing the workload unpinned (and, for an
+    interactive workload, batch-tolerant)."""
+    index = next(i for i, s in enumerate(current.specs) if s.workload.name == w.name)
+    chosen = int(current.arrays.cheapest_row[index])
+    now = current.arrays.label(chosen) if chosen >= 0 else ""
+    levers: list[Lever] = []
+    seen: set[str] = {now}
+    variants = [False] + ([True] if w.latency.value == "interactive" else [])
+    for batch in variants:
+        try:
+            explored = pricer.estimate(apply_patch(data, _unpinned(w, batch)), "explore")
+        except GenaiCostError:
+            continue
+        a = explored.arrays
+        mine = [r for r in a.rows_of(index).tolist() if a.feasible[r]]
+        mine.sort(key=lambda r: float(a.monthly_cost_usd[r]))
+        for row in mine:
+            label = a.label(row)
+            option = a.option(row)
+            if label in seen:
+                continue
+            seen.add(label)
+            if (
+                w.self_hosted.usd_per_hour is not None
+                and option in (Option.self_hosted.value, Option.autoscaled.value)
+                and a.text(row, "variant") != w.self_hosted.purchase
+            ):
+                continue  # the scenario's own price is for its own purchase model
+            pins = _pin(
+                w,
+                option,
+                a.text(row, "variant"),
+                a.text(row, "platform"),
+                a.text(row, "instance_type"),
+            )
+            if batch:
+                pins["latency"] = "batch_tolerant"
+                levers.append(
+                    Lever(
+                        "batch",
+                        f"{w.name}: run as {label} (needs latency: batch_tolerant)",
+                        w.name,
+                        _workload_patch(w.name, **pins),
+                        "results arrive in hours, not seconds: only for work nobody waits for",
+                    )
+                )
+            else:
+                levers.append(
+                    Lever(
+                        "option",
+                        f"{w.name}: {now or 'current'} → {label}",
+                        w.name,
+                        _workload_patch(w.name, **pins),
+                        _option_risk(option, a.text(row, "variant")),
+                    )
+                )
+    return levers
+
+
+def _option_risk(option: str, variant: str) -> str:
+    if option == Option.provisioned.value:
+        return f"a {variant.replace('_', ' ')} commitment: paid whether used or not"
+    if variant in ("reserved_1y", "reserved_3y", "savings_plan_1y", "savings_plan_3y"):
+        return f"a {variant.replace('_', ' ')} commitment: paid whether used or not"
+    if option == Option.autoscaled.value:
+        return (
+            "capacity follows the hourly profile: bursts within an hour and slow scale-out "
+            "(autoscaling.scale_out_lead_seconds) are yours to test"
+        )
+    if option in (Option.self_hosted.value, Option.async_inference.value):
+        return (
+            "you operate the model servers (patching, scaling, on-call); throughput as benchmarked"
+        )
+    if option == Option.serverless.value:
+        return "cold starts add latency; CPU only, 6 GB at most"
+    if variant == "flex":
+        return "flex tier: slower, lower priority"
+    return "same model and tokens; a different way of paying for them"
+
+
+def _caching_levers(w: Workload) -> list[Lever]:
+    hints = w.optimize
+    if hints.cacheable_input_fraction is None or hints.cache_hit_fraction is None:
+        return []
+    t = w.tokens_per_request
+    moved = t.input * hints.cacheable_input_fraction
+    if moved <= 0:
+        return []
+    hit = hints.cache_hit_fraction
+    tokens = {
+        "input": t.input - moved,
+        "cache_read": t.cache_read + moved * hit,
+        "cache_write": t.cache_write + moved * (1 - hit),
+    }
+    return [
+        Lever(
+            "caching",
+            f"{w.name}: cache {hints.cacheable_input_fraction:.0%} of the prompt "
+            f"({hit:.0%} of requests read it)",
+            w.name,
+            _workload_patch(w.name, tokens_per_request={k: _round(v) for k, v in tokens.items()}),
+            "assumes a stable prompt prefix (system prompt, documents) and the cache lifetime "
+            "between requests; check cacheReadInputTokenCount after the change",
+        )
+    ]
+
+
+def _round(value: float) -> float:
+    rounded = round(value, 6)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _model_levers(w: Workload, scenario: Scenario, catalog: Catalog) -> list[Lever]:
+    levers = [
+        Lever(
+            "model",
+            f"{w.name}: {w.model} → {model}",
+            w.name,
+            _workload_patch(w.name, model=model),
+            "quality not assessed: you listed this model as acceptable; measure it on your own "
+            "prompts before switching",
+        )
+        for model in w.optimize.candidate_models
+        if model != w.model
+    ]
+    base = split_model_id(w.model)[1]
+    region = catalog.regions.get(scenario.workload_region(w))
+    profiles = ["global", *(region.geo_profiles if region else ())]
+    ids = [f"{p}.{base}" for p in profiles] + [base]
+    for model in ids:
+        if model == w.model:
+            continue
+        scope = split_model_id(model)[0]
+        levers.append(
+            Lever(
+                "profile",
+                f"{w.name}: call {model}",
+                w.name,
+                _workload_patch(w.name, model=model, endpoint_scope=None),
+                "global: requests may be served in any commercial region"
+                if scope == "global"
+                else f"{scope}: requests stay within the geography"
+                if scope
+                else "in-region: no cross-region routing (less burst capacity)",
+            )
+        )
+    return levers
+
+
+def _region_levers(w: Workload, scenario: Scenario) -> list[Lever]:
+    here = scenario.workload_region(w)
+    return [
+        Lever(
+            "region",
+            f"{w.name}: move from {here} to {region}",
+            w.name,
+            _workload_patch(w.name, region=region),
+            "data residency and network latency to your users are yours to judge",
+        )
+        for region in w.optimize.candidate_regions
+        if region != here
+    ]
+
+
+def _training_levers(scenario: Scenario) -> list[Lever]:
+    return [
+        Lever(
+            "training_spot",
+            f"training job {job.name}: run on spot capacity with checkpoints",
+            None,
+            {"training_jobs": [{"name": job.name, "purchase": "spot"}]},
+            "interruptions lengthen the job (the spot model adds the lost work and restarts)",
+        )
+        for job in scenario.training_jobs
+        if job.purchase == "on_demand" and job.spot is not None
+    ]
+
+
+def optimize_document(results: list[Result]) -> OptimizeDocument:
+    """The JSON contract of `optimize` (docs/schemas/optimize.schema.json)."""
+    scenarios: list[OptimizeScenario] = []
+    for r in results:
+        rows: list[OptimizeLever] = []
+        for rank, p in enumerate(r.priced, start=1):
+            share = p.saving_usd / r.current_usd if r.current_usd else None
+            payback = p.lever.one_off_usd / p.saving_usd if p.lever.one_off_usd else 0.0
+            rows.append(
+                {
+                    "rank": rank,
+                    "kind": cast(Any, p.lever.kind),
+                    "action": p.lever.action,
+                    "workload": p.lever.workload,
+                    "monthly_saving_usd": round(p.saving_usd, 6),
+                    "share_of_bill": None if share is None else round(share, 9),
+                    "monthly_cost_after_usd": round(p.monthly_cost_usd, 6),
+                    "one_off_usd": round(p.lever.one_off_usd, 6),
+                    "payback_months": round(payback, 6),
+                    "risk": p.lever.risk,
+                    "patch": p.lever.patch,
+                }
+            )
+        scenarios.append(
+            {
+                "scenario": r.scenario,
+                "file": r.path,
+                "monthly_cost_usd": None if r.current_usd is None else round(r.current_usd, 6),
+                "complete": r.complete,
+                "levers": rows,
+                "not_priced": [
+                    {"kind": lever.kind, "action": lever.action, "reason": why}
+                    for lever, why in r.skipped
+                ],
+            }
+        )
+    return {"schema_version": SCHEMA_VERSION, "kind": "genai-cost optimize", "scenarios": scenarios}
+
+
+def patched_text(data: dict[str, Any], patches: list[dict[str, Any]]) -> str:
+    """The scenario with the patches applied, as YAML (comments of the original are not kept)."""
+    import yaml
+
+    for patch in patches:
+        data = apply_patch(data, patch)
+    Scenario.model_validate(data)
+    header = "# Written by `genai-cost optimize --apply`; the original's comments are not kept.\n"
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def run_optimize(paths: list[Any], pricer: Pricer) -> tuple[list[Result], list[dict[str, Any]]]:
+    """Optimize every scenario file; also returns each file's data (for --apply)."""
+    from genai_cost.catalog.validation import scenario_problems
+    from genai_cost.errors import ScenarioError
+    from genai_cost.scenario.load import expand_paths, load_scenario
+
+    results, data = [], []
+    for path in expand_paths(paths, []):
+        loaded = load_scenario(path)
+        problems = scenario_problems(loaded, pricer.catalog)
+        if problems:
+            raise ScenarioError(problems)
+        raw = cast(dict[str, Any], loaded.document.data)
+        results.append(optimize(str(path), raw, pricer))
+        data.append(raw)
+    return results, data

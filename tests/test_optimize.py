@@ -1,0 +1,136 @@
+"""`optimize`: ranked levers, each re-priced by `estimate` on the patched scenario to the cent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from genai_cost.decisions.optimize import apply_patch
+from tests.conftest import ROOT
+
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+def total(cli: Any, path: Path) -> float:
+    doc = json.loads(cli("estimate", str(path), "-f", "json").out)
+    return float(doc["scenarios"][0]["total_monthly_cost_usd"])
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_patch_is_repriced_by_estimate_to_the_cent(
+    cli: Any, path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    result = cli("optimize", str(path), "-f", "json")
+    assert result.code == 0, result.err
+    [scenario] = json.loads(result.out)["scenarios"]
+    before = total(cli, path)
+    assert scenario["monthly_cost_usd"] == pytest.approx(before, abs=0.005)
+    savings = [lever["monthly_saving_usd"] for lever in scenario["levers"]]
+    assert savings == sorted(savings, reverse=True) and all(s > 0 for s in savings)
+    for lever in scenario["levers"]:
+        patched = tmp_path / f"patched-{lever['rank']}.yaml"
+        applied = cli("optimize", str(path), "--apply", str(lever["rank"]), "-o", str(patched))
+        assert applied.code == 0, applied.err
+        after = total(cli, patched)
+        assert round(after, 2) == round(lever["monthly_cost_after_usd"], 2), lever["action"]
+        assert round(before - after, 2) == round(lever["monthly_saving_usd"], 2)
+
+
+HINTED = """
+name: hinted
+region: us-east-1
+workloads:
+  - name: w
+    model: acme.chat-v1:0
+    tokens_per_request: {input: 10000, output: 1000}
+    traffic: {requests_per_month: 1000}
+    options: [on_demand]
+    optimize:
+      cacheable_input_fraction: 0.8
+      cache_hit_fraction: 0.9
+      candidate_models: [acme.open-8b-v1:0]
+"""
+
+
+def test_levers_by_hand(cli: Any, fixture_snapshot: Path, tmp_path: Path) -> None:
+    path = tmp_path / "hinted.yaml"
+    path.write_text(HINTED)
+    result = cli("optimize", str(path), "-f", "json")
+    assert result.code == 0, result.err
+    [scenario] = json.loads(result.out)["scenarios"]
+    # now: 1,000 × (10,000 × $8 + 1,000 × $24) / 1M = $104.00
+    assert scenario["monthly_cost_usd"] == pytest.approx(104.0)
+    levers = {lever["kind"]: lever for lever in scenario["levers"]}
+    # caching 80 %: 2,000 input × $8 + 7,200 cache reads × $0.8 + 800 cache writes × $10
+    # + 1,000 output × $24 = $16 + $5.76 + $8 + $24 = $53.76 a thousand requests
+    caching = levers["caching"]
+    assert caching["monthly_cost_after_usd"] == pytest.approx(53.76)
+    assert caching["monthly_saving_usd"] == pytest.approx(104.0 - 53.76)
+    assert caching["share_of_bill"] == pytest.approx((104.0 - 53.76) / 104.0)
+    assert caching["patch"] == {
+        "workloads": [
+            {
+                "name": "w",
+                "tokens_per_request": {"input": 2000, "cache_read": 7200, "cache_write": 800},
+            }
+        ]
+    }
+    # the named smaller model: 11,000 tokens × $0.20 / 1M × 1,000 = $2.20
+    model = levers["model"]
+    assert model["monthly_cost_after_usd"] == pytest.approx(2.2)
+    assert "quality not assessed" in model["risk"]
+    # batch (the workload is interactive): 10,000 × $4 + 1,000 × $12 = $52 a thousand requests
+    batch = levers["batch"]
+    assert batch["monthly_cost_after_usd"] == pytest.approx(52.0)
+    assert batch["patch"]["workloads"][0]["latency"] == "batch_tolerant"
+    # the global profile: 10,000 × $7 + 1,000 × $21 = $91 a thousand requests
+    assert levers["profile"]["monthly_cost_after_usd"] == pytest.approx(91.0)
+    assert [lever["kind"] for lever in scenario["levers"]] == [
+        "model",
+        "batch",
+        "caching",
+        "profile",
+    ]
+    text = cli("optimize", str(path), "-f", "markdown").out
+    assert "| 1 |" in text and "```yaml" in text and "not additive" in text
+    csv = cli("optimize", str(path), "-f", "csv")
+    assert csv.code == 0 and "Monthly saving" in csv.out
+
+
+def test_apply_writes_the_patched_scenario(
+    cli: Any, fixture_snapshot: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "hinted.yaml"
+    path.write_text(HINTED)
+    [scenario] = json.loads(cli("optimize", str(path), "-f", "json").out)["scenarios"]
+    rank = next(lever["rank"] for lever in scenario["levers"] if lever["kind"] == "caching")
+    out = tmp_path / "new.yaml"
+    assert cli("optimize", str(path), "--apply", str(rank), "-o", str(out)).code == 0
+    written = yaml.safe_load(out.read_text())
+    assert written["workloads"][0]["tokens_per_request"]["cache_read"] == 7200
+    assert written["workloads"][0]["optimize"]["cache_hit_fraction"] == 0.9
+    bad = cli("optimize", str(path), "--apply", "99")
+    assert bad.code == 2 and "ranked 1 to" in bad.err
+
+
+def test_merge_patch_semantics() -> None:
+    data = {"name": "s", "workloads": [{"name": "a", "x": {"y": 1, "z": 2}}, {"name": "b"}]}
+    patched = apply_patch(data, {"workloads": [{"name": "a", "x": {"y": None, "w": 3}}]})
+    assert patched["workloads"][0] == {"name": "a", "x": {"z": 2, "w": 3}}
+    assert data["workloads"][0]["x"] == {"y": 1, "z": 2}  # the original is untouched
+    with pytest.raises(Exception, match="does not have"):
+        apply_patch(data, {"workloads": [{"name": "nope"}]})
+
+
+def test_incomplete_bill_gets_no_levers(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = cli("optimize", "scenarios/needs-prices/eu-rag-assistant.yaml", "-f", "json")
+    assert result.code == 0, result.err
+    [scenario] = json.loads(result.out)["scenarios"]
+    assert scenario["complete"] is False and scenario["levers"] == []
+    assert "incomplete" in cli("optimize", "scenarios/needs-prices/eu-rag-assistant.yaml").out
