@@ -82,8 +82,23 @@ def test_documented_command_runs(
     if reason is not None:
         pytest.skip(f"{page}:{line} {reason}")
     args = shlex.split(command)[1:]
+    if page == "from-logs-to-a-plan.md":  # a month of logs with real volume beside the fixture's
+        import yaml
+
+        from benchmarks.calibrate import ROUND_TRIP, write_logs
+
+        (workspace / "logs" / "generated").mkdir()
+        write_logs(workspace / "logs" / "generated", yaml.safe_load(ROUND_TRIP), 0.01)
     if args[:1] == ["diff"] and "base.json" in args:  # the baseline the page makes first
         assert cli("estimate", "scenarios/", "--format", "json", "--output", "base.json").code == 0
+    if "measured.yaml" in args and args[0] != "calibrate":  # from-logs-to-a-plan.md, step 1
+        assert (
+            cli("calibrate", "logs/", "--by", "model,metadata:team", "-o", "measured.yaml").code
+            == 0
+        )
+    if "plan.yaml" in args and "--apply" not in args:  # step 3
+        assert cli("calibrate", "logs/", "-o", "measured.yaml").code == 0
+        assert cli("optimize", "measured.yaml", "--apply", "1", "-o", "plan.yaml").code == 0
     result = cli(*args)
     assert result.code in (0, 1), f"{page}:{line}: {command}\n{result.err}"
 

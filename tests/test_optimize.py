@@ -134,3 +134,45 @@ def test_incomplete_bill_gets_no_levers(cli: Any, monkeypatch: pytest.MonkeyPatc
     [scenario] = json.loads(result.out)["scenarios"]
     assert scenario["complete"] is False and scenario["levers"] == []
     assert "incomplete" in cli("optimize", "scenarios/needs-prices/eu-rag-assistant.yaml").out
+
+
+CASES = ROOT / "scenarios" / "case-studies"
+
+
+def test_case_study_spot_training(cli: Any) -> None:
+    """$25,000 a month of on-demand training; utilisation 60 % → 85 %, 80 % of the work on spot
+    at 85 % off, interruptions adding about 10 %: the case says about 75 % saved."""
+    before = total(cli, CASES / "gpu-training-before.yaml")
+    after_doc = json.loads(
+        cli("estimate", str(CASES / "gpu-training-after.yaml"), "-f", "json").out
+    )
+    after = float(after_doc["scenarios"][0]["total_monthly_cost_usd"])
+    assert before == pytest.approx(25_000, abs=0.01)
+    spot = next(
+        c for c in after_doc["scenarios"][0]["bill"]["components"] if c["name"].startswith("spot")
+    )
+    stretch = spot["quantity"] / (2 * 321.47457)  # wall hours over work hours on spot
+    assert stretch == pytest.approx(1.098, abs=0.001)  # the model's "+10 %"
+    # (20 % + 80 % × 0.15 × 1.098) × 60/85 of $25,000
+    expected = 25_000 * (0.2 + 0.8 * 0.15 * stretch) * 60 / 85
+    assert after == pytest.approx(expected, rel=1e-6)
+    assert 1 - after / before == pytest.approx(0.766, abs=0.001)  # "about 75 %"
+    # optimize on the before scenario finds the spot lever (all of the job on spot)
+    [scenario] = json.loads(
+        cli("optimize", str(CASES / "gpu-training-before.yaml"), "-f", "json").out
+    )["scenarios"]
+    assert [lever["kind"] for lever in scenario["levers"]] == ["training_spot"]
+
+
+def test_case_study_multi_model_endpoints(cli: Any) -> None:
+    """40 low-traffic models on their own endpoints ($12,000 a month) onto 5 multi-model
+    endpoints: about 70 % saved."""
+    before = total(cli, CASES / "multi-model-endpoints-before.yaml")
+    doc = json.loads(
+        cli("estimate", str(CASES / "multi-model-endpoints-after.yaml"), "-f", "json").out
+    )
+    after = float(doc["scenarios"][0]["total_monthly_cost_usd"])
+    assert before == pytest.approx(40 * 300, abs=0.01)
+    assert doc["scenarios"][0]["shared_endpoints"][0]["shared"]["instances"] == 5
+    assert after == pytest.approx(5 * 720, abs=0.01)
+    assert 1 - after / before == pytest.approx(0.70, abs=1e-6)
