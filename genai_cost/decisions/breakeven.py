@@ -27,6 +27,12 @@ def breakeven_document(
     import numpy as np
 
     names = [s.workload.name for s in estimate.specs]
+    if not names:
+        files = ", ".join(s.path for s in estimate.scenarios)
+        raise ArgumentError(
+            f"{files}: no workloads — break-even compares the purchase options of a "
+            "workload's requests (training jobs and endpoints have one price each)"
+        )
     if workload is not None and workload not in names:
         from genai_cost.modelfile import suggest
 
