@@ -114,8 +114,9 @@ class Pricer:
     def estimate(self, data: dict[str, Any], label: str) -> Any:
         import yaml
 
-        from genai_cost.api import estimate_loaded
+        from genai_cost.catalog.selection import PricingOptions
         from genai_cost.catalog.validation import scenario_problems
+        from genai_cost.decisions.bill import price_bill
         from genai_cost.errors import ScenarioError
         from genai_cost.scenario.load import load_scenario
 
@@ -124,7 +125,13 @@ class Pricer:
         problems = scenario_problems(loaded, self.catalog)
         if problems:
             raise ScenarioError(problems)
-        return estimate_loaded([loaded], self.catalog, day=self.day, as_of=self.as_of)
+        return price_bill(
+            [loaded],
+            self.catalog,
+            day=self.day,
+            as_of=self.as_of,
+            max_snapshot_age_days=PricingOptions().age_limit(),
+        )
 
     def total(self, data: dict[str, Any], label: str) -> tuple[float | None, str]:
         """(whole bill a month, "") or (None, why it cannot be priced)."""
