@@ -286,3 +286,24 @@ def load_yaml_bytes(raw: bytes, name: str, *, error: ErrorKind = ScenarioError) 
     if len(raw) > MAX_FILE_BYTES:
         raise error.at(name, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
     return load_yaml_text(decode_utf8(raw, name, error=error), name, error)
+
+
+class _ReadableDumper(yaml.SafeDumper):
+    """Block style, except lists of plain values on one line (`[1, 2, 3]`)."""
+
+
+def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+    flow = all(isinstance(x, (int, float, str, bool)) or x is None for x in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow or None)
+
+
+_ReadableDumper.add_representer(list, _represent_list)
+
+
+def dump_yaml(data: Any) -> str:
+    """`data` as YAML a person reads: keys in their order, Unicode kept, short lists inline.
+    Only safe types (what `load_yaml_text` accepts back)."""
+    text: str = yaml.dump(
+        data, Dumper=_ReadableDumper, sort_keys=False, allow_unicode=True, width=100
+    )
+    return text

@@ -123,8 +123,58 @@ def test_merge_patch_semantics() -> None:
     patched = apply_patch(data, {"workloads": [{"name": "a", "x": {"y": None, "w": 3}}]})
     assert patched["workloads"][0] == {"name": "a", "x": {"z": 2, "w": 3}}
     assert data["workloads"][0]["x"] == {"y": 1, "z": 2}  # the original is untouched
-    with pytest.raises(Exception, match="does not have"):
-        apply_patch(data, {"workloads": [{"name": "nope"}]})
+    added = apply_patch(data, {"workloads": [{"name": "c", "model": "m"}]})
+    assert [w["name"] for w in added["workloads"]] == ["a", "b", "c"]  # a new name is added
+
+
+BASE_LOAD = """
+name: base-load
+region: us-east-1
+workloads:
+  - name: w
+    model: meta.llama3-1-8b-instruct-v1:0
+    tokens_per_request: {input: 1000, output: 1000}
+    traffic:
+      requests_per_month: 5256000
+      hourly_profile: [1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 1, 1, 1]
+    options: [on_demand, self_hosted]
+    self_hosted:
+      platform: ec2
+      instance_type: p5.4xlarge
+      purchase: on_demand
+      usd_per_hour: 1.0
+      output_tokens_per_second_per_instance: 1000
+"""
+
+
+def test_base_load_lever_by_hand(cli: Any, tmp_path: Path) -> None:
+    """Llama 3.1 8B on-demand: $0.22 per million input and output tokens (the bundled
+    snapshot), so a request of 1,000 + 1,000 tokens costs $0.00044. An instance serves
+    1,000 output tokens/s = 1 request/s = 3,600 requests an hour at $1.00 an hour.
+    5,256,000 requests a month with weights 1 (12 hours) and 3 (12 hours), mean 2: 3,600
+    requests an hour off-peak and 10,800 at the peak, so the peak needs 3 instances —
+    $2,190.00 (730 h × 3), below all on-demand ($2,312.64): that is the current bill.
+    One instance for the base: $730.00, plus the peak hours' overflow, 7,200 requests × 12 h
+    × 730/24 days = 2,628,000 requests × $0.00044 = $1,156.32; $1,886.32 in all (two
+    instances: $1,460 + $578.16 = $2,038.16)."""
+    path = tmp_path / "base.yaml"
+    path.write_text(BASE_LOAD)
+    result = cli("optimize", str(path), "-f", "json")
+    assert result.code == 0, result.err
+    [scenario] = json.loads(result.out)["scenarios"]
+    assert scenario["monthly_cost_usd"] == pytest.approx(2190.00, abs=1e-6)
+    [lever] = [lever for lever in scenario["levers"] if lever["kind"] == "base_load"]
+    assert lever["action"].startswith("w: 1 × self_hosted ec2 p5.4xlarge")
+    assert lever["monthly_cost_after_usd"] == pytest.approx(1886.32, abs=1e-6)
+    assert lever["monthly_saving_usd"] == pytest.approx(303.68, abs=1e-6)
+    out = tmp_path / "split.yaml"
+    assert cli("optimize", str(path), "--apply", str(lever["rank"]), "-o", str(out)).code == 0
+    written = {w["name"]: w for w in yaml.safe_load(out.read_text())["workloads"]}
+    assert written["w-base"]["traffic"]["requests_per_month"] == pytest.approx(2_628_000)
+    assert written["w"]["traffic"]["requests_per_month"] == pytest.approx(2_628_000)
+    assert written["w"]["options"] == ["on_demand"]
+    assert written["w-base"]["options"] == ["self_hosted"]
+    assert total(cli, out) == pytest.approx(1886.32, abs=0.005)
 
 
 def test_incomplete_bill_gets_no_levers(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,3 +226,33 @@ def test_case_study_multi_model_endpoints(cli: Any) -> None:
     assert doc["scenarios"][0]["shared_endpoints"][0]["shared"]["instances"] == 5
     assert after == pytest.approx(5 * 720, abs=0.01)
     assert 1 - after / before == pytest.approx(0.70, abs=1e-6)
+
+
+def test_packing_lever_finds_the_case_study(cli: Any, tmp_path: Path) -> None:
+    """The 'before' case lists the larger instance as a candidate: optimize's packing lever
+    is the 'after' case — 5 × $0.986301 × 730 h = $3,600.00, $8,400.00 (70 %) saved."""
+    before = CASES / "multi-model-endpoints-before.yaml"
+    [scenario] = json.loads(cli("optimize", str(before), "-f", "json").out)["scenarios"]
+    [lever] = scenario["levers"]
+    assert lever["kind"] == "packing" and "case-large" in lever["action"]
+    assert lever["monthly_saving_usd"] == pytest.approx(8400.00, abs=0.01)
+    assert lever["share_of_bill"] == pytest.approx(0.70, abs=1e-6)
+    assert "models" not in lever["patch"]["shared_endpoints"][0]  # throughput unchanged
+    out = tmp_path / "after.yaml"
+    assert cli("optimize", str(before), "--apply", "1", "-o", str(out)).code == 0
+    assert total(cli, out) == pytest.approx(total(cli, CASES / "multi-model-endpoints-after.yaml"))
+
+
+def test_packing_lever_needs_a_throughput_for_every_model(cli: Any, tmp_path: Path) -> None:
+    text = (CASES / "multi-model-endpoints-before.yaml").read_text()
+    per_model = text.replace(
+        "output_tokens_per_second_per_instance: 200   #",
+        "output_tokens_per_second_per_instance: {model-01: 400}   #",
+    )
+    path = tmp_path / "partial.yaml"
+    path.write_text(per_model)
+    [scenario] = json.loads(cli("optimize", str(path), "-f", "json").out)["scenarios"]
+    assert scenario["levers"] == []
+    [why] = scenario["not_priced"]
+    assert why["kind"] == "packing"
+    assert "for model-02, model-03, model-04 … (39 of 40 models)" in why["reason"]

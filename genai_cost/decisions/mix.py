@@ -16,12 +16,16 @@ how much steady load that commitment should cover.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from genai_cost.decisions.curves import workload_curves
 from genai_cost.documents.decisions import Mix, MixDocument, WorkloadMix
+from genai_cost.engine.arrays import FloatArray
+from genai_cost.engine.breakeven import Curve
+from genai_cost.engine.capacity import CEIL_TOLERANCE
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 if TYPE_CHECKING:
@@ -48,6 +52,52 @@ def _too_large(label: str, units: float) -> Mix:
         "note": f"the peak needs {units:,.6g} units, more than the {MAX_MIX_UNITS:,} a mix is "
         "solved for",
     }
+
+
+@dataclass(frozen=True)
+class Split:
+    """The cheapest number of capacity units under on-demand overflow, for one curve."""
+
+    units: int
+    units_for_peak: int
+    unit_rate: float
+    """Requests an hour one unit serves."""
+    rates: FloatArray
+    """Requests in each hour of the day (a 730-hour month)."""
+    totals: FloatArray
+    fixed: FloatArray
+    variable: FloatArray
+    """Monthly cost for 0, 1, …, units_for_peak units: all, the capacity's, the overflow's."""
+
+    @property
+    def served(self) -> FloatArray:
+        """Requests an hour the chosen units serve, in each hour of the day."""
+        result: FloatArray = np.minimum(self.rates, self.units * self.unit_rate)
+        return result
+
+    @property
+    def share_served_by_capacity(self) -> float:
+        total = float(self.rates.sum())
+        return float(self.served.sum()) / total if total else 0.0
+
+
+def solve_split(curve: Curve, slope: float, weights: FloatArray, volume: float) -> Split:
+    """cost(n) for every n from 0 to the units the peak needs (module docstring); `slope` is
+    on-demand's cost per request, `weights` the hourly profile (largest 1)."""
+    rates = volume / HOURS_PER_MONTH * weights / weights.mean()
+    peak = float(1.0 / weights.mean())
+    days = HOURS_PER_MONTH / HOURS_PER_DAY
+    n_peak = int(np.ceil(curve.units_per_request * volume - CEIL_TOLERANCE))
+    n = np.arange(0, max(n_peak, 1) + 1, dtype=np.float64)
+    per_unit = peak / (HOURS_PER_MONTH * curve.units_per_request)
+    overflow = np.maximum(0.0, rates[None, :] - n[:, None] * per_unit)
+    variable = slope * days * overflow.sum(axis=1)
+    standby = np.where(
+        curve.standby_fraction > 0, np.ceil(n * curve.standby_fraction - CEIL_TOLERANCE), 0.0
+    )
+    fixed = HOURS_PER_MONTH * curve.usd_per_unit_hour * (curve.regions * n + standby)
+    total = fixed + variable
+    return Split(int(np.argmin(total)), n_peak, per_unit, rates, total, fixed, variable)
 
 
 def mix_document(estimate: Estimate) -> MixDocument:
@@ -92,27 +142,21 @@ def mix_document(estimate: Estimate) -> MixDocument:
             continue
         assert on_demand is not None and traffic.hourly_profile is not None
         weights = np.asarray(traffic.profile_fractions, dtype=np.float64)  # max 1, no overflow
-        rates = volume / HOURS_PER_MONTH * weights / weights.mean()
-        peak = float(1.0 / weights.mean())
-        days = HOURS_PER_MONTH / HOURS_PER_DAY
         pure_on_demand = float(on_demand.cost(volume))
         for curve in capacity:
             units_for_peak = float(np.ceil(curve.units_per_request * volume - 1e-9))
             if not units_for_peak <= MAX_MIX_UNITS:
                 entry["mixes"].append(_too_large(curve.label, units_for_peak))
                 continue
-            n_peak = int(units_for_peak)
-            n = np.arange(0, max(n_peak, 1) + 1, dtype=np.float64)
-            per_unit = peak / (HOURS_PER_MONTH * curve.units_per_request)
-            overflow = np.maximum(0.0, rates[None, :] - n[:, None] * per_unit)
-            variable = on_demand.slope_usd_per_request * days * overflow.sum(axis=1)
-            standby = np.where(
-                curve.standby_fraction > 0, np.ceil(n * curve.standby_fraction - 1e-9), 0.0
+            split = solve_split(curve, on_demand.slope_usd_per_request, weights, volume)
+            n_peak, best, total, fixed, variable = (
+                split.units_for_peak,
+                split.units,
+                split.totals,
+                split.fixed,
+                split.variable,
             )
-            fixed = HOURS_PER_MONTH * curve.usd_per_unit_hour * (curve.regions * n + standby)
-            total = fixed + variable
-            best = int(np.argmin(total))
-            served = 1.0 - overflow[best].sum() * days / volume if volume else 0.0
+            served = split.share_served_by_capacity
             entry["mixes"].append(
                 {
                     "capacity_option": curve.label,

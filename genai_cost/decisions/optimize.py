@@ -1,8 +1,9 @@
 """Ranked savings: every lever that applies to a scenario, each priced by re-estimating the
 scenario with the lever's change applied.
 
-A lever is a *patch* of the scenario (a merge patch: mappings merge, lists of workloads and
-training jobs are matched by `name`, other values replace); its saving is the whole bill before
+A lever is a *patch* of the scenario (a merge patch: mappings merge, items of the lists of
+workloads and training jobs are matched by `name` — an item with a new name is added whole —,
+other values replace); its saving is the whole bill before
 minus the whole bill of the patched scenario, both from the same engine, so applying the patch
 (`optimize --apply N -o new.yaml`) and running `estimate` gives the same figure to the cent.
 Savings are not additive: each is measured against the scenario as it is.
@@ -18,7 +19,12 @@ Levers, per workload (docs/methodology.md, "Optimization levers"):
 * model — each of `optimize.candidate_models` (never a quality claim: you named them);
 * profile / region — the model's global and geographic inference profiles, and each of
   `optimize.candidate_regions`;
-* training spot — a training job pinned to on-demand that has a `spot:` section.
+* base load — capacity for the steady part of a workload with an hourly profile and
+  on-demand tokens for the peaks above it (the `mix` command's answer), written as two
+  workloads: `NAME-base` on the capacity, `NAME` keeping the overflow;
+* training spot — a training job pinned to on-demand that has a `spot:` section;
+* packing — a shared endpoint's models re-packed on each of its
+  `optimize.candidate_instances` (with the throughput you state for that instance type).
 """
 
 from __future__ import annotations
@@ -30,8 +36,9 @@ from typing import Any, cast
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.documents.decisions import OptimizeDocument, OptimizeLever, OptimizeScenario
-from genai_cost.errors import ArgumentError, GenaiCostError
+from genai_cost.errors import GenaiCostError
 from genai_cost.scenario.models import Option, Scenario, Workload, split_model_id
+from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 SCHEMA_VERSION = 1
 NAMED_LISTS = ("workloads", "training_jobs", "shared_endpoints", "imported_models")
@@ -40,7 +47,7 @@ TOLERANCE_USD = 0.005
 """A lever saving less than half a cent is no lever."""
 PINS = ("options", "service_tier")
 """Workload fields that pin the option or variant (with the nested ones in `_unpinned`)."""
-ASKED_FOR = ("caching", "model", "region", "training_spot")
+ASKED_FOR = ("caching", "model", "region", "training_spot", "packing")
 """Levers the scenario asked for: reported with the reason when they cannot be priced (the
 others are merely enumerated, like the infeasible rows of an estimate)."""
 
@@ -53,6 +60,8 @@ class Lever:
     patch: dict[str, Any]
     risk: str
     one_off_usd: float = 0.0
+    cannot: str = ""
+    """Why the lever cannot be priced as the scenario states it (then it is not priced)."""
 
 
 @dataclass
@@ -81,11 +90,9 @@ def apply_patch(data: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
             for change in value:
                 target = next((x for x in items if x.get("name") == change.get("name")), None)
                 if target is None:
-                    raise ArgumentError(
-                        f"the patch names {key} {change.get('name')!r}, which "
-                        "the scenario does not have"
-                    )
-                _merge(target, change)
+                    items.append(copy.deepcopy(change))  # a new item (a whole one)
+                else:
+                    _merge(target, change)
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
             _merge(out[key], value)
         elif value is None:
@@ -161,11 +168,16 @@ def optimize(path: str, data: dict[str, Any], pricer: Pricer) -> Result:
     levers: list[Lever] = []
     for w in scenario.workloads:
         levers += _option_levers(data, w, pricer, current)
+        levers += _base_load_levers(data, w, scenario, pricer)
         levers += _caching_levers(w)
         levers += _model_levers(w, scenario, pricer.catalog)
         levers += _region_levers(w, scenario)
     levers += _training_levers(scenario)
+    levers += _packing_levers(scenario)
     for lever in levers:
+        if lever.cannot:
+            result.skipped.append((lever, lever.cannot))
+            continue
         total, why = pricer.total(apply_patch(data, lever.patch), path)
         if total is None:
             if lever.kind in ASKED_FOR:
@@ -269,6 +281,102 @@ def _option_levers(data: dict[str, Any], w: Workload, pricer: Pricer, current: A
                         _option_risk(option, a.text(row, "variant")),
                     )
                 )
+    return levers
+
+
+def _referenced(name: str, scenario: Scenario) -> bool:
+    """Whether anything but the workload itself names it (a split would change its meaning)."""
+    return any(
+        name in (b.workloads or ()) for b in (scenario.roi.benefits if scenario.roi else ())
+    ) or any(u.workload == name for u in scenario.uncertainty)
+
+
+def _base_load_levers(
+    data: dict[str, Any], w: Workload, scenario: Scenario, pricer: Pricer
+) -> list[Lever]:
+    """Capacity for the base load, on-demand for the rest (decisions/mix.py), as two workloads.
+
+    Offered for a workload with an hourly profile in a 730-hour month (no `billing_month`)
+    that nothing else in the scenario names, when some capacity option's best count of units
+    lies strictly between none and the peak's (else the option lever already covers it)."""
+    import numpy as np
+
+    from genai_cost.decisions.curves import workload_curves
+    from genai_cost.decisions.mix import MAX_MIX_UNITS, solve_split
+
+    fractions = w.traffic.profile_fractions
+    if (
+        fractions is None
+        or scenario.billing_month is not None
+        or w.budget is not None
+        or _referenced(w.name, scenario)
+        or any(x.name == f"{w.name}-base" for x in scenario.workloads)
+    ):
+        return []
+    try:
+        explored = pricer.estimate(apply_patch(data, _unpinned(w, False)), "explore")
+        index = next(i for i, s in enumerate(explored.specs) if s.workload.name == w.name)
+        curves, volume = workload_curves(explored, index)
+    except (GenaiCostError, StopIteration):
+        return []
+    a = explored.arrays
+    rows = {a.label(r): r for r in a.rows_of(index).tolist() if a.feasible[r]}
+    on_demand = next((c for c in curves if c.label == "on_demand"), None)
+    if on_demand is None or "on_demand" not in rows:
+        return []
+    weights = np.asarray(fractions, dtype=np.float64)
+    days = HOURS_PER_MONTH / HOURS_PER_DAY
+    levers = []
+    for curve in curves:
+        if not curve.is_step or curve.label not in rows:
+            continue
+        if not np.ceil(curve.units_per_request * volume) <= MAX_MIX_UNITS:
+            continue
+        split = solve_split(curve, on_demand.slope_usd_per_request, weights, volume)
+        if not 0 < split.units < split.units_for_peak:
+            continue
+        capacity = split.units * split.unit_rate
+        base_weights = np.round(split.served / capacity, 6)  # 1 where the units are full
+        base_requests = float(_round(capacity * float(base_weights.sum()) * days))
+        row = rows[curve.label]
+        base = copy.deepcopy(next(x for x in data["workloads"] if x.get("name") == w.name))
+        base.pop("optimize", None)
+        base["name"] = f"{w.name}-base"
+        base["traffic"] = {
+            "requests_per_month": base_requests,
+            "hourly_profile": [_round(x) for x in base_weights.tolist()],
+        }
+        _merge(
+            base,
+            _pin(
+                w,
+                a.option(row),
+                a.text(row, "variant"),
+                a.text(row, "platform"),
+                a.text(row, "instance_type"),
+            ),
+        )
+        overflow = np.round((split.rates - split.served) / capacity, 6)
+        overflow_fields: dict[str, Any] = {
+            "traffic": {
+                "requests_per_second": None,
+                "peak_to_average_ratio": None,
+                "requests_per_month": _round(volume - base_requests),
+                "hourly_profile": [_round(x) for x in overflow.tolist()],
+            },
+            **_pin(w, "on_demand", a.text(rows["on_demand"], "variant"), "", ""),
+        }
+        levers.append(
+            Lever(
+                "base_load",
+                f"{w.name}: {split.units} × {curve.label} for the base load "
+                f"({split.share_served_by_capacity:.0%} of requests), on-demand above it",
+                w.name,
+                {"workloads": [{"name": w.name, **overflow_fields}, base]},
+                _option_risk(a.option(row), a.text(row, "variant"))
+                + "; the split assumes the hourly profile repeats every day",
+            )
+        )
     return levers
 
 
@@ -377,6 +485,71 @@ def _region_levers(w: Workload, scenario: Scenario) -> list[Lever]:
     ]
 
 
+def _packing_levers(scenario: Scenario) -> list[Lever]:
+    """Each shared endpoint re-packed on each of its `optimize.candidate_instances`."""
+    levers = []
+    for endpoint in scenario.shared_endpoints:
+        for c in endpoint.optimize.candidate_instances:
+            if c.instance_type == endpoint.instance_type and c.platform in (
+                None,
+                endpoint.platform,
+            ):
+                continue
+            rate = c.output_tokens_per_second_per_instance
+            action = f"shared endpoint {endpoint.name}: pack its models on {c.instance_type}"
+            lacking = [
+                m.name for m in endpoint.models if isinstance(rate, dict) and m.name not in rate
+            ]
+            if lacking:
+                levers.append(
+                    Lever(
+                        "packing",
+                        action,
+                        None,
+                        {},
+                        "",
+                        cannot=f"no output_tokens_per_second_per_instance on {c.instance_type} "
+                        f"for {', '.join(lacking[:3])}{' …' if len(lacking) > 3 else ''} "
+                        f"({len(lacking)} of {len(endpoint.models)} models)",
+                    )
+                )
+                continue
+            models = [
+                {
+                    **m.model_dump(mode="json"),
+                    "output_tokens_per_second_per_instance": rate[m.name]
+                    if isinstance(rate, dict)
+                    else rate,
+                }
+                for m in endpoint.models
+            ]
+            patch: dict[str, Any] = {
+                "name": endpoint.name,
+                "instance_type": c.instance_type,
+                "platform": c.platform or endpoint.platform,
+                "usd_per_hour": c.usd_per_hour,
+                "accelerator_memory_gib": c.accelerator_memory_gib,
+            }
+            if any(
+                m.output_tokens_per_second_per_instance
+                != new["output_tokens_per_second_per_instance"]
+                for m, new in zip(endpoint.models, models, strict=True)
+            ):
+                patch["models"] = models  # a list is replaced whole
+            levers.append(
+                Lever(
+                    "packing",
+                    action,
+                    None,
+                    {"shared_endpoints": [patch]},
+                    "multi-model endpoints load models on demand: the first request to "
+                    "a model not in memory waits for it to load; throughput per model as "
+                    "you stated it for this instance type",
+                )
+            )
+    return levers
+
+
 def _training_levers(scenario: Scenario) -> list[Lever]:
     return [
         Lever(
@@ -432,13 +605,13 @@ def optimize_document(results: list[Result]) -> OptimizeDocument:
 
 def patched_text(data: dict[str, Any], patches: list[dict[str, Any]]) -> str:
     """The scenario with the patches applied, as YAML (comments of the original are not kept)."""
-    import yaml
+    from genai_cost.yamlsource import dump_yaml
 
     for patch in patches:
         data = apply_patch(data, patch)
     Scenario.model_validate(data)
     header = "# Written by `genai-cost optimize --apply`; the original's comments are not kept.\n"
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return header + dump_yaml(data)
 
 
 def run_optimize(paths: list[Any], pricer: Pricer) -> tuple[list[Result], list[dict[str, Any]]]:

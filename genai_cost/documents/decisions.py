@@ -162,7 +162,17 @@ class OptimizeLever(TypedDict):
 
     rank: int
     """1 = the largest monthly saving; `optimize --apply RANK` applies its patch."""
-    kind: Literal["option", "batch", "caching", "model", "profile", "region", "training_spot"]
+    kind: Literal[
+        "option",
+        "batch",
+        "caching",
+        "model",
+        "profile",
+        "region",
+        "base_load",
+        "training_spot",
+        "packing",
+    ]
     action: str
     workload: str | None
     monthly_saving_usd: float

@@ -265,7 +265,7 @@ def render_optimize_markdown(document: OptimizeDocument) -> str:
 
 
 def _yaml(patch: dict[str, Any]) -> str:
-    import yaml
+    from genai_cost.yamlsource import dump_yaml
 
-    text: str = yaml.safe_dump(patch, sort_keys=False, allow_unicode=True).rstrip("\n")
+    text = dump_yaml(patch).rstrip("\n")
     return text.replace("```", "` ` `")

@@ -13,8 +13,9 @@ from genai_cost.report.sanitize import csv_table
 
 @dataclass
 class Block:
-    """A heading (`kind` "heading"), a paragraph or list item ("text"), or a pipe table
-    ("table": `header`, right-aligned columns in `right`, `rows`, bold rows in `strong`)."""
+    """A heading (`kind` "heading"), a paragraph or list item ("text"), a fenced code block
+    ("code": its lines verbatim in `text`), or a pipe table ("table": `header`, right-aligned
+    columns in `right`, `rows`, bold rows in `strong`)."""
 
     kind: str
     text: str = ""
@@ -45,11 +46,17 @@ def _is_rule(line: str) -> bool:
 
 
 def blocks(markdown: str) -> Iterator[Block]:
-    """The headings, paragraphs and tables of a Markdown report, in order."""
+    """The headings, paragraphs, code blocks and tables of a Markdown report, in order."""
     lines = markdown.splitlines()
     k = 0
     while k < len(lines):
         stripped = lines[k].strip()
+        if stripped.startswith("```"):
+            end = next((j for j in range(k + 1, len(lines)) if lines[j].strip() == "```"), None)
+            stop = len(lines) if end is None else end
+            yield Block("code", "\n".join(lines[k + 1 : stop]))
+            k = stop + 1
+            continue
         if stripped.startswith("#"):
             yield Block("heading", unmark(stripped.lstrip("#").strip()))
         elif stripped.startswith("|") and k + 1 < len(lines) and _is_rule(lines[k + 1]):

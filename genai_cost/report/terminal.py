@@ -281,7 +281,10 @@ def render_markdown_table(markdown: str, *, color: bool, width: int) -> str:
             if title:
                 parts.append(_note(title, color=color, width=width, style="bold"))
                 title = ""
-            parts.append(_note(block.text, color=color, width=width, style=""))
+            if block.kind == "code":
+                parts.append("".join(f"    {plain(line)}\n" for line in block.text.splitlines()))
+            else:
+                parts.append(_note(block.text, color=color, width=width, style=""))
     if title:
         parts.append(_note(title, color=color, width=width, style="bold"))
     return "".join(parts)

@@ -654,6 +654,29 @@ class ImportedModel(Strict):
     """Workloads whose bill shares this model's cost (default: all of the scenario's)."""
 
 
+class CandidateInstance(Strict):
+    """An instance type the shared endpoint's models could be packed on instead."""
+
+    instance_type: Annotated[str, Field(min_length=1)]
+    platform: Literal["ec2", "sagemaker"] | None = None
+    """Default: the endpoint's platform."""
+    usd_per_hour: Positive | None = None
+    """Your price per instance-hour (default: the snapshot's, for the endpoint's purchase)."""
+    accelerator_memory_gib: Positive | None = None
+    """Accelerator memory of one instance (default: the snapshot's)."""
+    output_tokens_per_second_per_instance: Positive | dict[str, Positive]
+    """What one instance of this type sustains for each model alone: one figure for every
+    model, or one per model name. Required: throughput never carries over between instance
+    types by itself."""
+
+
+class SharedEndpointHints(Strict):
+    """What `genai-cost optimize` may change in a shared endpoint."""
+
+    candidate_instances: list[CandidateInstance] = Field(default_factory=list)
+    """Instance types to re-pack the models on (multi-model endpoints on larger instances)."""
+
+
 class SharedEndpoint(Strict):
     """Low-traffic models consolidated on shared instances, against one endpoint each."""
 
@@ -672,6 +695,8 @@ class SharedEndpoint(Strict):
     models: Annotated[list[EndpointModel], Field(min_length=1)]
     workloads: list[str] | None = None
     """Workloads whose bill shares this endpoint's cost (default: all of the scenario's)."""
+    optimize: SharedEndpointHints = SharedEndpointHints()
+    """Candidate instance types for `genai-cost optimize`'s packing lever."""
 
 
 class LambdaUsage(Strict):
