@@ -177,6 +177,18 @@ def test_base_load_lever_by_hand(cli: Any, tmp_path: Path) -> None:
     assert total(cli, out) == pytest.approx(1886.32, abs=0.005)
 
 
+def test_one_off_costs_give_the_payback(cli: Any, tmp_path: Path) -> None:
+    """A migration the user prices at $911.04 once, against $303.68 a month: 3 months."""
+    path = tmp_path / "base.yaml"
+    path.write_text(BASE_LOAD + "    optimize: {one_off_usd: {base_load: 911.04}}\n")
+    [scenario] = json.loads(cli("optimize", str(path), "-f", "json").out)["scenarios"]
+    [lever] = [lever for lever in scenario["levers"] if lever["kind"] == "base_load"]
+    assert lever["one_off_usd"] == 911.04
+    assert lever["payback_months"] == pytest.approx(3.0, abs=1e-6)
+    markdown = cli("optimize", str(path), "-f", "markdown").out
+    assert "| $911.04 | 3.0 months |" in markdown
+
+
 def test_incomplete_bill_gets_no_levers(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     result = cli("optimize", "scenarios/needs-prices/eu-rag-assistant.yaml", "-f", "json")

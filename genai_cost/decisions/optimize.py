@@ -167,11 +167,14 @@ def optimize(path: str, data: dict[str, Any], pricer: Pricer) -> Result:
         return result  # savings against an incomplete bill would be against a lower bound
     levers: list[Lever] = []
     for w in scenario.workloads:
-        levers += _option_levers(data, w, pricer, current)
-        levers += _base_load_levers(data, w, scenario, pricer)
-        levers += _caching_levers(w)
-        levers += _model_levers(w, scenario, pricer.catalog)
-        levers += _region_levers(w, scenario)
+        mine = _option_levers(data, w, pricer, current)
+        mine += _base_load_levers(data, w, scenario, pricer)
+        mine += _caching_levers(w)
+        mine += _model_levers(w, scenario, pricer.catalog)
+        mine += _region_levers(w, scenario)
+        for lever in mine:
+            lever.one_off_usd = cast(dict[str, float], w.optimize.one_off_usd).get(lever.kind, 0.0)
+        levers += mine
     levers += _training_levers(scenario)
     levers += _packing_levers(scenario)
     for lever in levers:
@@ -545,6 +548,7 @@ def _packing_levers(scenario: Scenario) -> list[Lever]:
                     "multi-model endpoints load models on demand: the first request to "
                     "a model not in memory waits for it to load; throughput per model as "
                     "you stated it for this instance type",
+                    one_off_usd=endpoint.optimize.one_off_usd,
                 )
             )
     return levers

@@ -350,6 +350,12 @@ class OptimizeHints(Strict):
     and could be read from the prompt cache."""
     cache_hit_fraction: Fraction | None = None
     """Share (0-1] of requests that would find that prefix cached; the others write it."""
+    one_off_usd: dict[
+        Literal["option", "batch", "caching", "model", "profile", "region", "base_load"],
+        NonNegative,
+    ] = Field(default_factory=dict)
+    """What a change of each lever kind would cost you once (migration, evaluation,
+    engineering), for the payback column; 0 when not given."""
 
     @model_validator(mode="after")
     def _caching_pair(self) -> OptimizeHints:
@@ -675,6 +681,8 @@ class SharedEndpointHints(Strict):
 
     candidate_instances: list[CandidateInstance] = Field(default_factory=list)
     """Instance types to re-pack the models on (multi-model endpoints on larger instances)."""
+    one_off_usd: NonNegative = 0.0
+    """What re-packing would cost you once (migration, testing), for the payback column."""
 
 
 class SharedEndpoint(Strict):

@@ -248,8 +248,9 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = F
     path_list = "[" + ", ".join(_sql_text(p) for p in fields.values()) + "]"
     raw = {name: f"nullif(f[{i + 1}], 'null')" for i, name in enumerate(names)}
     text = {name: f"({raw[name]}->>'$')" for name in names}
-    day = f"try_cast(try_cast({text['timestamp']} AS TIMESTAMPTZ) AS DATE)"
-    hour = f"hour(try_cast({text['timestamp']} AS TIMESTAMPTZ))"
+    # The timestamp is parsed once; its UTC day and hour come from the epoch by arithmetic
+    # (no calendar conversion per record): day number since 1970-01-01 and hour of day.
+    seconds = f"epoch(try_cast({text['timestamp']} AS TIMESTAMPTZ))"
     typed = ", ".join(
         f"CASE WHEN regexp_full_match({raw[t]}, '[0-9]+') "
         f"THEN coalesce(try_cast({raw[t]} AS BIGINT), {2**63 - 1}) END AS {t}"
@@ -285,10 +286,15 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = F
           WHERE line IS NOT NULL AND trim(line) <> ''
         ), parsed AS (
           SELECT filename, line,
-            CASE WHEN json_valid(line) THEN json_extract(line, {path_list}) END AS f
+            try(json_extract(line, {path_list})) AS f
           FROM raw
+        ), timed AS (
+          SELECT filename, line, f, {seconds} AS seconds, {typed} FROM parsed
         ), typed AS (
-          SELECT filename, line, f, {day} AS day, {hour} AS hour, {typed} FROM parsed
+          SELECT * EXCLUDE (seconds),
+            floor(seconds / 86400)::INTEGER AS day,
+            (floor(seconds / 3600)::BIGINT % 24 + 24) % 24 AS hour
+          FROM timed
         ), checked AS (
           SELECT {problem} AS problem,
             {", ".join(f"{text[k]} AS {_ident(k)}" for k in keys)},
@@ -299,7 +305,8 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = F
             END AS example
           FROM checked
         )
-        SELECT problem, {group}, count(*)::BIGINT AS requests,
+        SELECT problem, {group.replace(", day", ", (DATE '1970-01-01' + day) AS day")},
+          count(*)::BIGINT AS requests,
           {sums},
           min(example) AS first_example, max(example) AS last_example
         FROM records GROUP BY problem, {group}
