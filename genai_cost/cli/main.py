@@ -90,6 +90,7 @@ for command in (
     pricing.models,
     tracking.allocate,
     tracking.calibrate,
+    tracking.reconcile,
     tracking.variance,
     decisions.breakeven,
     decisions.mix,

@@ -58,6 +58,16 @@ RENDERERS: dict[str, dict[Format, str]] = {
         TABLE: "genai_cost.report.decisions:render_regions_markdown",
         MARKDOWN: "genai_cost.report.decisions:render_regions_markdown",
     },
+    "cur-allocation": {
+        TABLE: "genai_cost.report.allocation:render_cur_allocation_markdown",
+        MARKDOWN: "genai_cost.report.allocation:render_cur_allocation_markdown",
+        CSV: "genai_cost.report.allocation:render_cur_allocation_csv",
+    },
+    "reconcile": {
+        TABLE: "genai_cost.report.allocation:render_reconcile_markdown",
+        MARKDOWN: "genai_cost.report.allocation:render_reconcile_markdown",
+        CSV: "genai_cost.report.allocation:render_reconcile_csv",
+    },
     "allocation": {
         TABLE: "genai_cost.report.terminal:render_allocation_table",
         MARKDOWN: "genai_cost.report.allocation:render_allocation_markdown",

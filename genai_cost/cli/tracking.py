@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,7 +17,7 @@ from genai_cost.cli.options import (
     parse_day,
 )
 from genai_cost.cli.render import say, show
-from genai_cost.errors import CheckFailed, LogsError
+from genai_cost.errors import ArgumentError, CheckFailed, LogsError
 
 
 class Engine(StrEnum):
@@ -25,26 +25,91 @@ class Engine(StrEnum):
     spark = "spark"
 
 
+class CostBasis(StrEnum):
+    unblended = "unblended"
+    net_unblended = "net-unblended"
+    amortized = "amortized"
+    net_amortized = "net-amortized"
+
+
 def allocate(
-    logs: Annotated[list[str], typer.Argument(metavar="LOGS...", show_default=False)],
+    logs: Annotated[
+        list[str] | None, typer.Argument(metavar="[LOGS...]", show_default=False)
+    ] = None,
+    cur: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cur",
+            metavar="PATH",
+            help="Allocate the bill instead of logs: Cost and Usage Report files (CUR 2.0 "
+            "Parquet or CSV, legacy CSV), Data Exports folders or s3:// prefixes (repeat).",
+        ),
+    ] = None,
+    cost: Annotated[
+        CostBasis,
+        typer.Option("--cost", help="With --cur: which cost of each line item."),
+    ] = CostBasis.unblended,
+    service: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--service",
+            metavar="CODE",
+            help="With --cur: also allocate this service's line items (a product code such "
+            "as AmazonOpenSearchService or AmazonS3; repeat).",
+        ),
+    ] = None,
     by: Annotated[
         list[str] | None,
         typer.Option(
             "--by",
             help="Group by: tenant, model, region, day, month, account, operation, identity, "
-            "metadata:KEY or profile-tag:KEY (repeat for several; default: tenant).",
+            "metadata:KEY or profile-tag:KEY (repeat for several; default: tenant); with "
+            "--cur: tenant, account, service, model, usage-type, operation, region, day, "
+            "month, identity, profile, resource, line-item-type, tag:KEY, principal-tag:KEY, "
+            "cost-category:NAME.",
         ),
     ] = None,
     tenant: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--tenant",
             help="Where the tenant comes from: metadata:KEY (requestMetadata), identity "
-            "(role or user of identity.arn) or profile-tag:KEY (application profile tag).",
+            "(role or user of identity.arn) or profile-tag:KEY (application profile tag); "
+            "with --cur: tag:KEY (cost allocation tag), principal-tag:KEY, "
+            "cost-category:NAME, profile, identity or account. Default metadata:tenant "
+            "(with --cur: tag:tenant).",
         ),
-    ] = "metadata:tenant",
+    ] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
+    fail_on_anomaly: Annotated[
+        bool,
+        typer.Option(
+            "--fail-on-anomaly",
+            help="Exit 1 when a day's spend of a tenant (or of each --by series) jumps above "
+            "its rolling baseline (docs/methodology.md, 'Anomalies').",
+        ),
+    ] = False,
+    anomaly_k: Annotated[
+        float,
+        typer.Option("--anomaly-k", min=0.0, help="Spreads above the baseline that flag a day."),
+    ] = 3.0,
+    anomaly_window: Annotated[
+        int,
+        typer.Option(
+            "--anomaly-window", min=2, help="Days of history the baseline is the median of."
+        ),
+    ] = 14,
+    idle_threshold: Annotated[
+        float,
+        typer.Option(
+            "--idle-threshold",
+            min=0.0,
+            max=1.0,
+            help="Flag shared capacity (--capacity with capacity_tokens_per_minute) used below "
+            "this fraction, with its idle cost a month.",
+        ),
+    ] = 0.5,
     profiles: Annotated[
         Path | None,
         typer.Option(
@@ -99,15 +164,20 @@ def allocate(
         typer.Option("--verbose", help="Keep Spark's own logging on stderr (--engine spark)."),
     ] = False,
 ) -> None:
-    """Chargeback: price Bedrock invocation logs and split the cost by tenant or any key.
+    """Chargeback: price Bedrock invocation logs (or read the bill) and split the cost by
+    tenant or any key.
 
     LOGS are files (.json/.jsonl, gzipped or not), folders in the S3 delivery layout, or
     s3://bucket/prefix (read through boto3). Records that cannot be read or priced are counted
-    and listed; untagged spend is its own row.
+    and listed; untagged spend is its own row. With --cur, the Cost and Usage Report's own
+    generative-AI line items are split instead (no prices looked up).
+
+    Daily spend is checked against a rolling baseline (anomalies are listed in the report);
+    shared capacity used below --idle-threshold is flagged with its idle cost.
 
     Exit codes: 0 ok, 1 a tenant budget's fail threshold is reached (with
-    --fail-on-projection: or projected to be), 2 bad input (with --strict: any record not
-    allocated).
+    --fail-on-projection: or projected to be; with --fail-on-anomaly: an anomaly), 2 bad
+    input (with --strict: any record not allocated).
 
     Examples:
 
@@ -116,14 +186,48 @@ def allocate(
         genai-cost allocate s3://my-bucket/AWSLogs/ --tenant identity --budgets budgets.yaml
 
         genai-cost allocate logs/ --tenant metadata:team --capacity capacity.yaml
+
+        genai-cost allocate --cur s3://billing/cur/genai/data/ --tenant tag:team --cost amortized
+
+        genai-cost allocate --cur cur/ --tenant principal-tag:project --by tenant --by model
     """
+    from genai_cost.tracking.anomalies import AnomalyRule
+
+    rule = AnomalyRule(window_days=anomaly_window, k=anomaly_k)
+    if cur:
+        if logs:
+            raise ArgumentError(
+                "give invocation logs or --cur, not both (to compare the two: genai-cost "
+                "reconcile LOGS... --cur PATH)"
+            )
+        for name, value in (("--capacity", capacity), ("--profiles", profiles)):
+            if value is not None:
+                raise ArgumentError(f"{name} applies to invocation logs, not to --cur")
+        from genai_cost.tracking.cur_allocate import run_cur_allocation
+
+        cur_document, _ = run_cur_allocation(
+            cur,
+            by=by or ["tenant"],
+            tenant=tenant or "tag:tenant",
+            basis=cost.value,
+            services=service or [],
+            budgets=budgets,
+            anomaly_rule=rule,
+        )
+        show("cur-allocation", cur_document, fmt, output)
+        _exit_status(cur_document, fail_on_projection, fail_on_anomaly)
+        return
+    if not logs:
+        raise ArgumentError("give invocation logs (LOGS...) or --cur PATH")
+    if service:
+        raise ArgumentError("--service applies to --cur")
     from genai_cost.tracking.allocate import run_allocation
 
     client = "auto" if resolve_profiles else None  # a Bedrock client per profile region
     document = run_allocation(
         logs,
         by=by or ["tenant"],
-        tenant=tenant,
+        tenant=tenant or "metadata:tenant",
         snapshot=snapshot,
         price_book=price_book,
         profiles=profiles,
@@ -132,6 +236,8 @@ def allocate(
         capacity=capacity,
         engine=engine.value,
         verbose=verbose,
+        anomaly_rule=rule,
+        idle_threshold=idle_threshold,
     )
     if strict and document["problems"]:
         lines = [f"{p['records']:,} record(s): {p['reason']}" for p in document["problems"]]
@@ -143,12 +249,94 @@ def allocate(
         parts += [f"{files} file(s) could not be read"] if files else []
         say(f"warning: {' and '.join(parts)} (listed in the table, Markdown and JSON reports)")
     show("allocation", document, fmt, output)
+    _exit_status(document, fail_on_projection, fail_on_anomaly)
+
+
+def _exit_status(document: Any, fail_on_projection: bool, fail_on_anomaly: bool) -> None:
+    """Exit 1 for a budget's fail threshold (or its projection), or an anomaly, when asked."""
     if document.get("verdict") == "fail":
         raise CheckFailed("a tenant budget's fail threshold is reached")
     if fail_on_projection and any(
         b["projected_level"] == "fail" for b in document.get("budgets", [])
     ):
         raise CheckFailed("a tenant's projected month reaches its budget's fail threshold")
+    anomalies = document.get("anomalies", [])
+    if fail_on_anomaly and anomalies:
+        latest = max(a["day"] for a in anomalies)
+        found = f"{len(anomalies)} spend anomal{'y' if len(anomalies) == 1 else 'ies'}"
+        raise CheckFailed(f"{found} (latest {latest})")
+
+
+def reconcile(
+    logs: Annotated[list[str], typer.Argument(metavar="LOGS...", show_default=False)],
+    cur: Annotated[
+        list[str],
+        typer.Option(
+            "--cur",
+            metavar="PATH",
+            help="The Cost and Usage Report of the same period (files, folders, s3://; repeat).",
+        ),
+    ],
+    tenant: Annotated[
+        str,
+        typer.Option("--tenant", help="The tenant in the logs (as for allocate)."),
+    ] = "identity",
+    cur_tenant: Annotated[
+        str | None,
+        typer.Option(
+            "--cur-tenant",
+            help="The tenant in the bill (as for allocate --cur); default: identity when "
+            "--tenant is identity, else tag:<the --tenant key>.",
+        ),
+    ] = None,
+    cost: Annotated[
+        CostBasis, typer.Option("--cost", help="Which cost of each bill line item.")
+    ] = CostBasis.unblended,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
+    profiles: Annotated[
+        Path | None,
+        typer.Option(
+            "--profiles",
+            metavar="FILE",
+            help="Application inference profile ARN -> model and tags (YAML).",
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="duckdb or spark, for the logs.")
+    ] = Engine.duckdb,
+    snapshot: SnapshotOption = None,
+    price_book: PriceBookOption = None,
+) -> None:
+    """Logs against the bill: the same period allocated from invocation logs (priced from
+    the snapshot) and from the Cost and Usage Report, side by side per tenant, with what
+    explains each difference (untagged spend, non-token charges, a billed rate other than
+    the snapshot's, usage one side did not see).
+
+    Examples:
+
+        genai-cost reconcile logs/ --cur cur/ --tenant identity
+
+        genai-cost reconcile logs/ --cur s3://billing/cur/ --tenant profile-tag:team
+        --profiles profiles.yaml
+    """
+    from genai_cost.tracking.reconcile import run_reconcile
+
+    if cur_tenant is None:
+        kind, _, key = tenant.partition(":")
+        cur_tenant = "identity" if tenant == "identity" else f"tag:{key or kind}"
+    document = run_reconcile(
+        logs,
+        cur,
+        tenant=tenant,
+        cur_tenant=cur_tenant,
+        basis=cost.value,
+        snapshot=snapshot,
+        price_book=price_book,
+        profiles=profiles,
+        engine=engine.value,
+    )
+    show("reconcile", document, fmt, output)
 
 
 def calibrate(

@@ -70,6 +70,19 @@ class CapacityEntry(TypedDict):
     source: str
 
 
+class IdleCapacity(TypedDict):
+    """Shared capacity used below the idle threshold, with what the unused share costs."""
+
+    name: str
+    utilization_fraction: float
+    threshold_fraction: float
+    period_cost_usd: float
+    idle_usd: float
+    """(1 − utilisation) × the capacity's cost over the period."""
+    monthly_idle_usd: float
+    """idle_usd scaled to a 730-hour month."""
+
+
 class TenantBudget(TypedDict):
     """Month-to-date spend of a tenant against its budget, with a linear month-end projection."""
 
@@ -89,6 +102,27 @@ class TenantBudget(TypedDict):
     projected_level: Literal["ok", "alert", "fail"]
 
 
+class Anomaly(TypedDict):
+    """A day whose spend is above its series' rolling baseline (docs/methodology.md)."""
+
+    series: dict[str, str]
+    day: str
+    cost_usd: float
+    baseline_usd: float
+    """Median of the series' daily spend over the window before the day."""
+    threshold_usd: float
+    """baseline + k × max(1.4826 × MAD, floor share × baseline)."""
+    excess_usd: float
+
+
+class AnomalySettings(TypedDict):
+    window_days: int
+    min_history_days: int
+    k: float
+    floor_share: float
+    min_usd: float
+
+
 class AllocationDocument(TypedDict):
     schema_version: int
     kind: Literal["allocation"]
@@ -104,9 +138,69 @@ class AllocationDocument(TypedDict):
     capacity: NotRequired[list[CapacityEntry]]
     budgets: NotRequired[list[TenantBudget]]
     verdict: NotRequired[Literal["ok", "alert", "fail"]]
+    anomalies: NotRequired[list[Anomaly]]
+    anomaly_settings: NotRequired[AnomalySettings]
+    idle_capacity: NotRequired[list[IdleCapacity]]
     notes: NotRequired[list[str]]
     """What the reader should know that is not a record lost (e.g. a tenant key no record
     has: every record is then untagged)."""
+
+
+@with_config(ConfigDict(extra="allow"))
+class CurAllocationRow(TypedDict):
+    """One group of a bill's allocation. Besides these fields, a row holds one text field per
+    `--by` key (`tenant`, `account`, `tag:team` …) with the group's value."""
+
+    input_tokens: int
+    output_tokens: int
+    cache_read_input_tokens: int
+    cache_write_input_tokens: int
+    token_cost_usd: float
+    """Cost of Bedrock token line items (input, output, cache read, cache write)."""
+    other_cost_usd: float
+    """Everything else: instance-hours, provisioned throughput, customization, storage …"""
+    cost_usd: float
+    line_items: int
+    share: float
+
+
+class CurAllocationTotal(TypedDict):
+    input_tokens: int
+    output_tokens: int
+    cache_read_input_tokens: int
+    cache_write_input_tokens: int
+    token_cost_usd: float
+    other_cost_usd: float
+    cost_usd: float
+    line_items: int
+
+
+class LineItemCounts(TypedDict):
+    read: int
+    allocated: int
+    not_generative_ai: int
+    """Line items of other services (not Bedrock, SageMaker, accelerated EC2, --service)."""
+    not_generative_ai_usd: float
+
+
+class CurAllocationDocument(TypedDict):
+    schema_version: int
+    kind: Literal["cur-allocation"]
+    cost_basis: str
+    """unblended, net-unblended, amortized or net-amortized."""
+    by: list[str]
+    tenant_key: str
+    period: Period
+    line_items: LineItemCounts
+    files: int
+    rows: list[CurAllocationRow]
+    total: CurAllocationTotal
+    problems: list[AllocationProblem]
+    budgets: NotRequired[list[TenantBudget]]
+    verdict: NotRequired[Literal["ok", "alert", "fail"]]
+    anomalies: NotRequired[list[Anomaly]]
+    anomaly_settings: NotRequired[AnomalySettings]
+    notes: NotRequired[list[str]]
 
 
 class VariancePeriod(TypedDict):
@@ -140,3 +234,40 @@ class VarianceDocument(TypedDict):
     period: VariancePeriod
     workloads: list[VarianceRow]
     not_in_estimate: list[Unmatched]
+
+
+class ReconcileRow(TypedDict):
+    tenant: str
+    logs_usd: float
+    """The tenant's logged tokens priced from the snapshot."""
+    bill_token_usd: float
+    """The bill's token charges carrying the tenant."""
+    bill_other_usd: float
+    bill_usd: float
+    token_difference_usd: float
+    """bill_token_usd − logs_usd."""
+    logs_tokens: int
+    bill_tokens: int
+    explanation: str
+
+
+class ReconcileTotal(TypedDict):
+    logs_usd: float
+    bill_token_usd: float
+    bill_other_usd: float
+    bill_usd: float
+    token_difference_usd: float
+
+
+class ReconcileDocument(TypedDict):
+    schema_version: int
+    kind: Literal["reconcile"]
+    logs_tenant_key: str
+    bill_tenant_key: str
+    cost_basis: str
+    logs_period: Period
+    bill_period: Period
+    snapshot: str
+    rows: list[ReconcileRow]
+    total: ReconcileTotal
+    records_not_allocated: int

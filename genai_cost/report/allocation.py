@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from genai_cost.documents.tracking import AllocationDocument, VarianceDocument, VarianceRow
+from genai_cost.documents.tracking import (
+    AllocationDocument,
+    CurAllocationDocument,
+    ReconcileDocument,
+    VarianceDocument,
+    VarianceRow,
+)
 from genai_cost.report.labels import usd
 from genai_cost.report.sanitize import csv_table, markdown_cell, markdown_code
 
@@ -66,7 +72,7 @@ def render_allocation_markdown(document: AllocationDocument) -> str:
     return "\n".join(lines + sections(document)) + "\n"
 
 
-def sections(document: AllocationDocument) -> list[str]:
+def sections(document: AllocationDocument, what: str = "Records") -> list[str]:
     """Shared capacity, budgets, records not allocated and price sources (Markdown lines)."""
     lines: list[str] = []
     if document.get("capacity"):
@@ -105,16 +111,60 @@ def sections(document: AllocationDocument) -> list[str]:
             f"Projection: month-to-date ÷ {first['days_elapsed']} days elapsed × "
             f"{first['days_in_month']} days in {first['month']} (linear run rate).",
         ]
+    lines += anomaly_lines(document)
+    if document.get("idle_capacity"):
+        lines += ["", "### Idle capacity", ""]
+        lines += [
+            "| Capacity | Utilisation | Threshold | Cost in the period | Idle | Idle a month |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for idle in document["idle_capacity"]:
+            lines.append(
+                f"| {markdown_cell(idle['name'])} | {idle['utilization_fraction'] * 100:.1f}% | "
+                f"{idle['threshold_fraction'] * 100:.0f}% | {usd(idle['period_cost_usd'])} | "
+                f"{usd(idle['idle_usd'])} | {usd(idle['monthly_idle_usd'])} |"
+            )
     if document["problems"]:
-        lines += ["", "### Records not allocated", ""]
+        lines += ["", f"### {what} not allocated", ""]
         for p in document["problems"]:
             count = f"{p['records']:,} × " if p["records"] else ""
             lines.append(f"- {count}{markdown_cell(p['reason'])}")
             lines += [f"  - `{markdown_code(e)}`" for e in p["examples"]]
     for note in document.get("notes", []):
         lines += ["", f"Note: {markdown_cell(note)}"]
-    if document["sources"]:
+    if document.get("sources"):
         lines += ["", "Prices: " + ", ".join(f"`{markdown_code(s)}`" for s in document["sources"])]
+    return lines
+
+
+def anomaly_lines(document: Mapping[str, Any]) -> list[str]:
+    """The anomalies section (Markdown lines; none when anomalies were not looked for)."""
+    settings = document.get("anomaly_settings")
+    if settings is None:
+        return []
+    found: Sequence[Mapping[str, Any]] = document.get("anomalies", [])
+    lines = [
+        "",
+        f"### Anomalies: {len(found)}",
+        "",
+        f"A day is flagged when its spend exceeds the median of the {settings['window_days']} "
+        f"days before it + {settings['k']:g} × max(1.4826 × MAD, "
+        f"{settings['floor_share'] * 100:g}% of the median), with at least "
+        f"{settings['min_history_days']} days of history and {usd(settings['min_usd'])} spent.",
+    ]
+    if found:
+        lines += [
+            "",
+            "| Series | Day | Spend | Baseline | Threshold | Above baseline |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
+        for a in found:
+            series = ", ".join(f"{k} {v}" for k, v in a["series"].items())
+            lines.append(
+                f"| {markdown_cell(series)} | {a['day']} | {usd(a['cost_usd'])} | "
+                f"{usd(a['baseline_usd'])} | {usd(a['threshold_usd'])} | "
+                f"{usd(a['excess_usd'])} |"
+            )
     return lines
 
 
@@ -194,3 +244,139 @@ def budget_result(budget: Mapping[str, Any]) -> str:
     if order.index(projected) > order.index(level):
         return f"{level}; projected {projected}"
     return level
+
+
+CUR_COLUMNS = (
+    *TOKEN_COLUMNS,
+    "token_cost_usd",
+    "other_cost_usd",
+    "cost_usd",
+    "line_items",
+    "share",
+)
+CUR_HEADINGS = (
+    "Input",
+    "Output",
+    "Cache read",
+    "Cache write",
+    "Token charges",
+    "Other charges",
+    "Cost",
+    "Share",
+)
+
+
+def cur_cells(row: Mapping[str, Any]) -> list[str]:
+    numbers = [f"{row[c]:,}" for c in TOKEN_COLUMNS]
+    share = f"{row['share'] * 100:.1f}%" if "share" in row else "100.0%"
+    return [
+        *numbers,
+        usd(row["token_cost_usd"], 4),
+        usd(row["other_cost_usd"], 4),
+        usd(row["cost_usd"], 4),
+        share,
+    ]
+
+
+def render_cur_allocation_markdown(document: CurAllocationDocument) -> str:
+    """Chargeback from the bill: the spend by key, then budgets, anomalies, what was left out."""
+    names = document["by"]
+    items = document["line_items"]
+    period = document["period"]
+    span = (
+        "no line items allocated"
+        if period["first_day"] is None
+        else f"{period['first_day']} to {period['last_day']}"
+    )
+    lines = [
+        "## Chargeback from the Cost and Usage Report",
+        "",
+        f"Period {span} · tenant key `{markdown_code(document['tenant_key'])}` · "
+        f"{document['cost_basis']} cost · {items['allocated']:,} generative-AI line items of "
+        f"{items['read']:,} read from {document['files']:,} file(s)",
+        "",
+        "| " + " | ".join([*(n.capitalize() for n in names), *CUR_HEADINGS]) + " |",
+        "|" + "---|" * len(names) + "---:|" * len(CUR_HEADINGS),
+    ]
+    rows: Sequence[Mapping[str, Any]] = document["rows"]
+    for row in rows:
+        lines.append(
+            "| " + " | ".join([*(markdown_cell(row[n]) for n in names), *cur_cells(row)]) + " |"
+        )
+    total: Mapping[str, Any] = document["total"]
+    lines.append(
+        "| " + " | ".join(["**Total**", *[""] * (len(names) - 1), *cur_cells(total)]) + " |"
+    )
+    lines += [
+        "",
+        f"Left out: {items['not_generative_ai']:,} line items of other services "
+        f"({usd(items['not_generative_ai_usd'])}); generative-AI spend is Amazon Bedrock "
+        "(with Marketplace-billed models), Amazon SageMaker, accelerated EC2 instances and "
+        "the services named with --service.",
+    ]
+    lines += sections(document, "Line items")  # type: ignore[arg-type]
+    return "\n".join(lines) + "\n"
+
+
+def render_cur_allocation_csv(document: CurAllocationDocument) -> str:
+    names = document["by"]
+    rows: Sequence[Mapping[str, Any]] = document["rows"]
+    return csv_table(
+        [*names, *CUR_COLUMNS], ([row[c] for c in (*names, *CUR_COLUMNS)] for row in rows)
+    )
+
+
+RECONCILE_COLUMNS = (
+    "tenant",
+    "logs_usd",
+    "bill_token_usd",
+    "token_difference_usd",
+    "bill_other_usd",
+    "bill_usd",
+    "logs_tokens",
+    "bill_tokens",
+    "explanation",
+)
+
+
+def render_reconcile_markdown(document: ReconcileDocument) -> str:
+    """Logs and bill side by side per tenant, with what explains each difference."""
+    lp, bp = document["logs_period"], document["bill_period"]
+    lines = [
+        "## Logs against the bill",
+        "",
+        f"Logs {lp['first_day']} to {lp['last_day']} (tenant `"
+        f"{markdown_code(document['logs_tenant_key'])}`, priced from "
+        f"`{markdown_code(document['snapshot'])}`) · bill {bp['first_day']} to "
+        f"{bp['last_day']} (tenant `{markdown_code(document['bill_tenant_key'])}`, "
+        f"{document['cost_basis']} cost)",
+        "",
+        "| Tenant | Logs (priced) | Bill: tokens | Difference | Bill: other | Bill | "
+        "Tokens (logs) | Tokens (bill) | Why |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in document["rows"]:
+        lines.append(
+            f"| {markdown_cell(r['tenant'])} | {usd(r['logs_usd'], 4)} | "
+            f"{usd(r['bill_token_usd'], 4)} | {usd(r['token_difference_usd'], 4)} | "
+            f"{usd(r['bill_other_usd'], 4)} | {usd(r['bill_usd'], 4)} | {r['logs_tokens']:,} | "
+            f"{r['bill_tokens']:,} | {markdown_cell(r['explanation'])} |"
+        )
+    t = document["total"]
+    lines.append(
+        f"| **Total** | {usd(t['logs_usd'], 4)} | {usd(t['bill_token_usd'], 4)} | "
+        f"{usd(t['token_difference_usd'], 4)} | {usd(t['bill_other_usd'], 4)} | "
+        f"{usd(t['bill_usd'], 4)} | | | |"
+    )
+    if document["records_not_allocated"]:
+        lines += [
+            "",
+            f"{document['records_not_allocated']:,} logged record(s) could not be priced or "
+            "read (`genai-cost allocate` lists them): their usage is in the bill only.",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def render_reconcile_csv(document: ReconcileDocument) -> str:
+    rows: Sequence[Mapping[str, Any]] = document["rows"]
+    return csv_table(RECONCILE_COLUMNS, ([r[c] for c in RECONCILE_COLUMNS] for r in rows))

@@ -26,6 +26,7 @@ from genai_cost.documents.tracking import (
     AllocationRow,
     AllocationTotal,
     CapacityEntry,
+    IdleCapacity,
     TenantBudget,
 )
 from genai_cost.engine.arrays import sum_components
@@ -35,6 +36,7 @@ from genai_cost.errors import ArgumentError, BudgetsError, LogsError
 from genai_cost.modelbase import Strict
 from genai_cost.modelfile import suggest
 from genai_cost.scenario.budget import Budget, BudgetStatus, Level
+from genai_cost.tracking.anomalies import AnomalyRule, find_anomalies
 from genai_cost.tracking.capacity import (
     CapacityFile,
     ProvisionedCapacity,
@@ -44,7 +46,7 @@ from genai_cost.tracking.capacity import (
 )
 from genai_cost.tracking.logs import TOKENS, Usage
 from genai_cost.tracking.profiles import ModelRef, ProfileResolver
-from genai_cost.units import TOKENS_PER_MILLION
+from genai_cost.units import HOURS_PER_MONTH, TOKENS_PER_MILLION
 
 SCHEMA_VERSION = 1
 UNTAGGED = "(untagged)"
@@ -197,6 +199,8 @@ def allocate(
     resolver: ProfileResolver,
     budgets: TenantBudgets | None = None,
     capacity: CapacityFile | None = None,
+    anomaly_rule: AnomalyRule | None = None,
+    idle_threshold: float | None = None,
 ) -> AllocationDocument:
     """The chargeback document (JSON contract `allocation`, schema_version 1)."""
     import pandas as pd
@@ -317,11 +321,45 @@ def allocate(
         document["notes"] = notes
     if entries:
         document["capacity"] = shared.entries
+        if idle_threshold is not None:
+            document["idle_capacity"] = idle_capacity(shared.entries, idle_threshold)
     if budgets is not None:
         tenant_budgets = budget_rows(priced, budgets, days)
         document["budgets"] = tenant_budgets
         document["verdict"] = _verdict(tenant_budgets)
+    if anomaly_rule is not None:
+        # by day from the records themselves: headcount and idle lines carry the whole
+        # period's capacity on its last day, which is no jump in spend
+        daily = frame[~unpriced]
+        document["anomalies"] = find_anomalies(daily, series_keys(names), anomaly_rule)
+        document["anomaly_settings"] = anomaly_rule.settings()
     return document
+
+
+def series_keys(names: Sequence[str]) -> list[str]:
+    """The report's keys that make a daily series (not the day or month themselves)."""
+    return [n for n in names if n not in ("day", "month")] or ["tenant"]
+
+
+def idle_capacity(entries: Sequence[CapacityEntry], threshold: float) -> list[IdleCapacity]:
+    """Capacity whose measured utilisation is below `threshold`, with its idle cost."""
+    out: list[IdleCapacity] = []
+    for e in entries:
+        used = e["utilization_fraction"]
+        if used is None or used >= threshold:
+            continue
+        idle = (1.0 - min(used, 1.0)) * e["cost_usd"]
+        out.append(
+            {
+                "name": e["name"],
+                "utilization_fraction": used,
+                "threshold_fraction": threshold,
+                "period_cost_usd": e["cost_usd"],
+                "idle_usd": idle,
+                "monthly_idle_usd": idle / e["hours"] * HOURS_PER_MONTH if e["hours"] else 0.0,
+            }
+        )
+    return out
 
 
 @dataclass
@@ -474,6 +512,8 @@ def run_allocation(
     s3_client: object = None,
     engine: str = "duckdb",
     verbose: bool = False,
+    anomaly_rule: AnomalyRule | None = None,
+    idle_threshold: float | None = None,
 ) -> AllocationDocument:
     """Read, price and allocate invocation logs (files, folders, s3:// prefixes)."""
     from genai_cost.catalog.selection import PricingOptions
@@ -499,4 +539,14 @@ def run_allocation(
     meta = sorted({k.field for k in [*keys, tenant_key] if k.kind == "metadata"})
     usage = read_logs(logs, meta, engine=engine, s3_client=s3_client, verbose=verbose)
     resolver = ProfileResolver(mapping, bedrock_client)
-    return allocate(usage, catalog, keys, tenant_key, resolver, budget_file, capacity_file)
+    return allocate(
+        usage,
+        catalog,
+        keys,
+        tenant_key,
+        resolver,
+        budget_file,
+        capacity_file,
+        anomaly_rule=anomaly_rule,
+        idle_threshold=idle_threshold,
+    )

@@ -13,12 +13,39 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from genai_cost.errors import AwsError, LogsError
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz", ".gz")
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What a folder or an S3 prefix is searched for."""
+
+    what: str
+    """Plural description for messages (e.g. "invocation-log files")."""
+    patterns: str
+    """The suffixes, as shown in messages."""
+    suffixes: tuple[str, ...]
+    skipped_folder: str
+    """A folder name whose files are never read (log bodies, CUR manifests)."""
+
+
+LOG_FILES = FileKind(
+    "invocation-log files", "*.json, *.jsonl, *.json.gz", SUFFIXES, skipped_folder="data"
+)
+CUR_FILES = FileKind(
+    "Cost and Usage Report files",
+    "*.parquet, *.csv, *.csv.gz",
+    (".parquet", ".csv", ".csv.gz"),
+    skipped_folder="metadata",
+)
+"""CUR 2.0 (Data Exports) writes data/BILLING_PERIOD=YYYY-MM/*.parquet or *.csv.gz and a
+manifest under metadata/; the legacy CUR writes *.csv.gz (or Parquet) with a manifest JSON."""
 
 
 GLOB_CHARACTERS = frozenset("*?[]{}\\")
@@ -53,9 +80,10 @@ def shown_example(example: str, shown: dict[str, str]) -> str:
     return f"{shown.get(path, path)}{sep}{rest}" if sep else shown.get(example, example)
 
 
-def local_files(path: Path) -> list[Path]:
-    """The log files a path names: the file itself, or every log file under a folder (empty
-    files hold no records and are left out; `data/` folders hold bodies, not records)."""
+def local_files(path: Path, kind: FileKind = LOG_FILES) -> list[Path]:
+    """The files a path names: the file itself, or every file of the kind under a folder
+    (empty files hold no records and are left out; `data/` folders of the log delivery hold
+    bodies, not records; `metadata/` folders of a CUR export hold manifests)."""
     if path.is_file():
         return [path] if path.stat().st_size else []
     if path.is_dir():
@@ -64,19 +92,19 @@ def local_files(path: Path) -> list[Path]:
             for p in path.rglob("*")
             if p.is_file()
             and p.stat().st_size
-            and p.name.endswith(SUFFIXES)
-            and "data" not in p.relative_to(path).parts[:-1]
+            and p.name.endswith(kind.suffixes)
+            and kind.skipped_folder not in p.relative_to(path).parts[:-1]
         )
         if not found:
-            raise LogsError.at(
-                str(path), "no invocation-log files (*.json, *.jsonl, *.json.gz) in this folder"
-            )
+            raise LogsError.at(str(path), f"no {kind.what} ({kind.patterns}) in this folder")
         return found
     raise LogsError.at(str(path), "no such file or folder")
 
 
-def s3_files(url: str, target: Path, client: object = None) -> list[Path]:
-    """Download every log object under an s3:// prefix (paginated) into `target`."""
+def s3_files(
+    url: str, target: Path, client: object = None, kind: FileKind = LOG_FILES
+) -> list[Path]:
+    """Download every object of the kind under an s3:// prefix (paginated) into `target`."""
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -89,7 +117,8 @@ def s3_files(url: str, target: Path, client: object = None) -> list[Path]:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             for item in page.get("Contents", []):
                 key = item["Key"]
-                if "/data/" in "/" + key[len(prefix) :] or not key.endswith(SUFFIXES):
+                relative = "/" + key[len(prefix) :]
+                if f"/{kind.skipped_folder}/" in relative or not key.endswith(kind.suffixes):
                     continue
                 destination = target / bucket / key
                 destination.parent.mkdir(parents=True, exist_ok=True)
@@ -98,21 +127,24 @@ def s3_files(url: str, target: Path, client: object = None) -> list[Path]:
     except (ClientError, BotoCoreError) as exc:
         raise AwsError(f"{url}: cannot read from S3: {exc}") from None
     if not files:
-        raise LogsError.at(url, "no invocation-log objects under that prefix")
+        raise LogsError.at(url, f"no {kind.what} ({kind.patterns}) under that prefix")
     return files
 
 
 def collect(
-    arguments: list[str], workdir: Path | None = None, s3_client: object = None
+    arguments: list[str],
+    workdir: Path | None = None,
+    s3_client: object = None,
+    kind: FileKind = LOG_FILES,
 ) -> tuple[list[Path], tempfile.TemporaryDirectory[str] | None]:
-    """Every log file named by the arguments; a temporary folder holds S3 downloads."""
+    """Every file of the kind named by the arguments; a temporary folder holds S3 downloads."""
     holder = None
     files: list[Path] = []
     for argument in arguments:
         if argument.startswith("s3://"):
             if holder is None:
                 holder = tempfile.TemporaryDirectory(prefix="genai-cost-logs-", dir=workdir)
-            files += s3_files(argument, Path(holder.name), s3_client)
+            files += s3_files(argument, Path(holder.name), s3_client, kind)
         else:
-            files += local_files(Path(argument))
+            files += local_files(Path(argument), kind)
     return files, holder

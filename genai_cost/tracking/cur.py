@@ -1,0 +1,519 @@
+"""Chargeback from the bill: generative-AI spend read from the Cost and Usage Report.
+
+Reads CUR 2.0 (AWS Data Exports, Parquet or gzip'd CSV, AWS's column names: `line_item_…`,
+`pricing_…`, the maps `product`, `resource_tags`, `tags`, `cost_category`) and the legacy CUR
+(CSV headers `lineItem/UsageType`, `resourceTags/user:team` …) with one DuckDB pass that keeps
+only sums by the asked-for keys and the day (docs/methodology.md, "Chargeback from the bill").
+
+Generative-AI spend is every line item of Amazon Bedrock (including Marketplace-billed models,
+`product_name` "… (Amazon Bedrock Edition)"), Amazon SageMaker, and Amazon EC2 instance usage
+of the accelerated families (p, g, inf, trn, dl), plus any service code given with `--service`.
+Costs are unblended (what Cost Explorer shows by default), net unblended, amortized or net
+amortized (Savings Plans and Reserved Instances spread over the usage they cover, AWS's
+formula, the same as the CUR query library's and CUDOS's).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from genai_cost.errors import ArgumentError, LogsError
+
+CostBasis = Literal["unblended", "net-unblended", "amortized", "net-amortized"]
+COST_BASES: tuple[str, ...] = ("unblended", "net-unblended", "amortized", "net-amortized")
+TOKEN_KINDS = ("input", "output", "cache_read", "cache_write")
+CUR_PLAIN_KEYS = (
+    "account",
+    "service",
+    "model",
+    "usage-type",
+    "operation",
+    "region",
+    "day",
+    "month",
+    "identity",
+    "profile",
+    "resource",
+    "line-item-type",
+)
+CUR_PREFIXED_KEYS = ("tag", "principal-tag", "cost-category")
+GPU_FAMILIES = r"^(p|g|inf|trn|dl)[0-9]+[a-z0-9-]*\."
+"""EC2 instance types of the accelerated families (p5.48xlarge, g6e.xlarge, inf2…, trn1…)."""
+MARKETPLACE_BEDROCK = "%(Amazon Bedrock Edition)%"
+
+LEGACY = {
+    "line_item_usage_start_date": "lineItem/UsageStartDate",
+    "line_item_usage_account_id": "lineItem/UsageAccountId",
+    "line_item_product_code": "lineItem/ProductCode",
+    "line_item_usage_type": "lineItem/UsageType",
+    "line_item_operation": "lineItem/Operation",
+    "line_item_line_item_type": "lineItem/LineItemType",
+    "line_item_usage_amount": "lineItem/UsageAmount",
+    "line_item_unblended_cost": "lineItem/UnblendedCost",
+    "line_item_net_unblended_cost": "lineItem/NetUnblendedCost",
+    "line_item_resource_id": "lineItem/ResourceId",
+    "line_item_iam_principal": "lineItem/IamPrincipal",
+    "bill_billing_entity": "bill/BillingEntity",
+    "pricing_unit": "pricing/unit",
+    "product_region_code": "product/regionCode",
+    "product_instance_type": "product/instanceType",
+    "savings_plan_savings_plan_effective_cost": "savingsPlan/SavingsPlanEffectiveCost",
+    "savings_plan_net_savings_plan_effective_cost": "savingsPlan/NetSavingsPlanEffectiveCost",
+    "savings_plan_total_commitment_to_date": "savingsPlan/TotalCommitmentToDate",
+    "savings_plan_used_commitment": "savingsPlan/UsedCommitment",
+    "reservation_effective_cost": "reservation/EffectiveCost",
+    "reservation_net_effective_cost": "reservation/NetEffectiveCost",
+    "reservation_unused_amortized_upfront_fee_for_billing_period": (
+        "reservation/UnusedAmortizedUpfrontFeeForBillingPeriod"
+    ),
+    "reservation_net_unused_amortized_upfront_fee_for_billing_period": (
+        "reservation/NetUnusedAmortizedUpfrontFeeForBillingPeriod"
+    ),
+    "reservation_unused_recurring_fee": "reservation/UnusedRecurringFee",
+    "reservation_net_unused_recurring_fee": "reservation/NetUnusedRecurringFee",
+}
+"""CUR 2.0 column -> the legacy CUR's CSV header (AWS's data dictionary of both)."""
+REQUIRED = (
+    "line_item_usage_start_date",
+    "line_item_usage_account_id",
+    "line_item_product_code",
+    "line_item_usage_type",
+    "line_item_line_item_type",
+    "line_item_usage_amount",
+    "line_item_unblended_cost",
+)
+
+
+@dataclass(frozen=True)
+class CurKey:
+    """A grouping key of the bill: a plain column (`account`, `usage-type` …) or a map entry
+    (`tag:team`, `principal-tag:project`, `cost-category:unit`)."""
+
+    name: str
+    kind: str
+    field: str = ""
+
+    @property
+    def tagged(self) -> bool:
+        return self.kind in (*CUR_PREFIXED_KEYS, "identity", "profile")
+
+
+def parse_cur_key(text: str, *, option: str) -> CurKey:
+    kind, _, name = text.partition(":")
+    if kind in CUR_PREFIXED_KEYS and name:
+        return CurKey(text, kind, name)
+    if text in CUR_PLAIN_KEYS:
+        return CurKey(text, text)
+    from genai_cost.modelfile import suggest
+
+    choices = [*CUR_PLAIN_KEYS, "tenant", "tag:KEY", "principal-tag:KEY", "cost-category:NAME"]
+    hint = suggest(text, choices)
+    raise ArgumentError(
+        f"{option} {text!r}: expected one of {', '.join(choices)} for a Cost and Usage Report"
+        + (f" ({hint})" if hint else "")
+    )
+
+
+@dataclass
+class Layout:
+    """How one group of CUR files names its columns."""
+
+    kind: Literal["parquet", "csv2", "legacy"]
+    columns: frozenset[str]
+
+    def has(self, column: str) -> bool:
+        name = LEGACY.get(column, column) if self.kind == "legacy" else column
+        return name in self.columns
+
+    def col(self, column: str) -> str:
+        if self.kind == "legacy":
+            return _ident(LEGACY.get(column, column))
+        return _ident(column)
+
+    def text(self, column: str) -> str:
+        """The column as text, or NULL when this layout lacks it."""
+        return f"CAST({self.col(column)} AS VARCHAR)" if self.has(column) else "NULL::VARCHAR"
+
+    def number(self, column: str) -> str:
+        """The column as a DOUBLE (0 when absent or empty)."""
+        if not self.has(column):
+            return "0.0"
+        return f"coalesce(try_cast({self.col(column)} AS DOUBLE), 0.0)"
+
+    def map_value(self, column: str, keys: Sequence[str]) -> str:
+        """The first of `keys` present in the map column (`resource_tags`, `tags`, …)."""
+        if self.kind == "legacy":
+            return "NULL::VARCHAR"
+        if not self.has(column):
+            return "NULL::VARCHAR"
+        if self.kind == "parquet":
+            parts = [f"map_extract({_ident(column)}, {_text(k)})[1]" for k in keys]
+        else:  # CUR 2.0 CSV writes each map as a JSON object
+            parts = [
+                f"json_extract_string(try_cast({_ident(column)} AS JSON), {_text(_json_key(k))})"
+                for k in keys
+            ]
+        return f"nullif(coalesce({', '.join(parts)}), '')"
+
+    def product_name(self) -> str:
+        if self.kind == "legacy":
+            return (
+                f"coalesce({self.legacy_value(['product/ProductName', 'product/productName'])}, '')"
+            )
+        return f"coalesce({self.map_value('product', ['product_name'])}, '')"
+
+    def tag(self, key: str) -> str:
+        """A user tag: the `resource_tags` map (CUR 2.0), the `tags` map's `resourceTags/…`
+        entries, or one column per tag (legacy CSV `resourceTags/user:key`, legacy Parquet
+        `resource_tags_user_key`)."""
+        if self.kind == "legacy":
+            return self.legacy_value([f"resourceTags/user:{key}", f"resourceTags/{key}"])
+        if not self.has("resource_tags") and not self.has("tags"):
+            flat = "resource_tags_user_" + re.sub(r"[^a-z0-9]", "_", key.lower())
+            return (
+                f"nullif(CAST({_ident(flat)} AS VARCHAR), '')"
+                if flat in self.columns
+                else "NULL::VARCHAR"
+            )
+        in_tags = self.map_value("tags", [f"resourceTags/user:{key}", f"resourceTags/{key}"])
+        return f"coalesce({self.map_value('resource_tags', tag_keys(key))}, {in_tags})"
+
+    def legacy_value(self, headers: Sequence[str]) -> str:
+        present = [h for h in headers if h in self.columns]
+        if not present:
+            return "NULL::VARCHAR"
+        return f"nullif(coalesce({', '.join(_ident(h) for h in present)}), '')"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _json_key(key: str) -> str:
+    return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def tag_keys(key: str) -> list[str]:
+    """Where CUR 2.0 keeps a user tag: `resource_tags` keys are `user_<key>` in real exports
+    (some documentation writes `user:<key>`); a key given in full is looked up as it is."""
+    return [key, f"user_{key}", f"user:{key}"]
+
+
+def key_sql(key: CurKey, layout: Layout) -> str:
+    """The SQL text of a grouping key in one layout (NULL when the bill lacks it)."""
+    if key.kind == "tag":
+        return layout.tag(key.field)
+    if key.kind == "principal-tag":
+        return layout.map_value("tags", [f"iamPrincipal/{key.field}"])
+    if key.kind == "cost-category":
+        if layout.kind == "legacy":
+            return layout.legacy_value([f"costCategory/{key.field}"])
+        return (
+            f"coalesce({layout.map_value('cost_category', [key.field])}, "
+            f"{layout.map_value('tags', [f'costCategory/{key.field}'])})"
+        )
+    plain = {
+        "account": layout.text("line_item_usage_account_id"),
+        "service": service_sql(layout),
+        "model": model_sql(layout),
+        "usage-type": layout.text("line_item_usage_type"),
+        "operation": layout.text("line_item_operation"),
+        "region": layout.text("product_region_code"),
+        "identity": f"nullif({layout.text('line_item_iam_principal')}, '')",
+        "profile": f"CASE WHEN {layout.text('line_item_resource_id')} LIKE "
+        f"'%:application-inference-profile/%' THEN {layout.text('line_item_resource_id')} END",
+        "resource": f"nullif({layout.text('line_item_resource_id')}, '')",
+        "line-item-type": layout.text("line_item_line_item_type"),
+    }
+    return plain[key.kind]
+
+
+def cost_sql(layout: Layout, basis: str) -> str:
+    """The cost of a line item on `basis` (docs/methodology.md, "Chargeback from the bill").
+
+    Amortized: covered usage at its effective cost, the Savings Plan negation and up-front
+    fee lines at 0, the Savings Plan recurring fee at its unused commitment, RI fees at their
+    unused amortized fee and recurring fee; everything else unblended. The net variants use
+    the `net_` columns (after discounts)."""
+    net = basis.startswith("net-")
+    unblended = layout.number("line_item_net_unblended_cost" if net else "line_item_unblended_cost")
+    if not basis.endswith("amortized"):
+        return unblended
+    n = "net_" if net else ""
+    sp_effective = layout.number(f"savings_plan_{n}savings_plan_effective_cost")
+    ri_effective = layout.number(f"reservation_{n}effective_cost")
+    ri_unused = (
+        f"{layout.number(f'reservation_{n}unused_amortized_upfront_fee_for_billing_period')} + "
+        f"{layout.number(f'reservation_{n}unused_recurring_fee')}"
+    )
+    sp_unused = (
+        f"{layout.number('savings_plan_total_commitment_to_date')} - "
+        f"{layout.number('savings_plan_used_commitment')}"
+    )
+    kind = layout.text("line_item_line_item_type")
+    return (
+        f"CASE {kind} "
+        f"WHEN 'SavingsPlanCoveredUsage' THEN {sp_effective} "
+        f"WHEN 'SavingsPlanRecurringFee' THEN {sp_unused} "
+        "WHEN 'SavingsPlanNegation' THEN 0.0 "
+        "WHEN 'SavingsPlanUpfrontFee' THEN 0.0 "
+        f"WHEN 'DiscountedUsage' THEN {ri_effective} "
+        f"WHEN 'RIFee' THEN {ri_unused} "
+        f"ELSE {unblended} END"
+    )
+
+
+def token_kind_sql(usage_type: str) -> str:
+    """input / output / cache_read / cache_write from a Bedrock usage type, else NULL."""
+    u = f"lower({usage_type})"
+    return (
+        f"CASE WHEN {u} SIMILAR TO '.*(cache-read|cacheread|cache_read).*' THEN 'cache_read' "
+        f"WHEN {u} SIMILAR TO '.*(cache-write|cachewrite|cache_write).*' THEN 'cache_write' "
+        f"WHEN {u} SIMILAR TO '.*(input-tokens|inputtokencount|input_tokens).*' THEN 'input' "
+        f"WHEN {u} SIMILAR TO '.*(output-tokens|outputtokencount|output_tokens).*' "
+        "THEN 'output' END"
+    )
+
+
+def tokens_per_unit_sql(unit: str, usage_type: str) -> str:
+    """Tokens in one unit of `pricing_unit`: 1K tokens, 1M tokens, tokens; Marketplace-billed
+    models' "Units" are millions of tokens (their price is per 1M)."""
+    u = f"lower(trim({unit}))"
+    return (
+        f"CASE WHEN {u} IN ('1k tokens', '1000 tokens') THEN 1000.0 "
+        f"WHEN {u} IN ('1m tokens', '1000000 tokens') THEN 1000000.0 "
+        f"WHEN {u} IN ('tokens', 'token') THEN 1.0 "
+        f"WHEN {u} = 'units' AND {usage_type} LIKE '%-MP:%' THEN 1000000.0 END"
+    )
+
+
+def gen_ai_sql(layout: Layout, services: Sequence[str]) -> str:
+    """The line items that are generative-AI spend (module docstring)."""
+    code = layout.text("line_item_product_code")
+    usage_type = layout.text("line_item_usage_type")
+    instance = f"coalesce(nullif({layout.text('product_instance_type')}, ''), "
+    instance += f"regexp_extract({usage_type}, ':([a-z0-9-]+\\.[a-z0-9]+)$', 1))"
+    parts = [
+        f"{code} IN ('AmazonBedrock', 'AmazonSageMaker')",
+        f"{layout.product_name()} LIKE {_text(MARKETPLACE_BEDROCK)}",
+        f"({code} = 'AmazonEC2' AND regexp_matches({instance}, {_text(GPU_FAMILIES)}))",
+    ]
+    if services:
+        parts.append(f"{code} IN ({', '.join(_text(s) for s in services)})")
+    return "(" + " OR ".join(parts) + ")"
+
+
+def model_sql(layout: Layout) -> str:
+    """What the spend is for: a Bedrock model (the usage type without its region prefix and
+    token suffix, or a Marketplace model's product name), else the instance type."""
+    code = layout.text("line_item_product_code")
+    usage_type = layout.text("line_item_usage_type")
+    name = layout.product_name()
+    bedrock = (
+        f"regexp_replace(regexp_replace({usage_type}, '^[A-Z0-9]+-', ''), "
+        "'-(mantle-)?(input|output|cache-read-input|cache-write-input|cache-read|cache-write)"
+        "-token.*$', '')"
+    )
+    instance = (
+        f"coalesce(nullif({layout.text('product_instance_type')}, ''), "
+        f"nullif(regexp_extract({usage_type}, ':([a-z0-9.-]+)$', 1), ''), {usage_type})"
+    )
+    return (
+        f"CASE WHEN {name} LIKE {_text(MARKETPLACE_BEDROCK)} "
+        f"THEN replace({name}, ' (Amazon Bedrock Edition)', '') "
+        f"WHEN {code} = 'AmazonBedrock' THEN {bedrock} ELSE {instance} END"
+    )
+
+
+def service_sql(layout: Layout) -> str:
+    code = layout.text("line_item_product_code")
+    return (
+        f"CASE WHEN {layout.product_name()} LIKE {_text(MARKETPLACE_BEDROCK)} "
+        f"THEN 'AmazonBedrock' ELSE {code} END"
+    )
+
+
+def _source(layout: Layout, files: list[str]) -> str:
+    listed = "[" + ", ".join(_text(f) for f in files) + "]"
+    if layout.kind == "parquet":
+        return f"read_parquet({listed}, union_by_name = true)"
+    return (
+        f"read_csv({listed}, header = true, all_varchar = true, union_by_name = true, "
+        "auto_detect = true, compression = 'auto')"
+    )
+
+
+def usage_sql(
+    layout: Layout, files: list[str], keys: Sequence[CurKey], basis: str, services: Sequence[str]
+) -> str:
+    """One pass over a group of files: cost, usage and tokens summed by key, day and token
+    kind; line items outside generative-AI spend summed into one row (keys NULL)."""
+    usage_type = layout.text("line_item_usage_type")
+    inner_keys = ", ".join(f"{key_sql(k, layout)} AS k{i}" for i, k in enumerate(keys))
+    start = layout.col("line_item_usage_start_date")
+    tokens = (
+        f"{layout.number('line_item_usage_amount')} * "
+        f"{tokens_per_unit_sql(layout.text('pricing_unit'), usage_type)}"
+    )
+    group = ", ".join(f"CASE WHEN gen_ai THEN k{i} END AS k{i}" for i in range(len(keys)))
+    return f"""
+        WITH items AS (
+          SELECT
+            {gen_ai_sql(layout, services)} AS gen_ai,
+            CAST(try_cast(CAST({start} AS VARCHAR) AS TIMESTAMP) AS DATE) AS day,
+            {service_sql(layout)} AS service,
+            {model_sql(layout)} AS model,
+            CASE WHEN {service_sql(layout)} = 'AmazonBedrock' THEN {token_kind_sql(usage_type)}
+              END AS token_kind,
+            {tokens} AS tokens,
+            {cost_sql(layout, basis)} AS cost,
+            {inner_keys}
+          FROM {_source(layout, files)}
+        )
+        SELECT gen_ai, {group}, CASE WHEN gen_ai THEN day END AS day,
+          CASE WHEN gen_ai THEN token_kind END AS token_kind,
+          count(*)::BIGINT AS line_items,
+          sum(CASE WHEN gen_ai AND day IS NOT NULL THEN cost ELSE 0 END) AS cost,
+          sum(CASE WHEN gen_ai AND day IS NOT NULL AND token_kind IS NOT NULL
+              THEN coalesce(tokens, 0) ELSE 0 END) AS tokens,
+          sum(CASE WHEN gen_ai AND token_kind IS NOT NULL AND tokens IS NULL THEN 1 ELSE 0 END)
+            ::BIGINT AS unknown_units,
+          sum(CASE WHEN NOT gen_ai THEN cost ELSE 0 END) AS other_cost,
+          sum(CASE WHEN gen_ai AND day IS NULL THEN 1 ELSE 0 END)::BIGINT AS undated
+        FROM items
+        GROUP BY ALL
+    """
+
+
+@dataclass
+class CurUsage:
+    """Generative-AI spend summed by key, day and token kind (a pandas DataFrame with columns
+    k0…kn, day, token_kind, line_items, cost, tokens), and what was left out."""
+
+    frame: Any
+    line_items: int
+    other_line_items: int
+    other_cost: float
+    undated: int
+    unknown_units: int
+    files: int
+
+
+def _csv_header(path: str) -> list[str]:
+    opener: Any = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
+            first = handle.readline()
+    except OSError as exc:
+        raise LogsError.at(path, f"cannot read this file: {exc}") from None
+    import csv
+
+    return next(csv.reader([first]), [])
+
+
+def layouts(connection: Any, files: Sequence[str]) -> list[tuple[Layout, list[str]]]:
+    """Group the files by how they name their columns (Parquet, CUR 2.0 CSV, legacy CSV)."""
+    groups: dict[str, list[str]] = {}
+    headers: dict[str, set[str]] = {}
+    for f in files:
+        if f.endswith(".parquet"):
+            kind = "parquet"
+        else:
+            header = _csv_header(f)
+            kind = "legacy" if any("/" in h for h in header) else "csv2"
+            headers.setdefault(kind, set()).update(header)
+        groups.setdefault(kind, []).append(f)
+    result = []
+    for kind, members in groups.items():
+        if kind == "parquet":
+            try:
+                described = connection.execute(
+                    f"DESCRIBE SELECT * FROM {_source(Layout('parquet', frozenset()), members)}"
+                ).fetchall()
+            except Exception as exc:  # duckdb.Error: an unreadable or foreign file
+                raise LogsError.at(members[0], f"cannot read as Parquet: {_message(exc)}") from None
+            columns = frozenset(str(row[0]) for row in described)
+        else:
+            columns = frozenset(headers[kind])
+        layout = Layout(kind, columns)  # type: ignore[arg-type]
+        missing = [c for c in REQUIRED if not layout.has(c)]
+        if missing:
+            shown = [LEGACY[c] if kind == "legacy" else c for c in missing]
+            raise LogsError.at(
+                members[0],
+                f"not a Cost and Usage Report: no column {', '.join(shown)}",
+                hint="CUR 2.0 (Data Exports) or the legacy CUR, with AWS's column names",
+            )
+        result.append((layout, members))
+    return result
+
+
+def _message(exc: Exception) -> str:
+    return str(exc).split("\n\n")[0].split("\nLINE ")[0].strip()
+
+
+def read_cur(
+    files: Sequence[Path],
+    keys: Sequence[CurKey],
+    *,
+    basis: str = "unblended",
+    services: Sequence[str] = (),
+) -> CurUsage:
+    """Sum the bill's generative-AI spend by `keys`, day and token kind (DuckDB)."""
+    import tempfile
+
+    import duckdb
+    import pandas as pd
+
+    from genai_cost.tracking.logs import _memory_limit, _sql_path
+
+    if basis not in COST_BASES:
+        raise ArgumentError(f"--cost {basis!r}: expected one of {', '.join(COST_BASES)}")
+    if not files:
+        raise LogsError.at("", "no Cost and Usage Report files to read")
+    paths = [str(Path(f).resolve()) for f in files]
+    frames = []
+    with tempfile.TemporaryDirectory(prefix="genai-cost-cur-") as folder:
+        connection = duckdb.connect()
+        try:
+            connection.execute("SET preserve_insertion_order = false")
+            connection.execute(f"SET memory_limit = '{_memory_limit()}'")
+            connection.execute(f"SET temp_directory = '{_sql_path(folder)}'")
+            for layout, members in layouts(connection, paths):
+                if basis.startswith("net-") and not layout.has("line_item_net_unblended_cost"):
+                    raise LogsError.at(
+                        members[0],
+                        f"--cost {basis}: this bill has no net unblended cost column",
+                        hint="use --cost unblended or amortized",
+                    )
+                sql = usage_sql(layout, members, keys, basis, services)
+                try:
+                    frames.append(connection.execute(sql).df())
+                except duckdb.Error as exc:
+                    raise LogsError.at(
+                        members[0], f"cannot read the Cost and Usage Report: {_message(exc)}"
+                    ) from None
+        finally:
+            connection.close()
+    frame = pd.concat(frames, ignore_index=True)
+    ai = frame[frame["gen_ai"].fillna(False).astype(bool)]
+    dated = ai[ai["day"].notna()].copy()
+    dated["day"] = dated["day"].astype(str).str[:10]
+    return CurUsage(
+        frame=dated.drop(columns=["gen_ai", "other_cost", "undated", "unknown_units"]),
+        line_items=int(frame["line_items"].sum()),
+        other_line_items=int(frame.loc[~frame.index.isin(ai.index), "line_items"].sum()),
+        other_cost=float(frame["other_cost"].sum()),
+        undated=int(frame["undated"].sum()),
+        unknown_units=int(frame["unknown_units"].sum()),
+        files=len(paths),
+    )

@@ -1,0 +1,238 @@
+"""Allocation from the bill: the Cost and Usage Report's generative-AI spend split by tenant.
+
+The spend is the bill's own (no price lookup): each line item's cost on the chosen basis
+(tracking/cur.py). Token line items of Bedrock (input, output, cache read, cache write) also
+give token counts; everything else (instance-hours, provisioned throughput, customization,
+storage) is "other" cost. A line item without the tenant key is `(untagged)`, its own row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+
+from genai_cost.documents.tracking import (
+    AllocationProblem,
+    CurAllocationDocument,
+    CurAllocationRow,
+    CurAllocationTotal,
+)
+from genai_cost.errors import ArgumentError
+from genai_cost.tracking.allocate import UNTAGGED, TenantBudgets, _verdict, budget_rows
+from genai_cost.tracking.anomalies import AnomalyRule, find_anomalies
+from genai_cost.tracking.cur import CurKey, CurUsage, parse_cur_key, read_cur
+
+SCHEMA_VERSION = 1
+TOKEN_FIELDS = {
+    "input": "input_tokens",
+    "output": "output_tokens",
+    "cache_read": "cache_read_input_tokens",
+    "cache_write": "cache_write_input_tokens",
+}
+
+
+def cur_keys(by: Sequence[str], tenant: str) -> tuple[list[CurKey], CurKey]:
+    """The --by keys (with `tenant` standing for the --tenant key) and the tenant key."""
+    tenant_key = parse_cur_key(tenant, option="--tenant")
+    if not tenant_key.tagged and tenant_key.kind not in ("account",):
+        raise ArgumentError(
+            f"--tenant {tenant!r}: with --cur, expected tag:KEY, principal-tag:KEY, "
+            "cost-category:NAME, profile, identity or account"
+        )
+    keys = [
+        CurKey("tenant", tenant_key.kind, tenant_key.field)
+        if b == "tenant"
+        else parse_cur_key(b, option="--by")
+        for b in by
+    ]
+    if len({k.name for k in keys}) != len(keys):
+        raise ArgumentError("--by: each key may be given once")
+    return keys, tenant_key
+
+
+def grouped_frame(usage: CurUsage, keys: Sequence[CurKey]) -> Any:
+    """One row per key values and day: token counts by kind, token cost, other cost, and the
+    tenant (the key named `tenant`, which `keys` must hold)."""
+    import pandas as pd
+
+    from genai_cost.tracking.allocate import identity_name
+
+    frame = usage.frame
+    names = [f"k{i}" for i in range(len(keys))]
+    for name, key in zip(names, keys, strict=True):
+        values = frame[name].astype(object)
+        if key.kind == "identity":
+            values = values.map(lambda v: identity_name(v) if isinstance(v, str) else None)
+        frame[name] = values.where(values.notna() & (values != ""), None).fillna(
+            UNTAGGED if key.tagged else "(none)"
+        )
+    frame["tenant"] = frame[names[next(i for i, k in enumerate(keys) if k.name == "tenant")]]
+    for kind, field in TOKEN_FIELDS.items():
+        frame[field] = frame["tokens"].where(frame["token_kind"] == kind, 0.0)
+    is_token = frame["token_kind"].notna()
+    frame["token_cost_usd"] = frame["cost"].where(is_token, 0.0)
+    frame["other_cost_usd"] = frame["cost"].where(~is_token, 0.0)
+    frame["cost_usd"] = frame["cost"]
+    columns = [
+        *names,
+        "tenant",
+        "day",
+        *TOKEN_FIELDS.values(),
+        "token_cost_usd",
+        "other_cost_usd",
+        "cost_usd",
+        "line_items",
+    ]
+    out = frame[columns]
+    return (
+        out.groupby([*names, "tenant", "day"], sort=True).sum().reset_index()
+        if len(out)
+        else pd.DataFrame(columns=columns)
+    )
+
+
+def allocate_cur(
+    usage: CurUsage,
+    keys: Sequence[CurKey],
+    tenant: CurKey,
+    *,
+    basis: str,
+    budgets: TenantBudgets | None = None,
+) -> tuple[CurAllocationDocument, Any]:
+    """The chargeback document of the bill (JSON contract `cur-allocation`), and the daily
+    frame it was summed from (for anomalies and exports)."""
+    daily = grouped_frame(usage, keys)
+    names = [f"k{i}" for i in range(len(keys))]
+    sums = [*TOKEN_FIELDS.values(), "token_cost_usd", "other_cost_usd", "cost_usd", "line_items"]
+    grouped = daily.groupby(names, sort=True)[sums].sum().reset_index() if len(daily) else daily
+    if len(grouped):
+        grouped = grouped.sort_values(["cost_usd", *names], ascending=[False] + [True] * len(names))
+    total_cost = float(daily["cost_usd"].sum()) if len(daily) else 0.0
+    rows: list[CurAllocationRow] = []
+    for record in grouped.to_dict("records"):
+        cost = float(record["cost_usd"])
+        row: dict[str, Any] = {k.name: str(record[n]) for k, n in zip(keys, names, strict=True)}
+        row |= {f: round(float(record[f])) for f in TOKEN_FIELDS.values()}
+        row |= {
+            "token_cost_usd": float(record["token_cost_usd"]),
+            "other_cost_usd": float(record["other_cost_usd"]),
+            "cost_usd": cost,
+            "line_items": int(record["line_items"]),
+            "share": cost / total_cost if total_cost > 0 else 0.0,
+        }
+        rows.append(cast(CurAllocationRow, row))
+    counts = {f: round(float(daily[f].sum())) if len(daily) else 0 for f in TOKEN_FIELDS.values()}
+    total: CurAllocationTotal = {
+        "input_tokens": counts["input_tokens"],
+        "output_tokens": counts["output_tokens"],
+        "cache_read_input_tokens": counts["cache_read_input_tokens"],
+        "cache_write_input_tokens": counts["cache_write_input_tokens"],
+        "token_cost_usd": float(daily["token_cost_usd"].sum()) if len(daily) else 0.0,
+        "other_cost_usd": float(daily["other_cost_usd"].sum()) if len(daily) else 0.0,
+        "cost_usd": total_cost,
+        "line_items": int(daily["line_items"].sum()) if len(daily) else 0,
+    }
+    days = sorted(set(daily["day"])) if len(daily) else []
+    problems: list[AllocationProblem] = []
+    if usage.undated:
+        problems.append(
+            {
+                "reason": "line items without a readable line_item_usage_start_date "
+                "(not allocated)",
+                "records": usage.undated,
+                "examples": [],
+            }
+        )
+    if usage.unknown_units:
+        problems.append(
+            {
+                "reason": "Bedrock token line items in a pricing_unit that is not tokens "
+                "(1K tokens, 1M tokens, Tokens, Marketplace Units): their cost is allocated, "
+                "their tokens are not counted",
+                "records": usage.unknown_units,
+                "examples": [],
+            }
+        )
+    document: CurAllocationDocument = {
+        "schema_version": SCHEMA_VERSION,
+        "kind": "cur-allocation",
+        "cost_basis": basis,
+        "by": [k.name for k in keys],
+        "tenant_key": tenant.name,
+        "period": {"first_day": days[0] if days else None, "last_day": days[-1] if days else None},
+        "line_items": {
+            "read": usage.line_items,
+            "allocated": int(total["line_items"]),
+            "not_generative_ai": usage.other_line_items,
+            "not_generative_ai_usd": usage.other_cost,
+        },
+        "files": usage.files,
+        "rows": rows,
+        "total": total,
+        "problems": problems,
+    }
+    if budgets is not None:
+        tenant_budgets = budget_rows(daily, budgets, days)
+        document["budgets"] = tenant_budgets
+        document["verdict"] = _verdict(tenant_budgets)
+    return document, daily
+
+
+def run_cur_allocation(
+    paths: Sequence[str],
+    *,
+    by: Sequence[str] = ("tenant",),
+    tenant: str = "tag:team",
+    basis: str = "unblended",
+    services: Sequence[str] = (),
+    budgets: Path | None = None,
+    s3_client: object = None,
+    anomaly_rule: AnomalyRule | None = None,
+) -> tuple[CurAllocationDocument, Any]:
+    """Read the bill (files, folders in the Data Exports layout, s3:// prefixes) and allocate."""
+    from genai_cost.tracking.allocate import load_budgets
+    from genai_cost.tracking.sources import CUR_FILES, collect
+
+    keys, tenant_key = cur_keys(by, tenant)
+    budget_file = load_budgets(budgets) if budgets is not None else None
+    read_keys = list(keys)
+    if not any(k.name == "tenant" for k in keys):
+        read_keys.append(CurKey("tenant", tenant_key.kind, tenant_key.field))
+    files, holder = collect(list(paths), s3_client=s3_client, kind=CUR_FILES)
+    try:
+        usage = read_cur(files, read_keys, basis=basis, services=services)
+    finally:
+        if holder is not None:
+            holder.cleanup()
+    document, daily = allocate_cur(usage, read_keys, tenant_key, basis=basis, budgets=budget_file)
+    if len(read_keys) > len(keys):  # the tenant was read for budgets and anomalies only
+        extra = read_keys[-1].name
+        for row in document["rows"]:
+            row.pop(extra, None)  # type: ignore[misc]
+        document["by"] = [k.name for k in keys]
+        document["rows"] = _regroup(document["rows"], [k.name for k in keys])
+    if anomaly_rule is not None:
+        names = [f"k{i}" for i, k in enumerate(keys) if k.name not in ("day", "month")]
+        labels = [k.name for k in keys if k.name not in ("day", "month")]
+        if not names:
+            names, labels = ["tenant"], ["tenant"]
+        document["anomalies"] = find_anomalies(daily, names, anomaly_rule, labels)
+        document["anomaly_settings"] = anomaly_rule.settings()
+    return document, daily
+
+
+def _regroup(rows: list[CurAllocationRow], names: list[str]) -> list[CurAllocationRow]:
+    """Rows merged again after a key used only internally was dropped."""
+    merged: dict[tuple[str, ...], dict[str, Any]] = {}
+    numeric = [*TOKEN_FIELDS.values(), "token_cost_usd", "other_cost_usd", "cost_usd", "line_items"]
+    for row in rows:
+        key = tuple(str(row[n]) for n in names)  # type: ignore[literal-required]
+        into = merged.setdefault(key, {n: row[n] for n in names} | dict.fromkeys(numeric, 0))  # type: ignore[literal-required]
+        for n in numeric:
+            into[n] += row[n]  # type: ignore[literal-required]
+    total = sum(float(r["cost_usd"]) for r in merged.values())
+    out = sorted(merged.values(), key=lambda r: (-float(r["cost_usd"]), *[r[n] for n in names]))
+    for r in out:
+        r["share"] = float(r["cost_usd"]) / total if total > 0 else 0.0
+    return cast(list[CurAllocationRow], out)
