@@ -316,3 +316,76 @@ def line_item(
 
 
 AWS_CODES = ("AmazonBedrock", "AmazonSageMaker", "AmazonEC2", "AmazonS3", "AWSLambda")
+
+
+FIXTURE = Path("tests/fixtures/cur/genai-export/data/BILLING_PERIOD=2026-11")
+APP = "arn:aws:sts::111122223333:assumed-role/App/s"
+
+
+def fixture_items() -> list[dict[str, Any]]:
+    """The bill of tests/fixtures/logs/invocations.jsonl's usage (role App, 2026-11-02/03) at
+    the public Bedrock rates (Nova Lite $0.06 / $0.24, Nova Micro $0.035 / $0.14 per 1M
+    tokens in us-east-1), plus a tagged SageMaker endpoint, an untagged p5 instance and an
+    instance that is not generative AI."""
+    rows = []
+    for day, name, kind, tokens, per_million in (
+        ("2026-11-02", "NovaLite", "input", 2100, 0.06),
+        ("2026-11-02", "NovaLite", "output", 430, 0.24),
+        ("2026-11-03", "NovaLite", "input", 1000, 0.06),
+        ("2026-11-03", "NovaLite", "output", 200, 0.24),
+        ("2026-11-03", "NovaMicro", "input", 5000, 0.035),
+        ("2026-11-03", "NovaMicro", "output", 500, 0.14),
+    ):
+        rows.append(
+            line_item(
+                day=day,
+                usage_type=f"USE1-{name}-{kind}-tokens",
+                usage_amount=tokens / 1000,
+                unit="1K tokens",
+                cost=tokens * per_million / 1e6,
+                principal=APP,
+                resource_tags={"user_team": "search" if name == "NovaLite" else "ads"},
+            )
+        )
+    rows.append(
+        line_item(
+            day="2026-11-02",
+            product_code="AmazonSageMaker",
+            usage_type="USE1-Host:ml.g5.xlarge",
+            usage_amount=24,
+            unit="Hrs",
+            cost=33.792,
+            operation="RunInstance",
+            resource_tags={"user_team": "ml"},
+            resource_id="arn:aws:sagemaker:us-east-1:111122223333:endpoint/ranker",
+        )
+    )
+    rows.append(
+        line_item(
+            day="2026-11-03",
+            product_code="AmazonEC2",
+            usage_type="BoxUsage:p5.48xlarge",
+            usage_amount=2,
+            unit="Hrs",
+            cost=110.0,
+            operation="RunInstances",
+            instance_type="p5.48xlarge",
+        )
+    )
+    rows.append(
+        line_item(
+            day="2026-11-03",
+            product_code="AmazonEC2",
+            usage_type="BoxUsage:m5.large",
+            usage_amount=24,
+            unit="Hrs",
+            cost=2.304,
+            operation="RunInstances",
+            instance_type="m5.large",
+        )
+    )
+    return rows
+
+
+if __name__ == "__main__":  # python -m tests.curgen: rewrite the CUR fixture
+    print(write_cur2_csv(FIXTURE / "genai-export-00001.csv", fixture_items()))

@@ -475,6 +475,23 @@ def test_idle_capacity_as_its_own_line(tmp_path: Path, fixture_snapshot: Path) -
     assert document["total"]["cost_usd"] == pytest.approx(800.2)
 
 
+def test_idle_capacity_is_flagged_below_the_threshold(
+    tmp_path: Path, fixture_snapshot: Path
+) -> None:
+    """Used 2/3 of its 6M tokens: above a 50 % threshold, below 80 %. Idle: 1/3 of $800 over
+    10 hours = $266.67, $19,466.67 in a 730-hour month."""
+    file = tmp_path / "capacity.yaml"
+    file.write_text(PT + "    capacity_tokens_per_minute: 10000\n")
+    logs = [str(_capacity_logs(tmp_path))]
+    kept = run_allocation(logs, tenant="metadata:team", capacity=file, idle_threshold=0.5)
+    assert kept["idle_capacity"] == []
+    flagged = run_allocation(logs, tenant="metadata:team", capacity=file, idle_threshold=0.8)
+    [idle] = flagged["idle_capacity"]
+    assert idle["name"] == "chat-pt" and idle["utilization_fraction"] == pytest.approx(2 / 3)
+    assert idle["idle_usd"] == pytest.approx(800 / 3)
+    assert idle["monthly_idle_usd"] == pytest.approx(800 / 3 / 10 * 730)
+
+
 @pytest.mark.parametrize(
     ("split", "shares", "a", "b"),
     [("fixed", "{a: 0.25, b: 0.75}", 150.0, 450.0), ("headcount", "{a: 3, b: 1}", 450.0, 150.0)],

@@ -26,6 +26,7 @@ from tests.conftest import FIXTURE_SNAPSHOT, ROOT
 FIXTURES = "tests/fixtures"
 BUDGETED = f"{FIXTURES}/scenarios/budgeted.yaml"
 LOGS = f"{FIXTURES}/logs/invocations.jsonl"
+CUR = f"{FIXTURES}/cur"  # a CUR 2.0 export folder (tests/curgen.py writes it)
 
 # name → (arguments, formats, JSON schema kind, exit code)
 COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
@@ -67,6 +68,18 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
         ["allocate", LOGS, "--tenant", "metadata:team", "--by", "tenant", "--by", "model"],
         ("table", "markdown", "csv", "json"),
         "allocation",
+        0,
+    ),
+    "allocate-cur": (
+        ["allocate", "--cur", CUR, "--tenant", "tag:team", "--by", "tenant", "--by", "service"],
+        ("table", "markdown", "csv", "json"),
+        "cur-allocation",
+        0,
+    ),
+    "reconcile": (
+        ["reconcile", LOGS, "--cur", CUR, "--tenant", "identity"],
+        ("table", "markdown", "csv", "json"),
+        "reconcile",
         0,
     ),
     "variance": (

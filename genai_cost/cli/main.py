@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         if code is None:
             return EXIT_OK
         return code if isinstance(code, int) else EXIT_INTERNAL
-    except CheckFailed:
+    except CheckFailed as exc:
+        say(f"check failed: {exc}")
         return EXIT_CHECK_FAILED
     except GenaiCostError as exc:
         from genai_cost.report.sanitize import plain

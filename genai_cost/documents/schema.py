@@ -30,7 +30,12 @@ from genai_cost.documents.pricing import (
     RefreshReport,
     SnapshotList,
 )
-from genai_cost.documents.tracking import AllocationDocument, VarianceDocument
+from genai_cost.documents.tracking import (
+    AllocationDocument,
+    CurAllocationDocument,
+    ReconcileDocument,
+    VarianceDocument,
+)
 
 DOCUMENTS: dict[str, Any] = {
     "estimate": EstimateDocument,
@@ -42,6 +47,8 @@ DOCUMENTS: dict[str, Any] = {
     "roi": RoiDocument,
     "regions": RegionsDocument,
     "allocation": AllocationDocument,
+    "cur-allocation": CurAllocationDocument,
+    "reconcile": ReconcileDocument,
     "variance": VarianceDocument,
     "pricing-list": SnapshotList,
     "pricing-show": ModelPrices,

@@ -309,7 +309,7 @@ def render_cur_allocation_markdown(document: CurAllocationDocument) -> str:
     )
     lines += [
         "",
-        f"Left out: {items['not_generative_ai']:,} line items of other services "
+        f"Left out: {items['not_generative_ai']:,} line item(s) of other services "
         f"({usd(items['not_generative_ai_usd'])}); generative-AI spend is Amazon Bedrock "
         "(with Marketplace-billed models), Amazon SageMaker, accelerated EC2 instances and "
         "the services named with --service.",

@@ -82,19 +82,21 @@ def _explain(
     tenant: str, difference: float, logs_tokens: int, bill_tokens: int, a: Any, b: Any
 ) -> str:
     parts: list[str] = []
-    if abs(difference) < ROUNDING_USD:
-        parts.append("token charges agree (rounding)")
-    elif a is None:
+    if a is None and b is not None and bill_tokens:
         parts.append("in the bill only: no logged records carry this tenant")
-    elif b is None:
+    elif b is None and logs_tokens:
         parts.append("in the logs only: no bill line item carries this tenant")
-    elif logs_tokens == bill_tokens:
-        parts.append("same tokens, different charge: the billed rate differs from the snapshot's")
-    else:
+    elif not logs_tokens and not bill_tokens:
+        parts.append("no token charges on either side")
+    elif logs_tokens != bill_tokens:
         parts.append(
-            f"tokens differ ({bill_tokens - logs_tokens:+,}): usage one side did not see "
-            "(records not delivered, untagged, outside the period)"
+            f"tokens differ ({bill_tokens - logs_tokens:+,} in the bill): usage one side did "
+            "not see (records not delivered or not priced, untagged, outside the period)"
         )
+    elif abs(difference) < ROUNDING_USD:
+        parts.append("same tokens; token charges agree to the cent")
+    else:
+        parts.append("same tokens, different charge: the billed rate differs from the snapshot's")
     if b is not None and float(b["other_cost_usd"]) > 0:
         parts.append("the bill also has non-token charges")
     if tenant == UNTAGGED:
