@@ -440,3 +440,71 @@ def test_reconcile_logs_with_the_bill_to_the_cent(
     assert "non-token charges" in rows["role/Team-A"]["explanation"]
     md = cli("reconcile", str(logs), "--cur", str(bill), "--tenant", "identity", "-f", "markdown")
     assert "| role/Team-B | $29.6000 | $29.6000 | $0.0000 |" in md.out
+
+
+ATHENA_TO_DUCKDB = {
+    "string": "VARCHAR",
+    "double": "DOUBLE",
+    "bigint": "BIGINT",
+    "boolean": "BOOLEAN",
+}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["allocate", "--cur", "tests/fixtures/cur", "--tenant", "tag:team", "--by", "tenant",
+         "--by", "model"],
+        ["allocate", "tests/fixtures/logs/invocations.jsonl", "--tenant", "metadata:team"],
+        ["reconcile", "tests/fixtures/logs/invocations.jsonl", "--cur", "tests/fixtures/cur"],
+        ["estimate", "scenarios/support-chatbot.yaml"],
+    ],
+    ids=["cur-allocation", "allocation", "reconcile", "estimate"],
+)  # fmt: skip
+def test_parquet_loads_with_the_athena_ddl_schema(
+    command: list[str], tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    import duckdb
+
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    table = tmp_path / "table.parquet"
+    assert cli(*command, "-f", "parquet", "-o", str(table)).code == 0
+    result = cli("export", "athena-ddl", str(table), "--location", "s3://bi/genai/", "--table", "t")
+    assert result.code == 0, result.err
+    ddl = result.out
+    assert ddl.startswith("CREATE EXTERNAL TABLE IF NOT EXISTS `t` (")
+    assert "STORED AS PARQUET" in ddl and "LOCATION 's3://bi/genai/'" in ddl
+    columns = re.findall(r"^  `([^`]+)` (\w+),?$", ddl, flags=re.MULTILINE)
+    connection = duckdb.connect()
+    # the DDL's table, created in DuckDB, takes the Parquet file as it is
+    connection.execute(
+        "CREATE TABLE t (" + ", ".join(f'"{n}" {ATHENA_TO_DUCKDB[k]}' for n, k in columns) + ")"
+    )
+    connection.execute(f"INSERT INTO t BY NAME SELECT * FROM read_parquet('{table}')")
+    described = connection.execute(f"DESCRIBE SELECT * FROM read_parquet('{table}')").fetchall()
+    assert [(r[0], r[1]) for r in described] == [(n, ATHENA_TO_DUCKDB[k]) for n, k in columns]
+    count = connection.execute("SELECT count(*) FROM t").fetchone()
+    assert count is not None and count[0] > 0
+    to_stdout = cli(*command, "-f", "parquet")
+    assert to_stdout.code == 2 and "give -o FILE.parquet" in to_stdout.err
+
+
+def test_parquet_figures_equal_the_json(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import duckdb
+
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    args = ["allocate", "--cur", "tests/fixtures/cur", "--tenant", "tag:team"]
+    table = tmp_path / "t.parquet"
+    assert cli(*args, "-f", "parquet", "-o", str(table)).code == 0
+    rows = json.loads(cli(*args, "-f", "json").out)["rows"]
+    read = duckdb.sql(f"SELECT tenant, cost_usd FROM read_parquet('{table}')").fetchall()
+    assert read == [(r["tenant"], r["cost_usd"]) for r in rows]
+    assert cli("mix", "scenarios/support-chatbot.yaml", "-f", "parquet", "-o", str(table)).code == 2

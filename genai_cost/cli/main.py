@@ -104,6 +104,7 @@ for command in (
     app.command()(command)
 app.command("advise", help="Alias of optimize.", hidden=True)(decisions.optimize)
 app.add_typer(pricing.pricing_app)
+app.add_typer(tracking.export_app)
 
 
 def main(argv: list[str] | None = None) -> int:

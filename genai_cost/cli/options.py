@@ -26,6 +26,7 @@ class Format(StrEnum):
     csv = "csv"
     json = "json"
     html = "html"
+    parquet = "parquet"
 
 
 FormatOption = Annotated[
@@ -34,7 +35,7 @@ FormatOption = Annotated[
         "--format",
         "-f",
         help="Output format: table (for people), markdown, csv, json (a versioned "
-        "contract), html (estimate only).",
+        "contract), html (estimate only), parquet (estimate and allocation tables, with -o).",
     ),
 ]
 

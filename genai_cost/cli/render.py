@@ -186,6 +186,23 @@ def emit(text: str, output: Path | None) -> None:
 
 def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: Any) -> None:
     """Render and emit: the last step of every command."""
+    if fmt == Format.parquet:
+        from genai_cost.report.parquet import TABLES, render_parquet
+
+        if kind not in TABLES:
+            have = ", ".join(f.value for f in (*RENDERERS[kind], Format.json))
+            raise ArgumentError(f"--format parquet: not available here; use one of: {have}")
+        if to_stdout(output):
+            raise ArgumentError(
+                "--format parquet writes a binary file: give -o FILE.parquet "
+                "(genai-cost export athena-ddl FILE.parquet writes the table that reads it)"
+            )
+        from genai_cost.output import write_atomic
+
+        assert output is not None
+        write_atomic(output, render_parquet(kind, document))
+        say(f"wrote {output}")
+        return
     emit(render(kind, document, fmt, output=output, **options), output)
 
 

@@ -488,3 +488,47 @@ def variance(
         price_book=price_book,
     )
     show("variance", document, fmt, output)
+
+
+export_app = typer.Typer(
+    name="export",
+    help="Exports for the BI stack (Athena, QuickSight, CUDOS).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@export_app.command("athena-ddl")
+def athena_ddl(
+    parquet: Annotated[
+        Path, typer.Argument(metavar="FILE.parquet", help="A table written with -f parquet.")
+    ],
+    location: Annotated[
+        str,
+        typer.Option(
+            "--location",
+            metavar="S3_URL",
+            help="The S3 folder the Parquet files are uploaded to (s3://bucket/prefix/).",
+        ),
+    ],
+    table: Annotated[
+        str, typer.Option("--table", help="The Athena table name.")
+    ] = "genai_cost_allocation",
+    output: OutputOption = None,
+) -> None:
+    """The Athena CREATE EXTERNAL TABLE that reads a Parquet table genai-cost wrote (its
+    columns and types, from the file itself).
+
+    Examples:
+
+        genai-cost allocate --cur cur/ --tenant tag:team -f parquet -o spend.parquet
+
+        genai-cost export athena-ddl spend.parquet --location s3://bi/spend/ --table genai_spend
+    """
+    from genai_cost.cli.render import emit
+    from genai_cost.report.parquet import athena_ddl as ddl
+    from genai_cost.report.parquet import parquet_schema
+
+    if not parquet.is_file():
+        raise LogsError.at(str(parquet), "no such file")
+    emit(ddl(parquet_schema(parquet), table, location), output)

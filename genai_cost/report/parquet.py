@@ -1,0 +1,172 @@
+"""Tables for the BI stack: a report's rows as Parquet, and the Athena DDL that reads them.
+
+Each document kind with a table has a fixed schema (column names and types), so an Athena
+table created once (`genai-cost export athena-ddl`) reads every later export; allocation
+tables add one text column per `--by` key, in the order given. Parquet is written by DuckDB
+(no pyarrow needed), Snappy-compressed as Athena expects by default.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from genai_cost.errors import ArgumentError, InputFileError
+
+Schema = list[tuple[str, str]]
+"""(column, DuckDB type) in order."""
+
+ESTIMATE_TYPES = {
+    "feasible": "BOOLEAN",
+    "cheapest": "BOOLEAN",
+    "quantity": "DOUBLE",
+    "usd_per_unit": "DOUBLE",
+    "monthly_cost_usd": "DOUBLE",
+    "cost_per_1k_requests_usd": "DOUBLE",
+    "cost_per_1m_tokens_usd": "DOUBLE",
+    "capacity": "DOUBLE",
+    "utilization_fraction": "DOUBLE",
+}
+COUNTS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_write_input_tokens")
+
+
+def _estimate(document: Any) -> tuple[Schema, Iterable[Sequence[Any]]]:
+    from genai_cost.report.csv_report import COLUMNS, _rows
+
+    return [(c, ESTIMATE_TYPES.get(c, "VARCHAR")) for c in COLUMNS], _rows(document)
+
+
+def _keyed(numeric: Schema) -> Callable[[Any], tuple[Schema, Iterable[Sequence[Any]]]]:
+    def table(document: Any) -> tuple[Schema, Iterable[Sequence[Any]]]:
+        schema = [(name, "VARCHAR") for name in document["by"]] + numeric
+        rows = ([row.get(c) for c, _ in schema] for row in document["rows"])
+        return schema, rows
+
+    return table
+
+
+def _reconcile(document: Any) -> tuple[Schema, Iterable[Sequence[Any]]]:
+    schema: Schema = [
+        ("tenant", "VARCHAR"),
+        ("logs_usd", "DOUBLE"),
+        ("bill_token_usd", "DOUBLE"),
+        ("token_difference_usd", "DOUBLE"),
+        ("bill_other_usd", "DOUBLE"),
+        ("bill_usd", "DOUBLE"),
+        ("logs_tokens", "BIGINT"),
+        ("bill_tokens", "BIGINT"),
+        ("explanation", "VARCHAR"),
+    ]
+    return schema, ([row[c] for c, _ in schema] for row in document["rows"])
+
+
+TABLES: dict[str, Callable[[Any], tuple[Schema, Iterable[Sequence[Any]]]]] = {
+    "estimate": _estimate,
+    "allocation": _keyed(
+        [
+            ("requests", "BIGINT"),
+            *((c, "BIGINT") for c in COUNTS),
+            ("capacity_usd", "DOUBLE"),
+            ("cost_usd", "DOUBLE"),
+            ("share", "DOUBLE"),
+        ]
+    ),
+    "cur-allocation": _keyed(
+        [
+            *((c, "BIGINT") for c in COUNTS),
+            ("token_cost_usd", "DOUBLE"),
+            ("other_cost_usd", "DOUBLE"),
+            ("cost_usd", "DOUBLE"),
+            ("line_items", "BIGINT"),
+            ("share", "DOUBLE"),
+        ]
+    ),
+    "reconcile": _reconcile,
+}
+"""Document kinds with a Parquet table: the estimate's rows (as its CSV), allocations from
+logs or the bill, and the reconciliation."""
+
+
+def render_parquet(kind: str, document: Any) -> bytes:
+    """The document's table as Parquet bytes."""
+    import duckdb
+    import pandas as pd
+
+    schema, rows = TABLES[kind](document)
+    names = [name for name, _ in schema]
+    frame = pd.DataFrame(list(rows), columns=names, dtype=object)
+    select = ", ".join(f"CAST(frame.{_ident(n)} AS {t}) AS {_ident(n)}" for n, t in schema)
+    connection = duckdb.connect()
+    with tempfile.TemporaryDirectory(prefix="genai-cost-parquet-") as folder:
+        path = os.path.join(folder, "table.parquet")
+        try:
+            connection.register("frame", frame)
+            connection.execute(
+                f"COPY (SELECT {select} FROM frame) TO '{path}' "
+                "(FORMAT parquet, COMPRESSION snappy)"
+            )
+        finally:
+            connection.close()
+        return Path(path).read_bytes()
+
+
+ATHENA_TYPES = {
+    "VARCHAR": "string",
+    "DOUBLE": "double",
+    "FLOAT": "float",
+    "BIGINT": "bigint",
+    "INTEGER": "int",
+    "SMALLINT": "smallint",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+}
+
+
+def parquet_schema(path: Path) -> Schema:
+    """Column names and DuckDB types of a Parquet file."""
+    import duckdb
+
+    connection = duckdb.connect()
+    try:
+        described = connection.execute(
+            f"DESCRIBE SELECT * FROM read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')"
+        ).fetchall()
+    except duckdb.Error as exc:
+        message = str(exc).split("\n")[0]
+        raise InputFileError.at(str(path), f"cannot read as Parquet: {message}") from None
+    finally:
+        connection.close()
+    return [(str(r[0]), str(r[1])) for r in described]
+
+
+def athena_ddl(schema: Schema, table: str, location: str) -> str:
+    """CREATE EXTERNAL TABLE for Parquet files with `schema` under `location` (s3://…/)."""
+    if not location.startswith("s3://"):
+        raise ArgumentError(f"--location {location!r}: expected s3://bucket/prefix/")
+    if not table.replace("_", "").isalnum() or not table[:1].isalpha():
+        raise ArgumentError(
+            f"--table {table!r}: Athena table names are letters, digits and underscores, "
+            "starting with a letter"
+        )
+    columns = []
+    for name, kind in schema:
+        athena = ATHENA_TYPES.get(kind.upper())
+        if athena is None:
+            raise ArgumentError(f"column {name!r} has type {kind}, which has no Athena type here")
+        columns.append(f"  `{name.replace('`', '``')}` {athena}")
+    folder = location if location.endswith("/") else location + "/"
+    return (
+        f"CREATE EXTERNAL TABLE IF NOT EXISTS `{table}` (\n"
+        + ",\n".join(columns)
+        + "\n)\nSTORED AS PARQUET\n"
+        + f"LOCATION '{folder.replace(chr(39), '')}'\n"
+        + "TBLPROPERTIES ('parquet.compression' = 'SNAPPY');\n"
+    )
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
