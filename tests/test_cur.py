@@ -184,6 +184,10 @@ def test_other_keys(tmp_path: Path) -> None:
         "AmazonSageMaker": pytest.approx(33.792),
         "AmazonBedrock": pytest.approx(6.234),
     }
+    daily, _ = run_cur_allocation([bill], tenant="tag:team", by=["tenant", "day", "month"])
+    rows = {(r["tenant"], r["day"], r["month"]): r["cost_usd"] for r in daily["rows"]}
+    assert rows[("search", "2026-10-01", "2026-10")] == pytest.approx(0.084)
+    assert rows[("ml", "2026-10-02", "2026-10")] == pytest.approx(33.792)
     more, _ = run_cur_allocation([bill], tenant="account", services=["AmazonEC2"])
     assert more["total"]["cost_usd"] == pytest.approx(1040.026 + 2.304)  # --service AmazonEC2
 
@@ -241,6 +245,18 @@ def _sp_ri_items() -> list[dict[str, Any]]:
             reservation_net_unused_amortized_upfront_fee_for_billing_period=20.0,
             reservation_net_unused_recurring_fee=10.0,
         ),
+        line_item(  # the reservation's up-front payment: $500 unblended, 0 amortized
+            day="2026-10-01",
+            product_code="AmazonEC2",
+            usage_type="HeavyUsage:g6e.xlarge",
+            usage_amount=1,
+            unit="Quantity",
+            cost=500.0,
+            line_item_type="Fee",
+            instance_type="g6e.xlarge",
+            resource_tags={"user_team": "ml"},
+            reservation_reservation_a_r_n="arn:aws:ec2:us-east-1:111122223333:reserved-instances/ri-1",
+        ),
     ]
 
 
@@ -251,7 +267,7 @@ def test_cost_bases_by_hand(tmp_path: Path) -> None:
         document, _ = run_cur_allocation([str(path)], tenant="tag:team", basis=basis)
         return float(by_tenant(document)["ml"]["cost_usd"])
 
-    assert ml("unblended") == pytest.approx(10.0 - 10.0 + 0.0 + 100.0)  # $100.00
+    assert ml("unblended") == pytest.approx(10.0 - 10.0 + 0.0 + 100.0 + 500.0)  # $600.00
     assert ml("amortized") == pytest.approx(7.0 + 0.0 + 5.0 + 30.0)  # $42.00
     assert ml("net-amortized") == pytest.approx(6.5 + 0.0 + 5.0 + 30.0)  # $41.50
 

@@ -25,6 +25,7 @@ SKIP_PAGES = {"cli.md"}  # generated from --help: its examples are the commands'
 FENCE = re.compile(r"^```(sh|bash|console|text|shell)?\s*$")
 
 OFFLINE = {
+    "s3://billing": "reads S3 (tests/test_cur.py runs it against moto)",
     "s3://": "reads S3 (tests/test_allocate.py runs it against moto)",
     "--cost-explorer": "calls Cost Explorer (tests/test_allocate.py stubs it)",
     "pricing refresh": "calls the AWS Price List API (tests/test_refresh.py stubs it)",
@@ -61,6 +62,7 @@ COMMANDS = documented_commands()
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     shutil.copytree(ROOT / "tests" / "fixtures" / "logs", tmp_path / "logs")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "cur", tmp_path / "cur")
     shutil.copy(ROOT / "scenarios" / "support-chatbot.yaml", tmp_path / "scenario.yaml")
     shutil.copy(ROOT / "scenarios" / "support-chatbot.yaml", tmp_path / "app.yaml")
     (tmp_path / "budgets.yaml").write_text("tenants:\n  search: {monthly_usd: 100}\n")

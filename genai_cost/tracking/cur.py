@@ -75,6 +75,7 @@ LEGACY = {
         "reservation/NetUnusedAmortizedUpfrontFeeForBillingPeriod"
     ),
     "reservation_unused_recurring_fee": "reservation/UnusedRecurringFee",
+    "reservation_reservation_a_r_n": "reservation/ReservationARN",
     "reservation_net_unused_recurring_fee": "reservation/NetUnusedRecurringFee",
 }
 """CUR 2.0 column -> the legacy CUR's CSV header (AWS's data dictionary of both)."""
@@ -221,7 +222,13 @@ def key_sql(key: CurKey, layout: Layout) -> str:
             f"coalesce({layout.map_value('cost_category', [key.field])}, "
             f"{layout.map_value('tags', [f'costCategory/{key.field}'])})"
         )
+    day = (
+        "CAST(CAST(try_cast(CAST("
+        f"{layout.col('line_item_usage_start_date')} AS VARCHAR) AS TIMESTAMP) AS DATE) AS VARCHAR)"
+    )
     plain = {
+        "day": day,
+        "month": f"left({day}, 7)",
         "account": layout.text("line_item_usage_account_id"),
         "service": service_sql(layout),
         "model": model_sql(layout),
@@ -242,7 +249,8 @@ def cost_sql(layout: Layout, basis: str) -> str:
 
     Amortized: covered usage at its effective cost, the Savings Plan negation and up-front
     fee lines at 0, the Savings Plan recurring fee at its unused commitment, RI fees at their
-    unused amortized fee and recurring fee; everything else unblended. The net variants use
+    unused amortized fee and recurring fee, an RI's up-front `Fee` at 0 (it is amortized into
+    the usage it covers); everything else unblended. The net variants use
     the `net_` columns (after discounts)."""
     net = basis.startswith("net-")
     unblended = layout.number("line_item_net_unblended_cost" if net else "line_item_unblended_cost")
@@ -268,6 +276,8 @@ def cost_sql(layout: Layout, basis: str) -> str:
         "WHEN 'SavingsPlanUpfrontFee' THEN 0.0 "
         f"WHEN 'DiscountedUsage' THEN {ri_effective} "
         f"WHEN 'RIFee' THEN {ri_unused} "
+        f"WHEN 'Fee' THEN CASE WHEN coalesce({layout.text('reservation_reservation_a_r_n')}, '')"
+        f" <> '' THEN 0.0 ELSE {unblended} END "
         f"ELSE {unblended} END"
     )
 
