@@ -2,6 +2,9 @@
 
     python -m benchmarks.cur_allocation --items 10000000 [--engine duckdb|spark]
 
+(`--engine spark` runs the same command on a local Spark session: the figures compare the
+engines on one machine; Spark is for bills that outgrow it.)
+
 Writes a month of generated line items in CUR 2.0's full column layout (the 131 columns of
 tests/curgen.py, most NULL as in a real export that has nothing to say there) as Snappy
 Parquet files in a temporary folder, then times `genai-cost allocate --cur FOLDER --tenant
@@ -80,7 +83,7 @@ def write_bill(folder: Path, items: int, files: int = 10) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=10_000_000)
-    parser.add_argument("--engine", default="duckdb", choices=("duckdb",))
+    parser.add_argument("--engine", default="duckdb", choices=("duckdb", "spark"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         bill = Path(folder) / "genai-export"
@@ -93,6 +96,7 @@ def main() -> None:
         )
         command = [sys.executable, "-m", "genai_cost", "allocate", "--cur", str(bill)]
         command += ["--tenant", "tag:team", "--by", "tenant", "--by", "model", "-f", "json"]
+        command += ["--engine", args.engine]
         start = time.perf_counter()
         done = subprocess.run(command, check=True, capture_output=True, text=True)
         took = time.perf_counter() - start

@@ -213,6 +213,8 @@ def allocate(
             services=service or [],
             budgets=budgets,
             anomaly_rule=rule,
+            engine=engine.value,
+            verbose=verbose,
         )
         show("cur-allocation", cur_document, fmt, output)
         _exit_status(cur_document, fail_on_projection, fail_on_anomaly)

@@ -42,7 +42,7 @@ CUR_PLAIN_KEYS = (
     "line-item-type",
 )
 CUR_PREFIXED_KEYS = ("tag", "principal-tag", "cost-category")
-GPU_FAMILIES = r"^(p|g|inf|trn|dl)[0-9]+[a-z0-9-]*\."
+GPU_FAMILIES = "^(p|g|inf|trn|dl)[0-9]+[a-z0-9-]*[.]"
 """EC2 instance types of the accelerated families (p5.48xlarge, g6e.xlarge, inf2…, trn1…)."""
 MARKETPLACE_BEDROCK = "%(Amazon Bedrock Edition)%"
 
@@ -126,6 +126,18 @@ class Layout:
 
     kind: Literal["parquet", "csv2", "legacy"]
     columns: frozenset[str]
+    dialect: Literal["duckdb", "spark"] = "duckdb"
+
+    def ident(self, name: str) -> str:
+        if self.dialect == "spark":
+            return "`" + name.replace("`", "``") + "`"
+        return '"' + name.replace('"', '""') + '"'
+
+    def regex(self, expr: str, pattern: str) -> str:
+        """Whether `expr` contains a match of `pattern` (a portable regex: no backslashes)."""
+        if self.dialect == "spark":
+            return f"({expr} RLIKE {_text(pattern)})"
+        return f"regexp_matches({expr}, {_text(pattern)})"
 
     def has(self, column: str) -> bool:
         name = LEGACY.get(column, column) if self.kind == "legacy" else column
@@ -133,31 +145,35 @@ class Layout:
 
     def col(self, column: str) -> str:
         if self.kind == "legacy":
-            return _ident(LEGACY.get(column, column))
-        return _ident(column)
+            return self.ident(LEGACY.get(column, column))
+        return self.ident(column)
 
     def text(self, column: str) -> str:
         """The column as text, or NULL when this layout lacks it."""
-        return f"CAST({self.col(column)} AS VARCHAR)" if self.has(column) else "NULL::VARCHAR"
+        return f"CAST({self.col(column)} AS STRING)" if self.has(column) else NULL_TEXT
 
     def number(self, column: str) -> str:
         """The column as a DOUBLE (0 when absent or empty)."""
         if not self.has(column):
-            return "0.0"
-        return f"coalesce(try_cast({self.col(column)} AS DOUBLE), 0.0)"
+            return ZERO
+        return f"coalesce(try_cast({self.col(column)} AS DOUBLE), {ZERO})"
 
     def map_value(self, column: str, keys: Sequence[str]) -> str:
         """The first of `keys` present in the map column (`resource_tags`, `tags`, …)."""
         if self.kind == "legacy":
-            return "NULL::VARCHAR"
+            return NULL_TEXT
         if not self.has(column):
-            return "NULL::VARCHAR"
-        if self.kind == "parquet":
-            parts = [f"map_extract({_ident(column)}, {_text(k)})[1]" for k in keys]
-        else:  # CUR 2.0 CSV writes each map as a JSON object
+            return NULL_TEXT
+        m = self.ident(column)
+        if self.kind == "parquet" and self.dialect == "spark":
+            parts = [f"try_element_at({m}, {_text(k)})" for k in keys]
+        elif self.kind == "parquet":
+            parts = [f"map_extract({m}, {_text(k)})[1]" for k in keys]
+        elif self.dialect == "spark":  # CUR 2.0 CSV writes each map as a JSON object
+            parts = [f"get_json_object({m}, {_text(_spark_json_key(k))})" for k in keys]
+        else:
             parts = [
-                f"json_extract_string(try_cast({_ident(column)} AS JSON), {_text(_json_key(k))})"
-                for k in keys
+                f"json_extract_string(try_cast({m} AS JSON), {_text(_json_key(k))})" for k in keys
             ]
         return f"nullif(coalesce({', '.join(parts)}), '')"
 
@@ -177,9 +193,9 @@ class Layout:
         if not self.has("resource_tags") and not self.has("tags"):
             flat = "resource_tags_user_" + re.sub(r"[^a-z0-9]", "_", key.lower())
             return (
-                f"nullif(CAST({_ident(flat)} AS VARCHAR), '')"
+                f"nullif(CAST({self.ident(flat)} AS STRING), '')"
                 if flat in self.columns
-                else "NULL::VARCHAR"
+                else NULL_TEXT
             )
         in_tags = self.map_value("tags", [f"resourceTags/user:{key}", f"resourceTags/{key}"])
         return f"coalesce({self.map_value('resource_tags', tag_keys(key))}, {in_tags})"
@@ -187,12 +203,16 @@ class Layout:
     def legacy_value(self, headers: Sequence[str]) -> str:
         present = [h for h in headers if h in self.columns]
         if not present:
-            return "NULL::VARCHAR"
-        return f"nullif(coalesce({', '.join(_ident(h) for h in present)}), '')"
+            return NULL_TEXT
+        return f"nullif(coalesce({', '.join(self.ident(h) for h in present)}), '')"
 
 
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+NULL_TEXT = "CAST(NULL AS STRING)"
+ZERO = "CAST(0 AS DOUBLE)"
+
+
+def _spark_json_key(key: str) -> str:
+    return "$['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']"
 
 
 def _text(value: str) -> str:
@@ -224,7 +244,7 @@ def key_sql(key: CurKey, layout: Layout) -> str:
         )
     day = (
         "CAST(CAST(try_cast(CAST("
-        f"{layout.col('line_item_usage_start_date')} AS VARCHAR) AS TIMESTAMP) AS DATE) AS VARCHAR)"
+        f"{layout.col('line_item_usage_start_date')} AS STRING) AS TIMESTAMP) AS DATE) AS STRING)"
     )
     plain = {
         "day": day,
@@ -272,24 +292,24 @@ def cost_sql(layout: Layout, basis: str) -> str:
         f"CASE {kind} "
         f"WHEN 'SavingsPlanCoveredUsage' THEN {sp_effective} "
         f"WHEN 'SavingsPlanRecurringFee' THEN {sp_unused} "
-        "WHEN 'SavingsPlanNegation' THEN 0.0 "
-        "WHEN 'SavingsPlanUpfrontFee' THEN 0.0 "
+        f"WHEN 'SavingsPlanNegation' THEN {ZERO} "
+        f"WHEN 'SavingsPlanUpfrontFee' THEN {ZERO} "
         f"WHEN 'DiscountedUsage' THEN {ri_effective} "
         f"WHEN 'RIFee' THEN {ri_unused} "
         f"WHEN 'Fee' THEN CASE WHEN coalesce({layout.text('reservation_reservation_a_r_n')}, '')"
-        f" <> '' THEN 0.0 ELSE {unblended} END "
+        f" <> '' THEN {ZERO} ELSE {unblended} END "
         f"ELSE {unblended} END"
     )
 
 
-def token_kind_sql(usage_type: str) -> str:
+def token_kind_sql(layout: Layout, usage_type: str) -> str:
     """input / output / cache_read / cache_write from a Bedrock usage type, else NULL."""
     u = f"lower({usage_type})"
     return (
-        f"CASE WHEN {u} SIMILAR TO '.*(cache-read|cacheread|cache_read).*' THEN 'cache_read' "
-        f"WHEN {u} SIMILAR TO '.*(cache-write|cachewrite|cache_write).*' THEN 'cache_write' "
-        f"WHEN {u} SIMILAR TO '.*(input-tokens|inputtokencount|input_tokens).*' THEN 'input' "
-        f"WHEN {u} SIMILAR TO '.*(output-tokens|outputtokencount|output_tokens).*' "
+        f"CASE WHEN {layout.regex(u, 'cache-read|cacheread|cache_read')} THEN 'cache_read' "
+        f"WHEN {layout.regex(u, 'cache-write|cachewrite|cache_write')} THEN 'cache_write' "
+        f"WHEN {layout.regex(u, 'input-tokens|inputtokencount|input_tokens')} THEN 'input' "
+        f"WHEN {layout.regex(u, 'output-tokens|outputtokencount|output_tokens')} "
         "THEN 'output' END"
     )
 
@@ -299,10 +319,10 @@ def tokens_per_unit_sql(unit: str, usage_type: str) -> str:
     models' "Units" are millions of tokens (their price is per 1M)."""
     u = f"lower(trim({unit}))"
     return (
-        f"CASE WHEN {u} IN ('1k tokens', '1000 tokens') THEN 1000.0 "
-        f"WHEN {u} IN ('1m tokens', '1000000 tokens') THEN 1000000.0 "
-        f"WHEN {u} IN ('tokens', 'token') THEN 1.0 "
-        f"WHEN {u} = 'units' AND {usage_type} LIKE '%-MP:%' THEN 1000000.0 END"
+        f"CASE WHEN {u} IN ('1k tokens', '1000 tokens') THEN CAST(1000 AS DOUBLE) "
+        f"WHEN {u} IN ('1m tokens', '1000000 tokens') THEN CAST(1000000 AS DOUBLE) "
+        f"WHEN {u} IN ('tokens', 'token') THEN CAST(1 AS DOUBLE) "
+        f"WHEN {u} = 'units' AND {usage_type} LIKE '%-MP:%' THEN CAST(1000000 AS DOUBLE) END"
     )
 
 
@@ -311,11 +331,11 @@ def gen_ai_sql(layout: Layout, services: Sequence[str]) -> str:
     code = layout.text("line_item_product_code")
     usage_type = layout.text("line_item_usage_type")
     instance = f"coalesce(nullif({layout.text('product_instance_type')}, ''), "
-    instance += f"regexp_extract({usage_type}, ':([a-z0-9-]+\\.[a-z0-9]+)$', 1))"
+    instance += f"regexp_extract({usage_type}, ':([a-z0-9-]+[.][a-z0-9]+)$', 1))"
     parts = [
         f"{code} IN ('AmazonBedrock', 'AmazonSageMaker')",
         f"{layout.product_name()} LIKE {_text(MARKETPLACE_BEDROCK)}",
-        f"({code} = 'AmazonEC2' AND regexp_matches({instance}, {_text(GPU_FAMILIES)}))",
+        f"({code} = 'AmazonEC2' AND {layout.regex(instance, GPU_FAMILIES)})",
     ]
     if services:
         parts.append(f"{code} IN ({', '.join(_text(s) for s in services)})")
@@ -363,7 +383,7 @@ def _source(layout: Layout, files: list[str]) -> str:
 
 
 def usage_sql(
-    layout: Layout, files: list[str], keys: Sequence[CurKey], basis: str, services: Sequence[str]
+    layout: Layout, source: str, keys: Sequence[CurKey], basis: str, services: Sequence[str]
 ) -> str:
     """One pass over a group of files: cost, usage and tokens summed by key, day and token
     kind; line items outside generative-AI spend summed into one row (keys NULL)."""
@@ -379,26 +399,27 @@ def usage_sql(
         WITH items AS (
           SELECT
             {gen_ai_sql(layout, services)} AS gen_ai,
-            CAST(try_cast(CAST({start} AS VARCHAR) AS TIMESTAMP) AS DATE) AS day,
+            CAST(try_cast(CAST({start} AS STRING) AS TIMESTAMP) AS DATE) AS day,
             {service_sql(layout)} AS service,
             {model_sql(layout)} AS model,
-            CASE WHEN {service_sql(layout)} = 'AmazonBedrock' THEN {token_kind_sql(usage_type)}
+            CASE WHEN {service_sql(layout)} = 'AmazonBedrock'
+              THEN {token_kind_sql(layout, usage_type)}
               END AS token_kind,
             {tokens} AS tokens,
             {cost_sql(layout, basis)} AS cost,
             {inner_keys}
-          FROM {_source(layout, files)}
+          FROM {source}
         )
         SELECT gen_ai, {group}, CASE WHEN gen_ai THEN day END AS day,
           CASE WHEN gen_ai THEN token_kind END AS token_kind,
-          count(*)::BIGINT AS line_items,
+          CAST(count(*) AS BIGINT) AS line_items,
           sum(CASE WHEN gen_ai AND day IS NOT NULL THEN cost ELSE 0 END) AS cost,
           sum(CASE WHEN gen_ai AND day IS NOT NULL AND token_kind IS NOT NULL
               THEN coalesce(tokens, 0) ELSE 0 END) AS tokens,
-          sum(CASE WHEN gen_ai AND token_kind IS NOT NULL AND tokens IS NULL THEN 1 ELSE 0 END)
-            ::BIGINT AS unknown_units,
+          CAST(sum(CASE WHEN gen_ai AND token_kind IS NOT NULL AND tokens IS NULL
+            THEN 1 ELSE 0 END) AS BIGINT) AS unknown_units,
           sum(CASE WHEN NOT gen_ai THEN cost ELSE 0 END) AS other_cost,
-          sum(CASE WHEN gen_ai AND day IS NULL THEN 1 ELSE 0 END)::BIGINT AS undated
+          CAST(sum(CASE WHEN gen_ai AND day IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS undated
         FROM items
         GROUP BY ALL
     """
@@ -505,7 +526,7 @@ def read_cur(
                         f"--cost {basis}: this bill has no net unblended cost column",
                         hint="use --cost unblended or amortized",
                     )
-                sql = usage_sql(layout, members, keys, basis, services)
+                sql = usage_sql(layout, _source(layout, members), keys, basis, services)
                 try:
                     frames.append(connection.execute(sql).df())
                 except duckdb.Error as exc:
@@ -514,16 +535,93 @@ def read_cur(
                     ) from None
         finally:
             connection.close()
-    frame = pd.concat(frames, ignore_index=True)
+    return _usage_of(pd.concat(frames, ignore_index=True), len(paths))
+
+
+def _usage_of(frame: Any, files: int) -> CurUsage:
+    """The summed rows of either engine as a CurUsage (generative-AI rows with a day)."""
     ai = frame[frame["gen_ai"].fillna(False).astype(bool)]
     dated = ai[ai["day"].notna()].copy()
     dated["day"] = dated["day"].astype(str).str[:10]
+    for column in ("cost", "tokens"):
+        dated[column] = dated[column].astype(float)
     return CurUsage(
         frame=dated.drop(columns=["gen_ai", "other_cost", "undated", "unknown_units"]),
         line_items=int(frame["line_items"].sum()),
         other_line_items=int(frame.loc[~frame.index.isin(ai.index), "line_items"].sum()),
-        other_cost=float(frame["other_cost"].sum()),
+        other_cost=float(frame["other_cost"].astype(float).sum()),
         undated=int(frame["undated"].sum()),
         unknown_units=int(frame["unknown_units"].sum()),
-        files=len(paths),
+        files=files,
     )
+
+
+def read_cur_spark(
+    paths: Sequence[str],
+    keys: Sequence[CurKey],
+    *,
+    basis: str = "unblended",
+    services: Sequence[str] = (),
+    verbose: bool = False,
+) -> CurUsage:
+    """`read_cur` on Apache Spark: the same SQL (in Spark's dialect) over the same files, for
+    bills that outgrow one machine; `s3://` paths go to the cluster's S3 connector."""
+    import pandas as pd
+
+    from genai_cost.tracking.spark import _cause, _session
+
+    if basis not in COST_BASES:
+        raise ArgumentError(f"--cost {basis!r}: expected one of {', '.join(COST_BASES)}")
+    if not paths:
+        raise LogsError.at("", "no Cost and Usage Report files to read")
+    spark = _session(verbose)
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        kind = "parquet" if path.endswith(".parquet") else "csv"
+        groups.setdefault(kind, []).append(path)
+    frames = []
+    for n, (kind, members) in enumerate(sorted(groups.items())):
+        try:
+            if kind == "parquet":
+                data = spark.read.option("mergeSchema", "true").parquet(*members)
+            else:
+                # RFC 4180 quoting (a quote inside a field is doubled), as AWS writes it
+                data = (
+                    spark.read.option("header", "true")
+                    .option("escape", '"')
+                    .option("multiLine", "true")
+                    .csv(members)
+                )
+        except Exception as exc:  # AnalysisException and friends
+            raise LogsError.at(members[0], f"Spark cannot read it: {_cause(exc)}") from None
+        columns = frozenset(data.columns)
+        layout_kind: Literal["parquet", "csv2", "legacy"] = (
+            "parquet"
+            if kind == "parquet"
+            else "legacy"
+            if any("/" in c for c in columns)
+            else "csv2"
+        )
+        layout = Layout(layout_kind, columns, "spark")
+        missing = [c for c in REQUIRED if not layout.has(c)]
+        if missing:
+            shown = [LEGACY[c] if layout_kind == "legacy" else c for c in missing]
+            raise LogsError.at(
+                members[0], f"not a Cost and Usage Report: no column {', '.join(shown)}"
+            )
+        if basis.startswith("net-") and not layout.has("line_item_net_unblended_cost"):
+            raise LogsError.at(
+                members[0], f"--cost {basis}: this bill has no net unblended cost column"
+            )
+        view = f"genai_cost_cur_{n}"
+        data.createOrReplaceTempView(view)
+        try:
+            rows = spark.sql(usage_sql(layout, view, keys, basis, services)).collect()
+        except Exception as exc:
+            raise LogsError.at(
+                members[0], f"cannot read the Cost and Usage Report: {_cause(exc)}"
+            ) from None
+        names = ["gen_ai", *(f"k{i}" for i in range(len(keys))), "day", "token_kind"]
+        names += ["line_items", "cost", "tokens", "unknown_units", "other_cost", "undated"]
+        frames.append(pd.DataFrame([tuple(r) for r in rows], columns=names))
+    return _usage_of(pd.concat(frames, ignore_index=True), len(paths))

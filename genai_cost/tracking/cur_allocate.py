@@ -189,6 +189,8 @@ def run_cur_allocation(
     budgets: Path | None = None,
     s3_client: object = None,
     anomaly_rule: AnomalyRule | None = None,
+    engine: str = "duckdb",
+    verbose: bool = False,
 ) -> tuple[CurAllocationDocument, Any]:
     """Read the bill (files, folders in the Data Exports layout, s3:// prefixes) and allocate."""
     from genai_cost.tracking.allocate import load_budgets
@@ -199,12 +201,25 @@ def run_cur_allocation(
     read_keys = list(keys)
     if not any(k.name == "tenant" for k in keys):
         read_keys.append(CurKey("tenant", tenant_key.kind, tenant_key.field))
-    files, holder = collect(list(paths), s3_client=s3_client, kind=CUR_FILES)
-    try:
-        usage = read_cur(files, read_keys, basis=basis, services=services)
-    finally:
-        if holder is not None:
-            holder.cleanup()
+    if engine == "spark":
+        from genai_cost.tracking.cur import read_cur_spark
+        from genai_cost.tracking.sources import local_files
+
+        listed = [
+            str(f)
+            for p in paths
+            for f in ([p] if p.startswith(("s3://", "s3a://")) else local_files(Path(p), CUR_FILES))
+        ]
+        usage = read_cur_spark(listed, read_keys, basis=basis, services=services, verbose=verbose)
+    elif engine == "duckdb":
+        files, holder = collect(list(paths), s3_client=s3_client, kind=CUR_FILES)
+        try:
+            usage = read_cur(files, read_keys, basis=basis, services=services)
+        finally:
+            if holder is not None:
+                holder.cleanup()
+    else:
+        raise ArgumentError(f"--engine {engine!r}: expected duckdb or spark")
     document, daily = allocate_cur(usage, read_keys, tenant_key, basis=basis, budgets=budget_file)
     if len(read_keys) > len(keys):  # the tenant was read for budgets and anomalies only
         extra = read_keys[-1].name
