@@ -555,3 +555,100 @@ def test_spark_and_duckdb_allocate_the_bill_identically(tmp_path: Path, kind: st
         duck, _ = run_cur_allocation([bill], tenant=tenant, by=by)
         spark, _ = run_cur_allocation([bill], tenant=tenant, by=by, engine="spark")
         assert _rounded(spark) == _rounded(duck), (kind, tenant)
+
+
+def test_shared_capacity_from_the_bill_by_shares(tmp_path: Path, cli: Any) -> None:
+    """The ranker endpoint ($33.792 in the bill, tagged ml) shared 3 : 1 between search and
+    ads by headcount: $25.344 and $8.448; the rest as before."""
+    capacity = tmp_path / "capacity.yaml"
+    capacity.write_text(
+        "capacity:\n"
+        "  - name: ranker\n"
+        "    kind: self_hosted\n"
+        "    region: us-east-1\n"
+        "    instance_type: g5.xlarge\n"
+        "    model_ids: [ranker]\n"
+        "    resource_ids: ['arn:aws:sagemaker:us-east-1:111122223333:endpoint/ranker']\n"
+        "    split: headcount\n"
+        "    shares: {search: 3, ads: 1}\n"
+    )
+    bill = str(write_bill(tmp_path / "bill"))
+    document, _ = run_cur_allocation(
+        [bill], tenant="tag:team", by=["tenant", "model"], capacity=capacity
+    )
+    rows = {(r["tenant"], r["model"]): r["cost_usd"] for r in document["rows"]}
+    assert rows[("search", "ml.g5.xlarge")] == pytest.approx(25.344)
+    assert rows[("ads", "ml.g5.xlarge")] == pytest.approx(8.448)
+    assert ("ml", "ml.g5.xlarge") not in rows
+    assert document["total"]["cost_usd"] == pytest.approx(1040.026)
+    [entry] = document["capacity"]
+    assert entry["cost_usd"] == pytest.approx(33.792) and entry["shares"] == {
+        "search": 0.75,
+        "ads": 0.25,
+    }
+    md = cli("allocate", "--cur", bill, "--tenant", "tag:team", "--capacity", str(capacity),
+             "-f", "markdown")  # fmt: skip
+    assert "### Shared capacity (from the bill)" in md.out and "search 75.0%" in md.out
+    capacity.write_text(capacity.read_text().replace("split: headcount", "split: tokens")
+                        .replace("    shares: {search: 3, ads: 1}\n", ""))  # fmt: skip
+    bad = cli("allocate", "--cur", bill, "--tenant", "tag:team", "--capacity", str(capacity))
+    assert bad.code == 2 and "split: headcount or fixed" in bad.err
+
+
+def test_a_generated_month_reconciles_to_the_cent(
+    tmp_path: Path, cli: Any, fixture_snapshot: Path
+) -> None:
+    """30 days of logs from three roles calling two models (fixture prices per 1M tokens:
+    acme.chat $8 in, $24 out, $0.80 cache read; acme.open-8b $0.20 / $0.20), and the bill of
+    the same usage: one line item per day, role, model and token type in 1K tokens at those
+    rates. Every role's token charges reconcile to the cent, with the same token counts."""
+    import random
+
+    from tests.test_allocate import record
+
+    rng = random.Random(18)
+    roles = [f"arn:aws:sts::111122223333:assumed-role/Team-{t}/s" for t in "ABC"]
+    models = {
+        "acme.chat-v1:0": ("AcmeChat", {"input": 8.0, "output": 24.0, "cache-read-input": 0.8}),
+        "acme.open-8b-v1:0": ("AcmeOpen8B", {"input": 0.2, "output": 0.2}),
+    }
+    records, sums = [], {}
+    for day in range(1, 31):
+        for _ in range(60):
+            role, model = rng.choice(roles), rng.choice(list(models))
+            tokens = {"input": rng.randint(1, 9000), "output": rng.randint(1, 2000)}
+            if model == "acme.chat-v1:0":
+                tokens["cache-read-input"] = rng.randint(0, 20000)
+            date = f"2026-10-{day:02d}"
+            records.append(
+                record(model, "us-east-1", day=date, arn=role,
+                       tokens=(tokens["input"], tokens["output"],
+                               tokens.get("cache-read-input", 0), 0))
+            )  # fmt: skip
+            for kind, count in tokens.items():
+                key = (date, role, model, kind)
+                sums[key] = sums.get(key, 0) + count
+    logs = tmp_path / "month.jsonl.gz"
+    logs.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in records).encode()))
+    items = []
+    for (date, role, model, kind), count in sorted(sums.items()):
+        name, prices = models[model]
+        suffix = (
+            "-cache-read-input-token-count" if kind == "cache-read-input" else f"-{kind}-tokens"
+        )
+        items.append(
+            line_item(day=date, usage_type=f"USE1-{name}{suffix}", usage_amount=count / 1000,
+                      unit="1K tokens", cost=count * prices[kind] / 1e6, principal=role)
+        )  # fmt: skip
+    bill = write_cur2_parquet(tmp_path / "month.parquet", items)
+    result = cli("reconcile", str(logs), "--cur", str(bill), "--tenant", "identity", "-f", "json")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert len(records) == 1800 and len(document["rows"]) == 3
+    for row in document["rows"]:
+        assert abs(row["token_difference_usd"]) < 0.005, row
+        assert row["logs_tokens"] == row["bill_tokens"]
+        assert row["explanation"] == "same tokens; token charges agree to the cent"
+    expected = sum(count * models[m][1][k] / 1e6 for (_, _, m, k), count in sums.items())
+    assert document["total"]["bill_token_usd"] == pytest.approx(expected)
+    assert round(document["total"]["logs_usd"], 2) == round(expected, 2)

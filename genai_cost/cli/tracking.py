@@ -200,9 +200,8 @@ def allocate(
                 "give invocation logs or --cur, not both (to compare the two: genai-cost "
                 "reconcile LOGS... --cur PATH)"
             )
-        for name, value in (("--capacity", capacity), ("--profiles", profiles)):
-            if value is not None:
-                raise ArgumentError(f"{name} applies to invocation logs, not to --cur")
+        if profiles is not None:
+            raise ArgumentError("--profiles applies to invocation logs, not to --cur")
         from genai_cost.tracking.cur_allocate import run_cur_allocation
 
         cur_document, _ = run_cur_allocation(
@@ -212,6 +211,7 @@ def allocate(
             basis=cost.value,
             services=service or [],
             budgets=budgets,
+            capacity=capacity,
             anomaly_rule=rule,
             engine=engine.value,
             verbose=verbose,

@@ -183,6 +183,18 @@ class LineItemCounts(TypedDict):
     not_generative_ai_usd: float
 
 
+class CurCapacity(TypedDict):
+    """Shared capacity found in the bill by resource id, split by shares."""
+
+    name: str
+    resource_ids: list[str]
+    cost_usd: float
+    line_items: int
+    split: Literal["tokens", "headcount", "fixed"]
+    shares: dict[str, float]
+    """Tenant -> fraction of the cost."""
+
+
 class CurAllocationDocument(TypedDict):
     schema_version: int
     kind: Literal["cur-allocation"]
@@ -200,6 +212,7 @@ class CurAllocationDocument(TypedDict):
     verdict: NotRequired[Literal["ok", "alert", "fail"]]
     anomalies: NotRequired[list[Anomaly]]
     anomaly_settings: NotRequired[AnomalySettings]
+    capacity: NotRequired[list[CurCapacity]]
     notes: NotRequired[list[str]]
 
 

@@ -75,7 +75,18 @@ def render_allocation_markdown(document: AllocationDocument) -> str:
 def sections(document: AllocationDocument, what: str = "Records") -> list[str]:
     """Shared capacity, budgets, records not allocated and price sources (Markdown lines)."""
     lines: list[str] = []
-    if document.get("capacity"):
+    if document.get("capacity") and document["kind"] == "cur-allocation":  # type: ignore[comparison-overlap]
+        lines += ["", "### Shared capacity (from the bill)", ""]
+        lines += ["| Capacity | Resources | Line items | Cost | Split |", "|---|---|---:|---:|---|"]
+        for c in document["capacity"]:
+            bill: Mapping[str, Any] = c
+            shares = ", ".join(f"{t} {f * 100:.1f}%" for t, f in bill["shares"].items())
+            lines.append(
+                f"| {markdown_cell(bill['name'])} | {len(bill['resource_ids'])} | "
+                f"{bill['line_items']:,} | {usd(bill['cost_usd'])} | {bill['split']}: "
+                f"{markdown_cell(shares)} |"
+            )
+    elif document.get("capacity"):
         lines += ["", "### Shared capacity", ""]
         lines += [
             "| Capacity | Held | Cost | Tokens | Utilisation | Effective per 1M tokens | Split |",

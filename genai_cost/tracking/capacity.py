@@ -41,6 +41,10 @@ class _Shared(Strict):
     capacity_tokens_per_minute: Positive | None = None
     """Tokens per minute the capacity can serve (your measurement: AWS publishes none); needed
     for utilisation and for idle: separate."""
+    resource_ids: tuple[str, ...] = ()
+    """With `allocate --cur`: the bill's `line_item_resource_id`s of this capacity (the
+    provisioned model ARN, the SageMaker endpoint ARN, EC2 instance ids); their line items'
+    cost is split by `shares` instead of the price (split: headcount or fixed)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> _Shared:

@@ -17,13 +17,17 @@ from genai_cost.documents.tracking import (
     CurAllocationDocument,
     CurAllocationRow,
     CurAllocationTotal,
+    CurCapacity,
 )
 from genai_cost.errors import ArgumentError
 from genai_cost.tracking.allocate import UNTAGGED, TenantBudgets, _verdict, budget_rows
 from genai_cost.tracking.anomalies import AnomalyRule, find_anomalies
+from genai_cost.tracking.capacity import CapacityFile
 from genai_cost.tracking.cur import CurKey, CurUsage, parse_cur_key, read_cur
 
 SCHEMA_VERSION = 1
+RESOURCE_KEY = "(resource)"
+"""A key read only to find shared capacity's line items (not a report column)."""
 TOKEN_FIELDS = {
     "input": "input_tokens",
     "output": "output_tokens",
@@ -92,6 +96,66 @@ def grouped_frame(usage: CurUsage, keys: Sequence[CurKey]) -> Any:
     )
 
 
+def share_bill_capacity(
+    daily: Any, keys: Sequence[CurKey], capacity: CapacityFile
+) -> tuple[Any, list[CurCapacity]]:
+    """Line items of shared capacity (by resource id) split between tenants by the entry's
+    shares: each such row becomes one row per tenant, its cost × the tenant's fraction; the
+    other keys (model, day …) are kept."""
+    import pandas as pd
+
+    names = [f"k{i}" for i in range(len(keys))]
+    resource = names[next(i for i, k in enumerate(keys) if k.name == RESOURCE_KEY)]
+    tenant_columns = [n for n, k in zip(names, keys, strict=True) if k.name == "tenant"]
+    money = ["token_cost_usd", "other_cost_usd", "cost_usd"]
+    entries: list[CurCapacity] = []
+    parts = []
+    taken = pd.Series(False, index=daily.index)
+    for entry in capacity.capacity:
+        mine = daily[resource].isin(entry.resource_ids) & ~taken
+        taken |= mine
+        cost = float(daily.loc[mine, "cost_usd"].sum())
+        weight = sum(entry.shares.values())
+        for tenant_name, share in entry.shares.items():
+            part = daily[mine].copy()
+            part[money] = part[money] * (share / weight)
+            part[list(TOKEN_FIELDS.values())] = part[list(TOKEN_FIELDS.values())] * 0.0
+            part["tenant"] = tenant_name
+            for column in tenant_columns:
+                part[column] = tenant_name
+            parts.append(part)
+        entries.append(
+            {
+                "name": entry.name,
+                "resource_ids": list(entry.resource_ids),
+                "cost_usd": cost,
+                "line_items": int(daily.loc[mine, "line_items"].sum()),
+                "split": entry.split,
+                "shares": {t: w / weight for t, w in entry.shares.items()},
+            }
+        )
+    return pd.concat([daily[~taken], *parts], ignore_index=True), entries
+
+
+def check_bill_capacity(capacity: CapacityFile) -> None:
+    from genai_cost.errors import CapacityError
+
+    for entry in capacity.capacity:
+        if not entry.resource_ids:
+            raise CapacityError.at(
+                "",
+                f"capacity {entry.name!r}: with --cur, give resource_ids (the bill's "
+                "line_item_resource_id of the capacity: model ARN, endpoint ARN, instance ids)",
+            )
+        if entry.split == "tokens":
+            raise CapacityError.at(
+                "",
+                f"capacity {entry.name!r}: the bill has no per-tenant tokens on shared "
+                "capacity; with --cur use split: headcount or fixed (or split by tokens from "
+                "the logs: genai-cost allocate LOGS --capacity)",
+            )
+
+
 def allocate_cur(
     usage: CurUsage,
     keys: Sequence[CurKey],
@@ -99,10 +163,14 @@ def allocate_cur(
     *,
     basis: str,
     budgets: TenantBudgets | None = None,
+    capacity: CapacityFile | None = None,
 ) -> tuple[CurAllocationDocument, Any]:
     """The chargeback document of the bill (JSON contract `cur-allocation`), and the daily
     frame it was summed from (for anomalies and exports)."""
     daily = grouped_frame(usage, keys)
+    shared: list[CurCapacity] = []
+    if capacity is not None and len(daily):
+        daily, shared = share_bill_capacity(daily, keys, capacity)
     names = [f"k{i}" for i in range(len(keys))]
     sums = [*TOKEN_FIELDS.values(), "token_cost_usd", "other_cost_usd", "cost_usd", "line_items"]
     grouped = daily.groupby(names, sort=True)[sums].sum().reset_index() if len(daily) else daily
@@ -172,6 +240,8 @@ def allocate_cur(
         "total": total,
         "problems": problems,
     }
+    if capacity is not None:
+        document["capacity"] = shared
     if budgets is not None:
         tenant_budgets = budget_rows(daily, budgets, days)
         document["budgets"] = tenant_budgets
@@ -187,6 +257,7 @@ def run_cur_allocation(
     basis: str = "unblended",
     services: Sequence[str] = (),
     budgets: Path | None = None,
+    capacity: Path | None = None,
     s3_client: object = None,
     anomaly_rule: AnomalyRule | None = None,
     engine: str = "duckdb",
@@ -194,13 +265,19 @@ def run_cur_allocation(
 ) -> tuple[CurAllocationDocument, Any]:
     """Read the bill (files, folders in the Data Exports layout, s3:// prefixes) and allocate."""
     from genai_cost.tracking.allocate import load_budgets
+    from genai_cost.tracking.capacity import load_capacity
     from genai_cost.tracking.sources import CUR_FILES, collect
 
     keys, tenant_key = cur_keys(by, tenant)
     budget_file = load_budgets(budgets) if budgets is not None else None
+    capacity_file = load_capacity(capacity) if capacity is not None else None
+    if capacity_file is not None:
+        check_bill_capacity(capacity_file)
     read_keys = list(keys)
     if not any(k.name == "tenant" for k in keys):
         read_keys.append(CurKey("tenant", tenant_key.kind, tenant_key.field))
+    if capacity_file is not None:
+        read_keys.append(CurKey(RESOURCE_KEY, "resource"))
     if engine == "spark":
         from genai_cost.tracking.cur import read_cur_spark
         from genai_cost.tracking.sources import local_files
@@ -220,11 +297,13 @@ def run_cur_allocation(
                 holder.cleanup()
     else:
         raise ArgumentError(f"--engine {engine!r}: expected duckdb or spark")
-    document, daily = allocate_cur(usage, read_keys, tenant_key, basis=basis, budgets=budget_file)
-    if len(read_keys) > len(keys):  # the tenant was read for budgets and anomalies only
-        extra = read_keys[-1].name
-        for row in document["rows"]:
-            row.pop(extra, None)  # type: ignore[misc]
+    document, daily = allocate_cur(
+        usage, read_keys, tenant_key, basis=basis, budgets=budget_file, capacity=capacity_file
+    )
+    if len(read_keys) > len(keys):  # keys read for budgets, anomalies or capacity only
+        for extra in read_keys[len(keys) :]:
+            for row in document["rows"]:
+                row.pop(extra.name, None)  # type: ignore[misc]
         document["by"] = [k.name for k in keys]
         document["rows"] = _regroup(document["rows"], [k.name for k in keys])
     if anomaly_rule is not None:
