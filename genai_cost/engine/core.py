@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from types import ModuleType
 
 import numpy as np
@@ -74,9 +75,16 @@ class EstimateArrays:
     def size(self) -> int:
         return int(self.workload_index.shape[0])
 
+    @cached_property
+    def _locations(self) -> tuple[list[int], list[int]]:
+        """Each row's option result and its row within it (found once, for every row)."""
+        rows = np.arange(self.size)
+        k = np.searchsorted(self.offsets, rows, side="right") - 1
+        return k.tolist(), (rows - self.offsets[k]).tolist()
+
     def locate(self, row: int) -> tuple[OptionResult, int]:
-        k = int(np.searchsorted(self.offsets, row, side="right")) - 1
-        return self.results[k], row - int(self.offsets[k])
+        results, local = self._locations
+        return self.results[results[row]], local[row]
 
     def option(self, row: int) -> str:
         return OPTION_NAMES[int(self.option_code[row])]

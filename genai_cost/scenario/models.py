@@ -453,7 +453,7 @@ class Workload(Strict):
     misses it are infeasible."""
     measured_latency: dict[Option, MeasuredLatency] = Field(default_factory=dict)
     """Response times you measured, by option (e.g. on_demand: {p95_seconds: 2.1})."""
-    optimize: OptimizeHints = OptimizeHints()
+    optimize: OptimizeHints = Field(default_factory=OptimizeHints)
     """Candidate models and regions, and the cacheable share of the prompt, for
     `genai-cost optimize`."""
     budget: Budget | None = None
@@ -703,7 +703,7 @@ class SharedEndpoint(Strict):
     models: Annotated[list[EndpointModel], Field(min_length=1)]
     workloads: list[str] | None = None
     """Workloads whose bill shares this endpoint's cost (default: all of the scenario's)."""
-    optimize: SharedEndpointHints = SharedEndpointHints()
+    optimize: SharedEndpointHints = Field(default_factory=SharedEndpointHints)
     """Candidate instance types for `genai-cost optimize`'s packing lever."""
 
 
