@@ -203,6 +203,14 @@ def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: 
         write_atomic(output, render_parquet(kind, document))
         say(f"wrote {output}")
         return
+    if fmt == Format.json and not to_stdout(output):
+        from genai_cost.output import write_atomic
+        from genai_cost.report.json_report import render_json_bytes
+
+        assert output is not None
+        write_atomic(output, render_json_bytes(document))  # no text copy of a large report
+        say(f"wrote {output}")
+        return
     emit(render(kind, document, fmt, output=output, **options), output)
 
 

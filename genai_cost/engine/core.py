@@ -105,12 +105,12 @@ class EstimateArrays:
 
     def capacity_unit(self, row: int) -> str:
         result, local = self.locate(row)
-        return result.capacity_unit if result.feasible[local] else ""
+        return result.capacity_unit if result.failure[local] == 0 else ""
 
     def components(self, row: int) -> list[tuple[str, str, float, float, float]]:
         """(name, unit, quantity, usd_per_unit, usd) of a row's components with a quantity."""
         result, local = self.locate(row)
-        feasible = bool(result.feasible[local])
+        feasible = bool(result.failure[local] == 0)
         out = []
         for c in result.components:
             quantity = float(c.quantity[local])
@@ -133,7 +133,7 @@ class EstimateArrays:
     def schedule(self, row: int) -> list[float] | None:
         """Instances in each hour of the day, for options whose capacity follows the day."""
         result, local = self.locate(row)
-        if result.schedule is None or not result.feasible[local]:
+        if result.schedule is None or result.failure[local] != 0:
             return None
         return [float(x) for x in result.schedule[local]]
 

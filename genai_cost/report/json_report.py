@@ -16,6 +16,11 @@ from typing import Any
 
 
 def render_json(document: Mapping[str, Any]) -> str:
+    return render_json_bytes(document).decode("utf-8")
+
+
+def render_json_bytes(document: Mapping[str, Any]) -> bytes:
+    """The JSON as UTF-8 bytes (what a file gets, without a copy as text in between)."""
     import orjson
 
     # NaN and infinity are a bug upstream, never a `null` in a report: the standard library's
@@ -29,5 +34,6 @@ def render_json(document: Mapping[str, Any]) -> str:
     except (orjson.JSONEncodeError, TypeError):
         # what orjson does not take (an integer beyond 64 bits): the standard library's
         # encoder, which fails on NaN and infinity as before
-        return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    return data.decode("utf-8")
+        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        return text.encode("utf-8")
+    return data
