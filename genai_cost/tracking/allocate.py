@@ -337,8 +337,9 @@ def allocate(
 
 
 def series_keys(names: Sequence[str]) -> list[str]:
-    """The report's keys that make a daily series (not the day or month themselves)."""
-    return [n for n in names if n not in ("day", "month")] or ["tenant"]
+    """The keys of a daily spend series: the tenant and the report's other keys (not the day
+    or month themselves)."""
+    return ["tenant", *(n for n in names if n not in ("day", "month", "tenant"))]
 
 
 def idle_capacity(entries: Sequence[CapacityEntry], threshold: float) -> list[IdleCapacity]:

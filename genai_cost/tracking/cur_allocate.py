@@ -306,11 +306,14 @@ def run_cur_allocation(
                 row.pop(extra.name, None)  # type: ignore[misc]
         document["by"] = [k.name for k in keys]
         document["rows"] = _regroup(document["rows"], [k.name for k in keys])
-    if anomaly_rule is not None:
-        names = [f"k{i}" for i, k in enumerate(keys) if k.name not in ("day", "month")]
-        labels = [k.name for k in keys if k.name not in ("day", "month")]
-        if not names:
-            names, labels = ["tenant"], ["tenant"]
+    if anomaly_rule is not None:  # a series per tenant and each other --by key
+        others = [
+            (f"k{i}", k.name)
+            for i, k in enumerate(keys)
+            if k.name not in ("day", "month", "tenant")
+        ]
+        names = ["tenant", *(n for n, _ in others)]
+        labels = ["tenant", *(label for _, label in others)]
         document["anomalies"] = find_anomalies(daily, names, anomaly_rule, labels)
         document["anomaly_settings"] = anomaly_rule.settings()
     return document, daily
