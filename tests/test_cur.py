@@ -367,6 +367,15 @@ def test_formats_and_bad_input(tmp_path: Path, cli: Any) -> None:
     empty.mkdir()
     none = cli("allocate", "--cur", str(empty), "--tenant", "tag:team")
     assert none.code == 2 and "no Cost and Usage Report files" in none.err
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text(
+        "line_item_usage_start_date,line_item_usage_account_id,line_item_product_code,"
+        "line_item_usage_type,line_item_line_item_type,line_item_usage_amount,"
+        'line_item_unblended_cost\n2026-10-01,1,AmazonBedrock,X,Usage,1,1\n"unterminated,1\n'
+    )
+    torn = cli("allocate", "--cur", str(ragged), "--tenant", "tag:team")
+    assert torn.code == 2 and "not a well-formed CSV" in torn.err
+    assert len(torn.err.strip().splitlines()) == 1
     corrupt = tmp_path / "corrupt.parquet"
     corrupt.write_bytes(b"PAR1 not really")
     broken = cli("allocate", "--cur", str(corrupt), "--tenant", "tag:team")

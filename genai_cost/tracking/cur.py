@@ -376,9 +376,9 @@ def _source(layout: Layout, files: list[str]) -> str:
     listed = "[" + ", ".join(_text(f) for f in files) + "]"
     if layout.kind == "parquet":
         return f"read_parquet({listed}, union_by_name = true)"
-    return (
+    return (  # RFC 4180, as AWS writes it: commas, double quotes, a quote inside doubled
         f"read_csv({listed}, header = true, all_varchar = true, union_by_name = true, "
-        "auto_detect = true, compression = 'auto')"
+        "delim = ',', quote = '\"', escape = '\"', compression = 'auto')"
     )
 
 
@@ -489,7 +489,11 @@ def layouts(connection: Any, files: Sequence[str]) -> list[tuple[Layout, list[st
 
 
 def _message(exc: Exception) -> str:
-    return str(exc).split("\n\n")[0].split("\nLINE ")[0].strip()
+    """DuckDB's first line (its suggestions about its own options are not the user's)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "sniffing file" in text or "CSV Error" in text:
+        text += " (not a well-formed CSV: an unterminated quote or rows of different lengths)"
+    return text
 
 
 def read_cur(
