@@ -19,6 +19,15 @@ from genai_cost.cli.options import (
 from genai_cost.cli.render import say, show
 from genai_cost.errors import ArgumentError, CheckFailed, LogsError
 
+ProfilesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--profiles",
+        metavar="FILE",
+        help="Application inference profile ARN -> model and tags (YAML).",
+    ),
+]
+
 
 class Engine(StrEnum):
     duckdb = "duckdb"
@@ -110,14 +119,7 @@ def allocate(
             "this fraction, with its idle cost a month.",
         ),
     ] = 0.5,
-    profiles: Annotated[
-        Path | None,
-        typer.Option(
-            "--profiles",
-            metavar="FILE",
-            help="Application inference profile ARN -> model and tags (YAML).",
-        ),
-    ] = None,
+    profiles: ProfilesOption = None,
     resolve_profiles: Annotated[
         bool,
         typer.Option(
@@ -296,14 +298,7 @@ def reconcile(
     ] = CostBasis.unblended,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
-    profiles: Annotated[
-        Path | None,
-        typer.Option(
-            "--profiles",
-            metavar="FILE",
-            help="Application inference profile ARN -> model and tags (YAML).",
-        ),
-    ] = None,
+    profiles: ProfilesOption = None,
     engine: Annotated[
         Engine, typer.Option("--engine", help="duckdb or spark, for the logs.")
     ] = Engine.duckdb,
@@ -355,14 +350,7 @@ def calibrate(
     name: Annotated[
         str, typer.Option("--name", help="Name of the written scenario.")
     ] = "calibrated",
-    profiles: Annotated[
-        Path | None,
-        typer.Option(
-            "--profiles",
-            metavar="FILE",
-            help="Application inference profile ARN -> model and tags (YAML).",
-        ),
-    ] = None,
+    profiles: ProfilesOption = None,
     resolve_profiles: Annotated[
         bool,
         typer.Option(
