@@ -453,6 +453,8 @@ def _csv_header(path: str) -> list[str]:
 
 def layouts(connection: Any, files: Sequence[str]) -> list[tuple[Layout, list[str]]]:
     """Group the files by how they name their columns (Parquet, CUR 2.0 CSV, legacy CSV)."""
+    import duckdb
+
     groups: dict[str, list[str]] = {}
     headers: dict[str, set[str]] = {}
     for f in files:
@@ -470,7 +472,7 @@ def layouts(connection: Any, files: Sequence[str]) -> list[tuple[Layout, list[st
                 described = connection.execute(
                     f"DESCRIBE SELECT * FROM {_source(Layout('parquet', frozenset()), members)}"
                 ).fetchall()
-            except Exception as exc:  # duckdb.Error: an unreadable or foreign file
+            except duckdb.Error as exc:  # an unreadable or foreign file
                 raise LogsError.at(members[0], f"cannot read as Parquet: {_message(exc)}") from None
             columns = frozenset(str(row[0]) for row in described)
         else:

@@ -164,13 +164,16 @@ def allocate_cur(
     basis: str,
     budgets: TenantBudgets | None = None,
     capacity: CapacityFile | None = None,
+    shown: int | None = None,
 ) -> tuple[CurAllocationDocument, Any]:
     """The chargeback document of the bill (JSON contract `cur-allocation`), and the daily
-    frame it was summed from (for anomalies and exports)."""
+    frame it was summed from (for anomalies and exports). The report's rows are the first
+    `shown` keys (default all); the others were read for the tenant or shared capacity."""
     daily = grouped_frame(usage, keys)
     shared: list[CurCapacity] = []
     if capacity is not None and len(daily):
         daily, shared = share_bill_capacity(daily, keys, capacity)
+    keys = keys[: len(keys) if shown is None else shown]
     names = [f"k{i}" for i in range(len(keys))]
     sums = [*TOKEN_FIELDS.values(), "token_cost_usd", "other_cost_usd", "cost_usd", "line_items"]
     grouped = daily.groupby(names, sort=True)[sums].sum().reset_index() if len(daily) else daily
@@ -253,7 +256,7 @@ def run_cur_allocation(
     paths: Sequence[str],
     *,
     by: Sequence[str] = ("tenant",),
-    tenant: str = "tag:team",
+    tenant: str = "tag:tenant",
     basis: str = "unblended",
     services: Sequence[str] = (),
     budgets: Path | None = None,
@@ -298,14 +301,14 @@ def run_cur_allocation(
     else:
         raise ArgumentError(f"--engine {engine!r}: expected duckdb or spark")
     document, daily = allocate_cur(
-        usage, read_keys, tenant_key, basis=basis, budgets=budget_file, capacity=capacity_file
+        usage,
+        read_keys,
+        tenant_key,
+        basis=basis,
+        budgets=budget_file,
+        capacity=capacity_file,
+        shown=len(keys),
     )
-    if len(read_keys) > len(keys):  # keys read for budgets, anomalies or capacity only
-        for extra in read_keys[len(keys) :]:
-            for row in document["rows"]:
-                row.pop(extra.name, None)  # type: ignore[misc]
-        document["by"] = [k.name for k in keys]
-        document["rows"] = _regroup(document["rows"], [k.name for k in keys])
     if anomaly_rule is not None:  # a series per tenant and each other --by key
         others = [
             (f"k{i}", k.name)
@@ -317,19 +320,3 @@ def run_cur_allocation(
         document["anomalies"] = find_anomalies(daily, names, anomaly_rule, labels)
         document["anomaly_settings"] = anomaly_rule.settings()
     return document, daily
-
-
-def _regroup(rows: list[CurAllocationRow], names: list[str]) -> list[CurAllocationRow]:
-    """Rows merged again after a key used only internally was dropped."""
-    merged: dict[tuple[str, ...], dict[str, Any]] = {}
-    numeric = [*TOKEN_FIELDS.values(), "token_cost_usd", "other_cost_usd", "cost_usd", "line_items"]
-    for row in rows:
-        key = tuple(str(row[n]) for n in names)  # type: ignore[literal-required]
-        into = merged.setdefault(key, {n: row[n] for n in names} | dict.fromkeys(numeric, 0))  # type: ignore[literal-required]
-        for n in numeric:
-            into[n] += row[n]  # type: ignore[literal-required]
-    total = sum(float(r["cost_usd"]) for r in merged.values())
-    out = sorted(merged.values(), key=lambda r: (-float(r["cost_usd"]), *[r[n] for n in names]))
-    for r in out:
-        r["share"] = float(r["cost_usd"]) / total if total > 0 else 0.0
-    return cast(list[CurAllocationRow], out)
