@@ -8,8 +8,8 @@ alias expansion, UTF-8 only.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,24 +24,64 @@ MAX_NODES = 200_000
 FieldPath = tuple[str | int, ...]
 
 
-@dataclass
 class YamlDocument:
-    """Data loaded from YAML with the position of each value."""
+    """Data loaded from YAML with the position of each value.
 
-    path: str
-    data: Any
-    positions: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    Positions are found when first asked for (an error message, a workload's `file:line`):
+    a file read by the fast path is composed again, with positions, only then."""
+
+    def __init__(
+        self,
+        path: str,
+        data: Any,
+        positions: dict[FieldPath, tuple[int, int]] | None = None,
+        key_positions: dict[FieldPath, tuple[int, int]] | None = None,
+        *,
+        text: str | None = None,
+        error: ErrorKind = ScenarioError,
+    ) -> None:
+        self.path = path
+        self.data = data
+        self._positions = positions
+        self._key_positions = key_positions
+        self._text = text
+        self._error = error
+
+    def _locate(self) -> None:
+        positions: dict[FieldPath, tuple[int, int]] = {}
+        key_positions: dict[FieldPath, tuple[int, int]] = {}
+        if self._text is not None:
+            try:
+                slow = _load_with_positions(self._text, self.path, self._error)
+                positions, key_positions = slow._positions or {}, slow._key_positions or {}
+            except InputFileError:  # cannot happen for text the fast path accepted
+                pass
+        self._positions, self._key_positions = positions, key_positions
+
+    @property
+    def positions(self) -> dict[FieldPath, tuple[int, int]]:
+        if self._positions is None:
+            self._locate()
+        assert self._positions is not None
+        return self._positions
+
+    @property
+    def key_positions(self) -> dict[FieldPath, tuple[int, int]]:
+        if self._key_positions is None:
+            self._locate()
+        assert self._key_positions is not None
+        return self._key_positions
 
     def position(self, loc: FieldPath, *, key: bool = False) -> tuple[int | None, int | None]:
         """Position of `loc`, or of its nearest ancestor that has one."""
         table = self.key_positions if key else self.positions
+        positions = self.positions
         probe = tuple(loc)
         while True:
             if probe in table:
                 return table[probe]
-            if probe in self.positions:
-                return self.positions[probe]
+            if probe in positions:
+                return positions[probe]
             if not probe:
                 return (None, None)
             probe = probe[:-1]
@@ -135,6 +175,151 @@ def _check_depth(text: str) -> None:
     finally:
         loader.dispose()
 
+
+# The fast path: yaml-rs (a YAML 1.2 parser in Rust, about twenty times libyaml + PyYAML) for
+# the plain subset of YAML where its reading is provably PyYAML's (YAML 1.1, with 1.2's
+# exponent floats). Anything outside that subset is declined and read by PyYAML, which also
+# gives every error its message; `tests/test_yamlsource_fast.py` checks the two agree.
+_yaml_rs: Any = None
+try:
+    import yaml_rs
+
+    _yaml_rs = yaml_rs
+except ImportError:  # pragma: no cover - a platform without its wheel reads every file slowly
+    pass
+
+_DECLINED: Any = object()
+
+# Characters that start what the subset leaves out: tags, anchors and aliases, block scalars,
+# escapes, tabs, carriage returns and YAML 1.1's extra line breaks (NEL, LS, PS), a BOM.
+_REFUSED_CHARS = "!&*|>\\\t\r\x85\u2028\u2029\ufeff"
+# Plain scalars the two versions read differently, found after a separator: 1.1's octal
+# (`017`) against 1.2's `0o17`, a sign before a dot (`+.5`), an underscore first (`_1`), a
+# colon first (`:x`, text in 1.2, an error in 1.1), a question mark first (`[?a]`: a key in
+# 1.1, text in 1.2).
+_REFUSED_PLAIN = re.compile(
+    r"[ \n\[{,:](?:[-+]?(?:0[0-9_oObBxX]|_[0-9._]|\._)|[-+]\.[0-9]|:[^ \n]|\?)"
+)
+# Underscores in an exponent (`1e_3`: a number to yaml-rs, text to PyYAML); searched only when
+# one of the pairs occurs.
+_EXPONENT_PAIRS = ("e_", "E_", "-_", "+_", *(f"{d}_" for d in range(10)))
+_REFUSED_EXPONENT = re.compile(r"[0-9._][eE][-+]?[0-9_]*_")
+# Merge keys, and a colon before a flow indicator (`[a:]`: a key in 1.2, an error in 1.1).
+_REFUSED_PAIRS = ("<<", ":,", ":]", ":}")
+# Characters PyYAML does not accept (control characters, non-characters).
+_REFUSED_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_MAX_FAST_LINE = 2000  # bounds the nesting a line can open (yaml-rs recurses natively)
+_MAX_KEY = 1000  # PyYAML's implicit keys stop at 1024 characters
+
+
+def _implicit(loader: Any) -> tuple[frozenset[str], re.Pattern[str]]:
+    """First characters, and one pattern, of every plain scalar PyYAML would read as other
+    than text (booleans, numbers, null, dates, `<<`, `=`) with this loader's resolvers."""
+    resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = loader.yaml_implicit_resolvers
+    patterns = {
+        regexp.pattern for first, pairs in resolvers.items() if first for _, regexp in pairs
+    }
+    starts = frozenset(first for first in resolvers if first)
+    return starts, re.compile("|".join(f"(?:{p})" for p in sorted(patterns)), re.X)
+
+
+def _fast_subset(text: str) -> bool:
+    """Whether `text` uses only what both parsers read alike (a cheap scan, no parsing):
+    no tags, anchors, block scalars, escapes, tabs, directives, document markers or merge
+    keys, none of the numbers spelled differently, only characters PyYAML accepts."""
+    if any(c in text for c in _REFUSED_CHARS) or any(m in text for m in _REFUSED_PAIRS):
+        return False
+    if text.startswith(("%", "---", "...")) or any(m in text for m in ("\n%", "\n---", "\n...")):
+        return False
+    if _REFUSED_PLAIN.search(text) or _REFUSED_PLAIN.search("\n" + text[:4]):
+        return False
+    if any(m in text for m in _EXPONENT_PAIRS) and _REFUSED_EXPONENT.search(text):
+        return False
+    printable = text.isascii() and text.replace("\n", "").isprintable()
+    return printable or not _REFUSED_CONTROL.search(text)
+
+
+def _simple_lines(text: str) -> bool:
+    """Whether every line is short, opens and closes its own flow collections, and is a key
+    line (`key: …`, `key:`) or a list item (`- …`): what is left out is where the parsers'
+    leniency differs — collections and plain scalars continued over lines, multi-line keys."""
+    for line in text.split("\n"):
+        if len(line) > _MAX_FAST_LINE:
+            return False
+        if line.count("[") + line.count("{") != line.count("]") + line.count("}"):
+            return False
+        content = line.lstrip(" ")
+        if not content or content[0] == "#" or content[:2] == "- " or content == "-":
+            continue
+        if ": " not in content and not content.endswith(":"):
+            return False
+    return True
+
+
+def _fast_data(text: str) -> Any:
+    """The document's data, or `_DECLINED` when the text is outside the fast subset or not
+    accepted as it stands (PyYAML then reads it and says why)."""
+    if _yaml_rs is None or not _fast_subset(text):
+        return _DECLINED
+    if not _simple_lines(text):
+        return _DECLINED
+    try:
+        data = _yaml_rs.loads(text, parse_datetime=True)
+    except Exception:
+        return _DECLINED
+    return data if data is not None and _fast_checked(data) else _DECLINED
+
+
+def _fast_checked(data: Any) -> bool:
+    """True when `data` is what PyYAML would build: text keys, no text that PyYAML would have
+    read as another type had it been written plain, depth and size within the limits."""
+    starts, implicit = _FAST_IMPLICIT
+    nodes = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    scalars = (int, float, type(None), dt.date)
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if type(value) is dict:
+            if depth > MAX_DEPTH:
+                return False
+            for key, item in value.items():
+                if type(key) is not str or len(key) > _MAX_KEY:
+                    return False
+                if key[:1] in starts and implicit.fullmatch(key):
+                    return False
+                nodes += 1
+                if type(item) is str:
+                    if item[:1] in starts and implicit.fullmatch(item):
+                        return False
+                    nodes += 1
+                elif isinstance(item, scalars):
+                    nodes += 1
+                else:
+                    stack.append((item, depth + 1))
+        elif type(value) is list:
+            if depth > MAX_DEPTH:
+                return False
+            for item in value:
+                if type(item) is str:
+                    if item[:1] in starts and implicit.fullmatch(item):
+                        return False
+                    nodes += 1
+                elif isinstance(item, scalars):
+                    nodes += 1
+                else:
+                    stack.append((item, depth + 1))
+        elif type(value) is str:
+            if value[:1] in starts and implicit.fullmatch(value):
+                return False
+        elif not isinstance(value, scalars):
+            return False
+        if nodes > MAX_NODES:
+            return False
+    return True
+
+
+_FAST_IMPLICIT = _implicit(_CLoader or _DepthLimitedLoader)
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -231,7 +416,17 @@ class _Builder:
 
 
 def load_yaml_text(text: str, path: str, error: ErrorKind = ScenarioError) -> YamlDocument:
-    """Parse YAML text safely into data with positions; failures are `error`s naming `path`."""
+    """Parse YAML text safely into data with positions; failures are `error`s naming `path`.
+
+    Text the fast path accepts (see `_fast_data`) is parsed by yaml-rs with its positions
+    left for later; everything else, and every error, goes through PyYAML with positions."""
+    data = _fast_data(text)
+    if data is not _DECLINED:
+        return YamlDocument(path, data, text=text, error=error)
+    return _load_with_positions(text, path, error)
+
+
+def _load_with_positions(text: str, path: str, error: ErrorKind) -> YamlDocument:
     try:
         documents = _compose_all(text)
     except _TooDeep as exc:

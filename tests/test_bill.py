@@ -410,3 +410,59 @@ def test_the_european_example_names_what_it_cannot_price(cli: Any) -> None:
     assert bill["priced_monthly_cost_usd"] == pytest.approx(
         495 + 1732.5 + 0.06 + 2.500005 + 1.11 + 3.6 + 1.225
     )
+
+
+def _bill_with(total: float, usd_per_payment: float) -> dict[str, Any]:
+    component = {
+        "family": "training",
+        "item": "tune",
+        "workloads": [],
+        "name": "training job",
+        "quantity": 1.0,
+        "unit": "job",
+        "usd_per_unit": 10.0,
+        "usd": 10.0,
+        "sources": ["scenario"],
+        "detail": None,
+        "one_off": {
+            "usd_per_payment": usd_per_payment,
+            "paid_in_months": [0],
+            "amortized_over_months": 12,
+        },
+        "scales_with_requests": False,
+    }
+    return {
+        "complete": True,
+        "total_monthly_cost_usd": total,
+        "priced_monthly_cost_usd": 10.0,
+        "one_off_usd": 120.0,
+        "horizon_months": 12,
+        "families": [],
+        "components": [component],
+        "missing": [],
+        "notes": [],
+    }
+
+
+def test_a_bill_that_overflows_names_the_field() -> None:
+    """The document's finiteness check (the JSON renderer relies on it for estimates) names
+    an overflowing total or one-off payment; a finite bill passes."""
+    from genai_cost.errors import ScenarioError
+    from genai_cost.results.estimate import _check_bill_finite
+
+    _check_bill_finite(_bill_with(10.0, 120.0), "s.yaml")  # type: ignore[arg-type]
+    with pytest.raises(ScenarioError, match=r"bill\.total_monthly_cost_usd is not a finite"):
+        _check_bill_finite(_bill_with(math.inf, 120.0), "s.yaml")  # type: ignore[arg-type]
+    with pytest.raises(
+        ScenarioError, match=r"bill\.components\[0\]\.one_off\.usd_per_payment is not a finite"
+    ):
+        _check_bill_finite(_bill_with(10.0, math.inf), "s.yaml")  # type: ignore[arg-type]
+
+
+def test_json_refuses_nan_in_documents_not_finite_by_construction() -> None:
+    from genai_cost.report.json_report import FINITE_KINDS, render_json_bytes
+
+    assert frozenset({"estimate"}) == FINITE_KINDS
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        render_json_bytes({"usd": math.nan})
+    assert json.loads(render_json_bytes({"usd": 1.5, "n": None})) == {"usd": 1.5, "n": None}

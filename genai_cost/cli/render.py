@@ -203,12 +203,17 @@ def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: 
         write_atomic(output, render_parquet(kind, document))
         say(f"wrote {output}")
         return
-    if fmt == Format.json and not to_stdout(output):
+    if fmt == Format.json:
+        from genai_cost.report.json_report import FINITE_KINDS, render_json_bytes
+
+        data = render_json_bytes(document, finite=kind in FINITE_KINDS)
+        if to_stdout(output):
+            sys.stdout.write(data.decode("utf-8"))
+            return
         from genai_cost.output import write_atomic
-        from genai_cost.report.json_report import render_json_bytes
 
         assert output is not None
-        write_atomic(output, render_json_bytes(document))  # no text copy of a large report
+        write_atomic(output, data)  # no text copy of a large report
         say(f"wrote {output}")
         return
     emit(render(kind, document, fmt, output=output, **options), output)

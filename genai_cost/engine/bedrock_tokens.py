@@ -20,6 +20,7 @@ from genai_cost.engine.arrays import (
     OptionRows,
     empty_objects,
     failure_codes,
+    objects,
     sum_components,
     tuples,
     unpriced_failures,
@@ -36,30 +37,28 @@ def lookup_token_prices(
     catalog: Catalog, keys: Sequence[PriceKey], columns: tuple[str, ...]
 ) -> tuple[dict[str, FloatArray], ObjArray, list[tuple[str, ...]]]:
     """The named price columns of the on-demand row in effect for each key (NaN = none), the
-    reason where there is no row (""), and each row's source — one lookup per distinct key.
+    reason where there is no row (""), and each row's source: one catalog lookup per distinct
+    key, then every row takes its key's values by index (a join, not a lookup per row).
     Shared by the estimate's token options and by chargeback (tracking/allocate.py)."""
-    n = len(keys)
-    params = {c: np.full(n, np.nan) for c in columns}
-    reason = empty_objects(n)
-    sources: list[tuple[str, ...]] = [() for _ in range(n)]
-    seen: dict[PriceKey, int] = {}
-    for row, key in enumerate(keys):
-        first = seen.setdefault(key, row)
-        if first != row:
-            for column in columns:
-                params[column][row] = params[column][first]
-            reason[row], sources[row] = reason[first], sources[first]
-            continue
-        model, scope, region, geo_profile, day, tier = key
+    index: dict[PriceKey, int] = {}
+    inverse = [index.setdefault(key, len(index)) for key in keys]
+    m = len(index)
+    values = {c: np.full(m, np.nan) for c in columns}
+    why = empty_objects(m)
+    origin: list[tuple[str, ...]] = [() for _ in range(m)]
+    for j, (model, scope, region, geo_profile, day, tier) in enumerate(index):
         match = on_demand_price(catalog, model, scope, region, geo_profile, day, tier)
         if isinstance(match, Missing):
-            reason[row] = match.reason
+            why[j] = match.reason
             continue
-        sources[row] = (match.row.source,)
+        origin[j] = (match.row.source,)
         for column in columns:
             value = getattr(match.row, column)
-            params[column][row] = np.nan if value is None else value
-    return params, reason, sources
+            values[column][j] = np.nan if value is None else value
+    take = np.asarray(inverse, dtype=np.intp)
+    params = {c: v[take] for c, v in values.items()}
+    reason: ObjArray = why[take] if m else empty_objects(0)
+    return params, reason, [origin[j] for j in inverse]
 
 
 def service_tiers(catalog: Catalog, spec: WorkloadSpec) -> list[str]:
@@ -76,41 +75,71 @@ def token_price_rows(
     ctx: PricingContext, option: Option, columns: tuple[str, ...], tiers: bool = False
 ) -> OptionRows:
     """One row per workload that wants `option` (per service tier with `tiers`), with the
-    named price columns (NaN = none); the variant names a tier other than standard."""
-    specs = [
-        (i, s, tier)
-        for i, s in enumerate(ctx.specs)
-        if s.wants(option)
-        for tier in (service_tiers(ctx.catalog, s) if tiers else ["standard"])
-    ]
-    n = len(specs)
-    label = empty_objects(n)
-    variant = empty_objects(n)
+    named price columns (NaN = none); the variant names a tier other than standard. What a
+    row's model, location and day decide (its price key, its label) is worked out once per
+    distinct combination, not once per workload."""
+    tiers_of: dict[tuple[str, str | None], list[str]] = {}
+    workload_index: list[int] = []
+    row_tiers: list[str] = []
+    for i, s in enumerate(ctx.specs):
+        if not s.wants(option):
+            continue
+        if tiers:
+            named = s.workload.service_tier
+            asked = (s.workload.model, named.value if named is not None else None)
+            found = tiers_of.get(asked)
+            if found is None:
+                found = tiers_of[asked] = service_tiers(ctx.catalog, s)
+        else:
+            found = ["standard"]
+        for tier in found:
+            workload_index.append(i)
+            row_tiers.append(tier)
+    n = len(workload_index)
     explicit = np.zeros(n, dtype=bool)
     keys: list[PriceKey] = []
-    for row, (_, spec, tier) in enumerate(specs):
+    row_labels: list[str] = []
+    described: dict[tuple[str, str | None, str, str], tuple[str, str, str | None, str]] = {}
+    for row, (i, tier) in enumerate(zip(workload_index, row_tiers, strict=True)):
+        spec = ctx.specs[i]
         w = spec.workload
-        scope = w.scope.value
-        where = spec.region if scope != "geo" else f"{w.geo_profile}. profile from {spec.region}"
-        shown = "" if tier == "standard" else f", {tier} tier"
-        label[row] = f"{w.base_model} ({scope}, {where}{shown})"
-        variant[row] = "" if tier == "standard" else tier
+        probe = (w.model, w.endpoint_scope, spec.region, tier)
+        facts = described.get(probe)
+        if facts is None:
+            scope = w.scope.value
+            where = (
+                spec.region if scope != "geo" else f"{w.geo_profile}. profile from {spec.region}"
+            )
+            shown = "" if tier == "standard" else f", {tier} tier"
+            facts = described[probe] = (
+                w.base_model,
+                scope,
+                w.geo_profile,
+                f"{w.base_model} ({scope}, {where}{shown})",
+            )
+        base_model, scope, geo_profile, label = facts
+        row_labels.append(label)
         explicit[row] = spec.explicitly_asks(option) and (
             tier == "standard" or w.service_tier is not None
         )
-        keys.append((w.base_model, scope, spec.region, w.geo_profile, ctx.day_for(spec), tier))
+        keys.append((base_model, scope, spec.region, geo_profile, ctx.day_for(spec), tier))
     params, reason, sources = lookup_token_prices(ctx.catalog, keys, columns)
-    for row, found in enumerate(sources):
-        origin = ctx.catalog.origin(found[0]) if found else ""
+    origins: dict[tuple[str, ...], str] = {}
+    for row, found_sources in enumerate(sources):
+        if not found_sources:
+            continue
+        origin = origins.get(found_sources)
+        if origin is None:
+            origin = origins[found_sources] = ctx.catalog.origin(found_sources[0])
         if origin:  # messages about a price the row lacks name the book that supplied it
-            label[row] = f"{label[row][:-1]}; row from {origin})"
+            row_labels[row] = f"{row_labels[row][:-1]}; row from {origin})"
     return OptionRows(
         option=option.value,
-        workload_index=np.asarray([i for i, _, _ in specs], dtype=np.int64),
-        variant=variant,
+        workload_index=np.asarray(workload_index, dtype=np.int64),
+        variant=objects(["" if tier == "standard" else tier for tier in row_tiers]),
         platform=empty_objects(n),
         instance_type=empty_objects(n),
-        label=label,
+        label=objects(row_labels),
         params=params,
         reason=reason,
         explicit=explicit,

@@ -26,12 +26,24 @@ class WorkloadSpec:
     scenario_name: str
     workload: Workload
     region: str
-    where: str = ""
-    """`file:line` of the workload in its scenario file, for messages."""
+    path: str = ""
+    """The scenario file the workload is in, for messages."""
     day: dt.date | None = None
     """The scenario's own pricing date, when it sets one."""
     hours: float = HOURS_PER_MONTH
     """Hours of the scenario's billing month."""
+
+    source: LoadedScenario | None = field(default=None, repr=False, compare=False)
+    """The loaded file, whose positions give the workload's line when a message needs it."""
+    index_in_file: int = -1
+
+    @property
+    def where(self) -> str:
+        """`file:line` of the workload in its scenario file (the line found on first use)."""
+        if self.source is None:
+            return self.path
+        line, _ = self.source.document.position(("workloads", self.index_in_file))
+        return f"{self.path}:{line}" if line else self.path
 
     def explicitly_asks(self, option: Option) -> bool:
         return self.workload.options is not None and option in self.workload.options
@@ -86,10 +98,9 @@ def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
     for i, item in enumerate(loaded):
         s = item.scenario
         for j, w in enumerate(s.workloads):
-            line, _ = item.document.position(("workloads", j))
-            where = f"{item.path}:{line}" if line else item.path
+            region = s.workload_region(w)
             specs.append(
-                WorkloadSpec(i, s.name, w, s.workload_region(w), where, s.pricing_date, s.hours)
+                WorkloadSpec(i, s.name, w, region, item.path, s.pricing_date, s.hours, item, j)
             )
     return specs
 

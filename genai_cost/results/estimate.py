@@ -8,6 +8,7 @@ docs/schemas/estimate.schema.json. Money is rounded to 1e-6 USD; missing values 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
@@ -26,6 +27,7 @@ from genai_cost.documents.estimate import (
     ScenarioSummary,
     WorkloadSummary,
 )
+from genai_cost.engine.arrays import OptionResult
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import EstimateArrays
 from genai_cost.results.bill import BillInputs, workload_shares
@@ -147,60 +149,144 @@ def _assert_finite(value: Any, where: str, scenario_path: str) -> None:
             _assert_finite(item, f"{where}[{i}]", scenario_path)
 
 
+def _check_finite(value: Any, where: str, scenario_path: str) -> None:
+    """`_assert_finite`, at the standard library's C encoder's speed: the walk in Python runs
+    only to name the field once the encoder has found a NaN or an infinity."""
+    try:
+        json.dumps(value, allow_nan=False, check_circular=False, default=str)
+    except ValueError:
+        _assert_finite(value, where, scenario_path)
+        raise
+
+
+def _check_bill_finite(bill: Bill, scenario_path: str) -> None:
+    """`_check_finite` of a bill. Its lines' numbers are finite by construction (`line()`
+    rounds them, NaN and infinity to null), so only the totals and one-off payments —
+    sums and products that can still overflow — are checked, not every line again."""
+    _check_finite({k: v for k, v in bill.items() if k != "components"}, "bill", scenario_path)
+    for i, component in enumerate(bill["components"]):
+        if component["one_off"] is not None:
+            where = f"bill.components[{i}].one_off"
+            _check_finite(component["one_off"], where, scenario_path)
+
+
+def _bill_sources(bill: Bill) -> set[str]:
+    """`_nested_sources` of a bill, reading its (many) lines' `sources` directly."""
+    found: set[str] = set()
+    for component in bill["components"]:
+        found.update(component["sources"])
+        found |= _nested_sources(component["one_off"])
+    rest = {key: value for key, value in bill.items() if key != "components"}
+    return found | _nested_sources(rest)
+
+
 def _add_sections(summary: ScenarioSummary, sections: ScenarioSections) -> None:
     for key in ("training_jobs", "shared_endpoints", "supporting_services", "customization"):
         if key in sections:
             summary[key] = sections[key]
 
 
+def _money_column(values: np.ndarray) -> list[float | None]:
+    """`_money` of every value of a column (one pass over Python floats)."""
+    isfinite = math.isfinite
+    return [round(v, 6) if isfinite(v) else None for v in values.tolist()]
+
+
+def _number_column(values: np.ndarray) -> list[float | None]:
+    isfinite = math.isfinite
+    return [round(v, 9) if isfinite(v) else None for v in values.tolist()]
+
+
+def _component_records(result: OptionResult, feasible: list[bool]) -> list[list[ComponentRecord]]:
+    """Per row of one option, its component records (as `EstimateArrays.components`: an
+    optional line only where it has a quantity; an infeasible row lists what it would buy)."""
+    records: list[list[ComponentRecord]] = [[] for _ in feasible]
+    isfinite = math.isfinite
+    for c in result.components:
+        quantities = c.quantity.tolist()
+        prices = _number_column(c.usd_per_unit)
+        usds = _money_column(c.usd)
+        for local, quantity in enumerate(quantities):
+            has_quantity = quantity > 0
+            if (c.optional and not has_quantity) or not (feasible[local] or has_quantity):
+                continue
+            records[local].append(
+                {
+                    "name": c.name,
+                    "quantity": round(quantity, 9) if isfinite(quantity) else None,
+                    "unit": c.unit,
+                    "usd_per_unit": prices[local],
+                    "usd": usds[local],
+                }
+            )
+    return records
+
+
+def _option_records(estimate: Estimate) -> list[OptionRecord]:
+    """One record per row, in `row_order`; columns converted once, option by option."""
+    a = estimate.arrays
+    monthly = _money_column(a.monthly_cost_usd)
+    per_1k = _money_column(a.cost_per_1k_requests_usd)
+    per_1m = _money_column(a.cost_per_1m_tokens_usd)
+    capacity = _number_column(a.capacity)
+    utilization = _number_column(a.utilization_fraction)
+    breakeven = _number_column(a.commitment_breakeven_fraction())
+    cheapest = np.zeros(a.size, dtype=bool)
+    cheapest[a.cheapest_row[a.cheapest_row >= 0]] = True
+    is_cheapest = cheapest.tolist()
+    records: list[OptionRecord | None] = [None] * a.size
+    specs = estimate.specs
+    for k, result in enumerate(a.results):
+        offset = int(a.offsets[k])
+        rows = result.rows
+        feasible = (result.failure == 0).tolist()
+        components = _component_records(result, feasible)
+        option = cast(OptionName, rows.option)
+        for local, w_index in enumerate(rows.workload_index.tolist()):
+            row = offset + local
+            spec = specs[w_index]
+            ok = feasible[local]
+            record: OptionRecord = {
+                "scenario": spec.scenario_name,
+                "workload": spec.workload.name,
+                "model": spec.workload.model,
+                "region": spec.region,
+                "option": option,
+                "variant": str(rows.variant[local]) or None,
+                "platform": str(rows.platform[local]) or None,
+                "instance_type": str(rows.instance_type[local]) or None,
+                "feasible": ok,
+                "reason": None if ok else (result.reason(local) or None),
+                "monthly_cost_usd": monthly[row],
+                "cost_per_1k_requests_usd": per_1k[row],
+                "cost_per_1m_tokens_usd": per_1m[row],
+                "capacity": capacity[row],
+                "capacity_unit": (result.capacity_unit or None) if ok else None,
+                "utilization_fraction": utilization[row],
+                "cheapest": is_cheapest[row],
+                "sources": list(rows.sources[local]),
+                "components": components[local],
+                "commitment_breakeven_fraction": breakeven[row],
+            }
+            w = spec.workload
+            if w.latency_target is not None or w.measured_latency:
+                p50, p95 = a.latency(row)
+                record["latency_p50_seconds"] = _number(p50)
+                record["latency_p95_seconds"] = _number(p95)
+            if result.schedule is not None and ok:
+                hours = [_number(x) for x in result.schedule[local].tolist()]
+                record["instances_by_hour"] = cast(list[float], hours)
+            records[row] = record
+    return [cast(OptionRecord, records[row]) for row in row_order(estimate).tolist()]
+
+
 def estimate_document(estimate: Estimate) -> EstimateDocument:
+    """The document; every number in it is finite (NaN and infinity are null in option rows
+    and summaries, and an error naming the field in bills, sections and Monte Carlo results),
+    which the JSON renderer relies on (`report.json_report.FINITE_KINDS`)."""
     a = estimate.arrays
     catalog = estimate.catalog
-    options: list[OptionRecord] = []
-    breakeven = a.commitment_breakeven_fraction()
-    for row in row_order(estimate).tolist():
-        spec = estimate.specs[a.workload_index[row]]
-        components: list[ComponentRecord] = [
-            {
-                "name": name,
-                "quantity": _number(quantity),
-                "unit": unit,
-                "usd_per_unit": _number(usd_per_unit),
-                "usd": _money(usd),
-            }
-            for name, unit, quantity, usd_per_unit, usd in a.components(row)
-        ]
-        record: OptionRecord = {
-            "scenario": spec.scenario_name,
-            "workload": spec.workload.name,
-            "model": spec.workload.model,
-            "region": spec.region,
-            "option": cast(OptionName, a.option(row)),
-            "variant": _text(a.text(row, "variant")),
-            "platform": _text(a.text(row, "platform")),
-            "instance_type": _text(a.text(row, "instance_type")),
-            "feasible": bool(a.feasible[row]),
-            "reason": _text(a.reason(row)),
-            "monthly_cost_usd": _money(a.monthly_cost_usd[row]),
-            "cost_per_1k_requests_usd": _money(a.cost_per_1k_requests_usd[row]),
-            "cost_per_1m_tokens_usd": _money(a.cost_per_1m_tokens_usd[row]),
-            "capacity": _number(a.capacity[row]),
-            "capacity_unit": _text(a.capacity_unit(row)),
-            "utilization_fraction": _number(a.utilization_fraction[row]),
-            "cheapest": bool(a.cheapest_row[a.workload_index[row]] == row),
-            "sources": list(a.sources(row)),
-            "components": components,
-            "commitment_breakeven_fraction": _number(breakeven[row]),
-        }
-        w = spec.workload
-        if w.latency_target is not None or w.measured_latency:
-            p50, p95 = a.latency(row)
-            record["latency_p50_seconds"] = _number(p50)
-            record["latency_p95_seconds"] = _number(p95)
-        schedule = a.schedule(row)
-        if schedule is not None:
-            record["instances_by_hour"] = schedule
-        options.append(record)
+    options = _option_records(estimate)
     if len(estimate.bills) != len(estimate.scenarios):
         raise AssertionError("an estimate's document needs its bills (decisions/bill.py)")
     scenarios: list[ScenarioSummary] = []
@@ -245,8 +331,9 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
             )
             w_index += 1
         sections = estimate.sections[number] if number < len(estimate.sections) else {}
-        _assert_finite(sections, "", loaded.path)
-        _assert_finite(bill, "bill", loaded.path)
+        _check_finite(sections, "", loaded.path)
+        _check_bill_finite(bill, loaded.path)
+        _check_finite(workloads, "workloads", loaded.path)
         day = loaded.scenario.pricing_date
         if estimate.context is not None and estimate.context.override:
             day = None
@@ -266,7 +353,7 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
         scenarios.append(summary)
     used_keys = {key for record in options for key in record["sources"]}
     for bill, sections in zip(estimate.bills, estimate.sections, strict=True):
-        used_keys |= _nested_sources(bill) | _nested_sources(sections)
+        used_keys |= _bill_sources(bill) | _nested_sources(sections)
     used = sorted(used_keys - {"scenario"})
     document: EstimateDocument = {
         "schema_version": SCHEMA_VERSION,
@@ -286,5 +373,6 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
         "options": options,
     }
     if estimate.monte_carlo:
+        _check_finite(estimate.monte_carlo, "monte_carlo", "")
         document["monte_carlo"] = estimate.monte_carlo
     return document

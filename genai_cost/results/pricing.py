@@ -31,13 +31,12 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
         if arrays.cheapest_row[w_index] >= 0 and not explicit and not pinned:
             continue
         mine = order[bounds[w_index] : bounds[w_index + 1]].tolist()
-        where = f"{spec.where}: workload {workload.name!r}"
         if arrays.cheapest_row[w_index] < 0 and not explicit:
             first: dict[str, str] = {}
             for r in mine:
                 first.setdefault(arrays.option(r), arrays.reason(r))
             messages.append(
-                f"{where}: no option can be priced: "
+                f"{_where(spec)}: no option can be priced: "
                 + "; ".join(f"{option}: {reason}" for option, reason in first.items())
             )
             missing.append((workload.base_model, spec.region, "", ""))
@@ -47,7 +46,7 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
             if rows and not any(arrays.feasible[r] for r in rows):
                 reasons = sorted({arrays.reason(r) for r in rows if arrays.explicit[r]})
                 messages.append(
-                    f"{where}: {option.value} was requested but cannot be priced: "
+                    f"{_where(spec)}: {option.value} was requested but cannot be priced: "
                     + "; ".join(reasons)
                 )
                 missing.append((workload.base_model, spec.region, option.value, ""))
@@ -58,7 +57,7 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
             )
             if is_pinned and not arrays.feasible[r]:
                 variant = arrays.text(r, "variant")
-                messages.append(f"{where}: {option_name} {variant}: {arrays.reason(r)}")
+                messages.append(f"{_where(spec)}: {option_name} {variant}: {arrays.reason(r)}")
                 missing.append((workload.base_model, spec.region, option_name, variant))
     if messages:
         model, region, option_name, term = missing[0]
@@ -69,6 +68,11 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
             option=option_name or None,
             term=term or None,
         )
+
+
+def _where(spec: WorkloadSpec) -> str:
+    """`file:line: workload 'name'` (the line is looked up only for a message)."""
+    return f"{spec.where}: workload {spec.workload.name!r}"
 
 
 def _check_finite(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:

@@ -15,6 +15,7 @@ is long because it is one schema: the models of one file kind, read top to botto
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from enum import StrEnum
 from typing import Annotated, Literal, get_args
 
@@ -888,8 +889,10 @@ class Scenario(Strict):
         return workload.region or self.region
 
 
+@functools.lru_cache(maxsize=4096)
 def split_model_id(model: str) -> tuple[str | None, str]:
-    """`us.anthropic.claude-x` -> ("us", "anthropic.claude-x"); no prefix -> (None, model)."""
+    """`us.anthropic.claude-x` -> ("us", "anthropic.claude-x"); no prefix -> (None, model).
+    Cached: a scenario names few models and asks this of every workload many times."""
     head, _, rest = model.partition(".")
     if rest and head in (*GEO_PREFIXES, "global"):
         return head, rest
