@@ -15,22 +15,24 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from genai_cost.catalog.selection import PricingOptions, today
 from genai_cost.catalog.snapshot import Catalog, bundled_snapshots_dir
 from genai_cost.catalog.validation import scenario_problems
 from genai_cost.decisions.bill import price_bill
-from genai_cost.decisions.diff import Side
-from genai_cost.documents.changes import CheckDocument, DiffDocument
-from genai_cost.documents.decisions import RegionsDocument, RoiDocument
 from genai_cost.documents.estimate import EstimateDocument, MonteCarlo
-from genai_cost.documents.tracking import VarianceDocument
 from genai_cost.errors import ArgumentError, BaselineError, ScenarioError
 from genai_cost.results.estimate import SCHEMA_VERSION as ESTIMATE_SCHEMA_VERSION
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.load import LoadedScenario, expand_paths, load_scenario
 from genai_cost.version import __version__
+
+if TYPE_CHECKING:  # what only diff, check, roi, regions and variance need: imported by them
+    from genai_cost.decisions.diff import Side
+    from genai_cost.documents.changes import CheckDocument, DiffDocument
+    from genai_cost.documents.decisions import RegionsDocument, RoiDocument
+    from genai_cost.documents.tracking import VarianceDocument
 
 __all__ = [
     "Estimate",
@@ -215,6 +217,8 @@ def read_baseline(path: Path) -> EstimateDocument:
 
 def load_side(argument: str, options: PricingOptions) -> Side:
     """A side from a JSON baseline, or from scenario files priced now."""
+    from genai_cost.decisions.diff import Side
+
     path = Path(argument)
     if path.suffix == ".json":
         document = read_baseline(path)
@@ -226,6 +230,8 @@ def load_side(argument: str, options: PricingOptions) -> Side:
 
 def scenario_side(paths: list[str], options: PricingOptions) -> Side:
     """A side from scenario files or folders in the working tree, priced now."""
+    from genai_cost.decisions.diff import Side
+
     result = estimate_with(paths, options)
     return Side(" ".join(paths), result.to_dict(), result, _describe_snapshot(result.catalog))
 
@@ -233,6 +239,7 @@ def scenario_side(paths: list[str], options: PricingOptions) -> Side:
 def git_side(ref: str, paths: list[str], options: PricingOptions) -> Side:
     """A side from the scenario files under `paths` as they were at git revision `ref`
     (read into memory with git; nothing is written)."""
+    from genai_cost.decisions.diff import Side
     from genai_cost.scenario.gitrev import read_at_revision
 
     files = read_at_revision(ref, paths)

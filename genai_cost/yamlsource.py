@@ -272,47 +272,64 @@ def _fast_data(text: str) -> Any:
 
 def _fast_checked(data: Any) -> bool:
     """True when `data` is what PyYAML would build: text keys, no text that PyYAML would have
-    read as another type had it been written plain, depth and size within the limits."""
+    read as another type had it been written plain, depth within the limit and size within
+    it (counted high: a collection counts as an item and again as itself, so a document near
+    the limit goes to PyYAML to decide). Each distinct text is judged once (keys and most
+    values repeat from workload to workload)."""
     starts, implicit = _FAST_IMPLICIT
+    texts: set[str] = set()  # judged: would stay text if written plain
+    keys: set[str] = set()  # judged as keys (text, and short enough for PyYAML)
     nodes = 0
     stack: list[tuple[Any, int]] = [(data, 1)]
-    scalars = (int, float, type(None), dt.date)
+    scalars = (bool, type(None), dt.date)
     while stack:
         value, depth = stack.pop()
         nodes += 1
-        if type(value) is dict:
+        kind = type(value)
+        if kind is dict:
             if depth > MAX_DEPTH:
                 return False
+            nodes += 2 * len(value)
             for key, item in value.items():
-                if type(key) is not str or len(key) > _MAX_KEY:
-                    return False
-                if key[:1] in starts and implicit.fullmatch(key):
-                    return False
-                nodes += 1
-                if type(item) is str:
-                    if item[:1] in starts and implicit.fullmatch(item):
+                if key not in keys:
+                    if type(key) is not str or len(key) > _MAX_KEY:
                         return False
-                    nodes += 1
-                elif isinstance(item, scalars):
-                    nodes += 1
-                else:
+                    if key[:1] in starts and implicit.fullmatch(key):
+                        return False
+                    keys.add(key)
+                k = type(item)
+                if k is str:
+                    if item not in texts:
+                        if item[:1] in starts and implicit.fullmatch(item):
+                            return False
+                        texts.add(item)
+                elif k is int or k is float:
+                    continue
+                elif k is dict or k is list:
                     stack.append((item, depth + 1))
-        elif type(value) is list:
+                elif not isinstance(item, scalars):
+                    return False
+        elif kind is list:
             if depth > MAX_DEPTH:
                 return False
+            nodes += len(value)
             for item in value:
-                if type(item) is str:
-                    if item[:1] in starts and implicit.fullmatch(item):
-                        return False
-                    nodes += 1
-                elif isinstance(item, scalars):
-                    nodes += 1
-                else:
+                k = type(item)
+                if k is str:
+                    if item not in texts:
+                        if item[:1] in starts and implicit.fullmatch(item):
+                            return False
+                        texts.add(item)
+                elif k is int or k is float:
+                    continue
+                elif k is dict or k is list:
                     stack.append((item, depth + 1))
-        elif type(value) is str:
+                elif not isinstance(item, scalars):
+                    return False
+        elif kind is str:
             if value[:1] in starts and implicit.fullmatch(value):
                 return False
-        elif not isinstance(value, scalars):
+        elif not (kind is int or kind is float or isinstance(value, scalars)):
             return False
         if nodes > MAX_NODES:
             return False

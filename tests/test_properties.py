@@ -211,3 +211,28 @@ def test_engine_matches_per_row_reference(prepared: list[OptionRows], tmp_path: 
     result = evaluate_all(w, rows)
     expected = reference_costs(w, rows)
     np.testing.assert_allclose(result.monthly_cost_usd, expected, rtol=1e-12)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.sampled_from([0.0, -0.0, 1.0, 0.1234565, 2.5e-7, -1e-9, 1e300]),
+        ),
+        max_size=40,
+    ),
+    digits=st.sampled_from([6, 9]),
+)
+def test_column_rounding_is_round_value_by_value(values: list[float], digits: int) -> None:
+    """The estimate document rounds whole columns once per distinct value; each result must be
+    Python's `round(v, digits)` (None where not finite), sign of zero included."""
+    import math
+
+    from genai_cost.results.estimate import _rounded_column
+
+    got = _rounded_column(np.asarray(values, dtype=np.float64), digits)
+    want = [round(v, digits) if math.isfinite(v) else None for v in values]
+    assert [(g, None if g is None else math.copysign(1.0, g)) for g in got] == [
+        (w, None if w is None else math.copysign(1.0, w)) for w in want
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
@@ -54,16 +55,6 @@ def _plain_help() -> None:
 
 _plain_help()
 
-app = typer.Typer(
-    name="genai-cost",
-    help="Cost estimation and ROI for generative-AI workloads on AWS.\n\n"
-    "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 internal error.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
 
 def _version(value: bool) -> None:
     if value:
@@ -71,7 +62,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _main(
     version: Annotated[
         bool,
@@ -83,7 +73,21 @@ def _main(
     """Cost estimation and ROI for generative-AI workloads on AWS."""
 
 
-for command in (
+def _new_app() -> typer.Typer:
+    new = typer.Typer(
+        name="genai-cost",
+        help="Cost estimation and ROI for generative-AI workloads on AWS.\n\n"
+        "Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 internal error.",
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
+    new.callback()(_main)
+    return new
+
+
+_COMMANDS: tuple[Callable[..., Any], ...] = (
     estimate.estimate,
     checks.diff,
     checks.check,
@@ -100,11 +104,46 @@ for command in (
     estimate.init,
     estimate.validate,
     estimate.schema,
-):
-    app.command()(command)
-app.command("advise", help="Alias of optimize.", hidden=True)(decisions.optimize)
-app.add_typer(pricing.pricing_app)
-app.add_typer(tracking.export_app)
+)
+
+
+def _adder(command: Callable[..., Any] | typer.Typer, name: str) -> Callable[[typer.Typer], None]:
+    def add(target: typer.Typer) -> None:
+        if isinstance(command, typer.Typer):
+            target.add_typer(command)
+        elif name == "advise":
+            target.command("advise", help="Alias of optimize.", hidden=True)(command)
+        else:
+            target.command()(command)
+
+    return add
+
+
+_ADD: dict[str, Callable[[typer.Typer], None]] = {
+    **{c.__name__.replace("_", "-"): _adder(c, "") for c in _COMMANDS},
+    "advise": _adder(decisions.optimize, "advise"),
+    **{str(g.info.name): _adder(g, "") for g in (pricing.pricing_app, tracking.export_app)},
+}
+"""Each command (or group) by name, with how to add it to an app, in the order of `--help`."""
+
+app = _new_app()
+for _add in _ADD.values():
+    _add(app)
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app to run `args` with: one holding only the command named first, when there is
+    one. Typer turns every registered command into click's objects on each run (reading
+    each function's signature and type hints: about 100 ms for all of them), so a run
+    builds only its own; help, completion and unknown names get the whole app."""
+    if not args or args[0].startswith("-") or "_GENAI_COST_COMPLETE" in os.environ:
+        return app
+    add = _ADD.get(args[0])
+    if add is None:
+        return app
+    one = _new_app()
+    add(one)
+    return one
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"numpy(\..*)?$")
     try:
         # Standalone mode: the argument parser prints usage errors itself (exit code 2).
-        app(args=args, prog_name="genai-cost", standalone_mode=True)
+        _app_for(args)(args=args, prog_name="genai-cost", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         if code is None:

@@ -186,24 +186,44 @@ def _add_sections(summary: ScenarioSummary, sections: ScenarioSections) -> None:
             summary[key] = sections[key]
 
 
-def _money_column(values: np.ndarray) -> list[float | None]:
-    """`_money` of every value of a column (one pass over Python floats)."""
+def _rounded_column(values: np.ndarray, digits: int) -> list[float | None]:
+    """`round(v, digits)` of every value, None where not finite — Python's correctly rounded
+    `round`, run once per distinct value (prices repeat across rows) and skipped for whole
+    numbers (which it returns unchanged)."""
+    if values.size == 0:
+        return []
+    unique, inverse = np.unique(values, return_inverse=True)
     isfinite = math.isfinite
-    return [round(v, 6) if isfinite(v) else None for v in values.tolist()]
+    table = np.empty(unique.size, dtype=object)
+    table[:] = [
+        v if v.is_integer() else (round(v, digits) if isfinite(v) else None)
+        for v in unique.tolist()
+    ]
+    out: list[float | None] = table[inverse.reshape(-1)].tolist()
+    zeros = values == 0  # np.unique folds 0.0 and -0.0 together; round() keeps the sign
+    if zeros.any():
+        for i in np.flatnonzero(zeros).tolist():
+            out[i] = -0.0 if np.signbit(values[i]) else 0.0
+    return out
+
+
+def _money_column(values: np.ndarray) -> list[float | None]:
+    """`_money` of every value of a column."""
+    return _rounded_column(values, 6)
 
 
 def _number_column(values: np.ndarray) -> list[float | None]:
-    isfinite = math.isfinite
-    return [round(v, 9) if isfinite(v) else None for v in values.tolist()]
+    """`_number` of every value of a column."""
+    return _rounded_column(values, 9)
 
 
 def _component_records(result: OptionResult, feasible: list[bool]) -> list[list[ComponentRecord]]:
     """Per row of one option, its component records (as `EstimateArrays.components`: an
     optional line only where it has a quantity; an infeasible row lists what it would buy)."""
     records: list[list[ComponentRecord]] = [[] for _ in feasible]
-    isfinite = math.isfinite
     for c in result.components:
         quantities = c.quantity.tolist()
+        rounded = _number_column(c.quantity)
         prices = _number_column(c.usd_per_unit)
         usds = _money_column(c.usd)
         for local, quantity in enumerate(quantities):
@@ -213,7 +233,7 @@ def _component_records(result: OptionResult, feasible: list[bool]) -> list[list[
             records[local].append(
                 {
                     "name": c.name,
-                    "quantity": round(quantity, 9) if isfinite(quantity) else None,
+                    "quantity": rounded[local],
                     "unit": c.unit,
                     "usd_per_unit": prices[local],
                     "usd": usds[local],

@@ -443,12 +443,15 @@ class Workload(Strict):
     options: list[Option] | None = None
     """Purchase options to compare; all eight when omitted. Options listed here must be
     priceable, or the estimate fails with the reason."""
-    provisioned: ProvisionedSettings = ProvisionedSettings()
-    self_hosted: SelfHostedSettings = SelfHostedSettings()
-    autoscaling: AutoscalingSettings = AutoscalingSettings()
-    async_inference: AsyncInferenceSettings = AsyncInferenceSettings()
-    serverless: ServerlessSettings = ServerlessSettings()
-    batch_transform: BatchTransformSettings = BatchTransformSettings()
+    # Defaults built with model_construct (the same instance as `X()`: every field at its
+    # default, no validators to run): calling `X()` here would build each model's validator
+    # at import, ~20 ms of every command's start-up.
+    provisioned: ProvisionedSettings = ProvisionedSettings.model_construct()
+    self_hosted: SelfHostedSettings = SelfHostedSettings.model_construct()
+    autoscaling: AutoscalingSettings = AutoscalingSettings.model_construct()
+    async_inference: AsyncInferenceSettings = AsyncInferenceSettings.model_construct()
+    serverless: ServerlessSettings = ServerlessSettings.model_construct()
+    batch_transform: BatchTransformSettings = BatchTransformSettings.model_construct()
     latency_target: LatencyTarget | None = None
     """Response time every option must meet; options whose measured or documented latency
     misses it are infeasible."""
@@ -460,7 +463,7 @@ class Workload(Strict):
     budget: Budget | None = None
     """Monthly budget of this workload (its share of the whole bill), checked by
     `genai-cost check`."""
-    redundancy: Redundancy = Redundancy()
+    redundancy: Redundancy = Redundancy.model_construct()
 
     @field_validator("options")
     @classmethod
