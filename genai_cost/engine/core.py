@@ -49,6 +49,10 @@ OPTION_MODULES: tuple[ModuleType, ...] = (
 OPTION_NAMES: tuple[str, ...] = tuple(m.OPTION.value for m in OPTION_MODULES)
 
 
+_ComponentColumns = tuple[str, str, bool, list[float], list[float], list[float]]
+"""A component's name, unit, whether optional, and its quantity, usd_per_unit and usd."""
+
+
 @dataclass
 class EstimateArrays:
     """Results for N rows (workload x option x variant ...), option by option.
@@ -107,19 +111,45 @@ class EstimateArrays:
         result, local = self.locate(row)
         return result.capacity_unit if result.failure[local] == 0 else ""
 
+    @cached_property
+    def _component_lists(
+        self,
+    ) -> list[
+        tuple[list[bool], list[tuple[str, str, bool, list[float], list[float], list[float]]]]
+    ]:
+        """Per option result: each row's feasibility and each component's columns as Python
+        floats (converted once; reports read them row by row)."""
+        return [
+            (
+                (result.failure == 0).tolist(),
+                [
+                    (
+                        c.name,
+                        c.unit,
+                        c.optional,
+                        c.quantity.tolist(),
+                        c.usd_per_unit.tolist(),
+                        c.usd.tolist(),
+                    )
+                    for c in result.components
+                ],
+            )
+            for result in self.results
+        ]
+
     def components(self, row: int) -> list[tuple[str, str, float, float, float]]:
         """(name, unit, quantity, usd_per_unit, usd) of a row's components with a quantity."""
-        result, local = self.locate(row)
-        feasible = bool(result.failure[local] == 0)
+        results, locals_ = self._locations
+        feasible, columns = self._component_lists[results[row]]
+        local = locals_[row]
+        ok = feasible[local]
         out = []
-        for c in result.components:
-            quantity = float(c.quantity[local])
-            if c.optional and not quantity > 0:
+        for name, unit, optional, quantity, usd_per_unit, usd in columns:
+            q = quantity[local]
+            if optional and not q > 0:
                 continue
-            if feasible or quantity > 0:
-                out.append(
-                    (c.name, c.unit, quantity, float(c.usd_per_unit[local]), float(c.usd[local]))
-                )
+            if ok or q > 0:
+                out.append((name, unit, q, usd_per_unit[local], usd[local]))
         return out
 
     def latency(self, row: int) -> tuple[float, float]:

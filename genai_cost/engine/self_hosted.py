@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from genai_cost.catalog.tables import PLATFORMS, PURCHASES
 from genai_cost.engine.arrays import (
     PREPARED_REASON,
     Component,
+    ObjArray,
     OptionResult,
     OptionRows,
     WorkloadArrays,
@@ -215,14 +217,32 @@ def instance_rows(
 def prepare_instances(
     ctx: PricingContext, option: Option, choose: Callable[[WorkloadSpec], InstanceChoice]
 ) -> OptionRows:
-    """The rows of a self-hosting-like option for every workload that wants it."""
-    rows = [
-        r
-        for i, s in enumerate(ctx.specs)
-        if s.wants(option)
-        for r in instance_rows(ctx, i, s, choose(s))
-    ]
-    return instance_option_rows(option, rows, ctx.specs)
+    """The rows of a self-hosting-like option for every workload that wants it.
+
+    A workload's rows depend only on its model, location, pricing day, the option's settings
+    and (for a benchmarked throughput) its token shape: the rows of each distinct combination
+    are resolved once, and every workload with it takes them by index — a join of the
+    workloads against the resolved rows, not a lookup per workload."""
+    specs = ctx.specs
+    found: dict[tuple[Any, ...], int] = {}
+    templates: list[list[_Row]] = []
+    wanting: list[int] = []
+    chosen: list[int] = []
+    for i, spec in enumerate(specs):
+        if not spec.wants(option):
+            continue
+        choice = choose(spec)
+        tokens = spec.workload.tokens_per_request
+        shape = (tokens.all_input, tokens.output) if choice.tokens_per_second is None else None
+        asks = spec.explicitly_asks(choice.option)
+        key = (spec.workload.base_model, spec.region, ctx.day_for(spec), choice, asks, shape)
+        t = found.get(key)
+        if t is None:
+            t = found[key] = len(templates)
+            templates.append(instance_rows(ctx, -1, spec, choice))
+        wanting.append(i)
+        chosen.append(t)
+    return instance_option_rows(option, templates, wanting, chosen, specs)
 
 
 def price_hint(choice: InstanceChoice, purchase: str) -> str:
@@ -231,30 +251,52 @@ def price_hint(choice: InstanceChoice, purchase: str) -> str:
     return f"supply self_hosted.usd_per_hour with self_hosted.purchase: {purchase}"
 
 
-def instance_option_rows(option: Option, rows: list[_Row], specs: list[WorkloadSpec]) -> OptionRows:
-    """The OptionRows of instance rows (shared by the self-hosting-like options)."""
+def instance_option_rows(
+    option: Option,
+    templates: list[list[_Row]],
+    wanting: list[int],
+    chosen: list[int],
+    specs: list[WorkloadSpec],
+) -> OptionRows:
+    """The OptionRows of instance rows (shared by the self-hosting-like options): workload
+    `wanting[k]` takes the rows of template `chosen[k]`, in order."""
+    rows = [r for template in templates for r in template]
+    sizes = np.asarray([len(t) for t in templates], dtype=np.int64)
+    first = np.cumsum(sizes) - sizes
+    ids = np.asarray(chosen, dtype=np.int64)
+    counts = sizes[ids] if ids.size else np.zeros(0, dtype=np.int64)
+    total = int(counts.sum())
+    # row j of the result is template row first[t] + (j - where workload k's rows start)
+    take = np.repeat(first[ids] - (np.cumsum(counts) - counts), counts) + np.arange(total)
+
+    def column(values: list[Any], dtype: Any) -> Any:
+        return np.asarray(values, dtype=dtype)[take]
+
+    def texts(values: list[str]) -> ObjArray:
+        picked: ObjArray = objects(values)[take]
+        return picked
+
+    redundancy = redundancy_params([specs[i] for i in wanting])
     return OptionRows(
         option=option.value,
-        workload_index=np.asarray([r.workload for r in rows], dtype=np.int64),
-        variant=objects([r.purchase for r in rows]),
-        platform=objects([r.platform for r in rows]),
-        instance_type=objects([r.instance_type for r in rows]),
-        label=objects([r.label for r in rows]),
+        workload_index=np.repeat(np.asarray(wanting, dtype=np.int64), counts),
+        variant=texts([r.purchase for r in rows]),
+        platform=texts([r.platform for r in rows]),
+        instance_type=texts([r.instance_type for r in rows]),
+        label=texts([r.label for r in rows]),
         params={
-            "usd_per_hour": np.asarray([r.usd_per_hour for r in rows], dtype=np.float64),
-            "output_tokens_per_second_per_instance": np.asarray(
-                [r.tokens_per_second for r in rows], dtype=np.float64
+            "usd_per_hour": column([r.usd_per_hour for r in rows], np.float64),
+            "output_tokens_per_second_per_instance": column(
+                [r.tokens_per_second for r in rows], np.float64
             ),
-            "target_utilization_fraction": np.asarray(
-                [r.target_utilization for r in rows], dtype=np.float64
-            ),
+            "target_utilization_fraction": column([r.target_utilization for r in rows], np.float64),
             # 1.0 for spot rows: a numeric flag, so evaluation never compares strings.
-            "is_spot": np.asarray([r.purchase == "spot" for r in rows], dtype=np.float64),
-            **redundancy_params([specs[r.workload] for r in rows]),
+            "is_spot": column([r.purchase == "spot" for r in rows], np.float64),
+            **{name: np.repeat(values, counts) for name, values in redundancy.items()},
         },
-        reason=objects([r.reason for r in rows]),
-        explicit=np.asarray([r.explicit for r in rows], dtype=bool),
-        sources=tuples([r.sources for r in rows]),
+        reason=texts([r.reason for r in rows]),
+        explicit=column([r.explicit for r in rows], bool),
+        sources=tuples([r.sources for r in rows])[take],
     )
 
 

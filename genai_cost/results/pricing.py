@@ -24,7 +24,13 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
     missing: list[tuple[str, str, str, str]] = []  # (model, region, option, term) of each
     order = np.argsort(arrays.workload_index, kind="stable")
     bounds = np.searchsorted(arrays.workload_index[order], np.arange(len(specs) + 1))
-    for w_index, spec in enumerate(specs):
+    # Only a workload with nothing priced, or with a row it asked for by name (an option it
+    # lists, a pinned term or purchase) that cannot be priced, can have something to say:
+    # found for all workloads at once, then looked at one by one.
+    suspect = arrays.cheapest_row[: len(specs)] < 0
+    suspect[arrays.workload_index[arrays.explicit & ~arrays.feasible]] = True
+    for w_index in np.flatnonzero(suspect).tolist():
+        spec = specs[w_index]
         workload = spec.workload
         explicit = workload.options is not None
         pinned = workload.provisioned.term is not None or workload.self_hosted.purchase
