@@ -232,10 +232,13 @@ def prepare_instances(
         if not spec.wants(option):
             continue
         choice = choose(spec)
-        tokens = spec.workload.tokens_per_request
-        shape = (tokens.all_input, tokens.output) if choice.tokens_per_second is None else None
+        model_id = spec.workload.base_model
+        shape = None  # the token shape matters only where a benchmark gives the throughput
+        if choice.tokens_per_second is None and _benchmarked(ctx, model_id, choice):
+            tokens = spec.workload.tokens_per_request
+            shape = (tokens.all_input, tokens.output)
         asks = spec.explicitly_asks(choice.option)
-        key = (spec.workload.base_model, spec.region, ctx.day_for(spec), choice, asks, shape)
+        key = (model_id, spec.region, ctx.day_for(spec), choice, asks, shape)
         t = found.get(key)
         if t is None:
             t = found[key] = len(templates)
@@ -243,6 +246,19 @@ def prepare_instances(
         wanting.append(i)
         chosen.append(t)
     return instance_option_rows(option, templates, wanting, chosen, specs)
+
+
+def _benchmarked(ctx: PricingContext, model_id: str, choice: InstanceChoice) -> bool:
+    """Whether `instance_rows` looks a throughput benchmark up for this model and choice (an
+    open-weights model with benchmarked instance types, or the instance type it names)."""
+    if closed_weights_reason(ctx, model_id):
+        return False
+    if choice.instance_type is not None:
+        return True
+    benchmarked = ctx.remember(
+        ("benchmarked", model_id), partial(benchmarked_instance_types, ctx.catalog, model_id)
+    )
+    return bool(benchmarked)
 
 
 def price_hint(choice: InstanceChoice, purchase: str) -> str:
