@@ -806,3 +806,17 @@ def test_a_projected_overrun_shows_in_every_format_and_can_fail(
         assert result.code == 0, result
         assert "alert; projected fail" in result.out, fmt
     assert cli(*args, "--fail-on-projection").code == 1
+
+
+def test_blank_lines_are_skipped_and_indented_records_read(
+    tmp_path: Path, fixture_snapshot: Path
+) -> None:
+    """Only a line that is empty or all spaces is skipped (the reader trims only lines
+    that do not start with '{'); an indented record is still a record."""
+    one = record("acme.open-8b-v1:0", "us-east-1", tokens=(500_000, 500_000, 0, 0), team="t")
+    logs = tmp_path / "spaced.ndjson"
+    logs.write_text("\n".join(["", "   ", json.dumps(one), "  " + json.dumps(one)]) + "\n")
+    document = run_allocation([str(logs)], tenant="metadata:team")
+    assert document["problems"] == []
+    assert rows_by(document)["t"]["requests"] == 2
+    assert document["total"]["cost_usd"] == pytest.approx(0.4)  # 2 x (0.5*0.2 + 0.5*0.2)

@@ -51,21 +51,24 @@ def price_bill(
     )
     arrays = estimate.arrays
     assert estimate.context is not None
+    members: list[list[int]] = [[] for _ in scenarios]  # each scenario's workloads, found once
+    for index, spec in enumerate(estimate.specs):
+        members[spec.scenario_index].append(index)
     for number, loaded in enumerate(scenarios):
         path = None
         record = None
         if loaded.scenario.customization is not None:
             costs = {}
-            for index, spec in enumerate(estimate.specs):
-                if spec.scenario_index == number:
-                    best = int(arrays.cheapest_row[index])
-                    costs[spec.workload.name] = (
-                        float(arrays.monthly_cost_usd[best]) if best >= 0 else 0.0
-                    )
+            for index in members[number]:
+                spec = estimate.specs[index]
+                best = int(arrays.cheapest_row[index])
+                costs[spec.workload.name] = (
+                    float(arrays.monthly_cost_usd[best]) if best >= 0 else 0.0
+                )
             day_of = estimate.context.day_for_scenario(loaded.scenario.pricing_date)
             record, path = compare_paths(loaded, catalog, day_of, costs)
             estimate.sections[number]["customization"] = record
-        bill, inputs = assemble(estimate, number, record, path)
+        bill, inputs = assemble(estimate, number, record, path, members[number])
         if not bill["complete"]:
             missing = "; ".join(
                 f"{m['family']} {m['item']} ({m['name'].replace('_', ' ')}): {m['reason']}"

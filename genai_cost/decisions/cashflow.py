@@ -80,10 +80,11 @@ class ScenarioModel:
         self.workloads = [i for i, s in enumerate(estimate.specs) if s.scenario_index == number]
         self.names = [estimate.specs[i].workload.name for i in self.workloads]
         self.base = workload_arrays([estimate.specs[i] for i in self.workloads])
-        self.engine = [self.workloads.index(i) for i in self.inputs.engine_workloads]
+        position = {index: k for k, index in enumerate(self.workloads)}
+        self.engine = [position[i] for i in self.inputs.engine_workloads]
         extra = np.zeros(len(self.workloads))
         for i, tokens in self.inputs.extra_input_tokens.items():
-            extra[self.workloads.index(i)] = tokens
+            extra[position[i]] = tokens
         self.extra = extra
         arrays = estimate.arrays
         local = np.full(len(estimate.specs), -1, dtype=np.int64)

@@ -518,11 +518,12 @@ def assemble(
     number: int,
     customization: CustomizationRecord | None,
     path: PathLines | None,
+    specs: list[int],
 ) -> tuple[Bill, BillInputs]:
     """The bill of scenario `number` of a priced estimate, with the chosen customization path
-    (None when the scenario has none, or none could be chosen)."""
+    (None when the scenario has none, or none could be chosen); `specs` are the indexes of
+    its workloads in `estimate.specs`."""
     scenario = estimate.scenarios[number].scenario
-    specs = [i for i, s in enumerate(estimate.specs) if s.scenario_index == number]
     parts = BillParts()
     workload_parts(scenario, specs, estimate, path, parts)
     if path is not None:
