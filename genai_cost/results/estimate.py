@@ -186,6 +186,10 @@ def _add_sections(summary: ScenarioSummary, sections: ScenarioSections) -> None:
             summary[key] = sections[key]
 
 
+_TOKEN_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
+"""The token fields a workload summary shows (where not zero), in the model's field order."""
+
+
 def _rounded_column(values: np.ndarray, digits: int) -> list[float | None]:
     """`round(v, digits)` of every value, None where not finite — Python's correctly rounded
     `round`, run once per distinct value (prices repeat across rows) and skipped for whole
@@ -262,6 +266,8 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
         feasible = (result.failure == 0).tolist()
         components = _component_records(result, feasible)
         option = cast(OptionName, rows.option)
+        variants, platforms = rows.variant.tolist(), rows.platform.tolist()
+        instance_types, sources = rows.instance_type.tolist(), rows.sources.tolist()
         for local, w_index in enumerate(rows.workload_index.tolist()):
             row = offset + local
             spec = specs[w_index]
@@ -272,9 +278,9 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
                 "model": spec.workload.model,
                 "region": spec.region,
                 "option": option,
-                "variant": str(rows.variant[local]) or None,
-                "platform": str(rows.platform[local]) or None,
-                "instance_type": str(rows.instance_type[local]) or None,
+                "variant": str(variants[local]) or None,
+                "platform": str(platforms[local]) or None,
+                "instance_type": str(instance_types[local]) or None,
                 "feasible": ok,
                 "reason": None if ok else (result.reason(local) or None),
                 "monthly_cost_usd": monthly[row],
@@ -284,7 +290,7 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
                 "capacity_unit": (result.capacity_unit or None) if ok else None,
                 "utilization_fraction": utilization[row],
                 "cheapest": is_cheapest[row],
-                "sources": list(rows.sources[local]),
+                "sources": list(sources[local]),
                 "components": components[local],
                 "commitment_breakeven_fraction": breakeven[row],
             }
@@ -328,16 +334,8 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
                     ),
                     "tokens_per_request": {
                         k: v
-                        for k, v in workload.tokens_per_request.model_dump(
-                            include={
-                                "input",
-                                "output",
-                                "cache_read",
-                                "cache_write",
-                                "cache_write_1h",
-                            }
-                        ).items()
-                        if v
+                        for k in _TOKEN_FIELDS
+                        if (v := getattr(workload.tokens_per_request, k))
                     },
                     "cheapest_option": a.option(best) if best >= 0 else None,
                     "cheapest_variant": _text(a.text(best, "variant")) if best >= 0 else None,
