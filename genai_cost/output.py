@@ -13,6 +13,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from genai_cost.errors import OutputError
@@ -125,9 +126,9 @@ def _sync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: str | Path, text: str | bytes) -> None:
-    """Write `text` (or bytes) to `path` so readers see the old file or the new one, never a
-    torn one."""
+def write_atomic(path: str | Path, text: str | bytes | Iterable[bytes]) -> None:
+    """Write `text` (or bytes, or pieces of bytes written one after another) to `path` so
+    readers see the old file or the new one, never a torn one."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
@@ -140,9 +141,10 @@ def write_atomic(path: str | Path, text: str | bytes) -> None:
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     try:
-        if isinstance(text, bytes):
+        if not isinstance(text, str):
             with os.fdopen(fd, "wb") as binary:
-                binary.write(text)
+                for piece in [text] if isinstance(text, bytes) else text:
+                    binary.write(piece)
                 binary.flush()
                 os.fsync(binary.fileno())
         else:

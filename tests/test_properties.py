@@ -236,3 +236,48 @@ def test_column_rounding_is_round_value_by_value(values: list[float], digits: in
     assert [(g, None if g is None else math.copysign(1.0, g)) for g in got] == [
         (w, None if w is None else math.copysign(1.0, w)) for w in want
     ]
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(2**63), max_value=2**63 - 1),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(max_size=8),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=7), st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(document=st.dictionaries(st.text(max_size=6), JSON_VALUES, max_size=5))
+def test_json_written_in_pieces_is_the_same_bytes(document: dict[str, Any]) -> None:
+    """A large report is written in pieces (long lists a few items at a time); the pieces
+    must join into exactly the bytes of the whole document encoded at once."""
+    from genai_cost.report import json_report
+
+    default = json_report.CHUNK_ITEMS
+    json_report.CHUNK_ITEMS = 2  # so that lists of three or more items are split
+    try:
+        pieces = b"".join(json_report.render_json_chunks(document))
+    finally:
+        json_report.CHUNK_ITEMS = default
+    assert pieces == json_report.render_json_bytes(document)
+
+
+def test_json_pieces_leave_what_orjson_cannot_encode_to_the_whole_document() -> None:
+    """An integer beyond 64 bits: the pieces fail (the CLI then writes the whole-document
+    encoding, which falls back to the standard library)."""
+    from genai_cost.report import json_report
+
+    document = {"n": [2**70]}
+    with pytest.raises(TypeError):
+        b"".join(json_report.render_json_chunks(document))
+    assert (
+        json_report.render_json_bytes(document)
+        == b'{\n  "n": [\n    1180591620717411303424\n  ]\n}\n'
+    )

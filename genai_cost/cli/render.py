@@ -204,16 +204,23 @@ def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: 
         say(f"wrote {output}")
         return
     if fmt == Format.json:
-        from genai_cost.report.json_report import FINITE_KINDS, render_json_bytes
+        from genai_cost.report.json_report import (
+            FINITE_KINDS,
+            render_json_bytes,
+            render_json_chunks,
+        )
 
-        data = render_json_bytes(document, finite=kind in FINITE_KINDS)
+        finite = kind in FINITE_KINDS
         if to_stdout(output):
-            sys.stdout.write(data.decode("utf-8"))
+            sys.stdout.write(render_json_bytes(document, finite=finite).decode("utf-8"))
             return
         from genai_cost.output import write_atomic
 
         assert output is not None
-        write_atomic(output, data)  # no text copy of a large report
+        try:  # written in pieces: a large report is never held whole, as text or bytes
+            write_atomic(output, render_json_chunks(document, finite=finite))
+        except TypeError:  # what orjson cannot encode (an integer beyond 64 bits)
+            write_atomic(output, render_json_bytes(document, finite=finite))
         say(f"wrote {output}")
         return
     emit(render(kind, document, fmt, output=output, **options), output)
