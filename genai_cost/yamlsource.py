@@ -286,53 +286,43 @@ def _fast_checked(data: Any) -> bool:
         value, depth = stack.pop()
         nodes += 1
         kind = type(value)
+        items: Any
         if kind is dict:
-            if depth > MAX_DEPTH:
-                return False
-            nodes += 2 * len(value)
-            for key, item in value.items():
+            for key in value:
                 if key not in keys:
                     if type(key) is not str or len(key) > _MAX_KEY:
                         return False
                     if key[:1] in starts and implicit.fullmatch(key):
                         return False
                     keys.add(key)
-                k = type(item)
-                if k is str:
-                    if item not in texts:
-                        if item[:1] in starts and implicit.fullmatch(item):
-                            return False
-                        texts.add(item)
-                elif k is int or k is float:
-                    continue
-                elif k is dict or k is list:
-                    stack.append((item, depth + 1))
-                elif not isinstance(item, scalars):
-                    return False
+            nodes += 2 * len(value)
+            items = value.values()
         elif kind is list:
-            if depth > MAX_DEPTH:
-                return False
             nodes += len(value)
-            for item in value:
-                k = type(item)
-                if k is str:
-                    if item not in texts:
-                        if item[:1] in starts and implicit.fullmatch(item):
-                            return False
-                        texts.add(item)
-                elif k is int or k is float:
-                    continue
-                elif k is dict or k is list:
-                    stack.append((item, depth + 1))
-                elif not isinstance(item, scalars):
-                    return False
+            items = value
         elif kind is str:
             if value[:1] in starts and implicit.fullmatch(value):
                 return False
-        elif not (kind is int or kind is float or isinstance(value, scalars)):
+            continue
+        elif kind is int or kind is float or isinstance(value, scalars):
+            continue
+        else:
             return False
-        if nodes > MAX_NODES:
+        if depth > MAX_DEPTH or nodes > MAX_NODES:
             return False
+        for item in items:
+            k = type(item)
+            if k is str:
+                if item not in texts:
+                    if item[:1] in starts and implicit.fullmatch(item):
+                        return False
+                    texts.add(item)
+            elif k is int or k is float:
+                continue
+            elif k is dict or k is list:
+                stack.append((item, depth + 1))
+            elif not isinstance(item, scalars):
+                return False
     return True
 
 
