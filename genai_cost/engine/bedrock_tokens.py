@@ -57,7 +57,7 @@ def lookup_token_prices(
             values[column][j] = np.nan if value is None else value
     take = np.asarray(inverse, dtype=np.intp)
     params = {c: v[take] for c, v in values.items()}
-    reason: ObjArray = why[take] if m else empty_objects(0)
+    reason: ObjArray = why[take]
     return params, reason, [origin[j] for j in inverse]
 
 

@@ -49,6 +49,13 @@ OPTION_MODULES: tuple[ModuleType, ...] = (
 OPTION_NAMES: tuple[str, ...] = tuple(m.OPTION.value for m in OPTION_MODULES)
 
 
+def component_listed(optional: bool, feasible: bool, quantity: float) -> bool:
+    """Whether a row lists a component: an optional one (redundant capacity) only where it
+    has a quantity; any other always for a feasible row, and for an infeasible row where it
+    has a quantity (what the row would buy)."""
+    return quantity > 0 if optional else (feasible or quantity > 0)
+
+
 _ComponentColumns = tuple[str, str, bool, list[float], list[float], list[float]]
 """A component's name, unit, whether optional, and its quantity, usd_per_unit and usd."""
 
@@ -112,11 +119,7 @@ class EstimateArrays:
         return result.capacity_unit if result.failure[local] == 0 else ""
 
     @cached_property
-    def _component_lists(
-        self,
-    ) -> list[
-        tuple[list[bool], list[tuple[str, str, bool, list[float], list[float], list[float]]]]
-    ]:
+    def _component_lists(self) -> list[tuple[list[bool], list[_ComponentColumns]]]:
         """Per option result: each row's feasibility and each component's columns as Python
         floats (converted once; reports read them row by row)."""
         return [
@@ -146,9 +149,7 @@ class EstimateArrays:
         out = []
         for name, unit, optional, quantity, usd_per_unit, usd in columns:
             q = quantity[local]
-            if optional and not q > 0:
-                continue
-            if ok or q > 0:
+            if component_listed(optional, ok, q):
                 out.append((name, unit, q, usd_per_unit[local], usd[local]))
         return out
 

@@ -280,7 +280,7 @@ def instance_option_rows(
     sizes = np.asarray([len(t) for t in templates], dtype=np.int64)
     first = np.cumsum(sizes) - sizes
     ids = np.asarray(chosen, dtype=np.int64)
-    counts = sizes[ids] if ids.size else np.zeros(0, dtype=np.int64)
+    counts = sizes[ids]
     total = int(counts.sum())
     # row j of the result is template row first[t] + (j - where workload k's rows start)
     take = np.repeat(first[ids] - (np.cumsum(counts) - counts), counts) + np.arange(total)

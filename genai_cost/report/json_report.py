@@ -62,13 +62,10 @@ def render_json_chunks(document: Mapping[str, Any], *, finite: bool = False) -> 
     if not finite:
         json.dumps(document, allow_nan=False, separators=(",", ":"), check_circular=False)
     option = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
-    try:
-        pieces = [(orjson.dumps(key), value) for key, value in document.items()]
-        if not pieces:
-            raise TypeError("an empty document")  # "{}": the whole-document path below
-    except (orjson.JSONEncodeError, TypeError):
-        yield render_json_bytes(document, finite=True)
+    if not document:
+        yield render_json_bytes(document, finite=True)  # "{}"
         return
+    pieces = [(orjson.dumps(key), value) for key, value in document.items()]
     yield b"{\n"
     for k, (key, value) in enumerate(pieces):
         yield b"  " + key + b": "

@@ -29,7 +29,7 @@ from genai_cost.documents.estimate import (
 )
 from genai_cost.engine.arrays import OptionResult
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.core import EstimateArrays
+from genai_cost.engine.core import EstimateArrays, component_listed
 from genai_cost.results.bill import BillInputs, workload_shares
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.version import __version__
@@ -231,8 +231,7 @@ def _component_records(result: OptionResult, feasible: list[bool]) -> list[list[
         prices = _number_column(c.usd_per_unit)
         usds = _money_column(c.usd)
         for local, quantity in enumerate(quantities):
-            has_quantity = quantity > 0
-            if (c.optional and not has_quantity) or not (feasible[local] or has_quantity):
+            if not component_listed(c.optional, feasible[local], quantity):
                 continue
             records[local].append(
                 {

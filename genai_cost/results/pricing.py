@@ -27,7 +27,7 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
     # Only a workload with nothing priced, or with a row it asked for by name (an option it
     # lists, a pinned term or purchase) that cannot be priced, can have something to say:
     # found for all workloads at once, then looked at one by one.
-    suspect = arrays.cheapest_row[: len(specs)] < 0
+    suspect = arrays.cheapest_row < 0
     suspect[arrays.workload_index[arrays.explicit & ~arrays.feasible]] = True
     for w_index in np.flatnonzero(suspect).tolist():
         spec = specs[w_index]
