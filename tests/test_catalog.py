@@ -44,6 +44,31 @@ def test_every_row_names_a_defined_source_and_date(bundled) -> None:  # type: ig
         assert row.as_of <= bundled.as_of
 
 
+def test_throughput_rows_match_the_instance_they_are_attached_to(bundled) -> None:  # type: ignore[no-untyped-def]
+    """A benchmark is one instance's throughput only when it ran on exactly that instance's
+    accelerators: same accelerator, same count (no figure is scaled to another count)."""
+    rows = [r for rows in bundled.throughput.values() for r in rows]
+    families = set()
+    for row in rows:
+        kind = bundled.instance_types[row.instance_type]
+        assert row.accelerator_count == kind.accelerator_count, row
+        assert row.accelerator.startswith(kind.accelerator), row
+        if "A100" in kind.accelerator:  # the 80 GB A100 figures belong to p4de, not p4d (40 GB)
+            assert kind.accelerator_memory_gib / kind.accelerator_count == 80, row
+        families.add(row.instance_type.split(".")[0])
+    assert {"g5", "g6e", "p4de", "p5", "trn1"} <= families
+    eight_b = {r.instance_type for r in bundled.throughput["meta.llama3-1-8b-instruct-v1:0"]}
+    seventy_b = {r.instance_type for r in bundled.throughput["meta.llama3-1-70b-instruct-v1:0"]}
+    assert eight_b == {"p5.4xlarge", "g6e.xlarge"}
+    assert seventy_b == {
+        "p5.4xlarge",
+        "g6e.12xlarge",
+        "g6e.48xlarge",
+        "p4de.24xlarge",
+        "p5.48xlarge",
+    }
+
+
 def test_coverage_required_by_the_estimate_pipeline(bundled) -> None:  # type: ignore[no-untyped-def]
     providers = {m.provider for m in bundled.models.values() if m.model_id in bundled.on_demand}
     assert {"Anthropic", "Amazon", "Meta", "Mistral AI", "Cohere", "DeepSeek"} <= providers

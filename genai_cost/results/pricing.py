@@ -56,12 +56,19 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
                     + "; ".join(reasons)
                 )
                 missing.append((workload.base_model, spec.region, option.value, ""))
+        # A pinned term or purchase must be priceable for at least one candidate (instance
+        # type, platform); candidates it cannot price stay in the report as infeasible rows.
+        pinned_rows: dict[str, list[int]] = {}
         for r in mine:
             option_name = arrays.option(r)
-            is_pinned = (option_name == Option.provisioned.value and workload.provisioned.term) or (
+            if (option_name == Option.provisioned.value and workload.provisioned.term) or (
                 option_name == Option.self_hosted.value and workload.self_hosted.purchase
-            )
-            if is_pinned and not arrays.feasible[r]:
+            ):
+                pinned_rows.setdefault(option_name, []).append(r)
+        for option_name, rows in pinned_rows.items():
+            if any(arrays.feasible[r] for r in rows):
+                continue
+            for r in rows:
                 variant = arrays.text(r, "variant")
                 messages.append(f"{_where(spec)}: {option_name} {variant}: {arrays.reason(r)}")
                 missing.append((workload.base_model, spec.region, option_name, variant))
