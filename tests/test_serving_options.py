@@ -278,8 +278,9 @@ def test_bundled_business_hours_assistant(cli: Any, monkeypatch: pytest.MonkeyPa
 def test_right_sizing_across_gpu_families(
     cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Llama 3.1 70B has published throughput on two instance families (Lambda's vLLM 0.5.4
-    figures for whole 8-GPU systems): both are priced and the cheaper one is chosen."""
+    """Each instance type uses the benchmark nearest the workload's shape, whichever source
+    measured it: at 200 / 200 tokens the 8-GPU systems use Lambda's vLLM 0.5.4 figures (205 /
+    197 tokens), the one-H100 and L40S types TensorRT-LLM's 128 / 128."""
     monkeypatch.chdir(ROOT)
     path = tmp_path / "s.yaml"
     path.write_text("""
@@ -300,8 +301,13 @@ workloads:
     assert r["p4de.24xlarge"]["monthly_cost_usd"] == pytest.approx(730 * 27.44705)
     assert r["p4de.24xlarge"]["utilization_fraction"] == pytest.approx(1000 / 1162.78)
     assert r["p5.48xlarge"]["monthly_cost_usd"] == pytest.approx(730 * 55.04)
-    assert r["p4de.24xlarge"]["cheapest"]
     assert "lambda-vllm-benchmark-v0" in r["p4de.24xlarge"]["sources"]
+    # one p5.4xlarge (one H100, 3,378.03 tok/s at 128 / 128) at $6.88/h is the cheapest;
+    # one g6e.12xlarge (four L40S, 1,523.52 tok/s) at $10.49264/h
+    assert r["p5.4xlarge"]["monthly_cost_usd"] == pytest.approx(730 * 6.88)
+    assert r["p5.4xlarge"]["cheapest"]
+    assert r["g6e.12xlarge"]["monthly_cost_usd"] == pytest.approx(730 * 10.49264)
+    assert "trtllm-perf-overview-v0.17" in r["g6e.12xlarge"]["sources"]
 
 
 def test_breakeven_and_mix_with_the_new_options_by_hand(
@@ -341,3 +347,181 @@ def test_breakeven_and_mix_with_the_new_options_by_hand(
     assert auto["monthly_cost_usd"] == pytest.approx(priced["monthly_cost_usd"])
     on_demand = 4_380_000 * 0.0004  # $1,752.00
     assert auto["saving_vs_on_demand_usd"] == pytest.approx(on_demand - auto["monthly_cost_usd"])
+
+
+QUEUE_AND_SERVERLESS = """
+name: t
+workloads:
+  - name: w
+    model: acme.open-8b-v1:0
+    latency: batch_tolerant
+    tokens_per_request: {{input: 1000, output: 1000}}
+    traffic: {{requests_per_month: 4380000, hourly_profile: {profile}}}
+    options: [on_demand, async_inference, serverless{more}]
+    self_hosted: {{instance_type: gpu.small, output_tokens_per_second_per_instance: 10000}}
+    serverless:
+      memory_mb: 2048
+      max_concurrency: 200
+      seconds_per_request: 2
+      cold_start_fraction: 0.1
+      cold_start_seconds: 10
+      payload_kb_per_request: 50
+      {prices}
+    batch_transform: {{usd_per_hour: 0.72, jobs_per_month: 30, startup_minutes_per_job: 6}}
+"""
+
+
+def test_breakeven_and_mix_with_async_and_serverless_by_hand(
+    cli: Any, fixture_snapshot: Path, write_scenario: Any
+) -> None:
+    """Asynchronous inference (a step function of volume) and serverless (linear) in
+    `breakeven` and `mix`, every figure worked by hand.
+
+    on demand: 2,000 tokens × $0.20 / 1M = $0.0004 a request.
+    serverless: (2 s + 10 % × 10 s) × 2 GB = 6 GB-s × $0.00002 = $0.00012, plus 50 KB =
+    0.00005 GB × $0.016 = $0.0000008: $0.0001208 a request.
+    async: busy 12 hours a day (the rest empty); one ml.gpu.small ($3/h) at 10,000 tok/s
+    serves 10 requests/s, so one instance suffices up to 10 × 3,600 × 12 × 30.4167 =
+    13,140,000 requests; a day bills 12 hours + the 300 s cooldown after the last busy hour:
+    (12 + 1/12) × 30.4167 × $3 = 145 × 730 × 3 / 288 = $1,102.6042.
+    """
+    profile = [0] * 12 + [1] * 12
+    path = write_scenario(QUEUE_AND_SERVERLESS.format(profile=profile, more="", prices=PRICES))
+    result = cli("breakeven", str(path), "--range", "100000:12000000", "-f", "json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    [workload] = doc["workloads"]
+    async_label = "async_inference sagemaker gpu.small on_demand"
+    serverless_label = "serverless sagemaker 2048 MB"
+    assert set(workload["options"]) == {"on_demand", async_label, serverless_label}
+    async_usd = 145 * 730 * 3 / 288
+    found = {frozenset((c["a"], c["b"])): c for c in workload["crossings"]}
+    assert set(found) == {
+        frozenset(("on_demand", async_label)),
+        frozenset((serverless_label, async_label)),
+    }  # on demand and serverless are both linear without a fixed part: they never cross
+    on_demand_vs_async = found[frozenset(("on_demand", async_label))]
+    assert on_demand_vs_async["requests_per_month"] == pytest.approx(async_usd / 0.0004)  # 2.76 M
+    assert on_demand_vs_async["cost_a_usd"] == pytest.approx(async_usd)
+    assert on_demand_vs_async["cheaper_below"] == "on_demand"
+    assert on_demand_vs_async["cheaper_above"] == async_label
+    serverless_vs_async = found[frozenset((serverless_label, async_label))]
+    # $1,102.6042 / $0.0001208 = 9,127,518.6 requests
+    assert serverless_vs_async["requests_per_month"] == pytest.approx(async_usd / 0.0001208)
+    assert serverless_vs_async["cheaper_below"] == serverless_label
+    assert [b["cheapest"] for b in workload["bands"]] == [serverless_label, async_label]
+    assert workload["bands"][0]["to_requests_per_month"] == pytest.approx(async_usd / 0.0001208)
+
+    # mix at the scenario's volume (4,380,000 requests), batch transform added: its
+    # instance-hours are 4.38 M × 1,000 / 10,000 tok/s / 3,600 = 121.667, plus 30 jobs × 6
+    # minutes = 3, at $0.72: $89.76.
+    path = write_scenario(
+        QUEUE_AND_SERVERLESS.format(profile=profile, more=", batch_transform", prices=PRICES)
+    )
+    mix = json.loads(cli("mix", str(path), "-f", "json").out)["workloads"][0]
+    alternatives = {a["option"]: a for a in mix["alternatives"]}
+    on_demand = 4_380_000 * 0.0004  # $1,752.00
+    expected = {
+        async_label: async_usd,  # $1,102.60
+        serverless_label: 4_380_000 * 0.0001208,  # $529.10
+        "batch_transform sagemaker_transform gpu.small on_demand": (121 + 2 / 3 + 3) * 0.72,
+    }
+    assert set(alternatives) == set(expected)
+    for label, usd in expected.items():
+        assert alternatives[label]["monthly_cost_usd"] == pytest.approx(usd)
+        assert alternatives[label]["saving_vs_on_demand_usd"] == pytest.approx(on_demand - usd)
+
+
+def test_right_sizing_llama_3_1_across_families_by_hand(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With TensorRT-LLM's published figures for L40S, A100 80GB and H100 systems, Llama 3.1
+    8B compares g6e.xlarge with p5.4xlarge and 70B five instance types; the pinned purchase
+    is priced where it can be and the unpriced candidate (SageMaker ml.p5.4xlarge) is an
+    infeasible row, not an error."""
+    monkeypatch.chdir(ROOT)
+    path = tmp_path / "s.yaml"
+    path.write_text("""
+name: t
+region: us-east-1
+workloads:
+  - name: small
+    model: meta.llama3-1-8b-instruct-v1:0
+    tokens_per_request: {input: 1000, output: 1000}
+    traffic: {requests_per_second: 10}
+    self_hosted: {purchase: on_demand}
+    options: [self_hosted]
+  - name: large
+    model: meta.llama3-1-70b-instruct-v1:0
+    tokens_per_request: {input: 1000, output: 1000}
+    traffic: {requests_per_second: 2}
+    self_hosted: {platform: ec2, purchase: on_demand}
+    options: [self_hosted]
+""")
+    result = cli("estimate", str(path), "-f", "json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    small = {
+        (o["platform"], o["instance_type"]): o for o in doc["options"] if o["workload"] == "small"
+    }
+    # 10 req/s × 1,000 = 10,000 output tok/s (1,000 / 1,000 shape). g6e.xlarge (one L40S,
+    # 4,054.71 tok/s): 3 instances × 730 h × $1.861 = $4,075.59; ml.g6e.xlarge at $2.61:
+    # $5,715.90; p5.4xlarge (one H100, 15,220 tok/s): 1 × 730 × $6.88 = $5,022.40.
+    assert small[("ec2", "g6e.xlarge")]["monthly_cost_usd"] == pytest.approx(4075.59)
+    assert small[("sagemaker", "g6e.xlarge")]["monthly_cost_usd"] == pytest.approx(5715.90)
+    assert small[("ec2", "p5.4xlarge")]["monthly_cost_usd"] == pytest.approx(5022.40)
+    assert small[("ec2", "g6e.xlarge")]["cheapest"]
+    assert small[("ec2", "g6e.xlarge")]["utilization_fraction"] == pytest.approx(
+        10_000 / (3 * 4054.71)
+    )
+    assert (
+        "no public on_demand price for sagemaker ml.p5.4xlarge"
+        in (small[("sagemaker", "p5.4xlarge")]["reason"])
+    )
+    large = {o["instance_type"]: o for o in doc["options"] if o["workload"] == "large"}
+    # 2 req/s × 1,000 = 2,000 tok/s: p5.4xlarge (839.97, TP1) 3 × 730 × $6.88 = $15,067.20;
+    # g6e.12xlarge (1,209.25, TP4) 2 × 730 × $10.49264; p4de.24xlarge (3,320.41, TP8)
+    # 1 × 730 × $27.44705; p5.48xlarge (11,451.16, TP8) 1 × 730 × $55.04; g6e.48xlarge
+    # (1,333.62, TP8) 2 × 730 × $30.13118.
+    expected = {
+        "p5.4xlarge": 3 * 730 * 6.88,
+        "g6e.12xlarge": 2 * 730 * 10.49264,
+        "p4de.24xlarge": 730 * 27.44705,
+        "p5.48xlarge": 730 * 55.04,
+        "g6e.48xlarge": 2 * 730 * 30.13118,
+    }
+    assert {k: v["monthly_cost_usd"] for k, v in large.items()} == pytest.approx(expected)
+    assert large["p5.4xlarge"]["cheapest"]
+    assert "trtllm-perf-overview-v0.17" in large["p4de.24xlarge"]["sources"]
+
+
+def test_bundled_nightly_titles_on_asynchronous_inference(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled nightly-summaries scenario prices asynchronous inference from the snapshot
+    alone: Llama 3.1 8B titles (500 / 20 tokens, 200,000 a month, 01:00-05:00 UTC) on
+    ml.g6e.xlarge ($2.61/h), whose nearest benchmark shape is 128 / 128 (9,104.61 tok/s)."""
+    monkeypatch.chdir(ROOT)
+    doc = json.loads(cli("estimate", "scenarios/nightly-summaries.yaml", "-f", "json").out)
+    [row] = [
+        o
+        for o in doc["options"]
+        if o["workload"] == "summary-titles"
+        and o["option"] == "async_inference"
+        and o["instance_type"] == "g6e.xlarge"
+    ]
+    # a busy hour: 200,000 / 30.4167 / 4 / 3,600 × 20 = 9.1 tok/s -> 1 instance in hours 1-4,
+    # none otherwise; a day: 4 h + 300 s cooldown = 4 1/12 h × 30.4167 days × $2.61 = $324.17
+    assert row["instances_by_hour"] == [0.0] + [1.0] * 4 + [0.0] * 19
+    assert round(row["monthly_cost_usd"], 2) == round((4 + 1 / 12) * 730 / 24 * 2.61, 2) == 324.17
+    [transform] = [
+        o
+        for o in doc["options"]
+        if o["workload"] == "summary-titles"
+        and o["option"] == "batch_transform"
+        and o["instance_type"] == "g6e.xlarge"
+    ]
+    assert (
+        "no public on_demand price for sagemaker_transform ml.g6e.xlarge in us-east-1"
+        in (transform["reason"])
+    )
