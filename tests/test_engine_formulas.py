@@ -321,6 +321,37 @@ def test_self_hosted_user_throughput_and_price(fixture_snapshot: Path, write_sce
     assert row["monthly_cost_usd"] == pytest.approx(4380.0)
 
 
+def test_pinned_purchase_needs_one_priced_candidate(
+    fixture_snapshot: Path, write_scenario: Any
+) -> None:
+    """A pinned purchase with the instance type left open is priced where it can be (ec2
+    gpu.small reserved_1y, $1.25/h) and the other candidates stay infeasible rows; only when
+    no candidate can be priced does the estimate stop."""
+    body = """
+        name: t
+        workloads:
+          - name: w
+            model: acme.open-8b-v1:0
+            tokens_per_request: {{input: 1000, output: 1000}}
+            traffic: {{requests_per_second: 0.5}}
+            self_hosted: {{purchase: {purchase}}}
+            options: [self_hosted]
+        """
+    r = rows(write_scenario(body.format(purchase="reserved_1y")))
+    # 0.5 × 1,000 = 500 tok/s on gpu.small (1,000 tok/s): 1 × 730 h × $1.25 = $912.50
+    assert r[("self_hosted", "reserved_1y", "ec2", "gpu.small")]["monthly_cost_usd"] == 912.5
+    assert (
+        "no public reserved_1y price for ec2 gpu.large"
+        in (r[("self_hosted", "reserved_1y", "ec2", "gpu.large")]["reason"])
+    )
+    assert (
+        "no reserved instances"
+        in (r[("self_hosted", "reserved_1y", "sagemaker", "gpu.small")]["reason"])
+    )
+    with pytest.raises(PricingError, match="self_hosted savings_plan_1y: no public"):
+        estimate([write_scenario(body.format(purchase="savings_plan_1y"))])
+
+
 def test_closed_model_cannot_be_self_hosted(fixture_snapshot: Path, write_scenario: Any) -> None:
     path = chat(write_scenario, options="[on_demand, self_hosted]")
     with pytest.raises(PricingError, match="not an open-weights model"):
