@@ -121,3 +121,19 @@ def test_progress_bars_never_pass_their_total(capsys: pytest.CaptureFixture[str]
             step("x")
     err = capsys.readouterr().err
     assert "100/20" not in err and "/20" not in err.replace("20/20", "")
+
+
+def test_capacity_label_counts_one_in_the_singular() -> None:
+    from genai_cost.report.labels import capacity
+
+    def label(n: float, unit: str) -> str:
+        return capacity({"capacity": n, "capacity_unit": unit})
+
+    assert label(1, "instances") == "1 instance"
+    assert label(3, "instances") == "3 instances"
+    assert label(1, "instances at the busiest hour") == "1 instance at the busiest hour"
+    assert label(1, "model units") == "1 model unit"
+    assert label(1, "concurrent invocations at the peak") == ("1 concurrent invocation at the peak")
+    assert label(1.2, "instance-hours") == "1 instance-hour"  # shown rounded
+    assert label(1_500, "instance-hours") == "1,500 instance-hours"
+    assert capacity({"capacity": None}) == "—"

@@ -43,10 +43,26 @@ def percent(fraction: float | None) -> str:
     return "0%" if text == "-0%" else text  # never a negative zero
 
 
+SINGULAR = {
+    "instances": "instance",
+    "instance-hours": "instance-hour",
+    "model units": "model unit",
+    "concurrent invocations": "concurrent invocation",
+}
+"""The singular of each capacity unit's leading words (the engine names units in the plural)."""
+
+
 def capacity(record: Mapping[str, Any]) -> str:
     if record.get("capacity") is None:
         return "—"
-    return f"{record['capacity']:,.0f} {record.get('capacity_unit') or ''}".strip()
+    count = f"{record['capacity']:,.0f}"
+    unit = record.get("capacity_unit") or ""
+    if count == "1":
+        for plural, singular in SINGULAR.items():
+            if unit == plural or unit.startswith(plural + " "):
+                unit = singular + unit[len(plural) :]
+                break
+    return f"{count} {unit}".strip()
 
 
 def records_by_workload(
