@@ -275,6 +275,29 @@ def test_bundled_business_hours_assistant(cli: Any, monkeypatch: pytest.MonkeyPa
     assert "instances a day: 1 × 14 h, 5 × 10 h" in text
 
 
+def self_hosted_on_demand(
+    cli: Any, tmp_path: Path, *workloads: tuple[str, str, int, float, str | None]
+) -> list[dict[str, Any]]:
+    """Estimate rows of bundled-snapshot workloads (name, model, tokens in = out, requests/s,
+    platform or None for both) self-hosted on demand in us-east-1, the instance type open."""
+    blocks = "".join(
+        f"""  - name: {name}
+    model: {model}
+    tokens_per_request: {{input: {tokens}, output: {tokens}}}
+    traffic: {{requests_per_second: {rate}}}
+    self_hosted: {{{f"platform: {platform}, " if platform else ""}purchase: on_demand}}
+    options: [self_hosted]
+"""
+        for name, model, tokens, rate, platform in workloads
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text("name: t\nregion: us-east-1\nworkloads:\n" + blocks)
+    result = cli("estimate", str(path), "-f", "json")
+    assert result.code == 0, result.err
+    options: list[dict[str, Any]] = json.loads(result.out)["options"]
+    return options
+
+
 def test_right_sizing_across_gpu_families(
     cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -282,20 +305,10 @@ def test_right_sizing_across_gpu_families(
     measured it: at 200 / 200 tokens the 8-GPU systems use Lambda's vLLM 0.5.4 figures (205 /
     197 tokens), the one-H100 and L40S types TensorRT-LLM's 128 / 128."""
     monkeypatch.chdir(ROOT)
-    path = tmp_path / "s.yaml"
-    path.write_text("""
-name: t
-region: us-east-1
-workloads:
-  - name: w
-    model: meta.llama3-1-70b-instruct-v1:0
-    tokens_per_request: {input: 200, output: 200}
-    traffic: {requests_per_second: 5}
-    self_hosted: {platform: ec2, purchase: on_demand}
-    options: [self_hosted]
-""")
-    doc = json.loads(cli("estimate", str(path), "-f", "json").out)
-    r = {o["instance_type"]: o for o in doc["options"]}
+    options = self_hosted_on_demand(
+        cli, tmp_path, ("w", "meta.llama3-1-70b-instruct-v1:0", 200, 5, "ec2")
+    )
+    r = {o["instance_type"]: o for o in options}
     # 5 req/s × 200 = 1,000 output tok/s: one p4de.24xlarge (8 × A100, 1,162.78 tok/s) at
     # $27.44705/h, or one p5.48xlarge (8 × H100, 2,572.8 tok/s) at $55.04/h
     assert r["p4de.24xlarge"]["monthly_cost_usd"] == pytest.approx(730 * 27.44705)
@@ -440,30 +453,13 @@ def test_right_sizing_llama_3_1_across_families_by_hand(
     is priced where it can be and the unpriced candidate (SageMaker ml.p5.4xlarge) is an
     infeasible row, not an error."""
     monkeypatch.chdir(ROOT)
-    path = tmp_path / "s.yaml"
-    path.write_text("""
-name: t
-region: us-east-1
-workloads:
-  - name: small
-    model: meta.llama3-1-8b-instruct-v1:0
-    tokens_per_request: {input: 1000, output: 1000}
-    traffic: {requests_per_second: 10}
-    self_hosted: {purchase: on_demand}
-    options: [self_hosted]
-  - name: large
-    model: meta.llama3-1-70b-instruct-v1:0
-    tokens_per_request: {input: 1000, output: 1000}
-    traffic: {requests_per_second: 2}
-    self_hosted: {platform: ec2, purchase: on_demand}
-    options: [self_hosted]
-""")
-    result = cli("estimate", str(path), "-f", "json")
-    assert result.code == 0, result.err
-    doc = json.loads(result.out)
-    small = {
-        (o["platform"], o["instance_type"]): o for o in doc["options"] if o["workload"] == "small"
-    }
+    options = self_hosted_on_demand(
+        cli,
+        tmp_path,
+        ("small", "meta.llama3-1-8b-instruct-v1:0", 1000, 10, None),
+        ("large", "meta.llama3-1-70b-instruct-v1:0", 1000, 2, "ec2"),
+    )
+    small = {(o["platform"], o["instance_type"]): o for o in options if o["workload"] == "small"}
     # 10 req/s × 1,000 = 10,000 output tok/s (1,000 / 1,000 shape). g6e.xlarge (one L40S,
     # 4,054.71 tok/s): 3 instances × 730 h × $1.861 = $4,075.59; ml.g6e.xlarge at $2.61:
     # $5,715.90; p5.4xlarge (one H100, 15,220 tok/s): 1 × 730 × $6.88 = $5,022.40.
@@ -478,7 +474,7 @@ workloads:
         "no public on_demand price for sagemaker ml.p5.4xlarge"
         in (small[("sagemaker", "p5.4xlarge")]["reason"])
     )
-    large = {o["instance_type"]: o for o in doc["options"] if o["workload"] == "large"}
+    large = {o["instance_type"]: o for o in options if o["workload"] == "large"}
     # 2 req/s × 1,000 = 2,000 tok/s: p5.4xlarge (839.97, TP1) 3 × 730 × $6.88 = $15,067.20;
     # g6e.12xlarge (1,209.25, TP4) 2 × 730 × $10.49264; p4de.24xlarge (3,320.41, TP8)
     # 1 × 730 × $27.44705; p5.48xlarge (11,451.16, TP8) 1 × 730 × $55.04; g6e.48xlarge
