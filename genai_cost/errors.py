@@ -19,6 +19,7 @@
     │   └── RefreshError        a refresh could not complete; no snapshot was written or changed
     ├── RevisionError           a git revision cannot be read, or its tree is refused
     ├── AwsError                an AWS API call failed (S3, Cost Explorer, Bedrock)
+    ├── UnsafePathError         a name from outside data (S3 key, tree entry) is no safe path
     ├── OutputError             a report or snapshot cannot be written where `--output` says
     └── ArgumentError           a command-line value that is not valid (`--range`, `--as-of` …)
 
@@ -180,6 +181,11 @@ class RevisionError(GenaiCostError):
 class AwsError(GenaiCostError):
     """An AWS API call failed: credentials, permissions, a missing bucket, throttling beyond
     the retries (S3, Cost Explorer, Bedrock; the Price List raises RefreshError)."""
+
+
+class UnsafePathError(GenaiCostError):
+    """A name from outside data (an S3 key, a git tree entry) that cannot become a local path:
+    absolute, climbing out of its folder, or landing on a file another name already took."""
 
 
 class OutputError(GenaiCostError):

@@ -3,16 +3,20 @@
 Readers see the old file or the new one, never a torn one. The target must be a regular file
 or not exist yet: a symbolic link, a folder, a device, a FIFO or a socket is refused (exit 2)
 rather than replaced or written through — in CI, a pull request could otherwise plant a link
-that points a report at a file of the runner's. Temporary files carry the writer's process id;
+that points a report at a file of the runner's. No folder on the way may be a symbolic link
+either (`reports -> /elsewhere` would carry `-o reports/cost.md` out of the checkout): the
+folder is opened one component at a time with `O_NOFOLLOW` and the file is created, checked
+and renamed relative to that descriptor. Temporary files carry the writer's process id;
 one left behind by a writer that was killed is removed by the next write to the same target.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -22,11 +26,11 @@ STDOUT = "-"
 """`--output -` means standard output."""
 
 
-def _mode_for(target: Path) -> int:
+def _mode_for(folder: int, name: str) -> int:
     """The existing file's permissions, or the usual ones for a new file under the umask
-    (mkstemp creates 0600 files, which would make reports unreadable to others)."""
+    (a temporary file is created 0600, which would make reports unreadable to others)."""
     try:
-        return target.stat().st_mode & 0o777
+        return os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode & 0o777
     except OSError:
         umask = os.umask(0)
         os.umask(umask)
@@ -80,9 +84,11 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale(directory: Path, prefix: str, suffix: str = "") -> None:
-    """Remove files or folders `prefix<pid>.*<suffix>` in `directory` left behind by writers
-    that are no longer running (and owned by this user)."""
+def remove_stale(directory: Path | int, prefix: str, suffix: str = "") -> None:
+    """Remove files or folders `prefix<pid>.*<suffix>` in `directory` (a path or an open
+    folder's descriptor) left behind by writers that are no longer running (and owned by
+    this user)."""
+    folder = directory if isinstance(directory, int) else None
     try:
         entries = list(os.scandir(directory))
     except OSError:
@@ -100,9 +106,9 @@ def remove_stale(directory: Path, prefix: str, suffix: str = "") -> None:
             if entry.is_dir(follow_symlinks=False):
                 import shutil
 
-                shutil.rmtree(entry.path, ignore_errors=True)
+                shutil.rmtree(entry.path if folder is None else name, dir_fd=folder)
             else:
-                os.unlink(entry.path)
+                os.unlink(entry.path if folder is None else name, dir_fd=folder)
         except OSError:
             continue
 
@@ -112,55 +118,123 @@ def temp_prefix(target: Path) -> str:
     return f".{target.name}."
 
 
-def _sync_directory(directory: Path) -> None:
-    """Make the rename itself durable (best effort: not every file system allows it)."""
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def _linked(walked: Path) -> OutputError:
+    real = os.path.realpath(walked)
+    return OutputError(
+        f"{walked}: is a symbolic link (to {real}); refusing to write through it (no folder "
+        f"on the way to a report or snapshot may be a link); give the real path instead"
+    )
+
+
+def open_folder(directory: Path, *, missing_ok: bool = False) -> int | None:
+    """A descriptor of `directory`, opened one component at a time from `/` or the current
+    folder without following a symbolic link anywhere (a link is an OutputError naming it).
+
+    With `missing_ok`, a component that does not exist yet ends the walk and None is
+    returned (the caller creates the rest); otherwise a missing folder is an OutputError."""
+    text = os.fspath(directory) or "."
+    absolute = os.path.isabs(text)
+    fd = os.open("/" if absolute else ".", _FOLDER_FLAGS)
+    walked = Path("/" if absolute else "")
+    parts = Path(text).parts[1:] if absolute else Path(text).parts
     try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
+        for part in parts:
+            if part == ".":
+                continue
+            walked = walked / part
+            try:
+                following = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
+            except FileNotFoundError:
+                if missing_ok:
+                    return None
+                raise OutputError(f"{walked}: folder does not exist") from None
+            except OSError as exc:
+                if os.path.islink(walked):
+                    raise _linked(walked) from None
+                if exc.errno == errno.ENOTDIR:
+                    raise OutputError(f"{walked}: is not a folder") from None
+                raise OutputError(f"{walked}: cannot write: {exc.strerror or exc}") from None
+            os.close(fd)
+            fd = following
+    except BaseException:
         os.close(fd)
+        raise
+    return fd
+
+
+def refuse_linked_folders(directory: Path) -> None:
+    """Refuse a folder path with a symbolic link on the way (the part that exists)."""
+    fd = open_folder(directory, missing_ok=True)
+    if fd is not None:
+        os.close(fd)
+
+
+def _sync_directory(fd: int) -> None:
+    """Make the rename itself durable (best effort: not every file system allows it)."""
+    with contextlib.suppress(OSError):
+        os.fsync(fd)
+
+
+def _check_entry(fd: int, name: str, target: Path) -> None:
+    """`check_target` for the entry `name` of the open folder `fd`."""
+    try:
+        mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        check_target(target)  # the same message as for a path
+        raise OutputError(f"{target}: is {_kind(mode)}; refusing to replace it")
 
 
 def write_atomic(path: str | Path, text: str | bytes | Iterable[bytes]) -> None:
     """Write `text` (or bytes, or pieces of bytes written one after another) to `path` so
     readers see the old file or the new one, never a torn one."""
     target = Path(path)
+    if not target.name or target.name in (".", ".."):
+        raise OutputError(f"{str(path)!r}: is not a file name; name the report file to write")
     directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"{target}: folder {directory} does not exist")
-    check_target(target)
-    prefix = temp_prefix(target)
-    remove_stale(directory, prefix, ".tmp")
+    fd = open_folder(directory)
+    assert fd is not None
     try:
-        fd, temp = tempfile.mkstemp(prefix=f"{prefix}{os.getpid()}.", suffix=".tmp", dir=directory)
+        _write_in(fd, target, text)
+    finally:
+        os.close(fd)
+
+
+def _write_in(folder: int, target: Path, text: str | bytes | Iterable[bytes]) -> None:
+    name = target.name
+    _check_entry(folder, name, target)
+    prefix = temp_prefix(target)
+    remove_stale(folder, prefix, ".tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    temp = f"{prefix}{os.getpid()}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(temp, flags, 0o600, dir_fd=folder)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     try:
-        if not isinstance(text, str):
-            with os.fdopen(fd, "wb") as binary:
+        with os.fdopen(fd, "wb") as binary:
+            if isinstance(text, str):
+                binary.write(text.encode("utf-8"))
+            else:
                 for piece in [text] if isinstance(text, bytes) else text:
                     binary.write(piece)
-                binary.flush()
-                os.fsync(binary.fileno())
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(temp, _mode_for(target))
-        check_target(target)  # again, just before the rename
-        os.replace(temp, target)
-        _sync_directory(directory)
+            binary.flush()
+            os.fchmod(binary.fileno(), _mode_for(folder, name))
+            os.fsync(binary.fileno())
+        _check_entry(folder, name, target)  # again, just before the rename
+        os.replace(temp, name, src_dir_fd=folder, dst_dir_fd=folder)
+        _sync_directory(folder)
     except OSError as exc:
         with contextlib.suppress(OSError):
-            os.unlink(temp)
+            os.unlink(temp, dir_fd=folder)
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(temp)
+            os.unlink(temp, dir_fd=folder)
         raise

@@ -498,11 +498,11 @@ def test_parquet_loads_with_the_athena_ddl_schema(
     monkeypatch.chdir(ROOT)
     table = tmp_path / "table.parquet"
     assert cli(*command, "-f", "parquet", "-o", str(table)).code == 0
-    result = cli("export", "athena-ddl", str(table), "--location", "s3://bi/genai/", "--table", "t")
+    result = cli("export", "athena-ddl", str(table), "--location", "s3://bi-reports/genai/", "--table", "t")
     assert result.code == 0, result.err
     ddl = result.out
     assert ddl.startswith("CREATE EXTERNAL TABLE IF NOT EXISTS `t` (")
-    assert "STORED AS PARQUET" in ddl and "LOCATION 's3://bi/genai/'" in ddl
+    assert "STORED AS PARQUET" in ddl and "LOCATION 's3://bi-reports/genai/'" in ddl
     columns = re.findall(r"^  `([^`]+)` (\w+),?$", ddl, flags=re.MULTILINE)
     connection = duckdb.connect()
     # the DDL's table, created in DuckDB, takes the Parquet file as it is

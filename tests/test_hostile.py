@@ -198,14 +198,21 @@ def hostile_scenario(tmp_path: Path, fixture_snapshot: Path) -> Path:
     return write(tmp_path / "hostile.yaml", text)
 
 
-def test_csv_quotes_carriage_returns(cli: Any, hostile_scenario: Path) -> None:
+ESCAPED = (
+    'chat\\x0d=HYPERLINK("http://evil")\\x1b[31m\\x07 [link=http://evil]x[/link] | @team\\x0arow'
+)
+
+
+def test_csv_escapes_control_characters(cli: Any, hostile_scenario: Path) -> None:
+    """CSV goes to terminals too (`genai-cost … -f csv | less`): no ESC, BEL, CR or LF of a
+    name reaches the output; each is shown as an escape and the name stays in one cell."""
     result = cli("estimate", str(hostile_scenario), "-f", "csv")
     assert result.code == 0, result
+    assert not any(c in result.out for c in "\x1b\x07\r\x9b")
     rows = list(csv.reader(io.StringIO(result.out, newline="")))
     assert all(not (row and row[0].startswith(("=", "+", "-", "@"))) for row in rows)
     options = [row for row in rows[1:] if row[0] == "option"]
-    assert options and {row[2] for row in options} == {HOSTILE}  # the name survives, in one cell
-    assert '"chat\r=HYPERLINK(' in result.out  # quoted: the CR cannot start a new row
+    assert options and {row[2] for row in options} == {ESCAPED}  # the name survives, in one cell
 
 
 def test_terminal_and_markdown_are_inert(cli: Any, hostile_scenario: Path) -> None:
@@ -250,11 +257,11 @@ def test_csv_quotes_a_lone_carriage_return(
     )
     result = cli("estimate", str(write(tmp_path / "cr.yaml", text)), "-f", "csv")
     assert result.code == 0, result
-    assert '"x\r=1+1"' in result.out
+    assert "\r" not in result.out and "x\\x0d=1+1" in result.out
     rows = list(csv.reader(io.StringIO(result.out, newline="")))
     # header, the scenario total, its inference family, two token lines, the one option
     assert [row[0] for row in rows] == ["record", "total", "family", "line", "line", "option"]
-    assert {row[2] for row in rows[3:]} == {"x\r=1+1"}
+    assert {row[2] for row in rows[3:]} == {"x\\x0d=1+1"}
 
 
 def test_allocation_csv_and_markdown_with_hostile_tenants(cli: Any, tmp_path: Path) -> None:
@@ -275,7 +282,7 @@ def test_allocation_csv_and_markdown_with_hostile_tenants(cli: Any, tmp_path: Pa
     out = cli("allocate", str(logs), "-f", "csv")
     assert out.code == 0, out
     rows = list(csv.reader(io.StringIO(out.out, newline="")))
-    assert rows[1][0] == "t\r=1+1\nnext|row"
+    assert rows[1][0] == "t\\x0d=1+1\\x0anext|row"  # one cell, no byte that moves a cursor
     md = cli("allocate", str(logs), "-f", "markdown")
     assert all(line.endswith("|") for line in md.out.splitlines() if line.startswith("|"))
 

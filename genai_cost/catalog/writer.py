@@ -19,7 +19,7 @@ from genai_cost.catalog.snapshot import (
     replaced_path,
 )
 from genai_cost.errors import GenaiCostError
-from genai_cost.output import remove_stale, temp_prefix
+from genai_cost.output import refuse_linked_folders, remove_stale, temp_prefix
 
 STAGING_SUFFIX = ".staging"
 
@@ -71,6 +71,7 @@ def prepare_target(target: Path, *, force: bool, error: type[GenaiCostError]) ->
     staging folders of killed runs are removed."""
     import os
 
+    refuse_linked_folders(Path(target).parent)  # no link on the way (`-o link/new`)
     target = Path(os.path.abspath(target))
     if target.is_symlink():
         raise error(f"{target}: is a symbolic link; give the folder it points to instead")

@@ -9,6 +9,7 @@ tables add one text column per `--by` key, in the order given. Parquet is writte
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -105,7 +106,7 @@ def render_parquet(kind: str, document: Any) -> bytes:
         try:
             connection.register("frame", frame)
             connection.execute(
-                f"COPY (SELECT {select} FROM frame) TO '{path}' "
+                f"COPY (SELECT {select} FROM frame) TO {_literal(path)} "
                 "(FORMAT parquet, COMPRESSION snappy)"
             )
         finally:
@@ -133,7 +134,7 @@ def parquet_schema(path: Path) -> Schema:
     connection = duckdb.connect()
     try:
         described = connection.execute(
-            f"DESCRIBE SELECT * FROM read_parquet('{str(path).replace(chr(39), chr(39) * 2)}')"
+            f"DESCRIBE SELECT * FROM read_parquet({_literal(str(path))})"
         ).fetchall()
     except duckdb.Error as exc:
         message = str(exc).split("\n")[0]
@@ -143,29 +144,54 @@ def parquet_schema(path: Path) -> Schema:
     return [(str(r[0]), str(r[1])) for r in described]
 
 
+_ATHENA_COLUMN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:./ -]{0,254}")
+"""Column names put in the DDL: letters, digits, `_ : . / -` and spaces (a `--by tag:team`
+column), at most 255 characters; never a backtick, quote, `;`, control character or line break."""
+_S3_LOCATION = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(/[A-Za-z0-9!_.*()/=-]*)?")
+"""An S3 folder: a bucket name by S3's naming rules, and a key prefix of the characters S3
+calls safe (no quote, backtick, `;`, space, control character or line break)."""
+
+
 def athena_ddl(schema: Schema, table: str, location: str) -> str:
-    """CREATE EXTERNAL TABLE for Parquet files with `schema` under `location` (s3://…/)."""
-    if not location.startswith("s3://"):
-        raise ArgumentError(f"--location {location!r}: expected s3://bucket/prefix/")
-    if not table.replace("_", "").isalnum() or not table[:1].isalpha():
+    """CREATE EXTERNAL TABLE for Parquet files with `schema` under `location` (s3://…/).
+
+    Column names come from a file someone else may have written, and the location from the
+    command line: both are checked against what Athena and S3 accept and refused otherwise
+    (never stripped), so nothing in them can end the statement or add another."""
+    if not _S3_LOCATION.fullmatch(location):
+        raise ArgumentError(
+            f"--location {location!r}: expected s3://bucket/prefix/ (a bucket name of lower-case "
+            "letters, digits, dots and hyphens; a prefix of letters, digits and ! _ . * ( ) / = -)"
+        )
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,254}", table):
         raise ArgumentError(
             f"--table {table!r}: Athena table names are letters, digits and underscores, "
             "starting with a letter"
         )
     columns = []
     for name, kind in schema:
+        if not _ATHENA_COLUMN.fullmatch(name):
+            raise ArgumentError(
+                f"column {name!r}: not a column name Athena accepts in this DDL (letters, "
+                "digits, _ : . / - and spaces, at most 255 characters)"
+            )
         athena = ATHENA_TYPES.get(kind.upper())
         if athena is None:
             raise ArgumentError(f"column {name!r} has type {kind}, which has no Athena type here")
-        columns.append(f"  `{name.replace('`', '``')}` {athena}")
+        columns.append(f"  `{name}` {athena}")
     folder = location if location.endswith("/") else location + "/"
     return (
         f"CREATE EXTERNAL TABLE IF NOT EXISTS `{table}` (\n"
         + ",\n".join(columns)
         + "\n)\nSTORED AS PARQUET\n"
-        + f"LOCATION '{folder.replace(chr(39), '')}'\n"
+        + f"LOCATION '{folder}'\n"
         + "TBLPROPERTIES ('parquet.compression' = 'SNAPPY');\n"
     )
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (a quote inside doubled): paths such as `TMPDIR` may hold one."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _ident(name: str) -> str:

@@ -9,8 +9,11 @@ reaches a terminal, a Markdown comment, a spreadsheet or a web page is made iner
 - terminal output: `plain`, and never interpreted as rich markup (renderers wrap it in `Text`);
 - `markdown_cell` / `markdown_code`: `plain`, with the characters that make tables, links,
   HTML or mentions escaped;
-- `csv_cell` / `csv_row`: a cell that starts with `= + - @`, TAB or CR cannot run as a formula,
-  and a cell holding a quote, comma, CR or LF is quoted (so it cannot start a new row);
+- `csv_cell` / `csv_row`: control characters shown as escapes (`\x1b`), so no byte of a cell
+  drives a terminal the CSV is printed to; a cell that starts with `= + - @` cannot run as a
+  formula, and a cell holding a quote or comma is quoted;
+- `escaped`: one line with every control character shown as an escape (`\x1b`, `\u2028`),
+  for CSV cells and YAML comments (where a line break would start a new key);
 - HTML: jinja2's autoescaping, with `plain` applied to every value (report/html.py).
 """
 
@@ -23,6 +26,7 @@ from typing import Any
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile("[\r\n\t\v\f\x85\u2028\u2029]+")
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _KEEP_NEWLINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,6 +45,21 @@ def lines(value: Any) -> str:
     """Text that may span lines, without any other control character (for messages)."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     return _KEEP_NEWLINES.sub("", text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escaped(value: Any) -> str:
+    """One line with every control, line-break and direction-override character shown as an
+    escape (`\\x1b`, `\\x0a`, `\\u2028`): nothing in it moves a cursor, starts a line or
+    reorders text, and nothing is silently dropped."""
+    text = value if type(value) is str else str(value)
+    if text.isprintable():
+        return text
+    return _ESCAPED.sub(_escape, text)
 
 
 _MARKDOWN = {
@@ -88,7 +107,7 @@ def csv_cell(value: Any) -> str:
         return str(int(value))
     if isinstance(value, numbers.Real):  # NumPy floats: a negative number is not a formula
         return repr(float(value))
-    text = str(value)
+    text = escaped(value)
     if text.startswith(FORMULA_START):
         text = "'" + text
     if _NEEDS_QUOTES.search(text):

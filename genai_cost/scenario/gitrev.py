@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 from genai_cost.errors import ArgumentError, RevisionError
+from genai_cost.paths import plain_relative
 from genai_cost.scenario.load import SCENARIO_SUFFIXES
 from genai_cost.yamlsource import MAX_FILE_BYTES
 
@@ -33,12 +34,10 @@ def _git(args: list[str], cwd: Path) -> bytes:
 def safe_tree_path(name: str) -> PurePosixPath | None:
     """`name` as a relative path with no `..`, `.`, empty or `.git` component, no backslash
     or NUL; None when it is anything else (an absolute path, a climb out of the tree)."""
-    if not name or "\0" in name or "\\" in name or name.startswith("/"):
+    path = plain_relative(name)
+    if path is None or any(p.lower() == ".git" for p in path.parts):
         return None
-    parts = name.split("/")
-    if any(p in ("", ".", "..") or p.lower() == ".git" for p in parts):
-        return None
-    return PurePosixPath(name)
+    return path
 
 
 def read_at_revision(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
@@ -53,7 +52,7 @@ def read_at_revision(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
     cwd = Path.cwd()
     top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip())
     _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
-    found: list[tuple[str, bytes]] = []
+    wanted: list[tuple[str, str]] = []  # (label, blob id), listed and checked before reading
     for raw in paths:
         absolute = (cwd / raw).resolve()
         try:
@@ -61,10 +60,10 @@ def read_at_revision(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
         except ValueError:
             raise RevisionError(f"{raw}: not inside the git repository at {top}") from None
         asked = PurePosixPath(relative.as_posix())
-        listing = _git(["ls-tree", "-r", "-z", "--full-tree", ref, "--", str(relative)], top)
+        listing = _git(["ls-tree", "-r", "-z", "-l", "--full-tree", ref, "--", str(relative)], top)
         for entry in (e for e in listing.split(b"\0") if e):
             meta, _, raw_name = entry.partition(b"\t")
-            mode, kind, blob = meta.decode("ascii", "replace").split(" ")[:3]
+            mode, kind, blob, size_text = meta.decode("ascii", "replace").split()[:4]
             name = raw_name.decode("utf-8", "surrogateescape")
             if not name.endswith(SCENARIO_SUFFIXES):
                 continue
@@ -76,12 +75,40 @@ def read_at_revision(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
                 )
             if kind != "blob" or mode not in ("100644", "100755"):
                 continue  # symbolic links and submodules are not scenario files
-            if len(found) >= MAX_FILES:
+            if len(wanted) >= MAX_FILES:  # refused from the listing alone, before any read
                 raise RevisionError(f"{ref}: more than {MAX_FILES:,} scenario files under {raw}")
-            size = int(_git(["cat-file", "-s", blob], top).strip() or b"0")
+            size = int(size_text) if size_text.isdigit() else 0
             if size > MAX_FILE_BYTES:
                 raise RevisionError(
                     f"{ref}:{name}: file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
                 )
-            found.append((f"{ref}:{name}", _git(["cat-file", "blob", blob], top)))
-    return found
+            wanted.append((f"{ref}:{name}", blob))
+    return list(zip((label for label, _ in wanted), _blobs([b for _, b in wanted], top), strict=True))
+
+
+def _blobs(ids: list[str], cwd: Path) -> list[bytes]:
+    """The contents of blobs, read by one `git cat-file --batch` (not a process per file)."""
+    if not ids:
+        return []
+    try:
+        done = subprocess.run(
+            ["git", "cat-file", "--batch"],
+            cwd=cwd,
+            input="".join(f"{i}\n" for i in ids).encode("ascii"),
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise RevisionError("git is not installed; --base-ref needs it") from None
+    if done.returncode != 0:
+        raise RevisionError("git cat-file --batch: failed")
+    out, position, contents = done.stdout, 0, []
+    for blob in ids:
+        end = out.index(b"\n", position)
+        header = out[position:end].decode("ascii", "replace").split()
+        if len(header) != 3 or header[1] != "blob":
+            raise RevisionError(f"git cat-file: cannot read blob {blob}")
+        size = int(header[2])
+        contents.append(out[end + 1 : end + 1 + size])
+        position = end + 1 + size + 1  # the content is followed by a newline
+    return contents

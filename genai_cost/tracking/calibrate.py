@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from genai_cost.errors import ArgumentError, LogsError
+from genai_cost.report.sanitize import escaped
 from genai_cost.tracking.logs import TOKENS, Usage
 from genai_cost.tracking.profiles import ModelRef, ProfileResolver
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
@@ -232,10 +233,21 @@ def _text(value: str) -> str:
     return json.dumps(value)  # a JSON string is a valid YAML double-quoted scalar
 
 
+def _comment(value: object) -> str:
+    """Text from the logs inside a YAML comment: one line, every control and line-break
+    character (YAML's own NEL, LS and PS included) shown as an escape, so a record cannot
+    end the comment and add keys to the scenario."""
+    return escaped(value)
+
+
 def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine: str) -> str:
-    """The calibrated scenario as YAML, each figure with where it came from."""
+    """The calibrated scenario as YAML, each figure with where it came from. Values go in as
+    JSON strings (a valid YAML double-quoted scalar, every control character escaped), and
+    text in comments through `_comment`: log records are written by any Bedrock caller."""
     period = f"{result.first_day} to {result.last_day} ({result.days} days, UTC)"
-    shown = ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+    shown = _comment(
+        ", ".join(sources[:3]) + (f" and {len(sources) - 3} more" if len(sources) > 3 else "")
+    )
     lines = [
         "# yaml-language-server: $schema=scenario.schema.json",
         f"# Calibrated by `genai-cost calibrate` ({engine}) from Bedrock invocation logs: {shown}.",
@@ -254,10 +266,10 @@ def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine
     ]
     uncertain: list[str] = []
     for w in result.workloads:
-        ops = ", ".join(w.operations) or "none recorded"
+        ops = _comment(", ".join(w.operations) or "none recorded")
         lines += [
-            f"  # {w.records:,} {'record' if w.records == 1 else 'records'} from {w.model} "
-            f"in {w.region}"
+            f"  # {w.records:,} {'record' if w.records == 1 else 'records'} from "
+            f"{_comment(w.model)} in {_comment(w.region)}"
             + (f", tag {_text(w.tag)}" if w.tag else "")
             + f"; {w.days_with_traffic} of {result.days} days with traffic",
             f"  - name: {_text(w.name)}",

@@ -153,10 +153,11 @@ class Layout:
         return f"CAST({self.col(column)} AS STRING)" if self.has(column) else NULL_TEXT
 
     def number(self, column: str) -> str:
-        """The column as a DOUBLE (0 when absent or empty)."""
+        """The column as a DOUBLE: 0 when this layout lacks the column, NULL when a cell
+        cannot be read as a number (empty, `abc`, `$3.00`, `2,50`); `valid` tells the two apart."""
         if not self.has(column):
             return ZERO
-        return f"coalesce(try_cast({self.col(column)} AS DOUBLE), {ZERO})"
+        return f"try_cast({self.col(column)} AS DOUBLE)"
 
     def map_value(self, column: str, keys: Sequence[str]) -> str:
         """The first of `keys` present in the map column (`resource_tags`, `tags`, …)."""
@@ -209,6 +210,17 @@ class Layout:
 
 NULL_TEXT = "CAST(NULL AS STRING)"
 ZERO = "CAST(0 AS DOUBLE)"
+MAX_AMOUNT = 1e15
+"""The largest cost or usage amount one line item may carry (a quadrillion): a larger,
+infinite or NaN cell is a problem, never a figure on the bill."""
+FIRST_YEAR, LAST_YEAR = 1970, 9999
+"""Usage start dates outside these years are not readable dates (AWS bills start in 2006)."""
+
+
+def valid(expr: str) -> str:
+    """Whether a number read from the bill is usable: present, not NaN, and within
+    ±MAX_AMOUNT (which rules out infinity) — in both engines' SQL."""
+    return f"({expr} IS NOT NULL AND NOT isnan({expr}) AND abs({expr}) <= {MAX_AMOUNT:.0f})"
 
 
 def _spark_json_key(key: str) -> str:
@@ -372,13 +384,14 @@ def service_sql(layout: Layout) -> str:
     )
 
 
-def _source(layout: Layout, files: list[str]) -> str:
+def _source(layout: Layout, files: list[str], *, filename: bool = False) -> str:
     listed = "[" + ", ".join(_text(f) for f in files) + "]"
+    named = ", filename = true" if filename else ""
     if layout.kind == "parquet":
-        return f"read_parquet({listed}, union_by_name = true)"
+        return f"read_parquet({listed}, union_by_name = true{named})"
     return (  # RFC 4180, as AWS writes it: commas, double quotes, a quote inside doubled
         f"read_csv({listed}, header = true, all_varchar = true, union_by_name = true, "
-        "delim = ',', quote = '\"', escape = '\"', compression = 'auto')"
+        f"delim = ',', quote = '\"', escape = '\"', compression = 'auto'{named})"
     )
 
 
@@ -396,30 +409,43 @@ def usage_sql(
     )
     group = ", ".join(f"CASE WHEN gen_ai THEN k{i} END AS k{i}" for i in range(len(keys)))
     return f"""
-        WITH items AS (
+        WITH raw AS (
           SELECT
             {gen_ai_sql(layout, services)} AS gen_ai,
-            CAST(try_cast(CAST({start} AS STRING) AS TIMESTAMP) AS DATE) AS day,
+            try_cast(CAST({start} AS STRING) AS TIMESTAMP) AS started,
             {service_sql(layout)} AS service,
             {model_sql(layout)} AS model,
             CASE WHEN {service_sql(layout)} = 'AmazonBedrock'
               THEN {token_kind_sql(layout, usage_type)}
               END AS token_kind,
-            {tokens} AS tokens,
+            {layout.number('line_item_usage_amount')} AS usage_amount,
+            {tokens_per_unit_sql(layout.text('pricing_unit'), usage_type)} AS per_unit,
             {cost_sql(layout, basis)} AS cost,
             {inner_keys}
           FROM {source}
+        ),
+        items AS (
+          SELECT *,
+            CASE WHEN year(started) BETWEEN {FIRST_YEAR} AND {LAST_YEAR}
+              THEN CAST(started AS DATE) END AS day,
+            {valid("cost")} AS good_cost,
+            {valid("usage_amount")} AS good_usage,
+            usage_amount * per_unit AS tokens
+          FROM raw
         )
         SELECT gen_ai, {group}, CASE WHEN gen_ai THEN day END AS day,
           CASE WHEN gen_ai THEN token_kind END AS token_kind,
           CAST(count(*) AS BIGINT) AS line_items,
-          sum(CASE WHEN gen_ai AND day IS NOT NULL THEN cost ELSE 0 END) AS cost,
-          sum(CASE WHEN gen_ai AND day IS NOT NULL AND token_kind IS NOT NULL
+          sum(CASE WHEN gen_ai AND day IS NOT NULL AND good_cost THEN cost ELSE 0 END) AS cost,
+          sum(CASE WHEN gen_ai AND day IS NOT NULL AND token_kind IS NOT NULL AND good_usage
               THEN coalesce(tokens, 0) ELSE 0 END) AS tokens,
-          CAST(sum(CASE WHEN gen_ai AND token_kind IS NOT NULL AND tokens IS NULL
+          CAST(sum(CASE WHEN gen_ai AND token_kind IS NOT NULL AND good_usage AND tokens IS NULL
             THEN 1 ELSE 0 END) AS BIGINT) AS unknown_units,
-          sum(CASE WHEN NOT gen_ai THEN cost ELSE 0 END) AS other_cost,
-          CAST(sum(CASE WHEN gen_ai AND day IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS undated
+          sum(CASE WHEN NOT gen_ai AND good_cost THEN cost ELSE 0 END) AS other_cost,
+          CAST(sum(CASE WHEN gen_ai AND day IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS undated,
+          CAST(sum(CASE WHEN good_cost THEN 0 ELSE 1 END) AS BIGINT) AS bad_cost,
+          CAST(sum(CASE WHEN gen_ai AND token_kind IS NOT NULL AND NOT good_usage
+            THEN 1 ELSE 0 END) AS BIGINT) AS bad_usage
         FROM items
         GROUP BY ALL
     """
@@ -437,64 +463,116 @@ class CurUsage:
     undated: int
     unknown_units: int
     files: int
+    bad_cost: int = 0
+    """Line items whose cost cell is empty, not a number, NaN, infinite or out of range."""
+    bad_usage: int = 0
+    """Bedrock token line items whose usage amount is unreadable (their tokens not counted)."""
+    examples: tuple[str, ...] = ()
+    """A few unreadable cells as `file: column 'text'`."""
 
 
-def _csv_header(path: str) -> list[str]:
+MAX_HEADER_BYTES = 1 << 20
+"""The longest header line read when telling CUR layouts apart (CUR 2.0 has ~130 columns)."""
+NUMBER_TYPES = frozenset(
+    ("DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT",
+     "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "VARCHAR")
+)  # fmt: skip
+"""Parquet column types a cost or usage amount may have (text is parsed cell by cell)."""
+NUMBER_COLUMNS = ("line_item_usage_amount", "line_item_unblended_cost", "line_item_net_unblended_cost")
+
+
+def _csv_header(path: str, shown: str) -> list[str]:
+    """The header row of a CSV (gzip'd or not), read with a bound: a file whose first line is
+    longer than MAX_HEADER_BYTES is not a Cost and Usage Report, whatever it unpacks to."""
     opener: Any = gzip.open if path.endswith(".gz") else open
     try:
         with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
-            first = handle.readline()
-    except OSError as exc:
-        raise LogsError.at(path, f"cannot read this file: {exc}") from None
+            first = handle.readline(MAX_HEADER_BYTES + 1)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise LogsError.at(shown, f"cannot read this file: {exc}") from None
+    if len(first) > MAX_HEADER_BYTES:
+        raise LogsError.at(
+            shown,
+            f"the first line is longer than {MAX_HEADER_BYTES:,} characters: not a Cost and "
+            "Usage Report header",
+        )
     import csv
 
-    return next(csv.reader([first]), [])
+    try:
+        return next(csv.reader([first]), [])
+    except csv.Error as exc:
+        raise LogsError.at(shown, f"cannot read the header row: {exc}") from None
 
 
-def layouts(connection: Any, files: Sequence[str]) -> list[tuple[Layout, list[str]]]:
-    """Group the files by how they name their columns (Parquet, CUR 2.0 CSV, legacy CSV)."""
+def _check_columns(layout: Layout, path: str, types: dict[str, str] | None = None) -> None:
+    """One file's columns: every required one present, numbers in a numeric or text type."""
+    missing = [c for c in REQUIRED if not layout.has(c)]
+    if missing:
+        shown = [LEGACY[c] if layout.kind == "legacy" else c for c in missing]
+        raise LogsError.at(
+            path,
+            f"not a Cost and Usage Report: no column {', '.join(shown)}",
+            hint="CUR 2.0 (Data Exports) or the legacy CUR, with AWS's column names",
+        )
+    for column in NUMBER_COLUMNS:
+        kind = (types or {}).get(column)
+        if kind is not None and kind.upper().split("(")[0] not in NUMBER_TYPES | {"DECIMAL"}:
+            raise LogsError.at(
+                path, f"column {column} is of type {kind}; expected a number (DOUBLE or DECIMAL)"
+            )
+
+
+def layouts(
+    connection: Any, files: Sequence[str], shown: dict[str, str] | None = None
+) -> list[tuple[Layout, list[str]]]:
+    """Group the files by how they name their columns (Parquet, CUR 2.0 CSV, legacy CSV);
+    each file is checked on its own (a file without a cost column is refused, not billed $0
+    because another file of its folder has one)."""
     import duckdb
 
+    names = shown or {}
     groups: dict[str, list[str]] = {}
-    headers: dict[str, set[str]] = {}
+    columns: dict[str, set[str]] = {}
     for f in files:
+        name = names.get(f, f)
         if f.endswith(".parquet"):
             kind = "parquet"
-        else:
-            header = _csv_header(f)
-            kind = "legacy" if any("/" in h for h in header) else "csv2"
-            headers.setdefault(kind, set()).update(header)
-        groups.setdefault(kind, []).append(f)
-    result = []
-    for kind, members in groups.items():
-        if kind == "parquet":
             try:
                 described = connection.execute(
-                    f"DESCRIBE SELECT * FROM {_source(Layout('parquet', frozenset()), members)}"
+                    f"DESCRIBE SELECT * FROM read_parquet({_text(f)})"
                 ).fetchall()
             except duckdb.Error as exc:  # an unreadable or foreign file
-                raise LogsError.at(members[0], f"cannot read as Parquet: {_message(exc)}") from None
-            columns = frozenset(str(row[0]) for row in described)
+                raise LogsError.at(name, f"cannot read as Parquet: {_message(exc)}") from None
+            types = {str(row[0]): str(row[1]) for row in described}
+            _check_columns(Layout("parquet", frozenset(types)), name, types)
+            header = list(types)
         else:
-            columns = frozenset(headers[kind])
-        layout = Layout(kind, columns)  # type: ignore[arg-type]
-        missing = [c for c in REQUIRED if not layout.has(c)]
-        if missing:
-            shown = [LEGACY[c] if kind == "legacy" else c for c in missing]
-            raise LogsError.at(
-                members[0],
-                f"not a Cost and Usage Report: no column {', '.join(shown)}",
-                hint="CUR 2.0 (Data Exports) or the legacy CUR, with AWS's column names",
-            )
-        result.append((layout, members))
-    return result
+            header = _csv_header(f, name)
+            kind = "legacy" if any("/" in h for h in header) else "csv2"
+            _check_columns(Layout(kind, frozenset(header)), name)  # type: ignore[arg-type]
+        columns.setdefault(kind, set()).update(header)
+        groups.setdefault(kind, []).append(f)
+    return [
+        (Layout(kind, frozenset(columns[kind])), members)  # type: ignore[arg-type]
+        for kind, members in groups.items()
+    ]
 
 
 def _message(exc: Exception) -> str:
-    """DuckDB's first line (its suggestions about its own options are not the user's)."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if "sniffing file" in text or "CSV Error" in text:
-        text += " (not a well-formed CSV: an unterminated quote or rows of different lengths)"
+    """DuckDB's first line and its reason (its suggestions about its own options are not the
+    user's)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    text = lines[0]
+    too_long = [m for m in (re.search(r"Maximum line size of (\d+) bytes", ln) for ln in lines) if m]
+    if too_long:
+        return f"{text}: a line longer than {int(too_long[0].group(1)):,} bytes"
+    if "sniffing file" in text:
+        return text + " (not a well-formed CSV: an unterminated quote or rows of different lengths)"
+    if "CSV Error" in text:
+        reason = next((ln for ln in lines[1:] if not ln.startswith("Original Line")), "")
+        return f"{text}: {reason[:200]}" if reason else text
     return text
 
 
@@ -512,36 +590,70 @@ def read_cur(
     import pandas as pd
 
     from genai_cost.tracking.logs import _memory_limit, _sql_path
+    from genai_cost.tracking.sources import literal_paths
 
     if basis not in COST_BASES:
         raise ArgumentError(f"--cost {basis!r}: expected one of {', '.join(COST_BASES)}")
     if not files:
         raise LogsError.at("", "no Cost and Usage Report files to read")
-    paths = [str(Path(f).resolve()) for f in files]
     frames = []
     with tempfile.TemporaryDirectory(prefix="genai-cost-cur-") as folder:
+        # file names are read literally: a file named `*.csv` must not read its neighbours
+        paths, shown = literal_paths([str(Path(f).resolve()) for f in files], Path(folder))
+        for path, asked in zip(paths, files, strict=True):
+            shown[path] = str(asked)
         connection = duckdb.connect()
         try:
             connection.execute("SET preserve_insertion_order = false")
             connection.execute(f"SET memory_limit = '{_memory_limit()}'")
             connection.execute(f"SET temp_directory = '{_sql_path(folder)}'")
-            for layout, members in layouts(connection, paths):
+            examples: list[str] = []
+            for layout, members in layouts(connection, paths, shown):
+                first = shown[members[0]]
                 if basis.startswith("net-") and not layout.has("line_item_net_unblended_cost"):
                     raise LogsError.at(
-                        members[0],
+                        first,
                         f"--cost {basis}: this bill has no net unblended cost column",
                         hint="use --cost unblended or amortized",
                     )
-                sql = usage_sql(layout, _source(layout, members), keys, basis, services)
+                source = _source(layout, members)
+                sql = usage_sql(layout, source, keys, basis, services)
                 try:
-                    frames.append(connection.execute(sql).df())
+                    frame = connection.execute(sql).df()
+                    if int(frame["bad_cost"].sum()) or int(frame["bad_usage"].sum()):
+                        examples += _bad_cells(connection, layout, members, basis, shown)
                 except duckdb.Error as exc:
                     raise LogsError.at(
-                        members[0], f"cannot read the Cost and Usage Report: {_message(exc)}"
+                        first, f"cannot read the Cost and Usage Report: {_message(exc)}"
                     ) from None
+                frames.append(frame)
         finally:
             connection.close()
-    return _usage_of(pd.concat(frames, ignore_index=True), len(paths))
+    usage = _usage_of(pd.concat(frames, ignore_index=True), len(paths))
+    usage.examples = tuple(examples[:3])
+    return usage
+
+
+def _bad_cells(
+    connection: Any, layout: Layout, members: list[str], basis: str, shown: dict[str, str]
+) -> list[str]:
+    """Up to three unreadable cost or usage cells as `file: column 'text'` (run only when
+    the pass found some)."""
+    column = "line_item_net_unblended_cost" if basis.startswith("net-") else "line_item_unblended_cost"
+    amount = "line_item_usage_amount"
+    sql = f"""
+        SELECT filename, CAST({layout.col(column)} AS STRING), CAST({layout.col(amount)} AS STRING),
+          {valid(cost_sql(layout, basis))}, {valid(layout.number(amount))}
+        FROM {_source(layout, members, filename=True)}
+        WHERE NOT {valid(cost_sql(layout, basis))} OR NOT {valid(layout.number(amount))}
+        LIMIT 3
+    """
+    found = []
+    for name, cost, usage, good_cost, _ in connection.execute(sql).fetchall():
+        shown_column, text = (column, cost) if not good_cost else (amount, usage)
+        header = LEGACY.get(shown_column, shown_column) if layout.kind == "legacy" else shown_column
+        found.append(f"{shown.get(str(name), str(name))}: {header} {str(text)[:40]!r}")
+    return found
 
 
 def _usage_of(frame: Any, files: int) -> CurUsage:
@@ -551,14 +663,17 @@ def _usage_of(frame: Any, files: int) -> CurUsage:
     dated["day"] = dated["day"].astype(str).str[:10]
     for column in ("cost", "tokens"):
         dated[column] = dated[column].astype(float)
+    counted = ["gen_ai", "other_cost", "undated", "unknown_units", "bad_cost", "bad_usage"]
     return CurUsage(
-        frame=dated.drop(columns=["gen_ai", "other_cost", "undated", "unknown_units"]),
+        frame=dated.drop(columns=counted),
         line_items=int(frame["line_items"].sum()),
         other_line_items=int(frame.loc[~frame.index.isin(ai.index), "line_items"].sum()),
         other_cost=float(frame["other_cost"].astype(float).sum()),
         undated=int(frame["undated"].sum()),
         unknown_units=int(frame["unknown_units"].sum()),
         files=files,
+        bad_cost=int(frame["bad_cost"].sum()),
+        bad_usage=int(frame["bad_usage"].sum()),
     )
 
 
@@ -629,5 +744,6 @@ def read_cur_spark(
             ) from None
         names = ["gen_ai", *(f"k{i}" for i in range(len(keys))), "day", "token_kind"]
         names += ["line_items", "cost", "tokens", "unknown_units", "other_cost", "undated"]
+        names += ["bad_cost", "bad_usage"]
         frames.append(pd.DataFrame([tuple(r) for r in rows], columns=names))
     return _usage_of(pd.concat(frames, ignore_index=True), len(paths))

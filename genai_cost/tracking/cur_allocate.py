@@ -215,6 +215,24 @@ def allocate_cur(
                 "examples": [],
             }
         )
+    if usage.bad_cost:
+        problems.append(
+            {
+                "reason": "line items whose cost cell is empty, not a number, NaN, infinite or "
+                "beyond ±1e15 (not allocated; the total leaves them out)",
+                "records": usage.bad_cost,
+                "examples": list(usage.examples),
+            }
+        )
+    if usage.bad_usage:
+        problems.append(
+            {
+                "reason": "Bedrock token line items whose line_item_usage_amount cannot be read "
+                "as a finite number (their cost is allocated, their tokens are not counted)",
+                "records": usage.bad_usage,
+                "examples": [] if usage.bad_cost else list(usage.examples),
+            }
+        )
     if usage.unknown_units:
         problems.append(
             {

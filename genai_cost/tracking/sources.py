@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from genai_cost.errors import AwsError, LogsError
+from genai_cost.paths import Claimed, contained
 
 SUFFIXES = (".json", ".jsonl", ".ndjson", ".json.gz", ".jsonl.gz", ".ndjson.gz", ".gz")
 
@@ -113,6 +114,8 @@ def s3_files(
         raise LogsError.at(url, "expected s3://bucket/prefix")
     s3: Any = client if client is not None else boto3.client("s3")
     files = []
+    claimed = Claimed()
+    folder = contained(target, bucket, what=f"S3 bucket {bucket!r}")
     try:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             for item in page.get("Contents", []):
@@ -120,7 +123,10 @@ def s3_files(
                 relative = "/" + key[len(prefix) :]
                 if f"/{kind.skipped_folder}/" in relative or not key.endswith(kind.suffixes):
                     continue
-                destination = target / bucket / key
+                # the key is someone else's text: it becomes a path only through the guard
+                what = f"S3 key {f's3://{bucket}/{key}'!r}"
+                destination = contained(folder, key, what=what)
+                claimed.claim(destination, key, what=what)
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 s3.download_file(bucket, key, str(destination))
                 files.append(destination)
