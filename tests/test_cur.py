@@ -498,7 +498,9 @@ def test_parquet_loads_with_the_athena_ddl_schema(
     monkeypatch.chdir(ROOT)
     table = tmp_path / "table.parquet"
     assert cli(*command, "-f", "parquet", "-o", str(table)).code == 0
-    result = cli("export", "athena-ddl", str(table), "--location", "s3://bi-reports/genai/", "--table", "t")
+    result = cli(
+        "export", "athena-ddl", str(table), "--location", "s3://bi-reports/genai/", "--table", "t"
+    )
     assert result.code == 0, result.err
     ddl = result.out
     assert ddl.startswith("CREATE EXTERNAL TABLE IF NOT EXISTS `t` (")

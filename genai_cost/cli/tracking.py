@@ -218,6 +218,7 @@ def allocate(
             engine=engine.value,
             verbose=verbose,
         )
+        _strict_or_warn(cur_document["problems"], strict, "line item(s)")
         show("cur-allocation", cur_document, fmt, output)
         _exit_status(cur_document, fail_on_projection, fail_on_anomaly)
         return
@@ -243,9 +244,7 @@ def allocate(
         anomaly_rule=rule,
         idle_threshold=idle_threshold,
     )
-    if strict and document["problems"]:
-        lines = [f"{p['records']:,} record(s): {p['reason']}" for p in document["problems"]]
-        raise LogsError.at("", "--strict: records not allocated:\n" + "\n".join(lines))
+    _strict_or_warn(document["problems"], strict, "record(s)")
     if document["problems"]:
         count = document["records"]["not_allocated"]
         files = sum(1 for p in document["problems"] if p["reason"].startswith("file cannot"))
@@ -254,6 +253,16 @@ def allocate(
         say(f"warning: {' and '.join(parts)} (listed in the table, Markdown and JSON reports)")
     show("allocation", document, fmt, output)
     _exit_status(document, fail_on_projection, fail_on_anomaly)
+
+
+def _strict_or_warn(problems: Any, strict: bool, what: str) -> None:
+    """With --strict, any record or line item not allocated stops the command (exit 2)."""
+    if strict and problems:
+        lines = []
+        for p in problems:
+            lines.append(f"{p['records']:,} {what}: {p['reason']}")
+            lines += [f"  e.g. {example}" for example in p.get("examples", [])[:3]]
+        raise LogsError.at("", "--strict: not allocated:\n" + "\n".join(lines))
 
 
 def _exit_status(document: Any, fail_on_projection: bool, fail_on_anomaly: bool) -> None:

@@ -83,7 +83,9 @@ def read_at_revision(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
                     f"{ref}:{name}: file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
                 )
             wanted.append((f"{ref}:{name}", blob))
-    return list(zip((label for label, _ in wanted), _blobs([b for _, b in wanted], top), strict=True))
+    return list(
+        zip((label for label, _ in wanted), _blobs([b for _, b in wanted], top), strict=True)
+    )
 
 
 def _blobs(ids: list[str], cwd: Path) -> list[bytes]:

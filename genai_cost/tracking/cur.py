@@ -418,8 +418,8 @@ def usage_sql(
             CASE WHEN {service_sql(layout)} = 'AmazonBedrock'
               THEN {token_kind_sql(layout, usage_type)}
               END AS token_kind,
-            {layout.number('line_item_usage_amount')} AS usage_amount,
-            {tokens_per_unit_sql(layout.text('pricing_unit'), usage_type)} AS per_unit,
+            {layout.number("line_item_usage_amount")} AS usage_amount,
+            {tokens_per_unit_sql(layout.text("pricing_unit"), usage_type)} AS per_unit,
             {cost_sql(layout, basis)} AS cost,
             {inner_keys}
           FROM {source}
@@ -478,7 +478,11 @@ NUMBER_TYPES = frozenset(
      "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "VARCHAR")
 )  # fmt: skip
 """Parquet column types a cost or usage amount may have (text is parsed cell by cell)."""
-NUMBER_COLUMNS = ("line_item_usage_amount", "line_item_unblended_cost", "line_item_net_unblended_cost")
+NUMBER_COLUMNS = (
+    "line_item_usage_amount",
+    "line_item_unblended_cost",
+    "line_item_net_unblended_cost",
+)
 
 
 def _csv_header(path: str, shown: str) -> list[str]:
@@ -501,7 +505,9 @@ def _csv_header(path: str, shown: str) -> list[str]:
     try:
         return next(csv.reader([first]), [])
     except csv.Error as exc:
-        raise LogsError.at(shown, f"cannot read the header row: {exc}") from None
+        raise LogsError.at(
+            shown, f"cannot read the header row ({exc}): not a Cost and Usage Report"
+        ) from None
 
 
 def _check_columns(layout: Layout, path: str, types: dict[str, str] | None = None) -> None:
@@ -565,7 +571,9 @@ def _message(exc: Exception) -> str:
     if not lines:
         return type(exc).__name__
     text = lines[0]
-    too_long = [m for m in (re.search(r"Maximum line size of (\d+) bytes", ln) for ln in lines) if m]
+    too_long = [
+        m for m in (re.search(r"Maximum line size of (\d+) bytes", ln) for ln in lines) if m
+    ]
     if too_long:
         return f"{text}: a line longer than {int(too_long[0].group(1)):,} bytes"
     if "sniffing file" in text:
@@ -639,7 +647,9 @@ def _bad_cells(
 ) -> list[str]:
     """Up to three unreadable cost or usage cells as `file: column 'text'` (run only when
     the pass found some)."""
-    column = "line_item_net_unblended_cost" if basis.startswith("net-") else "line_item_unblended_cost"
+    column = (
+        "line_item_net_unblended_cost" if basis.startswith("net-") else "line_item_unblended_cost"
+    )
     amount = "line_item_usage_amount"
     sql = f"""
         SELECT filename, CAST({layout.col(column)} AS STRING), CAST({layout.col(amount)} AS STRING),
@@ -651,6 +661,7 @@ def _bad_cells(
     found = []
     for name, cost, usage, good_cost, _ in connection.execute(sql).fetchall():
         shown_column, text = (column, cost) if not good_cost else (amount, usage)
+        text = "" if text is None else str(text)
         header = LEGACY.get(shown_column, shown_column) if layout.kind == "legacy" else shown_column
         found.append(f"{shown.get(str(name), str(name))}: {header} {str(text)[:40]!r}")
     return found

@@ -1,0 +1,295 @@
+"""Hostile input, third round (issue 26): each test names the hole it closes and failed before
+the fix. Outside data — S3 keys, log records, bills, baselines, Parquet files — is written by
+people the user does not know: nothing from it writes outside its folder, reaches YAML, DDL,
+CSV or a terminal unencoded, or becomes a number on the bill without being checked.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.curgen import line_item, write_cur2_csv, write_cur2_parquet
+from tests.test_allocate import record
+from tests.test_hostile import _offer, _refresh, clean_failure
+
+NOVA = "amazon.nova-lite-v1:0"
+
+
+def files_named(root: Path, name: str) -> list[Path]:
+    return [p for p in root.rglob(name) if p.is_file()]
+
+
+# --- S3 keys are someone else's text ---------------------------------------------------------
+
+
+def _bucket(keys: dict[str, bytes]) -> Any:
+    import boto3
+
+    s3 = boto3.client(
+        "s3", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    s3.create_bucket(Bucket="genai-logs-test")
+    for key, body in keys.items():
+        s3.put_object(Bucket="genai-logs-test", Key=key, Body=body)
+    return s3
+
+
+LOG = (json.dumps(record(NOVA, "us-east-1", tokens=(1000, 100, 0, 0))) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "logs/../../../../escaped.json",  # climbs out of the download folder
+        "/logs/escaped.json",  # absolute once joined
+        "logs//escaped.json",  # an empty component: two keys, one local file
+        "logs/./escaped.json",
+    ],
+)
+def test_s3_keys_never_write_outside_their_folder(
+    tmp_path: Path, key: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto import mock_aws
+
+    from genai_cost.errors import UnsafePathError
+    from genai_cost.tracking.sources import collect
+
+    work = tmp_path / "a" / "b" / "c" / "d" / "work"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    with mock_aws():
+        s3 = _bucket({"logs/ok.json": LOG, key: LOG})
+        with pytest.raises(UnsafePathError, match="S3 key") as raised:
+            collect(["s3://genai-logs-test/"], workdir=work, s3_client=s3)
+    assert "refusing" in str(raised.value)
+    assert files_named(tmp_path, "escaped.json") == []  # the canary tree holds no such file
+
+
+def test_s3_keys_through_the_command(
+    tmp_path: Path, cli: Any, fixture_snapshot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto import mock_aws
+
+    import genai_cost.tracking.sources as sources
+
+    with mock_aws():
+        s3 = _bucket({"logs/ok.json": LOG, "logs/../../../escaped.json": LOG})
+        original = sources.s3_files
+        monkeypatch.setattr(
+            sources,
+            "s3_files",
+            lambda url, target, client=None, kind=sources.LOG_FILES: original(
+                url, target, s3, kind
+            ),
+        )
+        result = cli("allocate", "s3://genai-logs-test/logs/")
+    clean_failure(result, "climbs out of its folder")
+
+
+# --- output through a symbolic link on the way -----------------------------------------------
+
+
+def test_output_through_a_linked_folder_is_refused(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.conftest import ROOT
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "cost.md").write_text("the runner's own file\n")
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "reports").symlink_to(outside)  # planted by a pull request
+    monkeypatch.chdir(checkout)
+    scenario = str(ROOT / "scenarios" / "support-chatbot.yaml")
+    result = cli("estimate", scenario, "-f", "markdown", "-o", "reports/cost.md")
+    clean_failure(result, "reports: is a symbolic link", "refusing to write through it")
+    assert (outside / "cost.md").read_text() == "the runner's own file\n"
+    nested = cli("estimate", scenario, "-f", "json", "-o", "reports/../reports/x.json")
+    clean_failure(nested, "symbolic link")
+    assert sorted(p.name for p in outside.iterdir()) == ["cost.md"]
+    assert cli("estimate", scenario, "-f", "json", "-o", "cost.json").code == 0  # plain is fine
+
+
+def test_snapshot_output_through_a_linked_folder_is_refused(cli: Any, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "link").symlink_to(outside)
+    result = _refresh(cli, _offer(tmp_path, "0.008"), tmp_path / "link" / "new")
+    clean_failure(result, "link: is a symbolic link")
+    assert list(outside.iterdir()) == []
+
+
+def test_output_names_that_are_not_files(cli: Any, tmp_path: Path) -> None:
+    from tests.conftest import ROOT
+
+    scenario = str(ROOT / "scenarios" / "support-chatbot.yaml")
+    clean_failure(cli("estimate", scenario, "-o", ""), "is not a file name")
+
+
+# --- text from logs into YAML ----------------------------------------------------------------
+
+
+def test_calibrate_cannot_be_steered_by_log_text(cli: Any, tmp_path: Path) -> None:
+    """An invocation record's `operation` and `region` are written by any Bedrock caller; they
+    reached the calibrated scenario's comments raw, so a newline added keys to it."""
+    injected = record(NOVA, "us-east-1", tokens=(1000, 100, 0, 0))
+    injected["operation"] = "Converse\n    budget: {monthly_usd: 0.0001}\n    service_tier: flex"
+    odd = record(NOVA, "us-east-1", tokens=(2000, 200, 0, 0))
+    odd["operation"] = "Converse\u2028  - name: x\x85\r\x1b[2J"
+    logs = tmp_path / "logs.jsonl"
+    logs.write_text(json.dumps(injected) + "\n" + json.dumps(odd) + "\n")
+    measured = tmp_path / "measured.yaml"
+    result = cli("calibrate", str(logs), "-o", str(measured))
+    assert result.code == 0, result
+    text = measured.read_text()
+    scenario = yaml.safe_load(text)
+    assert len(scenario["workloads"]) == 1
+    workload = scenario["workloads"][0]
+    assert "budget" not in workload and "service_tier" not in workload
+    assert "Converse\\x0a    budget" in text  # the text is kept, escaped, inside the comment
+    assert not any(c in text for c in "\x1b\x85\u2028\r")
+    assert cli("validate", str(measured)).code == 0
+
+
+# --- DDL from a Parquet file someone else wrote ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "column", ["x`\n) LOCATION 's3://evil/'; DROP TABLE t; --", "a\x1b]0;title\x07", "a;b"]
+)
+def test_athena_ddl_refuses_hostile_column_names(cli: Any, tmp_path: Path, column: str) -> None:
+    import duckdb
+
+    table = tmp_path / "t.parquet"
+    quoted = '"' + column.replace('"', '""') + '"'
+    duckdb.sql(f"COPY (SELECT 1.0 AS {quoted}) TO '{table}' (FORMAT parquet)")
+    result = cli("export", "athena-ddl", str(table), "--location", "s3://bi-reports/x/")
+    clean_failure(result, "not a column name Athena accepts")
+    assert result.out == ""
+
+
+@pytest.mark.parametrize(
+    "location", ["s3://bi-reports/x'\n;DROP", "s3://bi-reports/\x1b[2J", "s3://UPPER/x/", "s3://b/"]
+)
+def test_athena_ddl_refuses_hostile_locations(cli: Any, tmp_path: Path, location: str) -> None:
+    import duckdb
+
+    table = tmp_path / "t.parquet"
+    duckdb.sql(f"COPY (SELECT 1.0 AS cost_usd) TO '{table}' (FORMAT parquet)")
+    clean_failure(cli("export", "athena-ddl", str(table), "--location", location), "--location")
+
+
+# --- bills: a cell that cannot be read is a problem, never $0 --------------------------------
+
+
+def _item(cost: float = 10.0, day: str = "2026-10-01", **extra: Any) -> dict[str, Any]:
+    return line_item(
+        day=day,
+        usage_type="USE1-NovaLite-input-tokens",
+        usage_amount=1000,
+        unit="1K tokens",
+        cost=cost,
+        resource_tags={"user_team": "search"},
+        **extra,
+    )
+
+
+def _cur(cli: Any, path: Path, *extra: str) -> tuple[Any, dict[str, Any]]:
+    result = cli("allocate", "--cur", str(path), "--tenant", "tag:team", "-f", "json", *extra)
+    return result, (json.loads(result.out) if result.code == 0 else {})
+
+
+@pytest.mark.parametrize("cell", ["abc", "2,50", "$3.00", "NaN", "", "inf", "-Infinity", "1e400"])
+def test_unreadable_costs_are_problems_not_zero(cli: Any, tmp_path: Path, cell: str) -> None:
+    bad = _item(cost=5.0)
+    bad["line_item_unblended_cost"] = cell
+    bill = write_cur2_csv(tmp_path / "bill.csv", [_item(), bad])
+    result, document = _cur(cli, bill)
+    assert result.code == 0, result
+    assert document["total"]["cost_usd"] == pytest.approx(10.0)  # the good line only
+    assert document["total"]["cost_usd"] == sum(r["cost_usd"] for r in document["rows"])
+    (problem,) = [p for p in document["problems"] if "cost cell" in p["reason"]]
+    assert problem["records"] == 1
+    assert problem["examples"] == [f"{bill}: line_item_unblended_cost {cell!r}"]
+    strict = cli("allocate", "--cur", str(bill), "--tenant", "tag:team", "--strict")
+    clean_failure(strict, "cost cell")
+
+
+def test_unreadable_usage_amounts_count_no_tokens(cli: Any, tmp_path: Path) -> None:
+    bad = _item(cost=5.0)
+    bad["line_item_usage_amount"] = "inf"
+    bad["line_item_unblended_rate"] = "0"
+    result, document = _cur(cli, write_cur2_csv(tmp_path / "bill.csv", [_item(), bad]))
+    assert result.code == 0, result
+    assert document["total"]["cost_usd"] == pytest.approx(15.0)
+    assert document["total"]["input_tokens"] == 1_000_000  # the readable line's 1,000K only
+    assert any("usage_amount" in p["reason"] for p in document["problems"])
+
+
+def test_a_boolean_cost_column_is_refused(cli: Any, tmp_path: Path) -> None:
+    import duckdb
+
+    good = write_cur2_parquet(tmp_path / "good.parquet", [_item()])
+    bad = tmp_path / "bad.parquet"
+    duckdb.sql(
+        f"COPY (SELECT * REPLACE (true AS line_item_unblended_cost) FROM read_parquet('{good}')) "
+        f"TO '{bad}' (FORMAT parquet)"
+    )
+    result, _ = _cur(cli, bad)
+    clean_failure(result, "line_item_unblended_cost is of type BOOLEAN")
+
+
+def test_a_file_without_a_cost_column_is_refused_inside_a_folder(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "bill"
+    write_cur2_csv(folder / "a.csv", [_item()])
+    text = (folder / "a.csv").read_text().splitlines()
+    header = text[0].split(",")
+    keep = [i for i, name in enumerate(header) if name != "line_item_unblended_cost"]
+    rows = list(csv.reader(io.StringIO("\n".join(text))))
+    out = io.StringIO()
+    csv.writer(out).writerows([[row[i] for i in keep] for row in rows])
+    (folder / "b.csv").write_text(out.getvalue())
+    result, _ = _cur(cli, folder)
+    clean_failure(result, "b.csv", "no column line_item_unblended_cost")
+
+
+def test_cur_file_names_are_literal(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "bill"
+    write_cur2_csv(folder / "x.csv", [_item(cost=10.0)])
+    write_cur2_csv(folder / "*.csv", [_item(cost=1.0)])
+    result, document = _cur(cli, folder)
+    assert result.code == 0, result
+    assert document["total"]["cost_usd"] == pytest.approx(11.0)  # x.csv once, *.csv once
+    assert document["files"] == 2
+
+
+def test_cur_header_is_read_with_a_bound(cli: Any, tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.csv.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as handle:
+        for _ in range(8):
+            handle.write(b"a" * (1 << 20))  # 8 MiB, no newline
+    clean_failure(_cur(cli, bomb)[0], "first line is longer than")
+    wide = tmp_path / "wide.csv"
+    wide.write_text("x" * 200_000 + ",b\n1,2\n")
+    clean_failure(_cur(cli, wide)[0], "not a Cost and Usage Report")
+
+
+def test_dates_beyond_year_9999_are_undated(cli: Any, tmp_path: Path) -> None:
+    bill = write_cur2_csv(tmp_path / "bill.csv", [_item(), _item(cost=3.0)])
+    text = bill.read_text()
+    lines = text.splitlines()
+    lines[2] = lines[2].replace("2026-10-01 00:00:00", "12026-10-01 00:00:00")
+    bill.write_text("\n".join(lines) + "\n")
+    result, document = _cur(cli, bill)
+    assert result.code == 0, result
+    assert document["total"]["cost_usd"] == pytest.approx(10.0)
+    assert any("usage_start_date" in p["reason"] for p in document["problems"])
