@@ -522,7 +522,7 @@ def athena_ddl(
 
         genai-cost allocate --cur cur/ --tenant tag:team -f parquet -o spend.parquet
 
-        genai-cost export athena-ddl spend.parquet --location s3://bi-reports/spend/ --table genai_spend
+        genai-cost export athena-ddl spend.parquet --location s3://bi-team/spend/ --table spend
     """
     from genai_cost.cli.render import emit
     from genai_cost.report.parquet import athena_ddl as ddl

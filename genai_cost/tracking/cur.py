@@ -403,10 +403,6 @@ def usage_sql(
     usage_type = layout.text("line_item_usage_type")
     inner_keys = ", ".join(f"{key_sql(k, layout)} AS k{i}" for i, k in enumerate(keys))
     start = layout.col("line_item_usage_start_date")
-    tokens = (
-        f"{layout.number('line_item_usage_amount')} * "
-        f"{tokens_per_unit_sql(layout.text('pricing_unit'), usage_type)}"
-    )
     group = ", ".join(f"CASE WHEN gen_ai THEN k{i} END AS k{i}" for i in range(len(keys)))
     return f"""
         WITH raw AS (
