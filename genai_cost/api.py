@@ -15,7 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from genai_cost.catalog.selection import PricingOptions, today
 from genai_cost.catalog.snapshot import Catalog, bundled_snapshots_dir
@@ -26,6 +26,7 @@ from genai_cost.errors import ArgumentError, BaselineError, ScenarioError
 from genai_cost.results.estimate import SCHEMA_VERSION as ESTIMATE_SCHEMA_VERSION
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.load import LoadedScenario, expand_paths, load_scenario
+from genai_cost.units import MAX_SAMPLES
 from genai_cost.version import __version__
 
 if TYPE_CHECKING:  # what only diff, check, roi, regions and variance need: imported by them
@@ -151,8 +152,10 @@ def simulate(
     (its document then has a `monte_carlo` section)."""
     from genai_cost.decisions.montecarlo import run_monte_carlo
 
-    if samples < 1:
-        raise ArgumentError(f"--samples must be at least 1, got {samples}")
+    if not 1 <= samples <= MAX_SAMPLES:
+        raise ArgumentError(f"samples must be from 1 to {MAX_SAMPLES:,}, got {samples:,}")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise ArgumentError(f"seed must be from 0 to 2**63 - 1, got {seed}")
     outcome = run_monte_carlo(result, samples, seed, progress)
     result.monte_carlo = outcome
     return outcome
@@ -190,12 +193,18 @@ def read_baseline(path: Path) -> EstimateDocument:
     from genai_cost.yamlsource import read_text_file
 
     text = read_text_file(path, error=BaselineError, limit=512 * 1024 * 1024)
+
+    def no_constants(name: str) -> Any:
+        raise ValueError(f"{name} is not a number an estimate holds")
+
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=no_constants)
     except json.JSONDecodeError as exc:
         raise BaselineError.at(
             str(path), f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
         ) from None
+    except ValueError as exc:  # NaN, Infinity (and integers too long to convert)
+        raise BaselineError.at(str(path), f"not valid JSON: {exc}") from None
     except RecursionError:
         raise BaselineError.at(str(path), "JSON nested too deeply for an estimate") from None
     if not isinstance(document, dict) or not isinstance(document.get("scenarios"), list):
@@ -212,7 +221,9 @@ def read_baseline(path: Path) -> EstimateDocument:
             f"estimate schema_version {version!r} is not supported{before} (expected "
             f"{ESTIMATE_SCHEMA_VERSION}); regenerate it with this version of genai-cost",
         )
-    return cast(EstimateDocument, document)
+    from genai_cost.results.baseline import validate_baseline
+
+    return validate_baseline(document, str(path))
 
 
 def load_side(argument: str, options: PricingOptions) -> Side:

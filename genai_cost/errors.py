@@ -20,6 +20,7 @@
     ├── RevisionError           a git revision cannot be read, or its tree is refused
     ├── AwsError                an AWS API call failed (S3, Cost Explorer, Bedrock)
     ├── UnsafePathError         a name from outside data (S3 key, tree entry) is no safe path
+    ├── OverflowInputError      a figure of a result is not finite: an input is out of scale
     ├── OutputError             a report or snapshot cannot be written where `--output` says
     └── ArgumentError           a command-line value that is not valid (`--range`, `--as-of` …)
 
@@ -186,6 +187,11 @@ class AwsError(GenaiCostError):
 class UnsafePathError(GenaiCostError):
     """A name from outside data (an S3 key, a git tree entry) that cannot become a local path:
     absolute, climbing out of its folder, or landing on a file another name already took."""
+
+
+class OverflowInputError(GenaiCostError):
+    """A figure of a command's result is not a finite number: an input (traffic, tokens, a
+    benefit, a growth rate) is so large or so small that the arithmetic overflows."""
 
 
 class OutputError(GenaiCostError):

@@ -37,3 +37,6 @@ REQUESTS_PER_MILLION = 1_000_000.0
 FLOAT_TOLERANCE = 1e-9
 """How close a computed quantity may come to a whole number or a threshold and count as it
 (floating-point noise: 2.0000000001 units of demand are 2 units, 79.9999999 % is 80 %)."""
+
+MAX_SAMPLES = 10_000_000
+"""The most Monte Carlo draws one run takes (drawn in chunks, so memory stays flat)."""

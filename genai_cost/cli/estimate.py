@@ -22,6 +22,7 @@ from genai_cost.cli.options import (
 )
 from genai_cost.cli.render import emit, render, say, show
 from genai_cost.scenario.models import Scenario
+from genai_cost.units import MAX_SAMPLES
 
 ScenarioPaths = Annotated[
     list[Path],
@@ -43,12 +44,14 @@ def estimate(
         typer.Option(
             "--samples",
             min=1,
+            max=MAX_SAMPLES,
             help="Run a Monte Carlo of this many draws of the scenarios' "
             "uncertain inputs (P10/P50/P90 of monthly cost and NPV).",
         ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Seed for reproducible samples.")
+        int | None,
+        typer.Option("--seed", min=0, max=2**63 - 1, help="Seed for reproducible samples."),
     ] = None,
     max_snapshot_age_days: MaxAgeOption = None,
     every: Annotated[

@@ -8,6 +8,7 @@ imports the terminal or HTML code.
 from __future__ import annotations
 
 import importlib
+import math
 import os
 import shutil
 import sys
@@ -18,7 +19,7 @@ from typing import Any
 import typer
 
 from genai_cost.cli.options import Format
-from genai_cost.errors import ArgumentError
+from genai_cost.errors import ArgumentError, OverflowInputError
 
 JSON = "genai_cost.report.json_report:render_json"
 TABLE, MARKDOWN, CSV, HTML = Format.table, Format.markdown, Format.csv, Format.html
@@ -184,8 +185,38 @@ def emit(text: str, output: Path | None) -> None:
     say(f"wrote {output}")
 
 
+def _first_not_finite(value: Any, where: str) -> str | None:
+    """The path of the first number in a document that is NaN or infinite, if any."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else where
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _first_not_finite(
+            item, f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}"
+        )
+        if found:
+            return found
+    return None
+
+
 def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: Any) -> None:
-    """Render and emit: the last step of every command."""
+    """Render and emit: the last step of every command. A figure that is not finite (an
+    input out of scale overflowed it) is bad input, named, in every format — never `inf` in
+    a table or an encoder's error (the estimate's builder checks its own figures)."""
+    from genai_cost.report.json_report import FINITE_KINDS
+
+    if kind not in FINITE_KINDS:
+        where = _first_not_finite(document, kind)
+        if where is not None:
+            raise OverflowInputError(
+                f"{where} is not a finite number: an input is too large or too small for it "
+                "(check traffic, tokens per request, benefits and growth in the scenario)"
+            )
     if fmt == Format.parquet:
         from genai_cost.report.parquet import TABLES, render_parquet
 

@@ -106,7 +106,10 @@ def allocate(
     anomaly_window: Annotated[
         int,
         typer.Option(
-            "--anomaly-window", min=2, help="Days of history the baseline is the median of."
+            "--anomaly-window",
+            min=2,
+            max=366,
+            help="Days of history the baseline is the median of.",
         ),
     ] = 14,
     idle_threshold: Annotated[

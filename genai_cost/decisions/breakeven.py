@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 SWEEP_POINTS = 400
 
 
+MAX_SWEEP_VOLUME = 1e18
+"""Requests a month beyond which a sweep's costs would overflow (a quintillion)."""
+
+
 def breakeven_document(
     estimate: Estimate,
     *,
@@ -50,6 +54,13 @@ def breakeven_document(
     for index in chosen:
         curves, volume = workload_curves(estimate, index)
         low, high = volume_range or (volume / 100, volume * 100)
+        if not (0 < low < high < MAX_SWEEP_VOLUME):
+            name = estimate.specs[index].workload.name
+            raise ArgumentError(
+                f"workload {name!r}: {volume:g} requests a month cannot be swept from "
+                f"{low:g} to {high:g} (the sweep runs from above 0 to below "
+                f"{MAX_SWEEP_VOLUME:g}); give a range with --range LOW:HIGH"
+            )
         ranges.append((curves, volume, low, high))
     sweeps = np.asarray([np.geomspace(low, high, SWEEP_POINTS) for _, _, low, high in ranges])
     engine_costs = engine_sweeps(estimate, chosen, sweeps.reshape(len(chosen), SWEEP_POINTS))

@@ -26,7 +26,6 @@ from typing import Any
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAKS = re.compile("[\r\n\t\v\f\x85\u2028\u2029]+")
-_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _KEEP_NEWLINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -47,19 +46,26 @@ def lines(value: Any) -> str:
     return _KEEP_NEWLINES.sub("", text)
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group(0))
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+def _escape_character(character: str) -> str:
+    code = ord(character)
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
 
 
 def escaped(value: Any) -> str:
-    """One line with every control, line-break and direction-override character shown as an
-    escape (`\\x1b`, `\\x0a`, `\\u2028`): nothing in it moves a cursor, starts a line or
-    reorders text, and nothing is silently dropped."""
+    """One line with every character that is not printable shown as an escape (`\\x1b`,
+    `\\x0a`, `\\u2028`, `\\ufffe`): controls, line and paragraph separators, direction
+    overrides, unassigned code points and lone surrogates. Nothing in it moves a cursor,
+    starts a line or reorders text, and nothing is silently dropped."""
     text = value if type(value) is str else str(value)
     if text.isprintable():
         return text
-    return _ESCAPED.sub(_escape, text)
+    return "".join(c if c.isprintable() else _escape_character(c) for c in text)
 
 
 _MARKDOWN = {

@@ -238,6 +238,11 @@ def _metadata_keys(connection: Any, paths: list[str]) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
+UNREADABLE_TIME = "no or unreadable timestamp (or one outside 1970-9999)"
+LAST_SECOND = 253_402_300_799
+"""9999-12-31T23:59:59Z in seconds since 1970: later dates are not dates Python can hold."""
+
+
 def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = False) -> str:
     """One pass over the logs: sums by key, and by reason for records not usable (with two
     example lines per group). Lines are not kept, so memory is bounded by the groups."""
@@ -262,7 +267,7 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = F
         "THEN 'not a JSON object' "
         f"WHEN {text['model_raw']} IS NULL THEN 'no modelId' "
         f"WHEN {text['region']} IS NULL THEN 'no region' "
-        "WHEN day IS NULL THEN 'no or unreadable timestamp' "
+        f"WHEN day IS NULL THEN '{UNREADABLE_TIME}' "
         f"WHEN {raw['input']} IS NULL OR {raw['output']} IS NULL "
         "THEN 'no token counts (for example a call stopped by a guardrail)' "
         + "".join(
@@ -296,7 +301,11 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = F
           SELECT * EXCLUDE (seconds),
             floor(seconds / 86400)::INTEGER AS day,
             (floor(seconds / 3600)::BIGINT % 24 + 24) % 24 AS hour
-          FROM timed
+          FROM (
+            -- 1970-01-01 to 9999-12-31 UTC: another year is not a readable timestamp
+            SELECT * REPLACE (CASE WHEN seconds BETWEEN 0 AND {LAST_SECOND} THEN seconds END
+              AS seconds) FROM timed
+          )
         ), checked AS (
           SELECT {problem} AS problem,
             {", ".join(f"{text[k]} AS {_ident(k)}" for k in keys)},

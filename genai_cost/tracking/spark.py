@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 
 from genai_cost.errors import ArgumentError, LogsError
-from genai_cost.tracking.logs import MAX_TOKENS_PER_RECORD, TOKENS, Problem, Usage
+from genai_cost.tracking.logs import (
+    MAX_TOKENS_PER_RECORD,
+    TOKENS,
+    UNREADABLE_TIME,
+    Problem,
+    Usage,
+)
 from genai_cost.tracking.sources import literal_paths, shown_example
 
 KEYS = ("model_raw", "region", "account", "operation", "identity")
@@ -264,7 +270,9 @@ def _aggregate(
         *[F.col(c).alias(f"{t}_d") for t, c in numbers.items()],
         *[F.expr(f"try_cast(`{t}` AS BIGINT)").alias(f"{t}_n") for t in TOKENS],
     )
-    moment = F.expr("try_to_timestamp(timestamp)")
+    parsed = F.expr("try_to_timestamp(timestamp)")
+    # a date Python cannot hold (after 9999) or before 1970 is not a readable timestamp
+    moment = F.when(F.year(parsed).between(1970, 9999), parsed)
     typed = fields.select("*", F.to_date(moment).alias("day"), F.hour(moment).alias("hour"))
     problem = (
         F.when(~F.col("valid"), "not a JSON record")
@@ -274,7 +282,7 @@ def _aggregate(
         )
         .when(F.col("model_raw").isNull(), "no modelId")
         .when(F.col("region").isNull(), "no region")
-        .when(F.col("day").isNull(), "no or unreadable timestamp")
+        .when(F.col("day").isNull(), UNREADABLE_TIME)
         .when(
             F.col("input").isNull() | F.col("output").isNull(),
             "no token counts (for example a call stopped by a guardrail)",
