@@ -156,7 +156,14 @@ def main(argv: list[str] | None = None) -> int:
 
     # An overflow or an empty slice inside NumPy yields inf or NaN, which the library checks and
     # reports as bad input; NumPy's own warning (with its source path) is not for users.
+    # NumPy attributes array-operator warnings (`a @ b`) to the calling module, hence the
+    # message filter too; every result is checked for finiteness before it is shown.
     warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"numpy(\..*)?$")
+    warnings.filterwarnings(
+        "ignore",
+        r"(overflow|invalid value|divide by zero|underflow) encountered",
+        category=RuntimeWarning,
+    )
     try:
         # Standalone mode: the argument parser prints usage errors itself (exit code 2).
         _app_for(args)(args=args, prog_name="genai-cost", standalone_mode=True)
