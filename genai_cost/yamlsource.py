@@ -338,6 +338,9 @@ _SCALAR_TAGS = {
 }
 
 
+_NUMBER_TAGS = frozenset(("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"))
+
+
 class _Builder:
     def __init__(self, path: str, error: ErrorKind) -> None:
         self.path = path
@@ -402,6 +405,10 @@ class _Builder:
         assert isinstance(node, yaml.ScalarNode)
         if node.tag not in _SCALAR_TAGS:
             raise self._tag_error(node)
+        if node.tag in _NUMBER_TAGS and ":" in node.value:
+            # YAML 1.1's base-60 numbers (`1:30` is 90): read as text, as YAML 1.2 (and the
+            # fast path) read them, so a number field says it wants a number
+            return node.value
         try:
             return self._constructor.construct_object(node, deep=True)
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
@@ -446,6 +453,17 @@ def _load_with_positions(text: str, path: str, error: ErrorKind) -> YamlDocument
         col = mark.column + 1 if mark else None
         problem = exc.problem or "malformed YAML"
         raise error.at(path, f"malformed YAML: {problem}", line, col) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, …)
+        position = int(exc.position)
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise error.at(
+            path,
+            f"malformed YAML: character U+{character:04X} is not allowed in YAML ({exc.reason})",
+            line,
+            col,
+        ) from None
     except yaml.YAMLError as exc:
         raise error.at(path, f"malformed YAML: {exc}") from None
     except RecursionError:  # a last guard; the depth limit stops nesting long before

@@ -25,13 +25,21 @@ class Block:
     strong: set[int] = field(default_factory=set)
 
 
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&#64;": "@"}
+_UNMARK = re.compile(r"\\([!-/:-@\[-`{-~])|\*\*|`|&(?:lt|gt|amp|#64);")
+
+
 def unmark(text: str) -> str:
-    """Markdown inline marks removed: **bold**, `code`, backslash escapes."""
-    for mark in ("**", "`"):
-        text = text.replace(mark, "")
-    for char in "\\*_[]()#+-.!|<>":
-        text = text.replace("\\" + char, char)
-    return text
+    """Markdown inline marks removed: **bold** and `code` marks gone, backslash escapes and
+    the entities `markdown_cell` writes read back, so a name shows as it was written."""
+
+    def one(match: re.Match[str]) -> str:
+        found = match.group(0)
+        if match.group(1) is not None:
+            return match.group(1)
+        return _ENTITIES.get(found, "")
+
+    return _UNMARK.sub(one, text)
 
 
 def _cells(line: str) -> list[str]:

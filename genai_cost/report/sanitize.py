@@ -71,20 +71,34 @@ def escaped(value: Any) -> str:
 _MARKDOWN = {
     "\\": "\\\\",
     "|": "\\|",
+    "&": "&amp;",
     "<": "&lt;",
     ">": "&gt;",
     "[": "\\[",
     "]": "\\]",
     "`": "\\`",
+    "*": "\\*",
+    "~": "\\~",
     "@": "&#64;",
 }
 _MARKDOWN_SPECIAL = re.compile("[" + re.escape("".join(_MARKDOWN)) + "]")
+_EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|\b(www)(\.)")
+"""What GitHub turns into a link by itself (the extended autolinks): its `:` or `.` escaped."""
 
 
 def markdown_cell(value: Any) -> str:
-    """Text safe in a Markdown table cell or paragraph: no row breaks, no links, images, HTML
-    or @-mentions (a pull-request comment must not ping anyone)."""
-    return _MARKDOWN_SPECIAL.sub(lambda m: _MARKDOWN[m.group(0)], plain(value))
+    """Text safe in a Markdown table cell or paragraph: no row breaks, no links (autolinks
+    included), images, HTML, emphasis or strike-through, and no @-mentions (a pull-request
+    comment must not ping anyone). `report.markdown_tables.unmark` reads it back."""
+    text = _MARKDOWN_SPECIAL.sub(lambda m: _MARKDOWN[m.group(0)], plain(value))
+    if "_" in text:  # `_` marks emphasis only at a word's edge (`on_demand` stays as it is)
+        text = _EDGE_UNDERSCORE.sub(r"\\_", text)
+    if ":" in text or "." in text:
+        text = _AUTOLINK.sub(
+            lambda m: f"{m.group(1) or m.group(3)}\\{m.group(2) or m.group(4)}", text
+        )
+    return text
 
 
 def markdown_code(value: Any) -> str:

@@ -192,6 +192,9 @@ def read_usage(
                         connection, _usage_sql(readable, metadata_keys, by_hour), progress
                     )
             usage = _collect(connection, metadata_keys, by_hour)
+            skipped = _skipped_lines(connection, [p for p in paths if p not in broken])
+            if skipped:
+                usage = dataclasses.replace(usage, problems=[*usage.problems, *skipped])
             if (
                 metadata_keys
                 and len(usage)
@@ -319,12 +322,19 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = F
         SELECT problem, {group.replace(", day", ", (DATE '1970-01-01' + day) AS day")},
           count(*)::BIGINT AS requests,
           {sums},
-          min(example) AS first_example, max(example) AS last_example
-        FROM records GROUP BY problem, {group}
+          min(example) AS first_example, max(example) AS last_example,
+          -- per file (the second grouping set): the bytes its lines hold, to find lines the
+          -- CSV reader skipped without an error (longer than its buffer)
+          filename AS file, sum(strlen(line) + 1)::BIGINT AS bytes_read
+        FROM records GROUP BY GROUPING SETS ((problem, {group}), (filename))
         """
 
 
-def _collect(connection: Any, metadata_keys: Sequence[str], by_hour: bool = False) -> Usage:
+def _collect(
+    connection: Any,
+    metadata_keys: Sequence[str],
+    by_hour: bool = False,
+) -> Usage:
     """The usage sums and the problems from the `grouped` table (none when nothing was read)."""
     names = [*PATHS, *(f"meta:{k}" for k in metadata_keys)]
     keys = [n for n in names if n not in TOKENS and n not in ("timestamp", "request_id")]
@@ -338,11 +348,11 @@ def _collect(connection: Any, metadata_keys: Sequence[str], by_hour: bool = Fals
             empty["hour"] = np.zeros(0, dtype=np.int64)
         empty |= {t: np.zeros(0, dtype=np.int64) for t in (*TOKENS, "requests")}
         return Usage(empty, [], 0)
-    total = connection.execute("SELECT sum(requests) FROM grouped").fetchone()
+    total = connection.execute("SELECT sum(requests) FROM grouped WHERE file IS NULL").fetchone()
     found: dict[str, tuple[int, set[str]]] = {}
     for reason, count, first, last in connection.execute(
         "SELECT problem, requests, first_example, last_example FROM grouped "
-        "WHERE problem IS NOT NULL"
+        "WHERE problem IS NOT NULL AND file IS NULL"
     ).fetchall():
         seen, examples = found.get(reason, (0, set()))
         found[reason] = (seen + int(count), examples | {_example(first), _example(last)})
@@ -355,7 +365,7 @@ def _collect(connection: Any, metadata_keys: Sequence[str], by_hour: bool = Fals
     )
     result = connection.execute(
         f"SELECT {group}, requests, {', '.join(TOKENS)} FROM grouped "
-        f"WHERE problem IS NULL ORDER BY {group}"
+        f"WHERE problem IS NULL AND file IS NULL ORDER BY {group}"
     ).fetchnumpy()
     columns: dict[str, np.ndarray] = {}
     for name, values in result.items():  # masked arrays where a column has NULLs
@@ -374,6 +384,51 @@ def _collect(connection: Any, metadata_keys: Sequence[str], by_hour: bool = Fals
         problems=problems,
         records=int(total[0]) if total and total[0] is not None else 0,
     )
+
+
+def _content_size(path: str) -> int | None:
+    """The bytes of a file's text: its size, or for gzip its ISIZE trailer (the size modulo
+    2**32 of a single-member file, as AWS writes them); None when it cannot be told."""
+    try:
+        size = os.path.getsize(path)
+        if not path.endswith(".gz"):
+            return size
+        if size < 18:
+            return None
+        with open(path, "rb") as handle:
+            handle.seek(-4, os.SEEK_END)
+            return int.from_bytes(handle.read(4), "little")
+    except OSError:
+        return None
+
+
+def _skipped_lines(connection: Any, paths: Sequence[str]) -> list[Problem]:
+    """Files whose lines hold fewer bytes than the file: DuckDB's reader drops a line longer
+    than its buffer without an error, so a shortfall over MAX_LINE_BYTES (beyond one CR a
+    line) is a skipped line — a problem, never a silent loss."""
+    tally = {
+        str(file): (int(read), int(lines))
+        for file, read, lines in connection.execute(
+            "SELECT file, bytes_read, requests FROM grouped WHERE file IS NOT NULL"
+        ).fetchall()
+    }
+    found = []
+    for file in paths:
+        read, lines = tally.get(file, (0, 0))
+        size = _content_size(str(file))
+        if size is None:
+            continue
+        shortfall = (size - read) % 2**32 if file.endswith(".gz") else size - read
+        if MAX_LINE_BYTES + lines < shortfall < 2**31:
+            found.append(
+                Problem(
+                    f"a line longer than {MAX_LINE_BYTES:,} bytes was skipped (not counted): "
+                    "not an invocation-log record",
+                    1,
+                    (str(file),),
+                )
+            )
+    return found
 
 
 def _ident(name: str) -> str:

@@ -11,6 +11,7 @@ download an extension at run time, which fails offline.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,20 +82,31 @@ def shown_example(example: str, shown: dict[str, str]) -> str:
     return f"{shown.get(path, path)}{sep}{rest}" if sep else shown.get(example, example)
 
 
+def _size(path: Path) -> int:
+    """A regular file's size; 0 for anything else, or a file that vanished while the folder
+    was listed (another process rotating logs): it is not there to read."""
+    try:
+        status = path.stat()
+    except OSError:
+        return 0
+    return status.st_size if stat.S_ISREG(status.st_mode) else 0
+
+
 def local_files(path: Path, kind: FileKind = LOG_FILES) -> list[Path]:
     """The files a path names: the file itself, or every file of the kind under a folder
     (empty files hold no records and are left out; `data/` folders of the log delivery hold
     bodies, not records; `metadata/` folders of a CUR export hold manifests)."""
     if path.is_file():
-        return [path] if path.stat().st_size else []
+        if not _size(path) and kind is CUR_FILES:  # a bill always has its header row
+            raise LogsError.at(str(path), "the file is empty: not a Cost and Usage Report")
+        return [path] if _size(path) else []
     if path.is_dir():
         found = sorted(
             p
             for p in path.rglob("*")
-            if p.is_file()
-            and p.stat().st_size
-            and p.name.endswith(kind.suffixes)
+            if p.name.endswith(kind.suffixes)
             and kind.skipped_folder not in p.relative_to(path).parts[:-1]
+            and _size(p)
         )
         if not found:
             raise LogsError.at(str(path), f"no {kind.what} ({kind.patterns}) in this folder")
