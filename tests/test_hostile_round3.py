@@ -293,3 +293,153 @@ def test_dates_beyond_year_9999_are_undated(cli: Any, tmp_path: Path) -> None:
     assert result.code == 0, result
     assert document["total"]["cost_usd"] == pytest.approx(10.0)
     assert any("usage_start_date" in p["reason"] for p in document["problems"])
+
+
+# --- logs: nothing is dropped without a word -------------------------------------------------
+
+
+@pytest.mark.parametrize("layout", ["one line", "after a record", "gzip"])
+def test_a_line_longer_than_the_reader_takes_is_a_problem(
+    cli: Any, tmp_path: Path, fixture_snapshot: Path, layout: str
+) -> None:
+    """DuckDB's CSV reader skipped a line longer than its buffer without an error: a 20 MB
+    file with no newline was 0 records, exit 0, even with --strict."""
+    huge = "x" * 20_000_000
+    good = json.dumps(record("acme.chat-v1:0", "us-east-1", tokens=(100, 10, 0, 0), team="a"))
+    text = huge if layout == "one line" else good + "\n" + huge
+    path = tmp_path / ("logs.json.gz" if layout == "gzip" else "logs.json")
+    if layout == "gzip":
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        path.write_text(text)
+    result = cli("allocate", str(path), "--tenant", "metadata:team", "-f", "json")
+    assert result.code == 0, result
+    document = json.loads(result.out)
+    (problem,) = [p for p in document["problems"] if "longer than" in p["reason"]]
+    assert problem["records"] == 1 and problem["examples"] == [str(path)]
+    strict = cli("allocate", str(path), "--tenant", "metadata:team", "--strict")
+    clean_failure(strict, "longer than 8,388,608 bytes")
+
+
+def test_long_but_readable_files_have_no_such_problem(
+    cli: Any, tmp_path: Path, fixture_snapshot: Path
+) -> None:
+    line = json.dumps(record("acme.chat-v1:0", "us-east-1", tokens=(100, 10, 0, 0), team="a"))
+    path = tmp_path / "logs.json"
+    path.write_bytes(((line + "\r\n") * 20_000 + "\r\n\r\n").encode())  # CRLF, blank lines
+    result = cli("allocate", str(path), "--tenant", "metadata:team", "-f", "json")
+    assert result.code == 0, result
+    assert json.loads(result.out)["problems"] == []
+
+
+def test_a_file_vanishing_during_the_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from genai_cost.tracking import sources
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "a.json").write_text("{}\n")
+    (folder / "b.json").write_text("{}\n")
+    real_stat = Path.stat
+
+    def rotated(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "b.json":
+            raise FileNotFoundError(2, "No such file or directory", str(self))
+        return real_stat(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "stat", rotated)
+    assert sources.local_files(folder) == [folder / "a.json"]
+
+
+def test_an_empty_cur_file_is_named(cli: Any, tmp_path: Path) -> None:
+    empty = tmp_path / "bill.parquet"
+    empty.write_bytes(b"")
+    clean_failure(_cur(cli, empty)[0], f"{empty}: the file is empty")
+
+
+# --- scenario text -----------------------------------------------------------------------------
+
+
+def test_a_nul_byte_is_located(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "nul.yaml"
+    path.write_bytes(b"name: x\nworkloads:\n  - name: a\x00b\n")
+    clean_failure(cli("validate", str(path)), "nul.yaml:3:12:", "U+0000")
+
+
+def test_base_60_numbers_are_not_read_as_numbers(cli: Any, tmp_path: Path) -> None:
+    """YAML 1.1 reads `1:30` as 90; a token count of 90 was priced silently."""
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "name: x\nworkloads:\n  - name: a\n    model: amazon.nova-lite-v1:0\n"
+        "    tokens_per_request: {input: 1:30, output: 10}\n"
+        "    traffic: {requests_per_month: 100}\n"
+    )
+    clean_failure(cli("estimate", str(path)), "s.yaml:5:33", "expected a number, got '1:30'")
+
+
+# --- Markdown and the terminal ----------------------------------------------------------------
+
+
+def test_markdown_escapes_every_inline_marker() -> None:
+    from genai_cost.report.markdown_tables import unmark
+    from genai_cost.report.sanitize import markdown_cell
+
+    cases = {
+        "*bold* _it_ ~~gone~~": "\\*bold\\* \\_it\\_ \\~\\~gone\\~\\~",
+        "see https://evil.example and www.evil.example": (
+            "see https\\://evil.example and www\\.evil.example"
+        ),
+        "<ops> & @team": "&lt;ops&gt; &amp; &#64;team",
+        "on_demand": "on_demand",  # an underscore inside a word marks nothing
+    }
+    for text, escaped in cases.items():
+        assert markdown_cell(text) == escaped
+        assert unmark(escaped) == text  # the terminal shows the name as it was written
+
+
+def test_terminal_tables_show_names_not_entities(
+    cli: Any, tmp_path: Path, fixture_snapshot: Path
+) -> None:
+    name = "<ops> @team *x* & co"
+    text = (
+        "name: app\nworkloads:\n  - name: " + json.dumps(name) + "\n"
+        "    model: acme.chat-v1:0\n    tokens_per_request: {input: 1000, output: 100}\n"
+        "    traffic: {requests_per_month: 1000}\n    options: [on_demand]\n"
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text)
+    result = cli("mix", str(path), "-f", "table")  # laid out from its Markdown
+    assert result.code == 0, result
+    assert name in result.out
+    assert "&lt;" not in result.out and "&#64;" not in result.out and "\\*" not in result.out
+
+
+def test_git_trees_are_counted_before_any_blob_is_read(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tree of 10,050 scenario files took two minutes (a process per file) before the
+    limit refused it: the listing alone decides now."""
+    import subprocess
+
+    from genai_cost.scenario import gitrev
+
+    repo = tmp_path / "repo"
+    (repo / "scenarios").mkdir(parents=True)
+    for i in range(6):
+        (repo / "scenarios" / f"s{i}.yaml").write_text("name: x\n")
+    for args in (["init", "-q"], ["add", "."], ["-c", "user.email=a@b", "-c", "user.name=a",
+                                                  "commit", "-qm", "x"]):  # fmt: skip
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    monkeypatch.chdir(repo)
+    monkeypatch.setattr(gitrev, "MAX_FILES", 5)
+    read: list[int] = []
+    monkeypatch.setattr(gitrev, "_blobs", lambda ids, cwd: read.append(len(ids)) or [])
+    from genai_cost.errors import RevisionError
+
+    with pytest.raises(RevisionError, match="more than 5 scenario files"):
+        gitrev.read_at_revision("HEAD", ["scenarios"])
+    assert read == []
+    monkeypatch.undo()
+    monkeypatch.chdir(repo)
+    files = gitrev.read_at_revision("HEAD", ["scenarios"])  # one cat-file for all six
+    assert [label for label, _ in files] == [f"HEAD:scenarios/s{i}.yaml" for i in range(6)]
+    assert {content for _, content in files} == {b"name: x\n"}

@@ -406,6 +406,8 @@ def _skipped_lines(connection: Any, paths: Sequence[str]) -> list[Problem]:
     """Files whose lines hold fewer bytes than the file: DuckDB's reader drops a line longer
     than its buffer without an error, so a shortfall over MAX_LINE_BYTES (beyond one CR a
     line) is a skipped line — a problem, never a silent loss."""
+    if not paths:
+        return []
     tally = {
         str(file): (int(read), int(lines))
         for file, read, lines in connection.execute(
