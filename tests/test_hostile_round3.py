@@ -443,3 +443,29 @@ def test_git_trees_are_counted_before_any_blob_is_read(
     files = gitrev.read_at_revision("HEAD", ["scenarios"])  # one cat-file for all six
     assert [label for label, _ in files] == [f"HEAD:scenarios/s{i}.yaml" for i in range(6)]
     assert {content for _, content in files} == {b"name: x\n"}
+
+
+def test_a_kept_price_keeps_its_own_source_and_date(cli: Any, tmp_path: Path) -> None:
+    """`pricing refresh` kept the previous price when the Price List's could not be read, but
+    labelled the row as read from the Price List today."""
+    target = tmp_path / "new"
+    result = _refresh(cli, _offer(tmp_path, "abc"), target)
+    assert result.code == 0, result
+    rows = list(csv.DictReader((target / "bedrock_on_demand.csv").open()))
+    (row,) = [r for r in rows if r["model_id"] == "acme.chat-v1:0" and r["region"] == "us-east-1"]
+    assert row["usd_per_1m_input_tokens"] == "8"
+    assert (row["source"], row["as_of"]) == ("test", "2026-01-01")  # the fixture's, not today's
+    assert "carried over from snapshot test-fixture" in row["notes"]
+
+
+def test_a_tag_cell_that_is_not_json_is_untagged_not_a_quote_error(
+    cli: Any, tmp_path: Path
+) -> None:
+    bad = _item(cost=4.0)
+    bill = write_cur2_csv(tmp_path / "bill.csv", [_item(), bad])
+    text = bill.read_text().replace('"{""user_team"": ""search""}"', "{user_team: search", 1)
+    bill.write_text(text)
+    result, document = _cur(cli, bill)
+    assert result.code == 0, result
+    tenants = {r["tenant"]: r["cost_usd"] for r in document["rows"]}
+    assert tenants == {"(untagged)": pytest.approx(10.0), "search": pytest.approx(4.0)}

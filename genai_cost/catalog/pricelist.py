@@ -326,7 +326,7 @@ def bedrock_rows(
                 continue
             cells[key][column] = per_million
             report.used[service or "?"] += 1
-    _carry_unread(cells, unread, catalog, as_of, report)
+    kept = _carry_unread(cells, unread, catalog, as_of, report)
     rows = []
     for (model_id, scope, region, start), prices in sorted(
         cells.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2], str(kv[0][3]))
@@ -335,13 +335,23 @@ def bedrock_rows(
             continue
         if not prices:
             continue
+        row_source, row_as_of, notes = source, as_of, ""
+        carried = kept.get((model_id, scope, region, start), [])
+        if carried:  # a kept old price is labelled as what it is, never as read today
+            if {column for column, _ in carried} == set(prices):
+                row_source, row_as_of = carried[0][1].source, carried[0][1].as_of
+            notes = "; ".join(
+                f"{column} carried over from snapshot {catalog.snapshot_id} (source "
+                f"{old.source}, as of {old.as_of}): the Price List's value could not be read"
+                for column, old in carried
+            )
         rows.append(
             OnDemandPrice(
-                source=source,
-                as_of=as_of,
+                source=row_source,
+                as_of=row_as_of,
                 effective_from=start,
                 effective_until=None,
-                notes="",
+                notes=notes,
                 model_id=model_id,
                 scope=scope,
                 geography=catalog.regions[region].geography,
@@ -365,10 +375,12 @@ def _carry_unread(
     catalog: Catalog,
     as_of: dt.date,
     report: ParseReport,
-) -> None:
+) -> dict[tuple[str, str, str, dt.date | None], list[tuple[str, OnDemandPrice]]]:
     """Prices the Price List lists but that could not be read keep the previous snapshot's
     value (the row an estimate would use on `as_of` for the same model, scope and region), and
-    each one is a reported problem."""
+    each one is a reported problem. Returns, per cell, the columns kept and the row they came
+    from (its source and as-of date go with them)."""
+    kept: dict[tuple[str, str, str, dt.date | None], list[tuple[str, OnDemandPrice]]] = {}
     for key, columns in sorted(unread.items(), key=lambda kv: tuple(map(str, kv[0]))):
         model_id, scope, region, _ = key
         match = on_demand_price(catalog, model_id, scope, region, None, as_of)
@@ -382,6 +394,8 @@ def _carry_unread(
                 report.problems.append(f"{where}: {why}; no previous price to carry over")
                 continue
             cells[key][column] = value
+            assert previous is not None
+            kept.setdefault(key, []).append((column, previous))
             report.problems.append(
                 f"{where}: {why}; the previous price {value:g} (snapshot "
                 f"{catalog.snapshot_id}) is carried over"
@@ -398,6 +412,7 @@ def _carry_unread(
             )
     for key in [k for k, v in cells.items() if not v]:
         del cells[key]
+    return kept
 
 
 # --- EC2 and SageMaker -----------------------------------------------------------------------

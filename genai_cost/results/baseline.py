@@ -111,7 +111,7 @@ def validate_baseline(document: Any, path: str) -> EstimateDocument:
     try:
         checked: EstimateDocument = _adapter().validate_python(document, strict=True)
     except ValidationError as exc:
-        problems = [
+        refused = [
             Problem(
                 f"{error['msg'].lower()} (got {str(error.get('input'))[:60]!r})",
                 path,
@@ -119,7 +119,7 @@ def validate_baseline(document: Any, path: str) -> EstimateDocument:
             )
             for error in exc.errors()[:MAX_PROBLEMS]
         ]
-        raise BaselineError(problems) from None
+        raise BaselineError(refused) from None
     problems: list[Problem] = []
     _numbers(checked, (), problems, path)
     if not problems:

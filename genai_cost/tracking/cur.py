@@ -173,8 +173,12 @@ class Layout:
         elif self.dialect == "spark":  # CUR 2.0 CSV writes each map as a JSON object
             parts = [f"get_json_object({m}, {_text(_spark_json_key(k))})" for k in keys]
         else:
+            # a cell that is not a JSON object is no tag at all (json_valid guards the cast,
+            # which would otherwise stop the whole read)
             parts = [
-                f"json_extract_string(try_cast({m} AS JSON), {_text(_json_key(k))})" for k in keys
+                f"CASE WHEN json_valid({m}) THEN json_extract_string({m}, {_text(_json_key(k))}) "
+                "END"
+                for k in keys
             ]
         return f"nullif(coalesce({', '.join(parts)}), '')"
 
