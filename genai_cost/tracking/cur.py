@@ -706,7 +706,14 @@ def read_cur_spark(
         raise ArgumentError(f"--cost {basis!r}: expected one of {', '.join(COST_BASES)}")
     if not paths:
         raise LogsError.at("", "no Cost and Usage Report files to read")
+    import tempfile
+
+    from genai_cost.tracking.sources import literal_paths
+
     spark = _session(verbose)
+    # names are read literally here too: Hadoop expands `*`, `?`, `[…]` and `{…}` in paths
+    links = tempfile.TemporaryDirectory(prefix="genai-cost-cur-")
+    paths, _ = literal_paths(list(paths), Path(links.name))
     groups: dict[str, list[str]] = {}
     for path in paths:
         kind = "parquet" if path.endswith(".parquet") else "csv"
@@ -757,4 +764,5 @@ def read_cur_spark(
         names += ["line_items", "cost", "tokens", "unknown_units", "other_cost", "undated"]
         names += ["bad_cost", "bad_usage"]
         frames.append(pd.DataFrame([tuple(r) for r in rows], columns=names))
+    links.cleanup()
     return _usage_of(pd.concat(frames, ignore_index=True), len(paths))
