@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -469,3 +470,83 @@ def test_a_tag_cell_that_is_not_json_is_untagged_not_a_quote_error(
     assert result.code == 0, result
     tenants = {r["tenant"]: r["cost_usd"] for r in document["rows"]}
     assert tenants == {"(untagged)": pytest.approx(10.0), "search": pytest.approx(4.0)}
+
+
+# --- the rest of the reported exits and messages ----------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["allocate", "reconcile"])
+def test_infinite_cur_numbers(cli: Any, tmp_path: Path, command: str) -> None:
+    """Usage amount `inf` was an OverflowError, cost `inf` with -f json "Out of range float";
+    both are counted problems now, in allocate and reconcile alike."""
+    bad = _item(cost=5.0)
+    bad["line_item_usage_amount"] = "inf"
+    bad["line_item_unblended_rate"] = "0"
+    worse = _item(cost=6.0)
+    worse["line_item_unblended_cost"] = "inf"
+    bill = write_cur2_csv(tmp_path / "bill.csv", [_item(), bad, worse])
+    if command == "allocate":
+        result = cli("allocate", "--cur", str(bill), "--tenant", "tag:team", "-f", "json")
+    else:
+        logs = tmp_path / "logs.jsonl"
+        logs.write_text(json.dumps(record(NOVA, "us-east-1", tokens=(1000, 100, 0, 0))) + "\n")
+        result = cli("reconcile", str(logs), "--cur", str(bill), "-f", "json")
+    assert result.code == 0, result
+    document = json.loads(result.out)  # Python's reader would take Infinity and NaN
+
+    def finite(value: Any) -> bool:
+        if isinstance(value, dict):
+            return all(finite(v) for v in value.values())
+        if isinstance(value, list):
+            return all(finite(v) for v in value)
+        return not isinstance(value, float) or math.isfinite(value)
+
+    assert finite(document)
+
+
+def test_a_cur_line_over_two_megabytes_is_named_as_such(cli: Any, tmp_path: Path) -> None:
+    bill = write_cur2_csv(tmp_path / "bill.csv", [_item()])
+    with bill.open("a") as handle:
+        handle.write("x" * 3_000_000 + "\n")
+    result, _ = _cur(cli, bill)
+    clean_failure(result, "a line longer than")
+    assert "unterminated quote" not in result.err
+
+
+@pytest.mark.parametrize("command", ["allocate", "reconcile"])
+def test_bill_csv_output_has_no_terminal_escapes(cli: Any, tmp_path: Path, command: str) -> None:
+    hostile = "t\x1b]52;c;ZXZpbA==\x07\x1b[2J\x9b"  # clipboard write, clear screen, C1 CSI
+    item = _item()
+    item["resource_tags"] = {"user_team": hostile}
+    item["line_item_iam_principal"] = "arn:aws:sts::1:assumed-role/" + hostile + "/s"
+    bill = write_cur2_csv(tmp_path / "bill.csv", [item])
+    if command == "allocate":
+        result = cli("allocate", "--cur", str(bill), "--tenant", "tag:team", "-f", "csv")
+    else:
+        logs = tmp_path / "logs.jsonl"
+        logs.write_text(json.dumps(record(NOVA, "us-east-1", tokens=(1000, 100, 0, 0))) + "\n")
+        result = cli(
+            "reconcile", str(logs), "--cur", str(bill), "--tenant", "identity", "-f", "csv"
+        )
+    assert result.code == 0, result
+    assert not any(c in result.out for c in "\x1b\x07\x9b")
+    assert "\\x1b]52;c;ZXZpbA==\\x07" in result.out
+
+
+def test_parquet_output_with_a_quote_in_tmpdir(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The temporary path went into DuckDB's COPY unquoted: an apostrophe broke the SQL."""
+    import tempfile
+
+    from tests.conftest import ROOT
+
+    odd = tmp_path / "o'brien tmp"
+    odd.mkdir()
+    monkeypatch.setenv("TMPDIR", str(odd))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # TMPDIR is read again
+    target = tmp_path / "out.parquet"
+    result = cli("estimate", str(ROOT / "scenarios" / "support-chatbot.yaml"), "-f", "parquet",
+                 "-o", str(target))  # fmt: skip
+    assert result.code == 0, result
+    assert target.read_bytes()[:4] == b"PAR1"

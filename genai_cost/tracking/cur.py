@@ -631,6 +631,13 @@ def read_cur(
                     if int(frame["bad_cost"].sum()) or int(frame["bad_usage"].sum()):
                         examples += _bad_cells(connection, layout, members, basis, shown)
                 except duckdb.Error as exc:
+                    long = _file_with_a_long_line(members) if layout.kind != "parquet" else None
+                    if long is not None:  # DuckDB's sniffer says only "cannot sniff" then
+                        raise LogsError.at(
+                            shown[long],
+                            f"a line longer than {CSV_LINE_BYTES:,} bytes: not a Cost and "
+                            "Usage Report line",
+                        ) from None
                     raise LogsError.at(
                         first, f"cannot read the Cost and Usage Report: {_message(exc)}"
                     ) from None
@@ -640,6 +647,33 @@ def read_cur(
     usage = _usage_of(pd.concat(frames, ignore_index=True), len(paths))
     usage.examples = tuple(examples[:3])
     return usage
+
+
+CSV_LINE_BYTES = 2_000_000
+"""DuckDB's longest CSV line (its `max_line_size` default)."""
+
+
+def _file_with_a_long_line(paths: Sequence[str]) -> str | None:
+    """The first file holding a line longer than CSV_LINE_BYTES (read in 1 MiB pieces; run
+    only after a read failed, to say why)."""
+    for path in paths:
+        opener: Any = gzip.open if path.endswith(".gz") else open
+        run = 0
+        try:
+            with opener(path, "rb") as handle:
+                while piece := handle.read(1 << 20):
+                    first = piece.find(b"\n")
+                    if first < 0:
+                        run += len(piece)
+                    else:
+                        if run + first > CSV_LINE_BYTES:
+                            return path
+                        run = len(piece) - piece.rfind(b"\n") - 1
+                    if run > CSV_LINE_BYTES:
+                        return path
+        except (OSError, EOFError):
+            continue
+    return None
 
 
 def _bad_cells(
