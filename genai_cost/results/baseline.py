@@ -78,22 +78,15 @@ def _consistent(document: EstimateDocument, found: list[Problem], path: str) -> 
         families = math.fsum(f["priced_monthly_cost_usd"] for f in bill["families"])
         tolerance = 0.01 + 1e-6 * (len(bill["components"]) + len(bill["families"]))
         where = f"scenarios[{s}].bill"
-        if abs(lines - priced) > tolerance:
-            found.append(
-                Problem(
-                    f"its lines add up to ${lines:,.2f}, not the priced total ${priced:,.2f}",
-                    path,
-                    field_path=where,
+        for what, figure in (("lines", lines), ("families", families)):
+            if abs(figure - priced) > tolerance:
+                found.append(
+                    Problem(
+                        f"its {what} add up to ${figure:,.2f}, not the priced total ${priced:,.2f}",
+                        path,
+                        field_path=where,
+                    )
                 )
-            )
-        if abs(families - priced) > tolerance:
-            found.append(
-                Problem(
-                    f"its families add up to ${families:,.2f}, not the priced total ${priced:,.2f}",
-                    path,
-                    field_path=where,
-                )
-            )
         total = bill["total_monthly_cost_usd"]
         if bill["complete"] and (total is None or abs(total - priced) > tolerance):
             found.append(
