@@ -23,7 +23,8 @@ from genai_cost.errors import ArgumentError
 from genai_cost.tracking.allocate import UNTAGGED, TenantBudgets, _verdict, budget_rows
 from genai_cost.tracking.anomalies import AnomalyRule, find_anomalies
 from genai_cost.tracking.capacity import CapacityFile
-from genai_cost.tracking.cur import CurKey, CurUsage, parse_cur_key, read_cur
+from genai_cost.tracking.cur import CurKey, parse_cur_key
+from genai_cost.tracking.cur_read import CurUsage, read_cur
 
 SCHEMA_VERSION = 1
 RESOURCE_KEY = "(resource)"
@@ -300,7 +301,7 @@ def run_cur_allocation(
     if capacity_file is not None:
         read_keys.append(CurKey(RESOURCE_KEY, "resource"))
     if engine == "spark":
-        from genai_cost.tracking.cur import read_cur_spark
+        from genai_cost.tracking.cur_read import read_cur_spark
         from genai_cost.tracking.sources import local_files
 
         listed = [

@@ -1,0 +1,382 @@
+"""Reading the bill's files: each file checked on its own, one DuckDB (or Spark) pass per
+layout, and every cell that cannot be read counted as a problem.
+
+The SQL a pass runs — the keys, the cost bases, what counts as generative-AI spend — is in
+tracking/cur.py; this module opens the files (literally by name, each with its required
+columns and number types), runs the pass and turns what DuckDB says into messages a user can
+act on (a header longer than any CUR's, a line over DuckDB's limit, a column of the wrong type).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from genai_cost.errors import ArgumentError, LogsError
+from genai_cost.tracking.cur import (
+    COST_BASES,
+    LEGACY,
+    REQUIRED,
+    CurKey,
+    Layout,
+    _source,
+    _text,
+    cost_sql,
+    usage_sql,
+    valid,
+)
+
+
+@dataclass
+class CurUsage:
+    """Generative-AI spend summed by key, day and token kind (a pandas DataFrame with columns
+    k0…kn, day, token_kind, line_items, cost, tokens), and what was left out."""
+
+    frame: Any
+    line_items: int
+    other_line_items: int
+    other_cost: float
+    undated: int
+    unknown_units: int
+    files: int
+    bad_cost: int = 0
+    """Line items whose cost cell is empty, not a number, NaN, infinite or out of range."""
+    bad_usage: int = 0
+    """Bedrock token line items whose usage amount is unreadable (their tokens not counted)."""
+    examples: tuple[str, ...] = ()
+    """A few unreadable cells as `file: column 'text'`."""
+
+
+MAX_HEADER_BYTES = 1 << 20
+"""The longest header line read when telling CUR layouts apart (CUR 2.0 has ~130 columns)."""
+NUMBER_TYPES = frozenset(
+    ("DOUBLE", "FLOAT", "REAL", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT",
+     "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "VARCHAR")
+)  # fmt: skip
+"""Parquet column types a cost or usage amount may have (text is parsed cell by cell)."""
+NUMBER_COLUMNS = (
+    "line_item_usage_amount",
+    "line_item_unblended_cost",
+    "line_item_net_unblended_cost",
+)
+
+
+def _csv_header(path: str, shown: str) -> list[str]:
+    """The header row of a CSV (gzip'd or not), read with a bound: a file whose first line is
+    longer than MAX_HEADER_BYTES is not a Cost and Usage Report, whatever it unpacks to."""
+    opener: Any = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace") as handle:
+            first = handle.readline(MAX_HEADER_BYTES + 1)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise LogsError.at(shown, f"cannot read this file: {exc}") from None
+    if len(first) > MAX_HEADER_BYTES:
+        raise LogsError.at(
+            shown,
+            f"the first line is longer than {MAX_HEADER_BYTES:,} characters: not a Cost and "
+            "Usage Report header",
+        )
+    import csv
+
+    try:
+        return next(csv.reader([first]), [])
+    except csv.Error as exc:
+        raise LogsError.at(
+            shown, f"cannot read the header row ({exc}): not a Cost and Usage Report"
+        ) from None
+
+
+def _check_columns(layout: Layout, path: str, types: dict[str, str] | None = None) -> None:
+    """One file's columns: every required one present, numbers in a numeric or text type."""
+    missing = [c for c in REQUIRED if not layout.has(c)]
+    if missing:
+        shown = [LEGACY[c] if layout.kind == "legacy" else c for c in missing]
+        raise LogsError.at(
+            path,
+            f"not a Cost and Usage Report: no column {', '.join(shown)}",
+            hint="CUR 2.0 (Data Exports) or the legacy CUR, with AWS's column names",
+        )
+    for column in NUMBER_COLUMNS:
+        kind = (types or {}).get(column)
+        if kind is not None and kind.upper().split("(")[0] not in NUMBER_TYPES | {"DECIMAL"}:
+            raise LogsError.at(
+                path, f"column {column} is of type {kind}; expected a number (DOUBLE or DECIMAL)"
+            )
+
+
+def layouts(
+    connection: Any, files: Sequence[str], shown: dict[str, str] | None = None
+) -> list[tuple[Layout, list[str]]]:
+    """Group the files by how they name their columns (Parquet, CUR 2.0 CSV, legacy CSV);
+    each file is checked on its own (a file without a cost column is refused, not billed $0
+    because another file of its folder has one)."""
+    import duckdb
+
+    names = shown or {}
+    groups: dict[str, list[str]] = {}
+    columns: dict[str, set[str]] = {}
+    for f in files:
+        name = names.get(f, f)
+        if f.endswith(".parquet"):
+            kind = "parquet"
+            try:
+                described = connection.execute(
+                    f"DESCRIBE SELECT * FROM read_parquet({_text(f)})"
+                ).fetchall()
+            except duckdb.Error as exc:  # an unreadable or foreign file
+                raise LogsError.at(name, f"cannot read as Parquet: {_message(exc)}") from None
+            types = {str(row[0]): str(row[1]) for row in described}
+            _check_columns(Layout("parquet", frozenset(types)), name, types)
+            header = list(types)
+        else:
+            header = _csv_header(f, name)
+            kind = "legacy" if any("/" in h for h in header) else "csv2"
+            _check_columns(Layout(kind, frozenset(header)), name)  # type: ignore[arg-type]
+        columns.setdefault(kind, set()).update(header)
+        groups.setdefault(kind, []).append(f)
+    return [
+        (Layout(kind, frozenset(columns[kind])), members)  # type: ignore[arg-type]
+        for kind, members in groups.items()
+    ]
+
+
+def _message(exc: Exception) -> str:
+    """DuckDB's first line and its reason (its suggestions about its own options are not the
+    user's)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(exc).__name__
+    text = lines[0]
+    too_long = [
+        m for m in (re.search(r"Maximum line size of (\d+) bytes", ln) for ln in lines) if m
+    ]
+    if too_long:
+        return f"{text}: a line longer than {int(too_long[0].group(1)):,} bytes"
+    if "sniffing file" in text:
+        return text + " (not a well-formed CSV: an unterminated quote or rows of different lengths)"
+    if "CSV Error" in text:
+        reason = next((ln for ln in lines[1:] if not ln.startswith("Original Line")), "")
+        return f"{text}: {reason[:200]}" if reason else text
+    return text
+
+
+def read_cur(
+    files: Sequence[Path],
+    keys: Sequence[CurKey],
+    *,
+    basis: str = "unblended",
+    services: Sequence[str] = (),
+) -> CurUsage:
+    """Sum the bill's generative-AI spend by `keys`, day and token kind (DuckDB)."""
+    import tempfile
+
+    import duckdb
+    import pandas as pd
+
+    from genai_cost.tracking.logs import _memory_limit, _sql_path
+    from genai_cost.tracking.sources import literal_paths
+
+    if basis not in COST_BASES:
+        raise ArgumentError(f"--cost {basis!r}: expected one of {', '.join(COST_BASES)}")
+    if not files:
+        raise LogsError.at("", "no Cost and Usage Report files to read")
+    frames = []
+    with tempfile.TemporaryDirectory(prefix="genai-cost-cur-") as folder:
+        # file names are read literally: a file named `*.csv` must not read its neighbours
+        paths, shown = literal_paths([str(Path(f).resolve()) for f in files], Path(folder))
+        for path, asked in zip(paths, files, strict=True):
+            shown[path] = str(asked)
+        connection = duckdb.connect()
+        try:
+            connection.execute("SET preserve_insertion_order = false")
+            connection.execute(f"SET memory_limit = '{_memory_limit()}'")
+            connection.execute(f"SET temp_directory = '{_sql_path(folder)}'")
+            examples: list[str] = []
+            for layout, members in layouts(connection, paths, shown):
+                first = shown[members[0]]
+                if basis.startswith("net-") and not layout.has("line_item_net_unblended_cost"):
+                    raise LogsError.at(
+                        first,
+                        f"--cost {basis}: this bill has no net unblended cost column",
+                        hint="use --cost unblended or amortized",
+                    )
+                source = _source(layout, members)
+                sql = usage_sql(layout, source, keys, basis, services)
+                try:
+                    frame = connection.execute(sql).df()
+                    if int(frame["bad_cost"].sum()) or int(frame["bad_usage"].sum()):
+                        examples += _bad_cells(connection, layout, members, basis, shown)
+                except duckdb.Error as exc:
+                    long = _file_with_a_long_line(members) if layout.kind != "parquet" else None
+                    if long is not None:  # DuckDB's sniffer says only "cannot sniff" then
+                        raise LogsError.at(
+                            shown[long],
+                            f"a line longer than {CSV_LINE_BYTES:,} bytes: not a Cost and "
+                            "Usage Report line",
+                        ) from None
+                    raise LogsError.at(
+                        first, f"cannot read the Cost and Usage Report: {_message(exc)}"
+                    ) from None
+                frames.append(frame)
+        finally:
+            connection.close()
+    usage = _usage_of(pd.concat(frames, ignore_index=True), len(paths))
+    usage.examples = tuple(examples[:3])
+    return usage
+
+
+CSV_LINE_BYTES = 2_000_000
+"""DuckDB's longest CSV line (its `max_line_size` default)."""
+
+
+def _file_with_a_long_line(paths: Sequence[str]) -> str | None:
+    """The first file holding a line longer than CSV_LINE_BYTES (read in 1 MiB pieces; run
+    only after a read failed, to say why)."""
+    for path in paths:
+        opener: Any = gzip.open if path.endswith(".gz") else open
+        run = 0
+        try:
+            with opener(path, "rb") as handle:
+                while piece := handle.read(1 << 20):
+                    first = piece.find(b"\n")
+                    if first < 0:
+                        run += len(piece)
+                    else:
+                        if run + first > CSV_LINE_BYTES:
+                            return path
+                        run = len(piece) - piece.rfind(b"\n") - 1
+                    if run > CSV_LINE_BYTES:
+                        return path
+        except (OSError, EOFError):
+            continue
+    return None
+
+
+def _bad_cells(
+    connection: Any, layout: Layout, members: list[str], basis: str, shown: dict[str, str]
+) -> list[str]:
+    """Up to three unreadable cost or usage cells as `file: column 'text'` (run only when
+    the pass found some)."""
+    column = (
+        "line_item_net_unblended_cost" if basis.startswith("net-") else "line_item_unblended_cost"
+    )
+    amount = "line_item_usage_amount"
+    sql = f"""
+        SELECT filename, CAST({layout.col(column)} AS STRING), CAST({layout.col(amount)} AS STRING),
+          {valid(cost_sql(layout, basis))}, {valid(layout.number(amount))}
+        FROM {_source(layout, members, filename=True)}
+        WHERE NOT {valid(cost_sql(layout, basis))} OR NOT {valid(layout.number(amount))}
+        LIMIT 3
+    """
+    found = []
+    for name, cost, usage, good_cost, _ in connection.execute(sql).fetchall():
+        shown_column, text = (column, cost) if not good_cost else (amount, usage)
+        text = "" if text is None else str(text)
+        header = LEGACY.get(shown_column, shown_column) if layout.kind == "legacy" else shown_column
+        found.append(f"{shown.get(str(name), str(name))}: {header} {str(text)[:40]!r}")
+    return found
+
+
+def _usage_of(frame: Any, files: int) -> CurUsage:
+    """The summed rows of either engine as a CurUsage (generative-AI rows with a day)."""
+    ai = frame[frame["gen_ai"].fillna(False).astype(bool)]
+    dated = ai[ai["day"].notna()].copy()
+    dated["day"] = dated["day"].astype(str).str[:10]
+    for column in ("cost", "tokens"):
+        dated[column] = dated[column].astype(float)
+    counted = ["gen_ai", "other_cost", "undated", "unknown_units", "bad_cost", "bad_usage"]
+    return CurUsage(
+        frame=dated.drop(columns=counted),
+        line_items=int(frame["line_items"].sum()),
+        other_line_items=int(frame.loc[~frame.index.isin(ai.index), "line_items"].sum()),
+        other_cost=float(frame["other_cost"].astype(float).sum()),
+        undated=int(frame["undated"].sum()),
+        unknown_units=int(frame["unknown_units"].sum()),
+        files=files,
+        bad_cost=int(frame["bad_cost"].sum()),
+        bad_usage=int(frame["bad_usage"].sum()),
+    )
+
+
+def read_cur_spark(
+    paths: Sequence[str],
+    keys: Sequence[CurKey],
+    *,
+    basis: str = "unblended",
+    services: Sequence[str] = (),
+    verbose: bool = False,
+) -> CurUsage:
+    """`read_cur` on Apache Spark: the same SQL (in Spark's dialect) over the same files, for
+    bills that outgrow one machine; `s3://` paths go to the cluster's S3 connector."""
+    import pandas as pd
+
+    from genai_cost.tracking.spark import _cause, _session
+
+    if basis not in COST_BASES:
+        raise ArgumentError(f"--cost {basis!r}: expected one of {', '.join(COST_BASES)}")
+    if not paths:
+        raise LogsError.at("", "no Cost and Usage Report files to read")
+    import tempfile
+
+    from genai_cost.tracking.sources import literal_paths
+
+    spark = _session(verbose)
+    # names are read literally here too: Hadoop expands `*`, `?`, `[…]` and `{…}` in paths
+    links = tempfile.TemporaryDirectory(prefix="genai-cost-cur-")
+    paths, _ = literal_paths(list(paths), Path(links.name))
+    groups: dict[str, list[str]] = {}
+    for path in paths:
+        kind = "parquet" if path.endswith(".parquet") else "csv"
+        groups.setdefault(kind, []).append(path)
+    frames = []
+    for n, (kind, members) in enumerate(sorted(groups.items())):
+        try:
+            if kind == "parquet":
+                data = spark.read.option("mergeSchema", "true").parquet(*members)
+            else:
+                # RFC 4180 quoting (a quote inside a field is doubled), as AWS writes it
+                data = (
+                    spark.read.option("header", "true")
+                    .option("escape", '"')
+                    .option("multiLine", "true")
+                    .csv(members)
+                )
+        except Exception as exc:  # AnalysisException and friends
+            raise LogsError.at(members[0], f"Spark cannot read it: {_cause(exc)}") from None
+        columns = frozenset(data.columns)
+        layout_kind: Literal["parquet", "csv2", "legacy"] = (
+            "parquet"
+            if kind == "parquet"
+            else "legacy"
+            if any("/" in c for c in columns)
+            else "csv2"
+        )
+        layout = Layout(layout_kind, columns, "spark")
+        missing = [c for c in REQUIRED if not layout.has(c)]
+        if missing:
+            shown = [LEGACY[c] if layout_kind == "legacy" else c for c in missing]
+            raise LogsError.at(
+                members[0], f"not a Cost and Usage Report: no column {', '.join(shown)}"
+            )
+        if basis.startswith("net-") and not layout.has("line_item_net_unblended_cost"):
+            raise LogsError.at(
+                members[0], f"--cost {basis}: this bill has no net unblended cost column"
+            )
+        view = f"genai_cost_cur_{n}"
+        data.createOrReplaceTempView(view)
+        try:
+            rows = spark.sql(usage_sql(layout, view, keys, basis, services)).collect()
+        except Exception as exc:
+            raise LogsError.at(
+                members[0], f"cannot read the Cost and Usage Report: {_cause(exc)}"
+            ) from None
+        names = ["gen_ai", *(f"k{i}" for i in range(len(keys))), "day", "token_kind"]
+        names += ["line_items", "cost", "tokens", "unknown_units", "other_cost", "undated"]
+        names += ["bad_cost", "bad_usage"]
+        frames.append(pd.DataFrame([tuple(r) for r in rows], columns=names))
+    links.cleanup()
+    return _usage_of(pd.concat(frames, ignore_index=True), len(paths))
