@@ -19,6 +19,8 @@ from genai_cost.errors import CheckFailed, GenaiCostError
 from genai_cost.version import __version__
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (SIGINT): 128 + 2, as shells report a process ended by it."""
 ISSUES_URL = "https://github.com/genai-cost/genai-cost/issues"
 
 
@@ -183,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C: nothing half-written (writes are atomic), exit 128+2
+        say("interrupted")
+        return EXIT_INTERRUPTED
     except Exception as exc:  # the one broad catch: anything else is our bug
         say(
             f"internal error: {type(exc).__name__}: {exc}\n"

@@ -44,6 +44,11 @@ CUR_PREFIXED_KEYS = ("tag", "principal-tag", "cost-category")
 GPU_FAMILIES = "^(p|g|inf|trn|dl)[0-9]+[a-z0-9-]*[.]"
 """EC2 instance types of the accelerated families (p5.48xlarge, g6e.xlarge, inf2…, trn1…)."""
 MARKETPLACE_BEDROCK = "%(Amazon Bedrock Edition)%"
+BEDROCK_CODES = ("AmazonBedrock", "AmazonBedrockService")
+"""The product codes AWS bills Amazon Bedrock under: `AmazonBedrockService` carries Anthropic
+models sold by AWS (usage types like `USE1-Claude4.6Sonnet-input-tokens`; AWS's CUR query
+library filters on both). Both are reported as the service `AmazonBedrock`."""
+BEDROCK_CODES_SQL = ", ".join(f"'{c}'" for c in BEDROCK_CODES)
 
 LEGACY = {
     "line_item_usage_start_date": "lineItem/UsageStartDate",
@@ -348,7 +353,7 @@ def gen_ai_sql(layout: Layout, services: Sequence[str]) -> str:
     instance = f"coalesce(nullif({layout.text('product_instance_type')}, ''), "
     instance += f"regexp_extract({usage_type}, ':([a-z0-9-]+[.][a-z0-9]+)$', 1))"
     parts = [
-        f"{code} IN ('AmazonBedrock', 'AmazonSageMaker')",
+        f"{code} IN ({BEDROCK_CODES_SQL}, 'AmazonSageMaker')",
         f"{layout.product_name()} LIKE {_text(MARKETPLACE_BEDROCK)}",
         f"({code} = 'AmazonEC2' AND {layout.regex(instance, GPU_FAMILIES)})",
     ]
@@ -375,7 +380,7 @@ def model_sql(layout: Layout) -> str:
     return (
         f"CASE WHEN {name} LIKE {_text(MARKETPLACE_BEDROCK)} "
         f"THEN replace({name}, ' (Amazon Bedrock Edition)', '') "
-        f"WHEN {code} = 'AmazonBedrock' THEN {bedrock} ELSE {instance} END"
+        f"WHEN {code} IN ({BEDROCK_CODES_SQL}) THEN {bedrock} ELSE {instance} END"
     )
 
 
@@ -383,7 +388,7 @@ def service_sql(layout: Layout) -> str:
     code = layout.text("line_item_product_code")
     return (
         f"CASE WHEN {layout.product_name()} LIKE {_text(MARKETPLACE_BEDROCK)} "
-        f"THEN 'AmazonBedrock' ELSE {code} END"
+        f"OR {code} IN ({BEDROCK_CODES_SQL}) THEN 'AmazonBedrock' ELSE {code} END"
     )
 
 

@@ -192,6 +192,9 @@ def read_cur(
             shown[path] = str(asked)
         connection = duckdb.connect()
         try:
+            # days are UTC days whatever the machine's zone (a zone-aware Parquet timestamp
+            # is otherwise cast to the local date: 1 November 00:00 UTC is 31 October in LA)
+            connection.execute("SET TimeZone = 'UTC'")
             connection.execute("SET preserve_insertion_order = false")
             connection.execute(f"SET memory_limit = '{_memory_limit()}'")
             connection.execute(f"SET temp_directory = '{_sql_path(folder)}'")

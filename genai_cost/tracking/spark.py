@@ -101,10 +101,11 @@ def read_usage_spark(
     by_hour: bool = False,
 ) -> Usage:
     """Sum requests and tokens by the same keys and with the same problems as `read_usage`."""
-    from pyspark.sql.types import MapType, StringType, StructField, StructType
-
     if not paths:
         raise LogsError.at("", "no invocation-log files to read")
+    spark = _session(verbose)  # first: without PySpark, an install hint (exit 2)
+    from pyspark.sql.types import MapType, StringType, StructField, StructType
+
     text = StringType()
     schema = StructType(
         [
@@ -128,7 +129,6 @@ def read_usage_spark(
             StructField("requestMetadata", MapType(text, text)),
         ]
     )
-    spark = _session(verbose)
     with tempfile.TemporaryDirectory(prefix="genai-cost-links-") as folder:
         literal, shown = literal_paths(list(paths), Path(folder))
         usage = _read(spark, literal, metadata_keys, schema, by_hour)

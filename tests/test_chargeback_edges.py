@@ -1,0 +1,110 @@
+"""Chargeback on real exports (issue 28, first items): dates in UTC whatever the machine's zone,
+Bedrock under every product code AWS bills it with, and a missing optional engine as bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.curgen import line_item, write_cur2_csv, write_cur2_parquet
+
+
+def _item(day: str = "2026-11-01", **changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "day": day,
+        "usage_type": "USE1-NovaLite-input-tokens",
+        "usage_amount": 1000,
+        "unit": "1K tokens",
+        "cost": 10.0,
+        "resource_tags": {"user_team": "search"},
+    }
+    fields.update(changes)
+    return line_item(**fields)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Asia/Tokyo", "Pacific/Kiritimati"])
+def test_bill_days_are_utc_days_in_every_zone(tmp_path: Path, zone: str) -> None:
+    """A zone-aware Parquet timestamp of 1 November 00:00 UTC landed on 31 October when the
+    machine ran under TZ=America/Los_Angeles."""
+    import duckdb
+
+    naive = write_cur2_parquet(tmp_path / "naive.parquet", [_item()])
+    aware = tmp_path / "aware.parquet"
+    duckdb.sql(
+        "COPY (SELECT * REPLACE (CAST(line_item_usage_start_date AS TIMESTAMPTZ) AS "
+        f"line_item_usage_start_date) FROM read_parquet('{naive}')) TO '{aware}' (FORMAT parquet)"
+    )
+    text = write_cur2_csv(tmp_path / "bill.csv", [_item()])
+    command = [sys.executable, "-m", "genai_cost", "allocate", "--tenant", "tag:team"]
+    for bill in (aware, naive, text):
+        done = subprocess.run(
+            [*command, "--by", "day", "-f", "json", "--cur", str(bill)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "TZ": zone},
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        document = json.loads(done.stdout)
+        assert [r["day"] for r in document["rows"]] == ["2026-11-01"], bill.name
+
+
+def test_bedrock_under_the_bedrock_service_product_code(cli: Any, tmp_path: Path) -> None:
+    """Claude billed under `AmazonBedrockService` (usage types like
+    `USE1-Claude4.6Sonnet-input-tokens`) was "not generative AI": its cost and tokens count."""
+    items = [
+        _item(
+            product_code="AmazonBedrockService",
+            usage_type="USE1-Claude4.6Sonnet-input-tokens",
+            cost=3.0,  # 1,000K input tokens at $3 / 1M
+        ),
+        _item(
+            product_code="AmazonBedrockService",
+            usage_type="USE1-Claude4.6Sonnet-output-tokens",
+            usage_amount=100,
+            cost=1.5,  # 100K output tokens at $15 / 1M
+        ),
+    ]
+    bill = write_cur2_csv(tmp_path / "bill.csv", items)
+    result = cli(
+        "allocate", "--cur", str(bill), "--tenant", "tag:team", "--by", "tenant", "--by",
+        "service", "-f", "json",
+    )  # fmt: skip
+    assert result.code == 0, result
+    document = json.loads(result.out)
+    (row,) = document["rows"]
+    assert row["service"] == "AmazonBedrock"
+    assert (row["input_tokens"], row["output_tokens"]) == (1_000_000, 100_000)
+    assert row["token_cost_usd"] == pytest.approx(4.5)
+    assert document["line_items"]["not_generative_ai"] == 0
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["allocate", "tests/fixtures/logs/invocations.jsonl", "--engine", "spark"],
+        ["calibrate", "tests/fixtures/logs/invocations.jsonl", "--engine", "spark"],
+        ["allocate", "--cur", "tests/fixtures/cur", "--tenant", "tag:team", "--engine", "spark"],
+    ],
+)
+def test_spark_engine_without_pyspark_is_an_install_hint(arguments: list[str]) -> None:
+    """Without PySpark, `--engine spark` was an internal error (ModuleNotFoundError)."""
+    code = (
+        "import sys; sys.modules['pyspark'] = None; sys.modules['pyspark.sql'] = None\n"
+        "from genai_cost.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *arguments], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'genai-cost[spark]'" in done.stderr
+    assert "internal error" not in done.stderr
