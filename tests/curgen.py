@@ -325,8 +325,8 @@ APP = "arn:aws:sts::111122223333:assumed-role/App/s"
 def fixture_items() -> list[dict[str, Any]]:
     """The bill of tests/fixtures/logs/invocations.jsonl's usage (role App, 2026-11-02/03) at
     the public Bedrock rates (Nova Lite $0.06 / $0.24, Nova Micro $0.035 / $0.14 per 1M
-    tokens in us-east-1), plus a tagged SageMaker endpoint, an untagged p5 instance and an
-    instance that is not generative AI."""
+    tokens in us-east-1; the role tagged project=ChatBackend), plus a tagged SageMaker
+    endpoint, an untagged p5 instance and an instance that is not generative AI."""
     rows = []
     for day, name, kind, tokens, per_million in (
         ("2026-11-02", "NovaLite", "input", 2100, 0.06),
@@ -345,6 +345,8 @@ def fixture_items() -> list[dict[str, Any]]:
                 cost=tokens * per_million / 1e6,
                 principal=APP,
                 resource_tags={"user_team": "search" if name == "NovaLite" else "ads"},
+                # the App role's own IAM tag (the AWS ML blog's sample rows carry these)
+                tags={"iamPrincipal/project": "ChatBackend"},
             )
         )
     rows.append(

@@ -108,3 +108,42 @@ def test_spark_engine_without_pyspark_is_an_install_hint(arguments: list[str]) -
     assert done.returncode == 2, done.stderr
     assert "pip install 'genai-cost[spark]'" in done.stderr
     assert "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("asked", "written"),
+    [
+        ("cost-center", "user_cost_center"),  # '-' rewritten to '_', with the user_ prefix
+        ("karpenter.sh/nodepool", "user_karpenter_sh_nodepool"),
+        ("aws:eks:workload-name", "aws_eks_workload_name"),  # an AWS-generated tag
+        ("user_cost_center", "user_cost_center"),  # the key as CUR writes it
+    ],
+)
+@pytest.mark.parametrize("layout", ["csv", "parquet"])
+def test_tag_keys_as_cur_2_writes_them(
+    cli: Any, tmp_path: Path, asked: str, written: str, layout: str
+) -> None:
+    """`--tenant tag:cost-center` put every dollar into (untagged): CUR 2.0 writes the key
+    `user_cost_center` in `resource_tags`."""
+    items = [_item(resource_tags={written: "finance"}), _item(cost=2.0, resource_tags=None)]
+    path = tmp_path / f"bill.{layout}"
+    (write_cur2_csv if layout == "csv" else write_cur2_parquet)(path, items)
+    result = cli("allocate", "--cur", str(path), "--tenant", f"tag:{asked}", "-f", "json")
+    assert result.code == 0, result
+    tenants = {r["tenant"]: r["cost_usd"] for r in json.loads(result.out)["rows"]}
+    assert tenants == {"finance": pytest.approx(10.0), "(untagged)": pytest.approx(2.0)}
+
+
+@pytest.mark.parametrize("layout", ["csv", "parquet"])
+def test_a_tag_no_line_item_carries_names_the_tags_that_exist(
+    cli: Any, tmp_path: Path, layout: str
+) -> None:
+    items = [_item(resource_tags={"user_cost_center": "finance", "user_team": "search"})]
+    path = tmp_path / f"bill.{layout}"
+    (write_cur2_csv if layout == "csv" else write_cur2_parquet)(path, items)
+    result = cli("allocate", "--cur", str(path), "--tenant", "tag:costcenter")
+    assert result.code == 2, result
+    assert "tag:costcenter: no generative-AI line item carries it" in result.err
+    assert "user_cost_center, user_team" in result.err
+    principal = cli("allocate", "--cur", str(path), "--tenant", "principal-tag:project")
+    assert principal.code == 2 and "principal tags are: none" in principal.err

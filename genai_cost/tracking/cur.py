@@ -200,12 +200,9 @@ class Layout:
         if self.kind == "legacy":
             return self.legacy_value([f"resourceTags/user:{key}", f"resourceTags/{key}"])
         if not self.has("resource_tags") and not self.has("tags"):
-            flat = "resource_tags_user_" + re.sub(r"[^a-z0-9]", "_", key.lower())
-            return (
-                f"nullif(CAST({self.ident(flat)} AS STRING), '')"
-                if flat in self.columns
-                else NULL_TEXT
-            )
+            flats = [f"resource_tags_{cur_name(k).lower()}" for k in tag_keys(key)]
+            present = [f for f in _unique(flats) if f in self.columns]
+            return f"nullif(CAST({self.ident(present[0])} AS STRING), '')" if present else NULL_TEXT
         in_tags = self.map_value("tags", [f"resourceTags/user:{key}", f"resourceTags/{key}"])
         return f"coalesce({self.map_value('resource_tags', tag_keys(key))}, {in_tags})"
 
@@ -243,10 +240,33 @@ def _json_key(key: str) -> str:
     return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def cur_name(key: str) -> str:
+    """A tag key as CUR 2.0 and the Athena-flavoured legacy CUR write it in a column or map
+    key: every character other than a letter or digit becomes `_` (`cost-center` →
+    `cost_center`, `karpenter.sh/nodepool` → `karpenter_sh_nodepool`, `aws:eks:workload-name`
+    → `aws_eks_workload_name`)."""
+    return re.sub(r"[^A-Za-z0-9]", "_", key)
+
+
+def _unique(names: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
 def tag_keys(key: str) -> list[str]:
-    """Where CUR 2.0 keeps a user tag: `resource_tags` keys are `user_<key>` in real exports
-    (some documentation writes `user:<key>`); a key given in full is looked up as it is."""
-    return [key, f"user_{key}", f"user:{key}"]
+    """Where CUR 2.0 keeps a tag in `resource_tags`: user tags as `user_<key>` with the key
+    rewritten by `cur_name` (`cost-center` → `user_cost_center`), in its own case or lower
+    case; AWS-generated tags (`aws:…`) as `aws_…`; some documentation writes `user:<key>`. A
+    key given in full (`user_cost_center`) is looked up as it is."""
+    name = cur_name(key)
+    spellings = [key, f"user_{name}", f"user_{name.lower()}", f"user_{key}", f"user:{key}"]
+    if key.startswith("aws:"):
+        spellings += [name, name.lower()]
+    return _unique(spellings)
+
+
+def category_keys(name: str) -> list[str]:
+    """A cost category's name as it is, and as `cur_name` writes it (lower case too)."""
+    return _unique([name, cur_name(name), cur_name(name).lower()])
 
 
 def key_sql(key: CurKey, layout: Layout) -> str:
@@ -259,7 +279,7 @@ def key_sql(key: CurKey, layout: Layout) -> str:
         if layout.kind == "legacy":
             return layout.legacy_value([f"costCategory/{key.field}"])
         return (
-            f"coalesce({layout.map_value('cost_category', [key.field])}, "
+            f"coalesce({layout.map_value('cost_category', category_keys(key.field))}, "
             f"{layout.map_value('tags', [f'costCategory/{key.field}'])})"
         )
     day = (

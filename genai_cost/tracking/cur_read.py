@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -199,7 +199,8 @@ def read_cur(
             connection.execute(f"SET memory_limit = '{_memory_limit()}'")
             connection.execute(f"SET temp_directory = '{_sql_path(folder)}'")
             examples: list[str] = []
-            for layout, members in layouts(connection, paths, shown):
+            groups = layouts(connection, paths, shown)
+            for layout, members in groups:
                 first = shown[members[0]]
                 if basis.startswith("net-") and not layout.has("line_item_net_unblended_cost"):
                     raise LogsError.at(
@@ -225,11 +226,94 @@ def read_cur(
                         first, f"cannot read the Cost and Usage Report: {_message(exc)}"
                     ) from None
                 frames.append(frame)
+            whole = pd.concat(frames, ignore_index=True)
+
+            def present(kind: str) -> set[str]:
+                def run(sql: str) -> list[Any]:
+                    return list(connection.execute(sql).fetchall())
+
+                found: set[str] = set()
+                for layout, members in groups:
+                    found |= _keys_present(run, layout, _source(layout, members), kind)
+                return found
+
+            _require_map_keys(present, keys, whole)
         finally:
             connection.close()
-    usage = _usage_of(pd.concat(frames, ignore_index=True), len(paths))
+    usage = _usage_of(whole, len(paths))
     usage.examples = tuple(examples[:3])
     return usage
+
+
+MAP_KEYS = {
+    "tag": ("resource_tags", "resourceTags/"),
+    "principal-tag": ("tags", "iamPrincipal/"),
+    "cost-category": ("cost_category", "costCategory/"),
+}
+"""Per prefixed key kind: the CUR 2.0 map it is read from, and the prefix of its entries in
+the `tags` map and in legacy column headers."""
+
+
+def _keys_present(
+    run: Callable[[str], list[Any]], layout: Layout, source: str, kind: str
+) -> set[str]:
+    """The keys of the kind the bill holds (map keys, or legacy column names); `run` runs a
+    query in the engine's dialect over `source` (a DuckDB reader or a Spark view)."""
+    column, prefix = MAP_KEYS[kind]
+    if layout.kind == "legacy":
+        return {c.removeprefix(prefix) for c in layout.columns if c.startswith(prefix)}
+    found: set[str] = set()
+    for name, strip in ((column, ""), ("tags", prefix)):
+        if not layout.has(name) or (name == column == "tags" and not strip):
+            continue
+        m = layout.ident(name)
+        if layout.kind == "parquet":
+            keys = f"map_keys({m})"
+        elif layout.dialect == "spark":
+            keys = f"json_object_keys({m})"
+        else:
+            keys = f"CASE WHEN json_valid({m}) THEN json_keys({m}) END"
+        unnest = "explode" if layout.dialect == "spark" else "unnest"
+        rows = run(f"SELECT DISTINCT {unnest}({keys}) AS k FROM {source} LIMIT 1000")
+        found |= {
+            str(r[0]).removeprefix(strip) for r in rows if r[0] and str(r[0]).startswith(strip)
+        }
+    if kind == "tag" and not layout.has(column) and not layout.has("tags"):
+        found |= {
+            c.removeprefix("resource_tags_")
+            for c in layout.columns
+            if c.startswith("resource_tags_")
+        }
+    return found
+
+
+def _require_map_keys(
+    present: Callable[[str], set[str]], keys: Sequence[CurKey], whole: Any
+) -> None:
+    """A tag, principal tag or cost category that no generative-AI line item carries is
+    bad input naming the keys the bill does hold (`present(kind)`) — never every dollar in
+    `(untagged)`."""
+    ai = whole[whole["gen_ai"].fillna(False).astype(bool) & whole["day"].notna()]
+    if not len(ai):
+        return
+    for i, key in enumerate(keys):
+        if key.kind not in MAP_KEYS or ai[f"k{i}"].notna().any():
+            continue
+        listed = sorted(present(key.kind))
+        from genai_cost.modelfile import suggest
+
+        shown = ", ".join(listed[:20]) + (" …" if len(listed) > 20 else "") if listed else "none"
+        hint = suggest(key.field, listed) if listed else ""
+        what = {"tag": "resource tags", "principal-tag": "principal tags"}.get(
+            key.kind, "cost categories"
+        )
+        raise ArgumentError(
+            f"{key.kind}:{key.field}: no generative-AI line item carries it, so every dollar "
+            "would be "
+            f"(untagged); the bill's {what} are: {shown}"
+            + (f" ({hint})" if hint else "")
+            + ("" if listed else " (activate cost allocation tags in the Billing console)")
+        )
 
 
 CSV_LINE_BYTES = 2_000_000
@@ -336,6 +420,7 @@ def read_cur_spark(
         kind = "parquet" if path.endswith(".parquet") else "csv"
         groups.setdefault(kind, []).append(path)
     frames = []
+    views: list[tuple[Layout, str]] = []
     for n, (kind, members) in enumerate(sorted(groups.items())):
         try:
             if kind == "parquet":
@@ -371,6 +456,7 @@ def read_cur_spark(
             )
         view = f"genai_cost_cur_{n}"
         data.createOrReplaceTempView(view)
+        views.append((layout, view))
         try:
             rows = spark.sql(usage_sql(layout, view, keys, basis, services)).collect()
         except Exception as exc:
@@ -381,5 +467,17 @@ def read_cur_spark(
         names += ["line_items", "cost", "tokens", "unknown_units", "other_cost", "undated"]
         names += ["bad_cost", "bad_usage"]
         frames.append(pd.DataFrame([tuple(r) for r in rows], columns=names))
+    whole = pd.concat(frames, ignore_index=True)
+
+    def present(kind: str) -> set[str]:
+        def run(sql: str) -> list[Any]:
+            return [tuple(r) for r in spark.sql(sql).collect()]
+
+        found: set[str] = set()
+        for layout, view in views:
+            found |= _keys_present(run, layout, view, kind)
+        return found
+
+    _require_map_keys(present, keys, whole)
     links.cleanup()
-    return _usage_of(pd.concat(frames, ignore_index=True), len(paths))
+    return _usage_of(whole, len(paths))
