@@ -147,3 +147,61 @@ def test_a_tag_no_line_item_carries_names_the_tags_that_exist(
     assert "user_cost_center, user_team" in result.err
     principal = cli("allocate", "--cur", str(path), "--tenant", "principal-tag:project")
     assert principal.code == 2 and "principal tags are: none" in principal.err
+
+
+def test_every_accelerated_family_of_the_snapshots_is_known() -> None:
+    """The family table decides which EC2 spend is generative AI: every GPU or accelerator
+    family the bundled snapshots price or describe must be in it."""
+    import csv
+
+    from genai_cost.catalog.families import accelerated_families, family_of
+
+    known = accelerated_families()
+    seen: set[str] = set()
+    for folder in sorted((ROOT / "pricing_snapshots").iterdir()):
+        if not folder.is_dir():
+            continue
+        with (folder / "instance_types.csv").open() as handle:
+            seen |= {
+                family_of(r["instance_type"])
+                for r in csv.DictReader(handle)
+                if float(r["accelerator_count"] or 0) > 0
+            }
+        with (folder / "instance_prices.csv").open() as handle:
+            seen |= {family_of(r["instance_type"]) for r in csv.DictReader(handle)}
+    assert "gr6" in seen  # the family a name pattern missed
+    assert sorted(seen - set(known)) == []
+
+
+def test_gpu_instances_are_chosen_by_family_and_by_the_bill(cli: Any, tmp_path: Path) -> None:
+    """`gr6` (NVIDIA L4) was not a GPU to the old name pattern; a family the table does not
+    know yet counts when the bill itself says "GPU instance"; an m5 never does."""
+
+    def instance(kind: str, cost: float, family: str | None = None) -> dict[str, Any]:
+        return _item(
+            product_code="AmazonEC2",
+            usage_type=f"BoxUsage:{kind}",
+            usage_amount=24,
+            unit="Hrs",
+            cost=cost,
+            operation="RunInstances",
+            instance_type=kind,
+            product_instance_family=family,
+        )
+
+    items = [
+        instance("gr6.4xlarge", 1108.22),
+        instance("g9z.2xlarge", 500.0, family="GPU instance"),  # a family yet to come
+        instance("m5.large", 2.304, family="General purpose"),
+    ]
+    bill = write_cur2_csv(tmp_path / "bill.csv", items)
+    result = cli(
+        "allocate", "--cur", str(bill), "--tenant", "tag:team", "--by", "model", "-f", "json"
+    )
+    assert result.code == 0, result
+    document = json.loads(result.out)
+    assert {r["model"]: r["cost_usd"] for r in document["rows"]} == {
+        "gr6.4xlarge": pytest.approx(1108.22),
+        "g9z.2xlarge": pytest.approx(500.0),
+    }
+    assert document["line_items"]["not_generative_ai_usd"] == pytest.approx(2.304)

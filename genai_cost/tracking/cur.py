@@ -8,7 +8,8 @@ This module writes that pass's SQL; tracking/cur_read.py opens the files and run
 
 Generative-AI spend is every line item of Amazon Bedrock (including Marketplace-billed models,
 `product_name` "… (Amazon Bedrock Edition)"), Amazon SageMaker, and Amazon EC2 instance usage
-of the accelerated families (p, g, inf, trn, dl), plus any service code given with `--service`.
+of GPU and ML-accelerator families (catalog/families.py: a table of families, and the bill's own
+`product_instance_family`), plus any service code given with `--service`.
 Costs are unblended (what Cost Explorer shows by default), net unblended, amortized or net
 amortized (Savings Plans and Reserved Instances spread over the usage they cover, AWS's
 formula, the same as the CUR query library's and CUDOS's).
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from genai_cost.catalog.families import ACCELERATED_INSTANCE_FAMILIES, accelerated_families
 from genai_cost.errors import ArgumentError
 
 CostBasis = Literal["unblended", "net-unblended", "amortized", "net-amortized"]
@@ -41,8 +43,6 @@ CUR_PLAIN_KEYS = (
     "line-item-type",
 )
 CUR_PREFIXED_KEYS = ("tag", "principal-tag", "cost-category")
-GPU_FAMILIES = "^(p|g|inf|trn|dl)[0-9]+[a-z0-9-]*[.]"
-"""EC2 instance types of the accelerated families (p5.48xlarge, g6e.xlarge, inf2…, trn1…)."""
 MARKETPLACE_BEDROCK = "%(Amazon Bedrock Edition)%"
 BEDROCK_CODES = ("AmazonBedrock", "AmazonBedrockService")
 """The product codes AWS bills Amazon Bedrock under: `AmazonBedrockService` carries Anthropic
@@ -66,6 +66,7 @@ LEGACY = {
     "pricing_unit": "pricing/unit",
     "product_region_code": "product/regionCode",
     "product_instance_type": "product/instanceType",
+    "product_instance_family": "product/instanceFamily",
     "savings_plan_savings_plan_effective_cost": "savingsPlan/SavingsPlanEffectiveCost",
     "savings_plan_net_savings_plan_effective_cost": "savingsPlan/NetSavingsPlanEffectiveCost",
     "savings_plan_total_commitment_to_date": "savingsPlan/TotalCommitmentToDate",
@@ -372,10 +373,16 @@ def gen_ai_sql(layout: Layout, services: Sequence[str]) -> str:
     usage_type = layout.text("line_item_usage_type")
     instance = f"coalesce(nullif({layout.text('product_instance_type')}, ''), "
     instance += f"regexp_extract({usage_type}, ':([a-z0-9-]+[.][a-z0-9]+)$', 1))"
+    family = f"regexp_extract({instance}, '^([a-z0-9-]+)[.]', 1)"
+    known = ", ".join(_text(f) for f in sorted(accelerated_families()))
+    kinds = ", ".join(_text(k) for k in ACCELERATED_INSTANCE_FAMILIES)
+    accelerated = f"{family} IN ({known})"
+    if layout.has("product_instance_family"):  # the bill's own word, for families to come
+        accelerated = f"({accelerated} OR {layout.text('product_instance_family')} IN ({kinds}))"
     parts = [
         f"{code} IN ({BEDROCK_CODES_SQL}, 'AmazonSageMaker')",
         f"{layout.product_name()} LIKE {_text(MARKETPLACE_BEDROCK)}",
-        f"({code} = 'AmazonEC2' AND {layout.regex(instance, GPU_FAMILIES)})",
+        f"({code} = 'AmazonEC2' AND coalesce({accelerated}, false))",
     ]
     if services:
         parts.append(f"{code} IN ({', '.join(_text(s) for s in services)})")
