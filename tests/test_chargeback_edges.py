@@ -205,3 +205,84 @@ def test_gpu_instances_are_chosen_by_family_and_by_the_bill(cli: Any, tmp_path: 
         "g9z.2xlarge": pytest.approx(500.0),
     }
     assert document["line_items"]["not_generative_ai_usd"] == pytest.approx(2.304)
+
+
+def _basis_items() -> list[dict[str, Any]]:
+    """A Savings-Plan-covered endpoint, its negation and the plan's fee, a Bedrock token
+    line, and Bedrock's credit, refund and tax lines (untagged, as AWS writes them)."""
+
+    def adjustment(kind: str, cost: float) -> dict[str, Any]:
+        return _item(
+            usage_type="", usage_amount=0, unit="", cost=cost, line_item_type=kind,
+            resource_tags=None,
+        )  # fmt: skip
+
+    endpoint: dict[str, Any] = {
+        "product_code": "AmazonSageMaker",
+        "usage_type": "USE1-Host:ml.g5.xlarge",
+        "usage_amount": 7.1,
+        "unit": "Hrs",
+        "resource_tags": {"user_team": "ml"},
+    }
+    return [
+        _item(**endpoint, cost=10.0, line_item_type="SavingsPlanCoveredUsage",
+              savings_plan_savings_plan_effective_cost=7.0,
+              savings_plan_net_savings_plan_effective_cost=6.5),
+        _item(**endpoint, cost=-10.0, line_item_type="SavingsPlanNegation"),
+        _item(product_code="MachineLearningSavingsPlans", usage_type="SavingsPlanRecurringFee",
+              usage_amount=1, unit="Hrs", cost=9.0, line_item_type="SavingsPlanRecurringFee",
+              resource_tags=None, savings_plan_total_commitment_to_date=9.0,
+              savings_plan_used_commitment=7.0),
+        _item(cost=30.0),  # search's Nova Lite tokens
+        adjustment("Credit", -20.0),
+        adjustment("Refund", -5.0),
+        adjustment("Tax", 3.0),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("basis", "exclude", "tenants", "excluded"),
+    [
+        # Cost Explorer's unblended view: the covered hour at its on-demand $10, negation dropped
+        ("unblended", [], {"ml": 10.0, "search": 30.0, "(untagged)": -22.0}, (0, 0.0)),
+        # the invoice: the negation nets the covered hour to $0 (its cost is the plan's fee)
+        ("invoice", [], {"ml": 0.0, "search": 30.0, "(untagged)": -22.0}, (0, 0.0)),
+        # amortized: the hour at the plan's effective $7
+        ("amortized", [], {"ml": 7.0, "search": 30.0, "(untagged)": -22.0}, (0, 0.0)),
+        ("net-amortized", [], {"ml": 6.5, "search": 30.0, "(untagged)": -22.0}, (0, 0.0)),
+        # usage only: credit −$20, refund −$5 and tax $3 counted apart, no tenant charged
+        ("unblended", ["credit", "refund", "tax"], {"ml": 10.0, "search": 30.0}, (3, -22.0)),
+        ("unblended", ["tax"], {"ml": 10.0, "search": 30.0, "(untagged)": -25.0}, (1, 3.0)),
+    ],
+)
+def test_cost_bases_and_exclusions_by_hand(
+    cli: Any,
+    tmp_path: Path,
+    basis: str,
+    exclude: list[str],
+    tenants: dict[str, float],
+    excluded: tuple[int, float],
+) -> None:
+    bill = write_cur2_parquet(tmp_path / "bill.parquet", _basis_items())
+    flags = [x for e in exclude for x in ("--exclude", e)]
+    result = cli(
+        "allocate", "--cur", str(bill), "--tenant", "tag:team", "--cost", basis, *flags,
+        "-f", "json",
+    )  # fmt: skip
+    assert result.code == 0, result
+    document = json.loads(result.out)
+    got = {r["tenant"]: r["cost_usd"] for r in document["rows"]}
+    assert got == {k: pytest.approx(v) for k, v in tenants.items()}
+    items = document["line_items"]
+    assert (items["excluded"], items["excluded_usd"]) == (excluded[0], pytest.approx(excluded[1]))
+    assert document["excluded_line_item_types"] == exclude
+    # the plan's fee is not generative-AI spend, left out: $9 unblended, its unused $2 amortized
+    fee = 9.0 - 7.0 if basis.endswith("amortized") else 9.0
+    assert items["not_generative_ai_usd"] == pytest.approx(fee)
+
+
+def test_cost_bases_are_declared_once() -> None:
+    from genai_cost.cli.tracking import CostBasis
+    from genai_cost.tracking.cur import COST_BASES
+
+    assert tuple(b.value for b in CostBasis) == COST_BASES

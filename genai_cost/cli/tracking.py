@@ -39,6 +39,23 @@ class CostBasis(StrEnum):
     net_unblended = "net-unblended"
     amortized = "amortized"
     net_amortized = "net-amortized"
+    invoice = "invoice"
+
+
+class Excluded(StrEnum):
+    credit = "credit"
+    refund = "refund"
+    tax = "tax"
+
+
+ExcludeOption = Annotated[
+    list[Excluded] | None,
+    typer.Option(
+        "--exclude",
+        help="With a bill: leave out its credit, refund or tax line items (repeat); they are "
+        "counted apart, not charged to a tenant.",
+    ),
+]
 
 
 def allocate(
@@ -67,6 +84,7 @@ def allocate(
             "as AmazonOpenSearchService or AmazonS3; repeat).",
         ),
     ] = None,
+    exclude: ExcludeOption = None,
     by: Annotated[
         list[str] | None,
         typer.Option(
@@ -215,6 +233,7 @@ def allocate(
             tenant=tenant or "tag:tenant",
             basis=cost.value,
             services=service or [],
+            exclude=[e.value for e in exclude or []],
             budgets=budgets,
             capacity=capacity,
             anomaly_rule=rule,
@@ -229,6 +248,8 @@ def allocate(
         raise ArgumentError("give invocation logs (LOGS...) or --cur PATH")
     if service:
         raise ArgumentError("--service applies to --cur")
+    if exclude:
+        raise ArgumentError("--exclude applies to --cur")
     from genai_cost.tracking.allocate import run_allocation
 
     client = "auto" if resolve_profiles else None  # a Bedrock client per profile region
@@ -308,6 +329,7 @@ def reconcile(
     cost: Annotated[
         CostBasis, typer.Option("--cost", help="Which cost of each bill line item.")
     ] = CostBasis.unblended,
+    exclude: ExcludeOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     profiles: ProfilesOption = None,
@@ -340,6 +362,7 @@ def reconcile(
         tenant=tenant,
         cur_tenant=cur_tenant,
         basis=cost.value,
+        exclude=[e.value for e in exclude or []],
         snapshot=snapshot,
         price_book=price_book,
         profiles=profiles,

@@ -181,6 +181,9 @@ class LineItemCounts(TypedDict):
     not_generative_ai: int
     """Line items of other services (not Bedrock, SageMaker, accelerated EC2, --service)."""
     not_generative_ai_usd: float
+    excluded: int
+    """Generative-AI line items of a type left out with `--exclude` (credit, refund, tax)."""
+    excluded_usd: float
 
 
 class CurCapacity(TypedDict):
@@ -199,7 +202,9 @@ class CurAllocationDocument(TypedDict):
     schema_version: int
     kind: Literal["cur-allocation"]
     cost_basis: str
-    """unblended, net-unblended, amortized or net-amortized."""
+    """unblended, net-unblended, amortized, net-amortized or invoice (docs/methodology.md)."""
+    excluded_line_item_types: list[str]
+    """`--exclude`: credit, refund and/or tax line items left out of the allocation."""
     by: list[str]
     tenant_key: str
     period: Period

@@ -325,6 +325,12 @@ def render_cur_allocation_markdown(document: CurAllocationDocument) -> str:
         "(with Marketplace-billed models), Amazon SageMaker, accelerated EC2 instances and "
         "the services named with --service.",
     ]
+    if document["excluded_line_item_types"]:
+        lines += [
+            "",
+            f"Excluded ({', '.join(document['excluded_line_item_types'])}): "
+            f"{items['excluded']:,} generative-AI line item(s), {usd(items['excluded_usd'])}.",
+        ]
     lines += sections(document, "Line items")  # type: ignore[arg-type]
     return "\n".join(lines) + "\n"
 

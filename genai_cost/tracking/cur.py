@@ -10,9 +10,10 @@ Generative-AI spend is every line item of Amazon Bedrock (including Marketplace-
 `product_name` "… (Amazon Bedrock Edition)"), Amazon SageMaker, and Amazon EC2 instance usage
 of GPU and ML-accelerator families (catalog/families.py: a table of families, and the bill's own
 `product_instance_family`), plus any service code given with `--service`.
-Costs are unblended (what Cost Explorer shows by default), net unblended, amortized or net
-amortized (Savings Plans and Reserved Instances spread over the usage they cover, AWS's
-formula, the same as the CUR query library's and CUDOS's).
+Costs are unblended (Cost Explorer's view: Savings Plan negation lines dropped), net unblended,
+amortized or net amortized (Savings Plans and Reserved Instances spread over the usage they
+cover, AWS's formula, the same as the CUR query library's and CUDOS's), or `invoice` (every
+line as billed); credit, refund and tax lines can be left out (`--exclude`).
 """
 
 from __future__ import annotations
@@ -25,8 +26,20 @@ from typing import Literal
 from genai_cost.catalog.families import ACCELERATED_INSTANCE_FAMILIES, accelerated_families
 from genai_cost.errors import ArgumentError
 
-CostBasis = Literal["unblended", "net-unblended", "amortized", "net-amortized"]
-COST_BASES: tuple[str, ...] = ("unblended", "net-unblended", "amortized", "net-amortized")
+COST_BASES: tuple[str, ...] = (
+    "unblended",
+    "net-unblended",
+    "amortized",
+    "net-amortized",
+    "invoice",
+)
+"""What each line item costs (docs/methodology.md, "Cost bases"): unblended as Cost Explorer
+shows it (Savings Plan negation lines dropped, as AWS's CUR query library compares it), net of
+discounts, amortized (reservations and Savings Plans spread over what they cover), net
+amortized, and `invoice` (every line's unblended cost, negations included: adds up to the
+invoice)."""
+EXCLUDABLE = {"credit": "Credit", "refund": "Refund", "tax": "Tax"}
+"""`--exclude` values → the `line_item_line_item_type` left out of the allocation."""
 TOKEN_KINDS = ("input", "output", "cache_read", "cache_write")
 CUR_PLAIN_KEYS = (
     "account",
@@ -315,8 +328,11 @@ def cost_sql(layout: Layout, basis: str) -> str:
     the `net_` columns (after discounts)."""
     net = basis.startswith("net-")
     unblended = layout.number("line_item_net_unblended_cost" if net else "line_item_unblended_cost")
-    if not basis.endswith("amortized"):
+    kind = layout.text("line_item_line_item_type")
+    if basis == "invoice":
         return unblended
+    if not basis.endswith("amortized"):  # Cost Explorer's view: the negation lines dropped
+        return f"CASE {kind} WHEN 'SavingsPlanNegation' THEN {ZERO} ELSE {unblended} END"
     n = "net_" if net else ""
     sp_effective = layout.number(f"savings_plan_{n}savings_plan_effective_cost")
     ri_effective = layout.number(f"reservation_{n}effective_cost")
@@ -328,7 +344,6 @@ def cost_sql(layout: Layout, basis: str) -> str:
         f"{layout.number('savings_plan_total_commitment_to_date')} - "
         f"{layout.number('savings_plan_used_commitment')}"
     )
-    kind = layout.text("line_item_line_item_type")
     return (
         f"CASE {kind} "
         f"WHEN 'SavingsPlanCoveredUsage' THEN {sp_effective} "
@@ -431,18 +446,32 @@ def _source(layout: Layout, files: list[str], *, filename: bool = False) -> str:
 
 
 def usage_sql(
-    layout: Layout, source: str, keys: Sequence[CurKey], basis: str, services: Sequence[str]
+    layout: Layout,
+    source: str,
+    keys: Sequence[CurKey],
+    basis: str,
+    services: Sequence[str],
+    exclude: Sequence[str] = (),
 ) -> str:
     """One pass over a group of files: cost, usage and tokens summed by key, day and token
-    kind; line items outside generative-AI spend summed into one row (keys NULL)."""
+    kind; line items outside generative-AI spend summed into one row (keys NULL), and the
+    generative-AI line items of an excluded type (`exclude`: credit, refund, tax) counted
+    apart."""
     usage_type = layout.text("line_item_usage_type")
+    types = ", ".join(_text(EXCLUDABLE[e]) for e in exclude)
+    excluded = f"({layout.text('line_item_line_item_type')} IN ({types}))" if exclude else "false"
     inner_keys = ", ".join(f"{key_sql(k, layout)} AS k{i}" for i, k in enumerate(keys))
     start = layout.col("line_item_usage_start_date")
     group = ", ".join(f"CASE WHEN gen_ai THEN k{i} END AS k{i}" for i in range(len(keys)))
     return f"""
-        WITH raw AS (
+        WITH selected AS (
+          SELECT *, {gen_ai_sql(layout, services)} AS chosen, {excluded} AS excluded_type
+          FROM {source}
+        ),
+        raw AS (
           SELECT
-            {gen_ai_sql(layout, services)} AS gen_ai,
+            chosen AND NOT excluded_type AS gen_ai,
+            chosen AND excluded_type AS excluded,
             try_cast(CAST({start} AS STRING) AS TIMESTAMP) AS started,
             {service_sql(layout)} AS service,
             {model_sql(layout)} AS model,
@@ -453,7 +482,7 @@ def usage_sql(
             {tokens_per_unit_sql(layout.text("pricing_unit"), usage_type)} AS per_unit,
             {cost_sql(layout, basis)} AS cost,
             {inner_keys}
-          FROM {source}
+          FROM selected
         ),
         items AS (
           SELECT *,
@@ -472,7 +501,10 @@ def usage_sql(
               THEN coalesce(tokens, 0) ELSE 0 END) AS tokens,
           CAST(sum(CASE WHEN gen_ai AND token_kind IS NOT NULL AND good_usage AND tokens IS NULL
             THEN 1 ELSE 0 END) AS BIGINT) AS unknown_units,
-          sum(CASE WHEN NOT gen_ai AND good_cost THEN cost ELSE 0 END) AS other_cost,
+          sum(CASE WHEN NOT gen_ai AND NOT excluded AND good_cost THEN cost ELSE 0 END)
+            AS other_cost,
+          CAST(sum(CASE WHEN excluded THEN 1 ELSE 0 END) AS BIGINT) AS excluded_items,
+          sum(CASE WHEN excluded AND good_cost THEN cost ELSE 0 END) AS excluded_cost,
           CAST(sum(CASE WHEN gen_ai AND day IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS undated,
           CAST(sum(CASE WHEN good_cost THEN 0 ELSE 1 END) AS BIGINT) AS bad_cost,
           CAST(sum(CASE WHEN gen_ai AND token_kind IS NOT NULL AND NOT good_usage

@@ -23,7 +23,7 @@ from genai_cost.errors import ArgumentError
 from genai_cost.tracking.allocate import UNTAGGED, TenantBudgets, _verdict, budget_rows
 from genai_cost.tracking.anomalies import AnomalyRule, find_anomalies
 from genai_cost.tracking.capacity import CapacityFile
-from genai_cost.tracking.cur import CurKey, parse_cur_key
+from genai_cost.tracking.cur import EXCLUDABLE, CurKey, parse_cur_key
 from genai_cost.tracking.cur_read import CurUsage, read_cur
 
 SCHEMA_VERSION = 1
@@ -166,6 +166,7 @@ def allocate_cur(
     budgets: TenantBudgets | None = None,
     capacity: CapacityFile | None = None,
     shown: int | None = None,
+    exclude: Sequence[str] = (),
 ) -> tuple[CurAllocationDocument, Any]:
     """The chargeback document of the bill (JSON contract `cur-allocation`), and the daily
     frame it was summed from (for anomalies and exports). The report's rows are the first
@@ -256,7 +257,10 @@ def allocate_cur(
             "allocated": int(total["line_items"]),
             "not_generative_ai": usage.other_line_items,
             "not_generative_ai_usd": usage.other_cost,
+            "excluded": usage.excluded,
+            "excluded_usd": usage.excluded_cost,
         },
+        "excluded_line_item_types": list(exclude),
         "files": usage.files,
         "rows": rows,
         "total": total,
@@ -278,6 +282,7 @@ def run_cur_allocation(
     tenant: str = "tag:tenant",
     basis: str = "unblended",
     services: Sequence[str] = (),
+    exclude: Sequence[str] = (),
     budgets: Path | None = None,
     capacity: Path | None = None,
     s3_client: object = None,
@@ -291,6 +296,11 @@ def run_cur_allocation(
     from genai_cost.tracking.sources import CUR_FILES, collect
 
     keys, tenant_key = cur_keys(by, tenant)
+    unknown = [e for e in exclude if e not in EXCLUDABLE]
+    if unknown:
+        raise ArgumentError(
+            f"--exclude {', '.join(unknown)}: expected any of {', '.join(EXCLUDABLE)}"
+        )
     budget_file = load_budgets(budgets) if budgets is not None else None
     capacity_file = load_capacity(capacity) if capacity is not None else None
     if capacity_file is not None:
@@ -309,11 +319,13 @@ def run_cur_allocation(
             for p in paths
             for f in ([p] if p.startswith(("s3://", "s3a://")) else local_files(Path(p), CUR_FILES))
         ]
-        usage = read_cur_spark(listed, read_keys, basis=basis, services=services, verbose=verbose)
+        usage = read_cur_spark(
+            listed, read_keys, basis=basis, services=services, exclude=exclude, verbose=verbose
+        )
     elif engine == "duckdb":
         files, holder = collect(list(paths), s3_client=s3_client, kind=CUR_FILES)
         try:
-            usage = read_cur(files, read_keys, basis=basis, services=services)
+            usage = read_cur(files, read_keys, basis=basis, services=services, exclude=exclude)
         finally:
             if holder is not None:
                 holder.cleanup()
@@ -327,6 +339,7 @@ def run_cur_allocation(
         budgets=budget_file,
         capacity=capacity_file,
         shown=len(keys),
+        exclude=exclude,
     )
     if anomaly_rule is not None:  # a series per tenant and each other --by key
         others = [

@@ -43,6 +43,9 @@ class CurUsage:
     undated: int
     unknown_units: int
     files: int
+    excluded: int = 0
+    """Generative-AI line items of an excluded type (`--exclude credit,refund,tax`)."""
+    excluded_cost: float = 0.0
     bad_cost: int = 0
     """Line items whose cost cell is empty, not a number, NaN, infinite or out of range."""
     bad_usage: int = 0
@@ -170,6 +173,7 @@ def read_cur(
     *,
     basis: str = "unblended",
     services: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> CurUsage:
     """Sum the bill's generative-AI spend by `keys`, day and token kind (DuckDB)."""
     import tempfile
@@ -209,7 +213,7 @@ def read_cur(
                         hint="use --cost unblended or amortized",
                     )
                 source = _source(layout, members)
-                sql = usage_sql(layout, source, keys, basis, services)
+                sql = usage_sql(layout, source, keys, basis, services, exclude)
                 try:
                     frame = connection.execute(sql).df()
                     if int(frame["bad_cost"].sum()) or int(frame["bad_usage"].sum()):
@@ -376,10 +380,14 @@ def _usage_of(frame: Any, files: int) -> CurUsage:
     for column in ("cost", "tokens"):
         dated[column] = dated[column].astype(float)
     counted = ["gen_ai", "other_cost", "undated", "unknown_units", "bad_cost", "bad_usage"]
+    counted += ["excluded_items", "excluded_cost"]
+    excluded = int(frame["excluded_items"].sum())
     return CurUsage(
         frame=dated.drop(columns=counted),
         line_items=int(frame["line_items"].sum()),
-        other_line_items=int(frame.loc[~frame.index.isin(ai.index), "line_items"].sum()),
+        other_line_items=int(frame.loc[~frame.index.isin(ai.index), "line_items"].sum()) - excluded,
+        excluded=excluded,
+        excluded_cost=float(frame["excluded_cost"].astype(float).sum()),
         other_cost=float(frame["other_cost"].astype(float).sum()),
         undated=int(frame["undated"].sum()),
         unknown_units=int(frame["unknown_units"].sum()),
@@ -395,6 +403,7 @@ def read_cur_spark(
     *,
     basis: str = "unblended",
     services: Sequence[str] = (),
+    exclude: Sequence[str] = (),
     verbose: bool = False,
 ) -> CurUsage:
     """`read_cur` on Apache Spark: the same SQL (in Spark's dialect) over the same files, for
@@ -458,14 +467,14 @@ def read_cur_spark(
         data.createOrReplaceTempView(view)
         views.append((layout, view))
         try:
-            rows = spark.sql(usage_sql(layout, view, keys, basis, services)).collect()
+            rows = spark.sql(usage_sql(layout, view, keys, basis, services, exclude)).collect()
         except Exception as exc:
             raise LogsError.at(
                 members[0], f"cannot read the Cost and Usage Report: {_cause(exc)}"
             ) from None
         names = ["gen_ai", *(f"k{i}" for i in range(len(keys))), "day", "token_kind"]
         names += ["line_items", "cost", "tokens", "unknown_units", "other_cost", "undated"]
-        names += ["bad_cost", "bad_usage"]
+        names += ["excluded_items", "excluded_cost", "bad_cost", "bad_usage"]
         frames.append(pd.DataFrame([tuple(r) for r in rows], columns=names))
     whole = pd.concat(frames, ignore_index=True)
 

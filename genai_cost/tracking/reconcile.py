@@ -112,6 +112,7 @@ def run_reconcile(
     cur_tenant: str,
     basis: str = "unblended",
     services: Sequence[str] = (),
+    exclude: Sequence[str] = (),
     snapshot: Any = None,
     price_book: Any = None,
     profiles: Any = None,
@@ -130,6 +131,6 @@ def run_reconcile(
         engine=engine,
     )
     billed, _ = run_cur_allocation(
-        cur, by=["tenant"], tenant=cur_tenant, basis=basis, services=services
+        cur, by=["tenant"], tenant=cur_tenant, basis=basis, services=services, exclude=exclude
     )
     return reconcile(logged, billed)
