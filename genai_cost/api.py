@@ -364,9 +364,11 @@ def variance(
     end: dt.date | None = None,
     snapshot: str | Path | None = None,
     price_book: str | Path | None = None,
+    profiles: str | Path | None = None,
 ) -> VarianceDocument:
     """Each workload's estimate against its actual cost, from invocation logs (priced like
-    `allocate`) or from Cost Explorer (`ce_client`, grouped by the cost-allocation `tag`)."""
+    `allocate`, application profiles resolved from `profiles` as there) or from Cost Explorer
+    (`ce_client`, grouped by the cost-allocation `tag`)."""
     from genai_cost.tracking.variance import compare, from_cost_explorer, from_logs, whole_month
 
     if bool(logs) == (ce_client is not None):
@@ -376,6 +378,8 @@ def variance(
             raise ArgumentError("--cost-explorer needs --tag, --start and --end")
         actuals = from_cost_explorer(ce_client, tag, start, end)
     else:
-        actuals = from_logs(logs or [], key, snapshot=snapshot, price_book=price_book)
+        actuals = from_logs(
+            logs or [], key, snapshot=snapshot, price_book=price_book, profiles=profiles
+        )
     options = PricingOptions(snapshot=snapshot, price_book=price_book, month=whole_month(actuals))
     return compare(estimate_with(scenarios, options).to_dict(), actuals)

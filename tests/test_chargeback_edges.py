@@ -286,3 +286,83 @@ def test_cost_bases_are_declared_once() -> None:
     from genai_cost.tracking.cur import COST_BASES
 
     assert tuple(b.value for b in CostBasis) == COST_BASES
+
+
+@pytest.mark.parametrize("command", ["allocate", "variance", "reconcile"])
+def test_batch_job_records_are_priced_at_batch_rates(
+    cli: Any, tmp_path: Path, fixture_snapshot: Path, command: str
+) -> None:
+    """A batch job's record was priced at on-demand rates ($0.84 where batch is $0.42) in
+    allocate, while calibrate treated it as batch. acme.chat-v1:0 (fixture prices): on demand
+    $8 / $24, batch $4 / $12 per 1M: 50,000 input and 10,000 output tokens on demand is
+    0.05 × 8 + 0.01 × 24 = $0.64; the same in a batch job 0.05 × 4 + 0.01 × 12 = $0.32."""
+    from tests.test_allocate import record
+
+    interactive = record("acme.chat-v1:0", "us-east-1", tokens=(50_000, 10_000, 0, 0), team="a")
+    job = record("acme.chat-v1:0", "us-east-1", tokens=(50_000, 10_000, 0, 0), team="b")
+    job["operation"] = "ModelInvocationJob"
+    logs = tmp_path / "logs.jsonl"
+    logs.write_text(json.dumps(interactive) + "\n" + json.dumps(job) + "\n")
+    if command == "allocate":
+        result = cli("allocate", str(logs), "--tenant", "metadata:team", "-f", "json")
+        assert result.code == 0, result
+        costs = {r["tenant"]: r["cost_usd"] for r in json.loads(result.out)["rows"]}
+        assert costs == {"a": pytest.approx(0.64), "b": pytest.approx(0.32)}
+    elif command == "variance":
+        scenario = tmp_path / "s.yaml"
+        workload = (
+            "  - name: {}\n    model: acme.chat-v1:0\n"
+            "    tokens_per_request: {{input: 50000, output: 10000}}\n"
+            "    traffic: {{requests_per_month: 30}}\n    options: [on_demand]\n"
+        )
+        scenario.write_text("name: s\nworkloads:\n" + workload.format("a") + workload.format("b"))
+        result = cli("variance", str(scenario), "--logs", str(logs), "--key", "metadata:team",
+                     "-f", "json")  # fmt: skip
+        assert result.code in (0, 1), result
+        actual = {w["workload"]: w["actual_usd"] for w in json.loads(result.out)["workloads"]}
+        assert actual == {"a": pytest.approx(0.64), "b": pytest.approx(0.32)}
+    else:
+        bill = write_cur2_csv(tmp_path / "bill.csv", [_item(cost=0.96)])
+        result = cli("reconcile", str(logs), "--cur", str(bill), "--tenant", "metadata:team",
+                     "--cur-tenant", "tag:team", "-f", "json")  # fmt: skip
+        assert result.code == 0, result
+        document = json.loads(result.out)
+        assert document["total"]["logs_usd"] == pytest.approx(0.96)
+
+
+def test_variance_through_application_profiles(
+    cli: Any, tmp_path: Path, fixture_snapshot: Path
+) -> None:
+    """`variance --key profile-tag:KEY` had no --profiles, so records made through an
+    application inference profile were attributed to nothing and dropped without a word
+    ($11.02 reported against $11.50 allocated). 1,000,000 input tokens of acme.chat-v1:0
+    through the profile tagged team=ml: $8.00."""
+    from tests.test_allocate import APP_PROFILE, record
+
+    logs = tmp_path / "logs.jsonl"
+    through_profile = record(APP_PROFILE, "us-east-1", tokens=(1_000_000, 0, 0, 0))
+    direct = record("acme.chat-v1:0", "us-east-1", tokens=(500_000, 0, 0, 0))  # $4.00, no tag
+    logs.write_text(json.dumps(through_profile) + "\n" + json.dumps(direct) + "\n")
+    profiles = tmp_path / "profiles.yaml"
+    profiles.write_text(
+        f"profiles:\n  {APP_PROFILE}:\n    model: acme.chat-v1:0\n    tags: {{team: ml}}\n"
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "name: s\nworkloads:\n  - name: ml\n    model: acme.chat-v1:0\n"
+        "    tokens_per_request: {input: 1000000, output: 0}\n"
+        "    traffic: {requests_per_month: 30}\n    options: [on_demand]\n"
+    )
+    common = ["variance", str(scenario), "--logs", str(logs), "--key", "profile-tag:team"]
+    with_profiles = cli(*common, "--profiles", str(profiles), "-f", "json")
+    assert with_profiles.code in (0, 1), with_profiles
+    document = json.loads(with_profiles.out)
+    assert document["workloads"][0]["actual_usd"] == pytest.approx(8.0)
+    assert document["not_attributed"] == []
+    assert document["not_in_estimate"] == [{"key": "(untagged)", "actual_usd": 4.0}]
+    without = cli(*common, "-f", "json")
+    assert without.code in (0, 1), without  # the profile's record: listed, with a warning
+    missed = json.loads(without.out)["not_attributed"]
+    assert [m["records"] for m in missed] == [1]
+    assert "not in the profiles file" in missed[0]["reason"]
+    assert "priced into no actual" in without.err

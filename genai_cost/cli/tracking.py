@@ -479,6 +479,7 @@ def variance(
     output: OutputOption = None,
     snapshot: SnapshotOption = None,
     price_book: PriceBookOption = None,
+    profiles: ProfilesOption = None,
 ) -> None:
     """Estimate vs actual: each workload's estimate against what it really cost.
 
@@ -511,7 +512,11 @@ def variance(
         end=parse_day(end, "--end"),
         snapshot=snapshot,
         price_book=price_book,
+        profiles=profiles,
     )
+    if document["not_attributed"]:
+        records = sum(p["records"] for p in document["not_attributed"])
+        say(f"warning: {records:,} record(s) priced into no actual (listed in the report)")
     show("variance", document, fmt, output)
 
 

@@ -252,6 +252,9 @@ class VarianceDocument(TypedDict):
     period: VariancePeriod
     workloads: list[VarianceRow]
     not_in_estimate: list[Unmatched]
+    not_attributed: list[AllocationProblem]
+    """Log records whose cost is in no actual (not priced, an application profile that could
+    not be resolved — pass its tags with --profiles), with examples; empty for Cost Explorer."""
 
 
 class ReconcileRow(TypedDict):

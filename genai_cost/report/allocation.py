@@ -239,6 +239,12 @@ def render_variance_markdown(document: VarianceDocument) -> str:
             f"- {markdown_cell(r['key'])}: {usd(r['actual_usd'])}"
             for r in document["not_in_estimate"]
         ]
+    if document["not_attributed"]:
+        lines += ["", "Log records in no actual (their cost is not counted):", ""]
+        lines += [
+            f"- {p['records']:,} record(s): {markdown_cell(p['reason'])}"
+            for p in document["not_attributed"]
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -249,6 +249,8 @@ def render_variance_table(document: VarianceDocument, *, color: bool, width: int
     out = table.render(width, color=color)
     for r in document["not_in_estimate"]:
         out += plain(f"not matched to a workload: {r['key']} {usd(r['actual_usd'])}") + "\n"
+    for p in document["not_attributed"]:
+        out += plain(f"in no actual: {p['records']:,} record(s): {p['reason']}") + "\n"
     return out
 
 

@@ -44,7 +44,7 @@ from genai_cost.tracking.capacity import (
     hourly_cost,
     load_capacity,
 )
-from genai_cost.tracking.logs import TOKENS, Usage
+from genai_cost.tracking.logs import BATCH_OPERATION, TOKENS, Usage
 from genai_cost.tracking.profiles import ModelRef, ProfileResolver
 from genai_cost.units import HOURS_PER_MONTH, TOKENS_PER_MILLION
 
@@ -56,6 +56,11 @@ PRICE_COLUMNS = {
     "cache_read": "usd_per_1m_cache_read_input_tokens",
     "cache_write": "usd_per_1m_cache_write_input_tokens",
 }
+BATCH_PRICE_COLUMNS = {
+    "usd_per_1m_input_tokens": "usd_per_1m_batch_input_tokens",
+    "usd_per_1m_output_tokens": "usd_per_1m_batch_output_tokens",
+}
+"""The batch rate that prices a batch job's record in place of each on-demand rate."""
 OUTPUT_TOKENS = {
     "input": "input_tokens",
     "output": "output_tokens",
@@ -123,10 +128,12 @@ def _token_cost(
     regions: np.ndarray,
     days: np.ndarray,
     tokens: np.ndarray,
+    batch: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
-    """Per usage row: its on-demand token cost (priced by the engine's own lookup and token
-    lines, engine/bedrock_tokens.py and engine/on_demand.py), why it cannot be priced (None
-    when it can), and its price's source."""
+    """Per usage row: its token cost (priced by the engine's own lookup and token lines,
+    engine/bedrock_tokens.py and engine/on_demand.py) — at the batch rates for the records of
+    batch inference jobs (`batch`, the rule `calibrate` uses), else on demand — why it cannot
+    be priced (None when it can), and its price's source."""
     n = len(refs)
     reasons = np.full(n, None, dtype=object)
     sources: list[tuple[str, ...]] = [()] * n
@@ -145,10 +152,23 @@ def _token_cost(
         for i in known
     ]
     columns = tuple(PRICE_COLUMNS[t] for t in TOKENS)
-    found, missing, found_sources = lookup_token_prices(catalog, keys, columns)
+    found, missing, found_sources = lookup_token_prices(
+        catalog, keys, (*columns, *BATCH_PRICE_COLUMNS.values())
+    )
     prices = {c: np.full(n, np.nan) for c in columns}
     for c in columns:
         prices[c][known] = found[c]
+    jobs = np.zeros(n, dtype=bool) if batch is None else np.asarray(batch, dtype=bool)
+    if jobs.any():  # batch jobs: batch input/output rates; batch has no cache prices
+        picked = np.zeros(n, dtype=bool)
+        picked[known] = True
+        rows = np.flatnonzero(jobs & picked)
+        position = {i: k for k, i in enumerate(known)}
+        at = np.asarray([position[i] for i in rows.tolist()], dtype=np.intp)
+        for column, batch_column in BATCH_PRICE_COLUMNS.items():
+            prices[column][rows] = found[batch_column][at]
+        for column in ("usd_per_1m_cache_read_input_tokens", "usd_per_1m_cache_write_input_tokens"):
+            prices[column][jobs] = np.nan
     for k, i in enumerate(known):
         sources[i] = found_sources[k]
         if missing[k]:
@@ -164,8 +184,8 @@ def _token_cost(
         if reasons[i] is None:
             absent = [t for t, c in zip(TOKENS, components, strict=True) if c.unpriced[i]]
             reasons[i] = (
-                f"the snapshot has no {', '.join(absent)} token price for {refs[i].base_model} "
-                f"({refs[i].scope}, {regions[i]})"
+                f"the snapshot has no {'batch ' if jobs[i] else ''}{', '.join(absent)} token "
+                f"price for {refs[i].base_model} ({refs[i].scope}, {regions[i]})"
             )
     cost = np.nan_to_num(sum_components(components, n))
     return cost, reasons, sources
@@ -215,7 +235,11 @@ def allocate(
         if len(usage)
         else (np.zeros((0, len(TOKENS))))
     )
-    cost, reasons, sources = _token_cost(catalog, refs, c["region"], c["day"], tokens)
+    jobs = np.asarray(
+        [bool(o) and BATCH_OPERATION.search(str(o)) is not None for o in c["operation"]],
+        dtype=bool,
+    )
+    cost, reasons, sources = _token_cost(catalog, refs, c["region"], c["day"], tokens, jobs)
     entries = capacity.capacity if capacity is not None else ()
     on_capacity = np.full(len(usage), -1, dtype=np.int64)
     for j, entry in enumerate(entries):

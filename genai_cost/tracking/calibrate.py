@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -29,14 +28,11 @@ import numpy as np
 
 from genai_cost.errors import ArgumentError, LogsError
 from genai_cost.report.sanitize import escaped
-from genai_cost.tracking.logs import TOKENS, Usage
+from genai_cost.tracking.logs import BATCH_OPERATION, TOKENS, Usage
 from genai_cost.tracking.profiles import ModelRef, ProfileResolver
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 MIN_DAYS_FOR_SPREAD = 3
-BATCH_OPERATION = re.compile(r"batch|job", re.IGNORECASE)
-"""Operations of batch inference jobs (the interactive ones are InvokeModel, Converse and their
-streaming forms)."""
 
 
 @dataclass(frozen=True)

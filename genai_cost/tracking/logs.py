@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,6 +47,10 @@ PATHS = {
     "cache_write": "$.input.cacheWriteInputTokenCount",
 }
 TOKENS = ("input", "output", "cache_read", "cache_write")
+BATCH_OPERATION = re.compile(r"batch|job", re.IGNORECASE)
+"""Operations of batch inference jobs' records (the interactive ones are InvokeModel, Converse
+and their streaming forms): `calibrate` measures them as batch-tolerant work, and chargeback
+prices them at the batch rates."""
 
 
 @dataclass(frozen=True)
@@ -447,8 +452,6 @@ DEFAULT_MEMORY = "600MB"
 
 def _memory_limit() -> str:
     """DuckDB's memory cap: $GENAI_COST_DUCKDB_MEMORY (e.g. 2GB) or 600MB."""
-    import re
-
     value = os.environ.get(MEMORY_ENV, DEFAULT_MEMORY).strip()
     if not re.fullmatch(r"[0-9]+(\.[0-9]+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value):
         raise LogsError.at("", f"${MEMORY_ENV}={value!r}: expected a size such as 600MB or 2GB")

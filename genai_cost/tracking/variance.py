@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from genai_cost.documents.estimate import EstimateDocument, ScenarioSummary
-from genai_cost.documents.tracking import Unmatched, VarianceDocument, VarianceRow
+from genai_cost.documents.tracking import (
+    AllocationProblem,
+    Unmatched,
+    VarianceDocument,
+    VarianceRow,
+)
 from genai_cost.errors import ArgumentError, AwsError, LogsError
 from genai_cost.units import HOURS_PER_MONTH
 
@@ -37,6 +42,8 @@ class Actuals:
     first_day: dt.date
     days: int
     source: str
+    not_attributed: list[AllocationProblem] = field(default_factory=list)
+    """Records the logs hold whose cost is in no actual (not priced, an unknown profile …)."""
 
 
 def from_logs(logs: Sequence[str], key: str, **options: Any) -> Actuals:
@@ -55,6 +62,7 @@ def from_logs(logs: Sequence[str], key: str, **options: Any) -> Actuals:
         first,
         days,
         f"invocation logs priced with snapshot {document['snapshot']} ({key})",
+        list(document["problems"]),
     )
 
 
@@ -213,4 +221,5 @@ def compare(estimate: EstimateDocument, actuals: Actuals) -> VarianceDocument:
         },
         "workloads": rows,
         "not_in_estimate": unmatched,
+        "not_attributed": actuals.not_attributed,
     }
