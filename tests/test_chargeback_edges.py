@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from genai_cost.tracking.anomalies import AnomalyRule, find_anomalies
 from tests.conftest import ROOT
 from tests.curgen import line_item, write_cur2_csv, write_cur2_parquet
 
@@ -366,3 +367,40 @@ def test_variance_through_application_profiles(
     assert [m["records"] for m in missed] == [1]
     assert "not in the profiles file" in missed[0]["reason"]
     assert "priced into no actual" in without.err
+
+
+def _days(start: str, count: int, every: int, usd: float, tenant: str) -> list[dict[str, Any]]:
+    import datetime as dt
+
+    first = dt.date.fromisoformat(start)
+    return [
+        {"tenant": tenant, "day": (first + dt.timedelta(days=k)).isoformat(), "cost_usd": usd}
+        for k in range(0, count * every, every)
+    ]
+
+
+def test_anomalies_follow_each_spenders_own_cadence() -> None:
+    """Days without spend counted as $0, so a team spending every ~10 days, or a periodic
+    training job, was flagged each time against "Baseline $0.00" (86 anomalies on one
+    generated month). Now the history is a series' own spend days:
+    - daily: $100 a day for 20 days, then $400 — flagged (baseline 100, threshold 130);
+    - weekly: $70 every 7th day for 20 weeks — never flagged; then $700 — flagged;
+    - monthly training: $5,000 on the 1st of 3 months — never flagged (too little history)."""
+    import pandas as pd
+
+    rows = _days("2026-01-01", 20, 1, 100.0, "daily")
+    rows += [{"tenant": "daily", "day": "2026-01-21", "cost_usd": 400.0}]
+    rows += _days("2026-01-01", 20, 7, 70.0, "weekly")
+    rows += [{"tenant": "weekly", "day": "2026-05-21", "cost_usd": 700.0}]  # week 21
+    rows += [
+        {"tenant": "training", "day": d, "cost_usd": 5000.0}
+        for d in ("2026-01-01", "2026-02-01", "2026-03-01")
+    ]
+    found = find_anomalies(pd.DataFrame(rows), ["tenant"], AnomalyRule())
+    assert [(a["series"]["tenant"], a["day"]) for a in found] == [
+        ("daily", "2026-01-21"),
+        ("weekly", "2026-05-21"),
+    ]
+    weekly = found[1]
+    assert weekly["baseline_usd"] == pytest.approx(70.0)
+    assert weekly["threshold_usd"] == pytest.approx(70.0 + 3 * 7.0)  # floor: 10 % of $70

@@ -1,18 +1,21 @@
-"""Spend anomalies: a day whose spend jumps above its series' rolling baseline.
+"""Spend anomalies: a day whose spend jumps above its series' own usual spend.
 
-For each series (a tenant, or each combination of the report's keys) and each day with at
-least `min_history_days` days of history in the `window_days` days before it (days without
-spend count as $0 once the series has started):
+A series (a tenant, or each combination of the report's keys) is judged against its own
+cadence: its history is its last `window_days` *spend days* (days with spend above $0) before
+the day, not the calendar days — a team that spends every ten days, or a monthly training job,
+is compared with its earlier spend days, never with the $0 days between them. A spend day is
+judged once the series has at least `min_history_days` earlier spend days:
 
-    baseline  = median(spend over the window)
+    baseline  = median(spend over the history)
     spread    = max(1.4826 × MAD, floor_share × baseline)     MAD = median(|x − baseline|)
     threshold = baseline + k × spread
 
 and the day is an anomaly when its spend exceeds the threshold and is at least `min_usd`.
+For a series that spends every day this is a rolling window of `window_days` days.
 1.4826 × MAD estimates the standard deviation of normal data without being moved by the
 spikes it is looking for (Rousseeuw & Croux, "Alternatives to the Median Absolute
 Deviation", JASA 1993); the floor keeps a perfectly flat series (MAD 0) from flagging cents.
-Vectorized over all series and days with NumPy (a series × days matrix, one sliding window).
+Vectorized over all series with NumPy (a series × spend-days matrix, one sliding window).
 """
 
 from __future__ import annotations
@@ -67,15 +70,15 @@ def find_anomalies(
     )
     spend = np.zeros((len(codes), span))
     np.add.at(spend, (uniques, offsets), sums["cost_usd"].to_numpy(dtype=np.float64))
-    seen = np.zeros((len(codes), span), dtype=bool)
-    seen[uniques, offsets] = True
-    started = np.cumsum(seen, axis=1) > 0  # days before a series' first spend are not history
+    # each series' spend days in order: events[s, j] is its j-th spend day's spend
+    rows, days = np.nonzero(spend > 0)
+    rank = np.cumsum(spend > 0, axis=1)[rows, days] - 1
+    width = int(rank.max()) + 1 if len(rank) else 0
+    events = np.full((len(codes), width), np.nan)
+    events[rows, rank] = spend[rows, days]
     w = rule.window_days
-    padded = np.concatenate([np.full((len(codes), w), np.nan), spend], axis=1)
-    history = np.where(
-        np.concatenate([np.zeros((len(codes), w), dtype=bool), started], axis=1), padded, np.nan
-    )
-    windows = np.lib.stride_tricks.sliding_window_view(history, w, axis=1)[:, :span]
+    padded = np.concatenate([np.full((len(codes), w), np.nan), events], axis=1)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, w, axis=1)[:, :width]
     count = np.sum(~np.isnan(windows), axis=2)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows (masked below)
@@ -83,20 +86,20 @@ def find_anomalies(
         mad = np.nanmedian(np.abs(windows - baseline[:, :, None]), axis=2)
     spread = np.maximum(MAD_TO_SIGMA * mad, rule.floor_share * baseline)
     threshold = baseline + rule.k * spread
-    flagged = (
-        (count >= rule.min_history_days) & (spend > threshold) & (spend >= rule.min_usd) & started
-    )
+    flagged = (count >= rule.min_history_days) & (events > threshold) & (events >= rule.min_usd)
+    on_day = np.full((len(codes), width), -1, dtype=np.int64)
+    on_day[rows, rank] = days
     out: list[Anomaly] = []
-    for s, d in zip(*np.nonzero(flagged), strict=True):
+    for s, j in zip(*np.nonzero(flagged), strict=True):
         values = str(codes[s]).split("\x1f")
         out.append(
             {
                 "series": dict(zip(names, values, strict=True)),
-                "day": (first + dt.timedelta(days=int(d))).isoformat(),
-                "cost_usd": float(spend[s, d]),
-                "baseline_usd": float(baseline[s, d]),
-                "threshold_usd": float(threshold[s, d]),
-                "excess_usd": float(spend[s, d] - baseline[s, d]),
+                "day": (first + dt.timedelta(days=int(on_day[s, j]))).isoformat(),
+                "cost_usd": float(events[s, j]),
+                "baseline_usd": float(baseline[s, j]),
+                "threshold_usd": float(threshold[s, j]),
+                "excess_usd": float(events[s, j] - baseline[s, j]),
             }
         )
     out.sort(key=lambda a: (a["day"], -a["excess_usd"]))
