@@ -404,3 +404,81 @@ def test_anomalies_follow_each_spenders_own_cadence() -> None:
     weekly = found[1]
     assert weekly["baseline_usd"] == pytest.approx(70.0)
     assert weekly["threshold_usd"] == pytest.approx(70.0 + 3 * 7.0)  # floor: 10 % of $70
+
+
+def _ctrl_c_once_armed(before: Any) -> None:
+    """Send Ctrl-C once the query's own handler is in place (whatever handler the test
+    process had before: PySpark, for one, installs its own), and only then."""
+    import os
+    import signal
+    import time
+
+    deadline = time.monotonic() + 30
+    while signal.getsignal(signal.SIGINT) is before and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.3)  # the query is running
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_ctrl_c_during_a_log_query_stops_duckdb_and_closes_cleanly() -> None:
+    """Ctrl-C while `allocate` or `calibrate` read logs was an internal error ("connection is
+    busy") and, at exit, an abort: the interrupt was raised inside a DuckDB call. It is now a
+    flag the progress loop acts on: DuckDB's query is interrupted, the connection closes."""
+    import signal
+    import threading
+
+    import duckdb
+
+    from genai_cost.tracking.logs import execute_with_progress
+
+    connection = duckdb.connect()
+    before = signal.getsignal(signal.SIGINT)
+    threading.Thread(target=_ctrl_c_once_armed, args=(before,), daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        execute_with_progress(
+            connection,
+            "CREATE TEMP TABLE t AS SELECT i % 7 AS k, count(*) AS n "
+            "FROM range(100000000000) r(i) GROUP BY 1",
+            progress=False,
+        )
+    connection.close()  # not "busy": the query was stopped and its thread joined
+    assert signal.getsignal(signal.SIGINT) is before  # the handler is put back
+
+
+def test_ctrl_c_exits_130_with_a_word(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import genai_cost.tracking.allocate as allocate
+
+    def interrupted(*_args: Any, **_kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(allocate, "run_allocation", interrupted)
+    result = cli("allocate", "tests/fixtures/logs/invocations.jsonl")
+    assert result.code == 130
+    assert result.err.startswith("interrupted")
+
+
+def test_ctrl_c_during_a_bill_query_is_an_interrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while `allocate --cur` read the bill was an internal error (DuckDB's
+    RuntimeError "Query interrupted", exit 3); the pass runs as the logs' does now, and
+    Ctrl-C is a KeyboardInterrupt (exit 130) with the handler put back."""
+    import signal
+    import threading
+
+    from genai_cost.tracking import cur_read
+    from genai_cost.tracking.cur import CurKey
+
+    bill = write_cur2_csv(tmp_path / "bill.csv", [_item()])
+    monkeypatch.setattr(
+        cur_read,
+        "usage_sql",
+        lambda *_args, **_kwargs: (
+            "SELECT i % 7 AS k, count(*) FROM range(100000000000) r(i) GROUP BY 1"
+        ),
+    )
+    before = signal.getsignal(signal.SIGINT)
+    threading.Thread(target=_ctrl_c_once_armed, args=(before,), daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        cur_read.read_cur([bill], [CurKey("tenant", "tag", "team")])
+    assert signal.getsignal(signal.SIGINT) is before

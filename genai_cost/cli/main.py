@@ -173,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         code = exc.code
         if code is None:
             return EXIT_OK
+        if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
+            say("interrupted (nothing half-written: reports are written whole or not at all)")
         return code if isinstance(code, int) else EXIT_INTERNAL
     except CheckFailed as exc:
         say(f"check failed: {exc}")
@@ -185,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return EXIT_OK
-    except KeyboardInterrupt:  # Ctrl-C: nothing half-written (writes are atomic), exit 128+2
-        say("interrupted")
+    except KeyboardInterrupt:  # Ctrl-C outside typer's own handling
+        say("interrupted (nothing half-written: reports are written whole or not at all)")
         return EXIT_INTERRUPTED
     except Exception as exc:  # the one broad catch: anything else is our bug
         say(

@@ -181,7 +181,7 @@ def read_cur(
     import duckdb
     import pandas as pd
 
-    from genai_cost.tracking.logs import _memory_limit, _sql_path
+    from genai_cost.tracking.logs import _memory_limit, _sql_path, execute_with_progress
     from genai_cost.tracking.sources import literal_paths
 
     if basis not in COST_BASES:
@@ -214,10 +214,18 @@ def read_cur(
                     )
                 source = _source(layout, members)
                 sql = usage_sql(layout, source, keys, basis, services, exclude)
-                try:
-                    frame = connection.execute(sql).df()
+                try:  # in a worker thread: Ctrl-C stops the query whatever the handlers
+                    execute_with_progress(
+                        connection, f"CREATE OR REPLACE TEMP TABLE cur_pass AS {sql}", None,
+                        "Reading the bill",
+                    )  # fmt: skip
+                    frame = connection.execute("SELECT * FROM cur_pass").df()
                     if int(frame["bad_cost"].sum()) or int(frame["bad_usage"].sum()):
                         examples += _bad_cells(connection, layout, members, basis, shown)
+                except RuntimeError as exc:  # DuckDB's answer to Ctrl-C during a query
+                    if "interrupted" in str(exc).lower():
+                        raise KeyboardInterrupt from None
+                    raise
                 except duckdb.Error as exc:
                     long = _file_with_a_long_line(members) if layout.kind != "parquet" else None
                     if long is not None:  # DuckDB's sniffer says only "cannot sniff" then

@@ -13,11 +13,13 @@ Token fields (see AWS-FORMATS §3.2): `input.inputTokenCount` is the non-cached 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,13 +91,15 @@ def _sql_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _execute_with_progress(connection: Any, sql: str, progress: bool | None) -> None:
-    """Run `sql`, showing DuckDB's own progress estimate as a bar on stderr (when a terminal)."""
-    import threading
+def execute_with_progress(
+    connection: Any, sql: str, progress: bool | None, label: str = "Reading logs"
+) -> None:
+    """Run `sql` in a worker thread, showing DuckDB's own progress estimate as a bar on stderr
+    (when a terminal); Ctrl-C interrupts the query and then raises KeyboardInterrupt."""
 
     from genai_cost.console import percent_bar
 
-    with percent_bar("Reading logs", enabled=progress) as update:
+    with percent_bar(label, enabled=progress) as update:
         failure: list[BaseException] = []
 
         def work() -> None:
@@ -105,14 +109,39 @@ def _execute_with_progress(connection: Any, sql: str, progress: bool | None) -> 
                 failure.append(exc)
 
         worker = threading.Thread(target=work, daemon=True)
-        worker.start()
-        while worker.is_alive():
-            worker.join(0.2)
-            percent = connection.query_progress()
-            if percent >= 0:  # -1: no estimate (not started, or finished)
-                update(percent)
+        with _ctrl_c_as_a_flag() as interrupted:
+            worker.start()
+            while worker.is_alive():
+                worker.join(0.2)
+                if interrupted.is_set():  # stop DuckDB's query, then end as Ctrl-C does
+                    connection.interrupt()
+                    worker.join()
+                    raise KeyboardInterrupt
+                percent = connection.query_progress()
+                if percent >= 0:  # -1: no estimate (not started, or finished)
+                    update(percent)
         if failure:
             raise failure[0]
+
+
+@contextlib.contextmanager
+def _ctrl_c_as_a_flag() -> Iterator[threading.Event]:
+    """While DuckDB runs a query in another thread, Ctrl-C sets a flag instead of raising
+    KeyboardInterrupt inside whatever call the main thread is in: raised inside a DuckDB call
+    it left the connection "busy", so it could not be closed and the process aborted at exit.
+    Outside the main thread (where handlers cannot be set) nothing changes."""
+    import signal
+
+    flag = threading.Event()
+    try:
+        previous = signal.signal(signal.SIGINT, lambda _signum, _frame: flag.set())
+    except ValueError:  # not the main thread
+        yield flag
+        return
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 MAX_TOKENS_PER_RECORD = 1_000_000_000
@@ -184,7 +213,7 @@ def read_usage(
             broken: dict[str, str] = {}
             sql = _usage_sql(paths, metadata_keys, by_hour)
             try:
-                _execute_with_progress(connection, sql, progress)
+                execute_with_progress(connection, sql, progress)
             except duckdb.Error as exc:
                 broken = _unreadable(connection, paths)
                 readable = [p for p in paths if p not in broken]
@@ -193,7 +222,7 @@ def read_usage(
                         "", f"cannot read the invocation logs: {_duckdb_message(exc)}"
                     ) from None
                 if readable:
-                    _execute_with_progress(
+                    execute_with_progress(
                         connection, _usage_sql(readable, metadata_keys, by_hour), progress
                     )
             usage = _collect(connection, metadata_keys, by_hour)
