@@ -482,3 +482,34 @@ def test_ctrl_c_during_a_bill_query_is_an_interrupt(
     with pytest.raises(KeyboardInterrupt):
         cur_read.read_cur([bill], [CurKey("tenant", "tag", "team")])
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_calibrated_workloads_are_named_by_their_profile(cli: Any, tmp_path: Path) -> None:
+    """The same model called in-region and through the global and US profiles came out as
+    "nova-lite-v1:0", "nova-lite-v1:0 (2)" and "nova-lite-v1:0 (3)"; each is now named by
+    how it was called."""
+    import yaml
+
+    from tests.test_allocate import record
+
+    lines = [
+        record(model, "us-east-1", tokens=(1000, 100, 0, 0))
+        for model in (
+            "amazon.nova-lite-v1:0",
+            "global.amazon.nova-lite-v1:0",
+            "us.amazon.nova-lite-v1:0",
+        )
+    ]
+    lines.append(record("amazon.nova-micro-v1:0", "us-east-1", tokens=(500, 50, 0, 0)))
+    logs = tmp_path / "logs.jsonl"
+    logs.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    out = tmp_path / "measured.yaml"
+    result = cli("calibrate", str(logs), "-o", str(out))
+    assert result.code == 0, result
+    names = sorted(w["name"] for w in yaml.safe_load(out.read_text())["workloads"])
+    assert names == [
+        "nova-lite-v1:0 global profile",
+        "nova-lite-v1:0 in-region",
+        "nova-lite-v1:0 us profile",
+        "nova-micro-v1:0",  # called one way only: no label
+    ]

@@ -133,8 +133,10 @@ def calibrate(usage: Usage, by: GroupBy, resolver: ProfileResolver) -> Calibrati
         key = (scenario_model_id(refs[str(raw)]), str(region), tag)
         groups.setdefault(key, []).append(i)
     regions_per_model: dict[tuple[str, str | None], set[str]] = {}
+    profiles_per_base: dict[tuple[str, str, str | None], set[str]] = {}
     for model, region, tag in groups:
         regions_per_model.setdefault((model, tag), set()).add(region)
+        profiles_per_base.setdefault((_base(model), region, tag), set()).add(model)
     measured: list[Measured] = []
     names: set[str] = set()
     for (model, region, tag), rows in sorted(groups.items(), key=lambda kv: _sort_key(kv[0])):
@@ -146,7 +148,14 @@ def calibrate(usage: Usage, by: GroupBy, resolver: ProfileResolver) -> Calibrati
             hourly[int(hour)] += int(n)
         operations = sorted({str(o) for o in c["operation"][index] if o is not None})
         batch = bool(operations) and all(BATCH_OPERATION.search(o) for o in operations)
-        name = _name(model, region, tag, len(regions_per_model[(model, tag)]) > 1, names)
+        name = _name(
+            model,
+            region,
+            tag,
+            len(regions_per_model[(model, tag)]) > 1,
+            names,
+            many_profiles=len(profiles_per_base[(_base(model), region, tag)]) > 1,
+        )
         per_day = _daily_means(c, index)
         measured.append(
             Measured(
@@ -200,10 +209,40 @@ def _spread(per_day: dict[str, list[float]]) -> dict[str, tuple[float, float]]:
     return spread
 
 
-def _name(model: str, region: str, tag: str | None, many_regions: bool, used: set[str]) -> str:
+def _base(model: str) -> str:
+    """The model's name without its profile prefix (`global.`, `us.` …) and provider."""
     base = model.split(".", 1)[1] if model.split(".", 1)[0] in _PREFIXES else model
-    base = base.split(".", 1)[-1] if "." in base else base  # provider prefix
-    parts = [p for p in (tag, base, region if many_regions else None) if p]
+    return base.split(".", 1)[-1] if "." in base else base  # provider prefix
+
+
+def _profile(model: str) -> str:
+    """How the model was called: `global profile`, `us profile` …, or `in-region`."""
+    prefix = model.split(".", 1)[0]
+    return f"{prefix} profile" if prefix in _PREFIXES else "in-region"
+
+
+def _name(
+    model: str,
+    region: str,
+    tag: str | None,
+    many_regions: bool,
+    used: set[str],
+    *,
+    many_profiles: bool = False,
+) -> str:
+    """A workload's name: the tag, the model, and how it was called (its inference profile)
+    when the same model was also called another way, and the region when it ran in several;
+    a numbered suffix only if all that still repeats a name."""
+    parts = [
+        p
+        for p in (
+            tag,
+            _base(model),
+            _profile(model) if many_profiles else None,
+            region if many_regions else None,
+        )
+        if p
+    ]
     name = " ".join(parts)[:190]
     candidate, k = name, 2
     while candidate in used:
