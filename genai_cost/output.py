@@ -51,14 +51,9 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def check_target(target: Path) -> None:
-    """Refuse a target that exists and is not a regular file (links are not followed)."""
-    try:
-        mode = os.lstat(target).st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+def _refuse(target: Path, mode: int) -> None:
+    """Refuse a target that exists and is not a regular file (`mode` from lstat: links are
+    not followed)."""
     if stat.S_ISREG(mode):
         return
     hint = (
@@ -179,16 +174,15 @@ def _sync_directory(fd: int) -> None:
 
 
 def _check_entry(fd: int, name: str, target: Path) -> None:
-    """`check_target` for the entry `name` of the open folder `fd`."""
+    """Refuse the entry `name` of the open folder `fd` when it exists and is not a regular
+    file (a link, a folder, a device, a FIFO, a socket)."""
     try:
         mode = os.stat(name, dir_fd=fd, follow_symlinks=False).st_mode
     except FileNotFoundError:
         return
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(mode):
-        check_target(target)  # the same message as for a path
-        raise OutputError(f"{target}: is {_kind(mode)}; refusing to replace it")
+    _refuse(target, mode)
 
 
 def write_atomic(path: str | Path, text: str | bytes | Iterable[bytes]) -> None:
