@@ -74,16 +74,23 @@ def contained(folder: Path, name: str, *, what: str) -> Path:
 
 
 class Claimed:
-    """Local paths already given out in one folder; a second name landing on a path already
-    claimed is refused (on a case-insensitive file system too), never silently merged."""
+    """Local paths already given out in one folder; a second name landing on a file already
+    there is refused, never silently merged. The file system decides what "the same file"
+    is (on a case-insensitive one, `A.json` and `a.json` are), so a path that exists before
+    its own download counts as taken."""
 
     def __init__(self) -> None:
         self._seen: dict[str, str] = {}
 
     def claim(self, path: Path, name: str, *, what: str) -> None:
-        key = str(path).casefold()
-        first = self._seen.setdefault(key, name)
-        if first != name:
+        first = self._seen.get(str(path))
+        if first is None and path.exists():
+            first = next(
+                (n for p, n in self._seen.items() if Path(p).exists() and path.samefile(p)),
+                "another key",
+            )
+        if first is not None and first != name:
             raise UnsafePathError(
                 f"{what}: refusing it: it would be saved to the same local file as {first!r}"
             )
+        self._seen[str(path)] = name

@@ -550,3 +550,18 @@ def test_parquet_output_with_a_quote_in_tmpdir(
                  "-o", str(target))  # fmt: skip
     assert result.code == 0, result
     assert target.read_bytes()[:4] == b"PAR1"
+
+
+def test_claimed_paths_follow_the_file_system(tmp_path: Path) -> None:
+    """Two keys are refused only when the file system makes them one file: `A.json` and
+    `a.json` are two files here (a case-insensitive system would refuse the second)."""
+    from genai_cost.errors import UnsafePathError
+    from genai_cost.paths import Claimed
+
+    claimed = Claimed()
+    upper, lower = tmp_path / "A.json", tmp_path / "a.json"
+    claimed.claim(upper, "logs/A.json", what="S3 key")
+    upper.write_text("{}\n")
+    claimed.claim(lower, "logs/a.json", what="S3 key")  # not the same file on this system
+    with pytest.raises(UnsafePathError, match="same local file as 'logs/A.json'"):
+        claimed.claim(upper, "logs/other/../A.json", what="S3 key")
