@@ -563,5 +563,5 @@ def test_claimed_paths_follow_the_file_system(tmp_path: Path) -> None:
     claimed.claim(upper, "logs/A.json", what="S3 key")
     upper.write_text("{}\n")
     claimed.claim(lower, "logs/a.json", what="S3 key")  # not the same file on this system
-    with pytest.raises(UnsafePathError, match="same local file as 'logs/A.json'"):
+    with pytest.raises(UnsafePathError, match=r"same local file as 'logs/A\.json'"):
         claimed.claim(upper, "logs/other/../A.json", what="S3 key")
