@@ -155,20 +155,18 @@ def _token_cost(
     found, missing, found_sources = lookup_token_prices(
         catalog, keys, (*columns, *BATCH_PRICE_COLUMNS.values())
     )
-    prices = {c: np.full(n, np.nan) for c in columns}
-    for c in columns:
-        prices[c][known] = found[c]
+    every = {c: np.full(n, np.nan) for c in found}
+    for c, values in found.items():
+        every[c][known] = values
     jobs = np.zeros(n, dtype=bool) if batch is None else np.asarray(batch, dtype=bool)
-    if jobs.any():  # batch jobs: batch input/output rates; batch has no cache prices
-        picked = np.zeros(n, dtype=bool)
-        picked[known] = True
-        rows = np.flatnonzero(jobs & picked)
-        position = {i: k for k, i in enumerate(known)}
-        at = np.asarray([position[i] for i in rows.tolist()], dtype=np.intp)
-        for column, batch_column in BATCH_PRICE_COLUMNS.items():
-            prices[column][rows] = found[batch_column][at]
-        for column in ("usd_per_1m_cache_read_input_tokens", "usd_per_1m_cache_write_input_tokens"):
-            prices[column][jobs] = np.nan
+    # batch jobs take the batch input/output rates, and have no cache prices
+    none = np.full(n, np.nan)
+    prices = {
+        c: np.where(
+            jobs, every[BATCH_PRICE_COLUMNS[c]] if c in BATCH_PRICE_COLUMNS else none, every[c]
+        )
+        for c in columns
+    }
     for k, i in enumerate(known):
         sources[i] = found_sources[k]
         if missing[k]:
