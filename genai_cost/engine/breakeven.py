@@ -32,6 +32,10 @@ SIDE_NUDGE = 1e-6
 """Relative step either side of a crossing, to say which option is cheaper below and above."""
 
 
+NONE_FEASIBLE = "(no option can serve this volume)"
+"""The band label of volumes that every option is unable to serve (all capped)."""
+
+
 class TooManySteps(ValueError):
     """A capacity curve steps more often in the range than can be solved exactly."""
 
@@ -212,13 +216,23 @@ def _crossing(a: Curve, b: Curve, volume: float, kind: Literal["equal", "step"])
 def cheapest_bands(
     curves: list[Curve], low: float, high: float, points: list[float]
 ) -> list[tuple[float, float, str]]:
-    """(from, to, cheapest option) over [low, high], split at the crossing points."""
-    cuts = np.unique(np.clip(np.asarray([low, high, *points], dtype=np.float64), low, high))
+    """(from, to, cheapest option) over [low, high], split at the crossing points and where
+    an option stops being able to serve the volume (its `max_volume`): between those cuts the
+    order of every pair of options is fixed, so the cheapest is read at one volume inside each
+    piece. A stretch no option can serve is named `NONE_FEASIBLE`."""
+    limits = [c.max_volume for c in curves if low < c.max_volume < high]
+    cuts = np.unique(
+        np.clip(np.asarray([low, high, *points, *limits], dtype=np.float64), low, high)
+    )
     bands: list[tuple[float, float, str]] = []
     for start, end in itertools.pairwise(cuts):
         mid = float(np.sqrt(start * end)) if start > 0 else float(end / 2)
         costs = [float(c.cost(mid)) for c in curves]
-        best = curves[int(np.argmin(costs))].label
+        best = (
+            curves[int(np.argmin(costs))].label
+            if costs and np.isfinite(min(costs))
+            else NONE_FEASIBLE
+        )
         if bands and bands[-1][2] == best:
             bands[-1] = (bands[-1][0], float(end), best)
         else:
