@@ -28,6 +28,25 @@ def _tokens_cost(prices: list[float], quantities: list[float]) -> float:
     return total
 
 
+def _rate(w: WorkloadArrays, i: int, p: dict[str, float]) -> float:
+    """An instance's output tokens a second at workload i's shape: the benchmark's rate, or
+    less when the workload carries more input per output token than the benchmark did."""
+    rate = p["output_tokens_per_second_per_instance"]
+    bench_in = p.get("benchmark_input_tokens", math.nan)
+    bench_out = p.get("benchmark_output_tokens", math.nan)
+    tin = float(
+        w.input_tokens[i]
+        + w.cache_read_tokens[i]
+        + w.cache_write_tokens[i]
+        + w.cache_write_1h_tokens[i]
+    )
+    tout = float(w.output_tokens[i])
+    if math.isnan(bench_in) or tin <= 0 or tout <= 0:
+        return rate
+    input_per_second = rate * bench_in / bench_out  # what the benchmark's instance carried
+    return min(rate, input_per_second * tout / tin)
+
+
 def _scaled(w: WorkloadArrays, i: int, rows: OptionRows, r: int, p: dict[str, float]) -> float:
     """Autoscaled / asynchronous capacity, one hour of the day at a time."""
     if w.hourly_share is None or any(math.isnan(x) for x in w.hourly_share[i]):
@@ -37,7 +56,7 @@ def _scaled(w: WorkloadArrays, i: int, rows: OptionRows, r: int, p: dict[str, fl
     if rows.option == "async_inference" and p["queue_allowed"] == 0:
         return math.nan
     days = float(w.hours[i]) / 24.0
-    per_instance = p["output_tokens_per_second_per_instance"] * p["target_utilization_fraction"]
+    per_instance = _rate(w, i, p) * p["target_utilization_fraction"]
     counts = []
     for share in w.hourly_share[i]:
         tps = float(w.requests_per_month[i]) / days * float(share) * float(w.output_tokens[i])
@@ -125,20 +144,13 @@ def reference_costs(w: WorkloadArrays, option_rows: list[OptionRows]) -> np.ndar
                 if not w.batch_tolerant[i]:
                     out.append(math.nan)
                     continue
-                hours = req * tout / p["output_tokens_per_second_per_instance"] / 3600.0
+                hours = req * tout / _rate(w, i, p) / 3600.0
                 out.append((hours + p["startup_instance_hours"]) * p["usd_per_hour"])
             else:
                 if rows.variant[r] == "spot" and not w.batch_tolerant[i]:
                     out.append(math.nan)
                     continue
                 tps = req * tout / SECONDS_PER_MONTH
-                instances = _units(
-                    tps
-                    * peak
-                    / (
-                        p["output_tokens_per_second_per_instance"]
-                        * p["target_utilization_fraction"]
-                    )
-                )
+                instances = _units(tps * peak / (_rate(w, i, p) * p["target_utilization_fraction"]))
                 out.append(instances * HOURS_PER_MONTH * p["usd_per_hour"])
     return np.asarray(out, dtype=np.float64)

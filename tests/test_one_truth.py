@@ -89,3 +89,93 @@ def test_business_hours_bands_see_autoscaling_and_its_cap(write_scenario: Any) -
     assert limit == pytest.approx(8 * min(steps), rel=1e-6)
     above = engine_sweep(result, 0, [limit * 1.001])
     assert np.isnan(above.get("autoscaled ec2 p5.4xlarge on_demand", [np.nan])[0])
+
+
+RAG = """
+name: rag-llama
+region: us-east-1
+workloads:
+  - name: answers
+    model: meta.llama3-1-8b-instruct-v1:0
+    tokens_per_request: {input: 200, output: 100}
+    traffic: {requests_per_month: 20000000}
+    options: [on_demand, self_hosted]
+    self_hosted: {instance_type: p5.4xlarge, platform: ec2, purchase: on_demand}
+customization:
+  use: docs
+  paths:
+    - name: docs
+      kind: rag
+      embedding_model: amazon.titan-embed-text-v2:0
+      corpus_tokens: 1000000
+      retrieved_context_tokens: 4000
+      query_embedding_tokens: 0
+      vector_store: {kind: custom, usd_per_month: 100}
+"""
+
+
+def _options(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        " ".join(x for x in (o["option"], o["platform"], o["instance_type"]) if x): o
+        for o in document["options"]
+        if o["feasible"]
+    }
+
+
+def test_chosen_rag_path_tokens_reach_options_cheapest_and_breakeven(write_scenario: Any) -> None:
+    """The issue's case: the options table said on-demand $1,320.00 (200 + 100 tokens) while
+    the bill counted 4,200-token prompts. On-demand with the path's tokens: 20 M x (4,200 x
+    $0.22 + 100 x $0.22) / 1M = $18,920.00; one p5.4xlarge = 730 h x $6.88 = $5,022.40; they
+    cross at 5,022.40 / (4,300 x $0.22 / 1M) = 5,309,090.9 requests a month."""
+    result = estimate([write_scenario(RAG)])
+    document = result.to_dict()
+    options = _options(document)
+    assert options["on_demand"]["monthly_cost_usd"] == pytest.approx(18920.00)
+    assert options["self_hosted ec2 p5.4xlarge"]["monthly_cost_usd"] == pytest.approx(5022.40)
+    assert options["self_hosted ec2 p5.4xlarge"]["cheapest"]
+    [summary] = document["scenarios"][0]["workloads"]
+    assert summary["cheapest_option"] == "self_hosted"
+    # the path comparison keeps today's prompts as its baseline: 20 M x 300 x $0.22 / 1M
+    assert document["scenarios"][0]["customization"]["baseline"]["monthly_cost_usd"] == (
+        pytest.approx(1320.00)
+    )
+    [workload] = breakeven_document(result)["workloads"]
+    [crossing] = [c for c in workload["crossings"] if c["kind"] == "equal"]
+    assert crossing["requests_per_month"] == pytest.approx(5022.40 / (4300 * 0.22e-6))
+    # the whole bill: the instance plus the vector store and the corpus embedding spread
+    # over 12 months (1M tokens x $0.02 / 1M / 12)
+    bill = document["scenarios"][0]["bill"]
+    assert bill["total_monthly_cost_usd"] == pytest.approx(5022.40 + 100 + 0.02 / 12, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("input_tokens", "instances", "utilization"),
+    [
+        # rate at the shape: 3,450 x (2,048 x 100) / (128 x 4,200) = 1,314.29 output tokens/s;
+        # 20 M x 100 / (730 x 3,600) = 761.04 output tokens/s -> 0.579 of one instance
+        (4200, 1, 761.04 / 1314.2857),
+        # 3,450 x (2,048 x 100) / (128 x 20,000) = 276 -> 761.04 / 276 = 2.757 -> 3 instances
+        (20000, 3, 761.04 / (3 * 276)),
+        # 200 in per 100 out, against the 128/128 benchmark: input binds,
+        # 28,312 x (128 x 100) / (128 x 200) = 14,156 output tokens/s
+        (200, 1, 761.04 / 14156),
+        # 100 in per 100 out: the benchmark's own ratio, output binds at 28,312
+        (100, 1, 761.04 / 28312),
+    ],
+)
+def test_self_hosted_sizing_counts_the_prompt(
+    write_scenario: Any, input_tokens: int, instances: int, utilization: float
+) -> None:
+    """Sizing reads input and output tokens: an instance carries at most the input and the
+    output tokens a second its benchmark (nearest shape) carried. The issue's case: 4,200-
+    and 20,000-token prompts both gave 1 instance at 22 %."""
+    text = RAG.split("customization:")[0].replace("input: 200", f"input: {input_tokens}")
+    document = estimate([write_scenario(text)]).to_dict()
+    hosted = _options(document)["self_hosted ec2 p5.4xlarge"]
+    assert hosted["capacity"] == instances
+    assert hosted["monthly_cost_usd"] == pytest.approx(instances * 730 * 6.88)
+    assert hosted["utilization_fraction"] == pytest.approx(utilization, rel=1e-4)
+    bench = hosted["throughput"]
+    expected_bench = (128, 128) if input_tokens <= 200 else (2048, 128)
+    assert (bench["benchmark_input_tokens"], bench["benchmark_output_tokens"]) == expected_bench
+    assert bench["bound_by"] == ("output" if input_tokens == 100 else "input")

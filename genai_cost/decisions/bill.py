@@ -13,9 +13,10 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.decisions.customization import compare_paths
+from genai_cost.decisions.customization import compare_paths, with_tokens
+from genai_cost.documents.estimate import CustomizationRecord
 from genai_cost.errors import PricingError
-from genai_cost.results.bill import assemble
+from genai_cost.results.bill import PathLines, assemble
 from genai_cost.results.estimate import Estimate
 from genai_cost.results.pricing import price
 from genai_cost.scenario.load import LoadedScenario
@@ -49,25 +50,37 @@ def price_bill(
         check_requested=check_requested,
         free_tier=free_tier,
     )
-    arrays = estimate.arrays
-    assert estimate.context is not None
+    chosen = _choose_paths(estimate, scenarios, catalog)
+    effective = [
+        replace(loaded, scenario=with_tokens(loaded.scenario, path.extra_input_tokens))
+        if path is not None and path.extra_input_tokens
+        else loaded
+        for loaded, (_, path) in zip(scenarios, chosen, strict=True)
+    ]
+    if any(e is not o for e, o in zip(effective, scenarios, strict=True)):
+        # The chosen paths lengthen some prompts: price the scenarios again as they will run,
+        # so the options table, the cheapest option, break-even, mix and the month-by-month
+        # models all see the tokens the bill counts (the paths' comparison keeps its own
+        # "today" figures from the first pricing).
+        estimate = price(
+            effective,
+            catalog,
+            day=day,
+            as_of=as_of,
+            max_snapshot_age_days=max_snapshot_age_days,
+            check_requested=check_requested,
+            free_tier=free_tier,
+        )
+        estimate.scenarios = scenarios
     members: list[list[int]] = [[] for _ in scenarios]  # each scenario's workloads, found once
     for index, spec in enumerate(estimate.specs):
         members[spec.scenario_index].append(index)
     for number, loaded in enumerate(scenarios):
-        path = None
-        record = None
-        if loaded.scenario.customization is not None:
-            costs = {}
-            for index in members[number]:
-                spec = estimate.specs[index]
-                best = int(arrays.cheapest_row[index])
-                costs[spec.workload.name] = (
-                    float(arrays.monthly_cost_usd[best]) if best >= 0 else 0.0
-                )
-            day_of = estimate.context.day_for_scenario(loaded.scenario.pricing_date)
-            record, path = compare_paths(loaded, catalog, day_of, costs)
+        record, path = chosen[number]
+        if record is not None:
             estimate.sections[number]["customization"] = record
+        if path is not None and path.extra_input_tokens:
+            path = replace(path, extra_input_tokens={})  # already in the priced workloads
         bill, inputs = assemble(estimate, number, record, path, members[number])
         if not bill["complete"]:
             missing = "; ".join(
@@ -81,6 +94,32 @@ def price_bill(
         estimate.bills.append(bill)
         estimate.bill_inputs.append(inputs)
     return estimate
+
+
+def _choose_paths(
+    estimate: Estimate, scenarios: list[LoadedScenario], catalog: Catalog
+) -> list[tuple[CustomizationRecord | None, PathLines | None]]:
+    """Each scenario's customization section and chosen path, compared against its workloads
+    as priced in `estimate` (cheapest option each)."""
+    arrays = estimate.arrays
+    assert estimate.context is not None
+    members: list[list[int]] = [[] for _ in scenarios]
+    for index, spec in enumerate(estimate.specs):
+        members[spec.scenario_index].append(index)
+    chosen: list[tuple[CustomizationRecord | None, PathLines | None]] = []
+    for number, loaded in enumerate(scenarios):
+        if loaded.scenario.customization is None:
+            chosen.append((None, None))
+            continue
+        costs = {}
+        for index in members[number]:
+            best = int(arrays.cheapest_row[index])
+            costs[estimate.specs[index].workload.name] = (
+                float(arrays.monthly_cost_usd[best]) if best >= 0 else 0.0
+            )
+        day_of = estimate.context.day_for_scenario(loaded.scenario.pricing_date)
+        chosen.append(compare_paths(loaded, catalog, day_of, costs))
+    return chosen
 
 
 def require_complete(estimate: Estimate, what: str, only: Collection[int] | None = None) -> None:

@@ -91,7 +91,8 @@ def _extra_tokens(path: CustomizationPath, workload: Workload) -> tuple[float, b
     return extra + path.retrieved_context_tokens, False
 
 
-def _with_tokens(scenario: Scenario, extra: dict[str, float]) -> Scenario:
+def with_tokens(scenario: Scenario, extra: dict[str, float]) -> Scenario:
+    """`scenario` with `extra[name]` more input tokens in each named workload's requests."""
     workloads = []
     for w in scenario.workloads:
         if w.name in extra:
@@ -261,7 +262,7 @@ def price_path(
                     f"so path {path.name!r} does not add its {path.retrieved_context_tokens:,.0f}"
                 )
         result.extra_input_tokens = extra
-        result.inference = _repriced(catalog, loaded, _with_tokens(scenario, extra), day, names)
+        result.inference = _repriced(catalog, loaded, with_tokens(scenario, extra), day, names)
         for name in extra:
             for c in result.inference[name]:
                 c["detail"] = (

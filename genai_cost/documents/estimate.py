@@ -32,6 +32,18 @@ OptionName = Literal[
 ]
 
 
+class ThroughputRecord(TypedDict):
+    """The published benchmark an instance option was sized with: the nearest measured
+    request shape (input and output tokens) to the workload's, its output rate, the rate at
+    the workload's own shape, and which of input or output tokens bind."""
+
+    benchmark_input_tokens: float
+    benchmark_output_tokens: float
+    benchmark_output_tokens_per_second: float
+    output_tokens_per_second: float
+    bound_by: Literal["input", "output"]
+
+
 class OptionRecord(TypedDict):
     """One purchase option (and variant) of one workload."""
 
@@ -60,6 +72,9 @@ class OptionRecord(TypedDict):
     known. Present when the workload has a latency target or a measured latency."""
     latency_p95_seconds: NotRequired[float | None]
     instances_by_hour: NotRequired[list[float] | None]
+    throughput: NotRequired[ThroughputRecord | None]
+    """Instance options sized from a published benchmark: which one, and why (null when
+    the scenario supplies its own throughput)."""
     """Options whose capacity follows the day (autoscaled, async_inference): instances
     running in each hour 0-23, redundancy included."""
 

@@ -31,7 +31,7 @@ from genai_cost.engine.arrays import (
     failure_codes,
     scatter,
 )
-from genai_cost.engine.capacity import CEIL_TOLERANCE, with_redundancy
+from genai_cost.engine.capacity import CEIL_TOLERANCE, rate_at_shape, with_redundancy
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.self_hosted import (
     REDUNDANT_INSTANCE_HOURS,
@@ -149,9 +149,13 @@ def evaluate_scaled(
     tps = (w.requests_per_month[i] / days_c * w.output_tokens[i] / SECONDS_PER_HOUR)[
         :, None
     ] * shares_w[i]
-    per_instance = (
-        p_all["output_tokens_per_second_per_instance"][c] * p_all["target_utilization_fraction"][c]
+    rate = rate_at_shape(
+        p_all["output_tokens_per_second_per_instance"][c],
+        {name: values[c] for name, values in p_all.items()},
+        w.all_input_tokens[i],
+        w.output_tokens[i],
     )
+    per_instance = rate * p_all["target_utilization_fraction"][c]
     with np.errstate(invalid="ignore", divide="ignore"):
         demand = tps / per_instance[:, None]
     counts_c = hourly_instances(demand, p_all["min_instances"][c])
@@ -160,6 +164,7 @@ def evaluate_scaled(
     failure = np.where(above, np.int16(4), early).astype(np.int16)
     fits = ~above[c]
     ok, counts, demand, tps, days = c[fits], counts_c[fits], demand[fits], tps[fits], days_c[fits]
+    rate = rate[fits]
     p = {name: values[ok] for name, values in p_all.items()}
     totals = with_redundancy(
         counts, p["redundancy_regions"][:, None], p["standby_fraction"][:, None]
@@ -171,9 +176,7 @@ def evaluate_scaled(
     with np.errstate(invalid="ignore", divide="ignore"):
         utilization = np.where(
             everything > 0,
-            avg_tps
-            * w.hours[index[ok]]
-            / (everything * p["output_tokens_per_second_per_instance"]),
+            avg_tps * w.hours[index[ok]] / (everything * rate),
             np.nan,
         )
     schedule = hourly_demand = None  # (rows × 24) only when some row can be priced

@@ -24,6 +24,7 @@ from genai_cost.engine.arrays import (
     failure_codes,
     scatter,
 )
+from genai_cost.engine.capacity import rate_at_shape
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.self_hosted import InstanceChoice, prepare_instances
 from genai_cost.scenario.models import Option
@@ -82,7 +83,13 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     ok = np.flatnonzero(failure == 0)
     tokens = w.requests_per_month[i] * w.output_tokens[i]
     with np.errstate(invalid="ignore", divide="ignore"):
-        processing = tokens / p["output_tokens_per_second_per_instance"] / SECONDS_PER_HOUR
+        rate = rate_at_shape(
+            p["output_tokens_per_second_per_instance"],
+            p,
+            w.all_input_tokens[i],
+            w.output_tokens[i],
+        )
+        processing = tokens / rate / SECONDS_PER_HOUR
     price = p["usd_per_hour"]
     components = [
         Component(

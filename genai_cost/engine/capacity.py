@@ -45,3 +45,31 @@ def redundancy_params(specs: list[Any]) -> dict[str, FloatArray]:
         "redundancy_regions": np.asarray([r for r, _ in pairs], dtype=np.float64),
         "standby_fraction": np.asarray([f for _, f in pairs], dtype=np.float64),
     }
+
+
+def rate_at_shape(
+    per_instance: FloatArray,
+    params: dict[str, FloatArray],
+    input_tokens: FloatArray,
+    output_tokens: FloatArray,
+) -> FloatArray:
+    """Output tokens a second one instance sustains for requests of `input_tokens` (all
+    input, cached included) and `output_tokens`, when `per_instance` was measured by a
+    benchmark at another shape (`params`' benchmark_input_tokens / benchmark_output_tokens;
+    NaN where the scenario gives its own rate, which is used as given).
+
+    The benchmark's instance carried T output tokens a second and, with them, T × I_b / O_b
+    input tokens a second. A workload needs enough instances for both its output and its
+    input tokens: demand = max(out/s ÷ T, in/s ÷ (T × I_b / O_b)); as an output rate that is
+    T × min(1, (I_b × O) / (O_b × I)). A prompt-heavier workload than the benchmark is
+    sized by its input, so longer prompts need more instances (methodology: "Self-hosted
+    sizing")."""
+    bench_in = params.get("benchmark_input_tokens")
+    bench_out = params.get("benchmark_output_tokens")
+    if bench_in is None or bench_out is None:
+        return per_instance
+    with np.errstate(invalid="ignore", divide="ignore"):
+        factor = np.minimum(1.0, bench_in * output_tokens / (bench_out * input_tokens))
+    usable = np.isfinite(bench_in) & (input_tokens > 0) & (output_tokens > 0)
+    rate: FloatArray = per_instance * np.where(usable, factor, 1.0)
+    return rate

@@ -35,6 +35,7 @@ from genai_cost.engine.arrays import (
 )
 from genai_cost.engine.capacity import (
     REDUNDANCY_PREFIX,
+    rate_at_shape,
     redundancy_params,
     units_needed,
     with_redundancy,
@@ -68,6 +69,9 @@ class _Row:
     label: str
     usd_per_hour: float = np.nan
     tokens_per_second: float = np.nan
+    bench_input: float = np.nan
+    bench_output: float = np.nan
+    bench_tokens_per_second: float = np.nan
     target_utilization: float = 1.0
     reason: str = ""
     explicit: bool = False
@@ -146,6 +150,7 @@ def instance_rows(
     for instance_type in instance_types:
         throughput_reason = ""
         tps = choice.tokens_per_second
+        bench = None
         throughput_source = "scenario"
         if tps is None:
             all_input, output = tokens.all_input, tokens.output
@@ -179,6 +184,11 @@ def instance_rows(
                     instance_type,
                     f"{name} in {spec.region}",
                     tokens_per_second=tps if tps is not None else np.nan,
+                    bench_input=bench.input_tokens if bench is not None else np.nan,
+                    bench_output=bench.output_tokens if bench is not None else np.nan,
+                    bench_tokens_per_second=(
+                        bench.output_tokens_per_second_per_instance if bench is not None else np.nan
+                    ),
                     target_utilization=choice.target_utilization,
                     explicit=explicit_option or choice.explicit_variant,
                 )
@@ -306,6 +316,12 @@ def instance_option_rows(
                 [r.tokens_per_second for r in rows], np.float64
             ),
             "target_utilization_fraction": column([r.target_utilization for r in rows], np.float64),
+            # the benchmark the throughput comes from (NaN where the scenario supplies it)
+            "benchmark_input_tokens": column([r.bench_input for r in rows], np.float64),
+            "benchmark_output_tokens": column([r.bench_output for r in rows], np.float64),
+            "benchmark_output_tokens_per_second": column(
+                [r.bench_tokens_per_second for r in rows], np.float64
+            ),
             # 1.0 for spot rows: a numeric flag, so evaluation never compares strings.
             "is_spot": column([r.purchase == "spot" for r in rows], np.float64),
             **{name: np.repeat(values, counts) for name, values in redundancy.items()},
@@ -331,7 +347,9 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     p = {name: values[ok] for name, values in rows.params.items()}
     month = w.hours[i]
     avg_tps = w.requests_per_month[i] * w.output_tokens[i] / (month * SECONDS_PER_HOUR)
-    per_instance = p["output_tokens_per_second_per_instance"]
+    per_instance = rate_at_shape(
+        p["output_tokens_per_second_per_instance"], p, w.all_input_tokens[i], w.output_tokens[i]
+    )
     demand = avg_tps * w.peak_factor[i] / (per_instance * p["target_utilization_fraction"])
     serving = units_needed(demand)
     instances = with_redundancy(serving, p["redundancy_regions"], p["standby_fraction"])

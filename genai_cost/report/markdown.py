@@ -29,6 +29,13 @@ def notes(record: OptionRecord) -> str:
     known = [f"P{q} {v:g} s" for q, v in ((50, p50), (95, p95)) if v is not None]
     if known:
         parts.append("latency " + ", ".join(known))
+    bench = record.get("throughput")
+    if bench:
+        parts.append(
+            f"sized by {bench['bound_by']} tokens at {bench['output_tokens_per_second']:,.0f} "
+            f"output tokens/s, from the {bench['benchmark_input_tokens']:,.0f}/"
+            f"{bench['benchmark_output_tokens']:,.0f}-token benchmark (nearest shape)"
+        )
     if record["sources"]:
         parts.append("prices: " + ", ".join(record["sources"]))
     return "; ".join(parts)

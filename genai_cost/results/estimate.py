@@ -25,6 +25,7 @@ from genai_cost.documents.estimate import (
     OptionRecord,
     ScenarioSections,
     ScenarioSummary,
+    ThroughputRecord,
     WorkloadSummary,
 )
 from genai_cost.engine.arrays import OptionResult
@@ -267,6 +268,7 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
         option = cast(OptionName, rows.option)
         variants, platforms = rows.variant.tolist(), rows.platform.tolist()
         instance_types, sources = rows.instance_type.tolist(), rows.sources.tolist()
+        params = rows.params
         for local, w_index in enumerate(rows.workload_index.tolist()):
             row = offset + local
             spec = specs[w_index]
@@ -298,11 +300,41 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
                 p50, p95 = a.latency(row)
                 record["latency_p50_seconds"] = _number(p50)
                 record["latency_p95_seconds"] = _number(p95)
+            if ok and "benchmark_input_tokens" in params:
+                record["throughput"] = _throughput(params, local, spec)
             if result.schedule is not None and ok:
                 hours = [_number(x) for x in result.schedule[local].tolist()]
                 record["instances_by_hour"] = cast(list[float], hours)
             records[row] = record
     return [cast(OptionRecord, records[row]) for row in row_order(estimate).tolist()]
+
+
+def _throughput(params: dict[str, Any], local: int, spec: WorkloadSpec) -> ThroughputRecord | None:
+    """Which throughput an instance row was sized with: the benchmark's shape and rate, the
+    rate at the workload's shape, and whether input or output tokens bind (None when the
+    scenario supplies its own rate)."""
+    bench_in = float(params["benchmark_input_tokens"][local])
+    if not math.isfinite(bench_in):
+        return None
+    bench_rate = float(params["benchmark_output_tokens_per_second"][local])
+    from genai_cost.engine.capacity import rate_at_shape
+
+    tokens = spec.workload.tokens_per_request
+    rate = float(
+        rate_at_shape(
+            params["output_tokens_per_second_per_instance"][local : local + 1],
+            {k: v[local : local + 1] for k, v in params.items()},
+            np.asarray([tokens.all_input]),
+            np.asarray([tokens.output]),
+        )[0]
+    )
+    return {
+        "benchmark_input_tokens": bench_in,
+        "benchmark_output_tokens": float(params["benchmark_output_tokens"][local]),
+        "benchmark_output_tokens_per_second": bench_rate,
+        "output_tokens_per_second": round(rate, 6),
+        "bound_by": "input" if rate < bench_rate * (1 - 1e-12) else "output",
+    }
 
 
 def estimate_document(estimate: Estimate) -> EstimateDocument:
