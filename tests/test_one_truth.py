@@ -179,3 +179,46 @@ def test_self_hosted_sizing_counts_the_prompt(
     expected_bench = (128, 128) if input_tokens <= 200 else (2048, 128)
     assert (bench["benchmark_input_tokens"], bench["benchmark_output_tokens"]) == expected_bench
     assert bench["bound_by"] == ("output" if input_tokens == 100 else "input")
+
+
+LONG_BATCH = """
+name: long-batch
+region: us-east-1
+workloads:
+  - name: digest
+    model: global.anthropic.claude-sonnet-4-5-20250929-v1:0
+    latency: batch_tolerant
+    tokens_per_request: {input: 250000, output: 2000}
+    traffic: {requests_per_month: 1000}
+"""
+
+
+def test_batch_does_not_price_long_context_requests_at_standard_rates(
+    write_scenario: Any, cli: Any
+) -> None:
+    """The issue's case: 1,000 Sonnet 4.5 requests of 250K in / 2K out were $390.00 on batch
+    (the standard batch rates, 1,000 x (250,000 x $1.50 + 2,000 x $7.50) / 1M) and looked
+    cheapest. On demand bills them at the long-context rates, 1,000 x (250,000 x $6 + 2,000 x
+    $22.50) / 1M = $1,545.00; no source publishes long-context batch rates, so batch cannot
+    price them: infeasible with the reason, and on demand is the bill."""
+    document = estimate([write_scenario(LONG_BATCH)]).to_dict()
+    rows = {o["option"]: o for o in document["options"]}
+    assert not rows["batch"]["feasible"]
+    assert "long-context threshold" in rows["batch"]["reason"]
+    assert rows["on_demand"]["monthly_cost_usd"] == pytest.approx(1545.00)
+    assert document["scenarios"][0]["bill"]["total_monthly_cost_usd"] == pytest.approx(1545.00)
+    # a share of long requests is enough (10 % at 250K; the rest at 10K: mean 34K)
+    mixed = LONG_BATCH.replace(
+        "{input: 250000, output: 2000}",
+        "{input: 34000, output: 2000, long_requests: {share: 0.1, input: 250000}}",
+    )
+    rows = {o["option"]: o for o in estimate([write_scenario(mixed)]).to_dict()["options"]}
+    assert not rows["batch"]["feasible"] and "long-context" in rows["batch"]["reason"]
+    # short requests still get batch: 1,000 x (10,000 x $1.50 + 2,000 x $7.50) / 1M = $30
+    short = LONG_BATCH.replace("input: 250000", "input: 10000")
+    rows = {o["option"]: o for o in estimate([write_scenario(short)]).to_dict()["options"]}
+    assert rows["batch"]["monthly_cost_usd"] == pytest.approx(30.00)
+    # asked for by name, batch that cannot price is an error naming why (exit 2)
+    named = LONG_BATCH + "    options: [batch]\n"
+    result = cli("estimate", str(write_scenario(named)))
+    assert result.code == 2 and "long-context threshold" in result.err

@@ -3,7 +3,10 @@
 monthly = requests x ((input + cache_read + cache_write) x p_batch_in + output x p_batch_out) / 1e6
 
 Prompt caching does not apply to batch jobs, so cached input is billed as ordinary batch input.
-Models without a published batch price are infeasible, never free.
+Models without a published batch price are infeasible, never free. Requests whose input
+exceeds the model's long-context threshold are billed on demand at the long-context rates;
+no source publishes batch rates for them (and a batch price is never derived by a ratio), so a
+workload with such requests cannot be priced on batch: infeasible, with the reason.
 """
 
 from __future__ import annotations
@@ -11,6 +14,11 @@ from __future__ import annotations
 from genai_cost.engine.arrays import Component, OptionResult, OptionRows, WorkloadArrays
 from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
 from genai_cost.engine.context import PricingContext
+from genai_cost.engine.on_demand import (
+    MODEL_THRESHOLD,
+    add_long_context_params,
+    request_kinds,
+)
 from genai_cost.scenario.models import Option
 from genai_cost.units import TOKENS_PER_MILLION
 
@@ -24,8 +32,16 @@ INTERACTIVE_REASON = (
 )
 
 
+LONG_REASON = (
+    "some requests exceed the model's long-context threshold; on demand bills them at the "
+    "long-context rates, and no source publishes batch rates for them"
+)
+
+
 def prepare(ctx: PricingContext) -> OptionRows:
-    return token_price_rows(ctx, OPTION, PRICE_COLUMNS)
+    rows = token_price_rows(ctx, OPTION, PRICE_COLUMNS)
+    add_long_context_params(ctx, rows)
+    return rows
 
 
 def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
@@ -46,6 +62,11 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
             p["usd_per_1m_batch_output_tokens"],
         ),
     ]
+    _, longs = request_kinds(w, rows, p[MODEL_THRESHOLD])
+    long = longs[0] | longs[1]
     return token_option_result(
-        rows, components, "batch", ((~w.batch_tolerant[i], INTERACTIVE_REASON),)
+        rows,
+        components,
+        "batch",
+        ((~w.batch_tolerant[i], INTERACTIVE_REASON), (long & w.batch_tolerant[i], LONG_REASON)),
     )

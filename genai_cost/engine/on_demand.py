@@ -20,6 +20,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from genai_cost.engine.arrays import (
+    BoolArray,
     Component,
     FloatArray,
     OptionResult,
@@ -70,6 +71,18 @@ FLEX_REASON = (
 
 def prepare(ctx: PricingContext) -> OptionRows:
     rows = token_price_rows(ctx, OPTION, PRICE_COLUMNS, tiers=True)
+    rows.params[IS_FLEX] = np.asarray(rows.variant == "flex", dtype=np.float64)
+    rows.params[NAMED_TIER] = np.asarray(
+        [ctx.specs[i].workload.service_tier is not None for i in rows.workload_index],
+        dtype=np.float64,
+    )
+    add_long_context_params(ctx, rows)
+    return rows
+
+
+def add_long_context_params(ctx: PricingContext, rows: OptionRows) -> None:
+    """Each row's model long-context threshold (the smallest any of its on-demand price rows
+    states; NaN when none does) and its workload's long-request share and input tokens."""
     thresholds: dict[str, float] = {}
     for model in {spec.workload.base_model for spec in ctx.specs}:  # once per model
         found = [
@@ -78,19 +91,33 @@ def prepare(ctx: PricingContext) -> OptionRows:
             if r.long_context_threshold_tokens is not None
         ]
         thresholds[model] = min(found) if found else np.nan
-    rows.params[IS_FLEX] = np.asarray(rows.variant == "flex", dtype=np.float64)
     longs = [ctx.specs[i].workload.tokens_per_request.long_requests for i in rows.workload_index]
     rows.params[LONG_SHARE] = np.asarray([x.share if x else 0.0 for x in longs], dtype=np.float64)
     rows.params[LONG_INPUT] = np.asarray([x.input if x else 0.0 for x in longs], dtype=np.float64)
-    rows.params[NAMED_TIER] = np.asarray(
-        [ctx.specs[i].workload.service_tier is not None for i in rows.workload_index],
-        dtype=np.float64,
-    )
     rows.params[MODEL_THRESHOLD] = np.asarray(
         [thresholds[ctx.specs[i].workload.base_model] for i in rows.workload_index],
         dtype=np.float64,
     )
-    return rows
+
+
+def request_kinds(
+    w: WorkloadArrays, rows: OptionRows, threshold: FloatArray
+) -> tuple[list[tuple[FloatArray, FloatArray]], list[BoolArray]]:
+    """The two kinds of request of each row's workload — (weight, input tokens): the typical
+    one and, with tokens_per_request.long_requests, a share `s` with `L` input tokens
+    (w.input_tokens holds the mean of the two) — and, per kind, whether its whole input
+    (cached included) exceeds `threshold` (never where the threshold is NaN)."""
+    i = rows.workload_index
+    p = rows.params
+    share, long_input = p[LONG_SHARE], p[LONG_INPUT]
+    typical = np.where(
+        share < 1, (w.input_tokens[i] - share * long_input) / np.maximum(1 - share, 1e-12), 0.0
+    )
+    cached = w.cache_read_tokens[i] + w.cache_write_tokens[i] + w.cache_write_1h_tokens[i]
+    kinds = [(1 - share, typical), (share, long_input)]
+    with np.errstate(invalid="ignore"):  # NaN threshold: never long
+        longs = [(weight > 0) & ((inputs + cached) > threshold) for weight, inputs in kinds]
+    return kinds, longs
 
 
 def token_components(
@@ -130,14 +157,10 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     i = rows.workload_index
     p = rows.params
     threshold = _threshold(rows)
-    # Two kinds of request: the typical one and, with tokens_per_request.long_requests, a
-    # share `s` with `L` input tokens (w.input_tokens holds the mean of the two). A request
-    # whose whole input exceeds the threshold is billed at the long-context rates, all of it.
-    share, long_input = p[LONG_SHARE], p[LONG_INPUT]
-    typical = np.where(
-        share < 1, (w.input_tokens[i] - share * long_input) / np.maximum(1 - share, 1e-12), 0.0
-    )
-    cached = w.cache_read_tokens[i] + w.cache_write_tokens[i] + w.cache_write_1h_tokens[i]
+    # A request whose whole input exceeds the threshold is billed at the long-context rates,
+    # all of it.
+    share = p[LONG_SHARE]
+    kinds, longs = request_kinds(w, rows, threshold)
     per_token = {
         "usd_per_1m_input_tokens": None,
         "usd_per_1m_output_tokens": w.output_tokens[i],
@@ -145,9 +168,6 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         "usd_per_1m_cache_write_input_tokens": w.cache_write_tokens[i],
         CACHE_1H: w.cache_write_1h_tokens[i],
     }
-    kinds = [(1 - share, typical), (share, long_input)]
-    with np.errstate(invalid="ignore"):  # NaN threshold: never long
-        longs = [(inputs + cached) > threshold for _, inputs in kinds]
     if not share.any() and not longs[0].any():
         # the usual case (no long prompts anywhere): every request at the standard rates
         standard = {c: w.input_tokens[i] if t is None else t for c, t in per_token.items()}
