@@ -87,7 +87,8 @@ def test_by_metadata_and_batch_operations(cli: Any, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     doc = yaml.safe_load(result.out)
     workloads = {w["name"]: w for w in doc["workloads"]}
-    assert set(workloads) == {"a nova-lite-v1:0", "b nova-lite-v1:0", "a nova-micro-v1:0"}
+    # team b called one model one way: named by the team alone (variance matches it by name)
+    assert set(workloads) == {"a nova-lite-v1:0", "b", "a nova-micro-v1:0"}
     # two records each over a 3-day period: 2 / 3 × 730 / 24
     assert workloads["a nova-lite-v1:0"]["traffic"]["requests_per_month"] == pytest.approx(
         2 / 3 * 730 / 24, abs=1e-3

@@ -222,3 +222,86 @@ def test_batch_does_not_price_long_context_requests_at_standard_rates(
     named = LONG_BATCH + "    options: [batch]\n"
     result = cli("estimate", str(write_scenario(named)))
     assert result.code == 2 and "long-context threshold" in result.err
+
+
+def _month_of_logs(first: str, days: int, per_day: list[int], tags: list[str]) -> str:
+    import datetime as dt
+    import json
+
+    from tests.test_allocate import record
+
+    start = dt.date.fromisoformat(first)
+    lines = []
+    for d in range(days):
+        day = (start + dt.timedelta(days=d)).isoformat()
+        for k in range(per_day[d % len(per_day)]):
+            tag = tags[(d + k) % len(tags)]
+            r = record(
+                "amazon.nova-lite-v1:0", "us-east-1", day=day, tokens=(4000 + 7 * d, 900, 0, 0)
+            )
+            r["requestMetadata"] = {"workload": tag}
+            lines.append(json.dumps(r) + "\n")
+    return "".join(lines)
+
+
+def _variance_of_calibrated(cli: Any, tmp_path: Path, logs_text: str) -> dict[str, Any]:
+    import json
+
+    logs = tmp_path / "logs.jsonl"
+    logs.write_text(logs_text)
+    plan = tmp_path / "measured.yaml"
+    made = cli("calibrate", str(logs), "--by", "model,metadata:workload", "-o", str(plan))
+    assert made.code == 0, made
+    result = cli(
+        "variance", str(plan), "--logs", str(logs), "--key", "metadata:workload", "-f", "json"
+    )
+    assert result.code == 0, result
+    return dict(json.loads(result.out))
+
+
+@pytest.mark.parametrize(
+    ("first", "days"),
+    [("2026-02-01", 28), ("2026-11-01", 30), ("2026-10-01", 31), ("2026-10-05", 10)],
+)
+def test_variance_of_calibrated_logs_is_zero(
+    cli: Any, tmp_path: Path, first: str, days: int
+) -> None:
+    """The issue's case: calibrate wrote requests per 730-hour month, variance compared them
+    with a calendar month: +1.92 % in October (744 / 730 - 1) and -7.9 % in February (672 /
+    730 - 1) on every workload. `requests_per_month` is a rate per 730-hour month, and a month
+    of H hours holds requests_per_month x H / 730: October's 61 requests over 31 days are
+    61 / 31 x 730 / 24 = 59.852 a (730-hour) month, and 59.852 x 744 / 730 = 61 in October."""
+    document = _variance_of_calibrated(
+        cli, tmp_path, _month_of_logs(first, days, [40, 55, 70], ["chat", "search"])
+    )
+    assert document["period"]["days"] == days
+    assert {r["workload"] for r in document["workloads"]} == {"chat", "search"}
+    for row in document["workloads"]:
+        assert row["estimated_requests"] == pytest.approx(row["actual_requests"], rel=1e-9)
+        # zero but for the documents' rounding of dollars to 6 decimals (a millionth of a
+        # dollar on a bill of about 50 cents)
+        assert row["variance_usd"] == pytest.approx(0.0, abs=2e-6)
+        assert abs(row["variance_percent"]) < 1e-3
+
+
+def test_requests_per_month_is_a_rate_per_730_hours(write_scenario: Any) -> None:
+    """The same scenario priced for February (672 h) and December (744 h): 730,000 requests a
+    (730-hour) month are 672,000 in February and 744,000 in December, and token costs follow:
+    Nova Lite at $0.06 / $0.24 per 1M, 1,000 in / 100 out = $0.000084 a request."""
+    text = """
+        name: months
+        region: us-east-1
+        billing_month: MONTH
+        workloads:
+          - name: chat
+            model: amazon.nova-lite-v1:0
+            tokens_per_request: {input: 1000, output: 100}
+            traffic: {requests_per_month: 730000}
+            options: [on_demand]
+    """
+    for month, requests in (("2026-02", 672_000), ("2026-12", 744_000)):
+        document = estimate([write_scenario(text.replace("MONTH", month))]).to_dict()
+        [summary] = document["scenarios"][0]["workloads"]
+        assert summary["requests_per_month"] == pytest.approx(requests)
+        total = document["scenarios"][0]["bill"]["total_monthly_cost_usd"]
+        assert total == pytest.approx(requests * 0.000084)

@@ -169,10 +169,14 @@ class Traffic(Strict):
         return self.requests_in(HOURS_PER_MONTH)
 
     def requests_in(self, hours: float) -> float:
-        """Requests in a month of `hours` hours: requests_per_month as given, or the average
-        rate over the month's seconds."""
+        """Requests in a month of `hours` hours. `requests_per_month` is a rate per 730-hour
+        (average) month, so a calendar month of H hours holds requests_per_month × H / 730,
+        exactly as `requests_per_second` holds rate × H × 3,600 — one definition of a month
+        for both, for estimates, billing months and `calibrate` → `variance` alike."""
         if self.requests_per_month is not None:
-            return self.requests_per_month
+            if hours == HOURS_PER_MONTH:
+                return self.requests_per_month
+            return self.requests_per_month * hours / HOURS_PER_MONTH
         assert self.requests_per_second is not None
         return self.requests_per_second * hours * SECONDS_PER_HOUR
 

@@ -134,8 +134,10 @@ def calibrate(usage: Usage, by: GroupBy, resolver: ProfileResolver) -> Calibrati
         groups.setdefault(key, []).append(i)
     regions_per_model: dict[tuple[str, str | None], set[str]] = {}
     profiles_per_base: dict[tuple[str, str, str | None], set[str]] = {}
+    groups_per_tag: dict[str | None, int] = {}
     for model, region, tag in groups:
         regions_per_model.setdefault((model, tag), set()).add(region)
+        groups_per_tag[tag] = groups_per_tag.get(tag, 0) + 1
         profiles_per_base.setdefault((_base(model), region, tag), set()).add(model)
     measured: list[Measured] = []
     names: set[str] = set()
@@ -155,6 +157,7 @@ def calibrate(usage: Usage, by: GroupBy, resolver: ProfileResolver) -> Calibrati
             len(regions_per_model[(model, tag)]) > 1,
             names,
             many_profiles=len(profiles_per_base[(_base(model), region, tag)]) > 1,
+            alone=tag is not None and groups_per_tag[tag] == 1,
         )
         per_day = _daily_means(c, index)
         measured.append(
@@ -229,17 +232,20 @@ def _name(
     used: set[str],
     *,
     many_profiles: bool = False,
+    alone: bool = False,
 ) -> str:
-    """A workload's name: the tag, the model, and how it was called (its inference profile)
-    when the same model was also called another way, and the region when it ran in several;
-    a numbered suffix only if all that still repeats a name."""
+    """A workload's name: the tag alone when it was called one way only (one model, profile
+    and region: then `variance --key metadata:KEY` matches the workload to its records by
+    name); else the tag, the model, and how it was called (its inference profile) when the
+    same model was also called another way, and the region when it ran in several; a
+    numbered suffix only if all that still repeats a name."""
     parts = [
         p
         for p in (
             tag,
-            _base(model),
-            _profile(model) if many_profiles else None,
-            region if many_regions else None,
+            None if alone else _base(model),
+            None if alone else (_profile(model) if many_profiles else None),
+            None if alone else (region if many_regions else None),
         )
         if p
     ]
@@ -321,7 +327,7 @@ def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine
             f"      cache_write: {_number(w.tokens['cache_write'])}"
             "   # mean of cacheWriteInputTokenCount",
             "    traffic:",
-            f"      requests_per_month: {_number(w.requests_per_month, 3)}"
+            f"      requests_per_month: {_number(w.requests_per_month, 9)}"
             f"   # {w.records:,} {'request' if w.records == 1 else 'requests'} in "
             f"{result.days} days",
             f"      # peak-to-average {w.peak_to_average:.3f} (busiest hour over the mean hour)",
