@@ -127,8 +127,12 @@ def estimate(
     return estimate_with(paths, options)
 
 
-def estimate_with(paths: Iterable[str | Path], options: PricingOptions) -> Estimate:
-    """`estimate` with the pricing arguments in one object."""
+def estimate_with(
+    paths: Iterable[str | Path], options: PricingOptions, *, pin_mixes: bool = True
+) -> Estimate:
+    """`estimate` with the pricing arguments in one object. `pin_mixes=False` prices each
+    workload that pins a capacity + on-demand mix (`base_load`) as written, unsplit — what
+    `mix` needs to find the mix."""
     catalog = options.catalog()
     scenarios = load_scenarios(paths, catalog)
     return price_bill(
@@ -139,6 +143,7 @@ def estimate_with(paths: Iterable[str | Path], options: PricingOptions) -> Estim
         max_snapshot_age_days=options.age_limit(),
         month=options.month,
         free_tier=options.free_tier,
+        pin_mixes=pin_mixes,
     )
 
 

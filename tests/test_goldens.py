@@ -34,7 +34,7 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
     "mix": (["mix", BUDGETED], ("table", "markdown", "csv", "json"), "mix", 0),
     "roi": (["roi", BUDGETED], ("table", "markdown", "csv", "json"), "roi", 0),
     "optimize": (
-        ["optimize", "scenarios/office-hours-triage.yaml"],
+        ["optimize", "tests/fixtures/scenarios/office-hours-unpinned.yaml"],
         ("table", "markdown", "csv", "json"),
         "optimize",
         0,

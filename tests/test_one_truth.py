@@ -305,3 +305,78 @@ def test_requests_per_month_is_a_rate_per_730_hours(write_scenario: Any) -> None
         assert summary["requests_per_month"] == pytest.approx(requests)
         total = document["scenarios"][0]["bill"]["total_monthly_cost_usd"]
         assert total == pytest.approx(requests * 0.000084)
+
+
+def _office_hours_by_hand(units: int) -> float:
+    """office-hours-triage's bill with `units` p5.4xlarge for the base load, worked without
+    the engine: 25 requests/s on average shaped by the hourly weights; one instance serves
+    3,450 x 0.8 / 128 = 21.5625 requests/s (the 2,048/128 benchmark is the workload's own
+    shape); the rest goes on demand at (2,048 + 128) x $0.22 / 1M a request."""
+    weights = [2, 2, 2, 2, 2, 3, 5, 8, 12, 14, 14, 13, 12, 14, 14, 13, 11, 8, 5, 4, 3, 3, 2, 2]
+    mean = sum(weights) / 24
+    per_hour = [25 * 3600 * w / mean for w in weights]
+    capacity = units * 3450 * 0.8 / 128 * 3600
+    overflow = sum(max(0.0, r - capacity) for r in per_hour) * 730 / 24
+    return units * 730 * 6.88 + overflow * (2048 + 128) * 0.22e-6
+
+
+def test_pinned_mix_is_billed_and_the_bundled_example_passes_its_budget(
+    cli: Any, write_scenario: Any
+) -> None:
+    """The issue's case: office-hours-triage describes GPUs for the base load and on-demand
+    for the peak; `mix` found $11,652.08, but `estimate` and `check` priced pure self-hosting
+    ($15,067.20) and the example failed its own $12,000 budget."""
+    from genai_cost.decisions.mix import mix_document
+
+    path = ROOT / "scenarios/office-hours-triage.yaml"
+    result = estimate([path])
+    bill = result.to_dict()["scenarios"][0]["bill"]
+    assert bill["total_monthly_cost_usd"] == pytest.approx(_office_hours_by_hand(2), abs=0.005)
+    assert bill["total_monthly_cost_usd"] == pytest.approx(11652.08, abs=0.005)
+    # the same figure `mix` reports for the unsplit workload
+    plain = path.read_text().replace(
+        "    base_load: {capacity: self_hosted, units: auto}   # the mix `genai-cost mix` finds\n",
+        "",
+    )
+    assert plain != path.read_text()
+    unsplit = estimate([write_scenario(plain)])
+    [entry] = mix_document(unsplit)["workloads"]
+    [best] = entry["mixes"]
+    assert best["units"] == 2
+    assert best["monthly_cost_usd"] == pytest.approx(bill["total_monthly_cost_usd"], abs=0.005)
+    # the pieces: two instances for the base, the overflow on demand
+    names = {w["name"]: w for w in result.to_dict()["scenarios"][0]["workloads"]}
+    assert set(names) == {"triage", "triage-base"}
+    assert names["triage-base"]["cheapest_option"] == "self_hosted"
+    assert names["triage"]["cheapest_option"] == "on_demand"
+    check = cli("check", str(path))
+    assert check.code == 0, check
+
+
+@pytest.mark.parametrize(("units", "expected"), [(0, None), (1, None), (3, 3 * 730 * 6.88)])
+def test_pinned_mix_counts(write_scenario: Any, units: int, expected: float | None) -> None:
+    """A mix with no units is pure on-demand, one at least the peak's count is pure
+    self-hosting (3 instances: 3 x 730 h x $6.88 = $15,067.20), and any count between is the
+    hand-worked mix."""
+    text = (ROOT / "scenarios/office-hours-triage.yaml").read_text()
+    text = text.replace("units: auto", f"units: {units}")
+    document = estimate([write_scenario(text)]).to_dict()
+    total = document["scenarios"][0]["bill"]["total_monthly_cost_usd"]
+    wanted = _office_hours_by_hand(units) if expected is None else expected
+    assert total == pytest.approx(wanted, abs=0.005)
+    names = [w["name"] for w in document["scenarios"][0]["workloads"]]
+    assert names == (["triage", "triage-base"] if 0 < units < 3 else ["triage"])
+
+
+def test_base_load_needs_a_profile_and_on_demand(cli: Any, write_scenario: Any) -> None:
+    text = (ROOT / "scenarios/office-hours-triage.yaml").read_text()
+    no_on_demand = write_scenario(
+        text.replace("options: [on_demand, self_hosted]", "options: [self_hosted]")
+    )
+    result = cli("estimate", str(no_on_demand))
+    assert result.code == 2 and "base_load sends the peaks to on_demand" in result.err
+    flat = write_scenario(
+        "\n".join(line for line in text.splitlines() if "hourly_profile" not in line)
+    )
+    result = cli("estimate", str(flat))
+    assert result.code == 2 and "needs traffic.hourly_profile" in result.err

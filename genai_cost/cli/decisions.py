@@ -73,7 +73,8 @@ def mix(
     from genai_cost import api
     from genai_cost.decisions.mix import mix_document
 
-    result = api.estimate_with([path], pricing(snapshot, as_of, price_book))
+    # as written: a workload that pins its mix (`base_load`) is analysed whole
+    result = api.estimate_with([path], pricing(snapshot, as_of, price_book), pin_mixes=False)
     show("mix", mix_document(result), fmt, output)
 
 

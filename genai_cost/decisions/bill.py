@@ -13,6 +13,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.decisions.baseload import split_scenarios
 from genai_cost.decisions.customization import compare_paths, with_tokens
 from genai_cost.documents.estimate import CustomizationRecord
 from genai_cost.errors import PricingError
@@ -32,10 +33,12 @@ def price_bill(
     check_requested: bool = True,
     month: str | None = None,
     free_tier: bool = False,
+    pin_mixes: bool = True,
 ) -> Estimate:
     """Price `scenarios` (already checked against `catalog`): every option, every section,
     the customization paths, and each scenario's whole bill. `month` (YYYY-MM) prices that
-    calendar month in every scenario, beating their `billing_month`."""
+    calendar month in every scenario, beating their `billing_month`. With `pin_mixes` (the
+    default) a workload's `base_load` is priced as its two parts; without, as written."""
     if month is not None:
         scenarios = [
             replace(item, scenario=item.scenario.model_copy(update={"billing_month": month}))
@@ -72,6 +75,19 @@ def price_bill(
             free_tier=free_tier,
         )
         estimate.scenarios = scenarios
+    if pin_mixes and any(spec.workload.base_load is not None for spec in estimate.specs):
+        # Pinned mixes: each such workload is priced as two (NAME-base on the capacity, NAME
+        # on demand for the overflow), as `mix` finds them, so the bill is the mix's.
+        split = split_scenarios(estimate, effective)
+        estimate = price(
+            split,
+            catalog,
+            day=day,
+            as_of=as_of,
+            max_snapshot_age_days=max_snapshot_age_days,
+            check_requested=check_requested,
+            free_tier=free_tier,
+        )
     members: list[list[int]] = [[] for _ in scenarios]  # each scenario's workloads, found once
     for index, spec in enumerate(estimate.specs):
         members[spec.scenario_index].append(index)

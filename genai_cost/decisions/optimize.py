@@ -35,10 +35,17 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from genai_cost.catalog.snapshot import Catalog
+from genai_cost.decisions.baseload import (
+    BASE_SUFFIX,
+    best_splits,
+    merge,
+    pin_fields,
+    referenced,
+    rounded,
+)
 from genai_cost.documents.decisions import OptimizeDocument, OptimizeLever, OptimizeScenario
 from genai_cost.errors import GenaiCostError
 from genai_cost.scenario.models import Option, Scenario, Workload, split_model_id
-from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 SCHEMA_VERSION = 1
 NAMED_LISTS = ("workloads", "training_jobs", "shared_endpoints", "imported_models")
@@ -92,24 +99,14 @@ def apply_patch(data: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
                 if target is None:
                     items.append(copy.deepcopy(change))  # a new item (a whole one)
                 else:
-                    _merge(target, change)
+                    merge(target, change)
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
-            _merge(out[key], value)
+            merge(out[key], value)
         elif value is None:
             out.pop(key, None)
         else:
             out[key] = copy.deepcopy(value)
     return out
-
-
-def _merge(target: dict[str, Any], change: dict[str, Any]) -> None:
-    for key, value in change.items():
-        if value is None:
-            target.pop(key, None)
-        elif isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge(target[key], value)
-        else:
-            target[key] = copy.deepcopy(value)
 
 
 class Pricer:
@@ -209,24 +206,6 @@ def _unpinned(w: Workload, batch: bool) -> dict[str, Any]:
     return _workload_patch(w.name, **change)
 
 
-def _pin(w: Workload, option: str, variant: str, platform: str, instance: str) -> dict[str, Any]:
-    """The workload fields that choose exactly this row."""
-    fields: dict[str, Any] = {"options": [option]}
-    if option == Option.on_demand.value and variant:
-        fields["service_tier"] = variant
-    elif option == Option.provisioned.value:
-        fields["provisioned"] = {"term": variant}
-    elif option in (Option.self_hosted.value, Option.autoscaled.value):
-        fields["self_hosted"] = {"platform": platform, "instance_type": instance}
-        if w.self_hosted.usd_per_hour is None:
-            fields["self_hosted"]["purchase"] = variant
-    elif option == Option.async_inference.value:
-        fields["self_hosted"] = {"instance_type": instance}
-    elif option == Option.batch_transform.value:
-        fields["batch_transform"] = {"instance_type": instance}
-    return fields
-
-
 def _option_levers(data: dict[str, Any], w: Workload, pricer: Pricer, current: Any) -> list[Lever]:
     """Other options and variants, found by pricing the workload unpinned (and, for an
     interactive workload, batch-tolerant)."""
@@ -256,7 +235,7 @@ def _option_levers(data: dict[str, Any], w: Workload, pricer: Pricer, current: A
                 and a.text(row, "variant") != w.self_hosted.purchase
             ):
                 continue  # the scenario's own price is for its own purchase model
-            pins = _pin(
+            pins = pin_fields(
                 w,
                 option,
                 a.text(row, "variant"),
@@ -287,100 +266,59 @@ def _option_levers(data: dict[str, Any], w: Workload, pricer: Pricer, current: A
     return levers
 
 
-def _referenced(name: str, scenario: Scenario) -> bool:
-    """Whether anything but the workload itself names it (a split would change its meaning)."""
-    return any(
-        name in (b.workloads or ()) for b in (scenario.roi.benefits if scenario.roi else ())
-    ) or any(u.workload == name for u in scenario.uncertainty)
-
-
 def _base_load_levers(
     data: dict[str, Any], w: Workload, scenario: Scenario, pricer: Pricer
 ) -> list[Lever]:
-    """Capacity for the base load, on-demand for the rest (decisions/mix.py), as two workloads.
+    """Capacity for the base load, on-demand for the rest (decisions/baseload.py), as two
+    workloads.
 
     Offered for a workload with an hourly profile in a 730-hour month (no `billing_month`)
-    that nothing else in the scenario names, when some capacity option's best count of units
-    lies strictly between none and the peak's (else the option lever already covers it)."""
-    import numpy as np
-
-    from genai_cost.decisions.curves import workload_curves
-    from genai_cost.decisions.mix import MAX_MIX_UNITS, solve_split
-
-    fractions = w.traffic.profile_fractions
+    that nothing else in the scenario names and that does not pin a mix already, when some
+    capacity option's best count of units lies strictly between none and the peak's (else the
+    option lever already covers it)."""
     if (
-        fractions is None
+        w.traffic.profile_fractions is None
+        or w.base_load is not None
         or scenario.billing_month is not None
         or w.budget is not None
-        or _referenced(w.name, scenario)
-        or any(x.name == f"{w.name}-base" for x in scenario.workloads)
+        or referenced(w.name, scenario)
+        or any(x.name == f"{w.name}{BASE_SUFFIX}" for x in scenario.workloads)
     ):
         return []
     try:
         explored = pricer.estimate(apply_patch(data, _unpinned(w, False)), "explore")
         index = next(i for i, s in enumerate(explored.specs) if s.workload.name == w.name)
-        curves, volume = workload_curves(explored, index)
+        raw = next(x for x in data["workloads"] if x.get("name") == w.name)
+        splits = best_splits(explored, index, raw)
     except (GenaiCostError, StopIteration):
         return []
-    a = explored.arrays
-    rows = {a.label(r): r for r in a.rows_of(index).tolist() if a.feasible[r]}
-    on_demand = next((c for c in curves if c.label == "on_demand"), None)
-    if on_demand is None or "on_demand" not in rows:
-        return []
-    weights = np.asarray(fractions, dtype=np.float64)
-    days = HOURS_PER_MONTH / HOURS_PER_DAY
     levers = []
-    for curve in curves:
-        if not curve.is_step or curve.label not in rows:
+    for found in splits:
+        split = found.split
+        if found.base is None:  # none kept, or the units carry the peak: the option lever
             continue
-        if not np.ceil(curve.units_per_request * volume) <= MAX_MIX_UNITS:
-            continue
-        split = solve_split(curve, on_demand.slope_usd_per_request, weights, volume)
-        if not 0 < split.units < split.units_for_peak:
-            continue
-        capacity = split.units * split.unit_rate
-        base_weights = np.round(split.served / capacity, 6)  # 1 where the units are full
-        base_requests = float(_round(capacity * float(base_weights.sum()) * days))
-        row = rows[curve.label]
-        base = copy.deepcopy(next(x for x in data["workloads"] if x.get("name") == w.name))
-        base.pop("optimize", None)
-        base["name"] = f"{w.name}-base"
-        base["traffic"] = {
-            "requests_per_month": base_requests,
-            "hourly_profile": [_round(x) for x in base_weights.tolist()],
-        }
-        _merge(
-            base,
-            _pin(
-                w,
-                a.option(row),
-                a.text(row, "variant"),
-                a.text(row, "platform"),
-                a.text(row, "instance_type"),
-            ),
-        )
-        overflow = np.round((split.rates - split.served) / capacity, 6)
-        overflow_fields: dict[str, Any] = {
-            "traffic": {
-                "requests_per_second": None,
-                "peak_to_average_ratio": None,
-                "requests_per_month": _round(volume - base_requests),
-                "hourly_profile": [_round(x) for x in overflow.tolist()],
-            },
-            **_pin(w, "on_demand", a.text(rows["on_demand"], "variant"), "", ""),
-        }
+        option, variant = found.base["options"][0], _variant_of(found.base)
         levers.append(
             Lever(
                 "base_load",
-                f"{w.name}: {split.units} × {curve.label} for the base load "
+                f"{w.name}: {split.units} × {found.label} for the base load "
                 f"({split.share_served_by_capacity:.0%} of requests), on-demand above it",
                 w.name,
-                {"workloads": [{"name": w.name, **overflow_fields}, base]},
-                _option_risk(a.option(row), a.text(row, "variant"))
+                {"workloads": [{"name": w.name, **found.overflow}, found.base]},
+                _option_risk(option, variant)
                 + "; the split assumes the hourly profile repeats every day",
             )
         )
     return levers
+
+
+def _variant_of(fields: dict[str, Any]) -> str:
+    """The purchase variant a pinned workload's fields name ("" when none)."""
+    return str(
+        fields.get("provisioned", {}).get("term")
+        or fields.get("self_hosted", {}).get("purchase")
+        or ""
+    )
 
 
 def _option_risk(option: str, variant: str) -> str:
@@ -424,16 +362,11 @@ def _caching_levers(w: Workload) -> list[Lever]:
             f"{w.name}: cache {hints.cacheable_input_fraction:.0%} of the prompt "
             f"({hit:.0%} of requests read it)",
             w.name,
-            _workload_patch(w.name, tokens_per_request={k: _round(v) for k, v in tokens.items()}),
+            _workload_patch(w.name, tokens_per_request={k: rounded(v) for k, v in tokens.items()}),
             "assumes a stable prompt prefix (system prompt, documents) and the cache lifetime "
             "between requests; check cacheReadInputTokenCount after the change",
         )
     ]
-
-
-def _round(value: float) -> float:
-    rounded = round(value, 6)
-    return int(rounded) if rounded == int(rounded) else rounded
 
 
 def _model_levers(w: Workload, scenario: Scenario, catalog: Catalog) -> list[Lever]:

@@ -395,6 +395,19 @@ class MeasuredLatency(Strict):
     p95_seconds: Positive | None = None
 
 
+class BaseLoad(Strict):
+    """Fixed capacity for the all-day base load and on-demand tokens for the rest, billed by
+    `estimate` and `check` as `genai-cost mix` finds it: the workload is priced as two,
+    NAME-base on the capacity (what its units serve, hour by hour) and NAME on demand (the
+    overflow). Needs an `hourly_profile` and on-demand among the workload's options."""
+
+    capacity: Literal["provisioned", "self_hosted"] | None = None
+    """The capacity option carrying the base load; default: whichever (with its variants)
+    gives the cheapest mix."""
+    units: Annotated[int, Field(strict=True, ge=0)] | Literal["auto"] = "auto"
+    """Units of capacity to keep: a count, or auto (the mix's cheapest count)."""
+
+
 class Redundancy(Strict):
     """Serving from more than one region for availability.
 
@@ -468,6 +481,8 @@ class Workload(Strict):
     """Monthly budget of this workload (its share of the whole bill), checked by
     `genai-cost check`."""
     redundancy: Redundancy = Redundancy.model_construct()
+    base_load: BaseLoad | None = None
+    """Pin the capacity + on-demand mix (`genai-cost mix`) so the bill is the mix's."""
 
     @field_validator("options")
     @classmethod
@@ -478,6 +493,31 @@ class Workload(Strict):
             if len(set(value)) != len(value):
                 raise ValueError("options lists an option twice")
         return value
+
+    @model_validator(mode="after")
+    def _base_load_needs_a_day_and_on_demand(self) -> Workload:
+        if self.base_load is None:
+            return self
+        if self.traffic.hourly_profile is None:
+            raise ValueError(
+                "base_load splits the day into base load and peaks: it needs traffic.hourly_profile"
+            )
+        if self.budget is not None:
+            raise ValueError(
+                "base_load prices the workload as two (NAME-base and NAME), so a workload "
+                "budget would cover only part of it: set the budget on the scenario"
+            )
+        asked = self.requested_options
+        if Option.on_demand not in asked:
+            raise ValueError("base_load sends the peaks to on_demand: list it in options")
+        wanted = self.base_load.capacity
+        capacity = [o for o in asked if o in (Option.provisioned, Option.self_hosted)]
+        if (wanted is not None and Option(wanted) not in asked) or not capacity:
+            raise ValueError(
+                f"base_load needs its capacity option ({wanted or 'provisioned or self_hosted'}) "
+                "in options"
+            )
+        return self
 
     @property
     def base_model(self) -> str:
