@@ -380,3 +380,58 @@ def test_base_load_needs_a_profile_and_on_demand(cli: Any, write_scenario: Any) 
     )
     result = cli("estimate", str(flat))
     assert result.code == 2 and "needs traffic.hourly_profile" in result.err
+
+
+LEGAL = """
+name: legal
+region: eu-west-1
+workloads:
+  - name: contracts
+    model: eu.anthropic.claude-sonnet-4-5-20250929-v1:0
+    latency: batch_tolerant
+    tokens_per_request: {input: 20000, output: 1500}
+    traffic: {requests_per_month: 20000}
+  - name: summaries
+    model: amazon.nova-pro-v1:0
+    region: us-east-1
+    tokens_per_request: {input: 1000, output: 200}
+    traffic: {requests_per_month: 1000000}
+    options: [on_demand]
+"""
+
+
+def test_optimize_lists_every_lever_it_cannot_price_and_never_batches_interactive_work(
+    cli: Any, write_scenario: Any
+) -> None:
+    """The issue's cases: batch for a geo-profile Sonnet workload (no batch price) vanished
+    from the levers and from not_priced; interactive work was moved to batch; Flex was
+    described as "results arrive in hours"; an EU workload moved to `global.` without a word
+    on data residency; a profile lever's saving hid that it also moved the workload to batch."""
+    import json
+
+    result = cli("optimize", str(write_scenario(LEGAL)), "-f", "json")
+    assert result.code == 0, result
+    [scenario] = json.loads(result.out)["scenarios"]
+    skipped = {x["action"]: x["reason"] for x in scenario["not_priced"]}
+    assert "no batch price" in skipped["contracts: on_demand → batch"]
+    levers = {x["action"].split(" (")[0]: x for x in scenario["levers"]}
+    # summaries (interactive): flex is offered as what it is, batch is not offered at all;
+    # Nova Pro 1M x (1,000 x $0.80 + 200 x $3.20) / 1M = $1,440 standard, $720 flex
+    flex = levers["summaries: on_demand → on_demand flex"]
+    assert flex["monthly_saving_usd"] == pytest.approx(1440 - 720)
+    assert "lower priority" in flex["risk"] and "hours" not in flex["risk"].replace(
+        "hours-long batch latency", ""
+    )
+    assert flex["patch"]["workloads"][0]["service_tier"] == "flex"
+    assert "latency" not in flex["patch"]["workloads"][0]
+    assert all(x["kind"] != "batch" for x in scenario["levers"])
+    assert "not offered" in skipped["summaries: on_demand → batch"]
+    # contracts -> global: residency flagged; the action names the batch switch it brings:
+    # global batch 20,000 x (20,000 x $1.50 + 1,500 x $7.50) / 1M = $825 against the eu
+    # profile's on-demand 20,000 x (20,000 x $3.30 + 1,500 x $16.50) / 1M = $1,815
+    profile = next(
+        x for x in scenario["levers"] if x["action"].startswith("contracts: call global.")
+    )
+    assert "DATA RESIDENCY" in profile["risk"]
+    assert "cheapest option becomes batch, was on_demand" in profile["action"]
+    assert profile["monthly_saving_usd"] == pytest.approx(1815 - 825)

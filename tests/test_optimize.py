@@ -84,18 +84,16 @@ def test_levers_by_hand(cli: Any, fixture_snapshot: Path, tmp_path: Path) -> Non
     model = levers["model"]
     assert model["monthly_cost_after_usd"] == pytest.approx(2.2)
     assert "quality not assessed" in model["risk"]
-    # batch (the workload is interactive): 10,000 × $4 + 1,000 × $12 = $52 a thousand requests
-    batch = levers["batch"]
-    assert batch["monthly_cost_after_usd"] == pytest.approx(52.0)
-    assert batch["patch"]["workloads"][0]["latency"] == "batch_tolerant"
-    # the global profile: 10,000 × $7 + 1,000 × $21 = $91 a thousand requests
+    # batch would cost 10,000 × $4 + 1,000 × $12 = $52 a thousand requests, but the workload
+    # is interactive: never moved to batch, listed as not offered with the reason
+    assert "batch" not in levers
+    skipped = {x["action"]: x["reason"] for x in scenario["not_priced"]}
+    assert "not offered: the workload is interactive" in skipped["w: on_demand → batch"]
+    # the global profile: 10,000 × $7 + 1,000 × $21 = $91 a thousand requests; leaving the
+    # region for a global profile says so
     assert levers["profile"]["monthly_cost_after_usd"] == pytest.approx(91.0)
-    assert [lever["kind"] for lever in scenario["levers"]] == [
-        "model",
-        "batch",
-        "caching",
-        "profile",
-    ]
+    assert "DATA RESIDENCY" in levers["profile"]["risk"]
+    assert [lever["kind"] for lever in scenario["levers"]] == ["model", "caching", "profile"]
     text = cli("optimize", str(path), "-f", "markdown").out
     assert "| 1 |" in text and "```yaml" in text and "not additive" in text
     csv = cli("optimize", str(path), "-f", "csv")

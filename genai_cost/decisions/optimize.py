@@ -54,9 +54,6 @@ TOLERANCE_USD = 0.005
 """A lever saving less than half a cent is no lever."""
 PINS = ("options", "service_tier")
 """Workload fields that pin the option or variant (with the nested ones in `_unpinned`)."""
-ASKED_FOR = ("caching", "model", "region", "training_spot", "packing")
-"""Levers the scenario asked for: reported with the reason when they cannot be priced (the
-others are merely enumerated, like the infeasible rows of an estimate)."""
 
 
 @dataclass
@@ -139,14 +136,20 @@ class Pricer:
 
     def total(self, data: dict[str, Any], label: str) -> tuple[float | None, str]:
         """(whole bill a month, "") or (None, why it cannot be priced)."""
+        total, why, _ = self.priced(data, label)
+        return total, why
+
+    def priced(self, data: dict[str, Any], label: str) -> tuple[float | None, str, Any]:
+        """`total`, and the estimate it read (None when it could not be priced)."""
         try:
-            bill = self.estimate(data, label).bills[0]
+            estimate = self.estimate(data, label)
         except GenaiCostError as exc:
-            return None, exc.render().splitlines()[0]
+            return None, exc.render().splitlines()[0], None
+        bill = estimate.bills[0]
         if not bill["complete"]:
             missing = "; ".join(m["reason"] for m in bill["missing"][:2])
-            return None, f"the patched bill is incomplete ({missing})"
-        return float(bill["total_monthly_cost_usd"]), ""
+            return None, f"the patched bill is incomplete ({missing})", estimate
+        return float(bill["total_monthly_cost_usd"]), "", estimate
 
 
 def optimize(path: str, data: dict[str, Any], pricer: Pricer) -> Result:
@@ -178,16 +181,36 @@ def optimize(path: str, data: dict[str, Any], pricer: Pricer) -> Result:
         if lever.cannot:
             result.skipped.append((lever, lever.cannot))
             continue
-        total, why = pricer.total(apply_patch(data, lever.patch), path)
+        total, why, after = pricer.priced(apply_patch(data, lever.patch), path)
         if total is None:
-            if lever.kind in ASKED_FOR:
-                result.skipped.append((lever, why))
+            result.skipped.append((lever, why))
             continue
         saving = result.current_usd - total
         if saving > TOLERANCE_USD:
+            lever.action += _also_changes(lever, current, after)
             result.priced.append(Priced(lever, total, saving))
     result.priced.sort(key=lambda p: (-p.saving_usd, p.lever.kind, p.lever.action))
     return result
+
+
+def _also_changes(lever: Lever, before: Any, after: Any) -> str:
+    """What else the lever's patch changes, so its saving names exactly what it prices: the
+    workload's cheapest option when a model, profile, region or caching lever moves it (a
+    profile change alone vs a profile change that also makes batch the cheapest)."""
+    if lever.kind in ("option", "base_load", "batch") or lever.workload is None or after is None:
+        return ""
+
+    def chosen(estimate: Any) -> str | None:
+        for i, spec in enumerate(estimate.specs):
+            if spec.workload.name == lever.workload:
+                row = int(estimate.arrays.cheapest_row[i])
+                return estimate.arrays.label(row) if row >= 0 else None
+        return None
+
+    was, becomes = chosen(before), chosen(after)
+    if becomes is None or becomes == was:
+        return ""
+    return f" (and its cheapest option becomes {becomes}, was {was or 'none'})"
 
 
 def _workload_patch(name: str, **fields: Any) -> dict[str, Any]:
@@ -206,64 +229,127 @@ def _unpinned(w: Workload, batch: bool) -> dict[str, Any]:
     return _workload_patch(w.name, **change)
 
 
+FLEX_RISK = (
+    "the flex tier is the same real-time API at a lower priority: responses can be slower, and "
+    "requests may be throttled when capacity is short (not hours-long batch latency)"
+)
+BATCH_ONLY = ("batch", "batch_transform", "async_inference")
+"""Options whose results are not returned to a waiting caller: never proposed for an
+interactive workload (spot capacity, which can be reclaimed, is treated the same way)."""
+
+
 def _option_levers(data: dict[str, Any], w: Workload, pricer: Pricer, current: Any) -> list[Lever]:
-    """Other options and variants, found by pricing the workload unpinned (and, for an
-    interactive workload, batch-tolerant)."""
+    """Other options and variants, found by pricing the workload unpinned. An interactive
+    workload is never moved to batch-only options or spot (they are listed as not offered,
+    with the reason); the on-demand flex tier, the same real-time API at lower priority, is
+    offered to it as what it is. Options with no priced row are listed with the reason."""
     index = next(i for i, s in enumerate(current.specs) if s.workload.name == w.name)
     chosen = int(current.arrays.cheapest_row[index])
     now = current.arrays.label(chosen) if chosen >= 0 else ""
+    interactive = w.latency.value == "interactive"
     levers: list[Lever] = []
     seen: set[str] = {now}
-    variants = [False] + ([True] if w.latency.value == "interactive" else [])
-    for batch in variants:
-        try:
-            explored = pricer.estimate(apply_patch(data, _unpinned(w, batch)), "explore")
-        except GenaiCostError:
+    try:
+        explored = pricer.estimate(apply_patch(data, _unpinned(w, False)), "explore")
+    except GenaiCostError as exc:
+        return [Lever("option", f"{w.name}: other options", w.name, {}, "", cannot=_first(exc))]
+    a = explored.arrays
+    rows = a.rows_of(index).tolist()
+    mine = sorted((r for r in rows if a.feasible[r]), key=lambda r: float(a.monthly_cost_usd[r]))
+    for row in mine:
+        label = a.label(row)
+        option = a.option(row)
+        if label in seen:
             continue
-        a = explored.arrays
-        mine = [r for r in a.rows_of(index).tolist() if a.feasible[r]]
-        mine.sort(key=lambda r: float(a.monthly_cost_usd[r]))
-        for row in mine:
-            label = a.label(row)
-            option = a.option(row)
-            if label in seen:
-                continue
-            seen.add(label)
-            if (
-                w.self_hosted.usd_per_hour is not None
-                and option in (Option.self_hosted.value, Option.autoscaled.value)
-                and a.text(row, "variant") != w.self_hosted.purchase
-            ):
-                continue  # the scenario's own price is for its own purchase model
-            pins = pin_fields(
-                w,
-                option,
-                a.text(row, "variant"),
-                a.text(row, "platform"),
-                a.text(row, "instance_type"),
+        seen.add(label)
+        if (
+            w.self_hosted.usd_per_hour is not None
+            and option in (Option.self_hosted.value, Option.autoscaled.value)
+            and a.text(row, "variant") != w.self_hosted.purchase
+        ):
+            continue  # the scenario's own price is for its own purchase model
+        pins = pin_fields(
+            w, option, a.text(row, "variant"), a.text(row, "platform"), a.text(row, "instance_type")
+        )
+        levers.append(
+            Lever(
+                "option",
+                f"{w.name}: {now or 'current'} → {label}",
+                w.name,
+                _workload_patch(w.name, **pins),
+                _option_risk(option, a.text(row, "variant")),
             )
-            if batch:
-                pins["latency"] = "batch_tolerant"
-                levers.append(
-                    Lever(
-                        "batch",
-                        f"{w.name}: run as {label} (needs latency: batch_tolerant)",
-                        w.name,
-                        _workload_patch(w.name, **pins),
-                        "results arrive in hours, not seconds: only for work nobody waits for",
-                    )
-                )
-            else:
-                levers.append(
-                    Lever(
-                        "option",
-                        f"{w.name}: {now or 'current'} → {label}",
-                        w.name,
-                        _workload_patch(w.name, **pins),
-                        _option_risk(option, a.text(row, "variant")),
-                    )
-                )
+        )
+    if interactive:
+        levers += _interactive_levers(data, w, pricer, index, now, seen)
+    priced_options = {a.option(r) for r in rows if a.feasible[r]}
+    for option in dict.fromkeys(a.option(r) for r in rows):
+        if option in priced_options or option == (a.option(chosen) if chosen >= 0 else ""):
+            continue
+        if interactive and option in BATCH_ONLY:
+            continue  # listed by _interactive_levers
+        reason = next((a.reason(r) for r in rows if a.option(r) == option), "")
+        levers.append(
+            Lever(
+                "option",
+                f"{w.name}: {now or 'current'} → {option}",
+                w.name,
+                {},
+                "",
+                cannot=reason or "no row of this option can be priced",
+            )
+        )
     return levers
+
+
+def _interactive_levers(
+    data: dict[str, Any], w: Workload, pricer: Pricer, index: int, now: str, seen: set[str]
+) -> list[Lever]:
+    """For an interactive workload: the flex tier, if priced (pinned by `service_tier: flex`,
+    latency unchanged), and the batch-only options listed as not offered."""
+    levers: list[Lever] = []
+    try:
+        flex = pricer.estimate(
+            apply_patch(data, _workload_patch(w.name, **_flex_fields(w))), "explore"
+        )
+        a = flex.arrays
+        row = int(a.cheapest_row[index])
+        if row >= 0 and a.text(row, "variant") == "flex" and a.label(row) not in seen:
+            seen.add(a.label(row))
+            levers.append(
+                Lever(
+                    "option",
+                    f"{w.name}: {now or 'current'} → {a.label(row)}",
+                    w.name,
+                    _workload_patch(w.name, **_flex_fields(w)),
+                    FLEX_RISK,
+                )
+            )
+    except GenaiCostError:
+        pass  # no flex price for the model: the tier is simply not offered
+    for option in BATCH_ONLY:
+        if w.options is not None and Option(option) not in w.options and option != "batch":
+            continue
+        levers.append(
+            Lever(
+                "batch",
+                f"{w.name}: {now or 'current'} → {option}",
+                w.name,
+                {},
+                "",
+                cannot="not offered: the workload is interactive, and this option returns "
+                "results later (batch within hours); set latency: batch_tolerant if nobody waits",
+            )
+        )
+    return levers
+
+
+def _flex_fields(w: Workload) -> dict[str, Any]:
+    return {**dict.fromkeys(PINS), "options": [Option.on_demand.value], "service_tier": "flex"}
+
+
+def _first(exc: GenaiCostError) -> str:
+    return exc.render().splitlines()[0]
 
 
 def _base_load_levers(
@@ -396,14 +482,26 @@ def _model_levers(w: Workload, scenario: Scenario, catalog: Catalog) -> list[Lev
                 f"{w.name}: call {model}",
                 w.name,
                 _workload_patch(w.name, model=model, endpoint_scope=None),
-                "global: requests may be served in any commercial region"
-                if scope == "global"
-                else f"{scope}: requests stay within the geography"
-                if scope
-                else "in-region: no cross-region routing (less burst capacity)",
+                _profile_risk(w, scope, region.geography if region else ""),
             )
         )
     return levers
+
+
+def _profile_risk(w: Workload, scope: str | None, geography: str) -> str:
+    """What a change of inference profile means for where requests are processed."""
+    now = w.geo_profile or ("global" if w.scope.value == "global" else "")
+    where = f"the {now} geography" if now and now != "global" else f"{geography or 'its'} region"
+    if scope == "global":
+        if now == "global":
+            return "global: requests may be served in any commercial region"
+        return (
+            f"DATA RESIDENCY: leaves {where} — a global profile may process requests in any "
+            "commercial AWS region worldwide; check your residency and compliance rules first"
+        )
+    if scope:
+        return f"{scope}: requests stay within the {scope} geography (cross-region inside it)"
+    return "in-region: no cross-region routing (less burst capacity)"
 
 
 def _region_levers(w: Workload, scenario: Scenario) -> list[Lever]:
