@@ -435,3 +435,50 @@ def test_optimize_lists_every_lever_it_cannot_price_and_never_batches_interactiv
     assert "DATA RESIDENCY" in profile["risk"]
     assert "cheapest option becomes batch, was on_demand" in profile["action"]
     assert profile["monthly_saving_usd"] == pytest.approx(1815 - 825)
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_option_monthly_is_the_inference_lines_and_the_total_is_their_sum(path: Path) -> None:
+    """ "Option monthly" has one meaning: the workload on its cheapest option, with its path's
+    prompts, without redundancy — the sum of its own inference lines; redundancy is only in
+    the redundancy lines. And the bill's total is the sum of its components."""
+    document = estimate([path]).to_dict()
+    for scenario in document["scenarios"]:
+        bill = scenario["bill"]
+        if bill["complete"]:
+            total = sum(c["usd"] for c in bill["components"])
+            assert bill["total_monthly_cost_usd"] == pytest.approx(total, abs=1e-6)
+        replaced = set()
+        if scenario.get("customization") and scenario["customization"]["chosen"]:
+            chosen = scenario["customization"]["chosen"]
+            kind = next(
+                p["kind"] for p in scenario["customization"]["paths"] if p["name"] == chosen
+            )
+            if kind not in ("prompting", "rag"):
+                replaced = set(scenario["customization"]["workloads"])
+        for w in scenario["workloads"]:
+            if w["monthly_cost_usd"] is None or w["name"] in replaced:
+                continue
+            lines = [
+                c["usd"]
+                for c in bill["components"]
+                if c["family"] == "inference"
+                and c["workloads"] == [w["name"]]
+                and c["item"] == w["name"]
+            ]
+            assert w["monthly_cost_usd"] == pytest.approx(sum(lines), abs=1e-6), w["name"]
+
+
+def test_option_monthly_leaves_redundancy_to_its_own_lines() -> None:
+    """The issue's case: multi-region-endpoints' classifier showed $30,134.40 as "Option
+    monthly" — 3 serving p5.4xlarge (730 h x $6.88 x 3 = $15,067.20) plus the second region's
+    copy, which the bill also lists under Redundancy."""
+    document = estimate([ROOT / "scenarios/multi-region-endpoints.yaml"]).to_dict()
+    [w] = document["scenarios"][0]["workloads"]
+    assert w["monthly_cost_usd"] == pytest.approx(3 * 730 * 6.88)
+    redundancy = [
+        c["usd"]
+        for c in document["scenarios"][0]["bill"]["components"]
+        if c["family"] == "redundancy"
+    ]
+    assert sum(redundancy) == pytest.approx(3 * 730 * 6.88)

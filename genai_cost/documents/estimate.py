@@ -94,7 +94,9 @@ class WorkloadSummary(TypedDict):
     cheapest_platform: str | None
     cheapest_instance_type: str | None
     monthly_cost_usd: float | None
-    """Its cheapest option as the scenario states it (before any customization path)."""
+    """"Option monthly": what it costs on its cheapest option, with the prompts a chosen
+    customization path gives it, without redundancy (which is only in the bill's redundancy
+    lines): the sum of its inference lines when the engine serves it."""
     bill_monthly_cost_usd: float | None
     """Its share of the whole bill: its own lines (inference under the chosen path,
     redundancy) plus its share of shared lines; null when one of them cannot be priced."""

@@ -309,6 +309,22 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
     return [cast(OptionRecord, records[row]) for row in row_order(estimate).tolist()]
 
 
+def _serving_cost(a: EstimateArrays, row: int) -> float:
+    """"Option monthly": what the workload costs on the option of `row` — its prompts as a
+    chosen customization path makes them — without redundancy, which the bill shows only in
+    its own lines. (The options table's monthly cost includes the redundant capacity each
+    option needs, since that decides which option is cheapest.)"""
+    from genai_cost.engine.capacity import REDUNDANCY_PREFIX
+
+    result, local = a.locate(row)
+    redundant = sum(
+        float(c.usd[local])
+        for c in result.components
+        if c.name.startswith(REDUNDANCY_PREFIX) and math.isfinite(float(c.usd[local]))
+    )
+    return float(a.monthly_cost_usd[row]) - redundant
+
+
 def _throughput(params: dict[str, Any], local: int, spec: WorkloadSpec) -> ThroughputRecord | None:
     """Which throughput an instance row was sized with: the benchmark's shape and rate, the
     rate at the workload's shape, and whether input or output tokens bind (None when the
@@ -354,7 +370,8 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
         workloads: list[WorkloadSummary] = []
         for workload in loaded.scenario.workloads:
             best = int(a.cheapest_row[w_index])
-            cost = float(a.monthly_cost_usd[best]) if best >= 0 else math.nan
+            cost = _serving_cost(a, best) if best >= 0 else math.nan
+            workload = estimate.specs[w_index].workload  # as priced (a path's tokens in)
             workloads.append(
                 {
                     "name": workload.name,
