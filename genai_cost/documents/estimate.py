@@ -94,7 +94,7 @@ class WorkloadSummary(TypedDict):
     cheapest_platform: str | None
     cheapest_instance_type: str | None
     monthly_cost_usd: float | None
-    """"Option monthly": what it costs on its cheapest option, with the prompts a chosen
+    """The "option monthly": what it costs on its cheapest option, with the prompts a chosen
     customization path gives it, without redundancy (which is only in the bill's redundancy
     lines): the sum of its inference lines when the engine serves it."""
     bill_monthly_cost_usd: float | None

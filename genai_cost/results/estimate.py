@@ -310,7 +310,7 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
 
 
 def _serving_cost(a: EstimateArrays, row: int) -> float:
-    """"Option monthly": what the workload costs on the option of `row` — its prompts as a
+    """The "option monthly" of `row`: what the workload costs on that option — its prompts as a
     chosen customization path makes them — without redundancy, which the bill shows only in
     its own lines. (The options table's monthly cost includes the redundant capacity each
     option needs, since that decides which option is cheapest.)"""
