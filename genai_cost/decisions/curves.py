@@ -6,13 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from genai_cost.engine.batch_transform import FIXED_COMPONENTS
 from genai_cost.engine.breakeven import Curve
+from genai_cost.engine.core import LINEAR
 from genai_cost.errors import ScenarioError
 
 if TYPE_CHECKING:
     from genai_cost.results.estimate import Estimate
-
-LINEAR = ("on_demand", "batch", "serverless", "batch_transform")
-"""Options whose cost is affine in volume: slope per request, plus fixed start-up costs."""
 
 
 def workload_curves(estimate: Estimate, index: int) -> tuple[list[Curve], float]:

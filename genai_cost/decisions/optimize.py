@@ -44,6 +44,7 @@ from genai_cost.decisions.baseload import (
     rounded,
 )
 from genai_cost.documents.decisions import OptimizeDocument, OptimizeLever, OptimizeScenario
+from genai_cost.engine.core import NOT_FOR_CALLERS
 from genai_cost.errors import GenaiCostError
 from genai_cost.scenario.models import Option, Scenario, Workload, split_model_id
 
@@ -233,9 +234,9 @@ FLEX_RISK = (
     "the flex tier is the same real-time API at a lower priority: responses can be slower, and "
     "requests may be throttled when capacity is short (not hours-long batch latency)"
 )
-BATCH_ONLY = ("batch", "batch_transform", "async_inference")
-"""Options whose results are not returned to a waiting caller: never proposed for an
-interactive workload (spot capacity, which can be reclaimed, is treated the same way)."""
+BATCH_ONLY = NOT_FOR_CALLERS
+"""Options whose results are not returned to a waiting caller (their traits say so): never
+proposed for an interactive workload (spot capacity, which can be reclaimed, neither)."""
 
 
 def _option_levers(data: dict[str, Any], w: Workload, pricer: Pricer, current: Any) -> list[Lever]:

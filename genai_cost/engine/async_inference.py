@@ -20,9 +20,11 @@ from genai_cost.engine.self_hosted import (
     InstanceChoice,
     prepare_instances,
 )
+from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option
 
 OPTION = Option.async_inference
+TRAITS = OptionTraits(pay_per_use=False, cost_curve="day", answers_caller=False)
 QUEUE_REASON = (
     "{label}: asynchronous inference queues requests and returns results through S3; an "
     "interactive workload needs a latency_target and a measured_latency.async_inference "

@@ -40,10 +40,12 @@ from genai_cost.engine.self_hosted import (
     prepare_instances,
     self_hosted_choice,
 )
+from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option
 from genai_cost.units import HOURS_PER_DAY, SECONDS_PER_HOUR
 
 OPTION = Option.autoscaled
+TRAITS = OptionTraits(pay_per_use=False, cost_curve="day", answers_caller=True)
 VARIANTS = ("on_demand", "spot")
 """Purchases without a commitment: a commitment pays for its hours whether used or not."""
 NO_PROFILE_REASON = (

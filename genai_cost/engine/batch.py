@@ -19,10 +19,14 @@ from genai_cost.engine.on_demand import (
     add_long_context_params,
     request_kinds,
 )
+from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option
 from genai_cost.units import TOKENS_PER_MILLION
 
 OPTION = Option.batch
+TRAITS = OptionTraits(
+    pay_per_use=True, cost_curve="linear", answers_caller=False, offline_jobs=True
+)
 VARIANTS = ("",)
 PRICE_COLUMNS = ("usd_per_1m_batch_input_tokens", "usd_per_1m_batch_output_tokens")
 UNIT = "1M tokens"

@@ -27,10 +27,14 @@ from genai_cost.engine.arrays import (
 from genai_cost.engine.capacity import rate_at_shape
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.self_hosted import InstanceChoice, prepare_instances
+from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option
 from genai_cost.units import SECONDS_PER_HOUR
 
 OPTION = Option.batch_transform
+TRAITS = OptionTraits(
+    pay_per_use=True, cost_curve="linear", answers_caller=False, offline_jobs=True
+)
 PLATFORM = TRANSFORM_PLATFORM
 STARTUP = "startup_instance_hours"
 FIXED_COMPONENTS = (STARTUP,)

@@ -32,6 +32,7 @@ from genai_cost.engine.arrays import (
 from genai_cost.engine.context import PricingContext
 from genai_cost.engine.labels import option_label
 from genai_cost.engine.latency import P50, P95, apply_latency, judged
+from genai_cost.engine.traits import OptionTraits
 from genai_cost.units import REQUESTS_PER_THOUSAND, TOKENS_PER_MILLION
 
 OPTION_MODULES: tuple[ModuleType, ...] = (
@@ -47,6 +48,12 @@ OPTION_MODULES: tuple[ModuleType, ...] = (
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(m.OPTION.value for m in OPTION_MODULES)
+TRAITS: dict[str, OptionTraits] = {m.OPTION.value: m.TRAITS for m in OPTION_MODULES}
+"""Every option's traits, as its module declares them (engine/traits.py)."""
+PAY_PER_USE = tuple(name for name, t in TRAITS.items() if t.pay_per_use)
+LINEAR = tuple(name for name, t in TRAITS.items() if t.cost_curve == "linear")
+NOT_FOR_CALLERS = tuple(name for name, t in TRAITS.items() if not t.answers_caller)
+OFFLINE_JOBS = tuple(name for name, t in TRAITS.items() if t.offline_jobs)
 
 
 def component_listed(optional: bool, feasible: bool, quantity: float) -> bool:
@@ -232,7 +239,7 @@ def prepare_all(ctx: PricingContext) -> list[OptionRows]:
     prepared = [module.prepare(ctx) for module in OPTION_MODULES]
     if judged(ctx):
         for rows in prepared:
-            apply_latency(ctx, rows)
+            apply_latency(ctx, rows, offline_jobs=TRAITS[rows.option].offline_jobs)
     return prepared
 
 

@@ -17,7 +17,6 @@ from genai_cost.engine.arrays import OptionRows
 from genai_cost.engine.context import PricingContext
 from genai_cost.scenario.models import Option
 
-OFFLINE = (Option.batch.value, Option.batch_transform.value)
 P50, P95 = "latency_p50_seconds", "latency_p95_seconds"
 
 
@@ -26,7 +25,7 @@ def judged(ctx: PricingContext) -> bool:
     return any(s.workload.latency_target or s.workload.measured_latency for s in ctx.specs)
 
 
-def apply_latency(ctx: PricingContext, rows: OptionRows) -> None:
+def apply_latency(ctx: PricingContext, rows: OptionRows, *, offline_jobs: bool) -> None:
     """Fill the rows' latency columns and block the rows that miss their target (in place).
     Call only when `judged(ctx)`: without targets or measurements there is nothing to do."""
     n = rows.size
@@ -45,7 +44,7 @@ def apply_latency(ctx: PricingContext, rows: OptionRows) -> None:
         target = w.latency_target
         if target is None or rows.reason[r]:
             continue
-        if rows.option in OFFLINE and measured is None:
+        if offline_jobs and measured is None:
             rows.reason[r] = (
                 f"{rows.option} runs offline jobs with no per-request response time; the "
                 f"workload's latency target needs measured_latency.{rows.option}"

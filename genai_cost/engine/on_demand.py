@@ -29,10 +29,12 @@ from genai_cost.engine.arrays import (
 )
 from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
 from genai_cost.engine.context import PricingContext
+from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option
 from genai_cost.units import TOKENS_PER_MILLION
 
 OPTION = Option.on_demand
+TRAITS = OptionTraits(pay_per_use=True, cost_curve="linear", answers_caller=True)
 VARIANTS = ("",)
 BASE_COLUMNS = (
     "usd_per_1m_input_tokens",

@@ -32,12 +32,14 @@ from genai_cost.engine.capacity import (
     with_redundancy,
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option
 from genai_cost.units import MINUTES_PER_HOUR
 
 REDUNDANT_UNIT_HOURS = REDUNDANCY_PREFIX + "model_unit_hours"
 """The extra capacity redundancy buys (reported as its own component)."""
 OPTION = Option.provisioned
+TRAITS = OptionTraits(pay_per_use=False, cost_curve="step", answers_caller=True)
 VARIANTS = PROVISIONED_TERMS
 
 

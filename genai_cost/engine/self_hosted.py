@@ -41,12 +41,14 @@ from genai_cost.engine.capacity import (
     with_redundancy,
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option
 from genai_cost.units import SECONDS_PER_HOUR
 
 REDUNDANT_INSTANCE_HOURS = REDUNDANCY_PREFIX + "instance_hours"
 """The extra capacity redundancy buys (reported as its own component)."""
 OPTION = Option.self_hosted
+TRAITS = OptionTraits(pay_per_use=False, cost_curve="step", answers_caller=True)
 VARIANTS = PURCHASES
 SPOT_INTERACTIVE_REASON = (
     "spot capacity can be reclaimed at two minutes' notice; only batch-tolerant workloads qualify"

@@ -36,7 +36,7 @@ from genai_cost.documents.estimate import (
 from genai_cost.engine.batch_transform import FIXED_COMPONENTS
 from genai_cost.engine.capacity import REDUNDANCY_PREFIX
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.core import EstimateArrays
+from genai_cost.engine.core import PAY_PER_USE, EstimateArrays
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import ImportedModel, Option, Scenario
 from genai_cost.units import FLOAT_TOLERANCE, MINUTES_PER_HOUR
@@ -57,16 +57,6 @@ class Priced(Protocol):
     def catalog(self) -> Catalog: ...
     @property
     def sections(self) -> list[ScenarioSections]: ...
-
-
-PAY_PER_USE = (
-    Option.on_demand.value,
-    Option.batch.value,
-    Option.serverless.value,
-    Option.batch_transform.value,
-)
-"""Options billed for what each request uses (tokens, compute seconds, job hours): their lines
-grow with requests (except a job's start-up) and redundancy adds nothing to them."""
 
 
 def _billed_by(label: str) -> str:

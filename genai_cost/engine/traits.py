@@ -1,0 +1,32 @@
+"""What each purchase option is, declared once by its own module (`TRAITS`) and read by every
+command through `engine/core.py`'s registry: which lines grow with requests, the shape of its
+cost curve, and whether it answers a waiting caller.
+
+A new option module declares its traits here rather than being added to lists in the bill,
+the break-even curves, the latency rules and the optimizer: forgetting a trait is then a
+missing argument, not a silently wrong answer (tests/test_registry.py checks every module).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+CostCurve = Literal["linear", "step", "day"]
+
+
+@dataclass(frozen=True)
+class OptionTraits:
+    pay_per_use: bool
+    """Billed for what each request uses (tokens, compute seconds, job hours): its lines grow
+    with requests (except fixed start-ups) and redundancy adds nothing to it."""
+    cost_curve: CostCurve
+    """Monthly cost against volume: `linear` (slope per request + fixed start-ups), `step`
+    (whole units sized for the peak), or `day` (units following the hourly profile, capped
+    by a maximum)."""
+    answers_caller: bool
+    """Whether a waiting caller gets the response (False: batch jobs, batch transform and
+    asynchronous inference return results later; never proposed for interactive work)."""
+    offline_jobs: bool = False
+    """Runs offline jobs with no per-request response time (a latency target then needs a
+    measured latency)."""
