@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from genai_cost.api import estimate
 from genai_cost.decisions.breakeven import breakeven_document
@@ -482,3 +484,80 @@ def test_option_monthly_leaves_redundancy_to_its_own_lines() -> None:
         if c["family"] == "redundancy"
     ]
     assert sum(redundancy) == pytest.approx(3 * 730 * 6.88)
+
+
+# --- invariants over generated scenarios ------------------------------------------------
+
+
+MODELS = [
+    "meta.llama3-1-8b-instruct-v1:0",
+    "amazon.nova-lite-v1:0",
+    "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+]
+
+
+@st.composite
+def generated(draw: st.DrawFn) -> str:
+    model = draw(st.sampled_from(MODELS))
+    tokens_in = draw(st.integers(50, 30_000))
+    tokens_out = draw(st.integers(10, 3_000))
+    requests = draw(st.integers(1_000, 500_000_000))
+    latency = draw(st.sampled_from(["interactive", "batch_tolerant"]))
+    profile = draw(st.one_of(st.none(), st.lists(st.integers(0, 20), min_size=24, max_size=24)))
+    if profile is not None and not any(profile):
+        profile[12] = 1
+    lines = [
+        "name: generated",
+        "region: us-east-1",
+        "workloads:",
+        "  - name: w",
+        f"    model: {model}",
+        f"    latency: {latency}",
+        f"    tokens_per_request: {{input: {tokens_in}, output: {tokens_out}}}",
+        "    traffic:",
+        f"      requests_per_month: {requests}",
+    ]
+    if profile is not None:
+        lines.append(f"      hourly_profile: {profile}")
+    if model.startswith("meta."):
+        lines.append("    autoscaling: {min_instances: 1, max_instances: 6}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(text=generated())
+def test_invariants_on_generated_scenarios(write_scenario: Any, text: str) -> None:
+    """On any scenario: the bill is the sum of its lines; the options table's cheapest is the
+    option the bill counts ("option monthly" + its redundancy, none here); the break-even band
+    at today's volume is the estimate's cheapest, and every reported crossing is equal to the
+    cent (or a step) and ordered as reported either side."""
+    result = estimate([write_scenario(text)])
+    document = result.to_dict()
+    [scenario] = document["scenarios"]
+    bill = scenario["bill"]
+    assert bill["complete"]
+    assert bill["total_monthly_cost_usd"] == pytest.approx(
+        sum(c["usd"] for c in bill["components"]), abs=1e-6
+    )
+    [w] = scenario["workloads"]
+    [cheapest] = [o for o in document["options"] if o["cheapest"]]
+    assert cheapest["monthly_cost_usd"] == pytest.approx(w["monthly_cost_usd"], abs=1e-6)
+    assert cheapest["monthly_cost_usd"] == pytest.approx(bill["total_monthly_cost_usd"], abs=1e-6)
+    [workload] = breakeven_document(result)["workloads"]
+    today = workload["requests_per_month"]
+    band = _band_at(workload["bands"], today)
+    at_today = engine_sweep(result, 0, [today])
+    assert float(at_today[band][0]) == pytest.approx(cheapest["monthly_cost_usd"], abs=0.005)
+    for c in workload["crossings"]:
+        v = c["requests_per_month"]
+        at = engine_sweep(result, 0, [v * (1 - 1e-7), v, v * (1 + 1e-7)])
+        a, b = (np.nan_to_num(at[c[k]], nan=np.inf) for k in ("a", "b"))
+        if c["kind"] == "equal":
+            assert abs(a[1] - b[1]) < 0.01, c
+        assert (c["a"] if a[0] < b[0] else c["b"]) == c["cheaper_below"]
+        assert (c["a"] if a[2] < b[2] else c["b"]) == c["cheaper_above"]
