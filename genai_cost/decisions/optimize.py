@@ -12,8 +12,9 @@ Levers, per workload (docs/methodology.md, "Optimization levers"):
 
 * option — another option or variant than the one the scenario pins (on-demand tier,
   provisioned term, self-hosted or autoscaled instances, async, serverless, batch transform);
-* batch — an option that needs `latency: batch_tolerant` (Bedrock batch, spot, batch
-  transform, async inference) for an interactive workload: what would have to change;
+* flex — for an interactive workload, the on-demand flex tier (the same real-time API at a
+  lower priority); batch-only options and spot are never proposed for it (listed as not
+  offered, with the reason);
 * caching — `optimize.cacheable_input_fraction` of the input read from the prompt cache by
   `optimize.cache_hit_fraction` of the requests (the others write it);
 * model — each of `optimize.candidate_models` (never a quality claim: you named them);
@@ -25,6 +26,11 @@ Levers, per workload (docs/methodology.md, "Optimization levers"):
 * training spot — a training job pinned to on-demand that has a `spot:` section;
 * packing — a shared endpoint's models re-packed on each of its
   `optimize.candidate_instances` (with the throughput you state for that instance type).
+
+Every lever that cannot be priced is listed with its reason (never dropped). The module is
+over 600 lines because every lever kind is here, each a short function over the same patch
+and pricing machinery (`Lever`, `apply_patch`, `Pricer`); the base-load split itself lives in
+decisions/baseload.py, shared with the scenario's own `base_load`.
 """
 
 from __future__ import annotations
