@@ -87,6 +87,12 @@ def test_bedrock_under_the_bedrock_service_product_code(cli: Any, tmp_path: Path
     assert (row["input_tokens"], row["output_tokens"]) == (1_000_000, 100_000)
     assert row["token_cost_usd"] == pytest.approx(4.5)
     assert document["line_items"]["not_generative_ai"] == 0
+    # the report says what was selected, by the product code the bill uses
+    assert document["line_items"]["by_product_code"] == [
+        {"product_code": "AmazonBedrockService", "selected": True, "line_items": 2, "cost_usd": 4.5}
+    ]
+    text = cli("allocate", "--cur", str(bill), "--tenant", "tag:team", "-f", "markdown").out
+    assert "| AmazonBedrockService | selected | 2 | $4.5000 |" in text
 
 
 @pytest.mark.parametrize(

@@ -158,6 +158,16 @@ def test_allocation_by_tag_by_hand(tmp_path: Path, kind: str) -> None:
     assert rows["ml"]["token_cost_usd"] == 0
     assert rows["(untagged)"]["cost_usd"] == pytest.approx(1000.0)
     assert document["total"]["cost_usd"] == pytest.approx(1040.026)
+    codes = document["line_items"].pop("by_product_code")
+    # what was selected and left out, per product code: the six allocated items add up to the
+    # total, the one left out to the other-services figure
+    selected = [c for c in codes if c["selected"]]
+    assert sum(c["cost_usd"] for c in selected) == pytest.approx(1040.026)
+    assert sum(c["line_items"] for c in selected) == 6
+    assert [(c["product_code"], c["line_items"]) for c in codes if not c["selected"]] == [
+        ("AmazonEC2", 1)  # the m5.large: not an accelerated family
+    ]
+    assert sum(c["cost_usd"] for c in codes if not c["selected"]) == pytest.approx(2.304)
     assert document["line_items"] == {
         "read": 7,
         "allocated": 6,

@@ -175,6 +175,16 @@ class CurAllocationTotal(TypedDict):
     line_items: int
 
 
+class ProductCodeRow(TypedDict):
+    """One product code of the bill: its line items selected as generative-AI spend, or left
+    out (the excluded types are counted apart)."""
+
+    product_code: str
+    selected: bool
+    line_items: int
+    cost_usd: float
+
+
 class LineItemCounts(TypedDict):
     read: int
     allocated: int
@@ -184,6 +194,8 @@ class LineItemCounts(TypedDict):
     excluded: int
     """Generative-AI line items of a type left out with `--exclude` (credit, refund, tax)."""
     excluded_usd: float
+    by_product_code: NotRequired[list[ProductCodeRow]]
+    """What was selected and what was left out, per product code (CUR allocation)."""
 
 
 class CurCapacity(TypedDict):

@@ -337,6 +337,21 @@ def render_cur_allocation_markdown(document: CurAllocationDocument) -> str:
             f"Excluded ({', '.join(document['excluded_line_item_types'])}): "
             f"{items['excluded']:,} generative-AI line item(s), {usd(items['excluded_usd'])}.",
         ]
+    codes = items.get("by_product_code") or []
+    if codes:
+        lines += [
+            "",
+            "### Selected and left out, by product code",
+            "",
+            "| Product code | Counted | Line items | Cost |",
+            "|---|---|---:|---:|",
+            *(
+                f"| {markdown_cell(c['product_code'])} | "
+                f"{'selected' if c['selected'] else 'left out'} | {c['line_items']:,} | "
+                f"{usd(c['cost_usd'], 4)} |"
+                for c in codes
+            ),
+        ]
     lines += sections(document, "Line items")  # type: ignore[arg-type]
     return "\n".join(lines) + "\n"
 

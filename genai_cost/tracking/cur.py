@@ -455,8 +455,9 @@ def usage_sql(
     services: Sequence[str],
     exclude: Sequence[str] = (),
 ) -> str:
-    """One pass over a group of files: cost, usage and tokens summed by key, day and token
-    kind; line items outside generative-AI spend summed into one row (keys NULL), and the
+    """One pass over a group of files: cost, usage and tokens summed by key, day, token kind
+    and product code; line items outside generative-AI spend summed into one row per product
+    code (keys NULL), and the
     generative-AI line items of an excluded type (`exclude`: credit, refund, tax) counted
     apart."""
     usage_type = layout.text("line_item_usage_type")
@@ -475,6 +476,7 @@ def usage_sql(
             {chosen} AND {excluded} AS excluded,
             try_cast(CAST({start} AS STRING) AS TIMESTAMP) AS started,
             {service_sql(layout)} AS service,
+            coalesce({layout.text("line_item_product_code")}, '') AS product_code,
             {model_sql(layout)} AS model,
             CASE WHEN {service_sql(layout)} = 'AmazonBedrock'
               THEN {token_kind_sql(layout, usage_type)}
@@ -494,7 +496,7 @@ def usage_sql(
             usage_amount * per_unit AS tokens
           FROM raw
         )
-        SELECT gen_ai, {group}, CASE WHEN gen_ai THEN day END AS day,
+        SELECT gen_ai, product_code, {group}, CASE WHEN gen_ai THEN day END AS day,
           CASE WHEN gen_ai THEN token_kind END AS token_kind,
           CAST(count(*) AS BIGINT) AS line_items,
           sum(CASE WHEN gen_ai AND day IS NOT NULL AND good_cost THEN cost ELSE 0 END) AS cost,

@@ -259,6 +259,15 @@ def allocate_cur(
             "not_generative_ai_usd": usage.other_cost,
             "excluded": usage.excluded,
             "excluded_usd": usage.excluded_cost,
+            "by_product_code": [
+                {
+                    "product_code": t.product_code,
+                    "selected": t.selected,
+                    "line_items": t.line_items,
+                    "cost_usd": round(t.cost_usd, 6),
+                }
+                for t in usage.by_product_code
+            ],
         },
         "excluded_line_item_types": list(exclude),
         "files": usage.files,

@@ -52,6 +52,17 @@ class CurUsage:
     """Bedrock token line items whose usage amount is unreadable (their tokens not counted)."""
     examples: tuple[str, ...] = ()
     """A few unreadable cells as `file: column 'text'`."""
+    by_product_code: tuple[ProductCodeTotal, ...] = ()
+    """Every product code read, with what was selected as generative-AI spend and what was
+    left out (line items and cost)."""
+
+
+@dataclass(frozen=True)
+class ProductCodeTotal:
+    product_code: str
+    selected: bool
+    line_items: int
+    cost_usd: float
 
 
 MAX_HEADER_BYTES = 1 << 20
@@ -388,10 +399,14 @@ def _usage_of(frame: Any, files: int) -> CurUsage:
     for column in ("cost", "tokens"):
         dated[column] = dated[column].astype(float)
     counted = ["gen_ai", "other_cost", "undated", "unknown_units", "bad_cost", "bad_usage"]
-    counted += ["excluded_items", "excluded_cost"]
+    counted += ["excluded_items", "excluded_cost", "product_code"]
     excluded = int(frame["excluded_items"].sum())
+    kept = dated.drop(columns=counted)
+    if dated["product_code"].nunique() > 1:  # the same key and day under several codes
+        by = [c for c in kept.columns if c.startswith("k") or c in ("day", "token_kind")]
+        kept = kept.groupby(by, dropna=False, sort=False, as_index=False).sum()
     return CurUsage(
-        frame=dated.drop(columns=counted),
+        frame=kept,
         line_items=int(frame["line_items"].sum()),
         other_line_items=int(frame.loc[~frame.index.isin(ai.index), "line_items"].sum()) - excluded,
         excluded=excluded,
@@ -402,7 +417,30 @@ def _usage_of(frame: Any, files: int) -> CurUsage:
         files=files,
         bad_cost=int(frame["bad_cost"].sum()),
         bad_usage=int(frame["bad_usage"].sum()),
+        by_product_code=_by_product_code(frame),
     )
+
+
+def _by_product_code(frame: Any) -> tuple[ProductCodeTotal, ...]:
+    """What each product code contributed: its selected (generative-AI, not excluded) line
+    items and cost, and its left-out ones (other spend, and excluded types)."""
+    selected = frame["gen_ai"].fillna(False).astype(bool)
+    work = frame.assign(
+        selected=selected,
+        money=frame["cost"].astype(float).where(selected, frame["other_cost"].astype(float)),
+        items=frame["line_items"] - frame["excluded_items"].where(~selected, 0),
+    )
+    totals = work.groupby(["product_code", "selected"], dropna=False, sort=True)[
+        ["items", "money"]
+    ].sum()
+    found = [
+        ProductCodeTotal(str(code or "(none)"), bool(chosen), int(items), float(money))
+        for (code, chosen), items, money in zip(
+            totals.index, totals["items"], totals["money"], strict=True
+        )
+        if items > 0
+    ]
+    return tuple(sorted(found, key=lambda t: (not t.selected, -abs(t.cost_usd), t.product_code)))
 
 
 def read_cur_spark(
@@ -480,7 +518,8 @@ def read_cur_spark(
             raise LogsError.at(
                 members[0], f"cannot read the Cost and Usage Report: {_cause(exc)}"
             ) from None
-        names = ["gen_ai", *(f"k{i}" for i in range(len(keys))), "day", "token_kind"]
+        names = ["gen_ai", "product_code", *(f"k{i}" for i in range(len(keys)))]
+        names += ["day", "token_kind"]
         names += ["line_items", "cost", "tokens", "unknown_units", "other_cost", "undated"]
         names += ["excluded_items", "excluded_cost", "bad_cost", "bad_usage"]
         frames.append(pd.DataFrame([tuple(r) for r in rows], columns=names))
