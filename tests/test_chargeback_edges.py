@@ -519,3 +519,44 @@ def test_calibrated_workloads_are_named_by_their_profile(cli: Any, tmp_path: Pat
         "nova-lite-v1:0 us profile",
         "nova-micro-v1:0",  # called one way only: no label
     ]
+
+
+def test_one_model_one_name_across_usage_types_and_marketplace(cli: Any, tmp_path: Path) -> None:
+    """`allocate --cur --by model` showed one model twice: "Claude4.6Sonnet" (from the usage
+    type of `AmazonBedrockService` line items) and "Claude Sonnet 4.6" (a Marketplace line's
+    product name). Same words and version: one model, shown by its spelled-out name."""
+    items = [
+        _item(
+            product_code="AmazonBedrockService",
+            usage_type="USE1-Claude4.6Sonnet-input-tokens",
+            cost=3.0,
+        ),
+        _item(
+            product_code="c7s9kq1uxyz0abcdefghij123",
+            usage_type="USE1-MP:USE1_InputTokenCount-Units",
+            usage_amount=1,
+            unit="Units",
+            cost=3.0,
+            product={"product_name": "Claude Sonnet 4.6 (Amazon Bedrock Edition)"},
+        ),
+        _item(usage_type="USE1-NovaLite-input-tokens", cost=0.06),
+    ]
+    bill = write_cur2_csv(tmp_path / "bill.csv", items)
+    result = cli(
+        "allocate", "--cur", str(bill), "--tenant", "tag:team", "--by", "model", "-f", "json"
+    )  # fmt: skip
+    assert result.code == 0, result
+    costs = {r["model"]: r["cost_usd"] for r in json.loads(result.out)["rows"]}
+    assert costs == {"Claude Sonnet 4.6": pytest.approx(6.0), "NovaLite": pytest.approx(0.06)}
+
+
+def test_model_keys() -> None:
+    from genai_cost.tracking.model_names import display_names
+
+    shown = display_names(["Claude4.6Sonnet", "Claude Sonnet 4.6", "Claude4.5Sonnet", "NovaLite"])
+    assert shown == {
+        "Claude4.6Sonnet": "Claude Sonnet 4.6",
+        "Claude Sonnet 4.6": "Claude Sonnet 4.6",
+        "Claude4.5Sonnet": "Claude4.5Sonnet",  # another version: another model
+        "NovaLite": "NovaLite",
+    }

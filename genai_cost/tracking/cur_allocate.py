@@ -62,6 +62,7 @@ def grouped_frame(usage: CurUsage, keys: Sequence[CurKey]) -> Any:
     import pandas as pd
 
     from genai_cost.tracking.allocate import identity_name
+    from genai_cost.tracking.model_names import display_names
 
     frame = usage.frame
     names = [f"k{i}" for i in range(len(keys))]
@@ -69,6 +70,9 @@ def grouped_frame(usage: CurUsage, keys: Sequence[CurKey]) -> Any:
         values = frame[name].astype(object)
         if key.kind == "identity":
             values = values.map(lambda v: identity_name(v) if isinstance(v, str) else None)
+        if key.name == "model":  # one name per model (usage type vs Marketplace name)
+            shown = display_names(str(v) for v in values.dropna().unique())
+            values = values.map(lambda v: shown.get(v, v) if isinstance(v, str) else v)
         frame[name] = values.where(values.notna() & (values != ""), None).fillna(
             UNTAGGED if key.tagged else "(none)"
         )
