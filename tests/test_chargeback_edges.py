@@ -560,3 +560,36 @@ def test_model_keys() -> None:
         "Claude4.5Sonnet": "Claude4.5Sonnet",  # another version: another model
         "NovaLite": "NovaLite",
     }
+
+
+def test_a_narrow_terminal_gets_a_narrower_table_not_cards(cli: Any) -> None:
+    """`allocate` printed a 10-line card per tenant when its table did not fit (517 lines for
+    41 tenants): now the token detail is left out first, said in a note, and --columns
+    chooses the figures."""
+    from genai_cost.report.terminal import render_allocation_table
+
+    result = cli(
+        "allocate", "tests/fixtures/logs/invocations.jsonl", "--tenant", "identity", "-f", "json"
+    )  # fmt: skip
+    document = json.loads(result.out)
+    many = dict(document)
+    many["rows"] = [dict(document["rows"][0], tenant=f"role/team-{n:02d}") for n in range(41)]
+    text = render_allocation_table(many, color=False, width=60)
+    assert "Tenant:" not in text  # a table, not cards
+    assert "Left out to fit 60 columns: Cache write, Cache read" in text
+    assert len(text.splitlines()) < 41 + 20  # a line per tenant, not ten
+    wide = render_allocation_table(many, color=False, width=200)
+    assert "Cache write" in wide and "Left out" not in wide
+    chosen = render_allocation_table(many, color=False, width=60, columns=["cost", "share"])
+    header = next(line for line in chosen.splitlines() if "Tenant" in line)
+    assert "Cost" in header and "Share" in header and "Input" not in header
+    markdown = cli(
+        "allocate", "tests/fixtures/logs/invocations.jsonl", "--tenant", "identity",
+        "-f", "markdown", "--columns", "input,cost",
+    )  # fmt: skip
+    assert "| Tenant | Input | Cost |" in markdown.out
+    bad = cli(
+        "allocate", "tests/fixtures/logs/invocations.jsonl", "--tenant", "identity",
+        "--columns", "cost,shar",
+    )  # fmt: skip
+    assert bad.code == 2 and "did you mean 'share'" in bad.err

@@ -109,6 +109,17 @@ def allocate(
     ] = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            metavar="NAME,...",
+            help="Figures to show in table and markdown (the keys always show): requests, "
+            "input, output, cache-read, cache-write, capacity, cost, share; with --cur "
+            "token-charges and other-charges instead of requests and capacity. Default: all "
+            "that fit the terminal.",
+        ),
+    ] = None,
     fail_on_anomaly: Annotated[
         bool,
         typer.Option(
@@ -213,6 +224,8 @@ def allocate(
         genai-cost allocate --cur s3://billing/cur/genai/data/ --tenant tag:team --cost amortized
 
         genai-cost allocate --cur cur/ --tenant principal-tag:project --by tenant --by model
+
+        genai-cost allocate logs/ --tenant metadata:team --columns cost,share
     """
     from genai_cost.tracking.anomalies import AnomalyRule
 
@@ -241,7 +254,7 @@ def allocate(
             verbose=verbose,
         )
         _strict_or_warn(cur_document["problems"], strict, "line item(s)")
-        show("cur-allocation", cur_document, fmt, output)
+        show("cur-allocation", cur_document, fmt, output, columns=_columns(columns))
         _exit_status(cur_document, fail_on_projection, fail_on_anomaly)
         return
     if not logs:
@@ -275,7 +288,7 @@ def allocate(
         parts = [f"{count:,} record(s) not allocated"] if count else []
         parts += [f"{files} file(s) could not be read"] if files else []
         say(f"warning: {' and '.join(parts)} (listed in the table, Markdown and JSON reports)")
-    show("allocation", document, fmt, output)
+    show("allocation", document, fmt, output, columns=_columns(columns))
     _exit_status(document, fail_on_projection, fail_on_anomaly)
 
 
@@ -562,3 +575,15 @@ def athena_ddl(
     if not parquet.is_file():
         raise LogsError.at(str(parquet), "no such file")
     emit(ddl(parquet_schema(parquet), table, location), output)
+
+
+def _columns(text: str | None) -> list[str] | None:
+    """`--columns a,b` as names (checked by the renderer against the report's columns)."""
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        from genai_cost.errors import ArgumentError
+
+        raise ArgumentError("--columns: name at least one column (e.g. --columns cost,share)")
+    return names

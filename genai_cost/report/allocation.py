@@ -30,6 +30,55 @@ def headings(shared: bool) -> tuple[str, ...]:
     return (*HEADINGS[:5], "Capacity", *HEADINGS[5:]) if shared else HEADINGS
 
 
+NARROWING = ("Cache write", "Cache read", "Requests", "Input", "Output", "Capacity")
+"""Columns a terminal table leaves out, first to last, when the terminal is too narrow for
+all of them (the keys, Cost and Share always stay)."""
+COLUMN_NAMES = {
+    "requests": "Requests",
+    "input": "Input",
+    "output": "Output",
+    "cache-read": "Cache read",
+    "cache-write": "Cache write",
+    "capacity": "Capacity",
+    "token-charges": "Token charges",
+    "other-charges": "Other charges",
+    "cost": "Cost",
+    "share": "Share",
+}
+"""`allocate --columns` names → headings."""
+
+
+def chosen_columns(names: Sequence[str] | None, available: Sequence[str]) -> list[str] | None:
+    """The headings `--columns` names (in the report's order), or None for all; a name that
+    is not a column of this report is an ArgumentError naming those that are."""
+    if not names:
+        return None
+    from genai_cost.errors import ArgumentError
+    from genai_cost.modelfile import suggest
+
+    wanted = set()
+    offered = [k for k, v in COLUMN_NAMES.items() if v in available]
+    for name in names:
+        heading = COLUMN_NAMES.get(name.strip().lower())
+        if heading is None or heading not in available:
+            hint = suggest(name, offered)
+            raise ArgumentError(
+                f"--columns {name!r}: not a column of this report"
+                + (f" ({hint})" if hint else "")
+                + f"; columns: {', '.join(offered)}"
+            )
+        wanted.add(heading)
+    return [h for h in available if h in wanted]
+
+
+def keep_columns(
+    heads: Sequence[str], rows: Sequence[list[str]], chosen: Sequence[str]
+) -> tuple[list[str], list[list[str]]]:
+    """The headings and each row's cells of `chosen` columns only."""
+    index = [i for i, h in enumerate(heads) if h in chosen]
+    return [heads[i] for i in index], [[row[i] for i in index] for row in rows]
+
+
 def cells(row: Mapping[str, Any], shared: bool) -> list[str]:
     """Display text of a row's numeric columns, in `headings(shared)` order."""
     numbers = [f"{row[c]:,}" for c in ("requests", *TOKEN_COLUMNS)]
@@ -45,9 +94,19 @@ def period_text(document: AllocationDocument) -> str:
     return f"{period['first_day']} to {period['last_day']}"
 
 
-def render_allocation_markdown(document: AllocationDocument) -> str:
+def render_allocation_markdown(
+    document: AllocationDocument, columns: list[str] | None = None
+) -> str:
     names = document["by"]
     shared = bool(document.get("capacity"))
+    heads = list(headings(shared))
+    rows: Sequence[Mapping[str, Any]] = document["rows"]
+    total = document["total"]
+    shown, figures = keep_columns(
+        heads,
+        [*(cells(row, shared) for row in rows), cells(total, shared)],
+        chosen_columns(columns, heads) or heads,
+    )
     lines = [
         "## Chargeback",
         "",
@@ -57,18 +116,12 @@ def render_allocation_markdown(document: AllocationDocument) -> str:
         f"{document['records']['allocated']:,} of {document['records']['read']:,} records "
         "allocated",
         "",
-        "| " + " | ".join([*(n.capitalize() for n in names), *headings(shared)]) + " |",
-        "|" + "---|" * len(names) + "---:|" * len(headings(shared)),
+        "| " + " | ".join([*(n.capitalize() for n in names), *shown]) + " |",
+        "|" + "---|" * len(names) + "---:|" * len(shown),
     ]
-    rows: Sequence[Mapping[str, Any]] = document["rows"]
-    for row in rows:
-        lines.append(
-            "| " + " | ".join([*(markdown_cell(row[n]) for n in names), *cells(row, shared)]) + " |"
-        )
-    total = document["total"]
-    lines.append(
-        "| " + " | ".join(["**Total**", *[""] * (len(names) - 1), *cells(total, shared)]) + " |"
-    )
+    for row, values in zip(rows, figures, strict=False):
+        lines.append("| " + " | ".join([*(markdown_cell(row[n]) for n in names), *values]) + " |")
+    lines.append("| " + " | ".join(["**Total**", *[""] * (len(names) - 1), *figures[-1]]) + " |")
     return "\n".join(lines + sections(document)) + "\n"
 
 
@@ -295,11 +348,21 @@ def cur_cells(row: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def render_cur_allocation_markdown(document: CurAllocationDocument) -> str:
+def render_cur_allocation_markdown(
+    document: CurAllocationDocument, columns: list[str] | None = None
+) -> str:
     """Chargeback from the bill: the spend by key, then budgets, anomalies, what was left out."""
     names = document["by"]
     items = document["line_items"]
     period = document["period"]
+    rows: Sequence[Mapping[str, Any]] = document["rows"]
+    total: Mapping[str, Any] = document["total"]
+    heads = list(CUR_HEADINGS)
+    shown, figures = keep_columns(
+        heads,
+        [*(cur_cells(row) for row in rows), cur_cells(total)],
+        chosen_columns(columns, heads) or heads,
+    )
     span = (
         "no line items allocated"
         if period["first_day"] is None
@@ -312,18 +375,12 @@ def render_cur_allocation_markdown(document: CurAllocationDocument) -> str:
         f"{document['cost_basis']} cost · {items['allocated']:,} generative-AI line items of "
         f"{items['read']:,} read from {document['files']:,} file(s)",
         "",
-        "| " + " | ".join([*(n.capitalize() for n in names), *CUR_HEADINGS]) + " |",
-        "|" + "---|" * len(names) + "---:|" * len(CUR_HEADINGS),
+        "| " + " | ".join([*(n.capitalize() for n in names), *shown]) + " |",
+        "|" + "---|" * len(names) + "---:|" * len(shown),
     ]
-    rows: Sequence[Mapping[str, Any]] = document["rows"]
-    for row in rows:
-        lines.append(
-            "| " + " | ".join([*(markdown_cell(row[n]) for n in names), *cur_cells(row)]) + " |"
-        )
-    total: Mapping[str, Any] = document["total"]
-    lines.append(
-        "| " + " | ".join(["**Total**", *[""] * (len(names) - 1), *cur_cells(total)]) + " |"
-    )
+    for row, values in zip(rows, figures, strict=False):
+        lines.append("| " + " | ".join([*(markdown_cell(row[n]) for n in names), *values]) + " |")
+    lines.append("| " + " | ".join(["**Total**", *[""] * (len(names) - 1), *figures[-1]]) + " |")
     lines += [
         "",
         f"Left out: {items['not_generative_ai']:,} line item(s) of other services "

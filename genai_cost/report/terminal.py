@@ -19,7 +19,7 @@ from genai_cost.report.labels import (
 from genai_cost.report.markdown import notes, summary_section
 from genai_cost.report.sanitize import plain
 from genai_cost.report.sections import Section, lines_section, scenario_sections
-from genai_cost.report.texttable import STYLES, Column, Table, wrap
+from genai_cost.report.texttable import STYLES, Column, Table, fits, wrap
 
 
 def _note(text: str, *, color: bool, width: int, style: str = "dim") -> str:
@@ -196,29 +196,61 @@ def render_check_table(document: CheckDocument, *, color: bool, width: int) -> s
     return table.render(width, color=color)
 
 
-def render_allocation_table(document: AllocationDocument, *, color: bool, width: int) -> str:
-    from genai_cost.report.allocation import cells, headings, period_text, sections
+def render_allocation_table(
+    document: AllocationDocument, *, color: bool, width: int, columns: list[str] | None = None
+) -> str:
+    """The chargeback table; `columns` (`allocate --columns`) chooses the figures shown.
+    Without it, a terminal too narrow for every column gets a narrower table — token detail
+    left out first (`NARROWING`), said in a note — rather than a card per tenant."""
+    from genai_cost.report.allocation import (
+        NARROWING,
+        cells,
+        chosen_columns,
+        headings,
+        keep_columns,
+        period_text,
+        sections,
+    )
 
     shared = bool(document.get("capacity"))
-    table = Table(
-        [
-            *(Column(name.capitalize()) for name in document["by"]),
-            *(Column(h, "right", False) for h in headings(shared)),
-        ],
-        f"Chargeback, {period_text(document)} (tenant key {document['tenant_key']})",
-    )
+    keys = [name.capitalize() for name in document["by"]]
+    heads = list(headings(shared))
     rows: Sequence[Mapping[str, Any]] = document["rows"]
-    for row in rows:
-        table.add(*(row[n] for n in document["by"]), *cells(row, shared))
-    table.add(
-        "Total",
-        *[""] * (len(document["by"]) - 1),
-        *cells(document["total"], shared),
-        style="bold",
-    )
+    body = [cells(row, shared) for row in rows]
+    total = cells(document["total"], shared)
+    chosen = chosen_columns(columns, heads)
+    dropped: list[str] = []
+
+    def build(kept: Sequence[str]) -> Table:
+        shown, figures = keep_columns(heads, [*body, total], kept)
+        table = Table(
+            [*(Column(k) for k in keys), *(Column(h, "right", False) for h in shown)],
+            f"Chargeback, {period_text(document)} (tenant key {document['tenant_key']})",
+        )
+        for row, values in zip(rows, figures, strict=False):
+            table.add(*(row[n] for n in document["by"]), *values)
+        table.add("Total", *[""] * (len(keys) - 1), *figures[-1], style="bold")
+        return table
+
+    kept = chosen or heads
+    table = build(kept)
+    if chosen is None:
+        for name in NARROWING:
+            if fits(table, width) or name not in kept:
+                continue
+            kept = [h for h in kept if h != name]
+            dropped.append(name)
+            table = build(kept)
+    text = table.render(width, color=color)
+    if dropped:
+        note = (
+            f"Left out to fit {width} columns: {', '.join(dropped)} "
+            "(--columns chooses, -f csv has every figure)"
+        )
+        text += _note(note, color=color, width=width)
     rest = sections(document)
-    text = render_markdown_table("\n".join(rest), color=color, width=width) if rest else ""
-    return table.render(width, color=color) + text
+    more = render_markdown_table("\n".join(rest), color=color, width=width) if rest else ""
+    return text + more
 
 
 def render_variance_table(document: VarianceDocument, *, color: bool, width: int) -> str:

@@ -172,6 +172,11 @@ def _too_narrow(table: Table, widths: list[int]) -> bool:
     return False
 
 
+def fits(table: Table, width: int) -> bool:
+    """Whether `table` renders as a table (not as cards) at `width` columns."""
+    return not (table.rows and _too_narrow(table, _layout(table, width)))
+
+
 def render_cards(table: Table, width: int, *, color: bool = False) -> str:
     """The table as one block per row — `Header: value` lines, wrapped to `width` — for a
     terminal too narrow for its columns (nothing is cut; ids wrap at punctuation)."""

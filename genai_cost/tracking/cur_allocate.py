@@ -72,7 +72,7 @@ def grouped_frame(usage: CurUsage, keys: Sequence[CurKey]) -> Any:
             values = values.map(lambda v: identity_name(v) if isinstance(v, str) else None)
         if key.name == "model":  # one name per model (usage type vs Marketplace name)
             shown = display_names(str(v) for v in values.dropna().unique())
-            values = values.map(lambda v: shown.get(v, v) if isinstance(v, str) else v)
+            values = values.map(shown).fillna(values)
         frame[name] = values.where(values.notna() & (values != ""), None).fillna(
             UNTAGGED if key.tagged else "(none)"
         )
