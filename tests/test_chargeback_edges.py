@@ -547,13 +547,40 @@ def test_one_model_one_name_across_usage_types_and_marketplace(cli: Any, tmp_pat
     )  # fmt: skip
     assert result.code == 0, result
     costs = {r["model"]: r["cost_usd"] for r in json.loads(result.out)["rows"]}
-    assert costs == {"Claude Sonnet 4.6": pytest.approx(6.0), "NovaLite": pytest.approx(0.06)}
+    # shown by the snapshot's model ids ("Claude Sonnet 4.6", "Nova Lite"), as logs name them
+    assert costs == {
+        "anthropic.claude-sonnet-4-6": pytest.approx(6.0),
+        "amazon.nova-lite-v1:0": pytest.approx(0.06),
+    }
+    # a model the snapshot does not know keeps the bill's spelled-out name
+    from genai_cost.tracking.model_names import display_names
+
+    assert display_names(["Claude4.9Sonnet", "Claude Sonnet 4.9"], [("x", ["Nova Lite"])]) == {
+        "Claude4.9Sonnet": "Claude Sonnet 4.9",
+        "Claude Sonnet 4.9": "Claude Sonnet 4.9",
+    }
+
+
+def test_logs_and_bill_name_a_model_the_same_way(cli: Any) -> None:
+    """The fixture bill is the fixture logs' usage: `--by model` names the same models."""
+    logs = cli(
+        "allocate", "tests/fixtures/logs/invocations.jsonl", "--tenant", "identity",
+        "--by", "model", "-f", "json",
+    )  # fmt: skip
+    bill = cli(
+        "allocate", "--cur", "tests/fixtures/cur", "--tenant", "tag:team", "--by", "model",
+        "-f", "json",
+    )  # fmt: skip
+    from_logs = {r["model"] for r in json.loads(logs.out)["rows"]}
+    from_bill = {r["model"] for r in json.loads(bill.out)["rows"]}
+    assert {"amazon.nova-lite-v1:0", "amazon.nova-micro-v1:0"} <= from_logs & from_bill
 
 
 def test_model_keys() -> None:
-    from genai_cost.tracking.model_names import display_names
+    from genai_cost.tracking.model_names import display_names, model_key
 
     shown = display_names(["Claude4.6Sonnet", "Claude Sonnet 4.6", "Claude4.5Sonnet", "NovaLite"])
+    assert model_key("NovaLite") == model_key("Nova Lite") == ("lite", "nova")
     assert shown == {
         "Claude4.6Sonnet": "Claude Sonnet 4.6",
         "Claude Sonnet 4.6": "Claude Sonnet 4.6",

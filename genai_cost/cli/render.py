@@ -60,7 +60,7 @@ RENDERERS: dict[str, dict[Format, str]] = {
         MARKDOWN: "genai_cost.report.decisions:render_regions_markdown",
     },
     "cur-allocation": {
-        TABLE: "genai_cost.report.allocation:render_cur_allocation_markdown",
+        TABLE: "genai_cost.report.terminal:render_cur_allocation_table",
         MARKDOWN: "genai_cost.report.allocation:render_cur_allocation_markdown",
         CSV: "genai_cost.report.allocation:render_cur_allocation_csv",
     },

@@ -252,6 +252,7 @@ def allocate(
             anomaly_rule=rule,
             engine=engine.value,
             verbose=verbose,
+            models=_model_names(snapshot, by),
         )
         _strict_or_warn(cur_document["problems"], strict, "line item(s)")
         show("cur-allocation", cur_document, fmt, output, columns=_columns(columns))
@@ -587,3 +588,14 @@ def _columns(text: str | None) -> list[str] | None:
 
         raise ArgumentError("--columns: name at least one column (e.g. --columns cost,share)")
     return names
+
+
+def _model_names(snapshot: str | None, by: list[str] | None) -> list[tuple[str, list[str]]]:
+    """(model id, its names) of the snapshot's Bedrock models — for `--by model` only (the
+    bill's model names shown as the ids logs and scenarios use)."""
+    if not by or "model" not in by:
+        return []
+    from genai_cost.catalog.selection import PricingOptions
+
+    catalog = PricingOptions(snapshot).catalog()
+    return [(m.model_id, [m.name, m.price_list_name]) for m in catalog.models.values()]

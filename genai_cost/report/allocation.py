@@ -336,6 +336,10 @@ CUR_HEADINGS = (
 )
 
 
+CUR_NARROWING = ("Cache write", "Cache read", "Token charges", "Other charges", "Input", "Output")
+"""Columns the bill's terminal table leaves out first to last when it does not fit."""
+
+
 def cur_cells(row: Mapping[str, Any]) -> list[str]:
     numbers = [f"{row[c]:,}" for c in TOKEN_COLUMNS]
     share = f"{row['share'] * 100:.1f}%" if "share" in row else "100.0%"

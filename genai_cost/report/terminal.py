@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from genai_cost.documents.changes import CheckDocument, DiffDocument
 from genai_cost.documents.estimate import EstimateDocument
-from genai_cost.documents.tracking import AllocationDocument, VarianceDocument
+from genai_cost.documents.tracking import (
+    AllocationDocument,
+    CurAllocationDocument,
+    VarianceDocument,
+)
 from genai_cost.report.labels import (
     capacity,
     option_lines,
@@ -196,6 +200,73 @@ def render_check_table(document: CheckDocument, *, color: bool, width: int) -> s
     return table.render(width, color=color)
 
 
+def narrowed(
+    build: Callable[[Sequence[str]], Table], heads: Sequence[str], order: Sequence[str], width: int
+) -> tuple[list[str], list[str]]:
+    """The headings a table keeps to fit `width` (leaving out `order`'s columns first to
+    last, while it does not fit), and those it left out."""
+    kept, dropped = list(heads), []
+    for name in order:
+        if fits(build(kept), width):
+            break
+        if name in kept:
+            kept.remove(name)
+            dropped.append(name)
+    return kept, dropped
+
+
+def render_cur_allocation_table(
+    document: CurAllocationDocument, *, color: bool, width: int, columns: list[str] | None = None
+) -> str:
+    """The bill's chargeback for a terminal: as its Markdown report, with the main table
+    narrowed to fit (token detail left out first, said in a note) unless `columns` chooses."""
+    from genai_cost.report.allocation import (
+        CUR_HEADINGS,
+        CUR_NARROWING,
+        chosen_columns,
+        cur_cells,
+        keep_columns,
+        render_cur_allocation_markdown,
+    )
+
+    heads = list(CUR_HEADINGS)
+    chosen = chosen_columns(columns, heads)
+    dropped: list[str] = []
+    if chosen is None:
+        keys = [name.capitalize() for name in document["by"]]
+        rows: Sequence[Mapping[str, Any]] = document["rows"]
+        body = [cur_cells(row) for row in [*rows, document["total"]]]
+
+        def build(kept: Sequence[str]) -> Table:
+            shown, figures = keep_columns(heads, body, kept)
+            table = Table([*(Column(k) for k in keys), *(Column(h, "right", False) for h in shown)])
+            for row, values in zip([*rows, document["total"]], figures, strict=True):
+                table.add(*(row.get(n, "Total") for n in document["by"]), *values)
+            return table
+
+        kept, dropped = narrowed(build, heads, CUR_NARROWING, width)
+        chosen = kept
+    text = render_markdown_table(
+        render_cur_allocation_markdown(document, columns=_names_of(chosen)),
+        color=color,
+        width=width,
+    )
+    if dropped:
+        note = (
+            f"Left out to fit {width} columns: {', '.join(dropped)} "
+            "(--columns chooses, -f csv has every figure)"
+        )
+        text = _note(note, color=color, width=width) + text
+    return text
+
+
+def _names_of(headings: Sequence[str]) -> list[str]:
+    from genai_cost.report.allocation import COLUMN_NAMES
+
+    back = {v: k for k, v in COLUMN_NAMES.items()}
+    return [back[h] for h in headings]
+
+
 def render_allocation_table(
     document: AllocationDocument, *, color: bool, width: int, columns: list[str] | None = None
 ) -> str:
@@ -233,14 +304,9 @@ def render_allocation_table(
         return table
 
     kept = chosen or heads
-    table = build(kept)
     if chosen is None:
-        for name in NARROWING:
-            if fits(table, width) or name not in kept:
-                continue
-            kept = [h for h in kept if h != name]
-            dropped.append(name)
-            table = build(kept)
+        kept, dropped = narrowed(build, heads, NARROWING, width)
+    table = build(kept)
     text = table.render(width, color=color)
     if dropped:
         note = (

@@ -56,7 +56,11 @@ def cur_keys(by: Sequence[str], tenant: str) -> tuple[list[CurKey], CurKey]:
     return keys, tenant_key
 
 
-def grouped_frame(usage: CurUsage, keys: Sequence[CurKey]) -> Any:
+def grouped_frame(
+    usage: CurUsage,
+    keys: Sequence[CurKey],
+    models: Sequence[tuple[str, Sequence[str]]] = (),
+) -> Any:
     """One row per key values and day: token counts by kind, token cost, other cost, and the
     tenant (the key named `tenant`, which `keys` must hold)."""
     import pandas as pd
@@ -71,7 +75,7 @@ def grouped_frame(usage: CurUsage, keys: Sequence[CurKey]) -> Any:
         if key.kind == "identity":
             values = values.map(lambda v: identity_name(v) if isinstance(v, str) else None)
         if key.name == "model":  # one name per model (usage type vs Marketplace name)
-            shown = display_names(str(v) for v in values.dropna().unique())
+            shown = display_names((str(v) for v in values.dropna().unique()), models)
             values = values.map(shown).fillna(values)
         frame[name] = values.where(values.notna() & (values != ""), None).fillna(
             UNTAGGED if key.tagged else "(none)"
@@ -171,11 +175,12 @@ def allocate_cur(
     capacity: CapacityFile | None = None,
     shown: int | None = None,
     exclude: Sequence[str] = (),
+    models: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> tuple[CurAllocationDocument, Any]:
     """The chargeback document of the bill (JSON contract `cur-allocation`), and the daily
     frame it was summed from (for anomalies and exports). The report's rows are the first
     `shown` keys (default all); the others were read for the tenant or shared capacity."""
-    daily = grouped_frame(usage, keys)
+    daily = grouped_frame(usage, keys, models)
     shared: list[CurCapacity] = []
     if capacity is not None and len(daily):
         daily, shared = share_bill_capacity(daily, keys, capacity)
@@ -302,8 +307,11 @@ def run_cur_allocation(
     anomaly_rule: AnomalyRule | None = None,
     engine: str = "duckdb",
     verbose: bool = False,
+    models: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> tuple[CurAllocationDocument, Any]:
-    """Read the bill (files, folders in the Data Exports layout, s3:// prefixes) and allocate."""
+    """Read the bill (files, folders in the Data Exports layout, s3:// prefixes) and allocate.
+    `models`: (model id, its names) of the price snapshot's models, so `--by model` shows the
+    bill's model names as the model ids logs and scenarios use (tracking/model_names.py)."""
     from genai_cost.tracking.allocate import load_budgets
     from genai_cost.tracking.capacity import load_capacity
     from genai_cost.tracking.sources import CUR_FILES, collect
@@ -353,6 +361,7 @@ def run_cur_allocation(
         capacity=capacity_file,
         shown=len(keys),
         exclude=exclude,
+        models=models,
     )
     if anomaly_rule is not None:  # a series per tenant and each other --by key
         others = [
