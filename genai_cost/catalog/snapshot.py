@@ -352,6 +352,18 @@ def load_catalog(snapshot: str | Path | None = None) -> Catalog:
     return catalog
 
 
+def model_names(snapshot: str | Path | None = None) -> list[tuple[str, list[str]]]:
+    """(model id, [its name, its Price List name]) of a snapshot's Bedrock models, read from
+    its models table alone — for showing a bill's model names as model ids, where loading
+    (and hashing) the whole snapshot would cost more than the names are worth."""
+    directory = _resolve_directory(snapshot).resolve()
+    return [
+        (model_id, [raw.get("name") or "", raw.get("price_list_name") or ""])
+        for _, raw in _read_csv(directory / TABLE_FILES["bedrock_models"])
+        if (model_id := (raw.get("model_id") or "").strip())
+    ]
+
+
 def _parse_catalog(directory: Path) -> Catalog:
     """Read and validate every table of the snapshot folder."""
     manifest_path = directory / "manifest.yaml"

@@ -595,7 +595,6 @@ def _model_names(snapshot: str | None, by: list[str] | None) -> list[tuple[str, 
     bill's model names shown as the ids logs and scenarios use)."""
     if not by or "model" not in by:
         return []
-    from genai_cost.catalog.selection import PricingOptions
+    from genai_cost.catalog.snapshot import model_names
 
-    catalog = PricingOptions(snapshot).catalog()
-    return [(m.model_id, [m.name, m.price_list_name]) for m in catalog.models.values()]
+    return model_names(snapshot)
