@@ -10,7 +10,13 @@ records; 40 tenants in `requestMetadata.team` (2% of records untagged), 6 model 
 and `us.`/`global.` profiles), 3 source regions, 30 days, random token counts with cache reads
 on a third of the Claude records.
 
+`--high-cardinality` writes logs shaped like a real multi-tenant account instead: 300 tenants,
+40 IAM role ARNs, 3 operations (Converse, InvokeModel, ConverseStream), and prints beside the
+tool the floor of a bare DuckDB `read_json` + group-by-tenant over the same files, measured
+in the same run, with the ratio (issue 35: within 2.5× of it, >= 400k records/s, < 1 GB).
+
 Run: python -m benchmarks.allocation [--records 1000000 10000000] [--folder DIR] [--single-file]
+     [--high-cardinality]
 """
 
 from __future__ import annotations
@@ -39,9 +45,21 @@ CACHING = (2, 3, 4)
 REGIONS = ("us-east-1", "us-west-2", "us-east-2")
 
 
-def write_records(folder: Path, n: int, seed: int = 7, single_file: bool = False) -> None:
+OPERATIONS = ("Converse", "InvokeModel", "ConverseStream")
+
+
+def write_records(
+    folder: Path,
+    n: int,
+    seed: int = 7,
+    single_file: bool = False,
+    tenants: int = 40,
+    roles: int = 1,
+    operations: int = 1,
+) -> None:
     """Records in files of PER_FILE, or all in one gzip file (`single_file`: a CloudWatch
-    Logs export or an Athena UNLOAD looks like this)."""
+    Logs export or an Athena UNLOAD looks like this); `tenants`, `roles` and `operations`
+    set the cardinality of the callers."""
     rng = np.random.default_rng(seed)
     single = gzip.open(folder / "all.json.gz", "wt") if single_file else None  # noqa: SIM115 - closed below, after the loop
     for start in range(0, n, PER_FILE):
@@ -49,7 +67,9 @@ def write_records(folder: Path, n: int, seed: int = 7, single_file: bool = False
         model = rng.integers(0, len(MODELS), count)
         region = rng.integers(0, len(REGIONS), count)
         day = rng.integers(1, 31, count)
-        team = rng.integers(0, 40, count)
+        team = rng.integers(0, tenants, count)
+        role = rng.integers(0, roles, count)
+        operation = rng.integers(0, operations, count)
         tagged = rng.random(count) >= 0.02
         tokens = rng.integers(1, 4000, (count, 2))
         caching = np.isin(model, CACHING) & (rng.random(count) < 1 / 3)
@@ -61,10 +81,12 @@ def write_records(folder: Path, n: int, seed: int = 7, single_file: bool = False
                 "schemaVersion": "1.0",
                 "timestamp": f"2026-09-{day[i]:02d}T10:11:12Z",
                 "accountId": "111122223333",
-                "identity": {"arn": "arn:aws:sts::111122223333:assumed-role/App/i-0abc"},
+                "identity": {
+                    "arn": f"arn:aws:sts::111122223333:assumed-role/App-{role[i]:02d}/i-0abc"
+                },
                 "region": REGIONS[region[i]],
                 "requestId": f"00000000-0000-4000-8000-{start + i:012d}",
-                "operation": "Converse",
+                "operation": OPERATIONS[operation[i]],
                 "modelId": MODELS[model[i]],
                 "input": {
                     "inputContentType": "application/json",
@@ -78,7 +100,7 @@ def write_records(folder: Path, n: int, seed: int = 7, single_file: bool = False
                 },
             }
             if tagged[i]:
-                record["requestMetadata"] = {"team": f"team-{team[i]:02d}"}
+                record["requestMetadata"] = {"team": f"team-{team[i]:03d}"}
             lines.append(json.dumps(record))
         data = "\n".join(lines) + "\n"
         if single is not None:
@@ -133,6 +155,18 @@ document = run_allocation([sys.argv[1]], tenant="metadata:team")
 print(json.dumps({"total": document["total"]["cost_usd"], "problems": len(document["problems"])}))
 """
 
+FLOOR = """
+import duckdb, glob, json, sys
+files = sorted(glob.glob(sys.argv[1] + "/*.json.gz"))
+rows = duckdb.sql(
+    "SELECT json_extract_string(line, '$.requestMetadata.team') AS tenant, count(*), "
+    "sum(CAST(json_extract(line, '$.input.inputTokenCount') AS BIGINT)) "
+    f"FROM read_csv({files!r}, columns = {{'line': 'VARCHAR'}}, delim = '\\x01', "
+    "quote = '', escape = '', header = false) GROUP BY ALL"
+).fetchall()
+print(json.dumps({"groups": len(rows)}))
+"""
+
 MEASURE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
@@ -162,17 +196,31 @@ def main() -> None:
     parser.add_argument(
         "--single-file", action="store_true", help="All records in one .json.gz file."
     )
+    parser.add_argument(
+        "--high-cardinality",
+        action="store_true",
+        help="300 tenants, 40 roles, 3 operations; with the bare DuckDB floor and the ratio.",
+    )
     args = parser.parse_args()
+    shape = {"tenants": 300, "roles": 40, "operations": 3} if args.high_cardinality else {}
     for n in args.records:
         with tempfile.TemporaryDirectory(dir=args.folder) as holder:
             folder = Path(holder)
-            write_records(folder, n, single_file=args.single_file)
+            write_records(folder, n, single_file=args.single_file, **shape)
+            if args.high_cardinality:
+                floor, floor_peak, _ = measure(FLOOR, folder)
+                print(
+                    f"floor   {n:>11,} records: {floor:7.2f} s  {n / floor:>10,.0f} records/s  "
+                    f"peak {floor_peak:,.0f} MB  (bare DuckDB read + group by tenant)"
+                )
             size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
             wall, peak, result = measure(DUCKDB, folder)
             print(
                 f"duckdb  {n:>11,} records ({size:,.0f} MB gz): {wall:7.2f} s  "
                 f"{n / wall:>10,.0f} records/s  peak {peak:,.0f} MB  {result}"
             )
+            if args.high_cardinality:
+                print(f"        {wall / floor:.2f}x the floor")
             if not args.skip_pandas:
                 wall, peak, result = measure(PANDAS, folder)
                 print(

@@ -620,3 +620,30 @@ def test_a_narrow_terminal_gets_a_narrower_table_not_cards(cli: Any) -> None:
         "--columns", "cost,shar",
     )  # fmt: skip
     assert bad.code == 2 and "did you mean 'share'" in bad.err
+
+
+def test_logs_are_summed_by_what_the_report_needs(tmp_path: Path) -> None:
+    """Issue 35: the pass grouped by every field it read (model, region, account, operation,
+    identity, metadata, day) whatever --by asked: 300 tenants x 40 roles x 3 operations made
+    half a million groups from 1 M records. Now only the asked-for fields, model and region
+    (pricing) and whether a record is a batch job's are kept: fewer groups, same totals."""
+    import numpy as np
+
+    from benchmarks.allocation import write_records
+    from genai_cost.tracking.allocate import run_allocation
+    from genai_cost.tracking.logs import INTERACTIVE, TOKENS
+    from genai_cost.tracking.readers import read_logs
+
+    write_records(tmp_path, 20_000, tenants=2, roles=20, operations=3)
+    every = read_logs([str(tmp_path)], ["team"])
+    needed = read_logs([str(tmp_path)], ["team"], keep={"model_raw", "region"})
+    assert len(needed) < len(every) / 5
+    for t in TOKENS:
+        assert int(np.sum(needed.columns[t])) == int(np.sum(every.columns[t]))
+    assert set(needed.columns["operation"]) == {INTERACTIVE}  # Converse, InvokeModel, stream
+    assert set(needed.columns["identity"]) == {None}
+    # the report is the same, and asking for identities still reads them
+    plain = run_allocation([str(tmp_path)], tenant="metadata:team")
+    by_role = run_allocation([str(tmp_path)], tenant="metadata:team", by=["tenant", "identity"])
+    assert plain["total"]["cost_usd"] == pytest.approx(by_role["total"]["cost_usd"], abs=1e-9)
+    assert len({r["identity"] for r in by_role["rows"]}) == 20

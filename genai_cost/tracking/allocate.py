@@ -560,7 +560,11 @@ def run_allocation(
     capacity_file = load_capacity(capacity) if capacity is not None else None
     catalog = PricingOptions(snapshot=snapshot, price_book=price_book).catalog()
     meta = sorted({k.field for k in [*keys, tenant_key] if k.kind == "metadata"})
-    usage = read_logs(logs, meta, engine=engine, s3_client=s3_client, verbose=verbose)
+    # sum by what the report needs: the keys asked for, the model and region (pricing) and
+    # whether a record is a batch job's; not every caller and operation in the logs
+    asked = {k.kind for k in [*keys, tenant_key]}
+    keep = {"model_raw", "region"} | (asked & {"account", "operation", "identity"})
+    usage = read_logs(logs, meta, engine=engine, s3_client=s3_client, verbose=verbose, keep=keep)
     resolver = ProfileResolver(mapping, bedrock_client)
     return allocate(
         usage,

@@ -371,7 +371,16 @@ def run_calibration(
     group = GroupBy.parse(by)
     mapping = load_profiles(Path(str(profiles))) if profiles is not None else None
     meta = [group.metadata_key] if group.metadata_key else []
-    usage = read_logs(logs, meta, engine=engine, s3_client=s3_client, verbose=verbose, by_hour=True)
+    # the workload's fields only: callers (identity) and accounts would multiply the groups
+    usage = read_logs(
+        logs,
+        meta,
+        engine=engine,
+        s3_client=s3_client,
+        verbose=verbose,
+        by_hour=True,
+        keep={"model_raw", "region", "operation"},
+    )
     result = calibrate(usage, group, ProfileResolver(mapping, bedrock_client))
     text = scenario_yaml(result, name, [str(p) for p in logs], engine)
     Scenario.model_validate(yaml.safe_load(text))  # what we write must load

@@ -19,7 +19,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +50,13 @@ PATHS = {
 }
 TOKENS = ("input", "output", "cache_read", "cache_write")
 BATCH_OPERATION = re.compile(r"batch|job", re.IGNORECASE)
+BATCH_OPERATION_SQL = "(?i)batch|job"
+"""BATCH_OPERATION in DuckDB's and Spark's regular-expression syntax."""
+GROUP_KEYS = ("model_raw", "region", "account", "operation", "identity")
+"""The record fields logs are summed by (with the day and the requestMetadata keys asked)."""
+BATCH_JOB, INTERACTIVE = "(batch job)", "(interactive)"
+"""What `operation` holds when it is not asked for: only whether the record is a batch job's,
+which pricing needs (batch rates) — three operations × every caller would multiply groups."""
 """Operations of batch inference jobs' records (the interactive ones are InvokeModel, Converse
 and their streaming forms): `calibrate` measures them as batch-tolerant work, and chargeback
 prices them at the batch rates."""
@@ -182,8 +189,13 @@ def read_usage(
     *,
     progress: bool | None = None,
     by_hour: bool = False,
+    keep: Collection[str] | None = None,
 ) -> Usage:
     """Sum requests and tokens by model, region, day, account, operation, identity and metadata.
+
+    `keep`: the fields of GROUP_KEYS to sum by (None: all). Memory and time follow the number
+    of groups, so a caller asks only for what its report needs: the others read as NULL,
+    except `operation`, which is reduced to BATCH_JOB or INTERACTIVE (pricing needs that).
 
     File names are read literally (no glob expansion). A file that cannot be read at all is a
     listed problem and the others are still read. Token counts must be JSON integers from 0 to
@@ -211,7 +223,7 @@ def read_usage(
             connection.execute(f"SET memory_limit = '{_memory_limit()}'")
             connection.execute(f"SET temp_directory = '{_sql_path(folder)}'")
             broken: dict[str, str] = {}
-            sql = _usage_sql(paths, metadata_keys, by_hour)
+            sql = _usage_sql(paths, metadata_keys, by_hour, keep)
             try:
                 execute_with_progress(connection, sql, progress)
             except duckdb.Error as exc:
@@ -223,7 +235,7 @@ def read_usage(
                     ) from None
                 if readable:
                     execute_with_progress(
-                        connection, _usage_sql(readable, metadata_keys, by_hour), progress
+                        connection, _usage_sql(readable, metadata_keys, by_hour, keep), progress
                     )
             usage = _collect(connection, metadata_keys, by_hour)
             skipped = _skipped_lines(connection, [p for p in paths if p not in broken])
@@ -280,7 +292,12 @@ LAST_SECOND = 253_402_300_799
 """9999-12-31T23:59:59Z in seconds since 1970: later dates are not dates Python can hold."""
 
 
-def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = False) -> str:
+def _usage_sql(
+    paths: list[str],
+    metadata_keys: Sequence[str],
+    by_hour: bool = False,
+    keep: Collection[str] | None = None,
+) -> str:
     """One pass over the logs: sums by key, and by reason for records not usable (with two
     example lines per group). Lines are not kept, so memory is bounded by the groups."""
     fields = dict(PATHS)
@@ -317,6 +334,18 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = F
         + "ELSE NULL END"
     )
     keys = [n for n in names if n not in TOKENS and n not in ("timestamp", "request_id")]
+
+    def kept(key: str) -> str:
+        if keep is None or key not in GROUP_KEYS or key in keep:
+            return text[key]
+        if key == "operation":
+            return (
+                f"CASE WHEN regexp_matches(coalesce({text[key]}, ''), "
+                f"{_sql_text(BATCH_OPERATION_SQL)}) THEN {_sql_text(BATCH_JOB)} "
+                f"ELSE {_sql_text(INTERACTIVE)} END"
+            )
+        return "CAST(NULL AS VARCHAR)"
+
     group = ", ".join(_ident(k) for k in keys) + ", day" + (", hour" if by_hour else "")
     sums = ", ".join(
         f"sum(CASE WHEN problem IS NULL THEN {t} ELSE 0 END)::BIGINT AS {t}" for t in TOKENS
@@ -345,7 +374,7 @@ def _usage_sql(paths: list[str], metadata_keys: Sequence[str], by_hour: bool = F
           )
         ), checked AS (
           SELECT {problem} AS problem,
-            {", ".join(f"{text[k]} AS {_ident(k)}" for k in keys)},
+            {", ".join(f"{kept(k)} AS {_ident(k)}" for k in keys)},
             day, hour, {", ".join(f"coalesce({t}, 0) AS {t}" for t in TOKENS)}, filename, line
           FROM typed
         ), records AS (

@@ -4,7 +4,7 @@ downloaded first) or Spark (which reads local folders and s3:// itself). `alloca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from genai_cost.errors import ArgumentError
@@ -21,9 +21,11 @@ def read_logs(
     s3_client: object = None,
     verbose: bool = False,
     by_hour: bool = False,
+    keep: Collection[str] | None = None,
 ) -> Usage:
     """Requests and tokens summed by model, region, day (and hour), account, operation,
-    identity and the given requestMetadata keys."""
+    identity and the given requestMetadata keys (of those fields, only `keep` when given: see
+    `logs.read_usage`)."""
     if engine == "spark":
         from genai_cost.tracking.sources import local_files
         from genai_cost.tracking.spark import read_usage_spark
@@ -33,14 +35,14 @@ def read_logs(
             for p in logs
             for f in ([p] if p.startswith(("s3://", "s3a://")) else local_files(Path(p)))
         ]
-        return read_usage_spark(paths, metadata_keys, verbose=verbose, by_hour=by_hour)
+        return read_usage_spark(paths, metadata_keys, verbose=verbose, by_hour=by_hour, keep=keep)
     if engine == "duckdb":
         from genai_cost.tracking.logs import read_usage
         from genai_cost.tracking.sources import collect
 
         files, holder = collect(list(logs), s3_client=s3_client)
         try:
-            return read_usage(files, metadata_keys, by_hour=by_hour)
+            return read_usage(files, metadata_keys, by_hour=by_hour, keep=keep)
         finally:
             if holder is not None:
                 holder.cleanup()

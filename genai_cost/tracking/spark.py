@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,9 @@ import numpy as np
 
 from genai_cost.errors import ArgumentError, LogsError
 from genai_cost.tracking.logs import (
+    BATCH_JOB,
+    BATCH_OPERATION_SQL,
+    INTERACTIVE,
     MAX_TOKENS_PER_RECORD,
     TOKENS,
     UNREADABLE_TIME,
@@ -99,8 +102,10 @@ def read_usage_spark(
     *,
     verbose: bool = False,
     by_hour: bool = False,
+    keep: Collection[str] | None = None,
 ) -> Usage:
-    """Sum requests and tokens by the same keys and with the same problems as `read_usage`."""
+    """Sum requests and tokens by the same keys and with the same problems as `read_usage`
+    (`keep`: as there, the fields summed by)."""
     if not paths:
         raise LogsError.at("", "no invocation-log files to read")
     spark = _session(verbose)  # first: without PySpark, an install hint (exit 2)
@@ -131,7 +136,7 @@ def read_usage_spark(
     )
     with tempfile.TemporaryDirectory(prefix="genai-cost-links-") as folder:
         literal, shown = literal_paths(list(paths), Path(folder))
-        usage = _read(spark, literal, metadata_keys, schema, by_hour)
+        usage = _read(spark, literal, metadata_keys, schema, by_hour, keep)
     problems = [
         Problem(
             p.reason.replace(link, shown[link]) if (link := _link_in(p, shown)) else p.reason,
@@ -153,6 +158,7 @@ def _read(
     metadata_keys: Sequence[str],
     schema: Any,
     by_hour: bool = False,
+    keep: Collection[str] | None = None,
 ) -> Usage:
     from py4j.protocol import Py4JJavaError
     from pyspark.errors import PySparkException
@@ -160,7 +166,7 @@ def _read(
     broken: dict[str, str] = {}
     try:
         try:
-            rows, group = _aggregate(spark, paths, metadata_keys, schema, by_hour)
+            rows, group = _aggregate(spark, paths, metadata_keys, schema, by_hour, keep)
         except (PySparkException, Py4JJavaError) as first:
             # Find files that cannot be read at all (a truncated gzip, …); read the rest.
             broken = _unreadable(spark, paths)
@@ -168,7 +174,7 @@ def _read(
                 raise first from None
             readable = [p for p in paths if p not in broken]
             rows, group = (
-                _aggregate(spark, readable, metadata_keys, schema, by_hour)
+                _aggregate(spark, readable, metadata_keys, schema, by_hour, keep)
                 if readable
                 else (
                     [],
@@ -220,6 +226,7 @@ def _aggregate(
     metadata_keys: Sequence[str],
     schema: Any,
     by_hour: bool = False,
+    keep: Collection[str] | None = None,
 ) -> tuple[list[Any], list[str]]:
     """The Spark job: read, check and sum; returns the collected rows and the group keys."""
     from pyspark.sql import functions as F
@@ -308,9 +315,19 @@ def _aggregate(
             f"token count {paths_text[t]} is beyond any model's context window",
         )
     metadata = [f"meta:{k}" for k in metadata_keys]
+
+    def kept(key: str) -> Any:
+        if keep is None or key in keep:
+            return F.col(f"`{key}`")
+        if key == "operation":  # only whether it is a batch job's (pricing needs that)
+            batch = F.coalesce(F.col("operation"), F.lit("")).rlike(BATCH_OPERATION_SQL)
+            return F.when(batch, F.lit(BATCH_JOB)).otherwise(F.lit(INTERACTIVE)).alias(key)
+        return F.lit(None).cast("string").alias(key)
+
     records = typed.select(
         problem.alias("problem"),
-        *[F.col(f"`{k}`") for k in (*KEYS, *metadata)],
+        *[kept(k) for k in KEYS],
+        *[F.col(f"`{k}`") for k in metadata],
         F.date_format("day", "yyyy-MM-dd").alias("day"),
         F.col("hour"),
         *[
