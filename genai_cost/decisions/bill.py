@@ -44,15 +44,19 @@ def price_bill(
             replace(item, scenario=item.scenario.model_copy(update={"billing_month": month}))
             for item in scenarios
         ]
-    estimate = price(
-        scenarios,
-        catalog,
-        day=day,
-        as_of=as_of,
-        max_snapshot_age_days=max_snapshot_age_days,
-        check_requested=check_requested,
-        free_tier=free_tier,
-    )
+
+    def priced(items: list[LoadedScenario]) -> Estimate:
+        return price(
+            items,
+            catalog,
+            day=day,
+            as_of=as_of,
+            max_snapshot_age_days=max_snapshot_age_days,
+            check_requested=check_requested,
+            free_tier=free_tier,
+        )
+
+    estimate = priced(scenarios)
     chosen = _choose_paths(estimate, scenarios, catalog)
     effective = [
         replace(loaded, scenario=with_tokens(loaded.scenario, path.extra_input_tokens))
@@ -65,29 +69,12 @@ def price_bill(
         # so the options table, the cheapest option, break-even, mix and the month-by-month
         # models all see the tokens the bill counts (the paths' comparison keeps its own
         # "today" figures from the first pricing).
-        estimate = price(
-            effective,
-            catalog,
-            day=day,
-            as_of=as_of,
-            max_snapshot_age_days=max_snapshot_age_days,
-            check_requested=check_requested,
-            free_tier=free_tier,
-        )
+        estimate = priced(effective)
         estimate.scenarios = scenarios
     if pin_mixes and any(spec.workload.base_load is not None for spec in estimate.specs):
         # Pinned mixes: each such workload is priced as two (NAME-base on the capacity, NAME
         # on demand for the overflow), as `mix` finds them, so the bill is the mix's.
-        split = split_scenarios(estimate, effective)
-        estimate = price(
-            split,
-            catalog,
-            day=day,
-            as_of=as_of,
-            max_snapshot_age_days=max_snapshot_age_days,
-            check_requested=check_requested,
-            free_tier=free_tier,
-        )
+        estimate = priced(split_scenarios(estimate, effective))
     members: list[list[int]] = [[] for _ in scenarios]  # each scenario's workloads, found once
     for index, spec in enumerate(estimate.specs):
         members[spec.scenario_index].append(index)
