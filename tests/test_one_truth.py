@@ -561,3 +561,28 @@ def test_invariants_on_generated_scenarios(write_scenario: Any, text: str) -> No
             assert abs(a[1] - b[1]) < 0.01, c
         assert (c["a"] if a[0] < b[0] else c["b"]) == c["cheaper_below"]
         assert (c["a"] if a[2] < b[2] else c["b"]) == c["cheaper_above"]
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    month=st.sampled_from([("2026-02-01", 28), ("2024-02-01", 29), ("2026-04-01", 30)]),
+    per_day=st.lists(st.integers(1, 9), min_size=1, max_size=7),
+    tags=st.lists(st.sampled_from(["chat", "search", "ads"]), min_size=1, max_size=3, unique=True),
+)
+def test_variance_of_calibrated_logs_is_zero_for_generated_logs(
+    cli: Any, tmp_path_factory: pytest.TempPathFactory, month: Any, per_day: Any, tags: Any
+) -> None:
+    """variance(calibrate(L), L) = 0 for generated logs: any whole month (28, 29, 30 days),
+    any daily volumes, one to three tenants."""
+    first, days = month
+    folder = tmp_path_factory.mktemp("logs")
+    document = _variance_of_calibrated(cli, folder, _month_of_logs(first, days, per_day, tags))
+    assert {r["workload"] for r in document["workloads"]} == set(tags)
+    for row in document["workloads"]:
+        assert row["estimated_requests"] == pytest.approx(row["actual_requests"], rel=1e-9)
+        assert row["variance_usd"] == pytest.approx(0.0, abs=2e-6)
