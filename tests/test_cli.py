@@ -248,3 +248,25 @@ def test_written_reports_have_normal_permissions(cli: Any, tmp_path: Path) -> No
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_warnings_print_once_in_a_table(cli: Any, write_scenario: Any) -> None:
+    """A table on the terminal carries the warnings itself; they printed twice (stderr and
+    the body). Other formats keep them on stderr, where a pipeline sees them."""
+    flat = write_scenario(
+        """
+        name: flat
+        region: us-east-1
+        workloads:
+          - name: w
+            model: meta.llama3-1-8b-instruct-v1:0
+            tokens_per_request: {input: 200, output: 100}
+            traffic: {requests_per_month: 20000000}
+            options: [on_demand, self_hosted]
+            self_hosted: {instance_type: p5.4xlarge, platform: ec2, purchase: on_demand}
+        """
+    )
+    table = cli("estimate", str(flat))
+    assert (table.out + table.err).count("no peak_to_average_ratio") == 1
+    as_json = cli("estimate", str(flat), "-f", "json")
+    assert as_json.err.count("no peak_to_average_ratio") == 1

@@ -20,7 +20,7 @@ from genai_cost.cli.options import (
     SnapshotOption,
     pricing,
 )
-from genai_cost.cli.render import emit, render, say, show
+from genai_cost.cli.render import emit, render, say, show, to_stdout
 from genai_cost.scenario.models import Scenario
 from genai_cost.units import MAX_SAMPLES
 
@@ -99,8 +99,9 @@ def estimate(
         from genai_cost.decisions.bill import require_complete
 
         require_complete(result, "--strict")
-    for warning in result.warnings:
-        say(f"warning: {warning}")
+    if not (fmt == Format.table and to_stdout(output)):  # the table shows them itself
+        for warning in result.warnings:
+            say(f"warning: {warning}")
     if samples:
         from genai_cost.console import progress_bar
 
