@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from genai_cost.engine.arrays import OptionRows, WorkloadArrays
 from genai_cost.engine.context import workload_arrays
-from genai_cost.engine.core import evaluate_all
+from genai_cost.engine.core import TRAITS, evaluate_all
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.models import Scenario
 
@@ -97,7 +97,10 @@ class ScenarioModel:
         for result, offset in zip(arrays.results, arrays.offsets[:-1], strict=True):
             rows = result.rows
             mine = local[rows.workload_index] >= 0 if rows.size else np.zeros(0, dtype=bool)
-            keep = np.flatnonzero(mine & ~rows.blocked).astype(np.int64)
+            # rows that fail for a reason no sample changes (engine/traits.static_failures)
+            static = np.isin(result.failure, TRAITS[rows.option].static_failures)
+            keep = np.flatnonzero(mine & ~rows.blocked & ~static).astype(np.int64)
+            keep = _undominated(rows, keep, TRAITS[rows.option].unit_price)
             self.kept.append((rows, keep))
             base_rows.append(int(offset) + keep)
         self.local = local
@@ -209,6 +212,31 @@ class ScenarioModel:
                 if month <= horizon:
                     paid[month] += c["one_off"]["usd_per_payment"]
         return paid
+
+
+def _undominated(rows: OptionRows, keep: npt.NDArray[np.int64], price: str | None) -> Any:
+    """`keep` without the rows a cheaper row of the same workload dominates: the same
+    parameters but a higher unit price (`price`, engine/traits.unit_price) — a dearer purchase
+    of the same capacity never wins a sample. Equal prices are all kept (ties stay as the
+    engine breaks them)."""
+    if price is None or keep.shape[0] < 2:
+        return keep
+    names = sorted(n for n in rows.params if n != price)
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for r in keep.tolist():
+        key = (
+            int(rows.workload_index[r]),
+            *(repr(float(rows.params[n][r])) for n in names),
+        )
+        groups.setdefault(key, []).append(r)
+    prices = rows.params[price]
+    kept = [
+        r
+        for members in groups.values()
+        for r in members
+        if not float(prices[r]) > min(float(prices[m]) for m in members)
+    ]
+    return np.asarray(sorted(kept), dtype=np.int64)
 
 
 @dataclass

@@ -24,7 +24,13 @@ from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option
 
 OPTION = Option.async_inference
-TRAITS = OptionTraits(pay_per_use=False, cost_curve="day", answers_caller=False)
+TRAITS = OptionTraits(
+    pay_per_use=False,
+    cost_curve="day",
+    answers_caller=False,
+    static_failures=(2, 3, 5),
+    unit_price="usd_per_hour",
+)
 QUEUE_REASON = (
     "{label}: asynchronous inference queues requests and returns results through S3; an "
     "interactive workload needs a latency_target and a measured_latency.async_inference "

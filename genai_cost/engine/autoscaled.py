@@ -45,7 +45,13 @@ from genai_cost.scenario.models import Option
 from genai_cost.units import HOURS_PER_DAY, SECONDS_PER_HOUR
 
 OPTION = Option.autoscaled
-TRAITS = OptionTraits(pay_per_use=False, cost_curve="day", answers_caller=True)
+TRAITS = OptionTraits(
+    pay_per_use=False,
+    cost_curve="day",
+    answers_caller=True,
+    static_failures=(2, 3),
+    unit_price="usd_per_hour",
+)
 VARIANTS = ("on_demand", "spot")
 """Purchases without a commitment: a commitment pays for its hours whether used or not."""
 NO_PROFILE_REASON = (

@@ -25,7 +25,11 @@ from genai_cost.units import TOKENS_PER_MILLION
 
 OPTION = Option.batch
 TRAITS = OptionTraits(
-    pay_per_use=True, cost_curve="linear", answers_caller=False, offline_jobs=True
+    pay_per_use=True,
+    cost_curve="linear",
+    answers_caller=False,
+    offline_jobs=True,
+    static_failures=(2,),
 )
 VARIANTS = ("",)
 PRICE_COLUMNS = ("usd_per_1m_batch_input_tokens", "usd_per_1m_batch_output_tokens")

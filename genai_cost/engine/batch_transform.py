@@ -33,7 +33,12 @@ from genai_cost.units import SECONDS_PER_HOUR
 
 OPTION = Option.batch_transform
 TRAITS = OptionTraits(
-    pay_per_use=True, cost_curve="linear", answers_caller=False, offline_jobs=True
+    pay_per_use=True,
+    cost_curve="linear",
+    answers_caller=False,
+    offline_jobs=True,
+    static_failures=(2,),
+    unit_price="usd_per_hour",
 )
 PLATFORM = TRANSFORM_PLATFORM
 STARTUP = "startup_instance_hours"

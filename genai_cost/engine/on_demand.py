@@ -34,7 +34,9 @@ from genai_cost.scenario.models import Option
 from genai_cost.units import TOKENS_PER_MILLION
 
 OPTION = Option.on_demand
-TRAITS = OptionTraits(pay_per_use=True, cost_curve="linear", answers_caller=True)
+TRAITS = OptionTraits(
+    pay_per_use=True, cost_curve="linear", answers_caller=True, static_failures=(2,)
+)
 VARIANTS = ("",)
 BASE_COLUMNS = (
     "usd_per_1m_input_tokens",

@@ -39,7 +39,9 @@ from genai_cost.units import MINUTES_PER_HOUR
 REDUNDANT_UNIT_HOURS = REDUNDANCY_PREFIX + "model_unit_hours"
 """The extra capacity redundancy buys (reported as its own component)."""
 OPTION = Option.provisioned
-TRAITS = OptionTraits(pay_per_use=False, cost_curve="step", answers_caller=True)
+TRAITS = OptionTraits(
+    pay_per_use=False, cost_curve="step", answers_caller=True, unit_price="usd_per_model_unit_hour"
+)
 VARIANTS = PROVISIONED_TERMS
 
 

@@ -48,7 +48,13 @@ from genai_cost.units import SECONDS_PER_HOUR
 REDUNDANT_INSTANCE_HOURS = REDUNDANCY_PREFIX + "instance_hours"
 """The extra capacity redundancy buys (reported as its own component)."""
 OPTION = Option.self_hosted
-TRAITS = OptionTraits(pay_per_use=False, cost_curve="step", answers_caller=True)
+TRAITS = OptionTraits(
+    pay_per_use=False,
+    cost_curve="step",
+    answers_caller=True,
+    static_failures=(2,),
+    unit_price="usd_per_hour",
+)
 VARIANTS = PURCHASES
 SPOT_INTERACTIVE_REASON = (
     "spot capacity can be reclaimed at two minutes' notice; only batch-tolerant workloads qualify"

@@ -30,3 +30,12 @@ class OptionTraits:
     offline_jobs: bool = False
     """Runs offline jobs with no per-request response time (a latency target then needs a
     measured latency)."""
+    unit_price: str | None = None
+    """The parameter that is the price of one unit-hour of capacity, when the cost is that
+    price times quantities that do not depend on it: of two rows of a workload that differ
+    only in it, the dearer never costs less (the month-by-month models leave it out)."""
+    static_failures: tuple[int, ...] = ()
+    """Failure codes of `evaluate` whose condition depends only on what a Monte Carlo never
+    samples (the workload's latency class, its hourly profile, the row's purchase or
+    settings): a row failing one at the scenario's own values fails at every sample, so the
+    month-by-month models leave it out (decisions/cashflow.py)."""
