@@ -588,29 +588,6 @@ def test_variance_of_calibrated_logs_is_zero_for_generated_logs(
         assert row["variance_usd"] == pytest.approx(0.0, abs=2e-6)
 
 
-MONTE_CARLO = """
-name: five-workloads
-workloads:
-  - name: summaries
-    model: amazon.nova-lite-v1:0
-    latency: batch_tolerant
-    tokens_per_request: {input: 3000, output: 200}
-    traffic: {requests_per_month: 300000}
-  - name: triage
-    model: meta.llama3-1-8b-instruct-v1:0
-    tokens_per_request: {input: 2048, output: 128}
-    traffic: {requests_per_second: 40, peak_to_average_ratio: 1.5}
-  - name: reasoning
-    model: meta.llama3-1-405b-instruct-v1:0
-    tokens_per_request: {input: 1000, output: 1000}
-    traffic: {requests_per_second: 2, peak_to_average_ratio: 2}
-uncertainty:
-  - {input: traffic.requests_per_month, distribution: lognormal, p50: 1500000, p90: 3000000}
-  - {input: tokens_per_request.output, distribution: pert, low: 100, mode: 250, high: 900}
-  - {input: traffic.peak_to_average_ratio, distribution: uniform, low: 1.2, high: 3}
-"""
-
-
 def test_monte_carlo_leaves_out_only_rows_that_never_win(
     write_scenario: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -624,7 +601,9 @@ def test_monte_carlo_leaves_out_only_rows_that_never_win(
     from genai_cost.decisions import cashflow
     from genai_cost.decisions.cashflow import ScenarioModel
 
-    path = write_scenario(MONTE_CARLO)
+    from benchmarks.montecarlo import SCENARIO  # five workloads, every kind of row
+
+    path = write_scenario(SCENARIO)
     pruned_model = ScenarioModel(estimate([path]), 0)
     pruned = simulate(estimate([path]), 3000, seed=5)
     everything = {
