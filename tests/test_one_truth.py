@@ -597,11 +597,10 @@ def test_monte_carlo_leaves_out_only_rows_that_never_win(
     one that evaluates every row."""
     import dataclasses
 
+    from benchmarks.montecarlo import SCENARIO  # five workloads, every kind of row
     from genai_cost.api import simulate
     from genai_cost.decisions import cashflow
     from genai_cost.decisions.cashflow import ScenarioModel
-
-    from benchmarks.montecarlo import SCENARIO  # five workloads, every kind of row
 
     path = write_scenario(SCENARIO)
     pruned_model = ScenarioModel(estimate([path]), 0)
