@@ -4,6 +4,10 @@ Target: 1,000,000 samples in under 2 s wall and under 500 MB peak memory on a 2-
 machine, with peak memory flat as N grows tenfold. Each N runs in a fresh process so the
 peak resident memory (ru_maxrss) is its own.
 
+Beside each N it prints the floor: a bare NumPy draw of the same three inputs for N samples
+and a total over the five workloads (requests × tokens × one price, no options), measured in
+the same run, and the ratio to it (issue 35: within 5× of it).
+
 Run: python -m benchmarks.montecarlo [--samples 100000 1000000]
 """
 
@@ -63,6 +67,23 @@ print(json.dumps({"wall": wall, "peak_mb": peak_mb, "p50": mc["monthly_cost_usd"
 """
 
 
+FLOOR = """
+import json, sys, time
+import numpy as np
+n = int(sys.argv[1])
+start = time.perf_counter()
+rng = np.random.default_rng(1)
+requests = rng.lognormal(np.log(1.5e6), (np.log(3e6) - np.log(1.5e6)) / 1.2815515655, n)
+output = 100 + 800 * rng.beta(1 + 4 * 150 / 800, 1 + 4 * 650 / 800, n)
+peak = rng.uniform(1.2, 3.0, n)  # drawn as the tool draws it; the floor needs no sizing
+tokens = np.asarray([3030.0, 3200.0, 2176.0, 1300.0, 2000.0])  # input + cache, per workload
+price = np.asarray([1.0, 0.24, 0.22, 8.0, 2.4]) / 1e6
+monthly = (requests[:, None] * (tokens[None, :] + output[:, None]) * price[None, :]).sum(axis=1)
+p50 = float(np.percentile(monthly, 50))
+print(json.dumps({"wall": time.perf_counter() - start, "p50": p50}))
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -91,9 +112,19 @@ def main() -> None:
                 cwd=ROOT,
             ).stdout
         )
+        floor = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", FLOOR, str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            ).stdout
+        )
         print(
             f"{n:>10,} samples: {out['wall']:.2f} s wall, peak {out['peak_mb']:.0f} MB, "
-            f"P50 ${out['p50']:,.2f}"
+            f"P50 ${out['p50']:,.2f}; floor (bare NumPy draw and total) {floor['wall']:.2f} s, "
+            f"{out['wall'] / floor['wall']:.1f}x"
         )
 
 
