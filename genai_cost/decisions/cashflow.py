@@ -28,7 +28,7 @@ import numpy.typing as npt
 
 from genai_cost.engine.arrays import OptionRows, WorkloadArrays
 from genai_cost.engine.context import workload_arrays
-from genai_cost.engine.core import TRAITS, evaluate_all
+from genai_cost.engine.core import TRAITS, cheapest_costs
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.models import Scenario
 
@@ -149,6 +149,8 @@ class ScenarioModel:
         copies = samples * count
 
         def spread_over_months(values: Floats) -> Floats:  # (S, E) -> (S·M·E,)
+            if count == 1:  # one month (a bill, not a horizon): no copy per month
+                return values.reshape(-1)
             return np.repeat(values[:, None, :], count, axis=1).reshape(-1)
 
         chosen = {name: fields[name][:, engine] for name in FIELDS}
@@ -165,9 +167,8 @@ class ScenarioModel:
             peak_factor=spread_over_months(chosen["peak_factor"]),
             **fixed,
         )
-        priced = evaluate_all(sampled, tiled)
-        best = priced.cheapest_row
-        cost = np.where(best >= 0, priced.monthly_cost_usd[np.maximum(best, 0)], np.nan)
+        monthly, best = cheapest_costs(sampled, tiled)
+        cost = np.where(best >= 0, monthly[np.maximum(best, 0)], np.nan)
         inference = cost.reshape(samples, count, e).sum(axis=2)
         # month-1 winners, as rows of the base estimate
         base_of_tiled = np.concatenate([np.tile(rows, copies) for rows in self.base_rows]).astype(

@@ -139,6 +139,17 @@ class _Scenario:
         return float(self.model.months(fields, growth, 1).bill[0])
 
 
+def _reuse_freed_memory() -> None:
+    """Let the chunks' arrays reuse freed memory. glibc's malloc serves blocks above its mmap
+    threshold (128 KiB at start) with fresh pages from the OS and unmaps them when freed, so
+    every chunk's arrays (about 1 MB each) would fault their pages in anew — half of a 1 M
+    sample run (2.5–2.9 s against 1.2–1.3 s, benchmarks/README.md). Freeing one mapped block
+    raises the threshold to its size (glibc caps it at 32 MiB), after which such arrays come
+    from the heap and are reused. An allocation never touched costs nothing; with another
+    allocator it is a harmless no-op."""
+    np.empty(16 << 20, dtype=np.uint8)
+
+
 def run_monte_carlo(
     estimate: Estimate,
     samples: int,
@@ -148,6 +159,7 @@ def run_monte_carlo(
     """P10/P50/P90 of every scenario's monthly bill (and NPV), option win shares, a tornado.
     `progress(n)` is called after each chunk of n samples of a scenario."""
     require_complete(estimate, "--samples")
+    _reuse_freed_memory()
     rng = np.random.default_rng(seed)
     arrays = estimate.arrays
     runs = [_Scenario(estimate, number, samples) for number in range(len(estimate.scenarios))]

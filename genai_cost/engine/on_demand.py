@@ -164,7 +164,10 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     # A request whose whole input exceeds the threshold is billed at the long-context rates,
     # all of it.
     share = p[LONG_SHARE]
-    kinds, longs = request_kinds(w, rows, threshold)
+    kinds: list[tuple[FloatArray, FloatArray]] = []
+    longs: list[BoolArray] = [np.zeros(rows.size, dtype=bool)]
+    if not (np.isnan(threshold).all() and not share.any()):  # else: no long-context rates here
+        kinds, longs = request_kinds(w, rows, threshold)
     per_token = {
         "usd_per_1m_input_tokens": None,
         "usd_per_1m_output_tokens": w.output_tokens[i],

@@ -352,7 +352,8 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     )
     ok = np.flatnonzero(failure == 0)  # compute feasible rows only; NaN elsewhere
     i = rows.workload_index[ok]
-    p = {name: values[ok] for name, values in rows.params.items()}
+    everyone = ok.shape[0] == rows.size  # then no parameter needs gathering
+    p = rows.params if everyone else {name: values[ok] for name, values in rows.params.items()}
     month = w.hours[i]
     avg_tps = w.requests_per_month[i] * w.output_tokens[i] / (month * SECONDS_PER_HOUR)
     per_instance = rate_at_shape(
