@@ -79,7 +79,6 @@ class _Row:
     tokens_per_second: float = np.nan
     bench_input: float = np.nan
     bench_output: float = np.nan
-    bench_tokens_per_second: float = np.nan
     target_utilization: float = 1.0
     reason: str = ""
     explicit: bool = False
@@ -194,9 +193,6 @@ def instance_rows(
                     tokens_per_second=tps if tps is not None else np.nan,
                     bench_input=bench.input_tokens if bench is not None else np.nan,
                     bench_output=bench.output_tokens if bench is not None else np.nan,
-                    bench_tokens_per_second=(
-                        bench.output_tokens_per_second_per_instance if bench is not None else np.nan
-                    ),
                     target_utilization=choice.target_utilization,
                     explicit=explicit_option or choice.explicit_variant,
                 )
@@ -327,9 +323,6 @@ def instance_option_rows(
             # the benchmark the throughput comes from (NaN where the scenario supplies it)
             "benchmark_input_tokens": column([r.bench_input for r in rows], np.float64),
             "benchmark_output_tokens": column([r.bench_output for r in rows], np.float64),
-            "benchmark_output_tokens_per_second": column(
-                [r.bench_tokens_per_second for r in rows], np.float64
-            ),
             # 1.0 for spot rows: a numeric flag, so evaluation never compares strings.
             "is_spot": column([r.purchase == "spot" for r in rows], np.float64),
             **{name: np.repeat(values, counts) for name, values in redundancy.items()},

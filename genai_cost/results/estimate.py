@@ -269,6 +269,7 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
         variants, platforms = rows.variant.tolist(), rows.platform.tolist()
         instance_types, sources = rows.instance_type.tolist(), rows.sources.tolist()
         params = rows.params
+        rates = _rates_at_shape(params, rows.workload_index, specs)
         for local, w_index in enumerate(rows.workload_index.tolist()):
             row = offset + local
             spec = specs[w_index]
@@ -300,8 +301,8 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
                 p50, p95 = a.latency(row)
                 record["latency_p50_seconds"] = _number(p50)
                 record["latency_p95_seconds"] = _number(p95)
-            if ok and "benchmark_input_tokens" in params:
-                record["throughput"] = _throughput(params, local, spec)
+            if ok and rates is not None:
+                record["throughput"] = _throughput(params, local, float(rates[local]))
             if result.schedule is not None and ok:
                 hours = [_number(x) for x in result.schedule[local].tolist()]
                 record["instances_by_hour"] = cast(list[float], hours)
@@ -325,25 +326,32 @@ def _serving_cost(a: EstimateArrays, row: int) -> float:
     return float(a.monthly_cost_usd[row]) - redundant
 
 
-def _throughput(params: dict[str, Any], local: int, spec: WorkloadSpec) -> ThroughputRecord | None:
+def _rates_at_shape(
+    params: dict[str, Any], workload_index: Any, specs: list[WorkloadSpec]
+) -> Any:
+    """Per row of an instance option, the output rate at its workload's shape, as the engine
+    sized it (engine/capacity.rate_at_shape), in one call; None for other options."""
+    if "benchmark_input_tokens" not in params:
+        return None
+    from genai_cost.engine.capacity import rate_at_shape
+
+    shapes = [specs[i].workload.tokens_per_request for i in workload_index.tolist()]
+    return rate_at_shape(
+        params["output_tokens_per_second_per_instance"],
+        params,
+        np.asarray([t.all_input for t in shapes], dtype=np.float64),
+        np.asarray([t.output for t in shapes], dtype=np.float64),
+    )
+
+
+def _throughput(params: dict[str, Any], local: int, rate: float) -> ThroughputRecord | None:
     """Which throughput an instance row was sized with: the benchmark's shape and rate, the
     rate at the workload's shape, and whether input or output tokens bind (None when the
-    scenario supplies its own rate)."""
+    scenario supplies its own rate, which is used as given)."""
     bench_in = float(params["benchmark_input_tokens"][local])
     if not math.isfinite(bench_in):
         return None
-    bench_rate = float(params["benchmark_output_tokens_per_second"][local])
-    from genai_cost.engine.capacity import rate_at_shape
-
-    tokens = spec.workload.tokens_per_request
-    rate = float(
-        rate_at_shape(
-            params["output_tokens_per_second_per_instance"][local : local + 1],
-            {k: v[local : local + 1] for k, v in params.items()},
-            np.asarray([tokens.all_input]),
-            np.asarray([tokens.output]),
-        )[0]
-    )
+    bench_rate = float(params["output_tokens_per_second_per_instance"][local])
     return {
         "benchmark_input_tokens": bench_in,
         "benchmark_output_tokens": float(params["benchmark_output_tokens"][local]),
