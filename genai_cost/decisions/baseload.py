@@ -81,11 +81,16 @@ class BaseSplit:
 
 
 def best_splits(
-    estimate: Estimate, index: int, raw: dict[str, Any], *, written: bool = True
+    estimate: Estimate,
+    index: int,
+    raw: dict[str, Any],
+    *,
+    written: bool = True,
+    units: int | None = None,
 ) -> list[BaseSplit]:
-    """Every capacity row's split of workload `index` at its cheapest count of units
-    (`raw` is the workload as written, whose fields the pieces start from). `written`:
-    figures rounded as a scenario file shows them (else exact, for a bill)."""
+    """Every capacity row's split of workload `index` at its cheapest count of units, or at
+    `units` when given (`raw` is the workload as written, whose fields the pieces start
+    from). `written`: figures rounded as a scenario file shows them (else exact, for a bill)."""
     import numpy as np
 
     spec = estimate.specs[index]
@@ -107,6 +112,8 @@ def best_splits(
         if not np.ceil(curve.units_per_request * volume) <= MAX_MIX_UNITS:
             continue
         split = solve_split(curve, on_demand.slope_usd_per_request, weights, volume)
+        if units is not None:
+            split = with_units(split, units)
         found.append(
             _pieces(
                 estimate,
@@ -206,9 +213,10 @@ def pinned_split(estimate: Estimate, index: int) -> BaseSplit:
     setting = w.base_load
     assert setting is not None
     raw = w.model_dump(mode="json", exclude_unset=True)
+    units = None if setting.units == "auto" else int(setting.units)
     splits = [
         s
-        for s in best_splits(estimate, index, raw, written=False)
+        for s in best_splits(estimate, index, raw, written=False, units=units)
         if setting.capacity is None or s.label.split(" ")[0] == setting.capacity
     ]
     if not splits:
@@ -218,27 +226,7 @@ def pinned_split(estimate: Estimate, index: int) -> BaseSplit:
             f"workload {w.name!r}: base_load needs on-demand and a priced {wanted} row for the "
             "base (see the options table for why they cannot be priced)",
         )
-    if setting.units != "auto":
-        splits = [
-            _pieces(
-                estimate,
-                index,
-                raw,
-                s.label,
-                _row(estimate, index, s.label),
-                _row(estimate, index, "on_demand"),
-                with_units(s.split, int(setting.units)),
-                False,
-            )
-            for s in splits
-        ]
     return min(splits, key=lambda s: (float(s.split.totals[s.split.units]), s.label))
-
-
-def _row(estimate: Estimate, index: int, label: str) -> int:
-    a = estimate.arrays
-    rows: list[int] = a.rows_of(index).tolist()
-    return next(r for r in rows if a.feasible[r] and a.label(r) == label)
 
 
 def split_scenarios(estimate: Estimate, scenarios: list[LoadedScenario]) -> list[LoadedScenario]:

@@ -75,9 +75,7 @@ def price_bill(
         # Pinned mixes: each such workload is priced as two (NAME-base on the capacity, NAME
         # on demand for the overflow), as `mix` finds them, so the bill is the mix's.
         estimate = priced(split_scenarios(estimate, effective))
-    members: list[list[int]] = [[] for _ in scenarios]  # each scenario's workloads, found once
-    for index, spec in enumerate(estimate.specs):
-        members[spec.scenario_index].append(index)
+    members = _members(estimate, len(scenarios))
     for number, loaded in enumerate(scenarios):
         record, path = chosen[number]
         if record is not None:
@@ -99,6 +97,14 @@ def price_bill(
     return estimate
 
 
+def _members(estimate: Estimate, count: int) -> list[list[int]]:
+    """Each of the `count` scenarios' workloads, as indexes into `estimate.specs`."""
+    members: list[list[int]] = [[] for _ in range(count)]
+    for index, spec in enumerate(estimate.specs):
+        members[spec.scenario_index].append(index)
+    return members
+
+
 def _choose_paths(
     estimate: Estimate, scenarios: list[LoadedScenario], catalog: Catalog
 ) -> list[tuple[CustomizationRecord | None, PathLines | None]]:
@@ -106,9 +112,7 @@ def _choose_paths(
     as priced in `estimate` (cheapest option each)."""
     arrays = estimate.arrays
     assert estimate.context is not None
-    members: list[list[int]] = [[] for _ in scenarios]
-    for index, spec in enumerate(estimate.specs):
-        members[spec.scenario_index].append(index)
+    members = _members(estimate, len(scenarios))
     chosen: list[tuple[CustomizationRecord | None, PathLines | None]] = []
     for number, loaded in enumerate(scenarios):
         if loaded.scenario.customization is None:

@@ -273,25 +273,19 @@ def cheapest_costs(w: WorkloadArrays, option_rows: list[OptionRows]) -> tuple[Fl
     `evaluate_all` finds them (rows in the same order), without the per-unit figures,
     capacities and components a report needs; options with no rows are not evaluated. For
     the month-by-month models, which evaluate the same rows for every sample."""
-    monthly = monthly_costs(w, option_rows)
-    workload_index = np.concatenate(
-        [rows.workload_index for rows in option_rows if rows.size] or [np.zeros(0, np.int64)]
-    )
-    return monthly, cheapest_rows(workload_index, monthly, np.isfinite(monthly), w.size)
-
-
-def monthly_costs(w: WorkloadArrays, option_rows: list[OptionRows]) -> FloatArray:
-    """Each row's monthly cost, NaN where infeasible, in `evaluate_all`'s row order; options
-    with no rows are not evaluated."""
-    costs = []
+    costs, owners = [], []
     with np.errstate(all="ignore"):
         for module, rows in zip(OPTION_MODULES, option_rows, strict=True):
             if rows.size == 0:
                 continue
             result = module.evaluate(w, rows)
             costs.append(np.where(result.feasible, result.monthly_cost_usd, np.nan))
-    monthly: FloatArray = np.concatenate(costs) if costs else np.zeros(0)
-    return monthly
+            owners.append(rows.workload_index)
+    if not costs:
+        return np.zeros(0), np.full(w.size, -1, dtype=np.int64)
+    monthly: FloatArray = np.concatenate(costs)
+    workload_index = np.concatenate(owners)
+    return monthly, cheapest_rows(workload_index, monthly, np.isfinite(monthly), w.size)
 
 
 def _evaluate_all(w: WorkloadArrays, option_rows: list[OptionRows]) -> EstimateArrays:

@@ -326,9 +326,7 @@ def _serving_cost(a: EstimateArrays, row: int) -> float:
     return float(a.monthly_cost_usd[row]) - redundant
 
 
-def _rates_at_shape(
-    params: dict[str, Any], workload_index: Any, specs: list[WorkloadSpec]
-) -> Any:
+def _rates_at_shape(params: dict[str, Any], workload_index: Any, specs: list[WorkloadSpec]) -> Any:
     """Per row of an instance option, the output rate at its workload's shape, as the engine
     sized it (engine/capacity.rate_at_shape), in one call; None for other options."""
     if "benchmark_input_tokens" not in params:
