@@ -355,17 +355,21 @@ def cur_cells(row: Mapping[str, Any]) -> list[str]:
 def render_cur_allocation_markdown(
     document: CurAllocationDocument, columns: list[str] | None = None
 ) -> str:
-    """Chargeback from the bill: the spend by key, then budgets, anomalies, what was left out."""
+    """Chargeback from the bill: the spend by key, then budgets, anomalies, what was left out
+    (`columns`: the `--columns` names of the figures to show; default all)."""
+    heads = list(CUR_HEADINGS)
+    return cur_allocation_markdown(document, chosen_columns(columns, heads) or heads)
+
+
+def cur_allocation_markdown(document: CurAllocationDocument, headings: Sequence[str]) -> str:
+    """`render_cur_allocation_markdown` with the figures' headings chosen already."""
     names = document["by"]
     items = document["line_items"]
     period = document["period"]
     rows: Sequence[Mapping[str, Any]] = document["rows"]
     total: Mapping[str, Any] = document["total"]
-    heads = list(CUR_HEADINGS)
     shown, figures = keep_columns(
-        heads,
-        [*(cur_cells(row) for row in rows), cur_cells(total)],
-        chosen_columns(columns, heads) or heads,
+        CUR_HEADINGS, [*(cur_cells(row) for row in rows), cur_cells(total)], headings
     )
     span = (
         "no line items allocated"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from genai_cost.documents.changes import CheckDocument, DiffDocument
@@ -12,6 +12,7 @@ from genai_cost.documents.tracking import (
     CurAllocationDocument,
     VarianceDocument,
 )
+from genai_cost.report.allocation import keep_columns
 from genai_cost.report.labels import (
     capacity,
     option_lines,
@@ -200,19 +201,53 @@ def render_check_table(document: CheckDocument, *, color: bool, width: int) -> s
     return table.render(width, color=color)
 
 
-def narrowed(
-    build: Callable[[Sequence[str]], Table], heads: Sequence[str], order: Sequence[str], width: int
-) -> tuple[list[str], list[str]]:
-    """The headings a table keeps to fit `width` (leaving out `order`'s columns first to
-    last, while it does not fit), and those it left out."""
-    kept, dropped = list(heads), []
-    for name in order:
-        if fits(build(kept), width):
-            break
-        if name in kept:
-            kept.remove(name)
-            dropped.append(name)
-    return kept, dropped
+LEFT_OUT_NOTE = (
+    "Left out to fit {width} columns: {names} (--columns chooses, -f csv has every figure)"
+)
+
+
+def _fitted(
+    document: Mapping[str, Any],
+    heads: Sequence[str],
+    figures: Sequence[list[str]],
+    order: Sequence[str],
+    chosen: Sequence[str] | None,
+    width: int,
+    title: str = "",
+) -> tuple[Table, list[str], list[str]]:
+    """A chargeback table — the keys of `document["by"]`, then `figures` (one list per row
+    and a last one for the total) under `heads` — with the `chosen` headings, or, when none
+    are chosen, without `order`'s columns (first to last) while it does not fit `width`.
+    Returns the table, the headings kept and those left out."""
+    keys = [name.capitalize() for name in document["by"]]
+    rows: Sequence[Mapping[str, Any]] = document["rows"]
+
+    def build(kept: Sequence[str]) -> Table:
+        shown, cells = keep_columns(heads, figures, kept)
+        table = Table(
+            [*(Column(k) for k in keys), *(Column(h, "right", False) for h in shown)], title
+        )
+        for row, values in zip(rows, cells, strict=False):
+            table.add(*(row[n] for n in document["by"]), *values)
+        table.add("Total", *[""] * (len(keys) - 1), *cells[-1], style="bold")
+        return table
+
+    kept, dropped = list(chosen or heads), []
+    if chosen is None:
+        for name in order:
+            if fits(build(kept), width):
+                break
+            if name in kept:
+                kept.remove(name)
+                dropped.append(name)
+    return build(kept), kept, dropped
+
+
+def _left_out(dropped: list[str], *, color: bool, width: int) -> str:
+    if not dropped:
+        return ""
+    text = LEFT_OUT_NOTE.format(width=width, names=", ".join(dropped))
+    return _note(text, color=color, width=width)
 
 
 def render_cur_allocation_table(
@@ -224,47 +259,17 @@ def render_cur_allocation_table(
         CUR_HEADINGS,
         CUR_NARROWING,
         chosen_columns,
+        cur_allocation_markdown,
         cur_cells,
-        keep_columns,
-        render_cur_allocation_markdown,
     )
 
-    heads = list(CUR_HEADINGS)
-    chosen = chosen_columns(columns, heads)
-    dropped: list[str] = []
-    if chosen is None:
-        keys = [name.capitalize() for name in document["by"]]
-        rows: Sequence[Mapping[str, Any]] = document["rows"]
-        body = [cur_cells(row) for row in [*rows, document["total"]]]
-
-        def build(kept: Sequence[str]) -> Table:
-            shown, figures = keep_columns(heads, body, kept)
-            table = Table([*(Column(k) for k in keys), *(Column(h, "right", False) for h in shown)])
-            for row, values in zip([*rows, document["total"]], figures, strict=True):
-                table.add(*(row.get(n, "Total") for n in document["by"]), *values)
-            return table
-
-        kept, dropped = narrowed(build, heads, CUR_NARROWING, width)
-        chosen = kept
-    text = render_markdown_table(
-        render_cur_allocation_markdown(document, columns=_names_of(chosen)),
-        color=color,
-        width=width,
-    )
-    if dropped:
-        note = (
-            f"Left out to fit {width} columns: {', '.join(dropped)} "
-            "(--columns chooses, -f csv has every figure)"
-        )
-        text = _note(note, color=color, width=width) + text
-    return text
-
-
-def _names_of(headings: Sequence[str]) -> list[str]:
-    from genai_cost.report.allocation import COLUMN_NAMES
-
-    back = {v: k for k, v in COLUMN_NAMES.items()}
-    return [back[h] for h in headings]
+    rows: Sequence[Mapping[str, Any]] = document["rows"]
+    figures = [cur_cells(row) for row in [*rows, document["total"]]]
+    chosen = chosen_columns(columns, CUR_HEADINGS)
+    _, kept, dropped = _fitted(document, CUR_HEADINGS, figures, CUR_NARROWING, chosen, width)
+    markdown = cur_allocation_markdown(document, kept)
+    text = render_markdown_table(markdown, color=color, width=width)
+    return _left_out(dropped, color=color, width=width) + text
 
 
 def render_allocation_table(
@@ -278,42 +283,18 @@ def render_allocation_table(
         cells,
         chosen_columns,
         headings,
-        keep_columns,
         period_text,
         sections,
     )
 
     shared = bool(document.get("capacity"))
-    keys = [name.capitalize() for name in document["by"]]
     heads = list(headings(shared))
     rows: Sequence[Mapping[str, Any]] = document["rows"]
-    body = [cells(row, shared) for row in rows]
-    total = cells(document["total"], shared)
+    figures = [cells(row, shared) for row in [*rows, document["total"]]]
+    title = f"Chargeback, {period_text(document)} (tenant key {document['tenant_key']})"
     chosen = chosen_columns(columns, heads)
-    dropped: list[str] = []
-
-    def build(kept: Sequence[str]) -> Table:
-        shown, figures = keep_columns(heads, [*body, total], kept)
-        table = Table(
-            [*(Column(k) for k in keys), *(Column(h, "right", False) for h in shown)],
-            f"Chargeback, {period_text(document)} (tenant key {document['tenant_key']})",
-        )
-        for row, values in zip(rows, figures, strict=False):
-            table.add(*(row[n] for n in document["by"]), *values)
-        table.add("Total", *[""] * (len(keys) - 1), *figures[-1], style="bold")
-        return table
-
-    kept = chosen or heads
-    if chosen is None:
-        kept, dropped = narrowed(build, heads, NARROWING, width)
-    table = build(kept)
-    text = table.render(width, color=color)
-    if dropped:
-        note = (
-            f"Left out to fit {width} columns: {', '.join(dropped)} "
-            "(--columns chooses, -f csv has every figure)"
-        )
-        text += _note(note, color=color, width=width)
+    table, _, dropped = _fitted(document, heads, figures, NARROWING, chosen, width, title)
+    text = table.render(width, color=color) + _left_out(dropped, color=color, width=width)
     rest = sections(document)
     more = render_markdown_table("\n".join(rest), color=color, width=width) if rest else ""
     return text + more
