@@ -151,7 +151,7 @@ class Pricer:
         try:
             estimate = self.estimate(data, label)
         except GenaiCostError as exc:
-            return None, exc.render().splitlines()[0], None
+            return None, _first(exc), None
         bill = estimate.bills[0]
         if not bill["complete"]:
             missing = "; ".join(m["reason"] for m in bill["missing"][:2])
@@ -240,9 +240,6 @@ FLEX_RISK = (
     "the flex tier is the same real-time API at a lower priority: responses can be slower, and "
     "requests may be throttled when capacity is short (not hours-long batch latency)"
 )
-BATCH_ONLY = NOT_FOR_CALLERS
-"""Options whose results are not returned to a waiting caller (their traits say so): never
-proposed for an interactive workload (spot capacity, which can be reclaimed, neither)."""
 
 
 def _option_levers(data: dict[str, Any], w: Workload, pricer: Pricer, current: Any) -> list[Lever]:
@@ -293,7 +290,7 @@ def _option_levers(data: dict[str, Any], w: Workload, pricer: Pricer, current: A
     for option in dict.fromkeys(a.option(r) for r in rows):
         if option in priced_options or option == (a.option(chosen) if chosen >= 0 else ""):
             continue
-        if interactive and option in BATCH_ONLY:
+        if interactive and option in NOT_FOR_CALLERS:
             continue  # listed by _interactive_levers
         reason = next((a.reason(r) for r in rows if a.option(r) == option), "")
         levers.append(
@@ -334,9 +331,7 @@ def _interactive_levers(
             )
     except GenaiCostError:
         pass  # no flex price for the model: the tier is simply not offered
-    for option in BATCH_ONLY:
-        if w.options is not None and Option(option) not in w.options and option != "batch":
-            continue
+    for option in NOT_FOR_CALLERS:  # their traits say no waiting caller gets the response
         levers.append(
             Lever(
                 "batch",
