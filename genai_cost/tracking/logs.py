@@ -49,17 +49,16 @@ PATHS = {
     "cache_write": "$.input.cacheWriteInputTokenCount",
 }
 TOKENS = ("input", "output", "cache_read", "cache_write")
-BATCH_OPERATION = re.compile(r"batch|job", re.IGNORECASE)
 BATCH_OPERATION_SQL = "(?i)batch|job"
-"""BATCH_OPERATION in DuckDB's and Spark's regular-expression syntax."""
+"""Operations of batch inference jobs' records (the interactive ones are InvokeModel, Converse
+and their streaming forms): `calibrate` measures them as batch-tolerant work, and chargeback
+prices them at the batch rates. Written once for Python, DuckDB and Spark alike."""
+BATCH_OPERATION = re.compile(BATCH_OPERATION_SQL)
 GROUP_KEYS = ("model_raw", "region", "account", "operation", "identity")
 """The record fields logs are summed by (with the day and the requestMetadata keys asked)."""
 BATCH_JOB, INTERACTIVE = "(batch job)", "(interactive)"
 """What `operation` holds when it is not asked for: only whether the record is a batch job's,
 which pricing needs (batch rates) — three operations × every caller would multiply groups."""
-"""Operations of batch inference jobs' records (the interactive ones are InvokeModel, Converse
-and their streaming forms): `calibrate` measures them as batch-tolerant work, and chargeback
-prices them at the batch rates."""
 
 
 @dataclass(frozen=True)
