@@ -110,10 +110,14 @@ def request_kinds(
     """The two kinds of request of each row's workload — (weight, input tokens): the typical
     one and, with tokens_per_request.long_requests, a share `s` with `L` input tokens
     (w.input_tokens holds the mean of the two) — and, per kind, whether its whole input
-    (cached included) exceeds `threshold` (never where the threshold is NaN)."""
+    (cached included) exceeds `threshold` (never where the threshold is NaN). Without any
+    threshold or long share, no kinds are listed and no request is long."""
     i = rows.workload_index
     p = rows.params
     share, long_input = p[LONG_SHARE], p[LONG_INPUT]
+    if np.isnan(threshold).all() and not share.any():  # no long context anywhere: one kind
+        never = np.zeros(rows.size, dtype=bool)
+        return [], [never, never]
     typical = np.where(
         share < 1, (w.input_tokens[i] - share * long_input) / np.maximum(1 - share, 1e-12), 0.0
     )
@@ -164,10 +168,7 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     # A request whose whole input exceeds the threshold is billed at the long-context rates,
     # all of it.
     share = p[LONG_SHARE]
-    kinds: list[tuple[FloatArray, FloatArray]] = []
-    longs: list[BoolArray] = [np.zeros(rows.size, dtype=bool)]
-    if not (np.isnan(threshold).all() and not share.any()):  # else: no long-context rates here
-        kinds, longs = request_kinds(w, rows, threshold)
+    kinds, longs = request_kinds(w, rows, threshold)
     per_token = {
         "usd_per_1m_input_tokens": None,
         "usd_per_1m_output_tokens": w.output_tokens[i],
