@@ -309,17 +309,18 @@ def test_requests_per_month_is_a_rate_per_730_hours(write_scenario: Any) -> None
         assert total == pytest.approx(requests * 0.000084)
 
 
-def _office_hours_by_hand(units: int) -> float:
+def _office_hours_by_hand(units: int, prompt: int = 2048) -> float:
     """office-hours-triage's bill with `units` p5.4xlarge for the base load, worked without
     the engine: 25 requests/s on average shaped by the hourly weights; one instance serves
     3,450 x 0.8 / 128 = 21.5625 requests/s (the 2,048/128 benchmark is the workload's own
-    shape); the rest goes on demand at (2,048 + 128) x $0.22 / 1M a request."""
+    shape; a longer `prompt` scales that by 2,048 / prompt: input binds); the rest goes on
+    demand at (prompt + 128) x $0.22 / 1M a request."""
     weights = [2, 2, 2, 2, 2, 3, 5, 8, 12, 14, 14, 13, 12, 14, 14, 13, 11, 8, 5, 4, 3, 3, 2, 2]
     mean = sum(weights) / 24
     per_hour = [25 * 3600 * w / mean for w in weights]
-    capacity = units * 3450 * 0.8 / 128 * 3600
+    capacity = units * 3450 * min(1.0, 2048 / prompt) * 0.8 / 128 * 3600
     overflow = sum(max(0.0, r - capacity) for r in per_hour) * 730 / 24
-    return units * 730 * 6.88 + overflow * (2048 + 128) * 0.22e-6
+    return units * 730 * 6.88 + overflow * (prompt + 128) * 0.22e-6
 
 
 def test_pinned_mix_is_billed_and_the_bundled_example_passes_its_budget(
@@ -615,3 +616,25 @@ def test_monte_carlo_leaves_out_only_rows_that_never_win(
     rows = lambda m: sum(k.shape[0] for _, k in m.kept)  # noqa: E731
     assert rows(pruned_model) < rows(whole_model)
     assert pruned == whole
+
+
+def test_a_pinned_mix_with_a_longer_prompt_is_billed_once(write_scenario: Any) -> None:
+    """A prompting path (952 more input tokens: 3,000 a request) on a workload that pins its
+    mix: the bill is the mix at the longer prompt — the cheapest count of units, worked by
+    hand — with each part's lines once (the path's own re-pricing of the unsplit workload
+    must not stand beside the split)."""
+    text = (ROOT / "scenarios/office-hours-triage.yaml").read_text() + (
+        "customization:\n"
+        "  use: examples\n"
+        "  paths:\n"
+        "    - {name: examples, kind: prompting, extra_input_tokens: 952}\n"
+    )
+    bill = estimate([write_scenario(text)]).to_dict()["scenarios"][0]["bill"]
+    # 3,000 / 128 against the 2,048 / 128 benchmark: input binds, 5 units at most cover the peak
+    best = min(_office_hours_by_hand(n, prompt=3000) for n in range(6))
+    assert bill["total_monthly_cost_usd"] == pytest.approx(best, abs=0.005)
+    inference = [c for c in bill["components"] if c["family"] == "inference"]
+    # on-demand input and output lines for the overflow, instance hours for the base
+    assert sorted(c["item"] for c in inference) == ["triage", "triage", "triage-base"]
+    overflow = [c for c in inference if c["item"] == "triage"]
+    assert all("+952 input tokens a request (examples)" in c["detail"] for c in overflow)

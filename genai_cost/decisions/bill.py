@@ -81,7 +81,9 @@ def price_bill(
         if record is not None:
             estimate.sections[number]["customization"] = record
         if path is not None and path.extra_input_tokens:
-            path = replace(path, extra_input_tokens={})  # already in the priced workloads
+            # the estimate was priced with the path's prompts: its own rows are the path's
+            # inference (split by a pinned mix, too), not the lines the comparison priced
+            path = replace(path, inference={})
         bill, inputs = assemble(estimate, number, record, path, members[number])
         if not bill["complete"]:
             missing = "; ".join(

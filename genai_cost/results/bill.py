@@ -402,6 +402,12 @@ def workload_parts(
                 continue
             mine = option_lines(arrays, best, name)
             label = arrays.label(best)
+            if path is not None and name in path.extra_input_tokens:
+                added = path.extra_input_tokens[name]  # priced with the path's prompts already
+                for c in mine:
+                    c["detail"] = (
+                        f"{c['detail']}; +{added:,.0f} input tokens a request ({path.name})"
+                    )
         parts.lines += mine
         parts.engine += mine
         redundancy = workload.redundancy
