@@ -13,7 +13,6 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.decisions.baseload import split_scenarios
 from genai_cost.decisions.customization import compare_paths, with_tokens
 from genai_cost.documents.estimate import CustomizationRecord
 from genai_cost.errors import PricingError
@@ -72,6 +71,8 @@ def price_bill(
         estimate = priced(effective)
         estimate.scenarios = scenarios
     if pin_mixes and any(spec.workload.base_load is not None for spec in estimate.specs):
+        from genai_cost.decisions.baseload import split_scenarios  # break-even curves: lazily
+
         # Pinned mixes: each such workload is priced as two (NAME-base on the capacity, NAME
         # on demand for the overflow), as `mix` finds them, so the bill is the mix's.
         estimate = priced(split_scenarios(estimate, effective))
