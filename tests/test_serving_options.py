@@ -521,3 +521,31 @@ def test_bundled_nightly_titles_on_asynchronous_inference(
         "no public on_demand price for sagemaker_transform ml.g6e.xlarge in us-east-1"
         in (transform["reason"])
     )
+
+
+def test_serverless_curve_stops_at_its_concurrency_limit(
+    fixture_snapshot: Path, write_scenario: Any
+) -> None:
+    """Serverless serves until its peak concurrency reaches max_concurrency: 10 concurrent
+    invocations of 3 billed seconds (2 s + 10 % × 10 s cold) at a peak-to-average of 1 carry
+    10 / 3 requests a second, 10 / 3 × 3,600 × 730 = 8,760,000 requests a month. The curve
+    (break-even bands, the Monte Carlo) stops there as the engine does; it was an unbounded
+    line, so bands named serverless at volumes it cannot serve."""
+    from genai_cost.decisions.breakeven import breakeven_document
+
+    path = write_scenario(SERVERLESS.format(volume=100000, concurrency=10, prices=PRICES, extra=""))
+    result = estimate([path])
+    curves, _ = workload_curves(result, 0)
+    [curve] = [c for c in curves if c.label.startswith("serverless")]
+    assert curve.max_volume == pytest.approx(8_760_000)
+    # $12.08 for 100,000 requests: $0.0001208 a request, up to the limit
+    assert float(curve.cost(8_700_000)) == pytest.approx(8_700_000 * 0.0001208)
+    assert float(curve.cost(8_800_000)) == np.inf
+    swept = engine_sweep(result, 0, [8_700_000, 8_800_000])
+    label = curve.label
+    assert swept[label][0] == pytest.approx(8_700_000 * 0.0001208)
+    assert np.isnan(swept[label][1])
+    [workload] = breakeven_document(result)["workloads"]
+    for band in workload["bands"]:
+        if band["from_requests_per_month"] >= 8_760_000 * (1 + 1e-9):
+            assert not band["cheapest"].startswith("serverless"), band

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from genai_cost.engine.batch_transform import FIXED_COMPONENTS
 from genai_cost.engine.breakeven import Curve
 from genai_cost.engine.core import LINEAR
@@ -23,48 +25,47 @@ def workload_curves(estimate: Estimate, index: int) -> tuple[list[Curve], float]
             spec.where,
             f"workload {spec.workload.name!r} has no traffic; break-even needs a volume to scale",
         )
-    curves = []
-    for row in arrays.rows_of(index).tolist():
-        if not arrays.feasible[row]:
-            continue
-        result, local = arrays.locate(row)
-        label = arrays.label(row)
-        params = result.rows.params
-        if arrays.option(row) in LINEAR:
-            fixed = sum(
-                float(c.usd[local]) for c in result.components if c.name in FIXED_COMPONENTS
-            )
-            slope = (float(arrays.monthly_cost_usd[row]) - fixed) / volume
-            curves.append(Curve(label, slope_usd_per_request=slope, fixed_usd=fixed))
-            continue
-        if result.hourly_demand is not None:
-            curves.append(
-                Curve(
-                    label,
-                    usd_per_unit_hour=float(result.components[0].usd_per_unit[local]),
-                    regions=float(params["redundancy_regions"][local]),
-                    standby_fraction=float(params["standby_fraction"][local]),
-                    hourly_units_per_request=tuple(
-                        float(x) / volume for x in result.hourly_demand[local]
-                    ),
-                    min_units=float(params["min_instances"][local]),
-                    max_units=float(params["max_instances"][local]),
-                    lead_fraction=float(params["lead_fraction"][local]),
-                    cooldown_fraction=float(params["cooldown_fraction"][local]),
-                )
-            )
-            continue
-        assert result.demand is not None
-        curves.append(
-            Curve(
-                label,
-                units_per_request=float(result.demand[local]) / volume,
-                usd_per_unit_hour=float(result.components[0].usd_per_unit[local]),
-                regions=float(params["redundancy_regions"][local]),
-                standby_fraction=float(params["standby_fraction"][local]),
-            )
-        )
+    curves = [
+        row_curve(estimate, row, volume)
+        for row in arrays.rows_of(index).tolist()
+        if arrays.feasible[row]
+    ]
     return curves, volume
+
+
+def row_curve(estimate: Estimate, row: int, volume: float) -> Curve:
+    """The cost curve of one feasible row of the estimate, whose workload has `volume`
+    requests a month: the engine's own figures at that volume, read as the line, step or
+    day-following function of volume its option's cost curve is (engine/traits.py)."""
+    arrays = estimate.arrays
+    result, local = arrays.locate(row)
+    label = arrays.label(row)
+    params = result.rows.params
+    if arrays.option(row) in LINEAR:
+        fixed = sum(float(c.usd[local]) for c in result.components if c.name in FIXED_COMPONENTS)
+        slope = (float(arrays.monthly_cost_usd[row]) - fixed) / volume
+        cap = float(result.max_requests[local]) if result.max_requests is not None else np.inf
+        return Curve(label, slope_usd_per_request=slope, fixed_usd=fixed, max_requests=cap)
+    if result.hourly_demand is not None:
+        return Curve(
+            label,
+            usd_per_unit_hour=float(result.components[0].usd_per_unit[local]),
+            regions=float(params["redundancy_regions"][local]),
+            standby_fraction=float(params["standby_fraction"][local]),
+            hourly_units_per_request=tuple(float(x) / volume for x in result.hourly_demand[local]),
+            min_units=float(params["min_instances"][local]),
+            max_units=float(params["max_instances"][local]),
+            lead_fraction=float(params["lead_fraction"][local]),
+            cooldown_fraction=float(params["cooldown_fraction"][local]),
+        )
+    assert result.demand is not None
+    return Curve(
+        label,
+        units_per_request=float(result.demand[local]) / volume,
+        usd_per_unit_hour=float(result.components[0].usd_per_unit[local]),
+        regions=float(params["redundancy_regions"][local]),
+        standby_fraction=float(params["standby_fraction"][local]),
+    )
 
 
 SWEEP_BATCH_ROWS = 1_000_000

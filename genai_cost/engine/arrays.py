@@ -219,6 +219,10 @@ class OptionResult:
     schedule: FloatArray | None = None
     """Options whose capacity follows the day: instances in each hour, shape (R, 24) (NaN
     where infeasible)."""
+    max_requests: FloatArray | None = None
+    """Pay-per-use options with a limit that volume reaches (serverless concurrency): the
+    most monthly requests each row can serve at its workload's shape (inf: no limit), so the
+    break-even curves and the Monte Carlo stop the option where the engine does."""
 
     @property
     def feasible(self) -> BoolArray:

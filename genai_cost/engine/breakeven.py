@@ -61,6 +61,9 @@ class Curve:
     max_units: float = np.inf
     lead_fraction: float = 0.0
     cooldown_fraction: float = 0.0
+    max_requests: float = np.inf
+    """Linear options with a limit volume reaches (serverless concurrency): the most
+    requests a month they serve (engine OptionResult.max_requests); above it, infeasible."""
 
     @property
     def is_step(self) -> bool:
@@ -75,7 +78,7 @@ class Curve:
         """The largest volume the option can serve (`max_units` in its busiest hour); above it
         the option is infeasible (its cost is infinite)."""
         if not self.follows_day or not np.isfinite(self.max_units):
-            return np.inf
+            return self.max_requests
         busiest = max(self.hourly_units_per_request)
         return float((self.max_units + CEIL_TOLERANCE) / busiest) if busiest > 0 else np.inf
 
@@ -113,6 +116,8 @@ class Curve:
             result: Floats = self.units(v) * HOURS_PER_MONTH * self.usd_per_unit_hour
             return result
         linear: Floats = self.slope_usd_per_request * v + self.fixed_usd
+        if np.isfinite(self.max_requests):
+            linear = np.where(v > self.max_requests, np.inf, linear)
         return linear
 
     def edges(self, low: float, high: float) -> Floats:

@@ -167,6 +167,11 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     peak_rps = requests / (w.hours[i] * SECONDS_PER_HOUR) * w.peak_factor[i]
     concurrency = peak_rps * p["billed_seconds_per_request"]
     throttled = (concurrency > p["max_concurrency"]) & ~rows.blocked
+    # concurrency is linear in requests: the volume at which it reaches the limit
+    per_request = (
+        w.peak_factor[i] * p["billed_seconds_per_request"] / (w.hours[i] * SECONDS_PER_HOUR)
+    )
+    max_requests = np.where(per_request > 0, p["max_concurrency"] / per_request, np.inf)
     failure = failure_codes(rows.size, [(rows.blocked, PREPARED_REASON), (throttled, 2)])
     ok = np.flatnonzero(failure == 0)
     components = [
@@ -191,6 +196,7 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         monthly_cost_usd=monthly,
         capacity=scatter(rows.size, ok, concurrency[ok]),
         capacity_unit="concurrent invocations at the peak",
+        max_requests=max_requests,
         utilization_fraction=np.full(rows.size, np.nan),
         components=components,
     )
