@@ -8,7 +8,12 @@ Beside each N it prints the floor: a bare NumPy draw of the same three inputs fo
 and a total over the five workloads (requests × tokens × one price, no options), measured in
 the same run, and the ratio to it (issue 35: within 5× of it).
 
-Run: python -m benchmarks.montecarlo [--samples 100000 1000000]
+A second scenario, `--volume-only`, samples only volumes and growth over a 12-month ROI: 12
+sample-months per sample, every workload priced from its cost curves; it prints the time
+with the engine evaluating every workload instead (the path for sampled tokens), measured
+in the same run.
+
+Run: python -m benchmarks.montecarlo [--samples 100000 1000000] [--volume-only]
 """
 
 from __future__ import annotations
@@ -55,9 +60,27 @@ SCENARIO = textwrap.dedent("""\
       - {input: traffic.peak_to_average_ratio, distribution: uniform, low: 1.2, high: 3}
     """)
 
+VOLUME_ONLY = SCENARIO[: SCENARIO.index("uncertainty:")] + textwrap.dedent("""\
+    horizon_months: 12
+    uncertainty:
+      - {input: traffic.requests_per_month, workload: chat, distribution: lognormal,
+         p50: 1500000, p90: 3000000}
+      - {input: traffic.requests_per_month, workload: triage, distribution: uniform,
+         low: 1000000, high: 400000000}
+      - {input: roi.monthly_traffic_growth_percent, distribution: uniform, low: 0, high: 8}
+    roi:
+      benefits: [{name: time saved, usd_per_month: 20000}]
+    """)
+"""The same workloads with only volumes uncertain (requests of two, growth of all) and a
+12-month ROI: every workload is priced from its cost curves (decisions/cashflow.py), each
+sample for 12 months."""
+
 CHILD = """
 import json, resource, sys, time
 from genai_cost.api import estimate, simulate
+if len(sys.argv) > 3 and sys.argv[3] == "engine":  # every workload evaluated by the engine
+    from genai_cost.decisions.cashflow import ScenarioModel
+    ScenarioModel._curve_workloads = lambda self, every: {}
 result = estimate([sys.argv[1]])
 start = time.perf_counter()
 mc = simulate(result, int(sys.argv[2]), seed=1)
@@ -87,9 +110,17 @@ print(json.dumps({"wall": time.perf_counter() - start, "p50": p50}))
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--samples", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument(
+        "--volume-only",
+        action="store_true",
+        help="the scenario with only volumes uncertain and a 12-month ROI (cost curves)",
+    )
     args = parser.parse_args()
     path = ROOT / "benchmarks" / ".results"
     path.mkdir(exist_ok=True)
+    if args.volume_only:
+        volume_only(path, args.samples)
+        return
     scenario = path / "five-workloads.yaml"
     scenario.write_text(SCENARIO)
     baseline = json.loads(
@@ -125,6 +156,30 @@ def main() -> None:
             f"{n:>10,} samples: {out['wall']:.2f} s wall, peak {out['peak_mb']:.0f} MB, "
             f"P50 ${out['p50']:,.2f}; floor (bare NumPy draw and total) {floor['wall']:.2f} s, "
             f"{out['wall'] / floor['wall']:.1f}x"
+        )
+
+
+def volume_only(path: Path, samples: list[int]) -> None:
+    scenario = path / "five-workloads-volume-only.yaml"
+    scenario.write_text(VOLUME_ONLY)
+
+    def run(n: int, *how: str) -> dict[str, float]:
+        result = subprocess.run(
+            [sys.executable, "-c", CHILD, str(scenario), str(n), *how],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        return dict(json.loads(result.stdout))
+
+    for n in samples:
+        curves, engine = run(n), run(n, "engine")
+        print(
+            f"{n:>10,} samples x 12 months: {curves['wall']:.2f} s wall, peak "
+            f"{curves['peak_mb']:.0f} MB, P50 ${curves['p50']:,.2f}; every workload by the "
+            f"engine {engine['wall']:.2f} s, peak {engine['peak_mb']:.0f} MB, P50 "
+            f"${engine['p50']:,.2f}; {engine['wall'] / curves['wall']:.1f}x"
         )
 
 

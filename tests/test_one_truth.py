@@ -638,3 +638,59 @@ def test_a_pinned_mix_with_a_longer_prompt_is_billed_once(write_scenario: Any) -
     assert sorted(c["item"] for c in inference) == ["triage", "triage", "triage-base"]
     overflow = [c for c in inference if c["item"] == "triage"]
     assert all("+952 input tokens a request (examples)" in c["detail"] for c in overflow)
+
+
+@pytest.mark.parametrize(
+    "name", ["support-chatbot", "support-platform", "five-workloads-volume-only"]
+)
+def test_monte_carlo_curves_equal_the_engine_sample_by_sample(
+    name: str, write_scenario: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workloads whose samples change only their volume are priced from their options' cost
+    curves (a line or whole units of capacity at each sample's volume), read once from the
+    engine; the rest are evaluated by the engine for every sample. Both give the same
+    quantiles, NPVs and option shares as evaluating every workload with the engine."""
+    from benchmarks.montecarlo import VOLUME_ONLY
+    from genai_cost.api import simulate
+    from genai_cost.decisions.cashflow import ScenarioModel
+
+    if name == "five-workloads-volume-only":
+        path = write_scenario(VOLUME_ONLY)
+    else:
+        path = ROOT / "scenarios" / f"{name}.yaml"
+    result = estimate([path])
+    model = ScenarioModel(result, 0)
+    assert model.curves, "some workload is priced from its curves"
+    with_curves = simulate(result, 4000, seed=11)
+    monkeypatch.setattr(ScenarioModel, "_curve_workloads", lambda self, every: {})
+    assert not ScenarioModel(result, 0).curves
+    engine_only = simulate(estimate([path]), 4000, seed=11)
+
+    def figures(document: Any) -> Any:
+        if isinstance(document, dict):
+            return {k: figures(v) for k, v in document.items()}
+        if isinstance(document, list):
+            return [figures(v) for v in document]
+        if isinstance(document, float):
+            return pytest.approx(document, rel=1e-9, abs=1e-6)
+        return document
+
+    assert with_curves == figures(engine_only)
+
+
+def test_monte_carlo_does_not_depend_on_its_chunk_size(
+    write_scenario: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks are sized by memory (rows × sample-months), so their size varies with the
+    scenario; each input draws from its own stream, so every figure is the same whatever
+    the size (here 120,000 row-samples a chunk against 997, an odd size that splits every
+    draw)."""
+    from benchmarks.montecarlo import SCENARIO
+    from genai_cost.api import simulate
+    from genai_cost.decisions import montecarlo
+
+    path = write_scenario(SCENARIO)
+    large = simulate(estimate([path]), 5000, seed=4)
+    monkeypatch.setattr(montecarlo, "CHUNK_ROW_SAMPLES", 997)
+    small = simulate(estimate([path]), 5000, seed=4)
+    assert small == large

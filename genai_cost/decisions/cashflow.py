@@ -27,12 +27,22 @@ import numpy as np
 import numpy.typing as npt
 
 from genai_cost.engine.arrays import OptionRows, WorkloadArrays
+from genai_cost.engine.breakeven import Curve
 from genai_cost.engine.context import workload_arrays
 from genai_cost.engine.core import TRAITS, cheapest_costs
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.models import Scenario
 
 Floats = npt.NDArray[np.float64]
+FIELDS_BY_INPUT = {
+    "tokens_per_request.input": "input_tokens",
+    "tokens_per_request.output": "output_tokens",
+    "tokens_per_request.cache_read": "cache_read_tokens",
+    "tokens_per_request.cache_write": "cache_write_tokens",
+    "traffic.requests_per_month": "requests_per_month",
+    "traffic.peak_to_average_ratio": "peak_factor",
+}
+"""The workload fields the Monte Carlo's uncertain inputs set."""
 FIELDS = (
     "requests_per_month",
     "input_tokens",
@@ -87,25 +97,78 @@ class ScenarioModel:
         for i, tokens in self.inputs.extra_input_tokens.items():
             extra[position[i]] = tokens
         self.extra = extra
-        arrays = estimate.arrays
-        local = np.full(len(estimate.specs), -1, dtype=np.int64)
-        local[np.asarray(self.inputs.engine_workloads, dtype=np.int64)] = np.arange(
-            len(self.engine)
-        )
-        self.kept: list[tuple[OptionRows, npt.NDArray[np.int64]]] = []
+        every = self._kept(self.inputs.engine_workloads)
+        self.curves = self._curve_workloads(every)
+        evaluated = [i for k, i in enumerate(self.inputs.engine_workloads) if k not in self.curves]
+        self.evaluated = [k for k in range(len(self.engine)) if k not in self.curves]
+        """Positions in `self.engine` of the workloads the engine evaluates per sample."""
+        self.local, self.kept, self.base_rows = every if not self.curves else self._kept(evaluated)
+        self._tiles: dict[int, tuple[dict[str, Any], list[OptionRows]]] = {}
+
+    def _kept(
+        self, workloads: list[int]
+    ) -> tuple[npt.NDArray[np.int64], list[tuple[OptionRows, npt.NDArray[np.int64]]], list[Any]]:
+        """For the estimate's `workloads`: each one's position among them (-1: not one of
+        them), and per option its rows that can win a sample — not those that fail for a
+        reason no sample changes (engine/traits.static_failures) nor dearer purchases of the
+        same capacity — as local rows and as rows of the base estimate."""
+        arrays = self.estimate.arrays
+        local = np.full(len(self.estimate.specs), -1, dtype=np.int64)
+        local[np.asarray(workloads, dtype=np.int64)] = np.arange(len(workloads))
+        kept: list[tuple[OptionRows, npt.NDArray[np.int64]]] = []
         base_rows = []
         for result, offset in zip(arrays.results, arrays.offsets[:-1], strict=True):
             rows = result.rows
             mine = local[rows.workload_index] >= 0 if rows.size else np.zeros(0, dtype=bool)
-            # rows that fail for a reason no sample changes (engine/traits.static_failures)
             static = np.isin(result.failure, TRAITS[rows.option].static_failures)
             keep = np.flatnonzero(mine & ~rows.blocked & ~static).astype(np.int64)
             keep = _undominated(rows, keep, TRAITS[rows.option].unit_price)
-            self.kept.append((rows, keep))
+            kept.append((rows, keep))
             base_rows.append(int(offset) + keep)
-        self.local = local
-        self.base_rows = base_rows
-        self._tiles: dict[int, tuple[dict[str, Any], list[OptionRows]]] = {}
+        return local, kept, base_rows
+
+    def _curve_workloads(
+        self, every: tuple[Any, list[tuple[OptionRows, npt.NDArray[np.int64]]], list[Any]]
+    ) -> dict[int, tuple[npt.NDArray[np.int64], list[Curve]]]:
+        """The engine-priced workloads whose samples change only their volume (requests a
+        month, growth), by position in `self.engine`: each with its rows (of the base
+        estimate) and their cost curves, read once from the engine's own figures
+        (decisions/curves.py). Each sample's cost of a row is then its curve at the
+        sample's volume — a line, or whole units with `ceil` — as array broadcasts, not a
+        new evaluation of every row (the curves equal the engine at every volume: the
+        break-even invariants in tests/test_one_truth.py). A workload whose tokens or peak
+        are sampled, whose prompt a chosen path lengthens, or that has a row infeasible at
+        its own volume for a reason volume may change, is evaluated by the engine."""
+        from genai_cost.decisions.curves import row_curve
+
+        arrays = self.estimate.arrays
+        shaped = [
+            u.workload
+            for u in self.scenario.uncertainty
+            if u.input in FIELDS_BY_INPUT and FIELDS_BY_INPUT[u.input] != "requests_per_month"
+        ]
+        rows_of_all = np.concatenate(every[2]) if every[2] else np.zeros(0, dtype=np.int64)
+        owners = arrays.workload_index[rows_of_all]
+        found: dict[int, tuple[npt.NDArray[np.int64], list[Curve]]] = {}
+        for k, index in enumerate(self.inputs.engine_workloads):
+            name = self.estimate.specs[index].workload.name
+            volume = float(self.base.requests_per_month[self.workloads.index(index)])
+            if any(who in (None, name) for who in shaped):
+                continue
+            if self.inputs.extra_input_tokens.get(index) or not volume > 0:
+                continue
+            rows = np.sort(rows_of_all[owners == index])
+            if not rows.size or not arrays.feasible[rows].all():
+                continue
+            found[k] = (rows, [row_curve(self.estimate, int(r), volume) for r in rows])
+        return found
+
+    @property
+    def rows_per_sample_month(self) -> int:
+        """Option rows priced for each sample and month (the engine's kept rows and the
+        curves' rows): what a chunk's working memory grows with."""
+        kept = sum(int(keep.shape[0]) for _, keep in self.kept)
+        return kept + sum(int(rows.shape[0]) for rows, _ in self.curves.values())
 
     def base_fields(self, samples: int) -> dict[str, Floats]:
         """(S, W) arrays of the scenario's own values."""
@@ -142,10 +205,35 @@ class ScenarioModel:
         self, fields: dict[str, Floats], scale: Floats
     ) -> tuple[Floats, npt.NDArray[np.int64]]:
         samples, count = scale.shape
-        engine = np.asarray(self.engine, dtype=np.int64)
+        e = len(self.engine)
+        inference = np.zeros((samples, count))
+        winners = np.full((samples, e), -1, dtype=np.int64)
+        for k, (rows, curves) in self.curves.items():
+            w = self.engine[k]
+            volume = fields["requests_per_month"][:, w, None] * scale  # (S, M)
+            cost = curves[0].cost(volume)
+            best = np.zeros(samples, dtype=np.int64)  # month 1's winner
+            for r, curve in enumerate(curves[1:], start=1):
+                other = curve.cost(volume)
+                best = np.where(other[:, 0] < cost[:, 0], r, best)  # first of equals wins,
+                cost = np.minimum(cost, other)  # as the engine breaks ties
+            feasible = np.isfinite(cost)
+            inference += np.where(feasible, cost, np.nan)
+            winners[:, k] = np.where(feasible[:, 0], rows[best], -1)
+        if self.evaluated:
+            evaluated, chosen = self._evaluated(fields, scale)
+            inference += evaluated
+            winners[:, self.evaluated] = chosen
+        return inference, winners
+
+    def _evaluated(
+        self, fields: dict[str, Floats], scale: Floats
+    ) -> tuple[Floats, npt.NDArray[np.int64]]:
+        """The cost of the workloads the engine evaluates per sample, and their month-1
+        winners: every kept row of every sample-month in one engine call per option."""
+        samples, count = scale.shape
+        engine = np.asarray(self.engine, dtype=np.int64)[self.evaluated]
         e = engine.shape[0]
-        if e == 0:
-            return np.zeros((samples, count)), np.zeros((samples, 0), dtype=np.int64)
         copies = samples * count
 
         def spread_over_months(values: Floats) -> Floats:  # (S, E) -> (S·M·E,)
@@ -186,7 +274,7 @@ class ScenarioModel:
         found = self._tiles.get(copies)
         if found is not None:
             return found
-        engine = np.asarray(self.engine, dtype=np.int64)
+        engine = np.asarray(self.engine, dtype=np.int64)[self.evaluated]
         e = engine.shape[0]
         fixed: dict[str, Any] = {
             "batch_tolerant": np.tile(self.base.batch_tolerant[engine], copies),

@@ -9,8 +9,11 @@ when the scenario has a `roi:` section, its NPV with every month re-priced at th
 traffic (so with near-certain inputs the P50 NPV is `roi`'s NPV). Scenarios are drawn
 independently; the total over all scenarios is the sum of theirs, sample by sample.
 
-Samples run in chunks of at most 10,000 sample-months, so working memory stays bounded
-whatever N is; one bill (and one NPV) per sample is kept, so P10/P50/P90 are exact. The
+Samples run in chunks sized by memory — about 120,000 option rows × sample-months at once
+(CHUNK_ROW_SAMPLES) — so working memory stays bounded whatever N and the number of options
+are; each input draws from its own random stream (spawned from the seed), so the samples
+— and every figure — do not depend on the chunk size. One bill (and one NPV) per sample is
+kept, so P10/P50/P90 are exact. The
 tornado ranks each input by the swing of its scenario's monthly bill between the input's P10
 and P90, the other inputs at the scenario's own values.
 """
@@ -24,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from genai_cost.decisions.bill import require_complete
+from genai_cost.decisions.cashflow import FIELDS_BY_INPUT as FIELDS
 from genai_cost.decisions.cashflow import ScenarioModel, cash_flows
 from genai_cost.documents.estimate import (
     MonteCarlo,
@@ -39,17 +43,13 @@ if TYPE_CHECKING:
     from genai_cost.scenario.models import Uncertain
 
 Floats = npt.NDArray[np.float64]
-CHUNK_SAMPLE_MONTHS = 10000
+CHUNK_ROW_SAMPLES = 120_000
+"""Option rows × sample-months priced at once: about 1 MB an array of float64. A chunk holds
+this many, however many rows a scenario has, so working memory is the same for 5 rows or
+500 (and small enough to stay in the processor's caches: 10,000 sample-months of the
+benchmark's 12 rows ran fastest, benchmarks/README.md)."""
 Z90 = 1.2815515655446004
 GROWTH = "roi.monthly_traffic_growth_percent"
-FIELDS = {
-    "tokens_per_request.input": "input_tokens",
-    "tokens_per_request.output": "output_tokens",
-    "tokens_per_request.cache_read": "cache_read_tokens",
-    "tokens_per_request.cache_write": "cache_write_tokens",
-    "traffic.requests_per_month": "requests_per_month",
-    "traffic.peak_to_average_ratio": "peak_factor",
-}
 
 
 def draw(u: Uncertain, rng: np.random.Generator, n: int) -> Floats:
@@ -109,11 +109,12 @@ class _Scenario:
         self.npvs = np.empty(samples) if self.has_roi else None
         self.wins = [dict[int, int]() for _ in self.model.engine]
 
-    def run_chunk(self, rng: np.random.Generator, start: int, n: int) -> None:
+    def run_chunk(self, streams: list[np.random.Generator], start: int, n: int) -> None:
+        """Samples start..start + n; `streams` holds one generator per uncertain input."""
         fields = self.model.base_fields(n)
         growth = None
-        for u in self.scenario.uncertainty:
-            values = _apply(self.model, fields, u, draw(u, rng, n))
+        for u, stream in zip(self.scenario.uncertainty, streams, strict=True):
+            values = _apply(self.model, fields, u, draw(u, stream, n))
             if values is not None:
                 growth = values
         if self.has_roi:
@@ -160,14 +161,17 @@ def run_monte_carlo(
     `progress(n)` is called after each chunk of n samples of a scenario."""
     require_complete(estimate, "--samples")
     _reuse_freed_memory()
-    rng = np.random.default_rng(seed)
+    # one stream per uncertain input, so the samples do not depend on how they are chunked
+    seeds = np.random.SeedSequence(seed)
     arrays = estimate.arrays
     runs = [_Scenario(estimate, number, samples) for number in range(len(estimate.scenarios))]
     for run in runs:
-        per_chunk = max(1, CHUNK_SAMPLE_MONTHS // run.months)
+        streams = [np.random.default_rng(s) for s in seeds.spawn(len(run.scenario.uncertainty))]
+        rows = max(1, run.model.rows_per_sample_month)
+        per_chunk = max(1, CHUNK_ROW_SAMPLES // (rows * run.months))
         for start in range(0, samples, per_chunk):
             n = min(per_chunk, samples - start)
-            run.run_chunk(rng, start, n)
+            run.run_chunk(streams, start, n)
             if progress:
                 progress(n)
     inputs: list[UncertainInputRecord] = []
