@@ -15,8 +15,13 @@ on a third of the Claude records.
 tool the floor of a bare DuckDB `read_json` + group-by-tenant over the same files, measured
 in the same run, with the ratio (issue 35: within 2.5× of it, >= 400k records/s, < 1 GB).
 
+`--huge-grouping` adds a `requestMetadata.session` with one value per two records and
+allocates `--by tenant --by metadata:session` (a table as large as the logs): streamed to
+Parquet and to CSV (tracking/chargeback.py) against the document held in memory and written
+as JSON, each with its peak memory.
+
 Run: python -m benchmarks.allocation [--records 1000000 10000000] [--folder DIR] [--single-file]
-     [--high-cardinality]
+     [--high-cardinality] [--huge-grouping]
 """
 
 from __future__ import annotations
@@ -56,10 +61,12 @@ def write_records(
     tenants: int = 40,
     roles: int = 1,
     operations: int = 1,
+    sessions: int = 0,
 ) -> None:
     """Records in files of PER_FILE, or all in one gzip file (`single_file`: a CloudWatch
     Logs export or an Athena UNLOAD looks like this); `tenants`, `roles` and `operations`
-    set the cardinality of the callers."""
+    set the cardinality of the callers; `sessions` > 0 adds `requestMetadata.session`, one of
+    that many values (a grouping as large as the logs)."""
     rng = np.random.default_rng(seed)
     single = gzip.open(folder / "all.json.gz", "wt") if single_file else None  # noqa: SIM115 - closed below, after the loop
     for start in range(0, n, PER_FILE):
@@ -71,6 +78,7 @@ def write_records(
         role = rng.integers(0, roles, count)
         operation = rng.integers(0, operations, count)
         tagged = rng.random(count) >= 0.02
+        session = rng.integers(0, max(sessions, 1), count)
         tokens = rng.integers(1, 4000, (count, 2))
         caching = np.isin(model, CACHING) & (rng.random(count) < 1 / 3)
         cached = np.where(caching, rng.integers(0, 8000, count), 0)
@@ -101,6 +109,8 @@ def write_records(
             }
             if tagged[i]:
                 record["requestMetadata"] = {"team": f"team-{team[i]:03d}"}
+                if sessions:
+                    record["requestMetadata"]["session"] = f"s-{session[i]:09d}"
             lines.append(json.dumps(record))
         data = "\n".join(lines) + "\n"
         if single is not None:
@@ -150,7 +160,7 @@ print(json.dumps({"total": float(data.groupby("tenant")["cost"].sum().sum())}))
 
 DUCKDB = """
 import json, sys
-from genai_cost.tracking.allocate import run_allocation
+from genai_cost.tracking.chargeback import run_allocation
 document = run_allocation([sys.argv[1]], tenant="metadata:team")
 print(json.dumps({"total": document["total"]["cost_usd"], "problems": len(document["problems"])}))
 """
@@ -167,10 +177,27 @@ rows = duckdb.sql(
 print(json.dumps({"groups": len(rows)}))
 """
 
+HUGE = """
+import json, sys
+from pathlib import Path
+from genai_cost.tracking.chargeback import StreamTarget, run_allocation
+fmt, out = sys.argv[2], Path(sys.argv[3])
+document = run_allocation([sys.argv[1]], tenant="metadata:team", by=["tenant", "metadata:session"],
+                          stream_to=StreamTarget(fmt, out) if fmt != "json" else None)
+if fmt == "json":
+    from genai_cost.output import write_atomic
+    from genai_cost.report.json_report import render_json_chunks
+    write_atomic(out, render_json_chunks(document, finite=False))
+    rows = len(document["rows"])
+else:
+    rows = document["table"]["rows"]
+print(json.dumps({"total": round(document["total"]["cost_usd"], 6), "rows": rows}))
+"""
+
 MEASURE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
-out = subprocess.run([sys.executable, "-c", sys.argv[1], sys.argv[2]], capture_output=True,
+out = subprocess.run([sys.executable, "-c", sys.argv[1], *sys.argv[2:]], capture_output=True,
                      text=True, check=True).stdout
 wall = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -178,9 +205,9 @@ print(f"{wall:.3f} {peak:.0f} {out.strip()}")
 """
 
 
-def measure(code: str, folder: Path) -> tuple[float, float, str]:
+def measure(code: str, folder: Path, *extra: str) -> tuple[float, float, str]:
     out = subprocess.run(
-        [sys.executable, "-c", MEASURE, code, str(folder)],
+        [sys.executable, "-c", MEASURE, code, str(folder), *extra],
         capture_output=True,
         text=True,
         check=True,
@@ -201,7 +228,16 @@ def main() -> None:
         action="store_true",
         help="300 tenants, 40 roles, 3 operations; with the bare DuckDB floor and the ratio.",
     )
+    parser.add_argument(
+        "--huge-grouping",
+        action="store_true",
+        help="--by tenant --by metadata:session with a session per two records: the table "
+        "streamed to Parquet and CSV against the document held in memory (JSON).",
+    )
     args = parser.parse_args()
+    if args.huge_grouping:
+        huge_grouping(args.records, args.folder)
+        return
     shape = {"tenants": 300, "roles": 40, "operations": 3} if args.high_cardinality else {}
     for n in args.records:
         with tempfile.TemporaryDirectory(dir=args.folder) as holder:
@@ -226,6 +262,22 @@ def main() -> None:
                 print(
                     f"pandas  {n:>11,} records: {wall:7.2f} s  {n / wall:>10,.0f} records/s  "
                     f"peak {peak:,.0f} MB  {result}"
+                )
+
+
+def huge_grouping(records: list[int], parent: Path | None) -> None:
+    for n in records:
+        with tempfile.TemporaryDirectory(dir=parent) as holder:
+            folder = Path(holder)
+            logs = folder / "logs"
+            logs.mkdir()
+            write_records(logs, n, tenants=300, roles=40, operations=3, sessions=n // 2)
+            for fmt in ("parquet", "csv", "json"):
+                wall, peak, result = measure(HUGE, logs, fmt, str(folder / f"table.{fmt}"))
+                how = "held in memory" if fmt == "json" else "streamed"
+                print(
+                    f"{fmt:<8}{n:>11,} records: {wall:7.2f} s  {n / wall:>10,.0f} records/s  "
+                    f"peak {peak:,.0f} MB  ({how})  {result}"
                 )
 
 

@@ -18,7 +18,8 @@ import pytest
 from botocore.stub import Stubber
 
 from genai_cost.errors import GenaiCostError, ProfilesError
-from genai_cost.tracking.allocate import identity_name, run_allocation
+from genai_cost.tracking.allocate import identity_name
+from genai_cost.tracking.chargeback import run_allocation
 from genai_cost.tracking.profiles import ModelRef, from_model_id, profile_ref
 
 ACCOUNT = "111122223333"

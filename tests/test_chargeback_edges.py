@@ -452,12 +452,12 @@ def test_ctrl_c_during_a_log_query_stops_duckdb_and_closes_cleanly() -> None:
 
 
 def test_ctrl_c_exits_130_with_a_word(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import genai_cost.tracking.allocate as allocate
+    import genai_cost.tracking.chargeback as chargeback
 
     def interrupted(*_args: Any, **_kwargs: Any) -> Any:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(allocate, "run_allocation", interrupted)
+    monkeypatch.setattr(chargeback, "run_allocation", interrupted)
     result = cli("allocate", "tests/fixtures/logs/invocations.jsonl")
     assert result.code == 130
     assert result.err.startswith("interrupted")
@@ -630,7 +630,7 @@ def test_logs_are_summed_by_what_the_report_needs(tmp_path: Path) -> None:
     import numpy as np
 
     from benchmarks.allocation import write_records
-    from genai_cost.tracking.allocate import run_allocation
+    from genai_cost.tracking.chargeback import run_allocation
     from genai_cost.tracking.logs import INTERACTIVE, TOKENS
     from genai_cost.tracking.readers import read_logs
 

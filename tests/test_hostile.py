@@ -761,7 +761,7 @@ def test_both_engines_agree_on_hostile_logs(tmp_path: Path, fixture_snapshot: Pa
 
     if _spark_missing() is not None:
         pytest.skip(str(_spark_missing()))
-    from genai_cost.tracking.allocate import run_allocation
+    from genai_cost.tracking.chargeback import run_allocation
 
     folder = tmp_path / "logs"
     folder.mkdir()

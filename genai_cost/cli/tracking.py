@@ -16,7 +16,7 @@ from genai_cost.cli.options import (
     SnapshotOption,
     parse_day,
 )
-from genai_cost.cli.render import say, show
+from genai_cost.cli.render import say, show, to_stdout
 from genai_cost.errors import ArgumentError, CheckFailed, LogsError
 
 ProfilesOption = Annotated[
@@ -209,6 +209,9 @@ def allocate(
     Daily spend is checked against a rolling baseline (anomalies are listed in the report);
     shared capacity used below --idle-threshold is flagged with its idle cost.
 
+    A table of more than 200,000 groups written as CSV or Parquet to a file (-f csv -o FILE)
+    is priced a slice at a time and streamed to the file rather than held in memory.
+
     Exit codes: 0 ok, 1 a tenant budget's fail threshold is reached (with
     --fail-on-projection: or projected to be; with --fail-on-anomaly: an anomaly), 2 bad
     input (with --strict: any record not allocated).
@@ -226,6 +229,8 @@ def allocate(
         genai-cost allocate --cur cur/ --tenant principal-tag:project --by tenant --by model
 
         genai-cost allocate logs/ --tenant metadata:team --columns cost,share
+
+        genai-cost allocate logs/ --by identity --by day -f parquet -o by-caller.parquet
     """
     from genai_cost.tracking.anomalies import AnomalyRule
 
@@ -264,9 +269,15 @@ def allocate(
         raise ArgumentError("--service applies to --cur")
     if exclude:
         raise ArgumentError("--exclude applies to --cur")
-    from genai_cost.tracking.allocate import run_allocation
+    from genai_cost.tracking.chargeback import run_allocation
 
     client = "auto" if resolve_profiles else None  # a Bedrock client per profile region
+    stream_to = None
+    if fmt in (Format.csv, Format.parquet) and not to_stdout(output):
+        from genai_cost.tracking.chargeback import StreamTarget
+
+        assert output is not None
+        stream_to = StreamTarget("csv" if fmt == Format.csv else "parquet", output)
     document = run_allocation(
         logs,
         by=by or ["tenant"],
@@ -281,6 +292,7 @@ def allocate(
         verbose=verbose,
         anomaly_rule=rule,
         idle_threshold=idle_threshold,
+        stream_to=stream_to,
     )
     _strict_or_warn(document["problems"], strict, "record(s)")
     if document["problems"]:
@@ -289,7 +301,17 @@ def allocate(
         parts = [f"{count:,} record(s) not allocated"] if count else []
         parts += [f"{files} file(s) could not be read"] if files else []
         say(f"warning: {' and '.join(parts)} (listed in the table, Markdown and JSON reports)")
-    show("allocation", document, fmt, output, columns=_columns(columns))
+    table = document.get("table")
+    if table is not None:  # too many rows to hold: already written, a slice at a time
+        from genai_cost.tracking.chargeback import STREAM_GROUPS
+
+        say(
+            f"wrote {table['path']}: {table['rows']:,} rows, priced in slices and streamed "
+            f"(more than {STREAM_GROUPS:,} groups); total "
+            f"${document['total']['cost_usd']:,.2f}"
+        )
+    else:
+        show("allocation", document, fmt, output, columns=_columns(columns))
     _exit_status(document, fail_on_projection, fail_on_anomaly)
 
 

@@ -144,6 +144,19 @@ class AllocationDocument(TypedDict):
     notes: NotRequired[list[str]]
     """What the reader should know that is not a record lost (e.g. a tenant key no record
     has: every record is then untagged)."""
+    table: NotRequired[StreamedTable]
+    """Set when the rows were too many to hold and were streamed to a CSV or Parquet file
+    (`rows` is then empty; the other fields are the allocation by tenant)."""
+
+
+class StreamedTable(TypedDict):
+    """An allocation table written straight to a file (tracking/allocate_stream.py)."""
+
+    format: Literal["csv", "parquet"]
+    path: str
+    rows: int
+    groups_summed: int
+    """Groups of the logs' sums that were priced (the `--by` keys and the pricing keys)."""
 
 
 @with_config(ConfigDict(extra="allow"))

@@ -42,7 +42,6 @@ from genai_cost.tracking.capacity import (
     ProvisionedCapacity,
     SelfHostedCapacity,
     hourly_cost,
-    load_capacity,
 )
 from genai_cost.tracking.logs import BATCH_OPERATION, TOKENS, Usage
 from genai_cost.tracking.profiles import ModelRef, ProfileResolver
@@ -209,18 +208,43 @@ def _key_values(key: Key, usage: Usage, refs: list[ModelRef]) -> np.ndarray:
     )
 
 
-def allocate(
+@dataclass
+class PricedUsage:
+    """Usage rows priced: a frame with each `--by` key's value, the tenant, the day, the
+    counts, `capacity_usd` and `cost_usd` per row (rows not priced included), and what the
+    document says about them."""
+
+    frame: Any
+    unpriced: np.ndarray
+    reasons: np.ndarray
+    sources: list[tuple[str, ...]]
+    on_capacity: np.ndarray
+    shared: SharedCapacity
+
+    @property
+    def priced(self) -> Any:
+        """The rows that are charged: priced records and the shared capacity's own rows."""
+        import pandas as pd
+
+        return pd.concat([self.frame[~self.unpriced], *self.shared.frames], ignore_index=True)
+
+
+def price_usage(
     usage: Usage,
     catalog: Catalog,
     by: Sequence[Key],
     tenant: Key,
     resolver: ProfileResolver,
-    budgets: TenantBudgets | None = None,
     capacity: CapacityFile | None = None,
-    anomaly_rule: AnomalyRule | None = None,
-    idle_threshold: float | None = None,
-) -> AllocationDocument:
-    """The chargeback document (JSON contract `allocation`, schema_version 1)."""
+    *,
+    used_tokens: Sequence[float] | None = None,
+    shared_rows: bool = True,
+    days: list[str] | None = None,
+) -> PricedUsage:
+    """Price every usage row (token prices, or a share of shared capacity). A slice of a
+    larger usage (tracking/allocate_stream.py) passes each capacity entry's `used_tokens` and
+    the `days` of the whole usage (the capacity's period), and `shared_rows=False` for all
+    but one slice."""
     import pandas as pd
 
     c = usage.columns
@@ -245,6 +269,62 @@ def allocate(
     reasons[on_capacity >= 0] = None
     unpriced = reasons != None  # noqa: E711
     cost[unpriced | (on_capacity >= 0)] = 0.0
+    frame = pd.DataFrame({k.name: _key_values(k, usage, refs) for k in by})
+    frame["requests"] = c["requests"]
+    for t in TOKENS:
+        frame[OUTPUT_TOKENS[t]] = c[t]
+    frame["tenant"] = _key_values(tenant, usage, refs)
+    frame["day"] = c["day"]
+    days_seen = sorted(set(c["day"])) if days is None else days
+    shared = share_capacity(
+        entries,
+        catalog,
+        on_capacity,
+        tokens.sum(axis=1),
+        by,
+        days_seen,
+        used_tokens=used_tokens,
+        shared_rows=shared_rows,
+    )
+    frame["capacity_usd"] = shared.row_cost
+    frame["cost_usd"] = cost + shared.row_cost
+    return PricedUsage(frame, unpriced, reasons, sources, on_capacity, shared)
+
+
+SUMS = ["requests", *OUTPUT_TOKENS.values(), "capacity_usd", "cost_usd"]
+"""The figures of an allocation row, summed over its records."""
+
+
+def group_rows(priced: Any, names: Sequence[str]) -> Any:
+    """The charged rows summed by the `--by` keys, dearest first (then by the keys)."""
+    import pandas as pd
+
+    names = list(names)
+    grouped = (
+        priced.groupby(names, sort=True, dropna=False)[SUMS].sum().reset_index()
+        if len(priced)
+        else pd.DataFrame(columns=[*names, *SUMS])
+    )
+    return grouped.sort_values(["cost_usd", *names], ascending=[False] + [True] * len(names))
+
+
+def allocate(
+    usage: Usage,
+    catalog: Catalog,
+    by: Sequence[Key],
+    tenant: Key,
+    resolver: ProfileResolver,
+    budgets: TenantBudgets | None = None,
+    capacity: CapacityFile | None = None,
+    anomaly_rule: AnomalyRule | None = None,
+    idle_threshold: float | None = None,
+) -> AllocationDocument:
+    """The chargeback document (JSON contract `allocation`, schema_version 1)."""
+    c = usage.columns
+    result = price_usage(usage, catalog, by, tenant, resolver, capacity)
+    reasons, unpriced, sources = result.reasons, result.unpriced, result.sources
+    on_capacity, shared, frame = result.on_capacity, result.shared, result.frame
+    entries = capacity.capacity if capacity is not None else ()
 
     problems: list[AllocationProblem] = [
         {"reason": p.reason, "records": p.count, "examples": list(p.examples)}
@@ -273,25 +353,9 @@ def allocate(
             + (f" ({hint})" if hint else "")
         )
 
-    frame = pd.DataFrame({k.name: _key_values(k, usage, refs) for k in by})
-    frame["requests"] = c["requests"]
-    for t in TOKENS:
-        frame[OUTPUT_TOKENS[t]] = c[t]
-    frame["tenant"] = _key_values(tenant, usage, refs)
-    frame["day"] = c["day"]
-    days_seen = sorted(set(c["day"]))
-    shared = share_capacity(entries, catalog, on_capacity, tokens.sum(axis=1), by, days_seen)
-    frame["capacity_usd"] = shared.row_cost
-    frame["cost_usd"] = cost + shared.row_cost
-    priced = pd.concat([frame[~unpriced], *shared.frames], ignore_index=True)
+    priced = result.priced
     names = [k.name for k in by]
-    sums = ["requests", *OUTPUT_TOKENS.values(), "capacity_usd", "cost_usd"]
-    grouped = (
-        priced.groupby(names, sort=True, dropna=False)[sums].sum().reset_index()
-        if len(priced)
-        else pd.DataFrame(columns=[*names, *sums])
-    )
-    grouped = grouped.sort_values(["cost_usd", *names], ascending=[False] + [True] * len(names))
+    grouped = group_rows(priced, names)
     total_cost = float(priced["cost_usd"].sum())
     rows: list[AllocationRow] = []
     for record in grouped.to_dict("records"):
@@ -401,8 +465,14 @@ def share_capacity(
     row_tokens: np.ndarray,
     by: Sequence[Key],
     days: list[str],
+    *,
+    used_tokens: Sequence[float] | None = None,
+    shared_rows: bool = True,
 ) -> SharedCapacity:
-    """Split each capacity entry's cost over its rows (tokens) or tenants (shares)."""
+    """Split each capacity entry's cost over its rows (tokens) or tenants (shares). For a
+    slice of the usage: `used_tokens` are each entry's tokens over the whole usage (the
+    split's denominator), and `shared_rows=False` leaves out the rows of shares and idle
+    capacity (another slice carries them)."""
     import pandas as pd
 
     row_cost = np.zeros(len(on_capacity))
@@ -436,25 +506,25 @@ def share_capacity(
         hours = entry.hours if entry.hours is not None else period_hours
         total = price.usd_per_hour * hours
         mine = on_capacity == j
-        used_tokens = float(row_tokens[mine].sum())
+        used = float(row_tokens[mine].sum()) if used_tokens is None else float(used_tokens[j])
         utilisation = (
-            used_tokens / (entry.capacity_tokens_per_minute * 60.0 * hours)
+            used / (entry.capacity_tokens_per_minute * 60.0 * hours)
             if entry.capacity_tokens_per_minute is not None
             else None
         )
         idle_usd = 0.0
         if entry.split == "tokens":
             attributed = total
-            if used_tokens == 0:
+            if used == 0:
                 attributed = 0.0
             elif entry.idle == "separate" and utilisation is not None:
                 attributed = total * min(utilisation, 1.0)
             idle_usd = total - attributed
-            if used_tokens > 0:
-                row_cost[mine] = row_tokens[mine] / used_tokens * attributed
-            if idle_usd > 0:
+            if used > 0:
+                row_cost[mine] = row_tokens[mine] / used * attributed
+            if idle_usd > 0 and shared_rows:
                 frames.append(added(f"(idle capacity: {entry.name})", idle_usd))
-        else:
+        elif shared_rows:
             weight = sum(entry.shares.values())
             frames += [added(t, total * w / weight) for t, w in entry.shares.items()]
         documents.append(
@@ -465,9 +535,9 @@ def share_capacity(
                 "usd_per_hour": price.usd_per_hour,
                 "hours": hours,
                 "cost_usd": total,
-                "tokens": int(used_tokens),
+                "tokens": int(used),
                 "utilization_fraction": utilisation,
-                "effective_usd_per_1m_tokens": total / used_tokens * 1e6 if used_tokens else None,
+                "effective_usd_per_1m_tokens": total / used * 1e6 if used else None,
                 "split": entry.split,
                 "idle": entry.idle if entry.split == "tokens" else None,
                 "idle_usd": idle_usd,
@@ -519,61 +589,3 @@ def budget_rows(priced: Any, budgets: TenantBudgets, days: list[str]) -> list[Te
 def _verdict(rows: list[TenantBudget]) -> Level:
     levels = {r["level"] for r in rows}
     return "fail" if "fail" in levels else "alert" if "alert" in levels else "ok"
-
-
-def run_allocation(
-    logs: Sequence[str],
-    *,
-    by: Sequence[str] = ("tenant",),
-    tenant: str = "metadata:tenant",
-    snapshot: str | Path | None = None,
-    price_book: str | Path | None = None,
-    profiles: Path | None = None,
-    bedrock_client: object = None,
-    budgets: Path | None = None,
-    capacity: Path | None = None,
-    s3_client: object = None,
-    engine: str = "duckdb",
-    verbose: bool = False,
-    anomaly_rule: AnomalyRule | None = None,
-    idle_threshold: float | None = None,
-) -> AllocationDocument:
-    """Read, price and allocate invocation logs (files, folders, s3:// prefixes)."""
-    from genai_cost.catalog.selection import PricingOptions
-    from genai_cost.tracking.profiles import load_profiles
-    from genai_cost.tracking.readers import read_logs
-
-    tenant_key = parse_key(tenant, option="--tenant")
-    if tenant_key.kind not in ("metadata", "profile-tag", "identity"):
-        raise ArgumentError(
-            f"--tenant {tenant!r}: expected metadata:KEY, profile-tag:KEY or identity"
-        )
-    keys = [tenant_key if b == "tenant" else parse_key(b, option="--by") for b in by]
-    keys = [
-        Key("tenant", k.kind, k.field) if b == "tenant" else k
-        for b, k in zip(by, keys, strict=True)
-    ]
-    if len({k.name for k in keys}) != len(keys):
-        raise ArgumentError("--by: each key may be given once")
-    budget_file = load_budgets(budgets) if budgets is not None else None
-    mapping = load_profiles(profiles) if profiles is not None else None
-    capacity_file = load_capacity(capacity) if capacity is not None else None
-    catalog = PricingOptions(snapshot=snapshot, price_book=price_book).catalog()
-    meta = sorted({k.field for k in [*keys, tenant_key] if k.kind == "metadata"})
-    # sum by what the report needs: the keys asked for, the model and region (pricing) and
-    # whether a record is a batch job's; not every caller and operation in the logs
-    asked = {k.kind for k in [*keys, tenant_key]}
-    keep = {"model_raw", "region"} | (asked & {"account", "operation", "identity"})
-    usage = read_logs(logs, meta, engine=engine, s3_client=s3_client, verbose=verbose, keep=keep)
-    resolver = ProfileResolver(mapping, bedrock_client)
-    return allocate(
-        usage,
-        catalog,
-        keys,
-        tenant_key,
-        resolver,
-        budget_file,
-        capacity_file,
-        anomaly_rule=anomaly_rule,
-        idle_threshold=idle_threshold,
-    )

@@ -56,6 +56,12 @@ prices them at the batch rates. Written once for Python, DuckDB and Spark alike.
 BATCH_OPERATION = re.compile(BATCH_OPERATION_SQL)
 GROUP_KEYS = ("model_raw", "region", "account", "operation", "identity")
 """The record fields logs are summed by (with the day and the requestMetadata keys asked)."""
+TOKEN_KINDS = "token_kinds"
+"""A key logs are always summed by: which of the four token counts of a record are above 0
+(bits 1, 2, 4, 8 for input, output, cache read, cache write). A record whose model has no
+price for a kind of token it used cannot be priced, and one that did not use it can: summing
+the two together would leave both unpriced, so totals would change with the grouping asked
+for (`--by tenant` against `--by tenant --by identity`). At most 16 values, usually 1–3."""
 BATCH_JOB, INTERACTIVE = "(batch job)", "(interactive)"
 """What `operation` holds when it is not asked for: only whether the record is a batch job's,
 which pricing needs (batch rates) — three operations × every caller would multiply groups."""
@@ -202,6 +208,85 @@ def read_usage(
     problem, never a price. `by_hour` also groups by the UTC hour of day (column `hour`, 0-23),
     for the daily profile `calibrate` measures.
     """
+    with open_usage(files, metadata_keys, progress=progress, by_hour=by_hour, keep=keep) as grouped:
+        return grouped.usage()
+
+
+class GroupedUsage:
+    """The logs summed in DuckDB (`open_usage`), read back whole or by parts: a report whose
+    grouping is itself huge reads it in slices (or re-summed by fewer keys) rather than all
+    at once (tracking/allocate_stream.py)."""
+
+    def __init__(
+        self,
+        connection: Any,
+        metadata_keys: Sequence[str],
+        by_hour: bool,
+        problems: list[Problem],
+        metadata_seen: list[str] | None,
+        shown: dict[str, str],
+    ) -> None:
+        self.connection = connection
+        self.shown = shown
+        self.metadata_keys = list(metadata_keys)
+        self.by_hour = by_hour
+        self.problems = problems
+        self.metadata_seen = metadata_seen
+
+    def usage(self) -> Usage:
+        """Every group (as `read_usage` returns them)."""
+        return self._usage(_collect(self.connection, self.metadata_keys, self.by_hour))
+
+    def groups(self) -> int:
+        """How many groups there are (without reading them)."""
+        if not _has_grouped(self.connection):
+            return 0
+        found = self.connection.execute(
+            "SELECT count(*) FROM grouped WHERE problem IS NULL AND file IS NULL"
+        ).fetchone()
+        return int(found[0]) if found else 0
+
+    def summed_by(self, keep: Collection[str]) -> Usage:
+        """The groups summed again by fewer keys: `keep` of GROUP_KEYS and `meta:KEY` columns
+        (the others NULL, `operation` reduced to BATCH_JOB or INTERACTIVE; the day and hour
+        stay): the same records and problems, fewer rows."""
+        return self._usage(_collect(self.connection, self.metadata_keys, self.by_hour, only=keep))
+
+    def slices(self, size: int) -> Iterator[Usage]:
+        """The groups in parts of about `size` (by a hash of their keys, so no copy of the
+        table is made), in no particular order; the problems come with the first part."""
+        parts = max(1, -(-self.groups() // max(size, 1)))
+        for part in range(parts):
+            collected = _collect(
+                self.connection, self.metadata_keys, self.by_hour, part=(part, parts)
+            )
+            usage = self._usage(collected)
+            yield usage if part == 0 else dataclasses.replace(usage, problems=[])
+
+    def _usage(self, collected: Usage) -> Usage:
+        problems = [
+            Problem(p.reason, p.count, tuple(shown_example(e, self.shown) for e in p.examples))
+            for p in collected.problems
+        ]
+        return Usage(
+            collected.columns,
+            [*problems, *self.problems],
+            collected.records,
+            self.metadata_seen,
+        )
+
+
+@contextlib.contextmanager
+def open_usage(
+    files: Sequence[Path],
+    metadata_keys: Sequence[str] = (),
+    *,
+    progress: bool | None = None,
+    by_hour: bool = False,
+    keep: Collection[str] | None = None,
+) -> Iterator[GroupedUsage]:
+    """The logs summed by key in a DuckDB table (see `read_usage`), open while the `with`
+    block runs; DuckDB spills to a temporary folder removed afterwards."""
     import duckdb
 
     if not files:
@@ -210,52 +295,60 @@ def read_usage(
         paths, shown = literal_paths([str(f) for f in files], Path(folder))
         connection = duckdb.connect()
         try:
-            # DuckDB's own bar would print to stdout, which carries the report: keep its
-            # progress estimate (query_progress) and draw our bar on stderr instead.
-            connection.execute("SET enable_progress_bar = true")
-            connection.execute("SET enable_progress_bar_print = false")
-            connection.execute("SET TimeZone = 'UTC'")  # days are UTC days
-            # Memory flat in input size: rows need not keep file order (the sums are grouped),
-            # and a cap makes DuckDB spill its hash tables to a temporary folder rather than
-            # grow with one huge file ($GENAI_COST_DUCKDB_MEMORY, default 600MB).
-            connection.execute("SET preserve_insertion_order = false")
-            connection.execute(f"SET memory_limit = '{_memory_limit()}'")
-            connection.execute(f"SET temp_directory = '{_sql_path(folder)}'")
-            broken: dict[str, str] = {}
-            sql = _usage_sql(paths, metadata_keys, by_hour, keep)
             try:
-                execute_with_progress(connection, sql, progress)
-            except duckdb.Error as exc:
-                broken = _unreadable(connection, paths)
-                readable = [p for p in paths if p not in broken]
-                if not broken:
-                    raise LogsError.at(
-                        "", f"cannot read the invocation logs: {_duckdb_message(exc)}"
-                    ) from None
-                if readable:
-                    execute_with_progress(
-                        connection, _usage_sql(readable, metadata_keys, by_hour, keep), progress
-                    )
-            usage = _collect(connection, metadata_keys, by_hour)
-            skipped = _skipped_lines(connection, [p for p in paths if p not in broken])
-            if skipped:
-                usage = dataclasses.replace(usage, problems=[*usage.problems, *skipped])
-            if (
-                metadata_keys
-                and len(usage)
-                and all(all(v is None for v in usage.columns[f"meta:{k}"]) for k in metadata_keys)
-            ):
-                readable = [p for p in paths if p not in broken]
-                usage = dataclasses.replace(
-                    usage, metadata_seen=_metadata_keys(connection, readable)
+                grouped = _group(
+                    connection, folder, paths, shown, metadata_keys, by_hour, keep, progress
                 )
-        except duckdb.Error as exc:
+            except duckdb.Error as exc:
+                raise LogsError.at(
+                    "", f"cannot read the invocation logs: {_duckdb_message(exc)}"
+                ) from None
+            yield grouped
+        finally:
+            connection.close()
+
+
+def _group(
+    connection: Any,
+    folder: str,
+    paths: list[str],
+    shown: dict[str, str],
+    metadata_keys: Sequence[str],
+    by_hour: bool,
+    keep: Collection[str] | None,
+    progress: bool | None,
+) -> GroupedUsage:
+    import duckdb
+
+    # DuckDB's own bar would print to stdout, which carries the report: keep its
+    # progress estimate (query_progress) and draw our bar on stderr instead.
+    connection.execute("SET enable_progress_bar = true")
+    connection.execute("SET enable_progress_bar_print = false")
+    connection.execute("SET TimeZone = 'UTC'")  # days are UTC days
+    # Memory flat in input size: rows need not keep file order (the sums are grouped),
+    # and a cap makes DuckDB spill its hash tables to a temporary folder rather than
+    # grow with one huge file ($GENAI_COST_DUCKDB_MEMORY, default 600MB).
+    connection.execute("SET preserve_insertion_order = false")
+    connection.execute(f"SET memory_limit = '{_memory_limit()}'")
+    connection.execute(f"SET temp_directory = '{_sql_path(folder)}'")
+    broken: dict[str, str] = {}
+    sql = _usage_sql(paths, metadata_keys, by_hour, keep)
+    try:
+        execute_with_progress(connection, sql, progress)
+    except duckdb.Error as exc:
+        broken = _unreadable(connection, paths)
+        readable = [p for p in paths if p not in broken]
+        if not broken:
             raise LogsError.at(
                 "", f"cannot read the invocation logs: {_duckdb_message(exc)}"
             ) from None
-        finally:
-            connection.close()
-    problems = list(usage.problems) + [
+        if readable:
+            execute_with_progress(
+                connection, _usage_sql(readable, metadata_keys, by_hour, keep), progress
+            )
+    readable = [p for p in paths if p not in broken]
+    problems = _skipped_lines(connection, readable)
+    problems += [
         Problem(
             f"file cannot be read ({why.replace(p, shown[p])}); its records are not counted",
             0,
@@ -263,11 +356,23 @@ def read_usage(
         )
         for p, why in sorted(broken.items())
     ]
-    examples = [
+    metadata_seen = None
+    if metadata_keys and _has_grouped(connection):
+        tagged = connection.execute(
+            "SELECT count(*) FROM grouped WHERE problem IS NULL AND file IS NULL AND ("
+            + " OR ".join(f"{_ident(f'meta:{k}')} IS NOT NULL" for k in metadata_keys)
+            + ")"
+        ).fetchone()
+        any_rows = connection.execute(
+            "SELECT count(*) FROM grouped WHERE problem IS NULL AND file IS NULL"
+        ).fetchone()
+        if any_rows and any_rows[0] and tagged is not None and not tagged[0]:
+            metadata_seen = _metadata_keys(connection, readable)
+    shown_problems = [
         Problem(p.reason, p.count, tuple(shown_example(e, shown) for e in p.examples))
         for p in problems
     ]
-    return Usage(usage.columns, examples, usage.records, usage.metadata_seen)
+    return GroupedUsage(connection, metadata_keys, by_hour, shown_problems, metadata_seen, shown)
 
 
 MAX_KEYS_SHOWN = 20
@@ -345,9 +450,14 @@ def _usage_sql(
             )
         return "CAST(NULL AS VARCHAR)"
 
-    group = ", ".join(_ident(k) for k in keys) + ", day" + (", hour" if by_hour else "")
+    group = (
+        ", ".join(_ident(k) for k in keys) + f", day, {TOKEN_KINDS}" + (", hour" if by_hour else "")
+    )
     sums = ", ".join(
         f"sum(CASE WHEN problem IS NULL THEN {t} ELSE 0 END)::BIGINT AS {t}" for t in TOKENS
+    )
+    kinds = " + ".join(
+        f"CASE WHEN coalesce({t}, 0) > 0 THEN {1 << n} ELSE 0 END" for n, t in enumerate(TOKENS)
     )
     return f"""
         CREATE OR REPLACE TEMP TABLE grouped AS
@@ -374,7 +484,8 @@ def _usage_sql(
         ), checked AS (
           SELECT {problem} AS problem,
             {", ".join(f"{kept(k)} AS {_ident(k)}" for k in keys)},
-            day, hour, {", ".join(f"coalesce({t}, 0) AS {t}" for t in TOKENS)}, filename, line
+            day, hour, ({kinds})::TINYINT AS {TOKEN_KINDS},
+            {", ".join(f"coalesce({t}, 0) AS {t}" for t in TOKENS)}, filename, line
           FROM typed
         ), records AS (
           SELECT *, CASE WHEN problem IS NOT NULL THEN filename || ': ' || left(line, 120)
@@ -392,20 +503,33 @@ def _usage_sql(
         """
 
 
+def _has_grouped(connection: Any) -> bool:
+    exists = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'grouped'"
+    ).fetchone()
+    return bool(exists and exists[0])
+
+
 def _collect(
     connection: Any,
     metadata_keys: Sequence[str],
     by_hour: bool = False,
+    *,
+    only: Collection[str] | None = None,
+    part: tuple[int, int] | None = None,
 ) -> Usage:
-    """The usage sums and the problems from the `grouped` table (none when nothing was read)."""
+    """The usage sums and the problems from the `grouped` table (none when nothing was read):
+    every group; or summed again by `only` of the key columns (GROUP_KEYS and `meta:KEY`; the
+    others NULL, `operation` reduced to BATCH_JOB or INTERACTIVE, as `_usage_sql` reads
+    fields not kept); or `part` = (k, n): the groups whose keys hash to k modulo n."""
     names = [*PATHS, *(f"meta:{k}" for k in metadata_keys)]
     keys = [n for n in names if n not in TOKENS and n not in ("timestamp", "request_id")]
-    group = ", ".join(_ident(k) for k in keys) + ", day" + (", hour" if by_hour else "")
-    exists = connection.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'grouped'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    group = (
+        ", ".join(_ident(k) for k in keys) + f", day, {TOKEN_KINDS}" + (", hour" if by_hour else "")
+    )
+    if not _has_grouped(connection):
         empty = {k: np.zeros(0, dtype=object) for k in [*keys, "day"]}
+        empty[TOKEN_KINDS] = np.zeros(0, dtype=np.int64)
         if by_hour:
             empty["hour"] = np.zeros(0, dtype=np.int64)
         empty |= {t: np.zeros(0, dtype=np.int64) for t in (*TOKENS, "requests")}
@@ -425,10 +549,39 @@ def _collect(
         ),
         key=lambda p: (-p.count, p.reason),
     )
-    result = connection.execute(
-        f"SELECT {group}, requests, {', '.join(TOKENS)} FROM grouped "
-        f"WHERE problem IS NULL AND file IS NULL ORDER BY {group}"
-    ).fetchnumpy()
+    counts = f"requests, {', '.join(TOKENS)}"
+    if only is not None:
+
+        def summed(key: str) -> str:
+            if key in only:
+                return _ident(key)
+            if key == "operation":
+                return (
+                    f"CASE WHEN regexp_matches(coalesce(operation, ''), "
+                    f"{_sql_text(BATCH_OPERATION_SQL)}) THEN {_sql_text(BATCH_JOB)} "
+                    f"ELSE {_sql_text(INTERACTIVE)} END"
+                )
+            return "CAST(NULL AS VARCHAR)"
+
+        keyed = ", ".join(f"{summed(k)} AS {_ident(k)}" for k in keys)
+        sums = ", ".join(f"sum({c})::BIGINT AS {c}" for c in ("requests", *TOKENS))
+        query = (
+            f"SELECT {keyed}, day, {TOKEN_KINDS}{', hour' if by_hour else ''}, {sums} "
+            "FROM grouped "
+            f"WHERE problem IS NULL AND file IS NULL GROUP BY ALL ORDER BY {group}"
+        )
+    elif part is not None:
+        k, n = part
+        query = (
+            f"SELECT {group}, {counts} FROM grouped "
+            f"WHERE problem IS NULL AND file IS NULL AND hash({group}) % {int(n)} = {int(k)}"
+        )
+    else:
+        query = (
+            f"SELECT {group}, {counts} FROM grouped "
+            f"WHERE problem IS NULL AND file IS NULL ORDER BY {group}"
+        )
+    result = connection.execute(query).fetchnumpy()
     columns: dict[str, np.ndarray] = {}
     for name, values in result.items():  # masked arrays where a column has NULLs
         data: Any = values
@@ -439,7 +592,7 @@ def _collect(
             array[mask] = None
         columns[name] = array
     columns["day"] = np.asarray([str(d)[:10] for d in columns["day"]], dtype=object)
-    for t in (*TOKENS, "requests", *(("hour",) if by_hour else ())):
+    for t in (*TOKENS, "requests", TOKEN_KINDS, *(("hour",) if by_hour else ())):
         columns[t] = columns[t].astype(np.int64)
     return Usage(
         columns=columns,

@@ -118,7 +118,7 @@ def run_reconcile(
     profiles: Any = None,
     engine: str = "duckdb",
 ) -> ReconcileDocument:
-    from genai_cost.tracking.allocate import run_allocation
+    from genai_cost.tracking.chargeback import run_allocation
     from genai_cost.tracking.cur_allocate import run_cur_allocation
 
     logged = run_allocation(

@@ -13,6 +13,8 @@ own, `local[*]` when none is configured.
 
 from __future__ import annotations
 
+import functools
+import operator
 import os
 import tempfile
 from collections.abc import Collection, Sequence
@@ -27,6 +29,7 @@ from genai_cost.tracking.logs import (
     BATCH_OPERATION_SQL,
     INTERACTIVE,
     MAX_TOKENS_PER_RECORD,
+    TOKEN_KINDS,
     TOKENS,
     UNREADABLE_TIME,
     Problem,
@@ -182,6 +185,7 @@ def _read(
                         *KEYS,
                         *(f"meta:{k}" for k in metadata_keys),
                         "day",
+                        TOKEN_KINDS,
                         *(("hour",) if by_hour else ()),
                     ],
                 )
@@ -330,6 +334,13 @@ def _aggregate(
         *[F.col(f"`{k}`") for k in metadata],
         F.date_format("day", "yyyy-MM-dd").alias("day"),
         F.col("hour"),
+        functools.reduce(
+            operator.add,
+            [
+                F.when(F.coalesce(F.col(f"{t}_n"), F.lit(0)) > 0, 1 << n).otherwise(0)
+                for n, t in enumerate(TOKENS)
+            ],
+        ).alias(TOKEN_KINDS),
         *[
             F.when(problem.isNull(), F.coalesce(F.col(f"{t}_n"), F.lit(0))).otherwise(0).alias(t)
             for t in TOKENS
@@ -339,7 +350,7 @@ def _aggregate(
             F.concat(F.col("filename"), F.lit(": "), F.left("value", F.lit(120))),
         ).alias("example"),
     )
-    group = [*KEYS, *metadata, "day", *(("hour",) if by_hour else ())]
+    group = [*KEYS, *metadata, "day", TOKEN_KINDS, *(("hour",) if by_hour else ())]
     rows = (
         records.groupBy("problem", *[F.col(f"`{g}`") for g in group])
         .agg(
@@ -397,6 +408,7 @@ def _usage(rows: list[Any], group: list[str]) -> Usage:
     columns["requests"] = np.asarray([d["requests"] for d in kept], dtype=np.int64)
     for t in TOKENS:
         columns[t] = np.asarray([d[t] for d in kept], dtype=np.int64)
+    columns[TOKEN_KINDS] = np.asarray([d[TOKEN_KINDS] for d in kept], dtype=np.int64)
     if "hour" in group:
         columns["hour"] = np.asarray([d["hour"] for d in kept], dtype=np.int64)
     problems = sorted(

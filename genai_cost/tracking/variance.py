@@ -47,7 +47,7 @@ class Actuals:
 
 
 def from_logs(logs: Sequence[str], key: str, **options: Any) -> Actuals:
-    from genai_cost.tracking.allocate import run_allocation
+    from genai_cost.tracking.chargeback import run_allocation
 
     document = run_allocation(logs, by=["tenant"], tenant=key, **options)
     period = document["period"]
