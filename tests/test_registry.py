@@ -1,4 +1,4 @@
-"""One registry of purchase options (engine/core.OPTION_MODULES, each module's TRAITS): every
+"""One registry of purchase options (engine/options.REGISTRY, each module's TRAITS): every
 registered option appears in the scenario vocabulary and its JSON Schema, the documents and
 theirs, the break-even curves, the optimizer's pins and the methodology — so adding an option
 is its module, the registry line, its docs and its tests (docs/architecture.md)."""

@@ -14,7 +14,7 @@ import pytest
 
 from genai_cost.api import estimate
 from genai_cost.decisions.curves import engine_sweep, workload_curves
-from genai_cost.engine.autoscaled import billed_per_day
+from genai_cost.engine.options.autoscaled import billed_per_day
 from tests.conftest import ROOT
 
 DAYS = 730 / 24

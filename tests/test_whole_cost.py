@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genai_cost.engine.training import (
+from genai_cost.engine.costs.training import (
     expected_wall_time_hours,
     optimal_checkpoint_interval_hours,
     young_interval_hours,

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from genai_cost.engine.batch_transform import FIXED_COMPONENTS
 from genai_cost.engine.breakeven import Curve
 from genai_cost.engine.core import LINEAR
+from genai_cost.engine.options.batch_transform import FIXED_COMPONENTS
 from genai_cost.errors import ScenarioError
 
 if TYPE_CHECKING:

@@ -38,7 +38,7 @@ from genai_cost.documents.estimate import (
     PathComponent,
     PathRecord,
 )
-from genai_cost.engine.services import line as service_line
+from genai_cost.engine.costs.services import line as service_line
 from genai_cost.errors import PathInfeasible
 from genai_cost.results.bill import PathLines, line, option_lines, priced_line, spread
 from genai_cost.scenario.load import LoadedScenario

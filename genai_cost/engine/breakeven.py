@@ -20,8 +20,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from genai_cost.engine.autoscaled import billed_per_day, hourly_instances
 from genai_cost.engine.capacity import CEIL_TOLERANCE, with_redundancy
+from genai_cost.engine.options.autoscaled import billed_per_day, hourly_instances
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 Floats = npt.NDArray[np.float64]

@@ -9,16 +9,6 @@ from types import ModuleType
 import numpy as np
 import numpy.typing as npt
 
-from genai_cost.engine import (
-    async_inference,
-    autoscaled,
-    batch,
-    batch_transform,
-    on_demand,
-    provisioned,
-    self_hosted,
-    serverless,
-)
 from genai_cost.engine.arrays import (
     BoolArray,
     FloatArray,
@@ -32,19 +22,12 @@ from genai_cost.engine.arrays import (
 from genai_cost.engine.context import PricingContext
 from genai_cost.engine.labels import option_label
 from genai_cost.engine.latency import P50, P95, apply_latency, judged
+from genai_cost.engine.options import REGISTRY
 from genai_cost.engine.traits import OptionTraits
 from genai_cost.units import REQUESTS_PER_THOUSAND, TOKENS_PER_MILLION
 
-OPTION_MODULES: tuple[ModuleType, ...] = (
-    on_demand,
-    batch,
-    provisioned,
-    self_hosted,
-    autoscaled,
-    async_inference,
-    serverless,
-    batch_transform,
-)
+OPTION_MODULES: tuple[ModuleType, ...] = REGISTRY
+"""The option modules, in the registry's order (engine/options/__init__.py)."""
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(m.OPTION.value for m in OPTION_MODULES)

@@ -33,10 +33,10 @@ from genai_cost.documents.estimate import (
     PricedLine,
     ScenarioSections,
 )
-from genai_cost.engine.batch_transform import FIXED_COMPONENTS
 from genai_cost.engine.capacity import REDUNDANCY_PREFIX
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import PAY_PER_USE, EstimateArrays
+from genai_cost.engine.options.batch_transform import FIXED_COMPONENTS
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import ImportedModel, Option, Scenario
 from genai_cost.units import FLOAT_TOLERANCE, MINUTES_PER_HOUR
@@ -372,7 +372,7 @@ def workload_parts(
 ) -> None:
     """Each workload's inference (its chosen option, or as the chosen path changes it) and
     its redundancy: extra capacity, replication transfer, and what redundancy does not add."""
-    from genai_cost.engine.services import line as service_line
+    from genai_cost.engine.costs.services import line as service_line
 
     arrays = estimate.arrays
     for index in specs:

@@ -185,9 +185,9 @@ def _scenario_sections(
     loaded: LoadedScenario, catalog: Catalog, ctx: PricingContext
 ) -> ScenarioSections:
     """Training jobs, shared endpoints and supporting services of a scenario."""
-    from genai_cost.engine.packing import price_shared_endpoint
-    from genai_cost.engine.services import price_supporting
-    from genai_cost.engine.training import price_training_job
+    from genai_cost.engine.costs.packing import price_shared_endpoint
+    from genai_cost.engine.costs.services import price_supporting
+    from genai_cost.engine.costs.training import price_training_job
 
     scenario = loaded.scenario
     day = ctx.day_for_scenario(scenario.pricing_date)

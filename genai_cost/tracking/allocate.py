@@ -31,7 +31,7 @@ from genai_cost.documents.tracking import (
 )
 from genai_cost.engine.arrays import sum_components
 from genai_cost.engine.bedrock_tokens import PriceKey, lookup_token_prices
-from genai_cost.engine.on_demand import token_components
+from genai_cost.engine.options.on_demand import token_components
 from genai_cost.errors import ArgumentError, BudgetsError, LogsError
 from genai_cost.modelbase import Strict
 from genai_cost.modelfile import suggest
@@ -130,7 +130,7 @@ def _token_cost(
     batch: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
     """Per usage row: its token cost (priced by the engine's own lookup and token lines,
-    engine/bedrock_tokens.py and engine/on_demand.py) — at the batch rates for the records of
+    engine/bedrock_tokens.py and engine/options/on_demand.py) — at the batch rates for the records of
     batch inference jobs (`batch`, the rule `calibrate` uses), else on demand — why it cannot
     be priced (None when it can), and its price's source."""
     n = len(refs)

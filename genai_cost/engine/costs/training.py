@@ -91,7 +91,7 @@ def price_training_job(
     runs_per_month GB-months (the checkpoints of the runs still retained, on average).
     """
     from genai_cost.catalog.lookup import Missing, instance_price
-    from genai_cost.engine.services import line
+    from genai_cost.engine.costs.services import line
 
     storage: PricedLine | None = None
     if job.checkpoint_size_gb > 0 and job.runs_per_month > 0:

@@ -26,7 +26,7 @@ from genai_cost.engine.arrays import (
 )
 from genai_cost.engine.capacity import rate_at_shape
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.self_hosted import InstanceChoice, prepare_instances
+from genai_cost.engine.options.self_hosted import InstanceChoice, prepare_instances
 from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option
 from genai_cost.units import SECONDS_PER_HOUR

@@ -14,7 +14,7 @@ from __future__ import annotations
 from genai_cost.engine.arrays import Component, OptionResult, OptionRows, WorkloadArrays
 from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
 from genai_cost.engine.context import PricingContext
-from genai_cost.engine.on_demand import (
+from genai_cost.engine.options.on_demand import (
     MODEL_THRESHOLD,
     add_long_context_params,
     request_kinds,

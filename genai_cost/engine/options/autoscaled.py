@@ -33,7 +33,7 @@ from genai_cost.engine.arrays import (
 )
 from genai_cost.engine.capacity import CEIL_TOLERANCE, rate_at_shape, with_redundancy
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.self_hosted import (
+from genai_cost.engine.options.self_hosted import (
     REDUNDANT_INSTANCE_HOURS,
     SPOT_INTERACTIVE_REASON,
     InstanceChoice,

@@ -30,7 +30,7 @@ from genai_cost.engine.arrays import (
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.latency import P50, P95
-from genai_cost.engine.self_hosted import closed_weights_reason
+from genai_cost.engine.options.self_hosted import closed_weights_reason
 from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option
 from genai_cost.units import SECONDS_PER_HOUR

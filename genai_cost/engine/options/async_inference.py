@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from genai_cost.engine import autoscaled
 from genai_cost.engine.arrays import OptionResult, OptionRows, WorkloadArrays
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.self_hosted import (
+from genai_cost.engine.options import autoscaled
+from genai_cost.engine.options.self_hosted import (
     SPOT_INTERACTIVE_REASON,
     InstanceChoice,
     prepare_instances,
