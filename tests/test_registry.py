@@ -83,3 +83,33 @@ def test_every_feasible_option_has_a_break_even_curve_that_matches_the_engine() 
     # the bundled examples exercise every kind of curve
     kinds = {core.TRAITS[name].cost_curve for name in seen}
     assert kinds == {"linear", "step", "day"}
+
+
+@pytest.mark.parametrize("name", REGISTERED)
+def test_every_option_module_is_one_self_describing_unit(name: str) -> None:
+    """Each module declares its name, traits, variants, the workload section it reads
+    (`SETTINGS`, a field of the scenario's Workload whose model documents every setting, so
+    the JSON Schema does), how a row is pinned and what moving to it risks — optimize and
+    the base-load split read those from the module, not from lists of their own."""
+    module = core.MODULES[name]
+    assert module.OPTION.value == name
+    assert isinstance(module.VARIANTS, tuple)
+    assert all(isinstance(v, str) for v in module.VARIANTS)
+    if module.SETTINGS is not None:
+        field = Workload.model_fields[module.SETTINGS]
+        settings = field.annotation
+        assert settings is not None and hasattr(settings, "model_fields"), module.SETTINGS
+        schema = json.loads((ROOT / "docs/scenario.schema.json").read_text())
+        described = schema["$defs"][settings.__name__]["properties"]
+        assert all(p.get("description") for p in described.values()), settings.__name__
+    workload = Workload.model_validate(
+        {
+            "name": "w",
+            "model": "meta.llama3-1-8b-instruct-v1:0",
+            "tokens_per_request": {"input": 100, "output": 100},
+            "traffic": {"requests_per_month": 1000},
+        }
+    )
+    for variant in module.VARIANTS or ("",):
+        assert isinstance(module.pin(workload, variant, "ec2", "p5.4xlarge"), dict)
+        assert module.risk(variant)

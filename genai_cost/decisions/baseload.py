@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from genai_cost.decisions.curves import workload_curves
 from genai_cost.decisions.mix import MAX_MIX_UNITS, Split, solve_split
 from genai_cost.errors import ScenarioError
-from genai_cost.scenario.models import Option, Workload
+from genai_cost.scenario.models import Workload
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
 
 if TYPE_CHECKING:
@@ -39,21 +39,12 @@ def rounded(value: float) -> float:
 def pin_fields(
     w: Workload, option: str, variant: str, platform: str, instance: str
 ) -> dict[str, Any]:
-    """The workload fields that choose exactly this row."""
-    fields: dict[str, Any] = {"options": [option]}
-    if option == Option.on_demand.value and variant:
-        fields["service_tier"] = variant
-    elif option == Option.provisioned.value:
-        fields["provisioned"] = {"term": variant}
-    elif option in (Option.self_hosted.value, Option.autoscaled.value):
-        fields["self_hosted"] = {"platform": platform, "instance_type": instance}
-        if w.self_hosted.usd_per_hour is None:
-            fields["self_hosted"]["purchase"] = variant
-    elif option == Option.async_inference.value:
-        fields["self_hosted"] = {"instance_type": instance}
-    elif option == Option.batch_transform.value:
-        fields["batch_transform"] = {"instance_type": instance}
-    return fields
+    """The workload fields that choose exactly this row: `options`, and what the option's
+    own module says (`pin`, engine/options/)."""
+    from genai_cost.engine.core import MODULES
+
+    module: Any = MODULES[option]
+    return {"options": [option], **module.pin(w, variant, platform, instance)}
 
 
 def merge(target: dict[str, Any], change: dict[str, Any]) -> None:

@@ -50,7 +50,7 @@ from genai_cost.decisions.baseload import (
     rounded,
 )
 from genai_cost.documents.decisions import OptimizeDocument, OptimizeLever, OptimizeScenario
-from genai_cost.engine.core import NOT_FOR_CALLERS
+from genai_cost.engine.core import MODULES, NOT_FOR_CALLERS
 from genai_cost.errors import GenaiCostError
 from genai_cost.scenario.models import Option, Scenario, Workload, split_model_id
 
@@ -410,24 +410,9 @@ def _variant_of(fields: dict[str, Any]) -> str:
 
 
 def _option_risk(option: str, variant: str) -> str:
-    if option == Option.provisioned.value:
-        return f"a {variant.replace('_', ' ')} commitment: paid whether used or not"
-    if variant in ("reserved_1y", "reserved_3y", "savings_plan_1y", "savings_plan_3y"):
-        return f"a {variant.replace('_', ' ')} commitment: paid whether used or not"
-    if option == Option.autoscaled.value:
-        return (
-            "capacity follows the hourly profile: bursts within an hour and slow scale-out "
-            "(autoscaling.scale_out_lead_seconds) are yours to test"
-        )
-    if option in (Option.self_hosted.value, Option.async_inference.value):
-        return (
-            "you operate the model servers (patching, scaling, on-call); throughput as benchmarked"
-        )
-    if option == Option.serverless.value:
-        return "cold starts add latency; CPU only, 6 GB at most"
-    if variant == "flex":
-        return "flex tier: slower, lower priority"
-    return "same model and tokens; a different way of paying for them"
+    """What the move asks of the workload's owner, as the option's module says (`risk`)."""
+    module: Any = MODULES[option]
+    return str(module.risk(variant))
 
 
 def _caching_levers(w: Workload) -> list[Lever]:

@@ -31,6 +31,8 @@ OPTION_MODULES: tuple[ModuleType, ...] = REGISTRY
 
 
 OPTION_NAMES: tuple[str, ...] = tuple(m.OPTION.value for m in OPTION_MODULES)
+MODULES: dict[str, ModuleType] = {m.OPTION.value: m for m in OPTION_MODULES}
+"""Each option's module by its name: its `pin` and `risk` (optimize, base load), `SETTINGS`."""
 TRAITS: dict[str, OptionTraits] = {m.OPTION.value: m.TRAITS for m in OPTION_MODULES}
 """Every option's traits, as its module declares them (engine/traits.py)."""
 PAY_PER_USE = tuple(name for name, t in TRAITS.items() if t.pay_per_use)

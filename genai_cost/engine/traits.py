@@ -39,3 +39,16 @@ class OptionTraits:
     samples (the workload's latency class, its hourly profile, the row's purchase or
     settings): a row failing one at the scenario's own values fails at every sample, so the
     month-by-month models leave it out (decisions/cashflow.py)."""
+
+
+COMMITMENTS = ("reserved_1y", "reserved_3y", "savings_plan_1y", "savings_plan_3y")
+"""Purchases of instance capacity paid for whether used or not."""
+SAME_TOKENS = "same model and tokens; a different way of paying for them"
+OPERATE = "you operate the model servers (patching, scaling, on-call); throughput as benchmarked"
+
+
+def commitment_risk(variant: str) -> str | None:
+    """A commitment's risk (paid whether used or not), or None for a purchase that is not one."""
+    if variant in COMMITMENTS or variant.endswith(("_month", "_months")):
+        return f"a {variant.replace('_', ' ')} commitment: paid whether used or not"
+    return None

@@ -130,9 +130,9 @@ def _token_cost(
     batch: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, ...]]]:
     """Per usage row: its token cost (priced by the engine's own lookup and token lines,
-    engine/bedrock_tokens.py and engine/options/on_demand.py) — at the batch rates for the records of
-    batch inference jobs (`batch`, the rule `calibrate` uses), else on demand — why it cannot
-    be priced (None when it can), and its price's source."""
+    engine/bedrock_tokens.py and engine/options/on_demand.py) — at the batch rates for the
+    records of batch inference jobs (`batch`, the rule `calibrate` uses), else on demand — why
+    it cannot be priced (None when it can), and its price's source."""
     n = len(refs)
     reasons = np.full(n, None, dtype=object)
     sources: list[tuple[str, ...]] = [()] * n

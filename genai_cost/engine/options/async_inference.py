@@ -10,6 +10,8 @@ batch-tolerant workloads, or interactive ones whose latency target allows the qu
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from genai_cost.engine.arrays import OptionResult, OptionRows, WorkloadArrays
@@ -20,8 +22,8 @@ from genai_cost.engine.options.self_hosted import (
     InstanceChoice,
     prepare_instances,
 )
-from genai_cost.engine.traits import OptionTraits
-from genai_cost.scenario.models import Option
+from genai_cost.engine.traits import OPERATE, OptionTraits, commitment_risk
+from genai_cost.scenario.models import Option, Workload
 
 OPTION = Option.async_inference
 TRAITS = OptionTraits(
@@ -31,6 +33,8 @@ TRAITS = OptionTraits(
     static_failures=(2, 3, 5),
     unit_price="usd_per_hour",
 )
+VARIANTS = ("on_demand",)
+"""Instances bought on demand (SageMaker asynchronous endpoints have no other purchase here)."""
 QUEUE_REASON = (
     "{label}: asynchronous inference queues requests and returns results through S3; an "
     "interactive workload needs a latency_target and a measured_latency.async_inference "
@@ -43,7 +47,7 @@ def choice(spec: WorkloadSpec) -> InstanceChoice:
     return InstanceChoice(
         OPTION,
         ("sagemaker",),
-        ("on_demand",),
+        VARIANTS,
         base.instance_type,
         base.usd_per_hour,
         base.usd_purchase,
@@ -108,3 +112,17 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
             QUEUE_REASON,
         ),
     )
+
+
+SETTINGS = "async_inference"
+"""The workload field holding this option's own settings (the instance is `self_hosted`'s)."""
+
+
+def pin(workload: Workload, variant: str, platform: str, instance: str) -> dict[str, Any]:
+    """The workload fields, besides `options`, that choose exactly this row."""
+    return {"self_hosted": {"instance_type": instance}}
+
+
+def risk(variant: str) -> str:
+    """What moving a workload to this row asks of its owner (optimize)."""
+    return commitment_risk(variant) or OPERATE

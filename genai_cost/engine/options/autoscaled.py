@@ -19,6 +19,8 @@ not their sum. Redundancy applies hour by hour as for fixed capacity. Vectorized
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from genai_cost.engine.arrays import (
@@ -33,6 +35,7 @@ from genai_cost.engine.arrays import (
 )
 from genai_cost.engine.capacity import CEIL_TOLERANCE, rate_at_shape, with_redundancy
 from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.options import self_hosted
 from genai_cost.engine.options.self_hosted import (
     REDUNDANT_INSTANCE_HOURS,
     SPOT_INTERACTIVE_REASON,
@@ -40,8 +43,8 @@ from genai_cost.engine.options.self_hosted import (
     prepare_instances,
     self_hosted_choice,
 )
-from genai_cost.engine.traits import OptionTraits
-from genai_cost.scenario.models import Option
+from genai_cost.engine.traits import OptionTraits, commitment_risk
+from genai_cost.scenario.models import Option, Workload
 from genai_cost.units import HOURS_PER_DAY, SECONDS_PER_HOUR
 
 OPTION = Option.autoscaled
@@ -222,4 +225,21 @@ def evaluate_scaled(
 def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     return evaluate_scaled(
         w, rows, [], (NO_PROFILE_REASON, SPOT_INTERACTIVE_REASON, ABOVE_MAX_REASON)
+    )
+
+
+SETTINGS = "autoscaling"
+"""The workload field holding this option's own settings (the instance is `self_hosted`'s)."""
+
+
+def pin(workload: Workload, variant: str, platform: str, instance: str) -> dict[str, Any]:
+    """The workload fields, besides `options`, that choose exactly this row."""
+    return self_hosted.pin(workload, variant, platform, instance)
+
+
+def risk(variant: str) -> str:
+    """What moving a workload to this row asks of its owner (optimize)."""
+    return commitment_risk(variant) or (
+        "capacity follows the hourly profile: bursts within an hour and slow scale-out "
+        "(autoscaling.scale_out_lead_seconds) are yours to test"
     )

@@ -11,6 +11,8 @@ workload with such requests cannot be priced on batch: infeasible, with the reas
 
 from __future__ import annotations
 
+from typing import Any
+
 from genai_cost.engine.arrays import Component, OptionResult, OptionRows, WorkloadArrays
 from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
 from genai_cost.engine.context import PricingContext
@@ -19,8 +21,8 @@ from genai_cost.engine.options.on_demand import (
     add_long_context_params,
     request_kinds,
 )
-from genai_cost.engine.traits import OptionTraits
-from genai_cost.scenario.models import Option
+from genai_cost.engine.traits import SAME_TOKENS, OptionTraits
+from genai_cost.scenario.models import Option, Workload
 from genai_cost.units import TOKENS_PER_MILLION
 
 OPTION = Option.batch
@@ -78,3 +80,17 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         "batch",
         ((~w.batch_tolerant[i], INTERACTIVE_REASON), (long & w.batch_tolerant[i], LONG_REASON)),
     )
+
+
+SETTINGS = None
+"""The workload field holding this option's own settings (none)."""
+
+
+def pin(workload: Workload, variant: str, platform: str, instance: str) -> dict[str, Any]:
+    """The workload fields, besides `options`, that choose exactly this row."""
+    return {}
+
+
+def risk(variant: str) -> str:
+    """What moving a workload to this row asks of its owner (optimize)."""
+    return SAME_TOKENS

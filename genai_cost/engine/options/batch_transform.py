@@ -12,6 +12,8 @@ affine in volume (slope: processing; fixed: start-up).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from genai_cost.catalog.tables import TRANSFORM_PLATFORM
@@ -27,8 +29,8 @@ from genai_cost.engine.arrays import (
 from genai_cost.engine.capacity import rate_at_shape
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.options.self_hosted import InstanceChoice, prepare_instances
-from genai_cost.engine.traits import OptionTraits
-from genai_cost.scenario.models import Option
+from genai_cost.engine.traits import SAME_TOKENS, OptionTraits, commitment_risk
+from genai_cost.scenario.models import Option, Workload
 from genai_cost.units import SECONDS_PER_HOUR
 
 OPTION = Option.batch_transform
@@ -40,6 +42,8 @@ TRAITS = OptionTraits(
     static_failures=(2,),
     unit_price="usd_per_hour",
 )
+VARIANTS = ("on_demand",)
+"""Instances bought on demand for each job."""
 PLATFORM = TRANSFORM_PLATFORM
 STARTUP = "startup_instance_hours"
 FIXED_COMPONENTS = (STARTUP,)
@@ -61,7 +65,7 @@ def choice(spec: WorkloadSpec) -> InstanceChoice:
     return InstanceChoice(
         OPTION,
         (PLATFORM,),
-        ("on_demand",),
+        VARIANTS,
         instance_type,
         b.usd_per_hour,
         "on_demand" if b.usd_per_hour is not None else None,
@@ -123,3 +127,17 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         utilization_fraction=np.full(rows.size, np.nan),
         components=components,
     )
+
+
+SETTINGS = "batch_transform"
+"""The workload field holding this option's own settings."""
+
+
+def pin(workload: Workload, variant: str, platform: str, instance: str) -> dict[str, Any]:
+    """The workload fields, besides `options`, that choose exactly this row."""
+    return {"batch_transform": {"instance_type": instance}}
+
+
+def risk(variant: str) -> str:
+    """What moving a workload to this row asks of its owner (optimize)."""
+    return commitment_risk(variant) or SAME_TOKENS

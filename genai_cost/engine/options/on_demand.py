@@ -16,6 +16,7 @@ typical one: each kind is billed at its own rates.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 
@@ -29,8 +30,8 @@ from genai_cost.engine.arrays import (
 )
 from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
 from genai_cost.engine.context import PricingContext
-from genai_cost.engine.traits import OptionTraits
-from genai_cost.scenario.models import Option
+from genai_cost.engine.traits import SAME_TOKENS, OptionTraits
+from genai_cost.scenario.models import Option, Workload
 from genai_cost.units import TOKENS_PER_MILLION
 
 OPTION = Option.on_demand
@@ -226,3 +227,21 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     return token_option_result(
         rows, components, "on-demand", ((flex, FLEX_REASON), (unpriced_long, LONG_REASON))
     )
+
+
+SETTINGS = None
+"""The workload field holding this option's own settings (none: the workload's tokens and
+`service_tier` are all it reads)."""
+
+
+def pin(workload: Workload, variant: str, platform: str, instance: str) -> dict[str, Any]:
+    """The workload fields, besides `options`, that choose exactly this row (optimize's
+    levers and a pinned base load write them)."""
+    return {"service_tier": variant} if variant else {}
+
+
+def risk(variant: str) -> str:
+    """What moving a workload to this row asks of its owner (optimize)."""
+    if variant == "flex":
+        return "flex tier: slower, lower priority"
+    return SAME_TOKENS

@@ -8,6 +8,7 @@ AWS publishes no tokens-per-minute figure per model unit, so the scenario must s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -32,8 +33,8 @@ from genai_cost.engine.capacity import (
     with_redundancy,
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.traits import OptionTraits
-from genai_cost.scenario.models import Option
+from genai_cost.engine.traits import OptionTraits, commitment_risk
+from genai_cost.scenario.models import Option, Workload
 from genai_cost.units import MINUTES_PER_HOUR
 
 REDUNDANT_UNIT_HOURS = REDUNDANCY_PREFIX + "model_unit_hours"
@@ -174,3 +175,17 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         base_variant="no_commitment",
         uncommitted=("no_commitment",),
     )
+
+
+SETTINGS = "provisioned"
+"""The workload field holding this option's own settings."""
+
+
+def pin(workload: Workload, variant: str, platform: str, instance: str) -> dict[str, Any]:
+    """The workload fields, besides `options`, that choose exactly this row."""
+    return {"provisioned": {"term": variant}}
+
+
+def risk(variant: str) -> str:
+    """What moving a workload to this row asks of its owner (optimize)."""
+    return commitment_risk(variant) or "model units billed every hour, used or not"

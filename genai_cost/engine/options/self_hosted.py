@@ -41,8 +41,8 @@ from genai_cost.engine.capacity import (
     with_redundancy,
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.traits import OptionTraits
-from genai_cost.scenario.models import Option
+from genai_cost.engine.traits import OPERATE, OptionTraits, commitment_risk
+from genai_cost.scenario.models import Option, Workload
 from genai_cost.units import SECONDS_PER_HOUR
 
 REDUNDANT_INSTANCE_HOURS = REDUNDANCY_PREFIX + "instance_hours"
@@ -385,3 +385,21 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         base_variant="on_demand",
         uncommitted=("on_demand", "spot"),
     )
+
+
+SETTINGS = "self_hosted"
+"""The workload field holding this option's own settings."""
+
+
+def pin(workload: Workload, variant: str, platform: str, instance: str) -> dict[str, Any]:
+    """The workload fields, besides `options`, that choose exactly this row (the purchase
+    only when the scenario prices the instance itself: its price is for its own purchase)."""
+    fields: dict[str, Any] = {"platform": platform, "instance_type": instance}
+    if workload.self_hosted.usd_per_hour is None:
+        fields["purchase"] = variant
+    return {"self_hosted": fields}
+
+
+def risk(variant: str) -> str:
+    """What moving a workload to this row asks of its owner (optimize)."""
+    return commitment_risk(variant) or OPERATE

@@ -12,7 +12,7 @@ Cold-start time is billed here as compute (a conservative assumption: AWS does n
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 
@@ -32,11 +32,13 @@ from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.latency import P50, P95
 from genai_cost.engine.options.self_hosted import closed_weights_reason
 from genai_cost.engine.traits import OptionTraits
-from genai_cost.scenario.models import Option
+from genai_cost.scenario.models import Option, Workload
 from genai_cost.units import SECONDS_PER_HOUR
 
 OPTION = Option.serverless
 TRAITS = OptionTraits(pay_per_use=True, cost_curve="linear", answers_caller=True)
+VARIANTS = ()
+"""None fixed: a row's variant is its memory size from the scenario (`2048 MB`)."""
 SERVICE = "sagemaker_serverless"
 TIMEOUT_SECONDS = 60.0
 """Longest serverless invocation (AWS, "Serverless inference" feature limits)."""
@@ -200,3 +202,17 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
         utilization_fraction=np.full(rows.size, np.nan),
         components=components,
     )
+
+
+SETTINGS = "serverless"
+"""The workload field holding this option's own settings."""
+
+
+def pin(workload: Workload, variant: str, platform: str, instance: str) -> dict[str, Any]:
+    """The workload fields, besides `options`, that choose exactly this row."""
+    return {}
+
+
+def risk(variant: str) -> str:
+    """What moving a workload to this row asks of its owner (optimize)."""
+    return "cold starts add latency; CPU only, 6 GB at most"
