@@ -349,15 +349,22 @@ def test_breakeven_and_mix_with_the_new_options_by_hand(
     assert crossing["kind"] == "equal" and crossing["cost_a_usd"] == pytest.approx(4.32)
     assert crossing["cheaper_above"].startswith("batch_transform")
     mix = json.loads(cli("mix", str(path), "-f", "json").out)["workloads"][0]
-    alternatives = {a["option"]: a for a in mix["alternatives"]}
-    auto = alternatives["autoscaled ec2 gpu.small on_demand"]
+    mixes = {m["capacity_option"]: m for m in mix["mixes"]}
+    auto = mixes["autoscaled ec2 gpu.small on_demand"]
     estimate_doc = json.loads(cli("estimate", str(path), "-f", "json").out)
     [priced] = [
         o
         for o in estimate_doc["options"]
         if o["option"] == "autoscaled" and o["platform"] == "ec2" and o["variant"] == "on_demand"
     ]
-    assert auto["monthly_cost_usd"] == pytest.approx(priced["monthly_cost_usd"])
+    # autoscaled is a base now: all of it is its own price; capping it at n instances and
+    # sending the overflow to batch transform ($0.0002 a request + $2.16 of start-ups) is
+    # cheapest at n = 0 (one instance all day, 24 × 30.4167 × $2 = $1,460, already costs
+    # more than all 4.38 M requests on batch transform: $876 + $2.16 = $878.16)
+    assert auto["pure_capacity_usd"] == pytest.approx(priced["monthly_cost_usd"])
+    assert auto["units"] == 0 and auto["share_served_by_capacity"] == 0
+    assert auto["burst_option"] == "batch_transform sagemaker_transform gpu.small on_demand"
+    assert auto["monthly_cost_usd"] == pytest.approx(4_380_000 * 0.0002 + 2.16)
     on_demand = 4_380_000 * 0.0004  # $1,752.00
     assert auto["saving_vs_on_demand_usd"] == pytest.approx(on_demand - auto["monthly_cost_usd"])
 
@@ -435,11 +442,17 @@ def test_breakeven_and_mix_with_async_and_serverless_by_hand(
     alternatives = {a["option"]: a for a in mix["alternatives"]}
     on_demand = 4_380_000 * 0.0004  # $1,752.00
     expected = {
-        async_label: async_usd,  # $1,102.60
         serverless_label: 4_380_000 * 0.0001208,  # $529.10
         "batch_transform sagemaker_transform gpu.small on_demand": (121 + 2 / 3 + 3) * 0.72,
     }
     assert set(alternatives) == set(expected)
+    # asynchronous capacity is a base: one instance in the busy hours ($1,102.60) against all
+    # of it on batch transform, the cheapest burst ($89.76): none kept
+    [queue] = mix["mixes"]
+    assert queue["capacity_option"] == async_label and queue["units"] == 0
+    assert queue["pure_capacity_usd"] == pytest.approx(async_usd)
+    assert queue["burst_option"] == "batch_transform sagemaker_transform gpu.small on_demand"
+    assert queue["monthly_cost_usd"] == pytest.approx((121 + 2 / 3 + 3) * 0.72)
     for label, usd in expected.items():
         assert alternatives[label]["monthly_cost_usd"] == pytest.approx(usd)
         assert alternatives[label]["saving_vs_on_demand_usd"] == pytest.approx(on_demand - usd)
@@ -549,3 +562,81 @@ def test_serverless_curve_stops_at_its_concurrency_limit(
     for band in workload["bands"]:
         if band["from_requests_per_month"] >= 8_760_000 * (1 + 1e-9):
             assert not band["cheapest"].startswith("serverless"), band
+
+
+BASE_AND_BURST = """
+name: t
+workloads:
+  - name: w
+    model: acme.open-8b-v1:0
+    tokens_per_request: {{input: 500, output: 500}}
+    traffic: {{requests_per_month: 4380000, hourly_profile: {profile}}}
+{options}    self_hosted:
+      {{instance_type: gpu.small, platform: ec2, purchase: on_demand, usd_per_hour: 0.5}}
+    autoscaling: {{scale_in_cooldown_seconds: 0}}
+    serverless:
+      memory_mb: 2048
+      max_concurrency: 2
+      seconds_per_request: 2
+      cold_start_fraction: 0.1
+      cold_start_seconds: 10
+      payload_kb_per_request: 50
+      usd_per_gb_second: 0.00001
+      usd_per_gb_processed: 0.016
+"""
+
+
+@pytest.mark.parametrize("serverless", [False, True])
+def test_mix_with_an_autoscaled_base_and_a_serverless_burst_by_hand(
+    cli: Any, fixture_snapshot: Path, write_scenario: Any, serverless: bool
+) -> None:
+    """4,380,000 requests a month, 12 quiet hours (weight 1) and 12 busy (weight 3): 3,000 and
+    9,000 requests an hour. 500 + 500 tokens on the 1,000 / 1,000 benchmark: an instance
+    writes 1,000 output tokens a second, 2 requests, 7,200 an hour, at the scenario's
+    $0.50/h. On demand: 1,000 tokens × $0.20 / 1M = $0.0002 a request. A 730-hour month is
+    30.4167 days.
+
+    Autoscaled (no cooldown) needs 1 instance in quiet hours and 2 in busy ones. Capped at
+    n: n = 0, all on demand: $876.00; n = 1, 24 instance-hours a day = $365.00, and the busy
+    hours' 1,800 requests an hour over = 657,000 requests on demand = $131.40: $496.40;
+    n = 2, 36 instance-hours a day = $547.50, nothing over. The mix keeps one: $496.40, $51.10
+    less than autoscaling alone. Self-hosting (always on) at n = 1 is the same $496.40.
+
+    Serverless: 3 billed seconds × 2 GB = 6 GB-s × $0.00001 + 50 KB × $0.016 / GB =
+    $0.0000608 a request, cheaper than on demand, but 2 concurrent invocations of 3 s take at
+    most 2,400 requests an hour: it cannot serve the workload (9,000 in a busy hour) or n = 0's
+    overflow, but it can take n = 1's 1,800: $365.00 + 657,000 × $0.0000608 = $404.9456."""
+    profile = [1] * 12 + [3] * 12
+    # a pinned option must be priceable: with serverless, every option is looked at instead
+    pinned = "" if serverless else "    options: [on_demand, self_hosted, autoscaled]\n"
+    path = write_scenario(BASE_AND_BURST.format(profile=profile, options=pinned))
+    options = json.loads(cli("estimate", str(path), "-f", "json").out)["options"]
+    auto = next(o for o in options if o["option"] == "autoscaled" and o["platform"] == "ec2")
+    assert auto["instances_by_hour"] == [1.0] * 12 + [2.0] * 12
+    assert auto["monthly_cost_usd"] == pytest.approx(36 * 730 / 24 * 0.5)  # $547.50
+    if serverless:
+        alone = next(o for o in options if o["option"] == "serverless")
+        assert not alone["feasible"] and "max_concurrency" in alone["reason"]
+    result = cli("mix", str(path), "-f", "json")
+    assert result.code == 0, result.err
+    mixes = {m["capacity_option"]: m for m in json.loads(result.out)["workloads"][0]["mixes"]}
+    base = mixes["autoscaled ec2 gpu.small on_demand"]
+    always_on = mixes["self_hosted ec2 gpu.small on_demand"]
+    assert base["units"] == 1 and base["units_for_peak"] == 2
+    assert base["pure_capacity_usd"] == pytest.approx(547.50)
+    assert base["pure_on_demand_usd"] == pytest.approx(876.00)
+    if serverless:
+        assert base["burst_option"] == "serverless sagemaker 2048 MB"
+        assert base["monthly_cost_usd"] == pytest.approx(365 + 657_000 * 0.0000608)
+        assert base["burst_usd"] == pytest.approx(657_000 * 0.0000608)
+    else:
+        assert base["burst_option"] == "on_demand"
+        assert base["monthly_cost_usd"] == pytest.approx(496.40)
+        assert base["burst_usd"] == pytest.approx(131.40)
+        assert base["saving_vs_capacity_usd"] == pytest.approx(51.10)
+        assert base["saving_vs_on_demand_usd"] == pytest.approx(876.00 - 496.40)
+    assert base["fixed_usd"] == pytest.approx(365.00)
+    # served by the base: 3,000 × 12 + 7,200 × 12 of 3,000 × 12 + 9,000 × 12 requests a day
+    assert base["share_served_by_capacity"] == pytest.approx((3000 + 7200) / (3000 + 9000))
+    assert always_on["units"] == 1
+    assert always_on["monthly_cost_usd"] == pytest.approx(base["monthly_cost_usd"])

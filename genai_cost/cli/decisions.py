@@ -63,8 +63,10 @@ def mix(
     as_of: AsOfOption = None,
     price_book: PriceBookOption = None,
 ) -> None:
-    """Find the cheapest split of a daily profile between fixed capacity (provisioned units
-    or instances, per term) and on-demand tokens.
+    """Find the cheapest split of a daily profile between capacity (provisioned units,
+    instances per term, or autoscaled instances capped at a count) and a pay-per-use option
+    for the overflow (on-demand, serverless within its concurrency, batch for batch-tolerant
+    work).
 
     Example:
 

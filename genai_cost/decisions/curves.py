@@ -68,6 +68,36 @@ def row_curve(estimate: Estimate, row: int, volume: float) -> Curve:
     )
 
 
+def capped_curves(estimate: Estimate, index: int, volume: float) -> list[Curve]:
+    """Curves of workload `index`'s pay-per-use rows that cannot serve its whole volume only
+    because of a limit volume reaches (serverless concurrency, `max_requests`), read from the
+    engine at a quarter and a half of that limit: they can still take part of the load (the
+    overflow of a mix, decisions/mix.py)."""
+    arrays = estimate.arrays
+    found: list[tuple[int, float]] = []
+    for row in arrays.rows_of(index).tolist():
+        if arrays.feasible[row] or arrays.option(row) not in LINEAR:
+            continue
+        result, local = arrays.locate(row)
+        if result.max_requests is None:
+            continue
+        cap = float(result.max_requests[local])
+        if 0 < cap < volume:
+            found.append((row, cap))
+    curves = []
+    for row, cap in found:
+        label = arrays.label(row)
+        low, high = engine_sweep(estimate, index, [cap / 4, cap / 2]).get(label, [np.nan] * 2)
+        if not (np.isfinite(low) and np.isfinite(high)):
+            continue  # infeasible for another reason too
+        slope = (high - low) / (cap / 4)
+        fixed = low - slope * cap / 4
+        curves.append(
+            Curve(label, slope_usd_per_request=slope, fixed_usd=max(fixed, 0.0), max_requests=cap)
+        )
+    return curves
+
+
 SWEEP_BATCH_ROWS = 1_000_000
 """Rows evaluated at once by `engine_sweeps` (workloads are batched up to this many)."""
 

@@ -54,14 +54,20 @@ class BreakevenDocument(TypedDict):
 
 
 class Mix(TypedDict):
-    """How much of the load one capacity variant should carry, the rest on demand."""
+    """How much of the load one capacity variant should carry, the rest on the cheapest
+    pay-per-use option that can take it (schema_version 2: `burst_option` and `burst_usd`
+    replace version 1's `on_demand_usd`, which was always on-demand)."""
 
     capacity_option: str
+    burst_option: str | None
+    """The pay-per-use option taking the overflow: on-demand (or a tier), serverless, batch."""
     units: int | None
+    """Units kept (for autoscaled capacity: the most instances it may run in an hour)."""
     units_for_peak: int | None
     monthly_cost_usd: float | None
     fixed_usd: float | None
-    on_demand_usd: float | None
+    burst_usd: float | None
+    """The overflow's cost on `burst_option`."""
     share_served_by_capacity: float | None
     pure_on_demand_usd: float | None
     pure_capacity_usd: float | None
@@ -85,8 +91,9 @@ class WorkloadMix(TypedDict):
     mixes: list[Mix]
     note: str | None
     alternatives: NotRequired[list[Alternative]]
-    """Options that follow the load without a fixed base (autoscaled, asynchronous,
-    serverless, batch, batch transform), priced at the current volume, cheapest first."""
+    """Pay-per-use options priced for the whole load (serverless, batch, batch transform,
+    on-demand tiers) at the current volume, cheapest first; autoscaled and asynchronous
+    capacity are bases in `mixes`."""
 
 
 class MixDocument(TypedDict):

@@ -107,19 +107,21 @@ def render_mix_markdown(document: MixDocument) -> str:
             lines += [f"No mix: {w['note']}.", "", *alternatives]
             continue
         lines += [
-            "| Capacity option | Units (peak needs) | Share on capacity | Monthly | "
+            "| Capacity option | Overflow on | Units (peak needs) | Share on capacity | Monthly | "
             "Saving vs all on-demand | Saving vs all capacity |",
-            "|---|---:|---:|---:|---:|---:|",
+            "|---|---|---:|---:|---:|---:|---:|",
         ]
         for m in w["mixes"]:
             if m.get("note"):
                 label, note = markdown_cell(m["capacity_option"]), markdown_cell(m["note"])
-                lines.append(f"| {label} | {note} | | | | |")
+                lines.append(f"| {label} | {note} | | | | | |")
                 continue
+            saving = m["saving_vs_on_demand_usd"]
             lines.append(
-                f"| {markdown_cell(m['capacity_option'])} | {m['units']} "
-                f"({m['units_for_peak']}) | {percent(m['share_served_by_capacity'])} | "
-                f"{usd(m['monthly_cost_usd'])} | {usd(m['saving_vs_on_demand_usd'])} | "
+                f"| {markdown_cell(m['capacity_option'])} | {markdown_cell(m['burst_option'])} | "
+                f"{m['units']} ({m['units_for_peak']}) | "
+                f"{percent(m['share_served_by_capacity'])} | {usd(m['monthly_cost_usd'])} | "
+                f"{usd(saving) if saving is not None else '—'} | "
                 f"{usd(m['saving_vs_capacity_usd'])} |"
             )
         lines += ["", *alternatives]
