@@ -377,7 +377,8 @@ def test_base_load_needs_a_profile_and_on_demand(cli: Any, write_scenario: Any) 
         text.replace("options: [on_demand, self_hosted]", "options: [self_hosted]")
     )
     result = cli("estimate", str(no_on_demand))
-    assert result.code == 2 and "base_load sends the peaks to on_demand" in result.err
+    assert result.code == 2 and "base_load sends the peaks to a pay-per-use option" in result.err
+    assert "list on_demand (or serverless, batch, batch_transform) in options" in result.err
     flat = write_scenario(
         "\n".join(line for line in text.splitlines() if "hourly_profile" not in line)
     )

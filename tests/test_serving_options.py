@@ -640,3 +640,29 @@ def test_mix_with_an_autoscaled_base_and_a_serverless_burst_by_hand(
     assert base["share_served_by_capacity"] == pytest.approx((3000 + 7200) / (3000 + 9000))
     assert always_on["units"] == 1
     assert always_on["monthly_cost_usd"] == pytest.approx(base["monthly_cost_usd"])
+
+
+@pytest.mark.parametrize(
+    ("units", "expected"),
+    [("auto", 365 + 657_000 * 0.0000608), (1, 365 + 657_000 * 0.0000608), (2, 547.50)],
+)
+def test_a_pinned_autoscaled_base_with_serverless_peaks_is_billed_as_mixed(
+    fixture_snapshot: Path, write_scenario: Any, units: Any, expected: float
+) -> None:
+    """`base_load: {capacity: autoscaled, overflow: serverless}` bills the mix worked above:
+    NAME-base autoscaled at most one instance an hour ($365.00), NAME on serverless for the
+    busy hours' 1,800 requests an hour over it (657,000 a month × $0.0000608 = $39.9456) —
+    a serverless endpoint that could not take the whole load is priced for the peaks alone.
+    Two instances are the peak's: autoscaling alone, $547.50."""
+    profile = [1] * 12 + [3] * 12
+    pinned = (
+        "    options: [autoscaled, serverless]\n"
+        f"    base_load: {{capacity: autoscaled, overflow: serverless, units: {units}}}\n"
+    )
+    path = write_scenario(BASE_AND_BURST.format(profile=profile, options=pinned))
+    bill = estimate([path]).to_dict()["scenarios"][0]["bill"]
+    assert bill["total_monthly_cost_usd"] == pytest.approx(expected, abs=0.005)
+    assert sum(c["usd"] for c in bill["components"]) == pytest.approx(expected, abs=0.005)
+    if units != 2:
+        items = {c["item"] for c in bill["components"]}
+        assert items == {"w", "w-base"}

@@ -1,13 +1,14 @@
-"""A capacity + on-demand mix as two workloads: the split `mix` finds, pinned so a bill can
-count it (a workload's `base_load`) or proposed as a change (`optimize`'s base-load lever).
+"""A capacity + pay-per-use mix as two workloads: the split `mix` finds, pinned so a bill
+can count it (a workload's `base_load`) or proposed as a change (`optimize`'s base-load lever).
 
 For a workload with an hourly profile (weights w_h) and n units of a capacity option that
 serve `cap` requests an hour each (decisions/mix.py), the request rate r_h of hour h splits
-into what the units serve, `min(r_h, n · cap)`, and the overflow, `max(0, r_h − n · cap)`.
-The base workload NAME-base is pinned to the capacity row, with that hourly profile and
-`Σ_h (730/24) · min(r_h, n · cap)` requests a (730-hour) month, so the engine sizes it to
-exactly n units; NAME, pinned to on-demand, keeps the overflow. The two bills sum to the
-mix's `cost(n)`.
+into what the units serve, `min(r_h, n · cap)` (autoscaled: `min(r_h, min(N_h, n) · cap)`),
+and the overflow. The base workload NAME-base is pinned to the capacity row, with that hourly
+profile and `Σ_h (730/24) · served_h` requests a (730-hour) month, so the engine sizes it to
+exactly n units (autoscaled: the capped count each hour); NAME, pinned to the burst option
+(on-demand, serverless, batch …), keeps the overflow. The two bills sum to the mix's
+`cost(n)`.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from genai_cost.decisions.curves import workload_curves
-from genai_cost.decisions.mix import MAX_MIX_UNITS, Split, solve_split
+from genai_cost.decisions.curves import capped_curves, workload_curves
+from genai_cost.decisions.mix import MAX_MIX_UNITS, Burst, DaySplit, Split, bursts, solve_split
 from genai_cost.errors import ScenarioError
 from genai_cost.scenario.models import Workload
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
@@ -67,8 +68,10 @@ class BaseSplit:
     base: dict[str, Any] | None
     """NAME-base's fields (None when no unit is kept: all on demand)."""
     overflow: dict[str, Any]
-    """The fields NAME changes: its traffic and its pin to on-demand (or, when the units
-    carry the peak, to the capacity row)."""
+    """The fields NAME changes: its traffic and its pin to the overflow option (or, when the
+    units carry the peak, to the capacity row)."""
+    burst: str = "on_demand"
+    """The overflow option's row label."""
 
 
 def best_splits(
@@ -78,11 +81,15 @@ def best_splits(
     *,
     written: bool = True,
     units: int | None = None,
+    burst: str | None = None,
 ) -> list[BaseSplit]:
-    """Every capacity row's split of workload `index` at its cheapest count of units, or at
-    `units` when given (`raw` is the workload as written, whose fields the pieces start
-    from). `written`: figures rounded as a scenario file shows them (else exact, for a bill)."""
+    """Every capacity row's split of workload `index` at its cheapest count of units (or at
+    `units`) with the overflow on its cheapest pay-per-use option (or on the option `burst`
+    names); `raw` is the workload as written, whose fields the pieces start from. `written`:
+    figures rounded as a scenario file shows them (else exact, for a bill)."""
     import numpy as np
+
+    from genai_cost.engine.context import workload_arrays
 
     spec = estimate.specs[index]
     w = spec.workload
@@ -91,46 +98,58 @@ def best_splits(
         return []
     curves, volume = workload_curves(estimate, index)
     a = estimate.arrays
-    rows = {a.label(r): r for r in a.rows_of(index).tolist() if a.feasible[r]}
-    on_demand = next((c for c in curves if c.label == "on_demand"), None)
-    if on_demand is None or "on_demand" not in rows:
+    rows = {a.label(r): r for r in a.rows_of(index).tolist()}
+    peak_factor = float(workload_arrays([spec]).peak_factor[0])
+    options = [
+        b
+        for b in bursts([*curves, *capped_curves(estimate, index, volume)], peak_factor)
+        if burst is None or b.label.split(" ")[0] == burst
+    ]
+    if not options:
         return []
     weights = np.asarray(fractions, dtype=np.float64)
     found = []
     for curve in curves:
-        if not curve.is_step or curve.label not in rows:
+        if not (curve.is_step or curve.follows_day) or curve.label not in rows:
             continue
-        if not np.ceil(curve.units_per_request * volume) <= MAX_MIX_UNITS:
+        top = (
+            np.ceil(curve.units_per_request * volume)
+            if curve.is_step
+            else max(curve.hourly_units_per_request) * volume
+        )
+        if not top <= MAX_MIX_UNITS:
             continue
-        split = solve_split(curve, on_demand.slope_usd_per_request, weights, volume)
-        if units is not None:
-            split = with_units(split, units)
+        pairs = []
+        for b in options:
+            split = solve_split(curve, b.slope, weights, volume, b)
+            if units is not None:
+                split = with_units(split, units)
+            pairs.append((float(split.totals[split.position]), b.label, b, split))
+        total, _, chosen, split = min(pairs, key=lambda p: (p[0], p[1]))
+        if not np.isfinite(total):
+            continue
         found.append(
             _pieces(
-                estimate,
-                index,
-                raw,
-                curve.label,
-                rows[curve.label],
-                rows["on_demand"],
-                split,
-                written,
+                estimate, index, raw, curve.label, rows[curve.label], chosen, rows, split, written
             )
         )
     return found
 
 
 def with_units(split: Split, units: int) -> Split:
-    """The same split with `units` kept instead of the cheapest count."""
-    return Split(
-        min(units, split.units_for_peak),
-        split.units_for_peak,
-        split.unit_rate,
-        split.rates,
-        split.totals,
-        split.fixed,
-        split.variable,
-    )
+    """The same split with `units` kept instead of the cheapest count (for autoscaled
+    capacity: the largest count it can be capped at that is not above `units`)."""
+    from dataclasses import replace
+
+    if isinstance(split, DaySplit):
+        import numpy as np
+
+        allowed = np.flatnonzero(split.counts <= units)
+        at = int(allowed[-1]) if allowed.size else 0
+        capped: Split = replace(split, units=int(split.counts[at]), index=at)
+        return capped
+    kept: Split = replace(split, units=min(units, split.units_for_peak))
+    return kept
 
 
 def _pieces(
@@ -139,7 +158,8 @@ def _pieces(
     raw: dict[str, Any],
     label: str,
     row: int,
-    on_demand_row: int,
+    burst: Burst,
+    rows: dict[str, int],
     split: Split,
     written: bool,
 ) -> BaseSplit:
@@ -158,13 +178,20 @@ def _pieces(
         a.text(row, "platform"),
         a.text(row, "instance_type"),
     )
-    on_demand_pin = pin_fields(w, "on_demand", a.text(on_demand_row, "variant"), "", "")
+    burst_row = rows[burst.label]
+    overflow_pin = pin_fields(
+        w,
+        a.option(burst_row),
+        a.text(burst_row, "variant"),
+        a.text(burst_row, "platform"),
+        a.text(burst_row, "instance_type"),
+    )
     # a bill's pieces drop the setting that made them (a written patch never had it)
     unpinned: dict[str, Any] = {} if written else {"base_load": None, "budget": None}
     if split.units == 0:
-        return BaseSplit(label, split, None, {**unpinned, **on_demand_pin})
+        return BaseSplit(label, split, None, {**unpinned, **overflow_pin}, burst.label)
     if split.units >= split.units_for_peak:
-        return BaseSplit(label, split, None, {**unpinned, **capacity_pin})
+        return BaseSplit(label, split, None, {**unpinned, **capacity_pin}, burst.label)
     days = HOURS_PER_MONTH / HOURS_PER_DAY
     capacity = split.units * split.unit_rate
     base_weights = split.served / capacity  # 1 where the units are full
@@ -191,9 +218,9 @@ def _pieces(
             "requests_per_month": figure(volume - base_requests),
             "hourly_profile": [figure(x) for x in overflow.tolist()],
         },
-        **on_demand_pin,
+        **overflow_pin,
     }
-    return BaseSplit(label, split, base, overflow_fields)
+    return BaseSplit(label, split, base, overflow_fields, burst.label)
 
 
 def pinned_split(estimate: Estimate, index: int) -> BaseSplit:
@@ -207,17 +234,21 @@ def pinned_split(estimate: Estimate, index: int) -> BaseSplit:
     units = None if setting.units == "auto" else int(setting.units)
     splits = [
         s
-        for s in best_splits(estimate, index, raw, written=False, units=units)
+        for s in best_splits(
+            estimate, index, raw, written=False, units=units, burst=setting.overflow
+        )
         if setting.capacity is None or s.label.split(" ")[0] == setting.capacity
     ]
     if not splits:
-        wanted = setting.capacity or "provisioned or self_hosted"
+        wanted = setting.capacity or "capacity (provisioned, self_hosted or autoscaled)"
+        overflow = setting.overflow or "pay-per-use option"
         raise ScenarioError.at(
             spec.where,
-            f"workload {w.name!r}: base_load needs on-demand and a priced {wanted} row for the "
-            "base (see the options table for why they cannot be priced)",
+            f"workload {w.name!r}: base_load needs a priced {wanted} row for the base and a "
+            f"priced {overflow} that can take the overflow (see the options table for why "
+            "they cannot be priced)",
         )
-    return min(splits, key=lambda s: (float(s.split.totals[s.split.units]), s.label))
+    return min(splits, key=lambda s: (float(s.split.totals[s.split.position]), s.label))
 
 
 def split_scenarios(estimate: Estimate, scenarios: list[LoadedScenario]) -> list[LoadedScenario]:

@@ -25,7 +25,7 @@ overflows; n runs from 0 to the busiest hour's count (at least `min_instances` w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -189,19 +189,20 @@ def _day_split(
     fixed = billed * days * curve.usd_per_unit_hour
     total = fixed + variable
     best = int(np.argmin(total))
-    return _DaySplit(
-        int(n[best]), top, per_unit, rates, total, fixed, variable, int(best), capped[best]
+    return DaySplit(
+        int(n[best]), top, per_unit, rates, total, fixed, variable, int(best), n, counts
     )
 
 
 @dataclass(frozen=True)
-class _DaySplit(Split):
+class DaySplit(Split):
     """A capped autoscaled base: `units` is the cap n; the arrays are per candidate count
-    (0, min_instances … top), `index` the chosen one's position, `schedule` its hourly
-    instances."""
+    (`counts`: 0, min_instances … top), `index` the chosen one's position, `hourly` the
+    instances each hour would run uncapped."""
 
     index: int = 0
-    schedule: FloatArray | None = None
+    counts: FloatArray = field(default_factory=lambda: np.zeros(1))
+    hourly: FloatArray = field(default_factory=lambda: np.zeros(24))
 
     @property
     def position(self) -> int:
@@ -209,8 +210,8 @@ class _DaySplit(Split):
 
     @property
     def served(self) -> FloatArray:
-        assert self.schedule is not None
-        result: FloatArray = np.minimum(self.rates, self.schedule * self.unit_rate)
+        schedule = np.minimum(self.hourly, float(self.units))
+        result: FloatArray = np.minimum(self.rates, schedule * self.unit_rate)
         return result
 
 

@@ -390,7 +390,9 @@ def _base_load_levers(
             Lever(
                 "base_load",
                 f"{w.name}: {split.units} × {found.label} for the base load "
-                f"({split.share_served_by_capacity:.0%} of requests), on-demand above it",
+                f"({split.share_served_by_capacity:.0%} of requests), "
+                f"{found.burst.replace('_', '-') if found.burst == 'on_demand' else found.burst}"
+                " above it",
                 w.name,
                 {"workloads": [{"name": w.name, **found.overflow}, found.base]},
                 _option_risk(option, variant)

@@ -13,7 +13,7 @@ from genai_cost.engine.core import OPTION_NAMES, EstimateArrays, evaluate_all, p
 from genai_cost.errors import PricingError, Problem, ScenarioError
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.load import LoadedScenario
-from genai_cost.scenario.models import Option
+from genai_cost.scenario.models import OVERFLOW_OPTIONS, Option
 
 
 def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
@@ -48,6 +48,10 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
             missing.append((workload.base_model, spec.region, "", ""))
             continue
         for option in workload.options or []:
+            if workload.base_load is not None and option.value in OVERFLOW_OPTIONS:
+                # it takes only the overflow of a pinned mix, which the split prices (a
+                # serverless endpoint too small for the whole load can take the peaks)
+                continue
             rows = [r for r in mine if arrays.option(r) == option.value]
             if rows and not any(arrays.feasible[r] for r in rows):
                 reasons = sorted({arrays.reason(r) for r in rows if arrays.explicit[r]})

@@ -395,17 +395,28 @@ class MeasuredLatency(Strict):
     p95_seconds: Positive | None = None
 
 
-class BaseLoad(Strict):
-    """Fixed capacity for the all-day base load and on-demand tokens for the rest, billed by
-    `estimate` and `check` as `genai-cost mix` finds it: the workload is priced as two,
-    NAME-base on the capacity (what its units serve, hour by hour) and NAME on demand (the
-    overflow). Needs an `hourly_profile` and on-demand among the workload's options."""
+BASE_OPTIONS = ("provisioned", "self_hosted", "autoscaled", "async_inference")
+"""Options that can carry a base load (capacity: step or day-following)."""
+OVERFLOW_OPTIONS = ("on_demand", "serverless", "batch", "batch_transform")
+"""Options that can take the overflow (pay-per-use, linear)."""
 
-    capacity: Literal["provisioned", "self_hosted"] | None = None
-    """The capacity option carrying the base load; default: whichever (with its variants)
-    gives the cheapest mix."""
+
+class BaseLoad(Strict):
+    """Capacity for the base load and a pay-per-use option for the rest, billed by `estimate`
+    and `check` as `genai-cost mix` finds it: the workload is priced as two, NAME-base on the
+    capacity (what its units serve, hour by hour) and NAME on the pay-per-use option (the
+    overflow). Needs an `hourly_profile`, a capacity option and a pay-per-use option among
+    the workload's options."""
+
+    capacity: Literal["provisioned", "self_hosted", "autoscaled", "async_inference"] | None = None
+    """The capacity option carrying the base load (autoscaled and asynchronous capacity are
+    capped at `units` instances); default: whichever (with its variants) gives the cheapest
+    mix."""
     units: Annotated[int, Field(strict=True, ge=0)] | Literal["auto"] = "auto"
     """Units of capacity to keep: a count, or auto (the mix's cheapest count)."""
+    overflow: Literal["on_demand", "serverless", "batch", "batch_transform"] | None = None
+    """The pay-per-use option taking what the base does not serve; default: the cheapest
+    that can take it (serverless only within its concurrency)."""
 
 
 class Redundancy(Strict):
@@ -508,13 +519,19 @@ class Workload(Strict):
                 "budget would cover only part of it: set the budget on the scenario"
             )
         asked = self.requested_options
-        if Option.on_demand not in asked:
-            raise ValueError("base_load sends the peaks to on_demand: list it in options")
+        overflow = self.base_load.overflow
+        pay_per_use = [o for o in asked if o.value in OVERFLOW_OPTIONS]
+        if (overflow is not None and Option(overflow) not in asked) or not pay_per_use:
+            raise ValueError(
+                f"base_load sends the peaks to {overflow or 'a pay-per-use option'}: list "
+                f"{overflow or 'on_demand (or serverless, batch, batch_transform)'} in options"
+            )
         wanted = self.base_load.capacity
-        capacity = [o for o in asked if o in (Option.provisioned, Option.self_hosted)]
+        capacity = [o for o in asked if o.value in BASE_OPTIONS]
         if (wanted is not None and Option(wanted) not in asked) or not capacity:
             raise ValueError(
-                f"base_load needs its capacity option ({wanted or 'provisioned or self_hosted'}) "
+                f"base_load needs its capacity option "
+                f"({wanted or 'provisioned, self_hosted, autoscaled or async_inference'}) "
                 "in options"
             )
         return self
