@@ -36,6 +36,7 @@ from genai_cost.documents.estimate import (
 from genai_cost.engine.capacity import REDUNDANCY_PREFIX
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import PAY_PER_USE, EstimateArrays
+from genai_cost.engine.costs.parts import Part
 from genai_cost.engine.options.batch_transform import FIXED_COMPONENTS
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import ImportedModel, Option, Scenario
@@ -182,32 +183,11 @@ def priced_line(
 ) -> tuple[list[BillComponent], list[MissingPart]]:
     """A tiered line (services, storage): one bill line per tier it falls in; what has no price
     is missing."""
-    lines = [
-        line(
-            family,
-            item,
-            workloads,
-            priced["name"],
-            tier["quantity"],
-            tier["unit"],
-            tier["usd_per_unit"],
-            sources=priced["sources"],
-            detail=tier["name"] or None,
-        )
-        for tier in priced["tiers"]
-    ]
-    missing: list[MissingPart] = []
-    if priced["usd"] is None:
-        missing.append(
-            {
-                "family": family,
-                "item": item,
-                "name": priced["name"],
-                "workloads": list(workloads),
-                "reason": priced["reason"] or "no price",
-            }
-        )
-    return lines, missing
+    from genai_cost.engine.costs.parts import tiered_parts
+
+    collected = BillParts()
+    add_parts(collected, tiered_parts(priced), family, item, workloads)
+    return collected.lines, collected.missing
 
 
 @dataclass
@@ -284,83 +264,69 @@ def imported_model_line(
 
 
 def section_parts(scenario: Scenario, sections: ScenarioSections, parts: BillParts) -> None:
-    """Training jobs (the way each is counted), shared endpoints and supporting services."""
+    """Training jobs (the way each is counted), shared endpoints and supporting services: the
+    parts their engine modules price (engine/costs/), as lines of their families."""
+    from genai_cost.engine.costs.packing import endpoint_parts
+    from genai_cost.engine.costs.parts import tiered_parts
+    from genai_cost.engine.costs.training import training_parts
+
     everyone = [w.name for w in scenario.workloads]
     for job, record in zip(scenario.training_jobs, sections.get("training_jobs", []), strict=True):
-        charged = job.workloads or everyone
-        way = record["chosen"]
-        if way is None:
-            run = record["spot"] if job.purchase == "spot" else record["on_demand"]
-            reason = (run["reason"] if run is not None else None) or "no price"
-            parts.missing.append(
-                {
-                    "family": "training",
-                    "item": record["name"],
-                    "name": "instance_hours",
-                    "workloads": charged,
-                    "reason": str(reason),
-                }
-            )
-            continue
-        chosen = record["on_demand"] if way == "on_demand" else record["spot"]
-        assert chosen is not None and chosen["wall_hours"] is not None
-        runs = record["runs_per_month"]
-        parts.lines.append(
-            line(
-                "training",
-                record["name"],
-                charged,
-                "instance_hours" if way == "on_demand" else "spot_instance_hours",
-                record["instance_count"] * chosen["wall_hours"] * runs,
-                "instance-hours",
-                chosen["usd_per_instance_hour"],
-                sources=chosen["sources"],
-                detail=f"{record['instance_count']} × {record['platform']} "
-                f"{record['instance_type']} {way.replace('_', '-')}, {runs:g} run(s) a month of "
-                f"{chosen['wall_hours']:,.2f} h",
-            )
+        add_parts(
+            parts,
+            training_parts(record, job.purchase),
+            "training",
+            record["name"],
+            job.workloads or everyone,
         )
-        if record["checkpoint_storage"] is not None:
-            parts.add(
-                *priced_line(record["checkpoint_storage"], "training", record["name"], charged)
-            )
     for model in scenario.imported_models:
         parts.lines.append(imported_model_line(model, scenario, everyone))
     for endpoint, e in zip(
         scenario.shared_endpoints, sections.get("shared_endpoints", []), strict=True
     ):
-        charged = endpoint.workloads or everyone
-        instances = e["shared"]["instances"]
-        if e["shared"]["monthly_cost_usd"] is None or instances is None:
-            parts.missing.append(
-                {
-                    "family": "shared_endpoints",
-                    "item": e["name"],
-                    "name": "instance_hours",
-                    "workloads": charged,
-                    "reason": e["reason"] or "no price",
-                }
-            )
-            continue
-        parts.lines.append(
-            line(
-                "shared_endpoints",
-                e["name"],
-                charged,
-                "instance_hours",
-                instances * scenario.hours,
-                "instance-hours",
-                e["usd_per_hour"],
-                sources=e["sources"],
-                detail=f"{instances} × {e['platform']} {e['instance_type']} {e['purchase']}, "
-                f"shared by {len(endpoint.models)} models",
-            )
+        add_parts(
+            parts,
+            endpoint_parts(e, len(endpoint.models), scenario.hours),
+            "shared_endpoints",
+            e["name"],
+            endpoint.workloads or everyone,
         )
     services = sections.get("supporting_services")
     if services is not None and scenario.supporting_services is not None:
         charged = scenario.supporting_services.workloads or everyone
         for priced in services["components"]:
-            parts.add(*priced_line(priced, "services", "supporting services", charged))
+            add_parts(parts, tiered_parts(priced), "services", "supporting services", charged)
+
+
+def add_parts(
+    parts: BillParts, priced: list[Part], family: Family, item: str, workloads: list[str]
+) -> None:
+    """Each priced part as a line of `family`; each part without a price as missing."""
+    for p in priced:
+        if p.reason is not None:
+            parts.missing.append(
+                {
+                    "family": family,
+                    "item": item,
+                    "name": p.name,
+                    "workloads": list(workloads),
+                    "reason": p.reason,
+                }
+            )
+            continue
+        parts.lines.append(
+            line(
+                family,
+                item,
+                workloads,
+                p.name,
+                p.quantity,
+                p.unit,
+                p.usd_per_unit,
+                sources=p.sources,
+                detail=p.detail,
+            )
+        )
 
 
 def workload_parts(

@@ -18,6 +18,7 @@ from genai_cost.catalog.lookup import Missing, instance_price
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.documents.estimate import SharedEndpointRecord
 from genai_cost.engine.capacity import CEIL_TOLERANCE
+from genai_cost.engine.costs.parts import Part
 from genai_cost.scenario.models import SharedEndpoint
 from genai_cost.units import HOURS_PER_MONTH
 
@@ -134,3 +135,31 @@ def price_shared_endpoint(
     }
     record["separate"] = {"instances": apart, "monthly_cost_usd": monthly(apart)}
     return record
+
+
+def endpoint_parts(record: SharedEndpointRecord, models: int, hours: float) -> list[Part]:
+    """The shared endpoint's part of the bill: its packed instances for the month's `hours`,
+    or the part that has no price (why it cannot be packed or priced)."""
+    shared = record["shared"]
+    instances = shared["instances"]
+    if shared["monthly_cost_usd"] is None or instances is None:
+        return [
+            Part(
+                "instance_hours",
+                None,
+                "instance-hours",
+                None,
+                reason=record["reason"] or "no price",
+            )
+        ]
+    return [
+        Part(
+            "instance_hours",
+            instances * hours,
+            "instance-hours",
+            record["usd_per_hour"],
+            tuple(record["sources"]),
+            f"{instances} × {record['platform']} {record['instance_type']} "
+            f"{record['purchase']}, shared by {models} models",
+        )
+    ]

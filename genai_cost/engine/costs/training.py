@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from genai_cost.documents.estimate import PricedLine, SpotRun, TrainingJobRecord, TrainingRun
+from genai_cost.engine.costs.parts import Part, tiered_parts
 from genai_cost.scenario.models import SpotSettings, TrainingJob
 
 if TYPE_CHECKING:
@@ -224,3 +225,31 @@ def _chosen(job: TrainingJob, record: TrainingJobRecord) -> Literal["on_demand",
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 6)
+
+
+def training_parts(record: TrainingJobRecord, purchase: str | None) -> list[Part]:
+    """The job's parts of the bill: its instance-hours a month on the way the bill counts
+    (`record["chosen"]`), or, when neither way is priced, the part that has no price (the
+    `purchase` asked for, else on demand); and its checkpoint storage."""
+    way = record["chosen"]
+    if way is None:
+        run = record["spot"] if purchase == "spot" else record["on_demand"]
+        reason = (run["reason"] if run is not None else None) or "no price"
+        return [Part("instance_hours", None, "instance-hours", None, reason=str(reason))]
+    chosen = record["on_demand"] if way == "on_demand" else record["spot"]
+    assert chosen is not None and chosen["wall_hours"] is not None
+    runs = record["runs_per_month"]
+    parts = [
+        Part(
+            "instance_hours" if way == "on_demand" else "spot_instance_hours",
+            record["instance_count"] * chosen["wall_hours"] * runs,
+            "instance-hours",
+            chosen["usd_per_instance_hour"],
+            tuple(chosen["sources"]),
+            f"{record['instance_count']} × {record['platform']} {record['instance_type']} "
+            f"{way.replace('_', '-')}, {runs:g} run(s) a month of {chosen['wall_hours']:,.2f} h",
+        )
+    ]
+    if record["checkpoint_storage"] is not None:
+        parts += tiered_parts(record["checkpoint_storage"])
+    return parts
