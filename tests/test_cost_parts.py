@@ -113,3 +113,64 @@ def test_a_shared_endpoint_and_a_tiered_line() -> None:
     first, rest = tiered_parts(beyond)
     assert (first.quantity, first.usd_per_unit, first.detail) == (100.0, 0.09, "first 100 GB")
     assert rest.reason == "no public price beyond 100 GB" and rest.usd_per_unit is None
+
+
+def test_a_fine_tuning_path_says_its_parts_by_hand(fixture_snapshot: Any) -> None:
+    """Two workloads on a model fine-tuned and served on demand at your prices: 1,000,000
+    requests of 800 + 200 cached input and 100 output tokens, 500,000 of 300 input and 50
+    output; the path adds 50 input tokens and saves 400. Input: 1 M × max(0, 1,000 + 50 −
+    400) + 0.5 M × max(0, 300 + 50 − 400) = 650 M + 0 tokens; output 100 M + 25 M = 125 M.
+    Training 20 M tokens × 3 epochs = 60 M at $8, retrained every 4 months over 12: months
+    0, 4, 8."""
+    from genai_cost.catalog.selection import PricingOptions
+    from genai_cost.engine.costs.customization import training_months, training_path_parts
+    from genai_cost.scenario.models import CustomizationPath, Workload
+
+    def workload(name: str, volume: int, tokens: dict[str, float]) -> Workload:
+        return Workload.model_validate(
+            {
+                "name": name,
+                "model": "acme.open-8b-v1:0",
+                "tokens_per_request": tokens,
+                "traffic": {"requests_per_month": volume},
+            }
+        )
+
+    path = CustomizationPath.model_validate(
+        {
+            "name": "tuned",
+            "kind": "fine_tuning",
+            "training_tokens": 20_000_000,
+            "epochs": 3,
+            "retrain_every_months": 4,
+            "extra_input_tokens": 50,
+            "input_tokens_saved": 400,
+            "usd_per_1m_training_tokens": 8,
+            "storage_usd_per_month": 1.95,
+            "inference": {
+                "option": "on_demand",
+                "usd_per_1m_input_tokens": 0.3,
+                "usd_per_1m_output_tokens": 0.6,
+            },
+        }
+    )
+    affected = [
+        workload("a", 1_000_000, {"input": 800, "cache_read": 200, "output": 100}),
+        workload("b", 500_000, {"input": 300, "output": 50}),
+    ]
+    catalog = PricingOptions(snapshot=str(fixture_snapshot)).catalog()
+    import datetime as dt
+
+    assert training_months(path, 12) == (0, 4, 8)
+    parts = {
+        p.name: p
+        for p in training_path_parts(
+            path, catalog, "us-east-1", dt.date(2026, 1, 1), affected, 12, 730
+        )
+    }
+    assert parts["training"].quantity == 60 and parts["training"].paid_in_months == (0, 4, 8)
+    assert parts["custom_model_storage"].usd_per_unit == 1.95
+    assert parts["custom_model_input_tokens"].quantity == 650
+    assert parts["custom_model_output_tokens"].quantity == 125
+    assert parts["custom_model_input_tokens"].serving
+    assert parts["custom_model_output_tokens"].scales_with_requests

@@ -1,25 +1,14 @@
 """Customization paths compared over the scenario's horizon, and the chosen one's bill lines.
 
-Each path changes the affected workloads and adds its own costs; the workloads are re-priced
-through the engine (cheapest option each), so a longer prompt is costed exactly as an
-estimate would cost it.
+Each path changes the affected workloads and adds its own costs. A prompting or rag path
+adds input tokens to each request (`extra_input_tokens`; rag also `retrieved_context_tokens`
+for workloads that carry none yet), and the workloads are re-priced through the engine
+(cheapest option each), so a longer prompt is costed exactly as an estimate would cost it.
+A path's own parts — embeddings, the vector store, training, the teacher's data, the custom
+model's storage and serving — are priced in engine/costs/customization.py; here they become
+bill lines (one-off payments spread evenly over the horizon).
 
-- prompting: `extra_input_tokens` more input per request.
-- rag: `retrieved_context_tokens` (+ `extra_input_tokens`) more input per request — the
-  retrieved context only for workloads whose `tokens_per_request.retrieved_context` is 0
-  (a workload that already carries retrieved context is not charged for it twice); embedding
-  the corpus once (`corpus_tokens`) and each month's refreshed share; one query embedding per
-  request; the vector store (OpenSearch Serverless: max(OCUs, the service minimum) × 730 h ×
-  OCU-hour price + storage GB × GB-month price, or a custom monthly price).
-- fine_tuning, continued_pretraining: training = tokens × epochs × price per 1M tokens, at
-  the start and every `retrain_every_months`; storage of the custom model per month; serving
-  the custom model as `inference` says (provisioned: model units × 730 h × hourly price; or
-  on-demand token prices you supply), with `input_tokens_saved` fewer input tokens.
-- distillation: the teacher's generated data (requests × (input × p_in + output × p_out), at
-  the teacher's on-demand prices) plus the student's training, storage and serving as above.
-
-Horizon cost = one-off costs + H × monthly cost, H = the scenario's `horizon_months`;
-training happens n = 1 + ⌊(H − 1) / every⌋ times, in months 0, every, 2·every, … The path
+Horizon cost = one-off costs + H × monthly cost, H = the scenario's `horizon_months`. The path
 counted in the bill is the one `customization.use` names, else the cheapest over the horizon
 among those whose `quality` reaches `target_quality` (the cheapest overall without a target);
 in the bill its one-off payments are spread evenly over the horizon.
@@ -28,9 +17,8 @@ in the bill its one-off payments are spread evenly over the horizon.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.documents.estimate import (
     BillComponent,
     CustomizationRecord,
@@ -38,17 +26,19 @@ from genai_cost.documents.estimate import (
     PathComponent,
     PathRecord,
 )
-from genai_cost.engine.costs.services import line as service_line
+from genai_cost.engine.costs.customization import (
+    PathPart,
+    extra_tokens,
+    rag_parts,
+    training_path_parts,
+)
 from genai_cost.errors import PathInfeasible
-from genai_cost.results.bill import PathLines, line, option_lines, priced_line, spread
+from genai_cost.results.bill import PathLines, line, option_lines, spread
 from genai_cost.scenario.load import LoadedScenario
-from genai_cost.scenario.models import CustomizationPath, Scenario, Workload, split_model_id
-from genai_cost.units import TOKENS_PER_MILLION
+from genai_cost.scenario.models import CustomizationPath, Scenario
 
 if TYPE_CHECKING:
     from genai_cost.catalog.snapshot import Catalog
-
-MILLION_TOKENS = "1M tokens"
 
 
 def _repriced(
@@ -80,17 +70,6 @@ def _repriced(
     return result
 
 
-def _extra_tokens(path: CustomizationPath, workload: Workload) -> tuple[float, bool]:
-    """Input tokens the path adds to each of the workload's requests, and whether its
-    retrieved context was left out because the workload already carries some."""
-    extra = path.extra_input_tokens
-    if path.kind != "rag":
-        return extra, False
-    if workload.tokens_per_request.retrieved_context > 0:
-        return extra, path.retrieved_context_tokens > 0
-    return extra + path.retrieved_context_tokens, False
-
-
 def with_tokens(scenario: Scenario, extra: dict[str, float]) -> Scenario:
     """`scenario` with `extra[name]` more input tokens in each named workload's requests."""
     workloads = []
@@ -107,136 +86,6 @@ def with_tokens(scenario: Scenario, extra: dict[str, float]) -> Scenario:
     return scenario.model_copy(update={"workloads": workloads})
 
 
-def _token_price(
-    catalog: Catalog, model: str, region: str, day: dt.date, column: str
-) -> tuple[float, str]:
-    match = on_demand_price(catalog, model, "in_region", region, None, day)
-    if isinstance(match, Missing):
-        raise PathInfeasible(match.reason)
-    value = getattr(match.row, column)
-    if value is None:
-        raise PathInfeasible(f"no {column.replace('_', ' ')} price for {model} in {region}")
-    return float(value), match.row.source
-
-
-def _training_prices(
-    path: CustomizationPath, catalog: Catalog, model: str, region: str, day: dt.date, kind: str
-) -> tuple[float, str, float, str]:
-    """(USD per 1M training tokens, its source, storage USD per month, its source)."""
-    rows = [
-        r
-        for r in catalog.customization.get(model, [])
-        if r.customization == kind and r.effective_on(day) and (r.region in (region, "*"))
-    ]
-    price, source = path.usd_per_1m_training_tokens, "scenario"
-    if price is None and rows and rows[0].usd_per_1m_training_tokens is not None:
-        price, source = rows[0].usd_per_1m_training_tokens, rows[0].source
-    if price is None:
-        raise PathInfeasible(
-            f"no public {kind.replace('_', '-')} price for {model} in {region}; "
-            "supply usd_per_1m_training_tokens"
-        )
-    storage, storage_source = path.storage_usd_per_month, "scenario"
-    if storage is None and rows and rows[0].usd_per_custom_model_month is not None:
-        storage, storage_source = rows[0].usd_per_custom_model_month, rows[0].source
-    if storage is None:
-        raise PathInfeasible(
-            f"no public custom-model storage price for {model}; supply storage_usd_per_month"
-        )
-    return price, source, storage, storage_source
-
-
-def _custom_inference(
-    path: CustomizationPath,
-    catalog: Catalog,
-    model: str,
-    day: dt.date,
-    workloads: list[Workload],
-    hours: float,
-) -> list[BillComponent]:
-    serving = path.inference
-    names = [w.name for w in workloads]
-    if serving is None:
-        raise PathInfeasible(
-            "serving a customized model needs provisioned throughput or "
-            "custom-model token prices: give the path an `inference`"
-        )
-    if serving.option == "provisioned":
-        hourly, source = serving.usd_per_model_unit_hour, "scenario"
-        if hourly is None and serving.term == "no_commitment":
-            rows = [
-                r
-                for r in catalog.customization.get(model, [])
-                if r.effective_on(day)
-                and r.custom_usd_per_model_unit_hour_no_commitment is not None
-            ]
-            if rows:
-                hourly, source = (
-                    rows[0].custom_usd_per_model_unit_hour_no_commitment,
-                    rows[0].source,
-                )
-        if hourly is None:
-            raise PathInfeasible(
-                f"no public {serving.term} provisioned-throughput price for a "
-                f"custom {model}; supply inference.usd_per_model_unit_hour"
-            )
-        return [
-            line(
-                "inference",
-                path.name,
-                names,
-                "custom_model_unit_hours",
-                serving.model_units * hours,
-                "model-unit-hours",
-                hourly,
-                sources=[source],
-                detail=f"custom {model}: {serving.model_units} model unit(s), {serving.term}",
-            )
-        ]
-    if serving.usd_per_1m_input_tokens is None or serving.usd_per_1m_output_tokens is None:
-        raise PathInfeasible(
-            "on-demand inference of a custom model needs "
-            "inference.usd_per_1m_input_tokens and usd_per_1m_output_tokens "
-            "(not in public sources)"
-        )
-    tokens_in = tokens_out = 0.0
-    for w in workloads:
-        t = w.tokens_per_request
-        per_request = max(
-            0.0,
-            t.all_input + path.extra_input_tokens - path.input_tokens_saved,
-        )
-        tokens_in += w.traffic.requests_in(hours) * per_request
-        tokens_out += w.traffic.requests_in(hours) * t.output
-    detail = f"custom {model} on demand at your prices"
-    return [
-        line(
-            "inference",
-            path.name,
-            names,
-            "custom_model_input_tokens",
-            tokens_in / TOKENS_PER_MILLION,
-            MILLION_TOKENS,
-            serving.usd_per_1m_input_tokens,
-            sources=["scenario"],
-            detail=detail,
-            scales_with_requests=True,
-        ),
-        line(
-            "inference",
-            path.name,
-            names,
-            "custom_model_output_tokens",
-            tokens_out / TOKENS_PER_MILLION,
-            MILLION_TOKENS,
-            serving.usd_per_1m_output_tokens,
-            sources=["scenario"],
-            detail=detail,
-            scales_with_requests=True,
-        ),
-    ]
-
-
 def price_path(
     path: CustomizationPath, loaded: LoadedScenario, catalog: Catalog, day: dt.date, names: set[str]
 ) -> PathLines:
@@ -247,14 +96,10 @@ def price_path(
     horizon = scenario.horizon_months
     charged = [w.name for w in affected]
     result = PathLines(path.name, {}, {}, [], [])
-
-    def custom(name: str, *args: Any, family: Family = "customization", **kw: Any) -> None:
-        result.lines.append(line(family, path.name, charged, name, *args, **kw))
-
     if path.kind in ("prompting", "rag"):
         extra: dict[str, float] = {}
         for w in affected:
-            extra[w.name], skipped = _extra_tokens(path, w)
+            extra[w.name], skipped = extra_tokens(path, w)
             if skipped:
                 result.notes.append(
                     f"{w.name}: its input already holds "
@@ -269,148 +114,45 @@ def price_path(
                     f"{c['detail']}; +{extra[name]:,.0f} input tokens a request ({path.name})"
                 )
         if path.kind == "rag":
-            _rag_lines(
-                path, catalog, region, day, affected, horizon, scenario.hours, custom, result
-            )
+            parts = rag_parts(path, catalog, region, day, affected, scenario.hours)
+            result.lines += [_line(p, path.name, charged, horizon) for p in parts]
         return result
-    model = path.student_model or (affected[0].base_model if affected else "")
-    if path.kind == "distillation" and path.student_model is None:
-        raise PathInfeasible("a distillation path needs a student_model")
-    if len({w.base_model for w in affected}) > 1 and path.student_model is None:
-        raise PathInfeasible(
-            "a training path customizes one model; the affected "
-            "workloads use several (list them under `workloads`)"
-        )
-    trainings = 1 + ((horizon - 1) // path.retrain_every_months if path.retrain_every_months else 0)
-    months = [k * (path.retrain_every_months or 0) for k in range(trainings)]
-    price, source, storage, storage_source = _training_prices(
-        path, catalog, model, region, day, path.kind
-    )
-    result.lines.append(
-        spread(
-            "customization",
-            path.name,
-            charged,
-            "training",
-            path.training_tokens * path.epochs / TOKENS_PER_MILLION,
-            "1M training tokens",
-            price,
-            months,
-            horizon,
-            sources=[source],
-            detail=f"{path.training_tokens:,.0f} tokens × {path.epochs:g} epochs",
-        )
-    )
-    if path.kind == "distillation":
-        if path.teacher_model is None:
-            raise PathInfeasible("a distillation path needs a teacher_model")
-        teacher = split_model_id(path.teacher_model)[1]
-        p_in, in_source = _token_price(catalog, teacher, region, day, "usd_per_1m_input_tokens")
-        p_out, out_source = _token_price(catalog, teacher, region, day, "usd_per_1m_output_tokens")
-        for name, tokens, p, src in (
-            ("teacher_input_tokens", path.teacher_input_tokens, p_in, in_source),
-            ("teacher_output_tokens", path.teacher_output_tokens, p_out, out_source),
-        ):
-            result.lines.append(
-                spread(
-                    "customization",
-                    path.name,
-                    charged,
-                    name,
-                    path.teacher_requests * tokens / TOKENS_PER_MILLION,
-                    MILLION_TOKENS,
-                    p,
-                    months,
-                    horizon,
-                    sources=[src],
-                    detail=f"{teacher} writes the training data",
-                )
-            )
-    custom("custom_model_storage", 1.0, "model-month", storage, sources=[storage_source])
-    result.lines += _custom_inference(path, catalog, model, day, affected, scenario.hours)
+    parts = training_path_parts(path, catalog, region, day, affected, horizon, scenario.hours)
+    result.lines += [_line(p, path.name, charged, horizon) for p in parts]
     result.replaced = charged
     return result
 
 
-def _rag_lines(
-    path: CustomizationPath,
-    catalog: Catalog,
-    region: str,
-    day: dt.date,
-    affected: list[Workload],
-    horizon: int,
-    hours: float,
-    custom: Any,
-    result: PathLines,
-) -> None:
-    if path.embedding_model is None:
-        raise PathInfeasible("a rag path needs an embedding_model")
-    p_embed, source = _token_price(
-        catalog, path.embedding_model, region, day, "usd_per_1m_input_tokens"
+def _line(part: PathPart, item: str, charged: list[str], horizon: int) -> BillComponent:
+    """A path's part as a bill line: one-off payments spread over the horizon."""
+    assert part.usd_per_unit is not None and part.quantity is not None
+    family: Family = "inference" if part.serving else "customization"
+    if part.paid_in_months is not None:
+        return spread(
+            family,
+            item,
+            charged,
+            part.name,
+            part.quantity,
+            part.unit,
+            part.usd_per_unit,
+            list(part.paid_in_months),
+            horizon,
+            sources=part.sources,
+            detail=part.detail,
+        )
+    return line(
+        family,
+        item,
+        charged,
+        part.name,
+        part.quantity,
+        part.unit,
+        part.usd_per_unit,
+        sources=part.sources,
+        detail=part.detail,
+        scales_with_requests=part.scales_with_requests,
     )
-    if path.corpus_tokens > 0:
-        result.lines.append(
-            spread(
-                "customization",
-                path.name,
-                [w.name for w in affected],
-                "corpus_embedding",
-                path.corpus_tokens / TOKENS_PER_MILLION,
-                MILLION_TOKENS,
-                p_embed,
-                [0],
-                horizon,
-                sources=[source],
-                detail=path.embedding_model,
-            )
-        )
-    if path.corpus_tokens * path.corpus_refresh_fraction_per_month > 0:
-        custom(
-            "corpus_refresh_embedding",
-            path.corpus_tokens * path.corpus_refresh_fraction_per_month / TOKENS_PER_MILLION,
-            MILLION_TOKENS,
-            p_embed,
-            sources=[source],
-            detail=path.embedding_model,
-        )
-    requests = sum(w.traffic.requests_in(hours) for w in affected)
-    if requests * path.query_embedding_tokens > 0:
-        custom(
-            "query_embeddings",
-            requests * path.query_embedding_tokens / TOKENS_PER_MILLION,
-            MILLION_TOKENS,
-            p_embed,
-            sources=[source],
-            detail=path.embedding_model,
-            scales_with_requests=True,
-        )
-    store = path.vector_store
-    if store is None:
-        raise PathInfeasible("a rag path needs a vector_store")
-    if store.kind == "custom":
-        assert store.usd_per_month is not None
-        custom("vector_store", 1.0, "month", store.usd_per_month, sources=["scenario"])
-        return
-    limit_key = "minimum_ocus_redundant" if store.redundant else "minimum_ocus_without_redundancy"
-    limit = catalog.service_limits.get(("opensearch_serverless", limit_key))
-    if limit is None:
-        raise PathInfeasible("the snapshot has no OpenSearch Serverless minimum OCUs")
-    ocus = max(store.ocus, limit.value)
-    wanted = [("ocu_hour", ocus * hours, "vector_store_compute")]
-    if store.storage_gb > 0:
-        wanted.append(("managed_storage", store.storage_gb, "vector_store_storage"))
-    for item, quantity, name in wanted:
-        priced = service_line(catalog, "opensearch_serverless", item, quantity, region, day, name)
-        lines, missing = priced_line(priced, "customization", path.name, [w.name for w in affected])
-        if missing:
-            raise PathInfeasible(missing[0]["reason"])
-        if name == "vector_store_compute":
-            for c in lines:
-                c["detail"] = (
-                    f"max({store.ocus:g} OCUs, the service minimum {limit.value:g}) × {hours:g} h"
-                )
-                c["sources"] = sorted({*c["sources"], limit.source})
-        result.lines += lines
 
 
 def _path_record(
