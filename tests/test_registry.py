@@ -113,3 +113,31 @@ def test_every_option_module_is_one_self_describing_unit(name: str) -> None:
     for variant in module.VARIANTS or ("",):
         assert isinstance(module.pin(workload, variant, "ec2", "p5.4xlarge"), dict)
         assert module.risk(variant)
+
+
+def test_every_option_names_the_catalog_prices_it_reads() -> None:
+    """`PRICE_COLUMNS`: fields of the catalog's price rows (token prices, provisioned units,
+    instance hours) or, for a service-priced option, items of its service's table (the
+    bundled snapshot prices serverless compute; data processed has no public price there,
+    which the option reports as a reason, tests/test_serving_options.py)."""
+    import dataclasses
+
+    from genai_cost.catalog.selection import PricingOptions
+    from genai_cost.catalog.tables import InstancePrice, OnDemandPrice, ProvisionedPrice
+
+    fields = {
+        f.name
+        for row in (OnDemandPrice, ProvisionedPrice, InstancePrice)
+        for f in dataclasses.fields(row)
+    }
+    bundled = PricingOptions().catalog()
+    for name in REGISTERED:
+        module = core.MODULES[name]
+        columns = set(module.PRICE_COLUMNS)
+        assert columns and all(isinstance(c, str) for c in columns), name
+        service = getattr(module, "SERVICE", None)
+        if service is None:
+            assert columns <= fields, (name, columns - fields)
+        else:
+            items = {item for (svc, item) in bundled.service_prices if svc == service}
+            assert columns & items, (name, service, items)

@@ -9,6 +9,11 @@ report and the pricing need; the result is small (one row per distinct key combi
 Token fields (see AWS-FORMATS §3.2): `input.inputTokenCount` is the non-cached input;
 `input.cacheReadInputTokenCount` and `input.cacheWriteInputTokenCount` are separate; output is
 `output.outputTokenCount`. Counts inside `outputBodyJson` are model-specific and ignored.
+
+Over 600 lines because the one pass is here whole: the SQL that reads, checks and sums every
+record (each problem a record can have, named), reading the sums back whole, re-summed or in
+slices, and finding the files or lines DuckDB could not read — split apart, the checks of a
+record and the reasons reported for it would drift.
 """
 
 from __future__ import annotations

@@ -35,6 +35,8 @@ TRAITS = OptionTraits(
 )
 VARIANTS = ("on_demand",)
 """Instances bought on demand (SageMaker asynchronous endpoints have no other purchase here)."""
+PRICE_COLUMNS = ("usd_per_hour",)
+"""The catalog price it reads: InstancePrice (instance_prices), SageMaker on demand."""
 QUEUE_REASON = (
     "{label}: asynchronous inference queues requests and returns results through S3; an "
     "interactive workload needs a latency_target and a measured_latency.async_inference "

@@ -57,6 +57,8 @@ TRAITS = OptionTraits(
 )
 VARIANTS = ("on_demand", "spot")
 """Purchases without a commitment: a commitment pays for its hours whether used or not."""
+PRICE_COLUMNS = ("usd_per_hour",)
+"""The catalog price it reads: InstancePrice (instance_prices), per platform and purchase."""
 NO_PROFILE_REASON = (
     "{label}: autoscaling follows traffic.hourly_profile; a peak_to_average_ratio alone does "
     "not say how long the peak lasts"

@@ -44,6 +44,8 @@ TRAITS = OptionTraits(
 )
 VARIANTS = ("on_demand",)
 """Instances bought on demand for each job."""
+PRICE_COLUMNS = ("usd_per_hour",)
+"""The catalog price it reads: InstancePrice (instance_prices), SageMaker transform."""
 PLATFORM = TRANSFORM_PLATFORM
 STARTUP = "startup_instance_hours"
 FIXED_COMPONENTS = (STARTUP,)

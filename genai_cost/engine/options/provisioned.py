@@ -44,6 +44,8 @@ TRAITS = OptionTraits(
     pay_per_use=False, cost_curve="step", answers_caller=True, unit_price="usd_per_model_unit_hour"
 )
 VARIANTS = PROVISIONED_TERMS
+PRICE_COLUMNS = ("usd_per_model_unit_hour",)
+"""The catalog price it reads: ProvisionedPrice (bedrock_provisioned), per term."""
 
 
 @dataclass

@@ -56,6 +56,8 @@ TRAITS = OptionTraits(
     unit_price="usd_per_hour",
 )
 VARIANTS = PURCHASES
+PRICE_COLUMNS = ("usd_per_hour",)
+"""The catalog price it reads: InstancePrice (instance_prices), per platform and purchase."""
 SPOT_INTERACTIVE_REASON = (
     "spot capacity can be reclaimed at two minutes' notice; only batch-tolerant workloads qualify"
 )

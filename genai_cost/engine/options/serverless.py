@@ -39,6 +39,8 @@ OPTION = Option.serverless
 TRAITS = OptionTraits(pay_per_use=True, cost_curve="linear", answers_caller=True)
 VARIANTS = ()
 """None fixed: a row's variant is its memory size from the scenario (`2048 MB`)."""
+PRICE_COLUMNS = ("compute", "data_processed")
+"""The catalog prices it reads: the sagemaker_serverless service items (GB-seconds, GB)."""
 SERVICE = "sagemaker_serverless"
 TIMEOUT_SECONDS = 60.0
 """Longest serverless invocation (AWS, "Serverless inference" feature limits)."""
