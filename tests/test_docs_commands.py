@@ -28,6 +28,7 @@ OFFLINE = {
     "s3://billing": "reads S3 (tests/test_cur.py runs it against moto)",
     "s3://": "reads S3 (tests/test_allocate.py runs it against moto)",
     "--cost-explorer": "calls Cost Explorer (tests/test_allocate.py stubs it)",
+    "--cloudwatch --region": "reads CloudWatch (tests/test_cloudwatch.py stubs it)",
     "pricing refresh": "calls the AWS Price List API (tests/test_refresh.py stubs it)",
     "--base-ref origin/main": "needs a git remote (tests/test_ci_integration.py builds one)",
     "--snapshot BASE": "a placeholder for a staging folder (the build steps of the snapshot)",
@@ -91,6 +92,12 @@ def test_documented_command_runs(
 
         (workspace / "logs" / "generated").mkdir()
         write_logs(workspace / "logs" / "generated", yaml.safe_load(ROUND_TRIP), 0.01)
+        import json
+
+        from tests.test_cloudwatch import generated
+
+        results, _ = generated()  # a month of metrics, as the AWS CLI saves them
+        (workspace / "metrics.json").write_text(json.dumps({"MetricDataResults": results}))
     if args[:1] == ["diff"] and "base.json" in args:  # the baseline the page makes first
         assert cli("estimate", "scenarios/", "--format", "json", "--output", "base.json").code == 0
     if "measured.yaml" in args and args[0] != "calibrate":  # from-logs-to-a-plan.md, step 1

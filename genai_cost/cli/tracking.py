@@ -412,7 +412,9 @@ def reconcile(
 
 
 def calibrate(
-    logs: Annotated[list[str], typer.Argument(metavar="LOGS...", show_default=False)],
+    logs: Annotated[
+        list[str] | None, typer.Argument(metavar="[LOGS...]", show_default=False)
+    ] = None,
     by: Annotated[
         str,
         typer.Option(
@@ -444,8 +446,52 @@ def calibrate(
         bool,
         typer.Option("--verbose", help="Keep Spark's own logging on stderr (--engine spark)."),
     ] = False,
+    cloudwatch: Annotated[
+        bool,
+        typer.Option(
+            "--cloudwatch",
+            help="Measure from the account's AWS/Bedrock CloudWatch metrics instead of logs "
+            "(needs cloudwatch:GetMetricData and cloudwatch:ListMetrics).",
+        ),
+    ] = False,
+    cloudwatch_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--cloudwatch-file",
+            metavar="FILE",
+            help="Measure from a saved `aws cloudwatch get-metric-data` response (no "
+            "credentials needed; see --cloudwatch-queries).",
+        ),
+    ] = None,
+    cloudwatch_queries: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cloudwatch-queries",
+            metavar="MODEL_ID",
+            help="Write the GetMetricData request for these model ids and the period (for "
+            "`aws cloudwatch get-metric-data --cli-input-json`) instead of a scenario (repeat).",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="With CloudWatch: the region the requests were made in."),
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option("--profile", help="With --cloudwatch: an AWS CLI profile.")
+    ] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", help="With CloudWatch: the period, YYYY-MM (UTC).")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="With CloudWatch: first day, YYYY-MM-DD.")
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--end", help="With CloudWatch: the day after the last, YYYY-MM-DD."),
+    ] = None,
 ) -> None:
-    """Write a scenario measured from Bedrock invocation logs (what you run, as a plan).
+    """Write a scenario measured from Bedrock invocation logs or CloudWatch metrics (what you
+    run, as a plan).
 
     One workload per model id and source region (and requestMetadata value with
     --by model,metadata:KEY): requests a month over the logs' period, mean tokens per request
@@ -462,9 +508,72 @@ def calibrate(
         genai-cost calibrate s3://my-bucket/AWSLogs/ --by model,metadata:team -o teams.yaml
 
         genai-cost calibrate logs/ -o measured.yaml && genai-cost estimate measured.yaml
+
+        genai-cost calibrate --cloudwatch --region us-east-1 --month 2026-11 -o measured.yaml
+
+        genai-cost calibrate --cloudwatch-file metrics.json --region us-east-1 -o measured.yaml
+
+    From CloudWatch: one workload per ModelId, requests and tokens per request from the hourly
+    sums of Invocations, InputTokenCount and OutputTokenCount, the hourly profile, and
+    InvocationLatency's p50/p95 as the workload's measured latency; hours without data count
+    as hours without requests and are listed in the scenario's comments.
     """
     from genai_cost.output import write_atomic
     from genai_cost.tracking.calibrate import run_calibration
+
+    if cloudwatch_queries:
+        import datetime as dt
+        import json
+
+        from genai_cost.tracking.cloudwatch import period, requests_of
+
+        first, after = period(start, end, month, dt.datetime.now(dt.UTC).date())
+        pages = requests_of(cloudwatch_queries, first, after)
+        if len(pages) > 1:
+            raise ArgumentError(
+                f"{len(cloudwatch_queries)} model ids need {len(pages)} GetMetricData calls "
+                "(500 queries each); give fewer model ids per file"
+            )
+        text = json.dumps(pages[0], indent=2) + "\n"
+        if output is None or str(output) == "-":
+            typer.echo(text, nl=False)
+        else:
+            write_atomic(output, text)
+            say(f"wrote {output}: aws cloudwatch get-metric-data --cli-input-json file://{output}")
+        return
+    if cloudwatch or cloudwatch_file is not None:
+        if logs:
+            raise ArgumentError("give invocation logs or CloudWatch metrics, not both")
+        from genai_cost.tracking.calibrate import run_cloudwatch_calibration
+
+        text, result, warnings = run_cloudwatch_calibration(
+            file=cloudwatch_file,
+            region=region,
+            profile=profile,
+            start=start,
+            end=end,
+            month=month,
+            name=name,
+            profiles=profiles,
+            bedrock_client="auto" if resolve_profiles else None,
+        )
+        for warning in warnings:
+            say(f"warning: {warning}")
+        if output is None or str(output) == "-":
+            typer.echo(text, nl=False)
+        else:
+            write_atomic(output, text)
+            say(
+                f"wrote {output}: {len(result.workloads)} workload(s) from {result.records:,} "
+                f"requests, {result.first_day} to {result.last_day}"
+            )
+        return
+    if not logs:
+        raise ArgumentError(
+            "give invocation logs (LOGS...), --cloudwatch, or --cloudwatch-file FILE"
+        )
+    if any(x is not None for x in (region, profile, month, start, end)):
+        raise ArgumentError("--region, --profile, --month, --start and --end apply to CloudWatch")
 
     text, result = run_calibration(
         logs,

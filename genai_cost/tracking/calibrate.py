@@ -23,6 +23,8 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -281,7 +283,17 @@ def _comment(value: object) -> str:
     return escaped(value)
 
 
-def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine: str) -> str:
+def scenario_yaml(
+    result: Calibration,
+    name: str,
+    sources: Sequence[str],
+    engine: str,
+    *,
+    what: str = "Bedrock invocation logs",
+    latency: dict[str, dict[str, float]] | None = None,
+    notes: Sequence[str] = (),
+    counted: str = "record",
+) -> str:
     """The calibrated scenario as YAML, each figure with where it came from. Values go in as
     JSON strings (a valid YAML double-quoted scalar, every control character escaped), and
     text in comments through `_comment`: log records are written by any Bedrock caller."""
@@ -291,8 +303,8 @@ def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine
     )
     lines = [
         "# yaml-language-server: $schema=scenario.schema.json",
-        f"# Calibrated by `genai-cost calibrate` ({engine}) from Bedrock invocation logs: {shown}.",
-        f"# Period {period}; {result.records:,} usable records"
+        f"# Calibrated by `genai-cost calibrate` ({engine}) from {what}: {shown}.",
+        f"# Period {period}; {result.records:,} usable {counted}s"
         + (
             f", {result.problems:,} not usable (see the command's warnings)."
             if result.problems
@@ -300,16 +312,19 @@ def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine
         ),
         "# requests_per_month = requests in the period / days × 730/24; tokens are means per",
         "# request; hourly_profile counts requests per UTC hour over the period.",
+        *(f"# {_comment(note)}" for note in notes),
         f"name: {_text(name)}",
-        f"description: {_text('Measured from invocation logs, ' + period)}",
+        f"description: {_text(f'Measured from {what}, ' + period)}",
         f"region: {_text(result.workloads[0].region)}",
         "workloads:",
     ]
     uncertain: list[str] = []
     for w in result.workloads:
-        ops = _comment(", ".join(w.operations) or "none recorded")
+        ops = _comment(
+            ", ".join(w.operations) or ("none recorded" if counted == "record" else "not measured")
+        )
         lines += [
-            f"  # {w.records:,} {'record' if w.records == 1 else 'records'} from "
+            f"  # {w.records:,} {counted if w.records == 1 else counted + 's'} from "
             f"{_comment(w.model)} in {_comment(w.region)}"
             + (f", tag {_text(w.tag)}" if w.tag else "")
             + f"; {w.days_with_traffic} of {result.days} days with traffic",
@@ -318,7 +333,7 @@ def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine
             f"    region: {_text(w.region)}",
             f"    latency: {w.latency}   # operations: {ops}",
             f"    options: [{'batch' if w.latency == 'batch_tolerant' else 'on_demand'}]"
-            "   # what the logs record: Bedrock calls billed per token",
+            "   # what was measured: Bedrock calls billed per token",
             "    tokens_per_request:",
             f"      input: {_number(w.tokens['input'])}   # mean of inputTokenCount",
             f"      output: {_number(w.tokens['output'])}   # mean of outputTokenCount",
@@ -333,6 +348,16 @@ def scenario_yaml(result: Calibration, name: str, sources: Sequence[str], engine
             f"      # peak-to-average {w.peak_to_average:.3f} (busiest hour over the mean hour)",
             f"      hourly_profile: [{', '.join(str(n) for n in w.hourly)}]",
         ]
+        measured = (latency or {}).get(w.name)
+        if measured and measured.get("p50") and measured.get("p95"):
+            p99 = f", p99 {measured['p99']:.3f} s" if measured.get("p99") else ""
+            lines += [
+                "    measured_latency:   # CloudWatch InvocationLatency over the period"
+                + p99.replace(", ", " (")
+                + (")" if p99 else ""),
+                f"      on_demand: {{p50_seconds: {_number(measured['p50'])}, "
+                f"p95_seconds: {_number(measured['p95'])}}}",
+            ]
         for kind, (p50, p90) in w.spread.items():
             uncertain += [
                 f"  # daily mean {kind} tokens per request of {_text(w.name)} over "
@@ -360,8 +385,6 @@ def run_calibration(
     verbose: bool = False,
 ) -> tuple[str, Calibration]:
     """Read the logs and return the calibrated scenario's YAML (validated) and the figures."""
-    from pathlib import Path
-
     import yaml
 
     from genai_cost.scenario.models import Scenario
@@ -385,3 +408,98 @@ def run_calibration(
     text = scenario_yaml(result, name, [str(p) for p in logs], engine)
     Scenario.model_validate(yaml.safe_load(text))  # what we write must load
     return text, result
+
+
+def run_cloudwatch_calibration(
+    *,
+    file: Path | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    month: str | None = None,
+    name: str = "calibrated",
+    profiles: object = None,
+    bedrock_client: object = None,
+    cloudwatch_client: object = None,
+    today: dt.date | None = None,
+) -> tuple[str, Calibration, list[str]]:
+    """Calibrate from Bedrock's CloudWatch metrics (tracking/cloudwatch.py): read from the
+    account (`region`, `profile`, the period) or from a saved GetMetricData response
+    (`file`). Returns the scenario's YAML (validated), the figures and warnings."""
+    import yaml
+
+    from genai_cost.scenario.models import Scenario
+    from genai_cost.tracking import cloudwatch as cw
+    from genai_cost.tracking.profiles import load_profiles
+
+    day = today or dt.datetime.now(dt.UTC).date()
+    if file is not None:
+        if region is None:
+            raise ArgumentError(
+                "--cloudwatch-file: give --region, the region the metrics were read in (the "
+                "requests' source region, which prices them)"
+            )
+        metrics = cw.read_file(file)
+        first, after = (
+            cw.period(start, end, month, day) if (start or end or month) else (None, None)
+        )
+        source = str(file)
+    else:
+        first, after = cw.period(start, end, month, day)
+        client: Any = cloudwatch_client or cw.client(region, profile)
+        region = region or client.meta.region_name
+        if not region:
+            raise ArgumentError("--cloudwatch: give --region (no default region is configured)")
+        metrics = cw.fetch(client, first, after)
+        source = f"CloudWatch {cw.NAMESPACE} in {region}"
+    assert region is not None
+    usage, measured = cw.to_usage(metrics, region, first, after)
+    mapping = load_profiles(Path(str(profiles))) if profiles is not None else None
+    resolver = ProfileResolver(mapping, bedrock_client)
+    result = calibrate(usage, GroupBy(), resolver)
+    by_model: dict[str, str] = {}
+    for raw in metrics.models:
+        ref = resolver.resolve(raw)
+        if ref.base_model is not None:
+            by_model[raw] = scenario_model_id(ref)
+    latency = {
+        w.name: measured.latency[raw]
+        for w in result.workloads
+        for raw, model in by_model.items()
+        if model == w.model and raw in measured.latency
+    }
+    notes = [
+        f"Period {measured.first:%Y-%m-%d %H}:00 to {measured.last:%Y-%m-%d %H}:59 UTC; an hour "
+        "without an Invocations datapoint is an hour without requests (CloudWatch publishes "
+        "none then).",
+    ]
+    warnings: list[str] = []
+    for raw in sorted(measured.empty_hours):
+        gaps = measured.gaps(raw)
+        if gaps != "none":
+            notes.append(f"{raw}: hours without data, counted as no requests: {gaps}.")
+    for raw in metrics.models:
+        if not measured.cache_metrics.get(raw, False):
+            notes.append(
+                f"{raw}: no CacheRead/CacheWriteInputTokenCount metrics: cache tokens are 0 "
+                "here (invocation logs record them: calibrate LOGS)."
+            )
+        if measured.throttles.get(raw):
+            warnings.append(
+                f"{raw}: {measured.throttles[raw]:,.0f} throttled requests in the period (not "
+                "counted as requests; a quota or provisioned throughput may be needed)"
+            )
+    warnings += [f"CloudWatch did not return a whole series: {p}" for p in metrics.partial]
+    text = scenario_yaml(
+        result,
+        name,
+        [source],
+        "CloudWatch",
+        what=f"CloudWatch metrics ({cw.NAMESPACE})",
+        latency=latency,
+        notes=notes,
+        counted="request",
+    )
+    Scenario.model_validate(yaml.safe_load(text))  # what we write must load
+    return text, result, warnings

@@ -1,0 +1,350 @@
+"""`calibrate` from Bedrock's CloudWatch metrics: metrics generated from a known scenario
+come back as that scenario, from a saved AWS CLI response and through the API (botocore's
+Stubber with responses in GetMetricData's and ListMetrics' own shapes), with clear errors.
+
+Shapes: CloudWatch API reference, GetMetricData (MetricDataResults[{Id, Label, Timestamps,
+Values, StatusCode}], NextToken) and ListMetrics (Metrics[{Namespace, MetricName,
+Dimensions[{Name, Value}]}]); metric names: Bedrock user guide, "Monitor bedrock-runtime
+inference using CloudWatch metrics"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from benchmarks.calibrate import ROUND_TRIP
+from genai_cost.api import estimate
+from genai_cost.tracking.cloudwatch import label
+
+START = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+DAYS = 30
+MODELS = {
+    "assistant": "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+    "tagger": "amazon.nova-lite-v1:0",
+}
+LATENCY_MS = {"assistant": (850.0, 2400.0, 4100.0), "tagger": (300.0, 700.0, 900.0)}
+QUIET_DAY = 15
+"""The tagger has no datapoint on this day: hours without requests."""
+
+
+def _hourly(workload: dict[str, Any]) -> list[int]:
+    """Requests in each UTC hour of a day: the scenario's volume over 730 h, by its profile."""
+    per_day = workload["traffic"]["requests_per_month"] * 24 / 730
+    weights = workload["traffic"]["hourly_profile"]
+    return [round(per_day * w / sum(weights)) for w in weights]
+
+
+def generated() -> tuple[list[dict[str, Any]], dict[str, dict[str, float]]]:
+    """MetricDataResults for the round-trip scenario's November, and per workload the totals
+    it holds (requests and tokens over the period)."""
+    scenario = yaml.safe_load(ROUND_TRIP)
+    results: list[dict[str, Any]] = []
+    totals: dict[str, dict[str, float]] = {}
+    for w in scenario["workloads"]:
+        name, model = w["name"], MODELS[w["name"]]
+        hourly = _hourly(w)
+        tokens = w["tokens_per_request"]
+        series: dict[str, list[tuple[str, float]]] = {
+            m: []
+            for m in ("Invocations", "InputTokenCount", "OutputTokenCount")
+            + (("CacheReadInputTokenCount",) if tokens.get("cache_read") else ())
+        }
+        done = {"requests": 0.0, "input": 0.0, "output": 0.0, "cache_read": 0.0}
+        for day in range(DAYS):
+            if name == "tagger" and day + 1 == QUIET_DAY:
+                continue
+            for hour, n in enumerate(hourly):
+                if n == 0:
+                    continue
+                stamp = (START + dt.timedelta(days=day, hours=hour)).isoformat()
+                series["Invocations"].append((stamp, n))
+                series["InputTokenCount"].append((stamp, n * tokens["input"]))
+                series["OutputTokenCount"].append((stamp, n * tokens["output"]))
+                if "CacheReadInputTokenCount" in series:
+                    series["CacheReadInputTokenCount"].append((stamp, n * tokens["cache_read"]))
+                done["requests"] += n
+                done["input"] += n * tokens["input"]
+                done["output"] += n * tokens["output"]
+                done["cache_read"] += n * tokens.get("cache_read", 0)
+        for metric, points in series.items():
+            results.append(
+                {
+                    "Id": f"q{len(results)}",
+                    "Label": label(metric, "Sum", model),
+                    "Timestamps": [s for s, _ in points],
+                    "Values": [float(v) for _, v in points],
+                    "StatusCode": "Complete",
+                }
+            )
+        for p, ms in zip(("p50", "p95", "p99"), LATENCY_MS[name], strict=True):
+            results.append(
+                {
+                    "Id": f"q{len(results)}",
+                    "Label": label("InvocationLatency", p, model),
+                    "Timestamps": [START.isoformat()],
+                    "Values": [ms],
+                    "StatusCode": "Complete",
+                }
+            )
+        totals[name] = done
+    return results, totals
+
+
+def test_round_trip_from_a_saved_response(cli: Any, tmp_path: Path) -> None:
+    """Requests and tokens come back within 1 % (to the request, here), the hourly profile
+    exactly, the latency percentiles as measured, the quiet day named; and the estimate of
+    the written scenario is the metrics priced directly."""
+    results, totals = generated()
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text(json.dumps({"MetricDataResults": results, "Messages": []}))
+    measured = tmp_path / "measured.yaml"
+    result = cli(
+        "calibrate",
+        "--cloudwatch-file",
+        str(metrics),
+        "--region",
+        "us-east-1",
+        "--month",
+        "2026-11",
+        "-o",
+        str(measured),
+        "--name",
+        "measured",
+    )
+    assert result.code == 0, result.err
+    assert "2 workload(s)" in result.err
+    text = measured.read_text()
+    written = yaml.safe_load(text)
+    scenario = yaml.safe_load(ROUND_TRIP)
+    by_model = {w["model"]: w for w in written["workloads"]}
+    for w in scenario["workloads"]:
+        got = by_model[MODELS[w["name"]]]
+        done = totals[w["name"]]
+        monthly = done["requests"] / DAYS * 730 / 24
+        assert got["traffic"]["requests_per_month"] == pytest.approx(monthly, rel=1e-9)
+        assert got["traffic"]["requests_per_month"] == pytest.approx(
+            w["traffic"]["requests_per_month"] * (29 / 30 if w["name"] == "tagger" else 1),
+            rel=0.01,
+        )
+        days = DAYS - (1 if w["name"] == "tagger" else 0)
+        assert got["traffic"]["hourly_profile"] == [n * days for n in _hourly(w)]
+        for kind in ("input", "output"):
+            assert got["tokens_per_request"][kind] == pytest.approx(w["tokens_per_request"][kind])
+        p50, p95, _ = LATENCY_MS[w["name"]]
+        assert got["measured_latency"]["on_demand"] == {
+            "p50_seconds": p50 / 1000,
+            "p95_seconds": p95 / 1000,
+        }
+    assistant = by_model[MODELS["assistant"]]
+    assert assistant["tokens_per_request"]["cache_read"] == pytest.approx(2400)
+    # the tagger's quiet day: 24 hours without data, counted as no requests, and said
+    assert "amazon.nova-lite-v1:0: hours without data, counted as no requests: 24 hours " in text
+    assert "(2026-11-15 00:00–2026-11-15 23:00 UTC)" in text
+    assert "amazon.nova-lite-v1:0: no CacheRead/CacheWriteInputTokenCount metrics" in text
+    # the estimate is the metrics priced directly: tokens over the period at the snapshot's
+    # on-demand prices, × 730 / (24 × 30) a month
+    from genai_cost.catalog.lookup import on_demand_price
+    from genai_cost.catalog.selection import PricingOptions
+    from genai_cost.tracking.profiles import from_model_id
+
+    catalog = PricingOptions().catalog()
+    expected = 0.0
+    day = dt.date.today()
+    for name, model in MODELS.items():
+        ref = from_model_id(model)
+        row = on_demand_price(
+            catalog, str(ref.base_model), ref.scope, "us-east-1", ref.geo_profile, day
+        ).row  # type: ignore[union-attr]
+        done = totals[name]
+        usd = (
+            done["input"] * row.usd_per_1m_input_tokens
+            + done["output"] * row.usd_per_1m_output_tokens
+            + done["cache_read"] * (row.usd_per_1m_cache_read_input_tokens or 0.0)
+        ) / 1e6
+        expected += usd / DAYS * 730 / 24
+    bill = estimate([measured]).to_dict()["scenarios"][0]
+    assert bill["total_monthly_cost_usd"] == pytest.approx(expected, abs=0.01)
+
+
+def _client() -> Any:
+    import boto3
+
+    return boto3.client(
+        "cloudwatch",
+        region_name="us-east-1",
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+    )
+
+
+def test_through_the_api_with_pages(tmp_path: Path) -> None:
+    """ListMetrics finds the models; GetMetricData's pages (NextToken) are all read, with
+    datetimes as boto3 returns them; the scenario is the saved response's."""
+    from botocore.stub import ANY, Stubber
+
+    from genai_cost.tracking.calibrate import run_cloudwatch_calibration
+
+    results, _ = generated()
+    for r in results:
+        r["Timestamps"] = [dt.datetime.fromisoformat(s) for s in r["Timestamps"]]
+    client = _client()
+    stub = Stubber(client)
+    stub.add_response(
+        "list_metrics",
+        {
+            "Metrics": [
+                {
+                    "Namespace": "AWS/Bedrock",
+                    "MetricName": "Invocations",
+                    "Dimensions": [{"Name": "ModelId", "Value": MODELS["assistant"]}],
+                }
+            ],
+            "NextToken": "more",
+        },
+        {"Namespace": "AWS/Bedrock", "MetricName": "Invocations"},
+    )
+    stub.add_response(
+        "list_metrics",
+        {
+            "Metrics": [
+                {
+                    "Namespace": "AWS/Bedrock",
+                    "MetricName": "Invocations",
+                    "Dimensions": [{"Name": "ModelId", "Value": MODELS["tagger"]}],
+                }
+            ]
+        },
+        {"Namespace": "AWS/Bedrock", "MetricName": "Invocations", "NextToken": "more"},
+    )
+    half = len(results) // 2
+    expected = {
+        "MetricDataQueries": ANY,
+        "StartTime": ANY,
+        "EndTime": ANY,
+        "ScanBy": "TimestampAscending",
+    }
+    stub.add_response(
+        "get_metric_data",
+        {"MetricDataResults": results[:half], "NextToken": "page2", "Messages": []},
+        expected,
+    )
+    stub.add_response(
+        "get_metric_data",
+        {"MetricDataResults": results[half:], "Messages": []},
+        {**expected, "NextToken": "page2"},
+    )
+    with stub:
+        text, result, warnings = run_cloudwatch_calibration(
+            region="us-east-1",
+            month="2026-11",
+            cloudwatch_client=client,
+            today=dt.date(2026, 12, 7),
+        )
+    stub.assert_no_pending_responses()
+    assert len(result.workloads) == 2 and warnings == []
+    saved = tmp_path / "metrics.json"
+    saved.write_text(json.dumps({"MetricDataResults": generated()[0]}))
+    from_file, _, _ = run_cloudwatch_calibration(
+        file=saved, region="us-east-1", month="2026-11", today=dt.date(2026, 12, 7)
+    )
+    assert text.split("\n", 1)[1] == from_file.split("\n", 1)[1].replace(
+        str(saved), "CloudWatch AWS/Bedrock in us-east-1"
+    )
+
+
+def test_queries_for_the_aws_cli(cli: Any, tmp_path: Path) -> None:
+    """`--cloudwatch-queries` writes the GetMetricData request the AWS CLI takes: hourly sums
+    and the period's latency percentiles, each labelled with what it is."""
+    target = tmp_path / "queries.json"
+    result = cli(
+        "calibrate",
+        "--cloudwatch-queries",
+        MODELS["tagger"],
+        "--month",
+        "2026-11",
+        "-o",
+        str(target),
+    )
+    assert result.code == 0, result.err
+    request = json.loads(target.read_text())
+    assert request["StartTime"] == "2026-11-01T00:00:00Z"
+    assert request["EndTime"] == "2026-12-01T00:00:00Z"
+    labels = {q["Label"]: q["MetricStat"]["Period"] for q in request["MetricDataQueries"]}
+    assert labels[label("Invocations", "Sum", MODELS["tagger"])] == 3600
+    assert labels[label("InvocationLatency", "p95", MODELS["tagger"])] == 30 * 86400
+    import boto3
+
+    model = boto3.client("cloudwatch", region_name="us-east-1").meta.service_model
+    from botocore.validate import validate_parameters
+
+    validate_parameters(request, model.operation_model("GetMetricData").input_shape)
+
+
+def test_clear_errors(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from botocore.stub import Stubber
+
+    from genai_cost.errors import AwsError
+    from genai_cost.tracking.calibrate import run_cloudwatch_calibration
+
+    # access denied names the IAM actions needed
+    client = _client()
+    stub = Stubber(client)
+    stub.add_client_error(
+        "list_metrics",
+        service_error_code="AccessDenied",
+        service_message="not allowed",
+        http_status_code=403,
+    )
+    with stub, pytest.raises(AwsError, match="cloudwatch:GetMetricData, cloudwatch:ListMetrics"):
+        run_cloudwatch_calibration(
+            region="us-east-1",
+            month="2026-11",
+            cloudwatch_client=client,
+            today=dt.date(2026, 12, 7),
+        )
+    # no credentials at all
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = cli("calibrate", "--cloudwatch", "--region", "us-east-1", "--month", "2026-11")
+    assert result.code == 2 and "no AWS credentials found" in result.err
+    assert "--cloudwatch-file" in result.err
+    # a file: without a region, not JSON, no labelled series, a bad number
+    results, _ = generated()
+    good = tmp_path / "m.json"
+    good.write_text(json.dumps({"MetricDataResults": results}))
+    no_region = cli("calibrate", "--cloudwatch-file", str(good))
+    assert no_region.code == 2 and "give --region" in no_region.err
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    assert (
+        "not a JSON file"
+        in cli("calibrate", "--cloudwatch-file", str(broken), "--region", "us-east-1").err
+    )
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"MetricDataResults": [{"Id": "m1", "Label": "CPU"}]}))
+    unlabelled = cli("calibrate", "--cloudwatch-file", str(other), "--region", "us-east-1")
+    assert unlabelled.code == 2 and "--cloudwatch-queries" in unlabelled.err
+    results[0]["Values"][0] = -5
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"MetricDataResults": results}))
+    negative = cli("calibrate", "--cloudwatch-file", str(bad), "--region", "us-east-1")
+    assert negative.code == 2 and "-5 is not a count or a duration" in negative.err
+    # a period with no traffic
+    empty = cli(
+        "calibrate",
+        "--cloudwatch-file",
+        str(good),
+        "--region",
+        "us-east-1",
+        "--month",
+        "2026-09",
+    )
+    assert empty.code == 2 and "no requests to measure" in empty.err
