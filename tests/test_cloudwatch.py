@@ -348,3 +348,126 @@ def test_clear_errors(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         "2026-09",
     )
     assert empty.code == 2 and "no requests to measure" in empty.err
+
+
+ENDPOINT_SCENARIO = """
+name: served
+workloads:
+  - name: chat
+    model: acme.open-8b-v1:0
+    tokens_per_request: {input: 1000, output: 1000}
+    traffic: {requests_per_second: 3.2, peak_to_average_ratio: 1}
+    options: [self_hosted]
+    self_hosted:
+      platform: sagemaker
+      instance_type: gpu.small
+      purchase: on_demand
+      target_utilization_fraction: 0.8
+      endpoint_name: chat-endpoint
+"""
+
+
+def _endpoint_metrics(gpu_percent: float = 18.0) -> dict[str, Any]:
+    """A day of the endpoint's hourly metrics: 3.2 requests a second in its busiest hour
+    (11,520 invocations, 2,880 per instance: 4 instances) at `gpu_percent` GPU; quieter hours
+    at half that."""
+    stamps = [(START + dt.timedelta(hours=h)).isoformat() for h in range(24)]
+    invocations = [11_520.0 if h == 14 else 5_760.0 for h in range(24)]
+    key = "chat-endpoint/AllTraffic"
+    return {
+        "MetricDataResults": [
+            {
+                "Id": "a",
+                "Label": label("Invocations", "Sum", key),
+                "Timestamps": stamps,
+                "Values": invocations,
+                "StatusCode": "Complete",
+            },
+            {
+                "Id": "b",
+                "Label": label("InvocationsPerInstance", "Sum", key),
+                "Timestamps": stamps,
+                "Values": [v / 4 for v in invocations],
+                "StatusCode": "Complete",
+            },
+            {
+                "Id": "c",
+                "Label": label("GPUUtilization", "Average", key),
+                "Timestamps": stamps,
+                "Values": [gpu_percent if h == 14 else gpu_percent / 2 for h in range(24)],
+                "StatusCode": "Complete",
+            },
+        ]
+    }
+
+
+def test_right_sizing_from_measured_utilisation_by_hand(
+    cli: Any, fixture_snapshot: Path, tmp_path: Path
+) -> None:
+    """The benchmark (1,000 output tokens/s an instance at 1,000 / 1,000 tokens: one request
+    a second) sizes 3.2 requests/s at 80 % to 4 × ml.gpu.small ($3/h): 4 × 730 × $3 =
+    $8,760. CloudWatch measured those 4 instances at 18 % GPU in the busiest hour (3.2
+    requests/s): one instance at full use serves 3.2 / 4 / 0.18 = 4.444 requests/s, 4,444
+    output tokens/s. The peak at 80 % then needs ceil(3.2 / (4.444 × 0.8)) = ceil(0.9) = 1
+    instance: $2,190, a saving of 3 × 730 × $3 = $6,570 — and applying the lever saves
+    exactly that."""
+    scenario = tmp_path / "served.yaml"
+    scenario.write_text(ENDPOINT_SCENARIO)
+    metrics = tmp_path / "endpoint.json"
+    metrics.write_text(json.dumps(_endpoint_metrics()))
+    before = estimate([scenario]).to_dict()["scenarios"][0]["total_monthly_cost_usd"]
+    assert before == pytest.approx(4 * 730 * 3.0)
+    result = cli("optimize", str(scenario), "--endpoint-metrics", str(metrics), "-f", "json")
+    assert result.code == 0, result.err
+    [lever] = [
+        lv for lv in json.loads(result.out)["scenarios"][0]["levers"] if lv["kind"] == "right_size"
+    ]
+    assert lever["monthly_saving_usd"] == pytest.approx(3 * 730 * 3.0)
+    assert (
+        "4 instances at 18% GPU" in lever["action"] and "4,444 output tokens/s" in lever["action"]
+    )
+    patch = lever["patch"]["workloads"][0]["self_hosted"]
+    assert patch["output_tokens_per_second_per_instance"] == pytest.approx(3.2 / 4 / 0.18 * 1000)
+    applied = tmp_path / "sized.yaml"
+    rank = str(lever["rank"])
+    done = cli(
+        "optimize",
+        str(scenario),
+        "--endpoint-metrics",
+        str(metrics),
+        "--apply",
+        rank,
+        "-o",
+        str(applied),
+    )
+    assert done.code == 0, done.err
+    after = estimate([applied]).to_dict()["scenarios"][0]["total_monthly_cost_usd"]
+    assert after == pytest.approx(730 * 3.0)
+    assert before - after == pytest.approx(lever["monthly_saving_usd"], abs=0.005)
+
+
+def test_right_sizing_needs_the_metrics_it_reads(
+    cli: Any, fixture_snapshot: Path, tmp_path: Path
+) -> None:
+    scenario = tmp_path / "served.yaml"
+    scenario.write_text(ENDPOINT_SCENARIO)
+    data = _endpoint_metrics()
+    data["MetricDataResults"] = data["MetricDataResults"][:2]  # no GPUUtilization
+    metrics = tmp_path / "endpoint.json"
+    metrics.write_text(json.dumps(data))
+    result = cli("optimize", str(scenario), "--endpoint-metrics", str(metrics), "-f", "json")
+    assert result.code == 0, result.err
+    skipped = json.loads(result.out)["scenarios"][0]["not_priced"]
+    [why] = [s["reason"] for s in skipped if s["kind"] == "right_size"]
+    assert (
+        "no /aws/sagemaker/Endpoints GPUUtilization datapoint for chat-endpoint/AllTraffic" in why
+    )
+    # the request to save them with the AWS CLI
+    target = tmp_path / "q.json"
+    written = cli(
+        "calibrate", "--endpoint-queries", "chat-endpoint", "--month", "2026-11", "-o", str(target)
+    )
+    assert written.code == 0, written.err
+    request = json.loads(target.read_text())
+    metrics_asked = {q["MetricStat"]["Metric"]["MetricName"] for q in request["MetricDataQueries"]}
+    assert {"Invocations", "InvocationsPerInstance", "GPUUtilization"} <= metrics_asked

@@ -98,10 +98,21 @@ def optimize(
     snapshot: SnapshotOption = None,
     as_of: AsOfOption = None,
     price_book: PriceBookOption = None,
+    endpoint_metrics: Annotated[
+        Path | None,
+        typer.Option(
+            "--endpoint-metrics",
+            metavar="FILE",
+            help="A saved `aws cloudwatch get-metric-data` response for the SageMaker "
+            "endpoints workloads name (self_hosted.endpoint_name; the request: calibrate "
+            "--endpoint-queries): right-size them by what was measured.",
+        ),
+    ] = None,
 ) -> None:
     """Rank what would save money: every lever priced by the same engine against the
     scenario as it is (other options and variants, batch, caching, candidate models and
-    regions, inference profiles, spot for training), with the exact YAML patch of each.
+    regions, inference profiles, spot for training, right-sizing self-hosted endpoints by
+    their measured GPU utilisation), with the exact YAML patch of each.
 
     Savings are not additive: each is against the scenario as it is. Apply one with
     --apply RANK -o new.yaml, then run optimize again.
@@ -125,7 +136,14 @@ def optimize(
 
     options = pricing(snapshot, as_of, price_book)
     pricer = Pricer(options.catalog(), options.today(), options.as_of)
-    results, data = run_optimize(paths, pricer)
+    measure = None
+    if endpoint_metrics is not None:
+        from functools import partial
+
+        from genai_cost.tracking.cloudwatch import endpoint_use, read_file
+
+        measure = partial(endpoint_use, read_file(endpoint_metrics))
+    results, data = run_optimize(paths, pricer, measure)
     document = optimize_document(results)
     if not apply:
         show("optimize", document, fmt, output)

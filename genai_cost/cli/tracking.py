@@ -472,6 +472,15 @@ def calibrate(
             "`aws cloudwatch get-metric-data --cli-input-json`) instead of a scenario (repeat).",
         ),
     ] = None,
+    endpoint_queries: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--endpoint-queries",
+            metavar="ENDPOINT[/VARIANT]",
+            help="Write the GetMetricData request for these SageMaker endpoints' hourly "
+            "invocations and utilisation (for `optimize --endpoint-metrics`; repeat).",
+        ),
+    ] = None,
     region: Annotated[
         str | None,
         typer.Option("--region", help="With CloudWatch: the region the requests were made in."),
@@ -521,18 +530,23 @@ def calibrate(
     from genai_cost.output import write_atomic
     from genai_cost.tracking.calibrate import run_calibration
 
-    if cloudwatch_queries:
+    if cloudwatch_queries or endpoint_queries:
         import datetime as dt
         import json
 
-        from genai_cost.tracking.cloudwatch import period, requests_of
+        from genai_cost.tracking import cloudwatch as cw
 
-        first, after = period(start, end, month, dt.datetime.now(dt.UTC).date())
-        pages = requests_of(cloudwatch_queries, first, after)
-        if len(pages) > 1:
+        if cloudwatch_queries and endpoint_queries:
+            raise ArgumentError("give --cloudwatch-queries or --endpoint-queries, not both")
+        first, after = cw.period(start, end, month, dt.datetime.now(dt.UTC).date())
+        if endpoint_queries:
+            pages = [cw.endpoint_queries(endpoint_queries, first, after)]
+        else:
+            pages = cw.requests_of(cloudwatch_queries or [], first, after)
+        if len(pages) > 1 or len(pages[0]["MetricDataQueries"]) > cw.MAX_QUERIES:
             raise ArgumentError(
-                f"{len(cloudwatch_queries)} model ids need {len(pages)} GetMetricData calls "
-                "(500 queries each); give fewer model ids per file"
+                f"more than {cw.MAX_QUERIES} queries, the most one GetMetricData call takes: "
+                "give fewer model ids or endpoints per file"
             )
         text = json.dumps(pages[0], indent=2) + "\n"
         if output is None or str(output) == "-":

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -50,6 +51,7 @@ from genai_cost.decisions.baseload import (
     rounded,
 )
 from genai_cost.documents.decisions import OptimizeDocument, OptimizeLever, OptimizeScenario
+from genai_cost.documents.tracking import EndpointMeasure
 from genai_cost.engine.core import MODULES, NOT_FOR_CALLERS
 from genai_cost.errors import GenaiCostError
 from genai_cost.scenario.models import Option, Scenario, Workload, split_model_id
@@ -159,8 +161,17 @@ class Pricer:
         return float(bill["total_monthly_cost_usd"]), "", estimate
 
 
-def optimize(path: str, data: dict[str, Any], pricer: Pricer) -> Result:
-    """Every lever of the scenario `data` (read from `path`), priced and ranked."""
+Measure = Callable[[str, int], EndpointMeasure | str]
+"""An endpoint variant's busiest hour as CloudWatch measured it (or why it cannot be), given
+its instances' GPU count (tracking/cloudwatch.endpoint_use, bound to the metrics read)."""
+
+
+def optimize(
+    path: str, data: dict[str, Any], pricer: Pricer, endpoints: Measure | None = None
+) -> Result:
+    """Every lever of the scenario `data` (read from `path`), priced and ranked; with
+    `endpoints` (SageMaker endpoints' CloudWatch metrics), right-sizing by what they
+    measured."""
     scenario = Scenario.model_validate(data)
     current = pricer.estimate(data, path)
     bill = current.bills[0]
@@ -177,6 +188,7 @@ def optimize(path: str, data: dict[str, Any], pricer: Pricer) -> Result:
         mine = _option_levers(data, w, pricer, current)
         mine += _base_load_levers(data, w, scenario, pricer)
         mine += _caching_levers(w)
+        mine += _right_size_levers(w, endpoints, pricer.catalog)
         mine += _model_levers(w, scenario, pricer.catalog)
         mine += _region_levers(w, scenario)
         for lever in mine:
@@ -417,6 +429,54 @@ def _option_risk(option: str, variant: str) -> str:
     return str(module.risk(variant))
 
 
+def _right_size_levers(w: Workload, endpoints: Measure | None, catalog: Catalog) -> list[Lever]:
+    """Size a self-hosted workload by what its SageMaker endpoint measured (tracking/
+    cloudwatch.endpoint_use): in the busiest hour, n instances served r requests a second at
+    a GPU utilisation u, so one instance at full use serves r / n / u; its output tokens a
+    second at the workload's output per request replace the benchmark's, and the engine sizes
+    the peak with the workload's target utilisation (docs/methodology.md, "Right-sizing")."""
+    endpoint = w.self_hosted.endpoint_name
+    if endpoints is None or endpoint is None:
+        return []
+    action = f"{w.name}: size by what endpoint {endpoint} measured"
+    instance = w.self_hosted.instance_type
+    if instance is None:
+        return [
+            Lever(
+                "right_size",
+                action,
+                w.name,
+                {},
+                "",
+                cannot="needs self_hosted.instance_type, the endpoint's instance type",
+            )
+        ]
+    spec = catalog.instance_types.get(instance.removeprefix("ml."))
+    use = endpoints(endpoint, spec.accelerator_count if spec else 1)
+    if isinstance(use, str):
+        return [Lever("right_size", action, w.name, {}, "", cannot=use)]
+    at_full_use = use["requests_per_second"] / use["instances"] / use["gpu_utilization"]
+    per_second = at_full_use * w.tokens_per_request.output
+    action = (
+        f"{w.name}: size {instance} by endpoint {use['endpoint']}'s busiest hour "
+        f"({use['hour'][:13]}:00 UTC: {use['instances']:g} instances at "
+        f"{use['gpu_utilization']:.0%} GPU, {use['requests_per_second']:,.3g} requests/s): "
+        f"{per_second:,.0f} output tokens/s an instance at full use"
+    )
+    return [
+        Lever(
+            "right_size",
+            action,
+            w.name,
+            _workload_patch(
+                w.name, self_hosted={"output_tokens_per_second_per_instance": rounded(per_second)}
+            ),
+            "measured over one period at one prompt mix: a busier hour or longer prompts need "
+            "more; keep autoscaling or an alarm on GPUUtilization",
+        )
+    ]
+
+
 def _caching_levers(w: Workload) -> list[Lever]:
     hints = w.optimize
     if hints.cacheable_input_fraction is None or hints.cache_hit_fraction is None:
@@ -638,7 +698,9 @@ def patched_text(data: dict[str, Any], patches: list[dict[str, Any]]) -> str:
     return header + dump_yaml(data)
 
 
-def run_optimize(paths: list[Any], pricer: Pricer) -> tuple[list[Result], list[dict[str, Any]]]:
+def run_optimize(
+    paths: list[Any], pricer: Pricer, endpoints: Measure | None = None
+) -> tuple[list[Result], list[dict[str, Any]]]:
     """Optimize every scenario file; also returns each file's data (for --apply)."""
     from genai_cost.catalog.validation import scenario_problems
     from genai_cost.errors import ScenarioError
@@ -651,6 +713,6 @@ def run_optimize(paths: list[Any], pricer: Pricer) -> tuple[list[Result], list[d
         if problems:
             raise ScenarioError(problems)
         raw = cast(dict[str, Any], loaded.document.data)
-        results.append(optimize(str(path), raw, pricer))
+        results.append(optimize(str(path), raw, pricer, endpoints))
         data.append(raw)
     return results, data

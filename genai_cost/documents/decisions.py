@@ -177,6 +177,7 @@ class OptimizeLever(TypedDict):
         "profile",
         "region",
         "base_load",
+        "right_size",
         "training_spot",
         "packing",
     ]

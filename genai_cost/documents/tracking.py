@@ -317,3 +317,17 @@ class ReconcileDocument(TypedDict):
     rows: list[ReconcileRow]
     total: ReconcileTotal
     records_not_allocated: int
+
+
+class EndpointMeasure(TypedDict):
+    """A SageMaker endpoint variant in its busiest hour, as CloudWatch measured it
+    (tracking/cloudwatch.endpoint_use; optimize's right-sizing reads it)."""
+
+    endpoint: str
+    hour: str
+    """The busiest UTC hour, ISO 8601."""
+    requests_per_second: float
+    instances: float
+    """Invocations / invocations per instance in that hour."""
+    gpu_utilization: float
+    """Of one instance's GPUs (CloudWatch sums GPUUtilization over them), 0-1."""

@@ -240,6 +240,9 @@ class SelfHostedSettings(Strict):
     published benchmark for the model and instance type."""
     target_utilization_fraction: Fraction = 1.0
     """Share of the benchmarked throughput to plan for at peak (0-1]; 1 sizes with no headroom."""
+    endpoint_name: Annotated[str, Field(min_length=1)] | None = None
+    """The SageMaker endpoint serving this workload today, `NAME` or `NAME/VARIANT`: `optimize
+    --endpoint-metrics` sizes the workload by what CloudWatch measured on it."""
 
     @model_validator(mode="after")
     def _price_needs_purchase(self) -> SelfHostedSettings:
@@ -356,7 +359,9 @@ class OptimizeHints(Strict):
     cache_hit_fraction: Fraction | None = None
     """Share (0-1] of requests that would find that prefix cached; the others write it."""
     one_off_usd: dict[
-        Literal["option", "batch", "caching", "model", "profile", "region", "base_load"],
+        Literal[
+            "option", "batch", "caching", "model", "profile", "region", "base_load", "right_size"
+        ],
         NonNegative,
     ] = Field(default_factory=dict)
     """What a change of each lever kind would cost you once (migration, evaluation,

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from genai_cost.documents.tracking import EndpointMeasure
 from genai_cost.errors import ArgumentError, AwsError, LogsError
 from genai_cost.tracking.logs import TOKEN_KINDS, TOKENS, Usage
 
@@ -423,3 +424,77 @@ def period(
     if b.date() > today + dt.timedelta(days=1):
         raise ArgumentError(f"--end {end} is in the future")
     return a, b
+
+
+SAGEMAKER = "AWS/SageMaker"
+ENDPOINTS = "/aws/sagemaker/Endpoints"
+ENDPOINT_METRICS = (
+    (SAGEMAKER, "Invocations", "Sum"),
+    (SAGEMAKER, "InvocationsPerInstance", "Sum"),
+    (ENDPOINTS, "GPUUtilization", "Average"),
+    (ENDPOINTS, "GPUMemoryUtilization", "Average"),
+    (ENDPOINTS, "CPUUtilization", "Average"),
+)
+"""An endpoint variant's metrics, an hour at a time [AWS, SageMaker developer guide, "Amazon
+SageMaker AI metrics in Amazon CloudWatch"]: invocations, invocations per instance, and the
+instances' utilisation in percent (GPU figures summed over an instance's GPUs)."""
+
+
+def endpoint_queries(
+    endpoints: Sequence[str], start: dt.datetime, end: dt.datetime
+) -> dict[str, Any]:
+    """The GetMetricData request for endpoint variants (`NAME/VARIANT`), an hour at a time."""
+    found: list[dict[str, Any]] = []
+    for endpoint in endpoints:
+        name, _, variant = endpoint.partition("/")
+        for namespace, metric, stat in ENDPOINT_METRICS:
+            found.append(
+                {
+                    "Id": f"q{len(found)}",
+                    "MetricStat": {
+                        "Metric": {
+                            "Namespace": namespace,
+                            "MetricName": metric,
+                            "Dimensions": [
+                                {"Name": "EndpointName", "Value": name},
+                                {"Name": "VariantName", "Value": variant or "AllTraffic"},
+                            ],
+                        },
+                        "Period": PERIOD_SECONDS,
+                        "Stat": stat,
+                    },
+                    "Label": label(metric, stat, f"{name}/{variant or 'AllTraffic'}"),
+                    "ReturnData": True,
+                }
+            )
+    return {
+        "MetricDataQueries": found,
+        "StartTime": start.isoformat().replace("+00:00", "Z"),
+        "EndTime": end.isoformat().replace("+00:00", "Z"),
+        "ScanBy": "TimestampAscending",
+    }
+
+
+def endpoint_use(metrics: Metrics, endpoint: str, gpus: int) -> EndpointMeasure | str:
+    """The endpoint variant's busiest hour (by invocations), or why it cannot be measured.
+    `gpus`: accelerators per instance (CloudWatch sums GPUUtilization over them)."""
+    name, _, variant = endpoint.partition("/")
+    key = f"{name}/{variant or 'AllTraffic'}"
+    invocations = metrics.series.get(("Invocations", "Sum", key), {})
+    if not invocations or max(invocations.values()) <= 0:
+        return f"no {SAGEMAKER} Invocations datapoint for endpoint {key}"
+    hour = max(invocations, key=lambda h: (invocations[h], h))
+    per_instance = metrics.series.get(("InvocationsPerInstance", "Sum", key), {}).get(hour)
+    gpu = metrics.series.get(("GPUUtilization", "Average", key), {}).get(hour)
+    busiest = f"in its busiest hour ({hour:%Y-%m-%d %H}:00 UTC)"
+    if not per_instance:
+        return f"no InvocationsPerInstance datapoint for {key} {busiest}"
+    if gpu is None or gpu <= 0:
+        return f"no {ENDPOINTS} GPUUtilization datapoint for {key} {busiest}"
+    return {
+        "endpoint": key,
+        "hour": hour.isoformat(),
+        "requests_per_second": invocations[hour] / PERIOD_SECONDS,
+        "instances": invocations[hour] / per_instance,
+        "gpu_utilization": min(1.0, gpu / 100.0 / max(gpus, 1)),
+    }
