@@ -471,3 +471,57 @@ def test_right_sizing_needs_the_metrics_it_reads(
     request = json.loads(target.read_text())
     metrics_asked = {q["MetricStat"]["Metric"]["MetricName"] for q in request["MetricDataQueries"]}
     assert {"Invocations", "InvocationsPerInstance", "GPUUtilization"} <= metrics_asked
+
+
+def test_idle_capacity_from_an_endpoints_measured_utilisation(
+    fixture_snapshot: Path, tmp_path: Path
+) -> None:
+    """A pool of 3 × ml.gpu.small ($3/h) for 100 hours, $900, whose endpoint CloudWatch
+    measured at 18 % GPU in 1 hour and 9 % in 23 (mean (18 + 23 × 9) / 24 = 9.375 %): with
+    idle: separate the users pay 9.375 % ($84.375) by tokens and $815.625 is the idle line;
+    below a 50 % threshold it is flagged with $815.625 / 100 h × 730 = $5,954.06 a month."""
+    from genai_cost.tracking.chargeback import run_allocation
+    from tests.test_allocate import PT_ARN, _capacity_logs
+
+    capacity = tmp_path / "capacity.yaml"
+    capacity.write_text(
+        f"""\
+capacity:
+  - name: pool
+    kind: self_hosted
+    platform: sagemaker
+    instance_type: gpu.small
+    region: us-east-1
+    count: 3
+    hours: 100
+    idle: separate
+    endpoint_name: chat-endpoint
+    model_ids: ["{PT_ARN}"]
+"""
+    )
+    metrics = tmp_path / "endpoint.json"
+    metrics.write_text(json.dumps(_endpoint_metrics()))
+    document = run_allocation(
+        [str(_capacity_logs(tmp_path))],
+        tenant="metadata:team",
+        capacity=capacity,
+        endpoint_metrics=metrics,
+        idle_threshold=0.5,
+    )
+    [entry] = document["capacity"]
+    used = (18 + 23 * 9) / 24 / 100
+    assert entry["utilization_fraction"] == pytest.approx(used)
+    assert entry["utilization_measured"] is True
+    assert entry["cost_usd"] == pytest.approx(900)
+    assert entry["idle_usd"] == pytest.approx(900 * (1 - used))
+    rows = {r["tenant"]: r for r in document["rows"]}
+    assert rows["(idle capacity: pool)"]["cost_usd"] == pytest.approx(900 * (1 - used))
+    # a used 3M of the 4M tokens on the pool, b 1M: the attributed $84.375 split 3:1
+    assert rows["a"]["capacity_usd"] == pytest.approx(900 * used * 0.75)
+    [idle] = document["idle_capacity"]
+    assert idle["monthly_idle_usd"] == pytest.approx(900 * (1 - used) / 100 * 730)
+    # without the metrics the entry cannot say its utilisation
+    from genai_cost.errors import ArgumentError
+
+    with pytest.raises(ArgumentError, match="give --endpoint-metrics"):
+        run_allocation([str(_capacity_logs(tmp_path))], tenant="metadata:team", capacity=capacity)

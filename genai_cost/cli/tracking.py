@@ -176,6 +176,16 @@ def allocate(
             help="Shared provisioned/self-hosted capacity and how to split it (YAML).",
         ),
     ] = None,
+    endpoint_metrics: Annotated[
+        Path | None,
+        typer.Option(
+            "--endpoint-metrics",
+            metavar="FILE",
+            help="A saved `aws cloudwatch get-metric-data` response for the SageMaker endpoints "
+            "--capacity entries name (endpoint_name): their mean GPUUtilization is the "
+            "utilisation the idle judgement uses.",
+        ),
+    ] = None,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Fail (exit 2) if any record cannot be read or priced."),
@@ -240,6 +250,8 @@ def allocate(
 
     rule = AnomalyRule(window_days=anomaly_window, k=anomaly_k)
     if cur:
+        if endpoint_metrics is not None:
+            raise ArgumentError("--endpoint-metrics applies to invocation logs with --capacity")
         if logs:
             raise ArgumentError(
                 "give invocation logs or --cur, not both (to compare the two: genai-cost "
@@ -297,6 +309,7 @@ def allocate(
         anomaly_rule=rule,
         idle_threshold=idle_threshold,
         stream_to=stream_to,
+        endpoint_metrics=endpoint_metrics,
     )
     _strict_or_warn(document["problems"], strict, "record(s)")
     if document["problems"]:

@@ -63,6 +63,9 @@ class CapacityEntry(TypedDict):
     cost_usd: float
     tokens: int
     utilization_fraction: float | None
+    utilization_measured: bool
+    """Whether the utilisation was measured on the capacity (measured_utilization_fraction, or
+    an endpoint's GPUUtilization) rather than tokens over capacity_tokens_per_minute."""
     effective_usd_per_1m_tokens: float | None
     split: Literal["tokens", "headcount", "fixed"]
     idle: Literal["spread", "separate"] | None

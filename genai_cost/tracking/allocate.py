@@ -508,7 +508,9 @@ def share_capacity(
         mine = on_capacity == j
         used = float(row_tokens[mine].sum()) if used_tokens is None else float(used_tokens[j])
         utilisation = (
-            used / (entry.capacity_tokens_per_minute * 60.0 * hours)
+            entry.measured_utilization_fraction
+            if entry.measured_utilization_fraction is not None
+            else used / (entry.capacity_tokens_per_minute * 60.0 * hours)
             if entry.capacity_tokens_per_minute is not None
             else None
         )
@@ -537,6 +539,7 @@ def share_capacity(
                 "cost_usd": total,
                 "tokens": int(used),
                 "utilization_fraction": utilisation,
+                "utilization_measured": entry.measured_utilization_fraction is not None,
                 "effective_usd_per_1m_tokens": total / used * 1e6 if used else None,
                 "split": entry.split,
                 "idle": entry.idle if entry.split == "tokens" else None,

@@ -39,8 +39,12 @@ class _Shared(Strict):
     idle: Literal["spread", "separate"] = "spread"
     """With split: tokens, the unused share spread over the users pro rata, or its own line."""
     capacity_tokens_per_minute: Positive | None = None
-    """Tokens per minute the capacity can serve (your measurement: AWS publishes none); needed
-    for utilisation and for idle: separate."""
+    """Tokens per minute the capacity can serve (your measurement: AWS publishes none); gives
+    the utilisation as tokens used / (this × 60 × hours)."""
+    measured_utilization_fraction: Annotated[float, Field(gt=0, le=1)] | None = None
+    """The utilisation measured on the capacity itself over the period (0-1], e.g. an
+    endpoint's mean GPUUtilization; beats the token-based figure. `allocate
+    --endpoint-metrics` fills it for an entry with an `endpoint_name`."""
     resource_ids: tuple[str, ...] = ()
     """With `allocate --cur`: the bill's `line_item_resource_id`s of this capacity (the
     provisioned model ARN, the SageMaker endpoint ARN, EC2 instance ids); their line items'
@@ -54,8 +58,15 @@ class _Shared(Strict):
             raise ValueError(f"split: {self.split} needs shares (tenant -> number)")
         if self.split == "fixed" and abs(sum(self.shares.values()) - 1) > 1e-6:
             raise ValueError(f"fixed shares must sum to 1, got {sum(self.shares.values()):g}")
-        if self.idle == "separate" and self.capacity_tokens_per_minute is None:
-            raise ValueError("idle: separate needs capacity_tokens_per_minute")
+        measured = self.measured_utilization_fraction is not None or bool(
+            getattr(self, "endpoint_name", None)
+        )
+        if self.idle == "separate" and self.capacity_tokens_per_minute is None and not measured:
+            raise ValueError(
+                "idle: separate needs the utilisation: capacity_tokens_per_minute, "
+                "measured_utilization_fraction, or (self_hosted) an endpoint_name with "
+                "--endpoint-metrics"
+            )
         return self
 
 
@@ -77,6 +88,9 @@ class SelfHostedCapacity(_Shared):
     instance_type: str
     count: Annotated[Whole, Field(ge=1)] = 1
     purchase: Purchase = "on_demand"
+    endpoint_name: Annotated[str, Field(min_length=1)] | None = None
+    """The SageMaker endpoint (`NAME` or `NAME/VARIANT`) these instances are: with `allocate
+    --endpoint-metrics FILE`, its mean GPUUtilization over the period is the utilisation."""
 
 
 Capacity = Annotated[ProvisionedCapacity | SelfHostedCapacity, Field(discriminator="kind")]

@@ -498,3 +498,25 @@ def endpoint_use(metrics: Metrics, endpoint: str, gpus: int) -> EndpointMeasure 
         "instances": invocations[hour] / per_instance,
         "gpu_utilization": min(1.0, gpu / 100.0 / max(gpus, 1)),
     }
+
+
+def endpoint_utilization(
+    metrics: Metrics,
+    endpoint: str,
+    gpus: int,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+) -> float | str:
+    """An endpoint variant's mean GPU utilisation (of one instance's GPUs, 0-1) over the
+    hours of the days `first` to `last` with a datapoint, or why it cannot be measured."""
+    name, _, variant = endpoint.partition("/")
+    key = f"{name}/{variant or 'AllTraffic'}"
+    points = [
+        v
+        for stamp, v in metrics.series.get(("GPUUtilization", "Average", key), {}).items()
+        if (first is None or stamp.date() >= first) and (last is None or stamp.date() <= last)
+    ]
+    if not points:
+        return f"no {ENDPOINTS} GPUUtilization datapoint for endpoint {key} in the period"
+    mean = sum(points) / len(points) / 100.0 / max(gpus, 1)
+    return max(min(mean, 1.0), 1e-9)
