@@ -525,3 +525,50 @@ capacity:
 
     with pytest.raises(ArgumentError, match="give --endpoint-metrics"):
         run_allocation([str(_capacity_logs(tmp_path))], tenant="metadata:team", capacity=capacity)
+
+
+def test_application_profiles_make_a_workload_per_tenant(tmp_path: Path) -> None:
+    """CloudWatch's ModelId is what the caller used: two application inference profiles of
+    one model, resolved with --profiles, split by their `team` tag into two workloads with
+    their own volumes."""
+    from genai_cost.tracking.calibrate import run_cloudwatch_calibration
+
+    arn = "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/"
+    profiles = tmp_path / "profiles.yaml"
+    profiles.write_text(
+        "profiles:\n"
+        f"  {arn}search01:\n    model: amazon.nova-lite-v1:0\n    tags: {{team: search}}\n"
+        f"  {arn}ads00001:\n    model: amazon.nova-lite-v1:0\n    tags: {{team: ads}}\n"
+    )
+    results = []
+    for profile, per_hour in (("search01", 100.0), ("ads00001", 40.0)):
+        stamps = [(START + dt.timedelta(hours=h)).isoformat() for h in range(24 * DAYS)]
+        for metric, each in (
+            ("Invocations", 1),
+            ("InputTokenCount", 500),
+            ("OutputTokenCount", 50),
+        ):
+            results.append(
+                {
+                    "Id": f"q{len(results)}",
+                    "Label": label(metric, "Sum", arn + profile),
+                    "Timestamps": stamps,
+                    "Values": [per_hour * each] * len(stamps),
+                    "StatusCode": "Complete",
+                }
+            )
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text(json.dumps({"MetricDataResults": results}))
+    _, result, _ = run_cloudwatch_calibration(
+        file=metrics,
+        region="us-east-1",
+        by="model,profile-tag:team",
+        profiles=profiles,
+        today=dt.date(2026, 12, 7),
+    )
+    monthly = {w.tag: w.requests_per_month for w in result.workloads}
+    # 100 and 40 requests an hour: × 730 a month
+    assert monthly == {"search": pytest.approx(73_000), "ads": pytest.approx(29_200)}
+    assert {w.name for w in result.workloads} == {"search", "ads"}
+    with pytest.raises(Exception, match="CloudWatch metrics carry no requestMetadata"):
+        run_cloudwatch_calibration(file=metrics, region="us-east-1", by="model,metadata:team")

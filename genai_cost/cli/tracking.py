@@ -433,7 +433,8 @@ def calibrate(
         typer.Option(
             "--by",
             help="One workload per model (and source region), or per model and a "
-            "requestMetadata value: model or model,metadata:KEY.",
+            "requestMetadata value or an application inference profile's tag: model, "
+            "model,metadata:KEY or model,profile-tag:KEY.",
         ),
     ] = "model",
     output: OutputOption = None,
@@ -581,6 +582,7 @@ def calibrate(
             end=end,
             month=month,
             name=name,
+            by=by,
             profiles=profiles,
             bedrock_client="auto" if resolve_profiles else None,
         )

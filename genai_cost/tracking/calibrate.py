@@ -39,21 +39,30 @@ MIN_DAYS_FOR_SPREAD = 3
 
 @dataclass(frozen=True)
 class GroupBy:
-    """`--by model` or `--by model,metadata:KEY`."""
+    """`--by model`, `--by model,metadata:KEY` or `--by model,profile-tag:KEY` (the tag of the
+    application inference profile a request was made through: per tenant where the profile
+    says so)."""
 
     metadata_key: str | None = None
+    profile_tag: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> GroupBy:
         parts = [p.strip() for p in text.split(",") if p.strip()]
         if not parts or parts[0] != "model" or len(parts) > 2:
-            raise ArgumentError(f"--by {text!r}: expected model or model,metadata:KEY")
+            raise ArgumentError(
+                f"--by {text!r}: expected model, model,metadata:KEY or model,profile-tag:KEY"
+            )
         if len(parts) == 1:
             return cls()
         kind, _, key = parts[1].partition(":")
-        if kind != "metadata" or not key:
-            raise ArgumentError(f"--by {text!r}: the second key must be metadata:KEY")
-        return cls(key)
+        if kind == "metadata" and key:
+            return cls(metadata_key=key)
+        if kind == "profile-tag" and key:
+            return cls(profile_tag=key)
+        raise ArgumentError(
+            f"--by {text!r}: the second key must be metadata:KEY or profile-tag:KEY"
+        )
 
 
 @dataclass
@@ -125,11 +134,12 @@ def calibrate(usage: Usage, by: GroupBy, resolver: ProfileResolver) -> Calibrati
             f"{len(unresolved)} model id(s) cannot be turned into a workload ({listed}); "
             "pass --profiles FILE for application inference profiles",
         )
-    tags = (
-        [None if v is None else str(v) for v in c[f"meta:{by.metadata_key}"]]
-        if by.metadata_key
-        else [None] * len(usage)
-    )
+    if by.metadata_key:
+        tags = [None if v is None else str(v) for v in c[f"meta:{by.metadata_key}"]]
+    elif by.profile_tag:
+        tags = [refs[str(raw)].tags.get(by.profile_tag) for raw in c["model_raw"]]
+    else:
+        tags = [None] * len(usage)
     groups: dict[tuple[str, str, str | None], list[int]] = {}
     for i, (raw, region, tag) in enumerate(zip(c["model_raw"], c["region"], tags, strict=True)):
         key = (scenario_model_id(refs[str(raw)]), str(region), tag)
@@ -419,6 +429,7 @@ def run_cloudwatch_calibration(
     end: str | None = None,
     month: str | None = None,
     name: str = "calibrated",
+    by: str = "model",
     profiles: object = None,
     bedrock_client: object = None,
     cloudwatch_client: object = None,
@@ -454,10 +465,17 @@ def run_cloudwatch_calibration(
         metrics = cw.fetch(client, first, after)
         source = f"CloudWatch {cw.NAMESPACE} in {region}"
     assert region is not None
+    group = GroupBy.parse(by)
+    if group.metadata_key:
+        raise ArgumentError(
+            "--by model,metadata:KEY reads invocation logs (CloudWatch metrics carry no "
+            "requestMetadata); with CloudWatch, split by an application inference profile's "
+            "tag: --by model,profile-tag:KEY"
+        )
     usage, measured = cw.to_usage(metrics, region, first, after)
     mapping = load_profiles(Path(str(profiles))) if profiles is not None else None
     resolver = ProfileResolver(mapping, bedrock_client)
-    result = calibrate(usage, GroupBy(), resolver)
+    result = calibrate(usage, group, resolver)
     by_model: dict[str, str] = {}
     for raw in metrics.models:
         ref = resolver.resolve(raw)
