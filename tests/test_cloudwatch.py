@@ -572,3 +572,34 @@ def test_application_profiles_make_a_workload_per_tenant(tmp_path: Path) -> None
     assert {w.name for w in result.workloads} == {"search", "ads"}
     with pytest.raises(Exception, match="CloudWatch metrics carry no requestMetadata"):
         run_cloudwatch_calibration(file=metrics, region="us-east-1", by="model,metadata:team")
+
+
+def test_right_sizing_sets_the_autoscaling_limit_from_the_observed_peak(
+    cli: Any, fixture_snapshot: Path, tmp_path: Path
+) -> None:
+    """Autoscaled on the same endpoint, with the day it measured: 1.6 requests/s an hour and
+    3.2 in hour 14 (4,380,000 a month). The benchmark's 1 request/s an instance at 80 % needs
+    2 instances an hour and 4 in hour 14; the measured 4,444 tokens/s an instance serve the
+    busiest hour at 80 % with ceil(0.9) = 1, so the lever caps the policy at 1 instance
+    (max_instances) beside the measured throughput: 24 instance-hours a day instead of 50."""
+    profile = [1] * 14 + [2] + [1] * 9
+    text = (
+        ENDPOINT_SCENARIO.replace("options: [self_hosted]", "options: [autoscaled]").replace(
+            "traffic: {requests_per_second: 3.2, peak_to_average_ratio: 1}",
+            f"traffic: {{requests_per_month: 4380000, hourly_profile: {profile}}}",
+        )
+        + "    autoscaling: {scale_in_cooldown_seconds: 0}\n"
+    )
+    scenario = tmp_path / "auto.yaml"
+    scenario.write_text(text)
+    metrics = tmp_path / "endpoint.json"
+    metrics.write_text(json.dumps(_endpoint_metrics()))
+    result = cli("optimize", str(scenario), "--endpoint-metrics", str(metrics), "-f", "json")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)["scenarios"][0]
+    [lever] = [lv for lv in document["levers"] if lv["kind"] == "right_size"]
+    patch = lever["patch"]["workloads"][0]
+    assert patch["autoscaling"] == {"max_instances": 1}
+    assert "autoscaling up to 1 instances" in lever["action"]
+    # (50 − 24) instance-hours a day × 730 / 24 days × $3
+    assert lever["monthly_saving_usd"] == pytest.approx(26 * 730 / 24 * 3.0)

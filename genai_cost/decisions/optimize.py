@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -463,14 +464,24 @@ def _right_size_levers(w: Workload, endpoints: Measure | None, catalog: Catalog)
         f"{use['gpu_utilization']:.0%} GPU, {use['requests_per_second']:,.3g} requests/s): "
         f"{per_second:,.0f} output tokens/s an instance at full use"
     )
+    fields: dict[str, Any] = {
+        "self_hosted": {"output_tokens_per_second_per_instance": rounded(per_second)}
+    }
+    if Option.autoscaled in w.requested_options:
+        # the autoscaling limit from the observed peak: the instances its busiest hour needs
+        # at the policy's target utilisation, with the measured throughput
+        target = (
+            w.autoscaling.target_utilization_fraction or w.self_hosted.target_utilization_fraction
+        )
+        peak = math.ceil(use["requests_per_second"] / (at_full_use * target) - 1e-9)
+        fields["autoscaling"] = {"max_instances": max(peak, w.autoscaling.min_instances, 1)}
+        action += f"; autoscaling up to {fields['autoscaling']['max_instances']} instances"
     return [
         Lever(
             "right_size",
             action,
             w.name,
-            _workload_patch(
-                w.name, self_hosted={"output_tokens_per_second_per_instance": rounded(per_second)}
-            ),
+            _workload_patch(w.name, **fields),
             "measured over one period at one prompt mix: a busier hour or longer prompts need "
             "more; keep autoscaling or an alarm on GPUUtilization",
         )
