@@ -603,3 +603,96 @@ def test_right_sizing_sets_the_autoscaling_limit_from_the_observed_peak(
     assert "autoscaling up to 1 instances" in lever["action"]
     # (50 − 24) instance-hours a day × 730 / 24 days × $3
     assert lever["monthly_saving_usd"] == pytest.approx(26 * 730 / 24 * 3.0)
+
+
+def test_bill_capacity_measured_by_its_endpoint(tmp_path: Path, cli: Any) -> None:
+    """The bill's ranker endpoint ($33.792, split 3 : 1 by headcount) measured at a mean 30 %
+    GPU: $23.6544 of it idle; below a 50 % threshold it is flagged, with the idle cost over
+    the bill's period scaled to a 730-hour month."""
+    from genai_cost.catalog.selection import PricingOptions
+    from genai_cost.tracking.cur_allocate import run_cur_allocation
+    from tests.test_cur import write_bill
+
+    capacity = tmp_path / "capacity.yaml"
+    capacity.write_text(
+        "capacity:\n"
+        "  - name: ranker\n"
+        "    kind: self_hosted\n"
+        "    region: us-east-1\n"
+        "    instance_type: g5.xlarge\n"
+        "    endpoint_name: ranker\n"
+        "    model_ids: [ranker]\n"
+        "    resource_ids: ['arn:aws:sagemaker:us-east-1:111122223333:endpoint/ranker']\n"
+        "    split: headcount\n"
+        "    shares: {search: 3, ads: 1}\n"
+    )
+    stamps = [(START + dt.timedelta(hours=h)).isoformat() for h in range(48)]
+    metrics = tmp_path / "endpoint.json"
+    metrics.write_text(
+        json.dumps(
+            {
+                "MetricDataResults": [
+                    {
+                        "Id": "g",
+                        "Label": label("GPUUtilization", "Average", "ranker/AllTraffic"),
+                        "Timestamps": stamps,
+                        "Values": [20.0, 40.0] * 24,
+                        "StatusCode": "Complete",
+                    }
+                ]
+            }
+        )
+    )
+    bill = str(write_bill(tmp_path / "bill"))
+    document, _ = run_cur_allocation(
+        [bill],
+        tenant="tag:team",
+        capacity=capacity,
+        endpoint_metrics=metrics,
+        idle_threshold=0.5,
+        catalog=PricingOptions().catalog(),
+    )
+    [entry] = document["capacity"]
+    assert entry["utilization_fraction"] == pytest.approx(0.30)
+    assert entry["idle_usd"] == pytest.approx(33.792 * 0.7)
+    [idle] = document["idle_capacity"]
+    period = document["period"]
+    days = (
+        dt.date.fromisoformat(str(period["last_day"]))
+        - dt.date.fromisoformat(str(period["first_day"]))
+    ).days + 1
+    assert idle["monthly_idle_usd"] == pytest.approx(33.792 * 0.7 / (days * 24) * 730)
+    md = cli(
+        "allocate",
+        "--cur",
+        bill,
+        "--tenant",
+        "tag:team",
+        "--capacity",
+        str(capacity),
+        "--endpoint-metrics",
+        str(metrics),
+        "-f",
+        "markdown",
+    )
+    assert md.code == 0, md.err
+    assert "| ranker | 1 | " in md.out and "30.0% | $23.65 |" in md.out
+    assert "### Idle capacity" in md.out
+
+
+def test_right_sizing_to_another_instance_type_scales_by_the_benchmarks(
+    cli: Any, fixture_snapshot: Path, tmp_path: Path
+) -> None:
+    """gpu.large's benchmark is 10 × gpu.small's at this shape (10,000 against 1,000 output
+    tokens/s), so the measured 4,444 tokens/s on gpu.small become 44,444 on gpu.large. The
+    workload is on SageMaker, where the snapshot has no gpu.large price: the lever is listed
+    with the figure and that reason, not dropped."""
+    scenario = tmp_path / "served.yaml"
+    scenario.write_text(ENDPOINT_SCENARIO)
+    metrics = tmp_path / "endpoint.json"
+    metrics.write_text(json.dumps(_endpoint_metrics()))
+    result = cli("optimize", str(scenario), "--endpoint-metrics", str(metrics), "-f", "json")
+    document = json.loads(result.out)["scenarios"][0]
+    [moved] = [s for s in document["not_priced"] if "to gpu.large" in s["action"]]
+    assert "× 10 (the benchmarks of gpu.large and gpu.small) = 44,444" in moved["action"]
+    assert "no public on_demand price for sagemaker ml.gpu.large" in moved["reason"]

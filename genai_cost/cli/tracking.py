@@ -151,8 +151,9 @@ def allocate(
             "--idle-threshold",
             min=0.0,
             max=1.0,
-            help="Flag shared capacity (--capacity with capacity_tokens_per_minute) used below "
-            "this fraction, with its idle cost a month.",
+            help="Flag shared capacity used below this fraction, with its idle cost a month "
+            "(utilisation from capacity_tokens_per_minute, measured_utilization_fraction or "
+            "--endpoint-metrics).",
         ),
     ] = 0.5,
     profiles: ProfilesOption = None,
@@ -183,7 +184,7 @@ def allocate(
             metavar="FILE",
             help="A saved `aws cloudwatch get-metric-data` response for the SageMaker endpoints "
             "--capacity entries name (endpoint_name): their mean GPUUtilization is the "
-            "utilisation the idle judgement uses.",
+            "utilisation the idle judgement uses (logs and --cur).",
         ),
     ] = None,
     strict: Annotated[
@@ -250,8 +251,6 @@ def allocate(
 
     rule = AnomalyRule(window_days=anomaly_window, k=anomaly_k)
     if cur:
-        if endpoint_metrics is not None:
-            raise ArgumentError("--endpoint-metrics applies to invocation logs with --capacity")
         if logs:
             raise ArgumentError(
                 "give invocation logs or --cur, not both (to compare the two: genai-cost "
@@ -274,6 +273,9 @@ def allocate(
             engine=engine.value,
             verbose=verbose,
             models=_model_names(snapshot, by),
+            idle_threshold=idle_threshold,
+            endpoint_metrics=endpoint_metrics,
+            catalog=_catalog(snapshot) if endpoint_metrics is not None else None,
         )
         _strict_or_warn(cur_document["problems"], strict, "line item(s)")
         show("cur-allocation", cur_document, fmt, output, columns=_columns(columns))
@@ -762,3 +764,10 @@ def _model_names(snapshot: str | None, by: list[str] | None) -> list[tuple[str, 
     from genai_cost.catalog.snapshot import model_names
 
     return model_names(snapshot)
+
+
+def _catalog(snapshot: str | None) -> Any:
+    """The price snapshot (for instances' GPU counts)."""
+    from genai_cost.catalog.selection import PricingOptions
+
+    return PricingOptions(snapshot=snapshot).catalog()

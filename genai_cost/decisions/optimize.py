@@ -464,28 +464,79 @@ def _right_size_levers(w: Workload, endpoints: Measure | None, catalog: Catalog)
         f"{use['gpu_utilization']:.0%} GPU, {use['requests_per_second']:,.3g} requests/s): "
         f"{per_second:,.0f} output tokens/s an instance at full use"
     )
-    fields: dict[str, Any] = {
-        "self_hosted": {"output_tokens_per_second_per_instance": rounded(per_second)}
-    }
-    if Option.autoscaled in w.requested_options:
-        # the autoscaling limit from the observed peak: the instances its busiest hour needs
-        # at the policy's target utilisation, with the measured throughput
-        target = (
-            w.autoscaling.target_utilization_fraction or w.self_hosted.target_utilization_fraction
-        )
-        peak = math.ceil(use["requests_per_second"] / (at_full_use * target) - 1e-9)
-        fields["autoscaling"] = {"max_instances": max(peak, w.autoscaling.min_instances, 1)}
-        action += f"; autoscaling up to {fields['autoscaling']['max_instances']} instances"
-    return [
+    risk = (
+        "measured over one period at one prompt mix: a busier hour or longer prompts need "
+        "more; keep autoscaling or an alarm on GPUUtilization"
+    )
+    levers = [
         Lever(
             "right_size",
-            action,
+            action + _autoscaling_note(w, use, at_full_use, 1.0),
             w.name,
-            _workload_patch(w.name, **fields),
-            "measured over one period at one prompt mix: a busier hour or longer prompts need "
-            "more; keep autoscaling or an alarm on GPUUtilization",
+            _workload_patch(w.name, **_sized(w, instance, per_second, use, at_full_use)),
+            risk,
         )
     ]
+    # other instance types, at the measured throughput × their published benchmark's ratio
+    # to this instance's, at the workload's shape (the same benchmarks the engine sizes with)
+    from genai_cost.catalog.lookup import benchmarked_instance_types, throughput_benchmark
+
+    shape = (w.tokens_per_request.all_input, w.tokens_per_request.output)
+    here = throughput_benchmark(catalog, w.base_model, instance.removeprefix("ml."), *shape)
+    for other in benchmarked_instance_types(catalog, w.base_model):
+        if other == instance.removeprefix("ml."):
+            continue
+        there = throughput_benchmark(catalog, w.base_model, other, *shape)
+        move = f"{w.name}: move from {instance} to {other}, sized by endpoint {use['endpoint']}"
+        if here is None or there is None:
+            why = f"no published benchmark of {w.base_model} on {instance} to scale from"
+            levers.append(Lever("right_size", move, w.name, {}, "", cannot=why))
+            continue
+        ratio = there.output_tokens_per_second_per_instance / (
+            here.output_tokens_per_second_per_instance
+        )
+        scaled = per_second * ratio
+        levers.append(
+            Lever(
+                "right_size",
+                f"{move}: the measured {per_second:,.0f} tokens/s × {ratio:.4g} (the benchmarks "
+                f"of {other} and {instance}) = {scaled:,.0f} output tokens/s an instance"
+                + _autoscaling_note(w, use, at_full_use, ratio),
+                w.name,
+                _workload_patch(w.name, **_sized(w, other, scaled, use, at_full_use * ratio)),
+                risk + f"; {other} is scaled from published benchmarks, not measured",
+            )
+        )
+    return levers
+
+
+def _sized(
+    w: Workload, instance: str, per_second: float, use: EndpointMeasure, at_full_use: float
+) -> dict[str, Any]:
+    """The fields a right-size lever sets: the instance and its throughput, and for an
+    autoscaled workload the policy's limit from the observed peak (the instances its busiest
+    hour needs at the policy's target utilisation)."""
+    fields: dict[str, Any] = {
+        "self_hosted": {
+            "instance_type": instance,
+            "output_tokens_per_second_per_instance": rounded(per_second),
+        }
+    }
+    if Option.autoscaled in w.requested_options:
+        fields["autoscaling"] = {"max_instances": _peak_instances(w, use, at_full_use)}
+    return fields
+
+
+def _peak_instances(w: Workload, use: EndpointMeasure, at_full_use: float) -> int:
+    target = w.autoscaling.target_utilization_fraction or w.self_hosted.target_utilization_fraction
+    peak = math.ceil(use["requests_per_second"] / (at_full_use * target) - 1e-9)
+    return max(peak, w.autoscaling.min_instances, 1)
+
+
+def _autoscaling_note(w: Workload, use: EndpointMeasure, at_full_use: float, ratio: float) -> str:
+    if Option.autoscaled not in w.requested_options:
+        return ""
+    return f"; autoscaling up to {_peak_instances(w, use, at_full_use * ratio)} instances"
 
 
 def _caching_levers(w: Workload) -> list[Lever]:

@@ -224,6 +224,11 @@ class CurCapacity(TypedDict):
     split: Literal["tokens", "headcount", "fixed"]
     shares: dict[str, float]
     """Tenant -> fraction of the cost."""
+    utilization_fraction: float | None
+    """Measured on the capacity (measured_utilization_fraction, or an endpoint's mean
+    GPUUtilization with --endpoint-metrics); null when not measured."""
+    idle_usd: float | None
+    """cost × (1 − utilisation): what the unused share of the capacity cost."""
 
 
 class CurAllocationDocument(TypedDict):
@@ -246,6 +251,9 @@ class CurAllocationDocument(TypedDict):
     anomalies: NotRequired[list[Anomaly]]
     anomaly_settings: NotRequired[AnomalySettings]
     capacity: NotRequired[list[CurCapacity]]
+    idle_capacity: NotRequired[list[IdleCapacity]]
+    """With --endpoint-metrics (or measured_utilization_fraction) and --idle-threshold: shared
+    capacity used below the threshold, with its idle cost."""
     notes: NotRequired[list[str]]
 
 

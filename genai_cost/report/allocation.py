@@ -130,13 +130,28 @@ def sections(document: AllocationDocument, what: str = "Records") -> list[str]:
     lines: list[str] = []
     if document.get("capacity") and document["kind"] == "cur-allocation":  # type: ignore[comparison-overlap]
         lines += ["", "### Shared capacity (from the bill)", ""]
-        lines += ["| Capacity | Resources | Line items | Cost | Split |", "|---|---|---:|---:|---|"]
+        measured = any(c.get("utilization_fraction") is not None for c in document["capacity"])
+        head = "| Capacity | Resources | Line items | Cost | Split |"
+        rule = "|---|---|---:|---:|---|"
+        if measured:  # utilisation measured on the capacity (--endpoint-metrics)
+            head = "| Capacity | Resources | Line items | Cost | Utilisation | Idle | Split |"
+            rule = "|---|---|---:|---:|---:|---:|---|"
+        lines += [head, rule]
         for c in document["capacity"]:
             bill: Mapping[str, Any] = c
             shares = ", ".join(f"{t} {f * 100:.1f}%" for t, f in bill["shares"].items())
+            used = bill.get("utilization_fraction")
+            extra = (
+                (
+                    f"{'—' if used is None else f'{used * 100:.1f}%'} | "
+                    f"{'—' if bill.get('idle_usd') is None else usd(bill['idle_usd'])} | "
+                )
+                if measured
+                else ""
+            )
             lines.append(
                 f"| {markdown_cell(bill['name'])} | {len(bill['resource_ids'])} | "
-                f"{bill['line_items']:,} | {usd(bill['cost_usd'])} | {bill['split']}: "
+                f"{bill['line_items']:,} | {usd(bill['cost_usd'])} | {extra}{bill['split']}: "
                 f"{markdown_cell(shares)} |"
             )
     elif document.get("capacity"):

@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 
 from genai_cost.catalog.lookup import Missing, instance_price, provisioned_price
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.errors import CapacityError, PricingError
+from genai_cost.errors import ArgumentError, CapacityError, PricingError
 from genai_cost.modelbase import Positive, Strict, Whole
 from genai_cost.scenario.models import ProvisionedTerm, Purchase
 
@@ -161,3 +161,40 @@ def hourly_cost(
         f"{entry.count} × {found.instance_type} ({entry.platform}, {entry.purchase}) at "
         f"${found.usd_per_hour:g}/h",
     )
+
+
+def measured_capacity(
+    capacity: CapacityFile, catalog: Catalog, endpoint_metrics: Path | None
+) -> CapacityFile:
+    """The capacity file with each self-hosted entry that names its endpoint measured: its
+    mean GPUUtilization over the metrics' period (tracking/cloudwatch.endpoint_utilization)
+    as `measured_utilization_fraction`."""
+    named = [e for e in capacity.capacity if isinstance(e, SelfHostedCapacity) and e.endpoint_name]
+    if not named:
+        if endpoint_metrics is not None:
+            raise ArgumentError(
+                "--endpoint-metrics: no self_hosted entry of --capacity names an endpoint_name"
+            )
+        return capacity
+    if endpoint_metrics is None:
+        if any(e.measured_utilization_fraction is None and e.idle == "separate" for e in named):
+            raise ArgumentError(
+                f"{named[0].name}: endpoint_name is measured from CloudWatch: give "
+                "--endpoint-metrics FILE (the request: calibrate --endpoint-queries)"
+            )
+        return capacity
+    from genai_cost.tracking.cloudwatch import endpoint_utilization, read_file
+
+    metrics = read_file(endpoint_metrics)
+    entries = []
+    for entry in capacity.capacity:
+        if isinstance(entry, SelfHostedCapacity) and entry.endpoint_name:
+            spec = catalog.instance_types.get(entry.instance_type.removeprefix("ml."))
+            used = endpoint_utilization(
+                metrics, entry.endpoint_name, spec.accelerator_count if spec else 1
+            )
+            if isinstance(used, str):
+                raise CapacityError.at(str(endpoint_metrics), f"{entry.name}: {used}")
+            entry = entry.model_copy(update={"measured_utilization_fraction": used})
+        entries.append(entry)
+    return capacity.model_copy(update={"capacity": entries})

@@ -301,6 +301,8 @@ def run_allocation(
     capacity_file = load_capacity(capacity) if capacity is not None else None
     catalog = PricingOptions(snapshot=snapshot, price_book=price_book).catalog()
     if capacity_file is not None:
+        from genai_cost.tracking.capacity import measured_capacity
+
         capacity_file = measured_capacity(capacity_file, catalog, endpoint_metrics)
     elif endpoint_metrics is not None:
         raise ArgumentError("--endpoint-metrics measures --capacity entries: give --capacity FILE")
@@ -344,43 +346,3 @@ def run_allocation(
         anomaly_rule=anomaly_rule,
         idle_threshold=idle_threshold,
     )
-
-
-def measured_capacity(
-    capacity: CapacityFile, catalog: Catalog, endpoint_metrics: Path | None
-) -> CapacityFile:
-    """The capacity file with each self-hosted entry that names its endpoint measured: its
-    mean GPUUtilization over the metrics' period (tracking/cloudwatch.endpoint_utilization)
-    as `measured_utilization_fraction`."""
-    from genai_cost.errors import CapacityError
-    from genai_cost.tracking.capacity import SelfHostedCapacity
-
-    named = [e for e in capacity.capacity if isinstance(e, SelfHostedCapacity) and e.endpoint_name]
-    if not named:
-        if endpoint_metrics is not None:
-            raise ArgumentError(
-                "--endpoint-metrics: no self_hosted entry of --capacity names an endpoint_name"
-            )
-        return capacity
-    if endpoint_metrics is None:
-        if any(e.measured_utilization_fraction is None and e.idle == "separate" for e in named):
-            raise ArgumentError(
-                f"{named[0].name}: endpoint_name is measured from CloudWatch: give "
-                "--endpoint-metrics FILE (the request: calibrate --endpoint-queries)"
-            )
-        return capacity
-    from genai_cost.tracking.cloudwatch import endpoint_utilization, read_file
-
-    metrics = read_file(endpoint_metrics)
-    entries = []
-    for entry in capacity.capacity:
-        if isinstance(entry, SelfHostedCapacity) and entry.endpoint_name:
-            spec = catalog.instance_types.get(entry.instance_type.removeprefix("ml."))
-            used = endpoint_utilization(
-                metrics, entry.endpoint_name, spec.accelerator_count if spec else 1
-            )
-            if isinstance(used, str):
-                raise CapacityError.at(str(endpoint_metrics), f"{entry.name}: {used}")
-            entry = entry.model_copy(update={"measured_utilization_fraction": used})
-        entries.append(entry)
-    return capacity.model_copy(update={"capacity": entries})

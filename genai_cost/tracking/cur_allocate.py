@@ -18,6 +18,7 @@ from genai_cost.documents.tracking import (
     CurAllocationRow,
     CurAllocationTotal,
     CurCapacity,
+    IdleCapacity,
 )
 from genai_cost.errors import ArgumentError
 from genai_cost.tracking.allocate import UNTAGGED, TenantBudgets, _verdict, budget_rows
@@ -25,6 +26,7 @@ from genai_cost.tracking.anomalies import AnomalyRule, find_anomalies
 from genai_cost.tracking.capacity import CapacityFile
 from genai_cost.tracking.cur import EXCLUDABLE, CurKey, parse_cur_key
 from genai_cost.tracking.cur_read import CurUsage, read_cur
+from genai_cost.units import HOURS_PER_MONTH
 
 SCHEMA_VERSION = 1
 RESOURCE_KEY = "(resource)"
@@ -141,9 +143,36 @@ def share_bill_capacity(
                 "line_items": int(daily.loc[mine, "line_items"].sum()),
                 "split": entry.split,
                 "shares": {t: w / weight for t, w in entry.shares.items()},
+                "utilization_fraction": entry.measured_utilization_fraction,
+                "idle_usd": cost * (1 - entry.measured_utilization_fraction)
+                if entry.measured_utilization_fraction is not None
+                else None,
             }
         )
     return pd.concat([daily[~taken], *parts], ignore_index=True), entries
+
+
+def bill_idle_capacity(
+    shared: Sequence[CurCapacity], hours: float, threshold: float
+) -> list[IdleCapacity]:
+    """Capacity whose measured utilisation is below `threshold`, with what its unused share
+    cost in the bill's period (`hours`) and in a 730-hour month."""
+    found: list[IdleCapacity] = []
+    for e in shared:
+        used = e["utilization_fraction"]
+        if used is None or used >= threshold or e["idle_usd"] is None:
+            continue
+        found.append(
+            {
+                "name": e["name"],
+                "utilization_fraction": used,
+                "threshold_fraction": threshold,
+                "period_cost_usd": e["cost_usd"],
+                "idle_usd": e["idle_usd"],
+                "monthly_idle_usd": e["idle_usd"] / hours * HOURS_PER_MONTH if hours else 0.0,
+            }
+        )
+    return found
 
 
 def check_bill_capacity(capacity: CapacityFile) -> None:
@@ -176,6 +205,7 @@ def allocate_cur(
     shown: int | None = None,
     exclude: Sequence[str] = (),
     models: Sequence[tuple[str, Sequence[str]]] = (),
+    idle_threshold: float | None = None,
 ) -> tuple[CurAllocationDocument, Any]:
     """The chargeback document of the bill (JSON contract `cur-allocation`), and the daily
     frame it was summed from (for anomalies and exports). The report's rows are the first
@@ -286,6 +316,8 @@ def allocate_cur(
     }
     if capacity is not None:
         document["capacity"] = shared
+        if idle_threshold is not None and days:
+            document["idle_capacity"] = bill_idle_capacity(shared, len(days) * 24.0, idle_threshold)
     if budgets is not None:
         tenant_budgets = budget_rows(daily, budgets, days)
         document["budgets"] = tenant_budgets
@@ -308,8 +340,14 @@ def run_cur_allocation(
     engine: str = "duckdb",
     verbose: bool = False,
     models: Sequence[tuple[str, Sequence[str]]] = (),
+    idle_threshold: float | None = None,
+    endpoint_metrics: Path | None = None,
+    catalog: Any = None,
 ) -> tuple[CurAllocationDocument, Any]:
     """Read the bill (files, folders in the Data Exports layout, s3:// prefixes) and allocate.
+    With `endpoint_metrics`, the capacity entries that name their SageMaker endpoint are
+    measured (tracking/capacity.measured_capacity; `catalog` says instances' GPU counts) and
+    those used below `idle_threshold` are flagged with their idle cost.
     `models`: (model id, its names) of the price snapshot's models, so `--by model` shows the
     bill's model names as the model ids logs and scenarios use (tracking/model_names.py)."""
     from genai_cost.tracking.allocate import load_budgets
@@ -326,6 +364,12 @@ def run_cur_allocation(
     capacity_file = load_capacity(capacity) if capacity is not None else None
     if capacity_file is not None:
         check_bill_capacity(capacity_file)
+        if endpoint_metrics is not None:
+            from genai_cost.tracking.capacity import measured_capacity
+
+            capacity_file = measured_capacity(capacity_file, catalog, endpoint_metrics)
+    elif endpoint_metrics is not None:
+        raise ArgumentError("--endpoint-metrics measures --capacity entries: give --capacity FILE")
     read_keys = list(keys)
     if not any(k.name == "tenant" for k in keys):
         read_keys.append(CurKey("tenant", tenant_key.kind, tenant_key.field))
@@ -362,6 +406,7 @@ def run_cur_allocation(
         shown=len(keys),
         exclude=exclude,
         models=models,
+        idle_threshold=idle_threshold,
     )
     if anomaly_rule is not None:  # a series per tenant and each other --by key
         others = [
