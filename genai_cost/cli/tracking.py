@@ -543,7 +543,6 @@ def calibrate(
     InvocationLatency's p50/p95 as the workload's measured latency; hours without data count
     as hours without requests and are listed in the scenario's comments.
     """
-    from genai_cost.output import write_atomic
     from genai_cost.tracking.calibrate import run_calibration
 
     if cloudwatch_queries or endpoint_queries:
@@ -565,11 +564,7 @@ def calibrate(
                 "give fewer model ids or endpoints per file"
             )
         text = json.dumps(pages[0], indent=2) + "\n"
-        if output is None or str(output) == "-":
-            typer.echo(text, nl=False)
-        else:
-            write_atomic(output, text)
-            say(f"wrote {output}: aws cloudwatch get-metric-data --cli-input-json file://{output}")
+        _emit(text, output, f"aws cloudwatch get-metric-data --cli-input-json file://{output}")
         return
     if cloudwatch or cloudwatch_file is not None:
         if logs:
@@ -590,14 +585,7 @@ def calibrate(
         )
         for warning in warnings:
             say(f"warning: {warning}")
-        if output is None or str(output) == "-":
-            typer.echo(text, nl=False)
-        else:
-            write_atomic(output, text)
-            say(
-                f"wrote {output}: {len(result.workloads)} workload(s) from {result.records:,} "
-                f"requests, {result.first_day} to {result.last_day}"
-            )
+        _emit(text, output, _measured(result, "requests"))
         return
     if not logs:
         raise ArgumentError(
@@ -617,14 +605,25 @@ def calibrate(
     )
     if result.problems:
         say(f"warning: {result.problems:,} record(s) could not be used and are not measured")
+    _emit(text, output, _measured(result, "records"))
+
+
+def _measured(result: Any, counted: str) -> str:
+    return (
+        f"{len(result.workloads)} workload(s) from {result.records:,} {counted}, "
+        f"{result.first_day} to {result.last_day}"
+    )
+
+
+def _emit(text: str, output: Path | None, what: str) -> None:
+    """The written text to stdout, or to `output` (atomically) with what it holds on stderr."""
+    from genai_cost.output import write_atomic
+
     if output is None or str(output) == "-":
         typer.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
-        say(
-            f"wrote {output}: {len(result.workloads)} workload(s) from {result.records:,} "
-            f"records, {result.first_day} to {result.last_day}"
-        )
+        return
+    write_atomic(output, text)
+    say(f"wrote {output}: {what}")
 
 
 def variance(
