@@ -696,3 +696,47 @@ def test_right_sizing_to_another_instance_type_scales_by_the_benchmarks(
     [moved] = [s for s in document["not_priced"] if "to gpu.large" in s["action"]]
     assert "× 10 (the benchmarks of gpu.large and gpu.small) = 44,444" in moved["action"]
     assert "no public on_demand price for sagemaker ml.gpu.large" in moved["reason"]
+
+
+@pytest.mark.parametrize(("model_p95_us", "meets"), [(1_500_000, True), (2_500_000, False)])
+def test_an_endpoints_measured_latency_is_the_options_evidence(
+    cli: Any, fixture_snapshot: Path, tmp_path: Path, model_p95_us: float, meets: bool
+) -> None:
+    """ModelLatency + OverheadLatency (microseconds) over the period: P95 1.5 s + 0.1 s =
+    1.6 s meets a 2 s target and goes into the plan as self_hosted's measured latency;
+    2.5 s + 0.1 s = 2.6 s misses it, and the lever is listed with that reason."""
+    scenario = tmp_path / "served.yaml"
+    scenario.write_text(ENDPOINT_SCENARIO + "    latency_target: {p95_seconds: 2}\n")
+    data = _endpoint_metrics()
+    key = "chat-endpoint/AllTraffic"
+    for metric, p50, p95 in (
+        ("ModelLatency", 600_000.0, model_p95_us),
+        ("OverheadLatency", 20_000.0, 100_000.0),
+    ):
+        for stat, value in (("p50", p50), ("p95", p95)):
+            data["MetricDataResults"].append(
+                {
+                    "Id": f"{metric}{stat}",
+                    "Label": label(metric, stat, key),
+                    "Timestamps": [START.isoformat()],
+                    "Values": [value],
+                    "StatusCode": "Complete",
+                }
+            )
+    metrics = tmp_path / "endpoint.json"
+    metrics.write_text(json.dumps(data))
+    result = cli("optimize", str(scenario), "--endpoint-metrics", str(metrics), "-f", "json")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)["scenarios"][0]
+    if meets:
+        [lever] = [lv for lv in document["levers"] if lv["kind"] == "right_size"]
+        latency = lever["patch"]["workloads"][0]["measured_latency"]["self_hosted"]
+        assert latency == {"p50_seconds": 0.62, "p95_seconds": 1.6}
+        assert "measured P50 0.62 s, P95 1.6 s" in lever["action"]
+    else:
+        [skipped] = [
+            s
+            for s in document["not_priced"]
+            if s["kind"] == "right_size" and "to gpu.large" not in s["action"]
+        ]
+        assert "misses the latency target: P95 2.6 s > target 2 s" in skipped["reason"]

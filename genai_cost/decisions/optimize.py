@@ -468,13 +468,27 @@ def _right_size_levers(w: Workload, endpoints: Measure | None, catalog: Catalog)
         "measured over one period at one prompt mix: a busier hour or longer prompts need "
         "more; keep autoscaling or an alarm on GPUUtilization"
     )
+    fields = _sized(w, instance, per_second, use, at_full_use)
+    if "p50_seconds" in use and "p95_seconds" in use:
+        # the endpoint's measured response time is the option's latency evidence
+        option = "autoscaled" if Option.autoscaled in w.requested_options else "self_hosted"
+        fields["measured_latency"] = {
+            option: {
+                "p50_seconds": rounded(use["p50_seconds"]),
+                "p95_seconds": rounded(use["p95_seconds"]),
+            }
+        }
+        action += (
+            f"; measured P50 {use['p50_seconds']:.3g} s, P95 {use['p95_seconds']:.3g} s "
+            "(ModelLatency + OverheadLatency)"
+        )
     levers = [
         Lever(
             "right_size",
             action + _autoscaling_note(w, use, at_full_use, 1.0),
             w.name,
-            _workload_patch(w.name, **_sized(w, instance, per_second, use, at_full_use)),
-            risk,
+            _workload_patch(w.name, **fields),
+            risk + ("; latency measured at today's load" if "measured_latency" in fields else ""),
         )
     ]
     # other instance types, at the measured throughput × their published benchmark's ratio

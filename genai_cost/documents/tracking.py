@@ -342,3 +342,6 @@ class EndpointMeasure(TypedDict):
     """Invocations / invocations per instance in that hour."""
     gpu_utilization: float
     """Of one instance's GPUs (CloudWatch sums GPUUtilization over them), 0-1."""
+    p50_seconds: NotRequired[float]
+    """ModelLatency + OverheadLatency p50 over the period, when measured."""
+    p95_seconds: NotRequired[float]

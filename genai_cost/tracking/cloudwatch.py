@@ -467,6 +467,30 @@ def endpoint_queries(
                     "ReturnData": True,
                 }
             )
+    whole = max(PERIOD_SECONDS, int((end - start).total_seconds()) // PERIOD_SECONDS * 3600)
+    for endpoint in endpoints:
+        name, _, variant = endpoint.partition("/")
+        for metric in ENDPOINT_LATENCY:
+            for p in ("p50", "p95"):
+                found.append(
+                    {
+                        "Id": f"q{len(found)}",
+                        "MetricStat": {
+                            "Metric": {
+                                "Namespace": SAGEMAKER,
+                                "MetricName": metric,
+                                "Dimensions": [
+                                    {"Name": "EndpointName", "Value": name},
+                                    {"Name": "VariantName", "Value": variant or "AllTraffic"},
+                                ],
+                            },
+                            "Period": whole,
+                            "Stat": p,
+                        },
+                        "Label": label(metric, p, f"{name}/{variant or 'AllTraffic'}"),
+                        "ReturnData": True,
+                    }
+                )
     return {
         "MetricDataQueries": found,
         "StartTime": start.isoformat().replace("+00:00", "Z"),
@@ -475,7 +499,41 @@ def endpoint_queries(
     }
 
 
+ENDPOINT_LATENCY = ("ModelLatency", "OverheadLatency")
+"""An endpoint's latency metrics, in microseconds [AWS, SageMaker developer guide]: the model's
+response time, and SageMaker's overhead around it."""
+
+
+def endpoint_latency(metrics: Metrics, endpoint: str) -> dict[str, float] | None:
+    """An endpoint variant's response time over the period, seconds: ModelLatency's p50 and
+    p95 plus OverheadLatency's (a sum of percentiles: at most the percentile of the sum's
+    upper side, so a conservative figure); None without both metrics."""
+    name, _, variant = endpoint.partition("/")
+    key = f"{name}/{variant or 'AllTraffic'}"
+    found: dict[str, float] = {}
+    for p in ("p50", "p95"):
+        parts = [metrics.series.get((m, p, key), {}) for m in ENDPOINT_LATENCY]
+        if not all(parts):
+            return None
+        found[p] = sum(max(points.values()) for points in parts) / 1e6
+    return found
+
+
 def endpoint_use(metrics: Metrics, endpoint: str, gpus: int) -> EndpointMeasure | str:
+    """The endpoint variant's busiest hour (by invocations), or why it cannot be measured.
+    `gpus`: accelerators per instance (CloudWatch sums GPUUtilization over them); with its
+    latency metrics, its response time (`endpoint_latency`)."""
+    found = _endpoint_use(metrics, endpoint, gpus)
+    if isinstance(found, str):
+        return found
+    latency = endpoint_latency(metrics, endpoint)
+    if latency is not None:
+        found["p50_seconds"] = latency["p50"]
+        found["p95_seconds"] = latency["p95"]
+    return found
+
+
+def _endpoint_use(metrics: Metrics, endpoint: str, gpus: int) -> EndpointMeasure | str:
     """The endpoint variant's busiest hour (by invocations), or why it cannot be measured.
     `gpus`: accelerators per instance (CloudWatch sums GPUUtilization over them)."""
     name, _, variant = endpoint.partition("/")
