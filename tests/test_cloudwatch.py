@@ -740,3 +740,55 @@ def test_an_endpoints_measured_latency_is_the_options_evidence(
             if s["kind"] == "right_size" and "to gpu.large" not in s["action"]
         ]
         assert "misses the latency target: P95 2.6 s > target 2 s" in skipped["reason"]
+
+
+def test_endpoint_metrics_fetched_from_the_account(
+    cli: Any, fixture_snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`calibrate --endpoint-queries NAME --cloudwatch` runs the request (every page) and saves
+    the response as the AWS CLI would; optimize reads it as it reads the CLI's."""
+    from botocore.stub import ANY, Stubber
+
+    from genai_cost.tracking import cloudwatch
+
+    results = _endpoint_metrics()["MetricDataResults"]
+    for r in results:
+        r["Timestamps"] = [dt.datetime.fromisoformat(t) for t in r["Timestamps"]]
+    client = _client()
+    stub = Stubber(client)
+    expected = {
+        "MetricDataQueries": ANY,
+        "StartTime": ANY,
+        "EndTime": ANY,
+        "ScanBy": "TimestampAscending",
+    }
+    stub.add_response(
+        "get_metric_data", {"MetricDataResults": results[:1], "NextToken": "t"}, expected
+    )
+    stub.add_response(
+        "get_metric_data", {"MetricDataResults": results[1:]}, {**expected, "NextToken": "t"}
+    )
+    monkeypatch.setattr(cloudwatch, "client", lambda region, profile: client)
+    saved = tmp_path / "endpoint.json"
+    with stub:
+        result = cli(
+            "calibrate",
+            "--endpoint-queries",
+            "chat-endpoint",
+            "--cloudwatch",
+            "--region",
+            "us-east-1",
+            "--month",
+            "2026-11",
+            "-o",
+            str(saved),
+        )
+    assert result.code == 0, result.err
+    stub.assert_no_pending_responses()
+    assert "3 series" in result.err
+    scenario = tmp_path / "served.yaml"
+    scenario.write_text(ENDPOINT_SCENARIO)
+    optimized = cli("optimize", str(scenario), "--endpoint-metrics", str(saved), "-f", "json")
+    levers = json.loads(optimized.out)["scenarios"][0]["levers"]
+    [lever] = [lv for lv in levers if lv["kind"] == "right_size"]
+    assert lever["monthly_saving_usd"] == pytest.approx(3 * 730 * 3.0)

@@ -494,7 +494,8 @@ def calibrate(
             "--endpoint-queries",
             metavar="ENDPOINT[/VARIANT]",
             help="Write the GetMetricData request for these SageMaker endpoints' hourly "
-            "invocations and utilisation (for `optimize --endpoint-metrics`; repeat).",
+            "invocations, utilisation and latency (for `optimize --endpoint-metrics`; repeat); "
+            "with --cloudwatch, run it and write the response.",
         ),
     ] = None,
     region: Annotated[
@@ -563,6 +564,12 @@ def calibrate(
                 f"more than {cw.MAX_QUERIES} queries, the most one GetMetricData call takes: "
                 "give fewer model ids or endpoints per file"
             )
+        if cloudwatch:  # run it: the response, as the AWS CLI would save it
+            client = cw.client(region, profile)
+            response = cw.fetch_response(client, pages[0])
+            count = len(response["MetricDataResults"])
+            _emit(json.dumps(response, indent=2) + "\n", output, f"{count} series")
+            return
         text = json.dumps(pages[0], indent=2) + "\n"
         _emit(text, output, f"aws cloudwatch get-metric-data --cli-input-json file://{output}")
         return

@@ -178,6 +178,30 @@ def fetch(cw: Any, start: dt.datetime, end: dt.datetime, models: Sequence[str] =
     return metrics
 
 
+def fetch_response(cw: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """Run a prepared GetMetricData request (every page) and return the response as the AWS
+    CLI saves it: one `MetricDataResults` list, timestamps in ISO 8601 — what
+    `--cloudwatch-file` and `--endpoint-metrics` read."""
+    call = {
+        **request,
+        "StartTime": _utc(request["StartTime"]),
+        "EndTime": _utc(request["EndTime"]),
+    }
+    results: list[dict[str, Any]] = []
+    for page in _pages(cw, "get_metric_data", call):
+        for r in page.get("MetricDataResults", []):
+            results.append(
+                {
+                    "Id": r.get("Id"),
+                    "Label": r.get("Label"),
+                    "Timestamps": [_utc(t).isoformat() for t in r.get("Timestamps", [])],
+                    "Values": list(r.get("Values", [])),
+                    "StatusCode": r.get("StatusCode", "Complete"),
+                }
+            )
+    return {"MetricDataResults": results, "Messages": []}
+
+
 def list_models(cw: Any) -> list[str]:
     found: set[str] = set()
     for page in _pages(cw, "list_metrics", {"Namespace": NAMESPACE, "MetricName": "Invocations"}):
