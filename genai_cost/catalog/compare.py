@@ -11,6 +11,7 @@ from genai_cost.catalog.tables import ON_DEMAND_PRICE_COLUMNS, SCOPES, TIERS
 from genai_cost.documents.pricing import (
     ChangeCounts,
     CoverageRow,
+    InstancePrices,
     ModelList,
     ModelPrices,
     ModelRow,
@@ -196,22 +197,80 @@ def snapshot_list() -> SnapshotList:
     }
 
 
-def model_prices_of(catalog: Catalog, model: str) -> ModelPrices:
-    """`model_prices` of a model id as a user types it (a us./eu./global. prefix ignored);
-    an unknown id is an error with the closest known ones."""
+def model_prices_of(catalog: Catalog, model: str) -> ModelPrices | InstancePrices:
+    """`model_prices` of a model id as a user types it (a us./eu./global. prefix ignored), or
+    `instance_prices` of an instance type (an `ml.` prefix ignored); anything else is an error
+    with the closest known model ids and instance types."""
     from genai_cost.errors import PricingError
     from genai_cost.modelfile import suggest
     from genai_cost.scenario.models import split_model_id
 
     model_id = split_model_id(model)[1]
-    if model_id not in catalog.models:
-        hint = suggest(model_id, catalog.models)
-        raise PricingError(
-            f"unknown model id {model_id!r} in snapshot {catalog.snapshot_id}"
-            + (f" ({hint})" if hint else "; see `genai-cost models`"),
-            model=model_id,
-        )
-    return model_prices(catalog, model_id)
+    if model_id in catalog.models:
+        return model_prices(catalog, model_id)
+    instance = model.removeprefix("ml.")
+    instances = instance_types(catalog)
+    if instance in instances:
+        return instance_prices(catalog, instance)
+    hint = suggest(model_id, [*catalog.models, *instances])
+    raise PricingError(
+        f"unknown model id or instance type {model!r} in snapshot {catalog.snapshot_id}"
+        + (f" ({hint})" if hint else "; see `genai-cost models` and `pricing coverage`"),
+        model=model_id,
+    )
+
+
+def instance_types(catalog: Catalog) -> list[str]:
+    """Every instance type the snapshot describes or prices (without `ml.`)."""
+    priced = {key[1].removeprefix("ml.") for key in catalog.instance_prices}
+    return sorted(priced | set(catalog.instance_types))
+
+
+def instance_prices(catalog: Catalog, instance: str) -> InstancePrices:
+    """Every price (platform, region, purchase, with dates and sources), the specification and
+    the published throughput benchmarks the snapshot holds for one instance type."""
+
+    def dated(row: Any) -> dict[str, Any]:
+        record = dataclasses.asdict(row)
+        for k in ("as_of", "effective_from", "effective_until"):
+            record[k] = record[k].isoformat() if record[k] else None
+        record.pop("instance_type", None)
+        return record
+
+    rows = sorted(
+        (
+            r
+            for (_, name, _, _), found in catalog.instance_prices.items()
+            if name.removeprefix("ml.") == instance
+            for r in found
+        ),
+        key=lambda r: (r.platform, r.region, r.purchase, r.effective_from or dt.date.min),
+    )
+    spec = catalog.instance_types.get(instance)
+    benchmarks = sorted(
+        (r for found in catalog.throughput.values() for r in found if r.instance_type == instance),
+        key=lambda r: (r.model_id, r.input_tokens, r.output_tokens),
+    )
+    used = {r.source for r in rows} | {r.source for r in benchmarks}
+    if spec is not None:
+        used.add(spec.source)
+    document = {
+        "schema_version": 1,
+        "kind": "genai-cost pricing show instance",
+        "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
+        "instance_type": instance,
+        "spec": dataclasses.asdict(spec) | {"as_of": spec.as_of.isoformat()} if spec else None,
+        "prices": [dated(r) for r in rows],
+        "self_hosted_throughput": [
+            dataclasses.asdict(r) | {"as_of": r.as_of.isoformat()} for r in benchmarks
+        ],
+        "sources": {
+            key: {"title": s.title, "reference": s.reference, "as_of": s.as_of.isoformat()}
+            for key, s in catalog.sources.items()
+            if key in used
+        },
+    }
+    return cast(InstancePrices, document)
 
 
 def model_list(catalog: Catalog) -> ModelList:

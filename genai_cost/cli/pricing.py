@@ -52,19 +52,24 @@ def pricing_show(
     model: Annotated[
         str,
         typer.Argument(
-            metavar="MODEL", help="Bedrock model id (a us./eu./global. prefix is ignored)."
+            metavar="MODEL|INSTANCE_TYPE",
+            help="Bedrock model id (a us./eu./global. prefix is ignored), or an instance type "
+            "(an ml. prefix is ignored).",
         ),
     ],
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     snapshot: SnapshotOption = None,
 ) -> None:
-    """Show every price of one model: by endpoint scope and region, batch, provisioned terms,
-    published self-hosting throughput, with sources.
+    """Show every price of one model (by endpoint scope and region, batch, provisioned terms,
+    published self-hosting throughput) or of one instance type (EC2 and SageMaker, every
+    purchase and region, its specification and the benchmarks on it), with sources.
 
-    Example:
+    Examples:
 
         genai-cost pricing show anthropic.claude-sonnet-4-6
+
+        genai-cost pricing show ml.g6e.xlarge
     """
     from genai_cost.catalog.compare import model_prices_of
     from genai_cost.catalog.snapshot import load_catalog
@@ -173,6 +178,10 @@ def pricing_coverage(
     snapshot: SnapshotOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
+    instances: Annotated[
+        bool,
+        typer.Option("--instances", help="Only instance types (EC2 and SageMaker) by region."),
+    ] = False,
 ) -> None:
     """What the snapshot prices where: every Bedrock model by region (in-region, through a
     cross-region profile, global; batch and service tiers) and every instance type by region
@@ -183,6 +192,8 @@ def pricing_coverage(
         genai-cost pricing coverage --region eu-central-1 --region us-east-1
 
         genai-cost pricing coverage --format csv -o coverage.csv
+
+        genai-cost pricing coverage --instances --region eu-central-1
     """
     from genai_cost.catalog.compare import coverage
     from genai_cost.catalog.selection import today
@@ -191,7 +202,10 @@ def pricing_coverage(
 
     catalog = load_catalog(snapshot)
     day = parse_day(as_of) or today()
-    show("pricing-coverage", coverage(catalog, day, region), fmt, output)
+    document = coverage(catalog, day, region)
+    if instances:
+        document["models"] = []
+    show("pricing-coverage", document, fmt, output)
 
 
 @pricing_app.command("import")

@@ -107,6 +107,39 @@ class ModelPrices(TypedDict):
     sources: dict[str, SourceInfo]
 
 
+class InstancePriceRow(Dated):
+    platform: str
+    """ec2, sagemaker (hosting) or sagemaker_transform."""
+    region: str
+    purchase: str
+    usd_per_hour: float
+
+
+class InstanceSpec(TypedDict):
+    instance_type: str
+    accelerator: str
+    accelerator_count: int
+    accelerator_memory_gib: float
+    vcpu: int
+    memory_gib: float
+    source: str
+    as_of: str
+
+
+class InstancePrices(TypedDict):
+    """Every price and benchmark the snapshot holds for one instance type (EC2 and SageMaker,
+    every purchase and region)."""
+
+    schema_version: int
+    kind: Literal["genai-cost pricing show instance"]
+    snapshot: SnapshotRef
+    instance_type: str
+    spec: InstanceSpec | None
+    prices: list[InstancePriceRow]
+    self_hosted_throughput: list[ThroughputRow]
+    sources: dict[str, SourceInfo]
+
+
 class PriceChange(TypedDict):
     column: str
     old: float | None

@@ -22,6 +22,7 @@ from genai_cost.documents.decisions import (
 )
 from genai_cost.documents.estimate import EstimateDocument
 from genai_cost.documents.pricing import (
+    InstancePrices,
     ModelList,
     ModelPrices,
     PricingCoverage,
@@ -52,6 +53,7 @@ DOCUMENTS: dict[str, Any] = {
     "variance": VarianceDocument,
     "pricing-list": SnapshotList,
     "pricing-show": ModelPrices,
+    "pricing-show-instance": InstancePrices,
     "pricing-diff": PricingDiff,
     "models": ModelList,
     "pricing-refresh": RefreshReport,

@@ -7,6 +7,7 @@ from typing import Any
 
 from genai_cost.documents.pricing import (
     CoverageRow,
+    InstancePrices,
     ModelList,
     ModelPrices,
     PricingCoverage,
@@ -96,7 +97,60 @@ def render_pricing_diff_markdown(document: PricingDiff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_model_markdown(document: ModelPrices) -> str:
+def render_model_markdown(document: ModelPrices | InstancePrices) -> str:
+    """`pricing show`: a model's prices, or an instance type's."""
+    if document["kind"] == "genai-cost pricing show instance":
+        return render_instance_markdown(document)
+    return _model_markdown(document)
+
+
+def render_instance_markdown(document: InstancePrices) -> str:
+    """An instance type: its specification, every price (platform, region, purchase) and the
+    published throughput benchmarks on it."""
+    name = document["instance_type"]
+    spec = document["spec"]
+    lines = [f"## {markdown_cell(name)}", "", f"Snapshot {document['snapshot']['id']}.", ""]
+    if spec is not None:
+        lines += [
+            f"{spec['accelerator_count']} × {markdown_cell(spec['accelerator'])} "
+            f"({spec['accelerator_memory_gib']:g} GiB accelerator memory), {spec['vcpu']} vCPUs, "
+            f"{spec['memory_gib']:g} GiB memory ({markdown_cell(spec['source'])}, "
+            f"{spec['as_of']}).",
+            "",
+        ]
+    if document["prices"]:
+        lines += [
+            "| Platform | Region | Purchase | USD per hour | Effective | Source |",
+            "|---|---|---|---:|---|---|",
+        ]
+        for r in document["prices"]:
+            lines.append(
+                f"| {markdown_cell(r['platform'])} | {markdown_cell(r['region'])} | "
+                f"{markdown_cell(r['purchase'])} | {price(r['usd_per_hour'])} | "
+                f"{_effective(r)} | {markdown_cell(r['source'])} ({r['as_of']}) |"
+            )
+    else:
+        lines.append(
+            f"No price for {markdown_cell(name)} in this snapshot: give the scenario's "
+            "self_hosted.usd_per_hour, or import prices (docs/pricing-data.md)."
+        )
+    if document["self_hosted_throughput"]:
+        lines += [
+            "",
+            "| Model | Input / output tokens | Output tokens/s an instance | Engine | Source |",
+            "|---|---:|---:|---|---|",
+        ]
+        for b in document["self_hosted_throughput"]:
+            lines.append(
+                f"| `{markdown_code(b['model_id'])}` | {b['input_tokens']:,.0f} / "
+                f"{b['output_tokens']:,.0f} | {b['output_tokens_per_second_per_instance']:,.0f} | "
+                f"{markdown_cell(b['engine'])} {markdown_cell(b['precision'])} | "
+                f"{markdown_cell(b['source'])} ({b['as_of']}) |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _model_markdown(document: ModelPrices) -> str:
     model = document["model"]
     lines = [
         f"## {markdown_cell(model['name'])} (`{markdown_code(model['model_id'])}`)",
