@@ -95,35 +95,64 @@ def parse_label(text: str) -> tuple[str, str, str] | None:
     return parts[1], parts[2], parts[3]
 
 
+def _query(
+    n: int,
+    namespace: str,
+    metric: str,
+    dimensions: Sequence[tuple[str, str]],
+    period: int,
+    stat: str,
+    subject: str,
+) -> dict[str, Any]:
+    """One GetMetricData query (the `n`th), labelled with what it is (`label`)."""
+    return {
+        "Id": f"q{n}",
+        "MetricStat": {
+            "Metric": {
+                "Namespace": namespace,
+                "MetricName": metric,
+                "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions],
+            },
+            "Period": period,
+            "Stat": stat,
+        },
+        "Label": label(metric, stat, subject),
+        "ReturnData": True,
+    }
+
+
+def _whole(start: dt.datetime, end: dt.datetime) -> int:
+    """One period spanning [start, end) in whole hours: a statistic over all of it."""
+    span = int((end - start).total_seconds())
+    return max(PERIOD_SECONDS, span // PERIOD_SECONDS * PERIOD_SECONDS)
+
+
+def _request(
+    found: Sequence[dict[str, Any]], start: dt.datetime, end: dt.datetime
+) -> dict[str, Any]:
+    return {
+        "MetricDataQueries": list(found),
+        "StartTime": start.isoformat().replace("+00:00", "Z"),
+        "EndTime": end.isoformat().replace("+00:00", "Z"),
+        "ScanBy": "TimestampAscending",
+    }
+
+
 def queries(models: Sequence[str], start: dt.datetime, end: dt.datetime) -> list[dict[str, Any]]:
     """The GetMetricData queries for `models`: each summed metric an hour at a time, and the
     latency percentiles over the whole period (one datapoint)."""
-    span = int((end - start).total_seconds())
-    whole = max(PERIOD_SECONDS, span // PERIOD_SECONDS * PERIOD_SECONDS)
-    found: list[dict[str, Any]] = []
-
-    def query(metric: str, stat: str, model: str, period: int) -> dict[str, Any]:
-        return {
-            "Id": f"q{len(found)}",
-            "MetricStat": {
-                "Metric": {
-                    "Namespace": NAMESPACE,
-                    "MetricName": metric,
-                    "Dimensions": [{"Name": DIMENSION, "Value": model}],
-                },
-                "Period": period,
-                "Stat": stat,
-            },
-            "Label": label(metric, stat, model),
-            "ReturnData": True,
-        }
-
-    for model in models:
-        for metric in SUMMED:
-            found.append(query(metric, "Sum", model, PERIOD_SECONDS))
-        for p in PERCENTILES:
-            found.append(query(LATENCY, p, model, whole))
-    return found
+    wanted = [
+        (model, metric, stat, period)
+        for model in models
+        for metric, stat, period in [
+            *((m, "Sum", PERIOD_SECONDS) for m in SUMMED),
+            *((LATENCY, p, _whole(start, end)) for p in PERCENTILES),
+        ]
+    ]
+    return [
+        _query(n, NAMESPACE, metric, [(DIMENSION, model)], period, stat, model)
+        for n, (model, metric, stat, period) in enumerate(wanted)
+    ]
 
 
 def requests_of(
@@ -132,13 +161,7 @@ def requests_of(
     """GetMetricData requests (at most MAX_QUERIES queries each) for the period."""
     every = queries(models, start, end)
     return [
-        {
-            "MetricDataQueries": every[i : i + MAX_QUERIES],
-            "StartTime": start.isoformat().replace("+00:00", "Z"),
-            "EndTime": end.isoformat().replace("+00:00", "Z"),
-            "ScanBy": "TimestampAscending",
-        }
-        for i in range(0, len(every), MAX_QUERIES)
+        _request(every[i : i + MAX_QUERIES], start, end) for i in range(0, len(every), MAX_QUERIES)
     ]
 
 
@@ -464,66 +487,48 @@ SageMaker AI metrics in Amazon CloudWatch"]: invocations, invocations per instan
 instances' utilisation in percent (GPU figures summed over an instance's GPUs)."""
 
 
+def variant_key(endpoint: str) -> str:
+    """`NAME/VARIANT` of an endpoint named `NAME` or `NAME/VARIANT` (SageMaker's default
+    variant is AllTraffic)."""
+    name, _, variant = endpoint.partition("/")
+    return f"{name}/{variant or 'AllTraffic'}"
+
+
 def endpoint_queries(
     endpoints: Sequence[str], start: dt.datetime, end: dt.datetime
 ) -> dict[str, Any]:
-    """The GetMetricData request for endpoint variants (`NAME/VARIANT`), an hour at a time."""
-    found: list[dict[str, Any]] = []
-    for endpoint in endpoints:
-        name, _, variant = endpoint.partition("/")
-        for namespace, metric, stat in ENDPOINT_METRICS:
-            found.append(
-                {
-                    "Id": f"q{len(found)}",
-                    "MetricStat": {
-                        "Metric": {
-                            "Namespace": namespace,
-                            "MetricName": metric,
-                            "Dimensions": [
-                                {"Name": "EndpointName", "Value": name},
-                                {"Name": "VariantName", "Value": variant or "AllTraffic"},
-                            ],
-                        },
-                        "Period": PERIOD_SECONDS,
-                        "Stat": stat,
-                    },
-                    "Label": label(metric, stat, f"{name}/{variant or 'AllTraffic'}"),
-                    "ReturnData": True,
-                }
-            )
-    whole = max(PERIOD_SECONDS, int((end - start).total_seconds()) // PERIOD_SECONDS * 3600)
-    for endpoint in endpoints:
-        name, _, variant = endpoint.partition("/")
-        for metric in ENDPOINT_LATENCY:
-            for p in ("p50", "p95"):
-                found.append(
-                    {
-                        "Id": f"q{len(found)}",
-                        "MetricStat": {
-                            "Metric": {
-                                "Namespace": SAGEMAKER,
-                                "MetricName": metric,
-                                "Dimensions": [
-                                    {"Name": "EndpointName", "Value": name},
-                                    {"Name": "VariantName", "Value": variant or "AllTraffic"},
-                                ],
-                            },
-                            "Period": whole,
-                            "Stat": p,
-                        },
-                        "Label": label(metric, p, f"{name}/{variant or 'AllTraffic'}"),
-                        "ReturnData": True,
-                    }
-                )
-    return {
-        "MetricDataQueries": found,
-        "StartTime": start.isoformat().replace("+00:00", "Z"),
-        "EndTime": end.isoformat().replace("+00:00", "Z"),
-        "ScanBy": "TimestampAscending",
-    }
+    """The GetMetricData request for endpoint variants (`NAME/VARIANT`): their metrics an hour
+    at a time, and their latency percentiles over the whole period."""
+    wanted = [
+        (key, namespace, metric, stat, period)
+        for key in map(variant_key, endpoints)
+        for namespace, metric, stat, period in [
+            *((ns, m, st, PERIOD_SECONDS) for ns, m, st in ENDPOINT_METRICS),
+            *(
+                (SAGEMAKER, m, p, _whole(start, end))
+                for m in ENDPOINT_LATENCY
+                for p in ("p50", "p95")
+            ),
+        ]
+    ]
+    found = [
+        _query(
+            n,
+            namespace,
+            metric,
+            [("EndpointName", key.split("/", 1)[0]), ("VariantName", key.split("/", 1)[1])],
+            period,
+            stat,
+            key,
+        )
+        for n, (key, namespace, metric, stat, period) in enumerate(wanted)
+    ]
+    return _request(found, start, end)
 
 
 ENDPOINT_LATENCY = ("ModelLatency", "OverheadLatency")
+PAIR = ("p50", "p95")
+"""The percentiles of an endpoint's latency the scenario's MeasuredLatency holds."""
 """An endpoint's latency metrics, in microseconds [AWS, SageMaker developer guide]: the model's
 response time, and SageMaker's overhead around it."""
 
@@ -532,10 +537,9 @@ def endpoint_latency(metrics: Metrics, endpoint: str) -> dict[str, float] | None
     """An endpoint variant's response time over the period, seconds: ModelLatency's p50 and
     p95 plus OverheadLatency's (a sum of percentiles: at most the percentile of the sum's
     upper side, so a conservative figure); None without both metrics."""
-    name, _, variant = endpoint.partition("/")
-    key = f"{name}/{variant or 'AllTraffic'}"
+    key = variant_key(endpoint)
     found: dict[str, float] = {}
-    for p in ("p50", "p95"):
+    for p in PAIR:
         parts = [metrics.series.get((m, p, key), {}) for m in ENDPOINT_LATENCY]
         if not all(parts):
             return None
@@ -560,8 +564,7 @@ def endpoint_use(metrics: Metrics, endpoint: str, gpus: int) -> EndpointMeasure 
 def _endpoint_use(metrics: Metrics, endpoint: str, gpus: int) -> EndpointMeasure | str:
     """The endpoint variant's busiest hour (by invocations), or why it cannot be measured.
     `gpus`: accelerators per instance (CloudWatch sums GPUUtilization over them)."""
-    name, _, variant = endpoint.partition("/")
-    key = f"{name}/{variant or 'AllTraffic'}"
+    key = variant_key(endpoint)
     invocations = metrics.series.get(("Invocations", "Sum", key), {})
     if not invocations or max(invocations.values()) <= 0:
         return f"no {SAGEMAKER} Invocations datapoint for endpoint {key}"
@@ -591,8 +594,7 @@ def endpoint_utilization(
 ) -> float | str:
     """An endpoint variant's mean GPU utilisation (of one instance's GPUs, 0-1) over the
     hours of the days `first` to `last` with a datapoint, or why it cannot be measured."""
-    name, _, variant = endpoint.partition("/")
-    key = f"{name}/{variant or 'AllTraffic'}"
+    key = variant_key(endpoint)
     points = [
         v
         for stamp, v in metrics.series.get(("GPUUtilization", "Average", key), {}).items()
