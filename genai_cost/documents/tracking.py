@@ -153,7 +153,7 @@ class AllocationDocument(TypedDict):
 
 
 class StreamedTable(TypedDict):
-    """An allocation table written straight to a file (tracking/allocate_stream.py)."""
+    """An allocation table written straight to a file (tracking/chargeback.py)."""
 
     format: Literal["csv", "parquet"]
     path: str

@@ -242,7 +242,7 @@ def price_usage(
     days: list[str] | None = None,
 ) -> PricedUsage:
     """Price every usage row (token prices, or a share of shared capacity). A slice of a
-    larger usage (tracking/allocate_stream.py) passes each capacity entry's `used_tokens` and
+    larger usage (tracking/chargeback.py) passes each capacity entry's `used_tokens` and
     the `days` of the whole usage (the capacity's period), and `shared_rows=False` for all
     but one slice."""
     import pandas as pd

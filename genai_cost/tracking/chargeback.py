@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -45,7 +45,7 @@ from genai_cost.tracking.allocate import (
 )
 from genai_cost.tracking.anomalies import AnomalyRule
 from genai_cost.tracking.capacity import CapacityFile, load_capacity
-from genai_cost.tracking.logs import GroupedUsage, open_usage
+from genai_cost.tracking.logs import GroupedUsage, Usage, open_usage
 from genai_cost.tracking.profiles import ProfileResolver
 
 STREAM_GROUPS = 200_000
@@ -82,46 +82,34 @@ def allocate_logs(
     """The allocation of the logs; written straight to `target` when the groups are more
     than STREAM_GROUPS (the document then says so in `table` and holds no rows), else the
     usual document, rows and all, for the caller to render."""
-    with open_usage(files, metadata_keys, keep=keep) as grouped:
-        if grouped.groups() <= STREAM_GROUPS:
-            usage = grouped.usage()
-            return allocate(
-                usage,
-                catalog,
-                by,
-                tenant,
-                resolver,
-                budgets,
-                capacity,
-                anomaly_rule=anomaly_rule,
-                idle_threshold=idle_threshold,
-            )
-        return _streamed(
-            grouped,
-            keep,
+
+    def allocation(usage: Usage, keys: Sequence[Key]) -> AllocationDocument:
+        return allocate(
+            usage,
             catalog,
-            by,
+            keys,
             tenant,
             resolver,
             budgets,
             capacity,
-            anomaly_rule,
-            idle_threshold,
-            target,
+            anomaly_rule=anomaly_rule,
+            idle_threshold=idle_threshold,
         )
+
+    with open_usage(files, metadata_keys, keep=keep) as grouped:
+        if grouped.groups() <= STREAM_GROUPS:
+            return allocation(grouped.usage(), by)
+        return _streamed(grouped, allocation, catalog, by, tenant, resolver, capacity, target)
 
 
 def _streamed(
     grouped: GroupedUsage,
-    keep: Collection[str],
+    allocation: Callable[[Usage, Sequence[Key]], AllocationDocument],
     catalog: Catalog,
     by: Sequence[Key],
     tenant: Key,
     resolver: ProfileResolver,
-    budgets: TenantBudgets | None,
     capacity: CapacityFile | None,
-    anomaly_rule: AnomalyRule | None,
-    idle_threshold: float | None,
     target: StreamTarget,
 ) -> AllocationDocument:
     from genai_cost.tracking.logs import _sql_path
@@ -130,17 +118,7 @@ def _streamed(
     by_tenant = Key("tenant", tenant.kind, tenant.field)
     own = {"identity": "identity", "metadata": f"meta:{tenant.field}"}.get(tenant.kind)
     coarse = grouped.summed_by({"model_raw", "region", *([own] if own else [])})
-    document = allocate(
-        coarse,
-        catalog,
-        [by_tenant],
-        tenant,
-        resolver,
-        budgets,
-        capacity,
-        anomaly_rule=anomaly_rule,
-        idle_threshold=idle_threshold,
-    )
+    document = allocation(coarse, [by_tenant])
     used = [float(entry["tokens"]) for entry in document.get("capacity", [])]
     days = sorted({str(d) for d in coarse.columns["day"]})
     names = [k.name for k in by]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import re
 import tempfile
@@ -220,7 +221,7 @@ def read_usage(
 class GroupedUsage:
     """The logs summed in DuckDB (`open_usage`), read back whole or by parts: a report whose
     grouping is itself huge reads it in slices (or re-summed by fewer keys) rather than all
-    at once (tracking/allocate_stream.py)."""
+    at once (tracking/chargeback.py)."""
 
     def __init__(
         self,
@@ -242,14 +243,18 @@ class GroupedUsage:
         """Every group (as `read_usage` returns them)."""
         return self._usage(_collect(self.connection, self.metadata_keys, self.by_hour))
 
-    def groups(self) -> int:
-        """How many groups there are (without reading them)."""
+    @functools.cached_property
+    def _groups(self) -> int:
         if not _has_grouped(self.connection):
             return 0
         found = self.connection.execute(
             "SELECT count(*) FROM grouped WHERE problem IS NULL AND file IS NULL"
         ).fetchone()
         return int(found[0]) if found else 0
+
+    def groups(self) -> int:
+        """How many groups there are (counted once, without reading them)."""
+        return self._groups
 
     def summed_by(self, keep: Collection[str]) -> Usage:
         """The groups summed again by fewer keys: `keep` of GROUP_KEYS and `meta:KEY` columns
