@@ -430,23 +430,34 @@ def series_keys(names: Sequence[str]) -> list[str]:
 
 def idle_capacity(entries: Sequence[CapacityEntry], threshold: float) -> list[IdleCapacity]:
     """Capacity whose measured utilisation is below `threshold`, with its idle cost."""
-    out: list[IdleCapacity] = []
-    for e in entries:
-        used = e["utilization_fraction"]
-        if used is None or used >= threshold:
-            continue
-        idle = (1.0 - min(used, 1.0)) * e["cost_usd"]
-        out.append(
-            {
-                "name": e["name"],
-                "utilization_fraction": used,
-                "threshold_fraction": threshold,
-                "period_cost_usd": e["cost_usd"],
-                "idle_usd": idle,
-                "monthly_idle_usd": idle / e["hours"] * HOURS_PER_MONTH if e["hours"] else 0.0,
-            }
-        )
-    return out
+    found = (
+        idle_record(e["name"], e["utilization_fraction"], e["cost_usd"], e["hours"], threshold)
+        for e in entries
+    )
+    return [r for r in found if r is not None]
+
+
+def idle_usd(cost: float, used: float) -> float:
+    """What the unused share of capacity costing `cost` at utilisation `used` cost."""
+    return (1.0 - min(used, 1.0)) * cost
+
+
+def idle_record(
+    name: str, used: float | None, cost: float, hours: float, threshold: float
+) -> IdleCapacity | None:
+    """A capacity used below `threshold` over `hours`, with its idle cost in the period and in
+    a 730-hour month (None when it is not measured or not below the threshold)."""
+    if used is None or used >= threshold:
+        return None
+    idle = idle_usd(cost, used)
+    return {
+        "name": name,
+        "utilization_fraction": used,
+        "threshold_fraction": threshold,
+        "period_cost_usd": cost,
+        "idle_usd": idle,
+        "monthly_idle_usd": idle / hours * HOURS_PER_MONTH if hours else 0.0,
+    }
 
 
 @dataclass

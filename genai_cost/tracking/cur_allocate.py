@@ -21,12 +21,18 @@ from genai_cost.documents.tracking import (
     IdleCapacity,
 )
 from genai_cost.errors import ArgumentError
-from genai_cost.tracking.allocate import UNTAGGED, TenantBudgets, _verdict, budget_rows
+from genai_cost.tracking.allocate import (
+    UNTAGGED,
+    TenantBudgets,
+    _verdict,
+    budget_rows,
+    idle_record,
+    idle_usd,
+)
 from genai_cost.tracking.anomalies import AnomalyRule, find_anomalies
 from genai_cost.tracking.capacity import CapacityFile
 from genai_cost.tracking.cur import EXCLUDABLE, CurKey, parse_cur_key
 from genai_cost.tracking.cur_read import CurUsage, read_cur
-from genai_cost.units import HOURS_PER_MONTH
 
 SCHEMA_VERSION = 1
 RESOURCE_KEY = "(resource)"
@@ -144,7 +150,7 @@ def share_bill_capacity(
                 "split": entry.split,
                 "shares": {t: w / weight for t, w in entry.shares.items()},
                 "utilization_fraction": entry.measured_utilization_fraction,
-                "idle_usd": cost * (1 - entry.measured_utilization_fraction)
+                "idle_usd": idle_usd(cost, entry.measured_utilization_fraction)
                 if entry.measured_utilization_fraction is not None
                 else None,
             }
@@ -157,22 +163,11 @@ def bill_idle_capacity(
 ) -> list[IdleCapacity]:
     """Capacity whose measured utilisation is below `threshold`, with what its unused share
     cost in the bill's period (`hours`) and in a 730-hour month."""
-    found: list[IdleCapacity] = []
-    for e in shared:
-        used = e["utilization_fraction"]
-        if used is None or used >= threshold or e["idle_usd"] is None:
-            continue
-        found.append(
-            {
-                "name": e["name"],
-                "utilization_fraction": used,
-                "threshold_fraction": threshold,
-                "period_cost_usd": e["cost_usd"],
-                "idle_usd": e["idle_usd"],
-                "monthly_idle_usd": e["idle_usd"] / hours * HOURS_PER_MONTH if hours else 0.0,
-            }
-        )
-    return found
+    found = (
+        idle_record(e["name"], e["utilization_fraction"], e["cost_usd"], hours, threshold)
+        for e in shared
+    )
+    return [r for r in found if r is not None]
 
 
 def check_bill_capacity(capacity: CapacityFile) -> None:
