@@ -462,6 +462,11 @@ def test_right_sizing_needs_the_metrics_it_reads(
     assert (
         "no /aws/sagemaker/Endpoints GPUUtilization datapoint for chat-endpoint/AllTraffic" in why
     )
+    # metrics for a scenario whose workloads name no endpoint: said, not silently ignored
+    unnamed = tmp_path / "unnamed.yaml"
+    unnamed.write_text(ENDPOINT_SCENARIO.replace("      endpoint_name: chat-endpoint\n", ""))
+    nothing = cli("optimize", str(unnamed), "--endpoint-metrics", str(metrics))
+    assert nothing.code == 2 and "no workload names the endpoint" in nothing.err
     # the request to save them with the AWS CLI
     target = tmp_path / "q.json"
     written = cli(

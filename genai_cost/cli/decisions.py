@@ -144,6 +144,16 @@ def optimize(
 
         measure = partial(endpoint_use, read_file(endpoint_metrics))
     results, data = run_optimize(paths, pricer, measure)
+    named = any(
+        (w.get("self_hosted") or {}).get("endpoint_name")
+        for d in data
+        for w in d.get("workloads") or []
+    )
+    if measure is not None and not named:
+        raise ArgumentError(
+            "--endpoint-metrics: no workload names the endpoint serving it "
+            "(self_hosted.endpoint_name: NAME or NAME/VARIANT)"
+        )
     document = optimize_document(results)
     if not apply:
         show("optimize", document, fmt, output)
