@@ -21,7 +21,13 @@ from genai_cost.catalog.selection import PricingOptions, today
 from genai_cost.catalog.snapshot import Catalog, bundled_snapshots_dir
 from genai_cost.catalog.validation import scenario_problems
 from genai_cost.decisions.bill import price_bill
-from genai_cost.documents.estimate import EstimateDocument, MonteCarlo
+from genai_cost.documents.estimate import (
+    EstimateDocument,
+    MonteCarlo,
+    ValidatedFile,
+    ValidationDocument,
+    ValidationProblem,
+)
 from genai_cost.errors import ArgumentError, BaselineError, ScenarioError
 from genai_cost.results.estimate import SCHEMA_VERSION as ESTIMATE_SCHEMA_VERSION
 from genai_cost.results.estimate import Estimate
@@ -86,6 +92,66 @@ def load_scenarios(paths: Iterable[str | Path], catalog: Catalog) -> list[Loaded
     if problems:
         raise ScenarioError(problems)
     return loaded
+
+
+def contents(scenario: Any) -> str:
+    """'2 workloads, 1 training job' — what a scenario holds."""
+    parts = [
+        (len(scenario.workloads), "workload"),
+        (len(scenario.training_jobs), "training job"),
+        (len(scenario.shared_endpoints), "shared endpoint"),
+        (len(scenario.imported_models), "imported model"),
+    ]
+    text = [f"{n} {name}{'s' if n != 1 else ''}" for n, name in parts if n or name == "workload"]
+    if scenario.supporting_services is not None:
+        text.append("supporting services")
+    return ", ".join(text)
+
+
+def validate(paths: Iterable[str | Path], snapshot: str | Path | None = None) -> ValidationDocument:
+    """Check scenario files without pricing them: each against the scenario schema, and its
+    model ids, regions and instance types against the snapshot. Every problem of every file
+    is in the document (`valid` is false when there is one); nothing is raised for them."""
+    from genai_cost.catalog.snapshot import load_catalog
+
+    catalog = load_catalog(str(snapshot) if snapshot is not None else None)
+    files: list[ValidatedFile] = []
+    found: list[Any] = []
+    for path in expand_paths(paths, []):
+        try:
+            item = load_scenario(path)
+        except ScenarioError as exc:
+            files.append(ValidatedFile(path=str(path), scenario=None, contents=None, valid=False))
+            found.extend(exc.problems)
+            continue
+        problems = scenario_problems(item, catalog)
+        files.append(
+            ValidatedFile(
+                path=str(path),
+                scenario=item.scenario.name,
+                contents=contents(item.scenario),
+                valid=not problems,
+            )
+        )
+        found.extend(problems)
+    return ValidationDocument(
+        schema_version=1,
+        kind="genai-cost validate",
+        snapshot=catalog.snapshot_id,
+        valid=not found,
+        files=files,
+        problems=[
+            ValidationProblem(
+                path=p.path,
+                line=p.line,
+                column=p.column,
+                field=p.field_path,
+                message=p.message,
+                hint=p.hint,
+            )
+            for p in found
+        ],
+    )
 
 
 def estimate_loaded(

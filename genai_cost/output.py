@@ -22,9 +22,6 @@ from pathlib import Path
 
 from genai_cost.errors import OutputError
 
-STDOUT = "-"
-"""`--output -` means standard output."""
-
 
 def _mode_for(folder: int, name: str) -> int:
     """The existing file's permissions, or the usual ones for a new file under the umask
@@ -189,6 +186,11 @@ def write_atomic(path: str | Path, text: str | bytes | Iterable[bytes]) -> None:
     """Write `text` (or bytes, or pieces of bytes written one after another) to `path` so
     readers see the old file or the new one, never a torn one."""
     target = Path(path)
+    if str(target) == os.devnull:  # `-o /dev/null`: the report is made and discarded
+        if not isinstance(text, str | bytes):
+            for _ in text:
+                pass
+        return
     if not target.name or target.name in (".", ".."):
         raise OutputError(f"{str(path)!r}: is not a file name; name the report file to write")
     directory = target.parent if str(target.parent) else Path(".")

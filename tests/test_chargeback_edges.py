@@ -92,7 +92,7 @@ def test_bedrock_under_the_bedrock_service_product_code(cli: Any, tmp_path: Path
         {"product_code": "AmazonBedrockService", "selected": True, "line_items": 2, "cost_usd": 4.5}
     ]
     text = cli("allocate", "--cur", str(bill), "--tenant", "tag:team", "-f", "markdown").out
-    assert "| AmazonBedrockService | selected | 2 | $4.5000 |" in text
+    assert "| `AmazonBedrockService` | selected | 2 | $4.5000 |" in text
 
 
 @pytest.mark.parametrize(
@@ -593,7 +593,10 @@ def test_a_narrow_terminal_gets_a_narrower_table_not_cards(cli: Any) -> None:
     """`allocate` printed a 10-line card per tenant when its table did not fit (517 lines for
     41 tenants): now the token detail is left out first, said in a note, and --columns
     chooses the figures."""
-    from genai_cost.report.terminal import render_allocation_table
+    from genai_cost.report.registry import render
+
+    def render_allocation_table(document: Any, **options: Any) -> str:
+        return str(render("allocation", document, "table", **options))
 
     result = cli(
         "allocate", "tests/fixtures/logs/invocations.jsonl", "--tenant", "identity", "-f", "json"

@@ -190,7 +190,7 @@ def test_github_pull_request_comment_and_failing_check(
     assert first.returncode == 1, first.stderr
     assert "comment created" in first.stderr
     [body] = marked(host)
-    assert "fails `--fail-on-increase 10%`" in body
+    assert "fails --fail-on-increase 10%" in body
     assert "+$184.00 (+100.0%)" in body
     assert all(h.get("Authorization") == "Bearer t0ken" for _, _, h in host.requests)
     # both comment pages were read before creating (150 unrelated comments)

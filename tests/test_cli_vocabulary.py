@@ -26,7 +26,10 @@ def test_options_are_compact_by_default_and_complete_with_all(cli: Any) -> None:
     every = cli("estimate", CHATBOT, "--all").out
     assert "provisioned no_commitment" in every and "provisioned 6_months" in every
     markdown = cli("estimate", CHATBOT, "-f", "markdown").out
-    assert "| provisioned (3 terms) | — |" in markdown
+    assert "5 self-hosting options: not an open-weights model" in markdown  # once per reason
+    assert markdown.count("open-weights") == 2  # one line per workload, not one per option
+    every_markdown = cli("estimate", CHATBOT, "-f", "markdown", "--all").out
+    assert "| provisioned 6_months | — |" in every_markdown
 
 
 @pytest.mark.parametrize("columns", [40, 200])
@@ -55,8 +58,10 @@ def test_help_speaks_plainly() -> None:
 
 def test_numbers_for_people() -> None:
     assert percent(-0.001) == "0%"
-    assert unit_price(1_234_567.5) == "$1,234,567.5"
-    assert unit_price(-3.5) == "-$3.5"
+    assert unit_price(1_234_567.5) == "$1,234,567.50"  # money: two decimals, no exponent
+    assert unit_price(-3.5) == "-$3.50"
+    assert unit_price(3.3) == "$3.30"
+    assert unit_price(0.0125) == "$0.0125"  # more only below a cent's resolution
     assert unit_price(0.0000166667) == "$0.0000166667"
 
 

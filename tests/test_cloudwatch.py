@@ -681,7 +681,7 @@ def test_bill_capacity_measured_by_its_endpoint(tmp_path: Path, cli: Any) -> Non
         "markdown",
     )
     assert md.code == 0, md.err
-    assert "| ranker | 1 | " in md.out and "30.0% | $23.65 |" in md.out
+    assert "| `ranker` | 1 | " in md.out and "30.0% | $23.65 |" in md.out
     assert "### Idle capacity" in md.out
 
 

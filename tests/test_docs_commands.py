@@ -129,7 +129,7 @@ def test_readme_output_is_what_the_command_prints(cli: Any) -> None:
     """The table README shows under its command is the command's output."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = text.split("$ genai-cost estimate scenarios/support-platform.yaml -f markdown")[1]
-    table = [ln for ln in shown.split("```", 2)[1].splitlines() if ln.startswith("|")]
+    table = [ln for ln in shown.split("```", 2)[1].splitlines() if ln.startswith(("|", "**"))]
     table = table[: next(i for i, ln in enumerate(table) if "Whole bill" in ln) + 1]
     out = cli("estimate", str(ROOT / "scenarios/support-platform.yaml"), "-f", "markdown").out
     for row in table:

@@ -296,7 +296,7 @@ def test_mutated_offer_files(cli: Any, tmp_path: Path, data: st.DataObject) -> N
         "us-east-1",
         "--from-offer-file",
         str(path),
-        "-o",
+        "--into",
         str(tmp_path / "new"),
         "--force",
         "-f",

@@ -28,20 +28,24 @@ BUDGETED = f"{FIXTURES}/scenarios/budgeted.yaml"
 LOGS = f"{FIXTURES}/logs/invocations.jsonl"
 CUR = f"{FIXTURES}/cur"  # a CUR 2.0 export folder (tests/curgen.py writes it)
 
+ALL_FORMATS = ("table", "markdown", "csv", "json", "html", "parquet")
+"""Every command renders in every format (report/registry.FORMATS); each output is pinned."""
+
 # name → (arguments, formats, JSON schema kind, exit code)
 COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
-    "check": (["check", BUDGETED], ("table", "markdown", "csv", "json"), "check", 1),
-    "mix": (["mix", BUDGETED], ("table", "markdown", "csv", "json"), "mix", 0),
-    "roi": (["roi", BUDGETED], ("table", "markdown", "csv", "json"), "roi", 0),
+    "check": (["check", BUDGETED], ALL_FORMATS, "check", 1),
+    "validate-scenarios": (["validate", "scenarios/"], ALL_FORMATS, "validate", 0),
+    "mix": (["mix", BUDGETED], ALL_FORMATS, "mix", 0),
+    "roi": (["roi", BUDGETED], ALL_FORMATS, "roi", 0),
     "optimize": (
         ["optimize", "tests/fixtures/scenarios/office-hours-unpinned.yaml"],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "optimize",
         0,
     ),
     "breakeven": (
         ["breakeven", "scenarios/ticket-classifier.yaml"],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "breakeven",
         0,
     ),
@@ -54,55 +58,55 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
             "--region",
             "eu-west-1",
         ],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "regions",
         0,
     ),
     "diff": (
         ["diff", f"{FIXTURES}/scenarios/diff-base.yaml", f"{FIXTURES}/scenarios/diff-head.yaml"],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "diff",
         0,
     ),
     "allocate": (
         ["allocate", LOGS, "--tenant", "metadata:team", "--by", "tenant", "--by", "model"],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "allocation",
         0,
     ),
     "allocate-cur": (
         ["allocate", "--cur", CUR, "--tenant", "tag:team", "--by", "tenant", "--by", "service"],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "cur-allocation",
         0,
     ),
     "reconcile": (
         ["reconcile", LOGS, "--cur", CUR, "--tenant", "identity"],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "reconcile",
         0,
     ),
     "variance": (
         ["variance", f"{FIXTURES}/scenarios/variance.yaml", "--logs", LOGS],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "variance",
         0,
     ),
     "estimate-montecarlo": (
         ["estimate", "scenarios/customization-paths.yaml", "--samples", "2000", "--seed", "1"],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "estimate",
         0,
     ),
     "support-platform": (
         ["estimate", "scenarios/support-platform.yaml"],
-        ("table", "markdown", "csv", "json", "html"),
+        ALL_FORMATS,
         "estimate",
         0,
     ),
     "support-platform-roi": (
         ["roi", "scenarios/support-platform.yaml"],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "roi",
         0,
     ),
@@ -114,38 +118,71 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
     ),
     "models": (
         ["models", "--snapshot", str(FIXTURE_SNAPSHOT)],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "models",
         0,
     ),
     "pricing-list": (
         ["pricing", "list"],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "pricing-list",
         0,
     ),
     "pricing-show": (
         ["pricing", "show", "acme.chat-v1:0", "--snapshot", str(FIXTURE_SNAPSHOT)],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "pricing-show",
         0,
     ),
     "pricing-coverage": (
         ["pricing", "coverage", "--snapshot", str(FIXTURE_SNAPSHOT)],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "pricing-coverage",
         0,
     ),
     # the bundled snapshot is a fixed point of the pinned release: the report says so
     "pricing-import": (
         ["pricing", "import", "genai-prices", "--as-of", "2026-11-10"],
-        ("table", "markdown", "csv", "json"),
+        ALL_FORMATS,
         "pricing-import",
         0,
     ),
 }
 
-SUFFIX = {"table": "txt", "markdown": "md", "csv": "csv", "json": "json", "html": "html"}
+SUFFIX = {
+    "table": "txt",
+    "markdown": "md",
+    "csv": "csv",
+    "json": "json",
+    "html": "html",
+    "parquet": "parquet.txt",
+}
+
+
+def parquet_text(path: Path) -> str:
+    """A Parquet file as text for a golden: its schema, then its rows."""
+    import duckdb
+
+    connection = duckdb.connect()
+    try:
+        relation = connection.sql(f"SELECT * FROM read_parquet('{path}')")
+        header = ", ".join(
+            f"{name} {kind}" for name, kind in zip(relation.columns, relation.types, strict=True)
+        )
+        rows = [" | ".join("" if v is None else str(v) for v in row) for row in relation.fetchall()]
+    finally:
+        connection.close()
+    return "\n".join([header, *rows]) + "\n"
+
+
+def run_format(cli: Any, args: list[str], fmt: str, tmp_path: Path) -> tuple[Any, str]:
+    """The command's output in `fmt` (Parquet: written to a file, read back as text)."""
+    if fmt != "parquet":
+        result = cli(*args, "--format", fmt)
+        return result, result.out
+    target = tmp_path / "out.parquet"
+    result = cli(*args, "--format", fmt, "-o", str(target))
+    return result, parquet_text(target) if target.exists() else ""
 
 
 def normalized(text: str, tmp_path: Path | None = None) -> str:
@@ -169,13 +206,13 @@ def _in_root(monkeypatch: pytest.MonkeyPatch) -> None:
     ("name", "fmt"),
     [(name, fmt) for name, (_, formats, _, _) in COMMANDS.items() for fmt in formats],
 )
-def test_command_golden(cli: Any, golden: Any, name: str, fmt: str) -> None:
+def test_command_golden(cli: Any, golden: Any, name: str, fmt: str, tmp_path: Path) -> None:
     args, _, kind, code = COMMANDS[name]
-    result = cli(*args, "--format", fmt)
+    result, out = run_format(cli, args, fmt, tmp_path)
     assert result.code == code, result
-    golden(f"{name}.{SUFFIX[fmt]}", normalized(result.out))
+    golden(f"{name}.{SUFFIX[fmt]}", normalized(out, tmp_path))
     if fmt == "json":
-        validate(kind, result.out)
+        validate(kind, out)
 
 
 @pytest.fixture
@@ -203,18 +240,19 @@ def changed_snapshot(tmp_path: Path) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
 def test_pricing_diff_golden(
     cli: Any, golden: Any, changed_snapshot: Path, tmp_path: Path, fmt: str
 ) -> None:
-    result = cli("pricing", "diff", str(FIXTURE_SNAPSHOT), str(changed_snapshot), "-f", fmt)
+    args = ["pricing", "diff", str(FIXTURE_SNAPSHOT), str(changed_snapshot)]
+    result, out = run_format(cli, args, fmt, tmp_path)
     assert result.code == 0, result
-    golden(f"pricing-diff.{SUFFIX[fmt]}", normalized(result.out, tmp_path))
+    golden(f"pricing-diff.{SUFFIX[fmt]}", normalized(out, tmp_path))
     if fmt == "json":
-        validate("pricing-diff", result.out)
+        validate("pricing-diff", out)
 
 
-@pytest.mark.parametrize("fmt", ["table", "json"])
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
 def test_pricing_refresh_golden(cli: Any, golden: Any, tmp_path: Path, fmt: str) -> None:
     from tests.test_refresh import fixture_items
 
@@ -230,7 +268,7 @@ def test_pricing_refresh_golden(cli: Any, golden: Any, tmp_path: Path, fmt: str)
     }
     path = tmp_path / "AmazonBedrock-us-east-1.json"
     path.write_text(json.dumps(offer))
-    result = cli(
+    args = [
         "pricing",
         "refresh",
         "--snapshot",
@@ -241,15 +279,28 @@ def test_pricing_refresh_golden(cli: Any, golden: Any, tmp_path: Path, fmt: str)
         str(path),
         "--id",
         "golden",
-        "-o",
+        "--into",
         str(tmp_path / "new"),
-        "-f",
-        fmt,
-    )
+    ]
+    result, out = run_format(cli, args, fmt, tmp_path)
     assert result.code == 0, result
-    golden(f"pricing-refresh.{SUFFIX[fmt]}", normalized(result.out, tmp_path))
+    golden(f"pricing-refresh.{SUFFIX[fmt]}", normalized(out, tmp_path))
     if fmt == "json":
-        validate("pricing-refresh", result.out)
+        validate("pricing-refresh", out)
+
+
+def test_support_chatbot_at_80_columns(
+    cli: Any, golden: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first screen is the answer: the whole bill within 15 lines, all under 40."""
+    monkeypatch.setenv("COLUMNS", "80")
+    result = cli("estimate", "scenarios/support-chatbot.yaml")
+    assert result.code == 0, result
+    lines = result.out.splitlines()
+    assert len(lines) < 40, len(lines)
+    assert any(line.startswith("Whole bill: $3,244.20 a month") for line in lines[:15])
+    assert max(len(line) for line in lines) <= 80
+    golden("support-chatbot-80.txt", normalized(result.out))
 
 
 def test_validate_golden(cli: Any, golden: Any) -> None:

@@ -217,7 +217,10 @@ def test_csv_escapes_control_characters(cli: Any, hostile_scenario: Path) -> Non
 
 def test_terminal_and_markdown_are_inert(cli: Any, hostile_scenario: Path) -> None:
     from genai_cost.api import estimate
-    from genai_cost.report import render
+    from genai_cost.report.registry import render as render_kind
+
+    def render(document: Any, fmt: str, **options: Any) -> str:
+        return str(render_kind("estimate", document, fmt, expand=True, **options))
 
     document = estimate([hostile_scenario]).to_dict()
     table = render(document, "table", color=True, width=120)
@@ -319,7 +322,7 @@ def _refresh(cli: Any, offer: Path, target: Path, *extra: str) -> Any:
         "us-east-1",
         "--from-offer-file",
         str(offer),
-        "-o",
+        "--into",
         str(target),
         "-f",
         "json",
@@ -403,7 +406,7 @@ def test_force_swap_killed_between_renames_recovers(tmp_path: Path) -> None:
         from genai_cost.cli import main
         main(["pricing", "refresh", "--snapshot", {str(FIXTURE_SNAPSHOT)!r}, "--region",
               "us-east-1", "--from-offer-file", {str(_offer(tmp_path, "0.009"))!r},
-              "-o", {str(target)!r}, "--force"])
+              "--into", {str(target)!r}, "--force"])
         """
     )
     done = subprocess.run(

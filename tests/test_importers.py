@@ -313,7 +313,7 @@ def test_import_command_reports_and_writes(cli: Any, tmp_path: Path) -> None:
         "--as-of",
         "2026-11-20",
         "--write",
-        "-o",
+        "--into",
         str(tmp_path / "new"),
         "--id",
         "imported",
@@ -321,7 +321,7 @@ def test_import_command_reports_and_writes(cli: Any, tmp_path: Path) -> None:
         "markdown",
     )
     assert older.code == 0, older
-    assert f"Written to `{tmp_path / 'new'}`" in older.out
+    assert f"Written to {tmp_path / 'new'}." in older.out
     new = load_catalog(tmp_path / "new")
     assert new.snapshot_id == "imported" and "litellm-1.110.2" in new.sources
     # Llama 3.1 70B: the stale launch price of the old mirror (0.99) gone, 0.72 kept

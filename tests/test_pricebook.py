@@ -190,7 +190,7 @@ def test_pricing_diff(cli: Any, tmp_path: Path, fixture_snapshot: Path) -> None:
     ]
     markdown = cli("pricing", "diff", str(FIXTURE_SNAPSHOT), str(new), "-f", "markdown").out
     assert "1 added, 1 removed, 1 changed." in markdown
-    assert "usd_per_1m_input_tokens: $8 → $10 (+25.0%)" in markdown
+    assert "usd_per_1m_input_tokens: $8.00 → $10.00 (+25.0%)" in markdown
 
 
 def test_pricing_show_and_list(cli: Any, fixture_snapshot: Path) -> None:
@@ -198,7 +198,7 @@ def test_pricing_show_and_list(cli: Any, fixture_snapshot: Path) -> None:
     assert {r["scope"] for r in doc["on_demand"]} == {"in_region", "global"}
     assert [r["term"] for r in doc["provisioned"]] == ["no_commitment", "1_month", "6_months"]
     table = cli("pricing", "show", "global.acme.chat-v1:0", "-f", "markdown").out
-    assert "| global | * (any region) | $7 | $21 |" in table
+    assert "| global | \\* (any region) | $7.00 | $21.00 |" in table
     listed = json.loads(cli("pricing", "list", "-f", "json").out)["snapshots"]
     assert [s["id"] for s in listed] == ["2026-11-23", "2026-11-28", "test-fixture"]
     bad = cli("pricing", "show", "acme.chat")

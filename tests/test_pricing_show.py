@@ -35,7 +35,7 @@ def test_an_instance_types_prices_specification_and_benchmarks(
     assert shapes == {(1000, 1000), (2000, 100)}
     assert set(document["sources"]) == {"test"}
     markdown = cli("pricing", "show", "gpu.small", "-f", "markdown").out
-    assert "| sagemaker | us-east-1 | on_demand | $3" in markdown
+    assert "| sagemaker | `us-east-1` | on_demand | $3" in markdown
     assert "1 × Test GPU (24 GiB accelerator memory)" in markdown
 
 

@@ -461,7 +461,7 @@ def test_cli_refresh_against_the_stubbed_api(
             str(FIXTURE_SNAPSHOT),
             "--region",
             "us-east-1",
-            "--output",
+            "--into",
             str(target),
             "--format",
             "json",
@@ -486,7 +486,7 @@ def test_cli_refresh_against_the_stubbed_api(
         str(FIXTURE_SNAPSHOT),
         "--region",
         "us-east-1",
-        "--output",
+        "--into",
         str(target),
     )
     assert again.code == 2 and "exists" in again.err
@@ -517,7 +517,7 @@ def test_cli_refresh_from_offer_files(cli: Any, tmp_path: Path) -> None:
         "us-east-1",
         "--from-offer-file",
         str(path),
-        "--output",
+        "--into",
         str(target),
     )
     assert result.code == 0, result
@@ -534,7 +534,7 @@ def test_cli_refresh_from_offer_files(cli: Any, tmp_path: Path) -> None:
         str(FIXTURE_SNAPSHOT),
         "--from-offer-file",
         str(tmp_path / "nope.json"),
-        "-o",
+        "--into",
         str(tmp_path / "x"),
     )
     assert missing.code == 2 and "no such offer file" in missing.err

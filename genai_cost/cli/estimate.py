@@ -21,7 +21,6 @@ from genai_cost.cli.options import (
     pricing,
 )
 from genai_cost.cli.render import emit, render, say, show, to_stdout
-from genai_cost.scenario.models import Scenario
 from genai_cost.units import MAX_SAMPLES
 
 ScenarioPaths = Annotated[
@@ -120,35 +119,47 @@ def estimate(
 def validate(
     paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...")],
     snapshot: SnapshotOption = None,
+    fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """Check scenario files without pricing them (model ids, regions and instance types are
-    checked against the pricing snapshot).
+    checked against the pricing snapshot). Exit 2 when any file has a problem; every
+    problem of every file is reported (on stderr in the terminal, in the document in the
+    other formats).
 
-    Example:
+    Examples:
 
         genai-cost validate scenarios/
+
+        genai-cost validate scenarios/ -f json -o validation.json
     """
-    from genai_cost.api import load_scenarios
-    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost import api
+    from genai_cost.errors import Problem, ScenarioError
     from genai_cost.report.sanitize import plain
 
-    loaded = load_scenarios(paths, load_catalog(snapshot))
-    for item in loaded:
-        typer.echo(plain(f"ok: {item.path} ({_contents(item.scenario)})"))
-
-
-def _contents(scenario: Scenario) -> str:
-    """'2 workloads, 1 training job' — what a validated scenario holds."""
-    parts = [
-        (len(scenario.workloads), "workload"),
-        (len(scenario.training_jobs), "training job"),
-        (len(scenario.shared_endpoints), "shared endpoint"),
-        (len(scenario.imported_models), "imported model"),
-    ]
-    text = [f"{n} {name}{'s' if n != 1 else ''}" for n, name in parts if n or name == "workload"]
-    if scenario.supporting_services is not None:
-        text.append("supporting services")
-    return ", ".join(text)
+    document = api.validate(paths, snapshot)
+    if fmt == Format.table and to_stdout(output):
+        for item in document["files"]:
+            if item["valid"]:
+                typer.echo(plain(f"ok: {item['path']} ({item['contents']})"))
+        if not document["valid"]:
+            raise ScenarioError(
+                [
+                    Problem(
+                        message=p["message"],
+                        path=p["path"],
+                        line=p["line"],
+                        column=p["column"],
+                        field_path=p["field"],
+                        hint=p["hint"],
+                    )
+                    for p in document["problems"]
+                ]
+            )
+        return
+    show("validation", document, fmt, output)
+    if not document["valid"]:
+        raise typer.Exit(2)
 
 
 def schema(output: OutputOption = None) -> None:

@@ -22,8 +22,7 @@ pricing_app = typer.Typer(
 SnapshotFolderOption = Annotated[
     Path | None,
     typer.Option(
-        "--output",
-        "-o",
+        "--into",
         metavar="DIR",
         help="Folder of the new snapshot (default: pricing_snapshots/<id> in the current "
         "directory).",
@@ -98,7 +97,7 @@ def pricing_diff(
 
 @pricing_app.command("refresh")
 def pricing_refresh(
-    output: SnapshotFolderOption = None,
+    into: SnapshotFolderOption = None,
     snapshot_id: SnapshotIdOption = None,
     region: Annotated[
         list[str] | None,
@@ -131,6 +130,7 @@ def pricing_refresh(
         ),
     ] = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """Build a new dated snapshot from the AWS Price List (Query API, or offer files).
 
@@ -152,13 +152,13 @@ def pricing_refresh(
         load_catalog(snapshot),
         day=today(),
         regions=region,
-        target=output,
+        target=into,
         snapshot_id=snapshot_id,
         offer_files=offer_file,
         force=force,
         strict=strict,
     )
-    show("refresh", result.as_dict(), fmt, None)
+    show("refresh", result.as_dict(), fmt, output)
 
 
 @pricing_app.command("coverage")
@@ -223,7 +223,7 @@ def pricing_import(
             "--write", help="Write the new snapshot (default: only report the differences)."
         ),
     ] = False,
-    output: SnapshotFolderOption = None,
+    into: SnapshotFolderOption = None,
     snapshot_id: SnapshotIdOption = None,
     as_of: Annotated[
         str | None,
@@ -239,6 +239,7 @@ def pricing_import(
         bool, typer.Option("--force", help="Replace an existing snapshot folder.")
     ] = False,
     fmt: FormatOption = Format.table,
+    output: OutputOption = None,
 ) -> None:
     """Update token prices from an installed price package (genai-prices or litellm) between
     AWS Price List refreshes: build a candidate snapshot, report every difference against
@@ -266,11 +267,11 @@ def pricing_import(
         package,
         as_of=day,
         snapshot_id=identifier,
-        target=output or Path("pricing_snapshots") / identifier,
+        target=into or Path("pricing_snapshots") / identifier,
         write=write,
         force=force,
     )
-    show("pricing-import", result, fmt, None)
+    show("pricing-import", result, fmt, output)
 
 
 def models(

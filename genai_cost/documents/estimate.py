@@ -403,3 +403,33 @@ class EstimateDocument(TypedDict):
     scenarios: list[ScenarioSummary]
     options: list[OptionRecord]
     monte_carlo: NotRequired[MonteCarlo]
+
+
+class ValidatedFile(TypedDict):
+    """A scenario file that was read: what it holds (null fields when it could not be read)."""
+
+    path: str
+    scenario: str | None
+    contents: str | None
+    """'2 workloads, 1 training job' — what a readable scenario holds."""
+    valid: bool
+
+
+class ValidationProblem(TypedDict):
+    path: str
+    line: int | None
+    column: int | None
+    field: str
+    message: str
+    hint: str
+
+
+class ValidationDocument(TypedDict):
+    """`validate`: every scenario file checked against the schema and the snapshot."""
+
+    schema_version: int
+    kind: Literal["genai-cost validate"]
+    snapshot: str
+    valid: bool
+    files: list[ValidatedFile]
+    problems: list[ValidationProblem]

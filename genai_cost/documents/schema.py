@@ -20,7 +20,7 @@ from genai_cost.documents.decisions import (
     RegionsDocument,
     RoiDocument,
 )
-from genai_cost.documents.estimate import EstimateDocument
+from genai_cost.documents.estimate import EstimateDocument, ValidationDocument
 from genai_cost.documents.pricing import (
     InstancePrices,
     ModelList,
@@ -59,6 +59,7 @@ DOCUMENTS: dict[str, Any] = {
     "pricing-refresh": RefreshReport,
     "pricing-import": PricingImport,
     "pricing-coverage": PricingCoverage,
+    "validate": ValidationDocument,
 }
 """Every document, by the name of its schema file."""
 

@@ -1,4 +1,5 @@
-"""Chargeback reports: Markdown and CSV (the terminal table lives in report/terminal.py)."""
+"""Chargeback reports (report/blocks.py), and their record tables as CSV: one record kind
+per file, the columns of the JSON rows."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from genai_cost.documents.tracking import (
     CurAllocationDocument,
     ReconcileDocument,
     VarianceDocument,
-    VarianceRow,
 )
+from genai_cost.report.blocks import Col, Report
 from genai_cost.report.labels import usd
-from genai_cost.report.sanitize import csv_table, markdown_cell, markdown_code
+from genai_cost.report.sanitize import csv_table
 
 TOKEN_COLUMNS = (
     "input_tokens",
@@ -71,22 +72,6 @@ def chosen_columns(names: Sequence[str] | None, available: Sequence[str]) -> lis
     return [h for h in available if h in wanted]
 
 
-def keep_columns(
-    heads: Sequence[str], rows: Sequence[list[str]], chosen: Sequence[str]
-) -> tuple[list[str], list[list[str]]]:
-    """The headings and each row's cells of `chosen` columns only."""
-    index = [i for i, h in enumerate(heads) if h in chosen]
-    return [heads[i] for i in index], [[row[i] for i in index] for row in rows]
-
-
-def cells(row: Mapping[str, Any], shared: bool) -> list[str]:
-    """Display text of a row's numeric columns, in `headings(shared)` order."""
-    numbers = [f"{row[c]:,}" for c in ("requests", *TOKEN_COLUMNS)]
-    capacity = [usd(row["capacity_usd"], 4)] if shared else []
-    share = f"{row['share'] * 100:.1f}%" if "share" in row else "100.0%"
-    return [*numbers, *capacity, usd(row["cost_usd"], 4), share]
-
-
 def period_text(document: AllocationDocument) -> str:
     period = document["period"]
     if period["first_day"] is None:
@@ -94,157 +79,227 @@ def period_text(document: AllocationDocument) -> str:
     return f"{period['first_day']} to {period['last_day']}"
 
 
-def render_allocation_markdown(
-    document: AllocationDocument, columns: list[str] | None = None
-) -> str:
-    names = document["by"]
-    shared = bool(document.get("capacity"))
-    heads = list(headings(shared))
-    rows: Sequence[Mapping[str, Any]] = document["rows"]
-    total = document["total"]
-    shown, figures = keep_columns(
-        heads,
-        [*(cells(row, shared) for row in rows), cells(total, shared)],
-        chosen_columns(columns, heads) or heads,
-    )
-    lines = [
-        "## Chargeback",
-        "",
-        f"Period {period_text(document)} · tenant key "
-        f"`{markdown_code(document['tenant_key'])}` · "
-        f"snapshot `{markdown_code(document['snapshot'])}` · "
-        f"{document['records']['allocated']:,} of {document['records']['read']:,} records "
-        "allocated",
-        "",
-        "| " + " | ".join([*(n.capitalize() for n in names), *shown]) + " |",
-        "|" + "---|" * len(names) + "---:|" * len(shown),
+def _shown(columns: list[str] | None, available: Sequence[str]) -> tuple[str, ...]:
+    """`--columns` as headings (all when none are named)."""
+    return tuple(chosen_columns(columns, available) or available)
+
+
+def _figure_columns(shared: bool) -> list[Col]:
+    cols = [
+        Col("Requests", "count", "requests"),
+        Col("Input", "count", "input_tokens"),
+        Col("Output", "count", "output_tokens"),
+        Col("Cache read", "count", "cache_read_input_tokens"),
+        Col("Cache write", "count", "cache_write_input_tokens"),
     ]
-    for row, values in zip(rows, figures, strict=False):
-        lines.append("| " + " | ".join([*(markdown_cell(row[n]) for n in names), *values]) + " |")
-    lines.append("| " + " | ".join(["**Total**", *[""] * (len(names) - 1), *figures[-1]]) + " |")
-    return "\n".join(lines + sections(document)) + "\n"
+    if shared:
+        cols.append(Col("Capacity", "money", "capacity_usd", decimals=4))
+    return [*cols, Col("Cost", "money", "cost_usd", decimals=4), Col("Share", "share", decimals=1)]
 
 
-def sections(document: AllocationDocument, what: str = "Records") -> list[str]:
-    """Shared capacity, budgets, records not allocated and price sources (Markdown lines)."""
-    lines: list[str] = []
+def _keyed_table(
+    report: Report,
+    document: Mapping[str, Any],
+    figures: list[Col],
+    shown: Sequence[str],
+    narrowing: Sequence[str],
+    chosen: bool,
+    title: str = "",
+) -> None:
+    """The chargeback table: the `--by` keys, then the `shown` figures, then a total row;
+    without `--columns`, a terminal too narrow leaves out `narrowing` first to last."""
+    names: list[str] = document["by"]
+    cols = [c for c in figures if c.header in shown]
+    table = report.table(
+        *(Col(n.capitalize(), key=n) for n in names),
+        *cols,
+        title=title,
+        name="row",
+        optional=() if chosen else tuple(narrowing),
+    )
+    for row in [*document["rows"], document["total"]]:
+        total = row is document["total"]
+        values = [row.get(c.name, 1.0 if c.name == "share" else None) for c in cols]
+        keys = ["Total", *[""] * (len(names) - 1)] if total else [row[n] for n in names]
+        table.add(*keys, *values, strong=total)
+
+
+def allocation_report(document: AllocationDocument, columns: list[str] | None = None) -> Report:
+    """Chargeback from invocation logs: the spend by key, then shared capacity, budgets,
+    anomalies, idle capacity and what was not allocated (`columns`: `--columns` names)."""
+    shared = bool(document.get("capacity"))
+    report = Report("Chargeback")
+    report.heading("Chargeback")
+    report.text(
+        f"Period {period_text(document)} · tenant key {document['tenant_key']} · "
+        f"snapshot {document['snapshot']} · {document['records']['allocated']:,} of "
+        f"{document['records']['read']:,} records allocated"
+    )
+    heads = headings(shared)
+    _keyed_table(
+        report,
+        document,
+        _figure_columns(shared),
+        _shown(columns, heads),
+        NARROWING,
+        bool(columns),
+    )
+    sections(report, document)
+    return report
+
+
+def sections(report: Report, document: AllocationDocument, what: str = "Records") -> None:
+    """Shared capacity, budgets, anomalies, idle capacity, records not allocated, notes and
+    price sources."""
     if document.get("capacity") and document["kind"] == "cur-allocation":  # type: ignore[comparison-overlap]
-        lines += ["", "### Shared capacity (from the bill)", ""]
+        report.heading("Shared capacity (from the bill)", 3)
         measured = any(c.get("utilization_fraction") is not None for c in document["capacity"])
-        head = "| Capacity | Resources | Line items | Cost | Split |"
-        rule = "|---|---|---:|---:|---|"
+        cols = [
+            Col("Capacity", "id", "name"),
+            Col("Resources", "count"),
+            Col("Line items", "count"),
+            Col("Cost", "money", "cost_usd"),
+        ]
         if measured:  # utilisation measured on the capacity (--endpoint-metrics)
-            head = "| Capacity | Resources | Line items | Cost | Utilisation | Idle | Split |"
-            rule = "|---|---|---:|---:|---:|---:|---|"
-        lines += [head, rule]
+            cols += [
+                Col("Utilisation", "share", "utilization_fraction", decimals=1),
+                Col("Idle", "money", "idle_usd"),
+            ]
+        table = report.table(*cols, Col("Split"), name="capacity")
         for c in document["capacity"]:
             bill: Mapping[str, Any] = c
             shares = ", ".join(f"{t} {f * 100:.1f}%" for t, f in bill["shares"].items())
-            used = bill.get("utilization_fraction")
-            extra = (
-                (
-                    f"{'—' if used is None else f'{used * 100:.1f}%'} | "
-                    f"{'—' if bill.get('idle_usd') is None else usd(bill['idle_usd'])} | "
-                )
-                if measured
-                else ""
-            )
-            lines.append(
-                f"| {markdown_cell(bill['name'])} | {len(bill['resource_ids'])} | "
-                f"{bill['line_items']:,} | {usd(bill['cost_usd'])} | {extra}{bill['split']}: "
-                f"{markdown_cell(shares)} |"
+            extra = [bill.get("utilization_fraction"), bill.get("idle_usd")] if measured else []
+            table.add(
+                bill["name"],
+                len(bill["resource_ids"]),
+                bill["line_items"],
+                bill["cost_usd"],
+                *extra,
+                f"{bill['split']}: {shares}",
             )
     elif document.get("capacity"):
-        lines += ["", "### Shared capacity", ""]
-        lines += [
-            "| Capacity | Held | Cost | Tokens | Utilisation | Effective per 1M tokens | Split |",
-            "|---|---|---:|---:|---:|---:|---|",
-        ]
+        report.heading("Shared capacity", 3)
+        table = report.table(
+            Col("Capacity", "id", "name"),
+            Col("Held"),
+            Col("Cost", "money", "cost_usd"),
+            Col("Tokens", "count"),
+            Col("Utilisation", "share", "utilization_fraction", decimals=1),
+            Col("Effective per 1M tokens", "unit_price", "effective_usd_per_1m_tokens"),
+            Col("Split"),
+            name="capacity",
+        )
         for e in document["capacity"]:
-            used = e["utilization_fraction"]
             split = e["split"] + (f", idle {e['idle']}" if e["idle"] else "")
             if e["idle_usd"]:
                 split += f" ({usd(e['idle_usd'])} idle)"
-            lines.append(
-                f"| {markdown_cell(e['name'])} | {markdown_cell(e['description'])} × "
-                f"{e['hours']:g} h | "
-                f"{usd(e['cost_usd'])} | {e['tokens']:,} | "
-                f"{'—' if used is None else f'{used * 100:.1f}%'} | "
-                f"{usd(e['effective_usd_per_1m_tokens'])} | {split} |"
+            table.add(
+                e["name"],
+                f"{e['description']} × {e['hours']:g} h",
+                e["cost_usd"],
+                e["tokens"],
+                e["utilization_fraction"],
+                e["effective_usd_per_1m_tokens"],
+                split,
             )
     if document.get("budgets"):
-        lines += ["", f"### Budgets: {document['verdict']}", ""]
-        lines += [
-            "| Tenant | Month to date | Projected month | Budget | Used | Projected | Result |",
-            "|---|---:|---:|---:|---:|---:|---|",
-        ]
+        report.heading(f"Budgets: {document['verdict']}", 3)
+        table = report.table(
+            Col("Tenant"),
+            Col("Month to date", "money", "month_to_date_usd"),
+            Col("Projected month", "money", "projected_month_usd"),
+            Col("Budget", "money", "budget_usd"),
+            Col("Used", "share", "used_fraction", decimals=1),
+            Col("Projected", "share", "projected_fraction", decimals=1),
+            Col("Result"),
+            name="budget",
+        )
         for b in document["budgets"]:
-            lines.append(
-                f"| {markdown_cell(b['tenant'])} | {usd(b['month_to_date_usd'])} | "
-                f"{usd(b['projected_month_usd'])} | {usd(b['budget_usd'])} | "
-                f"{b['used_percent']:.1f}% | {b['projected_percent']:.1f}% | {budget_result(b)} |"
+            table.add(
+                b["tenant"],
+                b["month_to_date_usd"],
+                b["projected_month_usd"],
+                b["budget_usd"],
+                b["used_percent"] / 100,
+                b["projected_percent"] / 100,
+                budget_result(b),
             )
         first = document["budgets"][0]
-        lines += [
-            "",
+        report.text(
             f"Projection: month-to-date ÷ {first['days_elapsed']} days elapsed × "
             f"{first['days_in_month']} days in {first['month']} (linear run rate).",
-        ]
-    lines += anomaly_lines(document)
+            "note",
+        )
+    anomalies(report, document)
     if document.get("idle_capacity"):
-        lines += ["", "### Idle capacity", ""]
-        lines += [
-            "| Capacity | Utilisation | Threshold | Cost in the period | Idle | Idle a month |",
-            "|---|---:|---:|---:|---:|---:|",
-        ]
+        report.heading("Idle capacity", 3)
+        table = report.table(
+            Col("Capacity", "id", "name"),
+            Col("Utilisation", "share", "utilization_fraction", decimals=1),
+            Col("Threshold", "share", "threshold_fraction"),
+            Col("Cost in the period", "money", "period_cost_usd"),
+            Col("Idle", "money", "idle_usd"),
+            Col("Idle a month", "money", "monthly_idle_usd"),
+            name="idle",
+        )
         for idle in document["idle_capacity"]:
-            lines.append(
-                f"| {markdown_cell(idle['name'])} | {idle['utilization_fraction'] * 100:.1f}% | "
-                f"{idle['threshold_fraction'] * 100:.0f}% | {usd(idle['period_cost_usd'])} | "
-                f"{usd(idle['idle_usd'])} | {usd(idle['monthly_idle_usd'])} |"
+            table.add(
+                idle["name"],
+                idle["utilization_fraction"],
+                idle["threshold_fraction"],
+                idle["period_cost_usd"],
+                idle["idle_usd"],
+                idle["monthly_idle_usd"],
             )
     if document["problems"]:
-        lines += ["", f"### {what} not allocated", ""]
+        report.heading(f"{what} not allocated", 3)
         for p in document["problems"]:
             count = f"{p['records']:,} × " if p["records"] else ""
-            lines.append(f"- {count}{markdown_cell(p['reason'])}")
-            lines += [f"  - `{markdown_code(e)}`" for e in p["examples"]]
+            examples = "; ".join(p["examples"])
+            report.text(
+                f"{count}{p['reason']}" + (f" (e.g. {examples})" if examples else ""), "bullet"
+            )
     for note in document.get("notes", []):
-        lines += ["", f"Note: {markdown_cell(note)}"]
+        report.text(f"Note: {note}", "note")
     if document.get("sources"):
-        lines += ["", "Prices: " + ", ".join(f"`{markdown_code(s)}`" for s in document["sources"])]
-    return lines
+        report.text("Prices: " + ", ".join(document["sources"]), "note")
 
 
-def anomaly_lines(document: Mapping[str, Any]) -> list[str]:
-    """The anomalies section (Markdown lines; none when anomalies were not looked for)."""
+def anomalies(report: Report, document: Mapping[str, Any]) -> None:
+    """The anomalies section (none when anomalies were not looked for)."""
     settings = document.get("anomaly_settings")
     if settings is None:
-        return []
+        return
     found: Sequence[Mapping[str, Any]] = document.get("anomalies", [])
-    lines = [
-        "",
-        f"### Anomalies: {len(found)}",
-        "",
+    report.heading(f"Anomalies: {len(found)}", 3)
+    report.text(
         f"A day is flagged when its spend exceeds the median of the {settings['window_days']} "
         f"days before it + {settings['k']:g} × max(1.4826 × MAD, "
         f"{settings['floor_share'] * 100:g}% of the median), with at least "
         f"{settings['min_history_days']} days of history and {usd(settings['min_usd'])} spent.",
-    ]
+        "note",
+    )
     if found:
-        lines += [
-            "",
-            "| Series | Day | Spend | Baseline | Threshold | Above baseline |",
-            "|---|---|---:|---:|---:|---:|",
-        ]
+        table = report.table(
+            Col("Series"),
+            Col("Day", "id"),
+            Col("Spend", "money", "cost_usd"),
+            Col("Baseline", "money", "baseline_usd"),
+            Col("Threshold", "money", "threshold_usd"),
+            Col("Above baseline", "money", "excess_usd"),
+            name="anomaly",
+        )
         for a in found:
             series = ", ".join(f"{k} {v}" for k, v in a["series"].items())
-            lines.append(
-                f"| {markdown_cell(series)} | {a['day']} | {usd(a['cost_usd'])} | "
-                f"{usd(a['baseline_usd'])} | {usd(a['threshold_usd'])} | "
-                f"{usd(a['excess_usd'])} |"
+            table.add(
+                series,
+                a["day"],
+                a["cost_usd"],
+                a["baseline_usd"],
+                a["threshold_usd"],
+                a["excess_usd"],
             )
-    return lines
 
 
 def render_allocation_csv(document: AllocationDocument) -> str:
@@ -265,55 +320,47 @@ VARIANCE_COLUMNS = (
 )
 
 
-def variance_cells(row: VarianceRow) -> list[str]:
-    from genai_cost.report.changes import signed_usd
-
-    percent = row["variance_percent"]
-    actual = row["actual_requests"]
-    return [
-        row["scenario"],
-        row["workload"],
-        usd(row["estimate_usd"]),
-        usd(row["actual_usd"]) if row["actual_usd"] is not None else "no actuals",
-        signed_usd(row["variance_usd"]),
-        "—" if percent is None else f"{percent:+.1f}%",
-        f"{row['estimated_requests']:,.0f}",
-        "—" if actual is None else f"{actual:,}",
-    ]
-
-
-def variance_heading(document: VarianceDocument) -> str:
+def variance_report(document: VarianceDocument) -> Report:
+    report = Report("Estimate against actual")
     period = document["period"]
-    return (
-        f"Estimate vs actual, {period['first_day']} to {period['last_day']} "
-        f"({period['days']} days = {period['days'] * 24} hours; the monthly estimate × "
-        f"{period['estimate_factor']:.4f}) — actuals: {document['actuals_source']}"
+    report.heading(f"Estimate vs actual, {period['first_day']} to {period['last_day']}")
+    report.text(
+        f"{period['days']} days = {period['days'] * 24} hours: the monthly estimate × "
+        f"{period['estimate_factor']:.4f}; actuals: {document['actuals_source']}",
+        "note",
     )
-
-
-def render_variance_markdown(document: VarianceDocument) -> str:
-    lines = [
-        "## " + markdown_cell(variance_heading(document)),
-        "",
-        "| Scenario | Workload | Estimate | Actual | Variance | Variance % | Requests (est.) "
-        "| Requests |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    table = report.table(
+        Col("Scenario"),
+        Col("Workload"),
+        Col("Estimate", "money", "estimate_usd"),
+        Col("Actual", "money", "actual_usd"),
+        Col("Variance", "signed_money", "variance_usd"),
+        Col("Variance %", "signed_share", "variance_fraction"),
+        Col("Requests (est.)", "count", "estimated_requests"),
+        Col("Requests", "count", "actual_requests"),
+        name="workload",
+    )
     for row in document["workloads"]:
-        lines.append("| " + " | ".join(markdown_cell(c) for c in variance_cells(row)) + " |")
+        percent = row["variance_percent"]
+        table.add(
+            row["scenario"],
+            row["workload"],
+            row["estimate_usd"],
+            row["actual_usd"] if row["actual_usd"] is not None else "no actuals",
+            row["variance_usd"],
+            None if percent is None else percent / 100,
+            row["estimated_requests"],
+            row["actual_requests"],
+        )
     if document["not_in_estimate"]:
-        lines += ["", "Actual spend not matched to a workload:", ""]
-        lines += [
-            f"- {markdown_cell(r['key'])}: {usd(r['actual_usd'])}"
-            for r in document["not_in_estimate"]
-        ]
+        report.text("Actual spend not matched to a workload:")
+        report.bullets(f"{r['key']}: {usd(r['actual_usd'])}" for r in document["not_in_estimate"])
     if document["not_attributed"]:
-        lines += ["", "Log records in no actual (their cost is not counted):", ""]
-        lines += [
-            f"- {p['records']:,} record(s): {markdown_cell(p['reason'])}"
-            for p in document["not_attributed"]
-        ]
-    return "\n".join(lines) + "\n"
+        report.text("Log records in no actual (their cost is not counted):")
+        report.bullets(
+            f"{p['records']:,} record(s): {p['reason']}" for p in document["not_attributed"]
+        )
+    return report
 
 
 def render_variance_csv(document: VarianceDocument) -> str:
@@ -355,85 +402,77 @@ CUR_NARROWING = ("Cache write", "Cache read", "Token charges", "Other charges", 
 """Columns the bill's terminal table leaves out first to last when it does not fit."""
 
 
-def cur_cells(row: Mapping[str, Any]) -> list[str]:
-    numbers = [f"{row[c]:,}" for c in TOKEN_COLUMNS]
-    share = f"{row['share'] * 100:.1f}%" if "share" in row else "100.0%"
-    return [
-        *numbers,
-        usd(row["token_cost_usd"], 4),
-        usd(row["other_cost_usd"], 4),
-        usd(row["cost_usd"], 4),
-        share,
-    ]
+CUR_FIGURES = [
+    Col("Input", "count", "input_tokens"),
+    Col("Output", "count", "output_tokens"),
+    Col("Cache read", "count", "cache_read_input_tokens"),
+    Col("Cache write", "count", "cache_write_input_tokens"),
+    Col("Token charges", "money", "token_cost_usd", decimals=4),
+    Col("Other charges", "money", "other_cost_usd", decimals=4),
+    Col("Cost", "money", "cost_usd", decimals=4),
+    Col("Share", "share", decimals=1),
+]
 
 
-def render_cur_allocation_markdown(
+def cur_allocation_report(
     document: CurAllocationDocument, columns: list[str] | None = None
-) -> str:
+) -> Report:
     """Chargeback from the bill: the spend by key, then budgets, anomalies, what was left out
     (`columns`: the `--columns` names of the figures to show; default all)."""
-    heads = list(CUR_HEADINGS)
-    return cur_allocation_markdown(document, chosen_columns(columns, heads) or heads)
-
-
-def cur_allocation_markdown(document: CurAllocationDocument, headings: Sequence[str]) -> str:
-    """`render_cur_allocation_markdown` with the figures' headings chosen already."""
-    names = document["by"]
     items = document["line_items"]
     period = document["period"]
-    rows: Sequence[Mapping[str, Any]] = document["rows"]
-    total: Mapping[str, Any] = document["total"]
-    shown, figures = keep_columns(
-        CUR_HEADINGS, [*(cur_cells(row) for row in rows), cur_cells(total)], headings
-    )
+    report = Report("Chargeback from the Cost and Usage Report")
+    report.heading("Chargeback from the Cost and Usage Report")
     span = (
         "no line items allocated"
         if period["first_day"] is None
         else f"{period['first_day']} to {period['last_day']}"
     )
-    lines = [
-        "## Chargeback from the Cost and Usage Report",
-        "",
-        f"Period {span} · tenant key `{markdown_code(document['tenant_key'])}` · "
+    report.text(
+        f"Period {span} · tenant key {document['tenant_key']} · "
         f"{document['cost_basis']} cost · {items['allocated']:,} generative-AI line items of "
-        f"{items['read']:,} read from {document['files']:,} file(s)",
-        "",
-        "| " + " | ".join([*(n.capitalize() for n in names), *shown]) + " |",
-        "|" + "---|" * len(names) + "---:|" * len(shown),
-    ]
-    for row, values in zip(rows, figures, strict=False):
-        lines.append("| " + " | ".join([*(markdown_cell(row[n]) for n in names), *values]) + " |")
-    lines.append("| " + " | ".join(["**Total**", *[""] * (len(names) - 1), *figures[-1]]) + " |")
-    lines += [
-        "",
+        f"{items['read']:,} read from {document['files']:,} file(s)"
+    )
+    _keyed_table(
+        report,
+        document,
+        CUR_FIGURES,
+        _shown(columns, CUR_HEADINGS),
+        CUR_NARROWING,
+        bool(columns),
+    )
+    report.text(
         f"Left out: {items['not_generative_ai']:,} line item(s) of other services "
         f"({usd(items['not_generative_ai_usd'])}); generative-AI spend is Amazon Bedrock "
         "(with Marketplace-billed models), Amazon SageMaker, accelerated EC2 instances and "
         "the services named with --service.",
-    ]
+        "note",
+    )
     if document["excluded_line_item_types"]:
-        lines += [
-            "",
+        report.text(
             f"Excluded ({', '.join(document['excluded_line_item_types'])}): "
             f"{items['excluded']:,} generative-AI line item(s), {usd(items['excluded_usd'])}.",
-        ]
+            "note",
+        )
     codes = items.get("by_product_code") or []
     if codes:
-        lines += [
-            "",
-            "### Selected and left out, by product code",
-            "",
-            "| Product code | Counted | Line items | Cost |",
-            "|---|---|---:|---:|",
-            *(
-                f"| {markdown_cell(c['product_code'])} | "
-                f"{'selected' if c['selected'] else 'left out'} | {c['line_items']:,} | "
-                f"{usd(c['cost_usd'], 4)} |"
-                for c in codes
-            ),
-        ]
-    lines += sections(document, "Line items")  # type: ignore[arg-type]
-    return "\n".join(lines) + "\n"
+        report.heading("Selected and left out, by product code", 3)
+        table = report.table(
+            Col("Product code", "id"),
+            Col("Counted"),
+            Col("Line items", "count"),
+            Col("Cost", "money", "cost_usd", decimals=4),
+            name="product_code",
+        )
+        for c in codes:
+            table.add(
+                c["product_code"],
+                "selected" if c["selected"] else "left out",
+                c["line_items"],
+                c["cost_usd"],
+            )
+    sections(report, document, "Line items")  # type: ignore[arg-type]
+    return report
 
 
 def render_cur_allocation_csv(document: CurAllocationDocument) -> str:
@@ -457,42 +496,61 @@ RECONCILE_COLUMNS = (
 )
 
 
-def render_reconcile_markdown(document: ReconcileDocument) -> str:
+def reconcile_report(document: ReconcileDocument) -> Report:
     """Logs and bill side by side per tenant, with what explains each difference."""
     lp, bp = document["logs_period"], document["bill_period"]
-    lines = [
-        "## Logs against the bill",
-        "",
-        f"Logs {lp['first_day']} to {lp['last_day']} (tenant `"
-        f"{markdown_code(document['logs_tenant_key'])}`, priced from "
-        f"`{markdown_code(document['snapshot'])}`) · bill {bp['first_day']} to "
-        f"{bp['last_day']} (tenant `{markdown_code(document['bill_tenant_key'])}`, "
-        f"{document['cost_basis']} cost)",
-        "",
-        "| Tenant | Logs (priced) | Bill: tokens | Difference | Bill: other | Bill | "
-        "Tokens (logs) | Tokens (bill) | Why |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
+    report = Report("Logs against the bill")
+    report.heading("Logs against the bill")
+    report.text(
+        f"Logs {lp['first_day']} to {lp['last_day']} (tenant {document['logs_tenant_key']}, "
+        f"priced from {document['snapshot']}) · bill {bp['first_day']} to {bp['last_day']} "
+        f"(tenant {document['bill_tenant_key']}, {document['cost_basis']} cost)"
+    )
+    table = report.table(
+        Col("Tenant"),
+        Col("Logs (priced)", "money", "logs_usd", decimals=4),
+        Col("Bill: tokens", "money", "bill_token_usd", decimals=4),
+        Col("Difference", "money", "token_difference_usd", decimals=4),
+        Col("Bill: other", "money", "bill_other_usd", decimals=4),
+        Col("Bill", "money", "bill_usd", decimals=4),
+        Col("Tokens (logs)", "count", "logs_tokens"),
+        Col("Tokens (bill)", "count", "bill_tokens"),
+        Col("Why", key="explanation"),
+        name="tenant",
+        optional=("Tokens (logs)", "Tokens (bill)", "Bill: other"),
+    )
     for r in document["rows"]:
-        lines.append(
-            f"| {markdown_cell(r['tenant'])} | {usd(r['logs_usd'], 4)} | "
-            f"{usd(r['bill_token_usd'], 4)} | {usd(r['token_difference_usd'], 4)} | "
-            f"{usd(r['bill_other_usd'], 4)} | {usd(r['bill_usd'], 4)} | {r['logs_tokens']:,} | "
-            f"{r['bill_tokens']:,} | {markdown_cell(r['explanation'])} |"
+        table.add(
+            r["tenant"],
+            r["logs_usd"],
+            r["bill_token_usd"],
+            r["token_difference_usd"],
+            r["bill_other_usd"],
+            r["bill_usd"],
+            r["logs_tokens"],
+            r["bill_tokens"],
+            r["explanation"],
         )
     t = document["total"]
-    lines.append(
-        f"| **Total** | {usd(t['logs_usd'], 4)} | {usd(t['bill_token_usd'], 4)} | "
-        f"{usd(t['token_difference_usd'], 4)} | {usd(t['bill_other_usd'], 4)} | "
-        f"{usd(t['bill_usd'], 4)} | | | |"
+    table.add(
+        "Total",
+        t["logs_usd"],
+        t["bill_token_usd"],
+        t["token_difference_usd"],
+        t["bill_other_usd"],
+        t["bill_usd"],
+        None,
+        None,
+        "",
+        strong=True,
     )
     if document["records_not_allocated"]:
-        lines += [
-            "",
+        report.text(
             f"{document['records_not_allocated']:,} logged record(s) could not be priced or "
-            "read (`genai-cost allocate` lists them): their usage is in the bill only.",
-        ]
-    return "\n".join(lines) + "\n"
+            "read (genai-cost allocate lists them): their usage is in the bill only.",
+            "note",
+        )
+    return report
 
 
 def render_reconcile_csv(document: ReconcileDocument) -> str:

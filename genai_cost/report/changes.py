@@ -1,4 +1,4 @@
-"""Markdown renderings of diffs (pull-request comments) and budget checks."""
+"""Diffs (pull-request comments) and budget checks as reports (report/blocks.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from genai_cost.documents.changes import CheckDocument, DiffDocument
+from genai_cost.report.blocks import Col, Report
 from genai_cost.report.labels import usd
-from genai_cost.report.sanitize import markdown_cell, markdown_code
 
 COMMENT_MARKER = "<!-- genai-cost diff -->"
 ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌", "alert": "⚠️"}
@@ -35,10 +35,10 @@ def verdict_line(document: DiffDocument) -> str:
 
     def rules(level: str) -> str:
         breached = [c for c in document["checks"] if c["breached"] and c["level"] == level]
-        return ", ".join(dict.fromkeys(f"`{markdown_code(c['rule'])}`" for c in breached))
+        return ", ".join(dict.fromkeys(c["rule"] for c in breached))
 
     verdict = document["verdict"]
-    text = f"{ICONS[verdict]} **genai-cost**: monthly cost {change_text(total)}"
+    text = f"{ICONS[verdict]} genai-cost: monthly cost {change_text(total)}"
     failed, warned = rules("fail"), rules("warn")
     if verdict == "fail":
         return f"{text} — fails {failed}" + (f"; warns on {warned}" if warned else "")
@@ -48,7 +48,7 @@ def verdict_line(document: DiffDocument) -> str:
 
 
 def _label(item: Mapping[str, Any]) -> str:  # a scenario
-    name = markdown_cell(item["name"])
+    name: str = item["name"]
     return name if item["status"] in ("changed", "unchanged") else f"{name} ({item['status']})"
 
 
@@ -75,44 +75,51 @@ def line_label(line: Mapping[str, Any]) -> str:
     return text if line["status"] in ("changed", "unchanged") else f"{text} ({line['status']})"
 
 
-def render_diff_markdown(document: DiffDocument) -> str:
+def diff_report(document: DiffDocument) -> Report:
     """A pull-request comment: verdict, summary, details folded, both sides' prices."""
     total = document["total"]
     base, head = document["base"], document["head"]
-    prices = [
-        f"Base `{markdown_code(base['label'])}`: {markdown_cell(base['prices'])}, priced for "
-        f"{base['pricing_date']}.",
-        f"Head `{markdown_code(head['label'])}`: {markdown_cell(head['prices'])}, priced for "
-        f"{head['pricing_date']}.",
-    ]
+    report = Report("Cost change", marker=COMMENT_MARKER)
     if total["status"] == "unchanged" and document["verdict"] == "pass":
-        return (
-            f"{COMMENT_MARKER}\n{ICONS['pass']} **genai-cost**: no cost change "
-            f"({usd(total['head_monthly_cost_usd'])} a month).\n"
+        report.text(
+            f"{ICONS['pass']} genai-cost: no cost change "
+            f"({usd(total['head_monthly_cost_usd'])} a month).",
+            "lead",
         )
-    lines = [
-        COMMENT_MARKER,
-        verdict_line(document),
-        "",
-        "| | Base | Head | Change |",
-        "|---|---:|---:|---:|",
-        f"| **Total** | {usd(total['base_monthly_cost_usd'])} | "
-        f"{usd(total['head_monthly_cost_usd'])} | **{change_text(total)}** |",
-    ]
+        return report
+    report.text(verdict_line(document), "lead")
+    summary = report.table(
+        Col("Scenario", key="scenario"),
+        Col("Base", "money", "base_monthly_cost_usd"),
+        Col("Head", "money", "head_monthly_cost_usd"),
+        Col("Change", "signed_money", "change_usd"),
+        Col("Change %", "signed_share", "change_fraction"),
+        name="scenario",
+    )
     for s in document["scenarios"]:
         if s["status"] != "unchanged":
-            lines.append(
-                f"| {_label(s)} | {usd(s['base_monthly_cost_usd'])} | "
-                f"{usd(s['head_monthly_cost_usd'])} | {change_text(s)} |"
+            summary.add(
+                _label(s),
+                s["base_monthly_cost_usd"],
+                s["head_monthly_cost_usd"],
+                s["change_usd"],
+                _fraction(s["change_percent"]),
             )
-    lines.append("")
+    summary.add(
+        "Total",
+        total["base_monthly_cost_usd"],
+        total["head_monthly_cost_usd"],
+        total["change_usd"],
+        _fraction(total["change_percent"]),
+        strong=True,
+    )
     if total["usage_effect_usd"] is not None:
-        lines.append(
+        report.text(
             f"Why: usage {signed_usd(total['usage_effect_usd'])} · prices "
             f"{signed_usd(total['price_effect_usd'])}"
         )
     else:
-        lines.append(
+        report.text(
             "Why: the split between usage and prices is not available for every line (see details)."
         )
     changed = [
@@ -121,61 +128,87 @@ def render_diff_markdown(document: DiffDocument) -> str:
     unchanged = sum(
         1 for s in document["scenarios"] for ln in s["lines"] if ln["status"] == "unchanged"
     )
-    lines += [
-        "",
-        "<details>",
-        f"<summary>Line by line ({len(changed)} changed, {unchanged} unchanged)</summary>",
-        "",
-        "| Scenario | Line | Base | Head | Change | Usage | Prices | What |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
-    ]
+    lines = report.table(
+        Col("Scenario"),
+        Col("Line"),
+        Col("Base", "money", "base_monthly_cost_usd"),
+        Col("Head", "money", "head_monthly_cost_usd"),
+        Col("Change", "signed_money", "change_usd"),
+        Col("Usage", "signed_money", "usage_effect_usd"),
+        Col("Prices", "signed_money", "price_effect_usd"),
+        Col("What"),
+        name="line",
+        folded=f"Line by line ({len(changed)} changed, {unchanged} unchanged)",
+        optional=("Usage", "Prices"),
+    )
     for ln in changed:
-        lines.append(
-            f"| {markdown_cell(ln['scenario'])} | {markdown_cell(line_label(ln))} | "
-            f"{usd(ln['base_monthly_cost_usd'])} | {usd(ln['head_monthly_cost_usd'])} | "
-            f"{change_text(ln)} | {signed_usd(ln['usage_effect_usd'])} | "
-            f"{signed_usd(ln['price_effect_usd'])} | {markdown_cell(detail_change(ln))} |"
+        lines.add(
+            ln["scenario"],
+            line_label(ln),
+            ln["base_monthly_cost_usd"],
+            ln["head_monthly_cost_usd"],
+            ln["change_usd"],
+            ln["usage_effect_usd"],
+            ln["price_effect_usd"],
+            detail_change(ln),
         )
-    lines += ["", "</details>", ""]
     inputs = [
         (s["name"], w) for s in document["scenarios"] for w in s["workloads"] if w.get("inputs")
     ]
     if inputs:
-        lines += ["What changed in the scenarios:", ""]
-        lines += [
-            f"- {markdown_cell(scenario)} · {markdown_cell(w['name'])}: "
-            + "; ".join(markdown_cell(i) for i in w["inputs"])
-            for scenario, w in inputs
-        ]
-        lines.append("")
-    if document["checks"]:
-        lines += ["| Check | Subject | Result |", "|---|---|---|"]
-        for c in document["checks"]:
-            if c["breached"] or c["subject"] == "total":
-                result = (
-                    ("❌ fails" if c["level"] == "fail" else "⚠️ warning") if c["breached"] else "ok"
-                )
-                lines.append(
-                    f"| `{markdown_code(c['rule'])}` | {markdown_cell(c['subject'])} | {result} |"
-                )
-        lines.append("")
-    lines += prices
-    return "\n".join(lines) + "\n"
+        report.text("What changed in the scenarios:")
+        report.bullets(
+            f"{scenario} · {w['name']}: " + "; ".join(w["inputs"]) for scenario, w in inputs
+        )
+    shown = [c for c in document["checks"] if c["breached"] or c["subject"] == "total"]
+    if shown:
+        checks = report.table(
+            Col("Check", "id", "rule"), Col("Subject"), Col("Result"), name="check"
+        )
+        for c in shown:
+            result = (
+                ("❌ fails" if c["level"] == "fail" else "⚠️ warning") if c["breached"] else "ok"
+            )
+            checks.add(c["rule"], c["subject"], result)
+    report.text(
+        f"Base {base['label']}: {base['prices']}, priced for {base['pricing_date']}.", "note"
+    )
+    report.text(
+        f"Head {head['label']}: {head['prices']}, priced for {head['pricing_date']}.", "note"
+    )
+    return report
 
 
-def render_check_markdown(document: CheckDocument) -> str:
-    lines = [
-        f"{ICONS[document['verdict']]} **genai-cost check**: budgets {document['verdict']}",
-        "",
-        "| Scenario | Workload | Monthly cost (whole bill or share) | Budget | Used | Alerts "
-        "reached | Result |",
-        "|---|---|---:|---:|---:|---|---|",
-    ]
+def _fraction(percent: float | None) -> float | None:
+    return None if percent is None else percent / 100
+
+
+def check_report(document: CheckDocument) -> Report:
+    report = Report("Budget check")
+    report.text(
+        f"{ICONS[document['verdict']]} genai-cost check: budgets {document['verdict']}", "lead"
+    )
+    table = report.table(
+        Col("Scenario"),
+        Col("Workload"),
+        Col("Monthly cost", "money", "monthly_cost_usd"),
+        Col("Budget", "money", "budget_usd"),
+        Col("Used", "share", "used_fraction", decimals=1),
+        Col("Alerts reached", key="alerts_crossed"),
+        Col("Result", key="level"),
+        name="budget",
+    )
     for b in document["budgets"]:
         alerts = ", ".join(f"{a:g}%" for a in b["alerts_crossed_percent"]) or "—"
-        lines.append(
-            f"| {markdown_cell(b['scenario'])} | {markdown_cell(b['workload'] or '(scenario)')} | "
-            f"{usd(b['monthly_cost_usd'])} | {usd(b['budget_usd'])} | "
-            f"{b['used_percent']:.1f}% | {alerts} | {b['level']} |"
+        table.add(
+            b["scenario"],
+            b["workload"] or "(scenario)",
+            b["monthly_cost_usd"],
+            b["budget_usd"],
+            b["used_percent"] / 100,
+            alerts,
+            b["level"],
+            style={"fail": "bold red", "alert": "yellow"}.get(b["level"], ""),
         )
-    return "\n".join(lines) + "\n"
+    report.text("Monthly cost: the whole bill, or the workload's share of it.", "note")
+    return report

@@ -1,5 +1,5 @@
-"""Markdown of the decision documents: break-even, mix, ROI and regions (the terminal shows
-the same Markdown through report/markdown_text.py)."""
+"""The decision documents as reports (report/blocks.py): break-even, mix, ROI, regions and
+optimize. They arrange; every format draws (report/formats.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import math
 from typing import Any
 
 from genai_cost.documents.decisions import (
-    Alternative,
     BreakevenDocument,
     MixDocument,
     OptimizeDocument,
@@ -16,51 +15,69 @@ from genai_cost.documents.decisions import (
     RoiDocument,
     WorkloadBreakeven,
 )
-from genai_cost.report.labels import number, percent, usd
-from genai_cost.report.sanitize import markdown_cell
+from genai_cost.report.blocks import Chart, Col, Figure, Report
+from genai_cost.report.labels import usd
 
 
-def render_breakeven_markdown(document: BreakevenDocument, *, chart: bool = False) -> str:
-
-    lines = []
+def breakeven_report(document: BreakevenDocument, *, chart: bool = False) -> Report:
+    """Crossings and the cheapest option by volume band, per workload; `chart` adds the
+    cost curves as text (always drawn in HTML)."""
+    report = Report("Break-even")
     for w in document["workloads"]:
-        lines += [
-            f"## {markdown_cell(w['scenario'])} · {markdown_cell(w['workload'])}",
-            "",
-            f"Now {number(w['requests_per_month'])} requests a month; range "
-            f"{number(w['range'][0])} – {number(w['range'][1])}.",
-            "",
-        ]
+        report.heading(f"{w['scenario']} · {w['workload']}")
+        report.text(
+            f"Now {w['requests_per_month']:,.0f} requests a month; range "
+            f"{w['range'][0]:,.0f} – {w['range'][1]:,.0f}."
+        )
         if w["crossings"]:
-            lines += [
-                "| Options | Requests / month | Tokens / minute | Kind | Cheaper below | "
-                "Cheaper above |",
-                "|---|---:|---:|---|---|---|",
-            ]
+            table = report.table(
+                Col("Options"),
+                Col("Requests / month", "count"),
+                Col("Tokens / minute", "count"),
+                Col("Kind"),
+                Col("Cost A", "money", "cost_a_usd"),
+                Col("Cost B", "money", "cost_b_usd"),
+                Col("Cheaper below", "id"),
+                Col("Cheaper above", "id"),
+                name="crossing",
+                optional=("Tokens / minute", "Cost A", "Cost B"),
+            )
             for c in w["crossings"]:
-                kind = (
-                    "costs equal " + usd(c["cost_a_usd"])
-                    if c["kind"] == "equal"
-                    else f"capacity step ({usd(c['cost_a_usd'])} vs {usd(c['cost_b_usd'])})"
-                )
-                lines.append(
-                    f"| {markdown_cell(c['a'])} × {markdown_cell(c['b'])} | "
-                    f"{number(c['requests_per_month'])} | "
-                    f"{number(c['tokens_per_minute'])} | {kind} | "
-                    f"{markdown_cell(c['cheaper_below'])} | {markdown_cell(c['cheaper_above'])} |"
+                table.add(
+                    f"{c['a']} × {c['b']}",
+                    c["requests_per_month"],
+                    c["tokens_per_minute"],
+                    "costs equal" if c["kind"] == "equal" else "capacity step",
+                    c["cost_a_usd"],
+                    c["cost_b_usd"],
+                    c["cheaper_below"],
+                    c["cheaper_above"],
                 )
         else:
-            lines.append("No two options cross in this range.")
-        lines += ["", "| From (requests / month) | To | Cheapest |", "|---:|---:|---|"]
+            report.text("No two options cross in this range.")
+        bands = report.table(
+            Col("From (requests / month)", "count", "from_requests_per_month"),
+            Col("To", "count", "to_requests_per_month"),
+            Col("Cheapest", "id"),
+            name="band",
+        )
         for band in w["bands"]:
-            lines.append(
-                f"| {number(band['from_requests_per_month'])} | "
-                f"{number(band['to_requests_per_month'])} | {markdown_cell(band['cheapest'])} |"
+            bands.add(
+                band["from_requests_per_month"], band["to_requests_per_month"], band["cheapest"]
             )
-        lines.append("")
-        if chart:
-            lines += ["```text", ascii_chart(w), "```", ""]
-    return "\n".join(lines)
+        sweep = w["sweep"]
+        report.blocks.append(
+            Chart(
+                f"{w['workload']}: cost against volume",
+                list(sweep["requests_per_month"]),
+                dict(sweep["monthly_cost_usd"]),
+                x_label="requests a month",
+                markers=[c["requests_per_month"] for c in w["crossings"]],
+                today=w["requests_per_month"],
+                ascii=ascii_chart(w) if chart else "",
+            )
+        )
+    return report
 
 
 def ascii_chart(workload: WorkloadBreakeven, width: int = 64, height: int = 16) -> str:
@@ -97,173 +114,191 @@ def ascii_chart(workload: WorkloadBreakeven, width: int = 64, height: int = 16) 
     return "\n".join(lines)
 
 
-def render_mix_markdown(document: MixDocument) -> str:
-
-    lines = []
+def mix_report(document: MixDocument) -> Report:
+    report = Report("Capacity and on-demand mix")
     for w in document["workloads"]:
-        lines += [f"## {markdown_cell(w['scenario'])} · {markdown_cell(w['workload'])}", ""]
-        alternatives = _mix_alternatives(w.get("alternatives", []))
+        report.heading(f"{w['scenario']} · {w['workload']}")
         if w["note"]:
-            lines += [f"No mix: {w['note']}.", "", *alternatives]
-            continue
-        lines += [
-            "| Capacity option | Overflow on | Units (peak needs) | Share on capacity | Monthly | "
-            "Saving vs all on-demand | Saving vs all capacity |",
-            "|---|---|---:|---:|---:|---:|---:|",
-        ]
-        for m in w["mixes"]:
-            if m.get("note"):
-                label, note = markdown_cell(m["capacity_option"]), markdown_cell(m["note"])
-                lines.append(f"| {label} | {note} | | | | | |")
-                continue
-            saving = m["saving_vs_on_demand_usd"]
-            lines.append(
-                f"| {markdown_cell(m['capacity_option'])} | {markdown_cell(m['burst_option'])} | "
-                f"{m['units']} ({m['units_for_peak']}) | "
-                f"{percent(m['share_served_by_capacity'])} | {usd(m['monthly_cost_usd'])} | "
-                f"{usd(saving) if saving is not None else '—'} | "
-                f"{usd(m['saving_vs_capacity_usd'])} |"
+            report.text(f"No mix: {w['note']}.")
+        else:
+            table = report.table(
+                Col("Capacity option", "id"),
+                Col("Overflow on", "id", "burst_option"),
+                Col("Units", "count"),
+                Col("Units for peak", "count"),
+                Col("Share on capacity", "share", "share_served_by_capacity"),
+                Col("Monthly", "money", "monthly_cost_usd"),
+                Col("Saving vs all on-demand", "money", "saving_vs_on_demand_usd"),
+                Col("Saving vs all capacity", "money", "saving_vs_capacity_usd"),
+                Col("Note"),
+                name="mix",
+                optional=("Units for peak", "Saving vs all capacity"),
             )
-        lines += ["", *alternatives]
-    return "\n".join(lines)
+            for m in w["mixes"]:
+                table.add(
+                    m["capacity_option"],
+                    m["burst_option"],
+                    m["units"],
+                    m["units_for_peak"],
+                    m["share_served_by_capacity"],
+                    m["monthly_cost_usd"],
+                    m["saving_vs_on_demand_usd"],
+                    m["saving_vs_capacity_usd"],
+                    m.get("note") or "",
+                    style="dim" if m.get("note") else "",
+                )
+        alternatives = w.get("alternatives", [])
+        if alternatives:
+            table = report.table(
+                Col("Option", "id"),
+                Col("Monthly", "money", "monthly_cost_usd"),
+                Col("Saving vs all on-demand", "money", "saving_vs_on_demand_usd"),
+                title="Options without a fixed base to mix (they follow the load)",
+                name="alternative",
+            )
+            for a in alternatives:
+                table.add(a["option"], a["monthly_cost_usd"], a["saving_vs_on_demand_usd"])
+    return report
 
 
-def _mix_alternatives(alternatives: list[Alternative]) -> list[str]:
-    """The options that scale by themselves (no base to mix), beside the mixes."""
-    if not alternatives:
-        return []
-    lines = [
-        "Options without a fixed base to mix (they follow the load):",
-        "",
-        "| Option | Monthly | Saving vs all on-demand |",
-        "|---|---:|---:|",
-    ]
-    for a in alternatives:
-        lines.append(
-            f"| {markdown_cell(a['option'])} | {usd(a['monthly_cost_usd'])} | "
-            f"{usd(a['saving_vs_on_demand_usd'])} |"
-        )
-    return [*lines, ""]
-
-
-def render_roi_markdown(document: RoiDocument) -> str:
-
-    lines = []
+def roi_report(document: RoiDocument) -> Report:
+    report = Report("Return on investment")
     for s in document["scenarios"]:
+        report.heading(f"{s['scenario']}: ROI over {s['horizon_months']} months")
         payback = (
             f"month {s['payback_month']}"
             if s["payback_month"] is not None
             else "not within the horizon"
         )
-        roi = "—" if s["roi_percent"] is None else f"{s['roi_percent']:,.1f}%"
-        lines += [
-            f"## {markdown_cell(s['scenario'])}: ROI over {s['horizon_months']} months",
-            "",
-            f"Total cost {usd(s['total_cost_usd'])}, total benefit "
-            f"{usd(s['total_benefit_usd'])}, net value {usd(s['net_value_usd'])}, "
-            f"NPV {usd(s['npv_usd'])}, payback {payback}, ROI {roi}. The whole bill is "
-            f"{usd(s['bill_monthly_cost_usd'])} in month 1; run costs follow the traffic, "
-            "one-off payments fall in the months they are paid.",
-            "",
-            "| Month | Requests | Run cost | One-off | Development | Benefit | Net | Cumulative |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
-        ]
+        report.figures(
+            Figure("Net value", s["net_value_usd"]),
+            Figure("NPV", s["npv_usd"]),
+            Figure("Payback", payback, "text"),
+            Figure(
+                "ROI",
+                None if s["roi_percent"] is None else s["roi_percent"] / 100,
+                "share",
+                1,
+            ),
+            Figure("Total cost", s["total_cost_usd"]),
+            Figure("Total benefit", s["total_benefit_usd"]),
+        )
+        report.text(
+            f"The whole bill is {usd(s['bill_monthly_cost_usd'])} in month 1; run costs "
+            "follow the traffic, one-off payments fall in the months they are paid.",
+            "note",
+        )
+        table = report.table(
+            Col("Month", "count"),
+            Col("Requests", "count"),
+            Col("Run cost", "money", "run_cost_usd"),
+            Col("One-off", "money", "one_off_usd"),
+            Col("Development", "money", "development_usd"),
+            Col("Benefit", "money", "benefit_usd"),
+            Col("Net", "money", "net_usd"),
+            Col("Cumulative", "money", "cumulative_net_usd"),
+            name="month",
+        )
         for m in s["months"]:
-            lines.append(
-                f"| {m['month']} | {number(m['requests'])} | {usd(m['run_cost_usd'])} | "
-                f"{usd(m['one_off_usd'])} | {usd(m['development_usd'])} | "
-                f"{usd(m['benefit_usd'])} | {usd(m['net_usd'])} | "
-                f"{usd(m['cumulative_net_usd'])} |"
+            table.add(
+                m["month"],
+                m["requests"],
+                m["run_cost_usd"],
+                m["one_off_usd"],
+                m["development_usd"],
+                m["benefit_usd"],
+                m["net_usd"],
+                m["cumulative_net_usd"],
             )
-        lines.append("")
-    return "\n".join(lines)
+    return report
 
 
-def _region_total(row: RegionRow) -> str:
+def _region_total(row: RegionRow) -> float | str | None:
     """The region's whole bill, or "≥ $X (incomplete)" — never a partial sum as a total."""
     if row["monthly_cost_usd"] is None and row["priced_monthly_cost_usd"] is not None:
         return f"≥ {usd(row['priced_monthly_cost_usd'])} (incomplete)"
-    return usd(row["monthly_cost_usd"])
+    return row["monthly_cost_usd"]
 
 
-def render_regions_markdown(document: RegionsDocument) -> str:
-
-    lines = [
-        f"## {markdown_cell(document['scenario'])} by region",
-        "",
-        "| Region | Monthly cost | Cheapest options | Notes |",
-        "|---|---:|---|---|",
-    ]
+def regions_report(document: RegionsDocument) -> Report:
+    """The scenario's bill in each region; a reason several regions share is printed once,
+    under the table, and the rows point at it."""
+    report = Report(f"{document['scenario']} by region")
+    report.heading(f"{document['scenario']} by region")
+    reasons = [row["reason"] for row in document["regions"] if row["reason"]]
+    shared = [r for r in dict.fromkeys(reasons) if reasons.count(r) > 1]
+    table = report.table(
+        Col("Region", "id"),
+        Col("Monthly cost", "money", "monthly_cost_usd"),
+        Col("Cheapest options"),
+        Col("Notes"),
+        name="region",
+    )
     for row in document["regions"]:
         options = ", ".join(f"{w['name']}: {w['cheapest_option']}" for w in row["workloads"])
-        lines.append(
-            f"| {markdown_cell(row['region'])} | {_region_total(row)} | "
-            f"{markdown_cell(options)} | {markdown_cell(row['reason'] or '')} |"
-        )
-    return "\n".join(lines) + "\n"
+        reason = row["reason"] or ""
+        if reason in shared:
+            reason = f"note {shared.index(reason) + 1}"
+        table.add(row["region"], _region_total(row), options, reason)
+    for k, reason in enumerate(shared, 1):
+        report.text(f"Note {k}: {reason}", "note")
+    return report
 
 
-def render_breakeven_table(document: BreakevenDocument) -> str:
-    """Break-even for a terminal: the Markdown tables and an ASCII chart per workload."""
-    return render_breakeven_markdown(document, chart=True)
-
-
-def render_optimize_markdown(document: OptimizeDocument) -> str:
+def optimize_report(document: OptimizeDocument) -> Report:
     """The ranked levers of each scenario, with the patch of each."""
-    lines: list[str] = []
+    report = Report("Optimization levers")
     for s in document["scenarios"]:
-        lines += [f"## {markdown_cell(s['scenario'])}: levers", ""]
+        report.heading(f"{s['scenario']}: levers")
         if not s["complete"]:
-            lines += [
+            report.text(
                 "The whole bill is incomplete (a price is missing), so savings against it "
                 "would be against a lower bound: complete it first (`estimate` names what is "
-                "missing).",
-                "",
-            ]
+                "missing)."
+            )
             continue
-        lines += [f"Whole bill now: {usd(s['monthly_cost_usd'])} a month.", ""]
+        report.figures(Figure("Whole bill now", s["monthly_cost_usd"]))
         if not s["levers"]:
-            lines += ["No lever saves money against the scenario as it is.", ""]
+            report.text("No lever saves money against the scenario as it is.")
         else:
-            lines += [
-                "| Rank | Action | Monthly saving | Share of the bill | One-off | Payback | "
-                "Risk or assumption |",
-                "|---:|---|---:|---:|---:|---|---|",
-            ]
+            table = report.table(
+                Col("Rank", "count"),
+                Col("Action"),
+                Col("Monthly saving", "money", "monthly_saving_usd"),
+                Col("Share of the bill", "share", "share_of_bill"),
+                Col("One-off", "money", "one_off_usd"),
+                Col("Payback"),
+                Col("Risk or assumption", key="risk"),
+                name="lever",
+                optional=("One-off", "Payback", "Risk or assumption"),
+            )
             for lever in s["levers"]:
                 payback = (
                     "immediate"
                     if not lever["one_off_usd"]
                     else f"{lever['payback_months']:.1f} months"
                 )
-                lines.append(
-                    f"| {lever['rank']} | {markdown_cell(lever['action'])} | "
-                    f"{usd(lever['monthly_saving_usd'])} | {percent(lever['share_of_bill'])} | "
-                    f"{usd(lever['one_off_usd'])} | {payback} | {markdown_cell(lever['risk'])} |"
+                table.add(
+                    lever["rank"],
+                    lever["action"],
+                    lever["monthly_saving_usd"],
+                    lever["share_of_bill"],
+                    lever["one_off_usd"],
+                    payback,
+                    lever["risk"],
                 )
-            lines += [
-                "",
+            report.text(
                 "Savings are not additive: each is against the scenario as it is. Apply one "
-                "with `genai-cost optimize FILE --apply RANK -o new.yaml`.",
-                "",
-            ]
+                "with genai-cost optimize FILE --apply RANK -o new.yaml.",
+                "note",
+            )
             for lever in s["levers"]:
-                lines += [
-                    f"Patch {lever['rank']}:",
-                    "",
-                    "```yaml",
-                    _yaml(lever["patch"]),
-                    "```",
-                    "",
-                ]
+                report.text(f"Patch {lever['rank']}:")
+                report.code(_yaml(lever["patch"]), "yaml")
         if s["not_priced"]:
-            lines += ["Levers that could not be priced:", ""]
-            lines += [
-                f"- {markdown_cell(n['action'])}: {markdown_cell(n['reason'])}"
-                for n in s["not_priced"]
-            ]
-            lines.append("")
-    return "\n".join(lines)
+            report.text("Levers that could not be priced:")
+            report.bullets(f"{n['action']}: {n['reason']}" for n in s["not_priced"])
+    return report
 
 
 def _yaml(patch: dict[str, Any]) -> str:

@@ -10,6 +10,7 @@ from typing_extensions import TypedDict
 from genai_cost.documents.decisions import BreakevenDocument, RoiDocument
 from genai_cost.documents.estimate import EstimateDocument, OptionRecord
 from genai_cost.report import svg
+from genai_cost.report.estimate import notes
 from genai_cost.report.labels import (
     capacity,
     option_label,
@@ -18,9 +19,13 @@ from genai_cost.report.labels import (
     records_by_workload,
     usd,
 )
-from genai_cost.report.markdown import notes, summary_section
 from genai_cost.report.sanitize import plain
-from genai_cost.report.sections import lines_section, monte_carlo_sections, scenario_sections
+from genai_cost.report.sections import (
+    lines_section,
+    monte_carlo_sections,
+    scenario_sections,
+    summary_section,
+)
 
 
 def _charts(

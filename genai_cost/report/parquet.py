@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from genai_cost.errors import ArgumentError, InputFileError
+from genai_cost.report.blocks import Report
 
 Schema = list[tuple[str, str]]
 """(column, DuckDB type) in order."""
@@ -92,11 +93,35 @@ logs or the bill, and the reconciliation."""
 
 
 def render_parquet(kind: str, document: Any) -> bytes:
-    """The document's table as Parquet bytes."""
+    """The document's record table as Parquet bytes."""
+    schema, rows = TABLES[kind](document)
+    return _parquet(schema, rows)
+
+
+def report_parquet(report: Report) -> bytes:
+    """A report's tables as Parquet: a `record` column naming each row's table, then the
+    union of the tables' columns, typed by their kind (money and shares DOUBLE, counts
+    BIGINT, text VARCHAR; a figure column holding words is VARCHAR)."""
+    from genai_cost.report.formats import RECORD, data_rows
+
+    columns, rows = data_rows(report)
+    schema: Schema = [(RECORD, "VARCHAR")]
+    for k, column in enumerate(columns, 1):
+        values = [row[k] for row in rows if row[k] is not None]
+        if not column.numeric or any(isinstance(v, str) for v in values):
+            kind = "VARCHAR"
+        elif column.kind == "count" and all(isinstance(v, int) for v in values):
+            kind = "BIGINT"
+        else:
+            kind = "DOUBLE"
+        schema.append((column.name, kind))
+    return _parquet(schema, rows)
+
+
+def _parquet(schema: Schema, rows: Iterable[Sequence[Any]]) -> bytes:
     import duckdb
     import pandas as pd
 
-    schema, rows = TABLES[kind](document)
     names = [name for name, _ in schema]
     frame = pd.DataFrame(list(rows), columns=names, dtype=object)
     select = ", ".join(f"CAST(frame.{_ident(n)} AS {t}) AS {_ident(n)}" for n, t in schema)

@@ -1,4 +1,5 @@
-"""Markdown for `genai-cost pricing` (snapshot diffs and a model's prices)."""
+"""The pricing commands' documents as reports (report/blocks.py): snapshots, a model's or an
+instance's prices, snapshot diffs, coverage, imports and refreshes, and the models list."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from genai_cost.documents.pricing import (
     RefreshReport,
     SnapshotList,
 )
-from genai_cost.report.sanitize import csv_table, markdown_cell, markdown_code, plain
+from genai_cost.report.blocks import Col, Report
+from genai_cost.report.sanitize import csv_table
 
 ON_DEMAND_COLUMNS = (
     ("usd_per_1m_input_tokens", "input"),
@@ -79,157 +81,203 @@ def change_cells(change: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def render_pricing_diff_markdown(document: PricingDiff) -> str:
+def pricing_diff_report(document: PricingDiff) -> Report:
+    report = Report("Pricing snapshot changes")
+    _diff_blocks(report, document)
+    return report
+
+
+def _diff_blocks(report: Report, document: PricingDiff) -> None:
     counts = document["counts"]
-    lines = [
-        f"## Pricing snapshot {document['old']['id']} → {document['new']['id']}",
-        "",
-        f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed.",
-        "",
-    ]
+    report.heading(f"Pricing snapshot {document['old']['id']} → {document['new']['id']}")
+    report.text(
+        f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed."
+    )
     if document["changes"]:
-        lines += ["| Table | Row | Change | Prices |", "|---|---|---|---|"]
+        table = report.table(
+            Col("Table", "id"), Col("Row"), Col("Change"), Col("Prices"), name="change"
+        )
         for c in document["changes"]:
-            lines.append(
-                f"| {c['table']} | {markdown_cell(key_text(c['key']))} | {c['change']} | "
-                f"{markdown_cell(change_cells(c))} |"
-            )
-    return "\n".join(lines) + "\n"
+            table.add(c["table"], key_text(c["key"]), c["change"], change_cells(c))
 
 
-def render_model_markdown(document: ModelPrices | InstancePrices) -> str:
+def model_prices_report(document: ModelPrices | InstancePrices) -> Report:
     """`pricing show`: a model's prices, or an instance type's."""
     if document["kind"] == "genai-cost pricing show instance":
-        return render_instance_markdown(document)
-    return _model_markdown(document)
+        return instance_report(document)
+    return _model_report(document)
 
 
-def render_instance_markdown(document: InstancePrices) -> str:
+def instance_report(document: InstancePrices) -> Report:
     """An instance type: its specification, every price (platform, region, purchase) and the
     published throughput benchmarks on it."""
     name = document["instance_type"]
     spec = document["spec"]
-    lines = [f"## {markdown_cell(name)}", "", f"Snapshot {document['snapshot']['id']}.", ""]
+    report = Report(name)
+    report.heading(name)
+    report.text(f"Snapshot {document['snapshot']['id']}.", "note")
     if spec is not None:
-        lines += [
-            f"{spec['accelerator_count']} × {markdown_cell(spec['accelerator'])} "
+        report.text(
+            f"{spec['accelerator_count']} × {spec['accelerator']} "
             f"({spec['accelerator_memory_gib']:g} GiB accelerator memory), {spec['vcpu']} vCPUs, "
-            f"{spec['memory_gib']:g} GiB memory ({markdown_cell(spec['source'])}, "
-            f"{spec['as_of']}).",
-            "",
-        ]
+            f"{spec['memory_gib']:g} GiB memory ({spec['source']}, {spec['as_of']})."
+        )
     if document["prices"]:
-        lines += [
-            "| Platform | Region | Purchase | USD per hour | Effective | Source |",
-            "|---|---|---|---:|---|---|",
-        ]
+        table = report.table(
+            Col("Platform"),
+            Col("Region", "id"),
+            Col("Purchase"),
+            Col("USD per hour", "unit_price", "usd_per_hour"),
+            Col("Effective"),
+            Col("Source"),
+            name="price",
+        )
         for r in document["prices"]:
-            lines.append(
-                f"| {markdown_cell(r['platform'])} | {markdown_cell(r['region'])} | "
-                f"{markdown_cell(r['purchase'])} | {price(r['usd_per_hour'])} | "
-                f"{_effective(r)} | {markdown_cell(r['source'])} ({r['as_of']}) |"
+            table.add(
+                r["platform"],
+                r["region"],
+                r["purchase"],
+                r["usd_per_hour"],
+                _effective(r),
+                f"{r['source']} ({r['as_of']})",
             )
     else:
-        lines.append(
-            f"No price for {markdown_cell(name)} in this snapshot: give the scenario's "
+        report.text(
+            f"No price for {name} in this snapshot: give the scenario's "
             "self_hosted.usd_per_hour, or import prices (docs/pricing-data.md)."
         )
     if document["self_hosted_throughput"]:
-        lines += [
-            "",
-            "| Model | Input / output tokens | Output tokens/s an instance | Engine | Source |",
-            "|---|---:|---:|---|---|",
-        ]
-        for b in document["self_hosted_throughput"]:
-            lines.append(
-                f"| `{markdown_code(b['model_id'])}` | {b['input_tokens']:,.0f} / "
-                f"{b['output_tokens']:,.0f} | {b['output_tokens_per_second_per_instance']:,.0f} | "
-                f"{markdown_cell(b['engine'])} {markdown_cell(b['precision'])} | "
-                f"{markdown_cell(b['source'])} ({b['as_of']}) |"
+        table = report.table(
+            Col("Model", "id", "model_id"),
+            Col("Input tokens", "count"),
+            Col("Output tokens", "count"),
+            Col("Output tokens/s an instance", "count", "output_tokens_per_second_per_instance"),
+            Col("Engine"),
+            Col("Source"),
+            name="throughput",
+        )
+        for t in document["self_hosted_throughput"]:
+            table.add(
+                t["model_id"],
+                t["input_tokens"],
+                t["output_tokens"],
+                t["output_tokens_per_second_per_instance"],
+                f"{t['engine']} {t['precision']}",
+                f"{t['source']} ({t['as_of']})",
             )
-    return "\n".join(lines) + "\n"
+    return report
 
 
-def _model_markdown(document: ModelPrices) -> str:
+def _model_report(document: ModelPrices) -> Report:
     model = document["model"]
-    lines = [
-        f"## {markdown_cell(model['name'])} (`{markdown_code(model['model_id'])}`)",
-        "",
-        f"Snapshot {document['snapshot']['id']}; USD per 1M tokens.",
-        "",
-        "| Tier | Scope | Location | "
-        + " | ".join(t for _, t in ON_DEMAND_COLUMNS)
-        + " | Effective | Source |",
-        "|---|---|---|" + "---:|" * len(ON_DEMAND_COLUMNS) + "---|---|",
-    ]
+    report = Report(f"{model['name']} ({model['model_id']})")
+    report.heading(f"{model['name']} ({model['model_id']})")
+    report.text(f"Snapshot {document['snapshot']['id']}; USD per 1M tokens.", "note")
+    table = report.table(
+        Col("Tier"),
+        Col("Scope"),
+        Col("Location"),
+        *(Col(title, "unit_price", column) for column, title in ON_DEMAND_COLUMNS),
+        Col("Effective"),
+        Col("Source"),
+        name="on_demand",
+        optional=("cache write 1h", "batch in", "batch out", "Effective"),
+    )
     on_demand: Sequence[Mapping[str, Any]] = document["on_demand"]
     for r in on_demand:
-        lines.append(
-            f"| {r['tier']} | {r['scope']} | {_where(r)} | "
-            + " | ".join(price(r[c]) for c, _ in ON_DEMAND_COLUMNS)
-            + f" | {_effective(r)} | {r['source']} ({r['as_of']}) |"
+        table.add(
+            r["tier"],
+            r["scope"],
+            _where(r),
+            *(r[c] for c, _ in ON_DEMAND_COLUMNS),
+            _effective(r),
+            f"{r['source']} ({r['as_of']})",
         )
     long = [r for r in on_demand if r["long_context_threshold_tokens"]]
     if long:
-        lines += [
-            "",
+        report.text(
             "Long context: every token of a request whose input exceeds the threshold is "
-            "billed at these rates.",
-            "",
-            "| Tier | Scope | Location | above (input tokens) | "
-            + " | ".join(t for _, t in LONG_COLUMNS)
-            + " | Effective |",
-            "|---|---|---|---:|" + "---:|" * len(LONG_COLUMNS) + "---|",
-        ]
+            "billed at these rates."
+        )
+        table = report.table(
+            Col("Tier"),
+            Col("Scope"),
+            Col("Location"),
+            Col("Above (input tokens)", "count", "long_context_threshold_tokens"),
+            *(Col(title, "unit_price", column) for column, title in LONG_COLUMNS),
+            Col("Effective"),
+            name="long_context",
+        )
         for r in long:
-            lines.append(
-                f"| {r['tier']} | {r['scope']} | {_where(r)} | "
-                f"{int(r['long_context_threshold_tokens']):,} | "
-                + " | ".join(price(r[c]) for c, _ in LONG_COLUMNS)
-                + f" | {_effective(r)} |"
+            table.add(
+                r["tier"],
+                r["scope"],
+                _where(r),
+                r["long_context_threshold_tokens"],
+                *(r[c] for c, _ in LONG_COLUMNS),
+                _effective(r),
             )
     if document["provisioned"]:
-        lines += [
-            "",
-            "| Provisioned term | Location | USD per model unit-hour | Source |",
-            "|---|---|---:|---|",
-        ]
+        table = report.table(
+            Col("Provisioned term", key="term"),
+            Col("Location"),
+            Col("USD per model unit-hour", "unit_price", "usd_per_model_unit_hour"),
+            Col("Source"),
+            name="provisioned",
+        )
         for p in document["provisioned"]:
             where = p["region"] if p["region"] != "*" else f"{p['geography']} (any region)"
-            lines.append(
-                f"| {p['term']} | {where} | {price(p['usd_per_model_unit_hour'])} | "
-                f"{p['source']} ({p['as_of']}) |"
+            table.add(
+                p["term"], where, p["usd_per_model_unit_hour"], f"{p['source']} ({p['as_of']})"
             )
     else:
-        lines += ["", "No public provisioned-throughput price."]
+        report.text("No public provisioned-throughput price.")
     if document["self_hosted_throughput"]:
-        lines += [
-            "",
-            "| Self-hosted on | Engine | Shape (in/out) | Output tokens/s | Source |",
-            "|---|---|---|---:|---|",
-        ]
+        table = report.table(
+            Col("Self-hosted on", "id", "instance_type"),
+            Col("Engine"),
+            Col("Input tokens", "count"),
+            Col("Output tokens", "count"),
+            Col("Output tokens/s", "count", "output_tokens_per_second_per_instance"),
+            Col("Source"),
+            name="throughput",
+        )
         for t in document["self_hosted_throughput"]:
-            lines.append(
-                f"| {t['instance_type']} | {markdown_cell(t['engine'])} | "
-                f"{t['input_tokens']:g}/{t['output_tokens']:g} | "
-                f"{t['output_tokens_per_second_per_instance']:,.0f} | {t['source']} |"
+            table.add(
+                t["instance_type"],
+                t["engine"],
+                t["input_tokens"],
+                t["output_tokens"],
+                t["output_tokens_per_second_per_instance"],
+                t["source"],
             )
-    return "\n".join(lines) + "\n"
+    return report
 
 
-def render_snapshots_markdown(document: SnapshotList) -> str:
+def snapshots_report(document: SnapshotList) -> Report:
     """`pricing list`: one row per snapshot."""
-    lines = [
-        "| Snapshot | As of | Models | On-demand rows | Provisioned rows | Instance rows | Path |",
-        "|---|---|---:|---:|---:|---:|---|",
-    ]
-    lines += [
-        f"| {markdown_cell(r['id'])} | {r['as_of']} | {r['models']} | {r['on_demand_rows']} | "
-        f"{r['provisioned_rows']} | {r['instance_price_rows']} | "
-        f"{markdown_cell(_shown_path(r['path']))} |"
-        for r in document["snapshots"]
-    ]
-    return "\n".join(lines) + "\n"
+    report = Report("Pricing snapshots")
+    table = report.table(
+        Col("Snapshot", "id", "id"),
+        Col("As of", "id", "as_of"),
+        Col("Models", "count"),
+        Col("On-demand rows", "count"),
+        Col("Provisioned rows", "count"),
+        Col("Instance rows", "count", "instance_price_rows"),
+        Col("Path"),
+        name="snapshot",
+    )
+    for r in document["snapshots"]:
+        table.add(
+            r["id"],
+            r["as_of"],
+            r["models"],
+            r["on_demand_rows"],
+            r["provisioned_rows"],
+            r["instance_price_rows"],
+            _shown_path(r["path"]),
+        )
+    return report
 
 
 def _shown_path(path: str) -> str:
@@ -242,25 +290,30 @@ def _shown_path(path: str) -> str:
         return path
 
 
-def render_models_markdown(document: ModelList) -> str:
-    """`models --format markdown`: one table row a model."""
-    lines = [
-        f"## Models in snapshot {markdown_cell(document['snapshot'])}",
-        "",
-        "| Model | Name | Provider | Open weights | On demand priced for | Provisioned terms |",
-        "|---|---|---|---|---|---|",
-    ]
+def models_report(document: ModelList) -> Report:
+    """`models`: one row a model (ids whole: `genai-cost models | grep ID` finds them)."""
+    report = Report(f"Models in snapshot {document['snapshot']}")
+    report.heading(f"Models in snapshot {document['snapshot']}")
+    table = report.table(
+        Col("Model", "id", "model_id"),
+        Col("Name"),
+        Col("Provider"),
+        Col("Open weights"),
+        Col("On demand priced for"),
+        Col("Provisioned terms"),
+        name="model",
+        optional=("Provisioned terms", "On demand priced for", "Open weights", "Provider"),
+    )
     for row in document["models"]:
-        cells = (
-            f"`{markdown_code(row['model_id'])}`",
-            markdown_cell(row["name"]),
-            markdown_cell(row["provider"]),
+        table.add(
+            row["model_id"],
+            row["name"],
+            row["provider"],
             "yes" if row["open_weights"] else "no",
-            markdown_cell(row["on_demand_priced_for"]) or "—",
-            markdown_cell(row["provisioned_terms"]) or "—",
+            row["on_demand_priced_for"] or "—",
+            row["provisioned_terms"] or "—",
         )
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    return report
 
 
 def render_models_csv(document: ModelList) -> str:
@@ -270,51 +323,57 @@ def render_models_csv(document: ModelList) -> str:
     return csv_table(list(rows[0]), (list(row.values()) for row in rows))
 
 
-def render_refresh_text(document: RefreshReport) -> str:
+def refresh_report(document: RefreshReport) -> Report:
     """`pricing refresh`: where the snapshot went, what was refreshed, carried over, skipped."""
-    lines = [
-        f"wrote snapshot {document['snapshot_id']} to {document['path']}",
-        "refreshed rows: " + ", ".join(f"{k} {v}" for k, v in document["refreshed_rows"].items()),
-        "carried over: " + ", ".join(f"{k} {v}" for k, v in document["carried_over_rows"].items()),
-    ]
-    for reason, info in document["skipped"].items():
-        lines.append(f"skipped {info['count']} ({reason}), e.g. " + ", ".join(info["examples"]))
-    lines += [f"problem: {p}" for p in document["problems"]]
-    if document["carried_over_prices"]:
-        lines.append(
-            f"{len(document['carried_over_prices'])} price(s) kept from the previous "
-            "snapshot because the Price List's value could not be read (see problems)"
+    report = Report(f"Snapshot {document['snapshot_id']}")
+    report.text(f"Wrote snapshot {document['snapshot_id']} to {document['path']}.", "lead")
+    table = report.table(
+        Col("Table", "id"), Col("Refreshed", "count"), Col("Carried over", "count"), name="table"
+    )
+    for name in dict.fromkeys([*document["refreshed_rows"], *document["carried_over_rows"]]):
+        table.add(
+            name,
+            document["refreshed_rows"].get(name, 0),
+            document["carried_over_rows"].get(name, 0),
         )
-    lines.append(f"use it with: --snapshot {document['path']}")
-    return "\n".join(plain(line) for line in lines) + "\n"
+    for reason, info in document["skipped"].items():
+        report.text(
+            f"Skipped {info['count']} ({reason}), e.g. " + ", ".join(info["examples"]), "bullet"
+        )
+    for problem in document["problems"]:
+        report.text(problem, "warning")
+    if document["carried_over_prices"]:
+        report.text(
+            f"{len(document['carried_over_prices'])} price(s) kept from the previous "
+            "snapshot because the Price List's value could not be read (see the problems)",
+            "note",
+        )
+    report.text(f"Use it with: --snapshot {document['path']}", "note")
+    return report
 
 
-def render_import_markdown(document: PricingImport) -> str:
+def import_report(document: PricingImport) -> Report:
     """`pricing import`: what the package changed, what it skipped and what it disagrees
     with, then the row-by-row differences."""
     written = document["written"]
-    lines = [
-        f"## {markdown_cell(document['package'])} {markdown_cell(document['version'])} into "
-        f"snapshot {markdown_cell(document['base_snapshot'])}",
-        "",
-        f"Written to `{markdown_code(written)}`." if written else "Not written (pass --write).",
-        "",
-        "| Decision | Rows |",
-        "|---|---:|",
-    ]
-    lines += [f"| {markdown_cell(d['decision'])} | {d['rows']} |" for d in document["decisions"]]
+    title = f"{document['package']} {document['version']} into snapshot {document['base_snapshot']}"
+    report = Report(title)
+    report.heading(title)
+    report.text(f"Written to {written}." if written else "Not written (pass --write).")
+    table = report.table(Col("Decision"), Col("Rows", "count"), name="decision")
+    for d in document["decisions"]:
+        table.add(d["decision"], d["rows"])
     if document["skipped"]:
-        lines += ["", "Skipped entries of the package:", ""]
-        lines += [
-            f"- {info['count']} × {markdown_cell(reason)}, e.g. "
-            + ", ".join(f"`{markdown_code(e)}`" for e in info["examples"][:3])
+        report.text("Skipped entries of the package:")
+        report.bullets(
+            f"{info['count']} × {reason}, e.g. " + ", ".join(info["examples"][:3])
             for reason, info in document["skipped"].items()
-        ]
+        )
     if document["disagreements"]:
-        lines += ["", "Not applied (record a decision in price_conflicts.csv):", ""]
-        lines += [f"- {markdown_cell(d)}" for d in document["disagreements"]]
-    lines.append("")
-    return "\n".join(lines) + "\n" + render_pricing_diff_markdown(document["diff"])
+        report.text("Not applied (record a decision in price_conflicts.csv):")
+        report.bullets(document["disagreements"])
+    _diff_blocks(report, document["diff"])
+    return report
 
 
 MODEL_CODES = {
@@ -342,55 +401,57 @@ def _model_code(priced: list[str]) -> str:
     return "·".join(dict.fromkeys(scopes)) + (f" {extras}" if extras else "")
 
 
-def _matrix(title: str, regions: list[str], rows: list[CoverageRow], code: Any) -> list[str]:
+def _matrix(
+    report: Report, title: str, regions: list[str], rows: list[CoverageRow], code: Any
+) -> None:
     cells: dict[str, dict[str, str]] = {}
     for row in rows:
         cells.setdefault(row["subject"], {})[row["region"]] = code(row["priced"])
-    lines = [
-        f"### {title}",
-        "",
-        "| | " + " | ".join(regions) + " |",
-        "|---|" + "|".join(":---:" for _ in regions) + "|",
-    ]
+    report.heading(title, 3)
+    table = report.table(
+        Col("", "id", "subject"), *(Col(r, key=r) for r in regions), name="coverage"
+    )
     for subject in sorted(cells):
-        lines.append(
-            f"| `{markdown_code(subject)}` | "
-            + " | ".join(cells[subject].get(r, "—") for r in regions)
-            + " |"
-        )
-    return [*lines, ""]
+        table.add(subject, *(cells[subject].get(r, "—") for r in regions))
 
 
-def render_coverage_markdown(document: PricingCoverage) -> str:
+def coverage_report(document: PricingCoverage) -> Report:
     """`pricing coverage`: a model × region and an instance × region matrix."""
     regions = document["regions"]
-    lines = [
-        f"## What snapshot {markdown_cell(document['snapshot'])} prices, on {document['day']}",
-        "",
+    title = f"What snapshot {document['snapshot']} prices, on {document['day']}"
+    report = Report(title)
+    report.heading(title)
+    report.text(
         f"{len({r['subject'] for r in document['models']})} models, "
         f"{len({r['subject'] for r in document['instances']})} instance types, "
-        f"{len(regions)} regions.",
-        "",
-    ]
-    lines += _matrix("Bedrock models", regions, document["models"], _model_code)
-    lines += [
+        f"{len(regions)} regions."
+    )
+    _matrix(report, "Bedrock models", regions, document["models"], _model_code)
+    report.text(
         "R in-region · P a cross-region (geo) profile callable from the region · G the global "
         "profile; b batch, p priority tier, f flex tier, l latency-optimized tier also priced; — "
-        "nothing can be priced "
-        "from that region.",
-        "",
-    ]
-    lines += _matrix(
+        "nothing can be priced from that region.",
+        "note",
+    )
+    _matrix(
+        report,
         "Instances",
         regions,
         document["instances"],
         lambda priced: " ".join(PURCHASE_CODES.get(p, p) for p in priced),
     )
-    lines += [
+    report.text(
         "OD on demand · RI1/RI3 1-/3-year reserved · SP1/SP3 1-/3-year savings plan · S spot.",
-        "",
-    ]
-    return "\n".join(lines)
+        "note",
+    )
+    return report
+
+
+def render_coverage_markdown(document: PricingCoverage) -> str:
+    """The coverage matrices as Markdown (docs/pricing-data.md holds them)."""
+    from genai_cost.report.formats import to_markdown
+
+    return to_markdown(coverage_report(document))
 
 
 def render_coverage_csv(document: PricingCoverage) -> str:

@@ -90,7 +90,7 @@ _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|\b(www)(\.)")
 def markdown_cell(value: Any) -> str:
     """Text safe in a Markdown table cell or paragraph: no row breaks, no links (autolinks
     included), images, HTML, emphasis or strike-through, and no @-mentions (a pull-request
-    comment must not ping anyone). `report.markdown_tables.unmark` reads it back."""
+    comment must not ping anyone)."""
     text = _MARKDOWN_SPECIAL.sub(lambda m: _MARKDOWN[m.group(0)], plain(value))
     if "_" in text:  # `_` marks emphasis only at a word's edge (`on_demand` stays as it is)
         text = _EDGE_UNDERSCORE.sub(r"\\_", text)

@@ -1,5 +1,5 @@
 """A scenario's bill and sections as plain tables, built once and drawn by every renderer
-(Markdown and the terminal through report/markdown.py, HTML through its template).
+(the terminal and Markdown through report/estimate.py, HTML through its template).
 
 Cells are plain text here; each renderer escapes them for its own format.
 """
@@ -57,22 +57,25 @@ def total_text(bill: Bill) -> str:
 
 
 def missing_text(bill: Bill) -> list[str]:
-    return [
-        f"{FAMILY_NAMES[m['family']].lower()} · {m['item']} · {m['name'].replace('_', ' ')}: "
-        f"{m['reason']}"
-        for m in bill["missing"]
-    ]
+    """What the bill is missing, one line each: `supporting services · lambda duration:
+    reason` (the item named once when it is the family itself)."""
+    out = []
+    for m in bill["missing"]:
+        parts = [FAMILY_NAMES[m["family"]].lower(), m["item"], m["name"].replace("_", " ")]
+        named = list(dict.fromkeys(p for p in parts if p))
+        out.append(f"{' · '.join(named)}: {m['reason']}")
+    return out
 
 
-def headline(bill: Bill) -> str:
-    """One sentence saying what the total is and what it holds."""
+def headline(bill: Bill, missing: bool = True) -> str:
+    """One sentence saying what the total is and what it holds (`missing`: and, for an
+    incomplete bill, what is missing from it)."""
     if bill["complete"]:
         text = f"Whole bill: {usd(bill['total_monthly_cost_usd'])} a month"
     else:
-        text = (
-            f"Whole bill: incomplete — at least {usd(bill['priced_monthly_cost_usd'])} a month; "
-            f"missing: {'; '.join(missing_text(bill))}"
-        )
+        text = f"Whole bill: incomplete — at least {usd(bill['priced_monthly_cost_usd'])} a month"
+        if missing:
+            text += f"; missing: {'; '.join(missing_text(bill))}"
     if bill["one_off_usd"]:
         text += (
             f" (including one-off payments of {usd(bill['one_off_usd'])} spread over "
@@ -119,16 +122,10 @@ def lines_section(bill: Bill) -> Section:
 
 
 def unit_price(value: float | None) -> str:
-    """A unit price with the digits it has (e.g. $0.0000166667 a GB-second)."""
-    if value is None:
-        return "—"
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if 0 < value < 0.01:
-        return sign + "$" + f"{value:.10f}".rstrip("0")
-    if value >= 1e5:  # no exponent: $1,234,567.5, never $1.23457e+06
-        return sign + "$" + f"{value:,.2f}".rstrip("0").rstrip(".")
-    return sign + f"${value:,.6g}"
+    """A unit price: two decimals, more only below a cent (e.g. $0.0000166667 a GB-second)."""
+    from genai_cost.report.blocks import unit_price_text
+
+    return "—" if value is None else unit_price_text(value)
 
 
 def _figure(value: float) -> str:
@@ -352,3 +349,24 @@ def monte_carlo_sections(mc: MonteCarlo) -> list[Section]:
             )
         sections.append(tornado)
     return sections
+
+
+def summary_section(scenario: ScenarioSummary) -> Section:
+    """The workloads' cheapest options and their shares of the whole bill, with its total."""
+    from genai_cost.report.labels import option_label
+
+    section = Section(
+        scenario["name"],
+        ["Workload", "Model", "Cheapest option", "Option monthly", "Share of the bill"],
+        "lllrr",
+    )
+    for w in scenario["workloads"]:
+        section.add(
+            w["name"],
+            w["model"],
+            option_label(w),
+            usd(w["monthly_cost_usd"]),
+            usd(w["bill_monthly_cost_usd"]),
+        )
+    section.add("Whole bill", "", "", "", total_text(scenario["bill"]), strong=True)
+    return section

@@ -172,6 +172,15 @@ def _too_narrow(table: Table, widths: list[int]) -> bool:
     return False
 
 
+def squeezed(table: Table, width: int) -> list[bool]:
+    """Per column: whether it is laid out narrower than its longest cell (it wraps) at
+    `width`."""
+    natural = [cell_width(c.header) for c in table.columns]
+    for _, widths, _ in table.rows:
+        natural = list(map(max, natural, widths))
+    return [w < n for w, n in zip(_layout(table, width), natural, strict=True)]
+
+
 def fits(table: Table, width: int) -> bool:
     """Whether `table` renders as a table (not as cards) at `width` columns."""
     return not (table.rows and _too_narrow(table, _layout(table, width)))
