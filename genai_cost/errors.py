@@ -28,19 +28,42 @@
 
 Anything else escaping to the CLI is a bug: exit code 3 with a hint to report it. The CLI maps
 these to exit codes in one place (genai_cost/cli/main.py).
+
+Messages name the library's parameters as `«name»` (`«volume_range» LOW:HIGH`): a Python user
+reads the parameter's name (`volume_range`), the CLI its flag (`--range`, from the one table
+in genai_cost/cli/options.py).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar
+
+PARAMETER = re.compile(r"«([a-z][a-z0-9_]*)»")
+"""A parameter named in a message."""
+
+
+def named(text: str, name: Callable[[str], str] | None = None) -> str:
+    """`text` with each `«parameter»` shown as `name(parameter)` (default: the parameter's own
+    name, as a Python caller writes it)."""
+    return PARAMETER.sub(lambda m: name(m.group(1)) if name else m.group(1), text)
 
 
 class GenaiCostError(Exception):
     """Base class of every error a user can cause (bad input). Exit code 2."""
 
-    def render(self) -> str:
-        return str(self)
+    def __str__(self) -> str:
+        return named(self.raw())
+
+    def raw(self) -> str:
+        """The message with its parameters marked (`«volume_range»`)."""
+        return super().__str__()
+
+    def render(self, name: Callable[[str], str] | None = None) -> str:
+        """The message, each parameter shown by `name` (the CLI: its flag)."""
+        return named(self.raw(), name)
 
 
 @dataclass
@@ -81,9 +104,9 @@ class InputFileError(GenaiCostError):
     """What a valid file of this kind holds at least (said when a file is empty)."""
 
     def __post_init__(self) -> None:
-        super().__init__(self.render())
+        super().__init__(self.raw())
 
-    def render(self) -> str:
+    def raw(self) -> str:
         return "\n".join(p.render() for p in self.problems)
 
     @classmethod

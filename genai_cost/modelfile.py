@@ -52,8 +52,15 @@ def _model_for_loc(loc: tuple[str | int, ...], root: type[BaseModel]) -> type[Ba
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    """'did you mean ...?' naming the closest candidates (all of those tied for closest)."""
+    """'did you mean ...?' naming the closest candidates (all of those tied for closest).
+    Candidates that extend what was typed come first — the dated ids of the same model
+    family (`anthropic.claude-haiku-4-5` → `anthropic.claude-haiku-4-5-20251001-v1:0`), not
+    a differently numbered one that is a character closer."""
     options = list(choices)
+    if len(word) >= 4:
+        extended = sorted(c for c in options if c.startswith(word) and c != word)
+        if extended:
+            return "did you mean " + " or ".join(repr(m) for m in extended[:3]) + "?"
     matches = difflib.get_close_matches(word, options, n=3, cutoff=0.6)
     if not matches:
         return ""

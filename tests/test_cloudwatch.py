@@ -528,7 +528,7 @@ capacity:
     # without the metrics the entry cannot say its utilisation
     from genai_cost.errors import ArgumentError
 
-    with pytest.raises(ArgumentError, match="give --endpoint-metrics"):
+    with pytest.raises(ArgumentError, match="give endpoint_metrics FILE"):
         run_allocation([str(_capacity_logs(tmp_path))], tenant="metadata:team", capacity=capacity)
 
 

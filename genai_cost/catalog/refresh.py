@@ -120,7 +120,7 @@ def refresh_snapshot(
     prices = instance_rows(instances, previous, source_key, day, report)
     if strict and report.problems:
         raise RefreshError(
-            "--strict: the Price List has prices that cannot be read; nothing was written:\n"
+            "«strict»: the Price List has prices that cannot be read; nothing was written:\n"
             + "\n".join(report.problems)
         )
 
@@ -236,7 +236,7 @@ def refresh(
         if name not in previous.regions:
             hint = suggest(name, previous.regions)
             raise ArgumentError(
-                f"--region {name}: not in the snapshot's regions table"
+                f"«region» {name}: not in the snapshot's regions table"
                 + (f" ({hint})" if hint else "")
             )
     identifier = snapshot_id or day.isoformat()

@@ -229,7 +229,7 @@ def _resolve_directory(snapshot: str | Path | None) -> Path:
         if not ids:
             raise SnapshotError(
                 f"no bundled pricing snapshot found in {bundled_snapshots_dir()}; "
-                "reinstall genai-cost or pass --snapshot PATH"
+                "reinstall genai-cost or pass «snapshot» PATH"
             )
         return bundled_snapshots_dir() / ids[-1]
     candidate = Path(choice)

@@ -80,7 +80,7 @@ def prepare_target(target: Path, *, force: bool, error: type[GenaiCostError]) ->
     recover_replaced(target)  # a --force run killed between its two renames
     remove_stale(target.parent, temp_prefix(target), STAGING_SUFFIX)
     if target.exists() and not force:
-        raise error(f"{target} exists; choose another --output or pass --force")
+        raise error(f"{target} exists; choose another «into» or pass «force»")
     return target
 
 

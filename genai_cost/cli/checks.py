@@ -7,21 +7,12 @@ from typing import Annotated
 
 import typer
 
-from genai_cost.cli.options import (
-    AsOfOption,
-    Format,
-    FormatOption,
-    FreeTierOption,
-    MonthOption,
-    OutputOption,
-    PriceBookOption,
-    SnapshotOption,
-    pricing,
-)
-from genai_cost.cli.render import show
+from genai_cost.cli.options import Format, PricingOptions, report_options
+from genai_cost.cli.render import say, show, to_stdout
 from genai_cost.errors import CheckFailed
 
 
+@report_options(priced=True)
 def diff(
     sides: Annotated[
         list[str],
@@ -40,11 +31,16 @@ def diff(
             "revision (read with git; the working tree is not touched).",
         ),
     ] = None,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
-    snapshot: SnapshotOption = None,
-    as_of: AsOfOption = None,
-    price_book: PriceBookOption = None,
+    repo: Annotated[
+        Path | None,
+        typer.Option(
+            "--repo",
+            metavar="DIR",
+            help="With --base-ref: the git repository to read (default: the one holding the "
+            "current folder); PATH... are taken from the current folder when it is inside "
+            "the repository, else from the repository's top.",
+        ),
+    ] = None,
     base_snapshot: Annotated[
         str | None,
         typer.Option(
@@ -87,6 +83,10 @@ def diff(
             help="Report, without failing, a monthly cost above this many USD.",
         ),
     ] = None,
+    *,
+    fmt: Format,
+    output: Path | None,
+    options: PricingOptions,
 ) -> None:
     """Show what a change does to the monthly bill, and why (usage or prices).
 
@@ -98,42 +98,43 @@ def diff(
 
         genai-cost diff --base-ref origin/main scenarios/ --fail-on-increase 10%
 
+        genai-cost diff --base-ref main --repo ../infra scenarios/
+
         genai-cost diff old.yaml new.yaml -f markdown --fail-above workload:2000
     """
     from genai_cost import api
-    from genai_cost.decisions.diff import Threshold, apply_thresholds
 
-    thresholds = [
-        Threshold.parse(level, kind, text)
-        for level, kind, values in (
-            ("fail", "increase", fail_on_increase),
-            ("fail", "above", fail_above),
-            ("warn", "increase", warn_on_increase),
-            ("warn", "above", warn_above),
-        )
-        for text in values or []
-    ]
     document = api.diff(
         sides,
         base_ref=base_ref,
-        options=pricing(snapshot, as_of, price_book),
+        repo=repo,
+        options=options,
         base_snapshot=base_snapshot,
+        fail_on_increase=fail_on_increase or [],
+        fail_above=fail_above or [],
+        warn_on_increase=warn_on_increase or [],
+        warn_above=warn_above or [],
     )
-    document = apply_thresholds(document, thresholds)
     show("diff", document, fmt, output)
     if document["verdict"] == "fail":
         raise CheckFailed("a --fail-* limit is breached")
 
 
+@report_options(priced=True)
 def check(
     paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...")],
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
-    snapshot: SnapshotOption = None,
-    as_of: AsOfOption = None,
-    month: MonthOption = None,
-    free_tier: FreeTierOption = False,
-    price_book: PriceBookOption = None,
+    skip_unbudgeted: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unbudgeted",
+            help="Skip scenario files without a budget (a warning each) instead of failing "
+            "on them (exit 2): what the pre-commit hook runs, over whatever files changed.",
+        ),
+    ] = False,
+    *,
+    fmt: Format,
+    output: Path | None,
+    options: PricingOptions,
 ) -> None:
     """Check each scenario's and workload's estimated monthly cost against its budget.
 
@@ -146,9 +147,10 @@ def check(
     """
     from genai_cost import api
 
-    document = api.check(
-        paths, pricing(snapshot, as_of, price_book, month=month, free_tier=free_tier)
-    )
+    document = api.check(paths, options, skip_unbudgeted=skip_unbudgeted)
+    if not (fmt == Format.table and to_stdout(output)):  # the table says it itself
+        for path in document.get("without_budget", []):
+            say(f"warning: {path}: no budget to check (skipped)")
     show("check", document, fmt, output)
     if document["verdict"] == "fail":
         raise CheckFailed("a budget's fail threshold is reached")

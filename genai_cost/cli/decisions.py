@@ -1,4 +1,4 @@
-"""`breakeven`, `mix`, `roi` and `regions`: what to buy, and where."""
+"""`breakeven`, `mix`, `optimize`, `roi` and `regions`: what to buy, and where."""
 
 from __future__ import annotations
 
@@ -7,21 +7,13 @@ from typing import Annotated
 
 import typer
 
-from genai_cost.cli.options import (
-    AsOfOption,
-    Format,
-    FormatOption,
-    OutputOption,
-    PriceBookOption,
-    SnapshotOption,
-    parse_range,
-    pricing,
-)
+from genai_cost.cli.options import Format, PricingOptions, parse_range, report_options
 from genai_cost.cli.render import show
 
 ScenarioFile = Annotated[Path, typer.Argument(metavar="FILE", help="A scenario file.")]
 
 
+@report_options(priced=True)
 def breakeven(
     path: ScenarioFile,
     workload: Annotated[
@@ -35,11 +27,10 @@ def breakeven(
             help="Monthly request volumes to search (default: 1/100 to 100 times today's).",
         ),
     ] = None,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
-    snapshot: SnapshotOption = None,
-    as_of: AsOfOption = None,
-    price_book: PriceBookOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
+    options: PricingOptions,
 ) -> None:
     """Find the volumes where purchase options cross, and the cheapest option per band.
 
@@ -48,21 +39,15 @@ def breakeven(
         genai-cost breakeven scenarios/ticket-classifier.yaml --range 1e6:1e9
     """
     from genai_cost import api
-    from genai_cost.decisions.breakeven import breakeven_document
 
-    result = api.estimate_with([path], pricing(snapshot, as_of, price_book))
-    document = breakeven_document(result, workload=workload, volume_range=parse_range(volume_range))
+    document = api.breakeven(
+        path, workload=workload, volume_range=parse_range(volume_range), options=options
+    )
     show("breakeven", document, fmt, output)
 
 
-def mix(
-    path: ScenarioFile,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
-    snapshot: SnapshotOption = None,
-    as_of: AsOfOption = None,
-    price_book: PriceBookOption = None,
-) -> None:
+@report_options(priced=True)
+def mix(path: ScenarioFile, *, fmt: Format, output: Path | None, options: PricingOptions) -> None:
     """Find the cheapest split of a daily profile between capacity (provisioned units,
     instances per term, or autoscaled instances capped at a count) and a pay-per-use option
     for the overflow (on-demand, serverless within its concurrency, batch for batch-tolerant
@@ -73,13 +58,11 @@ def mix(
         genai-cost mix scenarios/support-chatbot.yaml
     """
     from genai_cost import api
-    from genai_cost.decisions.mix import mix_document
 
-    # as written: a workload that pins its mix (`base_load`) is analysed whole
-    result = api.estimate_with([path], pricing(snapshot, as_of, price_book), pin_mixes=False)
-    show("mix", mix_document(result), fmt, output)
+    show("mix", api.mix(path, options=options), fmt, output)
 
 
+@report_options(priced=True)
 def optimize(
     paths: Annotated[
         list[Path], typer.Argument(metavar="FILE...", help="Scenario files.", show_default=False)
@@ -93,11 +76,6 @@ def optimize(
             "to --output instead of the report (one scenario file).",
         ),
     ] = None,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
-    snapshot: SnapshotOption = None,
-    as_of: AsOfOption = None,
-    price_book: PriceBookOption = None,
     endpoint_metrics: Annotated[
         Path | None,
         typer.Option(
@@ -108,6 +86,10 @@ def optimize(
             "--endpoint-queries): right-size them by what was measured.",
         ),
     ] = None,
+    *,
+    fmt: Format,
+    output: Path | None,
+    options: PricingOptions,
 ) -> None:
     """Rank what would save money: every lever priced by the same engine against the
     scenario as it is (other options and variants, batch, caching, candidate models and
@@ -125,54 +107,21 @@ def optimize(
 
         genai-cost optimize measured.yaml --apply 1 -o improved.yaml
     """
-    from genai_cost.decisions.optimize import (
-        Pricer,
-        optimize_document,
-        patched_text,
-        run_optimize,
-    )
+    from genai_cost import api
+    from genai_cost.cli.render import emit
     from genai_cost.errors import ArgumentError
-    from genai_cost.output import write_atomic
 
-    options = pricing(snapshot, as_of, price_book)
-    pricer = Pricer(options.catalog(), options.today(), options.as_of)
-    measure = None
-    if endpoint_metrics is not None:
-        from functools import partial
-
-        from genai_cost.tracking.cloudwatch import endpoint_use, read_file
-
-        measure = partial(endpoint_use, read_file(endpoint_metrics))
-    results, data = run_optimize(paths, pricer, measure)
-    named = any(
-        (w.get("self_hosted") or {}).get("endpoint_name")
-        for d in data
-        for w in d.get("workloads") or []
-    )
-    if measure is not None and not named:
-        raise ArgumentError(
-            "--endpoint-metrics: no workload names the endpoint serving it "
-            "(self_hosted.endpoint_name: NAME or NAME/VARIANT)"
-        )
-    document = optimize_document(results)
     if not apply:
+        document = api.optimize(paths, options=options, endpoint_metrics=endpoint_metrics)
         show("optimize", document, fmt, output)
         return
-    if len(results) != 1:
+    if len(paths) != 1:
         raise ArgumentError("--apply works on one scenario file at a time")
-    levers = document["scenarios"][0]["levers"]
-    chosen = []
-    for rank in apply:
-        if not 1 <= rank <= len(levers):
-            raise ArgumentError(f"--apply {rank}: the levers are ranked 1 to {len(levers)}")
-        chosen.append(levers[rank - 1]["patch"])
-    text = patched_text(data[0], chosen)
-    if output is None or str(output) == "-":
-        typer.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
+    text = api.apply_levers(paths[0], apply, options=options, endpoint_metrics=endpoint_metrics)
+    emit(text, output)
 
 
+@report_options(priced=True)
 def roi(
     paths: Annotated[
         list[Path],
@@ -181,11 +130,10 @@ def roi(
             help="Scenario files or folders; every scenario with a `roi:` section is shown.",
         ),
     ],
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
-    snapshot: SnapshotOption = None,
-    as_of: AsOfOption = None,
-    price_book: PriceBookOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
+    options: PricingOptions,
 ) -> None:
     """Monthly cash flows over the horizon, with total cost and benefit, net value, NPV,
     payback month and ROI %. Each month re-prices the whole bill at that month's traffic.
@@ -196,9 +144,10 @@ def roi(
     """
     from genai_cost import api
 
-    show("roi", api.roi(paths, pricing(snapshot, as_of, price_book)), fmt, output)
+    show("roi", api.roi(paths, options), fmt, output)
 
 
+@report_options(priced=True)
 def regions(
     path: ScenarioFile,
     region: Annotated[
@@ -209,11 +158,10 @@ def regions(
             help="Candidate region; repeatable (default: every region of the snapshot).",
         ),
     ] = None,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
-    snapshot: SnapshotOption = None,
-    as_of: AsOfOption = None,
-    price_book: PriceBookOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
+    options: PricingOptions,
 ) -> None:
     """Compare what a scenario costs in each region where its models and instances exist.
 
@@ -223,5 +171,4 @@ def regions(
     """
     from genai_cost import api
 
-    document = api.regions(path, candidates=region, options=pricing(snapshot, as_of, price_book))
-    show("regions", document, fmt, output)
+    show("regions", api.regions(path, candidates=region, options=options), fmt, output)

@@ -9,18 +9,13 @@ from typing import Annotated
 import typer
 
 from genai_cost.cli.options import (
-    AsOfOption,
     Format,
-    FormatOption,
-    FreeTierOption,
-    MaxAgeOption,
-    MonthOption,
     OutputOption,
-    PriceBookOption,
+    PricingOptions,
     SnapshotOption,
-    pricing,
+    report_options,
 )
-from genai_cost.cli.render import emit, render, say, show, to_stdout
+from genai_cost.cli.render import emit, render, say, say_out, show, to_stdout
 from genai_cost.units import MAX_SAMPLES
 
 ScenarioPaths = Annotated[
@@ -29,15 +24,9 @@ ScenarioPaths = Annotated[
 ]
 
 
+@report_options(priced=True)
 def estimate(
     paths: ScenarioPaths,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
-    snapshot: SnapshotOption = None,
-    as_of: AsOfOption = None,
-    month: MonthOption = None,
-    free_tier: FreeTierOption = False,
-    price_book: PriceBookOption = None,
     samples: Annotated[
         int | None,
         typer.Option(
@@ -52,14 +41,15 @@ def estimate(
         int | None,
         typer.Option("--seed", min=0, max=2**63 - 1, help="Seed for reproducible samples."),
     ] = None,
-    max_snapshot_age_days: MaxAgeOption = None,
     every: Annotated[
         bool,
         typer.Option(
             "--all",
             "-a",
             help="List every variant of every option (each provisioned term, instance type "
-            "and purchase), not one line per option kind that cannot be used.",
+            "and purchase) with its full reason, every bill line and every price source; "
+            "by default the answer comes first and options that cannot be used share a line "
+            "per reason.",
         ),
     ] = False,
     strict: Annotated[
@@ -70,6 +60,10 @@ def estimate(
             "showing it as incomplete.",
         ),
     ] = False,
+    *,
+    fmt: Format,
+    output: Path | None,
+    options: PricingOptions,
 ) -> None:
     """Price every workload under every purchase option, and each scenario's whole bill.
 
@@ -91,13 +85,7 @@ def estimate(
     """
     from genai_cost import api
 
-    result = api.estimate_with(
-        paths, pricing(snapshot, as_of, price_book, max_snapshot_age_days, month, free_tier)
-    )
-    if strict:
-        from genai_cost.decisions.bill import require_complete
-
-        require_complete(result, "--strict")
+    result = api.estimate_with(paths, options, strict=strict)
     if not (fmt == Format.table and to_stdout(output)):  # the table shows them itself
         for warning in result.warnings:
             say(f"warning: {warning}")
@@ -116,11 +104,13 @@ def estimate(
     show("estimate", result.to_dict(), fmt, output, expand=every)
 
 
+@report_options()
 def validate(
     paths: Annotated[list[Path], typer.Argument(metavar="FILE|DIR...")],
     snapshot: SnapshotOption = None,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
 ) -> None:
     """Check scenario files without pricing them (model ids, regions and instance types are
     checked against the pricing snapshot). Exit 2 when any file has a problem; every
@@ -135,13 +125,12 @@ def validate(
     """
     from genai_cost import api
     from genai_cost.errors import Problem, ScenarioError
-    from genai_cost.report.sanitize import plain
 
     document = api.validate(paths, snapshot)
     if fmt == Format.table and to_stdout(output):
         for item in document["files"]:
             if item["valid"]:
-                typer.echo(plain(f"ok: {item['path']} ({item['contents']})"))
+                say_out(f"ok: {item['path']} ({item['contents']})")
         if not document["valid"]:
             raise ScenarioError(
                 [
@@ -169,34 +158,9 @@ def schema(output: OutputOption = None) -> None:
 
         # yaml-language-server: $schema=path/to/scenario.schema.json
     """
-    from genai_cost.scenario.schema import json_schema
+    from genai_cost import api
 
-    emit(json.dumps(json_schema(), indent=2) + "\n", output)
-
-
-STARTER = """\
-# A genai-cost scenario: one workload to start from. Every field is described in
-# docs/scenario-reference.md; editors complete and check it with the schema below
-# (`genai-cost schema -o scenario.schema.json`).
-# yaml-language-server: $schema=scenario.schema.json
-name: {name}
-description: What this scenario prices.
-region: {region}                      # default AWS region of the workloads
-horizon_months: 12                     # planning horizon for ROI and commitments
-# budget: {{monthly_usd: 5000, alert_at_percent: [80, 100]}}   # for `genai-cost check`
-workloads:
-  - name: assistant
-    model: {model}    # a Bedrock model id; us./eu./apac./global. prefixes pick a profile
-    latency: interactive               # or batch_tolerant (batch and spot qualify)
-    tokens_per_request:
-      input: {input}                        # prompt tokens, excluding cached ones
-      output: {output}                       # generated tokens
-      # cache_read: 0                  # prompt-cache reads per request
-    traffic:
-      requests_per_month: {requests}
-      # hourly_profile: [24 relative weights, one per hour] sizes capacity for the peak
-    # options: [on_demand, batch, provisioned, self_hosted, autoscaled]   # all when omitted
-"""
+    emit(json.dumps(api.scenario_schema(), indent=2) + "\n", output)
 
 
 def init(
@@ -228,34 +192,25 @@ def init(
 
         genai-cost init app.yaml --interactive
     """
-    from genai_cost.api import check_loaded
-    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost import api
     from genai_cost.errors import ArgumentError
     from genai_cost.output import write_atomic
-    from genai_cost.scenario.load import load_scenario
 
     if path.exists() and not force:
         raise ArgumentError(f"{path} exists; pass --force to replace it")
     if interactive:
-        model = model or typer.prompt("Bedrock model id", default=DEFAULT_MODEL, err=True)
+        model = model or typer.prompt("Bedrock model id", default=api.DEFAULT_MODEL, err=True)
         region = region or typer.prompt("AWS region", default="us-east-1", err=True)
         if requests_per_month is None:
             requests_per_month = typer.prompt(
                 "Requests a month", default=100_000.0, type=float, err=True
             )
-    text = STARTER.format(
-        name=path.stem,
-        model=model or DEFAULT_MODEL,
-        region=region or "us-east-1",
-        input=500,
-        output=200,
-        requests=f"{requests_per_month or 100_000:g}",
+    text = api.starter_scenario(
+        path.stem,
+        model=model,
+        region=region,
+        requests_per_month=requests_per_month,
+        snapshot=snapshot,
     )
-    # checked before anything is written: a model or region the snapshot lacks is exit 2
-    draft = load_scenario(str(path), name=str(path), content=text.encode("utf-8"))
-    check_loaded([draft], load_catalog(snapshot))
     write_atomic(path, text)
     say(f"wrote {path}; next: genai-cost estimate {path}")
-
-
-DEFAULT_MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"

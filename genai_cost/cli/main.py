@@ -180,9 +180,10 @@ def main(argv: list[str] | None = None) -> int:
         say(f"check failed: {exc}")
         return EXIT_CHECK_FAILED
     except GenaiCostError as exc:
+        from genai_cost.cli.options import flag
         from genai_cost.report.sanitize import plain
 
-        for line in exc.render().split("\n"):  # one problem a line; a CR in a name is not one
+        for line in exc.render(flag).split("\n"):  # one problem a line; a CR in a name is not one
             say(f"error: {plain(line)}")
         return EXIT_BAD_INPUT
     except BrokenPipeError:

@@ -8,16 +8,29 @@ which a document has.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import re
+import typing
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from genai_cost.catalog.selection import PricingOptions
+from genai_cost.catalog.selection import PricingOptions as PricingOptions
 from genai_cost.errors import ArgumentError
 from genai_cost.units import MONTH_PATTERN
+
+FLAGS = {"volume_range": "--range", "services": "--service", "ranks": "--apply"}
+"""Library parameters whose flag is not `--` + the name with dashes (the one table that
+maps the parameters errors name to the flags a CLI user types)."""
+
+
+def flag(parameter: str) -> str:
+    """The command-line flag of a library parameter (`volume_range` → `--range`)."""
+    return FLAGS.get(parameter, "--" + parameter.replace("_", "-"))
 
 
 class Format(StrEnum):
@@ -35,7 +48,7 @@ FormatOption = Annotated[
         "--format",
         "-f",
         help="Output format: table (for people), markdown, csv, json (a versioned "
-        "contract), html (estimate only), parquet (estimate and allocation tables, with -o).",
+        "contract), html (one self-contained page), parquet (the tables, with -o FILE).",
     ),
 ]
 
@@ -45,7 +58,8 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write to this file (atomically; '-' is stdout) instead of stdout.",
+        help="Write the report to this file (atomically; '-' is stdout, /dev/null "
+        "discards it) instead of stdout.",
     ),
 ]
 
@@ -160,3 +174,55 @@ def pricing(
         month=parse_month(month),
         free_tier=free_tier,
     )
+
+
+REPORT_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("fmt", FormatOption, Format.table),
+    ("output", OutputOption, None),
+)
+PRICING_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("snapshot", SnapshotOption, None),
+    ("as_of", AsOfOption, None),
+    ("price_book", PriceBookOption, None),
+    ("month", MonthOption, None),
+    ("free_tier", FreeTierOption, False),
+    ("max_snapshot_age_days", MaxAgeOption, None),
+)
+
+
+def report_options(*, priced: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The option group of a command that renders a document: `-f/--format` and
+    `-o/--output` (passed as `fmt` and `output`), and with `priced` the pricing options
+    (`--snapshot`, `--as-of`, `--price-book`, `--month`, `--free-tier`,
+    `--max-snapshot-age-days`), passed as one `options: PricingOptions`. Declared once here,
+    so every pricing command has all of them (sqlite-utils' `output_options` is the model)."""
+
+    def decorate(function: Callable[..., Any]) -> Callable[..., Any]:
+        hints = typing.get_type_hints(function, include_extras=True)
+        group = REPORT_OPTIONS + (PRICING_OPTIONS if priced else ())
+        grouped = {name for name, _, _ in group} | {"options"}
+        own = [
+            p.replace(annotation=hints.get(p.name, p.annotation))
+            for p in inspect.signature(function).parameters.values()
+            if p.name not in grouped  # the group's own: declared keyword-only for the type
+        ]
+        added = [
+            inspect.Parameter(
+                name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=kind
+            )
+            for name, kind, default in group
+        ]
+
+        @functools.wraps(function)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            if priced:
+                values = {name: kwargs.pop(name) for name, _, _ in PRICING_OPTIONS}
+                kwargs["options"] = pricing(**values)
+            return function(*args, **kwargs)
+
+        parameters = [*own, *added]
+        command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in parameters}
+        return command
+
+    return decorate

@@ -41,9 +41,9 @@ def pricing_list(fmt: FormatOption = Format.table, output: OutputOption = None) 
 
         genai-cost pricing list
     """
-    from genai_cost.catalog.compare import snapshot_list
+    from genai_cost import api
 
-    show("snapshots", snapshot_list(), fmt, output)
+    show("snapshots", api.pricing_list(), fmt, output)
 
 
 @pricing_app.command("show")
@@ -70,10 +70,9 @@ def pricing_show(
 
         genai-cost pricing show ml.g6e.xlarge
     """
-    from genai_cost.catalog.compare import model_prices_of
-    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost import api
 
-    show("model-prices", model_prices_of(load_catalog(snapshot), model), fmt, output)
+    show("model-prices", api.pricing_show(model, snapshot=snapshot), fmt, output)
 
 
 @pricing_app.command("diff")
@@ -89,10 +88,9 @@ def pricing_diff(
 
         genai-cost pricing diff 2026-11-23 ./pricing_snapshots/2026-12-01 -f markdown
     """
-    from genai_cost.catalog.compare import diff_snapshots
-    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost import api
 
-    show("pricing-diff", diff_snapshots(load_catalog(old), load_catalog(new)), fmt, output)
+    show("pricing-diff", api.pricing_diff(old, new), fmt, output)
 
 
 @pricing_app.command("refresh")
@@ -144,21 +142,18 @@ def pricing_refresh(
 
         genai-cost pricing refresh --from-offer-file AmazonBedrock-us-east-1.json
     """
-    from genai_cost.catalog import refresh as refresher
-    from genai_cost.catalog.selection import today
-    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost import api
 
-    result = refresher.refresh(
-        load_catalog(snapshot),
-        day=today(),
-        regions=region,
-        target=into,
+    document = api.pricing_refresh(
+        into=into,
         snapshot_id=snapshot_id,
+        regions=region,
         offer_files=offer_file,
+        snapshot=snapshot,
         force=force,
         strict=strict,
     )
-    show("refresh", result.as_dict(), fmt, output)
+    show("refresh", document, fmt, output)
 
 
 @pricing_app.command("coverage")
@@ -195,16 +190,12 @@ def pricing_coverage(
 
         genai-cost pricing coverage --instances --region eu-central-1
     """
-    from genai_cost.catalog.compare import coverage
-    from genai_cost.catalog.selection import today
-    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost import api
     from genai_cost.cli.options import parse_day
 
-    catalog = load_catalog(snapshot)
-    day = parse_day(as_of) or today()
-    document = coverage(catalog, day, region)
-    if instances:
-        document["models"] = []
+    document = api.pricing_coverage(
+        regions=region, day=parse_day(as_of), snapshot=snapshot, instances_only=instances
+    )
     show("pricing-coverage", document, fmt, output)
 
 
@@ -255,37 +246,55 @@ def pricing_import(
 
         genai-cost pricing import litellm --write --id 2026-12-01
     """
-    from genai_cost.catalog.importers import import_prices
-    from genai_cost.catalog.selection import today
-    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost import api
     from genai_cost.cli.options import parse_day
 
-    day = parse_day(as_of) or today()
-    identifier = snapshot_id or today().isoformat()
-    result = import_prices(
-        load_catalog(snapshot),
+    result = api.pricing_import(
         package,
-        as_of=day,
-        snapshot_id=identifier,
-        target=into or Path("pricing_snapshots") / identifier,
         write=write,
+        into=into,
+        snapshot_id=snapshot_id,
+        as_of=parse_day(as_of),
+        snapshot=snapshot,
         force=force,
     )
     show("pricing-import", result, fmt, output)
 
 
 def models(
+    provider: Annotated[
+        str | None,
+        typer.Option("--provider", help="Only this provider's models (e.g. Anthropic, Amazon)."),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            help="Only models a request made in this region can be priced for (in-region, "
+            "through a cross-region profile, or global).",
+        ),
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", metavar="WORDS", help="Only models whose id or name has them."),
+    ] = None,
     snapshot: SnapshotOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
 ) -> None:
     """List the Bedrock model ids the pricing snapshot knows, with where they are priced.
 
-    Example:
+    Ids are never wrapped outside the terminal table (`genai-cost models -f csv | grep ID`
+    finds them; a narrow terminal leaves out the other columns first).
 
-        genai-cost models --format csv
+    Examples:
+
+        genai-cost models --provider Anthropic --region eu-central-1
+
+        genai-cost models --search "nova lite" --format csv
     """
-    from genai_cost.catalog.compare import model_list
-    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost import api
 
-    show("models", model_list(load_catalog(snapshot)), fmt, output)
+    document = api.models(snapshot=snapshot, provider=provider, region=region, search=search)
+    show("models", document, fmt, output)

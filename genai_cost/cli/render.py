@@ -135,3 +135,10 @@ def say(text: str) -> None:
     from genai_cost.report.sanitize import lines
 
     typer.echo(lines(text), err=True)
+
+
+def say_out(text: str) -> None:
+    """A line on stdout, control characters removed (names come from inputs)."""
+    from genai_cost.report.sanitize import lines
+
+    typer.echo(lines(text))

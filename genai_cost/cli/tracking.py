@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -21,7 +21,7 @@ from genai_cost.cli.options import (
     parse_day,
 )
 from genai_cost.cli.render import say, show, to_stdout
-from genai_cost.errors import ArgumentError, CheckFailed, LogsError
+from genai_cost.errors import ArgumentError, CheckFailed
 
 ProfilesOption = Annotated[
     Path | None,
@@ -247,9 +247,21 @@ def allocate(
 
         genai-cost allocate logs/ --by identity --by day -f parquet -o by-caller.parquet
     """
-    from genai_cost.tracking.anomalies import AnomalyRule
+    from genai_cost import api
 
-    rule = AnomalyRule(window_days=anomaly_window, k=anomaly_k)
+    shared: dict[str, Any] = {
+        "by": by or ["tenant"],
+        "snapshot": snapshot,
+        "budgets": budgets,
+        "capacity": capacity,
+        "endpoint_metrics": endpoint_metrics,
+        "anomaly_k": anomaly_k,
+        "anomaly_window": anomaly_window,
+        "idle_threshold": idle_threshold,
+        "engine": engine.value,
+        "strict": strict,
+        "verbose": verbose,
+    }
     if cur:
         if logs:
             raise ArgumentError(
@@ -258,26 +270,14 @@ def allocate(
             )
         if profiles is not None:
             raise ArgumentError("--profiles applies to invocation logs, not to --cur")
-        from genai_cost.tracking.cur_allocate import run_cur_allocation
-
-        cur_document, _ = run_cur_allocation(
+        cur_document = api.allocate_cur(
             cur,
-            by=by or ["tenant"],
             tenant=tenant or "tag:tenant",
-            basis=cost.value,
+            cost=cost.value,
             services=service or [],
             exclude=[e.value for e in exclude or []],
-            budgets=budgets,
-            capacity=capacity,
-            anomaly_rule=rule,
-            engine=engine.value,
-            verbose=verbose,
-            models=_model_names(snapshot, by),
-            idle_threshold=idle_threshold,
-            endpoint_metrics=endpoint_metrics,
-            catalog=_catalog(snapshot) if endpoint_metrics is not None else None,
+            **shared,
         )
-        _strict_or_warn(cur_document["problems"], strict, "line item(s)")
         show("cur-allocation", cur_document, fmt, output, columns=_columns(columns))
         _exit_status(cur_document, fail_on_projection, fail_on_anomaly)
         return
@@ -287,33 +287,18 @@ def allocate(
         raise ArgumentError("--service applies to --cur")
     if exclude:
         raise ArgumentError("--exclude applies to --cur")
-    from genai_cost.tracking.chargeback import run_allocation
-
-    client = "auto" if resolve_profiles else None  # a Bedrock client per profile region
-    stream_to = None
+    stream_to: tuple[Literal["csv", "parquet"], str] | None = None
     if fmt in (Format.csv, Format.parquet) and not to_stdout(output):
-        from genai_cost.tracking.chargeback import StreamTarget
-
-        assert output is not None
-        stream_to = StreamTarget("csv" if fmt == Format.csv else "parquet", output)
-    document = run_allocation(
+        stream_to = ("csv" if fmt == Format.csv else "parquet", str(output))
+    document = api.allocate(
         logs,
-        by=by or ["tenant"],
         tenant=tenant or "metadata:tenant",
-        snapshot=snapshot,
         price_book=price_book,
         profiles=profiles,
-        bedrock_client=client,
-        budgets=budgets,
-        capacity=capacity,
-        engine=engine.value,
-        verbose=verbose,
-        anomaly_rule=rule,
-        idle_threshold=idle_threshold,
+        resolve_profiles=resolve_profiles,
         stream_to=stream_to,
-        endpoint_metrics=endpoint_metrics,
+        **shared,
     )
-    _strict_or_warn(document["problems"], strict, "record(s)")
     if document["problems"]:
         count = document["records"]["not_allocated"]
         files = sum(1 for p in document["problems"] if p["reason"].startswith("file cannot"))
@@ -322,26 +307,14 @@ def allocate(
         say(f"warning: {' and '.join(parts)} (listed in the table, Markdown and JSON reports)")
     table = document.get("table")
     if table is not None:  # too many rows to hold: already written, a slice at a time
-        from genai_cost.tracking.chargeback import STREAM_GROUPS
-
         say(
             f"wrote {table['path']}: {table['rows']:,} rows, priced in slices and streamed "
-            f"(more than {STREAM_GROUPS:,} groups); total "
+            f"(more than {api.STREAM_GROUPS:,} groups); total "
             f"${document['total']['cost_usd']:,.2f}"
         )
     else:
         show("allocation", document, fmt, output, columns=_columns(columns))
     _exit_status(document, fail_on_projection, fail_on_anomaly)
-
-
-def _strict_or_warn(problems: Any, strict: bool, what: str) -> None:
-    """With --strict, any record or line item not allocated stops the command (exit 2)."""
-    if strict and problems:
-        lines = []
-        for p in problems:
-            lines.append(f"{p['records']:,} {what}: {p['reason']}")
-            lines += [f"  e.g. {example}" for example in p.get("examples", [])[:3]]
-        raise LogsError.at("", "--strict: not allocated:\n" + "\n".join(lines))
 
 
 def _exit_status(document: Any, fail_on_projection: bool, fail_on_anomaly: bool) -> None:
@@ -406,17 +379,14 @@ def reconcile(
         genai-cost reconcile logs/ --cur s3://billing/cur/ --tenant profile-tag:team
         --profiles profiles.yaml
     """
-    from genai_cost.tracking.reconcile import run_reconcile
+    from genai_cost import api
 
-    if cur_tenant is None:
-        kind, _, key = tenant.partition(":")
-        cur_tenant = "identity" if tenant == "identity" else f"tag:{key or kind}"
-    document = run_reconcile(
+    document = api.reconcile(
         logs,
         cur,
         tenant=tenant,
         cur_tenant=cur_tenant,
-        basis=cost.value,
+        cost=cost.value,
         exclude=[e.value for e in exclude or []],
         snapshot=snapshot,
         price_book=price_book,
@@ -544,41 +514,30 @@ def calibrate(
     InvocationLatency's p50/p95 as the workload's measured latency; hours without data count
     as hours without requests and are listed in the scenario's comments.
     """
-    from genai_cost.tracking.calibrate import run_calibration
+    from genai_cost import api
 
     if cloudwatch_queries or endpoint_queries:
-        import datetime as dt
         import json
 
-        from genai_cost.tracking import cloudwatch as cw
-
-        if cloudwatch_queries and endpoint_queries:
-            raise ArgumentError("give --cloudwatch-queries or --endpoint-queries, not both")
-        first, after = cw.period(start, end, month, dt.datetime.now(dt.UTC).date())
-        if endpoint_queries:
-            pages = [cw.endpoint_queries(endpoint_queries, first, after)]
-        else:
-            pages = cw.requests_of(cloudwatch_queries or [], first, after)
-        if len(pages) > 1 or len(pages[0]["MetricDataQueries"]) > cw.MAX_QUERIES:
-            raise ArgumentError(
-                f"more than {cw.MAX_QUERIES} queries, the most one GetMetricData call takes: "
-                "give fewer model ids or endpoints per file"
-            )
+        request = api.cloudwatch_request(
+            models=cloudwatch_queries or [],
+            endpoints=endpoint_queries or [],
+            month=month,
+            start=start,
+            end=end,
+        )
         if cloudwatch:  # run it: the response, as the AWS CLI would save it
-            client = cw.client(region, profile)
-            response = cw.fetch_response(client, pages[0])
+            response = api.cloudwatch_response(request, region=region, profile=profile)
             count = len(response["MetricDataResults"])
             _emit(json.dumps(response, indent=2) + "\n", output, f"{count} series")
             return
-        text = json.dumps(pages[0], indent=2) + "\n"
+        text = json.dumps(request, indent=2) + "\n"
         _emit(text, output, f"aws cloudwatch get-metric-data --cli-input-json file://{output}")
         return
     if cloudwatch or cloudwatch_file is not None:
         if logs:
             raise ArgumentError("give invocation logs or CloudWatch metrics, not both")
-        from genai_cost.tracking.calibrate import run_cloudwatch_calibration
-
-        text, result, warnings = run_cloudwatch_calibration(
+        result = api.calibrate_cloudwatch(
             file=cloudwatch_file,
             region=region,
             profile=profile,
@@ -588,38 +547,31 @@ def calibrate(
             name=name,
             by=by,
             profiles=profiles,
-            bedrock_client="auto" if resolve_profiles else None,
+            resolve_profiles=resolve_profiles,
         )
-        for warning in warnings:
-            say(f"warning: {warning}")
-        _emit(text, output, _measured(result, "requests"))
-        return
-    if not logs:
-        raise ArgumentError(
-            "give invocation logs (LOGS...), --cloudwatch, or --cloudwatch-file FILE"
+        counted = "requests"
+    else:
+        if not logs:
+            raise ArgumentError(
+                "give invocation logs (LOGS...), --cloudwatch, or --cloudwatch-file FILE"
+            )
+        if any(x is not None for x in (region, profile, month, start, end)):
+            raise ArgumentError(
+                "--region, --profile, --month, --start and --end apply to CloudWatch"
+            )
+        result = api.calibrate(
+            logs,
+            by=by,
+            name=name,
+            profiles=profiles,
+            resolve_profiles=resolve_profiles,
+            engine=engine.value,
+            verbose=verbose,
         )
-    if any(x is not None for x in (region, profile, month, start, end)):
-        raise ArgumentError("--region, --profile, --month, --start and --end apply to CloudWatch")
-
-    text, result = run_calibration(
-        logs,
-        by=by,
-        name=name,
-        profiles=profiles,
-        bedrock_client="auto" if resolve_profiles else None,
-        engine=engine.value,
-        verbose=verbose,
-    )
-    if result.problems:
-        say(f"warning: {result.problems:,} record(s) could not be used and are not measured")
-    _emit(text, output, _measured(result, "records"))
-
-
-def _measured(result: Any, counted: str) -> str:
-    return (
-        f"{len(result.workloads)} workload(s) from {result.records:,} {counted}, "
-        f"{result.first_day} to {result.last_day}"
-    )
+        counted = "records"
+    for warning in result.warnings:
+        say(f"warning: {warning}")
+    _emit(result.text, output, result.summary(counted))
 
 
 def _emit(text: str, output: Path | None, what: str) -> None:
@@ -683,16 +635,11 @@ def variance(
     """
     from genai_cost import api
 
-    client = None
-    if cost_explorer:
-        import boto3
-
-        client = boto3.client("ce", region_name="us-east-1")
     document = api.variance(
         scenarios,
         logs=logs or [],
         key=key,
-        ce_client=client,
+        cost_explorer=cost_explorer,
         tag=tag,
         start=parse_day(start, "--start"),
         end=parse_day(end, "--end"),
@@ -741,13 +688,10 @@ def athena_ddl(
 
         genai-cost export athena-ddl spend.parquet --location s3://bi-team/spend/ --table spend
     """
+    from genai_cost import api
     from genai_cost.cli.render import emit
-    from genai_cost.report.parquet import athena_ddl as ddl
-    from genai_cost.report.parquet import parquet_schema
 
-    if not parquet.is_file():
-        raise LogsError.at(str(parquet), "no such file")
-    emit(ddl(parquet_schema(parquet), table, location), output)
+    emit(api.athena_ddl(parquet, location=location, table=table), output)
 
 
 def _columns(text: str | None) -> list[str] | None:
@@ -760,20 +704,3 @@ def _columns(text: str | None) -> list[str] | None:
 
         raise ArgumentError("--columns: name at least one column (e.g. --columns cost,share)")
     return names
-
-
-def _model_names(snapshot: str | None, by: list[str] | None) -> list[tuple[str, list[str]]]:
-    """(model id, its names) of the snapshot's Bedrock models — for `--by model` only (the
-    bill's model names shown as the ids logs and scenarios use)."""
-    if not by or "model" not in by:
-        return []
-    from genai_cost.catalog.snapshot import model_names
-
-    return model_names(snapshot)
-
-
-def _catalog(snapshot: str | None) -> Any:
-    """The price snapshot (for instances' GPU counts)."""
-    from genai_cost.catalog.selection import PricingOptions
-
-    return PricingOptions(snapshot=snapshot).catalog()

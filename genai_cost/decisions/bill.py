@@ -148,5 +148,5 @@ def require_complete(estimate: Estimate, what: str, only: Collection[int] | None
         raise PricingError(
             f"{what} needs the whole bill, and part of it cannot be priced:\n  "
             + "\n  ".join(gaps)
-            + "\nsupply the missing prices in a price book (--price-book), or in the scenario"
+            + "\nsupply the missing prices in a price book («price_book»), or in the scenario"
         )

@@ -21,6 +21,16 @@ MAX_SWEEP_VOLUME = 1e18
 """Requests a month beyond which a sweep's costs would overflow (a quintillion)."""
 
 
+SIGNIFICANT_DIGITS = 10
+"""Volumes are presented to ten significant digits: a crossing found by bisection is exact
+to far less, and the last digits of a float differ between NumPy builds."""
+
+
+def significant(value: float) -> float:
+    """`value` to `SIGNIFICANT_DIGITS` significant digits."""
+    return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+
+
 def breakeven_document(
     estimate: Estimate,
     *,
@@ -42,7 +52,7 @@ def breakeven_document(
 
         hint = suggest(workload, names)
         raise ArgumentError(
-            f"--workload {workload!r}: no such workload"
+            f"«workload» {workload!r}: no such workload"
             + (f" ({hint})" if hint else f"; workloads: {', '.join(names)}")
         )
     chosen = [
@@ -59,7 +69,7 @@ def breakeven_document(
             raise ArgumentError(
                 f"workload {name!r}: {volume:g} requests a month cannot be swept from "
                 f"{low:g} to {high:g} (the sweep runs from above 0 to below "
-                f"{MAX_SWEEP_VOLUME:g}); give a range with --range LOW:HIGH"
+                f"{MAX_SWEEP_VOLUME:g}); give a range with «volume_range» LOW:HIGH"
             )
         ranges.append((curves, volume, low, high))
     sweeps = np.asarray([np.geomspace(low, high, SWEEP_POINTS) for _, _, low, high in ranges])
@@ -77,15 +87,15 @@ def breakeven_document(
             ]
         except TooManySteps as exc:
             raise ArgumentError(
-                f"workload {spec.workload.name!r}: {exc}; narrow the volumes with --range"
+                f"workload {spec.workload.name!r}: {exc}; narrow the volumes with «volume_range»"
             ) from None
         points: list[Crossing] = [
             {
                 "a": c.a,
                 "b": c.b,
                 "kind": c.kind,
-                "requests_per_month": round(c.volume, 6),
-                "tokens_per_minute": round(c.volume / MINUTES_PER_MONTH * per_request, 6),
+                "requests_per_month": significant(c.volume),
+                "tokens_per_minute": significant(c.volume / MINUTES_PER_MONTH * per_request),
                 "cost_a_usd": round(c.cost_a_usd, 6),
                 "cost_b_usd": round(c.cost_b_usd, 6),
                 "cheaper_below": c.cheaper_below,
@@ -111,17 +121,17 @@ def breakeven_document(
                 "range": [low, high],
                 "options": [c.label for c in curves],
                 "crossings": points,
-                "sweep_check_max_difference_usd": round(difference, 9),
+                "sweep_check_max_difference_usd": round(difference, 6),
                 "bands": [
                     {
-                        "from_requests_per_month": round(f, 6),
-                        "to_requests_per_month": round(t, 6),
+                        "from_requests_per_month": significant(f),
+                        "to_requests_per_month": significant(t),
                         "cheapest": label,
                     }
                     for f, t, label in bands
                 ],
                 "sweep": {
-                    "requests_per_month": sweep.round(6).tolist(),
+                    "requests_per_month": [significant(float(v)) for v in sweep],
                     "monthly_cost_usd": {
                         c.label: [
                             round(float(x), 6) if np.isfinite(x) else None for x in c.cost(sweep)

@@ -21,8 +21,10 @@ if TYPE_CHECKING:
 CHECK_SCHEMA_VERSION = 2
 
 
-def budget_document(estimate: Estimate) -> CheckDocument:
-    """Every scenario and workload budget with the estimated monthly spend against it."""
+def budget_document(estimate: Estimate, skip_unbudgeted: bool = False) -> CheckDocument:
+    """Every scenario and workload budget with the estimated monthly spend against it.
+    Scenarios without any budget are an error, or with `skip_unbudgeted` are listed under
+    `without_budget` (nothing to check is then a pass)."""
     document = estimate.to_dict()
     budgeted = [
         n
@@ -58,7 +60,8 @@ def budget_document(estimate: Estimate) -> CheckDocument:
                     "level": status.level,
                 }
             )
-    if not rows:
+    unbudgeted = [loaded.path for n, loaded in enumerate(estimate.scenarios) if n not in budgeted]
+    if not rows and not skip_unbudgeted:
         paths = ", ".join(s.path for s in estimate.scenarios)
         raise ScenarioError.at(
             paths,
@@ -70,7 +73,7 @@ def budget_document(estimate: Estimate) -> CheckDocument:
     verdict: Literal["pass", "alert", "fail"] = (
         "fail" if "fail" in levels else "alert" if "alert" in levels else "pass"
     )
-    return {
+    checked: CheckDocument = {
         "schema_version": CHECK_SCHEMA_VERSION,
         "kind": "genai-cost check",
         "tool_version": __version__,
@@ -79,3 +82,6 @@ def budget_document(estimate: Estimate) -> CheckDocument:
         "budgets": rows,
         "verdict": verdict,
     }
+    if skip_unbudgeted:
+        checked["without_budget"] = unbudgeted
+    return checked

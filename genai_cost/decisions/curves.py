@@ -46,9 +46,11 @@ def row_curve(estimate: Estimate, row: int, volume: float) -> Curve:
         slope = (float(arrays.monthly_cost_usd[row]) - fixed) / volume
         cap = float(result.max_requests[local]) if result.max_requests is not None else np.inf
         return Curve(label, slope_usd_per_request=slope, fixed_usd=fixed, max_requests=cap)
+    hours = float(estimate.specs[int(arrays.workload_index[row])].hours)
     if result.hourly_demand is not None:
         return Curve(
             label,
+            hours=hours,
             usd_per_unit_hour=float(result.components[0].usd_per_unit[local]),
             regions=float(params["redundancy_regions"][local]),
             standby_fraction=float(params["standby_fraction"][local]),
@@ -61,6 +63,7 @@ def row_curve(estimate: Estimate, row: int, volume: float) -> Curve:
     assert result.demand is not None
     return Curve(
         label,
+        hours=hours,
         units_per_request=float(result.demand[local]) / volume,
         usd_per_unit_hour=float(result.components[0].usd_per_unit[local]),
         regions=float(params["redundancy_regions"][local]),

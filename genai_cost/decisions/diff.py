@@ -86,7 +86,7 @@ class Side:
             raise PricingError(
                 f"diff needs whole bills, and part of {self.label}'s cannot be priced:\n  "
                 + "\n  ".join(gaps)
-                + "\nsupply the missing prices in a price book (--price-book)"
+                + "\nsupply the missing prices in a price book («price_book»)"
             )
 
 

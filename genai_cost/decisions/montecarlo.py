@@ -159,7 +159,7 @@ def run_monte_carlo(
 ) -> MonteCarlo:
     """P10/P50/P90 of every scenario's monthly bill (and NPV), option win shares, a tornado.
     `progress(n)` is called after each chunk of n samples of a scenario."""
-    require_complete(estimate, "--samples")
+    require_complete(estimate, "«samples»")
     _reuse_freed_memory()
     # one stream per uncertain input, so the samples do not depend on how they are chunked
     seeds = np.random.SeedSequence(seed)

@@ -119,8 +119,16 @@ def apply_patch(data: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
 class Pricer:
     """The whole bill of a scenario given as data, priced like `estimate` prices files."""
 
-    def __init__(self, catalog: Catalog, day: dt.date, as_of: dt.date | None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        day: dt.date,
+        as_of: dt.date | None,
+        month: str | None = None,
+        free_tier: bool = False,
+    ) -> None:
         self.catalog, self.day, self.as_of = catalog, day, as_of
+        self.month, self.free_tier = month, free_tier
 
     def estimate(self, data: dict[str, Any], label: str) -> Any:
         import yaml
@@ -142,6 +150,8 @@ class Pricer:
             day=self.day,
             as_of=self.as_of,
             max_snapshot_age_days=PricingOptions().age_limit(),
+            month=self.month,
+            free_tier=self.free_tier,
         )
 
     def total(self, data: dict[str, Any], label: str) -> tuple[float | None, str]:

@@ -26,6 +26,8 @@ def compare_regions(
     day: dt.date,
     regions: list[str] | None = None,
     as_of: dt.date | None = None,
+    month: str | None = None,
+    free_tier: bool = False,
 ) -> RegionsDocument:
     """The scenario moved to each region (every workload, training job and shared endpoint),
     priced as an estimate prices it; a region where something is missing gets the reason."""
@@ -49,7 +51,9 @@ def compare_regions(
         variant = LoadedScenario(moved, loaded.path, loaded.sha256, loaded.document)
         try:
             check_against_catalog(variant, catalog)
-            document = price_bill([variant], catalog, day=day, as_of=as_of).to_dict()
+            document = price_bill(
+                [variant], catalog, day=day, as_of=as_of, month=month, free_tier=free_tier
+            ).to_dict()
         except GenaiCostError as exc:
             reason = str(exc).splitlines()[0]
             rows.append(

@@ -116,3 +116,6 @@ class CheckDocument(TypedDict):
     snapshot: SnapshotRef
     budgets: list[BudgetRow]
     verdict: Literal["pass", "alert", "fail"]
+    without_budget: NotRequired[list[str]]
+    """Scenario files with no budget, skipped (`check --skip-unbudgeted`, the pre-commit
+    hook); present only then."""

@@ -64,6 +64,8 @@ class Curve:
     max_requests: float = np.inf
     """Linear options with a limit volume reaches (serverless concurrency): the most
     requests a month they serve (engine OptionResult.max_requests); above it, infeasible."""
+    hours: float = HOURS_PER_MONTH
+    """Hours of the month capacity is billed for (a calendar month's own with `--month`)."""
 
     @property
     def is_step(self) -> bool:
@@ -93,7 +95,7 @@ class Curve:
         billed = billed_per_day(
             totals, np.full(n, self.lead_fraction), np.full(n, self.cooldown_fraction)
         )
-        cost = billed * (HOURS_PER_MONTH / HOURS_PER_DAY) * self.usd_per_unit_hour
+        cost = billed * (self.hours / HOURS_PER_DAY) * self.usd_per_unit_hour
         result: Floats = np.where(counts.max(axis=1) > self.max_units, np.inf, cost)
         return result.reshape(v.shape)
 
@@ -113,7 +115,7 @@ class Curve:
         if self.follows_day:
             return self._day_cost(v)
         if self.is_step:
-            result: Floats = self.units(v) * HOURS_PER_MONTH * self.usd_per_unit_hour
+            result: Floats = self.units(v) * self.hours * self.usd_per_unit_hour
             return result
         linear: Floats = self.slope_usd_per_request * v + self.fixed_usd
         if np.isfinite(self.max_requests):

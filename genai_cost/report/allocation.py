@@ -64,7 +64,7 @@ def chosen_columns(names: Sequence[str] | None, available: Sequence[str]) -> lis
         if heading is None or heading not in available:
             hint = suggest(name, offered)
             raise ArgumentError(
-                f"--columns {name!r}: not a column of this report"
+                f"«columns» {name!r}: not a column of this report"
                 + (f" ({hint})" if hint else "")
                 + f"; columns: {', '.join(offered)}"
             )

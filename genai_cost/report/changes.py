@@ -185,6 +185,10 @@ def _fraction(percent: float | None) -> float | None:
 
 def check_report(document: CheckDocument) -> Report:
     report = Report("Budget check")
+    if not document["budgets"]:
+        report.text(f"{ICONS['pass']} genai-cost check: no budget to check", "lead")
+        report.text(f"No budget (skipped): {', '.join(document.get('without_budget', []))}")
+        return report
     report.text(
         f"{ICONS[document['verdict']]} genai-cost check: budgets {document['verdict']}", "lead"
     )
@@ -211,4 +215,6 @@ def check_report(document: CheckDocument) -> Report:
             style={"fail": "bold red", "alert": "yellow"}.get(b["level"], ""),
         )
     report.text("Monthly cost: the whole bill, or the workload's share of it.", "note")
+    if document.get("without_budget"):
+        report.text(f"No budget (skipped): {', '.join(document['without_budget'])}", "note")
     return report

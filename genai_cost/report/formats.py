@@ -222,31 +222,43 @@ RECORD = "record"
 """The first CSV/Parquet column: which table of the report a row comes from."""
 
 
-def data_tables(report: Report) -> list[Table]:
-    """The tables a data format writes: every table, or (a report without one) its key
-    figures as a `figures` table."""
-    tables = report.tables()
-    if tables:
-        return tables
+SECTION = "section"
+"""The second CSV/Parquet column: the heading (and title) the row's table is under — the
+workload or scenario a repeated table is of."""
+
+
+def data_tables(report: Report) -> list[tuple[str, Table]]:
+    """The tables a data format writes, each with its section (the heading above it and its
+    title): every table, or (a report without one) its key figures as a `figures` table."""
+    found: list[tuple[str, Table]] = []
+    heading = ""
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            heading = block.text
+        elif isinstance(block, Table):
+            found.append((" · ".join(t for t in (heading, block.title) if t), block))
+    if found:
+        return found
     figures = [f for b in report.blocks if isinstance(b, Figures) for f in b.items]
     table = Table([Col("Figure"), Col("Value")], name="figures")
     for f in figures:
         table.add(f.label, raw_text(raw(f.value, f.kind)))
-    return [table]
+    return [("", table)]
 
 
 def data_rows(report: Report) -> tuple[list[Col], list[list[Any]]]:
-    """The report's tables stacked under the union of their columns, a `record` column
-    first naming each row's table; values raw (numbers as numbers)."""
+    """The report's tables stacked under the union of their columns, `record` (the row's
+    table) and `section` (what it is under) first; values raw (numbers as numbers)."""
     tables = data_tables(report)
-    columns = columns_of(tables)
+    columns = columns_of([t for _, t in tables])
     rows = []
-    for table in tables:
+    for section, table in tables:
         index = {c.name: k for k, c in enumerate(table.columns)}
         for row in table.rows:
             rows.append(
                 [
                     table.record,
+                    section,
                     *(
                         raw(row[index[c.name]], table.columns[index[c.name]].kind)
                         if c.name in index
@@ -259,10 +271,11 @@ def data_rows(report: Report) -> tuple[list[Col], list[list[Any]]]:
 
 
 def to_csv(report: Report) -> str:
-    """Every table of the report as one CSV (RFC 4180 quoting, formula-safe cells): `record`, then
-    the union of the tables' columns by machine name; numbers raw, no value an empty cell."""
+    """Every table of the report as one CSV (RFC 4180 quoting, formula-safe cells): `record`
+    and `section`, then the union of the tables' columns by machine name; numbers raw, no
+    value an empty cell."""
     columns, rows = data_rows(report)
-    out = [",".join(csv_cell(h) for h in (RECORD, *(c.name for c in columns)))]
+    out = [",".join(csv_cell(h) for h in (RECORD, SECTION, *(c.name for c in columns)))]
     for row in rows:
         out.append(",".join(_csv_value(v) for v in row))
     return "\n".join(out) + "\n"

@@ -102,11 +102,11 @@ def report_parquet(report: Report) -> bytes:
     """A report's tables as Parquet: a `record` column naming each row's table, then the
     union of the tables' columns, typed by their kind (money and shares DOUBLE, counts
     BIGINT, text VARCHAR; a figure column holding words is VARCHAR)."""
-    from genai_cost.report.formats import RECORD, data_rows
+    from genai_cost.report.formats import RECORD, SECTION, data_rows
 
     columns, rows = data_rows(report)
-    schema: Schema = [(RECORD, "VARCHAR")]
-    for k, column in enumerate(columns, 1):
+    schema: Schema = [(RECORD, "VARCHAR"), (SECTION, "VARCHAR")]
+    for k, column in enumerate(columns, 2):
         values = [row[k] for row in rows if row[k] is not None]
         if not column.numeric or any(isinstance(v, str) for v in values):
             kind = "VARCHAR"
@@ -185,12 +185,12 @@ def athena_ddl(schema: Schema, table: str, location: str) -> str:
     (never stripped), so nothing in them can end the statement or add another."""
     if not _S3_LOCATION.fullmatch(location):
         raise ArgumentError(
-            f"--location {location!r}: expected s3://bucket/prefix/ (a bucket name of lower-case "
+            f"«location» {location!r}: expected s3://bucket/prefix/ (a bucket name of lower-case "
             "letters, digits, dots and hyphens; a prefix of letters, digits and ! _ . * ( ) / = -)"
         )
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,254}", table):
         raise ArgumentError(
-            f"--table {table!r}: Athena table names are letters, digits and underscores, "
+            f"«table» {table!r}: Athena table names are letters, digits and underscores, "
             "starting with a letter"
         )
     columns = []

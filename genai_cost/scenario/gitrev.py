@@ -24,7 +24,7 @@ def _git(args: list[str], cwd: Path) -> bytes:
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
-        raise RevisionError("git is not installed; --base-ref needs it") from None
+        raise RevisionError("git is not installed; «base_ref» needs it") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RevisionError(f"git {' '.join(args)}: {message[-1] if message else 'failed'}")
@@ -40,21 +40,51 @@ def safe_tree_path(name: str) -> PurePosixPath | None:
     return path
 
 
-def read_at_revision(ref: str, paths: list[str]) -> list[tuple[str, bytes]]:
+def repository_top(repo: Path | None) -> Path:
+    """The top folder of the git repository holding `repo` (default: the current folder)."""
+    where = (repo or Path.cwd()).resolve()
+    if not where.is_dir():
+        raise ArgumentError(f"«repo» {str(repo)!r}: no such folder")
+    try:
+        return Path(_git(["rev-parse", "--show-toplevel"], where).decode().strip())
+    except RevisionError:
+        hint = "give «repo» PATH" if repo is None else "give the folder of a git repository"
+        raise RevisionError(f"{where}: not inside a git repository; {hint}") from None
+
+
+def located(raw: str, top: Path) -> Path:
+    """A path as the user typed it: from the current folder when it is inside the
+    repository there, else from the repository's top folder (`--repo` from outside it)."""
+    here = (Path.cwd() / raw).resolve()
+    if here == top.resolve() or top.resolve() in here.parents:
+        return here
+    return (top / raw).resolve()
+
+
+def read_at_revision(
+    ref: str, paths: list[str], repo: Path | None = None
+) -> list[tuple[str, bytes]]:
     """The scenario files under `paths` as of `ref`: (`ref:path` label, content) pairs.
 
-    Paths are as the user typed them, relative to the current directory; a path absent at
-    `ref` contributes nothing (its scenarios are then "added" in the diff). Tree entries whose
-    names are not plain relative paths inside the asked-for folders are refused.
+    Paths are as the user typed them, relative to the current directory when it is inside
+    the repository (`repo`, default the current folder's), else to the repository's top; a
+    path absent at `ref` contributes nothing (its scenarios are then "added" in the diff).
+    Tree entries whose names are not plain relative paths inside the asked-for folders are
+    refused.
     """
     if ref.startswith("-"):
-        raise ArgumentError(f"--base-ref {ref!r}: a revision cannot start with '-'")
-    cwd = Path.cwd()
-    top = Path(_git(["rev-parse", "--show-toplevel"], cwd).decode().strip())
-    _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
+        raise ArgumentError(f"«base_ref» {ref!r}: a revision cannot start with '-'")
+    top = repository_top(repo)
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top)
+    except RevisionError:
+        raise RevisionError(
+            f"«base_ref» {ref!r}: no such revision in the repository at {top} (a branch, tag "
+            "or commit; in a shallow CI clone, fetch it first: git fetch origin REF)"
+        ) from None
     wanted: list[tuple[str, str]] = []  # (label, blob id), listed and checked before reading
     for raw in paths:
-        absolute = (cwd / raw).resolve()
+        absolute = located(raw, top)
         try:
             relative = absolute.relative_to(top.resolve())
         except ValueError:
@@ -101,7 +131,7 @@ def _blobs(ids: list[str], cwd: Path) -> list[bytes]:
             check=False,
         )
     except FileNotFoundError:
-        raise RevisionError("git is not installed; --base-ref needs it") from None
+        raise RevisionError("git is not installed; «base_ref» needs it") from None
     if done.returncode != 0:
         raise RevisionError("git cat-file --batch: failed")
     out, position, contents = done.stdout, 0, []

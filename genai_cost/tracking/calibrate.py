@@ -51,7 +51,7 @@ class GroupBy:
         parts = [p.strip() for p in text.split(",") if p.strip()]
         if not parts or parts[0] != "model" or len(parts) > 2:
             raise ArgumentError(
-                f"--by {text!r}: expected model, model,metadata:KEY or model,profile-tag:KEY"
+                f"«by» {text!r}: expected model, model,metadata:KEY or model,profile-tag:KEY"
             )
         if len(parts) == 1:
             return cls()
@@ -61,7 +61,7 @@ class GroupBy:
         if kind == "profile-tag" and key:
             return cls(profile_tag=key)
         raise ArgumentError(
-            f"--by {text!r}: the second key must be metadata:KEY or profile-tag:KEY"
+            f"«by» {text!r}: the second key must be metadata:KEY or profile-tag:KEY"
         )
 
 
@@ -132,7 +132,7 @@ def calibrate(usage: Usage, by: GroupBy, resolver: ProfileResolver) -> Calibrati
         raise LogsError.at(
             "",
             f"{len(unresolved)} model id(s) cannot be turned into a workload ({listed}); "
-            "pass --profiles FILE for application inference profiles",
+            "pass «profiles» FILE for application inference profiles",
         )
     if by.metadata_key:
         tags = [None if v is None else str(v) for v in c[f"meta:{by.metadata_key}"]]
@@ -448,7 +448,7 @@ def run_cloudwatch_calibration(
     if file is not None:
         if region is None:
             raise ArgumentError(
-                "--cloudwatch-file: give --region, the region the metrics were read in (the "
+                "«cloudwatch_file»: give «region», the region the metrics were read in (the "
                 "requests' source region, which prices them)"
             )
         metrics = cw.read_file(file)
@@ -461,16 +461,16 @@ def run_cloudwatch_calibration(
         client: Any = cloudwatch_client or cw.client(region, profile)
         region = region or client.meta.region_name
         if not region:
-            raise ArgumentError("--cloudwatch: give --region (no default region is configured)")
+            raise ArgumentError("«cloudwatch»: give «region» (no default region is configured)")
         metrics = cw.fetch(client, first, after)
         source = f"CloudWatch {cw.NAMESPACE} in {region}"
     assert region is not None
     group = GroupBy.parse(by)
     if group.metadata_key:
         raise ArgumentError(
-            "--by model,metadata:KEY reads invocation logs (CloudWatch metrics carry no "
+            "«by» model,metadata:KEY reads invocation logs (CloudWatch metrics carry no "
             "requestMetadata); with CloudWatch, split by an application inference profile's "
-            "tag: --by model,profile-tag:KEY"
+            "tag: «by» model,profile-tag:KEY"
         )
     usage, measured = cw.to_usage(metrics, region, first, after)
     mapping = load_profiles(Path(str(profiles))) if profiles is not None else None

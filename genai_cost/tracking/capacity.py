@@ -65,7 +65,7 @@ class _Shared(Strict):
             raise ValueError(
                 "idle: separate needs the utilisation: capacity_tokens_per_minute, "
                 "measured_utilization_fraction, or (self_hosted) an endpoint_name with "
-                "--endpoint-metrics"
+                "«endpoint_metrics»"
             )
         return self
 
@@ -173,14 +173,14 @@ def measured_capacity(
     if not named:
         if endpoint_metrics is not None:
             raise ArgumentError(
-                "--endpoint-metrics: no self_hosted entry of --capacity names an endpoint_name"
+                "«endpoint_metrics»: no self_hosted entry of «capacity» names an endpoint_name"
             )
         return capacity
     if endpoint_metrics is None:
         if any(e.measured_utilization_fraction is None and e.idle == "separate" for e in named):
             raise ArgumentError(
                 f"{named[0].name}: endpoint_name is measured from CloudWatch: give "
-                "--endpoint-metrics FILE (the request: calibrate --endpoint-queries)"
+                "«endpoint_metrics» FILE (the request: calibrate --endpoint-queries)"
             )
         return capacity
     from genai_cost.tracking.cloudwatch import endpoint_utilization, read_file

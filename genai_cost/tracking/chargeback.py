@@ -262,18 +262,18 @@ def run_allocation(
     from genai_cost.tracking.profiles import load_profiles
     from genai_cost.tracking.readers import read_logs
 
-    tenant_key = parse_key(tenant, option="--tenant")
+    tenant_key = parse_key(tenant, option="«tenant»")
     if tenant_key.kind not in ("metadata", "profile-tag", "identity"):
         raise ArgumentError(
-            f"--tenant {tenant!r}: expected metadata:KEY, profile-tag:KEY or identity"
+            f"«tenant» {tenant!r}: expected metadata:KEY, profile-tag:KEY or identity"
         )
-    keys = [tenant_key if b == "tenant" else parse_key(b, option="--by") for b in by]
+    keys = [tenant_key if b == "tenant" else parse_key(b, option="«by»") for b in by]
     keys = [
         Key("tenant", k.kind, k.field) if b == "tenant" else k
         for b, k in zip(by, keys, strict=True)
     ]
     if len({k.name for k in keys}) != len(keys):
-        raise ArgumentError("--by: each key may be given once")
+        raise ArgumentError("«by»: each key may be given once")
     budget_file = load_budgets(budgets) if budgets is not None else None
     mapping = load_profiles(profiles) if profiles is not None else None
     capacity_file = load_capacity(capacity) if capacity is not None else None
@@ -283,7 +283,7 @@ def run_allocation(
 
         capacity_file = measured_capacity(capacity_file, catalog, endpoint_metrics)
     elif endpoint_metrics is not None:
-        raise ArgumentError("--endpoint-metrics measures --capacity entries: give --capacity FILE")
+        raise ArgumentError("«endpoint_metrics» measures «capacity» entries: give «capacity» FILE")
     meta = sorted({k.field for k in [*keys, tenant_key] if k.kind == "metadata"})
     # sum by what the report needs: the keys asked for, the model and region (pricing) and
     # whether a record is a batch job's; not every caller and operation in the logs

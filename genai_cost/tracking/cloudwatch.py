@@ -243,8 +243,8 @@ def _pages(cw: Any, operation: str, request: dict[str, Any]) -> Iterable[dict[st
     except NoCredentialsError:
         raise AwsError(
             "CloudWatch: no AWS credentials found (the standard chain: environment, "
-            "~/.aws, instance role; or --profile NAME); to work without them, save the "
-            "metrics with the AWS CLI and give --cloudwatch-file (docs/from-logs-to-a-plan.md)"
+            "~/.aws, instance role; or «profile» NAME); to work without them, save the "
+            "metrics with the AWS CLI and give «cloudwatch_file» (docs/from-logs-to-a-plan.md)"
         ) from None
     except ClientError as exc:
         error = exc.response.get("Error", {})
@@ -452,24 +452,24 @@ def period(
     """[start, end) in UTC from --start/--end (days, end exclusive) or --month (YYYY-MM)."""
     if month is not None:
         if start or end:
-            raise ArgumentError("give --month or --start/--end, not both")
+            raise ArgumentError("give «month» or «start»/«end», not both")
         try:
             first = dt.datetime.strptime(month, "%Y-%m").replace(tzinfo=dt.UTC)
         except ValueError:
-            raise ArgumentError(f"--month {month!r}: expected YYYY-MM") from None
+            raise ArgumentError(f"«month» {month!r}: expected YYYY-MM") from None
         after = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return first, after
     if start is None or end is None:
-        raise ArgumentError("give the period: --month YYYY-MM, or --start DAY --end DAY")
+        raise ArgumentError("give the period: «month» YYYY-MM, or «start» DAY «end» DAY")
     try:
         a = dt.datetime.fromisoformat(start).replace(tzinfo=dt.UTC)
         b = dt.datetime.fromisoformat(end).replace(tzinfo=dt.UTC)
     except ValueError:
-        raise ArgumentError(f"--start {start!r} / --end {end!r}: expected YYYY-MM-DD") from None
+        raise ArgumentError(f"«start» {start!r} / «end» {end!r}: expected YYYY-MM-DD") from None
     if not a < b:
-        raise ArgumentError(f"--start {start} must be before --end {end} (end exclusive)")
+        raise ArgumentError(f"«start» {start} must be before «end» {end} (end exclusive)")
     if b.date() > today + dt.timedelta(days=1):
-        raise ArgumentError(f"--end {end} is in the future")
+        raise ArgumentError(f"«end» {end} is in the future")
     return a, b
 
 

@@ -47,20 +47,20 @@ TOKEN_FIELDS = {
 
 def cur_keys(by: Sequence[str], tenant: str) -> tuple[list[CurKey], CurKey]:
     """The --by keys (with `tenant` standing for the --tenant key) and the tenant key."""
-    tenant_key = parse_cur_key(tenant, option="--tenant")
+    tenant_key = parse_cur_key(tenant, option="«tenant»")
     if not tenant_key.tagged and tenant_key.kind not in ("account",):
         raise ArgumentError(
-            f"--tenant {tenant!r}: with --cur, expected tag:KEY, principal-tag:KEY, "
+            f"«tenant» {tenant!r}: with «cur», expected tag:KEY, principal-tag:KEY, "
             "cost-category:NAME, profile, identity or account"
         )
     keys = [
         CurKey("tenant", tenant_key.kind, tenant_key.field)
         if b == "tenant"
-        else parse_cur_key(b, option="--by")
+        else parse_cur_key(b, option="«by»")
         for b in by
     ]
     if len({k.name for k in keys}) != len(keys):
-        raise ArgumentError("--by: each key may be given once")
+        raise ArgumentError("«by»: each key may be given once")
     return keys, tenant_key
 
 
@@ -177,14 +177,14 @@ def check_bill_capacity(capacity: CapacityFile) -> None:
         if not entry.resource_ids:
             raise CapacityError.at(
                 "",
-                f"capacity {entry.name!r}: with --cur, give resource_ids (the bill's "
+                f"capacity {entry.name!r}: with «cur», give resource_ids (the bill's "
                 "line_item_resource_id of the capacity: model ARN, endpoint ARN, instance ids)",
             )
         if entry.split == "tokens":
             raise CapacityError.at(
                 "",
                 f"capacity {entry.name!r}: the bill has no per-tenant tokens on shared "
-                "capacity; with --cur use split: headcount or fixed (or split by tokens from "
+                "capacity; with «cur» use split: headcount or fixed (or split by tokens from "
                 "the logs: genai-cost allocate LOGS --capacity)",
             )
 
@@ -353,7 +353,7 @@ def run_cur_allocation(
     unknown = [e for e in exclude if e not in EXCLUDABLE]
     if unknown:
         raise ArgumentError(
-            f"--exclude {', '.join(unknown)}: expected any of {', '.join(EXCLUDABLE)}"
+            f"«exclude» {', '.join(unknown)}: expected any of {', '.join(EXCLUDABLE)}"
         )
     budget_file = load_budgets(budgets) if budgets is not None else None
     capacity_file = load_capacity(capacity) if capacity is not None else None
@@ -364,7 +364,7 @@ def run_cur_allocation(
 
             capacity_file = measured_capacity(capacity_file, catalog, endpoint_metrics)
     elif endpoint_metrics is not None:
-        raise ArgumentError("--endpoint-metrics measures --capacity entries: give --capacity FILE")
+        raise ArgumentError("«endpoint_metrics» measures «capacity» entries: give «capacity» FILE")
     read_keys = list(keys)
     if not any(k.name == "tenant" for k in keys):
         read_keys.append(CurKey("tenant", tenant_key.kind, tenant_key.field))
@@ -390,7 +390,7 @@ def run_cur_allocation(
             if holder is not None:
                 holder.cleanup()
     else:
-        raise ArgumentError(f"--engine {engine!r}: expected duckdb or spark")
+        raise ArgumentError(f"«engine» {engine!r}: expected duckdb or spark")
     document, daily = allocate_cur(
         usage,
         read_keys,

@@ -196,7 +196,7 @@ def read_cur(
     from genai_cost.tracking.sources import literal_paths
 
     if basis not in COST_BASES:
-        raise ArgumentError(f"--cost {basis!r}: expected one of {', '.join(COST_BASES)}")
+        raise ArgumentError(f"«cost» {basis!r}: expected one of {', '.join(COST_BASES)}")
     if not files:
         raise LogsError.at("", "no Cost and Usage Report files to read")
     frames = []
@@ -220,8 +220,8 @@ def read_cur(
                 if basis.startswith("net-") and not layout.has("line_item_net_unblended_cost"):
                     raise LogsError.at(
                         first,
-                        f"--cost {basis}: this bill has no net unblended cost column",
-                        hint="use --cost unblended or amortized",
+                        f"«cost» {basis}: this bill has no net unblended cost column",
+                        hint="use «cost» unblended or amortized",
                     )
                 source = _source(layout, members)
                 sql = usage_sql(layout, source, keys, basis, services, exclude)
@@ -459,7 +459,7 @@ def read_cur_spark(
     from genai_cost.tracking.spark import _cause, _session
 
     if basis not in COST_BASES:
-        raise ArgumentError(f"--cost {basis!r}: expected one of {', '.join(COST_BASES)}")
+        raise ArgumentError(f"«cost» {basis!r}: expected one of {', '.join(COST_BASES)}")
     if not paths:
         raise LogsError.at("", "no Cost and Usage Report files to read")
     import tempfile
@@ -507,7 +507,7 @@ def read_cur_spark(
             )
         if basis.startswith("net-") and not layout.has("line_item_net_unblended_cost"):
             raise LogsError.at(
-                members[0], f"--cost {basis}: this bill has no net unblended cost column"
+                members[0], f"«cost» {basis}: this bill has no net unblended cost column"
             )
         view = f"genai_cost_cur_{n}"
         data.createOrReplaceTempView(view)

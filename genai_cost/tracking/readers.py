@@ -46,4 +46,4 @@ def read_logs(
         finally:
             if holder is not None:
                 holder.cleanup()
-    raise ArgumentError(f"--engine {engine!r}: expected duckdb or spark")
+    raise ArgumentError(f"«engine» {engine!r}: expected duckdb or spark")

@@ -77,7 +77,7 @@ def _session(verbose: bool = False) -> Any:
         from pyspark.sql import SparkSession
     except ImportError:
         raise ArgumentError(
-            "--engine spark needs PySpark: pip install 'genai-cost[spark]' (and a Java 17+ runtime)"
+            "«engine» spark needs PySpark: pip install 'genai-cost[spark]' (and a Java 17+ runtime)"
         ) from None
     builder = SparkSession.builder.appName("genai-cost-allocate")
     master = os.environ.get("GENAI_COST_SPARK_MASTER")
@@ -94,7 +94,7 @@ def _session(verbose: bool = False) -> Any:
     try:
         session = builder.config("spark.sql.session.timeZone", "UTC").getOrCreate()
     except Exception as exc:  # no Java, bad master URL, … (PySpark raises several kinds)
-        raise ArgumentError(f"--engine spark: cannot start Spark: {exc}".splitlines()[0]) from None
+        raise ArgumentError(f"«engine» spark: cannot start Spark: {exc}".splitlines()[0]) from None
     session.sparkContext.setLogLevel("ERROR")
     return session
 

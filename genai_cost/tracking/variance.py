@@ -95,7 +95,7 @@ def from_cost_explorer(ce: Any, tag: str, start: dt.date, end: dt.date) -> Actua
     from botocore.exceptions import BotoCoreError, ClientError
 
     if end <= start:
-        raise ArgumentError(f"--end {end} must be after --start {start}")
+        raise ArgumentError(f"«end» {end} must be after «start» {start}")
     try:
         services = bedrock_services(ce, start, end)
         if not services:

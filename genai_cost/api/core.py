@@ -1,12 +1,8 @@
-"""The Python API: everything the CLI does, returning documents and DataFrames.
+"""Load, validate, estimate and simulate; the sides of a diff; check, ROI, regions, variance.
 
 Load → price → decide, in one place: scenario files are read (scenario/), checked against the
 catalog (catalog/validation.py), priced as a whole bill (decisions/bill.py), and handed to
-the decision that was asked for. The CLI is a thin layer over these functions.
-
-    from genai_cost import estimate
-    result = estimate(["scenarios/support-chatbot.yaml"])
-    result.options_frame()
+the decision that was asked for.
 """
 
 from __future__ import annotations
@@ -17,7 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from genai_cost.catalog.selection import PricingOptions, today
+from genai_cost.catalog.selection import PricingOptions
 from genai_cost.catalog.snapshot import Catalog, bundled_snapshots_dir
 from genai_cost.catalog.validation import scenario_problems
 from genai_cost.decisions.bill import price_bill
@@ -40,17 +36,6 @@ if TYPE_CHECKING:  # what only diff, check, roi, regions and variance need: impo
     from genai_cost.documents.changes import CheckDocument, DiffDocument
     from genai_cost.documents.decisions import RegionsDocument, RoiDocument
     from genai_cost.documents.tracking import VarianceDocument
-
-__all__ = [
-    "Estimate",
-    "PricingOptions",
-    "estimate",
-    "estimate_loaded",
-    "load_scenarios",
-    "priced_catalog",
-    "simulate",
-    "today",
-]
 
 
 DEFAULT_PRICING = PricingOptions()
@@ -182,26 +167,45 @@ def estimate(
     as_of: dt.date | None = None,
     price_book: str | Path | None = None,
     max_snapshot_age_days: int | None = None,
+    month: str | None = None,
+    free_tier: bool = False,
 ) -> Estimate:
-    """Price every workload of the scenarios at `paths` (files or folders).
+    """Price every workload of the scenarios at `paths` (files or folders): the whole bill of
+    each scenario and every purchase option of each workload.
 
     `day` is today (for staleness; default the clock or $GENAI_COST_TODAY); prices are those
     in effect on `as_of` when given, else on each scenario's `pricing_date`, else on `day`.
-    A `price_book` (default $GENAI_COST_PRICE_BOOK) is layered over the snapshot.
+    A `price_book` (default $GENAI_COST_PRICE_BOOK) is layered over the snapshot. `month`
+    (YYYY-MM) prices that calendar month's real hours; `free_tier` applies the account-level
+    free tiers of supporting services.
     """
-    options = PricingOptions(snapshot, price_book, as_of, day, max_snapshot_age_days)
+    if month is not None:
+        import re
+
+        from genai_cost.units import MONTH_PATTERN
+
+        if re.fullmatch(MONTH_PATTERN, month) is None:
+            raise ArgumentError(f"«month» {month!r}: expected a calendar month YYYY-MM")
+    options = PricingOptions(
+        snapshot, price_book, as_of, day, max_snapshot_age_days, month, free_tier
+    )
     return estimate_with(paths, options)
 
 
 def estimate_with(
-    paths: Iterable[str | Path], options: PricingOptions, *, pin_mixes: bool = True
+    paths: Iterable[str | Path],
+    options: PricingOptions,
+    *,
+    pin_mixes: bool = True,
+    strict: bool = False,
 ) -> Estimate:
     """`estimate` with the pricing arguments in one object. `pin_mixes=False` prices each
     workload that pins a capacity + on-demand mix (`base_load`) as written, unsplit — what
-    `mix` needs to find the mix."""
+    `mix` needs to find the mix. `strict`: a whole bill that cannot be priced is an error
+    (PricingError naming what is missing), not an incomplete total."""
     catalog = options.catalog()
     scenarios = load_scenarios(paths, catalog)
-    return price_bill(
+    result = price_bill(
         scenarios,
         catalog,
         day=options.today(),
@@ -211,6 +215,44 @@ def estimate_with(
         free_tier=options.free_tier,
         pin_mixes=pin_mixes,
     )
+    if strict:
+        from genai_cost.decisions.bill import require_complete
+
+        require_complete(result, "«strict»")
+    return result
+
+
+DEFAULT_MODEL = "global.anthropic.claude-haiku-4-5-20251001-v1:0"
+"""The model of a starter scenario when none is given."""
+
+
+def starter_scenario(
+    name: str,
+    *,
+    model: str | None = None,
+    region: str | None = None,
+    requests_per_month: float | None = None,
+    snapshot: str | Path | None = None,
+) -> str:
+    """A commented starter scenario (YAML text) with one workload, checked against the
+    snapshot: a model or region it lacks is a ScenarioError, before anything is written."""
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.scenario.starter import starter_text
+
+    text = starter_text(
+        name, model or DEFAULT_MODEL, region or "us-east-1", requests_per_month or 100_000
+    )
+    draft = load_scenario(f"{name}.yaml", name=f"{name}.yaml", content=text.encode("utf-8"))
+    check_loaded([draft], load_catalog(str(snapshot) if snapshot is not None else None))
+    return text
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files (for editor completion)."""
+    from genai_cost.scenario.schema import json_schema
+
+    schema: dict[str, Any] = json_schema()
+    return schema
 
 
 def simulate(
@@ -318,13 +360,13 @@ def scenario_side(paths: list[str], options: PricingOptions) -> Side:
     return Side(" ".join(paths), result.to_dict(), result, _describe_snapshot(result.catalog))
 
 
-def git_side(ref: str, paths: list[str], options: PricingOptions) -> Side:
-    """A side from the scenario files under `paths` as they were at git revision `ref`
-    (read into memory with git; nothing is written)."""
+def git_side(ref: str, paths: list[str], options: PricingOptions, repo: Path | None = None) -> Side:
+    """A side from the scenario files under `paths` as they were at git revision `ref` of
+    the repository at `repo` (read into memory with git; nothing is written)."""
     from genai_cost.decisions.diff import Side
     from genai_cost.scenario.gitrev import read_at_revision
 
-    files = read_at_revision(ref, paths)
+    files = read_at_revision(ref, paths, repo)
     catalog = options.catalog()
     loaded, problems = [], []
     for name, content in files:
@@ -364,39 +406,55 @@ def _empty_document(catalog: Catalog, day: dt.date) -> EstimateDocument:
     }
 
 
-def diff(
+def diff_sides(
     sides: list[str],
     *,
     base_ref: str | None = None,
+    repo: str | Path | None = None,
     options: PricingOptions = DEFAULT_PRICING,
     base_snapshot: str | Path | None = None,
 ) -> DiffDocument:
     """The diff document of two sides (`sides` = [BASE, HEAD]) or of `sides` (paths) against
-    the same paths at git revision `base_ref`; thresholds are applied by the caller."""
+    the same paths at git revision `base_ref` (of the repository at `repo`); no thresholds
+    (`api.diff` applies them)."""
     from dataclasses import replace
 
     from genai_cost.decisions.diff import compare
 
     base_options = replace(options, snapshot=base_snapshot or options.snapshot)
     if base_ref is not None:
-        base = git_side(base_ref, sides, base_options)
+        from genai_cost.scenario.gitrev import located, repository_top
+
+        where = Path(repo) if repo is not None else None
+        base = git_side(base_ref, sides, base_options, where)
+        if where is not None:  # the working tree's files, wherever the command runs
+            top = repository_top(where)
+            sides = [str(located(p, top)) for p in sides]
         head = scenario_side(sides, options)
+    elif repo is not None:
+        raise ArgumentError("«repo» names the repository «base_ref» is read from: give both")
     elif len(sides) == 2:
         base = load_side(sides[0], base_options)
         head = load_side(sides[1], options)
     else:
         raise ArgumentError(
-            f"diff takes two sides, BASE and HEAD (got {len(sides)}); or use --base-ref REV "
+            f"diff takes two sides, BASE and HEAD (got {len(sides)}); or use «base_ref» REV "
             "PATH... to compare files with a git revision"
         )
     return compare(base, head, base_snapshot=base_options.snapshot)
 
 
-def check(paths: Iterable[str | Path], options: PricingOptions = DEFAULT_PRICING) -> CheckDocument:
-    """The budget check document of the scenarios at `paths`."""
+def check(
+    paths: Iterable[str | Path],
+    options: PricingOptions = DEFAULT_PRICING,
+    *,
+    skip_unbudgeted: bool = False,
+) -> CheckDocument:
+    """The budget check document of the scenarios at `paths`: a scenario without any budget
+    is an error, or with `skip_unbudgeted` is listed under `without_budget`."""
     from genai_cost.decisions.check import budget_document
 
-    return budget_document(estimate_with(paths, options))
+    return budget_document(estimate_with(paths, options), skip_unbudgeted)
 
 
 def roi(paths: Iterable[str | Path], options: PricingOptions = DEFAULT_PRICING) -> RoiDocument:
@@ -420,7 +478,13 @@ def regions(
     loaded = load_scenario(path)
     check_against_catalog(loaded, catalog)
     return compare_regions(
-        loaded, catalog, day=options.today(), regions=candidates, as_of=options.as_of
+        loaded,
+        catalog,
+        day=options.today(),
+        regions=candidates,
+        as_of=options.as_of,
+        month=options.month,
+        free_tier=options.free_tier,
     )
 
 
@@ -429,6 +493,7 @@ def variance(
     *,
     logs: list[str] | None = None,
     key: str = "metadata:workload",
+    cost_explorer: bool = False,
     ce_client: Any = None,
     tag: str | None = None,
     start: dt.date | None = None,
@@ -442,11 +507,15 @@ def variance(
     (`ce_client`, grouped by the cost-allocation `tag`)."""
     from genai_cost.tracking.variance import compare, from_cost_explorer, from_logs, whole_month
 
+    if cost_explorer and ce_client is None:
+        import boto3
+
+        ce_client = boto3.client("ce", region_name="us-east-1")  # Cost Explorer's endpoint
     if bool(logs) == (ce_client is not None):
-        raise ArgumentError("give either --logs or --cost-explorer (one source of actuals)")
+        raise ArgumentError("give either «logs» or «cost_explorer» (one source of actuals)")
     if ce_client is not None:
         if tag is None or start is None or end is None:
-            raise ArgumentError("--cost-explorer needs --tag, --start and --end")
+            raise ArgumentError("«cost_explorer» needs «tag», «start» and «end»")
         actuals = from_cost_explorer(ce_client, tag, start, end)
     else:
         actuals = from_logs(
