@@ -288,11 +288,14 @@ def test_cost_bases_and_exclusions_by_hand(
     assert items["not_generative_ai_usd"] == pytest.approx(fee)
 
 
-def test_cost_bases_are_declared_once() -> None:
-    from genai_cost.cli.tracking import CostBasis
+def test_cost_bases_are_declared_once(cli: Any) -> None:
+    """One declaration (genai_cost/vocabulary.py): the CLI's choices and the bill reader's."""
+    from genai_cost import vocabulary
     from genai_cost.tracking.cur import COST_BASES
 
-    assert tuple(b.value for b in CostBasis) == COST_BASES
+    assert COST_BASES is vocabulary.COST_BASES
+    help_text = cli("allocate", "--help").out
+    assert "|".join(vocabulary.COST_BASES) in help_text.replace("\n", "")
 
 
 @pytest.mark.parametrize("command", ["allocate", "variance", "reconcile"])

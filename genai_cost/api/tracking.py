@@ -21,9 +21,6 @@ if TYPE_CHECKING:
 STREAM_GROUPS = 200_000
 """Groups above which `allocate(stream_to=...)` writes its table a slice at a time (the
 number tracking/chargeback.py uses; checked equal by a test)."""
-ENGINES = ("duckdb", "spark")
-COST_BASES = ("unblended", "net-unblended", "amortized", "net-amortized", "invoice")
-EXCLUDABLE = ("credit", "refund", "tax")
 
 
 def require_allocated(problems: Sequence[Any], what: str) -> None:

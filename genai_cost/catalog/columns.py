@@ -6,20 +6,17 @@ SnapshotError naming that place; an empty price cell is "no public price" (None)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
+import typing
 from collections.abc import Callable
 from typing import Any
 
 from genai_cost.catalog.tables import (
-    PLATFORMS,
-    PROVISIONED_TERMS,
-    PURCHASES,
-    SCOPES,
-    TIERS,
-    TRANSFORM_PLATFORM,
     BedrockModel,
     CustomizationPrice,
+    Dated,
     InstancePrice,
     InstanceType,
     OnDemandPrice,
@@ -98,153 +95,6 @@ def _int(text: str, where: str) -> int:
         raise SnapshotError(f"{where}: expected a whole number, got {text!r}") from None
 
 
-_DATED = {
-    "source": nonempty,
-    "as_of": parse_date,
-    "effective_from": _parse_optional_date,
-    "effective_until": _parse_optional_date,
-    "notes": _text,
-}
-
-PARSERS: dict[str, dict[str, Callable[[str, str], Any]]] = {
-    "bedrock_models": {
-        "model_id": nonempty,
-        "name": nonempty,
-        "provider": nonempty,
-        "kind": nonempty,
-        "open_weights": _parse_bool,
-        "price_list_name": nonempty,
-        "price_list_name_source": nonempty,
-        "source": nonempty,
-        "as_of": parse_date,
-        "max_input_tokens": _parse_price,
-        "max_input_tokens_source": _text,
-    },
-    "bedrock_on_demand": {
-        "model_id": nonempty,
-        "scope": _choice(SCOPES),
-        "geography": nonempty,
-        "region": nonempty,
-        "usd_per_1m_input_tokens": _parse_price,
-        "usd_per_1m_output_tokens": _parse_price,
-        "usd_per_1m_cache_read_input_tokens": _parse_price,
-        "usd_per_1m_cache_write_input_tokens": _parse_price,
-        "usd_per_1m_batch_input_tokens": _parse_price,
-        "usd_per_1m_batch_output_tokens": _parse_price,
-        "tier": _choice(TIERS),
-        "usd_per_1m_cache_write_1h_input_tokens": _parse_price,
-        "long_context_threshold_tokens": _parse_price,
-        "usd_per_1m_input_tokens_long": _parse_price,
-        "usd_per_1m_output_tokens_long": _parse_price,
-        "usd_per_1m_cache_read_input_tokens_long": _parse_price,
-        "usd_per_1m_cache_write_input_tokens_long": _parse_price,
-        **_DATED,
-    },
-    "bedrock_provisioned": {
-        "model_id": nonempty,
-        "geography": nonempty,
-        "region": nonempty,
-        "term": _choice(PROVISIONED_TERMS),
-        "usd_per_model_unit_hour": _required_price,
-        **_DATED,
-    },
-    "instance_types": {
-        "instance_type": nonempty,
-        "accelerator": nonempty,
-        "accelerator_count": _int,
-        "accelerator_memory_gib": _required_price,
-        "vcpu": _int,
-        "memory_gib": _required_price,
-        "source": nonempty,
-        "as_of": parse_date,
-    },
-    "instance_prices": {
-        "platform": _choice((*PLATFORMS, TRANSFORM_PLATFORM)),
-        "instance_type": nonempty,
-        "region": nonempty,
-        "purchase": _choice(PURCHASES),
-        "usd_per_hour": _required_price,
-        **_DATED,
-    },
-    "self_hosted_throughput": {
-        "model_id": nonempty,
-        "instance_type": nonempty,
-        "benchmarked_model": nonempty,
-        "accelerator": nonempty,
-        "accelerator_count": _int,
-        "engine": nonempty,
-        "precision": _text,
-        "input_tokens": _required_price,
-        "output_tokens": _required_price,
-        "output_tokens_per_second_per_instance": _required_price,
-        "source": nonempty,
-        "as_of": parse_date,
-        "notes": _text,
-    },
-}
-
-PARSERS["service_prices"] = {
-    "service": nonempty,
-    "item": nonempty,
-    "unit": nonempty,
-    "geography": nonempty,
-    "region": nonempty,
-    "from_quantity": _required_price,
-    "to_quantity": _parse_price,
-    "usd_per_unit": _required_price,
-    **_DATED,
-}
-PARSERS["service_limits"] = {
-    "service": nonempty,
-    "item": nonempty,
-    "value": _required_price,
-    "unit": nonempty,
-    "source": nonempty,
-    "as_of": parse_date,
-    "notes": _text,
-}
-PARSERS["bedrock_customization"] = {
-    "model_id": nonempty,
-    "customization": _choice(("fine_tuning", "continued_pretraining", "distillation")),
-    "usd_per_1m_training_tokens": _parse_price,
-    "usd_per_custom_model_month": _parse_price,
-    "custom_usd_per_model_unit_hour_no_commitment": _parse_price,
-    "geography": nonempty,
-    "region": nonempty,
-    **_DATED,
-}
-
-OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
-    "bedrock_models": {"max_input_tokens": "", "max_input_tokens_source": ""},
-    "bedrock_on_demand": {
-        "tier": "standard",
-        "usd_per_1m_cache_write_1h_input_tokens": "",
-        "long_context_threshold_tokens": "",
-        "usd_per_1m_input_tokens_long": "",
-        "usd_per_1m_output_tokens_long": "",
-        "usd_per_1m_cache_read_input_tokens_long": "",
-        "usd_per_1m_cache_write_input_tokens_long": "",
-    },
-}
-"""Columns added after the first snapshots, with the value a table without them means (a
-snapshot written before them still loads; the writer always writes them)."""
-
-PARSERS["price_conflicts"] = {
-    "table": _choice(("bedrock_on_demand", "bedrock_provisioned", "instance_prices")),
-    "model_id": nonempty,
-    "scope": nonempty,
-    "geography": nonempty,
-    "region": nonempty,
-    "tier": nonempty,
-    "column": nonempty,
-    "kept_value": _parse_price,
-    "rejected_family": nonempty,
-    "rejected_value": _parse_price,
-    "reason": nonempty,
-    "source": nonempty,
-    "as_of": parse_date,
-}
-
 ROW_TYPES: dict[str, type] = {
     "bedrock_models": BedrockModel,
     "bedrock_on_demand": OnDemandPrice,
@@ -257,3 +107,60 @@ ROW_TYPES: dict[str, type] = {
     "bedrock_customization": CustomizationPrice,
     "price_conflicts": PriceConflict,
 }
+"""Each snapshot table and the row type that declares its columns (catalog/tables.py)."""
+
+
+def _parser(kind: Any) -> Callable[[str, str], Any]:
+    """How a cell of a field of type `kind` is read."""
+    if typing.get_origin(kind) is typing.Annotated:
+        base, *marks = typing.get_args(kind)
+        return _text if base is str and "may be empty" in marks else _parser(base)
+    if typing.get_origin(kind) is typing.Literal:
+        return _choice(tuple(typing.get_args(kind)))
+    optional = type(None) in typing.get_args(kind)
+    base = next((a for a in typing.get_args(kind) if a is not type(None)), kind)
+    simple: dict[Any, Callable[[str, str], Any]] = {
+        bool: _parse_bool,
+        int: _int,
+        str: nonempty,
+        float: _parse_price if optional else _required_price,
+        dt.date: _parse_optional_date if optional else parse_date,
+    }
+    if base not in simple:
+        raise TypeError(f"no cell parser for a field of type {kind!r}")
+    return simple[base]
+
+
+def _columns(row_type: type) -> list[dataclasses.Field[Any]]:
+    """The row type's fields in column order: its own, then the provenance of a dated row."""
+    own = dataclasses.fields(row_type)
+    if not issubclass(row_type, Dated):
+        return list(own)
+    dated = {f.name for f in dataclasses.fields(Dated)}
+    return [f for f in own if f.name not in dated] + list(dataclasses.fields(Dated))
+
+
+def _parsers(row_type: type) -> dict[str, Callable[[str, str], Any]]:
+    hints = typing.get_type_hints(row_type, include_extras=True)
+    return {f.name: _parser(hints[f.name]) for f in _columns(row_type)}
+
+
+PARSERS: dict[str, dict[str, Callable[[str, str], Any]]] = {
+    table: _parsers(row_type) for table, row_type in ROW_TYPES.items()
+}
+"""Each table's columns, in the order the writer writes them, and how each cell is read."""
+
+OPTIONAL_COLUMNS: dict[str, dict[str, str]] = {
+    table: defaults
+    for table, row_type in ROW_TYPES.items()
+    if (
+        defaults := {
+            f.name: "" if f.default is None else str(f.default)
+            for f in _columns(row_type)
+            if f.default is not dataclasses.MISSING
+        }
+    )
+}
+"""Columns added after the first snapshots (fields with a default), with the value a table
+without them means (a snapshot written before them still loads; the writer always writes
+them)."""

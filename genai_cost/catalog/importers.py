@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.catalog.tables import (
@@ -52,9 +52,9 @@ from genai_cost.catalog.tables import (
 from genai_cost.documents.pricing import PricingImport
 from genai_cost.errors import ArgumentError
 from genai_cost.units import TOKENS_PER_MILLION
+from genai_cost.vocabulary import GEO_PREFIXES, Term
 
 PACKAGES = ("genai-prices", "litellm")
-GEO_PREFIXES = ("us", "eu", "apac", "jp", "au")
 AGREE = 0.01
 """Two prices agree when they differ by at most 1 % (of the larger)."""
 PRICE_COLUMNS = ON_DEMAND_PRICE_COLUMNS
@@ -378,7 +378,7 @@ def _litellm_provisioned(
             model_id=model,
             geography=geography,
             region=region,
-            term=term,
+            term=cast(Term, term),
             usd_per_model_unit_hour=hourly,
         )
     )
@@ -821,17 +821,6 @@ def _merge_provisioned(
     return list(result.values())
 
 
-def summary_lines(imported: ImportedRows, outcome: MergeOutcome) -> list[str]:
-    lines = [
-        f"{imported.package} {imported.version}: {len(imported.on_demand)} token-price rows, "
-        f"{len(imported.provisioned)} provisioned rows, {len(imported.models)} models"
-    ]
-    lines += [f"{count} {what}" for what, count in sorted(outcome.decisions.items())]
-    for reason, examples in sorted(imported.skipped.items()):
-        lines.append(f"skipped {len(examples)} ({reason}), e.g. {', '.join(examples[:3])}")
-    return lines
-
-
 def as_tables(outcome: MergeOutcome) -> dict[str, list[Any]]:
     return {
         "bedrock_models": sorted(outcome.models, key=lambda m: m.model_id),
@@ -853,12 +842,6 @@ def _sort_key(r: OnDemandPrice) -> tuple[Any, ...]:
         r.region,
         r.effective_from or dt.date.min,
     )
-
-
-def replace_source(catalog_sources: dict[str, Source], imported: ImportedRows) -> dict[str, Source]:
-    """The manifest's sources with the package's release added (older releases of the same
-    package stay while a row still cites them)."""
-    return {**catalog_sources, imported.source_key: imported.source}
 
 
 def import_prices(

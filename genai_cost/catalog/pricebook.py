@@ -27,6 +27,7 @@ from genai_cost.catalog.tables import (
 )
 from genai_cost.errors import PriceBookError, Problem
 from genai_cost.modelbase import NonNegative, Number, Positive, Strict
+from genai_cost.vocabulary import Platform, Purchase, Scope, Term, Tier
 from genai_cost.yamlsource import YamlDocument
 
 PRICE_BOOK_ENV = "GENAI_COST_PRICE_BOOK"
@@ -46,7 +47,7 @@ class Discount(Strict):
 
 class BookOnDemand(Strict):
     model_id: str
-    scope: Literal["in_region", "geo", "global"] = "in_region"
+    scope: Scope = "in_region"
     geography: str = "*"
     region: str = "*"
     usd_per_1m_input_tokens: NonNegative | None = None
@@ -55,7 +56,7 @@ class BookOnDemand(Strict):
     usd_per_1m_cache_write_input_tokens: NonNegative | None = None
     usd_per_1m_batch_input_tokens: NonNegative | None = None
     usd_per_1m_batch_output_tokens: NonNegative | None = None
-    tier: Literal["standard", "priority", "flex", "latency_optimized"] = "standard"
+    tier: Tier = "standard"
     """The service tier these prices are for."""
     usd_per_1m_cache_write_1h_input_tokens: NonNegative | None = None
     long_context_threshold_tokens: Positive | None = None
@@ -69,7 +70,7 @@ class BookOnDemand(Strict):
 
 class BookProvisioned(Strict):
     model_id: str
-    term: Literal["no_commitment", "1_month", "6_months"]
+    term: Term
     geography: str = "*"
     region: str = "*"
     usd_per_model_unit_hour: Positive
@@ -78,13 +79,11 @@ class BookProvisioned(Strict):
 
 
 class BookInstance(Strict):
-    platform: Literal["ec2", "sagemaker"]
+    platform: Platform
     instance_type: str
     """As in the snapshot: `p5.48xlarge` for EC2, `ml.p5.48xlarge` for SageMaker."""
     region: str
-    purchase: Literal[
-        "on_demand", "savings_plan_1y", "savings_plan_3y", "reserved_1y", "reserved_3y", "spot"
-    ]
+    purchase: Purchase
     usd_per_hour: Positive
     effective_from: dt.date | None = None
     effective_until: dt.date | None = None
@@ -294,7 +293,3 @@ def apply_price_book(catalog: Catalog, book: PriceBook, origin: str | Path = "")
         instance_prices=instance_prices,
         _cache={},
     )
-
-
-def is_book_row(source: str) -> bool:
-    return source.startswith(BOOK_PREFIX)

@@ -24,12 +24,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from genai_cost.catalog.lookup import Missing, on_demand_price
 from genai_cost.catalog.snapshot import Catalog
-from genai_cost.catalog.tables import InstancePrice, OnDemandPrice
+from genai_cost.catalog.tables import InstancePrice, OnDemandPrice, PricedPlatform
 from genai_cost.units import TOKENS_PER_MILLION
+from genai_cost.vocabulary import Purchase, Scope
 
 MILLION = int(TOKENS_PER_MILLION)
 """Token prices are stored per 1M tokens."""
@@ -353,7 +354,7 @@ def bedrock_rows(
                 effective_until=None,
                 notes=notes,
                 model_id=model_id,
-                scope=scope,
+                scope=cast(Scope, scope),
                 geography=catalog.regions[region].geography,
                 region=region,
                 usd_per_1m_input_tokens=prices.get("usd_per_1m_input_tokens"),
@@ -507,10 +508,10 @@ def instance_rows(
             effective_from=start,
             effective_until=None,
             notes="",
-            platform=platform,
+            platform=cast(PricedPlatform, platform),
             instance_type=name,
             region=region,
-            purchase=purchase,
+            purchase=cast(Purchase, purchase),
             usd_per_hour=usd,
         )
         for (platform, name, region, purchase, start), usd in sorted(

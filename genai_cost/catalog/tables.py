@@ -1,42 +1,38 @@
-"""Typed rows of the snapshot's tables. Units live in the field names."""
+"""Typed rows of the snapshot's tables. Units live in the field names.
+
+The row types are the one declaration of each table's columns: catalog/columns.py reads the
+CSV parsers, the column order and the optional columns off their fields (a `Literal` field is
+a choice, `float | None` a price that may be missing, `Text` text that may be empty).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Annotated, Literal
 
-SCOPES = ("in_region", "geo", "global")
-TIERS = ("standard", "priority", "flex", "latency_optimized")
-ON_DEMAND_PRICE_COLUMNS = (
-    "usd_per_1m_input_tokens",
-    "usd_per_1m_output_tokens",
-    "usd_per_1m_cache_read_input_tokens",
-    "usd_per_1m_cache_write_input_tokens",
-    "usd_per_1m_cache_write_1h_input_tokens",
-    "usd_per_1m_batch_input_tokens",
-    "usd_per_1m_batch_output_tokens",
-    "long_context_threshold_tokens",
-    "usd_per_1m_input_tokens_long",
-    "usd_per_1m_output_tokens_long",
-    "usd_per_1m_cache_read_input_tokens_long",
-    "usd_per_1m_cache_write_input_tokens_long",
+from genai_cost.vocabulary import (
+    PLATFORMS,
+    PURCHASES,
+    SCOPES,
+    TERMS,
+    TIERS,
+    Customization,
+    Purchase,
+    Scope,
+    Term,
+    Tier,
 )
-"""The figures of a bedrock_on_demand row (compared by `pricing diff` and `pricing import`)."""
-"""Bedrock service tiers: standard (the default), priority and flex (priced per token like
-standard, higher or lower), and latency-optimized inference where a model offers it."""
-PROVISIONED_TERMS = ("no_commitment", "1_month", "6_months")
-PLATFORMS = ("ec2", "sagemaker")
-"""Where a self-hosted endpoint runs (SageMaker rows are its real-time hosting rates)."""
+
+__all__ = ["PLATFORMS", "PROVISIONED_TERMS", "PURCHASES", "SCOPES", "TIERS"]
+
+PROVISIONED_TERMS = TERMS
 TRANSFORM_PLATFORM = "sagemaker_transform"
 """Instance-price rows of SageMaker batch transform (jobs; rates differ slightly from hosting)."""
-PURCHASES = (
-    "on_demand",
-    "savings_plan_1y",
-    "savings_plan_3y",
-    "reserved_1y",
-    "reserved_3y",
-    "spot",
-)
+PricedPlatform = Literal["ec2", "sagemaker", "sagemaker_transform"]
+"""Where an instance price applies: EC2, SageMaker hosting, or SageMaker batch transform."""
+Text = Annotated[str, "may be empty"]
+"""A text column that may be left empty (notes)."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +67,7 @@ class BedrockModel:
     as_of: dt.date
     max_input_tokens: float | None = None
     """The model's context window (input tokens per request), where a source states it."""
-    max_input_tokens_source: str = ""
+    max_input_tokens_source: Text = ""
     """The source key of `max_input_tokens`."""
 
 
@@ -83,7 +79,7 @@ class Dated:
     as_of: dt.date
     effective_from: dt.date | None
     effective_until: dt.date | None
-    notes: str
+    notes: Text
 
     def effective_on(self, day: dt.date) -> bool:
         if self.effective_from is not None and day < self.effective_from:
@@ -94,7 +90,7 @@ class Dated:
 @dataclass(frozen=True)
 class OnDemandPrice(Dated):
     model_id: str
-    scope: str
+    scope: Scope
     geography: str
     region: str
     usd_per_1m_input_tokens: float | None
@@ -103,7 +99,7 @@ class OnDemandPrice(Dated):
     usd_per_1m_cache_write_input_tokens: float | None
     usd_per_1m_batch_input_tokens: float | None
     usd_per_1m_batch_output_tokens: float | None
-    tier: str = "standard"
+    tier: Tier = "standard"
     usd_per_1m_cache_write_1h_input_tokens: float | None = None
     """Cache writes kept for one hour (the plain cache-write price is the 5-minute one)."""
     long_context_threshold_tokens: float | None = None
@@ -120,7 +116,7 @@ class ProvisionedPrice(Dated):
     model_id: str
     geography: str
     region: str
-    term: str
+    term: Term
     usd_per_model_unit_hour: float
 
 
@@ -138,10 +134,10 @@ class InstanceType:
 
 @dataclass(frozen=True)
 class InstancePrice(Dated):
-    platform: str
+    platform: PricedPlatform
     instance_type: str
     region: str
-    purchase: str
+    purchase: Purchase
     usd_per_hour: float
 
 
@@ -153,13 +149,13 @@ class ThroughputBenchmark:
     accelerator: str
     accelerator_count: int
     engine: str
-    precision: str
+    precision: Text
     input_tokens: float
     output_tokens: float
     output_tokens_per_second_per_instance: float
     source: str
     as_of: dt.date
-    notes: str
+    notes: Text
 
 
 def ec2_name(instance_type: str) -> str:
@@ -189,13 +185,13 @@ class ServiceLimit:
     unit: str
     source: str
     as_of: dt.date
-    notes: str
+    notes: Text
 
 
 @dataclass(frozen=True)
 class CustomizationPrice(Dated):
     model_id: str
-    customization: str
+    customization: Customization
     usd_per_1m_training_tokens: float | None
     usd_per_custom_model_month: float | None
     custom_usd_per_model_unit_hour_no_commitment: float | None
@@ -211,7 +207,7 @@ class PriceConflict:
     `litellm-1.110.2` …); an import from that family leaves the kept price alone.
     """
 
-    table: str
+    table: Literal["bedrock_on_demand", "bedrock_provisioned", "instance_prices"]
     model_id: str
     scope: str
     geography: str
@@ -227,3 +223,11 @@ class PriceConflict:
     """The source of the kept price."""
     as_of: dt.date
     """When the conflict was decided."""
+
+
+ON_DEMAND_PRICE_COLUMNS: tuple[str, ...] = tuple(
+    f.name
+    for f in fields(OnDemandPrice)
+    if f.name.startswith("usd_") or f.name == "long_context_threshold_tokens"
+)
+"""The figures of a bedrock_on_demand row (compared by `pricing diff` and `pricing import`)."""

@@ -6,7 +6,6 @@ tracking/; what is here only parses, checks and renders."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,6 +21,7 @@ from genai_cost.cli.options import (
 )
 from genai_cost.cli.render import say, show, to_stdout
 from genai_cost.errors import ArgumentError, CheckFailed
+from genai_cost.vocabulary import EXCLUDABLE, CostBasis, Engine
 
 ProfilesOption = Annotated[
     Path | None,
@@ -33,29 +33,20 @@ ProfilesOption = Annotated[
 ]
 
 
-class Engine(StrEnum):
-    duckdb = "duckdb"
-    spark = "spark"
-
-
-class CostBasis(StrEnum):
-    unblended = "unblended"
-    net_unblended = "net-unblended"
-    amortized = "amortized"
-    net_amortized = "net-amortized"
-    invoice = "invoice"
-
-
-class Excluded(StrEnum):
-    credit = "credit"
-    refund = "refund"
-    tax = "tax"
+def _excluded(values: list[str] | None) -> list[str] | None:
+    """`--exclude` values, each one of the vocabulary's (genai_cost/vocabulary.py)."""
+    for value in values or []:
+        if value not in EXCLUDABLE:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(EXCLUDABLE)}")
+    return values
 
 
 ExcludeOption = Annotated[
-    list[Excluded] | None,
+    list[str] | None,
     typer.Option(
         "--exclude",
+        metavar="|".join(EXCLUDABLE),
+        callback=_excluded,
         help="With a bill: leave out its credit, refund or tax line items (repeat); they are "
         "counted apart, not charged to a tenant.",
     ),
@@ -78,7 +69,7 @@ def allocate(
     cost: Annotated[
         CostBasis,
         typer.Option("--cost", help="With --cur: which cost of each line item."),
-    ] = CostBasis.unblended,
+    ] = "unblended",
     service: Annotated[
         list[str] | None,
         typer.Option(
@@ -205,7 +196,7 @@ def allocate(
             "--engine",
             help="duckdb (embedded) or spark (PySpark: pip install 'genai-cost[spark]').",
         ),
-    ] = Engine.duckdb,
+    ] = "duckdb",
     snapshot: SnapshotOption = None,
     price_book: PriceBookOption = None,
     verbose: Annotated[
@@ -258,7 +249,7 @@ def allocate(
         "anomaly_k": anomaly_k,
         "anomaly_window": anomaly_window,
         "idle_threshold": idle_threshold,
-        "engine": engine.value,
+        "engine": engine,
         "strict": strict,
         "verbose": verbose,
     }
@@ -273,9 +264,9 @@ def allocate(
         cur_document = api.allocate_cur(
             cur,
             tenant=tenant or "tag:tenant",
-            cost=cost.value,
+            cost=cost,
             services=service or [],
-            exclude=[e.value for e in exclude or []],
+            exclude=list(exclude or []),
             **shared,
         )
         show("cur-allocation", cur_document, fmt, output, columns=_columns(columns))
@@ -356,14 +347,14 @@ def reconcile(
     ] = None,
     cost: Annotated[
         CostBasis, typer.Option("--cost", help="Which cost of each bill line item.")
-    ] = CostBasis.unblended,
+    ] = "unblended",
     exclude: ExcludeOption = None,
     fmt: FormatOption = Format.table,
     output: OutputOption = None,
     profiles: ProfilesOption = None,
     engine: Annotated[
         Engine, typer.Option("--engine", help="duckdb or spark, for the logs.")
-    ] = Engine.duckdb,
+    ] = "duckdb",
     snapshot: SnapshotOption = None,
     price_book: PriceBookOption = None,
 ) -> None:
@@ -386,12 +377,12 @@ def reconcile(
         cur,
         tenant=tenant,
         cur_tenant=cur_tenant,
-        cost=cost.value,
-        exclude=[e.value for e in exclude or []],
+        cost=cost,
+        exclude=list(exclude or []),
         snapshot=snapshot,
         price_book=price_book,
         profiles=profiles,
-        engine=engine.value,
+        engine=engine,
     )
     show("reconcile", document, fmt, output)
 
@@ -427,7 +418,7 @@ def calibrate(
             "--engine",
             help="duckdb (embedded) or spark (PySpark: pip install 'genai-cost[spark]').",
         ),
-    ] = Engine.duckdb,
+    ] = "duckdb",
     verbose: Annotated[
         bool,
         typer.Option("--verbose", help="Keep Spark's own logging on stderr (--engine spark)."),
@@ -565,7 +556,7 @@ def calibrate(
             name=name,
             profiles=profiles,
             resolve_profiles=resolve_profiles,
-            engine=engine.value,
+            engine=engine,
             verbose=verbose,
         )
         counted = "records"

@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from genai_cost.vocabulary import COMMITMENTS
+
+"""Purchases of instance capacity paid for whether used or not."""
+
 CostCurve = Literal["linear", "step", "day"]
 
 
@@ -41,8 +45,6 @@ class OptionTraits:
     month-by-month models leave it out (decisions/cashflow.py)."""
 
 
-COMMITMENTS = ("reserved_1y", "reserved_3y", "savings_plan_1y", "savings_plan_3y")
-"""Purchases of instance capacity paid for whether used or not."""
 SAME_TOKENS = "same model and tokens; a different way of paying for them"
 OPERATE = "you operate the model servers (patching, scaling, on-call); throughput as benchmarked"
 

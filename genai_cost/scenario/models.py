@@ -30,6 +30,13 @@ from genai_cost.units import (
     SECONDS_PER_HOUR,
     month_hours,
 )
+from genai_cost.vocabulary import (
+    GEO_PREFIXES,
+    Platform,
+    Purchase,
+    SteadyPurchase,
+    Term,
+)
 
 SCHEMA_URL_HINT = "# yaml-language-server: $schema=<path>/scenario.schema.json"
 
@@ -61,9 +68,6 @@ class Scope(StrEnum):
     in_region = "in_region"
     geo = "geo"
     global_ = "global"
-
-
-GEO_PREFIXES = ("us", "eu", "apac", "jp", "au")
 
 
 class LongRequests(Strict):
@@ -195,10 +199,7 @@ class Traffic(Strict):
         return self.peak_to_average_ratio is not None or self.hourly_profile is not None
 
 
-ProvisionedTerm = Literal["no_commitment", "1_month", "6_months"]
-Purchase = Literal[
-    "on_demand", "savings_plan_1y", "savings_plan_3y", "reserved_1y", "reserved_3y", "spot"
-]
+ProvisionedTerm = Term
 
 
 class ProvisionedSettings(Strict):
@@ -634,7 +635,7 @@ class CustomInference(Strict):
     """How a customized model is served."""
 
     option: Literal["provisioned", "on_demand"] = "provisioned"
-    term: Literal["no_commitment", "1_month", "6_months"] = "no_commitment"
+    term: Term = "no_commitment"
     model_units: Annotated[Whole, Field(ge=1)] = 1
     usd_per_model_unit_hour: Positive | None = None
     """Your price; default the snapshot's custom-model price for the base model (no commitment)."""
@@ -759,12 +760,10 @@ class SharedEndpoint(Strict):
     """Low-traffic models consolidated on shared instances, against one endpoint each."""
 
     name: Annotated[str, Field(min_length=1)]
-    platform: Literal["ec2", "sagemaker"] = "sagemaker"
+    platform: Platform = "sagemaker"
     instance_type: str
     region: str | None = None
-    purchase: Literal[
-        "on_demand", "savings_plan_1y", "savings_plan_3y", "reserved_1y", "reserved_3y"
-    ] = "on_demand"
+    purchase: SteadyPurchase = "on_demand"
     usd_per_hour: Positive | None = None
     accelerator_memory_gib: Positive | None = None
     """Accelerator memory of one instance (beats the snapshot's; needed for an instance type

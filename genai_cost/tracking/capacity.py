@@ -19,7 +19,8 @@ from genai_cost.catalog.lookup import Missing, instance_price, provisioned_price
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.errors import ArgumentError, CapacityError, PricingError
 from genai_cost.modelbase import Positive, Strict, Whole
-from genai_cost.scenario.models import ProvisionedTerm, Purchase
+from genai_cost.scenario.models import ProvisionedTerm
+from genai_cost.vocabulary import Purchase
 
 
 class _Shared(Strict):

@@ -25,20 +25,12 @@ from typing import Literal
 
 from genai_cost.catalog.families import ACCELERATED_INSTANCE_FAMILIES, accelerated_families
 from genai_cost.errors import ArgumentError
+from genai_cost.vocabulary import COST_BASES
+from genai_cost.vocabulary import EXCLUDABLE as EXCLUDED_TYPES
 
-COST_BASES: tuple[str, ...] = (
-    "unblended",
-    "net-unblended",
-    "amortized",
-    "net-amortized",
-    "invoice",
-)
-"""What each line item costs (docs/methodology.md, "Cost bases"): unblended as Cost Explorer
-shows it (Savings Plan negation lines dropped, as AWS's CUR query library compares it), net of
-discounts, amortized (reservations and Savings Plans spread over what they cover), net
-amortized, and `invoice` (every line's unblended cost, negations included: adds up to the
-invoice)."""
-EXCLUDABLE = {"credit": "Credit", "refund": "Refund", "tax": "Tax"}
+__all__ = ["COST_BASES"]
+
+EXCLUDABLE: dict[str, str] = {e: e.capitalize() for e in EXCLUDED_TYPES}
 """`--exclude` values → the `line_item_line_item_type` left out of the allocation."""
 TOKEN_KINDS = ("input", "output", "cache_read", "cache_write")
 CUR_PLAIN_KEYS = (
