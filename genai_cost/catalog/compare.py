@@ -22,6 +22,7 @@ from genai_cost.documents.pricing import (
     SnapshotList,
     SnapshotSummary,
 )
+from genai_cost.records import json_row
 
 # table -> (attribute of Catalog, key columns, price columns)
 PRICE_TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -128,30 +129,20 @@ def diff_snapshots(old: Catalog, new: Catalog) -> PricingDiff:
 def model_prices(catalog: Catalog, model_id: str) -> ModelPrices:
     """Every price the snapshot holds for one Bedrock model."""
     model = catalog.models[model_id]
-
-    def dated(row: Any) -> dict[str, Any]:
-        record = dataclasses.asdict(row)
-        for k in ("as_of", "effective_from", "effective_until"):
-            record[k] = record[k].isoformat() if record[k] else None
-        return record
-
     document = {
         "schema_version": 1,
         "kind": "genai-cost pricing show",
         "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
-        "model": dataclasses.asdict(model) | {"as_of": model.as_of.isoformat()},
+        "model": json_row(model),
         "on_demand": [
-            dated(r)
+            json_row(r)
             for r in sorted(
                 catalog.on_demand.get(model_id, []),
                 key=lambda r: (TIERS.index(r.tier), SCOPES.index(r.scope)),
             )
         ],
-        "provisioned": [dated(r) for r in catalog.provisioned.get(model_id, [])],
-        "self_hosted_throughput": [
-            dataclasses.asdict(r) | {"as_of": r.as_of.isoformat()}
-            for r in catalog.throughput.get(model_id, [])
-        ],
+        "provisioned": [json_row(r) for r in catalog.provisioned.get(model_id, [])],
+        "self_hosted_throughput": [json_row(r) for r in catalog.throughput.get(model_id, [])],
         "sources": {
             key: {"title": s.title, "reference": s.reference, "as_of": s.as_of.isoformat()}
             for key, s in catalog.sources.items()
@@ -230,13 +221,6 @@ def instance_prices(catalog: Catalog, instance: str) -> InstancePrices:
     """Every price (platform, region, purchase, with dates and sources), the specification and
     the published throughput benchmarks the snapshot holds for one instance type."""
 
-    def dated(row: Any) -> dict[str, Any]:
-        record = dataclasses.asdict(row)
-        for k in ("as_of", "effective_from", "effective_until"):
-            record[k] = record[k].isoformat() if record[k] else None
-        record.pop("instance_type", None)
-        return record
-
     rows = sorted(
         (
             r
@@ -259,11 +243,9 @@ def instance_prices(catalog: Catalog, instance: str) -> InstancePrices:
         "kind": "genai-cost pricing show instance",
         "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
         "instance_type": instance,
-        "spec": dataclasses.asdict(spec) | {"as_of": spec.as_of.isoformat()} if spec else None,
-        "prices": [dated(r) for r in rows],
-        "self_hosted_throughput": [
-            dataclasses.asdict(r) | {"as_of": r.as_of.isoformat()} for r in benchmarks
-        ],
+        "spec": json_row(spec) if spec else None,
+        "prices": [json_row(r, ("instance_type",)) for r in rows],
+        "self_hosted_throughput": [json_row(r) for r in benchmarks],
         "sources": {
             key: {"title": s.title, "reference": s.reference, "as_of": s.as_of.isoformat()}
             for key, s in catalog.sources.items()

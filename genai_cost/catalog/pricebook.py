@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import typing
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from genai_cost.catalog.lookup import BOOK_PREFIX
 from genai_cost.catalog.snapshot import Catalog
@@ -27,7 +28,7 @@ from genai_cost.catalog.tables import (
 )
 from genai_cost.errors import PriceBookError, Problem
 from genai_cost.modelbase import NonNegative, Number, Positive, Strict
-from genai_cost.vocabulary import Platform, Purchase, Scope, Term, Tier
+from genai_cost.vocabulary import Platform
 from genai_cost.yamlsource import YamlDocument
 
 PRICE_BOOK_ENV = "GENAI_COST_PRICE_BOOK"
@@ -45,48 +46,62 @@ class Discount(Strict):
     """Only these Bedrock model ids (default: every model)."""
 
 
-class BookOnDemand(Strict):
-    model_id: str
-    scope: Scope = "in_region"
-    geography: str = "*"
-    region: str = "*"
-    usd_per_1m_input_tokens: NonNegative | None = None
-    usd_per_1m_output_tokens: NonNegative | None = None
-    usd_per_1m_cache_read_input_tokens: NonNegative | None = None
-    usd_per_1m_cache_write_input_tokens: NonNegative | None = None
-    usd_per_1m_batch_input_tokens: NonNegative | None = None
-    usd_per_1m_batch_output_tokens: NonNegative | None = None
-    tier: Tier = "standard"
-    """The service tier these prices are for."""
-    usd_per_1m_cache_write_1h_input_tokens: NonNegative | None = None
-    long_context_threshold_tokens: Positive | None = None
-    usd_per_1m_input_tokens_long: NonNegative | None = None
-    usd_per_1m_output_tokens_long: NonNegative | None = None
-    usd_per_1m_cache_read_input_tokens_long: NonNegative | None = None
-    usd_per_1m_cache_write_input_tokens_long: NonNegative | None = None
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None
+PROVENANCE = ("source", "as_of", "notes")
+"""Fields of a snapshot row a price book gives once for all its rows (`pricebook:<name>`,
+its `as_of`)."""
+BOOK_DEFAULTS: dict[str, Any] = {"scope": "in_region", "geography": "*", "region": "*"}
+"""What a price book row means when it leaves a field out (any geography, any region)."""
 
 
-class BookProvisioned(Strict):
-    model_id: str
-    term: Term
-    geography: str = "*"
-    region: str = "*"
-    usd_per_model_unit_hour: Positive
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None
+def book_row(
+    row_type: type,
+    name: str,
+    *,
+    positive: tuple[str, ...] = (),
+    types: dict[str, Any] | None = None,
+) -> type[Strict]:
+    """The price-book model of a snapshot row type (genai_cost/records.py, the one
+    declaration of its fields): the same fields less the provenance, a price that may be
+    missing non-negative and left out by default, a price that must be given (or a field in
+    `positive`) above zero, and the fields `types` overrides."""
+    hints = typing.get_type_hints(row_type, include_extras=True)
+    fields_: dict[str, Any] = {}
+    for f in dataclasses.fields(row_type):
+        if f.name in PROVENANCE:
+            continue
+        kind = (types or {}).get(f.name, hints[f.name])
+        optional = type(None) in typing.get_args(kind)
+        if f.name in positive:
+            kind = Positive | None if optional else Positive
+        elif kind == float | None:
+            kind = NonNegative | None
+        elif kind is float:
+            kind = Positive
+        if f.name in BOOK_DEFAULTS:
+            default = BOOK_DEFAULTS[f.name]
+        elif f.default is not dataclasses.MISSING:
+            default = f.default
+        else:
+            default = None if optional else ...
+        fields_[f.name] = (kind, default)
+    model: type[Strict] = create_model(name, __base__=Strict, **fields_)
+    return model
 
 
-class BookInstance(Strict):
-    platform: Platform
-    instance_type: str
-    """As in the snapshot: `p5.48xlarge` for EC2, `ml.p5.48xlarge` for SageMaker."""
-    region: str
-    purchase: Purchase
-    usd_per_hour: Positive
-    effective_from: dt.date | None = None
-    effective_until: dt.date | None = None
+BookOnDemand = book_row(OnDemandPrice, "BookOnDemand", positive=("long_context_threshold_tokens",))
+BookProvisioned = book_row(ProvisionedPrice, "BookProvisioned")
+BookInstance = book_row(InstancePrice, "BookInstance", types={"platform": Platform})
+"""An instance price (EC2 or SageMaker hosting; `instance_type` as in the snapshot:
+`p5.48xlarge` for EC2, `ml.p5.48xlarge` for SageMaker)."""
+
+if typing.TYPE_CHECKING:  # the row models are built at run time: to mypy, rows of any type
+    OnDemandRows = list[Any]
+    ProvisionedRows = list[Any]
+    InstanceRows = list[Any]
+else:
+    OnDemandRows = list[BookOnDemand]
+    ProvisionedRows = list[BookProvisioned]
+    InstanceRows = list[BookInstance]
 
 
 class PriceBook(Strict):
@@ -100,9 +115,9 @@ class PriceBook(Strict):
     as_of: dt.date
     """Date of the agreement or quote."""
     discounts: list[Discount] = Field(default_factory=list)
-    bedrock_on_demand: list[BookOnDemand] = Field(default_factory=list)
-    bedrock_provisioned: list[BookProvisioned] = Field(default_factory=list)
-    instance_prices: list[BookInstance] = Field(default_factory=list)
+    bedrock_on_demand: OnDemandRows = Field(default_factory=list)
+    bedrock_provisioned: ProvisionedRows = Field(default_factory=list)
+    instance_prices: InstanceRows = Field(default_factory=list)
 
 
 def load_price_book(path: str | Path, catalog: Catalog | None = None) -> PriceBook:

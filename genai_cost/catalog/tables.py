@@ -1,233 +1,53 @@
-"""Typed rows of the snapshot's tables. Units live in the field names.
-
-The row types are the one declaration of each table's columns: catalog/columns.py reads the
-CSV parsers, the column order and the optional columns off their fields (a `Literal` field is
-a choice, `float | None` a price that may be missing, `Text` text that may be empty).
-"""
+"""The snapshot's row types (declared in genai_cost/records.py, where the documents can read
+them too), under the names the catalog has always used."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, fields
-from typing import Annotated, Literal
-
-from genai_cost.vocabulary import (
-    PLATFORMS,
-    PURCHASES,
-    SCOPES,
-    TERMS,
-    TIERS,
-    Customization,
-    Purchase,
-    Scope,
-    Term,
-    Tier,
+from genai_cost.records import (
+    ON_DEMAND_PRICE_COLUMNS,
+    PROVISIONED_TERMS,
+    TRANSFORM_PLATFORM,
+    BedrockModel,
+    CustomizationPrice,
+    Dated,
+    InstancePrice,
+    InstanceType,
+    OnDemandPrice,
+    PriceConflict,
+    PricedPlatform,
+    ProvisionedPrice,
+    Region,
+    ServiceLimit,
+    ServicePrice,
+    Source,
+    Text,
+    ThroughputBenchmark,
+    ec2_name,
 )
+from genai_cost.vocabulary import PLATFORMS, PURCHASES, SCOPES, TIERS
 
-__all__ = ["PLATFORMS", "PROVISIONED_TERMS", "PURCHASES", "SCOPES", "TIERS"]
-
-PROVISIONED_TERMS = TERMS
-TRANSFORM_PLATFORM = "sagemaker_transform"
-"""Instance-price rows of SageMaker batch transform (jobs; rates differ slightly from hosting)."""
-PricedPlatform = Literal["ec2", "sagemaker", "sagemaker_transform"]
-"""Where an instance price applies: EC2, SageMaker hosting, or SageMaker batch transform."""
-Text = Annotated[str, "may be empty"]
-"""A text column that may be left empty (notes)."""
-
-
-@dataclass(frozen=True)
-class Source:
-    key: str
-    title: str
-    reference: str
-    as_of: dt.date
-    notes: str = ""
-
-
-@dataclass(frozen=True)
-class Region:
-    region: str
-    name: str
-    geography: str
-    geo_profiles: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class BedrockModel:
-    model_id: str
-    name: str
-    provider: str
-    kind: str
-    open_weights: bool
-    price_list_name: str
-    """How the AWS Price List names the model: the `model` (or `titanModel`) attribute under
-    AmazonBedrock, or the servicename before " (Amazon Bedrock Edition)"."""
-    price_list_name_source: str
-    source: str
-    as_of: dt.date
-    max_input_tokens: float | None = None
-    """The model's context window (input tokens per request), where a source states it."""
-    max_input_tokens_source: Text = ""
-    """The source key of `max_input_tokens`."""
-
-
-@dataclass(frozen=True)
-class Dated:
-    """Common provenance and validity of a price row."""
-
-    source: str
-    as_of: dt.date
-    effective_from: dt.date | None
-    effective_until: dt.date | None
-    notes: Text
-
-    def effective_on(self, day: dt.date) -> bool:
-        if self.effective_from is not None and day < self.effective_from:
-            return False
-        return not (self.effective_until is not None and day > self.effective_until)
-
-
-@dataclass(frozen=True)
-class OnDemandPrice(Dated):
-    model_id: str
-    scope: Scope
-    geography: str
-    region: str
-    usd_per_1m_input_tokens: float | None
-    usd_per_1m_output_tokens: float | None
-    usd_per_1m_cache_read_input_tokens: float | None
-    usd_per_1m_cache_write_input_tokens: float | None
-    usd_per_1m_batch_input_tokens: float | None
-    usd_per_1m_batch_output_tokens: float | None
-    tier: Tier = "standard"
-    usd_per_1m_cache_write_1h_input_tokens: float | None = None
-    """Cache writes kept for one hour (the plain cache-write price is the 5-minute one)."""
-    long_context_threshold_tokens: float | None = None
-    """Input tokens per request above which the whole request is billed at the `_long`
-    prices (AWS's long-context rate), when the model has one."""
-    usd_per_1m_input_tokens_long: float | None = None
-    usd_per_1m_output_tokens_long: float | None = None
-    usd_per_1m_cache_read_input_tokens_long: float | None = None
-    usd_per_1m_cache_write_input_tokens_long: float | None = None
-
-
-@dataclass(frozen=True)
-class ProvisionedPrice(Dated):
-    model_id: str
-    geography: str
-    region: str
-    term: Term
-    usd_per_model_unit_hour: float
-
-
-@dataclass(frozen=True)
-class InstanceType:
-    instance_type: str
-    accelerator: str
-    accelerator_count: int
-    accelerator_memory_gib: float
-    vcpu: int
-    memory_gib: float
-    source: str
-    as_of: dt.date
-
-
-@dataclass(frozen=True)
-class InstancePrice(Dated):
-    platform: PricedPlatform
-    instance_type: str
-    region: str
-    purchase: Purchase
-    usd_per_hour: float
-
-
-@dataclass(frozen=True)
-class ThroughputBenchmark:
-    model_id: str
-    instance_type: str
-    benchmarked_model: str
-    accelerator: str
-    accelerator_count: int
-    engine: str
-    precision: Text
-    input_tokens: float
-    output_tokens: float
-    output_tokens_per_second_per_instance: float
-    source: str
-    as_of: dt.date
-    notes: Text
-
-
-def ec2_name(instance_type: str) -> str:
-    """`ml.g5.xlarge` -> `g5.xlarge` (SageMaker names the same hardware with an `ml.` prefix)."""
-    return instance_type.removeprefix("ml.")
-
-
-@dataclass(frozen=True)
-class ServicePrice(Dated):
-    """One graduated tier of a supporting service's price (USD per `unit`)."""
-
-    service: str
-    item: str
-    unit: str
-    geography: str
-    region: str
-    from_quantity: float
-    to_quantity: float | None
-    usd_per_unit: float
-
-
-@dataclass(frozen=True)
-class ServiceLimit:
-    service: str
-    item: str
-    value: float
-    unit: str
-    source: str
-    as_of: dt.date
-    notes: Text
-
-
-@dataclass(frozen=True)
-class CustomizationPrice(Dated):
-    model_id: str
-    customization: Customization
-    usd_per_1m_training_tokens: float | None
-    usd_per_custom_model_month: float | None
-    custom_usd_per_model_unit_hour_no_commitment: float | None
-    geography: str
-    region: str
-
-
-@dataclass(frozen=True)
-class PriceConflict:
-    """Two sources disagree on a price: which one the snapshot keeps, and why.
-
-    `rejected_family` is the losing source without its version (`litellm` for `litellm`,
-    `litellm-1.110.2` …); an import from that family leaves the kept price alone.
-    """
-
-    table: Literal["bedrock_on_demand", "bedrock_provisioned", "instance_prices"]
-    model_id: str
-    scope: str
-    geography: str
-    region: str
-    tier: str
-    column: str
-    """A price column, or `*` for every price column of the row."""
-    kept_value: float | None
-    rejected_family: str
-    rejected_value: float | None
-    reason: str
-    source: str
-    """The source of the kept price."""
-    as_of: dt.date
-    """When the conflict was decided."""
-
-
-ON_DEMAND_PRICE_COLUMNS: tuple[str, ...] = tuple(
-    f.name
-    for f in fields(OnDemandPrice)
-    if f.name.startswith("usd_") or f.name == "long_context_threshold_tokens"
-)
-"""The figures of a bedrock_on_demand row (compared by `pricing diff` and `pricing import`)."""
+__all__ = [
+    "ON_DEMAND_PRICE_COLUMNS",
+    "PLATFORMS",
+    "PROVISIONED_TERMS",
+    "PURCHASES",
+    "SCOPES",
+    "TIERS",
+    "TRANSFORM_PLATFORM",
+    "BedrockModel",
+    "CustomizationPrice",
+    "Dated",
+    "InstancePrice",
+    "InstanceType",
+    "OnDemandPrice",
+    "PriceConflict",
+    "PricedPlatform",
+    "ProvisionedPrice",
+    "Region",
+    "ServiceLimit",
+    "ServicePrice",
+    "Source",
+    "Text",
+    "ThroughputBenchmark",
+    "ec2_name",
+]

@@ -8,6 +8,14 @@ from typing import Literal
 from typing_extensions import TypedDict
 
 from genai_cost.documents.common import SnapshotRef, SourceInfo
+from genai_cost.records import (
+    InstancePriceRow,
+    InstanceSpec,
+    ModelInfo,
+    OnDemandRow,
+    ProvisionedRow,
+    ThroughputRow,
+)
 
 
 class SnapshotSummary(TypedDict):
@@ -27,73 +35,6 @@ class SnapshotList(TypedDict):
     snapshots: list[SnapshotSummary]
 
 
-class ModelInfo(TypedDict):
-    model_id: str
-    name: str
-    provider: str
-    kind: str
-    open_weights: bool
-    price_list_name: str
-    price_list_name_source: str
-    source: str
-    as_of: str
-    max_input_tokens: float | None
-    """The context window (input tokens per request), where a source states it."""
-    max_input_tokens_source: str
-
-
-class Dated(TypedDict):
-    source: str
-    as_of: str
-    effective_from: str | None
-    effective_until: str | None
-    notes: str
-
-
-class OnDemandRow(Dated):
-    model_id: str
-    scope: str
-    geography: str
-    region: str
-    tier: str
-    usd_per_1m_input_tokens: float | None
-    usd_per_1m_output_tokens: float | None
-    usd_per_1m_cache_read_input_tokens: float | None
-    usd_per_1m_cache_write_input_tokens: float | None
-    usd_per_1m_cache_write_1h_input_tokens: float | None
-    usd_per_1m_batch_input_tokens: float | None
-    usd_per_1m_batch_output_tokens: float | None
-    long_context_threshold_tokens: float | None
-    usd_per_1m_input_tokens_long: float | None
-    usd_per_1m_output_tokens_long: float | None
-    usd_per_1m_cache_read_input_tokens_long: float | None
-    usd_per_1m_cache_write_input_tokens_long: float | None
-
-
-class ProvisionedRow(Dated):
-    model_id: str
-    geography: str
-    region: str
-    term: str
-    usd_per_model_unit_hour: float
-
-
-class ThroughputRow(TypedDict):
-    model_id: str
-    instance_type: str
-    benchmarked_model: str
-    accelerator: str
-    accelerator_count: int
-    engine: str
-    precision: str
-    input_tokens: float
-    output_tokens: float
-    output_tokens_per_second_per_instance: float
-    source: str
-    as_of: str
-    notes: str
-
-
 class ModelPrices(TypedDict):
     """Every price the snapshot holds for one Bedrock model."""
 
@@ -105,25 +46,6 @@ class ModelPrices(TypedDict):
     provisioned: list[ProvisionedRow]
     self_hosted_throughput: list[ThroughputRow]
     sources: dict[str, SourceInfo]
-
-
-class InstancePriceRow(Dated):
-    platform: str
-    """ec2, sagemaker (hosting) or sagemaker_transform."""
-    region: str
-    purchase: str
-    usd_per_hour: float
-
-
-class InstanceSpec(TypedDict):
-    instance_type: str
-    accelerator: str
-    accelerator_count: int
-    accelerator_memory_gib: float
-    vcpu: int
-    memory_gib: float
-    source: str
-    as_of: str
 
 
 class InstancePrices(TypedDict):
