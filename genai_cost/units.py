@@ -6,6 +6,9 @@ everywhere a monthly figure is derived from an hourly or per-second one.
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 HOURS_PER_MONTH = 730.0
 """Hours in a billing month: 8,760 h a year / 12 (AWS Pricing Calculator convention)."""
 
@@ -40,3 +43,20 @@ FLOAT_TOLERANCE = 1e-9
 
 MAX_SAMPLES = 10_000_000
 """The most Monte Carlo draws one run takes (drawn in chunks, so memory stays flat)."""
+
+
+PRESENTED_DIGITS = 12
+"""Significant digits of the figures of a presented document: past them a float's last digits
+are arithmetic noise that differs between NumPy builds (0.0022500000000000003 is $0.00225)."""
+
+
+def presented(value: Any) -> Any:
+    """`value` (a document) with every float rounded to `PRESENTED_DIGITS` significant digits
+    (NaN and infinity left as they are: the renderers refuse them); a new structure."""
+    if isinstance(value, float):
+        return float(f"{value:.{PRESENTED_DIGITS}g}") if math.isfinite(value) else value
+    if isinstance(value, dict):
+        return {k: presented(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [presented(v) for v in value]
+    return value

@@ -28,7 +28,7 @@ from genai_cost.errors import ArgumentError, BaselineError, ScenarioError
 from genai_cost.results.estimate import SCHEMA_VERSION as ESTIMATE_SCHEMA_VERSION
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.load import LoadedScenario, expand_paths, load_scenario
-from genai_cost.units import MAX_SAMPLES
+from genai_cost.units import MAX_SAMPLES, presented
 from genai_cost.version import __version__
 
 if TYPE_CHECKING:  # what only diff, check, roi, regions and variance need: imported by them
@@ -522,4 +522,6 @@ def variance(
             logs or [], key, snapshot=snapshot, price_book=price_book, profiles=profiles
         )
     options = PricingOptions(snapshot=snapshot, price_book=price_book, month=whole_month(actuals))
-    return compare(estimate_with(scenarios, options).to_dict(), actuals)
+    compared = compare(estimate_with(scenarios, options).to_dict(), actuals)
+    document: VarianceDocument = presented(compared)
+    return document

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from genai_cost.errors import ArgumentError, LogsError
+from genai_cost.units import presented
 
 if TYPE_CHECKING:
     from genai_cost.documents.tracking import (
@@ -94,7 +95,8 @@ def allocate(
     )
     if strict:
         require_allocated(document["problems"], "record(s)")
-    return document
+    allocated: AllocationDocument = presented(document)
+    return allocated
 
 
 def allocate_cur(
@@ -146,7 +148,8 @@ def allocate_cur(
     )
     if strict:
         require_allocated(document["problems"], "line item(s)")
-    return document
+    allocated: CurAllocationDocument = presented(document)
+    return allocated
 
 
 def reconcile(
@@ -170,18 +173,21 @@ def reconcile(
     if cur_tenant is None:
         kind, _, key = tenant.partition(":")
         cur_tenant = "identity" if tenant == "identity" else f"tag:{key or kind}"
-    return run_reconcile(
-        list(logs),
-        list(cur),
-        tenant=tenant,
-        cur_tenant=cur_tenant,
-        basis=cost,
-        exclude=list(exclude),
-        snapshot=str(snapshot) if snapshot is not None else None,
-        price_book=price_book,
-        profiles=_path(profiles),
-        engine=engine,
+    document: ReconcileDocument = presented(
+        run_reconcile(
+            list(logs),
+            list(cur),
+            tenant=tenant,
+            cur_tenant=cur_tenant,
+            basis=cost,
+            exclude=list(exclude),
+            snapshot=str(snapshot) if snapshot is not None else None,
+            price_book=price_book,
+            profiles=_path(profiles),
+            engine=engine,
+        )
     )
+    return document
 
 
 @dataclass

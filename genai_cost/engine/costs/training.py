@@ -196,10 +196,10 @@ def _spot_run(
     finite = spot_reason is None
     return {
         "interruptions_per_hour": spot.interruptions_per_hour,
-        "checkpoint_interval_hours": interval,
-        "optimal_checkpoint_interval_hours": optimum,
-        "wall_hours": wall if finite else None,
-        "time_penalty_hours": wall - job.work_hours if finite else None,
+        "checkpoint_interval_hours": round(float(interval), 9),
+        "optimal_checkpoint_interval_hours": _hours(optimum),
+        "wall_hours": _hours(wall) if finite else None,
+        "time_penalty_hours": _hours(wall - job.work_hours) if finite else None,
         "usd_per_instance_hour": spot.usd_per_hour,
         "usd_per_run": _round(spot_run) if finite else None,
         "monthly_cost_usd": (
@@ -221,6 +221,11 @@ def _chosen(job: TrainingJob, record: TrainingJobRecord) -> Literal["on_demand",
         return job.purchase if costs[job.purchase] is not None else None
     priced = [(cost, way) for way, cost in costs.items() if cost is not None]
     return min(priced)[1] if priced else None
+
+
+def _hours(value: float | None) -> float | None:
+    """Hours as presented: nine decimals (a last float digit never shows)."""
+    return None if value is None else round(float(value), 9)
 
 
 def _round(value: float | None) -> float | None:
