@@ -192,6 +192,26 @@ def estimate(
     return estimate_with(paths, options)
 
 
+def price_with(
+    loaded: list[LoadedScenario],
+    catalog: Catalog,
+    options: PricingOptions,
+    *,
+    pin_mixes: bool = True,
+) -> Estimate:
+    """Loaded scenarios (checked against `catalog`) priced as a whole bill with `options`."""
+    return price_bill(
+        loaded,
+        catalog,
+        day=options.today(),
+        as_of=options.as_of,
+        max_snapshot_age_days=options.age_limit(),
+        month=options.month,
+        free_tier=options.free_tier,
+        pin_mixes=pin_mixes,
+    )
+
+
 def estimate_with(
     paths: Iterable[str | Path],
     options: PricingOptions,
@@ -204,17 +224,7 @@ def estimate_with(
     `mix` needs to find the mix. `strict`: a whole bill that cannot be priced is an error
     (PricingError naming what is missing), not an incomplete total."""
     catalog = options.catalog()
-    scenarios = load_scenarios(paths, catalog)
-    result = price_bill(
-        scenarios,
-        catalog,
-        day=options.today(),
-        as_of=options.as_of,
-        max_snapshot_age_days=options.age_limit(),
-        month=options.month,
-        free_tier=options.free_tier,
-        pin_mixes=pin_mixes,
-    )
+    result = price_with(load_scenarios(paths, catalog), catalog, options, pin_mixes=pin_mixes)
     if strict:
         from genai_cost.decisions.bill import require_complete
 
@@ -381,15 +391,7 @@ def git_side(ref: str, paths: list[str], options: PricingOptions, repo: Path | N
     if not loaded:
         day = options.as_of or options.today()
         return Side(label, _empty_document(catalog, day), None, _describe_snapshot(catalog))
-    result = price_bill(
-        loaded,
-        catalog,
-        day=options.today(),
-        as_of=options.as_of,
-        max_snapshot_age_days=options.age_limit(),
-        month=options.month,
-        free_tier=options.free_tier,
-    )
+    result = price_with(loaded, catalog, options)
     return Side(label, result.to_dict(), result, _describe_snapshot(catalog))
 
 

@@ -12,7 +12,7 @@ from genai_cost.catalog.snapshot import Catalog
 from genai_cost.errors import Problem, ScenarioError
 from genai_cost.modelfile import loc_text, suggest
 from genai_cost.scenario.load import LoadedScenario
-from genai_cost.scenario.models import Scenario, Scope, split_model_id
+from genai_cost.scenario.models import Scenario, split_model_id
 
 
 def check_against_catalog(loaded: LoadedScenario, catalog: Catalog) -> None:
@@ -73,15 +73,15 @@ def scenario_problems(loaded: LoadedScenario, catalog: Catalog) -> list[Problem]
         region = scenario.workload_region(workload)
         prefix = split_model_id(workload.model)[0]
         if workload.endpoint_scope is not None and prefix is not None:
-            implied = Scope.global_ if prefix == "global" else Scope.geo
+            implied = "global" if prefix == "global" else "geo"
             if workload.endpoint_scope != implied:
                 add(
                     (*base, "endpoint_scope"),
-                    f"endpoint_scope {workload.endpoint_scope.value!r} contradicts the model id "
-                    f"prefix {prefix + '.'!r} (which means {implied.value!r})",
+                    f"endpoint_scope {workload.endpoint_scope!r} contradicts the model id "
+                    f"prefix {prefix + '.'!r} (which means {implied!r})",
                     "drop one of the two",
                 )
-        if workload.endpoint_scope == Scope.geo and prefix is None:
+        if workload.endpoint_scope == "geo" and prefix is None:
             add(
                 (*base, "endpoint_scope"),
                 "a geo endpoint needs a geographic profile prefix on the model id",

@@ -625,7 +625,7 @@ def _model_levers(w: Workload, scenario: Scenario, catalog: Catalog) -> list[Lev
 
 def _profile_risk(w: Workload, scope: str | None, geography: str) -> str:
     """What a change of inference profile means for where requests are processed."""
-    now = w.geo_profile or ("global" if w.scope.value == "global" else "")
+    now = w.geo_profile or ("global" if w.scope == "global" else "")
     where = f"the {now} geography" if now and now != "global" else f"{geography or 'its'} region"
     if scope == "global":
         if now == "global":

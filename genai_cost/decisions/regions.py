@@ -122,13 +122,13 @@ def _endpoint_in(
 
     moved = workload.model_copy(update={"region": None})
     info = catalog.regions.get(region)
-    if info is None or not info.geo_profiles or workload.scope.value == "global":
+    if info is None or not info.geo_profiles or workload.scope == "global":
         return moved, ""
     base = workload.base_model
     profiles = list(info.geo_profiles)
-    if workload.scope.value == "geo" and workload.geo_profile in profiles:
+    if workload.scope == "geo" and workload.geo_profile in profiles:
         return moved, ""
-    if workload.scope.value == "in_region":
+    if workload.scope == "in_region":
         here = on_demand_price(catalog, base, "in_region", region, None, day)
         if isinstance(here, OnDemandMatch) and not here.via_source_region:
             return moved, ""

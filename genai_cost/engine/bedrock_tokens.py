@@ -66,7 +66,7 @@ def service_tiers(catalog: Catalog, spec: WorkloadSpec) -> list[str]:
     and every other tier the snapshot prices for its model anywhere."""
     w = spec.workload
     if w.service_tier is not None:
-        return [w.service_tier.value]
+        return [w.service_tier]
     priced = {r.tier for r in catalog.on_demand.get(w.base_model, [])}
     return ["standard", *[t for t in TIERS if t != "standard" and t in priced]]
 
@@ -86,7 +86,7 @@ def token_price_rows(
             continue
         if tiers:
             named = s.workload.service_tier
-            asked = (s.workload.model, named.value if named is not None else None)
+            asked = (s.workload.model, named)
             found = tiers_of.get(asked)
             if found is None:
                 found = tiers_of[asked] = service_tiers(ctx.catalog, s)
@@ -106,7 +106,7 @@ def token_price_rows(
         probe = (w.model, w.endpoint_scope, spec.region, tier)
         facts = described.get(probe)
         if facts is None:
-            scope = w.scope.value
+            scope: str = w.scope
             where = (
                 spec.region if scope != "geo" else f"{w.geo_profile}. profile from {spec.region}"
             )

@@ -223,13 +223,11 @@ def _undated_before_source(ctx: PricingContext) -> list[str]:
     for spec in ctx.specs:
         w = spec.workload
         day = ctx.day_for(spec)
-        key = (w.base_model, w.scope.value, spec.region, w.geo_profile, day)
+        key = (w.base_model, w.scope, spec.region, w.geo_profile, day)
         if key in asked:  # thousands of workloads share a few endpoints
             continue
         asked.add(key)
-        match = on_demand_price(
-            ctx.catalog, w.base_model, w.scope.value, spec.region, w.geo_profile, day
-        )
+        match = on_demand_price(ctx.catalog, w.base_model, w.scope, spec.region, w.geo_profile, day)
         if not isinstance(match, OnDemandMatch):
             continue
         row = match.row

@@ -34,8 +34,10 @@ from genai_cost.vocabulary import (
     GEO_PREFIXES,
     Platform,
     Purchase,
+    Scope,
     SteadyPurchase,
     Term,
+    Tier,
 )
 
 SCHEMA_URL_HINT = "# yaml-language-server: $schema=<path>/scenario.schema.json"
@@ -57,17 +59,7 @@ class Latency(StrEnum):
     batch_tolerant = "batch_tolerant"
 
 
-class ServiceTier(StrEnum):
-    standard = "standard"
-    priority = "priority"
-    flex = "flex"
-    latency_optimized = "latency_optimized"
-
-
-class Scope(StrEnum):
-    in_region = "in_region"
-    geo = "geo"
-    global_ = "global"
+ServiceTier = Tier
 
 
 class LongRequests(Strict):
@@ -555,10 +547,10 @@ class Workload(Strict):
     def scope(self) -> Scope:
         prefix = split_model_id(self.model)[0]
         if prefix == "global":
-            return Scope.global_
+            return "global"
         if prefix in GEO_PREFIXES:
-            return Scope.geo
-        return self.endpoint_scope or Scope.in_region
+            return "geo"
+        return self.endpoint_scope or "in_region"
 
     @property
     def requested_options(self) -> list[Option]:
