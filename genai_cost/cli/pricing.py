@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from genai_cost.cli.options import Format, FormatOption, OutputOption, SnapshotOption
+from genai_cost.cli.options import Format, SnapshotOption, report_options
 from genai_cost.cli.render import show
 
 pricing_app = typer.Typer(
@@ -34,7 +34,8 @@ SnapshotIdOption = Annotated[
 
 
 @pricing_app.command("list")
-def pricing_list(fmt: FormatOption = Format.table, output: OutputOption = None) -> None:
+@report_options()
+def pricing_list(*, fmt: Format, output: Path | None) -> None:
     """List the bundled pricing snapshots (and the one GENAI_COST_SNAPSHOT selects).
 
     Example:
@@ -47,6 +48,7 @@ def pricing_list(fmt: FormatOption = Format.table, output: OutputOption = None) 
 
 
 @pricing_app.command("show")
+@report_options()
 def pricing_show(
     model: Annotated[
         str,
@@ -56,9 +58,10 @@ def pricing_show(
             "(an ml. prefix is ignored).",
         ),
     ],
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
     snapshot: SnapshotOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
 ) -> None:
     """Show every price of one model (by endpoint scope and region, batch, provisioned terms,
     published self-hosting throughput) or of one instance type (EC2 and SageMaker, every
@@ -76,11 +79,13 @@ def pricing_show(
 
 
 @pricing_app.command("diff")
+@report_options()
 def pricing_diff(
     old: Annotated[str, typer.Argument(metavar="OLD", help="Snapshot id or folder.")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="Snapshot id or folder.")],
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
 ) -> None:
     """Show the price rows added, removed and changed between two snapshots, with % change.
 
@@ -94,6 +99,7 @@ def pricing_diff(
 
 
 @pricing_app.command("refresh")
+@report_options()
 def pricing_refresh(
     into: SnapshotFolderOption = None,
     snapshot_id: SnapshotIdOption = None,
@@ -127,8 +133,9 @@ def pricing_refresh(
             "of carrying the previous price over.",
         ),
     ] = False,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
 ) -> None:
     """Build a new dated snapshot from the AWS Price List (Query API, or offer files).
 
@@ -157,6 +164,7 @@ def pricing_refresh(
 
 
 @pricing_app.command("coverage")
+@report_options()
 def pricing_coverage(
     region: Annotated[
         list[str] | None,
@@ -171,12 +179,13 @@ def pricing_coverage(
         typer.Option("--as-of", metavar="YYYY-MM-DD", help="Prices in effect on this day."),
     ] = None,
     snapshot: SnapshotOption = None,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
     instances: Annotated[
         bool,
         typer.Option("--instances", help="Only instance types (EC2 and SageMaker) by region."),
     ] = False,
+    *,
+    fmt: Format,
+    output: Path | None,
 ) -> None:
     """What the snapshot prices where: every Bedrock model by region (in-region, through a
     cross-region profile, global; batch and service tiers) and every instance type by region
@@ -200,6 +209,7 @@ def pricing_coverage(
 
 
 @pricing_app.command("import")
+@report_options()
 def pricing_import(
     package: Annotated[
         str,
@@ -229,8 +239,9 @@ def pricing_import(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing snapshot folder.")
     ] = False,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
 ) -> None:
     """Update token prices from an installed price package (genai-prices or litellm) between
     AWS Price List refreshes: build a candidate snapshot, report every difference against
@@ -261,6 +272,7 @@ def pricing_import(
     show("pricing-import", result, fmt, output)
 
 
+@report_options()
 def models(
     provider: Annotated[
         str | None,
@@ -280,8 +292,9 @@ def models(
         typer.Option("--search", metavar="WORDS", help="Only models whose id or name has them."),
     ] = None,
     snapshot: SnapshotOption = None,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
 ) -> None:
     """List the Bedrock model ids the pricing snapshot knows, with where they are priced.
 

@@ -13,11 +13,11 @@ import typer
 
 from genai_cost.cli.options import (
     Format,
-    FormatOption,
     OutputOption,
     PriceBookOption,
     SnapshotOption,
     parse_day,
+    report_options,
 )
 from genai_cost.cli.render import say, show, to_stdout
 from genai_cost.errors import ArgumentError, CheckFailed
@@ -53,6 +53,7 @@ ExcludeOption = Annotated[
 ]
 
 
+@report_options()
 def allocate(
     logs: Annotated[
         list[str] | None, typer.Argument(metavar="[LOGS...]", show_default=False)
@@ -102,8 +103,6 @@ def allocate(
             "(with --cur: tag:tenant).",
         ),
     ] = None,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
     columns: Annotated[
         str | None,
         typer.Option(
@@ -203,6 +202,9 @@ def allocate(
         bool,
         typer.Option("--verbose", help="Keep Spark's own logging on stderr (--engine spark)."),
     ] = False,
+    *,
+    fmt: Format,
+    output: Path | None,
 ) -> None:
     """Chargeback: price Bedrock invocation logs (or read the bill) and split the cost by
     tenant or any key.
@@ -323,6 +325,7 @@ def _exit_status(document: Any, fail_on_projection: bool, fail_on_anomaly: bool)
         raise CheckFailed(f"{found} (latest {latest})")
 
 
+@report_options()
 def reconcile(
     logs: Annotated[list[str], typer.Argument(metavar="LOGS...", show_default=False)],
     cur: Annotated[
@@ -349,14 +352,15 @@ def reconcile(
         CostBasis, typer.Option("--cost", help="Which cost of each bill line item.")
     ] = "unblended",
     exclude: ExcludeOption = None,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
     profiles: ProfilesOption = None,
     engine: Annotated[
         Engine, typer.Option("--engine", help="duckdb or spark, for the logs.")
     ] = "duckdb",
     snapshot: SnapshotOption = None,
     price_book: PriceBookOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
 ) -> None:
     """Logs against the bill: the same period allocated from invocation logs (priced from
     the snapshot) and from the Cost and Usage Report, side by side per tenant, with what
@@ -576,6 +580,7 @@ def _emit(text: str, output: Path | None, what: str) -> None:
     say(f"wrote {output}: {what}")
 
 
+@report_options()
 def variance(
     scenarios: Annotated[list[Path], typer.Argument(metavar="SCENARIO...", show_default=False)],
     logs: Annotated[
@@ -604,11 +609,12 @@ def variance(
         str | None,
         typer.Option("--end", metavar="YYYY-MM-DD", help="Day after the last day (CE)."),
     ] = None,
-    fmt: FormatOption = Format.table,
-    output: OutputOption = None,
     snapshot: SnapshotOption = None,
     price_book: PriceBookOption = None,
     profiles: ProfilesOption = None,
+    *,
+    fmt: Format,
+    output: Path | None,
 ) -> None:
     """Estimate vs actual: each workload's estimate against what it really cost.
 
