@@ -262,3 +262,13 @@ def test_breakeven_for_a_calendar_month_is_the_estimate_of_that_month() -> None:
     rows = estimate([path], month="2026-02").options_frame()
     self_hosted = rows.query("option == 'self_hosted' and feasible")["monthly_cost_usd"].min()
     assert self_hosted == pytest.approx(672 * 20.64)
+
+
+def test_warnings_print_once(cli: Any) -> None:
+    """In the terminal the report lists what was not allocated itself; elsewhere (JSON, a
+    file) stderr says it."""
+    logs = str(ROOT / "tests/fixtures/logs/invocations.jsonl")
+    table = cli("allocate", logs, "--tenant", "metadata:team")
+    assert "Records not allocated" in table.out and "warning" not in table.err
+    as_json = cli("allocate", logs, "--tenant", "metadata:team", "-f", "json")
+    assert "warning: 1 record(s) not allocated" in as_json.err

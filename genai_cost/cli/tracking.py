@@ -292,7 +292,8 @@ def allocate(
         stream_to=stream_to,
         **shared,
     )
-    if document["problems"]:
+    in_the_table = fmt == Format.table and to_stdout(output)  # the table lists them itself
+    if document["problems"] and not in_the_table:
         count = document["records"]["not_allocated"]
         files = sum(1 for p in document["problems"] if p["reason"].startswith("file cannot"))
         parts = [f"{count:,} record(s) not allocated"] if count else []
@@ -644,7 +645,7 @@ def variance(
         price_book=price_book,
         profiles=profiles,
     )
-    if document["not_attributed"]:
+    if document["not_attributed"] and not (fmt == Format.table and to_stdout(output)):
         records = sum(p["records"] for p in document["not_attributed"])
         say(f"warning: {records:,} record(s) priced into no actual (listed in the report)")
     show("variance", document, fmt, output)

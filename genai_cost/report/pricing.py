@@ -302,7 +302,7 @@ def models_report(document: ModelList) -> Report:
         Col("On demand priced for"),
         Col("Provisioned terms"),
         name="model",
-        optional=("Provisioned terms", "On demand priced for", "Open weights", "Provider"),
+        optional=("Provisioned terms", "On demand priced for", "Open weights", "Provider", "Name"),
     )
     for row in document["models"]:
         table.add(
