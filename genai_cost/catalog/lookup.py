@@ -204,7 +204,22 @@ def instance_price(
     for row in catalog.instance_prices.get((platform, name, region, purchase), []):
         if row.effective_on(day):
             return row
-    return Missing(f"no public {purchase} price for {platform} {name} in {region}")
+    elsewhere = sorted(
+        {r for (p, n, r, b) in catalog.instance_prices if (p, n, b) == (platform, name, purchase)}
+    )
+    where = f"priced in {', '.join(elsewhere)} only; " if elsewhere else ""
+    service = "AmazonEC2" if platform == "ec2" else "AmazonSageMaker"
+    refreshed = purchase == "on_demand" or (platform == "ec2" and purchase.startswith("reserved"))
+    source = (
+        f"the AWS Price List has it: genai-cost pricing refresh --region {region}, or "
+        f"--from-offer-file with the {service} offer file, or a price book's instance_prices row"
+        if refreshed
+        else f"{purchase} rates are not in the Price List offers pricing refresh reads: give "
+        "it in a price book's instance_prices row"
+    )
+    return Missing(
+        f"no public {purchase} price for {platform} {name} in {region} ({where}{source})"
+    )
 
 
 def throughput_benchmark(
