@@ -56,9 +56,11 @@ def pricing_coverage(
     day: dt.date | None = None,
     snapshot: str | Path | None = None,
     instances_only: bool = False,
+    services_only: bool = False,
 ) -> PricingCoverage:
-    """What the snapshot prices where, on `day` (default today): every Bedrock model and
-    every instance type by region (`instances_only`: instance types alone)."""
+    """What the snapshot prices where, on `day` (default today): every Bedrock model, every
+    instance type and every supporting service by region (`instances_only` /
+    `services_only`: those alone)."""
     from genai_cost.catalog.compare import coverage
     from genai_cost.catalog.selection import today
     from genai_cost.catalog.snapshot import load_catalog
@@ -66,8 +68,12 @@ def pricing_coverage(
     document = coverage(
         load_catalog(_snapshot(snapshot)), day or today(), list(regions) if regions else None
     )
-    if instances_only:
+    if instances_only or services_only:
         document["models"] = []
+    if services_only:
+        document["instances"] = []
+    if instances_only:
+        document["services"] = []
     return document
 
 

@@ -22,7 +22,7 @@ from genai_cost.documents.pricing import (
     SnapshotList,
     SnapshotSummary,
 )
-from genai_cost.records import json_row
+from genai_cost.records import ServicePrice, json_row
 
 # table -> (attribute of Catalog, key columns, price columns)
 PRICE_TABLES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
@@ -347,6 +347,28 @@ def coverage(catalog: Catalog, day: dt.date, regions: list[str] | None = None) -
                 "as_of": max(r.as_of for r in rows).isoformat(),
             }
         )
+    services: list[CoverageRow] = []
+    for service, item in sorted(catalog.service_prices):
+        for region in chosen:
+            offered: list[ServicePrice] = [
+                r for r in catalog.service_prices[(service, item)] if r.effective_on(day)
+            ]
+            geography = catalog.regions[region].geography
+            for scope, found in (
+                ("region", [r for r in offered if r.region == region]),
+                ("geography", [r for r in offered if r.region == "*" and r.geography == geography]),
+                ("everywhere", [r for r in offered if r.region == "*" and r.geography == "*"]),
+            ):
+                if found:
+                    services.append(
+                        {
+                            "subject": f"{service} {item}",
+                            "region": region,
+                            "priced": [scope],
+                            "as_of": max(r.as_of for r in found).isoformat(),
+                        }
+                    )
+                    break
     return {
         "schema_version": 1,
         "kind": "genai-cost pricing coverage",
@@ -355,6 +377,7 @@ def coverage(catalog: Catalog, day: dt.date, regions: list[str] | None = None) -
         "regions": chosen,
         "models": models,
         "instances": instances,
+        "services": services,
     }
 
 

@@ -265,4 +265,9 @@ def service_tiers(
     ):
         if chosen:
             return sorted(chosen, key=lambda r: r.from_quantity)
-    return Missing(f"no public price for {service} {item.replace('_', ' ')} in {region}")
+    elsewhere = sorted({r.region for r in rows if r.region != "*"})
+    where = f"priced in {', '.join(elsewhere)} only; " if elsewhere else ""
+    return Missing(
+        f"no public price for {service} {item.replace('_', ' ')} in {region} ({where}give it "
+        f"in a price book's service_prices row: service {service}, item {item})"
+    )

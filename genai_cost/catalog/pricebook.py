@@ -23,6 +23,7 @@ from genai_cost.catalog.tables import (
     InstancePrice,
     OnDemandPrice,
     ProvisionedPrice,
+    ServicePrice,
     Source,
     ec2_name,
 )
@@ -59,6 +60,7 @@ def book_row(
     *,
     positive: tuple[str, ...] = (),
     types: dict[str, Any] | None = None,
+    defaults: dict[str, Any] | None = None,
 ) -> type[Strict]:
     """The price-book model of a snapshot row type (genai_cost/records.py, the one
     declaration of its fields): the same fields less the provenance, a price that may be
@@ -77,7 +79,9 @@ def book_row(
             kind = NonNegative | None
         elif kind is float:
             kind = Positive
-        if f.name in BOOK_DEFAULTS:
+        if f.name in (defaults or {}):
+            default = (defaults or {})[f.name]
+        elif f.name in BOOK_DEFAULTS:
             default = BOOK_DEFAULTS[f.name]
         elif f.default is not dataclasses.MISSING:
             default = f.default
@@ -91,6 +95,14 @@ def book_row(
 BookOnDemand = book_row(OnDemandPrice, "BookOnDemand", positive=("long_context_threshold_tokens",))
 BookProvisioned = book_row(ProvisionedPrice, "BookProvisioned")
 BookInstance = book_row(InstancePrice, "BookInstance", types={"platform": Platform})
+BookService = book_row(
+    ServicePrice,
+    "BookService",
+    types={"from_quantity": NonNegative, "usd_per_unit": NonNegative},
+    defaults={"from_quantity": 0.0},
+)
+"""A supporting service's price (one graduated tier: `from_quantity` to `to_quantity` units a
+month) where the snapshot has none, or instead of the snapshot's for that place."""
 """An instance price (EC2 or SageMaker hosting; `instance_type` as in the snapshot:
 `p5.48xlarge` for EC2, `ml.p5.48xlarge` for SageMaker)."""
 
@@ -98,10 +110,12 @@ if typing.TYPE_CHECKING:  # the row models are built at run time: to mypy, rows 
     OnDemandRows = list[Any]
     ProvisionedRows = list[Any]
     InstanceRows = list[Any]
+    ServiceRows = list[Any]
 else:
     OnDemandRows = list[BookOnDemand]
     ProvisionedRows = list[BookProvisioned]
     InstanceRows = list[BookInstance]
+    ServiceRows = list[BookService]
 
 
 class PriceBook(Strict):
@@ -118,6 +132,9 @@ class PriceBook(Strict):
     bedrock_on_demand: OnDemandRows = Field(default_factory=list)
     bedrock_provisioned: ProvisionedRows = Field(default_factory=list)
     instance_prices: InstanceRows = Field(default_factory=list)
+    service_prices: ServiceRows = Field(default_factory=list)
+    """Supporting services (Lambda, API Gateway, S3, OpenSearch Serverless, data transfer
+    …): a place's rows here replace the snapshot's rows for that place."""
 
 
 def load_price_book(path: str | Path, catalog: Catalog | None = None) -> PriceBook:
@@ -165,6 +182,11 @@ def _book_problems(book: PriceBook, doc: YamlDocument, catalog: Catalog | None) 
             book.instance_prices,
             lambda r: (r.platform, r.instance_type, r.region, r.purchase),
         ),
+        (
+            "service_prices",
+            book.service_prices,
+            lambda r: (r.service, r.item, r.geography, r.region, r.from_quantity),
+        ),
     ]
     for section, rows, key in sections:
         seen: dict[tuple[Any, ...], list[tuple[int, Any]]] = {}
@@ -190,11 +212,14 @@ def _book_problems(book: PriceBook, doc: YamlDocument, catalog: Catalog | None) 
             seen.setdefault(key(row), []).append((i, row))
             if catalog is None:
                 continue
-            if section != "instance_prices":
+            if section == "service_prices":
+                items = sorted({f"{s}/{i}" for s, i in catalog.service_prices})
+                known((*here, "item"), f"{row.service}/{row.item}", items, "service/item")
+            elif section != "instance_prices":
                 known((*here, "model_id"), row.model_id, catalog.models, "model id")
             if row.region != "*":
                 known((*here, "region"), row.region, catalog.regions, "region")
-            if section != "instance_prices" and row.geography != "*":
+            if section not in ("instance_prices", "service_prices") and row.geography != "*":
                 geographies = {r.geography for r in catalog.regions.values()} | {
                     p for r in catalog.regions.values() for p in r.geo_profiles
                 }
@@ -300,11 +325,28 @@ def apply_price_book(catalog: Catalog, book: PriceBook, origin: str | Path = "")
     for i in book.instance_prices:
         key = (i.platform, i.instance_type, i.region, i.purchase)
         instance_prices.setdefault(key, []).insert(0, InstancePrice(**common, **i.model_dump()))
+
+    def place(service: str, item: str, geography: str, region: str) -> tuple[str, ...]:
+        """Where a row applies: its region, or (any region) its geography."""
+        return (service, item, region) if region != "*" else (service, item, "*", geography)
+
+    booked = {place(r.service, r.item, r.geography, r.region) for r in book.service_prices}
+    service_prices = {  # a place the book prices: its tiers replace the snapshot's there
+        (service, item): [
+            r for r in rows if place(service, item, r.geography, r.region) not in booked
+        ]
+        for (service, item), rows in catalog.service_prices.items()
+    }
+    for s in book.service_prices:
+        service_prices.setdefault((s.service, s.item), []).insert(
+            0, ServicePrice(**common, **s.model_dump())
+        )
     return dataclasses.replace(
         catalog,
         sources=sources,
         on_demand=on_demand,
         provisioned=provisioned,
         instance_prices=instance_prices,
+        service_prices=service_prices,
         _cache={},
     )

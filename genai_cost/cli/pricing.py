@@ -183,6 +183,14 @@ def pricing_coverage(
         bool,
         typer.Option("--instances", help="Only instance types (EC2 and SageMaker) by region."),
     ] = False,
+    services: Annotated[
+        bool,
+        typer.Option(
+            "--services",
+            help="Only supporting services (Lambda, API Gateway, S3, data transfer, OpenSearch "
+            "Serverless …) by region.",
+        ),
+    ] = False,
     *,
     fmt: Format,
     output: Path | None,
@@ -198,12 +206,18 @@ def pricing_coverage(
         genai-cost pricing coverage --format csv -o coverage.csv
 
         genai-cost pricing coverage --instances --region eu-central-1
+
+        genai-cost pricing coverage --services --region eu-central-1 --region eu-west-1
     """
     from genai_cost import api
     from genai_cost.cli.options import parse_day
 
     document = api.pricing_coverage(
-        regions=region, day=parse_day(as_of), snapshot=snapshot, instances_only=instances
+        regions=region,
+        day=parse_day(as_of),
+        snapshot=snapshot,
+        instances_only=instances,
+        services_only=services,
     )
     show("pricing-coverage", document, fmt, output)
 

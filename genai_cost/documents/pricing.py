@@ -165,7 +165,7 @@ class PricingImport(TypedDict):
 
 class CoverageRow(TypedDict):
     subject: str
-    """A model id, or `ec2 g5.xlarge` / `sagemaker ml.g5.xlarge`."""
+    """A model id, `ec2 g5.xlarge` / `sagemaker ml.g5.xlarge`, or `lambda duration_arm`."""
     region: str
     priced: list[str]
     """Models: `in-region`, `<profile>. profile`, `global`, plus `batch`, `priority`, `flex`
@@ -184,3 +184,6 @@ class PricingCoverage(TypedDict):
     regions: list[str]
     models: list[CoverageRow]
     instances: list[CoverageRow]
+    services: list[CoverageRow]
+    """Supporting services (`lambda duration_arm` …): priced by a row for the `region`
+    itself, for its `geography`, or for `everywhere`."""

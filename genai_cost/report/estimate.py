@@ -231,7 +231,10 @@ def estimate_report(document: EstimateDocument, expand: bool = False) -> Report:
         f"{document['pricing_date']}; {period_text(document['scenarios'])}.",
         "note",
     )
+    incomplete = {f"scenario {s['name']!r}: its total is incomplete" for s in document["scenarios"]}
     for warning in document["warnings"]:
+        if warning.split(" (at least")[0] in incomplete:
+            continue  # the scenario's headline and its `missing:` points say it
         report.text(warning, "warning")
     by_workload = records_by_workload(document)
     for scenario in document["scenarios"]:

@@ -395,6 +395,9 @@ PURCHASE_CODES = {
 }
 
 
+SERVICE_CODES = {"region": "R", "geography": "G", "everywhere": "*"}
+
+
 def _model_code(priced: list[str]) -> str:
     scopes = [MODEL_CODES.get(p, "P") for p in priced if p not in EXTRAS]
     extras = "".join(MODEL_CODES[p] for p in EXTRAS if p in priced)
@@ -416,34 +419,51 @@ def _matrix(
 
 
 def coverage_report(document: PricingCoverage) -> Report:
-    """`pricing coverage`: a model × region and an instance × region matrix."""
+    """`pricing coverage`: model × region, instance × region and service × region matrices
+    (those with rows)."""
     regions = document["regions"]
     title = f"What snapshot {document['snapshot']} prices, on {document['day']}"
     report = Report(title)
     report.heading(title)
+    services = document.get("services", [])
     report.text(
         f"{len({r['subject'] for r in document['models']})} models, "
         f"{len({r['subject'] for r in document['instances']})} instance types, "
-        f"{len(regions)} regions."
+        f"{len({r['subject'] for r in services})} service prices, {len(regions)} regions."
     )
-    _matrix(report, "Bedrock models", regions, document["models"], _model_code)
-    report.text(
-        "R in-region · P a cross-region (geo) profile callable from the region · G the global "
-        "profile; b batch, p priority tier, f flex tier, l latency-optimized tier also priced; — "
-        "nothing can be priced from that region.",
-        "note",
-    )
-    _matrix(
-        report,
-        "Instances",
-        regions,
-        document["instances"],
-        lambda priced: " ".join(PURCHASE_CODES.get(p, p) for p in priced),
-    )
-    report.text(
-        "OD on demand · RI1/RI3 1-/3-year reserved · SP1/SP3 1-/3-year savings plan · S spot.",
-        "note",
-    )
+    if document["models"]:
+        _matrix(report, "Bedrock models", regions, document["models"], _model_code)
+        report.text(
+            "R in-region · P a cross-region (geo) profile callable from the region · G the "
+            "global profile; b batch, p priority tier, f flex tier, l latency-optimized tier "
+            "also priced; — nothing can be priced from that region.",
+            "note",
+        )
+    if document["instances"]:
+        _matrix(
+            report,
+            "Instances",
+            regions,
+            document["instances"],
+            lambda priced: " ".join(PURCHASE_CODES.get(p, p) for p in priced),
+        )
+        report.text(
+            "OD on demand · RI1/RI3 1-/3-year reserved · SP1/SP3 1-/3-year savings plan · S spot.",
+            "note",
+        )
+    if services:
+        _matrix(
+            report,
+            "Supporting services",
+            regions,
+            services,
+            lambda priced: SERVICE_CODES[priced[0]],
+        )
+        report.text(
+            "R a price for the region · G for its geography · * for every region; — none: "
+            "give it in a price book's service_prices row (docs/pricing-data.md).",
+            "note",
+        )
     return report
 
 
@@ -455,11 +475,18 @@ def render_coverage_markdown(document: PricingCoverage) -> str:
 
 
 def render_coverage_csv(document: PricingCoverage) -> str:
-    rows = [
-        ["model", r["subject"], r["region"], " ".join(r["priced"]), r["as_of"]]
-        for r in document["models"]
-    ] + [
-        ["instance", r["subject"], r["region"], " ".join(r["priced"]), r["as_of"]]
-        for r in document["instances"]
-    ]
+    rows = (
+        [
+            ["model", r["subject"], r["region"], " ".join(r["priced"]), r["as_of"]]
+            for r in document["models"]
+        ]
+        + [
+            ["instance", r["subject"], r["region"], " ".join(r["priced"]), r["as_of"]]
+            for r in document["instances"]
+        ]
+        + [
+            ["service", r["subject"], r["region"], " ".join(r["priced"]), r["as_of"]]
+            for r in document.get("services", [])
+        ]
+    )
     return csv_table(["kind", "subject", "region", "priced", "as_of"], rows)
