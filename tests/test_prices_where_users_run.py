@@ -21,8 +21,9 @@ def test_what_frankfurt_lacks_is_named_with_where_it_comes_from(cli: Any) -> Non
     bill = document["scenarios"][0]["bill"]
     assert not bill["complete"]
     reasons = {m["name"]: m["reason"] for m in bill["missing"]}
-    assert "price book's service_prices row: service lambda, item duration_arm" in (
-        reasons["lambda_duration"]
+    assert (
+        "price book's service_prices row: service lambda, item duration_arm"
+        in (reasons["lambda_duration"])
     )
     assert "priced in us-east-1 only" in reasons["api_gateway_requests"]
 
@@ -67,7 +68,9 @@ def test_a_price_book_names_unknown_services(cli: Any, tmp_path: Path) -> None:
     )
     result = cli("estimate", EU_RAG, "--price-book", str(book))
     assert result.code == 2
-    assert "book.yaml:4" in result.err and "unknown service/item 'lambda/duration_arms'" in result.err
+    assert (
+        "book.yaml:4" in result.err and "unknown service/item 'lambda/duration_arms'" in result.err
+    )
     assert "lambda/duration_arm" in result.err  # did you mean
 
 
@@ -103,3 +106,31 @@ def test_sagemaker_hosting_us_east_1_from_the_april_2025_configuration(cli: Any)
         5.752,
         "fmbench-2025-04",
     )
+
+
+def test_the_december_2023_invoice_prices_eu_west_1(cli: Any, tmp_path: Path) -> None:
+    """aws-samples/sagemaker-ssh-helper's sample invoice: ml.g5.12xlarge hosting at $7.91 an
+    hour in EU (Ireland), endpoint data at $0.016 per GB. A Llama 3.1 8B endpoint on it with a
+    measured 1,000 output tokens/s: 2M requests × 200 output tokens = 400M tokens a month,
+    peak at the average rate 152.2 tokens/s → 1 instance × 730 h × $7.91 = $5,774.30."""
+    path = tmp_path / "ireland.yaml"
+    path.write_text(
+        "name: ireland\nregion: eu-west-1\nworkloads:\n  - name: tuned\n"
+        "    model: meta.llama3-1-8b-instruct-v1:0\n"
+        "    tokens_per_request: {input: 800, output: 200}\n"
+        "    traffic: {requests_per_month: 2000000}\n    options: [self_hosted]\n"
+        "    self_hosted: {platform: sagemaker, instance_type: ml.g5.12xlarge, purchase: "
+        "on_demand, output_tokens_per_second_per_instance: 1000}\n"
+    )
+    result = cli("estimate", str(path), "-f", "json")
+    assert result.code == 0, result
+    [row] = [o for o in json.loads(result.out)["options"] if o["feasible"]]
+    assert row["monthly_cost_usd"] == pytest.approx(730 * 7.91)
+    assert "sagemaker-invoice-2023-12" in row["sources"]
+    serverless = json.loads(cli("pricing", "coverage", "--services", "-f", "json").out)
+    processed = [
+        s
+        for s in serverless["services"]
+        if s["subject"] == "sagemaker_serverless data_processed" and s["region"] == "eu-west-1"
+    ]
+    assert processed and processed[0]["as_of"] == "2023-12-31"

@@ -28,9 +28,7 @@ def _standard(rows: list[OnDemandPrice], row: OnDemandPrice) -> OnDemandPrice | 
         and candidate.geography in (row.geography, "*")
         and candidate.region in (row.region, "*")
     ]
-    return min(
-        found, key=lambda c: (c.geography == "*", c.region == "*"), default=None
-    )
+    return min(found, key=lambda c: (c.geography == "*", c.region == "*"), default=None)
 
 
 def test_every_tiered_row_follows_its_source_rule_or_is_a_recorded_conflict() -> None:
