@@ -9,6 +9,7 @@
     │   ├── BudgetsError        a tenant budgets file (`allocate --budgets`)
     │   ├── CapacityError       a shared-capacity file (`allocate --capacity`)
     │   ├── ProfilesError       an application-profiles file (`allocate --profiles`)
+    │   ├── InfrastructureError a Terraform plan or CloudFormation template (`infra`)
     │   ├── LogsError           invocation logs that cannot be read at all
     │   ├── OfferFileError      a Price List offer file (`pricing refresh --from-offer-file`)
     │   ├── BaselineError       an estimate JSON used as a side of `diff`
@@ -147,6 +148,11 @@ class CapacityError(InputFileError):
 class ProfilesError(InputFileError):
     kind = "profiles file"
     empty_hint = "a profiles file needs 'profiles:' mapping profile ARNs to a model"
+
+
+class InfrastructureError(InputFileError):
+    kind = "infrastructure definition"
+    empty_hint = "a Terraform plan (terraform show -json) or a CloudFormation template"
 
 
 class LogsError(InputFileError):

@@ -14,6 +14,10 @@ environment (the Action maps its inputs to these):
   GENAI_COST_COMMENT            "true" (default) to post/update the comment, "false" not to
   GENAI_COST_COMMAND            how to run genai-cost (default "genai-cost")
   GENAI_COST_OUTPUT_DIR         where to write genai-cost-diff.md/.json (default ".")
+  GENAI_COST_INFRASTRUCTURE     Terraform plan JSON (`terraform show -json plan.out`) or
+                                CloudFormation/CDK templates the workflow produced,
+                                space-separated: each priced by `genai-cost infra` and added to
+                                the comment (optional)
 
 GitHub (detected by GITHUB_ACTIONS): GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH
 (the pull_request event), GITHUB_API_URL, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
@@ -213,6 +217,19 @@ def main(env: dict[str, str] | None = None) -> int:
     )
     body = markdown.read_text(encoding="utf-8")
     document = json.loads(data.read_text(encoding="utf-8"))
+    for n, definition in enumerate(env.get("GENAI_COST_INFRASTRUCTURE", "").split()):
+        infra = out / f"genai-cost-infra-{n}.md"
+        run = [*command, "infra", definition, "--format", "markdown", "--output", str(infra)]
+        if env.get("GENAI_COST_SNAPSHOT"):
+            run += ["--snapshot", env["GENAI_COST_SNAPSHOT"]]
+        done = subprocess.run(run, check=False).returncode
+        if done != 0:
+            print(
+                f"genai-cost-ci: genai-cost infra {definition} failed (exit {done})",
+                file=sys.stderr,
+            )
+            return max(code, done)
+        body += "\n" + infra.read_text(encoding="utf-8")
     if env.get("GITHUB_STEP_SUMMARY"):
         with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as summary:
             summary.write(body)

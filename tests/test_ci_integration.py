@@ -289,3 +289,22 @@ def test_pre_commit_hooks_use_real_commands(cli: Any) -> None:
         command = hook["entry"].split()
         assert command[0] == "genai-cost"
         assert cli(command[1], "--help").code == 0
+
+
+def test_the_terraform_flow_adds_the_plan_to_the_comment(
+    repo: tuple[Path, str], host: FakeCodeHost
+) -> None:
+    """`infrastructure` (GENAI_COST_INFRASTRUCTURE): the plan the workflow wrote is priced by
+    `genai-cost infra` and added to the same comment as the scenarios' diff."""
+    from tests.conftest import ROOT
+
+    path, base = repo
+    env = github_env(path, host, base)
+    env["GENAI_COST_INFRASTRUCTURE"] = str(ROOT / "tests/fixtures/infra/plan.json")
+    result = run_script(path, env)
+    assert result.returncode == 1, result.stderr  # the scenarios' threshold still decides
+    [body] = marked(host)
+    assert body.index("<!-- genai-cost diff -->") < body.index("<!-- genai-cost infra -->")
+    # the test snapshot prices none of the plan's SageMaker types: a lower bound, said so
+    assert "incomplete: at least that" in body
+    assert "AllTraffic.instance_type ml.g5.2xlarge → ml.g6e.xlarge" in body

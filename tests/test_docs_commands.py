@@ -64,6 +64,7 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios")
     shutil.copytree(ROOT / "tests" / "fixtures" / "logs", tmp_path / "logs")
     shutil.copytree(ROOT / "tests" / "fixtures" / "cur", tmp_path / "cur")
+    shutil.copytree(ROOT / "tests" / "fixtures" / "infra", tmp_path / "infra")
     shutil.copy(ROOT / "scenarios" / "support-chatbot.yaml", tmp_path / "scenario.yaml")
     shutil.copy(ROOT / "scenarios" / "support-chatbot.yaml", tmp_path / "app.yaml")
     (tmp_path / "budgets.yaml").write_text("tenants:\n  search: {monthly_usd: 100}\n")

@@ -35,6 +35,14 @@ ALL_FORMATS = ("table", "markdown", "csv", "json", "html", "parquet")
 COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
     "check": (["check", BUDGETED], ALL_FORMATS, "check", 1),
     "validate-scenarios": (["validate", "scenarios/"], ALL_FORMATS, "validate", 0),
+    # the PR comment of a plan that changes an endpoint's instance type and adds a commitment
+    "infra-plan": (["infra", f"{FIXTURES}/infra/plan.json"], ALL_FORMATS, "infra", 0),
+    "infra-template": (
+        ["infra", f"{FIXTURES}/infra/template.yaml", "--parameter", "InstanceCount=2", "--all"],
+        ALL_FORMATS,
+        "infra",
+        0,
+    ),
     "mix": (["mix", BUDGETED], ALL_FORMATS, "mix", 0),
     "roi": (["roi", BUDGETED], ALL_FORMATS, "roi", 0),
     "optimize": (

@@ -36,6 +36,7 @@ from genai_cost.api.core import (
 )
 from genai_cost.api.decisions import apply_levers, breakeven, diff, mix, optimize
 from genai_cost.api.frames import frame, frames
+from genai_cost.api.infra import infrastructure
 from genai_cost.api.pricing import (
     models,
     pricing_coverage,
@@ -86,6 +87,7 @@ __all__ = [
     "frame",
     "frames",
     "html_report",
+    "infrastructure",
     "load_scenarios",
     "mix",
     "models",
@@ -133,6 +135,7 @@ COMMANDS = {
     "pricing import": "pricing_import",
     "pricing refresh": "pricing_refresh",
     "export athena-ddl": "athena_ddl",
+    "infra": "infrastructure",
 }
 """Each command of the CLI that computes something, and its function here (a test checks
 that every registered command is in this table)."""

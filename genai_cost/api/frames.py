@@ -18,6 +18,7 @@ KINDS = {
     "genai-cost diff": "diff",
     "genai-cost check": "check",
     "genai-cost validate": "validation",
+    "genai-cost infra": "infra",
     "genai-cost pricing list": "snapshots",
     "genai-cost pricing show": "model-prices",
     "genai-cost pricing show instance": "model-prices",

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from genai_cost.cli import checks, decisions, estimate, pricing, tracking
+from genai_cost.cli import checks, decisions, estimate, infra, pricing, tracking
 from genai_cost.cli.render import say
 from genai_cost.errors import CheckFailed, GenaiCostError
 from genai_cost.version import __version__
@@ -103,6 +103,7 @@ _COMMANDS: tuple[Callable[..., Any], ...] = (
     decisions.optimize,
     decisions.roi,
     decisions.regions,
+    infra.infra,
     estimate.init,
     estimate.validate,
     estimate.schema,

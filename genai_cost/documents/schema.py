@@ -21,6 +21,7 @@ from genai_cost.documents.decisions import (
     RoiDocument,
 )
 from genai_cost.documents.estimate import EstimateDocument, ValidationDocument
+from genai_cost.documents.infra import InfraDocument
 from genai_cost.documents.pricing import (
     InstancePrices,
     ModelList,
@@ -60,6 +61,7 @@ DOCUMENTS: dict[str, Any] = {
     "pricing-import": PricingImport,
     "pricing-coverage": PricingCoverage,
     "validate": ValidationDocument,
+    "infra": InfraDocument,
 }
 """Every document, by the name of its schema file."""
 

@@ -16,7 +16,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from genai_cost.report import allocation, changes, decisions, estimate, pricing
+from genai_cost.report import allocation, changes, decisions, estimate, infra, pricing
 from genai_cost.report.blocks import Report
 from genai_cost.report.formats import to_csv, to_html, to_markdown, to_terminal
 
@@ -44,6 +44,7 @@ BUILDERS: dict[str, Callable[..., Report]] = {
     "pricing-coverage": pricing.coverage_report,
     "pricing-import": pricing.import_report,
     "validation": estimate.validation_report,
+    "infra": infra.infra_report,
 }
 """Each document kind's report."""
 

@@ -1,0 +1,67 @@
+"""`infra`: a Terraform plan or CloudFormation template priced, resource by resource."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from genai_cost.cli.options import Format, PricingOptions, report_options
+from genai_cost.cli.render import show
+
+
+@report_options(priced=True)
+def infra(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="PLAN|TEMPLATE",
+            help="`terraform show -json plan.out` output (or a state), or a CloudFormation "
+            "template (YAML or JSON, e.g. `cdk synth` output).",
+        ),
+    ],
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region", help="The region, where the definition names none (the AWS provider's)."
+        ),
+    ] = None,
+    parameter: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--parameter",
+            metavar="NAME=VALUE",
+            help="A CloudFormation parameter's value (repeatable; defaults are used otherwise).",
+        ),
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", "-a", help="Every priced line of every resource.")
+    ] = False,
+    *,
+    fmt: Format,
+    output: Path | None,
+    options: PricingOptions,
+) -> None:
+    """Price the generative-AI infrastructure a Terraform plan or CloudFormation template
+    defines: each resource's fixed monthly cost before and after the change, with the
+    attributes that moved it (instance_type ml.g5.2xlarge → ml.g6e.2xlarge). Priced:
+    SageMaker endpoint configurations (instances × hours), Bedrock provisioned throughput
+    (model units × term), OpenSearch Serverless collections (minimum OCUs), GPU instances.
+    Usage-priced resources (Lambda, API Gateway, knowledge bases, agents, guardrails) and
+    resources genai-cost does not price are listed, never counted as zero.
+
+    Examples:
+
+        terraform plan -out plan.out && terraform show -json plan.out > plan.json
+
+        genai-cost infra plan.json -f markdown -o infra-comment.md
+
+        genai-cost infra cdk.out/AppStack.template.json --region eu-west-1
+
+        genai-cost infra template.yaml --parameter InstanceType=ml.g6e.xlarge
+    """
+    from genai_cost import api
+
+    document = api.infrastructure(path, region=region, parameters=parameter or [], options=options)
+    show("infra", document, fmt, output, expand=every)

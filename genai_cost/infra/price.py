@@ -1,0 +1,284 @@
+"""Resources priced from the snapshot where the definition fixes their capacity: a SageMaker
+endpoint configuration's instances, a Bedrock provisioned-throughput commitment, an
+OpenSearch Serverless collection's minimum OCUs, a GPU instance. Every other resource is
+listed with why it has no fixed price here — usage-priced (Lambda, API Gateway, knowledge
+bases, agents, guardrails: their cost follows traffic a scenario describes), billed through
+another resource, or not a resource genai-cost prices — never priced as zero.
+
+Each price is the one the estimate uses for the same capacity (catalog/lookup.py), over the
+month's hours (730, or a calendar month's with `--month`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from genai_cost.catalog.lookup import Missing, instance_price, provisioned_price
+from genai_cost.catalog.snapshot import Catalog
+from genai_cost.engine.costs.parts import Part, tiered_parts
+from genai_cost.engine.costs.services import line as service_line
+from genai_cost.infra.read import Unknown
+
+ENDPOINT_CONFIGS = {"aws_sagemaker_endpoint_configuration", "AWS::SageMaker::EndpointConfig"}
+PROVISIONED = {"aws_bedrock_provisioned_model_throughput"}
+COLLECTIONS = {"aws_opensearchserverless_collection", "AWS::OpenSearchServerless::Collection"}
+INSTANCES = {"aws_instance", "AWS::EC2::Instance"}
+USAGE_PRICED = {
+    "aws_lambda_function": "Lambda: requests and GB-seconds",
+    "AWS::Lambda::Function": "Lambda: requests and GB-seconds",
+    "aws_apigatewayv2_api": "API Gateway HTTP/WebSocket: requests",
+    "AWS::ApiGatewayV2::Api": "API Gateway HTTP/WebSocket: requests",
+    "aws_api_gateway_rest_api": "API Gateway REST: requests",
+    "AWS::ApiGateway::RestApi": "API Gateway REST: requests",
+    "aws_bedrockagent_knowledge_base": "Bedrock knowledge base: retrieval and its vector store",
+    "AWS::Bedrock::KnowledgeBase": "Bedrock knowledge base: retrieval and its vector store",
+    "aws_bedrockagent_agent": "Bedrock agent: the model tokens of its invocations",
+    "AWS::Bedrock::Agent": "Bedrock agent: the model tokens of its invocations",
+    "aws_bedrock_guardrail": "Bedrock guardrail: text units screened",
+    "AWS::Bedrock::Guardrail": "Bedrock guardrail: text units screened",
+    "aws_s3_bucket": "S3: storage and requests",
+    "AWS::S3::Bucket": "S3: storage and requests",
+}
+INCLUDED = {
+    "aws_sagemaker_endpoint": "billed through its endpoint configuration",
+    "AWS::SageMaker::Endpoint": "billed through its endpoint configuration",
+    "aws_sagemaker_model": "no charge of its own (its endpoint's instances are billed)",
+    "AWS::SageMaker::Model": "no charge of its own (its endpoint's instances are billed)",
+    "aws_appautoscaling_target": "scales an endpoint variant; the configuration's instance "
+    "count is priced (describe the daily profile in a scenario to price the scaling)",
+    "AWS::ApplicationAutoScaling::ScalableTarget": "scales an endpoint variant; the "
+    "configuration's instance count is priced (describe the daily profile in a scenario to "
+    "price the scaling)",
+    "aws_appautoscaling_policy": "no charge of its own",
+    "AWS::ApplicationAutoScaling::ScalingPolicy": "no charge of its own",
+    "aws_iam_role": "no charge",
+    "aws_iam_role_policy": "no charge",
+    "aws_iam_role_policy_attachment": "no charge",
+    "AWS::IAM::Role": "no charge",
+    "AWS::IAM::Policy": "no charge",
+}
+TERMS = {None: "no_commitment", "OneMonth": "1_month", "SixMonths": "6_months"}
+"""Terraform's `commitment_duration` → the snapshot's provisioned-throughput terms."""
+
+
+@dataclass
+class Priced:
+    """A resource state's monthly cost: its parts, or why it has no fixed price here."""
+
+    status: str
+    """`priced`, `missing` (a price the snapshot lacks), `unknown` (a value the definition
+    leaves open), `usage`, `included` or `not-priced` (a resource genai-cost does not price)."""
+    parts: list[Part] = field(default_factory=list)
+    reason: str = ""
+    facts: dict[str, str] = field(default_factory=dict)
+    """The attributes that decide the price (`instance_type`, `instance_count` …)."""
+
+    @property
+    def usd(self) -> float | None:
+        if self.status != "priced":
+            return None
+        return sum((p.quantity or 0.0) * (p.usd_per_unit or 0.0) for p in self.parts)
+
+
+def _get(state: dict[str, Any], *names: str) -> Any:
+    for name in names:
+        if name in state:
+            return state[name]
+    return None
+
+
+def _one(value: Any) -> Any:
+    """Terraform writes a nested block as a list of one."""
+    return value[0] if isinstance(value, list) and len(value) == 1 else value
+
+
+def price_state(
+    kind: str, state: dict[str, Any] | None, region: str, catalog: Catalog, day: dt.date,
+    hours: float,
+) -> Priced:  # fmt: skip
+    if state is None:
+        return Priced("absent")
+    if kind in ENDPOINT_CONFIGS:
+        return _endpoint_config(state, region, catalog, day, hours)
+    if kind in PROVISIONED:
+        return _provisioned(state, region, catalog, day, hours)
+    if kind in COLLECTIONS:
+        return _collection(state, region, catalog, day, hours)
+    if kind in INSTANCES:
+        return _instance(state, region, catalog, day, hours)
+    if kind in USAGE_PRICED:
+        return Priced(
+            "usage",
+            reason=f"usage-priced ({USAGE_PRICED[kind]}): describe its traffic in a scenario",
+        )
+    if kind in INCLUDED:
+        return Priced("included", reason=INCLUDED[kind])
+    return Priced("not-priced", reason="not a resource genai-cost prices")
+
+
+def _unknown(value: Any) -> str | None:
+    return value.why if isinstance(value, Unknown) else None
+
+
+def _endpoint_config(
+    state: dict[str, Any], region: str, catalog: Catalog, day: dt.date, hours: float
+) -> Priced:
+    variants = _get(state, "production_variants", "ProductionVariants")
+    if isinstance(variants, Unknown) or not isinstance(variants, list):
+        return Priced("unknown", reason="production variants not known from the definition")
+    parts: list[Part] = []
+    facts: dict[str, str] = {}
+    for n, variant in enumerate(variants):
+        if not isinstance(variant, dict):
+            continue
+        name = str(_get(variant, "variant_name", "VariantName") or f"variant {n + 1}")
+        serverless = _one(_get(variant, "serverless_config", "ServerlessConfig"))
+        if serverless:
+            return Priced(
+                "usage",
+                reason=f"{name}: serverless inference is usage-priced (seconds of compute by "
+                "memory): describe its traffic in a scenario (option serverless)",
+            )
+        kind = _get(variant, "instance_type", "InstanceType")
+        count = _get(variant, "initial_instance_count", "InitialInstanceCount")
+        why = _unknown(kind) or _unknown(count)
+        if why or kind is None or count is None:
+            return Priced("unknown", reason=f"{name}: instance type or count {why or 'not set'}")
+        try:
+            instances = float(count)
+        except (TypeError, ValueError):
+            return Priced("unknown", reason=f"{name}: instance count {count!r} is not a number")
+        short = str(kind).removeprefix("ml.")
+        found = instance_price(catalog, "sagemaker", short, region, "on_demand", day)
+        facts[f"{name}.instance_type"] = str(kind)
+        facts[f"{name}.instance_count"] = f"{instances:g}"
+        if isinstance(found, Missing):
+            return Priced("missing", reason=found.reason, facts=facts)
+        parts.append(
+            Part(
+                f"{name} instances",
+                instances * hours,
+                "instance-hours",
+                found.usd_per_hour,
+                (found.source,),
+                f"{instances:g} × {kind} × {hours:g} h (SageMaker hosting, on demand)",
+            )
+        )
+    return Priced("priced", parts, facts=facts)
+
+
+_CONTEXT = re.compile(r":\d+k$")
+
+
+def model_of(arn: str, catalog: Catalog) -> str | None:
+    """The snapshot's model id of a foundation-model ARN (a provisioned model's context
+    variant, `:8k`, dropped)."""
+    model = arn.rsplit("foundation-model/", 1)[-1]
+    for candidate in (model, _CONTEXT.sub("", model)):
+        if candidate in catalog.models:
+            return candidate
+    return None
+
+
+def _provisioned(
+    state: dict[str, Any], region: str, catalog: Catalog, day: dt.date, hours: float
+) -> Priced:
+    arn, units = state.get("model_arn"), state.get("model_units")
+    commitment = state.get("commitment_duration")
+    why = _unknown(arn) or _unknown(units) or _unknown(commitment)
+    if why or arn is None or units is None:
+        return Priced("unknown", reason=f"model or model units {why or 'not set'}")
+    model = model_of(str(arn), catalog)
+    facts = {"model": str(arn), "model_units": f"{units}", "term": str(commitment or "none")}
+    if model is None:
+        return Priced("missing", reason=f"model {arn} is not in the snapshot", facts=facts)
+    term = TERMS.get(commitment)
+    if term is None:
+        return Priced("unknown", reason=f"commitment_duration {commitment!r}", facts=facts)
+    found = provisioned_price(catalog, model, region, term, day)
+    if isinstance(found, Missing):
+        return Priced("missing", reason=found.reason, facts=facts)
+    return Priced(
+        "priced",
+        [
+            Part(
+                "model units",
+                float(units) * hours,
+                "model unit-hours",
+                found.usd_per_model_unit_hour,
+                (found.source,),
+                f"{units} model units × {hours:g} h, {term.replace('_', ' ')}",
+            )
+        ],
+        facts=facts,
+    )
+
+
+def _collection(
+    state: dict[str, Any], region: str, catalog: Catalog, day: dt.date, hours: float
+) -> Priced:
+    standby = _get(state, "standby_replicas", "StandbyReplicas") or "ENABLED"
+    if isinstance(standby, Unknown):
+        return Priced("unknown", reason=f"standby replicas {standby.why}")
+    redundant = str(standby).upper() != "DISABLED"
+    key = "minimum_ocus_redundant" if redundant else "minimum_ocus_without_redundancy"
+    limit = catalog.service_limits.get(("opensearch_serverless", key))
+    facts = {"standby_replicas": "enabled" if redundant else "disabled"}
+    if limit is None:
+        return Priced("missing", reason="the snapshot has no OpenSearch Serverless minimum OCUs")
+    priced = service_line(
+        catalog, "opensearch_serverless", "ocu_hour", limit.value * hours, region, day, "ocus"
+    )
+    if priced["reason"] is not None:
+        return Priced("missing", reason=priced["reason"], facts=facts)
+    detail = (
+        f"the service minimum {limit.value:g} OCUs × {hours:g} h (storage and OCUs above the "
+        "minimum follow usage)"
+    )
+    parts = [
+        Part(
+            "minimum OCUs",
+            p.quantity,
+            "OCU-hours",
+            p.usd_per_unit,
+            tuple(sorted({*p.sources, limit.source})),
+            detail,
+        )
+        for p in tiered_parts(priced)
+    ]
+    return Priced("priced", parts, facts=facts)
+
+
+def _instance(
+    state: dict[str, Any], region: str, catalog: Catalog, day: dt.date, hours: float
+) -> Priced:
+    kind = _get(state, "instance_type", "InstanceType")
+    if isinstance(kind, Unknown) or kind is None:
+        return Priced("unknown", reason=f"instance type {_unknown(kind) or 'not set'}")
+    facts = {"instance_type": str(kind)}
+    if str(kind) not in catalog.instance_types:
+        return Priced(
+            "not-priced",
+            reason=f"{kind} is not a GPU or accelerator instance type genai-cost prices",
+            facts=facts,
+        )
+    found = instance_price(catalog, "ec2", str(kind), region, "on_demand", day)
+    if isinstance(found, Missing):
+        return Priced("missing", reason=found.reason, facts=facts)
+    return Priced(
+        "priced",
+        [
+            Part(
+                "instance",
+                hours,
+                "instance-hours",
+                found.usd_per_hour,
+                (found.source,),
+                f"1 × {kind} × {hours:g} h (EC2, on demand)",
+            )
+        ],
+        facts=facts,
+    )

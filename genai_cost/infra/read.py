@@ -1,0 +1,272 @@
+"""Terraform plans (`terraform show -json`) and CloudFormation templates (YAML or JSON, as
+`cdk synth` writes them) read into resources: outside data, checked like a scenario.
+
+A plan gives each resource's state before and after the change (`resource_changes[].change`
+with `actions`, `before`, `after` and `after_unknown`); a template gives one state, its
+intrinsic functions resolved where they are static (`Ref` to a parameter or a pseudo
+parameter, `Fn::Sub` of those); a value that cannot be known is marked unknown, never guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from genai_cost.errors import InfrastructureError
+from genai_cost.yamlsource import read_text_file
+
+MAX_DEFINITION_BYTES = 50 * 1024 * 1024
+"""Largest plan or template read (a plan of thousands of resources is a few MB)."""
+PLAN_MAJOR = "1"
+"""The JSON plan format versions read: 1.x (Terraform 0.12 and later write 1.0 to 1.2)."""
+
+
+class Unknown:
+    """A value not known from the definition (computed at apply, or an intrinsic function
+    that needs the deployed stack)."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.why!r})"
+
+
+@dataclass
+class Resource:
+    address: str
+    """`aws_sagemaker_endpoint_configuration.main` (Terraform) or the logical id (CFN)."""
+    type: str
+    """`aws_…` (Terraform) or `AWS::…` (CloudFormation)."""
+    actions: tuple[str, ...]
+    """Terraform's `change.actions` (`create`, `update`, `delete`, `no-op`, `read`);
+    CloudFormation: `("create",)`."""
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass
+class Infrastructure:
+    path: str
+    kind: str
+    """`terraform-plan` or `cloudformation`."""
+    region: str | None
+    """The region the definition names (the AWS provider's, or the template's parameter)."""
+    resources: list[Resource] = field(default_factory=list)
+
+
+def read_definition(path: Path, parameters: dict[str, str] | None = None) -> Infrastructure:
+    """A plan or a template, told apart by content: a JSON object with `format_version` and
+    `resource_changes` (or `planned_values`) is a plan; one with `Resources` a template."""
+    text = read_text_file(path, error=InfrastructureError, limit=MAX_DEFINITION_BYTES)
+    stripped = text.lstrip()
+    data: Any = None
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InfrastructureError.at(
+                str(path), f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
+            ) from None
+    if isinstance(data, dict) and "format_version" in data:
+        return read_plan(data, str(path))
+    if data is None:
+        data = _load_template_yaml(text, str(path))
+    if isinstance(data, dict) and isinstance(data.get("Resources"), dict):
+        return read_template(data, str(path), parameters or {})
+    raise InfrastructureError.at(
+        str(path),
+        "neither a Terraform plan (terraform show -json: format_version, resource_changes) "
+        "nor a CloudFormation template (Resources)",
+    )
+
+
+def read_plan(data: dict[str, Any], path: str) -> Infrastructure:
+    version = str(data.get("format_version", ""))
+    if version.split(".")[0] != PLAN_MAJOR:
+        raise InfrastructureError.at(
+            path,
+            f"plan format_version {version!r}: this version of genai-cost reads 1.x "
+            "(`terraform show -json plan.out` of Terraform 0.12 or later)",
+        )
+    changes = data.get("resource_changes")
+    if changes is None:
+        changes = _planned_as_changes(data)
+    if not isinstance(changes, list):
+        raise InfrastructureError.at(path, "resource_changes: expected a list")
+    resources = []
+    for n, change in enumerate(changes):
+        if not isinstance(change, dict) or change.get("mode", "managed") != "managed":
+            continue
+        body = change.get("change") or {}
+        actions = tuple(str(a) for a in body.get("actions") or ["no-op"])
+        after = body.get("after")
+        unknown = body.get("after_unknown") or {}
+        if isinstance(after, dict):
+            after = _mark_unknown(after, unknown)
+        before = body.get("before")
+        address = change.get("address")
+        if not isinstance(address, str) or not isinstance(change.get("type"), str):
+            raise InfrastructureError.at(path, f"resource_changes[{n}]: no address or type")
+        resources.append(
+            Resource(
+                address,
+                change["type"],
+                actions,
+                before if isinstance(before, dict) else None,
+                after if isinstance(after, dict) else None,
+            )
+        )
+    return Infrastructure(path, "terraform-plan", _plan_region(data), resources)
+
+
+def _planned_as_changes(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A state (`terraform show -json` without a plan): every resource as it is, unchanged."""
+    module = (data.get("values") or data.get("planned_values") or {}).get("root_module") or {}
+    found: list[dict[str, Any]] = []
+    stack = [module]
+    while stack:
+        current = stack.pop()
+        for r in current.get("resources") or []:
+            values = r.get("values") or {}
+            found.append(
+                {
+                    "address": r.get("address"),
+                    "type": r.get("type"),
+                    "mode": r.get("mode", "managed"),
+                    "change": {"actions": ["no-op"], "before": values, "after": values},
+                }
+            )
+        stack.extend(current.get("child_modules") or [])
+    return found
+
+
+def _mark_unknown(after: Any, unknown: Any) -> Any:
+    """`after` with the values Terraform will know only at apply (`after_unknown: true`)
+    replaced by Unknown."""
+    if unknown is True:
+        return Unknown("known only after apply")
+    if isinstance(after, dict) and isinstance(unknown, dict):
+        out = dict(after)
+        for key, flag in unknown.items():
+            out[key] = _mark_unknown(after.get(key), flag)
+        return out
+    if isinstance(after, list) and isinstance(unknown, list):
+        return [
+            _mark_unknown(a, unknown[k] if k < len(unknown) else False) for k, a in enumerate(after)
+        ]
+    return after
+
+
+def _plan_region(data: dict[str, Any]) -> str | None:
+    providers = ((data.get("configuration") or {}).get("provider_config")) or {}
+    for name, provider in providers.items():
+        if name == "aws" or name.startswith("aws."):
+            region = ((provider.get("expressions") or {}).get("region") or {}).get("constant_value")
+            if isinstance(region, str):
+                return region
+    return None
+
+
+# --- CloudFormation ----------------------------------------------------------------------------
+
+
+class _TemplateLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short forms (`!Ref x`, `!Sub "…"`, `!GetAtt a.b`) read as
+    the long forms (`{"Ref": x}`, `{"Fn::Sub": …}`); anything else is safe YAML."""
+
+
+def _short_form(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    if suffix == "Ref":
+        return {"Ref": value}
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{suffix}": value}
+
+
+_TemplateLoader.add_multi_constructor("!", _short_form)
+
+
+def _load_template_yaml(text: str, path: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_TemplateLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InfrastructureError.at(
+            path,
+            f"not valid YAML or JSON: {getattr(exc, 'problem', None) or exc}",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
+
+
+def read_template(data: dict[str, Any], path: str, parameters: dict[str, str]) -> Infrastructure:
+    declared = data.get("Parameters") or {}
+    values: dict[str, Any] = {}
+    for name, spec in declared.items():
+        if name in parameters:
+            values[name] = parameters[name]
+        elif isinstance(spec, dict) and "Default" in spec:
+            values[name] = spec["Default"]
+    unknown_parameters = sorted(set(parameters) - set(declared))
+    if unknown_parameters:
+        raise InfrastructureError.at(
+            path,
+            f"parameters not in the template: {', '.join(unknown_parameters)}",
+            hint=f"its parameters: {', '.join(declared) or 'none'}",
+        )
+    region = values.get("AWS::Region") if isinstance(values.get("AWS::Region"), str) else None
+    resources = []
+    for logical, body in (data.get("Resources") or {}).items():
+        if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
+            raise InfrastructureError.at(path, f"Resources.{logical}: no Type")
+        properties = _resolve(body.get("Properties") or {}, values)
+        resources.append(Resource(str(logical), body["Type"], ("create",), None, properties))
+    return Infrastructure(path, "cloudformation", region, resources)
+
+
+_SUB = re.compile(r"\$\{([A-Za-z0-9:._]+)\}")
+
+
+def _resolve(value: Any, parameters: dict[str, Any]) -> Any:
+    """Intrinsic functions resolved where the template alone decides them."""
+    if isinstance(value, list):
+        return [_resolve(v, parameters) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        [(name, argument)] = value.items()
+        if name == "Ref":
+            if isinstance(argument, str) and argument in parameters:
+                return parameters[argument]
+            return Unknown(f"Ref {argument} (a resource or a parameter without a value)")
+        if name == "Fn::Sub" and isinstance(argument, str):
+            names = _SUB.findall(argument)
+            if all(n in parameters for n in names):
+                return _SUB.sub(lambda m: str(parameters[m.group(1)]), argument)
+            return Unknown(f"Fn::Sub {argument!r}")
+        if name.startswith("Fn::") or name == "Condition":
+            return Unknown(f"{name} (needs the deployed stack)")
+    return {k: _resolve(v, parameters) for k, v in value.items()}
+
+
+def parse_parameters(texts: list[str]) -> dict[str, str]:
+    """`--parameter NAME=VALUE` values (repeatable)."""
+    found = {}
+    for text in texts:
+        name, sep, value = text.partition("=")
+        if not sep or not name:
+            raise InfrastructureError.at("", f"«parameter» {text!r}: expected NAME=VALUE")
+        found[name] = value
+    return found

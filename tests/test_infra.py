@@ -1,0 +1,165 @@
+"""Infrastructure priced (issue 33): a Terraform plan and a CloudFormation template in their
+real formats, every priced resource checked against a hand computation from the bundled
+snapshot's prices, and the bad inputs a CI user meets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+
+PLAN = str(ROOT / "tests/fixtures/infra/plan.json")
+TEMPLATE = str(ROOT / "tests/fixtures/infra/template.yaml")
+
+
+def _document(cli: Any, *args: str) -> dict[str, Any]:
+    result = cli("infra", *args, "-f", "json")
+    assert result.code == 0, result
+    document: dict[str, Any] = json.loads(result.out)
+    return document
+
+
+def test_a_plan_prices_each_resource_before_and_after(cli: Any) -> None:
+    """SageMaker hosting ml.g5.2xlarge $1.515 / h, ml.g6e.xlarge $2.61 / h; Claude v2.1
+    provisioned, 6 months, $34.992 per model unit-hour; OpenSearch Serverless without standby
+    replicas, 2 OCUs × $0.24; EC2 g6e.xlarge $1.861 / h; 730 hours."""
+    document = _document(cli, PLAN)
+    by = {r["address"]: r for r in document["resources"]}
+    config = by["aws_sagemaker_endpoint_configuration.llm"]
+    assert config["before_monthly_usd"] == pytest.approx(1 * 730 * 1.515)  # 1,105.95
+    assert config["after_monthly_usd"] == pytest.approx(2 * 730 * 2.61)  # 3,810.60
+    assert config["changed"] == [
+        "AllTraffic.instance_type ml.g5.2xlarge → ml.g6e.xlarge",
+        "AllTraffic.instance_count 1 → 2",
+    ]
+    claude = by["aws_bedrock_provisioned_model_throughput.claude"]
+    assert (claude["change"], claude["before_monthly_usd"]) == ("create", None)
+    assert claude["after_monthly_usd"] == pytest.approx(2 * 730 * 34.992)  # 51,088.32
+    assert by["aws_opensearchserverless_collection.kb"]["after_monthly_usd"] == pytest.approx(
+        2 * 730 * 0.24
+    )
+    assert by["aws_instance.gpu"]["after_monthly_usd"] == pytest.approx(730 * 1.861)
+    total = document["total"]
+    assert total["before_monthly_usd"] == pytest.approx(1105.95 + 350.40)
+    assert total["after_monthly_usd"] == pytest.approx(3810.60 + 51088.32 + 350.40 + 1358.53)
+    assert total["complete"]
+    statuses = {a: r["status"] for a, r in by.items()}
+    assert statuses["aws_lambda_function.api"] == "usage"
+    assert statuses["aws_dynamodb_table.sessions"] == "not-priced"
+    assert statuses["aws_instance.bastion"] == "not-priced"
+    assert statuses["aws_sagemaker_endpoint.llm"] == "included"
+    assert set(total["not_priced"]) == {
+        "aws_instance.bastion",
+        "aws_lambda_function.api",
+        "aws_apigatewayv2_api.http",
+        "aws_bedrockagent_knowledge_base.docs",
+        "aws_dynamodb_table.sessions",
+    }
+
+
+def test_a_template_with_parameters(cli: Any) -> None:
+    """2 × ml.g5.2xlarge × 730 h × $1.515 = $2,211.90; standby replicas: 4 OCUs × 730 ×
+    $0.24 = $700.80."""
+    document = _document(cli, TEMPLATE, "--parameter", "InstanceCount=2")
+    by = {r["address"]: r for r in document["resources"]}
+    assert by["LlmConfig"]["after_monthly_usd"] == pytest.approx(2 * 730 * 1.515)
+    assert by["Vectors"]["after_monthly_usd"] == pytest.approx(4 * 730 * 0.24)
+    assert document["total"]["after_monthly_usd"] == pytest.approx(2211.90 + 700.80)
+    assert document["region"] == "us-east-1"  # the template's AWS::Region parameter
+    other = _document(cli, TEMPLATE, "--parameter", "InstanceType=ml.g6e.xlarge")
+    assert {r["address"]: r for r in other["resources"]}["LlmConfig"][
+        "after_monthly_usd"
+    ] == pytest.approx(730 * 2.61)
+
+
+def test_a_calendar_month(cli: Any) -> None:
+    document = _document(cli, TEMPLATE, "--month", "2026-02")
+    by = {r["address"]: r for r in document["resources"]}
+    assert by["LlmConfig"]["after_monthly_usd"] == pytest.approx(672 * 1.515)
+
+
+def test_values_known_only_at_apply_make_the_total_a_lower_bound(cli: Any, tmp_path: Path) -> None:
+    plan = json.loads(Path(PLAN).read_text())
+    change = plan["resource_changes"][0]["change"]
+    change["after"]["production_variants"][0]["initial_instance_count"] = None
+    change["after_unknown"] = {"production_variants": [{"initial_instance_count": True}]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    document = _document(cli, str(path))
+    config = document["resources"][0]
+    assert config["status"] == "unknown" and "known only after apply" in config["reason"]
+    assert not document["total"]["complete"]
+    markdown = cli("infra", str(path), "-f", "markdown").out
+    assert "incomplete: at least that" in markdown
+    assert document["total"]["after_monthly_usd"] == pytest.approx(51088.32 + 350.40 + 1358.53)
+
+
+def test_a_price_the_snapshot_lacks_is_named(cli: Any, tmp_path: Path) -> None:
+    plan = json.loads(Path(PLAN).read_text())
+    plan["configuration"]["provider_config"]["aws"]["expressions"]["region"] = {
+        "constant_value": "eu-central-1"
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    document = _document(cli, str(path))
+    config = document["resources"][0]
+    assert config["status"] == "missing"
+    assert (
+        "no public on_demand price for sagemaker ml.g6e.xlarge in eu-central-1"
+        in (config["reason"])
+    )
+    assert not document["total"]["complete"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"format_version": "2.0", "resource_changes": []}', "plan format_version '2.0'"),
+        ('{"format_version": "1.2", "resource_changes": {}}', "resource_changes: expected a list"),
+        ("{not json", "not valid JSON"),
+        ("Resources: [1, 2]\n", "neither a Terraform plan"),
+        (
+            "Resources:\n  X: !!python/object/apply:os.system ['echo hi']\n",
+            "not valid YAML or JSON",
+        ),
+        ("Resources:\n  X: {Properties: {}}\n", "Resources.X: no Type"),
+    ],
+)
+def test_bad_definitions_are_clear_errors(
+    cli: Any, tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "definition.json"
+    path.write_text(content)
+    result = cli("infra", str(path), "--region", "us-east-1")
+    assert result.code == 2, result
+    assert message in result.err and "Traceback" not in result.err
+
+
+def test_no_region_and_unknown_parameters(cli: Any, tmp_path: Path) -> None:
+    template = tmp_path / "t.yaml"
+    template.write_text(
+        "Resources:\n  Box:\n    Type: AWS::EC2::Instance\n"
+        "    Properties: {InstanceType: g6e.xlarge}\n"
+    )
+    result = cli("infra", str(template))
+    assert result.code == 2 and "give --region" in result.err
+    assert _document(cli, str(template), "--region", "us-east-1")["total"][
+        "after_monthly_usd"
+    ] == pytest.approx(730 * 1.861)
+    wrong = cli("infra", TEMPLATE, "--parameter", "InstanceKind=ml.g5.xlarge")
+    assert wrong.code == 2 and "parameters not in the template: InstanceKind" in wrong.err
+
+
+def test_the_python_api(tmp_path: Path) -> None:
+    from genai_cost import api
+
+    document = api.infrastructure(PLAN)
+    rows = api.frame(document, "resource")
+    assert list(rows["address"])[:2] == [
+        "aws_sagemaker_endpoint_configuration.llm",
+        "aws_bedrock_provisioned_model_throughput.claude",
+    ]
