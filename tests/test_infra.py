@@ -163,3 +163,50 @@ def test_the_python_api(tmp_path: Path) -> None:
         "aws_sagemaker_endpoint_configuration.llm",
         "aws_bedrock_provisioned_model_throughput.claude",
     ]
+
+
+USAGE = str(ROOT / "tests/fixtures/infra/usage.yml")
+
+
+def test_a_usage_file_prices_the_usage_priced_resources(cli: Any) -> None:
+    """Lambda (arm, 1,024 MB): 500,000 requests × 0.4 s × 1 GB = 200,000 GB-s × $0.0000133334
+    + 0.5M requests × $0.20 = $2.77; API Gateway HTTP 0.5M × $1.00 = $0.50; the collection's
+    10 GB × $0.024 = $0.24 beside its minimum OCUs."""
+    document = _document(cli, PLAN, "--usage", USAGE)
+    by = {r["address"]: r for r in document["resources"]}
+    assert by["aws_lambda_function.api"]["after_monthly_usd"] == pytest.approx(
+        200_000 * 0.0000133334 + 0.5 * 0.20, abs=1e-9
+    )
+    assert by["aws_apigatewayv2_api.http"]["after_monthly_usd"] == pytest.approx(0.5 * 1.00)
+    assert by["aws_opensearchserverless_collection.kb"]["after_monthly_usd"] == pytest.approx(
+        2 * 730 * 0.24 + 10 * 0.024
+    )
+    assert "aws_lambda_function.api" not in document["total"]["not_priced"]
+    assert "aws_bedrockagent_knowledge_base.docs" in document["total"]["not_priced"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "resource_usage:\n  aws_lambda_function.apii: {requests_per_month: 1}\n",
+            "usage.yml:2:3: resource_usage.aws_lambda_function.apii: "
+            "'aws_lambda_function.apii' is not a resource of the definition "
+            "(did you mean 'aws_lambda_function.api'?)",
+        ),
+        (
+            "resource_usage:\n  aws_lambda_function.api: {storage_gb: 1}\n",
+            "storage_gb: not a usage of aws_lambda_function",
+        ),
+        (
+            "resource_usage:\n  aws_lambda_function.api: {requests_per_month: -1}\n",
+            "requests_per_month",
+        ),
+    ],
+)
+def test_a_bad_usage_file(cli: Any, tmp_path: Path, content: str, message: str) -> None:
+    usage = tmp_path / "usage.yml"
+    usage.write_text(content)
+    result = cli("infra", PLAN, "--usage", str(usage))
+    assert result.code == 2, result
+    assert message in result.err

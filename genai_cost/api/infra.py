@@ -29,6 +29,7 @@ def infrastructure(
     *,
     region: str | None = None,
     parameters: Sequence[str] = (),
+    usage: str | Path | None = None,
     options: PricingOptions = DEFAULT_PRICING,
 ) -> InfraDocument:
     """What the resources of a Terraform plan (`terraform show -json plan.out`, or a state)
@@ -36,11 +37,20 @@ def infrastructure(
     NAME=VALUE) cost a month with fixed capacity, before and after the change: SageMaker
     endpoint configurations' instances, Bedrock provisioned throughput, OpenSearch
     Serverless collections' minimum OCUs, GPU instances. Usage-priced and unknown resources
-    are listed, never priced as zero. `region` is used where the definition names none."""
-    from genai_cost.infra.price import price_state
+    are listed, never priced as zero — or priced from a `usage` file (traffic by resource
+    address: infra/usage.py). `region` is used where the definition names none."""
+    from genai_cost.infra.price import USAGE_KINDS, price_state
     from genai_cost.infra.read import parse_parameters, read_definition
+    from genai_cost.infra.usage import load_usage
 
     infra = read_definition(Path(path), parse_parameters(list(parameters)))
+    used = (
+        load_usage(
+            Path(usage), {r.address: r.type for r in infra.resources}, USAGE_KINDS
+        ).resource_usage
+        if usage is not None
+        else {}
+    )
     where = infra.region or region
     if where is None:
         raise ArgumentError(
@@ -62,8 +72,9 @@ def infrastructure(
         if r.actions == ("read",):
             continue  # a data source: nothing is created
         change = CHANGES.get(r.actions, "no-op")
-        before = price_state(r.type, r.before, where, catalog, day, hours)
-        after = price_state(r.type, r.after, where, catalog, day, hours)
+        traffic = used.get(r.address)
+        before = price_state(r.type, r.before, where, catalog, day, hours, traffic)
+        after = price_state(r.type, r.after, where, catalog, day, hours, traffic)
         if r.before is None:  # created: what decides its price
             changed = [f"{key} {value}" for key, value in after.facts.items()]
         else:

@@ -35,6 +35,16 @@ def infra(
             help="A CloudFormation parameter's value (repeatable; defaults are used otherwise).",
         ),
     ] = None,
+    usage: Annotated[
+        Path | None,
+        typer.Option(
+            "--usage",
+            metavar="FILE",
+            help="Traffic of the usage-priced resources by address (requests_per_month, "
+            "average_duration_ms or gb_seconds_per_month, storage_gb, ocus): they are then "
+            "priced and counted.",
+        ),
+    ] = None,
     every: Annotated[
         bool, typer.Option("--all", "-a", help="Every priced line of every resource.")
     ] = False,
@@ -60,8 +70,12 @@ def infra(
         genai-cost infra cdk.out/AppStack.template.json --region eu-west-1
 
         genai-cost infra template.yaml --parameter InstanceType=ml.g6e.xlarge
+
+        genai-cost infra plan.json --usage infra-usage.yml
     """
     from genai_cost import api
 
-    document = api.infrastructure(path, region=region, parameters=parameter or [], options=options)
+    document = api.infrastructure(
+        path, region=region, parameters=parameter or [], usage=usage, options=options
+    )
     show("infra", document, fmt, output, expand=every)

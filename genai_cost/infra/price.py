@@ -21,11 +21,25 @@ from genai_cost.catalog.snapshot import Catalog
 from genai_cost.engine.costs.parts import Part, tiered_parts
 from genai_cost.engine.costs.services import line as service_line
 from genai_cost.infra.read import Unknown
+from genai_cost.infra.usage import ResourceUsage
 
 ENDPOINT_CONFIGS = {"aws_sagemaker_endpoint_configuration", "AWS::SageMaker::EndpointConfig"}
 PROVISIONED = {"aws_bedrock_provisioned_model_throughput"}
 COLLECTIONS = {"aws_opensearchserverless_collection", "AWS::OpenSearchServerless::Collection"}
 INSTANCES = {"aws_instance", "AWS::EC2::Instance"}
+USAGE_KINDS = {
+    "aws_lambda_function": "lambda",
+    "AWS::Lambda::Function": "lambda",
+    "aws_apigatewayv2_api": "api",
+    "AWS::ApiGatewayV2::Api": "api",
+    "aws_api_gateway_rest_api": "api",
+    "AWS::ApiGateway::RestApi": "api",
+    "aws_s3_bucket": "s3",
+    "AWS::S3::Bucket": "s3",
+    "aws_opensearchserverless_collection": "collection",
+    "AWS::OpenSearchServerless::Collection": "collection",
+}
+"""Resources a usage file can describe, and which usage each takes (infra/usage.py)."""
 USAGE_PRICED = {
     "aws_lambda_function": "Lambda: requests and GB-seconds",
     "AWS::Lambda::Function": "Lambda: requests and GB-seconds",
@@ -97,7 +111,7 @@ def _one(value: Any) -> Any:
 
 def price_state(
     kind: str, state: dict[str, Any] | None, region: str, catalog: Catalog, day: dt.date,
-    hours: float,
+    hours: float, usage: ResourceUsage | None = None,
 ) -> Priced:  # fmt: skip
     if state is None:
         return Priced("absent")
@@ -106,7 +120,9 @@ def price_state(
     if kind in PROVISIONED:
         return _provisioned(state, region, catalog, day, hours)
     if kind in COLLECTIONS:
-        return _collection(state, region, catalog, day, hours)
+        return _collection(state, region, catalog, day, hours, usage)
+    if usage is not None and USAGE_KINDS.get(kind) in ("lambda", "api", "s3"):
+        return _usage(kind, state, region, catalog, day, usage)
     if kind in INSTANCES:
         return _instance(state, region, catalog, day, hours)
     if kind in USAGE_PRICED:
@@ -218,7 +234,12 @@ def _provisioned(
 
 
 def _collection(
-    state: dict[str, Any], region: str, catalog: Catalog, day: dt.date, hours: float
+    state: dict[str, Any],
+    region: str,
+    catalog: Catalog,
+    day: dt.date,
+    hours: float,
+    usage: ResourceUsage | None = None,
 ) -> Priced:
     standby = _get(state, "standby_replicas", "StandbyReplicas") or "ENABLED"
     if isinstance(standby, Unknown):
@@ -229,14 +250,18 @@ def _collection(
     facts = {"standby_replicas": "enabled" if redundant else "disabled"}
     if limit is None:
         return Priced("missing", reason="the snapshot has no OpenSearch Serverless minimum OCUs")
+    average = usage.ocus if usage is not None and usage.ocus is not None else 0.0
+    ocus = max(average, limit.value)
     priced = service_line(
-        catalog, "opensearch_serverless", "ocu_hour", limit.value * hours, region, day, "ocus"
+        catalog, "opensearch_serverless", "ocu_hour", ocus * hours, region, day, "ocus"
     )
     if priced["reason"] is not None:
         return Priced("missing", reason=priced["reason"], facts=facts)
     detail = (
-        f"the service minimum {limit.value:g} OCUs × {hours:g} h (storage and OCUs above the "
-        "minimum follow usage)"
+        f"max({average:g} OCUs, the service minimum {limit.value:g}) × {hours:g} h"
+        if usage is not None and usage.ocus is not None
+        else f"the service minimum {limit.value:g} OCUs × {hours:g} h (storage and OCUs above "
+        "the minimum follow usage: a usage file gives them)"
     )
     parts = [
         Part(
@@ -249,6 +274,71 @@ def _collection(
         )
         for p in tiered_parts(priced)
     ]
+    if usage is not None and usage.storage_gb:
+        stored = service_line(
+            catalog, "opensearch_serverless", "managed_storage", usage.storage_gb, region, day,
+            "storage",
+        )  # fmt: skip
+        if stored["reason"] is not None:
+            return Priced("missing", reason=stored["reason"], facts=facts)
+        parts += [
+            Part(
+                "storage", p.quantity, "GB-month", p.usd_per_unit, p.sources, "from the usage file"
+            )
+            for p in tiered_parts(stored)
+        ]
+    return Priced("priced", parts, facts=facts)
+
+
+def _usage(
+    kind: str,
+    state: dict[str, Any],
+    region: str,
+    catalog: Catalog,
+    day: dt.date,
+    usage: ResourceUsage,
+) -> Priced:
+    """A usage-priced resource with its usage file entry: priced as the scenario's
+    supporting services price the same usage (engine/costs/services.py)."""
+    from genai_cost.engine.costs.services import price_supporting
+    from genai_cost.scenario.models import SupportingServices
+
+    what = USAGE_KINDS[kind]
+    facts: dict[str, str] = {}
+    services: dict[str, Any] = {}
+    requests = usage.requests_per_month or 0.0
+    if what == "lambda":
+        arch = _get(state, "architectures", "Architectures") or ["x86_64"]
+        architecture = "arm" if isinstance(arch, list) and "arm64" in arch else "x86"
+        memory = _get(state, "memory_size", "MemorySize")
+        megabytes = float(memory) if isinstance(memory, int | float) else 128.0  # AWS's default
+        seconds = usage.gb_seconds_per_month
+        if seconds is None:
+            seconds = requests * (usage.average_duration_ms or 0.0) / 1000 * megabytes / 1024
+        facts = {"architecture": architecture, "memory_size": f"{megabytes:g} MB"}
+        services["lambda"] = {
+            "requests_per_month": requests,
+            "gb_seconds_per_month": seconds,
+            "architecture": architecture,
+        }
+    elif what == "api":
+        protocol = str(_get(state, "protocol_type", "ProtocolType") or "REST").upper()
+        if protocol == "WEBSOCKET":
+            return Priced("missing", reason="WebSocket API prices are not in the snapshot")
+        facts = {"protocol": protocol}
+        services["api_gateway"] = {
+            "kind": "http" if protocol == "HTTP" else "rest",
+            "requests_per_month": requests,
+        }
+    else:
+        services["s3_storage_gb"] = usage.storage_gb or 0.0
+    record = price_supporting(SupportingServices.model_validate(services), catalog, region, day)
+    parts: list[Part] = []
+    for line in record["components"]:
+        for p in tiered_parts(line):
+            if p.reason is not None:
+                return Priced("missing", reason=p.reason, facts=facts)
+            parts.append(Part(p.name, p.quantity, p.unit, p.usd_per_unit, p.sources, p.detail))
     return Priced("priced", parts, facts=facts)
 
 

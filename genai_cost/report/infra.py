@@ -15,7 +15,7 @@ def infra_report(document: InfraDocument, expand: bool = False) -> Report:
     report = Report("Infrastructure cost", marker=COMMENT_MARKER)
     change = total["change_usd"]
     sign = "+" if change > 0 else ""
-    lead = f"genai-cost: fixed capacity {usd(total['after_monthly_usd'])} a month"
+    lead = f"genai-cost: infrastructure {usd(total['after_monthly_usd'])} a month"
     if document["source"] == "terraform-plan":
         lead += (
             f" ({sign}{usd(change)} against {usd(total['before_monthly_usd'])} before the change)"
