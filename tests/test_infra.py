@@ -210,3 +210,55 @@ def test_a_bad_usage_file(cli: Any, tmp_path: Path, content: str, message: str) 
     result = cli("infra", PLAN, "--usage", str(usage))
     assert result.code == 2, result
     assert message in result.err
+
+
+def _base_of(tmp_path: Path) -> Path:
+    """The plan's own "before" as a plan of its own: every resource unchanged."""
+    plan = json.loads(Path(PLAN).read_text())
+    kept = []
+    for change in plan["resource_changes"]:
+        before = change["change"]["before"]
+        if before is not None:
+            change["change"] = {"actions": ["no-op"], "before": before, "after": before}
+            kept.append(change)
+    plan["resource_changes"] = kept
+    path = tmp_path / "base.json"
+    path.write_text(json.dumps(plan))
+    return path
+
+
+def test_two_plans_say_what_one_plan_says(cli: Any, tmp_path: Path) -> None:
+    """`diff --base-plan B --head-plan H` (the base branch's plan against the pull
+    request's) prices each resource as the plan of the change does."""
+    base = _base_of(tmp_path)
+    one = _document(cli, PLAN)
+    two = json.loads(cli("diff", "--base-plan", str(base), "--head-plan", PLAN, "-f", "json").out)
+    assert two["base"] == str(base)
+    for key in ("before_monthly_usd", "after_monthly_usd", "change_usd"):
+        assert two["total"][key] == pytest.approx(one["total"][key])
+    by = {r["address"]: r for r in two["resources"]}
+    assert by["aws_sagemaker_endpoint_configuration.llm"]["change"] == "update"
+    assert by["aws_bedrock_provisioned_model_throughput.claude"]["change"] == "create"
+    assert by["aws_opensearchserverless_collection.kb"]["change"] == "no-op"
+    assert (
+        by["aws_sagemaker_endpoint_configuration.llm"]["changed"]
+        == (one["resources"][0]["changed"])
+    )
+
+
+def test_thresholds_on_infrastructure(cli: Any, tmp_path: Path) -> None:
+    base = str(_base_of(tmp_path))
+    failed = cli("infra", PLAN, "--base", base, "--fail-on-increase", "10%")
+    assert failed.code == 1 and "--fail-on-increase 10% (total)" in failed.err
+    within = cli("infra", PLAN, "--fail-above", "60000", "-f", "json")
+    assert within.code == 0 and json.loads(within.out)["verdict"] == "pass"
+    each = json.loads(cli("infra", PLAN, "--warn-on-increase", "line:2000", "-f", "json").out)
+    assert each["verdict"] == "warn"
+    assert sorted(each["breached"]) == [
+        "--warn-on-increase line:2000 (aws_bedrock_provisioned_model_throughput.claude)",
+        "--warn-on-increase line:2000 (aws_sagemaker_endpoint_configuration.llm)",
+    ]
+    wrong = cli("infra", PLAN, "--fail-on-increase", "workload:10%")
+    assert wrong.code == 2 and "infrastructure has no workloads" in wrong.err
+    alone = cli("diff", "--base-plan", base)
+    assert alone.code == 2 and "--base-plan and --head-plan go together" in alone.err

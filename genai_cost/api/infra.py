@@ -30,6 +30,12 @@ def infrastructure(
     region: str | None = None,
     parameters: Sequence[str] = (),
     usage: str | Path | None = None,
+    base: str | Path | None = None,
+    base_parameters: Sequence[str] | None = None,
+    fail_on_increase: Sequence[str] = (),
+    fail_above: Sequence[str] = (),
+    warn_on_increase: Sequence[str] = (),
+    warn_above: Sequence[str] = (),
     options: PricingOptions = DEFAULT_PRICING,
 ) -> InfraDocument:
     """What the resources of a Terraform plan (`terraform show -json plan.out`, or a state)
@@ -38,20 +44,31 @@ def infrastructure(
     endpoint configurations' instances, Bedrock provisioned throughput, OpenSearch
     Serverless collections' minimum OCUs, GPU instances. Usage-priced and unknown resources
     are listed, never priced as zero — or priced from a `usage` file (traffic by resource
-    address: infra/usage.py). `region` is used where the definition names none."""
-    from genai_cost.infra.price import USAGE_KINDS, price_state
+    address: infra/usage.py). `region` is used where the definition names none.
+
+    With `base` (the base branch's plan or template), "before" is the base definition as it
+    would be applied, "after" this one, matched by address. Thresholds (`[total:|line:]N[%]`,
+    USD for `*_above`; `line:` applies to each resource) set the document's `verdict`."""
+    from genai_cost.infra.price import USAGE_KINDS
     from genai_cost.infra.read import parse_parameters, read_definition
     from genai_cost.infra.usage import load_usage
 
     infra = read_definition(Path(path), parse_parameters(list(parameters)))
-    used = (
-        load_usage(
-            Path(usage), {r.address: r.type for r in infra.resources}, USAGE_KINDS
-        ).resource_usage
-        if usage is not None
-        else {}
+    former = (
+        read_definition(
+            Path(base),
+            parse_parameters(list(parameters if base_parameters is None else base_parameters)),
+        )
+        if base is not None
+        else None
     )
-    where = infra.region or region
+    addresses = {r.address: r.type for r in infra.resources}
+    if former is not None:
+        addresses = {**{r.address: r.type for r in former.resources}, **addresses}
+    used = (
+        load_usage(Path(usage), addresses, USAGE_KINDS).resource_usage if usage is not None else {}
+    )
+    where = infra.region or (former.region if former else None) or region
     if where is None:
         raise ArgumentError(
             f"{path}: the definition names no region (the AWS provider's `region`, or the "
@@ -62,61 +79,60 @@ def infrastructure(
         from genai_cost.modelfile import suggest
 
         hint = suggest(where, catalog.regions)
-        raise ArgumentError(
-            f"region {where!r} is not in the snapshot" + (f" ({hint})" if hint else "")
-        )
+        suffix = f" ({hint})" if hint else ""
+        raise ArgumentError(f"region {where!r} is not in the snapshot{suffix}")
     day = options.as_of or options.today()
     hours = month_hours(options.month) if options.month else HOURS_PER_MONTH
+
+    def priced(kind: str, state: Any, address: str) -> Any:
+        from genai_cost.infra.price import price_state
+
+        return price_state(kind, state, where, catalog, day, hours, used.get(address))
+
     resources: list[InfraResource] = []
-    for r in infra.resources:
-        if r.actions == ("read",):
-            continue  # a data source: nothing is created
-        change = CHANGES.get(r.actions, "no-op")
-        traffic = used.get(r.address)
-        before = price_state(r.type, r.before, where, catalog, day, hours, traffic)
-        after = price_state(r.type, r.after, where, catalog, day, hours, traffic)
-        if r.before is None:  # created: what decides its price
-            changed = [f"{key} {value}" for key, value in after.facts.items()]
-        else:
-            changed = [
-                f"{key} {before.facts.get(key, '—')} → {after.facts.get(key, '—')}"
-                for key in dict.fromkeys([*before.facts, *after.facts])
-                if before.facts.get(key) != after.facts.get(key)
-            ]
-        b, a = before.usd, after.usd
-        resources.append(
-            {
-                "address": r.address,
-                "type": r.type,
-                "change": change,  # type: ignore[typeddict-item]
-                "status": after.status,
-                "before_monthly_usd": b,
-                "after_monthly_usd": a,
-                "change_usd": (a or 0.0) - (b or 0.0) if (a is not None or b is not None) else None,
-                "reason": after.reason or before.reason,
-                "changed": changed,
-                "lines": [
-                    {
-                        "name": p.name,
-                        "quantity": p.quantity or 0.0,
-                        "unit": p.unit,
-                        "usd_per_unit": p.usd_per_unit,
-                        "usd": None
-                        if p.usd_per_unit is None
-                        else (p.quantity or 0.0) * p.usd_per_unit,
-                        "sources": list(p.sources),
-                        "detail": p.detail,
-                    }
-                    for p in after.parts
-                ],
-            }
-        )
+    if former is None:
+        for r in infra.resources:
+            if r.actions == ("read",):
+                continue  # a data source: nothing is created
+            resources.append(
+                _row(
+                    r.address,
+                    r.type,
+                    CHANGES.get(r.actions, "no-op"),
+                    priced(r.type, r.before, r.address),
+                    priced(r.type, r.after, r.address),
+                    r.before is not None,
+                )
+            )
+    else:
+        old = {r.address: r for r in former.resources if r.actions != ("read",)}
+        new = {r.address: r for r in infra.resources if r.actions != ("read",)}
+        for address in dict.fromkeys([*new, *old]):
+            was, now = old.get(address), new.get(address)
+            kind = (now or was).type  # type: ignore[union-attr]
+            before = priced(kind, was.after if was else None, address)
+            after = priced(kind, now.after if now else None, address)
+            change = (
+                "create"
+                if was is None or was.after is None
+                else "delete"
+                if now is None or now.after is None
+                else "update"
+                if (before.facts, before.usd) != (after.facts, after.usd)
+                else "no-op"
+            )
+            resources.append(_row(address, kind, change, before, after, was is not None))
     before_total = sum(r["before_monthly_usd"] or 0.0 for r in resources)
     after_total = sum(r["after_monthly_usd"] or 0.0 for r in resources)
+    verdict, breached = _verdict(
+        resources, before_total, after_total, fail_on_increase, fail_above, warn_on_increase,
+        warn_above,
+    )  # fmt: skip
     document: dict[str, Any] = {
         "schema_version": 1,
         "kind": "genai-cost infra",
         "path": str(path),
+        "base": str(base) if base is not None else None,
         "source": infra.kind,
         "region": where,
         "snapshot": {"id": catalog.snapshot_id, "as_of": catalog.as_of.isoformat()},
@@ -132,6 +148,90 @@ def infrastructure(
                 r["address"] for r in resources if r["status"] in ("usage", "not-priced")
             ],
         },
+        "verdict": verdict,
+        "breached": breached,
     }
-    priced: InfraDocument = presented(document)
-    return priced
+    document_: InfraDocument = presented(document)
+    return document_
+
+
+def _row(
+    address: str, kind: str, change: str, before: Any, after: Any, existed: bool
+) -> InfraResource:
+    """One resource: its cost before and after, and what moved it."""
+    if not existed:  # created: what decides its price
+        changed = [f"{key} {value}" for key, value in after.facts.items()]
+    else:
+        changed = [
+            f"{key} {before.facts.get(key, '—')} → {after.facts.get(key, '—')}"
+            for key in dict.fromkeys([*before.facts, *after.facts])
+            if before.facts.get(key) != after.facts.get(key)
+        ]
+    b, a = before.usd, after.usd
+    return {
+        "address": address,
+        "type": kind,
+        "change": change,  # type: ignore[typeddict-item]
+        "status": after.status,
+        "before_monthly_usd": b,
+        "after_monthly_usd": a,
+        "change_usd": (a or 0.0) - (b or 0.0) if (a is not None or b is not None) else None,
+        "reason": after.reason or before.reason,
+        "changed": changed,
+        "lines": [
+            {
+                "name": p.name,
+                "quantity": p.quantity or 0.0,
+                "unit": p.unit,
+                "usd_per_unit": p.usd_per_unit,
+                "usd": None if p.usd_per_unit is None else (p.quantity or 0.0) * p.usd_per_unit,
+                "sources": list(p.sources),
+                "detail": p.detail,
+            }
+            for p in after.parts
+        ],
+    }
+
+
+def _verdict(
+    resources: list[InfraResource],
+    before: float,
+    after: float,
+    fail_on_increase: Sequence[str],
+    fail_above: Sequence[str],
+    warn_on_increase: Sequence[str],
+    warn_above: Sequence[str],
+) -> tuple[str, list[str]]:
+    """pass, warn or fail, and the rules breached (each with what breached it)."""
+    from genai_cost.decisions.diff import Threshold
+
+    rules = [
+        Threshold.parse(level, kind, text)
+        for level, kind, values in (
+            ("fail", "increase", fail_on_increase),
+            ("fail", "above", fail_above),
+            ("warn", "increase", warn_on_increase),
+            ("warn", "above", warn_above),
+        )
+        for text in values
+    ]
+    breached: list[tuple[str, str]] = []
+    for rule in rules:
+        if rule.scope == "workload":
+            raise ArgumentError(
+                f"{rule.text}: infrastructure has no workloads; use total: or line:"
+            )
+        items = (
+            [("total", before, after)]
+            if rule.scope == "total"
+            else [
+                (r["address"], r["before_monthly_usd"] or 0.0, r["after_monthly_usd"] or 0.0)
+                for r in resources
+            ]
+        )
+        for subject, b, a in items:
+            if rule.breached_by({"base_monthly_cost_usd": b, "head_monthly_cost_usd": a}):
+                breached.append((rule.level, f"{rule.text} ({subject})"))
+    levels = {level for level, _ in breached}
+    verdict = "fail" if "fail" in levels else "warn" if "warn" in levels else "pass"
+    return verdict, [text for _, text in breached]

@@ -9,19 +9,33 @@ import typer
 
 from genai_cost.cli.options import Format, PricingOptions, report_options
 from genai_cost.cli.render import say, show, to_stdout
-from genai_cost.errors import CheckFailed
+from genai_cost.errors import ArgumentError, CheckFailed
 
 
 @report_options(priced=True)
 def diff(
     sides: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             metavar="BASE HEAD | PATH...",
             help="Two sides (scenario file or folder, or estimate JSON baseline), or with "
             "--base-ref the scenario files or folders to compare with that revision.",
+            show_default=False,
         ),
-    ],
+    ] = None,
+    base_plan: Annotated[
+        Path | None,
+        typer.Option(
+            "--base-plan",
+            metavar="PLAN|TEMPLATE",
+            help="Compare infrastructure instead: the base branch's Terraform plan JSON or "
+            "CloudFormation template (with --head-plan; as `genai-cost infra HEAD --base BASE`).",
+        ),
+    ] = None,
+    head_plan: Annotated[
+        Path | None,
+        typer.Option("--head-plan", metavar="PLAN|TEMPLATE", help="The pull request's plan."),
+    ] = None,
     base_ref: Annotated[
         str | None,
         typer.Option(
@@ -100,10 +114,33 @@ def diff(
 
         genai-cost diff --base-ref main --repo ../infra scenarios/
 
+        genai-cost diff --base-plan base.json --head-plan head.json --fail-on-increase 10%
+
         genai-cost diff old.yaml new.yaml -f markdown --fail-above workload:2000
     """
     from genai_cost import api
 
+    if base_plan is not None or head_plan is not None:
+        if base_plan is None or head_plan is None or sides:
+            raise ArgumentError(
+                "--base-plan and --head-plan go together, without scenario sides "
+                "(genai-cost diff --base-plan base.json --head-plan head.json)"
+            )
+        infra = api.infrastructure(
+            head_plan,
+            base=base_plan,
+            fail_on_increase=fail_on_increase or [],
+            fail_above=fail_above or [],
+            warn_on_increase=warn_on_increase or [],
+            warn_above=warn_above or [],
+            options=options,
+        )
+        show("infra", infra, fmt, output)
+        if infra["verdict"] == "fail":
+            raise CheckFailed("a --fail-* limit is breached: " + "; ".join(infra["breached"]))
+        return
+    if not sides:
+        raise ArgumentError("give the two sides BASE HEAD, PATH... with --base-ref, or plans")
     document = api.diff(
         sides,
         base_ref=base_ref,

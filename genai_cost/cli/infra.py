@@ -45,6 +45,40 @@ def infra(
             "priced and counted.",
         ),
     ] = None,
+    base: Annotated[
+        Path | None,
+        typer.Option(
+            "--base",
+            metavar="PLAN|TEMPLATE",
+            help="Compare with this definition (the base branch's plan or template): "
+            "'before' is it as applied, matched by resource address.",
+        ),
+    ] = None,
+    fail_on_increase: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on-increase",
+            metavar="[total:|line:]N[%]",
+            help="Exit 1 when the monthly cost rises by more than N% (or N USD); line: "
+            "applies it to each resource.",
+        ),
+    ] = None,
+    fail_above: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-above",
+            metavar="[total:|line:]USD",
+            help="Exit 1 when the monthly cost after the change is above this.",
+        ),
+    ] = None,
+    warn_on_increase: Annotated[
+        list[str] | None,
+        typer.Option("--warn-on-increase", metavar="[total:|line:]N[%]", help="Report only."),
+    ] = None,
+    warn_above: Annotated[
+        list[str] | None,
+        typer.Option("--warn-above", metavar="[total:|line:]USD", help="Report only."),
+    ] = None,
     every: Annotated[
         bool, typer.Option("--all", "-a", help="Every priced line of every resource.")
     ] = False,
@@ -72,10 +106,25 @@ def infra(
         genai-cost infra template.yaml --parameter InstanceType=ml.g6e.xlarge
 
         genai-cost infra plan.json --usage infra-usage.yml
+
+        genai-cost infra head.json --base base.json --fail-on-increase 10%
     """
     from genai_cost import api
 
     document = api.infrastructure(
-        path, region=region, parameters=parameter or [], usage=usage, options=options
+        path,
+        region=region,
+        parameters=parameter or [],
+        usage=usage,
+        base=base,
+        fail_on_increase=fail_on_increase or [],
+        fail_above=fail_above or [],
+        warn_on_increase=warn_on_increase or [],
+        warn_above=warn_above or [],
+        options=options,
     )
     show("infra", document, fmt, output, expand=every)
+    if document["verdict"] == "fail":
+        from genai_cost.errors import CheckFailed
+
+        raise CheckFailed("a --fail-* limit is breached: " + "; ".join(document["breached"]))

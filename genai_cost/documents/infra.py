@@ -55,6 +55,8 @@ class InfraDocument(TypedDict):
     schema_version: int
     kind: Literal["genai-cost infra"]
     path: str
+    base: str | None
+    """The base definition compared with (`--base`), or null: a plan's own before and after."""
     source: Literal["terraform-plan", "cloudformation"]
     region: str
     snapshot: SnapshotRef
@@ -62,3 +64,7 @@ class InfraDocument(TypedDict):
     month_hours: float
     resources: list[InfraResource]
     total: InfraTotal
+    verdict: Literal["pass", "warn", "fail"]
+    """After the thresholds (`--fail-on-increase`, `--fail-above`, `--warn-*`)."""
+    breached: list[str]
+    """Each threshold breached, with its subject (`total` or a resource address)."""

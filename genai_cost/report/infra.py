@@ -20,9 +20,18 @@ def infra_report(document: InfraDocument, expand: bool = False) -> Report:
         lead += (
             f" ({sign}{usd(change)} against {usd(total['before_monthly_usd'])} before the change)"
         )
+    if document.get("base"):
+        lead = (
+            f"genai-cost: infrastructure {usd(total['after_monthly_usd'])} a month "
+            f"({sign}{usd(change)} against {usd(total['before_monthly_usd'])} in "
+            f"{document['base']})"
+        )
     if not total["complete"]:
         lead += " — incomplete: at least that (a resource cannot be priced, listed below)"
-    report.text(lead, "lead")
+    icons = {"pass": "", "warn": "⚠️ ", "fail": "❌ "}
+    report.text(icons[document.get("verdict", "pass")] + lead, "lead")
+    for rule in document.get("breached", []):
+        report.text(f"breached: {rule}", "warning")
     report.text(
         f"{document['source']} {document['path']} · region {document['region']} · snapshot "
         f"{document['snapshot']['id']}, priced for {document['pricing_date']} · "
