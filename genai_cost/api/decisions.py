@@ -121,19 +121,10 @@ def diff(
     at git revision `base_ref` of the repository at `repo` (default: the one holding the
     current folder). Thresholds (`[total:|workload:]N[%]`, or USD for `*_above`) are applied:
     the document's `verdict` is pass, warn or fail."""
-    from genai_cost.decisions.diff import Threshold, apply_thresholds
+    from genai_cost.decisions.diff import apply_thresholds, thresholds
 
-    thresholds = [
-        Threshold.parse(level, kind, text)
-        for level, kind, values in (
-            ("fail", "increase", fail_on_increase),
-            ("fail", "above", fail_above),
-            ("warn", "increase", warn_on_increase),
-            ("warn", "above", warn_above),
-        )
-        for text in values
-    ]
+    limits = thresholds(fail_on_increase, fail_above, warn_on_increase, warn_above)
     document = diff_sides(
         list(sides), base_ref=base_ref, repo=repo, options=options, base_snapshot=base_snapshot
     )
-    return apply_thresholds(document, thresholds)
+    return apply_thresholds(document, limits)

@@ -203,18 +203,9 @@ def _verdict(
     warn_above: Sequence[str],
 ) -> tuple[str, list[str]]:
     """pass, warn or fail, and the rules breached (each with what breached it)."""
-    from genai_cost.decisions.diff import Threshold
+    from genai_cost.decisions.diff import thresholds
 
-    rules = [
-        Threshold.parse(level, kind, text)
-        for level, kind, values in (
-            ("fail", "increase", fail_on_increase),
-            ("fail", "above", fail_above),
-            ("warn", "increase", warn_on_increase),
-            ("warn", "above", warn_above),
-        )
-        for text in values
-    ]
+    rules = thresholds(fail_on_increase, fail_above, warn_on_increase, warn_above)
     breached: list[tuple[str, str]] = []
     for rule in rules:
         if rule.scope == "workload":

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from genai_cost.cli.options import Format, PricingOptions, report_options
+from genai_cost.cli.options import (
+    FailAboveOption,
+    FailOnIncreaseOption,
+    Format,
+    PricingOptions,
+    WarnAboveOption,
+    WarnOnIncreaseOption,
+    report_options,
+)
 from genai_cost.cli.render import say, show, to_stdout
 from genai_cost.errors import ArgumentError, CheckFailed
 
@@ -64,39 +72,10 @@ def diff(
             "is priced here (default: the same as the head's).",
         ),
     ] = None,
-    fail_on_increase: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--fail-on-increase",
-            metavar="[total:|workload:]N[%]",
-            help="Exit 1 when the monthly cost rises by more than N% (or N USD); repeatable; "
-            "workload: applies it to each workload.",
-        ),
-    ] = None,
-    fail_above: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--fail-above",
-            metavar="[total:|workload:]USD",
-            help="Exit 1 when the head's monthly cost is above this many USD.",
-        ),
-    ] = None,
-    warn_on_increase: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--warn-on-increase",
-            metavar="[total:|workload:]N[%]",
-            help="Report, without failing, a rise of more than N% (or N USD).",
-        ),
-    ] = None,
-    warn_above: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--warn-above",
-            metavar="[total:|workload:]USD",
-            help="Report, without failing, a monthly cost above this many USD.",
-        ),
-    ] = None,
+    fail_on_increase: FailOnIncreaseOption = None,
+    fail_above: FailAboveOption = None,
+    warn_on_increase: WarnOnIncreaseOption = None,
+    warn_above: WarnAboveOption = None,
     *,
     fmt: Format,
     output: Path | None,

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from genai_cost.cli.options import Format, PricingOptions, report_options
+from genai_cost.cli.options import (
+    FailAboveOption,
+    FailOnIncreaseOption,
+    Format,
+    PricingOptions,
+    WarnAboveOption,
+    WarnOnIncreaseOption,
+    report_options,
+)
 from genai_cost.cli.render import show
 
 
@@ -54,31 +62,10 @@ def infra(
             "'before' is it as applied, matched by resource address.",
         ),
     ] = None,
-    fail_on_increase: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--fail-on-increase",
-            metavar="[total:|line:]N[%]",
-            help="Exit 1 when the monthly cost rises by more than N% (or N USD); line: "
-            "applies it to each resource.",
-        ),
-    ] = None,
-    fail_above: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--fail-above",
-            metavar="[total:|line:]USD",
-            help="Exit 1 when the monthly cost after the change is above this.",
-        ),
-    ] = None,
-    warn_on_increase: Annotated[
-        list[str] | None,
-        typer.Option("--warn-on-increase", metavar="[total:|line:]N[%]", help="Report only."),
-    ] = None,
-    warn_above: Annotated[
-        list[str] | None,
-        typer.Option("--warn-above", metavar="[total:|line:]USD", help="Report only."),
-    ] = None,
+    fail_on_increase: FailOnIncreaseOption = None,
+    fail_above: FailAboveOption = None,
+    warn_on_increase: WarnOnIncreaseOption = None,
+    warn_above: WarnAboveOption = None,
     every: Annotated[
         bool, typer.Option("--all", "-a", help="Every priced line of every resource.")
     ] = False,

@@ -176,6 +176,41 @@ def pricing(
     )
 
 
+FailOnIncreaseOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-on-increase",
+        metavar="[total:|workload:|line:]N[%]",
+        help="Exit 1 when the monthly cost rises by more than N% (or N USD); repeatable; "
+        "workload: applies it to each workload, line: to each line (or resource).",
+    ),
+]
+FailAboveOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-above",
+        metavar="[total:|workload:|line:]USD",
+        help="Exit 1 when the monthly cost after the change is above this many USD.",
+    ),
+]
+WarnOnIncreaseOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--warn-on-increase",
+        metavar="[total:|workload:|line:]N[%]",
+        help="Report, without failing, a rise of more than N% (or N USD).",
+    ),
+]
+WarnAboveOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--warn-above",
+        metavar="[total:|workload:|line:]USD",
+        help="Report, without failing, a monthly cost above this many USD.",
+    ),
+]
+"""The thresholds of `diff` and `infra`, declared once."""
+
 REPORT_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     ("fmt", FormatOption, Format.table),
     ("output", OutputOption, None),

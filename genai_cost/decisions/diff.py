@@ -410,6 +410,25 @@ _THRESHOLD = re.compile(
 )
 
 
+def thresholds(
+    fail_on_increase: Sequence[str] = (),
+    fail_above: Sequence[str] = (),
+    warn_on_increase: Sequence[str] = (),
+    warn_above: Sequence[str] = (),
+) -> list[Threshold]:
+    """The limits of a comparison, from the texts of its four threshold options."""
+    return [
+        Threshold.parse(level, kind, text)
+        for level, kind, values in (
+            ("fail", "increase", fail_on_increase),
+            ("fail", "above", fail_above),
+            ("warn", "increase", warn_on_increase),
+            ("warn", "above", warn_above),
+        )
+        for text in values
+    ]
+
+
 @dataclass(frozen=True)
 class Threshold:
     """A limit on the diff: `--fail-on-increase 10%`, `--warn-above workload:200` ..."""
