@@ -262,3 +262,34 @@ def test_thresholds_on_infrastructure(cli: Any, tmp_path: Path) -> None:
     assert wrong.code == 2 and "infrastructure has no workloads" in wrong.err
     alone = cli("diff", "--base-plan", base)
     assert alone.code == 2 and "--base-plan and --head-plan go together" in alone.err
+
+
+def test_a_template_against_its_base_revision(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CloudFormation template kept in the repository: `--base-ref` reads it as it was
+    (git, in memory) and prices both. One ml.g5.2xlarge became two: +730 × $1.515."""
+    import subprocess
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    template = repo / "stack.yaml"
+    template.write_text(Path(TEMPLATE).read_text())
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "add", ".")
+    git("-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base")
+    template.write_text(Path(TEMPLATE).read_text().replace("Default: 1\n", "Default: 2\n"))
+    monkeypatch.chdir(repo)
+    document = _document(cli, "stack.yaml", "--base-ref", "main")
+    by = {r["address"]: r for r in document["resources"]}
+    assert document["base"] == "main:stack.yaml"
+    assert by["LlmConfig"]["change"] == "update"
+    assert by["LlmConfig"]["changed"] == ["AllTraffic.instance_count 1 → 2"]
+    assert document["total"]["change_usd"] == pytest.approx(730 * 1.515)
+    assert by["Vectors"]["change"] == "no-op"
+    unknown = cli("infra", "stack.yaml", "--base-ref", "nope")
+    assert unknown.code == 2 and "--base-ref 'nope': no such revision" in unknown.err

@@ -31,6 +31,8 @@ def infrastructure(
     parameters: Sequence[str] = (),
     usage: str | Path | None = None,
     base: str | Path | None = None,
+    base_ref: str | None = None,
+    repo: str | Path | None = None,
     base_parameters: Sequence[str] | None = None,
     fail_on_increase: Sequence[str] = (),
     fail_above: Sequence[str] = (),
@@ -46,22 +48,25 @@ def infrastructure(
     are listed, never priced as zero — or priced from a `usage` file (traffic by resource
     address: infra/usage.py). `region` is used where the definition names none.
 
-    With `base` (the base branch's plan or template), "before" is the base definition as it
-    would be applied, "after" this one, matched by address. Thresholds (`[total:|line:]N[%]`,
-    USD for `*_above`; `line:` applies to each resource) set the document's `verdict`."""
+    With `base` (the base branch's plan or template) — or `base_ref`, the same file at that
+    git revision of the repository at `repo` (a template kept in the repository) — "before"
+    is the base definition as it would be applied, "after" this one, matched by address.
+    Thresholds (`[total:|line:]N[%]`, USD for `*_above`; `line:` applies to each resource)
+    set the document's `verdict`."""
     from genai_cost.infra.price import USAGE_KINDS
     from genai_cost.infra.read import parse_parameters, read_definition
     from genai_cost.infra.usage import load_usage
 
     infra = read_definition(Path(path), parse_parameters(list(parameters)))
-    former = (
-        read_definition(
-            Path(base),
-            parse_parameters(list(parameters if base_parameters is None else base_parameters)),
-        )
-        if base is not None
-        else None
+    old_parameters = parse_parameters(
+        list(parameters if base_parameters is None else base_parameters)
     )
+    if base is not None and base_ref is not None:
+        raise ArgumentError("give «base» or «base_ref», not both")
+    former = read_definition(Path(base), old_parameters) if base is not None else None
+    if base_ref is not None:
+        former = _at_revision(str(path), base_ref, repo, old_parameters)
+        base = f"{base_ref}:{path}"
     addresses = {r.address: r.type for r in infra.resources}
     if former is not None:
         addresses = {**{r.address: r.type for r in former.resources}, **addresses}
@@ -226,3 +231,19 @@ def _verdict(
     levels = {level for level, _ in breached}
     verdict = "fail" if "fail" in levels else "warn" if "warn" in levels else "pass"
     return verdict, [text for _, text in breached]
+
+
+def _at_revision(path: str, ref: str, repo: str | Path | None, parameters: dict[str, str]) -> Any:
+    """The definition at `path` as of git revision `ref` (no resources when it had none)."""
+    from genai_cost.errors import InfrastructureError
+    from genai_cost.infra.read import MAX_DEFINITION_BYTES, Infrastructure, parse_definition
+    from genai_cost.scenario.gitrev import read_file_at_revision
+    from genai_cost.yamlsource import decode_utf8
+
+    where = Path(repo) if repo is not None else None
+    raw = read_file_at_revision(ref, path, where, MAX_DEFINITION_BYTES)
+    label = f"{ref}:{path}"
+    if raw is None:  # new in this change: every resource is created
+        return Infrastructure(label, "cloudformation", None, [])
+    text = decode_utf8(raw, label, error=InfrastructureError)
+    return parse_definition(text, label, parameters)

@@ -62,6 +62,19 @@ def infra(
             "'before' is it as applied, matched by resource address.",
         ),
     ] = None,
+    base_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--base-ref",
+            metavar="REV",
+            help="Compare with the same file at this git revision (a template kept in the "
+            "repository; read with git, the working tree is not touched).",
+        ),
+    ] = None,
+    repo: Annotated[
+        Path | None,
+        typer.Option("--repo", metavar="DIR", help="With --base-ref: the git repository."),
+    ] = None,
     fail_on_increase: FailOnIncreaseOption = None,
     fail_above: FailAboveOption = None,
     warn_on_increase: WarnOnIncreaseOption = None,
@@ -95,6 +108,8 @@ def infra(
         genai-cost infra plan.json --usage infra-usage.yml
 
         genai-cost infra head.json --base base.json --fail-on-increase 10%
+
+        genai-cost infra template.yaml --base-ref origin/main
     """
     from genai_cost import api
 
@@ -104,6 +119,8 @@ def infra(
         parameters=parameter or [],
         usage=usage,
         base=base,
+        base_ref=base_ref,
+        repo=repo,
         fail_on_increase=fail_on_increase or [],
         fail_above=fail_above or [],
         warn_on_increase=warn_on_increase or [],

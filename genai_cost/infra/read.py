@@ -64,6 +64,13 @@ def read_definition(path: Path, parameters: dict[str, str] | None = None) -> Inf
     """A plan or a template, told apart by content: a JSON object with `format_version` and
     `resource_changes` (or `planned_values`) is a plan; one with `Resources` a template."""
     text = read_text_file(path, error=InfrastructureError, limit=MAX_DEFINITION_BYTES)
+    return parse_definition(text, str(path), parameters)
+
+
+def parse_definition(
+    text: str, path: str, parameters: dict[str, str] | None = None
+) -> Infrastructure:
+    """`read_definition` of text already read (`path` names it in messages)."""
     stripped = text.lstrip()
     data: Any = None
     if stripped.startswith("{"):
@@ -71,16 +78,16 @@ def read_definition(path: Path, parameters: dict[str, str] | None = None) -> Inf
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InfrastructureError.at(
-                str(path), f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
+                path, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
             ) from None
     if isinstance(data, dict) and "format_version" in data:
-        return read_plan(data, str(path))
+        return read_plan(data, path)
     if data is None:
-        data = _load_template_yaml(text, str(path))
+        data = _load_template_yaml(text, path)
     if isinstance(data, dict) and isinstance(data.get("Resources"), dict):
-        return read_template(data, str(path), parameters or {})
+        return read_template(data, path, parameters or {})
     raise InfrastructureError.at(
-        str(path),
+        path,
         "neither a Terraform plan (terraform show -json: format_version, resource_changes) "
         "nor a CloudFormation template (Resources)",
     )

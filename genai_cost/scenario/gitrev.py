@@ -144,3 +144,39 @@ def _blobs(ids: list[str], cwd: Path) -> list[bytes]:
         contents.append(out[end + 1 : end + 1 + size])
         position = end + 1 + size + 1  # the content is followed by a newline
     return contents
+
+
+def read_file_at_revision(
+    ref: str, path: str, repo: Path | None = None, limit: int = MAX_FILE_BYTES
+) -> bytes | None:
+    """One file as of `ref` (an infrastructure template): its bytes, or None when the
+    revision has no such file. The path is checked like a tree entry (inside the
+    repository, a plain path); a link or a submodule is refused."""
+    if ref.startswith("-"):
+        raise ArgumentError(f"«base_ref» {ref!r}: a revision cannot start with '-'")
+    top = repository_top(repo)
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top)
+    except RevisionError:
+        raise RevisionError(
+            f"«base_ref» {ref!r}: no such revision in the repository at {top}"
+        ) from None
+    absolute = located(path, top)
+    try:
+        relative = PurePosixPath(absolute.relative_to(top.resolve()).as_posix())
+    except ValueError:
+        raise RevisionError(f"{path}: not inside the git repository at {top}") from None
+    listing = _git(["ls-tree", "-z", "-l", "--full-tree", ref, "--", str(relative)], top)
+    entries = [e for e in listing.split(b"\0") if e]
+    if not entries:
+        return None
+    meta, _, raw_name = entries[0].partition(b"\t")
+    mode, kind, blob, size_text = meta.decode("ascii", "replace").split()[:4]
+    name = raw_name.decode("utf-8", "surrogateescape")
+    if safe_tree_path(name) != relative or kind != "blob" or mode not in ("100644", "100755"):
+        raise RevisionError(f"{ref}:{name}: not a plain file; refusing to read it")
+    size = int(size_text) if size_text.isdigit() else 0
+    if size > limit:
+        raise RevisionError(f"{ref}:{name}: file is {size:,} bytes; the limit is {limit:,}")
+    [content] = _blobs([blob], top)
+    return content
