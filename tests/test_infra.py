@@ -293,3 +293,57 @@ def test_a_template_against_its_base_revision(
     assert by["Vectors"]["change"] == "no-op"
     unknown = cli("infra", "stack.yaml", "--base-ref", "nope")
     assert unknown.code == 2 and "--base-ref 'nope': no such revision" in unknown.err
+
+
+SCENARIO = str(ROOT / "tests/fixtures/infra/scenario.yaml")
+
+
+def test_a_scenario_runs_on_its_infrastructure(cli: Any, tmp_path: Path) -> None:
+    """The plan's capacity and the workload's traffic in one bill: inference (Nova Lite,
+    300M input × $0.06 + 125M output × $0.24 = $48.00) plus the plan's resources after the
+    change, the Lambda and API Gateway at the workload's 500,000 requests ($2.77 and $0.50),
+    the collection's 10 GB ($0.24): whole when every resource is priced."""
+    document = json.loads(cli("estimate", SCENARIO, "-f", "json").out)
+    bill = document["scenarios"][0]["bill"]
+    missing = {m["item"]: m["reason"] for m in bill["missing"]}
+    assert set(missing) == {
+        "aws_instance.bastion",
+        "aws_bedrockagent_knowledge_base.docs",
+        "aws_dynamodb_table.sessions",
+    }
+    assert "not a GPU or accelerator instance type" in missing["aws_instance.bastion"]
+    # the same infrastructure without what cannot be priced: a whole bill
+    plan = json.loads(Path(PLAN).read_text())
+    unpriceable = {"aws_instance.bastion", "aws_bedrockagent_knowledge_base.docs",
+                   "aws_dynamodb_table.sessions"}  # fmt: skip
+    plan["resource_changes"] = [
+        r for r in plan["resource_changes"] if r["address"] not in unpriceable
+    ]
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    (tmp_path / "scenario.yaml").write_text(Path(SCENARIO).read_text())
+    whole = json.loads(cli("estimate", str(tmp_path / "scenario.yaml"), "-f", "json").out)
+    bill = whole["scenarios"][0]["bill"]
+    assert bill["complete"], bill["missing"]
+    infra = sum(c["usd"] for c in bill["components"] if c["family"] == "infrastructure")
+    expected = 3810.60 + 51088.32 + 350.40 + 0.24 + 1358.53 + 200_000 * 0.0000133334 + 0.10 + 0.50
+    assert infra == pytest.approx(expected, abs=0.01)
+    assert bill["total_monthly_cost_usd"] == pytest.approx(48.00 + expected, abs=0.01)
+    lambda_lines = [c for c in bill["components"] if c["item"] == "aws_lambda_function.api"]
+    assert lambda_lines and all(c["workloads"] == ["answers"] for c in lambda_lines)
+    assert all(c["scales_with_requests"] for c in lambda_lines)
+
+
+def test_a_scenarios_infrastructure_path_stays_in_its_folder(cli: Any, tmp_path: Path) -> None:
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        Path(SCENARIO).read_text().replace("definition: plan.json", "definition: ../plan.json")
+    )
+    result = cli("estimate", str(scenario))
+    assert result.code == 2
+    assert (
+        "infrastructure.definition" in result.err and "inside the scenario's folder" in result.err
+    )
+    wrong = tmp_path / "w.yaml"
+    wrong.write_text(Path(SCENARIO).read_text().replace("{workload: answers}", "{workload: x}"))
+    result = cli("estimate", str(wrong))
+    assert result.code == 2 and "no workload named 'x'" in result.err

@@ -103,7 +103,13 @@ class WorkloadSummary(TypedDict):
 
 
 Family = Literal[
-    "inference", "customization", "training", "shared_endpoints", "services", "redundancy"
+    "inference",
+    "customization",
+    "training",
+    "shared_endpoints",
+    "services",
+    "infrastructure",
+    "redundancy",
 ]
 """The cost families of a bill, in the order reports list them."""
 FAMILIES: tuple[Family, ...] = (
@@ -112,6 +118,7 @@ FAMILIES: tuple[Family, ...] = (
     "training",
     "shared_endpoints",
     "services",
+    "infrastructure",
     "redundancy",
 )
 

@@ -126,9 +126,16 @@ def price_state(
     if kind in INSTANCES:
         return _instance(state, region, catalog, day, hours)
     if kind in USAGE_PRICED:
+        if kind in USAGE_KINDS:
+            return Priced(
+                "usage",
+                reason=f"usage-priced ({USAGE_PRICED[kind]}): give its usage (a usage file, "
+                "or the scenario's infrastructure.resources)",
+            )
         return Priced(
             "usage",
-            reason=f"usage-priced ({USAGE_PRICED[kind]}): describe its traffic in a scenario",
+            reason=f"usage-priced ({USAGE_PRICED[kind]}); the snapshot has no prices for it "
+            "yet: describe its traffic in a scenario's workloads",
         )
     if kind in INCLUDED:
         return Priced("included", reason=INCLUDED[kind])

@@ -66,6 +66,7 @@ FAMILY_LABELS = {
     "training": "training",
     "shared_endpoints": "shared endpoint",
     "services": "services",
+    "infrastructure": "infrastructure",
     "redundancy": "redundancy",
 }
 

@@ -25,6 +25,7 @@ FAMILY_NAMES = {
     "training": "Training",
     "shared_endpoints": "Shared endpoints",
     "services": "Supporting services",
+    "infrastructure": "Infrastructure",
     "redundancy": "Redundancy",
 }
 

@@ -15,6 +15,7 @@ inference cost (evenly when those are all zero), so the workloads' shares add up
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -58,6 +59,8 @@ class Priced(Protocol):
     def catalog(self) -> Catalog: ...
     @property
     def sections(self) -> list[ScenarioSections]: ...
+    @property
+    def day(self) -> dt.date: ...
 
 
 def _billed_by(label: str) -> str:
@@ -298,6 +301,104 @@ def section_parts(scenario: Scenario, sections: ScenarioSections, parts: BillPar
             add_parts(parts, tiered_parts(priced), "services", "supporting services", charged)
 
 
+def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts: BillParts) -> None:
+    """The scenario's infrastructure definition priced resource by resource (infra/): each
+    resource's fixed capacity as lines, its usage from the workload it serves (lines that
+    scale with that workload's requests); a resource that cannot be priced — a missing price,
+    a value the definition leaves open, usage no workload gives, a type genai-cost does not
+    price — is missing from the bill, named, never zero."""
+    from pathlib import Path
+
+    from genai_cost.infra.price import USAGE_KINDS, price_state
+    from genai_cost.infra.read import read_definition
+    from genai_cost.infra.usage import ResourceUsage
+
+    loaded = estimate.scenarios[number]
+    scenario = loaded.scenario
+    link = scenario.infrastructure
+    assert link is not None
+    definition = read_definition(Path(loaded.path).parent / link.definition, link.parameters)
+    region = definition.region or scenario.region
+    day = (
+        estimate.context.day_for_scenario(scenario.pricing_date)
+        if estimate.context is not None
+        else estimate.day
+    )
+    everyone = [w.name for w in scenario.workloads]
+    requests = {
+        estimate.specs[i].workload.name: estimate.specs[i].workload.traffic.requests_in(
+            scenario.hours
+        )
+        for i in specs
+    }
+    for resource in definition.resources:
+        if resource.actions == ("read",) or resource.after is None:
+            continue
+        use = link.resources.get(resource.address)
+        usage = None
+        if use is not None:
+            usage = ResourceUsage(
+                requests_per_month=requests.get(use.workload) if use.workload else None,
+                average_duration_ms=use.average_duration_ms,
+                storage_gb=use.storage_gb,
+                ocus=use.ocus,
+            )
+        charged = [use.workload] if use is not None and use.workload else everyone
+        if use is not None and use.usd_per_month is not None:
+            parts.lines.append(
+                line(
+                    "infrastructure",
+                    resource.address,
+                    charged,
+                    "monthly",
+                    1.0,
+                    "month",
+                    use.usd_per_month,
+                    sources=["scenario"],
+                    detail="given in infrastructure.resources",
+                )
+            )
+            continue
+        priced = price_state(
+            resource.type, resource.after, region, estimate.catalog, day, scenario.hours, usage
+        )
+        if priced.status == "included":
+            continue
+        if priced.status != "priced":
+            here = f"infrastructure.resources.{resource.address}"
+            hint = (
+                f"; give its usage in {here}"
+                if resource.type in USAGE_KINDS and priced.status == "usage"
+                else f"; or give its monthly cost as {here}.usd_per_month"
+            )
+            parts.missing.append(
+                {
+                    "family": "infrastructure",
+                    "item": resource.address,
+                    "name": "resource",
+                    "workloads": charged,
+                    "reason": f"{priced.reason}{hint}",
+                }
+            )
+            continue
+        follows = use is not None and use.workload is not None
+        for p in priced.parts:
+            parts.lines.append(
+                line(
+                    "infrastructure",
+                    resource.address,
+                    charged,
+                    p.name,
+                    p.quantity,
+                    p.unit,
+                    p.usd_per_unit,
+                    sources=p.sources,
+                    detail=p.detail,
+                    scales_with_requests=follows and p.unit in ("1M requests", "GB-second"),
+                )
+            )
+
+
 def add_parts(
     parts: BillParts, priced: list[Part], family: Family, item: str, workloads: list[str]
 ) -> None:
@@ -508,6 +609,8 @@ def assemble(
             }
         )
     section_parts(scenario, estimate.sections[number], parts)
+    if scenario.infrastructure is not None:
+        infrastructure_parts(estimate, number, specs, parts)
     bill = summarize(parts, scenario.horizon_months)
     engine_ids = {id(c) for c in parts.engine}
     by_name = {estimate.specs[i].workload.name: i for i in specs}

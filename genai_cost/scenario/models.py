@@ -779,6 +779,47 @@ class ApiGatewayUsage(Strict):
     requests_per_month: NonNegative = 0.0
 
 
+class InfrastructureResource(Strict):
+    """How a usage-priced resource of the infrastructure is used: the workload whose requests
+    it serves (one request each: a Lambda invocation, an API Gateway request), and what each
+    request or the resource itself adds."""
+
+    workload: str | None = None
+    """The workload whose monthly requests are the resource's (its lines are charged to it)."""
+    average_duration_ms: NonNegative | None = None
+    """Lambda: time per invocation (× the function's memory: GB-seconds)."""
+    storage_gb: NonNegative | None = None
+    """S3 Standard storage, or an OpenSearch Serverless collection's indexed data."""
+    ocus: NonNegative | None = None
+    """An OpenSearch Serverless collection's average OCUs (the service minimum applies)."""
+    usd_per_month: NonNegative | None = None
+    """What the resource costs a month, where genai-cost cannot price it (a DynamoDB table,
+    a knowledge base): counted as given, with the scenario as its source."""
+
+
+class Infrastructure(Strict):
+    """The infrastructure code this scenario runs on: its resources' fixed capacity priced
+    from the definition, its usage-priced resources from the workloads' traffic — the
+    `infrastructure` family of the bill."""
+
+    definition: Annotated[str, Field(min_length=1)]
+    """A Terraform plan or state (`terraform show -json`) or a CloudFormation template,
+    relative to the scenario file's folder (and inside it)."""
+    parameters: dict[str, str] = Field(default_factory=dict)
+    """CloudFormation parameter values (defaults are used otherwise)."""
+    resources: dict[str, InfrastructureResource] = Field(default_factory=dict)
+    """Usage of resources by address (Terraform) or logical id (CloudFormation)."""
+
+    @field_validator("definition")
+    @classmethod
+    def _inside(cls, value: str) -> str:
+        from genai_cost.paths import plain_relative
+
+        if plain_relative(value) is None:
+            raise ValueError("a relative path inside the scenario's folder (no '..', not absolute)")
+        return value
+
+
 class SupportingServices(Strict):
     """The serving layer and data around the models, priced in the scenario's region."""
 
@@ -910,6 +951,7 @@ class Scenario(Strict):
     imported_models: list[ImportedModel] = Field(default_factory=list)
     """Custom Model Import models, billed per CMU-minute."""
     supporting_services: SupportingServices | None = None
+    infrastructure: Infrastructure | None = None
     roi: Roi | None = None
     uncertainty: list[Uncertain] = Field(default_factory=list)
 
@@ -936,11 +978,20 @@ class Scenario(Strict):
             or self.shared_endpoints
             or self.imported_models
             or self.supporting_services is not None
+            or self.infrastructure is not None
         ):
             raise ValueError(
                 "nothing to price: give workloads, training_jobs, shared_endpoints, "
-                "imported_models or supporting_services"
+                "imported_models, supporting_services or infrastructure"
             )
+        if self.infrastructure is not None:
+            names = {w.name for w in self.workloads}
+            for address, use in self.infrastructure.resources.items():
+                if use.workload is not None and use.workload not in names:
+                    raise ValueError(
+                        f"infrastructure.resources.{address}.workload: no workload named "
+                        f"{use.workload!r}"
+                    )
         if self.customization is not None and not self.workloads:
             raise ValueError("customization changes workloads, and the scenario has none")
         return self
