@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -301,6 +301,10 @@ def section_parts(scenario: Scenario, sections: ScenarioSections, parts: BillPar
             add_parts(parts, tiered_parts(priced), "services", "supporting services", charged)
 
 
+PER_REQUEST_UNITS = ("1M requests", "GB-second")
+"""Units of infrastructure lines that follow the requests of the workload a resource serves."""
+
+
 def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts: BillParts) -> None:
     """The scenario's infrastructure definition priced resource by resource (infra/): each
     resource's fixed capacity as lines, its usage from the workload it serves (lines that
@@ -382,27 +386,30 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
             )
             continue
         follows = use is not None and use.workload is not None
-        for p in priced.parts:
-            parts.lines.append(
-                line(
-                    "infrastructure",
-                    resource.address,
-                    charged,
-                    p.name,
-                    p.quantity,
-                    p.unit,
-                    p.usd_per_unit,
-                    sources=p.sources,
-                    detail=p.detail,
-                    scales_with_requests=follows and p.unit in ("1M requests", "GB-second"),
-                )
-            )
+        add_parts(
+            parts,
+            priced.parts,
+            "infrastructure",
+            resource.address,
+            charged,
+            scales=_per_request if follows else None,
+        )
+
+
+def _per_request(part: Part) -> bool:
+    return part.unit in PER_REQUEST_UNITS
 
 
 def add_parts(
-    parts: BillParts, priced: list[Part], family: Family, item: str, workloads: list[str]
+    parts: BillParts,
+    priced: list[Part],
+    family: Family,
+    item: str,
+    workloads: list[str],
+    scales: Callable[[Part], bool] | None = None,
 ) -> None:
-    """Each priced part as a line of `family`; each part without a price as missing."""
+    """Each priced part as a line of `family`; each part without a price as missing.
+    `scales` says which lines follow their workloads' requests month by month."""
     for p in priced:
         if p.reason is not None:
             parts.missing.append(
@@ -426,6 +433,7 @@ def add_parts(
                 p.usd_per_unit,
                 sources=p.sources,
                 detail=p.detail,
+                scales_with_requests=scales(p) if scales is not None else False,
             )
         )
 
