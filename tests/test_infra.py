@@ -347,3 +347,44 @@ def test_a_scenarios_infrastructure_path_stays_in_its_folder(cli: Any, tmp_path:
     wrong.write_text(Path(SCENARIO).read_text().replace("{workload: answers}", "{workload: x}"))
     result = cli("estimate", str(wrong))
     assert result.code == 2 and "no workload named 'x'" in result.err
+
+
+def test_every_listed_resource_type(cli: Any, tmp_path: Path) -> None:
+    """The rest of the resource types, in the real formats: an asynchronous endpoint's
+    instance (730 h × ml.g5.xlarge $1.4084 = $1,028.13), a serverless one (usage-priced), an
+    autoscaling target and policy (the configuration's count is priced), a Bedrock agent and
+    guardrail and CloudFormation's knowledge base (usage-priced, no snapshot prices yet),
+    REST and HTTP APIs (priced from a usage file: 1M × $3.50 and 0.5M × $1.00), a GPU
+    instance (730 × g5.xlarge $1.006 = $734.38) and one whose type an intrinsic decides at
+    deploy time (unknown: the total is a lower bound)."""
+    plan = _document(cli, str(ROOT / "tests/fixtures/infra/plan-more.json"))
+    status = {r["address"]: (r["status"], r["after_monthly_usd"]) for r in plan["resources"]}
+    assert status["aws_sagemaker_endpoint_configuration.async"] == (
+        "priced",
+        pytest.approx(730 * 1.4084),
+    )
+    assert status["aws_sagemaker_endpoint_configuration.serverless"] == ("usage", None)
+    assert status["aws_appautoscaling_target.llm"][0] == "included"
+    assert status["aws_appautoscaling_policy.llm"][0] == "included"
+    assert status["aws_bedrockagent_agent.helper"] == ("usage", None)
+    assert status["aws_bedrock_guardrail.screen"] == ("usage", None)
+    usage = tmp_path / "usage.yml"
+    usage.write_text(
+        "resource_usage:\n  aws_api_gateway_rest_api.legacy: {requests_per_month: 1000000}\n"
+    )
+    with_usage = _document(
+        cli, str(ROOT / "tests/fixtures/infra/plan-more.json"), "--usage", str(usage)
+    )
+    rest = {r["address"]: r for r in with_usage["resources"]}["aws_api_gateway_rest_api.legacy"]
+    assert rest["after_monthly_usd"] == pytest.approx(1 * 3.50)
+    template = str(ROOT / "tests/fixtures/infra/template-more.yaml")
+    stack = _document(cli, template, "--region", "us-east-1")
+    by = {r["address"]: r for r in stack["resources"]}
+    assert by["Box"]["after_monthly_usd"] == pytest.approx(730 * 1.006)
+    assert by["Picked"]["status"] == "unknown" and "Fn::If" in by["Picked"]["reason"]
+    assert not stack["total"]["complete"]
+    assert {by[k]["status"] for k in ("Docs", "Helper", "Screen", "Http", "Rest")} == {"usage"}
+    usage.write_text("resource_usage:\n  Http: {requests_per_month: 500000}\n")
+    priced = _document(cli, template, "--region", "us-east-1", "--usage", str(usage))
+    http = {r["address"]: r for r in priced["resources"]}["Http"]
+    assert http["after_monthly_usd"] == pytest.approx(0.5 * 1.00)
