@@ -388,3 +388,79 @@ def test_every_listed_resource_type(cli: Any, tmp_path: Path) -> None:
     priced = _document(cli, template, "--region", "us-east-1", "--usage", str(usage))
     http = {r["address"]: r for r in priced["resources"]}["Http"]
     assert http["after_monthly_usd"] == pytest.approx(0.5 * 1.00)
+
+
+def test_a_lambda_without_its_duration_is_not_priced_as_free(cli: Any, tmp_path: Path) -> None:
+    usage = tmp_path / "usage.yml"
+    usage.write_text("resource_usage:\n  aws_lambda_function.api: {requests_per_month: 500000}\n")
+    document = _document(cli, PLAN, "--usage", str(usage))
+    lam = {r["address"]: r for r in document["resources"]}["aws_lambda_function.api"]
+    assert lam["status"] == "missing" and "give average_duration_ms" in lam["reason"]
+    assert not document["total"]["complete"]
+
+
+def test_resources_serve_workloads_by_tag(cli: Any, tmp_path: Path) -> None:
+    """`workload_tag: team` — the endpoint configuration's lines are charged to the workload
+    its tag names (`team: assist`), as if `resources` named it."""
+    plan = json.loads(Path(PLAN).read_text())
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        Path(SCENARIO)
+        .read_text()
+        .replace("name: answers", "name: assist")
+        .replace("{workload: answers", "{workload: assist")
+        .replace("  definition: plan.json", "  definition: plan.json\n  workload_tag: team")
+    )
+    bill = json.loads(cli("estimate", str(scenario), "-f", "json").out)["scenarios"][0]["bill"]
+    config = [
+        c for c in bill["components"] if c["item"] == "aws_sagemaker_endpoint_configuration.llm"
+    ]
+    assert config and all(c["workloads"] == ["assist"] for c in config)
+
+
+def test_a_state_and_a_json_template(cli: Any, tmp_path: Path) -> None:
+    """`terraform show -json` without a plan (the state: `values.root_module`) and a
+    template as `cdk synth --json` writes it."""
+    state = {
+        "format_version": "1.0",
+        "values": {
+            "root_module": {
+                "resources": [],
+                "child_modules": [
+                    {
+                        "resources": [
+                            {
+                                "address": "module.ml.aws_instance.gpu",
+                                "mode": "managed",
+                                "type": "aws_instance",
+                                "values": {"instance_type": "g6e.xlarge"},
+                            }
+                        ]
+                    }
+                ],
+            }
+        },
+    }
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(state))
+    document = _document(cli, str(path), "--region", "us-east-1")
+    [gpu] = document["resources"]
+    assert (gpu["address"], gpu["change"]) == ("module.ml.aws_instance.gpu", "no-op")
+    assert gpu["before_monthly_usd"] == gpu["after_monthly_usd"] == pytest.approx(730 * 1.861)
+    template = tmp_path / "AppStack.template.json"
+    template.write_text(
+        json.dumps(
+            {
+                "Resources": {
+                    "Gpu": {
+                        "Type": "AWS::EC2::Instance",
+                        "Properties": {"InstanceType": "g6e.xlarge"},
+                    }
+                }
+            }
+        )
+    )
+    cdk = _document(cli, str(template), "--region", "us-east-1")
+    assert cdk["source"] == "cloudformation"
+    assert cdk["total"]["after_monthly_usd"] == pytest.approx(730 * 1.861)

@@ -320,9 +320,16 @@ def _usage(
         memory = _get(state, "memory_size", "MemorySize")
         megabytes = float(memory) if isinstance(memory, int | float) else 128.0  # AWS's default
         seconds = usage.gb_seconds_per_month
+        facts = {"architecture": architecture, "memory_size": f"{megabytes:g} MB"}
+        if seconds is None and usage.average_duration_ms is None and requests > 0:
+            return Priced(
+                "missing",
+                reason="its compute is not known: give average_duration_ms (or "
+                "gb_seconds_per_month) with its requests",
+                facts=facts,
+            )
         if seconds is None:
             seconds = requests * (usage.average_duration_ms or 0.0) / 1000 * megabytes / 1024
-        facts = {"architecture": architecture, "memory_size": f"{megabytes:g} MB"}
         services["lambda"] = {
             "requests_per_month": requests,
             "gb_seconds_per_month": seconds,

@@ -19,7 +19,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.documents.estimate import (
@@ -40,7 +40,7 @@ from genai_cost.engine.core import PAY_PER_USE, EstimateArrays
 from genai_cost.engine.costs.parts import Part
 from genai_cost.engine.options.batch_transform import FIXED_COMPONENTS
 from genai_cost.scenario.load import LoadedScenario
-from genai_cost.scenario.models import ImportedModel, Option, Scenario
+from genai_cost.scenario.models import ImportedModel, InfrastructureResource, Option, Scenario
 from genai_cost.units import FLOAT_TOLERANCE, MINUTES_PER_HOUR
 
 
@@ -339,6 +339,9 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
         if resource.actions == ("read",) or resource.after is None:
             continue
         use = link.resources.get(resource.address)
+        tagged = _tag(resource.after, link.workload_tag) if link.workload_tag else None
+        if tagged in requests and (use is None or use.workload is None):
+            use = (use or InfrastructureResource()).model_copy(update={"workload": tagged})
         usage = None
         if use is not None:
             usage = ResourceUsage(
@@ -394,6 +397,23 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
             charged,
             scales=_per_request if follows else None,
         )
+
+
+def _tag(state: dict[str, Any], key: str) -> str | None:
+    """A resource's tag value: Terraform's `tags` mapping, CloudFormation's `Tags` list."""
+    tags = state.get("tags") or state.get("Tags")
+    if isinstance(tags, dict):
+        value = tags.get(key)
+        return value if isinstance(value, str) else None
+    if isinstance(tags, list):
+        for tag in tags:
+            if (
+                isinstance(tag, dict)
+                and tag.get("Key") == key
+                and isinstance(tag.get("Value"), str)
+            ):
+                return str(tag["Value"])
+    return None
 
 
 def _per_request(part: Part) -> bool:

@@ -809,6 +809,9 @@ class Infrastructure(Strict):
     """CloudFormation parameter values (defaults are used otherwise)."""
     resources: dict[str, InfrastructureResource] = Field(default_factory=dict)
     """Usage of resources by address (Terraform) or logical id (CloudFormation)."""
+    workload_tag: str | None = None
+    """A tag key whose value names the workload a resource serves (`workload: answers`):
+    such a resource takes that workload's requests, as if `resources` named it."""
 
     @field_validator("definition")
     @classmethod
