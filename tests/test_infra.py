@@ -76,6 +76,45 @@ def test_a_template_with_parameters(cli: Any) -> None:
     ] == pytest.approx(730 * 2.61)
 
 
+def test_a_parameter_file_in_both_aws_forms(cli: Any, tmp_path: Path) -> None:
+    """create-stack's list and a template configuration's mapping give the same values; a
+    --parameter wins over the file. 3 × 730 h × $1.515 = $3,317.85."""
+    listed = tmp_path / "params.json"
+    listed.write_text(
+        '[{"ParameterKey": "InstanceCount", "ParameterValue": "3"},'
+        ' {"ParameterKey": "InstanceType", "ParameterValue": "ml.g5.2xlarge"}]'
+    )
+    mapped = tmp_path / "config.json"
+    mapped.write_text('{"Parameters": {"InstanceCount": 3}, "Tags": {"team": "ml"}}')
+    for path in (listed, mapped):
+        document = _document(cli, TEMPLATE, "--parameters-file", str(path))
+        by = {r["address"]: r for r in document["resources"]}
+        assert by["LlmConfig"]["after_monthly_usd"] == pytest.approx(3 * 730 * 1.515)
+    document = _document(
+        cli, TEMPLATE, "--parameters-file", str(listed), "--parameter", "InstanceCount=1"
+    )
+    by = {r["address"]: r for r in document["resources"]}
+    assert by["LlmConfig"]["after_monthly_usd"] == pytest.approx(730 * 1.515)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[{"ParameterValue": "3"}]', "[0]: expected an object with ParameterKey"),
+        ('[{"ParameterKey": "InstanceCount", "UsePreviousValue": true}]', "UsePreviousValue"),
+        ('{"Parameters": {"InstanceCount": [3]}}', "Parameters.InstanceCount: expected a string"),
+        ('"InstanceCount=3"', "expected a CloudFormation parameter file"),
+        ("[{", "not valid JSON"),
+    ],
+)
+def test_a_bad_parameter_file(cli: Any, tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "params.json"
+    path.write_text(text)
+    result = cli("infra", TEMPLATE, "--parameters-file", str(path))
+    assert result.code == 2 and message in result.err and str(path) in result.err
+    assert "Traceback" not in result.err
+
+
 def test_a_calendar_month(cli: Any) -> None:
     document = _document(cli, TEMPLATE, "--month", "2026-02")
     by = {r["address"]: r for r in document["resources"]}

@@ -29,6 +29,7 @@ def infrastructure(
     *,
     region: str | None = None,
     parameters: Sequence[str] = (),
+    parameters_file: str | Path | None = None,
     usage: str | Path | None = None,
     base: str | Path | None = None,
     base_ref: str | None = None,
@@ -42,9 +43,10 @@ def infrastructure(
 ) -> InfraDocument:
     """What the resources of a Terraform plan (`terraform show -json plan.out`, or a state)
     or a CloudFormation template (YAML or JSON, `cdk synth` output; `parameters` as
-    NAME=VALUE) cost a month with fixed capacity, before and after the change: SageMaker
-    endpoint configurations' instances, Bedrock provisioned throughput, OpenSearch
-    Serverless collections' minimum OCUs, GPU instances. Usage-priced and unknown resources
+    NAME=VALUE, over those of a CloudFormation `parameters_file`) cost a month with fixed
+    capacity, before and after the change: SageMaker endpoint configurations' instances,
+    Bedrock provisioned throughput, OpenSearch Serverless collections' minimum OCUs, GPU
+    instances. Usage-priced and unknown resources
     are listed, never priced as zero — or priced from a `usage` file (traffic by resource
     address: infra/usage.py). `region` is used where the definition names none.
 
@@ -54,13 +56,15 @@ def infrastructure(
     Thresholds (`[total:|line:]N[%]`, USD for `*_above`; `line:` applies to each resource)
     set the document's `verdict`."""
     from genai_cost.infra.price import USAGE_KINDS
-    from genai_cost.infra.read import parse_parameters, read_definition
+    from genai_cost.infra.read import parse_parameters, read_definition, read_parameter_file
     from genai_cost.infra.usage import load_usage
 
-    infra = read_definition(Path(path), parse_parameters(list(parameters)))
-    old_parameters = parse_parameters(
-        list(parameters if base_parameters is None else base_parameters)
-    )
+    from_file = read_parameter_file(Path(parameters_file)) if parameters_file else {}
+    infra = read_definition(Path(path), {**from_file, **parse_parameters(list(parameters))})
+    old_parameters = {
+        **from_file,
+        **parse_parameters(list(parameters if base_parameters is None else base_parameters)),
+    }
     if base is not None and base_ref is not None:
         raise ArgumentError("give «base» or «base_ref», not both")
     former = read_definition(Path(base), old_parameters) if base is not None else None

@@ -43,6 +43,15 @@ def infra(
             help="A CloudFormation parameter's value (repeatable; defaults are used otherwise).",
         ),
     ] = None,
+    parameters_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--parameters-file",
+            metavar="FILE",
+            help="A CloudFormation parameter file (the JSON list create-stack reads, or "
+            '{"Parameters": {...}}); --parameter values win over it.',
+        ),
+    ] = None,
     usage: Annotated[
         Path | None,
         typer.Option(
@@ -105,6 +114,8 @@ def infra(
 
         genai-cost infra template.yaml --parameter InstanceType=ml.g6e.xlarge
 
+        genai-cost infra template.yaml --parameters-file params.json
+
         genai-cost infra plan.json --usage infra-usage.yml
 
         genai-cost infra head.json --base base.json --fail-on-increase 10%
@@ -117,6 +128,7 @@ def infra(
         path,
         region=region,
         parameters=parameter or [],
+        parameters_file=parameters_file,
         usage=usage,
         base=base,
         base_ref=base_ref,

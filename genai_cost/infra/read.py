@@ -268,6 +268,57 @@ def _resolve(value: Any, parameters: dict[str, Any]) -> Any:
     return {k: _resolve(v, parameters) for k, v in value.items()}
 
 
+MAX_PARAMETER_FILE_BYTES = 1_000_000
+
+
+def read_parameter_file(path: Path) -> dict[str, str]:
+    """A CloudFormation parameter file, in either form AWS tools write: the list
+    `aws cloudformation create-stack --parameters file://params.json` reads
+    (`[{"ParameterKey": K, "ParameterValue": V}]`), or a template configuration
+    (`{"Parameters": {K: V}}`, as CodePipeline and `aws cloudformation deploy` take)."""
+    text = read_text_file(path, error=InfrastructureError, limit=MAX_PARAMETER_FILE_BYTES)
+    where = str(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InfrastructureError.at(
+            where, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
+        ) from None
+    found: dict[str, str] = {}
+    if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
+        for key, value in data["Parameters"].items():
+            found[key] = _parameter_value(value, where, f"Parameters.{key}")
+        return found
+    if isinstance(data, list):
+        for number, entry in enumerate(data):
+            field = f"[{number}]"
+            if not isinstance(entry, dict) or not isinstance(entry.get("ParameterKey"), str):
+                raise InfrastructureError.at(
+                    where, f"{field}: expected an object with ParameterKey and ParameterValue"
+                )
+            if entry.get("UsePreviousValue") is True:
+                raise InfrastructureError.at(
+                    where,
+                    f"{field}.UsePreviousValue: the deployed stack's value is not known here; "
+                    "give ParameterValue",
+                )
+            found[entry["ParameterKey"]] = _parameter_value(
+                entry.get("ParameterValue"), where, f"{field}.ParameterValue"
+            )
+        return found
+    raise InfrastructureError.at(
+        where,
+        'expected a CloudFormation parameter file: [{"ParameterKey": …, "ParameterValue": …}] '
+        'or {"Parameters": {NAME: VALUE}}',
+    )
+
+
+def _parameter_value(value: Any, path: str, field: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InfrastructureError.at(path, f"{field}: expected a string or a number")
+    return str(value)
+
+
 def parse_parameters(texts: list[str]) -> dict[str, str]:
     """`--parameter NAME=VALUE` values (repeatable)."""
     found = {}
