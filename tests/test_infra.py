@@ -372,6 +372,95 @@ def test_a_scenario_runs_on_its_infrastructure(cli: Any, tmp_path: Path) -> None
     assert all(c["scales_with_requests"] for c in lambda_lines)
 
 
+def _scaled_plan(floor: int) -> dict[str, Any]:
+    """An endpoint on one ml.g5.2xlarge whose auto-scaling keeps at least `floor` instances."""
+
+    def change(address: str, after: dict[str, Any]) -> dict[str, Any]:
+        kind, name = address.split(".")
+        return {"address": address, "mode": "managed", "type": kind, "name": name,
+                "change": {"actions": ["create"], "before": None, "after": after,
+                           "after_unknown": {}}}  # fmt: skip
+
+    config = {
+        "name": "chat-config",
+        "production_variants": [
+            {"variant_name": "AllTraffic", "instance_type": "ml.g5.2xlarge",
+             "initial_instance_count": 1}
+        ],
+    }  # fmt: skip
+    target = {
+        "service_namespace": "sagemaker",
+        "resource_id": "endpoint/chat/variant/AllTraffic",
+        "scalable_dimension": "sagemaker:variant:DesiredInstanceCount",
+        "min_capacity": floor,
+        "max_capacity": 6,
+    }
+    region = {"region": {"constant_value": "us-east-1"}}
+    return {
+        "format_version": "1.2",
+        "configuration": {"provider_config": {"aws": {"expressions": region}}},
+        "resource_changes": [
+            change("aws_sagemaker_endpoint_configuration.chat", config),
+            change(
+                "aws_sagemaker_endpoint.chat",
+                {"name": "chat", "endpoint_config_name": "chat-config"},
+            ),
+            change("aws_appautoscaling_target.chat", target),
+        ],
+    }
+
+
+def test_an_autoscaling_floor_above_the_configuration(cli: Any, tmp_path: Path) -> None:
+    """min_capacity 3 on a variant configured with 1 ml.g5.2xlarge: 2 more instances run all
+    month, 2 × 730 h × $1.515 = $2,211.90, on top of the configuration's 730 × $1.515 =
+    $1,105.95. A floor at or below the configured count adds nothing; lowering it from 3 to
+    1 in a pull request saves the $2,211.90, shown as min_capacity 3 → 1."""
+    head, base = tmp_path / "head.json", tmp_path / "base.json"
+    head.write_text(json.dumps(_scaled_plan(3)))
+    document = _document(cli, str(head))
+    by = {r["address"]: r for r in document["resources"]}
+    assert by["aws_appautoscaling_target.chat"]["after_monthly_usd"] == pytest.approx(2211.90)
+    assert by["aws_sagemaker_endpoint_configuration.chat"]["after_monthly_usd"] == (
+        pytest.approx(1105.95)
+    )
+    assert document["total"]["after_monthly_usd"] == pytest.approx(3317.85)
+    base.write_text(json.dumps(_scaled_plan(3)))
+    head.write_text(json.dumps(_scaled_plan(1)))
+    compared = _document(cli, str(head), "--base", str(base))
+    target = {r["address"]: r for r in compared["resources"]}["aws_appautoscaling_target.chat"]
+    assert target["status"] == "included" and target["after_monthly_usd"] is None
+    assert target["change_usd"] == pytest.approx(-2211.90)
+    assert target["changed"] == ["min_capacity 3 → 1"]
+    assert compared["total"]["change_usd"] == pytest.approx(-2211.90)
+    # a scenario on the same plan bills the floor too
+    head.write_text(json.dumps(_scaled_plan(3)))
+    (tmp_path / "scenario.yaml").write_text(
+        "name: scaled\nregion: us-east-1\nworkloads:\n  - name: chat\n"
+        "    model: amazon.nova-lite-v1:0\n    tokens_per_request: {input: 600, output: 250}\n"
+        "    traffic: {requests_per_month: 500000}\n    options: [on_demand]\n"
+        "infrastructure: {definition: head.json}\n"
+    )
+    bill = json.loads(cli("estimate", str(tmp_path / "scenario.yaml"), "-f", "json").out)[
+        "scenarios"
+    ][0]["bill"]
+    assert bill["complete"], bill["missing"]
+    infra = sum(c["usd"] for c in bill["components"] if c["family"] == "infrastructure")
+    assert infra == pytest.approx(3317.85)
+
+
+def test_a_floor_the_definition_does_not_link_is_said(cli: Any, tmp_path: Path) -> None:
+    plan = _scaled_plan(3)
+    plan["resource_changes"][2]["change"]["after"]["resource_id"] = "endpoint/other/variant/A"
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    target = {r["address"]: r for r in _document(cli, str(path))["resources"]}[
+        "aws_appautoscaling_target.chat"
+    ]
+    assert target["status"] == "included"
+    assert "not in the definition by name" in target["reason"]
+    assert "a min_capacity above it is not counted" in target["reason"]
+
+
 def test_a_scenarios_infrastructure_path_stays_in_its_folder(cli: Any, tmp_path: Path) -> None:
     scenario = tmp_path / "s.yaml"
     scenario.write_text(

@@ -93,13 +93,15 @@ def infrastructure(
     day = options.as_of or options.today()
     hours = month_hours(options.month) if options.month else HOURS_PER_MONTH
 
-    def priced(kind: str, state: Any, address: str) -> Any:
-        from genai_cost.infra.price import price_state
+    from genai_cost.infra.price import Peers, peers_of, price_state
 
-        return price_state(kind, state, where, catalog, day, hours, used.get(address))
+    def priced(kind: str, state: Any, address: str, peers: Peers) -> Any:
+        return price_state(kind, state, where, catalog, day, hours, used.get(address), peers)
 
+    after_peers = peers_of([(r.type, r.after) for r in infra.resources])
     resources: list[InfraResource] = []
     if former is None:
+        before_peers = peers_of([(r.type, r.before) for r in infra.resources])
         for r in infra.resources:
             if r.actions == ("read",):
                 continue  # a data source: nothing is created
@@ -108,19 +110,20 @@ def infrastructure(
                     r.address,
                     r.type,
                     CHANGES.get(r.actions, "no-op"),
-                    priced(r.type, r.before, r.address),
-                    priced(r.type, r.after, r.address),
+                    priced(r.type, r.before, r.address, before_peers),
+                    priced(r.type, r.after, r.address, after_peers),
                     r.before is not None,
                 )
             )
     else:
+        before_peers = peers_of([(r.type, r.after) for r in former.resources])
         old = {r.address: r for r in former.resources if r.actions != ("read",)}
         new = {r.address: r for r in infra.resources if r.actions != ("read",)}
         for address in dict.fromkeys([*new, *old]):
             was, now = old.get(address), new.get(address)
             kind = (now or was).type  # type: ignore[union-attr]
-            before = priced(kind, was.after if was else None, address)
-            after = priced(kind, now.after if now else None, address)
+            before = priced(kind, was.after if was else None, address, before_peers)
+            after = priced(kind, now.after if now else None, address, after_peers)
             change = (
                 "create"
                 if was is None or was.after is None

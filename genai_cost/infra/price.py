@@ -61,11 +61,6 @@ INCLUDED = {
     "AWS::SageMaker::Endpoint": "billed through its endpoint configuration",
     "aws_sagemaker_model": "no charge of its own (its endpoint's instances are billed)",
     "AWS::SageMaker::Model": "no charge of its own (its endpoint's instances are billed)",
-    "aws_appautoscaling_target": "scales an endpoint variant; the configuration's instance "
-    "count is priced (describe the daily profile in a scenario to price the scaling)",
-    "AWS::ApplicationAutoScaling::ScalableTarget": "scales an endpoint variant; the "
-    "configuration's instance count is priced (describe the daily profile in a scenario to "
-    "price the scaling)",
     "aws_appautoscaling_policy": "no charge of its own",
     "AWS::ApplicationAutoScaling::ScalingPolicy": "no charge of its own",
     "aws_iam_role": "no charge",
@@ -74,8 +69,38 @@ INCLUDED = {
     "AWS::IAM::Role": "no charge",
     "AWS::IAM::Policy": "no charge",
 }
+SCALABLE_TARGETS = {"aws_appautoscaling_target", "AWS::ApplicationAutoScaling::ScalableTarget"}
+ENDPOINTS = {"aws_sagemaker_endpoint", "AWS::SageMaker::Endpoint"}
 TERMS = {None: "no_commitment", "OneMonth": "1_month", "SixMonths": "6_months"}
 """Terraform's `commitment_duration` → the snapshot's provisioned-throughput terms."""
+
+
+@dataclass(frozen=True)
+class Peers:
+    """The other resources of the same state of a definition that a resource's price
+    depends on: a scalable target's endpoint (by name) and that endpoint's configuration."""
+
+    endpoints: dict[str, Any] = field(default_factory=dict)
+    """Endpoint name → its configuration's name (or Unknown)."""
+    configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Endpoint configuration name → its state."""
+
+
+def peers_of(states: list[tuple[str, dict[str, Any] | None]]) -> Peers:
+    """The endpoints and endpoint configurations among (type, state) pairs, by name."""
+    found = Peers()
+    for kind, state in states:
+        if not isinstance(state, dict):
+            continue
+        if kind in ENDPOINTS:
+            name = _get(state, "name", "EndpointName")
+            if isinstance(name, str):
+                found.endpoints[name] = _get(state, "endpoint_config_name", "EndpointConfigName")
+        elif kind in ENDPOINT_CONFIGS:
+            name = _get(state, "name", "EndpointConfigName")
+            if isinstance(name, str):
+                found.configs[name] = state
+    return found
 
 
 @dataclass
@@ -111,10 +136,14 @@ def _one(value: Any) -> Any:
 
 def price_state(
     kind: str, state: dict[str, Any] | None, region: str, catalog: Catalog, day: dt.date,
-    hours: float, usage: ResourceUsage | None = None,
+    hours: float, usage: ResourceUsage | None = None, peers: Peers | None = None,
 ) -> Priced:  # fmt: skip
+    """A resource state's monthly cost; `peers` are the definition's other resources in the
+    same state (a scalable target's floor is priced against its endpoint's configuration)."""
     if state is None:
         return Priced("absent")
+    if kind in SCALABLE_TARGETS:
+        return _scalable_target(state, peers or Peers(), region, catalog, day, hours)
     if kind in ENDPOINT_CONFIGS:
         return _endpoint_config(state, region, catalog, day, hours)
     if kind in PROVISIONED:
@@ -191,6 +220,89 @@ def _endpoint_config(
             )
         )
     return Priced("priced", parts, facts=facts)
+
+
+_VARIANT = re.compile(r"^endpoint/([^/]+)/variant/([^/]+)$")
+SCALING_NOTE = (
+    "the configuration's instance count is priced for every hour (describe the daily "
+    "profile in a scenario to price the scaling)"
+)
+
+
+def _scalable_target(
+    state: dict[str, Any], peers: Peers, region: str, catalog: Catalog, day: dt.date,
+    hours: float,
+) -> Priced:  # fmt: skip
+    """A SageMaker variant's auto-scaling floor: instances the configuration does not count
+    run whenever `min_capacity` is above the configuration's initial instance count (AWS
+    Application Auto Scaling keeps the variant at or above the minimum), priced here as the
+    difference × the month's hours. Any other scalable target has no charge of its own."""
+    dimension = _get(state, "scalable_dimension", "ScalableDimension")
+    if isinstance(dimension, str) and dimension != "sagemaker:variant:DesiredInstanceCount":
+        return Priced("included", reason="no charge of its own (scales another resource)")
+    target = _get(state, "resource_id", "ResourceId")
+    floor = _get(state, "min_capacity", "MinCapacity")
+    match = _VARIANT.match(target) if isinstance(target, str) else None
+    if match is None or isinstance(floor, Unknown) or floor is None:
+        return Priced(
+            "included",
+            reason="scales an endpoint variant the definition does not name statically; "
+            f"{SCALING_NOTE}; a min_capacity above it is not counted",
+        )
+    endpoint, variant_name = match.groups()
+    config_name = peers.endpoints.get(endpoint)
+    config = peers.configs.get(config_name) if isinstance(config_name, str) else None
+    variant = None
+    if config is not None:
+        variants = _get(config, "production_variants", "ProductionVariants")
+        for candidate in variants if isinstance(variants, list) else []:
+            name = (
+                _get(candidate, "variant_name", "VariantName")
+                if isinstance(candidate, dict)
+                else None
+            )
+            if name == variant_name:
+                variant = candidate
+    where = f"endpoint {endpoint} variant {variant_name}"
+    if variant is None:
+        return Priced(
+            "included",
+            reason=f"scales {where}, whose configuration is not in the definition by name; "
+            f"{SCALING_NOTE}; a min_capacity above it is not counted",
+        )
+    kind = _get(variant, "instance_type", "InstanceType")
+    count = _get(variant, "initial_instance_count", "InitialInstanceCount")
+    try:
+        extra = float(floor) - float(count)
+    except (TypeError, ValueError):
+        return Priced("unknown", reason=f"{where}: min_capacity or instance count not known")
+    facts = {"min_capacity": f"{float(floor):g}"}
+    if extra <= 0:
+        return Priced(
+            "included",
+            reason=f"scales {where} from min_capacity {float(floor):g}; {SCALING_NOTE}",
+            facts=facts,
+        )
+    found = instance_price(
+        catalog, "sagemaker", str(kind).removeprefix("ml."), region, "on_demand", day
+    )
+    if isinstance(found, Missing):
+        return Priced("missing", reason=found.reason, facts=facts)
+    return Priced(
+        "priced",
+        [
+            Part(
+                f"{variant_name} instances above the configuration",
+                extra * hours,
+                "instance-hours",
+                found.usd_per_hour,
+                (found.source,),
+                f"min_capacity {float(floor):g} − {float(count):g} configured = {extra:g} × "
+                f"{kind} × {hours:g} h (SageMaker hosting, on demand)",
+            )
+        ],
+        facts=facts,
+    )
 
 
 _CONTEXT = re.compile(r":\d+k$")

@@ -313,7 +313,7 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
     price — is missing from the bill, named, never zero."""
     from pathlib import Path
 
-    from genai_cost.infra.price import USAGE_KINDS, price_state
+    from genai_cost.infra.price import USAGE_KINDS, peers_of, price_state
     from genai_cost.infra.read import read_definition
     from genai_cost.infra.usage import ResourceUsage
 
@@ -335,6 +335,7 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
         )
         for i in specs
     }
+    peers = peers_of([(r.type, r.after) for r in definition.resources])
     for resource in definition.resources:
         if resource.actions == ("read",) or resource.after is None:
             continue
@@ -367,8 +368,9 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
             )
             continue
         priced = price_state(
-            resource.type, resource.after, region, estimate.catalog, day, scenario.hours, usage
-        )
+            resource.type, resource.after, region, estimate.catalog, day, scenario.hours, usage,
+            peers,
+        )  # fmt: skip
         if priced.status == "included":
             continue
         if priced.status != "priced":
