@@ -137,6 +137,41 @@ def test_values_known_only_at_apply_make_the_total_a_lower_bound(cli: Any, tmp_p
     assert document["total"]["after_monthly_usd"] == pytest.approx(51088.32 + 350.40 + 1358.53)
 
 
+def test_a_count_unknown_at_plan_time_is_named_and_the_rest_priced(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Terraform 1.9+ with deferred actions moves a resource whose count or for_each it
+    cannot know yet to `deferred_changes` (`reason: instance_count_unknown`): that resource
+    is unknown, named with why, and the total is a lower bound of the rest."""
+    plan = json.loads(Path(PLAN).read_text())
+    gpu = {
+        "address": "aws_instance.gpu[*]",
+        "mode": "managed",
+        "type": "aws_instance",
+        "name": "gpu",
+        "change": {"actions": ["create"], "before": None,
+                   "after": {"instance_type": "g5.xlarge"}, "after_unknown": {}},
+    }  # fmt: skip
+    plan["deferred_changes"] = [{"reason": "instance_count_unknown", "resource_change": gpu}]
+    plan["complete"] = False
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    document = _document(cli, str(path))
+    by = {r["address"]: r for r in document["resources"]}
+    assert by["aws_instance.gpu[*]"]["status"] == "unknown"
+    assert by["aws_instance.gpu[*]"]["after_monthly_usd"] is None
+    assert "count or for_each is known only after apply" in by["aws_instance.gpu[*]"]["reason"]
+    assert not document["total"]["complete"]
+    whole = _document(cli, PLAN)
+    assert document["total"]["after_monthly_usd"] == pytest.approx(
+        whole["total"]["after_monthly_usd"]
+    )
+    plan["deferred_changes"] = {"reason": "x"}
+    path.write_text(json.dumps(plan))
+    bad = cli("infra", str(path))
+    assert bad.code == 2 and "deferred_changes: expected a list" in bad.err
+
+
 def test_a_price_the_snapshot_lacks_is_named(cli: Any, tmp_path: Path) -> None:
     plan = json.loads(Path(PLAN).read_text())
     plan["configuration"]["provider_config"]["aws"]["expressions"]["region"] = {

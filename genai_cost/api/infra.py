@@ -95,8 +95,12 @@ def infrastructure(
 
     from genai_cost.infra.price import Peers, peers_of, price_state
 
-    def priced(kind: str, state: Any, address: str, peers: Peers) -> Any:
-        return price_state(kind, state, where, catalog, day, hours, used.get(address), peers)
+    def priced(
+        kind: str, state: Any, address: str, peers: Peers, deferred: str | None = None
+    ) -> Any:
+        return price_state(
+            kind, state, where, catalog, day, hours, used.get(address), peers, deferred
+        )
 
     after_peers = peers_of([(r.type, r.after) for r in infra.resources])
     resources: list[InfraResource] = []
@@ -111,7 +115,7 @@ def infrastructure(
                     r.type,
                     CHANGES.get(r.actions, "no-op"),
                     priced(r.type, r.before, r.address, before_peers),
-                    priced(r.type, r.after, r.address, after_peers),
+                    priced(r.type, r.after, r.address, after_peers, r.deferred),
                     r.before is not None,
                 )
             )
@@ -123,7 +127,10 @@ def infrastructure(
             was, now = old.get(address), new.get(address)
             kind = (now or was).type  # type: ignore[union-attr]
             before = priced(kind, was.after if was else None, address, before_peers)
-            after = priced(kind, now.after if now else None, address, after_peers)
+            after = priced(
+                kind, now.after if now else None, address, after_peers,
+                now.deferred if now else None,
+            )  # fmt: skip
             change = (
                 "create"
                 if was is None or was.after is None

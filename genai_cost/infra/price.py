@@ -137,9 +137,13 @@ def _one(value: Any) -> Any:
 def price_state(
     kind: str, state: dict[str, Any] | None, region: str, catalog: Catalog, day: dt.date,
     hours: float, usage: ResourceUsage | None = None, peers: Peers | None = None,
+    deferred: str | None = None,
 ) -> Priced:  # fmt: skip
     """A resource state's monthly cost; `peers` are the definition's other resources in the
-    same state (a scalable target's floor is priced against its endpoint's configuration)."""
+    same state (a scalable target's floor is priced against its endpoint's configuration);
+    `deferred`, why Terraform deferred the change (its cost is then unknown)."""
+    if deferred is not None and kind not in INCLUDED:
+        return Priced("unknown", reason=f"deferred by Terraform: {deferred}")
     if state is None:
         return Priced("absent")
     if kind in SCALABLE_TARGETS:

@@ -48,6 +48,20 @@ class Resource:
     CloudFormation: `("create",)`."""
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    deferred: str | None = None
+    """Why Terraform deferred the resource's change (a plan's `deferred_changes`: its count,
+    for_each or configuration known only after apply); its cost is then unknown."""
+
+
+DEFERRED = {
+    "instance_count_unknown": "its count or for_each is known only after apply",
+    "resource_config_unknown": "its configuration is known only after apply",
+    "provider_config_unknown": "its provider's configuration is known only after apply",
+    "absent_prereq": "it depends on a resource that does not exist yet",
+    "deferred_prereq": "it depends on a resource Terraform also deferred",
+}
+"""Terraform's reasons for a deferred change (`deferred_changes[].reason`, Terraform 1.9+
+with deferred actions), as said to the user."""
 
 
 @dataclass
@@ -106,6 +120,20 @@ def read_plan(data: dict[str, Any], path: str) -> Infrastructure:
         changes = _planned_as_changes(data)
     if not isinstance(changes, list):
         raise InfrastructureError.at(path, "resource_changes: expected a list")
+    deferred = data.get("deferred_changes") or []
+    if not isinstance(deferred, list):
+        raise InfrastructureError.at(path, "deferred_changes: expected a list")
+    reasons: list[str | None] = [None] * len(changes)
+    for n, entry in enumerate(deferred):
+        if not isinstance(entry, dict) or not isinstance(entry.get("resource_change"), dict):
+            raise InfrastructureError.at(path, f"deferred_changes[{n}]: no resource_change")
+        reason = entry.get("reason")
+        changes = [*changes, entry["resource_change"]]
+        reasons.append(
+            DEFERRED.get(reason, f"Terraform deferred it ({reason})")
+            if isinstance(reason, str)
+            else "Terraform deferred it"
+        )
     resources = []
     for n, change in enumerate(changes):
         if not isinstance(change, dict) or change.get("mode", "managed") != "managed":
@@ -127,6 +155,7 @@ def read_plan(data: dict[str, Any], path: str) -> Infrastructure:
                 actions,
                 before if isinstance(before, dict) else None,
                 after if isinstance(after, dict) else None,
+                reasons[n],
             )
         )
     return Infrastructure(path, "terraform-plan", _plan_region(data), resources)

@@ -337,10 +337,14 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
     }
     peers = peers_of([(r.type, r.after) for r in definition.resources])
     for resource in definition.resources:
-        if resource.actions == ("read",) or resource.after is None:
+        if resource.actions == ("read",) or (resource.after is None and not resource.deferred):
             continue
         use = link.resources.get(resource.address)
-        tagged = _tag(resource.after, link.workload_tag) if link.workload_tag else None
+        tagged = (
+            _tag(resource.after, link.workload_tag)
+            if link.workload_tag and resource.after
+            else None
+        )
         if tagged in requests and (use is None or use.workload is None):
             use = (use or InfrastructureResource()).model_copy(update={"workload": tagged})
         usage = None
@@ -369,7 +373,7 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
             continue
         priced = price_state(
             resource.type, resource.after, region, estimate.catalog, day, scenario.hours, usage,
-            peers,
+            peers, resource.deferred,
         )  # fmt: skip
         if priced.status == "included":
             continue
