@@ -263,22 +263,52 @@ def read_template(data: dict[str, Any], path: str, parameters: dict[str, str]) -
             hint=f"its parameters: {', '.join(declared) or 'none'}",
         )
     region = values.get("AWS::Region") if isinstance(values.get("AWS::Region"), str) else None
-    resources = []
-    for logical, body in (data.get("Resources") or {}).items():
+    declared_resources = data.get("Resources") or {}
+    for logical, body in declared_resources.items():
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             raise InfrastructureError.at(path, f"Resources.{logical}: no Type")
-        properties = _resolve(body.get("Properties") or {}, values)
+    names = _names(declared_resources, values)
+    resources = []
+    for logical, body in declared_resources.items():
+        properties = _resolve(body.get("Properties") or {}, values, names)
+        key = NAMED.get(body["Type"])
+        if key is not None and isinstance(properties, dict):
+            properties[key] = names[f"{logical}.{key}"]
         resources.append(Resource(str(logical), body["Type"], ("create",), None, properties))
     return Infrastructure(path, "cloudformation", region, resources)
+
+
+NAMED = {
+    "AWS::SageMaker::Endpoint": "EndpointName",
+    "AWS::SageMaker::EndpointConfig": "EndpointConfigName",
+}
+"""Resources other resources name (a scalable target its endpoint, an endpoint its
+configuration), and the attribute `Fn::GetAtt` reads their name from."""
+
+
+def _names(resources: dict[str, Any], parameters: dict[str, Any]) -> dict[str, Any]:
+    """`LOGICAL.Attribute` → the name of each resource in NAMED: the template's own name
+    where it gives one, otherwise a stand-in `<LOGICAL>` for the name CloudFormation will
+    generate — enough to link resources within the template, never shown as a price."""
+    names: dict[str, Any] = {}
+    for logical, body in resources.items():
+        key = NAMED.get(body["Type"])
+        if key is None:
+            continue
+        given = _resolve((body.get("Properties") or {}).get(key), parameters, {})
+        names[f"{logical}.{key}"] = given if given is not None else f"<{logical}>"
+    return names
 
 
 _SUB = re.compile(r"\$\{([A-Za-z0-9:._]+)\}")
 
 
-def _resolve(value: Any, parameters: dict[str, Any]) -> Any:
-    """Intrinsic functions resolved where the template alone decides them."""
+def _resolve(value: Any, parameters: dict[str, Any], names: dict[str, Any]) -> Any:
+    """Intrinsic functions resolved where the template alone decides them: `Ref` to a
+    parameter, `Fn::Sub` and `Fn::Join` of known parts, and `Fn::GetAtt` of a name the
+    template links resources by (`names`)."""
     if isinstance(value, list):
-        return [_resolve(v, parameters) for v in value]
+        return [_resolve(v, parameters, names) for v in value]
     if not isinstance(value, dict):
         return value
     if len(value) == 1:
@@ -287,14 +317,29 @@ def _resolve(value: Any, parameters: dict[str, Any]) -> Any:
             if isinstance(argument, str) and argument in parameters:
                 return parameters[argument]
             return Unknown(f"Ref {argument} (a resource or a parameter without a value)")
+        if name == "Fn::GetAtt":
+            attribute = ".".join(argument) if isinstance(argument, list) else str(argument)
+            if attribute in names and isinstance(names[attribute], str):
+                return names[attribute]
+            return Unknown(f"Fn::GetAtt {attribute} (needs the deployed stack)")
         if name == "Fn::Sub" and isinstance(argument, str):
-            names = _SUB.findall(argument)
-            if all(n in parameters for n in names):
-                return _SUB.sub(lambda m: str(parameters[m.group(1)]), argument)
+            known = {**parameters, **names}
+            found = _SUB.findall(argument)
+            if all(n in known and isinstance(known[n], str | int | float) for n in found):
+                return _SUB.sub(lambda m: str(known[m.group(1)]), argument)
             return Unknown(f"Fn::Sub {argument!r}")
+        if name == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:
+            separator, parts = argument[0], _resolve(argument[1], parameters, names)
+            if (
+                isinstance(separator, str)
+                and isinstance(parts, list)
+                and all(isinstance(p, str | int | float) for p in parts)
+            ):
+                return separator.join(str(p) for p in parts)
+            return Unknown("Fn::Join of a value the template leaves open")
         if name.startswith("Fn::") or name == "Condition":
             return Unknown(f"{name} (needs the deployed stack)")
-    return {k: _resolve(v, parameters) for k, v in value.items()}
+    return {k: _resolve(v, parameters, names) for k, v in value.items()}
 
 
 MAX_PARAMETER_FILE_BYTES = 1_000_000
