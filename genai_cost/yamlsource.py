@@ -9,6 +9,7 @@ alias expansion, UTF-8 only.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -511,6 +512,24 @@ def read_text_file(
     `error` naming the file (with line and column for a bad byte)."""
     raw = read_file_bytes(file, name, error=error, limit=limit)
     return decode_utf8(raw, name or str(file), error=error)
+
+
+def parse_json(text: str, path: str, *, error: ErrorKind, what: str) -> Any:
+    """JSON from outside (`what` it should be, for messages): a syntax error with its line
+    and column, NaN and Infinity refused (no number an input holds), nesting too deep for
+    the parser an error rather than a crash."""
+
+    def no_constants(name: str) -> Any:
+        raise ValueError(f"{name} is not a number {what} holds")
+
+    try:
+        return json.loads(text, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise error.at(path, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except ValueError as exc:  # NaN, Infinity (and integers too long to convert)
+        raise error.at(path, f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise error.at(path, f"JSON nested too deeply for {what}") from None
 
 
 def decode_utf8(raw: bytes, path: str, *, error: ErrorKind) -> str:

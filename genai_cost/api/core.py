@@ -8,7 +8,6 @@ the decision that was asked for.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -313,23 +312,10 @@ def _describe_snapshot(catalog: Catalog) -> str:
 
 def read_baseline(path: Path) -> EstimateDocument:
     """An estimate JSON written by `genai-cost estimate --format json`."""
-    from genai_cost.yamlsource import read_text_file
+    from genai_cost.yamlsource import parse_json, read_text_file
 
     text = read_text_file(path, error=BaselineError, limit=512 * 1024 * 1024)
-
-    def no_constants(name: str) -> Any:
-        raise ValueError(f"{name} is not a number an estimate holds")
-
-    try:
-        document = json.loads(text, parse_constant=no_constants)
-    except json.JSONDecodeError as exc:
-        raise BaselineError.at(
-            str(path), f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
-        ) from None
-    except ValueError as exc:  # NaN, Infinity (and integers too long to convert)
-        raise BaselineError.at(str(path), f"not valid JSON: {exc}") from None
-    except RecursionError:
-        raise BaselineError.at(str(path), "JSON nested too deeply for an estimate") from None
+    document = parse_json(text, str(path), error=BaselineError, what="an estimate")
     if not isinstance(document, dict) or not isinstance(document.get("scenarios"), list):
         raise BaselineError.at(str(path), "not a genai-cost estimate (no 'scenarios' list)")
     version = document.get("schema_version")

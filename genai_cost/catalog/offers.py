@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,10 +29,6 @@ def _offer_limit() -> int:
     return int(text)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _sku_terms(terms: dict[str, Any], kind: str, sku: str) -> Any:
     table = terms.get(kind)
     return table.get(sku, {}) if isinstance(table, dict) else {}
@@ -44,20 +39,11 @@ def offer_items(path: Path, regions: set[str] | None = None) -> Iterator[dict[st
     optionally only those of `regions`. The file's shape is checked as it is read: an offer
     file is data from outside, and a wrong shape is an error naming the file, not a crash."""
     from genai_cost.catalog.pricelist import attributes_of
-    from genai_cost.yamlsource import decode_utf8, read_file_bytes
+    from genai_cost.yamlsource import decode_utf8, parse_json, read_file_bytes
 
     raw = read_file_bytes(path, error=OfferFileError, limit=_offer_limit())
     text = decode_utf8(raw, str(path), error=OfferFileError)
-    try:
-        offer = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise OfferFileError.at(
-            str(path), f"not a Price List offer file: {exc.msg}", exc.lineno, exc.colno
-        ) from None
-    except ValueError as exc:
-        raise OfferFileError.at(str(path), f"not a Price List offer file: {exc}") from None
-    except RecursionError:
-        raise OfferFileError.at(str(path), "JSON nested too deeply for an offer file") from None
+    offer = parse_json(text, str(path), error=OfferFileError, what="an offer file")
     if not isinstance(offer, dict) or "products" not in offer or "terms" not in offer:
         raise OfferFileError.at(str(path), "not a Price List offer file (no products/terms)")
     products, terms = offer["products"], offer["terms"]

@@ -9,7 +9,6 @@ parameter, `Fn::Sub` of those); a value that cannot be known is marked unknown, 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 import yaml
 
 from genai_cost.errors import InfrastructureError
-from genai_cost.yamlsource import read_text_file
+from genai_cost.yamlsource import parse_json, read_text_file
 
 MAX_DEFINITION_BYTES = 50 * 1024 * 1024
 """Largest plan or template read (a plan of thousands of resources is a few MB)."""
@@ -88,12 +87,7 @@ def parse_definition(
     stripped = text.lstrip()
     data: Any = None
     if stripped.startswith("{"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InfrastructureError.at(
-                path, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
-            ) from None
+        data = parse_json(text, path, error=InfrastructureError, what="a plan or template")
     if isinstance(data, dict) and "format_version" in data:
         return read_plan(data, path)
     if data is None:
@@ -237,6 +231,8 @@ _TemplateLoader.add_multi_constructor("!", _short_form)
 def _load_template_yaml(text: str, path: str) -> Any:
     try:
         return yaml.load(text, Loader=_TemplateLoader)
+    except RecursionError:
+        raise InfrastructureError.at(path, "YAML nested too deeply for a template") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InfrastructureError.at(
@@ -352,12 +348,7 @@ def read_parameter_file(path: Path) -> dict[str, str]:
     (`{"Parameters": {K: V}}`, as CodePipeline and `aws cloudformation deploy` take)."""
     text = read_text_file(path, error=InfrastructureError, limit=MAX_PARAMETER_FILE_BYTES)
     where = str(path)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InfrastructureError.at(
-            where, f"not valid JSON: {exc.msg}", exc.lineno, exc.colno
-        ) from None
+    data = parse_json(text, where, error=InfrastructureError, what="a parameter file")
     found: dict[str, str] = {}
     if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
         for key, value in data["Parameters"].items():
