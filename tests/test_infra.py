@@ -173,6 +173,73 @@ def test_a_count_unknown_at_plan_time_is_named_and_the_rest_priced(
     assert bad.code == 2 and "deferred_changes: expected a list" in bad.err
 
 
+@pytest.mark.parametrize("value", ["-3", "2.5", "true", "1e400", '"two"'])
+def test_counts_out_of_range_are_named_not_priced(cli: Any, tmp_path: Path, value: str) -> None:
+    """A definition's counts are checked as scenario numbers are: a negative, fractional,
+    boolean or infinite instance count or model-unit count leaves the resource unknown (the
+    total incomplete), never a negative or fractional price."""
+    plan = json.loads(Path(PLAN).read_text())
+    after = plan["resource_changes"][0]["change"]["after"]
+    after["production_variants"][0]["initial_instance_count"] = "@"
+    plan["resource_changes"][2]["change"]["after"]["model_units"] = "@"
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan).replace('"@"', value))
+    document = _document(cli, str(path))
+    by = {r["address"]: r for r in document["resources"]}
+    config = by["aws_sagemaker_endpoint_configuration.llm"]
+    assert config["status"] == "unknown" and "is not a whole number" in config["reason"]
+    units = by["aws_bedrock_provisioned_model_throughput.claude"]
+    assert units["status"] == "unknown" and "model_units" in units["reason"]
+    assert not document["total"]["complete"]
+    assert document["total"]["after_monthly_usd"] == pytest.approx(350.40 + 1358.53)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"format_version": "1.2", "resource_changes": [], "x": NaN}', "NaN is not a number"),
+        ('{"format_version": "1.2", "resource_changes": ' + "[" * 100_000, "nested too deeply"),
+        ("Resources:\n  A: " + "[" * 100_000, "nested too deeply"),
+    ],
+)
+def test_hostile_json_and_yaml_are_clear_errors(
+    cli: Any, tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(text)
+    result = cli("infra", str(path), "--region", "us-east-1")
+    assert result.code == 2 and message in result.err and "Traceback" not in result.err
+
+
+def test_a_lambdas_memory_from_a_template_parameter(cli: Any, tmp_path: Path) -> None:
+    """CloudFormation parameters are text: MemorySize "1024" is 1 GB, not the 128 MB default.
+    2M requests × 400 ms × 1 GB = 800,000 GB-s × $0.0000166667 = $13.33, and 2M requests ×
+    $0.20 = $0.40 (x86, us-east-1; the free tier is the account's, not a function's)."""
+    template = tmp_path / "t.yaml"
+    template.write_text(
+        "Parameters:\n  Memory: {Type: Number, Default: 1024}\n"
+        "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n"
+        "    Properties: {MemorySize: !Ref Memory}\n"
+    )
+    usage = tmp_path / "usage.yml"
+    usage.write_text(
+        "resource_usage:\n  Fn: {requests_per_month: 2000000, average_duration_ms: 400}\n"
+    )
+    document = _document(cli, str(template), "--region", "us-east-1", "--usage", str(usage))
+    function = document["resources"][0]
+    assert "memory_size 1024 MB" in function["changed"]
+    assert function["after_monthly_usd"] == pytest.approx(800_000 * 0.0000166667 + 0.40, abs=0.01)
+    too_small = _document(
+        cli, str(template), "--region", "us-east-1", "--usage", str(usage),
+        "--parameter", "Memory=64",
+    )  # fmt: skip
+    assert too_small["resources"][0]["status"] == "unknown"
+    assert (
+        "memory_size '64' is not a whole number of at least 128"
+        in too_small["resources"][0]["reason"]
+    )
+
+
 def test_a_price_the_snapshot_lacks_is_named(cli: Any, tmp_path: Path) -> None:
     plan = json.loads(Path(PLAN).read_text())
     plan["configuration"]["provider_config"]["aws"]["expressions"]["region"] = {

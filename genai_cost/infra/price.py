@@ -12,6 +12,7 @@ month's hours (730, or a calendar month's with `--month`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -122,6 +123,26 @@ class Priced:
         return sum((p.quantity or 0.0) * (p.usd_per_unit or 0.0) for p in self.parts)
 
 
+class _Open(Exception):
+    """A value the definition leaves open, or gives out of range: the resource is unknown."""
+
+
+def _quantity(value: Any, what: str, *, least: float = 0.0) -> float:
+    """A count or size from a definition — a number, or a parameter's text — checked as
+    scenario numbers are: a whole number at least `least`, never a bool, NaN or negative."""
+    if isinstance(value, Unknown):
+        raise _Open(f"{what} {value.why}")
+    if value is None:
+        raise _Open(f"{what} not set")
+    try:
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or number < least or not number.is_integer():
+        raise _Open(f"{what} {value!r} is not a whole number of at least {least:g}")
+    return number
+
+
 def _get(state: dict[str, Any], *names: str) -> Any:
     for name in names:
         if name in state:
@@ -146,6 +167,16 @@ def price_state(
         return Priced("unknown", reason=f"deferred by Terraform: {deferred}")
     if state is None:
         return Priced("absent")
+    try:
+        return _price(kind, state, region, catalog, day, hours, usage, peers)
+    except _Open as exc:
+        return Priced("unknown", reason=str(exc))
+
+
+def _price(
+    kind: str, state: dict[str, Any], region: str, catalog: Catalog, day: dt.date,
+    hours: float, usage: ResourceUsage | None, peers: Peers | None,
+) -> Priced:  # fmt: skip
     if kind in SCALABLE_TARGETS:
         return _scalable_target(state, peers or Peers(), region, catalog, day, hours)
     if kind in ENDPOINT_CONFIGS:
@@ -199,14 +230,13 @@ def _endpoint_config(
                 "memory): describe its traffic in a scenario (option serverless)",
             )
         kind = _get(variant, "instance_type", "InstanceType")
-        count = _get(variant, "initial_instance_count", "InitialInstanceCount")
-        why = _unknown(kind) or _unknown(count)
-        if why or kind is None or count is None:
-            return Priced("unknown", reason=f"{name}: instance type or count {why or 'not set'}")
-        try:
-            instances = float(count)
-        except (TypeError, ValueError):
-            return Priced("unknown", reason=f"{name}: instance count {count!r} is not a number")
+        why = _unknown(kind)
+        if why or kind is None:
+            return Priced("unknown", reason=f"{name}: instance type {why or 'not set'}")
+        instances = _quantity(
+            _get(variant, "initial_instance_count", "InitialInstanceCount"),
+            f"{name}: instance count",
+        )
         short = str(kind).removeprefix("ml.")
         found = instance_price(catalog, "sagemaker", short, region, "on_demand", day)
         facts[f"{name}.instance_type"] = str(kind)
@@ -275,16 +305,17 @@ def _scalable_target(
             f"{SCALING_NOTE}; a min_capacity above it is not counted",
         )
     kind = _get(variant, "instance_type", "InstanceType")
-    count = _get(variant, "initial_instance_count", "InitialInstanceCount")
-    try:
-        extra = float(floor) - float(count)
-    except (TypeError, ValueError):
-        return Priced("unknown", reason=f"{where}: min_capacity or instance count not known")
-    facts = {"min_capacity": f"{float(floor):g}"}
+    count = _quantity(
+        _get(variant, "initial_instance_count", "InitialInstanceCount"),
+        f"{where}: instance count",
+    )
+    minimum = _quantity(floor, f"{where}: min_capacity")
+    extra = minimum - count
+    facts = {"min_capacity": f"{minimum:g}"}
     if extra <= 0:
         return Priced(
             "included",
-            reason=f"scales {where} from min_capacity {float(floor):g}; {SCALING_NOTE}",
+            reason=f"scales {where} from min_capacity {minimum:g}; {SCALING_NOTE}",
             facts=facts,
         )
     found = instance_price(
@@ -301,7 +332,7 @@ def _scalable_target(
                 "instance-hours",
                 found.usd_per_hour,
                 (found.source,),
-                f"min_capacity {float(floor):g} − {float(count):g} configured = {extra:g} × "
+                f"min_capacity {minimum:g} − {count:g} configured = {extra:g} × "
                 f"{kind} × {hours:g} h (SageMaker hosting, on demand)",
             )
         ],
@@ -330,8 +361,9 @@ def _provisioned(
     why = _unknown(arn) or _unknown(units) or _unknown(commitment)
     if why or arn is None or units is None:
         return Priced("unknown", reason=f"model or model units {why or 'not set'}")
+    units = _quantity(units, "model_units", least=1)
     model = model_of(str(arn), catalog)
-    facts = {"model": str(arn), "model_units": f"{units}", "term": str(commitment or "none")}
+    facts = {"model": str(arn), "model_units": f"{units:g}", "term": str(commitment or "none")}
     if model is None:
         return Priced("missing", reason=f"model {arn} is not in the snapshot", facts=facts)
     term = TERMS.get(commitment)
@@ -349,7 +381,7 @@ def _provisioned(
                 "model unit-hours",
                 found.usd_per_model_unit_hour,
                 (found.source,),
-                f"{units} model units × {hours:g} h, {term.replace('_', ' ')}",
+                f"{units:g} model units × {hours:g} h, {term.replace('_', ' ')}",
             )
         ],
         facts=facts,
@@ -434,7 +466,8 @@ def _usage(
         arch = _get(state, "architectures", "Architectures") or ["x86_64"]
         architecture = "arm" if isinstance(arch, list) and "arm64" in arch else "x86"
         memory = _get(state, "memory_size", "MemorySize")
-        megabytes = float(memory) if isinstance(memory, int | float) else 128.0  # AWS's default
+        # AWS's default is 128 MB, its range 128 to 10,240 MB
+        megabytes = 128.0 if memory is None else _quantity(memory, "memory_size", least=128)
         seconds = usage.gb_seconds_per_month
         facts = {"architecture": architecture, "memory_size": f"{megabytes:g} MB"}
         if seconds is None and usage.average_duration_ms is None and requests > 0:
