@@ -200,6 +200,15 @@ def test_counts_out_of_range_are_named_not_priced(cli: Any, tmp_path: Path, valu
         ('{"format_version": "1.2", "resource_changes": [], "x": NaN}', "NaN is not a number"),
         ('{"format_version": "1.2", "resource_changes": ' + "[" * 100_000, "nested too deeply"),
         ("Resources:\n  A: " + "[" * 100_000, "nested too deeply"),
+        (  # a billion laughs: nine levels of ten aliases each
+            "Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n"
+            "      l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"      l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 9)
+            ),
+            "template too large",
+        ),
+        ("Resources:\n  A: &a\n    Type: AWS::S3::Bucket\n    Properties: {x: *a}\n", "too large"),
     ],
 )
 def test_hostile_json_and_yaml_are_clear_errors(

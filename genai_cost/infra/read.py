@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from genai_cost.errors import InfrastructureError
-from genai_cost.yamlsource import parse_json, read_text_file
+from genai_cost.yamlsource import MAX_NODES, parse_json, read_text_file
 
 MAX_DEFINITION_BYTES = 50 * 1024 * 1024
 """Largest plan or template read (a plan of thousands of resources is a few MB)."""
@@ -228,9 +228,37 @@ def _short_form(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
 _TemplateLoader.add_multi_constructor("!", _short_form)
 
 
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values `node` stands for with its aliases expanded (each shared node counted
+    wherever it is used, computed once per node); a node that contains itself is too large."""
+    known = sizes.get(id(node))
+    if known is not None:
+        if known < 0:
+            return MAX_NODES + 1  # an alias to a node that contains it
+        return known
+    sizes[id(node)] = -1
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        total += sum(_expanded_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        total += sum(
+            _expanded_size(key, sizes) + _expanded_size(value, sizes) for key, value in node.value
+        )
+    sizes[id(node)] = min(total, MAX_NODES + 1)
+    return sizes[id(node)]
+
+
 def _load_template_yaml(text: str, path: str) -> Any:
+    loader = _TemplateLoader(text)
     try:
-        return yaml.load(text, Loader=_TemplateLoader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, {}) > MAX_NODES:
+            raise InfrastructureError.at(
+                path, f"template too large: more than {MAX_NODES:,} values (aliases expanded)"
+            )
+        return loader.construct_document(node)
     except RecursionError:
         raise InfrastructureError.at(path, "YAML nested too deeply for a template") from None
     except yaml.YAMLError as exc:
@@ -241,6 +269,8 @@ def _load_template_yaml(text: str, path: str) -> Any:
             mark.line + 1 if mark else None,
             mark.column + 1 if mark else None,
         ) from None
+    finally:
+        loader.dispose()
 
 
 def read_template(data: dict[str, Any], path: str, parameters: dict[str, str]) -> Infrastructure:
