@@ -237,23 +237,34 @@ def _endpoint_config(
             _get(variant, "initial_instance_count", "InitialInstanceCount"),
             f"{name}: instance count",
         )
-        short = str(kind).removeprefix("ml.")
-        found = instance_price(catalog, "sagemaker", short, region, "on_demand", day)
         facts[f"{name}.instance_type"] = str(kind)
         facts[f"{name}.instance_count"] = f"{instances:g}"
-        if isinstance(found, Missing):
-            return Priced("missing", reason=found.reason, facts=facts)
-        parts.append(
-            Part(
-                f"{name} instances",
-                instances * hours,
-                "instance-hours",
-                found.usd_per_hour,
-                (found.source,),
-                f"{instances:g} × {kind} × {hours:g} h (SageMaker hosting, on demand)",
-            )
-        )
+        part = _hosting(f"{name} instances", kind, instances, region, catalog, day, hours)
+        if isinstance(part, Missing):
+            return Priced("missing", reason=part.reason, facts=facts)
+        parts.append(part)
     return Priced("priced", parts, facts=facts)
+
+
+def _hosting(
+    label: str, kind: Any, instances: float, region: str, catalog: Catalog, day: dt.date,
+    hours: float, why: str = "",
+) -> Part | Missing:  # fmt: skip
+    """`instances` of SageMaker hosting instance type `kind`, on demand, for the month's
+    hours (`why` opens the line's detail)."""
+    found = instance_price(
+        catalog, "sagemaker", str(kind).removeprefix("ml."), region, "on_demand", day
+    )
+    if isinstance(found, Missing):
+        return found
+    return Part(
+        label,
+        instances * hours,
+        "instance-hours",
+        found.usd_per_hour,
+        (found.source,),
+        f"{why}{instances:g} × {kind} × {hours:g} h (SageMaker hosting, on demand)",
+    )
 
 
 _VARIANT = re.compile(r"^endpoint/([^/]+)/variant/([^/]+)$")
@@ -305,6 +316,8 @@ def _scalable_target(
             f"{SCALING_NOTE}; a min_capacity above it is not counted",
         )
     kind = _get(variant, "instance_type", "InstanceType")
+    if _unknown(kind) or kind is None:
+        return Priced("unknown", reason=f"{where}: instance type {_unknown(kind) or 'not set'}")
     count = _quantity(
         _get(variant, "initial_instance_count", "InitialInstanceCount"),
         f"{where}: instance count",
@@ -318,26 +331,13 @@ def _scalable_target(
             reason=f"scales {where} from min_capacity {minimum:g}; {SCALING_NOTE}",
             facts=facts,
         )
-    found = instance_price(
-        catalog, "sagemaker", str(kind).removeprefix("ml."), region, "on_demand", day
-    )
-    if isinstance(found, Missing):
-        return Priced("missing", reason=found.reason, facts=facts)
-    return Priced(
-        "priced",
-        [
-            Part(
-                f"{variant_name} instances above the configuration",
-                extra * hours,
-                "instance-hours",
-                found.usd_per_hour,
-                (found.source,),
-                f"min_capacity {minimum:g} − {count:g} configured = {extra:g} × "
-                f"{kind} × {hours:g} h (SageMaker hosting, on demand)",
-            )
-        ],
-        facts=facts,
-    )
+    part = _hosting(
+        f"{variant_name} instances above the configuration", kind, extra, region, catalog, day,
+        hours, f"min_capacity {minimum:g} − {count:g} configured = ",
+    )  # fmt: skip
+    if isinstance(part, Missing):
+        return Priced("missing", reason=part.reason, facts=facts)
+    return Priced("priced", [part], facts=facts)
 
 
 _CONTEXT = re.compile(r":\d+k$")
