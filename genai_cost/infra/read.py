@@ -423,3 +423,20 @@ def parse_parameters(texts: list[str]) -> dict[str, str]:
             raise InfrastructureError.at("", f"«parameter» {text!r}: expected NAME=VALUE")
         found[name] = value
     return found
+
+
+def tag_value(state: dict[str, Any], key: str) -> str | None:
+    """A resource's tag value: Terraform's `tags` mapping, CloudFormation's `Tags` list."""
+    tags = state.get("tags") or state.get("Tags")
+    if isinstance(tags, dict):
+        value = tags.get(key)
+        return value if isinstance(value, str) else None
+    if isinstance(tags, list):
+        for tag in tags:
+            if (
+                isinstance(tag, dict)
+                and tag.get("Key") == key
+                and isinstance(tag.get("Value"), str)
+            ):
+                return str(tag["Value"])
+    return None

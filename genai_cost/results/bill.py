@@ -19,7 +19,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.documents.estimate import (
@@ -314,7 +314,7 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
     from pathlib import Path
 
     from genai_cost.infra.price import USAGE_KINDS, peers_of, price_state
-    from genai_cost.infra.read import read_definition
+    from genai_cost.infra.read import read_definition, tag_value
     from genai_cost.infra.usage import ResourceUsage
 
     loaded = estimate.scenarios[number]
@@ -341,7 +341,7 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
             continue
         use = link.resources.get(resource.address)
         tagged = (
-            _tag(resource.after, link.workload_tag)
+            tag_value(resource.after, link.workload_tag)
             if link.workload_tag and resource.after
             else None
         )
@@ -403,23 +403,6 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
             charged,
             scales=_per_request if follows else None,
         )
-
-
-def _tag(state: dict[str, Any], key: str) -> str | None:
-    """A resource's tag value: Terraform's `tags` mapping, CloudFormation's `Tags` list."""
-    tags = state.get("tags") or state.get("Tags")
-    if isinstance(tags, dict):
-        value = tags.get(key)
-        return value if isinstance(value, str) else None
-    if isinstance(tags, list):
-        for tag in tags:
-            if (
-                isinstance(tag, dict)
-                and tag.get("Key") == key
-                and isinstance(tag.get("Value"), str)
-            ):
-                return str(tag["Value"])
-    return None
 
 
 def _per_request(part: Part) -> bool:
