@@ -17,6 +17,7 @@ from __future__ import annotations
 from genai_cost.api.core import (
     DEFAULT_MODEL,
     DEFAULT_PRICING,
+    WorkloadsFile,
     check,
     check_loaded,
     diff_sides,
@@ -68,6 +69,7 @@ __all__ = [
     "Calibration",
     "Estimate",
     "PricingOptions",
+    "WorkloadsFile",
     "allocate",
     "allocate_cur",
     "apply_levers",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,14 +55,36 @@ def check_loaded(loaded: list[LoadedScenario], catalog: Catalog) -> None:
         raise ScenarioError(problems)
 
 
-def load_scenarios(paths: Iterable[str | Path], catalog: Catalog) -> list[LoadedScenario]:
-    """Load every scenario and check it against `catalog`, reporting the problems of all
-    files together."""
+@dataclass(frozen=True)
+class WorkloadsFile:
+    """A workloads table priced on its own (`estimate --workloads FILE`): the file, the
+    region of rows without one, its own column names and the columns carried as tags."""
+
+    path: Path
+    region: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+
+    def load(self) -> LoadedScenario:
+        from genai_cost.scenario.load import table_scenario
+
+        return table_scenario(self.path, region=self.region, columns=self.columns, tags=self.tags)
+
+
+def load_scenarios(
+    paths: Iterable[str | Path], catalog: Catalog, tables: Iterable[WorkloadsFile] = ()
+) -> list[LoadedScenario]:
+    """Load every scenario (and every workloads table given on its own) and check it against
+    `catalog`, reporting the problems of all files together."""
     loaded, problems = [], []
     skipped: list[Path] = []
-    for path in expand_paths(paths, skipped):
+    sources: list[Callable[[], LoadedScenario]] = [
+        partial(load_scenario, path) for path in expand_paths(paths, skipped)
+    ]
+    sources += [table.load for table in tables]
+    for source in sources:
         try:
-            item = load_scenario(path)
+            item = source()
         except ScenarioError as exc:
             problems.extend(exc.problems)
             continue
@@ -78,8 +102,9 @@ def load_scenarios(paths: Iterable[str | Path], catalog: Catalog) -> list[Loaded
     return loaded
 
 
-def contents(scenario: Any) -> str:
-    """'2 workloads, 1 training job' — what a scenario holds."""
+def contents(scenario: Any, loaded: LoadedScenario | None = None) -> str:
+    """'2 workloads, 1 training job' — what a scenario holds (with how many workloads its
+    table gave, when `loaded` has one)."""
     parts = [
         (len(scenario.workloads), "workload"),
         (len(scenario.training_jobs), "training job"),
@@ -87,6 +112,8 @@ def contents(scenario: Any) -> str:
         (len(scenario.imported_models), "imported model"),
     ]
     text = [f"{n} {name}{'s' if n != 1 else ''}" for n, name in parts if n or name == "workload"]
+    if loaded is not None and loaded.table is not None:
+        text[0] += f" ({loaded.table.size:,} from {Path(loaded.table.path).name})"
     if scenario.supporting_services is not None:
         text.append("supporting services")
     return ", ".join(text)
@@ -113,7 +140,7 @@ def validate(paths: Iterable[str | Path], snapshot: str | Path | None = None) ->
             ValidatedFile(
                 path=str(path),
                 scenario=item.scenario.name,
-                contents=contents(item.scenario),
+                contents=contents(item.scenario, item),
                 valid=not problems,
             )
         )
@@ -217,13 +244,16 @@ def estimate_with(
     *,
     pin_mixes: bool = True,
     strict: bool = False,
+    tables: Iterable[WorkloadsFile] = (),
 ) -> Estimate:
     """`estimate` with the pricing arguments in one object. `pin_mixes=False` prices each
     workload that pins a capacity + on-demand mix (`base_load`) as written, unsplit — what
     `mix` needs to find the mix. `strict`: a whole bill that cannot be priced is an error
-    (PricingError naming what is missing), not an incomplete total."""
+    (PricingError naming what is missing), not an incomplete total. `tables`: workloads
+    tables priced as scenarios of their own."""
     catalog = options.catalog()
-    result = price_with(load_scenarios(paths, catalog), catalog, options, pin_mixes=pin_mixes)
+    loaded = load_scenarios(paths, catalog, tables)
+    result = price_with(loaded, catalog, options, pin_mixes=pin_mixes)
     if strict:
         from genai_cost.decisions.bill import require_complete
 

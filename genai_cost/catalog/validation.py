@@ -12,7 +12,7 @@ from genai_cost.catalog.snapshot import Catalog
 from genai_cost.errors import Problem, ScenarioError
 from genai_cost.modelfile import loc_text, suggest
 from genai_cost.scenario.load import LoadedScenario
-from genai_cost.scenario.models import Scenario, split_model_id
+from genai_cost.scenario.models import Scenario, Workload, split_model_id
 
 
 def check_against_catalog(loaded: LoadedScenario, catalog: Catalog) -> None:
@@ -42,79 +42,111 @@ def scenario_problems(loaded: LoadedScenario, catalog: Catalog) -> list[Problem]
             f"unknown region {scenario.region!r}",
             suggest(scenario.region, catalog.regions),
         )
-    for i, workload in enumerate(scenario.workloads):
-        base = ("workloads", i)
-        if workload.base_model not in catalog.models:
-            known = list(catalog.models)
-            hint = suggest(workload.base_model, known) or (
-                "run `genai-cost models` to list the catalog's model ids"
-            )
-            add((*base, "model"), f"unknown model id {workload.base_model!r}", hint)
-        if workload.region is not None and workload.region not in catalog.regions:
-            add(
-                (*base, "region"),
-                f"unknown region {workload.region!r}",
-                suggest(workload.region, catalog.regions),
-            )
-        window = catalog.models.get(workload.base_model)
-        if window is not None and window.max_input_tokens is not None:
-            t = workload.tokens_per_request
-            cached = t.cache_read + t.cache_write + t.cache_write_1h
-            longest = max(t.input, t.long_requests.input if t.long_requests else 0.0)
-            if longest + cached > window.max_input_tokens:
-                field = "long_requests" if t.long_requests and longest > t.input else "input"
-                add(
-                    (*base, "tokens_per_request", field),
-                    f"{longest + cached:,.0f} input tokens per request (cached ones included) "
-                    f"exceed the context window of {workload.base_model}, "
-                    f"{window.max_input_tokens:,.0f} tokens ({window.max_input_tokens_source})",
-                    "check tokens_per_request, or choose a model with a longer context",
-                )
-        region = scenario.workload_region(workload)
-        prefix = split_model_id(workload.model)[0]
-        if workload.endpoint_scope is not None and prefix is not None:
-            implied = "global" if prefix == "global" else "geo"
-            if workload.endpoint_scope != implied:
-                add(
-                    (*base, "endpoint_scope"),
-                    f"endpoint_scope {workload.endpoint_scope!r} contradicts the model id "
-                    f"prefix {prefix + '.'!r} (which means {implied!r})",
-                    "drop one of the two",
-                )
-        if workload.endpoint_scope == "geo" and prefix is None:
-            add(
-                (*base, "endpoint_scope"),
-                "a geo endpoint needs a geographic profile prefix on the model id",
-                "write e.g. 'us.' + the model id",
-            )
-        region_info = catalog.regions.get(region)
-        geo = workload.geo_profile
-        if geo and region_info is not None and geo not in region_info.geo_profiles:
-            allowed = ", ".join(p + "." for p in region_info.geo_profiles) or "none"
-            add(
-                (*base, "model"),
-                f"the {geo}. cross-region profile cannot be called from {region}",
-                f"profiles available there: {allowed}",
-            )
-        hosted = workload.self_hosted
-        instance_type = hosted.instance_type
-        if instance_type is not None:
-            name = instance_type.removeprefix("ml.")
-            own = hosted.usd_per_hour is not None and (
-                hosted.output_tokens_per_second_per_instance is not None
-            )
-            if name not in catalog.instance_types and not own:
-                add(
-                    (*base, "self_hosted", "instance_type"),
-                    f"unknown instance type {instance_type!r}",
-                    _or_own(
-                        suggest(name, catalog.instance_types),
-                        "its price (self_hosted.usd_per_hour with self_hosted.purchase) and its "
-                        "throughput (self_hosted.output_tokens_per_second_per_instance)",
-                    ),
-                )
+    table = loaded.table
+    for i, workload in enumerate(scenario.workloads[: loaded.yaml_workloads]):
+        for loc, message, hint in workload_problems(
+            workload, scenario.workload_region(workload), catalog
+        ):
+            add(("workloads", i, *loc), message, hint)
+    if table is not None:
+        from genai_cost.scenario.table import catalog_problems
+
+        problems += catalog_problems(table, scenario.region, catalog)
     _check_extras(scenario, catalog, add)
     return problems
+
+
+CONTEXT_FIELDS = ("tokens_per_request",)
+"""Where `workload_problems` reports a request longer than the model's context window."""
+
+
+def context_window_problem(catalog: Catalog, model: str, whole_input: float) -> tuple[str, str]:
+    """The message and hint for requests of `whole_input` tokens (cached included) that
+    exceed `model`'s context window."""
+    window = catalog.models[model]
+    return (
+        f"{whole_input:,.0f} input tokens per request (cached ones included) exceed the "
+        f"context window of {model}, {window.max_input_tokens:,.0f} tokens "
+        f"({window.max_input_tokens_source})",
+        "check tokens_per_request, or choose a model with a longer context",
+    )
+
+
+def workload_problems(
+    workload: Workload, region: str, catalog: Catalog
+) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """(field path within the workload, message, hint) of each way one workload does not fit
+    the catalog: its model, region, profile, context window, scope and instance type."""
+    found: list[tuple[tuple[str | int, ...], str, str]] = []
+
+    def add(loc: tuple[str | int, ...], message: str, hint: str) -> None:
+        found.append((loc, message, hint))
+
+    base: tuple[str | int, ...] = ()
+    if workload.base_model not in catalog.models:
+        known = list(catalog.models)
+        hint = suggest(workload.base_model, known) or (
+            "run `genai-cost models` to list the catalog's model ids"
+        )
+        add((*base, "model"), f"unknown model id {workload.base_model!r}", hint)
+    if workload.region is not None and workload.region not in catalog.regions:
+        add(
+            (*base, "region"),
+            f"unknown region {workload.region!r}",
+            suggest(workload.region, catalog.regions),
+        )
+    window = catalog.models.get(workload.base_model)
+    if window is not None and window.max_input_tokens is not None:
+        t = workload.tokens_per_request
+        cached = t.cache_read + t.cache_write + t.cache_write_1h
+        longest = max(t.input, t.long_requests.input if t.long_requests else 0.0)
+        if longest + cached > window.max_input_tokens:
+            field = "long_requests" if t.long_requests and longest > t.input else "input"
+            message, hint = context_window_problem(catalog, workload.base_model, longest + cached)
+            add((*base, "tokens_per_request", field), message, hint)
+    prefix = split_model_id(workload.model)[0]
+    if workload.endpoint_scope is not None and prefix is not None:
+        implied = "global" if prefix == "global" else "geo"
+        if workload.endpoint_scope != implied:
+            add(
+                (*base, "endpoint_scope"),
+                f"endpoint_scope {workload.endpoint_scope!r} contradicts the model id "
+                f"prefix {prefix + '.'!r} (which means {implied!r})",
+                "drop one of the two",
+            )
+    if workload.endpoint_scope == "geo" and prefix is None:
+        add(
+            (*base, "endpoint_scope"),
+            "a geo endpoint needs a geographic profile prefix on the model id",
+            "write e.g. 'us.' + the model id",
+        )
+    region_info = catalog.regions.get(region)
+    geo = workload.geo_profile
+    if geo and region_info is not None and geo not in region_info.geo_profiles:
+        allowed = ", ".join(p + "." for p in region_info.geo_profiles) or "none"
+        add(
+            (*base, "model"),
+            f"the {geo}. cross-region profile cannot be called from {region}",
+            f"profiles available there: {allowed}",
+        )
+    hosted = workload.self_hosted
+    instance_type = hosted.instance_type
+    if instance_type is not None:
+        name = instance_type.removeprefix("ml.")
+        own = hosted.usd_per_hour is not None and (
+            hosted.output_tokens_per_second_per_instance is not None
+        )
+        if name not in catalog.instance_types and not own:
+            add(
+                (*base, "self_hosted", "instance_type"),
+                f"unknown instance type {instance_type!r}",
+                _or_own(
+                    suggest(name, catalog.instance_types),
+                    "its price (self_hosted.usd_per_hour with self_hosted.purchase) and its "
+                    "throughput (self_hosted.output_tokens_per_second_per_instance)",
+                ),
+            )
+    return found
 
 
 def _or_own(suggestion: str, needs: str) -> str:

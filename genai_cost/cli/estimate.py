@@ -26,7 +26,48 @@ ScenarioPaths = Annotated[
 
 @report_options(priced=True)
 def estimate(
-    paths: ScenarioPaths,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[FILE|DIR...]",
+            help="Scenario files or folders of *.yaml scenarios (none with --workloads).",
+        ),
+    ] = None,
+    workloads: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--workloads",
+            "-w",
+            metavar="TABLE",
+            help="A CSV or Parquet file of workloads, one a row (docs/workloads-table.md), "
+            "priced as a scenario named after the file. Repeatable.",
+        ),
+    ] = None,
+    columns: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            metavar="COLUMN=NAME",
+            help="The --workloads file's own name for a column (name=tenant_id). Repeatable.",
+        ),
+    ] = None,
+    tags: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            metavar="NAME",
+            help="A --workloads column carried into each workload's tags. Repeatable.",
+        ),
+    ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            metavar="REGION",
+            help="The region of --workloads rows without one (default us-east-1, as for a "
+            "scenario without region:).",
+        ),
+    ] = None,
     samples: Annotated[
         int | None,
         typer.Option(
@@ -82,10 +123,26 @@ def estimate(
         genai-cost estimate app.yaml --samples 100000 --seed 1 --format html -o report.html
 
         genai-cost estimate app.yaml --month 2026-12   # a 31-day month: 744 hours
+
+        genai-cost estimate -w tenants.parquet --column name=tenant_id -f parquet -o out.parquet
     """
     from genai_cost import api
+    from genai_cost.errors import ArgumentError
 
-    result = api.estimate_with(paths, options, strict=strict)
+    if not paths and not workloads:
+        raise ArgumentError("give scenario files or folders, or --workloads TABLE")
+    if (columns or tags or region) and not workloads:
+        raise ArgumentError("--column, --tag and --region describe a --workloads table")
+    mapping: dict[str, str] = {}
+    for pair in columns or []:
+        ours, sep, theirs = pair.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise ArgumentError(f"--column {pair!r}: expected COLUMN=NAME (name=tenant_id)")
+        mapping[ours.strip()] = theirs.strip()
+    tables = [
+        api.WorkloadsFile(path, region, mapping, list(tags or [])) for path in workloads or []
+    ]
+    result = api.estimate_with(paths or [], options, strict=strict, tables=tables)
     if not (fmt == Format.table and to_stdout(output)):  # the table shows them itself
         for warning in result.warnings:
             say(f"warning: {warning}")

@@ -40,6 +40,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from genai_cost.catalog.snapshot import Catalog
@@ -129,6 +130,8 @@ class Pricer:
     ) -> None:
         self.catalog, self.day, self.as_of = catalog, day, as_of
         self.month, self.free_tier = month, free_tier
+        self.folder: Path | None = None
+        """The folder of the scenario being optimized (its workloads table is read there)."""
 
     def estimate(self, data: dict[str, Any], label: str) -> Any:
         import yaml
@@ -140,7 +143,7 @@ class Pricer:
         from genai_cost.scenario.load import load_scenario
 
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode()
-        loaded = load_scenario(label, name=label, content=text)
+        loaded = load_scenario(label, name=label, content=text, folder=self.folder)
         problems = scenario_problems(loaded, self.catalog)
         if problems:
             raise ScenarioError(problems)
@@ -799,6 +802,7 @@ def run_optimize(
         if problems:
             raise ScenarioError(problems)
         raw = cast(dict[str, Any], loaded.document.data)
+        pricer.folder = Path(path).parent
         results.append(optimize(str(path), raw, pricer, endpoints))
         data.append(raw)
     return results, data

@@ -100,6 +100,8 @@ class WorkloadSummary(TypedDict):
     bill_monthly_cost_usd: float | None
     """Its share of the whole bill: its own lines (inference under the chosen path,
     redundancy) plus its share of shared lines; null when one of them cannot be priced."""
+    tags: NotRequired[dict[str, str]]
+    """The workload's tags (a workloads table's tag columns), when it has any."""
 
 
 Family = Literal[

@@ -39,11 +39,11 @@ class WorkloadSpec:
 
     @property
     def where(self) -> str:
-        """`file:line` of the workload in its scenario file (the line found on first use)."""
+        """`file:line` of the workload in its scenario file (the line found on first use), or
+        its row in the scenario's workloads table."""
         if self.source is None:
             return self.path
-        line, _ = self.source.document.position(("workloads", self.index_in_file))
-        return f"{self.path}:{line}" if line else self.path
+        return self.source.workload_where(self.index_in_file)
 
     def explicitly_asks(self, option: Option) -> bool:
         return self.workload.options is not None and option in self.workload.options

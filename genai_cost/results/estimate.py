@@ -401,6 +401,8 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
                     "bill_monthly_cost_usd": shares[workload.name],
                 }
             )
+            if workload.tags:
+                workloads[-1]["tags"] = dict(workload.tags)
             w_index += 1
         sections = estimate.sections[number] if number < len(estimate.sections) else {}
         _check_finite(sections, "", loaded.path)

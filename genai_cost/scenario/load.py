@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from genai_cost.errors import Problem, ScenarioError
 from genai_cost.modelfile import loc_text, problem_from_error, suggest
 from genai_cost.scenario.models import Scenario
+from genai_cost.scenario.table import WorkloadTable
 from genai_cost.yamlsource import YamlDocument, load_yaml_bytes, read_file_bytes
 
 
@@ -29,10 +30,28 @@ class LoadedScenario:
     path: str
     sha256: str
     document: YamlDocument
+    table: WorkloadTable | None = None
+    """The scenario's workloads table, read: its rows are the workloads after the YAML ones."""
+    yaml_workloads: int = -1
+    """How many of the scenario's workloads the YAML file lists (the rest are the table's);
+    -1 until set in __post_init__."""
+
+    def __post_init__(self) -> None:
+        if self.yaml_workloads < 0:
+            object.__setattr__(self, "yaml_workloads", len(self.scenario.workloads))
+
+    def workload_where(self, index: int) -> str:
+        """`file:line` of a YAML workload, or `table: row N` of a table's."""
+        if index >= self.yaml_workloads and self.table is not None:
+            return f"{self.table.path}: {self.table.where(index - self.yaml_workloads)}"
+        line, _ = self.document.position(("workloads", index))
+        return f"{self.path}:{line}" if line else self.path
 
 
 def parse_scenario(doc: YamlDocument) -> Scenario:
-    """Validate loaded YAML against the scenario model; problems carry file positions."""
+    """Validate loaded YAML against the scenario model; problems carry file positions. The
+    names a scenario with a `workloads_table` refers to are checked once its rows are read
+    (`load_scenario`)."""
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__
         raise ScenarioError(
@@ -50,10 +69,63 @@ def parse_scenario(doc: YamlDocument) -> Scenario:
     except ValidationError as exc:
         problems = [problem_from_error(doc, e, Scenario) for e in exc.errors()]
         raise ScenarioError(problems[:20]) from None
+    if scenario.workloads_table is not None:
+        return scenario
     problems = reference_problems(scenario, doc)
     if problems:
         raise ScenarioError(problems[:20])
     return scenario
+
+
+def read_scenario_table(scenario: Scenario, doc: YamlDocument, folder: Path) -> WorkloadTable:
+    """The scenario's `workloads_table`, read from inside its folder."""
+    from genai_cost.errors import UnsafePathError
+    from genai_cost.paths import contained
+    from genai_cost.scenario.table import read_table
+
+    link = scenario.workloads_table
+    assert link is not None
+    try:
+        path = contained(folder, link.path, what=f"workloads_table.path {link.path!r}")
+    except UnsafePathError as exc:
+        line, column = doc.position(("workloads_table",))
+        raise ScenarioError(
+            [
+                Problem(
+                    str(exc), path=doc.path, line=line, column=column, field_path="workloads_table"
+                )
+            ]
+        ) from None
+    shown = str(Path(doc.path).parent / link.path)
+    if not path.is_file():
+        line, column = doc.position(("workloads_table",))
+        raise ScenarioError(
+            [
+                Problem(
+                    f"no such file: {shown}",
+                    path=doc.path,
+                    line=line,
+                    column=column,
+                    field_path="workloads_table.path",
+                    hint="the path is relative to the scenario file's folder",
+                )
+            ]
+        )
+    return read_table(path, label=shown, columns=link.columns, tags=link.tags)
+
+
+def with_table(scenario: Scenario, table: WorkloadTable) -> Scenario:
+    """The scenario with the table's rows after its own workloads; a name used in both is
+    an error naming the row."""
+    own = {w.name for w in scenario.workloads}
+    names = table.text["name"]
+    for row, name in enumerate(names.tolist()):
+        if name in own:
+            raise ScenarioError(
+                [table.problem(row, "name", f"workload name {name!r} is also in the scenario")]
+            )
+    rows = table.workloads()
+    return scenario.model_copy(update={"workloads": [*scenario.workloads, *rows]})
 
 
 def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
@@ -83,6 +155,12 @@ def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
     ]
     if scenario.supporting_services is not None:
         lists.append((("supporting_services", "workloads"), scenario.supporting_services.workloads))
+    if scenario.infrastructure is not None:
+        lists += [
+            (("infrastructure", "resources", address, "workload"), [use.workload])
+            for address, use in scenario.infrastructure.resources.items()
+            if use.workload is not None
+        ]
     refs: list[tuple[tuple[str | int, ...], str]] = [
         ((*loc, k), name) for loc, given in lists for k, name in enumerate(given or [])
     ]
@@ -113,18 +191,69 @@ def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
 
 
 def load_scenario(
-    path: str | Path, *, name: str | None = None, content: bytes | None = None
+    path: str | Path,
+    *,
+    name: str | None = None,
+    content: bytes | None = None,
+    folder: Path | None = None,
 ) -> LoadedScenario:
     """Load, parse and validate one scenario file.
 
     `name` replaces the path in messages and reports; `content` is the file's bytes when they
-    are already in memory (a blob read from git: nothing is written to disk).
+    are already in memory (a blob read from git: nothing is written to disk). A
+    `workloads_table` is read from `folder` (default: the file's folder; in-memory content
+    needs one given).
     """
     label = name or str(path)
     raw = content if content is not None else read_file_bytes(Path(path), name, error=ScenarioError)
     doc = load_yaml_bytes(raw, label)
     scenario = parse_scenario(doc)
+    table = None
+    if scenario.workloads_table is not None:
+        if content is not None and folder is None:
+            raise ScenarioError(
+                [
+                    Problem(
+                        "a scenario read from git cannot name a workloads_table (the table is "
+                        "not read from the revision)",
+                        path=label,
+                        field_path="workloads_table",
+                    )
+                ]
+            )
+        table = read_scenario_table(scenario, doc, folder or Path(path).parent)
+        yaml_count = len(scenario.workloads)
+        scenario = with_table(scenario, table)
+        problems = reference_problems(scenario, doc)
+        if problems:
+            raise ScenarioError(problems[:20])
+        digest = hashlib.sha256(raw)
+        with open(table.file, "rb") as handle:  # the table is an input too
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+        return LoadedScenario(scenario, label, digest.hexdigest(), doc, table, yaml_count)
     return LoadedScenario(scenario, label, hashlib.sha256(raw).hexdigest(), doc)
+
+
+def table_scenario(
+    path: Path,
+    *,
+    region: str | None = None,
+    columns: dict[str, str] | None = None,
+    tags: list[str] | None = None,
+) -> LoadedScenario:
+    """A workloads table on its own (`estimate --workloads FILE`) as a scenario named after
+    the file: the scenario a file with only `workloads_table:` would be (`region` the default
+    of rows without one; the scenario default when not given)."""
+    import yaml
+
+    data: dict[str, object] = {
+        "name": path.stem or path.name,
+        "workloads_table": {"path": path.name, "columns": columns or {}, "tags": tags or []},
+    }
+    if region is not None:
+        data["region"] = region
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return load_scenario(path, name=str(path), content=text.encode("utf-8"), folder=path.parent)
 
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")

@@ -492,6 +492,9 @@ class Workload(Strict):
     redundancy: Redundancy = Redundancy.model_construct()
     base_load: BaseLoad | None = None
     """Pin the capacity + on-demand mix (`genai-cost mix`) so the bill is the mix's."""
+    tags: dict[Annotated[str, Field(min_length=1)], str] = Field(default_factory=dict)
+    """Labels carried into reports (team, cost centre, tenant tier); a workloads table's
+    `tags` columns fill them. They do not change any price."""
 
     @field_validator("options")
     @classmethod
@@ -797,6 +800,35 @@ class InfrastructureResource(Strict):
     a knowledge base): counted as given, with the scenario as its source."""
 
 
+class WorkloadsTable(Strict):
+    """A CSV or Parquet file of workloads, one a row (docs/workloads-table.md): its columns
+    are `name`, `model`, `region`, `input_tokens`, `output_tokens`, the cache columns,
+    `requests_per_month` or `requests_per_second`, `peak_to_average_ratio`, `latency`,
+    `service_tier` and `options`; each fills the workload field of the same meaning, under the
+    same rules."""
+
+    path: Annotated[str, Field(min_length=1)]
+    """The file, relative to the scenario file's folder (and inside it)."""
+    columns: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
+    """The file's own name for a column (`name: tenant_id`)."""
+    tags: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    """Columns of the file carried into each workload's `tags`."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _path_alone(cls, value: object) -> object:
+        return {"path": value} if isinstance(value, str) else value
+
+    @field_validator("path")
+    @classmethod
+    def _inside(cls, value: str) -> str:
+        from genai_cost.paths import plain_relative
+
+        if plain_relative(value) is None:
+            raise ValueError("a relative path inside the scenario's folder (no '..', not absolute)")
+        return value
+
+
 class Infrastructure(Strict):
     """The infrastructure code this scenario runs on: its resources' fixed capacity priced
     from the definition, its usage-priced resources from the workloads' traffic — the
@@ -946,6 +978,8 @@ class Scenario(Strict):
     workloads: list[Workload] = Field(default_factory=list)
     """The models serving requests; a scenario may have none when it describes only training
     jobs, shared endpoints or supporting services."""
+    workloads_table: WorkloadsTable | None = None
+    """More workloads, from a CSV or Parquet file (one a row), priced with `workloads`."""
     budget: Budget | None = None
     """Monthly budget of the whole scenario (its whole bill), for `genai-cost check`."""
     customization: Customization | None = None
@@ -977,6 +1011,7 @@ class Scenario(Strict):
     def _something_to_price(self) -> Scenario:
         if not (
             self.workloads
+            or self.workloads_table is not None
             or self.training_jobs
             or self.shared_endpoints
             or self.imported_models
@@ -984,18 +1019,11 @@ class Scenario(Strict):
             or self.infrastructure is not None
         ):
             raise ValueError(
-                "nothing to price: give workloads, training_jobs, shared_endpoints, "
+                "nothing to price: give workloads (or a workloads_table), training_jobs, "
+                "shared_endpoints, "
                 "imported_models, supporting_services or infrastructure"
             )
-        if self.infrastructure is not None:
-            names = {w.name for w in self.workloads}
-            for address, use in self.infrastructure.resources.items():
-                if use.workload is not None and use.workload not in names:
-                    raise ValueError(
-                        f"infrastructure.resources.{address}.workload: no workload named "
-                        f"{use.workload!r}"
-                    )
-        if self.customization is not None and not self.workloads:
+        if self.customization is not None and not self.workloads and not self.workloads_table:
             raise ValueError("customization changes workloads, and the scenario has none")
         return self
 

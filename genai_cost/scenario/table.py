@@ -1,0 +1,622 @@
+"""Workloads from a table: a CSV or Parquet file with one workload a row.
+
+Platform teams keep hundreds of thousands of tenants, features or customers in a spreadsheet or
+a warehouse table; a scenario names such a table (`workloads_table:`) or `genai-cost estimate
+--workloads FILE` reads one. The columns are declared once here (`COLUMNS`), each bound to the
+workload field it fills; the rules are the scenario model's own: number ranges are read from
+the pydantic fields' constraints, and every distinct combination of the text columns is
+validated by the `Workload` model itself, so a row is accepted exactly when the same workload
+written in YAML would be. Numbers are checked as arrays; all problems are reported at once,
+each naming its row and column.
+
+The file is read by DuckDB (already the tool's log engine): CSV as text (every column cast
+here, so a bad cell is found and named rather than failing the read), Parquet with its types.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from genai_cost.errors import Problem, ScenarioError
+
+if TYPE_CHECKING:
+    from genai_cost.scenario.models import Workload
+
+FloatArray = npt.NDArray[np.float64]
+ObjArray = npt.NDArray[np.object_]
+
+Kind = Literal["text", "number", "choice", "options"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a workloads table and the workload field it fills."""
+
+    name: str
+    field: tuple[str, ...]
+    """The field's path in a scenario's workload (`tokens_per_request.input`)."""
+    kind: Kind
+    required: bool = False
+    description: str = ""
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", ("name",), "text", True, "the workload's name, unique in the scenario"),
+    Column("model", ("model",), "text", True, "Bedrock model id (a us./eu./global. prefix too)"),
+    Column("region", ("region",), "text", False, "AWS region; the scenario's region when empty"),
+    Column("input_tokens", ("tokens_per_request", "input"), "number", True),
+    Column("output_tokens", ("tokens_per_request", "output"), "number", True),
+    Column("cache_read_tokens", ("tokens_per_request", "cache_read"), "number"),
+    Column("cache_write_tokens", ("tokens_per_request", "cache_write"), "number"),
+    Column("cache_write_1h_tokens", ("tokens_per_request", "cache_write_1h"), "number"),
+    Column("requests_per_month", ("traffic", "requests_per_month"), "number"),
+    Column("requests_per_second", ("traffic", "requests_per_second"), "number"),
+    Column("peak_to_average_ratio", ("traffic", "peak_to_average_ratio"), "number"),
+    Column("latency", ("latency",), "choice", False, "interactive or batch_tolerant"),
+    Column("service_tier", ("service_tier",), "choice", False, "standard, priority, flex, ..."),
+    Column("options", ("options",), "options", False, "purchase options, separated by ';' or ','"),
+)
+"""Every column a workloads table may have (others are refused unless mapped to tags)."""
+BY_NAME = {c.name: c for c in COLUMNS}
+VOLUME = ("requests_per_month", "requests_per_second")
+"""Exactly one of these per row, as in a scenario's `traffic`."""
+TEXT_KINDS = ("text", "choice", "options")
+SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+MAX_PROBLEMS = 20
+"""Problems listed in full; the rest are counted."""
+_GLOB = re.compile(r"[*?\[\]{}]")
+_OPTION_SPLIT = re.compile(r"[;,|\s]+")
+
+
+def bounds(column: Column) -> dict[str, float]:
+    """The range a number column's workload field accepts (`ge`, `gt`, `le`, `lt`), read from
+    the scenario model's own field constraints — one declaration for YAML and tables."""
+    from genai_cost.scenario.models import Workload
+
+    model: Any = Workload
+    for part in column.field[:-1]:
+        model = model.model_fields[part].annotation
+    info = model.model_fields[column.field[-1]]
+    found: dict[str, float] = {}
+    pending: list[Any] = list(info.metadata)
+    annotation = info.annotation
+    for arg in getattr(annotation, "__args__", ()):  # `X | None`: the constraints of X
+        pending += list(getattr(arg, "__metadata__", ()))
+    pending += list(getattr(annotation, "__metadata__", ()))
+    while pending:
+        item = pending.pop()
+        for name in ("ge", "gt", "le", "lt"):
+            value = getattr(item, name, None)
+            if value is not None:
+                found[name] = float(value)
+        pending += list(getattr(item, "metadata", ()))
+    return found
+
+
+@dataclass
+class WorkloadTable:
+    """The validated rows of a workloads table, as columns."""
+
+    path: str
+    """The file as messages name it."""
+    file: Path
+    """The file read."""
+    size: int
+    text: dict[str, ObjArray]
+    """Text columns ("" where empty): name, model, region, latency, service_tier, options."""
+    numbers: dict[str, FloatArray]
+    """Number columns (NaN where empty)."""
+    tags: dict[str, ObjArray] = field(default_factory=dict)
+    """Columns carried into each workload's tags, by tag key."""
+    column_names: dict[str, str] = field(default_factory=dict)
+    """The file's column behind each column of COLUMNS that it has."""
+
+    def where(self, row: int, column: str = "") -> str:
+        """`row N` (1-based, the header not counted), with the file's column name."""
+        text = f"row {row + 1:,}"
+        if column:
+            text += f", column {self.column_names.get(column, column)!r}"
+        return text
+
+    def problem(self, row: int, column: str, message: str, hint: str = "") -> Problem:
+        return Problem(message, path=self.path, field_path=self.where(row, column), hint=hint)
+
+    def workloads(self) -> list[Workload]:
+        """The rows as scenario workloads, built without validating again (each row passed
+        the workload model's rules above)."""
+        from genai_cost.scenario.models import (
+            Latency,
+            Option,
+            TokensPerRequest,
+            Traffic,
+            Workload,
+        )
+
+        t, n = self.text, self.numbers
+        options: dict[str, list[Option] | None] = {"": None}
+        for cell in set(t["options"].tolist()):
+            if cell:
+                options[cell] = [Option(o) for o in _OPTION_SPLIT.split(cell.strip()) if o]
+        latency = {"": Latency.interactive, **{x.value: x for x in Latency}}
+        columns = {
+            c: n[c].tolist()
+            for c in (
+                "input_tokens",
+                "output_tokens",
+                "cache_read_tokens",
+                "cache_write_tokens",
+                "cache_write_1h_tokens",
+                *VOLUME,
+                "peak_to_average_ratio",
+            )
+        }
+        text = {c: t[c].tolist() for c in ("name", "model", "region", "latency", "service_tier")}
+        tag_keys = list(self.tags)
+        tag_values = [self.tags[k].tolist() for k in tag_keys]
+        # Each row is one template's fields with its own values, set the way pydantic's
+        # `model_copy(update=...)` sets them, without its per-attribute copies
+        # (`model_construct` would also deep-copy every default settings model per row).
+        tokens_template = TokensPerRequest.model_construct(input=0.0, output=0.0).__dict__
+        traffic_template = Traffic.model_construct().__dict__
+        template = Workload.model_construct(
+            name="-",
+            model="-",
+            tokens_per_request=TokensPerRequest.model_construct(input=0.0, output=0.0),
+            traffic=Traffic.model_construct(),
+        ).__dict__
+        token_fields = {"input", "output", "cache_read", "cache_write", "cache_write_1h"}
+        workload_fields = {"name", "model", "tokens_per_request", "traffic"}
+        inputs, outputs = columns["input_tokens"], columns["output_tokens"]
+        nan = float("nan")
+
+        def number(c: str) -> list[float | None]:
+            return [None if v != v else v for v in columns.get(c, [nan] * self.size)]
+
+        def cached(c: str) -> list[float]:
+            return [0.0 if v != v else v for v in columns[c]]
+
+        reads, writes = cached("cache_read_tokens"), cached("cache_write_tokens")
+        writes_1h = cached("cache_write_1h_tokens")
+        per_month, per_second = number("requests_per_month"), number("requests_per_second")
+        peaks = number("peak_to_average_ratio")
+        names, models = text["name"], text["model"]
+        regions, latencies, tiers = text["region"], text["latency"], text["service_tier"]
+        cells = t["options"].tolist()
+        out = []
+        for i in range(self.size):
+            tokens = _built(
+                TokensPerRequest,
+                tokens_template,
+                token_fields,
+                input=inputs[i],
+                output=outputs[i],
+                cache_read=reads[i],
+                cache_write=writes[i],
+                cache_write_1h=writes_1h[i],
+            )
+            traffic_set = {"requests_per_month" if per_second[i] is None else "requests_per_second"}
+            if peaks[i] is not None:
+                traffic_set.add("peak_to_average_ratio")
+            traffic = _built(
+                Traffic,
+                traffic_template,
+                traffic_set,
+                requests_per_month=per_month[i],
+                requests_per_second=per_second[i],
+                peak_to_average_ratio=peaks[i],
+            )
+            fields: dict[str, Any] = {
+                "name": names[i],
+                "model": models[i],
+                "region": regions[i] or None,
+                "latency": latency[latencies[i]],
+                "service_tier": tiers[i] or None,
+                "tokens_per_request": tokens,
+                "traffic": traffic,
+                "options": options[cells[i]],
+            }
+            if tag_keys:
+                fields["tags"] = {
+                    k: str(v[i]) for k, v in zip(tag_keys, tag_values, strict=True) if v[i]
+                }
+            out.append(_built(Workload, template, workload_fields, **fields))
+        return out
+
+
+def _built(cls: Any, template: dict[str, Any], fields_set: set[str], **values: Any) -> Any:
+    """An instance of pydantic model `cls` with `template`'s field values updated by
+    `values`, unvalidated — what `template.model_copy(update=values)` makes (a fresh
+    `__dict__`, the fields set, no extra or private attributes) at a fraction of the cost."""
+    built = cls.__new__(cls)
+    fields = dict(template)
+    fields.update(values)
+    object.__setattr__(built, "__dict__", fields)
+    object.__setattr__(built, "__pydantic_fields_set__", set(fields_set))
+    object.__setattr__(built, "__pydantic_extra__", None)
+    object.__setattr__(built, "__pydantic_private__", None)
+    return built
+
+
+def table_format(path: Path) -> str:
+    """`csv` or `parquet`, from the file's suffix."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise ScenarioError(
+            [
+                Problem(
+                    "a workloads table is a .csv or .parquet file, not "
+                    + (repr(path.suffix) if path.suffix else "a file without a suffix"),
+                    path=str(path),
+                )
+            ]
+        )
+    return kind
+
+
+def read_table(
+    path: Path,
+    *,
+    label: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    tags: Iterable[str] = (),
+) -> WorkloadTable:
+    """Read and validate a workloads table. `columns` maps a column of COLUMNS to the file's
+    own name for it (`{"name": "tenant_id"}`); `tags` are the file's columns carried into
+    each workload's tags. Raises ScenarioError with every problem found."""
+    shown = label or str(path)
+    kind = table_format(path)
+    if _GLOB.search(path.name):
+        raise ScenarioError(
+            [Problem("a table's file name may not hold * ? [ ] { } (read as patterns)", path=shown)]
+        )
+    if not path.is_file():
+        raise ScenarioError([Problem("no such file", path=shown)])
+    import duckdb
+
+    source = (
+        "read_csv($1, header = true, delim = ',', quote = '\"', escape = '\"', "
+        "auto_type_candidates = ['VARCHAR'])"
+        if kind == "csv"
+        else "read_parquet($1)"
+    )
+    connection = duckdb.connect()
+    try:
+        described = connection.execute(f"DESCRIBE SELECT * FROM {source}", [str(path)]).fetchall()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        hint = (
+            "a comma-separated file with a header row: every row has the header's number of "
+            "fields (quote cells that hold commas)"
+            if kind == "csv"
+            else "a Parquet file"
+        )
+        raise ScenarioError(
+            [Problem(f"cannot read the table: {first}", path=shown, hint=hint)]
+        ) from None
+    types = {str(row[0]): str(row[1]) for row in described}
+    return _validate(connection, source, path, shown, types, dict(columns or {}), list(tags))
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _validate(
+    connection: Any,
+    source: str,
+    path: Path,
+    shown: str,
+    types: dict[str, str],
+    mapping: dict[str, str],
+    tags: list[str],
+) -> WorkloadTable:
+    from genai_cost.modelfile import suggest
+
+    problems: list[Problem] = []
+
+    def whole_file(message: str, hint: str = "") -> None:
+        problems.append(Problem(message, path=shown, hint=hint))
+
+    for ours in mapping:
+        if ours not in BY_NAME:
+            whole_file(
+                f"columns: {ours!r} is not a workloads-table column",
+                suggest(ours, BY_NAME) or "columns: " + ", ".join(BY_NAME),
+            )
+    mapped = {BY_NAME[k].name: v for k, v in mapping.items() if k in BY_NAME}
+    found: dict[str, str] = {}
+    for column in COLUMNS:
+        theirs = mapped.get(column.name, column.name)
+        if theirs in types:
+            found[column.name] = theirs
+        elif column.name in mapped:
+            whole_file(
+                f"columns.{column.name}: the table has no column {theirs!r}",
+                suggest(theirs, types) or "its columns: " + ", ".join(types),
+            )
+        elif column.required:
+            whole_file(
+                f"missing column {column.name!r}",
+                suggest(column.name, types)
+                or f"map the file's own name for it: columns: {{{column.name}: NAME}} in a "
+                f"scenario, --column {column.name}=NAME with --workloads",
+            )
+    if not any(c in found for c in VOLUME):
+        whole_file("missing column 'requests_per_month' (or 'requests_per_second')")
+    for tag in tags:
+        if tag not in types:
+            whole_file(f"tags: the table has no column {tag!r}", suggest(tag, types))
+    used = set(found.values()) | set(tags)
+    for theirs in types:
+        if theirs not in used:
+            whole_file(
+                f"unknown column {theirs!r}",
+                suggest(theirs, BY_NAME)
+                or "map it (columns:), carry it as a tag (tags:), or drop it; columns: "
+                + ", ".join(BY_NAME),
+            )
+    if problems:
+        raise ScenarioError(problems)
+
+    selects: list[str] = []
+    for column in COLUMNS:
+        if column.name not in found:
+            continue
+        theirs = found[column.name]
+        q = _quoted(theirs)
+        if column.kind == "number":
+            if types[theirs] == "BOOLEAN":
+                whole_file(f"column {theirs!r}: expected numbers, the file holds booleans")
+                continue
+            selects += [
+                f"COALESCE(TRY_CAST({q} AS DOUBLE), 'NaN'::DOUBLE)",
+                f"({q} IS NOT NULL AND TRIM(CAST({q} AS VARCHAR)) <> '')",
+                f"CASE WHEN TRY_CAST({q} AS DOUBLE) IS NULL THEN CAST({q} AS VARCHAR) END",
+            ]
+        else:
+            selects.append(f"COALESCE(TRIM(CAST({q} AS VARCHAR)), '')")
+    selects += [f"COALESCE(CAST({_quoted(t)} AS VARCHAR), '')" for t in tags]
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        result = connection.execute(
+            f"SELECT {', '.join(selects)} FROM {source}", [str(path)]
+        ).fetchnumpy()
+    except Exception as exc:  # a malformed file (a CSV row with too many fields, ...)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ScenarioError([Problem(f"cannot read the table: {first}", path=shown)]) from None
+    values = list(result.values())
+    size = len(values[0]) if values else 0
+    table = WorkloadTable(shown, path, size, {}, {}, column_names=found)
+    k = 0
+    given: dict[str, npt.NDArray[np.bool_]] = {}
+    texts: dict[str, Any] = {}
+    """Per number column, the cells that are not numbers, as written (None elsewhere)."""
+    for column in COLUMNS:
+        if column.name not in found:
+            if column.kind == "number":
+                table.numbers[column.name] = np.full(size, np.nan)
+                given[column.name] = np.zeros(size, dtype=bool)
+            else:
+                table.text[column.name] = np.full(size, "", dtype=object)
+            continue
+        if column.kind == "number":
+            table.numbers[column.name] = np.asarray(values[k], dtype=np.float64)
+            given[column.name] = np.asarray(values[k + 1], dtype=bool)
+            texts[column.name] = values[k + 2]
+            k += 3
+        else:
+            table.text[column.name] = np.asarray(values[k], dtype=object)
+            k += 1
+    for tag in tags:
+        table.tags[tag] = np.asarray(values[k], dtype=object)
+        k += 1
+    found_problems = _Found(table)
+    _number_problems(table, given, texts, found_problems)
+    _text_problems(table, found_problems)
+    if found_problems.problems:
+        raise ScenarioError(found_problems.all())
+    return table
+
+
+class _Found:
+    """Problems found so far: the first MAX_PROBLEMS in full, the rest counted."""
+
+    def __init__(self, table: WorkloadTable) -> None:
+        self.table = table
+        self.problems: list[Problem] = []
+        self.more = 0
+
+    def add(self, problem: Problem) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        else:
+            self.more += 1
+
+    def rows(self, bad: npt.NDArray[np.bool_], column: str, message: Any) -> None:
+        """A problem for each bad row: `message(row)` is composed only for those listed."""
+        rows = np.flatnonzero(bad)
+        room = max(MAX_PROBLEMS - len(self.problems), 0)
+        for r in rows[:room]:
+            self.problems.append(self.table.problem(int(r), column, message(int(r))))
+        self.more += max(int(rows.size) - room, 0)
+
+    def all(self) -> list[Problem]:
+        if not self.more:
+            return self.problems
+        extra = Problem(f"and {self.more:,} more problems", path=self.table.path)
+        return [*self.problems, extra]
+
+
+def _number_problems(
+    table: WorkloadTable,
+    given: dict[str, npt.NDArray[np.bool_]],
+    texts: dict[str, Any],
+    found: _Found,
+) -> None:
+    for column in COLUMNS:
+        if column.kind != "number":
+            continue
+        values, present = table.numbers[column.name], given[column.name]
+        if column.required:
+            found.rows(~present, column.name, lambda r: "expected a number, the cell is empty")
+        bad = present & ~np.isfinite(values)
+        written = texts.get(column.name)
+
+        def not_a_number(r: int, written: Any = written) -> str:
+            cell = None if written is None else written[r]
+            if cell is None or cell is np.ma.masked or not isinstance(cell, str):
+                return "expected a finite number, got NaN or infinity"
+            return f"expected a number, got {str(cell)[:40]!r}"
+
+        found.rows(bad, column.name, not_a_number)
+        ok = present & np.isfinite(values)
+        for name, test, words in (
+            ("ge", np.less, "at least"),
+            ("gt", np.less_equal, "greater than"),
+            ("le", np.greater, "at most"),
+            ("lt", np.greater_equal, "less than"),
+        ):
+            limit = bounds(column).get(name)
+            if limit is None:
+                continue
+            out = ok & test(values, limit)
+
+            def message(
+                r: int, words: str = words, limit: float = limit, values: FloatArray = values
+            ) -> str:
+                return f"expected a number {words} {limit:g}, got {values[r]:g}"
+
+            found.rows(out, column.name, message)
+    both = given["requests_per_month"] & given["requests_per_second"]
+    neither = ~given["requests_per_month"] & ~given["requests_per_second"]
+    found.rows(
+        both,
+        "requests_per_month",
+        lambda r: "give requests_per_month or requests_per_second, not both",
+    )
+    found.rows(
+        neither,
+        "requests_per_month",
+        lambda r: "no volume: give requests_per_month or requests_per_second",
+    )
+
+
+def _text_problems(table: WorkloadTable, found: _Found) -> None:
+    """Names unique and within the model's length; every distinct combination of the text
+    columns validated by the `Workload` model (the YAML rules), errors named by row."""
+    from pydantic import ValidationError
+
+    from genai_cost.modelfile import loc_text, suggest
+    from genai_cost.scenario.models import Latency, Option, Workload
+
+    names = table.text["name"]
+    info = Workload.model_fields["name"].metadata
+    longest = min((getattr(m, "max_length", None) or 10**9) for m in info) if info else 10**9
+    lengths = np.fromiter((len(x) for x in names), dtype=np.int64, count=table.size)
+    found.rows(lengths == 0, "name", lambda r: "expected a name, the cell is empty")
+    found.rows(
+        lengths > longest,
+        "name",
+        lambda r: f"a name is at most {longest} characters",
+    )
+    if table.size:
+        order = np.argsort(names, kind="stable")
+        ranked = names[order]
+        repeat = np.zeros(table.size, dtype=bool)
+        repeat[order[1:]] = ranked[1:] == ranked[:-1]
+        found.rows(
+            repeat & (lengths > 0),
+            "name",
+            lambda r: f"workload name {names[r]!r} is used twice",
+        )
+    keys = ("model", "region", "latency", "service_tier", "options")
+    combos: dict[tuple[str, ...], int] = {}
+    for i, combo in enumerate(zip(*(table.text[k].tolist() for k in keys), strict=True)):
+        combos.setdefault(combo, i)
+    for combo, first in combos.items():
+        data: dict[str, Any] = {
+            "name": "x",
+            "tokens_per_request": {"input": 0.0, "output": 0.0},
+            "traffic": {"requests_per_month": 0.0},
+        }
+        for key, value in zip(keys, combo, strict=True):
+            if not value:
+                continue
+            data[key] = [o for o in _OPTION_SPLIT.split(value) if o] if key == "options" else value
+        try:
+            Workload.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = tuple(error["loc"])
+                column = str(loc[0]) if loc and str(loc[0]) in keys else ""
+                detail = loc_text(loc[1:]) if column == "options" and len(loc) > 1 else ""
+                text = error["msg"].removeprefix("Value error, ")
+                hint = ""
+                if error["type"] in ("enum", "literal_error"):
+                    choices = {"latency": Latency, "service_tier": None, "options": Option}
+                    allowed = choices.get(column)
+                    if allowed is not None:
+                        hint = suggest(str(error["input"]), [x.value for x in allowed])
+                    text = f"{str(error['input'])[:40]!r} is not one of the choices; {text}"
+                if detail:
+                    text = f"item {detail}: {text}"
+                if column == "model" and not combo[0]:
+                    text = "expected a model id, the cell is empty"
+                found.add(table.problem(first, column, text, hint))
+
+
+def catalog_problems(table: WorkloadTable, region: str, catalog: Any) -> list[Problem]:
+    """Model ids, regions and profiles against the catalog, checked once per distinct model
+    and region by the same `catalog/validation.workload_problems` a YAML workload gets (named
+    by the first row with each), and context windows compared as arrays, row by row."""
+    from genai_cost.catalog.validation import (
+        CONTEXT_FIELDS,
+        context_window_problem,
+        workload_problems,
+    )
+    from genai_cost.scenario.models import TokensPerRequest, Traffic, Workload
+
+    found = _Found(table)
+    models, regions = table.text["model"], table.text["region"]
+    pairs: dict[tuple[str, str], int] = {}
+    for i, pair in enumerate(zip(models.tolist(), regions.tolist(), strict=True)):
+        pairs.setdefault(pair, i)
+    n = table.numbers
+    whole_input = n["input_tokens"] + sum(
+        (
+            np.nan_to_num(n[c])
+            for c in ("cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
+        ),
+        start=np.zeros(table.size),
+    )
+    for (model, own_region), first in pairs.items():
+        probe = Workload.model_construct(
+            name=table.text["name"][first],
+            model=model,
+            region=own_region or None,
+            tokens_per_request=TokensPerRequest.model_construct(input=0.0, output=0.0),
+            traffic=Traffic.model_construct(requests_per_month=0.0),
+        )
+        for loc, message, hint in workload_problems(probe, own_region or region, catalog):
+            if loc[0] not in CONTEXT_FIELDS:
+                found.add(table.problem(first, str(loc[0]), message, hint))
+        window = catalog.models.get(probe.base_model)
+        if window is None or window.max_input_tokens is None:
+            continue
+        over = (models == model) & (regions == own_region) & (whole_input > window.max_input_tokens)
+        found.rows(
+            over,
+            "input_tokens",
+            lambda r, base=probe.base_model: context_window_problem(
+                catalog, base, float(whole_input[r])
+            )[0],
+        )
+    return found.all()

@@ -1,0 +1,462 @@
+"""Workloads from a table (CSV or Parquet): the same workloads as YAML price the same, to the
+byte; every bad cell is named by row and column, all at once; the file stays in its folder."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from genai_cost.scenario.table import BY_NAME, COLUMNS, bounds
+
+from .conftest import ROOT, CliResult
+
+HEADER = (
+    "name,model,region,input_tokens,output_tokens,cache_read_tokens,requests_per_month,"
+    "requests_per_second,peak_to_average_ratio,latency,service_tier,options,team"
+)
+ROWS = [
+    # name, model, region, in, out, cache_read, rpm, rps, peak, latency, tier, options, team
+    ("acme", "amazon.nova-lite-v1:0", "", 500, 100, "", 100000, "", "", "", "", "on_demand", "red"),
+    (
+        "globex",
+        "anthropic.claude-3-haiku-20240307-v1:0",
+        "us-west-2",
+        1200,
+        300,
+        "",
+        20000,
+        "",
+        "",
+        "batch_tolerant",
+        "",
+        "on_demand;batch",
+        "blue",
+    ),
+    (
+        "initech",
+        "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+        "",
+        2000,
+        400,
+        1500,
+        "",
+        0.5,
+        3,
+        "",
+        "",
+        "",
+        "",
+    ),
+    (
+        "umbrella",
+        "meta.llama3-1-8b-instruct-v1:0",
+        "",
+        800,
+        200,
+        "",
+        3000000,
+        "",
+        2,
+        "",
+        "",
+        "on_demand,self_hosted",
+        "red",
+    ),
+    (
+        "hooli",
+        "amazon.nova-pro-v1:0",
+        "",
+        3000,
+        500,
+        "",
+        50000,
+        "",
+        "",
+        "",
+        "standard",
+        "",
+        "green",
+    ),
+]
+
+
+def _cell(value: Any) -> str:
+    text = str(value)
+    return f'"{text}"' if "," in text else text
+
+
+def _csv(rows: list[tuple[Any, ...]], header: str = HEADER) -> str:
+    return header + "\n" + "\n".join(",".join(map(_cell, row)) for row in rows) + "\n"
+
+
+def _yaml(rows: list[tuple[Any, ...]], name: str = "tenants") -> str:
+    lines = [f"name: {name}", "region: us-east-1", "workloads:"]
+    for wname, model, region, i, o, cr, rpm, rps, peak, latency, tier, options, team in rows:
+        lines += [f"  - name: {wname}", f"    model: {model}"]
+        if region:
+            lines.append(f"    region: {region}")
+        tokens = f"input: {i}, output: {o}" + (f", cache_read: {cr}" if cr != "" else "")
+        lines.append(f"    tokens_per_request: {{{tokens}}}")
+        traffic = f"requests_per_month: {rpm}" if rpm != "" else f"requests_per_second: {rps}"
+        if peak != "":
+            traffic += f", peak_to_average_ratio: {peak}"
+        lines.append(f"    traffic: {{{traffic}}}")
+        if latency:
+            lines.append(f"    latency: {latency}")
+        if tier:
+            lines.append(f"    service_tier: {tier}")
+        if options:
+            listed = ", ".join(options.replace(",", ";").split(";"))
+            lines.append(f"    options: [{listed}]")
+        if team:
+            lines.append(f"    tags: {{team: {team}}}")
+    return "\n".join(lines) + "\n"
+
+
+def _table_scenario(folder: Path, table: str, tags: str = "") -> Path:
+    path = folder / "portfolio.yaml"
+    path.write_text(
+        f"name: tenants\nregion: us-east-1\nworkloads_table: {{path: {table}, tags: [{tags}]}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _parquet(csv_path: Path, target: Path) -> None:
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute(
+        "COPY (SELECT * FROM read_csv($1, header = true, auto_detect = true)) TO "
+        f"'{target}' (FORMAT parquet)",
+        [str(csv_path)],
+    )
+
+
+def _without_inputs(text: str) -> dict[str, Any]:
+    """The estimate document without the scenario file's own path and digest."""
+    document = json.loads(text)
+    for scenario in document["scenarios"]:
+        scenario.pop("path")
+        scenario.pop("sha256")
+    return document
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown"])
+def test_a_table_prices_byte_for_byte_like_the_same_workloads_in_yaml(
+    tmp_path: Path, cli: Callable[..., CliResult], fmt: str
+) -> None:
+    (tmp_path / "tenants.csv").write_text(_csv(ROWS), encoding="utf-8")
+    _parquet(tmp_path / "tenants.csv", tmp_path / "tenants.parquet")
+    yaml_path = tmp_path / "yaml-form.yaml"
+    yaml_path.write_text(_yaml(ROWS), encoding="utf-8")
+    outputs = {}
+    for form, path in (
+        ("yaml", yaml_path),
+        ("csv", _table_scenario(tmp_path, "tenants.csv", "team")),
+    ):
+        result = cli("estimate", str(path), "-f", fmt, "--all")
+        assert result.code == 0, result
+        outputs[form] = result.out
+    parquet = _table_scenario(tmp_path, "tenants.parquet", "team")
+    result = cli("estimate", str(parquet), "-f", fmt, "--all")
+    assert result.code == 0, result
+    outputs["parquet"] = result.out
+    if fmt == "json":
+        assert _without_inputs(outputs["csv"]) == _without_inputs(outputs["yaml"])
+        assert _without_inputs(outputs["parquet"]) == _without_inputs(outputs["yaml"])
+        document = json.loads(outputs["csv"])
+        (scenario,) = document["scenarios"]
+        by_name = {w["name"]: w for w in scenario["workloads"]}
+        # hand-worked: Nova Lite $0.06 / $0.24 per 1M tokens (us-east-1):
+        # 100,000 x (500 x 0.06 + 100 x 0.24) / 1e6 = $3.00 + $2.40
+        assert by_name["acme"]["monthly_cost_usd"] == pytest.approx(5.40)
+        assert by_name["acme"]["tags"] == {"team": "red"}
+        assert "tags" not in by_name["initech"]
+        assert by_name["globex"]["region"] == "us-west-2"
+        assert by_name["initech"]["requests_per_month"] == pytest.approx(0.5 * 730 * 3600)
+    else:
+        scrub = [str(yaml_path), str(tmp_path / "portfolio.yaml")]
+
+        def plain(text: str) -> str:
+            for name in scrub:
+                text = text.replace(name, "SCENARIO")
+            return text
+
+        assert plain(outputs["csv"]) == plain(outputs["yaml"])
+        assert plain(outputs["parquet"]) == plain(outputs["yaml"])
+
+
+def test_workloads_option_prices_a_table_on_its_own(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    rows = [("t-1", "amazon.nova-lite-v1:0", 500, 100, 100000)]
+    table = tmp_path / "tenants.csv"
+    table.write_text(
+        "tenant_id,model,input_tokens,output_tokens,requests_per_month\n"
+        + "\n".join(",".join(map(str, r)) for r in rows)
+        + "\n",
+        encoding="utf-8",
+    )
+    result = cli("estimate", "--workloads", str(table), "--column", "name=tenant_id", "-f", "json")
+    assert result.code == 0, result
+    (scenario,) = json.loads(result.out)["scenarios"]
+    assert scenario["name"] == "tenants" and scenario["path"] == str(table)
+    assert scenario["total_monthly_cost_usd"] == pytest.approx(5.40)
+    assert scenario["workloads"][0]["region"] == "us-east-1"  # a scenario's default region
+    other = tmp_path / "other.csv"
+    other.write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n"
+        "t-2,anthropic.claude-3-haiku-20240307-v1:0,500,100,100000\n",
+        encoding="utf-8",
+    )
+    in_region = cli("estimate", "-w", str(other), "--region", "us-west-2", "-f", "json")
+    assert in_region.code == 0, in_region
+    (summary,) = json.loads(in_region.out)["scenarios"]
+    assert summary["workloads"][0]["region"] == "us-west-2"
+    wrong = cli("estimate", "--workloads", str(table), "--column", "name")
+    assert wrong.code == 2 and "expected COLUMN=NAME" in wrong.err
+    unmapped = cli("estimate", "--workloads", str(table))
+    assert unmapped.code == 2
+    assert "missing column 'name'" in unmapped.err and "--column name=NAME" in unmapped.err
+    assert "unknown column 'tenant_id'" in unmapped.err
+    alone = cli("estimate", "--region", "us-east-1", str(tmp_path / "x.yaml"))
+    assert alone.code == 2 and "describe a --workloads table" in alone.err
+    nothing = cli("estimate")
+    assert nothing.code == 2 and "--workloads" in nothing.err
+
+
+def test_every_bad_cell_is_named_by_row_and_column_at_once(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    (tmp_path / "bad.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month,requests_per_second,"
+        "peak_to_average_ratio,latency,options\n"
+        "a,amazon.nova-lite-v1:0,500,-1,100,,,,on_demand;batchh\n"
+        "a,amazon.nova-lite-v1:0,x,300,,,,,\n"
+        ",amazon.nova-lite-v1:0,nan,300,5,2,0.5,interactiv,\n"
+        "d,,1,1,1,,,,on_demand;on_demand\n",
+        encoding="utf-8",
+    )
+    result = cli("estimate", str(_table_scenario(tmp_path, "bad.csv")))
+    assert result.code == 2, result
+    expected = [
+        "bad.csv: row 1, column 'output_tokens': expected a number at least 0, got -1",
+        "bad.csv: row 2, column 'input_tokens': expected a number, got 'x'",
+        "bad.csv: row 3, column 'input_tokens': expected a finite number, got NaN or infinity",
+        "row 3, column 'peak_to_average_ratio': expected a number at least 1, got 0.5",
+        "row 2, column 'requests_per_month': no volume",
+        "row 3, column 'requests_per_month': give requests_per_month or requests_per_second, "
+        "not both",
+        "row 3, column 'name': expected a name, the cell is empty",
+        "row 2, column 'name': workload name 'a' is used twice",
+        "row 1, column 'options': item [1]: 'batchh' is not one of the choices",
+        "(did you mean 'batch'?)",
+        "row 3, column 'latency': 'interactiv' is not one of the choices",
+        "(did you mean 'interactive'?)",
+        "row 4, column 'options': options lists an option twice",
+        "row 4, column 'model': expected a model id, the cell is empty",
+    ]
+    for text in expected:
+        assert text in result.err, text
+    assert "Traceback" not in result.err
+
+
+def test_a_table_is_checked_against_the_catalog_with_suggestions(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    (tmp_path / "t.csv").write_text(
+        "name,model,region,input_tokens,output_tokens,requests_per_month\n"
+        "a,amazon.nova-lite-v1,,500,100,100\n"
+        "b,amazon.nova-lite-v1:0,us-east-11,500,100,100\n"
+        "c,amazon.nova-micro-v1:0,,500,100,100\n"
+        "d,amazon.nova-micro-v1:0,,200000,100,100\n",
+        encoding="utf-8",
+    )
+    result = cli("estimate", str(_table_scenario(tmp_path, "t.csv")))
+    assert result.code == 2, result
+    assert "row 1, column 'model': unknown model id 'amazon.nova-lite-v1'" in result.err
+    assert "did you mean 'amazon.nova-lite-v1:0'" in result.err
+    assert "row 2, column 'region': unknown region 'us-east-11'" in result.err
+    # Nova Micro's context window is 128,000 tokens: only the row over it is named
+    assert "row 4, column 'input_tokens': 200,000 input tokens per request" in result.err
+    assert "row 3" not in result.err
+
+
+def test_columns_are_mapped_and_unknown_ones_refused(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    (tmp_path / "t.csv").write_text(
+        "tenant,model,in,output_tokens,requests_per_month,cost_center\n"
+        "a,amazon.nova-lite-v1:0,500,100,100000,cc-1\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(
+        "name: s\nworkloads_table:\n  path: t.csv\n"
+        "  columns: {name: tenant, input_tokens: in, nmae: x}\n",
+        encoding="utf-8",
+    )
+    result = cli("estimate", str(scenario))
+    assert result.code == 2
+    assert "columns: 'nmae' is not a workloads-table column (did you mean 'name'?)" in result.err
+    assert "unknown column 'cost_center'" in result.err
+    scenario.write_text(
+        "name: s\nworkloads_table:\n  path: t.csv\n"
+        "  columns: {name: tenant, input_tokens: in}\n  tags: [cost_center]\n",
+        encoding="utf-8",
+    )
+    result = cli("estimate", str(scenario), "-f", "json")
+    assert result.code == 0, result
+    (workload,) = json.loads(result.out)["scenarios"][0]["workloads"]
+    assert workload["name"] == "a" and workload["tags"] == {"cost_center": "cc-1"}
+    assert workload["monthly_cost_usd"] == pytest.approx(5.40)
+
+
+def test_yaml_workloads_and_a_table_are_one_scenario(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n"
+        "from-table,amazon.nova-lite-v1:0,500,100,100000\n",
+        encoding="utf-8",
+    )
+    scenario = tmp_path / "s.yaml"
+    body = (
+        "name: s\nworkloads_table: t.csv\nworkloads:\n"
+        "  - name: {own}\n    model: amazon.nova-lite-v1:0\n"
+        "    tokens_per_request: {{input: 500, output: 100}}\n"
+        "    traffic: {{requests_per_month: 200000}}\n"
+        "roi:\n  benefits:\n    - name: saved\n      usd_per_month: 100\n"
+        "      workloads: [from-table]\n"
+    )
+    scenario.write_text(body.format(own="in-yaml"), encoding="utf-8")
+    result = cli("estimate", str(scenario), "-f", "json")
+    assert result.code == 0, result
+    (summary,) = json.loads(result.out)["scenarios"]
+    assert [w["name"] for w in summary["workloads"]] == ["in-yaml", "from-table"]
+    assert summary["total_monthly_cost_usd"] == pytest.approx(5.40 * 3)
+    scenario.write_text(body.format(own="from-table"), encoding="utf-8")
+    twice = cli("estimate", str(scenario))
+    assert twice.code == 2
+    assert "row 1, column 'name': workload name 'from-table' is also in the scenario" in twice.err
+
+
+def test_the_table_path_stays_in_the_scenario_folder(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    outside = tmp_path / "outside.csv"
+    outside.write_text("name\n", encoding="utf-8")
+    folder = tmp_path / "project"
+    folder.mkdir()
+    scenario = folder / "s.yaml"
+    for path, words in (
+        ("../outside.csv", "relative path inside the scenario's folder"),
+        ("/etc/passwd.csv", "relative path inside the scenario's folder"),
+        ("link.csv", "outside"),
+        ("t*.csv", "* ? [ ] { }"),
+        ("t.xlsx", "a .csv or .parquet file"),
+        ("missing.csv", "workloads_table.path: no such file"),
+    ):
+        if path == "link.csv":
+            os.symlink(outside, folder / "link.csv")
+        if path in ("t*.csv", "t.xlsx"):
+            (folder / path).write_text("name\n", encoding="utf-8")
+        scenario.write_text(f"name: s\nworkloads_table: {{path: '{path}'}}\n", encoding="utf-8")
+        result = cli("estimate", str(scenario))
+        assert result.code == 2, (path, result)
+        assert words in result.err, (path, result.err)
+        assert "Traceback" not in result.err
+
+
+def test_malformed_and_typed_files_are_clear_errors(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    (tmp_path / "t.parquet").write_bytes(b"PAR1 not really")
+    result = cli("estimate", str(_table_scenario(tmp_path, "t.parquet")))
+    assert result.code == 2 and "cannot read the table" in result.err, result
+    (tmp_path / "t.csv").write_text('name,model\n"a,b\n', encoding="utf-8")
+    result = cli("estimate", str(_table_scenario(tmp_path, "t.csv")))
+    assert result.code == 2 and "cannot read the table" in result.err, result
+    assert "quote cells that hold commas" in result.err
+    import duckdb
+
+    target = tmp_path / "b.parquet"
+    duckdb.connect().execute(
+        "COPY (SELECT 'a' AS name, 'amazon.nova-lite-v1:0' AS model, true AS input_tokens, "
+        f"1 AS output_tokens, 1 AS requests_per_month) TO '{target}' (FORMAT parquet)"
+    )
+    scenario = tmp_path / "b.yaml"
+    scenario.write_text("name: s\nworkloads_table: b.parquet\n", encoding="utf-8")
+    result = cli("estimate", str(scenario))
+    assert result.code == 2 and "expected numbers, the file holds booleans" in result.err
+
+
+def test_hostile_names_are_encoded_where_they_go(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n"
+        '"=HYPERLINK(""http://x"")",amazon.nova-lite-v1:0,500,100,100000\n'
+        '"<script>alert(1)</script>",amazon.nova-lite-v1:0,500,100,100000\n',
+        encoding="utf-8",
+    )
+    scenario = _table_scenario(tmp_path, "t.csv")
+    scenario.write_text("name: s\nworkloads_table: t.csv\n", encoding="utf-8")
+    csv_out = cli("estimate", str(scenario), "-f", "csv")
+    assert csv_out.code == 0, csv_out
+    assert "'=HYPERLINK" in csv_out.out and ",=HYPERLINK" not in csv_out.out
+    html = tmp_path / "r.html"
+    assert cli("estimate", str(scenario), "-f", "html", "-o", str(html)).code == 0
+    assert "<script>alert(1)</script>" not in html.read_text(encoding="utf-8")
+
+
+def test_number_columns_take_their_ranges_from_the_scenario_model() -> None:
+    assert bounds(BY_NAME["input_tokens"]) == {"ge": 0.0}
+    assert bounds(BY_NAME["peak_to_average_ratio"]) == {"ge": 1.0}
+    assert bounds(BY_NAME["requests_per_second"]) == {"ge": 0.0}
+    numbers = [c for c in COLUMNS if c.kind == "number"]
+    assert all(bounds(c) for c in numbers), "every number column has a range"
+
+
+def test_option_and_line_rows_of_the_csv_are_the_generic_rows(cli: Callable[..., CliResult]) -> None:
+    from genai_cost.report.csv_report import OPTION_FIELDS, _components, _row, _rows
+
+    result = cli("estimate", str(ROOT / "scenarios" / "support-platform.yaml"), "-f", "json")
+    assert result.code == 0, result
+    document = json.loads(result.out)
+    rows = [r for r in _rows(document) if r[0] == "option"]
+    expected = [
+        _row(
+            "option",
+            r["scenario"],
+            components=_components(r),
+            **{k: r[k] for k in OPTION_FIELDS},
+        )
+        for r in document["options"]
+    ]
+    assert rows == expected and len(rows) > 10
+    lines = [r for r in _rows(document) if r[0] == "line"]
+    expected_lines = [
+        _row(
+            "line",
+            scenario["name"],
+            workload=";".join(c["workloads"]),
+            family=c["family"],
+            item=c["item"],
+            line=c["name"],
+            quantity=c["quantity"],
+            unit=c["unit"],
+            usd_per_unit=c["usd_per_unit"],
+            monthly_cost_usd=c["usd"],
+            detail=c["detail"],
+        )
+        for scenario in document["scenarios"]
+        for c in scenario["bill"]["components"]
+    ]
+    assert lines == expected_lines and len(lines) > 3
