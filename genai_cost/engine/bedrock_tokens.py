@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from genai_cost.engine.arrays import (
     BoolArray,
     Component,
     FloatArray,
+    IntArray,
     ObjArray,
     OptionResult,
     OptionRows,
@@ -75,54 +77,56 @@ def token_price_rows(
     ctx: PricingContext, option: Option, columns: tuple[str, ...], tiers: bool = False
 ) -> OptionRows:
     """One row per workload that wants `option` (per service tier with `tiers`), with the
-    named price columns (NaN = none); the variant names a tier other than standard. What a
-    row's model, location and day decide (its price key, its label) is worked out once per
-    distinct combination, not once per workload."""
-    tiers_of: dict[tuple[str, str | None], list[str]] = {}
-    workload_index: list[int] = []
-    row_tiers: list[str] = []
-    for i, s in enumerate(ctx.specs):
-        if not s.wants(option):
-            continue
-        if tiers:
-            named = s.workload.service_tier
-            asked = (s.workload.model, named)
-            found = tiers_of.get(asked)
-            if found is None:
-                found = tiers_of[asked] = service_tiers(ctx.catalog, s)
-        else:
-            found = ["standard"]
-        for tier in found:
-            workload_index.append(i)
-            row_tiers.append(tier)
-    n = len(workload_index)
-    explicit = np.zeros(n, dtype=bool)
-    keys: list[PriceKey] = []
-    row_labels: list[str] = []
-    described: dict[tuple[str, str | None, str, str], tuple[str, str, str | None, str]] = {}
-    for row, (i, tier) in enumerate(zip(workload_index, row_tiers, strict=True)):
-        spec = ctx.specs[i]
+    named price columns (NaN = none); the variant names a tier other than standard.
+
+    A join, not a lookup per workload: workloads are grouped by what decides their rows
+    (model, named tier, scope, region, day, whether they list their options); each group's
+    tiers, labels and price keys are worked out once, the prices looked up once per distinct
+    key, and every workload takes its group's rows by index."""
+    groups: dict[tuple[Any, ...], int] = {}
+    first: list[int] = []
+    """Each group's first workload."""
+    wanting: list[int] = []
+    member: list[int] = []
+    for i, spec in enumerate(ctx.specs):
         w = spec.workload
-        probe = (w.model, w.endpoint_scope, spec.region, tier)
-        facts = described.get(probe)
-        if facts is None:
-            scope: str = w.scope
-            where = (
-                spec.region if scope != "geo" else f"{w.geo_profile}. profile from {spec.region}"
-            )
-            shown = "" if tier == "standard" else f", {tier} tier"
-            facts = described[probe] = (
-                w.base_model,
-                scope,
-                w.geo_profile,
-                f"{w.base_model} ({scope}, {where}{shown})",
-            )
-        base_model, scope, geo_profile, label = facts
-        row_labels.append(label)
-        explicit[row] = spec.explicitly_asks(option) and (
-            tier == "standard" or w.service_tier is not None
+        listed = w.options
+        if listed is not None and option not in listed:
+            continue
+        signature = (
+            w.model,
+            w.service_tier,
+            w.endpoint_scope,
+            spec.region,
+            ctx.day_for(spec),
+            listed is not None,
         )
-        keys.append((base_model, scope, spec.region, geo_profile, ctx.day_for(spec), tier))
+        group = groups.get(signature)
+        if group is None:
+            group = groups[signature] = len(groups)
+            first.append(i)
+        wanting.append(i)
+        member.append(group)
+    # the rows of each group, in tier order: (group's first row, tiers)
+    keys: list[PriceKey] = []
+    labels: list[str] = []
+    variants: list[str] = []
+    explicit_rows: list[bool] = []
+    counts: list[int] = []
+    for decided_by, group in groups.items():  # in group order (insertion)
+        _, named, _, region, day, asked = decided_by
+        probe = ctx.specs[first[group]]
+        found = service_tiers(ctx.catalog, probe) if tiers else ["standard"]
+        w = probe.workload
+        scope: str = w.scope
+        where = region if scope != "geo" else f"{w.geo_profile}. profile from {region}"
+        for tier in found:
+            shown = "" if tier == "standard" else f", {tier} tier"
+            labels.append(f"{w.base_model} ({scope}, {where}{shown})")
+            variants.append("" if tier == "standard" else tier)
+            explicit_rows.append(asked and (tier == "standard" or named is not None))
+            keys.append((w.base_model, scope, region, w.geo_profile, day, tier))
+        counts.append(len(found))
     params, reason, sources = lookup_token_prices(ctx.catalog, keys, columns)
     origins: dict[tuple[str, ...], str] = {}
     for row, found_sources in enumerate(sources):
@@ -132,19 +136,37 @@ def token_price_rows(
         if origin is None:
             origin = origins[found_sources] = ctx.catalog.origin(found_sources[0])
         if origin:  # messages about a price the row lacks name the book that supplied it
-            row_labels[row] = f"{row_labels[row][:-1]}; row from {origin})"
+            labels[row] = f"{labels[row][:-1]}; row from {origin})"
+    take = _expand(np.asarray(member, dtype=np.int64), np.asarray(counts, dtype=np.int64))
+    n = take.shape[0]
+    per_workload = np.asarray(counts, dtype=np.int64)[np.asarray(member, dtype=np.int64)]
     return OptionRows(
         option=option.value,
-        workload_index=np.asarray(workload_index, dtype=np.int64),
-        variant=objects(["" if tier == "standard" else tier for tier in row_tiers]),
+        workload_index=np.repeat(np.asarray(wanting, dtype=np.int64), per_workload),
+        variant=objects(variants)[take],
         platform=empty_objects(n),
         instance_type=empty_objects(n),
-        label=objects(row_labels),
-        params=params,
-        reason=reason,
-        explicit=explicit,
-        sources=tuples(sources),
+        label=objects(labels)[take],
+        params={c: v[take] for c, v in params.items()},
+        reason=reason[take],
+        explicit=np.asarray(explicit_rows, dtype=bool)[take],
+        sources=tuples(sources)[take],
     )
+
+
+def _expand(member: IntArray, counts: IntArray) -> IntArray:
+    """For workloads in groups `member` whose groups have `counts` rows each (stored one
+    group after another), the index of every workload's rows, workload by workload."""
+    if member.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    per_workload = counts[member]
+    first = np.repeat(starts[member], per_workload)
+    offsets = np.arange(int(per_workload.sum())) - np.repeat(
+        np.cumsum(per_workload) - per_workload, per_workload
+    )
+    expanded: IntArray = first + offsets
+    return expanded
 
 
 def token_option_result(

@@ -92,20 +92,36 @@ def _rows(document: EstimateDocument) -> Iterator[list[Any]]:
                 if f["monthly_cost_usd"] is not None
                 else f"incomplete: at least {f['priced_monthly_cost_usd']} USD",
             )
-        for c in bill["components"]:
-            yield _row(
+        name = s["name"]
+        for c in bill["components"]:  # as `_row("line", ...)` would, in COLUMNS order
+            yield [
                 "line",
-                s["name"],
-                workload=";".join(c["workloads"]),
-                family=c["family"],
-                item=c["item"],
-                line=c["name"],
-                quantity=c["quantity"],
-                unit=c["unit"],
-                usd_per_unit=c["usd_per_unit"],
-                monthly_cost_usd=c["usd"],
-                detail=c["detail"],
-            )
+                name,
+                ";".join(c["workloads"]),
+                c["family"],
+                c["item"],
+                c["name"],
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                c["quantity"],
+                c["unit"],
+                c["usd_per_unit"],
+                c["usd"],
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                c["detail"],
+                None,
+            ]
         for m in bill["missing"]:
             yield _row(
                 "missing",
@@ -116,13 +132,37 @@ def _rows(document: EstimateDocument) -> Iterator[list[Any]]:
                 line=m["name"],
                 reason=m["reason"],
             )
-    for record in document["options"]:
-        yield _row(
+    # Option rows are most of a large estimate: each is built in COLUMNS order directly
+    # (tests/test_workloads_table.py checks it against `_row`).
+    for r in document["options"]:
+        yield [
             "option",
-            record["scenario"],
-            components=_components(record),
-            **{k: record[k] for k in OPTION_FIELDS},  # type: ignore[literal-required]
-        )
+            r["scenario"],
+            r["workload"],
+            None,
+            None,
+            None,
+            r["model"],
+            r["region"],
+            r["option"],
+            r["variant"],
+            r["platform"],
+            r["instance_type"],
+            r["feasible"],
+            r["cheapest"],
+            None,
+            None,
+            None,
+            r["monthly_cost_usd"],
+            r["cost_per_1k_requests_usd"],
+            r["cost_per_1m_tokens_usd"],
+            r["capacity"],
+            r["capacity_unit"],
+            r["utilization_fraction"],
+            _components(r),
+            None,
+            r["reason"],
+        ]
 
 
 def render_csv(document: EstimateDocument) -> str:

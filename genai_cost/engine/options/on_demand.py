@@ -77,10 +77,10 @@ FLEX_REASON = (
 def prepare(ctx: PricingContext) -> OptionRows:
     rows = token_price_rows(ctx, OPTION, PRICE_COLUMNS, tiers=True)
     rows.params[IS_FLEX] = np.asarray(rows.variant == "flex", dtype=np.float64)
-    rows.params[NAMED_TIER] = np.asarray(
-        [ctx.specs[i].workload.service_tier is not None for i in rows.workload_index],
-        dtype=np.float64,
+    named = np.fromiter(
+        (s.workload.service_tier is not None for s in ctx.specs), dtype=bool, count=len(ctx.specs)
     )
+    rows.params[NAMED_TIER] = named[rows.workload_index].astype(np.float64)
     add_long_context_params(ctx, rows)
     return rows
 
@@ -96,13 +96,17 @@ def add_long_context_params(ctx: PricingContext, rows: OptionRows) -> None:
             if r.long_context_threshold_tokens is not None
         ]
         thresholds[model] = min(found) if found else np.nan
-    longs = [ctx.specs[i].workload.tokens_per_request.long_requests for i in rows.workload_index]
-    rows.params[LONG_SHARE] = np.asarray([x.share if x else 0.0 for x in longs], dtype=np.float64)
-    rows.params[LONG_INPUT] = np.asarray([x.input if x else 0.0 for x in longs], dtype=np.float64)
-    rows.params[MODEL_THRESHOLD] = np.asarray(
-        [thresholds[ctx.specs[i].workload.base_model] for i in rows.workload_index],
-        dtype=np.float64,
+    # per workload once, then each row takes its workload's values by index
+    longs = [spec.workload.tokens_per_request.long_requests for spec in ctx.specs]
+    share = np.asarray([x.share if x else 0.0 for x in longs], dtype=np.float64)
+    long_input = np.asarray([x.input if x else 0.0 for x in longs], dtype=np.float64)
+    threshold = np.asarray(
+        [thresholds[spec.workload.base_model] for spec in ctx.specs], dtype=np.float64
     )
+    i = rows.workload_index
+    rows.params[LONG_SHARE] = share[i] if share.size else np.zeros(0)
+    rows.params[LONG_INPUT] = long_input[i] if long_input.size else np.zeros(0)
+    rows.params[MODEL_THRESHOLD] = threshold[i] if threshold.size else np.zeros(0)
 
 
 def request_kinds(
