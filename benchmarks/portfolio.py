@@ -12,7 +12,8 @@ with the yardsticks measured in the same run:
   index, one multiply-add per token kind, the per-workload cost and the total);
 - reading the table: PyArrow's `read_table` when PyArrow is installed, else DuckDB's
   `read_parquet` to NumPy (the reader the tool uses);
-- reading the YAML: PyYAML's CSafeLoader over the same file.
+- reading the YAML: PyYAML's CSafeLoader over the same files (5,000 workloads a file: a
+  scenario file holds at most 200,000 YAML values).
 
 The growth exponent is the slope of log(wall) against log(N) between consecutive sizes
 (1.0 is linear). Nothing here is an assertion; figures go to benchmarks/README.md.
@@ -68,16 +69,28 @@ def write_parquet(data: dict[str, np.ndarray], path: Path) -> None:
     duckdb.connect().execute(f"COPY frame TO '{path}' (FORMAT parquet)")
 
 
-def write_yaml(data: dict[str, np.ndarray], path: Path) -> None:
-    lines = ["name: portfolio", "region: us-east-1", "workloads:"]
-    for row in zip(*data.values(), strict=True):
-        name, model, i, o, r, options, team = row
-        lines.append(
-            f"  - {{name: {name}, model: {model}, options: [{options}], "
-            f"tokens_per_request: {{input: {i:g}, output: {o:g}}}, "
-            f"traffic: {{requests_per_month: {r:g}}}, tags: {{team: {team}}}}}"
-        )
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+YAML_PER_FILE = 5000
+"""Workloads per YAML file: a scenario file holds at most 200,000 YAML values (the loader's
+limit against hostile input), about 5,000 one-line workloads; larger YAML portfolios are a
+folder of scenarios, priced by one command."""
+
+
+def write_yaml(data: dict[str, np.ndarray], folder: Path) -> list[Path]:
+    folder.mkdir()
+    rows = list(zip(*data.values(), strict=True))
+    files = []
+    for part, start in enumerate(range(0, len(rows), YAML_PER_FILE)):
+        lines = [f"name: portfolio-{part:04d}", "region: us-east-1", "workloads:"]
+        for name, model, i, o, r, options, team in rows[start : start + YAML_PER_FILE]:
+            lines.append(
+                f"  - {{name: {name}, model: {model}, options: [{options}], "
+                f"tokens_per_request: {{input: {i:g}, output: {o:g}}}, "
+                f"traffic: {{requests_per_month: {r:g}}}, tags: {{team: {team}}}}}"
+            )
+        path = folder / f"part-{part:04d}.yaml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(path)
+    return files
 
 
 def run(command: list[str]) -> tuple[float, float, float]:
@@ -127,12 +140,13 @@ def read_table_seconds(path: Path) -> tuple[str, float]:
         return "DuckDB read_parquet", time.perf_counter() - start
 
 
-def read_yaml_seconds(path: Path) -> float:
+def read_yaml_seconds(files: list[Path]) -> float:
     import yaml
 
     start = time.perf_counter()
-    with path.open("rb") as handle:
-        yaml.load(handle, Loader=yaml.CSafeLoader)
+    for path in files:
+        with path.open("rb") as handle:
+            yaml.load(handle, Loader=yaml.CSafeLoader)
     return time.perf_counter() - start
 
 
@@ -153,9 +167,8 @@ def main() -> None:
             write_parquet(data, table)
             forms = {"parquet": [*tool, "--workloads", str(table), "--tag", "team"]}
             if not args.no_yaml:
-                scenario = root / f"w{n}.yaml"
-                write_yaml(data, scenario)
-                forms["yaml"] = [*tool, str(scenario)]
+                yaml_files = write_yaml(data, root / f"yaml-{n}")
+                forms["yaml"] = [*tool, str(root / f"yaml-{n}")]
             base = floor(data)
             reader, read = read_table_seconds(table)
             print(f"{n:,} workloads: floor (NumPy) {base * 1e3:.1f} ms; {reader} {read:.3f} s")
@@ -172,7 +185,7 @@ def main() -> None:
                 if ratio is not None:
                     line += f"  {ratio:,.0f}x (floor + table read)"
                 else:
-                    yaml_read = read_yaml_seconds(scenario)
+                    yaml_read = read_yaml_seconds(yaml_files)
                     line += f"  {wall / yaml_read:,.1f}x CSafeLoader ({yaml_read:.2f} s)"
                 if form in previous:
                     n0, w0 = previous[form]

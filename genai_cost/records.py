@@ -15,8 +15,6 @@ import typing
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, Literal
 
-from pydantic import WithJsonSchema
-
 from genai_cost.vocabulary import (
     TERMS,
     Customization,
@@ -270,15 +268,3 @@ def json_row(row: Any, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
         value = getattr(row, f.name)
         out[f.name] = value.isoformat() if isinstance(value, dt.date) else value
     return out
-
-
-OnDemandRow = Annotated[dict[str, Any], WithJsonSchema(row_schema(OnDemandPrice))]
-"""A bedrock_on_demand row as JSON (`json_row`)."""
-ProvisionedRow = Annotated[dict[str, Any], WithJsonSchema(row_schema(ProvisionedPrice))]
-ThroughputRow = Annotated[dict[str, Any], WithJsonSchema(row_schema(ThroughputBenchmark))]
-ModelInfo = Annotated[dict[str, Any], WithJsonSchema(row_schema(BedrockModel))]
-InstanceSpec = Annotated[dict[str, Any], WithJsonSchema(row_schema(InstanceType))]
-InstancePriceRow = Annotated[
-    dict[str, Any], WithJsonSchema(row_schema(InstancePrice, ("instance_type",)))
-]
-"""An instance_prices row without its instance type (the document names it once)."""

@@ -424,7 +424,9 @@ def test_number_columns_take_their_ranges_from_the_scenario_model() -> None:
     assert all(bounds(c) for c in numbers), "every number column has a range"
 
 
-def test_option_and_line_rows_of_the_csv_are_the_generic_rows(cli: Callable[..., CliResult]) -> None:
+def test_option_and_line_rows_of_the_csv_are_the_generic_rows(
+    cli: Callable[..., CliResult],
+) -> None:
     from genai_cost.report.csv_report import OPTION_FIELDS, _components, _row, _rows
 
     result = cli("estimate", str(ROOT / "scenarios" / "support-platform.yaml"), "-f", "json")
@@ -460,3 +462,18 @@ def test_option_and_line_rows_of_the_csv_are_the_generic_rows(cli: Callable[...,
         for c in scenario["bill"]["components"]
     ]
     assert lines == expected_lines and len(lines) > 3
+
+
+BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
+def test_csv_rows_from_the_arrays_are_the_documents_rows(path: Path) -> None:
+    """`estimate -f csv|parquet` writes rows made from the arrays (no document): they are
+    the rows of the document, on every bundled scenario."""
+    from genai_cost import api
+    from genai_cost.report.csv_report import _rows
+    from genai_cost.results.estimate import table_rows
+
+    estimate = api.estimate([path])
+    assert list(table_rows(estimate)) == list(_rows(estimate.to_dict()))

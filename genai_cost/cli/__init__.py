@@ -8,6 +8,14 @@ import os
 # users importing genai_cost.api keep their own setting.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-from genai_cost.cli.main import app, main, run
+from typing import Any
 
-__all__ = ["app", "main", "run"]
+from genai_cost.cli.main import full_app, main, run
+
+__all__ = ["app", "full_app", "main", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole app, built (every command module imported) on first use
+        return full_app()
+    raise AttributeError(name)

@@ -158,6 +158,10 @@ def estimate(
             output,
         )
         return
+    if fmt in (Format.csv, Format.parquet) and not samples:
+        # the rows straight from the arrays: no JSON document is built for them
+        show("estimate", result.table(), fmt, output, expand=every)
+        return
     show("estimate", result.to_dict(), fmt, output, expand=every)
 
 

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 import typer
 
-from genai_cost.cli import checks, decisions, estimate, infra, pricing, tracking
 from genai_cost.cli.render import say
 from genai_cost.errors import CheckFailed, GenaiCostError
 from genai_cost.version import __version__
@@ -89,45 +88,75 @@ def _new_app() -> typer.Typer:
     return new
 
 
-_COMMANDS: tuple[Callable[..., Any], ...] = (
-    estimate.estimate,
-    checks.diff,
-    checks.check,
-    pricing.models,
-    tracking.allocate,
-    tracking.calibrate,
-    tracking.reconcile,
-    tracking.variance,
-    decisions.breakeven,
-    decisions.mix,
-    decisions.optimize,
-    decisions.roi,
-    decisions.regions,
-    infra.infra,
-    estimate.init,
-    estimate.validate,
-    estimate.schema,
+_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("estimate", "estimate"),
+    ("checks", "diff"),
+    ("checks", "check"),
+    ("pricing", "models"),
+    ("tracking", "allocate"),
+    ("tracking", "calibrate"),
+    ("tracking", "reconcile"),
+    ("tracking", "variance"),
+    ("decisions", "breakeven"),
+    ("decisions", "mix"),
+    ("decisions", "optimize"),
+    ("decisions", "roi"),
+    ("decisions", "regions"),
+    ("infra", "infra"),
+    ("estimate", "init"),
+    ("estimate", "validate"),
+    ("estimate", "schema"),
 )
+"""Each command as (module of genai_cost.cli, function), in the order of `--help`: a run
+imports only the module of the command it runs."""
+_GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("pricing", "pricing", "pricing_app"),
+    ("export", "tracking", "export_app"),
+)
+"""Each command group as (name, module, typer app)."""
 
 
-def _command(function: Callable[..., Any], **settings: Any) -> Callable[[typer.Typer], object]:
-    return lambda target: target.command(**settings)(function)
+def _load(module: str, name: str) -> Any:
+    import importlib
+
+    return getattr(importlib.import_module(f"genai_cost.cli.{module}"), name)
 
 
-def _group(group: typer.Typer) -> Callable[[typer.Typer], object]:
-    return lambda target: target.add_typer(group)
+def _command(module: str, function: str, **settings: Any) -> Callable[[typer.Typer], object]:
+    return lambda target: target.command(**settings)(_load(module, function))
+
+
+def _group(module: str, attribute: str) -> Callable[[typer.Typer], object]:
+    return lambda target: target.add_typer(_load(module, attribute))
 
 
 _ADD: dict[str, Callable[[typer.Typer], object]] = {
-    **{c.__name__.replace("_", "-"): _command(c) for c in _COMMANDS},
-    "advise": _command(decisions.optimize, name="advise", help="Alias of optimize.", hidden=True),
-    **{str(g.info.name): _group(g) for g in (pricing.pricing_app, tracking.export_app)},
+    **{f.replace("_", "-"): _command(m, f) for m, f in _COMMANDS},
+    "advise": _command(
+        "decisions", "optimize", name="advise", help="Alias of optimize.", hidden=True
+    ),
+    **{name: _group(m, a) for name, m, a in _GROUPS},
 }
-"""Each command (or group) by name, with how to add it to an app, in the order of `--help`."""
+"""Each command (or group) by name, with how to add it to an app (importing its module), in
+the order of `--help`."""
 
-app = _new_app()
-for _add in _ADD.values():
-    _add(app)
+_FULL: list[typer.Typer] = []
+
+
+def full_app() -> typer.Typer:
+    """The app with every command (help, completion, the CLI reference), built once."""
+    if not _FULL:
+        whole = _new_app()
+        for add in _ADD.values():
+            add(whole)
+        _FULL.append(whole)
+    return _FULL[0]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # `genai_cost.cli.main.app`: the whole app, built on first use
+        return full_app()
+    raise AttributeError(name)
 
 
 def _app_for(args: list[str]) -> typer.Typer:
@@ -136,10 +165,10 @@ def _app_for(args: list[str]) -> typer.Typer:
     each function's signature and type hints: about 50 ms for all of them), so a run
     builds only its own; help, completion and unknown names get the whole app."""
     if not args or args[0].startswith("-") or "_GENAI_COST_COMPLETE" in os.environ:
-        return app
+        return full_app()
     add = _ADD.get(args[0])
     if add is None:
-        return app
+        return full_app()
     one = _new_app()
     add(one)
     return one

@@ -3,19 +3,35 @@ schema_version 1."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
+from pydantic import WithJsonSchema
 from typing_extensions import TypedDict
 
 from genai_cost.documents.common import SnapshotRef, SourceInfo
 from genai_cost.records import (
-    InstancePriceRow,
-    InstanceSpec,
-    ModelInfo,
-    OnDemandRow,
-    ProvisionedRow,
-    ThroughputRow,
+    BedrockModel,
+    InstancePrice,
+    InstanceType,
+    OnDemandPrice,
+    ProvisionedPrice,
+    ThroughputBenchmark,
+    row_schema,
 )
+
+# The snapshot's rows as these documents write them (`records.json_row`), each with the JSON
+# Schema of its row type (here, not in records.py: building them imports pydantic's schema
+# module, which no pricing run needs).
+OnDemandRow = Annotated[dict[str, Any], WithJsonSchema(row_schema(OnDemandPrice))]
+"""A bedrock_on_demand row as JSON (`json_row`)."""
+ProvisionedRow = Annotated[dict[str, Any], WithJsonSchema(row_schema(ProvisionedPrice))]
+ThroughputRow = Annotated[dict[str, Any], WithJsonSchema(row_schema(ThroughputBenchmark))]
+ModelInfo = Annotated[dict[str, Any], WithJsonSchema(row_schema(BedrockModel))]
+InstanceSpec = Annotated[dict[str, Any], WithJsonSchema(row_schema(InstanceType))]
+InstancePriceRow = Annotated[
+    dict[str, Any], WithJsonSchema(row_schema(InstancePrice, ("instance_type",)))
+]
+"""An instance_prices row without its instance type (the document names it once)."""
 
 
 class SnapshotSummary(TypedDict):

@@ -5,10 +5,10 @@ run as spreadsheet formulas."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from genai_cost.documents.estimate import EstimateDocument
+from genai_cost.documents.estimate import Bill, EstimateDocument
 from genai_cost.report.sanitize import csv_table
 
 COLUMNS = (
@@ -61,7 +61,7 @@ OPTION_FIELDS = (
 
 def _components(record: Mapping[str, Any]) -> str:
     return "; ".join(
-        f"{c['name']}={c['quantity']} {c['unit']} x {c['usd_per_unit']}"
+        component_text(c["name"], c["quantity"], c["unit"], c["usd_per_unit"])
         for c in record["components"]
     )
 
@@ -72,76 +72,11 @@ def _row(record: str, scenario: str, **cells: Any) -> list[Any]:
 
 def _rows(document: EstimateDocument) -> Iterator[list[Any]]:
     for s in document["scenarios"]:
-        bill = s["bill"]
-        missing = "; ".join(f"{m['family']} {m['item']} {m['name']}" for m in bill["missing"])
-        yield _row(
-            "total",
-            s["name"],
-            monthly_cost_usd=bill["total_monthly_cost_usd"],
-            reason=None
-            if bill["complete"]
-            else f"incomplete: at least {bill['priced_monthly_cost_usd']} USD; missing {missing}",
-        )
-        for f in bill["families"]:
-            yield _row(
-                "family",
-                s["name"],
-                family=f["family"],
-                monthly_cost_usd=f["monthly_cost_usd"],
-                reason=None
-                if f["monthly_cost_usd"] is not None
-                else f"incomplete: at least {f['priced_monthly_cost_usd']} USD",
-            )
-        name = s["name"]
-        for c in bill["components"]:  # as `_row("line", ...)` would, in COLUMNS order
-            yield [
-                "line",
-                name,
-                ";".join(c["workloads"]),
-                c["family"],
-                c["item"],
-                c["name"],
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                c["quantity"],
-                c["unit"],
-                c["usd_per_unit"],
-                c["usd"],
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                c["detail"],
-                None,
-            ]
-        for m in bill["missing"]:
-            yield _row(
-                "missing",
-                s["name"],
-                workload=";".join(m["workloads"]),
-                family=m["family"],
-                item=m["item"],
-                line=m["name"],
-                reason=m["reason"],
-            )
-    # Option rows are most of a large estimate: each is built in COLUMNS order directly
-    # (tests/test_workloads_table.py checks it against `_row`).
+        yield from bill_rows(s["name"], s["bill"])
     for r in document["options"]:
-        yield [
-            "option",
+        yield option_row(
             r["scenario"],
             r["workload"],
-            None,
-            None,
-            None,
             r["model"],
             r["region"],
             r["option"],
@@ -150,9 +85,6 @@ def _rows(document: EstimateDocument) -> Iterator[list[Any]]:
             r["instance_type"],
             r["feasible"],
             r["cheapest"],
-            None,
-            None,
-            None,
             r["monthly_cost_usd"],
             r["cost_per_1k_requests_usd"],
             r["cost_per_1m_tokens_usd"],
@@ -160,10 +92,138 @@ def _rows(document: EstimateDocument) -> Iterator[list[Any]]:
             r["capacity_unit"],
             r["utilization_fraction"],
             _components(r),
-            None,
             r["reason"],
+        )
+
+
+def bill_rows(name: str, bill: Bill) -> Iterator[list[Any]]:
+    """The rows of one scenario's bill: its total, families, lines and missing parts."""
+    missing = "; ".join(f"{m['family']} {m['item']} {m['name']}" for m in bill["missing"])
+    yield _row(
+        "total",
+        name,
+        monthly_cost_usd=bill["total_monthly_cost_usd"],
+        reason=None
+        if bill["complete"]
+        else f"incomplete: at least {bill['priced_monthly_cost_usd']} USD; missing {missing}",
+    )
+    for f in bill["families"]:
+        yield _row(
+            "family",
+            name,
+            family=f["family"],
+            monthly_cost_usd=f["monthly_cost_usd"],
+            reason=None
+            if f["monthly_cost_usd"] is not None
+            else f"incomplete: at least {f['priced_monthly_cost_usd']} USD",
+        )
+    for c in bill["components"]:  # as `_row("line", ...)` would, in COLUMNS order
+        yield [
+            "line",
+            name,
+            ";".join(c["workloads"]),
+            c["family"],
+            c["item"],
+            c["name"],
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            c["quantity"],
+            c["unit"],
+            c["usd_per_unit"],
+            c["usd"],
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            c["detail"],
+            None,
         ]
+    for m in bill["missing"]:
+        yield _row(
+            "missing",
+            name,
+            workload=";".join(m["workloads"]),
+            family=m["family"],
+            item=m["item"],
+            line=m["name"],
+            reason=m["reason"],
+        )
 
 
-def render_csv(document: EstimateDocument) -> str:
-    return csv_table(COLUMNS, _rows(document))
+def option_row(
+    scenario: str,
+    workload: str,
+    model: str,
+    region: str,
+    option: str,
+    variant: str | None,
+    platform: str | None,
+    instance_type: str | None,
+    feasible: bool,
+    cheapest: bool,
+    monthly_cost_usd: float | None,
+    cost_per_1k_requests_usd: float | None,
+    cost_per_1m_tokens_usd: float | None,
+    capacity: float | None,
+    capacity_unit: str | None,
+    utilization_fraction: float | None,
+    components: str,
+    reason: str | None,
+) -> list[Any]:
+    """One option row, in COLUMNS order (most rows of a large estimate are these: built
+    directly, not through `_row`; tests/test_workloads_table.py checks they agree)."""
+    return [
+        "option",
+        scenario,
+        workload,
+        None,
+        None,
+        None,
+        model,
+        region,
+        option,
+        variant,
+        platform,
+        instance_type,
+        feasible,
+        cheapest,
+        None,
+        None,
+        None,
+        monthly_cost_usd,
+        cost_per_1k_requests_usd,
+        cost_per_1m_tokens_usd,
+        capacity,
+        capacity_unit,
+        utilization_fraction,
+        components,
+        None,
+        reason,
+    ]
+
+
+def component_text(name: str, quantity: Any, unit: str, usd_per_unit: Any) -> str:
+    """One component in an option row's `components` cell."""
+    return f"{name}={quantity} {unit} x {usd_per_unit}"
+
+
+def render_csv(document: EstimateDocument | EstimateRows) -> str:
+    rows = document.rows() if isinstance(document, EstimateRows) else _rows(document)
+    return csv_table(COLUMNS, rows)
+
+
+class EstimateRows:
+    """The CSV/Parquet rows of an estimate made straight from its arrays and bills
+    (`results/estimate.table_rows`), without building the JSON document first: what
+    `estimate -f csv|parquet` renders. The rows are those `_rows` makes of the document."""
+
+    def __init__(self, rows: Callable[[], Iterator[list[Any]]]) -> None:
+        self.rows = rows

@@ -36,9 +36,10 @@ COUNTS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_wri
 
 
 def _estimate(document: Any) -> tuple[Schema, Iterable[Sequence[Any]]]:
-    from genai_cost.report.csv_report import COLUMNS, _rows
+    from genai_cost.report.csv_report import COLUMNS, EstimateRows, _rows
 
-    return [(c, ESTIMATE_TYPES.get(c, "VARCHAR")) for c in COLUMNS], _rows(document)
+    rows = document.rows() if isinstance(document, EstimateRows) else _rows(document)
+    return [(c, ESTIMATE_TYPES.get(c, "VARCHAR")) for c in COLUMNS], rows
 
 
 def _keyed(numeric: Schema) -> Callable[[Any], tuple[Schema, Iterable[Sequence[Any]]]]:

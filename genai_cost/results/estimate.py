@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -38,6 +39,8 @@ from genai_cost.version import __version__
 if TYPE_CHECKING:
     import pandas as pd
 
+    from genai_cost.report.csv_report import EstimateRows
+
 
 @dataclass
 class Estimate:
@@ -63,6 +66,12 @@ class Estimate:
     def to_dict(self) -> EstimateDocument:
         """The estimate document (schema_version'd JSON contract, docs/output-format.md)."""
         return estimate_document(self)
+
+    def table(self) -> EstimateRows:
+        """The estimate's CSV/Parquet rows, made from the arrays without the document."""
+        from genai_cost.report.csv_report import EstimateRows
+
+        return EstimateRows(lambda: table_rows(self))
 
     def options_frame(self) -> pd.DataFrame:
         """One row per workload x option x variant (components as a list column)."""
@@ -308,6 +317,90 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
                 record["instances_by_hour"] = cast(list[float], hours)
             records[row] = record
     return [cast(OptionRecord, records[row]) for row in row_order(estimate).tolist()]
+
+
+def table_rows(estimate: Estimate) -> Iterator[list[Any]]:
+    """The estimate's CSV/Parquet rows (`report/csv_report.COLUMNS`) straight from its arrays
+    and bills: the rows `csv_report._rows` makes of `estimate_document(estimate)`, without
+    building the document's records first (a record per option row, most of a large
+    estimate's time and memory). Checked against the document path by
+    tests/test_workloads_table.py on every bundled scenario."""
+    from genai_cost.report.csv_report import bill_rows, component_text, option_row
+
+    if len(estimate.bills) != len(estimate.scenarios):
+        raise AssertionError("an estimate's rows need its bills (decisions/bill.py)")
+    for number, loaded in enumerate(estimate.scenarios):
+        bill = estimate.bills[number]
+        sections = estimate.sections[number] if number < len(estimate.sections) else {}
+        _check_finite(sections, "", loaded.path)
+        _check_bill_finite(bill, loaded.path)
+    for number, loaded in enumerate(estimate.scenarios):
+        yield from bill_rows(loaded.scenario.name, estimate.bills[number])
+    a = estimate.arrays
+    monthly = _money_column(a.monthly_cost_usd)
+    per_1k = _money_column(a.cost_per_1k_requests_usd)
+    per_1m = _money_column(a.cost_per_1m_tokens_usd)
+    capacity = _number_column(a.capacity)
+    utilization = _number_column(a.utilization_fraction)
+    cheapest = np.zeros(a.size, dtype=bool)
+    cheapest[a.cheapest_row[a.cheapest_row >= 0]] = True
+    is_cheapest = cheapest.tolist()
+    specs = estimate.specs
+    scenario_of = [s.scenario_name for s in specs]
+    name_of = [s.workload.name for s in specs]
+    model_of = [s.workload.model for s in specs]
+    region_of = [s.region for s in specs]
+    rows: list[list[Any] | None] = [None] * a.size
+    for k, result in enumerate(a.results):
+        offset = int(a.offsets[k])
+        r = result.rows
+        feasible = (result.failure == 0).tolist()
+        texts = _component_texts(result, feasible, component_text)
+        option = r.option
+        variants, platforms = r.variant.tolist(), r.platform.tolist()
+        instance_types = r.instance_type.tolist()
+        unit = result.capacity_unit or None
+        for local, w in enumerate(r.workload_index.tolist()):
+            row = offset + local
+            ok = feasible[local]
+            rows[row] = option_row(
+                scenario_of[w],
+                name_of[w],
+                model_of[w],
+                region_of[w],
+                option,
+                str(variants[local]) or None,
+                str(platforms[local]) or None,
+                str(instance_types[local]) or None,
+                ok,
+                is_cheapest[row],
+                monthly[row],
+                per_1k[row],
+                per_1m[row],
+                capacity[row],
+                unit if ok else None,
+                utilization[row],
+                texts[local],
+                None if ok else (result.reason(local) or None),
+            )
+    for row in row_order(estimate).tolist():
+        yield cast(list[Any], rows[row])
+
+
+def _component_texts(
+    result: OptionResult, feasible: list[bool], text: Callable[[str, Any, str, Any], str]
+) -> list[str]:
+    """Per row of one option, its components as the CSV's `components` cell writes them
+    (the components `_component_records` lists, with the same rounding)."""
+    parts: list[list[str]] = [[] for _ in feasible]
+    for c in result.components:
+        quantities = c.quantity.tolist()
+        rounded = _number_column(c.quantity)
+        prices = _number_column(c.usd_per_unit)
+        for local, quantity in enumerate(quantities):
+            if component_listed(c.optional, feasible[local], quantity):
+                parts[local].append(text(c.name, rounded[local], c.unit, prices[local]))
+    return ["; ".join(p) for p in parts]
 
 
 def _serving_cost(a: EstimateArrays, row: int) -> float:
