@@ -472,8 +472,85 @@ def test_csv_rows_from_the_arrays_are_the_documents_rows(path: Path) -> None:
     """`estimate -f csv|parquet` writes rows made from the arrays (no document): they are
     the rows of the document, on every bundled scenario."""
     from genai_cost import api
-    from genai_cost.report.csv_report import _rows
-    from genai_cost.results.estimate import table_rows
+    from genai_cost.report.csv_report import _rows, table_rows
 
     estimate = api.estimate([path])
     assert list(table_rows(estimate)) == list(_rows(estimate.to_dict()))
+
+
+def _git(repo: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+
+
+def test_a_table_scenario_is_diffed_against_a_git_revision(
+    tmp_path: Path, cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`diff --base-ref` reads the table from the same revision as the scenario (in memory);
+    the table's change is the diff's change, named by workload."""
+    repo = tmp_path / "repo"
+    folder = repo / "costs"
+    folder.mkdir(parents=True)
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "user.email", "ci@example.com")
+    _git(repo, "config", "user.name", "CI")
+    header = "name,model,input_tokens,output_tokens,requests_per_month\n"
+    (folder / "tenants.csv").write_text(
+        header + "acme,amazon.nova-lite-v1:0,500,100,100000\n", encoding="utf-8"
+    )
+    (folder / "app.yaml").write_text("name: app\nworkloads_table: tenants.csv\n", encoding="utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    (folder / "tenants.csv").write_text(
+        header + "acme,amazon.nova-lite-v1:0,500,100,200000\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(folder)  # paths are as typed, from a folder inside the repository
+    result = cli("diff", "--base-ref", "HEAD", ".", "-f", "json")
+    assert result.code == 0, result
+    document = json.loads(result.out)
+    (scenario,) = document["scenarios"]
+    # hand-worked: Nova Lite, 100,000 more requests x $0.054 per 1,000 = $5.40 more
+    assert scenario["base_monthly_cost_usd"] == pytest.approx(5.40)
+    assert scenario["head_monthly_cost_usd"] == pytest.approx(10.80)
+    assert "acme" in result.out
+    # a table that is a link in the revision is not read
+    (folder / "tenants.csv").unlink()
+    os.symlink("/etc/hostname", folder / "tenants.csv")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "link")
+    linked = cli("diff", "--base-ref", "HEAD", ".")
+    assert linked.code == 2 and "not a plain file" in linked.err, linked
+
+
+@pytest.mark.parametrize("tenants", [0, 1, 1500])
+def test_streamed_json_is_the_documents_json(
+    tmp_path: Path, cli: Callable[..., CliResult], tenants: int
+) -> None:
+    """`estimate -f json` writes the document as its option records are made (a few
+    thousand at a time): the same bytes as the whole document encoded at once — with no
+    option rows, a few, and more than one chunk of them."""
+    from genai_cost import api
+    from genai_cost.report.json_report import render_json_bytes
+
+    scenario = tmp_path / "s.yaml"
+    if tenants:
+        rows = "".join(
+            f"t{i:05d},amazon.nova-lite-v1:0,{500 + i % 700},{100 + i % 90},{1000 + 37 * i}\n"
+            for i in range(tenants)
+        )
+        (tmp_path / "t.csv").write_text(
+            "name,model,input_tokens,output_tokens,requests_per_month\n" + rows, encoding="utf-8"
+        )
+        scenario.write_text("name: s\nworkloads_table: t.csv\n", encoding="utf-8")
+    else:
+        scenario.write_text("name: s\nsupporting_services: {s3_storage_gb: 10}\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    result = cli("estimate", str(scenario), "-f", "json", "-o", str(out))
+    assert result.code == 0, result
+    expected = render_json_bytes(api.estimate([scenario]).to_dict(), finite=True)
+    assert out.read_bytes() == expected
+    if tenants > 1000:
+        assert len(json.loads(expected)["options"]) > 2_000  # more than one chunk
+    stdout = cli("estimate", str(scenario), "-f", "json")
+    assert stdout.out.encode("utf-8") == expected

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from genai_cost.catalog.selection import PricingOptions
@@ -396,8 +396,17 @@ def git_side(ref: str, paths: list[str], options: PricingOptions, repo: Path | N
     catalog = options.catalog()
     loaded, problems = [], []
     for name, content in files:
+
+        def beside(relative: str, name: str = name) -> bytes | None:
+            """A file beside the scenario in the same revision (its workloads table)."""
+            from genai_cost.scenario.gitrev import read_file_at_revision
+            from genai_cost.scenario.table import MAX_TABLE_BYTES
+
+            in_tree = PurePosixPath(name.removeprefix(f"{ref}:")).parent / relative
+            return read_file_at_revision(ref, str(in_tree), repo, MAX_TABLE_BYTES, in_tree=True)
+
         try:
-            loaded.append(load_scenario(name, name=name, content=content))
+            loaded.append(load_scenario(name, name=name, content=content, beside=beside))
         except ScenarioError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -13,6 +13,7 @@ from genai_cost.errors import Problem, ScenarioError
 from genai_cost.modelfile import loc_text, suggest
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import Scenario, Workload, split_model_id
+from genai_cost.scenario.table import WorkloadTable
 
 
 def check_against_catalog(loaded: LoadedScenario, catalog: Catalog) -> None:
@@ -49,9 +50,7 @@ def scenario_problems(loaded: LoadedScenario, catalog: Catalog) -> list[Problem]
         ):
             add(("workloads", i, *loc), message, hint)
     if table is not None:
-        from genai_cost.scenario.table import catalog_problems
-
-        problems += catalog_problems(table, scenario.region, catalog)
+        problems += table_problems(table, scenario.region, catalog)
     _check_extras(scenario, catalog, add)
     return problems
 
@@ -202,3 +201,50 @@ def _check_extras(scenario: Scenario, catalog: Catalog, add: Any) -> None:
         for i, path in enumerate(custom.paths):
             for field_name in ("embedding_model", "teacher_model", "student_model"):
                 model(("customization", "paths", i, field_name), getattr(path, field_name))
+
+
+def table_problems(table: WorkloadTable, region: str, catalog: Catalog) -> list[Problem]:
+    """Model ids, regions and profiles against the catalog, checked once per distinct model
+    and region by the same `catalog/validation.workload_problems` a YAML workload gets (named
+    by the first row with each), and context windows compared as arrays, row by row."""
+    import numpy as np
+
+    from genai_cost.scenario.models import TokensPerRequest, Traffic
+    from genai_cost.scenario.table import Found
+
+    found = Found(table)
+    models, regions = table.text["model"], table.text["region"]
+    pairs: dict[tuple[str, str], int] = {}
+    for i, pair in enumerate(zip(models.tolist(), regions.tolist(), strict=True)):
+        pairs.setdefault(pair, i)
+    n = table.numbers
+    whole_input = n["input_tokens"] + sum(
+        (
+            np.nan_to_num(n[c])
+            for c in ("cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
+        ),
+        start=np.zeros(table.size),
+    )
+    for (model, own_region), first in pairs.items():
+        probe = Workload.model_construct(
+            name=table.text["name"][first],
+            model=model,
+            region=own_region or None,
+            tokens_per_request=TokensPerRequest.model_construct(input=0.0, output=0.0),
+            traffic=Traffic.model_construct(requests_per_month=0.0),
+        )
+        for loc, message, hint in workload_problems(probe, own_region or region, catalog):
+            if loc[0] not in CONTEXT_FIELDS:
+                found.add(table.problem(first, str(loc[0]), message, hint))
+        window = catalog.models.get(probe.base_model)
+        if window is None or window.max_input_tokens is None:
+            continue
+        over = (models == model) & (regions == own_region) & (whole_input > window.max_input_tokens)
+        found.rows(
+            over,
+            "input_tokens",
+            lambda r, base=probe.base_model: context_window_problem(
+                catalog, base, float(whole_input[r])
+            )[0],
+        )
+    return found.all()

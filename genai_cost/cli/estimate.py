@@ -158,9 +158,18 @@ def estimate(
             output,
         )
         return
-    if fmt in (Format.csv, Format.parquet) and not samples:
+    if fmt in (Format.csv, Format.parquet):
         # the rows straight from the arrays: no JSON document is built for them
-        show("estimate", result.table(), fmt, output, expand=every)
+        from genai_cost.report.csv_report import EstimateRows
+
+        show("estimate", EstimateRows(result), fmt, output, expand=every)
+        return
+    if fmt == Format.json:
+        # written as its option records are made, a few thousand at a time
+        from genai_cost.report.json_report import StreamedDocument
+
+        head, chunks, tail = result.document_parts()
+        show("estimate", StreamedDocument(head, "options", chunks, tail), fmt, output)
         return
     show("estimate", result.to_dict(), fmt, output, expand=every)
 

@@ -110,10 +110,24 @@ def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: 
     if fmt == Format.json:
         from genai_cost.report.json_report import (
             FINITE_KINDS,
+            StreamedDocument,
             render_json_bytes,
             render_json_chunks,
+            render_json_stream,
         )
 
+        if isinstance(document, StreamedDocument):  # written as its records are made
+            pieces = render_json_stream(document)
+            if to_stdout(output):
+                for piece in pieces:
+                    sys.stdout.write(piece.decode("utf-8"))
+                return
+            from genai_cost.output import write_atomic
+
+            assert output is not None
+            write_atomic(output, pieces)
+            say(f"wrote {output}")
+            return
         finite = kind in FINITE_KINDS
         if to_stdout(output):
             sys.stdout.write(render_json_bytes(document, finite=finite).decode("utf-8"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 FINITE_KINDS = frozenset({"estimate"})
@@ -81,3 +82,53 @@ def render_json_chunks(document: Mapping[str, Any], *, finite: bool = False) -> 
             yield orjson.dumps(value, option=option).replace(b"\n", b"\n  ")
         yield b",\n" if k < len(pieces) - 1 else b"\n"
     yield b"}\n"
+
+
+@dataclass
+class StreamedDocument:
+    """A document written in pieces, never whole: its `head` keys, then `key` as a list whose
+    items come `chunks` at a time, then its `tail` keys — the same bytes `render_json_chunks`
+    writes of `{**head, key: [every item], **tail}` (the estimate of a large portfolio, whose
+    option records would otherwise all be held at once)."""
+
+    head: dict[str, Any]
+    key: str
+    chunks: Iterator[list[Any]]
+    tail: dict[str, Any] = field(default_factory=dict)
+
+
+def render_json_stream(document: StreamedDocument) -> Iterator[bytes]:
+    """`render_json_chunks` of the whole document, written from its parts (the builder has
+    refused NaN and infinity: FINITE_KINDS only)."""
+    import orjson
+
+    option = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+    keys = [*document.head, document.key, *document.tail]
+    yield b"{\n"
+    for k, key in enumerate(keys):
+        yield b"  " + orjson.dumps(key) + b": "
+        if key == document.key and k == len(document.head):
+            yield from _streamed_list(document.chunks, option)
+        else:
+            value = document.head[key] if key in document.head else document.tail[key]
+            yield orjson.dumps(value, option=option).replace(b"\n", b"\n  ")
+        yield b",\n" if k < len(keys) - 1 else b"\n"
+    yield b"}\n"
+
+
+def _streamed_list(chunks: Iterator[list[Any]], option: int) -> Iterator[bytes]:
+    """A list's items two spaces deeper, chunk by chunk, as `render_json_chunks` nests a long
+    list (the same bytes as a short one encoded whole); `[]` when there are none."""
+    import orjson
+
+    pending = next((c for c in chunks if c), None)
+    if pending is None:
+        yield b"[]"
+        return
+    yield b"[\n"
+    while pending is not None:
+        part = orjson.dumps(pending, option=option)
+        yield b"  " + part[2:-2].replace(b"\n", b"\n  ")
+        pending = next((c for c in chunks if c), None)
+        yield b",\n" if pending is not None else b"\n"
+    yield b"  ]"

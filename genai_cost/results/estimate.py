@@ -39,8 +39,6 @@ from genai_cost.version import __version__
 if TYPE_CHECKING:
     import pandas as pd
 
-    from genai_cost.report.csv_report import EstimateRows
-
 
 @dataclass
 class Estimate:
@@ -67,11 +65,12 @@ class Estimate:
         """The estimate document (schema_version'd JSON contract, docs/output-format.md)."""
         return estimate_document(self)
 
-    def table(self) -> EstimateRows:
-        """The estimate's CSV/Parquet rows, made from the arrays without the document."""
-        from genai_cost.report.csv_report import EstimateRows
-
-        return EstimateRows(lambda: table_rows(self))
+    def document_parts(
+        self,
+    ) -> tuple[dict[str, Any], Iterator[list[OptionRecord]], dict[str, Any]]:
+        """The document's keys before `options`, its option records a few thousand at a
+        time, and its keys after them (`document_parts`): to write it without holding it."""
+        return document_parts(self)
 
     def options_frame(self) -> pd.DataFrame:
         """One row per workload x option x variant (components as a list column)."""
@@ -231,67 +230,107 @@ def _number_column(values: np.ndarray) -> list[float | None]:
     return _rounded_column(values, 9)
 
 
-def _component_records(result: OptionResult, feasible: list[bool]) -> list[list[ComponentRecord]]:
-    """Per row of one option, its component records (as `EstimateArrays.components`: an
-    optional line only where it has a quantity; an infeasible row lists what it would buy)."""
-    records: list[list[ComponentRecord]] = [[] for _ in feasible]
-    for c in result.components:
-        quantities = c.quantity.tolist()
-        rounded = _number_column(c.quantity)
-        prices = _number_column(c.usd_per_unit)
-        usds = _money_column(c.usd)
-        for local, quantity in enumerate(quantities):
-            if not component_listed(c.optional, feasible[local], quantity):
-                continue
-            records[local].append(
-                {
-                    "name": c.name,
-                    "quantity": rounded[local],
-                    "unit": c.unit,
-                    "usd_per_unit": prices[local],
-                    "usd": usds[local],
-                }
-            )
-    return records
-
-
-def _option_records(estimate: Estimate) -> list[OptionRecord]:
-    """One record per row, in `row_order`; columns converted once, option by option."""
-    a = estimate.arrays
-    monthly = _money_column(a.monthly_cost_usd)
-    per_1k = _money_column(a.cost_per_1k_requests_usd)
-    per_1m = _money_column(a.cost_per_1m_tokens_usd)
-    capacity = _number_column(a.capacity)
-    utilization = _number_column(a.utilization_fraction)
-    breakeven = _number_column(a.commitment_breakeven_fraction())
+def row_columns(a: EstimateArrays) -> tuple[list[Any], ...]:
+    """Every row's monthly cost, cost per 1k requests and per 1M tokens (money), capacity and
+    utilization (numbers), as presented, and whether it is its workload's cheapest."""
     cheapest = np.zeros(a.size, dtype=bool)
     cheapest[a.cheapest_row[a.cheapest_row >= 0]] = True
-    is_cheapest = cheapest.tolist()
-    records: list[OptionRecord | None] = [None] * a.size
-    specs = estimate.specs
-    for k, result in enumerate(a.results):
-        offset = int(a.offsets[k])
+    return (
+        _money_column(a.monthly_cost_usd),
+        _money_column(a.cost_per_1k_requests_usd),
+        _money_column(a.cost_per_1m_tokens_usd),
+        _number_column(a.capacity),
+        _number_column(a.utilization_fraction),
+        cheapest.tolist(),
+    )
+
+
+RECORDS_AT_A_TIME = 2_000
+"""Option records made at a time when a document is streamed (`option_record_chunks`)."""
+
+
+class _OptionColumns:
+    """One option's rows as Python values, converted once for all its records."""
+
+    def __init__(self, estimate: Estimate, k: int) -> None:
+        a = estimate.arrays
+        result = a.results[k]
         rows = result.rows
-        feasible = (result.failure == 0).tolist()
-        components = _component_records(result, feasible)
-        option = cast(OptionName, rows.option)
-        variants, platforms = rows.variant.tolist(), rows.platform.tolist()
-        instance_types, sources = rows.instance_type.tolist(), rows.sources.tolist()
-        params = rows.params
-        rates = _rates_at_shape(params, rows.workload_index, specs)
-        for local, w_index in enumerate(rows.workload_index.tolist()):
-            row = offset + local
-            spec = specs[w_index]
-            ok = feasible[local]
+        self.result = result
+        self.offset = int(a.offsets[k])
+        self.option = cast(OptionName, rows.option)
+        self.feasible = (result.failure == 0).tolist()
+        self.variants, self.platforms = rows.variant.tolist(), rows.platform.tolist()
+        self.instance_types, self.sources = rows.instance_type.tolist(), rows.sources.tolist()
+        self.workloads = rows.workload_index.tolist()
+        self.params = rows.params
+        self.rates = _rates_at_shape(rows.params, rows.workload_index, estimate.specs)
+        self.components = [
+            (
+                c.name,
+                c.unit,
+                c.optional,
+                c.quantity.tolist(),
+                _number_column(c.quantity),
+                _number_column(c.usd_per_unit),
+                _money_column(c.usd),
+            )
+            for c in result.components
+        ]
+
+    def component_records(self, local: int) -> list[ComponentRecord]:
+        """A row's component records (as `EstimateArrays.components`: an optional line only
+        where it has a quantity; an infeasible row lists what it would buy)."""
+        ok = self.feasible[local]
+        return [
+            {
+                "name": name,
+                "quantity": rounded[local],
+                "unit": unit,
+                "usd_per_unit": prices[local],
+                "usd": usds[local],
+            }
+            for name, unit, optional, quantities, rounded, prices, usds in self.components
+            if component_listed(optional, ok, quantities[local])
+        ]
+
+
+def option_record_chunks(
+    estimate: Estimate, size: int = RECORDS_AT_A_TIME
+) -> Iterator[list[OptionRecord]]:
+    """The document's option records, in `row_order`, `size` at a time: a streamed document
+    never holds them all (a large estimate's records are most of its memory). Each option's
+    columns are converted once."""
+    a = estimate.arrays
+    monthly, per_1k, per_1m, capacity, utilization, is_cheapest = row_columns(a)
+    breakeven = _number_column(a.commitment_breakeven_fraction())
+    specs = estimate.specs
+    order = row_order(estimate)
+    option_of = (np.searchsorted(a.offsets, order, side="right") - 1).tolist()
+    order_list = order.tolist()
+    columns: dict[int, _OptionColumns] = {}
+    for start in range(0, len(order_list), size):
+        chunk: list[OptionRecord] = []
+        for row, k in zip(
+            order_list[start : start + size], option_of[start : start + size], strict=True
+        ):
+            c = columns.get(k)
+            if c is None:
+                c = columns[k] = _OptionColumns(estimate, k)
+            local = row - c.offset
+            spec = specs[c.workloads[local]]
+            w = spec.workload
+            ok = c.feasible[local]
+            result = c.result
             record: OptionRecord = {
                 "scenario": spec.scenario_name,
-                "workload": spec.workload.name,
-                "model": spec.workload.model,
+                "workload": w.name,
+                "model": w.model,
                 "region": spec.region,
-                "option": option,
-                "variant": str(variants[local]) or None,
-                "platform": str(platforms[local]) or None,
-                "instance_type": str(instance_types[local]) or None,
+                "option": c.option,
+                "variant": str(c.variants[local]) or None,
+                "platform": str(c.platforms[local]) or None,
+                "instance_type": str(c.instance_types[local]) or None,
                 "feasible": ok,
                 "reason": None if ok else (result.reason(local) or None),
                 "monthly_cost_usd": monthly[row],
@@ -301,97 +340,44 @@ def _option_records(estimate: Estimate) -> list[OptionRecord]:
                 "capacity_unit": (result.capacity_unit or None) if ok else None,
                 "utilization_fraction": utilization[row],
                 "cheapest": is_cheapest[row],
-                "sources": list(sources[local]),
-                "components": components[local],
+                "sources": list(c.sources[local]),
+                "components": c.component_records(local),
                 "commitment_breakeven_fraction": breakeven[row],
             }
-            w = spec.workload
             if w.latency_target is not None or w.measured_latency:
                 p50, p95 = a.latency(row)
                 record["latency_p50_seconds"] = _number(p50)
                 record["latency_p95_seconds"] = _number(p95)
-            if ok and rates is not None:
-                record["throughput"] = _throughput(params, local, float(rates[local]))
+            if ok and c.rates is not None:
+                record["throughput"] = _throughput(c.params, local, float(c.rates[local]))
             if result.schedule is not None and ok:
                 hours = [_number(x) for x in result.schedule[local].tolist()]
                 record["instances_by_hour"] = cast(list[float], hours)
-            records[row] = record
-    return [cast(OptionRecord, records[row]) for row in row_order(estimate).tolist()]
+            chunk.append(record)
+        yield chunk
 
 
-def table_rows(estimate: Estimate) -> Iterator[list[Any]]:
-    """The estimate's CSV/Parquet rows (`report/csv_report.COLUMNS`) straight from its arrays
-    and bills: the rows `csv_report._rows` makes of `estimate_document(estimate)`, without
-    building the document's records first (a record per option row, most of a large
-    estimate's time and memory). Checked against the document path by
-    tests/test_workloads_table.py on every bundled scenario."""
-    from genai_cost.report.csv_report import bill_rows, component_text, option_row
+def _option_records(estimate: Estimate) -> list[OptionRecord]:
+    """One record per row, in `row_order`."""
+    return [record for chunk in option_record_chunks(estimate) for record in chunk]
 
+
+def check_finite_bills(estimate: Estimate) -> None:
+    """Every scenario's bill and sections hold finite numbers (an overflow is bad input,
+    named): what `estimate_document` checks, for renderers that read the estimate itself."""
     if len(estimate.bills) != len(estimate.scenarios):
         raise AssertionError("an estimate's rows need its bills (decisions/bill.py)")
     for number, loaded in enumerate(estimate.scenarios):
-        bill = estimate.bills[number]
         sections = estimate.sections[number] if number < len(estimate.sections) else {}
         _check_finite(sections, "", loaded.path)
-        _check_bill_finite(bill, loaded.path)
-    for number, loaded in enumerate(estimate.scenarios):
-        yield from bill_rows(loaded.scenario.name, estimate.bills[number])
-    a = estimate.arrays
-    monthly = _money_column(a.monthly_cost_usd)
-    per_1k = _money_column(a.cost_per_1k_requests_usd)
-    per_1m = _money_column(a.cost_per_1m_tokens_usd)
-    capacity = _number_column(a.capacity)
-    utilization = _number_column(a.utilization_fraction)
-    cheapest = np.zeros(a.size, dtype=bool)
-    cheapest[a.cheapest_row[a.cheapest_row >= 0]] = True
-    is_cheapest = cheapest.tolist()
-    specs = estimate.specs
-    scenario_of = [s.scenario_name for s in specs]
-    name_of = [s.workload.name for s in specs]
-    model_of = [s.workload.model for s in specs]
-    region_of = [s.region for s in specs]
-    rows: list[list[Any] | None] = [None] * a.size
-    for k, result in enumerate(a.results):
-        offset = int(a.offsets[k])
-        r = result.rows
-        feasible = (result.failure == 0).tolist()
-        texts = _component_texts(result, feasible, component_text)
-        option = r.option
-        variants, platforms = r.variant.tolist(), r.platform.tolist()
-        instance_types = r.instance_type.tolist()
-        unit = result.capacity_unit or None
-        for local, w in enumerate(r.workload_index.tolist()):
-            row = offset + local
-            ok = feasible[local]
-            rows[row] = option_row(
-                scenario_of[w],
-                name_of[w],
-                model_of[w],
-                region_of[w],
-                option,
-                str(variants[local]) or None,
-                str(platforms[local]) or None,
-                str(instance_types[local]) or None,
-                ok,
-                is_cheapest[row],
-                monthly[row],
-                per_1k[row],
-                per_1m[row],
-                capacity[row],
-                unit if ok else None,
-                utilization[row],
-                texts[local],
-                None if ok else (result.reason(local) or None),
-            )
-    for row in row_order(estimate).tolist():
-        yield cast(list[Any], rows[row])
+        _check_bill_finite(estimate.bills[number], loaded.path)
 
 
-def _component_texts(
+def component_texts(
     result: OptionResult, feasible: list[bool], text: Callable[[str, Any, str, Any], str]
 ) -> list[str]:
-    """Per row of one option, its components as the CSV's `components` cell writes them
-    (the components `_component_records` lists, with the same rounding)."""
+    """Per row of one option, its components as `text` writes each (the components
+    `_OptionColumns.component_records` lists, with the same rounding), joined by "; "."""
     parts: list[list[str]] = [[] for _ in feasible]
     for c in result.components:
         quantities = c.quantity.tolist()
@@ -456,9 +442,19 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
     """The document; every number in it is finite (NaN and infinity are null in option rows
     and summaries, and an error naming the field in bills, sections and Monte Carlo results),
     which the JSON renderer relies on (`report.json_report.FINITE_KINDS`)."""
+    head, chunks, tail = document_parts(estimate)
+    options = [record for chunk in chunks for record in chunk]
+    return cast(EstimateDocument, {**head, "options": options, **tail})
+
+
+def document_parts(
+    estimate: Estimate,
+) -> tuple[dict[str, Any], Iterator[list[OptionRecord]], dict[str, Any]]:
+    """The estimate document in three parts: its keys before `options`, the option records
+    `RECORDS_AT_A_TIME` at a time, and its keys after them — what a streamed document is
+    written from without holding every record (`estimate_document` joins them)."""
     a = estimate.arrays
     catalog = estimate.catalog
-    options = _option_records(estimate)
     if len(estimate.bills) != len(estimate.scenarios):
         raise AssertionError("an estimate's document needs its bills (decisions/bill.py)")
     scenarios: list[ScenarioSummary] = []
@@ -518,11 +514,14 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
         }
         _add_sections(summary, sections)
         scenarios.append(summary)
-    used_keys = {key for record in options for key in record["sources"]}
+    used_keys: set[str] = set()  # every option row's sources (its record's `sources`)
+    for result in a.results:
+        for keys in set(result.rows.sources.tolist()):
+            used_keys.update(keys)
     for bill, sections in zip(estimate.bills, estimate.sections, strict=True):
         used_keys |= _bill_sources(bill) | _nested_sources(sections)
     used = sorted(used_keys - {"scenario"})
-    document: EstimateDocument = {
+    head: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool_version": __version__,
         "pricing_date": estimate.day.isoformat(),
@@ -537,9 +536,9 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
             for key in used
         },
         "scenarios": scenarios,
-        "options": options,
     }
+    tail: dict[str, Any] = {}
     if estimate.monte_carlo:
         _check_finite(estimate.monte_carlo, "monte_carlo", "")
-        document["monte_carlo"] = estimate.monte_carlo
-    return document
+        tail["monte_carlo"] = estimate.monte_carlo
+    return head, option_record_chunks(estimate), tail

@@ -147,11 +147,19 @@ def _blobs(ids: list[str], cwd: Path) -> list[bytes]:
 
 
 def read_file_at_revision(
-    ref: str, path: str, repo: Path | None = None, limit: int = MAX_FILE_BYTES
+    ref: str,
+    path: str,
+    repo: Path | None = None,
+    limit: int = MAX_FILE_BYTES,
+    *,
+    in_tree: bool = False,
 ) -> bytes | None:
-    """One file as of `ref` (an infrastructure template): its bytes, or None when the
-    revision has no such file. The path is checked like a tree entry (inside the
-    repository, a plain path); a link or a submodule is refused."""
+    """One file as of `ref` (an infrastructure template, a workloads table): its bytes, or
+    None when the revision has no such file. `path` is as the user typed it, or with
+    `in_tree` a path from the repository's top as the revision's tree names it (the working
+    tree is then not consulted: its links say nothing about the revision). The path is
+    checked like a tree entry (inside the repository, a plain path); a link or a submodule
+    is refused."""
     if ref.startswith("-"):
         raise ArgumentError(f"«base_ref» {ref!r}: a revision cannot start with '-'")
     top = repository_top(repo)
@@ -161,11 +169,17 @@ def read_file_at_revision(
         raise RevisionError(
             f"«base_ref» {ref!r}: no such revision in the repository at {top}"
         ) from None
-    absolute = located(path, top)
-    try:
-        relative = PurePosixPath(absolute.relative_to(top.resolve()).as_posix())
-    except ValueError:
-        raise RevisionError(f"{path}: not inside the git repository at {top}") from None
+    if in_tree:
+        tree_path = safe_tree_path(path)
+        if tree_path is None:
+            raise RevisionError(f"{path}: not a plain path inside the repository")
+        relative = tree_path
+    else:
+        absolute = located(path, top)
+        try:
+            relative = PurePosixPath(absolute.relative_to(top.resolve()).as_posix())
+        except ValueError:
+            raise RevisionError(f"{path}: not inside the git repository at {top}") from None
     listing = _git(["ls-tree", "-z", "-l", "--full-tree", ref, "--", str(relative)], top)
     entries = [e for e in listing.split(b"\0") if e]
     if not entries:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,20 +98,25 @@ def read_scenario_table(scenario: Scenario, doc: YamlDocument, folder: Path) -> 
         ) from None
     shown = str(Path(doc.path).parent / link.path)
     if not path.is_file():
-        line, column = doc.position(("workloads_table",))
-        raise ScenarioError(
-            [
-                Problem(
-                    f"no such file: {shown}",
-                    path=doc.path,
-                    line=line,
-                    column=column,
-                    field_path="workloads_table.path",
-                    hint="the path is relative to the scenario file's folder",
-                )
-            ]
-        )
+        raise _no_table(doc, f"no such file: {shown}")
     return read_table(path, label=shown, columns=link.columns, tags=link.tags)
+
+
+def _no_table(doc: YamlDocument, message: str) -> ScenarioError:
+    """A scenario's workloads table that is not there, at its `workloads_table` line."""
+    line, column = doc.position(("workloads_table",))
+    return ScenarioError(
+        [
+            Problem(
+                message,
+                path=doc.path,
+                line=line,
+                column=column,
+                field_path="workloads_table.path",
+                hint="the path is relative to the scenario file's folder",
+            )
+        ]
+    )
 
 
 def with_table(scenario: Scenario, table: WorkloadTable) -> Scenario:
@@ -190,48 +195,66 @@ def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
     return problems
 
 
+Beside = Callable[[str], bytes | None]
+"""Reads a file named relative to a scenario's folder where the scenario came from (a git
+revision): its bytes, or None when there is no such file."""
+
+
 def load_scenario(
     path: str | Path,
     *,
     name: str | None = None,
     content: bytes | None = None,
     folder: Path | None = None,
+    beside: Beside | None = None,
 ) -> LoadedScenario:
     """Load, parse and validate one scenario file.
 
     `name` replaces the path in messages and reports; `content` is the file's bytes when they
     are already in memory (a blob read from git: nothing is written to disk). A
-    `workloads_table` is read from `folder` (default: the file's folder; in-memory content
-    needs one given).
+    `workloads_table` is read with `beside` when given (from the same revision), else from
+    `folder` (default: the file's folder; in-memory content needs one or the other).
     """
     label = name or str(path)
     raw = content if content is not None else read_file_bytes(Path(path), name, error=ScenarioError)
     doc = load_yaml_bytes(raw, label)
     scenario = parse_scenario(doc)
-    table = None
-    if scenario.workloads_table is not None:
-        if content is not None and folder is None:
-            raise ScenarioError(
-                [
-                    Problem(
-                        "a scenario read from git cannot name a workloads_table (the table is "
-                        "not read from the revision)",
-                        path=label,
-                        field_path="workloads_table",
-                    )
-                ]
-            )
+    link = scenario.workloads_table
+    if link is None:
+        return LoadedScenario(scenario, label, hashlib.sha256(raw).hexdigest(), doc)
+    digest = hashlib.sha256(raw)
+    if beside is not None:
+        blob = beside(link.path)
+        if blob is None:
+            raise _no_table(doc, f"no such file at that revision: {link.path}")
+        from genai_cost.scenario.table import read_table
+
+        shown = str(Path(doc.path).parent / link.path)
+        table = read_table(
+            Path(link.path), label=shown, columns=link.columns, tags=link.tags, content=blob
+        )
+        digest.update(hashlib.sha256(blob).digest())
+    elif content is not None and folder is None:
+        raise ScenarioError(
+            [
+                Problem(
+                    "a scenario given as text cannot name a workloads_table (no folder to "
+                    "read it from)",
+                    path=label,
+                    field_path="workloads_table",
+                )
+            ]
+        )
+    else:
         table = read_scenario_table(scenario, doc, folder or Path(path).parent)
-        yaml_count = len(scenario.workloads)
-        scenario = with_table(scenario, table)
-        problems = reference_problems(scenario, doc)
-        if problems:
-            raise ScenarioError(problems[:20])
-        digest = hashlib.sha256(raw)
         with open(table.file, "rb") as handle:  # the table is an input too
             digest.update(hashlib.file_digest(handle, "sha256").digest())
-        return LoadedScenario(scenario, label, digest.hexdigest(), doc, table, yaml_count)
-    return LoadedScenario(scenario, label, hashlib.sha256(raw).hexdigest(), doc)
+    yaml_count = len(scenario.workloads)
+    scenario = with_table(scenario, table)
+    problems = reference_problems(scenario, doc)
+    if problems:
+        raise ScenarioError(problems[:20])
+    return LoadedScenario(scenario, label, digest.hexdigest(), doc, table, yaml_count)
 
 
 def table_scenario(
@@ -260,7 +283,8 @@ SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 SCENARIO_KEYS = re.compile(
-    r"^(workloads|training_jobs|shared_endpoints|imported_models|supporting_services)\s*:",
+    r"^(workloads|workloads_table|training_jobs|shared_endpoints|imported_models|"
+    r"supporting_services|infrastructure)\s*:",
     re.MULTILINE,
 )
 """A top-level key only a scenario has (price books, budgets and profiles files have none)."""

@@ -19,7 +19,7 @@ import functools
 from enum import StrEnum
 from typing import Annotated, Literal, get_args
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from genai_cost.modelbase import Fraction, NonNegative, Number, Positive, Strict, Whole
 from genai_cost.scenario.budget import Budget
@@ -800,6 +800,18 @@ class InfrastructureResource(Strict):
     a knowledge base): counted as given, with the scenario as its source."""
 
 
+def _inside_folder(value: str) -> str:
+    from genai_cost.paths import plain_relative
+
+    if plain_relative(value) is None:
+        raise ValueError("a relative path inside the scenario's folder (no '..', not absolute)")
+    return value
+
+
+InsideFolder = Annotated[str, Field(min_length=1), AfterValidator(_inside_folder)]
+"""A file named by a scenario, relative to the scenario file's folder and inside it."""
+
+
 class WorkloadsTable(Strict):
     """A CSV or Parquet file of workloads, one a row (docs/workloads-table.md): its columns
     are `name`, `model`, `region`, `input_tokens`, `output_tokens`, the cache columns,
@@ -807,7 +819,7 @@ class WorkloadsTable(Strict):
     `service_tier` and `options`; each fills the workload field of the same meaning, under the
     same rules."""
 
-    path: Annotated[str, Field(min_length=1)]
+    path: InsideFolder
     """The file, relative to the scenario file's folder (and inside it)."""
     columns: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
     """The file's own name for a column (`name: tenant_id`)."""
@@ -819,22 +831,13 @@ class WorkloadsTable(Strict):
     def _path_alone(cls, value: object) -> object:
         return {"path": value} if isinstance(value, str) else value
 
-    @field_validator("path")
-    @classmethod
-    def _inside(cls, value: str) -> str:
-        from genai_cost.paths import plain_relative
-
-        if plain_relative(value) is None:
-            raise ValueError("a relative path inside the scenario's folder (no '..', not absolute)")
-        return value
-
 
 class Infrastructure(Strict):
     """The infrastructure code this scenario runs on: its resources' fixed capacity priced
     from the definition, its usage-priced resources from the workloads' traffic — the
     `infrastructure` family of the bill."""
 
-    definition: Annotated[str, Field(min_length=1)]
+    definition: InsideFolder
     """A Terraform plan or state (`terraform show -json`) or a CloudFormation template,
     relative to the scenario file's folder (and inside it)."""
     parameters: dict[str, str] = Field(default_factory=dict)
@@ -844,15 +847,6 @@ class Infrastructure(Strict):
     workload_tag: str | None = None
     """A tag key whose value names the workload a resource serves (`workload: answers`):
     such a resource takes that workload's requests, as if `resources` named it."""
-
-    @field_validator("definition")
-    @classmethod
-    def _inside(cls, value: str) -> str:
-        from genai_cost.paths import plain_relative
-
-        if plain_relative(value) is None:
-            raise ValueError("a relative path inside the scenario's folder (no '..', not absolute)")
-        return value
 
 
 class SupportingServices(Strict):

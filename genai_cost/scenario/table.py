@@ -260,35 +260,59 @@ def table_format(path: Path) -> str:
     return kind
 
 
+MAX_TABLE_BYTES = 256 * 1024 * 1024
+"""Largest table read from a git revision (into memory); files on disk have no limit."""
+SOURCE = "workloads_table_file"
+"""The name the file is read under in DuckDB's SQL."""
+
+
 def read_table(
     path: Path,
     *,
     label: str | None = None,
     columns: Mapping[str, str] | None = None,
     tags: Iterable[str] = (),
+    content: bytes | None = None,
 ) -> WorkloadTable:
     """Read and validate a workloads table. `columns` maps a column of COLUMNS to the file's
     own name for it (`{"name": "tenant_id"}`); `tags` are the file's columns carried into
-    each workload's tags. Raises ScenarioError with every problem found."""
+    each workload's tags; `content` is the file's bytes when they are already in memory (a
+    blob read from git: nothing is written to disk). Raises ScenarioError with every
+    problem found."""
+    import io
+
     shown = label or str(path)
     kind = table_format(path)
-    if _GLOB.search(path.name):
-        raise ScenarioError(
-            [Problem("a table's file name may not hold * ? [ ] { } (read as patterns)", path=shown)]
-        )
-    if not path.is_file():
-        raise ScenarioError([Problem("no such file", path=shown)])
+    if content is None:
+        if _GLOB.search(path.name):
+            raise ScenarioError(
+                [
+                    Problem(
+                        "a table's file name may not hold * ? [ ] { } (read as patterns)",
+                        path=shown,
+                    )
+                ]
+            )
+        if not path.is_file():
+            raise ScenarioError([Problem("no such file", path=shown)])
     import duckdb
 
-    source = (
-        "read_csv($1, header = true, delim = ',', quote = '\"', escape = '\"', "
-        "auto_type_candidates = ['VARCHAR'])"
-        if kind == "csv"
-        else "read_parquet($1)"
-    )
     connection = duckdb.connect()
+    source: Any = str(path) if content is None else io.BytesIO(content)
     try:
-        described = connection.execute(f"DESCRIBE SELECT * FROM {source}", [str(path)]).fetchall()
+        if kind == "csv":
+            relation = connection.read_csv(
+                source,
+                header=True,
+                sep=",",
+                quotechar='"',
+                escapechar='"',
+                auto_type_candidates=["VARCHAR"],
+            )
+        else:
+            relation = connection.read_parquet(source)
+        connection.register(SOURCE, relation)
+        described = connection.execute(f"DESCRIBE SELECT * FROM {SOURCE}").fetchall()
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         hint = (
@@ -301,7 +325,7 @@ def read_table(
             [Problem(f"cannot read the table: {first}", path=shown, hint=hint)]
         ) from None
     types = {str(row[0]): str(row[1]) for row in described}
-    return _validate(connection, source, path, shown, types, dict(columns or {}), list(tags))
+    return _validate(connection, path, shown, types, dict(columns or {}), list(tags))
 
 
 def _quoted(name: str) -> str:
@@ -310,7 +334,6 @@ def _quoted(name: str) -> str:
 
 def _validate(
     connection: Any,
-    source: str,
     path: Path,
     shown: str,
     types: dict[str, str],
@@ -386,9 +409,7 @@ def _validate(
     if problems:
         raise ScenarioError(problems)
     try:
-        result = connection.execute(
-            f"SELECT {', '.join(selects)} FROM {source}", [str(path)]
-        ).fetchnumpy()
+        result = connection.execute(f"SELECT {', '.join(selects)} FROM {SOURCE}").fetchnumpy()
     except Exception as exc:  # a malformed file (a CSV row with too many fields, ...)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ScenarioError([Problem(f"cannot read the table: {first}", path=shown)]) from None
@@ -418,7 +439,7 @@ def _validate(
     for tag in tags:
         table.tags[tag] = np.asarray(values[k], dtype=object)
         k += 1
-    found_problems = _Found(table)
+    found_problems = Found(table)
     _number_problems(table, given, texts, found_problems)
     _text_problems(table, found_problems)
     if found_problems.problems:
@@ -426,7 +447,7 @@ def _validate(
     return table
 
 
-class _Found:
+class Found:
     """Problems found so far: the first MAX_PROBLEMS in full, the rest counted."""
 
     def __init__(self, table: WorkloadTable) -> None:
@@ -459,7 +480,7 @@ def _number_problems(
     table: WorkloadTable,
     given: dict[str, npt.NDArray[np.bool_]],
     texts: dict[str, Any],
-    found: _Found,
+    found: Found,
 ) -> None:
     for column in COLUMNS:
         if column.kind != "number":
@@ -509,7 +530,7 @@ def _number_problems(
     )
 
 
-def _text_problems(table: WorkloadTable, found: _Found) -> None:
+def _text_problems(table: WorkloadTable, found: Found) -> None:
     """Names unique and within the model's length; every distinct combination of the text
     columns validated by the `Workload` model (the YAML rules), errors named by row."""
     from pydantic import ValidationError
@@ -571,52 +592,3 @@ def _text_problems(table: WorkloadTable, found: _Found) -> None:
                 if column == "model" and not combo[0]:
                     text = "expected a model id, the cell is empty"
                 found.add(table.problem(first, column, text, hint))
-
-
-def catalog_problems(table: WorkloadTable, region: str, catalog: Any) -> list[Problem]:
-    """Model ids, regions and profiles against the catalog, checked once per distinct model
-    and region by the same `catalog/validation.workload_problems` a YAML workload gets (named
-    by the first row with each), and context windows compared as arrays, row by row."""
-    from genai_cost.catalog.validation import (
-        CONTEXT_FIELDS,
-        context_window_problem,
-        workload_problems,
-    )
-    from genai_cost.scenario.models import TokensPerRequest, Traffic, Workload
-
-    found = _Found(table)
-    models, regions = table.text["model"], table.text["region"]
-    pairs: dict[tuple[str, str], int] = {}
-    for i, pair in enumerate(zip(models.tolist(), regions.tolist(), strict=True)):
-        pairs.setdefault(pair, i)
-    n = table.numbers
-    whole_input = n["input_tokens"] + sum(
-        (
-            np.nan_to_num(n[c])
-            for c in ("cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens")
-        ),
-        start=np.zeros(table.size),
-    )
-    for (model, own_region), first in pairs.items():
-        probe = Workload.model_construct(
-            name=table.text["name"][first],
-            model=model,
-            region=own_region or None,
-            tokens_per_request=TokensPerRequest.model_construct(input=0.0, output=0.0),
-            traffic=Traffic.model_construct(requests_per_month=0.0),
-        )
-        for loc, message, hint in workload_problems(probe, own_region or region, catalog):
-            if loc[0] not in CONTEXT_FIELDS:
-                found.add(table.problem(first, str(loc[0]), message, hint))
-        window = catalog.models.get(probe.base_model)
-        if window is None or window.max_input_tokens is None:
-            continue
-        over = (models == model) & (regions == own_region) & (whole_input > window.max_input_tokens)
-        found.rows(
-            over,
-            "input_tokens",
-            lambda r, base=probe.base_model: context_window_problem(
-                catalog, base, float(whole_input[r])
-            )[0],
-        )
-    return found.all()
