@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
+
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.documents.estimate import (
     FAMILIES,
@@ -36,8 +38,9 @@ from genai_cost.documents.estimate import (
 )
 from genai_cost.engine.capacity import REDUNDANCY_PREFIX
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.core import PAY_PER_USE, EstimateArrays
+from genai_cost.engine.core import PAY_PER_USE, EstimateArrays, component_listed
 from genai_cost.engine.costs.parts import Part
+from genai_cost.engine.labels import option_label
 from genai_cost.engine.options.batch_transform import FIXED_COMPONENTS
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import ImportedModel, InfrastructureResource, Option, Scenario
@@ -155,30 +158,63 @@ def spread(
 def option_lines(arrays: EstimateArrays, row: int, workload: str) -> list[BillComponent]:
     """The lines of one priced option row: traffic-serving lines in `inference`, capacity bought
     only for redundancy in `redundancy`. Zero-quantity lines are left out."""
-    option = arrays.option(row)
-    label = arrays.label(row)
-    sources = arrays.sources(row)
-    lines = []
-    for name, unit, quantity, usd_per_unit, usd in arrays.components(row):
-        if not quantity > 0:
-            continue
-        family: Family = "redundancy" if name.startswith(REDUNDANCY_PREFIX) else "inference"
-        lines.append(
-            line(
-                family,
-                workload,
-                [workload],
-                name,
-                quantity,
-                unit,
-                usd_per_unit,
-                usd=usd,
-                sources=sources,
-                detail=label,
-                scales_with_requests=option in PAY_PER_USE and name not in FIXED_COMPONENTS,
+    return rows_lines(arrays, [row], [workload])[0]
+
+
+def rows_lines(
+    arrays: EstimateArrays, rows: list[int], workloads: list[str]
+) -> list[list[BillComponent]]:
+    """`option_lines` of many rows at once (each with its workload's name): each option's
+    columns are read once for all its rows rather than row by row."""
+    out: list[list[BillComponent]] = [[] for _ in rows]
+    if not rows:
+        return out
+    where = np.asarray(rows, dtype=np.int64)
+    owner = np.searchsorted(arrays.offsets, where, side="right") - 1
+    for k in np.unique(owner).tolist():
+        positions = np.flatnonzero(owner == k)
+        result = arrays.results[k]
+        local = where[positions] - int(arrays.offsets[k])
+        r = result.rows
+        labels = [
+            option_label(r.option, str(v), str(p), str(i))
+            for v, p, i in zip(
+                r.variant[local].tolist(),
+                r.platform[local].tolist(),
+                r.instance_type[local].tolist(),
+                strict=True,
             )
-        )
-    return lines
+        ]
+        sources = r.sources[local].tolist()
+        feasible = (result.failure[local] == 0).tolist()
+        pay_per_use = r.option in PAY_PER_USE
+        places = positions.tolist()
+        for c in result.components:
+            quantities = c.quantity[local].tolist()
+            prices, usds = c.usd_per_unit[local].tolist(), c.usd[local].tolist()
+            family: Family = "redundancy" if c.name.startswith(REDUNDANCY_PREFIX) else "inference"
+            scales = pay_per_use and c.name not in FIXED_COMPONENTS
+            for j, place in enumerate(places):
+                quantity = quantities[j]
+                if not component_listed(c.optional, feasible[j], quantity) or not quantity > 0:
+                    continue
+                name = workloads[place]
+                out[place].append(
+                    line(
+                        family,
+                        name,
+                        [name],
+                        c.name,
+                        quantity,
+                        c.unit,
+                        prices[j],
+                        usd=usds[j],
+                        sources=sources[j],
+                        detail=labels[j],
+                        scales_with_requests=scales,
+                    )
+                )
+    return out
 
 
 def priced_line(
@@ -459,6 +495,24 @@ def workload_parts(
     from genai_cost.engine.costs.services import line as service_line
 
     arrays = estimate.arrays
+    chosen = [  # every workload the engine serves, its lines made for all at once
+        i
+        for i in specs
+        if arrays.cheapest_row[i] >= 0
+        and not (path is not None and estimate.specs[i].workload.name in path.replaced)
+        and not (path is not None and estimate.specs[i].workload.name in path.inference)
+    ]
+    made = dict(
+        zip(
+            chosen,
+            rows_lines(
+                arrays,
+                [int(arrays.cheapest_row[i]) for i in chosen],
+                [estimate.specs[i].workload.name for i in chosen],
+            ),
+            strict=True,
+        )
+    )
     for index in specs:
         spec = estimate.specs[index]
         workload = spec.workload
@@ -484,8 +538,8 @@ def workload_parts(
                     }
                 )
                 continue
-            mine = option_lines(arrays, best, name)
-            label = arrays.label(best)
+            mine = made[index]
+            label = mine[0]["detail"] or "" if mine else arrays.label(best)
             if path is not None and name in path.extra_input_tokens:
                 added = path.extra_input_tokens[name]  # priced with the path's prompts already
                 for c in mine:
