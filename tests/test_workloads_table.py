@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from genai_cost.scenario.table import BY_NAME, COLUMNS, bounds
 
 from .conftest import ROOT, CliResult
+from .test_fuzz import FUZZ, assert_clean
 
 HEADER = (
     "name,model,region,input_tokens,output_tokens,cache_read_tokens,requests_per_month,"
@@ -554,3 +557,93 @@ def test_streamed_json_is_the_documents_json(
         assert len(json.loads(expected)["options"]) > 2_000  # more than one chunk
     stdout = cli("estimate", str(scenario), "-f", "json")
     assert stdout.out.encode("utf-8") == expected
+
+
+CELLS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "0",
+            "-1",
+            "1e308",
+            "1.7e308",
+            "nan",
+            "inf",
+            "-inf",
+            "5e-324",
+            "x",
+            '"',
+            "true",
+            "amazon.nova-lite-v1:0",
+            "global.anthropic.claude-haiku-4-5-20251001-v1:0",
+            "us-east-1",
+            "on_demand;batch",
+            "batch_tolerant",
+            "flex",
+            "=1+1",
+            "\x1b[31m",
+            "a\nb",
+        ]
+    ),
+    st.text(max_size=8),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+
+
+@FUZZ
+@given(data=st.data())
+def test_hostile_tables_never_end_in_an_internal_error(
+    tmp_path: Path, cli: Callable[..., CliResult], data: st.DataObject
+) -> None:
+    """A table of hostile cells (and hostile headers) is priced or refused with a named
+    error: exit 0 or 2, never 3, never a traceback."""
+    import csv
+    import io
+
+    header = data.draw(
+        st.lists(
+            st.one_of(st.sampled_from([c.name for c in COLUMNS] + ["team"]), st.text(max_size=6)),
+            min_size=1,
+            max_size=10,
+        )
+    )
+    rows = data.draw(
+        st.lists(st.lists(CELLS, min_size=len(header), max_size=len(header)), max_size=4)
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    (tmp_path / "t.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: s\nworkloads_table: t.csv\n", encoding="utf-8")
+    result = cli("estimate", str(scenario), "-f", "json")
+    assert_clean(result)
+
+
+@FUZZ
+@given(data=st.data())
+def test_mutated_valid_tables_never_end_in_an_internal_error(
+    tmp_path: Path, cli: Callable[..., CliResult], data: st.DataObject
+) -> None:
+    """The bundled test rows with a few cells replaced by hostile ones."""
+    table = [list(map(str, row)) for row in ROWS]
+    for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
+        r = data.draw(st.integers(min_value=0, max_value=len(table) - 1))
+        c = data.draw(st.integers(min_value=0, max_value=len(table[0]) - 1))
+        table[r][c] = data.draw(CELLS)
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(HEADER.split(","))
+    writer.writerows(table)
+    (tmp_path / "t.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    scenario = _table_scenario(tmp_path, "t.csv", "team")
+    result = cli("estimate", str(scenario), "-f", "json")
+    assert_clean(result)
+    if result.code == 0:
+        document = json.loads(result.out)
+        assert document["scenarios"][0]["workloads"]
