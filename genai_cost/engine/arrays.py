@@ -270,3 +270,19 @@ def sum_components(components: list[Component], size: int) -> FloatArray:
     for component in components:
         total = total + component.usd
     return total
+
+
+def expand_groups(member: IntArray, counts: IntArray) -> IntArray:
+    """For workloads in groups `member` whose groups have `counts` rows each (stored one
+    group after another), the index of every workload's rows, workload by workload: the
+    join that lets an option resolve its rows once per group of alike workloads."""
+    if member.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    per_workload = counts[member]
+    first = np.repeat(starts[member], per_workload)
+    offsets = np.arange(int(per_workload.sum())) - np.repeat(
+        np.cumsum(per_workload) - per_workload, per_workload
+    )
+    expanded: IntArray = first + offsets
+    return expanded

@@ -16,11 +16,11 @@ from genai_cost.engine.arrays import (
     BoolArray,
     Component,
     FloatArray,
-    IntArray,
     ObjArray,
     OptionResult,
     OptionRows,
     empty_objects,
+    expand_groups,
     failure_codes,
     objects,
     sum_components,
@@ -137,7 +137,7 @@ def token_price_rows(
             origin = origins[found_sources] = ctx.catalog.origin(found_sources[0])
         if origin:  # messages about a price the row lacks name the book that supplied it
             labels[row] = f"{labels[row][:-1]}; row from {origin})"
-    take = _expand(np.asarray(member, dtype=np.int64), np.asarray(counts, dtype=np.int64))
+    take = expand_groups(np.asarray(member, dtype=np.int64), np.asarray(counts, dtype=np.int64))
     n = take.shape[0]
     per_workload = np.asarray(counts, dtype=np.int64)[np.asarray(member, dtype=np.int64)]
     return OptionRows(
@@ -152,21 +152,6 @@ def token_price_rows(
         explicit=np.asarray(explicit_rows, dtype=bool)[take],
         sources=tuples(sources)[take],
     )
-
-
-def _expand(member: IntArray, counts: IntArray) -> IntArray:
-    """For workloads in groups `member` whose groups have `counts` rows each (stored one
-    group after another), the index of every workload's rows, workload by workload."""
-    if member.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    per_workload = counts[member]
-    first = np.repeat(starts[member], per_workload)
-    offsets = np.arange(int(per_workload.sum())) - np.repeat(
-        np.cumsum(per_workload) - per_workload, per_workload
-    )
-    expanded: IntArray = first + offsets
-    return expanded
 
 
 def token_option_result(

@@ -89,14 +89,19 @@ def _queue_allowed(spec: WorkloadSpec) -> bool:
 
 def prepare(ctx: PricingContext) -> OptionRows:
     option_rows = prepare_instances(ctx, OPTION, choice)
-    for r, i in enumerate(option_rows.workload_index):
-        reason = _too_slow(ctx.specs[int(i)])
-        if reason and not option_rows.reason[r]:
-            option_rows.reason[r] = reason
-            option_rows.blocked[r] = True
+    slow = {  # the few workloads whose measured latency is over the limit
+        i: reason for i, spec in enumerate(ctx.specs) if (reason := _too_slow(spec))
+    }
+    if slow:
+        for r, i in enumerate(option_rows.workload_index.tolist()):
+            reason = slow.get(i, "")
+            if reason and not option_rows.reason[r]:
+                option_rows.reason[r] = reason
+                option_rows.blocked[r] = True
     autoscaled.scaling_params(option_rows, ctx.specs, "async_inference")
-    option_rows.params["queue_allowed"] = np.asarray(
-        [_queue_allowed(ctx.specs[int(i)]) for i in option_rows.workload_index], dtype=np.float64
+    allowed = np.asarray([_queue_allowed(spec) for spec in ctx.specs], dtype=np.float64)
+    option_rows.params["queue_allowed"] = (
+        allowed[option_rows.workload_index] if allowed.size else np.zeros(0)
     )
     return option_rows
 

@@ -91,18 +91,20 @@ def scaling_params(
     def column(values: list[float]) -> FloatArray:
         return np.asarray(values, dtype=np.float64)
 
-    owners = [specs[int(i)].workload for i in rows.workload_index]
+    # per workload once, then each row takes its workload's values by index
+    owners = [spec.workload for spec in specs]
     bounds = [getattr(w, min_field) for w in owners]
-    rows.params["min_instances"] = column([float(b.min_instances) for b in bounds])
+    i = rows.workload_index
+    rows.params["min_instances"] = column([float(b.min_instances) for b in bounds])[i]
     rows.params["max_instances"] = column(
         [float(b.max_instances) if b.max_instances is not None else np.inf for b in bounds]
-    )
+    )[i]
     rows.params["lead_fraction"] = column(
         [w.autoscaling.scale_out_lead_seconds / SECONDS_PER_HOUR for w in owners]
-    )
+    )[i]
     rows.params["cooldown_fraction"] = column(
         [w.autoscaling.scale_in_cooldown_seconds / SECONDS_PER_HOUR for w in owners]
-    )
+    )[i]
 
 
 def prepare(ctx: PricingContext) -> OptionRows:

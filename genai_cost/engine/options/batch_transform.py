@@ -78,14 +78,15 @@ def choice(spec: WorkloadSpec) -> InstanceChoice:
 
 def prepare(ctx: PricingContext) -> OptionRows:
     option_rows = prepare_instances(ctx, OPTION, choice)
-    owners = [ctx.specs[int(i)].workload.batch_transform for i in option_rows.workload_index]
-    option_rows.params[STARTUP] = np.asarray(
+    owners = [spec.workload.batch_transform for spec in ctx.specs]  # per workload, once
+    startup = np.asarray(
         [
             b.jobs_per_month * b.instances_per_job * b.startup_minutes_per_job / MINUTES_PER_HOUR
             for b in owners
         ],
         dtype=np.float64,
     )
+    option_rows.params[STARTUP] = startup[option_rows.workload_index] if startup.size else startup
     return option_rows
 
 

@@ -21,6 +21,7 @@ from genai_cost.engine.arrays import (
     OptionRows,
     WorkloadArrays,
     empty_objects,
+    expand_groups,
     failure_codes,
     objects,
     scatter,
@@ -104,30 +105,59 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
 
 
 def prepare(ctx: PricingContext) -> OptionRows:
-    rows = [r for i, s in enumerate(ctx.specs) if s.wants(OPTION) for r in _rows_for(ctx, i, s)]
-    n = len(rows)
+    """The rows of every workload that wants provisioned throughput: resolved once per group
+    of workloads with the same model, region, day and settings, then taken by index."""
+    groups: dict[tuple[Any, ...], int] = {}
+    first: list[int] = []
+    wanting: list[int] = []
+    member: list[int] = []
+    for i, spec in enumerate(ctx.specs):
+        if not spec.wants(OPTION):
+            continue
+        settings = spec.workload.provisioned
+        key = (
+            spec.workload.base_model,
+            spec.region,
+            ctx.day_for(spec),
+            settings.term,
+            settings.usd_per_model_unit_hour,
+            settings.input_tokens_per_minute_per_model_unit,
+            settings.output_tokens_per_minute_per_model_unit,
+            spec.explicitly_asks(OPTION),
+        )
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = len(first)
+            first.append(i)
+        wanting.append(i)
+        member.append(group)
+    templates = [_rows_for(ctx, -1, ctx.specs[i]) for i in first]
+    rows = [r for template in templates for r in template]
+    counts = np.asarray([len(t) for t in templates], dtype=np.int64)
+    groups_of = np.asarray(member, dtype=np.int64)
+    take = expand_groups(groups_of, counts)
+    per_workload = counts[groups_of] if groups_of.size else np.zeros(0, dtype=np.int64)
+
+    def column(values: list[Any], dtype: Any = np.float64) -> Any:
+        return np.asarray(values, dtype=dtype)[take]
+
+    redundancy = redundancy_params([ctx.specs[i] for i in wanting])
     return OptionRows(
         option=OPTION.value,
-        workload_index=np.asarray([r.workload for r in rows], dtype=np.int64),
-        variant=objects([r.term for r in rows]),
-        platform=empty_objects(n),
-        instance_type=empty_objects(n),
-        label=objects([r.label for r in rows]),
+        workload_index=np.repeat(np.asarray(wanting, dtype=np.int64), per_workload),
+        variant=objects([r.term for r in rows])[take],
+        platform=empty_objects(take.size),
+        instance_type=empty_objects(take.size),
+        label=objects([r.label for r in rows])[take],
         params={
-            "usd_per_model_unit_hour": np.asarray(
-                [r.usd_per_model_unit_hour for r in rows], dtype=np.float64
-            ),
-            "input_tokens_per_minute_per_model_unit": np.asarray(
-                [r.input_capacity for r in rows], dtype=np.float64
-            ),
-            "output_tokens_per_minute_per_model_unit": np.asarray(
-                [r.output_capacity for r in rows], dtype=np.float64
-            ),
-            **redundancy_params([ctx.specs[r.workload] for r in rows]),
+            "usd_per_model_unit_hour": column([r.usd_per_model_unit_hour for r in rows]),
+            "input_tokens_per_minute_per_model_unit": column([r.input_capacity for r in rows]),
+            "output_tokens_per_minute_per_model_unit": column([r.output_capacity for r in rows]),
+            **{name: np.repeat(v, per_workload) for name, v in redundancy.items()},
         },
-        reason=objects([r.reason for r in rows]),
-        explicit=np.asarray([r.explicit for r in rows], dtype=bool),
-        sources=tuples([r.sources for r in rows]),
+        reason=objects([r.reason for r in rows])[take],
+        explicit=column([r.explicit for r in rows], bool),
+        sources=tuples([r.sources for r in rows])[take],
     )
 
 

@@ -244,17 +244,35 @@ def prepare_instances(
     templates: list[list[_Row]] = []
     wanting: list[int] = []
     chosen: list[int] = []
+    choices: dict[tuple[int, ...], InstanceChoice] = {}
     for i, spec in enumerate(specs):
         if not spec.wants(option):
             continue
-        choice = choose(spec)
+        w = spec.workload
+        # a choice reads only the workload's settings models: workloads sharing them (a
+        # table's rows share the defaults) share one choice
+        settings = (
+            id(w.self_hosted),
+            id(w.autoscaling),
+            id(w.async_inference),
+            id(w.batch_transform),
+        )
+        choice = choices.get(settings)
+        if choice is None:
+            choice = choices[settings] = choose(spec)
         model_id = spec.workload.base_model
-        shape = None  # the token shape matters only where a benchmark gives the throughput
+        picks = None  # the token shape matters only where a benchmark gives the throughput:
         if choice.tokens_per_second is None and _benchmarked(ctx, model_id, choice):
+            # through the benchmark it picks per instance type, so workloads whose shapes
+            # pick the same measurements share one set of rows
             tokens = spec.workload.tokens_per_request
             shape = (tokens.all_input, tokens.output)
+            picks = ctx.remember(
+                ("picks", model_id, choice.instance_type, shape),
+                partial(_picked_benchmarks, ctx, model_id, choice, shape),
+            )
         asks = spec.explicitly_asks(choice.option)
-        key = (model_id, spec.region, ctx.day_for(spec), choice, asks, shape)
+        key = (model_id, spec.region, ctx.day_for(spec), choice, asks, picks)
         t = found.get(key)
         if t is None:
             t = found[key] = len(templates)
@@ -262,6 +280,28 @@ def prepare_instances(
         wanting.append(i)
         chosen.append(t)
     return instance_option_rows(option, templates, wanting, chosen, specs)
+
+
+def _picked_benchmarks(
+    ctx: PricingContext, model_id: str, choice: InstanceChoice, shape: tuple[float, float]
+) -> tuple[int, ...]:
+    """Which benchmark `instance_rows` reads for each instance type it sizes at this token
+    shape (by identity; -1 where none): the part of the shape its rows depend on."""
+    if choice.instance_type is not None:
+        instance_types = [choice.instance_type.removeprefix("ml.")]
+    else:
+        instance_types = ctx.remember(
+            ("benchmarked", model_id),
+            partial(benchmarked_instance_types, ctx.catalog, model_id),
+        )
+    picked = []
+    for instance_type in instance_types:
+        bench = ctx.remember(
+            ("throughput", model_id, instance_type, *shape),
+            partial(throughput_benchmark, ctx.catalog, model_id, instance_type, *shape),
+        )
+        picked.append(-1 if bench is None else id(bench))
+    return tuple(picked)
 
 
 def _benchmarked(ctx: PricingContext, model_id: str, choice: InstanceChoice) -> bool:
