@@ -286,3 +286,26 @@ def expand_groups(member: IntArray, counts: IntArray) -> IntArray:
     )
     expanded: IntArray = first + offsets
     return expanded
+
+
+class Groups:
+    """Workloads grouped by what decides an option's rows (a join key): each group's rows
+    are resolved once, for its first workload, and every workload takes its group's rows by
+    index (`expand_groups`)."""
+
+    def __init__(self) -> None:
+        self._index: dict[object, int] = {}
+        self.first: list[int] = []
+        """Each group's first workload."""
+        self.wanting: list[int] = []
+        """Every workload added, in order."""
+        self.member: list[int] = []
+        """Each added workload's group."""
+
+    def add(self, workload: int, key: object) -> None:
+        group = self._index.get(key)
+        if group is None:
+            group = self._index[key] = len(self.first)
+            self.first.append(workload)
+        self.wanting.append(workload)
+        self.member.append(group)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -16,6 +15,7 @@ from genai_cost.engine.arrays import (
     BoolArray,
     Component,
     FloatArray,
+    Groups,
     ObjArray,
     OptionResult,
     OptionRows,
@@ -83,39 +83,34 @@ def token_price_rows(
     (model, named tier, scope, region, day, whether they list their options); each group's
     tiers, labels and price keys are worked out once, the prices looked up once per distinct
     key, and every workload takes its group's rows by index."""
-    groups: dict[tuple[Any, ...], int] = {}
-    first: list[int] = []
-    """Each group's first workload."""
-    wanting: list[int] = []
-    member: list[int] = []
+    groups = Groups()
     for i, spec in enumerate(ctx.specs):
         w = spec.workload
         listed = w.options
         if listed is not None and option not in listed:
             continue
-        signature = (
-            w.model,
-            w.service_tier,
-            w.endpoint_scope,
-            spec.region,
-            ctx.day_for(spec),
-            listed is not None,
+        groups.add(
+            i,
+            (
+                w.model,
+                w.service_tier,
+                w.endpoint_scope,
+                spec.region,
+                ctx.day_for(spec),
+                listed is not None,
+            ),
         )
-        group = groups.get(signature)
-        if group is None:
-            group = groups[signature] = len(groups)
-            first.append(i)
-        wanting.append(i)
-        member.append(group)
+    wanting, member = groups.wanting, groups.member
     # the rows of each group, in tier order: (group's first row, tiers)
     keys: list[PriceKey] = []
     labels: list[str] = []
     variants: list[str] = []
     explicit_rows: list[bool] = []
     counts: list[int] = []
-    for decided_by, group in groups.items():  # in group order (insertion)
-        _, named, _, region, day, asked = decided_by
-        probe = ctx.specs[first[group]]
+    for first in groups.first:
+        probe = ctx.specs[first]
+        named, region, day = probe.workload.service_tier, probe.region, ctx.day_for(probe)
+        asked = probe.workload.options is not None
         found = service_tiers(ctx.catalog, probe) if tiers else ["standard"]
         w = probe.workload
         scope: str = w.scope

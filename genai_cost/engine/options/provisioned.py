@@ -17,6 +17,7 @@ from genai_cost.catalog.tables import PROVISIONED_TERMS
 from genai_cost.engine.arrays import (
     PREPARED_REASON,
     Component,
+    Groups,
     OptionResult,
     OptionRows,
     WorkloadArrays,
@@ -107,30 +108,25 @@ def _rows_for(ctx: PricingContext, index: int, spec: WorkloadSpec) -> list[_Row]
 def prepare(ctx: PricingContext) -> OptionRows:
     """The rows of every workload that wants provisioned throughput: resolved once per group
     of workloads with the same model, region, day and settings, then taken by index."""
-    groups: dict[tuple[Any, ...], int] = {}
-    first: list[int] = []
-    wanting: list[int] = []
-    member: list[int] = []
+    groups = Groups()
     for i, spec in enumerate(ctx.specs):
         if not spec.wants(OPTION):
             continue
         settings = spec.workload.provisioned
-        key = (
-            spec.workload.base_model,
-            spec.region,
-            ctx.day_for(spec),
-            settings.term,
-            settings.usd_per_model_unit_hour,
-            settings.input_tokens_per_minute_per_model_unit,
-            settings.output_tokens_per_minute_per_model_unit,
-            spec.explicitly_asks(OPTION),
+        groups.add(
+            i,
+            (
+                spec.workload.base_model,
+                spec.region,
+                ctx.day_for(spec),
+                settings.term,
+                settings.usd_per_model_unit_hour,
+                settings.input_tokens_per_minute_per_model_unit,
+                settings.output_tokens_per_minute_per_model_unit,
+                spec.explicitly_asks(OPTION),
+            ),
         )
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = len(first)
-            first.append(i)
-        wanting.append(i)
-        member.append(group)
+    first, wanting, member = groups.first, groups.wanting, groups.member
     templates = [_rows_for(ctx, -1, ctx.specs[i]) for i in first]
     rows = [r for template in templates for r in template]
     counts = np.asarray([len(t) for t in templates], dtype=np.int64)

@@ -127,6 +127,16 @@ def closed_weights_reason(ctx: PricingContext, model_id: str) -> str:
     return ""
 
 
+def _instance_types(ctx: PricingContext, model_id: str, choice: InstanceChoice) -> list[str]:
+    """The instance types a choice sizes: the one it names, else every benchmarked one."""
+    if choice.instance_type is not None:
+        return [choice.instance_type.removeprefix("ml.")]
+    found: list[str] = ctx.remember(
+        ("benchmarked", model_id), partial(benchmarked_instance_types, ctx.catalog, model_id)
+    )
+    return found
+
+
 def instance_rows(
     ctx: PricingContext, index: int, spec: WorkloadSpec, choice: InstanceChoice
 ) -> list[_Row]:
@@ -142,13 +152,7 @@ def instance_rows(
     closed = closed_weights_reason(ctx, model_id)
     if closed:
         return unavailable(closed)
-    if choice.instance_type is not None:
-        instance_types = [choice.instance_type.removeprefix("ml.")]
-    else:
-        instance_types = ctx.remember(
-            ("benchmarked", model_id),
-            partial(benchmarked_instance_types, ctx.catalog, model_id),
-        )
+    instance_types = _instance_types(ctx, model_id, choice)
     if not instance_types:
         return unavailable(
             f"no published throughput benchmark for {model_id}; supply "
@@ -287,15 +291,8 @@ def _picked_benchmarks(
 ) -> tuple[int, ...]:
     """Which benchmark `instance_rows` reads for each instance type it sizes at this token
     shape (by identity; -1 where none): the part of the shape its rows depend on."""
-    if choice.instance_type is not None:
-        instance_types = [choice.instance_type.removeprefix("ml.")]
-    else:
-        instance_types = ctx.remember(
-            ("benchmarked", model_id),
-            partial(benchmarked_instance_types, ctx.catalog, model_id),
-        )
     picked = []
-    for instance_type in instance_types:
+    for instance_type in _instance_types(ctx, model_id, choice):
         bench = ctx.remember(
             ("throughput", model_id, instance_type, *shape),
             partial(throughput_benchmark, ctx.catalog, model_id, instance_type, *shape),
