@@ -647,3 +647,35 @@ def test_mutated_valid_tables_never_end_in_an_internal_error(
     if result.code == 0:
         document = json.loads(result.out)
         assert document["scenarios"][0]["workloads"]
+
+
+def test_a_large_portfolio_report_shows_the_dearest_and_sums_the_rest(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    """The terminal and Markdown reports of 40 tenants list the 30 dearest one by one and sum
+    the other 10 in one row; the rows still add up to the whole bill; --all lists them all."""
+    from genai_cost.report.estimate import TOP_WORKLOADS
+
+    rows = "".join(f"t{i:02d},amazon.nova-lite-v1:0,500,100,{1000 * (i + 1)}\n" for i in range(40))
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n" + rows, encoding="utf-8"
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: s\nworkloads_table: t.csv\n", encoding="utf-8")
+    document = json.loads(cli("estimate", str(scenario), "-f", "json").out)
+    workloads = document["scenarios"][0]["workloads"]
+    costs = sorted((w["monthly_cost_usd"] for w in workloads), reverse=True)
+    markdown = cli("estimate", str(scenario), "-f", "markdown")
+    assert markdown.code == 0, markdown
+    assert TOP_WORKLOADS == 30
+    # hand-worked: tenant i costs (i + 1) x 1,000 requests x $0.054 per 1,000 = $0.054 (i + 1);
+    # the 10 cheapest (i = 0..9) sum to $0.054 x 55 = $2.97
+    assert "| 10 more workloads |  | $2.97 |" in markdown.out
+    assert sum(costs[30:]) == pytest.approx(2.97)
+    assert "| t39 | on_demand | $2.16 |" in markdown.out  # the dearest: $0.054 x 40
+    assert "| t09 |" not in markdown.out
+    # the listed rows and the summed row add up to the whole bill: $0.054 x (1 + ... + 40)
+    assert "**$44.28**" in markdown.out
+    assert sum(costs) == pytest.approx(44.28)
+    every = cli("estimate", str(scenario), "-f", "markdown", "--all")
+    assert "| t09 |" in every.out and "more workloads" not in every.out

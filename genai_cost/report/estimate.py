@@ -126,7 +126,34 @@ def unusable_line(lines: Sequence[OptionLine], model: str) -> str:
     return "Cannot be used: " + " · ".join(parts) + " (--all says why in full)."
 
 
-def _summary(report: Report, scenario: ScenarioSummary, expand: bool) -> None:
+TOP_WORKLOADS = 30
+"""Workloads a scenario's compact report shows one by one; the rest (a portfolio's tenants
+from a workloads table) are summed in one row, every one listed by `--all`, CSV or Parquet."""
+
+
+def shown_workloads(
+    scenario: ScenarioSummary, expand: bool
+) -> tuple[list[WorkloadSummary], list[WorkloadSummary]]:
+    """The workloads the report lists one by one, and the rest (none with `expand`, or when
+    there are at most TOP_WORKLOADS): the dearest first when some are left out."""
+    workloads = scenario["workloads"]
+    if expand or len(workloads) <= TOP_WORKLOADS:
+        return list(workloads), []
+    ranked = sorted(
+        workloads,
+        key=lambda w: (w["monthly_cost_usd"] is not None, w["monthly_cost_usd"] or 0.0),
+        reverse=True,
+    )
+    return ranked[:TOP_WORKLOADS], ranked[TOP_WORKLOADS:]
+
+
+def _summary(
+    report: Report,
+    scenario: ScenarioSummary,
+    expand: bool,
+    rest: Sequence[WorkloadSummary] = (),
+    shown: Sequence[WorkloadSummary] | None = None,
+) -> None:
     """The whole bill as rows that add up: each workload's cheapest option (its inference
     lines), then the bill's other families, then the whole bill (or what is priced of it).
     `expand` adds each workload's model and its share of the whole bill (inference plus its
@@ -142,9 +169,14 @@ def _summary(report: Report, scenario: ScenarioSummary, expand: bool) -> None:
         name="workload",
     )
     blanks = ["", None] if expand else []
-    for w in scenario["workloads"]:
+    for w in scenario["workloads"] if shown is None else shown:
         more = [w["model"], w["bill_monthly_cost_usd"]] if expand else []
         table.add(w["name"], option_label(w), w["monthly_cost_usd"], *more)
+    if rest:
+        priced = [w["monthly_cost_usd"] for w in rest if w["monthly_cost_usd"] is not None]
+        total_rest = round(sum(priced), 6)
+        cost = total_rest if len(priced) == len(rest) else f"≥ {_usd(total_rest)} (incomplete)"
+        table.add(f"{len(rest):,} more workloads", "", cost, *blanks)
     bill = scenario["bill"]
     for family in bill["families"]:
         if family["family"] == "inference":
@@ -241,10 +273,20 @@ def estimate_report(document: EstimateDocument, expand: bool = False) -> Report:
         bill = scenario["bill"]
         report.heading(scenario["name"])
         report.text(headline(bill, missing=False), "lead")
-        _summary(report, scenario, expand)
+        shown, rest = shown_workloads(scenario, expand)
+        _summary(report, scenario, expand, rest, shown)
+        if rest:
+            report.text(
+                f"The {len(shown)} dearest of {len(scenario['workloads']):,} workloads are "
+                f"shown; the other {len(rest):,} are summed in one row (--all lists every "
+                "one; -f csv or -f parquet writes them all as a table).",
+                "note",
+            )
         report.bullets(f"missing: {text}" for text in missing_text(bill))
-        report.bullets(bill["notes"])
-        for w in scenario["workloads"]:
+        report.bullets(bill["notes"][:TOP_WORKLOADS] if rest else bill["notes"])
+        if rest and len(bill["notes"]) > TOP_WORKLOADS:
+            report.text(f"{len(bill['notes']) - TOP_WORKLOADS:,} more notes (--all).", "note")
+        for w in shown:
             records = by_workload.get((scenario["name"], w["name"]), [])
             _options(report, w, records, expand)
         sections = scenario_sections(scenario)[1:]  # the bill by family: in the summary
