@@ -679,3 +679,23 @@ def test_a_large_portfolio_report_shows_the_dearest_and_sums_the_rest(
     assert sum(costs) == pytest.approx(44.28)
     every = cli("estimate", str(scenario), "-f", "markdown", "--all")
     assert "| t09 |" in every.out and "more workloads" not in every.out
+
+
+def test_a_large_portfolio_html_report_shows_the_dearest_and_sums_the_rest(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    rows = "".join(f"t{i:02d},amazon.nova-lite-v1:0,500,100,{1000 * (i + 1)}\n" for i in range(40))
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n" + rows, encoding="utf-8"
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: s\nworkloads_table: t.csv\n", encoding="utf-8")
+    html = tmp_path / "r.html"
+    assert cli("estimate", str(scenario), "-f", "html", "-o", str(html)).code == 0
+    text = html.read_text(encoding="utf-8")
+    # the summary and the bill lines: the 10 cheapest (t00..t09) summed, $0.054 x 55 = $2.97
+    assert text.count("10 more workloads") == 2 and "$2.97" in text
+    assert "t09: options" not in text and "t39: options" in text
+    every = tmp_path / "every.html"
+    assert cli("estimate", str(scenario), "-f", "html", "-o", str(every), "--all").code == 0
+    assert "t09: options" in every.read_text(encoding="utf-8")

@@ -33,7 +33,10 @@ def _charts(
     breakeven: BreakevenDocument | None,
     roi: RoiDocument | None,
     by_workload: dict[tuple[str, str], list[OptionRecord]],
+    drawn: set[tuple[str, str]],
 ) -> dict[str, Any]:
+    """The report's SVG charts; a workload's own charts only for those in `drawn` (the
+    workloads the report shows one by one)."""
     charts: dict[str, Any] = {
         "breakdown": {},
         "breakeven": {},
@@ -43,6 +46,8 @@ def _charts(
     }
     for scenario in document["scenarios"]:
         for w in scenario["workloads"]:
+            if (scenario["name"], w["name"]) not in drawn:
+                continue
             bars = [
                 (option_label(r), r["monthly_cost_usd"])
                 for r in by_workload.get((scenario["name"], w["name"]), [])
@@ -52,6 +57,8 @@ def _charts(
                 f"{w['name']}: monthly cost by option", bars
             )
     for curves in breakeven["workloads"] if breakeven else []:
+        if (curves["scenario"], curves["workload"]) not in drawn:
+            continue
         sweep = curves["sweep"]
         charts["breakeven"][(curves["scenario"], curves["workload"])] = svg.line_chart(
             f"{curves['workload']}: cost against volume",
@@ -125,14 +132,19 @@ def render_html(
     )
     template = environment.get_template("estimate.html.j2")
     title = ", ".join(s["name"] for s in document["scenarios"])
-    tables = {
-        s["name"]: {
-            "summary": summary_section(s),
+    from genai_cost.report.estimate import shown_workloads
+
+    tables: dict[str, dict[str, Any]] = {}
+    drawn: set[tuple[str, str]] = set()
+    for s in document["scenarios"]:
+        shown, rest = shown_workloads(s, expand)  # a large portfolio: the dearest, the rest summed
+        tables[s["name"]] = {
+            "summary": summary_section(s, shown, rest),
             "sections": scenario_sections(s),
-            "lines": lines_section(s["bill"]) if s["bill"]["components"] else None,
+            "lines": lines_section(s["bill"], rest) if s["bill"]["components"] else None,
+            "workloads": shown,
         }
-        for s in document["scenarios"]
-    }
+        drawn |= {(s["name"], w["name"]) for w in shown}
     uncertainty = (
         monte_carlo_sections(document["monte_carlo"]) if document.get("monte_carlo") else []
     )
@@ -142,7 +154,7 @@ def render_html(
         period=period_text(document["scenarios"]),
         tables=tables,
         uncertainty=uncertainty,
-        charts=_charts(document, breakeven, roi, by_workload),
+        charts=_charts(document, breakeven, roi, by_workload, drawn),
         usd=usd,
         option_label=option_label,
         capacity=capacity,

@@ -6,6 +6,7 @@ Cells are plain text here; each renderer escapes them for its own format.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from genai_cost.documents.estimate import (
@@ -16,6 +17,7 @@ from genai_cost.documents.estimate import (
     ServicesRecord,
     SharedEndpointRecord,
     TrainingJobRecord,
+    WorkloadSummary,
 )
 from genai_cost.report.labels import number, usd
 
@@ -102,14 +104,20 @@ def bill_section(bill: Bill) -> Section:
     return section
 
 
-def lines_section(bill: Bill) -> Section:
-    """Every line of the bill: quantity × unit price."""
+def lines_section(bill: Bill, leave_out: Sequence[WorkloadSummary] = ()) -> Section:
+    """Every line of the bill: quantity × unit price; the lines charged only to workloads
+    in `leave_out` (a large portfolio's tenants the report sums in one row) summed in one."""
     section = Section(
         "Bill lines (a month)",
         ["Family", "Item", "Line", "Quantity", "Unit price", "Monthly", "Detail"],
         "lllrrrl",
     )
+    hidden = {w["name"] for w in leave_out}
+    summed: list[float | None] = []
     for c in bill["components"]:
+        if hidden and c["workloads"] and all(name in hidden for name in c["workloads"]):
+            summed.append(c["usd"])
+            continue
         section.add(
             FAMILY_NAMES[c["family"]],
             c["item"],
@@ -118,6 +126,16 @@ def lines_section(bill: Bill) -> Section:
             unit_price(c["usd_per_unit"]),
             usd(c["usd"]),
             c["detail"] or "",
+        )
+    if summed:
+        section.add(
+            "",
+            f"{len(hidden):,} more workloads",
+            f"{len(summed):,} lines",
+            "",
+            "",
+            _summed(summed),
+            "--all lists every line",
         )
     return section
 
@@ -352,8 +370,13 @@ def monte_carlo_sections(mc: MonteCarlo) -> list[Section]:
     return sections
 
 
-def summary_section(scenario: ScenarioSummary) -> Section:
-    """The workloads' cheapest options and their shares of the whole bill, with its total."""
+def summary_section(
+    scenario: ScenarioSummary,
+    shown: Sequence[WorkloadSummary] | None = None,
+    rest: Sequence[WorkloadSummary] = (),
+) -> Section:
+    """The workloads' cheapest options and their shares of the whole bill, with its total;
+    with `shown`, only those workloads one by one and the `rest` summed in one row."""
     from genai_cost.report.labels import option_label
 
     section = Section(
@@ -361,7 +384,13 @@ def summary_section(scenario: ScenarioSummary) -> Section:
         ["Workload", "Model", "Cheapest option", "Option monthly", "Share of the bill"],
         "lllrr",
     )
-    for w in scenario["workloads"]:
+    if rest:
+        section.after.append(
+            f"The {len(shown or [])} dearest of {len(scenario['workloads']):,} workloads are "
+            f"shown; the other {len(rest):,} are summed in one row (--all lists every one; "
+            "-f csv or -f parquet writes them all as a table)."
+        )
+    for w in scenario["workloads"] if shown is None else shown:
         section.add(
             w["name"],
             w["model"],
@@ -369,5 +398,22 @@ def summary_section(scenario: ScenarioSummary) -> Section:
             usd(w["monthly_cost_usd"]),
             usd(w["bill_monthly_cost_usd"]),
         )
+    if rest:
+        options = [w["monthly_cost_usd"] for w in rest]
+        shares = [w["bill_monthly_cost_usd"] for w in rest]
+        section.add(
+            f"{len(rest):,} more workloads",
+            "",
+            "",
+            _summed(options),
+            _summed(shares),
+        )
     section.add("Whole bill", "", "", "", total_text(scenario["bill"]), strong=True)
     return section
+
+
+def _summed(values: Sequence[float | None]) -> str:
+    """The sum of money values; "≥ $x (incomplete)" when one of them is not known."""
+    known = [v for v in values if v is not None]
+    total = round(sum(known), 6)
+    return usd(total) if len(known) == len(values) else f"≥ {usd(total)} (incomplete)"
