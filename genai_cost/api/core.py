@@ -313,20 +313,33 @@ def simulate(
     return outcome
 
 
-def html_report(result: Estimate) -> dict[str, Any]:
+def html_report(result: Estimate, expand: bool = False) -> dict[str, Any]:
     """What the HTML report shows: the estimate document, its break-even curves (when every
-    workload has traffic to scale) and, where the scenarios have one, ROI."""
+    workload has traffic to scale: of the workloads the report draws — a large portfolio's
+    dearest, every one with `expand`) and, where the scenarios have one, ROI."""
     from genai_cost.decisions.breakeven import breakeven_document
     from genai_cost.decisions.roi import roi_document
+    from genai_cost.report.estimate import shown_workloads
 
+    document = result.to_dict()
+    summarised = [shown_workloads(s, expand) for s in document["scenarios"]]
+    drawn: set[tuple[str, str]] | None = None
+    if any(rest for _, rest in summarised):  # a large portfolio: curves of the shown only
+        drawn = {
+            (s["name"], w["name"])
+            for s, (shown, _) in zip(document["scenarios"], summarised, strict=True)
+            for w in shown
+        }
     has_traffic = all(s.workload.traffic.monthly_requests > 0 for s in result.specs)
     # ROI needs whole bills: where one is incomplete the report says so and shows none
     with_roi = any(s.scenario.roi for s in result.scenarios) and all(
         bill["complete"] for bill in result.bills
     )
     return {
-        "estimate": result.to_dict(),
-        "breakeven": breakeven_document(result) if has_traffic and result.specs else None,
+        "estimate": document,
+        "breakeven": breakeven_document(result, only=drawn)
+        if has_traffic and result.specs
+        else None,
         "roi": roi_document(result) if with_roi else None,
     }
 

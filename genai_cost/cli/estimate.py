@@ -154,7 +154,7 @@ def estimate(
             api.simulate(result, samples, seed, progress=lambda n: step("samples", n))
     if fmt == Format.html:
         emit(
-            render("estimate", api.html_report(result), fmt, output=output, expand=every),
+            render("estimate", api.html_report(result, every), fmt, output=output, expand=every),
             output,
         )
         return

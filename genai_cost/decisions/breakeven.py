@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from genai_cost.decisions.curves import engine_sweeps, workload_curves
@@ -36,8 +37,10 @@ def breakeven_document(
     *,
     workload: str | None = None,
     volume_range: tuple[float, float] | None = None,
+    only: Collection[tuple[str, str]] | None = None,
 ) -> BreakevenDocument:
-    """Crossing points and cheapest-option bands for each workload (schema_version 1)."""
+    """Crossing points and cheapest-option bands for each workload (schema_version 1); with
+    `only`, for those (scenario, workload) pairs alone (what a report draws)."""
     import numpy as np
 
     names = [s.workload.name for s in estimate.specs]
@@ -58,7 +61,8 @@ def breakeven_document(
     chosen = [
         i
         for i, spec in enumerate(estimate.specs)
-        if workload is None or spec.workload.name == workload
+        if (workload is None or spec.workload.name == workload)
+        and (only is None or (spec.scenario_name, spec.workload.name) in only)
     ]
     ranges = []
     for index in chosen:
