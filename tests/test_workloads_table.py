@@ -699,3 +699,33 @@ def test_a_large_portfolio_html_report_shows_the_dearest_and_sums_the_rest(
     every = tmp_path / "every.html"
     assert cli("estimate", str(scenario), "-f", "html", "-o", str(every), "--all").code == 0
     assert "t09: options" in every.read_text(encoding="utf-8")
+
+
+def test_parquet_written_in_chunks_holds_the_same_rows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Rows reach DuckDB a chunk at a time: with chunks of 3 rows the Parquet file holds the
+    same rows, in the same order, with the same types, as written in one chunk."""
+    import duckdb
+
+    from genai_cost import api
+    from genai_cost.report import parquet
+    from genai_cost.report.csv_report import EstimateRows
+
+    estimate = api.estimate([ROOT / "scenarios" / "support-platform.yaml"])
+    whole = tmp_path / "whole.parquet"
+    whole.write_bytes(parquet.render_parquet("estimate", EstimateRows(estimate)))
+    monkeypatch.setattr(parquet, "ROWS_AT_A_TIME", 3)
+    chunked = tmp_path / "chunked.parquet"
+    chunked.write_bytes(parquet.render_parquet("estimate", EstimateRows(estimate)))
+    connection = duckdb.connect()
+
+    def read(path: Path) -> tuple[list[Any], list[Any]]:
+        source = f"read_parquet('{path}')"
+        return (
+            connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall(),
+            connection.execute(f"SELECT * FROM {source}").fetchall(),
+        )
+
+    types, rows = read(whole)
+    assert read(chunked) == (types, rows) and len(rows) > 10

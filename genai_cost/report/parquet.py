@@ -119,15 +119,19 @@ def report_parquet(report: Report) -> bytes:
     return _parquet(schema, rows)
 
 
-def _parquet(schema: Schema, rows: Iterable[Sequence[Any]]) -> bytes:
-    import duckdb
+ROWS_AT_A_TIME = 250_000
+"""Rows turned into typed columns and handed to DuckDB at a time (a large estimate's rows
+are never all held as Python lists and columns at once)."""
+
+
+def _frame(schema: Schema, rows: list[Sequence[Any]]) -> Any:
+    """Rows as a DataFrame, column by column, typed where the schema says so (pandas'
+    nullable arrays keep None as NULL; an object frame cast by DuckDB value by value was most
+    of a large export)."""
     import pandas as pd
 
     names = [name for name, _ in schema]
-    listed = list(rows)
-    # Column by column, typed where the schema says so (pandas' nullable arrays keep None
-    # as NULL); an object frame cast by DuckDB value by value was most of a large export.
-    columns = list(zip(*listed, strict=True)) if listed else [() for _ in names]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     nullable = {"DOUBLE": "Float64", "BOOLEAN": "boolean", "BIGINT": "Int64"}
     data: dict[str, Any] = {}
     for (name, kind), values in zip(schema, columns, strict=True):
@@ -136,16 +140,30 @@ def _parquet(schema: Schema, rows: Iterable[Sequence[Any]]) -> bytes:
             data[name] = pd.array(list(values), dtype=dtype if dtype else object)
         except (TypeError, ValueError):  # a value of another kind: DuckDB's cast decides
             data[name] = pd.array(list(values), dtype=object)
-    frame = pd.DataFrame(data, columns=names)
-    select = ", ".join(f"CAST(frame.{_ident(n)} AS {t}) AS {_ident(n)}" for n, t in schema)
+    return pd.DataFrame(data, columns=names)
+
+
+def _parquet(schema: Schema, rows: Iterable[Sequence[Any]]) -> bytes:
+    """The rows as a Parquet file's bytes: cast to the schema's types by DuckDB, a chunk of
+    rows at a time into one table, then written (Snappy)."""
+    import itertools
+
+    import duckdb
+
+    columns = ", ".join(f"{_ident(n)} {t}" for n, t in schema)
+    select = ", ".join(f"CAST(frame.{_ident(n)} AS {t})" for n, t in schema)
     connection = duckdb.connect()
     with tempfile.TemporaryDirectory(prefix="genai-cost-parquet-") as folder:
         path = os.path.join(folder, "table.parquet")
         try:
-            connection.register("frame", frame)
+            connection.execute(f"CREATE TABLE report ({columns})")
+            iterator = iter(rows)
+            while chunk := list(itertools.islice(iterator, ROWS_AT_A_TIME)):
+                connection.register("frame", _frame(schema, chunk))
+                connection.execute(f"INSERT INTO report SELECT {select} FROM frame")
+                connection.unregister("frame")
             connection.execute(
-                f"COPY (SELECT {select} FROM frame) TO {_literal(path)} "
-                "(FORMAT parquet, COMPRESSION snappy)"
+                f"COPY report TO {_literal(path)} (FORMAT parquet, COMPRESSION snappy)"
             )
         finally:
             connection.close()
