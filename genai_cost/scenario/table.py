@@ -44,13 +44,12 @@ class Column:
     """The field's path in a scenario's workload (`tokens_per_request.input`)."""
     kind: Kind
     required: bool = False
-    description: str = ""
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", ("name",), "text", True, "the workload's name, unique in the scenario"),
-    Column("model", ("model",), "text", True, "Bedrock model id (a us./eu./global. prefix too)"),
-    Column("region", ("region",), "text", False, "AWS region; the scenario's region when empty"),
+    Column("name", ("name",), "text", True),
+    Column("model", ("model",), "text", True),
+    Column("region", ("region",), "text"),
     Column("input_tokens", ("tokens_per_request", "input"), "number", True),
     Column("output_tokens", ("tokens_per_request", "output"), "number", True),
     Column("cache_read_tokens", ("tokens_per_request", "cache_read"), "number"),
@@ -59,15 +58,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("requests_per_month", ("traffic", "requests_per_month"), "number"),
     Column("requests_per_second", ("traffic", "requests_per_second"), "number"),
     Column("peak_to_average_ratio", ("traffic", "peak_to_average_ratio"), "number"),
-    Column("latency", ("latency",), "choice", False, "interactive or batch_tolerant"),
-    Column("service_tier", ("service_tier",), "choice", False, "standard, priority, flex, ..."),
-    Column("options", ("options",), "options", False, "purchase options, separated by ';' or ','"),
+    Column("latency", ("latency",), "choice"),
+    Column("service_tier", ("service_tier",), "choice"),
+    Column("options", ("options",), "options"),
 )
 """Every column a workloads table may have (others are refused unless mapped to tags)."""
 BY_NAME = {c.name: c for c in COLUMNS}
 VOLUME = ("requests_per_month", "requests_per_second")
 """Exactly one of these per row, as in a scenario's `traffic`."""
-TEXT_KINDS = ("text", "choice", "options")
 SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 MAX_PROBLEMS = 20
 """Problems listed in full; the rest are counted."""
@@ -499,13 +497,14 @@ def _number_problems(
 
         found.rows(bad, column.name, not_a_number)
         ok = present & np.isfinite(values)
+        limits = bounds(column)
         for name, test, words in (
             ("ge", np.less, "at least"),
             ("gt", np.less_equal, "greater than"),
             ("le", np.greater, "at most"),
             ("lt", np.greater_equal, "less than"),
         ):
-            limit = bounds(column).get(name)
+            limit = limits.get(name)
             if limit is None:
                 continue
             out = ok & test(values, limit)
@@ -537,6 +536,7 @@ def _text_problems(table: WorkloadTable, found: Found) -> None:
 
     from genai_cost.modelfile import loc_text, suggest
     from genai_cost.scenario.models import Latency, Option, Workload
+    from genai_cost.vocabulary import TIERS
 
     names = table.text["name"]
     info = Workload.model_fields["name"].metadata
@@ -582,10 +582,12 @@ def _text_problems(table: WorkloadTable, found: Found) -> None:
                 text = error["msg"].removeprefix("Value error, ")
                 hint = ""
                 if error["type"] in ("enum", "literal_error"):
-                    choices = {"latency": Latency, "service_tier": None, "options": Option}
-                    allowed = choices.get(column)
-                    if allowed is not None:
-                        hint = suggest(str(error["input"]), [x.value for x in allowed])
+                    choices: dict[str, list[str]] = {
+                        "latency": [x.value for x in Latency],
+                        "service_tier": list(TIERS),
+                        "options": [x.value for x in Option],
+                    }
+                    hint = suggest(str(error["input"]), choices.get(column, []))
                     text = f"{str(error['input'])[:40]!r} is not one of the choices; {text}"
                 if detail:
                     text = f"item {detail}: {text}"
