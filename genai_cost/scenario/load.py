@@ -88,22 +88,16 @@ def read_scenario_table(scenario: Scenario, doc: YamlDocument, folder: Path) -> 
     try:
         path = contained(folder, link.path, what=f"workloads_table.path {link.path!r}")
     except UnsafePathError as exc:
-        line, column = doc.position(("workloads_table",))
-        raise ScenarioError(
-            [
-                Problem(
-                    str(exc), path=doc.path, line=line, column=column, field_path="workloads_table"
-                )
-            ]
-        ) from None
+        raise _table_path_error(doc, str(exc)) from None
     shown = str(Path(doc.path).parent / link.path)
     if not path.is_file():
-        raise _no_table(doc, f"no such file: {shown}")
+        raise _table_path_error(doc, f"no such file: {shown}")
     return read_table(path, label=shown, columns=link.columns, tags=link.tags)
 
 
-def _no_table(doc: YamlDocument, message: str) -> ScenarioError:
-    """A scenario's workloads table that is not there, at its `workloads_table` line."""
+def _table_path_error(doc: YamlDocument, message: str) -> ScenarioError:
+    """A scenario's workloads table that cannot be read from its path (not there, or not
+    inside the folder), at its `workloads_table` line."""
     line, column = doc.position(("workloads_table",))
     return ScenarioError(
         [
@@ -226,7 +220,7 @@ def load_scenario(
     if beside is not None:
         blob = beside(link.path)
         if blob is None:
-            raise _no_table(doc, f"no such file at that revision: {link.path}")
+            raise _table_path_error(doc, f"no such file at that revision: {link.path}")
         from genai_cost.scenario.table import read_table
 
         shown = str(Path(doc.path).parent / link.path)
