@@ -24,10 +24,12 @@ from genai_cost.catalog.tables import PLATFORMS, PURCHASES
 from genai_cost.engine.arrays import (
     PREPARED_REASON,
     Component,
+    Groups,
     ObjArray,
     OptionResult,
     OptionRows,
     WorkloadArrays,
+    expand_groups,
     failure_codes,
     objects,
     scatter,
@@ -244,10 +246,8 @@ def prepare_instances(
     are resolved once, and every workload with it takes them by index — a join of the
     workloads against the resolved rows, not a lookup per workload."""
     specs = ctx.specs
-    found: dict[tuple[Any, ...], int] = {}
-    templates: list[list[_Row]] = []
-    wanting: list[int] = []
-    chosen: list[int] = []
+    groups = Groups()
+    group_choice: list[InstanceChoice] = []
     choices: dict[tuple[int, ...], InstanceChoice] = {}
     for i, spec in enumerate(specs):
         if not spec.wants(option):
@@ -276,14 +276,14 @@ def prepare_instances(
                 partial(_picked_benchmarks, ctx, model_id, choice, shape),
             )
         asks = spec.explicitly_asks(choice.option)
-        key = (model_id, spec.region, ctx.day_for(spec), choice, asks, picks)
-        t = found.get(key)
-        if t is None:
-            t = found[key] = len(templates)
-            templates.append(instance_rows(ctx, -1, spec, choice))
-        wanting.append(i)
-        chosen.append(t)
-    return instance_option_rows(option, templates, wanting, chosen, specs)
+        groups.add(i, (model_id, spec.region, ctx.day_for(spec), choice, asks, picks))
+        if len(group_choice) < len(groups.first):  # a new group: its choice
+            group_choice.append(choice)
+    templates = [
+        instance_rows(ctx, -1, specs[first], choice)
+        for first, choice in zip(groups.first, group_choice, strict=True)
+    ]
+    return instance_option_rows(option, templates, groups.wanting, groups.member, specs)
 
 
 def _picked_benchmarks(
@@ -331,12 +331,9 @@ def instance_option_rows(
     `wanting[k]` takes the rows of template `chosen[k]`, in order."""
     rows = [r for template in templates for r in template]
     sizes = np.asarray([len(t) for t in templates], dtype=np.int64)
-    first = np.cumsum(sizes) - sizes
     ids = np.asarray(chosen, dtype=np.int64)
-    counts = sizes[ids]
-    total = int(counts.sum())
-    # row j of the result is template row first[t] + (j - where workload k's rows start)
-    take = np.repeat(first[ids] - (np.cumsum(counts) - counts), counts) + np.arange(total)
+    counts = sizes[ids] if ids.size else np.zeros(0, dtype=np.int64)
+    take = expand_groups(ids, sizes)
 
     def column(values: list[Any], dtype: Any) -> Any:
         return np.asarray(values, dtype=dtype)[take]
