@@ -17,11 +17,13 @@ from typing import Annotated, Any, Literal
 
 from genai_cost.vocabulary import (
     TERMS,
+    BilledUnit,
     Customization,
     Purchase,
     Scope,
     Term,
     Tier,
+    UnitKind,
 )
 
 PROVISIONED_TERMS = TERMS
@@ -107,6 +109,23 @@ class OnDemandPrice(Dated):
     usd_per_1m_output_tokens_long: float | None = None
     usd_per_1m_cache_read_input_tokens_long: float | None = None
     usd_per_1m_cache_write_input_tokens_long: float | None = None
+
+
+@dataclass(frozen=True)
+class UnitPrice(Dated):
+    """A Bedrock on-demand price per unit other than tokens: per image generated or edited,
+    per rerank query. `variant` names what the price depends on besides the model (an image
+    size and step count as the source states it, e.g. `1024x1024/50-steps`); empty where the
+    source gives the model one price."""
+
+    model_id: str
+    kind: UnitKind
+    variant: Text
+    unit: BilledUnit
+    scope: Scope
+    geography: str
+    region: str
+    usd_per_unit: float
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,15 @@ Tier = Literal["standard", "priority", "flex", "latency_optimized"]
 standard, higher or lower), and latency-optimized inference where a model offers it."""
 TIERS: tuple[Tier, ...] = get_args(Tier)
 
+UnitKind = Literal["image_generation", "image_edit", "rerank"]
+"""Workloads Bedrock bills per unit other than tokens: images generated, images edited (per
+output image), and rerank queries (a query holds up to 100 document chunks)."""
+UNIT_KINDS: tuple[UnitKind, ...] = get_args(UnitKind)
+
+BilledUnit = Literal["image", "query"]
+"""The unit a per-unit price is per: an output image, or a rerank query."""
+BILLED_UNITS: tuple[BilledUnit, ...] = get_args(BilledUnit)
+
 Term = Literal["no_commitment", "1_month", "6_months"]
 """Bedrock provisioned-throughput commitment terms."""
 TERMS: tuple[Term, ...] = get_args(Term)

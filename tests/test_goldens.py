@@ -112,6 +112,13 @@ COMMANDS: dict[str, tuple[list[str], tuple[str, ...], str, int]] = {
         "estimate",
         0,
     ),
+    # every kind billed per unit beside text and embedding tokens (issue 31)
+    "multimodal-assistant": (
+        ["estimate", "scenarios/multimodal-assistant.yaml", "--all"],
+        ALL_FORMATS,
+        "estimate",
+        0,
+    ),
     "support-platform-roi": (
         ["roi", "scenarios/support-platform.yaml"],
         ALL_FORMATS,

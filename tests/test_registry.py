@@ -56,6 +56,13 @@ def test_every_registered_option_can_be_pinned_and_is_documented(name: str) -> N
             "tokens_per_request": {"input": 100, "output": 100},
             "traffic": {"requests_per_month": 1000},
         }
+        if name != "per_unit"
+        else {  # the option of the kinds billed per unit
+            "name": "w",
+            "kind": "image_generation",
+            "model": "amazon.nova-canvas-v1:0",
+            "traffic": {"requests_per_month": 1000},
+        }
     )
     variant = {"provisioned": "no_commitment", "self_hosted": "on_demand"}.get(name, "")
     if name == "autoscaled":
@@ -123,11 +130,16 @@ def test_every_option_names_the_catalog_prices_it_reads() -> None:
     import dataclasses
 
     from genai_cost.catalog.selection import PricingOptions
-    from genai_cost.catalog.tables import InstancePrice, OnDemandPrice, ProvisionedPrice
+    from genai_cost.catalog.tables import (
+        InstancePrice,
+        OnDemandPrice,
+        ProvisionedPrice,
+        UnitPrice,
+    )
 
     fields = {
         f.name
-        for row in (OnDemandPrice, ProvisionedPrice, InstancePrice)
+        for row in (OnDemandPrice, ProvisionedPrice, InstancePrice, UnitPrice)
         for f in dataclasses.fields(row)
     }
     bundled = PricingOptions().catalog()

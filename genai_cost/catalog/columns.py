@@ -25,6 +25,7 @@ from genai_cost.catalog.tables import (
     ServiceLimit,
     ServicePrice,
     ThroughputBenchmark,
+    UnitPrice,
 )
 from genai_cost.errors import SnapshotError
 
@@ -106,6 +107,7 @@ ROW_TYPES: dict[str, type] = {
     "service_limits": ServiceLimit,
     "bedrock_customization": CustomizationPrice,
     "price_conflicts": PriceConflict,
+    "bedrock_unit_prices": UnitPrice,
 }
 """Each snapshot table and the row type that declares its columns (catalog/tables.py)."""
 

@@ -142,6 +142,13 @@ def model_prices(catalog: Catalog, model_id: str) -> ModelPrices:
             )
         ],
         "provisioned": [json_row(r) for r in catalog.provisioned.get(model_id, [])],
+        "unit_prices": [
+            json_row(r)
+            for r in sorted(
+                catalog.unit_prices.get(model_id, []),
+                key=lambda r: (r.variant, SCOPES.index(r.scope), r.geography, r.region),
+            )
+        ],
         "self_hosted_throughput": [json_row(r) for r in catalog.throughput.get(model_id, [])],
         "sources": {
             key: {"title": s.title, "reference": s.reference, "as_of": s.as_of.isoformat()}
@@ -152,6 +159,7 @@ def model_prices(catalog: Catalog, model_id: str) -> ModelPrices:
                 for r in [
                     *catalog.on_demand.get(model_id, []),
                     *catalog.provisioned.get(model_id, []),
+                    *catalog.unit_prices.get(model_id, []),
                 ]
             }
         },
@@ -286,6 +294,44 @@ def model_list(catalog: Catalog) -> ModelList:
     }
 
 
+def _unit_coverage(
+    catalog: Catalog, model_id: str, regions: list[str], day: dt.date
+) -> list[CoverageRow]:
+    """Coverage of a model billed per unit (images, rerank queries): per region, the endpoint
+    scopes at which any of its variants is priced, and `per image` / `per query`."""
+    from genai_cost.catalog.lookup import Missing, unit_price
+
+    rows = catalog.unit_prices[model_id]
+    variants = sorted({r.variant for r in rows})
+    unit = rows[0].unit
+    out: list[CoverageRow] = []
+    for region in regions:
+        priced: list[str] = []
+        dates: list[dt.date] = []
+        attempts: list[tuple[str, str | None, str]] = [("in_region", None, "in-region")]
+        attempts += [("geo", p, f"{p}. profile") for p in catalog.regions[region].geo_profiles]
+        attempts.append(("global", None, "global"))
+        for scope, profile, label in attempts:
+            for variant in variants:
+                match = unit_price(catalog, model_id, scope, region, profile, day, variant)
+                if isinstance(match, Missing) or (scope == "geo" and match.scope != "geo"):
+                    continue
+                if label not in priced:
+                    priced.append(label)
+                dates.append(match.as_of)
+        if priced:
+            priced.append(f"per {unit}")
+            out.append(
+                {
+                    "subject": model_id,
+                    "region": region,
+                    "priced": priced,
+                    "as_of": max(dates).isoformat(),
+                }
+            )
+    return out
+
+
 def coverage(catalog: Catalog, day: dt.date, regions: list[str] | None = None) -> PricingCoverage:
     """Per model and region (and instance type and region): what is priced, and as of when.
 
@@ -300,7 +346,10 @@ def coverage(catalog: Catalog, day: dt.date, regions: list[str] | None = None) -
     if unknown:
         raise ArgumentError(f"unknown region(s): {', '.join(unknown)}")
     models: list[CoverageRow] = []
-    for model_id in sorted(catalog.on_demand):
+    for model_id in sorted(set(catalog.on_demand) | set(catalog.unit_prices)):
+        if model_id not in catalog.on_demand:
+            models += _unit_coverage(catalog, model_id, chosen, day)
+            continue
         tiers = sorted({r.tier for r in catalog.on_demand[model_id]} - {"standard"})
         for region in chosen:
             priced: list[str] = []

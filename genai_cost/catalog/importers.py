@@ -48,11 +48,12 @@ from genai_cost.catalog.tables import (
     PriceConflict,
     ProvisionedPrice,
     Source,
+    UnitPrice,
 )
 from genai_cost.documents.pricing import PricingImport
 from genai_cost.errors import ArgumentError
 from genai_cost.units import TOKENS_PER_MILLION
-from genai_cost.vocabulary import GEO_PREFIXES, Term
+from genai_cost.vocabulary import GEO_PREFIXES, BilledUnit, Term, UnitKind
 
 PACKAGES = ("genai-prices", "litellm")
 AGREE = 0.01
@@ -120,6 +121,7 @@ class ImportedRows:
     models: dict[str, BedrockModel] = field(default_factory=dict)
     on_demand: list[OnDemandPrice] = field(default_factory=list)
     provisioned: list[ProvisionedPrice] = field(default_factory=list)
+    unit_prices: list[UnitPrice] = field(default_factory=list)
     skipped: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def skip(self, reason: str, example: str) -> None:
@@ -286,6 +288,9 @@ def read_litellm(catalog: Catalog, as_of: dt.date) -> ImportedRows:
         if len(parts) == 3 and parts[1].endswith("-commitment"):
             _litellm_provisioned(imported, catalog, parts, entry, as_of, name)
             continue
+        if mode in UNIT_MODES:
+            _litellm_unit_price(imported, name, mode, entry, as_of)
+            continue
         if mode not in TOKEN_MODES:
             imported.skip(f"not a token-priced model (mode {mode or 'unknown'})", name)
             continue
@@ -336,6 +341,61 @@ def read_litellm(catalog: Catalog, as_of: dt.date) -> ImportedRows:
                 )
             )
     return imported
+
+
+UNIT_MODES: dict[str, tuple[UnitKind, BilledUnit, str]] = {
+    "image_generation": ("image_generation", "image", "output_cost_per_image"),
+    "image_edit": ("image_edit", "image", "output_cost_per_image"),
+    "rerank": ("rerank", "query", "input_cost_per_query"),
+}
+"""litellm modes priced per unit: the workload kind, the unit, and the field of its price."""
+LITELLM_VARIANT = re.compile(r"^(\d+|max)-x-(\d+|max)/([\w-]+-steps)$")
+"""A litellm image key's size and steps prefix (`1024-x-1024/50-steps`)."""
+
+
+def _litellm_unit_price(
+    imported: ImportedRows, name: str, mode: str, entry: dict[str, Any], as_of: dt.date
+) -> None:
+    """One per-unit price row from a litellm image or rerank entry: `[size/steps/]bedrock/`
+    prefixes become the row's variant (`1024x1024/50-steps`), a profile prefix its scope."""
+    kind, unit, field_name = UNIT_MODES[mode]
+    parts = name.split("/")
+    variant = ""
+    if len(parts) >= 3 and LITELLM_VARIANT.match("/".join(parts[:2])):
+        size = parts[0] if "max" in parts[0] else parts[0].replace("-x-", "x")
+        variant = f"{size}/{parts[1]}"  # 1024x1024/50-steps; max-x-max/50-steps verbatim
+        parts = parts[2:]
+    if parts[0] in ("bedrock", "bedrock_converse"):
+        parts = parts[1:]
+    if len(parts) != 1:
+        imported.skip("key shape not understood", name)
+        return
+    scope, geography, base = _scope_of(parts[0])
+    if scope == "":
+        imported.skip("cross-region profile prefix not modelled", name)
+        return
+    price = entry.get(field_name)
+    if price is None or float(price) <= 0:
+        imported.skip(f"no {field_name} (a per-{unit} price) in the entry", name)
+        return
+    _model(imported, base, "", kind, as_of)
+    imported.unit_prices.append(
+        UnitPrice(
+            source=imported.source_key,
+            as_of=as_of,
+            effective_from=None,
+            effective_until=None,
+            notes=f"litellm key {name} ({field_name})",
+            model_id=base,
+            kind=kind,
+            variant=variant,
+            unit=unit,
+            scope=scope,  # type: ignore[arg-type]
+            geography=geography,
+            region="*",
+            usd_per_unit=round(float(price), 9),
+        )
+    )
 
 
 def _scope_of(model: str) -> tuple[str, str, str]:
@@ -544,6 +604,7 @@ class MergeOutcome:
     models: list[BedrockModel]
     on_demand: list[OnDemandPrice]
     provisioned: list[ProvisionedPrice]
+    unit_prices: list[UnitPrice] = field(default_factory=list)
     decisions: Counter[str] = field(default_factory=Counter)
     disagreements: list[str] = field(default_factory=list)
     """Prices the import disagrees with but did not apply (resolve them in price_conflicts)."""
@@ -737,8 +798,13 @@ def merge_import(catalog: Catalog, imported: ImportedRows) -> MergeOutcome:
             out.on_demand.append(r)
     out.on_demand += added
     out.provisioned = _merge_provisioned(catalog, imported, mine, out)
+    out.unit_prices = _merge_unit_prices(catalog, imported, mine, out)
     known = {m.model_id for m in out.models}
-    used = {r.model_id for r in out.on_demand} | {r.model_id for r in out.provisioned}
+    used = (
+        {r.model_id for r in out.on_demand}
+        | {r.model_id for r in out.provisioned}
+        | {r.model_id for r in out.unit_prices}
+    )
     out.models += [
         m for m in imported.models.values() if m.model_id not in known and m.model_id in used
     ]
@@ -821,6 +887,47 @@ def _merge_provisioned(
     return list(result.values())
 
 
+def _unit_key(r: UnitPrice) -> tuple[Any, ...]:
+    return (r.model_id, r.variant, r.scope, r.geography, r.region, r.effective_from)
+
+
+def _merge_unit_prices(
+    catalog: Catalog, imported: ImportedRows, mine: str, out: MergeOutcome
+) -> list[UnitPrice]:
+    """Per-unit prices (images, rerank queries): the package's rows replace its own family's
+    (an older release; rows it no longer lists are removed); another source's row at the same
+    key is kept, and a disagreement beyond 1 % reported; rows for new keys are added."""
+    incoming = {_unit_key(r): r for r in imported.unit_prices}
+    merged: list[UnitPrice] = []
+    for row in (r for rows in catalog.unit_prices.values() for r in rows):
+        key = _unit_key(row)
+        if family(row.source) == mine:
+            if key in incoming:
+                new = incoming.pop(key)
+                same = _agree(row.usd_per_unit, new.usd_per_unit)
+                out.decisions[
+                    "unchanged (unit price)" if same else "updated (unit price, newer release)"
+                ] += 1
+                merged.append(new)
+            else:
+                out.decisions["removed (unit price): no longer in the package"] += 1
+            continue
+        if key in incoming:
+            new = incoming.pop(key)
+            out.decisions["kept (unit price): another source prices the same key"] += 1
+            if not _agree(row.usd_per_unit, new.usd_per_unit):
+                out.disagreements.append(
+                    f"bedrock_unit_prices {row.model_id} {row.variant or '(one price)'} "
+                    f"{row.scope} {row.region if row.region != '*' else row.geography}: "
+                    f"{imported.source_key} says {new.usd_per_unit:g} per {new.unit}, the "
+                    f"snapshot keeps {row.usd_per_unit:g} ({row.source})"
+                )
+        merged.append(row)
+    if incoming:
+        out.decisions["added (unit price)"] += len(incoming)
+    return [*merged, *incoming.values()]
+
+
 def as_tables(outcome: MergeOutcome) -> dict[str, list[Any]]:
     return {
         "bedrock_models": sorted(outcome.models, key=lambda m: m.model_id),
@@ -828,6 +935,17 @@ def as_tables(outcome: MergeOutcome) -> dict[str, list[Any]]:
         "bedrock_provisioned": sorted(
             outcome.provisioned,
             key=lambda r: (r.model_id, r.region, r.term, r.effective_from or dt.date.min),
+        ),
+        "bedrock_unit_prices": sorted(
+            outcome.unit_prices,
+            key=lambda r: (
+                r.model_id,
+                r.variant,
+                {"in_region": 0, "geo": 1, "global": 2}.get(r.scope, 3),
+                r.geography,
+                r.region,
+                r.effective_from or dt.date.min,
+            ),
         ),
     }
 
@@ -905,6 +1023,14 @@ def import_prices(
     }
 
 
+UNIT_TABLE_ENTRY = {
+    "file": "bedrock_unit_prices.csv",
+    "description": "Bedrock on-demand prices per unit other than tokens: USD per image "
+    "generated or edited (by size and steps where the source distinguishes them) and per "
+    "rerank query.",
+}
+
+
 def _manifest(
     previous: Catalog, imported: ImportedRows, snapshot_id: str, as_of: dt.date
 ) -> dict[str, Any]:
@@ -919,8 +1045,11 @@ def _manifest(
         "as_of": src.as_of.isoformat(),
         "notes": src.notes,
     }
+    tables = dict(old.get("tables", {}))
+    tables.setdefault("bedrock_unit_prices", UNIT_TABLE_ENTRY)
     return {
         **old,
+        "tables": tables,
         "snapshot_id": snapshot_id,
         "as_of": max(as_of, previous.as_of).isoformat(),
         "description": (

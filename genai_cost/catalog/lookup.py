@@ -17,6 +17,7 @@ from genai_cost.catalog.tables import (
     ProvisionedPrice,
     ServicePrice,
     ThroughputBenchmark,
+    UnitPrice,
 )
 
 BOOK_PREFIX = "pricebook:"
@@ -48,7 +49,7 @@ def _specificity(row_geography: str, row_region: str, geography: str, region: st
     return None
 
 
-R = TypeVar("R", OnDemandPrice, ProvisionedPrice)
+R = TypeVar("R", OnDemandPrice, ProvisionedPrice, UnitPrice)
 
 
 def _best(rows: list[R], geography: str, region: str, day: dt.date) -> R | None:
@@ -67,7 +68,7 @@ def _best(rows: list[R], geography: str, region: str, day: dt.date) -> R | None:
     return best
 
 
-def _describe(rows: list[OnDemandPrice]) -> str:
+def _describe(rows: list[OnDemandPrice] | list[UnitPrice]) -> str:
     places = sorted({f"{r.scope} {r.region if r.region != '*' else r.geography}" for r in rows})
     return ", ".join(p.replace(" *", " (any region)") for p in places)
 
@@ -176,6 +177,70 @@ def _where_else(
     if in_regions and scope == "in_region":
         return "it is priced in-region in " + ", ".join(in_regions)
     return ""
+
+
+def unit_price(
+    catalog: Catalog,
+    model_id: str,
+    scope: str,
+    region: str,
+    geo_profile: str | None,
+    day: dt.date,
+    variant: str | None,
+) -> UnitPrice | Missing:
+    """The per-unit price (an image, a rerank query) of a model at an endpoint scope, called
+    from `region`, for the named `variant` (size and steps), or — when none is named — the
+    model's one price: its row without a variant, else its only variant. A model priced by
+    several variants needs one named. A geo request without its own row is priced at the
+    source region's in-region rate, as for tokens."""
+    every = catalog.unit_prices.get(model_id, [])
+    if not every:
+        return Missing(f"no per-unit price (per image or query) for {model_id} in the snapshot")
+    unit = every[0].unit
+    variants = sorted({r.variant for r in every})
+    named = [v for v in variants if v]
+    if variant is None:
+        if "" in variants or len(variants) == 1:
+            want = "" if "" in variants else variants[0]
+        else:
+            listing = ", ".join(
+                f"{v} (${min(r.usd_per_unit for r in every if r.variant == v):g})" for v in named
+            )
+            return Missing(
+                f"{model_id} is priced per {unit} by size and steps — {listing}; name one "
+                "with images.variant"
+            )
+    elif variant not in variants:
+        return Missing(
+            f"no per-{unit} price for {model_id} at variant {variant!r}; the snapshot prices "
+            f"it at: {', '.join(named) or 'one price (no variant): omit images.variant'}"
+        )
+    else:
+        want = variant
+    rows = [r for r in every if r.variant == want]
+    region_info = catalog.regions.get(region)
+    geography = region_info.geography if region_info else ""
+    scoped = [r for r in rows if r.scope == scope]
+    found: UnitPrice | None
+    if scope == "geo":
+        found = _best(
+            [r for r in scoped if r.geography in (geo_profile, "*")], geo_profile or "", "", day
+        )
+        if found is None:
+            found = _best([r for r in rows if r.scope == "in_region"], geography, region, day)
+    else:
+        found = _best(scoped, geography, region, day)
+    if found is not None:
+        return found
+    place = f"{geo_profile}. profile from {region}" if scope == "geo" else region
+    current = [r for r in rows if r.effective_on(day)]
+    shown = f" ({want})" if want else ""
+    if not current:
+        return Missing(f"no per-{unit} price for {model_id}{shown} in effect on {day.isoformat()}")
+    return Missing(
+        f"no {scope} per-{unit} price for {model_id}{shown} ({place}); the snapshot prices it "
+        f"for: {_describe(current)}"
+    )
 
 
 def provisioned_price(

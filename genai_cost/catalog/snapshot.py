@@ -30,6 +30,7 @@ from genai_cost.catalog.tables import (
     ServicePrice,
     Source,
     ThroughputBenchmark,
+    UnitPrice,
     ec2_name,
 )
 from genai_cost.errors import ManifestError, SnapshotError
@@ -49,8 +50,15 @@ TABLE_FILES = {
     "service_limits": "service_limits.csv",
     "bedrock_customization": "bedrock_customization.csv",
     "price_conflicts": "price_conflicts.csv",
+    "bedrock_unit_prices": "bedrock_unit_prices.csv",
 }
-OPTIONAL_TABLES = ("service_prices", "service_limits", "bedrock_customization", "price_conflicts")
+OPTIONAL_TABLES = (
+    "service_prices",
+    "service_limits",
+    "bedrock_customization",
+    "price_conflicts",
+    "bedrock_unit_prices",
+)
 """Tables a snapshot may leave out (their prices are then reported as not available)."""
 
 
@@ -88,6 +96,8 @@ class Catalog:
     service_prices: dict[tuple[str, str], list[ServicePrice]] = field(default_factory=dict)
     service_limits: dict[tuple[str, str], ServiceLimit] = field(default_factory=dict)
     customization: dict[str, list[CustomizationPrice]] = field(default_factory=dict)
+    unit_prices: dict[str, list[UnitPrice]] = field(default_factory=dict)
+    """Per-unit prices (images, rerank queries) by model id."""
     conflicts: list[PriceConflict] = field(default_factory=list)
     """Disagreements between sources and how they were resolved (price_conflicts.csv)."""
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
@@ -257,7 +267,7 @@ _CATALOG_CACHE: dict[Path, Catalog] = {}
 
 CACHE_ENV = "GENAI_COST_CACHE_DIR"
 NO_CACHE_ENV = "GENAI_COST_NO_CACHE"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bumped whenever the parsed form changes; with the package version it is part of the key."""
 
 
@@ -280,6 +290,10 @@ def _content_key(directory: Path) -> str:
     from genai_cost.version import __version__
 
     digest = hashlib.sha256(f"{CACHE_FORMAT}:{__version__}".encode())
+    # the parsed form's shape: a field added to Catalog (or a row type) is a new key, even
+    # when nobody remembers to bump CACHE_FORMAT
+    for row_type in (Catalog, *ROW_TYPES.values()):
+        digest.update(",".join(f.name for f in fields(row_type)).encode() + b"\0")
     for file in sorted(directory.iterdir()):
         if file.is_file() and file.suffix in (".csv", ".yaml"):
             digest.update(file.name.encode() + b"\0")
@@ -462,6 +476,30 @@ def _parse_catalog(directory: Path) -> Catalog:
             raise SnapshotError(f"customization price for unknown model {cp.model_id!r}")
         customization[cp.model_id].append(cp)
 
+    unit_rows: list[UnitPrice] = _load_rows(directory, "bedrock_unit_prices", sources)
+    unit_prices: dict[str, list[UnitPrice]] = defaultdict(list)
+    for up in unit_rows:
+        if up.model_id not in models:
+            raise SnapshotError(
+                f"unit price for unknown model {up.model_id!r}: add it to bedrock_models.csv"
+            )
+        if up.region != "*" and up.region not in regions:
+            raise SnapshotError(
+                f"unit price for {up.model_id} names unknown region {up.region!r}: add it to "
+                "regions.csv"
+            )
+        if models[up.model_id].kind != up.kind:
+            raise SnapshotError(
+                f"unit price for {up.model_id} has kind {up.kind}, but bedrock_models.csv "
+                f"lists the model as {models[up.model_id].kind}"
+            )
+        unit_prices[up.model_id].append(up)
+    _check_overlaps(
+        unit_rows,
+        lambda r: (r.model_id, r.variant, r.scope, r.geography, r.region),
+        "bedrock_unit_prices",
+    )
+
     catalog = Catalog(
         snapshot_id=str(manifest["snapshot_id"]),
         as_of=parse_date(str(manifest["as_of"]), f"{where}: as_of"),
@@ -478,6 +516,7 @@ def _parse_catalog(directory: Path) -> Catalog:
         service_prices=dict(service_prices),
         service_limits=service_limits,
         customization=dict(customization),
+        unit_prices=dict(unit_prices),
         conflicts=_load_rows(directory, "price_conflicts", sources),
     )
     _CATALOG_CACHE[directory] = catalog

@@ -22,6 +22,7 @@ from genai_cost.records import (
     Source,
     Text,
     ThroughputBenchmark,
+    UnitPrice,
     ec2_name,
 )
 from genai_cost.vocabulary import PLATFORMS, PURCHASES, SCOPES, TIERS
@@ -49,5 +50,6 @@ __all__ = [
     "Source",
     "Text",
     "ThroughputBenchmark",
+    "UnitPrice",
     "ec2_name",
 ]

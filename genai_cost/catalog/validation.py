@@ -88,6 +88,11 @@ def workload_problems(
             "run `genai-cost models` to list the catalog's model ids"
         )
         add((*base, "model"), f"unknown model id {workload.base_model!r}", hint)
+    known_model = catalog.models.get(workload.base_model)
+    if known_model is not None:
+        mismatch = kind_problem(workload.kind, known_model.kind, workload.base_model)
+        if mismatch is not None:
+            add((*base, "kind" if "kind" in workload.model_fields_set else "model"), *mismatch)
     if workload.region is not None and workload.region not in catalog.regions:
         add(
             (*base, "region"),
@@ -146,6 +151,27 @@ def workload_problems(
                 ),
             )
     return found
+
+
+UNIT_MODEL_KINDS = ("image_generation", "image_edit", "rerank")
+
+
+def kind_problem(kind: str, model_kind: str, model: str) -> tuple[str, str] | None:
+    """(message, hint) when a workload's kind does not match what its model is billed for:
+    an image or rerank model needs its own kind; a text workload a text or embedding model."""
+    if model_kind in UNIT_MODEL_KINDS and kind != model_kind:
+        return (
+            f"{model} is an {model_kind} model, billed per "
+            f"{'query' if model_kind == 'rerank' else 'image'}; the workload's kind is {kind}",
+            f"set kind: {model_kind}",
+        )
+    if kind in UNIT_MODEL_KINDS and model_kind not in UNIT_MODEL_KINDS and kind != model_kind:
+        return (
+            f"kind {kind} needs a model billed per "
+            f"{'query' if kind == 'rerank' else 'image'}; {model} is a {model_kind} model",
+            "run `genai-cost models` to list the catalog's models and their kinds",
+        )
+    return None
 
 
 def _or_own(suggestion: str, needs: str) -> str:

@@ -273,6 +273,8 @@ def _option_levers(data: dict[str, Any], w: Workload, pricer: Pricer, current: A
     workload is never moved to batch-only options or spot (they are listed as not offered,
     with the reason); the on-demand flex tier, the same real-time API at lower priority, is
     offered to it as what it is. Options with no priced row are listed with the reason."""
+    if w.kind != "text":
+        return []  # billed per unit: per_unit is its one option (a model swap may still save)
     index = next(i for i, s in enumerate(current.specs) if s.workload.name == w.name)
     chosen = int(current.arrays.cheapest_row[index])
     now = current.arrays.label(chosen) if chosen >= 0 else ""

@@ -29,6 +29,7 @@ OptionName = Literal[
     "async_inference",
     "serverless",
     "batch_transform",
+    "per_unit",
 ]
 
 

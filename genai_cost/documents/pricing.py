@@ -16,6 +16,7 @@ from genai_cost.records import (
     OnDemandPrice,
     ProvisionedPrice,
     ThroughputBenchmark,
+    UnitPrice,
     row_schema,
 )
 
@@ -25,6 +26,8 @@ from genai_cost.records import (
 OnDemandRow = Annotated[dict[str, Any], WithJsonSchema(row_schema(OnDemandPrice))]
 """A bedrock_on_demand row as JSON (`json_row`)."""
 ProvisionedRow = Annotated[dict[str, Any], WithJsonSchema(row_schema(ProvisionedPrice))]
+UnitPriceRow = Annotated[dict[str, Any], WithJsonSchema(row_schema(UnitPrice))]
+"""A bedrock_unit_prices row as JSON: per image or per rerank query."""
 ThroughputRow = Annotated[dict[str, Any], WithJsonSchema(row_schema(ThroughputBenchmark))]
 ModelInfo = Annotated[dict[str, Any], WithJsonSchema(row_schema(BedrockModel))]
 InstanceSpec = Annotated[dict[str, Any], WithJsonSchema(row_schema(InstanceType))]
@@ -60,6 +63,8 @@ class ModelPrices(TypedDict):
     model: ModelInfo
     on_demand: list[OnDemandRow]
     provisioned: list[ProvisionedRow]
+    unit_prices: list[UnitPriceRow]
+    """Prices per unit other than tokens (per image, per rerank query), by variant."""
     self_hosted_throughput: list[ThroughputRow]
     sources: dict[str, SourceInfo]
 

@@ -87,7 +87,7 @@ def token_price_rows(
     for i, spec in enumerate(ctx.specs):
         w = spec.workload
         listed = w.options
-        if listed is not None and option not in listed:
+        if not spec.wants(option):
             continue
         groups.add(
             i,

@@ -49,8 +49,10 @@ class WorkloadSpec:
         return self.workload.options is not None and option in self.workload.options
 
     def wants(self, option: Option) -> bool:
-        options = self.workload.options
-        return options is None or option in options
+        """Whether `option` gets rows for this workload: it can price the workload's kind
+        and the workload lists it (or lists no options)."""
+        w = self.workload
+        return w.priced_by(option) and (w.options is None or option in w.options)
 
     @property
     def redundancy(self) -> tuple[float, float]:

@@ -172,6 +172,9 @@ def _model_report(document: ModelPrices) -> Report:
     model = document["model"]
     report = Report(f"{model['name']} ({model['model_id']})")
     report.heading(f"{model['name']} ({model['model_id']})")
+    units: Sequence[Mapping[str, Any]] = document.get("unit_prices", [])
+    if units or model["kind"] in ("image_generation", "image_edit", "rerank"):
+        return _unit_report(report, document, units)
     report.text(f"Snapshot {document['snapshot']['id']}; USD per 1M tokens.", "note")
     table = report.table(
         Col("Tier"),
@@ -251,6 +254,46 @@ def _model_report(document: ModelPrices) -> Report:
                 t["output_tokens_per_second_per_instance"],
                 t["source"],
             )
+    return report
+
+
+def _unit_report(
+    report: Report, document: ModelPrices, units: Sequence[Mapping[str, Any]]
+) -> Report:
+    """A model billed per unit (per image, per rerank query): its prices by variant."""
+    model = document["model"]
+    report.text(
+        f"Snapshot {document['snapshot']['id']}; {'an' if model['kind'][0] in 'aeiou' else 'a'} "
+        f"{model['kind']} model, billed per "
+        f"{'query' if model['kind'] == 'rerank' else 'image'} (kind: {model['kind']}).",
+        "note",
+    )
+    if not units:
+        report.text("No per-unit price in this snapshot.")
+        return report
+    table = report.table(
+        Col("Variant"),
+        Col("Scope"),
+        Col("Location"),
+        Col("USD per unit", "unit_price", "usd_per_unit"),
+        Col("Unit"),
+        Col("Effective"),
+        Col("Source"),
+        name="unit_prices",
+        optional=("Effective",),
+    )
+    for r in units:
+        table.add(
+            r["variant"] or "(one price)",
+            r["scope"],
+            _where(r),
+            r["usd_per_unit"],
+            r["unit"],
+            _effective(r),
+            f"{r['source']} ({r['as_of']})",
+        )
+    if any(r["variant"] for r in units):
+        report.text("A workload names its variant with images.variant.")
     return report
 
 
@@ -383,8 +426,10 @@ MODEL_CODES = {
     "priority": "p",
     "flex": "f",
     "latency_optimized": "l",
+    "per image": "i",
+    "per query": "q",
 }
-EXTRAS = ("batch", "priority", "flex", "latency_optimized")
+EXTRAS = ("batch", "priority", "flex", "latency_optimized", "per image", "per query")
 PURCHASE_CODES = {
     "on_demand": "OD",
     "savings_plan_1y": "SP1",
@@ -436,7 +481,8 @@ def coverage_report(document: PricingCoverage) -> Report:
         report.text(
             "R in-region · P a cross-region (geo) profile callable from the region · G the "
             "global profile; b batch, p priority tier, f flex tier, l latency-optimized tier "
-            "also priced; — nothing can be priced from that region.",
+            "also priced; i billed per image, q per rerank query (not per token); — nothing "
+            "can be priced from that region.",
             "note",
         )
     if document["instances"]:

@@ -38,6 +38,7 @@ from genai_cost.vocabulary import (
     SteadyPurchase,
     Term,
     Tier,
+    UnitKind,
 )
 
 SCHEMA_URL_HINT = "# yaml-language-server: $schema=<path>/scenario.schema.json"
@@ -52,6 +53,9 @@ class Option(StrEnum):
     serverless = "serverless"
     async_inference = "async_inference"
     batch_transform = "batch_transform"
+    per_unit = "per_unit"
+    """Bedrock on-demand billed per image or per rerank query (the workload kinds that are
+    not billed per token)."""
 
 
 class Latency(StrEnum):
@@ -117,6 +121,33 @@ class TokensPerRequest(Strict):
                 f"({self.retrieved_context:g} > {self.input:g})"
             )
         return self
+
+
+WorkloadKind = Literal["text", UnitKind]
+"""What a workload's requests are: text tokens (the default), or a kind Bedrock bills per
+unit (vocabulary.UnitKind)."""
+
+NO_TOKENS = TokensPerRequest.model_construct(input=0.0, output=0.0)
+"""The tokens of a workload billed per unit rather than per token."""
+
+
+class ImageUsage(Strict):
+    """What each request of an image_generation or image_edit workload produces."""
+
+    images_per_request: Positive = 1.0
+    """Output images per request (Bedrock bills each image generated or edited)."""
+    variant: Annotated[str, Field(min_length=1)] | None = None
+    """The priced size and steps (or quality), as the snapshot names them (e.g.
+    `1024x1024/50-steps`; `genai-cost pricing show MODEL` lists them). Needed when the
+    snapshot prices the model by variant; omitted, the model's one price is used."""
+
+
+class RerankUsage(Strict):
+    """The documents each rerank request sends."""
+
+    documents_per_query: Annotated[Whole, Field(ge=1)]
+    """Document chunks per Rerank call. AWS counts up to 100 chunks as one billed query and
+    more as further queries (Bedrock User Guide, "Pricing and search units")."""
 
 
 class Traffic(Strict):
@@ -446,6 +477,29 @@ class Redundancy(Strict):
         return self
 
 
+UNIT_KIND_IGNORES = frozenset(
+    {
+        "tokens_per_request",
+        "service_tier",
+        "provisioned",
+        "self_hosted",
+        "autoscaling",
+        "async_inference",
+        "serverless",
+        "batch_transform",
+        "base_load",
+        "latency_target",
+        "measured_latency",
+    }
+)
+"""Workload fields about tokens or about other purchase options, which a workload billed
+per unit cannot use."""
+RERANK_DOCUMENTS_PER_QUERY = 100
+"""Document chunks one billed rerank query holds (Amazon Bedrock User Guide, "Pricing and
+search units": "a single call to the reranker model that can contain up to 100 document
+chunks")."""
+
+
 class Workload(Strict):
     """One model serving one use case."""
 
@@ -464,7 +518,15 @@ class Workload(Strict):
     """Bedrock on-demand service tier: standard, priority, flex or latency_optimized. When
     omitted, standard and every other tier the snapshot prices for the model are compared
     (flex only for batch_tolerant workloads)."""
-    tokens_per_request: TokensPerRequest
+    kind: WorkloadKind = "text"
+    """text (billed per token), or image_generation, image_edit (per output image) or rerank
+    (per query): these are priced by the per_unit option alone."""
+    tokens_per_request: TokensPerRequest = NO_TOKENS
+    """Tokens of the average request (required for a text workload)."""
+    images: ImageUsage | None = None
+    """Images per request and their priced variant (image_generation, image_edit)."""
+    rerank: RerankUsage | None = None
+    """Document chunks per query (rerank; required)."""
     traffic: Traffic
     options: list[Option] | None = None
     """Purchase options to compare; all eight when omitted. Options listed here must be
@@ -505,6 +567,48 @@ class Workload(Strict):
             if len(set(value)) != len(value):
                 raise ValueError("options lists an option twice")
         return value
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Workload:
+        given = self.model_fields_set
+        if self.kind == "text":
+            if "tokens_per_request" not in given:
+                raise ValueError(
+                    "tokens_per_request is required for a text workload (or set kind: "
+                    "image_generation, image_edit or rerank for a model billed per unit)"
+                )
+            for block in ("images", "rerank"):
+                if block in given:
+                    raise ValueError(f"{block} is for a kind other than text; set kind")
+            if self.options is not None and Option.per_unit in self.options:
+                raise ValueError(
+                    "per_unit prices images and rerank queries; a text workload is billed "
+                    "per token (set kind for an image or rerank model)"
+                )
+            return self
+        unit = "query" if self.kind == "rerank" else "image"
+        ignored = sorted(given & UNIT_KIND_IGNORES)
+        if ignored:
+            raise ValueError(
+                f"a {self.kind} workload is billed per {unit}: {', '.join(ignored)} "
+                f"{'does' if len(ignored) == 1 else 'do'} not apply"
+            )
+        if self.options is not None and self.options != [Option.per_unit]:
+            raise ValueError(
+                f"a {self.kind} workload is priced by the per_unit option only (Bedrock "
+                f"on-demand per {unit}); remove options or list just per_unit"
+            )
+        if self.kind == "rerank":
+            if self.rerank is None:
+                raise ValueError(
+                    "a rerank workload needs rerank.documents_per_query (document chunks per "
+                    "call: AWS bills each 100 as a query)"
+                )
+            if "images" in given:
+                raise ValueError("images is for image_generation and image_edit workloads")
+        elif "rerank" in given:
+            raise ValueError("rerank is for rerank workloads")
+        return self
 
     @model_validator(mode="after")
     def _base_load_needs_a_day_and_on_demand(self) -> Workload:
@@ -557,7 +661,26 @@ class Workload(Strict):
 
     @property
     def requested_options(self) -> list[Option]:
-        return list(self.options) if self.options is not None else list(Option)
+        if self.options is not None:
+            return list(self.options)
+        if self.kind != "text":
+            return [Option.per_unit]
+        return [o for o in Option if o is not Option.per_unit]
+
+    def priced_by(self, option: Option) -> bool:
+        """Whether `option` can price this kind of workload: per_unit the kinds billed per
+        unit, every other option text tokens."""
+        return (option is Option.per_unit) == (self.kind != "text")
+
+    @property
+    def units_per_request(self) -> float:
+        """Billed units of one request: output images, or rerank queries (each 100 document
+        chunks, or part of 100, is a query); 0 for a text workload."""
+        if self.kind == "rerank" and self.rerank is not None:
+            return float(-(-self.rerank.documents_per_query // RERANK_DOCUMENTS_PER_QUERY))
+        if self.kind in ("image_generation", "image_edit"):
+            return self.images.images_per_request if self.images is not None else 1.0
+        return 0.0
 
 
 class SpotSettings(Strict):

@@ -18,6 +18,7 @@ from genai_cost.engine.options import (
     batch,
     batch_transform,
     on_demand,
+    per_unit,
     provisioned,
     self_hosted,
     serverless,
@@ -32,4 +33,5 @@ REGISTRY: tuple[ModuleType, ...] = (
     async_inference,
     serverless,
     batch_transform,
+    per_unit,
 )

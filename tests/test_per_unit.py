@@ -1,0 +1,346 @@
+"""Workloads billed per unit rather than per token — images generated or edited, rerank
+queries — against hand-computed figures from the bundled snapshot's published prices:
+
+- litellm 1.110.2 (PyPI, 2026-11-20), `model_prices_and_context_window_backup.json`:
+  `amazon.nova-canvas-v1:0` output_cost_per_image 0.06; `stability.stable-diffusion-xl-v1`
+  `1024-x-1024/50-steps` 0.04 and `1024-x-1024/max-steps` 0.08;
+  `stability.stable-image-remove-background-v1:0` 0.07; `cohere.rerank-v3-5:0`
+  input_cost_per_query 0.002; `amazon.rerank-v1:0` 0.001.
+- Amazon Bedrock User Guide, "Pricing and search units": a rerank query "can contain up to
+  100 document chunks" (so a call of 150 chunks is 2 billed queries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from genai_cost.api import estimate
+from genai_cost.catalog.importers import read_litellm
+from genai_cost.catalog.lookup import Missing, unit_price
+from genai_cost.catalog.snapshot import load_catalog
+from genai_cost.errors import SnapshotError
+from genai_cost.scenario.models import Workload
+from tests.conftest import ROOT
+
+BUNDLED = ROOT / "pricing_snapshots" / "2026-11-28"
+DAY = dt.date(2026, 11, 28)
+
+
+def _doc(path: Path) -> dict[str, Any]:
+    return estimate([path]).to_dict()  # type: ignore[no-any-return]
+
+
+def _components(doc: dict[str, Any], item: str) -> list[dict[str, Any]]:
+    bill = doc["scenarios"][0]["bill"]
+    return [c for c in bill["components"] if c["item"] == item]
+
+
+def scenario(*workloads: str, region: str = "us-east-1") -> str:
+    return f"name: t\nregion: {region}\nworkloads:\n" + "".join(workloads)
+
+
+IMAGES = """
+  - name: images
+    kind: image_generation
+    model: amazon.nova-canvas-v1:0
+    images: {images_per_request: 2}
+    traffic: {requests_per_month: 10000}
+"""
+RERANK = """
+  - name: rerank
+    kind: rerank
+    model: cohere.rerank-v3-5:0
+    rerank: {documents_per_query: DOCS}
+    traffic: {requests_per_month: 100000}
+"""
+
+
+def test_images_are_requests_times_images_times_the_price(write_scenario: Any) -> None:
+    doc = _doc(write_scenario(scenario(IMAGES)))
+    (line,) = _components(doc, "images")
+    # 10,000 requests × 2 images × $0.06 = $1,200
+    assert (line["name"], line["unit"], line["quantity"]) == ("images", "image", 20_000)
+    assert line["usd_per_unit"] == 0.06 and line["usd"] == 1200.0
+    assert line["sources"] == ["litellm-1.110.2"] and line["detail"] == "per_unit"
+    assert doc["scenarios"][0]["bill"]["total_monthly_cost_usd"] == 1200.0
+    (row,) = doc["options"]
+    assert (row["option"], row["feasible"], row["monthly_cost_usd"]) == ("per_unit", True, 1200.0)
+    # $1,200 over 10,000 requests: $120 per 1,000
+    assert row["cost_per_1k_requests_usd"] == pytest.approx(120.0)
+
+
+@pytest.mark.parametrize(
+    ("documents", "queries"), [(1, 1), (100, 1), (101, 2), (150, 2), (200, 2), (1000, 10)]
+)
+def test_rerank_bills_a_query_per_100_document_chunks(
+    write_scenario: Any, documents: int, queries: int
+) -> None:
+    doc = _doc(write_scenario(scenario(RERANK.replace("DOCS", str(documents)))))
+    (line,) = _components(doc, "rerank")
+    assert (line["name"], line["unit"]) == ("rerank_queries", "query")
+    assert line["quantity"] == 100_000 * queries
+    # 100,000 calls × queries × $0.002
+    assert line["usd"] == pytest.approx(100_000 * queries * 0.002)
+
+
+def test_a_model_priced_by_size_and_steps_takes_the_named_variant(write_scenario: Any) -> None:
+    body = """
+  - name: hero
+    kind: image_generation
+    model: stability.stable-diffusion-xl-v1
+    images: {variant: 1024x1024/max-steps}
+    traffic: {requests_per_month: 5000}
+"""
+    doc = _doc(write_scenario(scenario(body)))
+    (row,) = doc["options"]
+    assert row["variant"] == "1024x1024/max-steps"
+    assert row["monthly_cost_usd"] == 400.0  # 5,000 × $0.08
+
+
+def test_an_unnamed_variant_or_a_region_without_a_price_is_never_priced(
+    cli: Any, write_scenario: Any
+) -> None:
+    body = """
+  - name: hero
+    kind: image_generation
+    model: stability.stable-diffusion-xl-v1
+    traffic: {requests_per_month: 5000}
+  - name: canvas
+    kind: image_generation
+    model: amazon.nova-canvas-v1:0
+    region: eu-west-1
+    traffic: {requests_per_month: 10}
+  - name: odd
+    kind: image_generation
+    model: amazon.nova-canvas-v1:0
+    images: {variant: 4096x4096/9-steps}
+    traffic: {requests_per_month: 10}
+"""
+    result = cli("estimate", str(write_scenario(scenario(body))))
+    assert result.code == 2
+    assert "stability.stable-diffusion-xl-v1 is priced per image by size and steps" in result.err
+    assert "1024x1024/50-steps ($0.04), 1024x1024/max-steps ($0.08)" in result.err
+    assert "name one with images.variant" in result.err
+    assert "no in_region per-image price for amazon.nova-canvas-v1:0 (eu-west-1)" in result.err
+    assert "no per-image price for amazon.nova-canvas-v1:0 at variant '4096x4096/9-steps'" in (
+        result.err
+    )
+    assert "Traceback" not in result.err
+
+
+def test_the_lookup_names_model_region_and_unit() -> None:
+    catalog = load_catalog(BUNDLED)
+    missing = unit_price(catalog, "cohere.rerank-v3-5:0", "in_region", "eu-west-1", None, DAY, None)
+    assert isinstance(missing, Missing)
+    assert missing.reason.startswith("no in_region per-query price for cohere.rerank-v3-5:0")
+    assert "eu-west-1" in missing.reason
+    # a geo request without its own row is priced at the source region's in-region rate
+    found = unit_price(catalog, "amazon.rerank-v1:0", "geo", "us-east-1", "us", DAY, None)
+    assert not isinstance(found, Missing) and found.usd_per_unit == 0.001
+    nothing = unit_price(
+        catalog, "amazon.nova-lite-v1:0", "in_region", "us-east-1", None, DAY, None
+    )
+    assert isinstance(nothing, Missing) and "no per-unit price" in nothing.reason
+
+
+def test_the_bundled_multimodal_scenario_is_the_sum_of_its_lines_to_the_cent() -> None:
+    doc = _doc(ROOT / "scenarios" / "multimodal-assistant.yaml")
+    bill = doc["scenarios"][0]["bill"]
+    assert bill["complete"] is True
+    lines = {(c["item"], c["name"]): c["usd"] for c in bill["components"]}
+    expected = {
+        # Nova Lite on demand $0.06 / $0.24 per 1M: 400,000 × (1,800 × 0.06 + 300 × 0.24) / 1e6
+        ("answers", "input_tokens"): 43.20,
+        ("answers", "output_tokens"): 28.80,
+        # Titan Text Embeddings V2 $0.02 per 1M: 400,000 × 40 × 0.02 / 1e6
+        ("query-embeddings", "input_tokens"): 0.32,
+        # 400,000 calls × ceil(150 / 100) queries × $0.002
+        ("rerank-passages", "rerank_queries"): 1600.00,
+        # 6,000 × 2 images × $0.06
+        ("product-images", "images"): 720.00,
+        # 1,500 × $0.04 (1024x1024/50-steps)
+        ("hero-renders", "images"): 60.00,
+        # 3,000 × $0.07
+        ("background-removal", "images"): 210.00,
+    }
+    assert {k: round(v, 2) for k, v in lines.items()} == expected
+    assert round(bill["total_monthly_cost_usd"], 2) == round(sum(expected.values()), 2) == 2662.32
+
+
+def test_the_kind_must_fit_the_model_and_its_fields(cli: Any, write_scenario: Any) -> None:
+    text_on_image_model = """
+  - name: a
+    model: amazon.nova-canvas-v1:0
+    tokens_per_request: {input: 10, output: 10}
+    traffic: {requests_per_month: 10}
+  - name: b
+    kind: rerank
+    model: amazon.nova-lite-v1:0
+    rerank: {documents_per_query: 5}
+    traffic: {requests_per_month: 10}
+"""
+    result = cli("validate", str(write_scenario(scenario(text_on_image_model))))
+    assert result.code == 2
+    assert "workloads[0].model: amazon.nova-canvas-v1:0 is an image_generation model" in result.err
+    assert "set kind: image_generation" in result.err
+    assert "workloads[1].kind: kind rerank needs a model billed per query" in result.err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("    tokens_per_request: {input: 1, output: 1}\n", "tokens_per_request does not apply"),
+        ("    options: [on_demand]\n", "priced by the per_unit option only"),
+        ("    service_tier: flex\n", "service_tier does not apply"),
+        ("    rerank: {documents_per_query: 3}\n", "rerank is for rerank workloads"),
+    ],
+)
+def test_fields_a_per_unit_workload_cannot_use_are_errors(
+    cli: Any, write_scenario: Any, extra: str, message: str
+) -> None:
+    result = cli("estimate", str(write_scenario(scenario(IMAGES + extra))))
+    assert result.code == 2, result.err
+    assert message in result.err
+
+
+def test_a_text_workload_needs_tokens_and_a_rerank_one_its_documents(
+    cli: Any, write_scenario: Any
+) -> None:
+    no_tokens = """
+  - name: a
+    model: amazon.nova-lite-v1:0
+    traffic: {requests_per_month: 10}
+"""
+    result = cli("estimate", str(write_scenario(scenario(no_tokens))))
+    assert result.code == 2 and "tokens_per_request is required for a text workload" in result.err
+    no_docs = RERANK.replace("    rerank: {documents_per_query: DOCS}\n", "")
+    result = cli("estimate", str(write_scenario(scenario(no_docs), "b.yaml")))
+    assert result.code == 2 and "needs rerank.documents_per_query" in result.err
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    requests=st.floats(min_value=0, max_value=1e9),
+    images=st.floats(min_value=0.5, max_value=50),
+    documents=st.integers(min_value=1, max_value=5000),
+    factor=st.floats(min_value=0.1, max_value=100),
+)
+def test_per_unit_cost_is_linear_in_requests(
+    requests: float, images: float, documents: int, factor: float
+) -> None:
+    """Twice the requests, twice the bill: evaluated directly through the engine."""
+    from genai_cost.engine.context import PricingContext, WorkloadSpec, workload_arrays
+    from genai_cost.engine.options import per_unit
+
+    catalog = load_catalog(BUNDLED)
+    workloads = [
+        Workload.model_validate(
+            {
+                "name": "i",
+                "kind": "image_generation",
+                "model": "amazon.nova-canvas-v1:0",
+                "images": {"images_per_request": images},
+                "traffic": {"requests_per_month": requests},
+            }
+        ),
+        Workload.model_validate(
+            {
+                "name": "r",
+                "kind": "rerank",
+                "model": "cohere.rerank-v3-5:0",
+                "rerank": {"documents_per_query": documents},
+                "traffic": {"requests_per_month": requests},
+            }
+        ),
+    ]
+    specs = [WorkloadSpec(0, "t", w, "us-east-1") for w in workloads]
+    ctx = PricingContext(catalog, DAY, specs)
+    rows = per_unit.prepare(ctx)
+    w = workload_arrays(specs)
+    base = per_unit.evaluate(w, rows).monthly_cost_usd
+    scaled = per_unit.evaluate(w.scaled(factor), rows).monthly_cost_usd
+    assert scaled == pytest.approx(base * factor, rel=1e-12, abs=1e-9)
+    queries = -(-documents // 100)
+    assert base[0] == pytest.approx(requests * images * 0.06)
+    assert base[1] == pytest.approx(requests * queries * 0.002)
+
+
+def test_the_litellm_import_reads_sizes_steps_and_profiles() -> None:
+    imported = read_litellm(load_catalog(BUNDLED), dt.date(2026, 11, 20))
+    rows = {(r.model_id, r.variant, r.scope, r.geography): r for r in imported.unit_prices}
+    sdxl = rows[("stability.stable-diffusion-xl-v0", "512x512/50-steps", "in_region", "us")]
+    assert (sdxl.usd_per_unit, sdxl.unit, sdxl.kind) == (0.018, "image", "image_generation")
+    assert rows[("stability.stable-diffusion-xl-v0", "max-x-max/max-steps", "in_region", "us")]
+    canvas_geo = rows[("amazon.nova-canvas-v1:0", "", "geo", "us")]
+    assert canvas_geo.usd_per_unit == 0.06 and canvas_geo.notes.startswith(
+        "litellm key us.amazon.nova-canvas-v1:0"
+    )
+    upscale = rows[("stability.stable-fast-upscale-v1:0", "", "in_region", "us")]
+    assert (upscale.kind, upscale.usd_per_unit) == ("image_edit", 0.03)
+    rerank = rows[("cohere.rerank-v3-5:0", "", "in_region", "us")]
+    assert (rerank.kind, rerank.unit, rerank.usd_per_unit) == ("rerank", "query", 0.002)
+    assert imported.models["cohere.rerank-v3-5:0"].kind == "rerank"
+
+
+def _copy_snapshot(tmp_path: Path) -> Path:
+    target = tmp_path / "snap"
+    shutil.copytree(BUNDLED, target)
+    return target
+
+
+def test_a_unit_price_for_an_unknown_model_or_the_wrong_kind_is_rejected(tmp_path: Path) -> None:
+    snap = _copy_snapshot(tmp_path)
+    table = snap / "bedrock_unit_prices.csv"
+    text = table.read_text()
+    table.write_text(
+        text + "acme.nothing-v1,rerank,,query,in_region,us,*,0.5,litellm-1.110.2,2026-11-20,,,\n"
+    )
+    with pytest.raises(
+        SnapshotError, match=re.escape("unit price for unknown model 'acme.nothing-v1'")
+    ):
+        load_catalog(snap)
+    table.write_text(
+        text.replace("cohere.rerank-v3-5:0,rerank,", "cohere.rerank-v3-5:0,image_edit,")
+    )
+    with pytest.raises(SnapshotError, match="has kind image_edit, but bedrock_models"):
+        load_catalog(snap)
+    table.write_text(text + text.splitlines()[1] + "\n")
+    with pytest.raises(SnapshotError, match="bedrock_unit_prices: two rows for"):
+        load_catalog(snap)
+
+
+def test_pricing_show_and_coverage_list_the_per_unit_models(cli: Any) -> None:
+    result = cli("pricing", "show", "stability.stable-diffusion-xl-v1", "-f", "json")
+    doc = json.loads(result.out)
+    assert [(r["variant"], r["usd_per_unit"]) for r in doc["unit_prices"]] == [
+        ("1024x1024/50-steps", 0.04),
+        ("1024x1024/max-steps", 0.08),
+    ]
+    assert "litellm-1.110.2" in doc["sources"]
+    shown = cli("pricing", "show", "cohere.rerank-v3-5:0")
+    assert "a rerank model, billed per query" in shown.out
+    coverage = json.loads(cli("pricing", "coverage", "--region", "us-east-1", "-f", "json").out)
+    priced = {r["subject"]: r["priced"] for r in coverage["models"]}
+    assert priced["cohere.rerank-v3-5:0"] == ["in-region", "per query"]
+    assert priced["amazon.nova-canvas-v1:0"] == ["in-region", "us. profile", "per image"]
+
+
+def test_a_model_swap_between_image_models_is_an_optimize_lever(
+    cli: Any, write_scenario: Any
+) -> None:
+    body = IMAGES + "    optimize: {candidate_models: [stability.stable-image-core-v1:0]}\n"
+    result = cli("optimize", str(write_scenario(scenario(body))), "-f", "json")
+    assert result.code == 0, result.err
+    levers = json.loads(result.out)["scenarios"][0]["levers"]
+    swap = next(lever for lever in levers if "stable-image-core" in lever["action"])
+    # 10,000 × 2 images × ($0.06 − $0.04)
+    assert swap["monthly_saving_usd"] == pytest.approx(400.0)
