@@ -344,3 +344,52 @@ def test_a_model_swap_between_image_models_is_an_optimize_lever(
     swap = next(lever for lever in levers if "stable-image-core" in lever["action"])
     # 10,000 × 2 images × ($0.06 − $0.04)
     assert swap["monthly_saving_usd"] == pytest.approx(400.0)
+
+
+def test_cloudwatch_calibration_measures_images_per_request(cli: Any, tmp_path: Path) -> None:
+    """An image model publishes Invocations and OutputImageCount (Bedrock user guide,
+    "Monitor bedrock-runtime inference using CloudWatch metrics") and no token counts: it is
+    calibrated as an image workload, billed per image, beside a text model."""
+    from genai_cost.tracking.cloudwatch import label
+
+    start = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    stamps = [
+        (start + dt.timedelta(days=d, hours=h)).isoformat() for d in range(30) for h in (9, 15)
+    ]
+    series = {
+        ("Invocations", "amazon.nova-canvas-v1:0"): 10.0,
+        ("OutputImageCount", "amazon.nova-canvas-v1:0"): 30.0,  # 3 images a request
+        ("Invocations", "amazon.nova-lite-v1:0"): 100.0,
+        ("InputTokenCount", "amazon.nova-lite-v1:0"): 100_000.0,  # 1,000 a request
+        ("OutputTokenCount", "amazon.nova-lite-v1:0"): 20_000.0,  # 200 a request
+    }
+    results = [
+        {
+            "Id": f"q{i}",
+            "Label": label(metric, "Sum", model),
+            "Timestamps": stamps,
+            "Values": [value] * len(stamps),
+            "StatusCode": "Complete",
+        }
+        for i, ((metric, model), value) in enumerate(series.items())
+    ]
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text(json.dumps({"MetricDataResults": results, "Messages": []}))
+    out = tmp_path / "measured.yaml"
+    args = ["--cloudwatch-file", str(metrics), "--region", "us-east-1", "--month", "2026-11"]
+    result = cli("calibrate", *args, "-o", str(out))
+    assert result.code == 0, result.err
+    import yaml
+
+    written = {w["model"]: w for w in yaml.safe_load(out.read_text())["workloads"]}
+    canvas = written["amazon.nova-canvas-v1:0"]
+    assert canvas["kind"] == "image_generation"
+    assert canvas["images"] == {"images_per_request": 3}
+    assert "tokens_per_request" not in canvas and "options" not in canvas
+    # 60 hours × 10 requests in 30 days: 600 / 30 × 730 / 24 a month
+    assert canvas["traffic"]["requests_per_month"] == pytest.approx(600 / 30 * 730 / 24)
+    assert written["amazon.nova-lite-v1:0"]["tokens_per_request"]["input"] == 1000
+    doc = _doc(out)
+    (images,) = _components(doc, canvas["name"])
+    # 1,800 images in the period × $0.06, over 30 days × 730 / 24
+    assert images["usd"] == pytest.approx(1800 * 0.06 / 30 * 730 / 24)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,9 @@ class Measured:
     spread: dict[str, tuple[float, float]] = field(default_factory=dict)
     """Token type -> (P50, P90) of the daily mean tokens per request."""
     days_with_traffic: int = 0
+    images_per_request: float | None = None
+    """Output images per request, for a model CloudWatch counts images of (OutputImageCount):
+    such a workload is billed per image, not per token."""
 
     @property
     def peak_to_average(self) -> float:
@@ -172,6 +175,7 @@ def calibrate(usage: Usage, by: GroupBy, resolver: ProfileResolver) -> Calibrati
             alone=tag is not None and groups_per_tag[tag] == 1,
         )
         per_day = _daily_means(c, index)
+        images = int(c["images"][index].sum()) if "images" in c else 0
         measured.append(
             Measured(
                 name=name,
@@ -184,8 +188,9 @@ def calibrate(usage: Usage, by: GroupBy, resolver: ProfileResolver) -> Calibrati
                 hourly=hourly,
                 latency="batch_tolerant" if batch else "interactive",
                 operations=operations,
-                spread=_spread(per_day),
+                spread={} if images else _spread(per_day),
                 days_with_traffic=len(per_day["input"]),
+                images_per_request=images / requests if images else None,
             )
         )
     problems = sum(p.count for p in usage.problems)
@@ -303,6 +308,7 @@ def scenario_yaml(
     latency: dict[str, dict[str, float]] | None = None,
     notes: Sequence[str] = (),
     counted: str = "record",
+    kinds: Mapping[str, str] | None = None,
 ) -> str:
     """The calibrated scenario as YAML, each figure with where it came from. Values go in as
     JSON strings (a valid YAML double-quoted scalar, every control character escaped), and
@@ -342,6 +348,26 @@ def scenario_yaml(
             f"    model: {_text(w.model)}",
             f"    region: {_text(w.region)}",
             f"    latency: {w.latency}   # operations: {ops}",
+        ]
+        traffic = [
+            "    traffic:",
+            f"      requests_per_month: {_number(w.requests_per_month, 9)}"
+            f"   # {w.records:,} {'request' if w.records == 1 else 'requests'} in "
+            f"{result.days} days",
+            f"      # peak-to-average {w.peak_to_average:.3f} (busiest hour over the mean hour)",
+            f"      hourly_profile: [{', '.join(str(n) for n in w.hourly)}]",
+        ]
+        if w.images_per_request is not None:
+            kind = (kinds or {}).get(w.model, "image_generation")
+            lines += [
+                f"    kind: {_text(kind)}   # billed per image: OutputImageCount was measured",
+                "    images:",
+                f"      images_per_request: {_number(w.images_per_request)}"
+                "   # OutputImageCount / Invocations",
+                *traffic,
+            ]
+            continue
+        lines += [
             f"    options: [{'batch' if w.latency == 'batch_tolerant' else 'on_demand'}]"
             "   # what was measured: Bedrock calls billed per token",
             "    tokens_per_request:",
@@ -351,12 +377,7 @@ def scenario_yaml(
             "   # mean of cacheReadInputTokenCount",
             f"      cache_write: {_number(w.tokens['cache_write'])}"
             "   # mean of cacheWriteInputTokenCount",
-            "    traffic:",
-            f"      requests_per_month: {_number(w.requests_per_month, 9)}"
-            f"   # {w.records:,} {'request' if w.records == 1 else 'requests'} in "
-            f"{result.days} days",
-            f"      # peak-to-average {w.peak_to_average:.3f} (busiest hour over the mean hour)",
-            f"      hourly_profile: [{', '.join(str(n) for n in w.hourly)}]",
+            *traffic,
         ]
         measured = (latency or {}).get(w.name)
         if measured and measured.get("p50") and measured.get("p95"):
@@ -509,6 +530,7 @@ def run_cloudwatch_calibration(
                 "counted as requests; a quota or provisioned throughput may be needed)"
             )
     warnings += [f"CloudWatch did not return a whole series: {p}" for p in metrics.partial]
+    kinds = _image_kinds(result)
     text = scenario_yaml(
         result,
         name,
@@ -518,6 +540,25 @@ def run_cloudwatch_calibration(
         latency=latency,
         notes=notes,
         counted="request",
+        kinds=kinds,
     )
     Scenario.model_validate(yaml.safe_load(text))  # what we write must load
     return text, result, warnings
+
+
+def _image_kinds(result: Calibration) -> dict[str, str]:
+    """The catalog's kind (image_generation or image_edit) of each image-counting workload's
+    model; a model the catalog lacks is written as image_generation (the estimate then names
+    the unknown model)."""
+    imaging = [w for w in result.workloads if w.images_per_request is not None]
+    if not imaging:
+        return {}
+    from genai_cost.catalog.selection import PricingOptions
+
+    catalog = PricingOptions().catalog()
+    kinds: dict[str, str] = {}
+    for w in imaging:
+        known = catalog.models.get(_base(w.model))
+        if known is not None and known.kind in ("image_generation", "image_edit"):
+            kinds[w.model] = known.kind
+    return kinds

@@ -48,8 +48,11 @@ SUMMED = {
     "CacheReadInputTokenCount": "cache_read",
     "CacheWriteInputTokenCount": "cache_write",
     "InvocationThrottles": "throttles",
+    "OutputImageCount": "images",
 }
 """Metrics summed an hour at a time, and what each is in the usage."""
+IMAGES = "images"
+"""The usage column of output images (OutputImageCount), read by calibrate for image models."""
 LATENCY = "InvocationLatency"
 PERCENTILES = ("p50", "p95", "p99")
 LABEL_PREFIX = "genai-cost"
@@ -399,8 +402,14 @@ def to_usage(
             + (f" from {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC" if start and end else "")
             + ": no requests to measure",
         )
+    # image models publish OutputImageCount and no token counts: they are billed per image
+    imaging = {model for (model, _), v in traffic.items() if v.get("images", 0.0) > 0}
     missing_tokens = sorted(
-        {model for (model, _), v in traffic.items() if "input" not in v or "output" not in v}
+        {
+            model
+            for (model, _), v in traffic.items()
+            if ("input" not in v or "output" not in v) and model not in imaging
+        }
     )
     if missing_tokens:
         raise LogsError.at(
@@ -425,6 +434,9 @@ def to_usage(
     }
     for t in TOKENS:
         columns[t] = np.asarray([round(traffic[k].get(t, 0.0)) for k in keys], dtype=np.int64)
+    columns[IMAGES] = np.asarray(
+        [round(traffic[k].get("images", 0.0)) for k in keys], dtype=np.int64
+    )
     columns[TOKEN_KINDS] = np.zeros(len(keys), dtype=np.int64)
     usage = Usage(columns, [], int(columns["requests"].sum()))
     return usage, Measured(latency, throttles, cache, empty, first, last)
