@@ -109,6 +109,10 @@ class OnDemandPrice(Dated):
     usd_per_1m_output_tokens_long: float | None = None
     usd_per_1m_cache_read_input_tokens_long: float | None = None
     usd_per_1m_cache_write_input_tokens_long: float | None = None
+    usd_per_1m_audio_input_tokens: float | None = None
+    """Speech input (audio) tokens, where a model bills them apart from text (Nova Sonic)."""
+    usd_per_1m_audio_output_tokens: float | None = None
+    """Speech output (audio) tokens."""
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,14 @@
 """Workloads billed per unit rather than per token — images generated or edited, rerank
-queries — against hand-computed figures from the bundled snapshot's published prices:
+queries — and speech billed as audio tokens, against hand-computed figures from the bundled
+snapshot's published prices:
 
 - litellm 1.110.2 (PyPI, 2026-11-20), `model_prices_and_context_window_backup.json`:
   `amazon.nova-canvas-v1:0` output_cost_per_image 0.06; `stability.stable-diffusion-xl-v1`
   `1024-x-1024/50-steps` 0.04 and `1024-x-1024/max-steps` 0.08;
   `stability.stable-image-remove-background-v1:0` 0.07; `cohere.rerank-v3-5:0`
   input_cost_per_query 0.002; `amazon.rerank-v1:0` 0.001.
+- genai-prices 0.2.3 (PyPI, 2026-11-10), `amazon.nova-sonic-v1:0`: input_mtok 0.06,
+  output_mtok 0.24, input_audio_mtok 3.4, output_audio_mtok 13.6.
 - Amazon Bedrock User Guide, "Pricing and search units": a rerank query "can contain up to
   100 document chunks" (so a call of 150 chunks is 2 billed queries).
 """
@@ -161,6 +164,12 @@ def test_the_bundled_multimodal_scenario_is_the_sum_of_its_lines_to_the_cent() -
         # Nova Lite on demand $0.06 / $0.24 per 1M: 400,000 × (1,800 × 0.06 + 300 × 0.24) / 1e6
         ("answers", "input_tokens"): 43.20,
         ("answers", "output_tokens"): 28.80,
+        # Nova Sonic (genai-prices 0.2.3: text $0.06 / $0.24, audio $3.40 / $13.60 per 1M):
+        # 20,000 × (600 × 0.06, 250 × 0.24, 3,500 × 3.40, 2,500 × 13.60) / 1e6
+        ("voice-answers", "input_tokens"): 0.72,
+        ("voice-answers", "output_tokens"): 1.20,
+        ("voice-answers", "audio_input_tokens"): 238.00,
+        ("voice-answers", "audio_output_tokens"): 680.00,
         # Titan Text Embeddings V2 $0.02 per 1M: 400,000 × 40 × 0.02 / 1e6
         ("query-embeddings", "input_tokens"): 0.32,
         # 400,000 calls × ceil(150 / 100) queries × $0.002
@@ -173,7 +182,7 @@ def test_the_bundled_multimodal_scenario_is_the_sum_of_its_lines_to_the_cent() -
         ("background-removal", "images"): 210.00,
     }
     assert {k: round(v, 2) for k, v in lines.items()} == expected
-    assert round(bill["total_monthly_cost_usd"], 2) == round(sum(expected.values()), 2) == 2662.32
+    assert round(bill["total_monthly_cost_usd"], 2) == round(sum(expected.values()), 2) == 3582.24
 
 
 def test_the_kind_must_fit_the_model_and_its_fields(cli: Any, write_scenario: Any) -> None:
@@ -393,3 +402,60 @@ def test_cloudwatch_calibration_measures_images_per_request(cli: Any, tmp_path: 
     (images,) = _components(doc, canvas["name"])
     # 1,800 images in the period × $0.06, over 30 days × 730 / 24
     assert images["usd"] == pytest.approx(1800 * 0.06 / 30 * 730 / 24)
+
+
+SONIC = """
+  - name: calls
+    model: amazon.nova-sonic-v1:0
+    tokens_per_request: {input: 500, output: 300, audio_input: 4000, audio_output: 3000}
+    traffic: {requests_per_month: 100000}
+"""
+
+
+def test_speech_is_billed_as_audio_tokens_apart_from_text(write_scenario: Any) -> None:
+    doc = _doc(write_scenario(scenario(SONIC)))
+    lines = {
+        c["name"]: (c["quantity"], c["usd_per_unit"], c["usd"]) for c in _components(doc, "calls")
+    }
+    # 100,000 requests: 50 M text in × $0.06, 30 M text out × $0.24, 400 M audio in × $3.40,
+    # 300 M audio out × $13.60
+    assert lines == {
+        "input_tokens": (50.0, 0.06, 3.0),
+        "output_tokens": (30.0, 0.24, 7.2),
+        "audio_input_tokens": (400.0, 3.4, 1360.0),
+        "audio_output_tokens": (300.0, 13.6, 4080.0),
+    }
+    assert round(doc["scenarios"][0]["bill"]["total_monthly_cost_usd"], 2) == 5450.20
+    # on demand is the only purchase the sources price audio tokens for
+    assert [r["option"] for r in doc["options"]] == ["on_demand"]
+
+
+def test_audio_tokens_without_a_price_are_never_priced_as_text(
+    cli: Any, write_scenario: Any
+) -> None:
+    body = """
+  - name: lite
+    model: amazon.nova-lite-v1:0
+    tokens_per_request: {input: 500, output: 300, audio_input: 4000}
+    traffic: {requests_per_month: 100000}
+"""
+    result = cli("estimate", str(write_scenario(scenario(body))))
+    assert result.code == 2
+    assert (
+        "no on-demand price for audio input tokens of amazon.nova-lite-v1:0 (in_region, us-east-1)"
+        in result.err
+    )
+    batch = SONIC.replace("traffic:", "options: [on_demand, batch]\n    traffic:")
+    result = cli("estimate", str(write_scenario(scenario(batch), "b.yaml")))
+    assert result.code == 2 and "audio) tokens are priced on demand only" in result.err
+
+
+def test_speech_cost_is_linear_in_volume_through_the_sweeps(write_scenario: Any) -> None:
+    """The break-even sweep tiles the audio tokens with the rows: twice the calls, twice the
+    audio lines (engine_sweep evaluates the same rows at other volumes)."""
+    from genai_cost.decisions.curves import engine_sweep
+
+    result = estimate([write_scenario(scenario(SONIC))])
+    costs = engine_sweep(result, 0, [100_000.0, 200_000.0])
+    assert list(costs) == ["on_demand"]
+    assert list(costs["on_demand"]) == pytest.approx([5450.20, 10900.40])

@@ -200,13 +200,17 @@ def litellm_data() -> tuple[str, dict[str, Any]]:
     return version, data
 
 
-TOKEN_MODES = {"chat": "text", "responses": "text", "embedding": "embedding"}
+TOKEN_MODES = {"chat": "text", "responses": "text", "embedding": "embedding", "realtime": "text"}
+"""litellm modes priced per token (`realtime`: speech-to-speech models such as Nova 2 Sonic,
+with audio tokens priced apart)."""
 LITELLM_COLUMNS = {
     "input_cost_per_token": "usd_per_1m_input_tokens",
     "output_cost_per_token": "usd_per_1m_output_tokens",
     "cache_read_input_token_cost": "usd_per_1m_cache_read_input_tokens",
     "cache_creation_input_token_cost": "usd_per_1m_cache_write_input_tokens",
     "cache_creation_input_token_cost_above_1hr": "usd_per_1m_cache_write_1h_input_tokens",
+    "input_cost_per_audio_token": "usd_per_1m_audio_input_tokens",
+    "output_cost_per_audio_token": "usd_per_1m_audio_output_tokens",
 }
 LONG_SUFFIXES = {
     "_above_200k_tokens": 200_000,
@@ -452,6 +456,8 @@ GP_COLUMNS = {
     "cache_read_mtok": "usd_per_1m_cache_read_input_tokens",
     "cache_write_mtok": "usd_per_1m_cache_write_input_tokens",
     "cache_write_1h_mtok": "usd_per_1m_cache_write_1h_input_tokens",
+    "input_audio_mtok": "usd_per_1m_audio_input_tokens",
+    "output_audio_mtok": "usd_per_1m_audio_output_tokens",
 }
 GP_LONG = {
     "input_mtok": "usd_per_1m_input_tokens_long",

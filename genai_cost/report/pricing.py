@@ -28,6 +28,8 @@ ON_DEMAND_COLUMNS = (
     ("usd_per_1m_cache_write_1h_input_tokens", "cache write 1h"),
     ("usd_per_1m_batch_input_tokens", "batch in"),
     ("usd_per_1m_batch_output_tokens", "batch out"),
+    ("usd_per_1m_audio_input_tokens", "audio in"),
+    ("usd_per_1m_audio_output_tokens", "audio out"),
 )
 
 
@@ -176,6 +178,9 @@ def _model_report(document: ModelPrices) -> Report:
     if units or model["kind"] in ("image_generation", "image_edit", "rerank"):
         return _unit_report(report, document, units)
     report.text(f"Snapshot {document['snapshot']['id']}; USD per 1M tokens.", "note")
+    on_demand: Sequence[Mapping[str, Any]] = document["on_demand"]
+    # a speech model's audio prices are its main ones: never left out for width
+    speech = any(r.get("usd_per_1m_audio_output_tokens") is not None for r in on_demand)
     table = report.table(
         Col("Tier"),
         Col("Scope"),
@@ -184,9 +189,14 @@ def _model_report(document: ModelPrices) -> Report:
         Col("Effective"),
         Col("Source"),
         name="on_demand",
-        optional=("cache write 1h", "batch in", "batch out", "Effective"),
+        optional=(
+            "cache write 1h",
+            "batch in",
+            "batch out",
+            *(() if speech else ("audio in", "audio out")),
+            "Effective",
+        ),
     )
-    on_demand: Sequence[Mapping[str, Any]] = document["on_demand"]
     for r in on_demand:
         table.add(
             r["tier"],

@@ -91,6 +91,11 @@ class TokensPerRequest(Strict):
     cache_write_1h: NonNegative = 0.0
     """Input tokens per request written to the prompt cache with a 1-hour lifetime (billed at
     the model's 1-hour cache-write rate)."""
+    audio_input: NonNegative = 0.0
+    """Speech (audio) input tokens per request, for a model that bills them apart from text
+    (Nova Sonic); priced on demand only."""
+    audio_output: NonNegative = 0.0
+    """Speech (audio) output tokens per request."""
     long_requests: LongRequests | None = None
     """A share of requests with a long prompt (priced at long-context rates when it exceeds
     the model's threshold); `input` is then the other requests' input."""
@@ -585,6 +590,12 @@ class Workload(Strict):
                     "per_unit prices images and rerank queries; a text workload is billed "
                     "per token (set kind for an image or rerank model)"
                 )
+            if self.has_audio and self.options is not None and self.options != [Option.on_demand]:
+                raise ValueError(
+                    "speech (audio) tokens are priced on demand only (the sources publish no "
+                    "batch, provisioned or self-hosted price for them): list just on_demand, or "
+                    "omit options"
+                )
             return self
         unit = "query" if self.kind == "rerank" else "image"
         ignored = sorted(given & UNIT_KIND_IGNORES)
@@ -663,14 +674,24 @@ class Workload(Strict):
     def requested_options(self) -> list[Option]:
         if self.options is not None:
             return list(self.options)
+        if self.has_audio:
+            return [Option.on_demand]
         if self.kind != "text":
             return [Option.per_unit]
         return [o for o in Option if o is not Option.per_unit]
 
     def priced_by(self, option: Option) -> bool:
         """Whether `option` can price this kind of workload: per_unit the kinds billed per
-        unit, every other option text tokens."""
+        unit, every other option text tokens — and only on_demand speech (audio) tokens, the
+        one purchase the sources price them for."""
+        if self.has_audio:
+            return option is Option.on_demand
         return (option is Option.per_unit) == (self.kind != "text")
+
+    @property
+    def has_audio(self) -> bool:
+        t = self.tokens_per_request
+        return t.audio_input > 0 or t.audio_output > 0
 
     @property
     def units_per_request(self) -> float:

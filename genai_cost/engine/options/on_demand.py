@@ -51,7 +51,17 @@ CACHE_1H = "usd_per_1m_cache_write_1h_input_tokens"
 THRESHOLD = "long_context_threshold_tokens"
 MODEL_THRESHOLD = "model_long_context_threshold_tokens"
 """The model's threshold from any of its rows (NaN when it has none)."""
-PRICE_COLUMNS = (*BASE_COLUMNS, CACHE_1H, THRESHOLD, *LONG_COLUMNS.values())
+AUDIO_COLUMNS = ("usd_per_1m_audio_input_tokens", "usd_per_1m_audio_output_tokens")
+"""Speech (audio) token prices, where a model bills them apart from text (Nova Sonic)."""
+AUDIO_PER_REQUEST = ("audio_input_tokens_per_request", "audio_output_tokens_per_request")
+"""Each row's workload's audio tokens per request (params: sweeps and samples tile them)."""
+PRICE_COLUMNS = (
+    *BASE_COLUMNS,
+    CACHE_1H,
+    THRESHOLD,
+    *LONG_COLUMNS.values(),
+    *AUDIO_COLUMNS,
+)
 UNIT = "1M tokens"
 LONG_SHARE = "long_requests_share"
 LONG_INPUT = "long_requests_input_tokens"
@@ -82,6 +92,15 @@ def prepare(ctx: PricingContext) -> OptionRows:
     )
     rows.params[NAMED_TIER] = named[rows.workload_index].astype(np.float64)
     add_long_context_params(ctx, rows)
+    audio = np.asarray(
+        [
+            (s.workload.tokens_per_request.audio_input, s.workload.tokens_per_request.audio_output)
+            for s in ctx.specs
+        ],
+        dtype=np.float64,
+    ).reshape(len(ctx.specs), 2)
+    for k, name in enumerate(AUDIO_PER_REQUEST):
+        rows.params[name] = audio[rows.workload_index, k]
     return rows
 
 
@@ -210,6 +229,13 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
             optional=True,
         )
     )
+    # speech: audio tokens at their own rates (NaN where the model has none: not priced)
+    for column, per_request, name in zip(
+        AUDIO_COLUMNS, AUDIO_PER_REQUEST, ("audio_input_tokens", "audio_output_tokens"), strict=True
+    ):
+        components.append(
+            Component(name, UNIT, million_requests * p[per_request], p[column], optional=True)
+        )
     # above the threshold: the `…_long` rates (NaN where the row has none: such requests cannot
     # be priced, rather than priced at the standard rate; no source has a 1-hour long rate)
     unpriced_long = np.zeros(rows.size, dtype=bool)
