@@ -459,3 +459,72 @@ def test_speech_cost_is_linear_in_volume_through_the_sweeps(write_scenario: Any)
     costs = engine_sweep(result, 0, [100_000.0, 200_000.0])
     assert list(costs) == ["on_demand"]
     assert list(costs["on_demand"]) == pytest.approx([5450.20, 10900.40])
+
+
+def _log(model: str, team: str, tokens: tuple[int, int], n: int = 1) -> str:
+    record = {
+        "schemaType": "ModelInvocationLog",
+        "schemaVersion": "1.0",
+        "timestamp": "2026-11-02T11:00:00Z",
+        "accountId": "111122223333",
+        "identity": {"arn": "arn:aws:sts::111122223333:assumed-role/App/s"},
+        "region": "us-east-1",
+        "requestId": f"00000000-0000-4000-8000-00000000000{n}",
+        "operation": "Converse",
+        "modelId": model,
+        "input": {"inputContentType": "application/json", "inputTokenCount": tokens[0]},
+        "output": {"outputContentType": "application/json", "outputTokenCount": tokens[1]},
+        "requestMetadata": {"team": team},
+    }
+    return json.dumps(record) + "\n"
+
+
+def test_logs_of_a_speech_model_are_never_priced_as_text(cli: Any, tmp_path: Path) -> None:
+    """Invocation logs' token counts do not separate audio from text: chargeback leaves a
+    speech model's records unpriced (with the reason) and calibrate warns on the workload."""
+    logs = tmp_path / "logs.jsonl"
+    logs.write_text(
+        _log("amazon.nova-sonic-v1:0", "voice", (5000, 3000), 1)
+        + _log("amazon.nova-lite-v1:0", "search", (1000, 200), 2)
+    )
+    result = cli("allocate", str(logs), "--tenant", "metadata:team", "-f", "json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    tenants = {t["tenant"]: t for t in doc["rows"]}
+    assert set(tenants) == {"search"}
+    assert doc["records"] == {"read": 2, "allocated": 1, "not_allocated": 1}
+    # Nova Lite: (1,000 × 0.06 + 200 × 0.24) / 1e6
+    assert tenants["search"]["cost_usd"] == pytest.approx(0.000108)
+    reasons = " ".join(str(x["reason"]) for x in doc["problems"])
+    assert "amazon.nova-sonic-v1:0 bills speech as audio tokens" in reasons
+    measured = tmp_path / "measured.yaml"
+    result = cli("calibrate", str(logs), "-o", str(measured))
+    assert result.code == 0, result.err
+    assert "amazon.nova-sonic-v1:0 bills speech as audio tokens" in result.err
+    assert "# CAUTION: this model bills speech as audio tokens" in measured.read_text()
+
+
+def test_cloudwatch_calibration_writes_the_catalogs_image_kind(cli: Any, tmp_path: Path) -> None:
+    from genai_cost.tracking.cloudwatch import label
+
+    stamps = ["2026-11-01T10:00:00+00:00", "2026-11-02T10:00:00+00:00"]
+    model = "stability.stable-image-remove-background-v1:0"
+    results = [
+        {
+            "Id": f"q{i}",
+            "Label": label(metric, "Sum", model),
+            "Timestamps": stamps,
+            "Values": [value, value],
+            "StatusCode": "Complete",
+        }
+        for i, (metric, value) in enumerate((("Invocations", 4.0), ("OutputImageCount", 4.0)))
+    ]
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text(json.dumps({"MetricDataResults": results, "Messages": []}))
+    out = tmp_path / "m.yaml"
+    args = ["--cloudwatch-file", str(metrics), "--region", "us-east-1", "--month", "2026-11"]
+    assert cli("calibrate", *args, "-o", str(out)).code == 0
+    import yaml
+
+    (w,) = yaml.safe_load(out.read_text())["workloads"]
+    assert (w["kind"], w["images"]["images_per_request"]) == ("image_edit", 1)

@@ -235,7 +235,7 @@ def calibrate(
         engine=engine,
         verbose=verbose,
     )
-    warnings = []
+    warnings = list(result.caveats)
     if result.problems:
         warnings.append(f"{result.problems:,} record(s) could not be used and are not measured")
     return Calibration(

@@ -31,7 +31,7 @@ from genai_cost.documents.tracking import (
 )
 from genai_cost.engine.arrays import sum_components
 from genai_cost.engine.bedrock_tokens import PriceKey, lookup_token_prices
-from genai_cost.engine.options.on_demand import token_components
+from genai_cost.engine.options.on_demand import AUDIO_COLUMNS, token_components
 from genai_cost.errors import ArgumentError, BudgetsError, LogsError
 from genai_cost.modelbase import Strict
 from genai_cost.modelfile import suggest
@@ -152,7 +152,7 @@ def _token_cost(
     ]
     columns = tuple(PRICE_COLUMNS[t] for t in TOKENS)
     found, missing, found_sources = lookup_token_prices(
-        catalog, keys, (*columns, *BATCH_PRICE_COLUMNS.values())
+        catalog, keys, (*columns, *BATCH_PRICE_COLUMNS.values(), *AUDIO_COLUMNS)
     )
     every = {c: np.full(n, np.nan) for c in found}
     for c, values in found.items():
@@ -170,6 +170,18 @@ def _token_cost(
         sources[i] = found_sources[k]
         if missing[k]:
             reasons[i] = missing[k]
+    # a speech model bills audio tokens at their own (much higher) rates, and the token
+    # counts read here do not say which tokens were audio: priced as text they would be a
+    # smaller number that looks complete, so they are not priced
+    speech = np.isfinite(every[AUDIO_COLUMNS[0]]) | np.isfinite(every[AUDIO_COLUMNS[1]])
+    for i in np.flatnonzero(speech).tolist():
+        if reasons[i] is None:
+            reasons[i] = (
+                f"{refs[i].base_model} bills speech as audio tokens at their own rates, and "
+                "the logs' inputTokenCount/outputTokenCount do not separate audio from text "
+                "(estimate it from a scenario with tokens_per_request.audio_input and "
+                "audio_output)"
+            )
     for i, ref in enumerate(refs):
         if ref.reason is not None:
             reasons[i] = ref.reason

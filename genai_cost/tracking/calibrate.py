@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ import numpy as np
 
 from genai_cost.errors import ArgumentError, LogsError
 from genai_cost.report.sanitize import escaped
+from genai_cost.scenario.models import split_model_id
 from genai_cost.tracking.logs import BATCH_OPERATION, TOKENS, Usage
 from genai_cost.tracking.profiles import ModelRef, ProfileResolver
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
@@ -99,6 +100,8 @@ class Calibration:
     last_day: dt.date
     records: int
     problems: int
+    caveats: list[str] = field(default_factory=list)
+    """What the measured figures cannot say (speech models' audio tokens), for warnings."""
 
     @property
     def days(self) -> int:
@@ -309,6 +312,7 @@ def scenario_yaml(
     notes: Sequence[str] = (),
     counted: str = "record",
     kinds: Mapping[str, str] | None = None,
+    speech: Collection[str] = (),
 ) -> str:
     """The calibrated scenario as YAML, each figure with where it came from. Values go in as
     JSON strings (a valid YAML double-quoted scalar, every control character escaped), and
@@ -367,6 +371,12 @@ def scenario_yaml(
                 *traffic,
             ]
             continue
+        if w.model in speech:
+            lines += [
+                "    # CAUTION: this model bills speech as audio tokens at their own rates; the",
+                "    # counts below mix audio and text tokens, priced here as text. Move the audio",
+                "    # share to tokens_per_request.audio_input / audio_output.",
+            ]
         lines += [
             f"    options: [{'batch' if w.latency == 'batch_tolerant' else 'on_demand'}]"
             "   # what was measured: Bedrock calls billed per token",
@@ -436,7 +446,8 @@ def run_calibration(
         keep={"model_raw", "region", "operation"},
     )
     result = calibrate(usage, group, ProfileResolver(mapping, bedrock_client))
-    text = scenario_yaml(result, name, [str(p) for p in logs], engine)
+    speech = _speech_models(result)
+    text = scenario_yaml(result, name, [str(p) for p in logs], engine, speech=speech)
     Scenario.model_validate(yaml.safe_load(text))  # what we write must load
     return text, result
 
@@ -541,9 +552,33 @@ def run_cloudwatch_calibration(
         notes=notes,
         counted="request",
         kinds=kinds,
+        speech=_speech_models(result),
     )
     Scenario.model_validate(yaml.safe_load(text))  # what we write must load
-    return text, result, warnings
+    return text, result, [*warnings, *result.caveats]
+
+
+def _speech_models(result: Calibration) -> set[str]:
+    """The token workloads whose model bills speech as audio tokens (its on-demand price has
+    audio rates): their measured token counts mix audio and text, which the written scenario
+    says and `result.caveats` warns about."""
+    from genai_cost.catalog.selection import PricingOptions
+
+    catalog = PricingOptions().catalog()
+    speech: set[str] = set()
+    for w in result.workloads:
+        if w.images_per_request is not None:
+            continue
+        rows = catalog.on_demand.get(split_model_id(w.model)[1], [])
+        if any(r.usd_per_1m_audio_output_tokens is not None for r in rows):
+            speech.add(w.model)
+    for model in sorted(speech):
+        result.caveats.append(
+            f"{model} bills speech as audio tokens at their own rates; the measured token "
+            "counts mix audio and text and are priced as text in the written scenario: move "
+            "the audio share to tokens_per_request.audio_input / audio_output"
+        )
+    return speech
 
 
 def _image_kinds(result: Calibration) -> dict[str, str]:
@@ -558,7 +593,7 @@ def _image_kinds(result: Calibration) -> dict[str, str]:
     catalog = PricingOptions().catalog()
     kinds: dict[str, str] = {}
     for w in imaging:
-        known = catalog.models.get(_base(w.model))
+        known = catalog.models.get(split_model_id(w.model)[1])
         if known is not None and known.kind in ("image_generation", "image_edit"):
             kinds[w.model] = known.kind
     return kinds
