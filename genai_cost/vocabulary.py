@@ -21,6 +21,21 @@ UnitKind = Literal["image_generation", "image_edit", "rerank"]
 output image), and rerank queries (a query holds up to 100 document chunks)."""
 UNIT_KINDS: tuple[UnitKind, ...] = get_args(UnitKind)
 
+GuardrailPolicy = Literal[
+    "content_filters",
+    "denied_topics",
+    "word_filters",
+    "sensitive_information",
+    "sensitive_information_regex",
+    "contextual_grounding",
+    "automated_reasoning",
+]
+"""Bedrock Guardrails policies, each metered per text unit it evaluates (the ApplyGuardrail
+response's `usage`: contentPolicyUnits, topicPolicyUnits, wordPolicyUnits,
+sensitiveInformationPolicyUnits, sensitiveInformationPolicyFreeUnits,
+contextualGroundingPolicyUnits, automatedReasoningPolicyUnits)."""
+GUARDRAIL_POLICIES: tuple[GuardrailPolicy, ...] = get_args(GuardrailPolicy)
+
 BilledUnit = Literal["image", "query"]
 """The unit a per-unit price is per: an output image, or a rerank query."""
 BILLED_UNITS: tuple[BilledUnit, ...] = get_args(BilledUnit)

@@ -164,6 +164,11 @@ def test_the_bundled_multimodal_scenario_is_the_sum_of_its_lines_to_the_cent() -
         # Nova Lite on demand $0.06 / $0.24 per 1M: 400,000 × (1,800 × 0.06 + 300 × 0.24) / 1e6
         ("answers", "input_tokens"): 43.20,
         ("answers", "output_tokens"): 28.80,
+        # Guardrails on the answers: content filters 400,000 × (2 + 1) units × $0.00015,
+        # denied topics 400,000 × 2 × $0.00015, word filters free
+        ("answers", "guardrail_content_filters"): 180.00,
+        ("answers", "guardrail_denied_topics"): 120.00,
+        ("answers", "guardrail_word_filters"): 0.00,
         # Nova Sonic (genai-prices 0.2.3: text $0.06 / $0.24, audio $3.40 / $13.60 per 1M):
         # 20,000 × (600 × 0.06, 250 × 0.24, 3,500 × 3.40, 2,500 × 13.60) / 1e6
         ("voice-answers", "input_tokens"): 0.72,
@@ -182,7 +187,7 @@ def test_the_bundled_multimodal_scenario_is_the_sum_of_its_lines_to_the_cent() -
         ("background-removal", "images"): 210.00,
     }
     assert {k: round(v, 2) for k, v in lines.items()} == expected
-    assert round(bill["total_monthly_cost_usd"], 2) == round(sum(expected.values()), 2) == 3582.24
+    assert round(bill["total_monthly_cost_usd"], 2) == round(sum(expected.values()), 2) == 3882.24
 
 
 def test_the_kind_must_fit_the_model_and_its_fields(cli: Any, write_scenario: Any) -> None:
@@ -528,3 +533,82 @@ def test_cloudwatch_calibration_writes_the_catalogs_image_kind(cli: Any, tmp_pat
 
     (w,) = yaml.safe_load(out.read_text())["workloads"]
     assert (w["kind"], w["images"]["images_per_request"]) == ("image_edit", 1)
+
+
+GUARDED = """
+  - name: chat
+    model: amazon.nova-lite-v1:0
+    tokens_per_request: {input: 1000, output: 200}
+    traffic: {requests_per_month: 100000}
+    guardrails:
+      input: {text_units: 2, policies: [content_filters, denied_topics, sensitive_information]}
+      output: {text_units: 1, policies: [content_filters, contextual_grounding, word_filters]}
+"""
+
+
+def test_guardrails_bill_each_policy_per_text_unit_per_direction(write_scenario: Any) -> None:
+    """litellm 1.110.2 `bedrock/guardrails`: content filters and denied topics $0.00015 a text
+    unit, sensitive information and contextual grounding $0.0001, word filters $0."""
+    doc = _doc(write_scenario(scenario(GUARDED)))
+    bill = doc["scenarios"][0]["bill"]
+    lines = {
+        c["name"]: (c["family"], c["quantity"], c["usd"], c["scales_with_requests"])
+        for c in bill["components"]
+        if c["name"].startswith("guardrail_")
+    }
+    assert lines == {
+        # 100,000 × (2 + 1) units × $0.00015
+        "guardrail_content_filters": ("services", 300_000, 45.0, True),
+        "guardrail_denied_topics": ("services", 200_000, 30.0, True),
+        "guardrail_sensitive_information": ("services", 200_000, 20.0, True),
+        "guardrail_contextual_grounding": ("services", 100_000, 10.0, True),
+        "guardrail_word_filters": ("services", 100_000, 0.0, True),  # a published $0
+    }
+    # + Nova Lite 100,000 × (1,000 × 0.06 + 200 × 0.24) / 1e6 = $10.80
+    assert bill["complete"] is True and round(bill["total_monthly_cost_usd"], 2) == 115.80
+
+
+def test_guardrails_without_a_price_make_the_total_incomplete(write_scenario: Any) -> None:
+    body = GUARDED.replace("amazon.nova-lite-v1:0", "eu.amazon.nova-lite-v1:0")
+    doc = _doc(write_scenario(scenario(body, region="eu-west-1")))
+    bill = doc["scenarios"][0]["bill"]
+    assert bill["complete"] is False
+    missing = {m["name"]: m["reason"] for m in bill["missing"]}
+    assert (
+        "no public price for bedrock_guardrails content filters in eu-west-1"
+        in (missing["guardrail_content_filters"])
+    )
+    # word filters are free everywhere the source prices them, and missing elsewhere too
+    assert "guardrail_word_filters" in missing
+
+
+@pytest.mark.parametrize(
+    ("guardrails", "message"),
+    [
+        ("{}", "guardrails needs input, output or images_per_request"),
+        ("{input: {text_units: 1, policies: []}}", "at least 1 item"),
+        ("{input: {text_units: 1, policies: [content_filters, content_filters]}}", "twice"),
+        ("{input: {text_units: 1, policies: [content_filter]}}", "content_filters"),
+    ],
+)
+def test_guardrails_are_validated(
+    cli: Any, write_scenario: Any, guardrails: str, message: str
+) -> None:
+    body = f"""
+  - name: chat
+    model: amazon.nova-lite-v1:0
+    tokens_per_request: {{input: 1000, output: 200}}
+    traffic: {{requests_per_month: 100000}}
+    guardrails: {guardrails}
+"""
+    result = cli("estimate", str(write_scenario(scenario(body))))
+    assert result.code == 2 and message in result.err, result.err
+
+
+def test_the_litellm_import_reads_the_guardrail_policies() -> None:
+    imported = read_litellm(load_catalog(BUNDLED), dt.date(2026, 11, 20))
+    prices = {(r.service, r.item): (r.unit, r.usd_per_unit) for r in imported.service_prices}
+    assert prices[("bedrock_guardrails", "content_filters")] == ("text unit", 0.00015)
+    assert prices[("bedrock_guardrails", "content_filters_image")] == ("image", 0.00075)
+    assert prices[("bedrock_guardrails", "word_filters")] == ("text unit", 0.0)
+    assert len(prices) == 8

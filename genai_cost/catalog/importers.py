@@ -47,6 +47,7 @@ from genai_cost.catalog.tables import (
     OnDemandPrice,
     PriceConflict,
     ProvisionedPrice,
+    ServicePrice,
     Source,
     UnitPrice,
 )
@@ -122,6 +123,8 @@ class ImportedRows:
     on_demand: list[OnDemandPrice] = field(default_factory=list)
     provisioned: list[ProvisionedPrice] = field(default_factory=list)
     unit_prices: list[UnitPrice] = field(default_factory=list)
+    service_prices: list[ServicePrice] = field(default_factory=list)
+    """Bedrock features priced per unit of use (Guardrails policies per text unit)."""
     skipped: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def skip(self, reason: str, example: str) -> None:
@@ -286,6 +289,9 @@ def read_litellm(catalog: Catalog, as_of: dt.date) -> ImportedRows:
             imported.skip("Bedrock Mantle id of a model priced under its Bedrock id", name)
             continue
         mode = str(entry.get("mode", ""))
+        if mode == "guardrail":
+            _litellm_guardrails(imported, name, entry, as_of)
+            continue
         parts = name.split("/")
         if parts[0] in ("bedrock", "bedrock_mantle"):
             parts = parts[1:]
@@ -400,6 +406,55 @@ def _litellm_unit_price(
             usd_per_unit=round(float(price), 9),
         )
     )
+
+
+GUARDRAIL_POLICIES: dict[str, tuple[str, str]] = {
+    "contentPolicyUnits": ("content_filters", "text unit"),
+    "contentPolicyImageUnits": ("content_filters_image", "image"),
+    "topicPolicyUnits": ("denied_topics", "text unit"),
+    "wordPolicyUnits": ("word_filters", "text unit"),
+    "sensitiveInformationPolicyUnits": ("sensitive_information", "text unit"),
+    "sensitiveInformationPolicyFreeUnits": ("sensitive_information_regex", "text unit"),
+    "contextualGroundingPolicyUnits": ("contextual_grounding", "text unit"),
+    "automatedReasoningPolicyUnits": ("automated_reasoning", "text unit"),
+}
+"""litellm's `guardrail_cost_per_unit` keys — the fields of the ApplyGuardrail response's
+`usage` (GuardrailUsage, Bedrock API reference) — and the snapshot's item and unit for each."""
+GUARDRAIL_SERVICE = "bedrock_guardrails"
+
+
+def _litellm_guardrails(
+    imported: ImportedRows, name: str, entry: dict[str, Any], as_of: dt.date
+) -> None:
+    """Bedrock Guardrails' price per policy unit (`bedrock/guardrails`, USD per unit): a
+    service-price row per policy. A 0 here is a published price (word filters and regex
+    sensitive-information filters are free), not a missing one."""
+    costs = entry.get("guardrail_cost_per_unit")
+    if not isinstance(costs, dict):
+        imported.skip("guardrail entry without guardrail_cost_per_unit", name)
+        return
+    for key, value in sorted(costs.items()):
+        if key not in GUARDRAIL_POLICIES or value is None:
+            imported.skip(f"guardrail policy unit not modelled ({key})", name)
+            continue
+        item, unit = GUARDRAIL_POLICIES[key]
+        imported.service_prices.append(
+            ServicePrice(
+                source=imported.source_key,
+                as_of=as_of,
+                effective_from=None,
+                effective_until=None,
+                notes=f"litellm key {name}, guardrail_cost_per_unit.{key}",
+                service=GUARDRAIL_SERVICE,
+                item=item,
+                unit=unit,
+                geography="us",
+                region="*",
+                from_quantity=0.0,
+                to_quantity=None,
+                usd_per_unit=round(float(value), 9),
+            )
+        )
 
 
 def _scope_of(model: str) -> tuple[str, str, str]:
@@ -611,6 +666,9 @@ class MergeOutcome:
     on_demand: list[OnDemandPrice]
     provisioned: list[ProvisionedPrice]
     unit_prices: list[UnitPrice] = field(default_factory=list)
+    service_prices: list[ServicePrice] | None = None
+    """The snapshot's service prices with the package's merged in (None: the package prices
+    no service, and the table is left as it is)."""
     decisions: Counter[str] = field(default_factory=Counter)
     disagreements: list[str] = field(default_factory=list)
     """Prices the import disagrees with but did not apply (resolve them in price_conflicts)."""
@@ -805,6 +863,7 @@ def merge_import(catalog: Catalog, imported: ImportedRows) -> MergeOutcome:
     out.on_demand += added
     out.provisioned = _merge_provisioned(catalog, imported, mine, out)
     out.unit_prices = _merge_unit_prices(catalog, imported, mine, out)
+    out.service_prices = _merge_service_prices(catalog, imported, mine, out)
     known = {m.model_id for m in out.models}
     used = (
         {r.model_id for r in out.on_demand}
@@ -934,6 +993,51 @@ def _merge_unit_prices(
     return [*merged, *incoming.values()]
 
 
+def _merge_service_prices(
+    catalog: Catalog, imported: ImportedRows, mine: str, out: MergeOutcome
+) -> list[ServicePrice] | None:
+    """Service prices the package carries (Guardrails): its rows replace its own family's for
+    the same service; another source's row for the same service, item and location is kept
+    (a disagreement beyond 1 % reported) and the package's not added there."""
+    if not imported.service_prices:
+        return None
+    services = {r.service for r in imported.service_prices}
+    current = [r for rows in catalog.service_prices.values() for r in rows]
+    kept: list[ServicePrice] = []
+    others: dict[tuple[str, str, str, str], ServicePrice] = {}
+    for row in current:
+        if row.service in services and family(row.source) == mine:
+            continue  # replaced by the package's rows below
+        kept.append(row)
+        if row.service in services:
+            others[(row.service, row.item, row.geography, row.region)] = row
+    before = {
+        (r.service, r.item, r.geography, r.region, r.from_quantity): r.usd_per_unit
+        for r in current
+        if r.service in services and family(r.source) == mine
+    }
+    for row in imported.service_prices:
+        other = others.get((row.service, row.item, row.geography, row.region))
+        if other is not None:
+            out.decisions["kept (service price): another source prices the same item"] += 1
+            if not _agree(other.usd_per_unit, row.usd_per_unit):
+                out.disagreements.append(
+                    f"service_prices {row.service} {row.item} {row.region}: "
+                    f"{imported.source_key} says {row.usd_per_unit:g} per {row.unit}, the "
+                    f"snapshot keeps {other.usd_per_unit:g} ({other.source})"
+                )
+            continue
+        old = before.get((row.service, row.item, row.geography, row.region, row.from_quantity))
+        if old is None:
+            out.decisions["added (service price)"] += 1
+        elif _agree(old, row.usd_per_unit):
+            out.decisions["unchanged (service price)"] += 1
+        else:
+            out.decisions["updated (service price, newer release)"] += 1
+        kept.append(row)
+    return kept
+
+
 def as_tables(outcome: MergeOutcome) -> dict[str, list[Any]]:
     return {
         "bedrock_models": sorted(outcome.models, key=lambda m: m.model_id),
@@ -941,6 +1045,11 @@ def as_tables(outcome: MergeOutcome) -> dict[str, list[Any]]:
         "bedrock_provisioned": sorted(
             outcome.provisioned,
             key=lambda r: (r.model_id, r.region, r.term, r.effective_from or dt.date.min),
+        ),
+        **(
+            {}
+            if outcome.service_prices is None
+            else {"service_prices": outcome.service_prices}  # in the snapshot's own order
         ),
         "bedrock_unit_prices": sorted(
             outcome.unit_prices,

@@ -517,6 +517,8 @@ def workload_parts(
         spec = estimate.specs[index]
         workload = spec.workload
         name = workload.name
+        if workload.guardrails is not None:
+            guardrail_lines(estimate, spec, parts)
         if path is not None and name in path.replaced:
             continue
         if path is not None and name in path.inference:
@@ -583,6 +585,21 @@ def workload_parts(
                 "replication_transfer",
             )
             parts.add(*priced_line(priced, "redundancy", name, [name]))
+
+
+def guardrail_lines(estimate: Priced, spec: WorkloadSpec, parts: BillParts) -> None:
+    """A workload's Bedrock Guardrails (engine/costs/guardrails.py): a line per policy in the
+    services family, following the workload's requests month by month."""
+    from genai_cost.engine.costs.guardrails import guardrail_parts
+
+    guardrails = spec.workload.guardrails
+    assert guardrails is not None and estimate.context is not None
+    requests = spec.workload.traffic.requests_in(spec.hours)
+    priced = guardrail_parts(
+        estimate.catalog, guardrails, requests, spec.region, estimate.context.day_for(spec)
+    )
+    name = spec.workload.name
+    add_parts(parts, priced, "services", name, [name], scales=lambda _: True)
 
 
 def summarize(parts: BillParts, horizon: int) -> Bill:

@@ -32,6 +32,7 @@ from genai_cost.units import (
 )
 from genai_cost.vocabulary import (
     GEO_PREFIXES,
+    GuardrailPolicy,
     Platform,
     Purchase,
     Scope,
@@ -153,6 +154,39 @@ class RerankUsage(Strict):
     documents_per_query: Annotated[Whole, Field(ge=1)]
     """Document chunks per Rerank call. AWS counts up to 100 chunks as one billed query and
     more as further queries (Bedrock User Guide, "Pricing and search units")."""
+
+
+class GuardrailDirection(Strict):
+    """What a guardrail evaluates in one direction (the prompt, or the response)."""
+
+    text_units: NonNegative
+    """Text units per request in this direction, as the ApplyGuardrail response's `usage`
+    counts them (one policy's units; every listed policy evaluates the same text)."""
+    policies: Annotated[list[GuardrailPolicy], Field(min_length=1)]
+    """The policies enabled in this direction; each is billed per text unit it evaluates."""
+
+    @field_validator("policies")
+    @classmethod
+    def _once(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("policies lists a policy twice")
+        return value
+
+
+class Guardrails(Strict):
+    """Bedrock Guardrails on the workload's requests: billed per text unit each enabled policy
+    evaluates, per direction, and per image the image content filter screens."""
+
+    input: GuardrailDirection | None = None
+    output: GuardrailDirection | None = None
+    images_per_request: NonNegative = 0.0
+    """Images per request screened by the content filters (billed per image)."""
+
+    @model_validator(mode="after")
+    def _something(self) -> Guardrails:
+        if self.input is None and self.output is None and self.images_per_request == 0:
+            raise ValueError("guardrails needs input, output or images_per_request")
+        return self
 
 
 class Traffic(Strict):
@@ -557,6 +591,9 @@ class Workload(Strict):
     """Monthly budget of this workload (its share of the whole bill), checked by
     `genai-cost check`."""
     redundancy: Redundancy = Redundancy.model_construct()
+    guardrails: Guardrails | None = None
+    """Bedrock Guardrails on every request: text units and policies per direction (a line
+    per policy in the bill's services family)."""
     base_load: BaseLoad | None = None
     """Pin the capacity + on-demand mix (`genai-cost mix`) so the bill is the mix's."""
     tags: dict[Annotated[str, Field(min_length=1)], str] = Field(default_factory=dict)
