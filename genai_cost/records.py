@@ -113,6 +113,13 @@ class OnDemandPrice(Dated):
     """Speech input (audio) tokens, where a model bills them apart from text (Nova Sonic)."""
     usd_per_1m_audio_output_tokens: float | None = None
     """Speech output (audio) tokens."""
+    usd_per_input_image: float | None = None
+    """USD per input image, where a model bills images apart from tokens (multimodal
+    embeddings)."""
+    usd_per_input_video_second: float | None = None
+    """USD per second of input video (video understanding and embedding models)."""
+    usd_per_input_audio_second: float | None = None
+    """USD per second of input audio (embedding models that bill audio by duration)."""
 
 
 @dataclass(frozen=True)

@@ -177,6 +177,10 @@ def test_the_bundled_multimodal_scenario_is_the_sum_of_its_lines_to_the_cent() -
         ("voice-answers", "audio_output_tokens"): 680.00,
         # Titan Text Embeddings V2 $0.02 per 1M: 400,000 × 40 × 0.02 / 1e6
         ("query-embeddings", "input_tokens"): 0.32,
+        # Nova 2 multimodal embeddings (litellm 1.110.2: $0.135 per 1M input tokens,
+        # input_cost_per_image $0.00006): 2,000,000 × 20 × 0.135 / 1e6 and 2,000,000 images
+        ("catalogue-photo-embeddings", "input_tokens"): 5.40,
+        ("catalogue-photo-embeddings", "input_images"): 120.00,
         # 400,000 calls × ceil(150 / 100) queries × $0.002
         ("rerank-passages", "rerank_queries"): 1600.00,
         # 6,000 × 2 images × $0.06
@@ -187,7 +191,7 @@ def test_the_bundled_multimodal_scenario_is_the_sum_of_its_lines_to_the_cent() -
         ("background-removal", "images"): 210.00,
     }
     assert {k: round(v, 2) for k, v in lines.items()} == expected
-    assert round(bill["total_monthly_cost_usd"], 2) == round(sum(expected.values()), 2) == 3882.24
+    assert round(bill["total_monthly_cost_usd"], 2) == round(sum(expected.values()), 2) == 4007.64
 
 
 def test_the_kind_must_fit_the_model_and_its_fields(cli: Any, write_scenario: Any) -> None:
@@ -452,7 +456,7 @@ def test_audio_tokens_without_a_price_are_never_priced_as_text(
     )
     batch = SONIC.replace("traffic:", "options: [on_demand, batch]\n    traffic:")
     result = cli("estimate", str(write_scenario(scenario(batch), "b.yaml")))
-    assert result.code == 2 and "audio) tokens are priced on demand only" in result.err
+    assert result.code == 2 and "media inputs are priced on demand only" in result.err
 
 
 def test_speech_cost_is_linear_in_volume_through_the_sweeps(write_scenario: Any) -> None:
@@ -612,3 +616,50 @@ def test_the_litellm_import_reads_the_guardrail_policies() -> None:
     assert prices[("bedrock_guardrails", "content_filters_image")] == ("image", 0.00075)
     assert prices[("bedrock_guardrails", "word_filters")] == ("text unit", 0.0)
     assert len(prices) == 8
+
+
+def test_media_inputs_are_billed_per_image_and_per_second(write_scenario: Any) -> None:
+    """litellm 1.110.2: Nova 2 multimodal embeddings $0.00006 per input image (and $0.135 per
+    1M tokens); TwelveLabs Pegasus 1.2 $0.00049 per second of input video, $7.50 per 1M
+    output tokens."""
+    body = """
+  - name: photos
+    model: amazon.nova-2-multimodal-embeddings-v1:0
+    tokens_per_request: {input: 20, output: 0}
+    media_per_request: {images: 1}
+    traffic: {requests_per_month: 1000000}
+  - name: video-qa
+    model: us.twelvelabs.pegasus-1-2-v1:0
+    tokens_per_request: {input: 0, output: 300}
+    media_per_request: {video_seconds: 120}
+    traffic: {requests_per_month: 5000}
+"""
+    doc = _doc(write_scenario(scenario(body)))
+    photos = {c["name"]: (c["quantity"], c["unit"], c["usd"]) for c in _components(doc, "photos")}
+    assert photos == {
+        "input_tokens": (20.0, "1M tokens", 2.7),
+        "input_images": (1e6, "image", 60.0),
+    }
+    video = {c["name"]: (c["quantity"], c["usd"]) for c in _components(doc, "video-qa")}
+    # 5,000 × 120 s × $0.00049 = $294; 5,000 × 300 × 7.50 / 1e6 = $11.25
+    assert video == {"output_tokens": (1.5, 11.25), "input_video_seconds": (600_000.0, 294.0)}
+
+
+def test_media_a_model_does_not_price_is_never_free(cli: Any, write_scenario: Any) -> None:
+    body = """
+  - name: video
+    model: amazon.nova-2-multimodal-embeddings-v1:0
+    tokens_per_request: {input: 20, output: 0}
+    media_per_request: {images: 1, video_seconds: 10}
+    traffic: {requests_per_month: 100}
+  - name: lite-video
+    model: amazon.nova-lite-v1:0
+    tokens_per_request: {input: 20, output: 10}
+    media_per_request: {video_seconds: 10}
+    traffic: {requests_per_month: 100}
+"""
+    result = cli("estimate", str(write_scenario(scenario(body))))
+    assert result.code == 2
+    assert "no on-demand price for input video seconds of amazon.nova-lite-v1:0" in result.err
+    # the multimodal embedding model prices video: only Nova Lite fails
+    assert "workload 'video'" not in result.err

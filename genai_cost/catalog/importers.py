@@ -215,6 +215,13 @@ LITELLM_COLUMNS = {
     "input_cost_per_audio_token": "usd_per_1m_audio_input_tokens",
     "output_cost_per_audio_token": "usd_per_1m_audio_output_tokens",
 }
+LITELLM_MEDIA_COLUMNS = {
+    "input_cost_per_image": "usd_per_input_image",
+    "input_cost_per_video_per_second": "usd_per_input_video_second",
+    "input_cost_per_audio_per_second": "usd_per_input_audio_second",
+}
+"""Media a token-priced model bills per unit rather than per token (USD per image, per second
+of video or audio), kept per unit."""
 LONG_SUFFIXES = {
     "_above_200k_tokens": 200_000,
     "_above_272k_tokens": 272_000,
@@ -228,6 +235,9 @@ def _litellm_prices(entry: dict[str, Any], suffix: str) -> dict[str, float | Non
         column: _million(entry.get(key + suffix)) for key, column in LITELLM_COLUMNS.items()
     }
     if suffix == "":
+        for key, column in LITELLM_MEDIA_COLUMNS.items():
+            value = entry.get(key)  # USD per unit as it stands; 0 = not billed this way
+            prices[column] = None if value is None or float(value) == 0 else _decimal(value)
         prices["usd_per_1m_batch_input_tokens"] = _million(
             entry.get("input_cost_per_token_batches")
         )

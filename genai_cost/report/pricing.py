@@ -30,7 +30,12 @@ ON_DEMAND_COLUMNS = (
     ("usd_per_1m_batch_output_tokens", "batch out"),
     ("usd_per_1m_audio_input_tokens", "audio in"),
     ("usd_per_1m_audio_output_tokens", "audio out"),
+    ("usd_per_input_image", "per image in"),
+    ("usd_per_input_video_second", "per video s"),
+    ("usd_per_input_audio_second", "per audio s"),
 )
+EXTRA_COLUMNS = ON_DEMAND_COLUMNS[-5:]
+"""Speech and media prices: shown (never left out for width) when a row has one."""
 
 
 LONG_COLUMNS = (
@@ -177,10 +182,18 @@ def _model_report(document: ModelPrices) -> Report:
     units: Sequence[Mapping[str, Any]] = document.get("unit_prices", [])
     if units or model["kind"] in ("image_generation", "image_edit", "rerank"):
         return _unit_report(report, document, units)
-    report.text(f"Snapshot {document['snapshot']['id']}; USD per 1M tokens.", "note")
+    report.text(
+        f"Snapshot {document['snapshot']['id']}; USD per 1M tokens (per image or per second "
+        "where the column says so).",
+        "note",
+    )
     on_demand: Sequence[Mapping[str, Any]] = document["on_demand"]
-    # a speech model's audio prices are its main ones: never left out for width
-    speech = any(r.get("usd_per_1m_audio_output_tokens") is not None for r in on_demand)
+    # a speech or media model's own prices are its main ones: never left out for width
+    extras = tuple(
+        title
+        for column, title in EXTRA_COLUMNS
+        if not any(r.get(column) is not None for r in on_demand)
+    )
     table = report.table(
         Col("Tier"),
         Col("Scope"),
@@ -193,7 +206,7 @@ def _model_report(document: ModelPrices) -> Report:
             "cache write 1h",
             "batch in",
             "batch out",
-            *(() if speech else ("audio in", "audio out")),
+            *extras,
             "Effective",
         ),
     )

@@ -189,6 +189,18 @@ class Guardrails(Strict):
         return self
 
 
+class MediaInputs(Strict):
+    """Media each request sends to a model that bills it per unit rather than per token
+    (multimodal embeddings per image, video understanding per second); priced on demand."""
+
+    images: NonNegative = 0.0
+    """Input images per request."""
+    video_seconds: NonNegative = 0.0
+    """Seconds of input video per request."""
+    audio_seconds: NonNegative = 0.0
+    """Seconds of input audio per request."""
+
+
 class Traffic(Strict):
     """Request volume and its daily shape. Give exactly one of the two volume fields."""
 
@@ -529,6 +541,7 @@ UNIT_KIND_IGNORES = frozenset(
         "base_load",
         "latency_target",
         "measured_latency",
+        "media_per_request",
     }
 )
 """Workload fields about tokens or about other purchase options, which a workload billed
@@ -566,6 +579,9 @@ class Workload(Strict):
     """Images per request and their priced variant (image_generation, image_edit)."""
     rerank: RerankUsage | None = None
     """Document chunks per query (rerank; required)."""
+    media_per_request: MediaInputs | None = None
+    """Images, video or audio seconds per request that the model bills per unit (text
+    workloads; priced on demand only)."""
     traffic: Traffic
     options: list[Option] | None = None
     """Purchase options to compare; all eight when omitted. Options listed here must be
@@ -627,11 +643,15 @@ class Workload(Strict):
                     "per_unit prices images and rerank queries; a text workload is billed "
                     "per token (set kind for an image or rerank model)"
                 )
-            if self.has_audio and self.options is not None and self.options != [Option.on_demand]:
+            if (
+                self.on_demand_only
+                and self.options is not None
+                and self.options != [Option.on_demand]
+            ):
                 raise ValueError(
-                    "speech (audio) tokens are priced on demand only (the sources publish no "
-                    "batch, provisioned or self-hosted price for them): list just on_demand, or "
-                    "omit options"
+                    "speech (audio) tokens and media inputs are priced on demand only (the "
+                    "sources publish no batch, provisioned or self-hosted price for them): list "
+                    "just on_demand, or omit options"
                 )
             return self
         unit = "query" if self.kind == "rerank" else "image"
@@ -711,7 +731,7 @@ class Workload(Strict):
     def requested_options(self) -> list[Option]:
         if self.options is not None:
             return list(self.options)
-        if self.has_audio:
+        if self.on_demand_only:
             return [Option.on_demand]
         if self.kind != "text":
             return [Option.per_unit]
@@ -721,14 +741,23 @@ class Workload(Strict):
         """Whether `option` can price this kind of workload: per_unit the kinds billed per
         unit, every other option text tokens — and only on_demand speech (audio) tokens, the
         one purchase the sources price them for."""
-        if self.has_audio:
+        if self.on_demand_only:
             return option is Option.on_demand
         return (option is Option.per_unit) == (self.kind != "text")
 
     @property
-    def has_audio(self) -> bool:
+    def on_demand_only(self) -> bool:
+        """Speech tokens or media inputs: what only on-demand prices."""
         t = self.tokens_per_request
-        return t.audio_input > 0 or t.audio_output > 0
+        media = self.media_per_request
+        return (
+            t.audio_input > 0
+            or t.audio_output > 0
+            or (
+                media is not None
+                and (media.images > 0 or media.video_seconds > 0 or media.audio_seconds > 0)
+            )
+        )
 
     @property
     def units_per_request(self) -> float:

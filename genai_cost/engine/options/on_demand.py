@@ -15,7 +15,8 @@ typical one: each kind is billed at its own rates.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -53,14 +54,67 @@ MODEL_THRESHOLD = "model_long_context_threshold_tokens"
 """The model's threshold from any of its rows (NaN when it has none)."""
 AUDIO_COLUMNS = ("usd_per_1m_audio_input_tokens", "usd_per_1m_audio_output_tokens")
 """Speech (audio) token prices, where a model bills them apart from text (Nova Sonic)."""
-AUDIO_PER_REQUEST = ("audio_input_tokens_per_request", "audio_output_tokens_per_request")
-"""Each row's workload's audio tokens per request (params: sweeps and samples tile them)."""
+
+
+@dataclass(frozen=True)
+class ExtraLine:
+    """A line on-demand bills besides text tokens, for the models whose rows price it: its
+    name, the price column, the unit, the per-request quantity of a workload and the divisor
+    of quantities (1e6 for prices per 1M tokens)."""
+
+    name: str
+    column: str
+    unit: str
+    per_request: Callable[[Workload], float]
+    per: float = 1.0
+
+    @property
+    def param(self) -> str:
+        return f"{self.name}_per_request"
+
+
+EXTRA_LINES = (
+    ExtraLine(
+        "audio_input_tokens",
+        AUDIO_COLUMNS[0],
+        "1M tokens",
+        lambda w: w.tokens_per_request.audio_input,
+        TOKENS_PER_MILLION,
+    ),
+    ExtraLine(
+        "audio_output_tokens",
+        AUDIO_COLUMNS[1],
+        "1M tokens",
+        lambda w: w.tokens_per_request.audio_output,
+        TOKENS_PER_MILLION,
+    ),
+    ExtraLine(
+        "input_images",
+        "usd_per_input_image",
+        "image",
+        lambda w: w.media_per_request.images if w.media_per_request else 0.0,
+    ),
+    ExtraLine(
+        "input_video_seconds",
+        "usd_per_input_video_second",
+        "second",
+        lambda w: w.media_per_request.video_seconds if w.media_per_request else 0.0,
+    ),
+    ExtraLine(
+        "input_audio_seconds",
+        "usd_per_input_audio_second",
+        "second",
+        lambda w: w.media_per_request.audio_seconds if w.media_per_request else 0.0,
+    ),
+)
+"""Speech tokens and media inputs: each priced only on demand (the one purchase the sources
+price them for), each a NaN price — an infeasible row — where the model's row lacks it."""
 PRICE_COLUMNS = (
     *BASE_COLUMNS,
     CACHE_1H,
     THRESHOLD,
     *LONG_COLUMNS.values(),
-    *AUDIO_COLUMNS,
+    *(x.column for x in EXTRA_LINES),
 )
 UNIT = "1M tokens"
 LONG_SHARE = "long_requests_share"
@@ -92,15 +146,13 @@ def prepare(ctx: PricingContext) -> OptionRows:
     )
     rows.params[NAMED_TIER] = named[rows.workload_index].astype(np.float64)
     add_long_context_params(ctx, rows)
-    audio = np.asarray(
-        [
-            (s.workload.tokens_per_request.audio_input, s.workload.tokens_per_request.audio_output)
-            for s in ctx.specs
-        ],
-        dtype=np.float64,
-    ).reshape(len(ctx.specs), 2)
-    for k, name in enumerate(AUDIO_PER_REQUEST):
-        rows.params[name] = audio[rows.workload_index, k]
+    for extra in EXTRA_LINES:  # per workload once, then each row by its workload's index
+        values = np.fromiter(
+            (extra.per_request(spec.workload) for spec in ctx.specs),
+            dtype=np.float64,
+            count=len(ctx.specs),
+        )
+        rows.params[extra.param] = values[rows.workload_index]
     return rows
 
 
@@ -229,12 +281,12 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
             optional=True,
         )
     )
-    # speech: audio tokens at their own rates (NaN where the model has none: not priced)
-    for column, per_request, name in zip(
-        AUDIO_COLUMNS, AUDIO_PER_REQUEST, ("audio_input_tokens", "audio_output_tokens"), strict=True
-    ):
+    # speech tokens and media at their own rates (NaN where the model has none: not priced)
+    requests = w.requests_per_month[i]
+    for extra in EXTRA_LINES:
+        quantity = requests * p[extra.param] / extra.per
         components.append(
-            Component(name, UNIT, million_requests * p[per_request], p[column], optional=True)
+            Component(extra.name, extra.unit, quantity, p[extra.column], optional=True)
         )
     # above the threshold: the `…_long` rates (NaN where the row has none: such requests cannot
     # be priced, rather than priced at the standard rate; no source has a 1-hour long rate)
