@@ -190,8 +190,14 @@ def test_the_bundled_multimodal_scenario_is_the_sum_of_its_lines_to_the_cent() -
         # 3,000 × $0.07
         ("background-removal", "images"): 210.00,
     }
-    assert {k: round(v, 2) for k, v in lines.items()} == expected
-    assert round(bill["total_monthly_cost_usd"], 2) == round(sum(expected.values()), 2) == 4007.64
+    # the photos' backfill: 6,000,000 × (20 × 0.135 / 1e6 + $0.00006) = $376.20 once, on
+    # demand (the model has no batch price), spread over the 12-month horizon
+    expected[("catalogue-photo-embeddings backfill", "backfill_input_tokens")] = 16.20 / 12
+    expected[("catalogue-photo-embeddings backfill", "backfill_input_images")] = 360.00 / 12
+    assert {k: round(v, 2) for k, v in lines.items()} == {
+        k: round(v, 2) for k, v in expected.items()
+    }
+    assert round(bill["total_monthly_cost_usd"], 2) == round(sum(expected.values()), 2) == 4038.99
 
 
 def test_the_kind_must_fit_the_model_and_its_fields(cli: Any, write_scenario: Any) -> None:
@@ -663,3 +669,48 @@ def test_media_a_model_does_not_price_is_never_free(cli: Any, write_scenario: An
     assert "no on-demand price for input video seconds of amazon.nova-lite-v1:0" in result.err
     # the multimodal embedding model prices video: only Nova Lite fails
     assert "workload 'video'" not in result.err
+
+
+BACKFILL = """
+  - name: docs
+    model: MODEL
+    tokens_per_request: {input: 400, output: 0}
+    traffic: {requests_per_month: 100000}
+    backfill: {requests: 50000000, month: 2}
+"""
+
+
+@pytest.mark.parametrize(
+    ("model", "option", "usd", "on_demand_per_1m"),
+    [
+        # Titan Text Embeddings V2: batch $0.01 per 1M (on demand $0.02): 20,000 M × 0.01
+        ("amazon.titan-embed-text-v2:0", "batch", 200.0, 0.02),
+        # Cohere Embed English v3 has no batch price: on demand, 20,000 M × $0.10
+        ("cohere.embed-english-v3", "on_demand", 2000.0, 0.10),
+    ],
+)
+def test_a_backfill_is_priced_once_as_offline_work(
+    write_scenario: Any, model: str, option: str, usd: float, on_demand_per_1m: float
+) -> None:
+    doc = _doc(write_scenario(scenario(BACKFILL.replace("MODEL", model))))
+    (line,) = _components(doc, "docs backfill")
+    assert line["one_off"] == {
+        "usd_per_payment": usd,
+        "paid_in_months": [2],
+        "amortized_over_months": 12,
+    }
+    assert line["detail"].startswith(option)
+    assert line["usd"] == pytest.approx(usd / 12)
+    # the monthly traffic is still priced as the interactive workload it is: on demand,
+    # 100,000 × 400 tokens = 40 M a month
+    (row,) = [r for r in doc["options"] if r["option"] == "on_demand"]
+    assert row["monthly_cost_usd"] == pytest.approx(40 * on_demand_per_1m)
+
+
+def test_a_backfill_outside_the_horizon_is_an_error(cli: Any, write_scenario: Any) -> None:
+    body = BACKFILL.replace("MODEL", "amazon.titan-embed-text-v2:0").replace(
+        "month: 2", "month: 12"
+    )
+    result = cli("estimate", str(write_scenario(scenario(body))))
+    assert result.code == 2
+    assert "backfill.month 12 is not within the horizon (months 0 to 11)" in result.err

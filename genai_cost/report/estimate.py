@@ -178,6 +178,16 @@ def _summary(
         cost = total_rest if len(priced) == len(rest) else f"≥ {_usd(total_rest)} (incomplete)"
         table.add(f"{len(rest):,} more workloads", "", cost, *blanks)
     bill = scenario["bill"]
+    # one-off runs (backfills): inference lines that are no workload's row
+    how: dict[str, str] = {}
+    backfills: dict[str, float] = {}
+    for c in bill["components"]:
+        if c["family"] == "inference" and c["name"].startswith("backfill_") and c["usd"]:
+            option = (c["detail"] or "").split(";")[0]
+            how.setdefault(c["item"], f"{option}, one-off" if option else "one-off")
+            backfills[c["item"]] = backfills.get(c["item"], 0.0) + c["usd"]
+    for item, usd in backfills.items():
+        table.add(item, how[item], round(usd, 6), *blanks)
     for family in bill["families"]:
         if family["family"] == "inference":
             continue

@@ -519,6 +519,8 @@ def workload_parts(
         name = workload.name
         if workload.guardrails is not None:
             guardrail_lines(estimate, spec, parts)
+        if workload.backfill is not None:
+            backfill_lines(estimate, spec, scenario.horizon_months, parts)
         if path is not None and name in path.replaced:
             continue
         if path is not None and name in path.inference:
@@ -585,6 +587,47 @@ def workload_parts(
                 "replication_transfer",
             )
             parts.add(*priced_line(priced, "redundancy", name, [name]))
+
+
+def backfill_lines(estimate: Priced, spec: WorkloadSpec, horizon: int, parts: BillParts) -> None:
+    """A workload's one-off backfill (engine/costs/backfill.py): the chosen offline option's
+    lines, paid once and spread over the horizon, under the item `NAME backfill`."""
+    from genai_cost.engine.costs.backfill import price_backfill
+
+    backfill = spec.workload.backfill
+    assert backfill is not None and estimate.context is not None
+    name = spec.workload.name
+    item = f"{name} backfill"
+    run = price_backfill(estimate.context, spec)
+    if run.reason is not None:
+        parts.missing.append(
+            {
+                "family": "inference",
+                "item": item,
+                "name": "backfill",
+                "workloads": [name],
+                "reason": run.reason,
+            }
+        )
+        return
+    detail = f"{run.label}; {backfill.requests:,.0f} requests once"
+    parts.lines += [
+        spread(
+            "inference",
+            item,
+            [name],
+            f"backfill_{line_name}",
+            quantity,
+            unit,
+            usd_per_unit,
+            [backfill.month],
+            horizon,
+            sources=run.sources,
+            detail=detail,
+        )
+        for line_name, unit, quantity, usd_per_unit, _ in run.lines
+        if quantity > 0
+    ]
 
 
 def guardrail_lines(estimate: Priced, spec: WorkloadSpec, parts: BillParts) -> None:

@@ -201,6 +201,16 @@ class MediaInputs(Strict):
     """Seconds of input audio per request."""
 
 
+class Backfill(Strict):
+    """Requests run once besides the monthly traffic (embedding an existing corpus before the
+    monthly updates): priced as offline work at the cheapest pay-per-use option."""
+
+    requests: Positive
+    """Requests run once (documents to embed, images to process)."""
+    month: Annotated[Whole, Field(ge=0)] = 0
+    """The month of the horizon it is paid in (0: the first)."""
+
+
 class Traffic(Strict):
     """Request volume and its daily shape. Give exactly one of the two volume fields."""
 
@@ -579,6 +589,9 @@ class Workload(Strict):
     """Images per request and their priced variant (image_generation, image_edit)."""
     rerank: RerankUsage | None = None
     """Document chunks per query (rerank; required)."""
+    backfill: Backfill | None = None
+    """A one-off run of the same requests (e.g. embedding the existing corpus), paid once and
+    spread over the horizon; priced as offline work (batch where the model has it)."""
     media_per_request: MediaInputs | None = None
     """Images, video or audio seconds per request that the model bills per unit (text
     workloads; priced on demand only)."""
@@ -1229,6 +1242,12 @@ class Scenario(Strict):
             )
         if self.customization is not None and not self.workloads and not self.workloads_table:
             raise ValueError("customization changes workloads, and the scenario has none")
+        for w in self.workloads:
+            if w.backfill is not None and w.backfill.month >= self.horizon_months:
+                raise ValueError(
+                    f"workload {w.name!r}: backfill.month {w.backfill.month} is not within the "
+                    f"horizon (months 0 to {self.horizon_months - 1})"
+                )
         return self
 
     def workload_region(self, workload: Workload) -> str:
