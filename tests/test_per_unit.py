@@ -714,3 +714,13 @@ def test_a_backfill_outside_the_horizon_is_an_error(cli: Any, write_scenario: An
     result = cli("estimate", str(write_scenario(scenario(body))))
     assert result.code == 2
     assert "backfill.month 12 is not within the horizon (months 0 to 11)" in result.err
+
+
+def test_models_lists_each_models_kind_and_where_it_is_priced(cli: Any) -> None:
+    result = cli("models", "--search", "rerank", "-f", "json")
+    rows = {r["model_id"]: r for r in json.loads(result.out)["models"]}
+    assert rows["cohere.rerank-v3-5:0"]["kind"] == "rerank"
+    assert rows["cohere.rerank-v3-5:0"]["on_demand_priced_for"] == "in_region:us"
+    # --region keeps the models priced there, per unit included
+    eu = json.loads(cli("models", "--region", "eu-west-1", "--search", "rerank", "-f", "json").out)
+    assert eu["models"] == []

@@ -264,8 +264,8 @@ def instance_prices(catalog: Catalog, instance: str) -> InstancePrices:
 
 
 def model_list(catalog: Catalog) -> ModelList:
-    """Every model id the snapshot knows, with where it is priced on demand and its
-    provisioned-throughput terms."""
+    """Every model id the snapshot knows, with its kind, where it is priced on demand (per
+    token, or per image or query) and its provisioned-throughput terms."""
     rows: list[ModelRow] = []
     for model in catalog.models.values():
         places = sorted(
@@ -273,12 +273,17 @@ def model_list(catalog: Catalog) -> ModelList:
                 f"{r.scope}:{r.region if r.region != '*' else r.geography}"
                 for r in catalog.on_demand.get(model.model_id, [])
             }
+            | {  # per image or query
+                f"{r.scope}:{r.region if r.region != '*' else r.geography}"
+                for r in catalog.unit_prices.get(model.model_id, [])
+            }
         )
         rows.append(
             {
                 "model_id": model.model_id,
                 "name": model.name,
                 "provider": model.provider,
+                "kind": model.kind,
                 "open_weights": model.open_weights,
                 "on_demand_priced_for": " ".join(places),
                 "provisioned_terms": " ".join(

@@ -119,6 +119,8 @@ class ModelRow(TypedDict):
     model_id: str
     name: str
     provider: str
+    kind: str
+    """text, embedding, or a kind billed per unit: image_generation, image_edit, rerank."""
     open_weights: bool
     on_demand_priced_for: str
     provisioned_terms: str

@@ -364,17 +364,26 @@ def models_report(document: ModelList) -> Report:
         Col("Model", "id", "model_id"),
         Col("Name"),
         Col("Provider"),
+        Col("Kind"),
         Col("Open weights"),
         Col("On demand priced for"),
         Col("Provisioned terms"),
         name="model",
-        optional=("Provisioned terms", "On demand priced for", "Open weights", "Provider", "Name"),
+        optional=(
+            "Provisioned terms",
+            "On demand priced for",
+            "Open weights",
+            "Provider",
+            "Name",
+            "Kind",
+        ),
     )
     for row in document["models"]:
         table.add(
             row["model_id"],
             row["name"],
             row["provider"],
+            row.get("kind", ""),
             "yes" if row["open_weights"] else "no",
             row["on_demand_priced_for"] or "—",
             row["provisioned_terms"] or "—",
