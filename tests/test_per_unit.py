@@ -724,3 +724,51 @@ def test_models_lists_each_models_kind_and_where_it_is_priced(cli: Any) -> None:
     # --region keeps the models priced there, per unit included
     eu = json.loads(cli("models", "--region", "eu-west-1", "--search", "rerank", "-f", "json").out)
     assert eu["models"] == []
+
+
+def test_the_bills_image_line_items_are_allocated_as_other_bedrock_cost(tmp_path: Path) -> None:
+    """Image usage types (the Price List's `USE1-TitanImageGeneratorG1-T2I-1024-Standard`, a
+    Marketplace model's `USE1-MP:USE1_created_image_stable_image_core-Units`) are Bedrock spend:
+    chargeback from the bill allocates their cost (never counted as tokens)."""
+    from genai_cost.tracking.cur_allocate import run_cur_allocation
+    from tests.curgen import line_item, write_cur2_parquet
+
+    items = [
+        line_item(
+            day="2026-10-01",
+            usage_type="USE1-TitanImageGeneratorG1-T2I-1024-Standard",
+            usage_amount=100,
+            unit="Units",
+            cost=1.0,
+            resource_tags={"user_team": "creative"},
+        ),
+        line_item(
+            day="2026-10-01",
+            product_code="prodview-stability-core",
+            usage_type="USE1-MP:USE1_created_image_stable_image_core-Units",
+            usage_amount=50,
+            unit="Units",
+            cost=2.0,
+            product={"product_name": "Stable Image Core (Amazon Bedrock Edition)"},
+            resource_tags={"user_team": "creative"},
+        ),
+        line_item(
+            day="2026-10-01",
+            usage_type="USE1-NovaLite-input-tokens",
+            usage_amount=1000,
+            unit="1K tokens",
+            cost=0.06,
+            resource_tags={"user_team": "search"},
+        ),
+    ]
+    data = tmp_path / "export/data/BILLING_PERIOD=2026-10"
+    write_cur2_parquet(data / "export-00001.snappy.parquet", items)
+    document, _ = run_cur_allocation([str(tmp_path / "export")], tenant="tag:team")
+    rows = {r["tenant"]: r for r in document["rows"]}
+    creative = rows["creative"]
+    assert creative["cost_usd"] == pytest.approx(3.0)
+    assert creative["other_cost_usd"] == pytest.approx(3.0)
+    assert creative["token_cost_usd"] == 0
+    assert creative["input_tokens"] == 0 and creative["output_tokens"] == 0
+    assert rows["search"]["input_tokens"] == 1_000_000
+    assert document["total"]["cost_usd"] == pytest.approx(3.06)
