@@ -772,3 +772,19 @@ def test_the_bills_image_line_items_are_allocated_as_other_bedrock_cost(tmp_path
     assert creative["input_tokens"] == 0 and creative["output_tokens"] == 0
     assert rows["search"]["input_tokens"] == 1_000_000
     assert document["total"]["cost_usd"] == pytest.approx(3.06)
+
+
+def test_a_workloads_table_row_of_an_image_model_says_where_it_belongs(
+    cli: Any, tmp_path: Path
+) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n"
+        "t1,amazon.nova-canvas-v1:0,10,10,100\n"
+    )
+    result = cli("estimate", "--workloads", str(table), "--region", "us-east-1")
+    assert result.code == 2
+    assert "row 1, column 'model': amazon.nova-canvas-v1:0 is an image_generation model" in (
+        result.err
+    )
+    assert "write this one in the scenario's workloads with kind: image_generation" in result.err

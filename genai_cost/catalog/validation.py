@@ -261,6 +261,11 @@ def table_problems(table: WorkloadTable, region: str, catalog: Catalog) -> list[
         )
         for loc, message, hint in workload_problems(probe, own_region or region, catalog):
             if loc[0] not in CONTEXT_FIELDS:
+                if hint.startswith("set kind:"):  # a table's rows are text workloads
+                    hint = (
+                        "a workloads table holds text workloads; write this one in the "
+                        f"scenario's workloads with {hint.removeprefix('set ')}"
+                    )
                 found.add(table.problem(first, str(loc[0]), message, hint))
         window = catalog.models.get(probe.base_model)
         if window is None or window.max_input_tokens is None:
