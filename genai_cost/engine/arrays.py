@@ -229,6 +229,13 @@ class OptionResult:
         ok: BoolArray = self.failure == 0
         return ok
 
+    @cached_property
+    def listed_components(self) -> list[Component]:
+        """The components some row lists (`engine/core.component_listed`): an optional one
+        only where a row has a quantity, so one no row uses (speech lines of a text model,
+        redundancy without redundancy) is skipped whole by the per-row loops of reports."""
+        return [c for c in self.components if not c.optional or bool(np.any(c.quantity > 0))]
+
     def reason(self, row: int) -> str:
         code = int(self.failure[row])
         if code == 0:

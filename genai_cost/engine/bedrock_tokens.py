@@ -84,11 +84,10 @@ def token_price_rows(
     tiers, labels and price keys are worked out once, the prices looked up once per distinct
     key, and every workload takes its group's rows by index."""
     groups = Groups()
-    for i, spec in enumerate(ctx.specs):
+    for i in ctx.wanting(option):
+        spec = ctx.specs[i]
         w = spec.workload
         listed = w.options
-        if not spec.wants(option):
-            continue
         groups.add(
             i,
             (

@@ -85,6 +85,33 @@ class PricingContext:
             self.memo[key] = compute()
         return cast(T, self.memo[key])
 
+    def wanting(self, option: Option) -> list[int]:
+        """The workloads that get rows of `option` (`WorkloadSpec.wants`), in order: decided
+        in one pass over the workloads for every option (once per run), per distinct
+        (kind, on-demand-only, options) — a table's rows share a handful."""
+
+        def compute() -> dict[Option, list[int]]:
+            decided: dict[tuple[object, ...], tuple[Option, ...]] = {}
+            out: dict[Option, list[int]] = {o: [] for o in Option}
+            for i, spec in enumerate(self.specs):
+                w = spec.workload
+                key = (w.kind, w.on_demand_only, None if w.options is None else tuple(w.options))
+                chosen = decided.get(key)
+                if chosen is None:
+                    chosen = decided[key] = tuple(o for o in Option if spec.wants(o))
+                for o in chosen:
+                    out[o].append(i)
+            return out
+
+        return self.remember(("wanting",), compute)[option]
+
+    def on_demand_only(self) -> list[int]:
+        """The workloads with speech tokens or media inputs (priced on demand only)."""
+        return self.remember(
+            ("on_demand_only",),
+            lambda: [i for i, s in enumerate(self.specs) if s.workload.on_demand_only],
+        )
+
     def day_for(self, spec: WorkloadSpec) -> dt.date:
         if self.override or spec.day is None:
             return self.day

@@ -126,7 +126,7 @@ class EstimateArrays:
                         c.usd_per_unit.tolist(),
                         c.usd.tolist(),
                     )
-                    for c in result.components
+                    for c in result.listed_components
                 ],
             )
             for result in self.results

@@ -189,7 +189,7 @@ def rows_lines(
         feasible = (result.failure[local] == 0).tolist()
         pay_per_use = r.option in PAY_PER_USE
         places = positions.tolist()
-        for c in result.components:
+        for c in result.listed_components:
             quantities = c.quantity[local].tolist()
             prices, usds = c.usd_per_unit[local].tolist(), c.usd[local].tolist()
             family: Family = "redundancy" if c.name.startswith(REDUNDANCY_PREFIX) else "inference"

@@ -275,7 +275,7 @@ class _OptionColumns:
                 _number_column(c.usd_per_unit),
                 _money_column(c.usd),
             )
-            for c in result.components
+            for c in result.listed_components
         ]
 
     def component_records(self, local: int) -> list[ComponentRecord]:
@@ -379,7 +379,7 @@ def component_texts(
     """Per row of one option, its components as `text` writes each (the components
     `_OptionColumns.component_records` lists, with the same rounding), joined by "; "."""
     parts: list[list[str]] = [[] for _ in feasible]
-    for c in result.components:
+    for c in result.listed_components:
         quantities = c.quantity.tolist()
         rounded = _number_column(c.quantity)
         prices = _number_column(c.usd_per_unit)
@@ -399,7 +399,7 @@ def _serving_cost(a: EstimateArrays, row: int) -> float:
     result, local = a.locate(row)
     redundant = sum(
         float(c.usd[local])
-        for c in result.components
+        for c in result.listed_components
         if c.name.startswith(REDUNDANCY_PREFIX) and math.isfinite(float(c.usd[local]))
     )
     return float(a.monthly_cost_usd[row]) - redundant

@@ -146,12 +146,10 @@ def prepare(ctx: PricingContext) -> OptionRows:
     )
     rows.params[NAMED_TIER] = named[rows.workload_index].astype(np.float64)
     add_long_context_params(ctx, rows)
+    some = ctx.on_demand_only()  # the workloads with any speech or media (usually none)
     for extra in EXTRA_LINES:  # per workload once, then each row by its workload's index
-        values = np.fromiter(
-            (extra.per_request(spec.workload) for spec in ctx.specs),
-            dtype=np.float64,
-            count=len(ctx.specs),
-        )
+        values = np.zeros(len(ctx.specs))
+        values[some] = [extra.per_request(ctx.specs[i].workload) for i in some]
         rows.params[extra.param] = values[rows.workload_index]
     return rows
 

@@ -59,9 +59,8 @@ def prepare(ctx: PricingContext) -> OptionRows:
     """One row per workload billed per unit, with its price (NaN and the reason where the
     snapshot has none): looked up once per distinct (model, variant, scope, region, day)."""
     groups = Groups()
-    for i, spec in enumerate(ctx.specs):
-        if not spec.wants(OPTION):
-            continue
+    for i in ctx.wanting(OPTION):
+        spec = ctx.specs[i]
         w = spec.workload
         groups.add(
             i,

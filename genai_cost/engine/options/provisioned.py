@@ -109,9 +109,8 @@ def prepare(ctx: PricingContext) -> OptionRows:
     """The rows of every workload that wants provisioned throughput: resolved once per group
     of workloads with the same model, region, day and settings, then taken by index."""
     groups = Groups()
-    for i, spec in enumerate(ctx.specs):
-        if not spec.wants(OPTION):
-            continue
+    for i in ctx.wanting(OPTION):
+        spec = ctx.specs[i]
         settings = spec.workload.provisioned
         groups.add(
             i,

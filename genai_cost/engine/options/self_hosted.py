@@ -249,9 +249,8 @@ def prepare_instances(
     groups = Groups()
     group_choice: list[InstanceChoice] = []
     choices: dict[tuple[int, ...], InstanceChoice] = {}
-    for i, spec in enumerate(specs):
-        if not spec.wants(option):
-            continue
+    for i in ctx.wanting(option):
+        spec = specs[i]
         w = spec.workload
         # a choice reads only the workload's settings models: workloads sharing them (a
         # table's rows share the defaults) share one choice

@@ -135,7 +135,7 @@ def _row(ctx: PricingContext, index: int, spec: WorkloadSpec) -> dict[str, objec
 
 
 def prepare(ctx: PricingContext) -> OptionRows:
-    rows = [_row(ctx, i, s) for i, s in enumerate(ctx.specs) if s.wants(OPTION)]
+    rows = [_row(ctx, i, ctx.specs[i]) for i in ctx.wanting(OPTION)]
 
     def column(key: str) -> np.ndarray:
         return np.asarray([r[key] for r in rows], dtype=np.float64)
