@@ -214,8 +214,9 @@ def option_row(
 
 
 def component_text(name: str, quantity: Any, unit: str, usd_per_unit: Any) -> str:
-    """One component in an option row's `components` cell."""
-    return f"{name}={quantity} {unit} x {usd_per_unit}"
+    """One component in an option row's `components` cell ("no price" where it has none)."""
+    price = "no price" if usd_per_unit is None else usd_per_unit
+    return f"{name}={quantity} {unit} x {price}"
 
 
 def render_csv(document: EstimateDocument | EstimateRows) -> str:
