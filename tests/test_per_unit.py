@@ -788,3 +788,46 @@ def test_a_workloads_table_row_of_an_image_model_says_where_it_belongs(
         result.err
     )
     assert "write this one in the scenario's workloads with kind: image_generation" in result.err
+
+
+def test_a_price_book_prices_images_where_the_snapshot_has_none(
+    cli: Any, write_scenario: Any, tmp_path: Path
+) -> None:
+    book = tmp_path / "book.yaml"
+    book.write_text(
+        "name: eu-images\nas_of: 2026-11-01\ndiscounts: [{percent: 10, applies_to: bedrock}]\n"
+        "bedrock_unit_prices:\n"
+        "  - {model_id: amazon.nova-canvas-v1:0, kind: image_generation, unit: image,"
+        " geography: eu, usd_per_unit: 0.07}\n"
+    )
+    eu = scenario(IMAGES.replace("amazon.nova-canvas", "eu.amazon.nova-canvas"), region="eu-west-1")
+    path = write_scenario(eu)
+    without = cli("estimate", str(path))
+    assert without.code == 2
+    assert "give yours in a price book's bedrock_unit_prices row" in without.err
+    result = cli("estimate", str(path), "--price-book", str(book), "-f", "json")
+    assert result.code == 0, result.err
+    (line,) = json.loads(result.out)["scenarios"][0]["bill"]["components"]
+    # the book's own row (a discount applies to the snapshot's rows, not the book's):
+    # 10,000 × 2 images × $0.07
+    assert (line["usd_per_unit"], line["usd"]) == (0.07, 1400.0)
+    assert line["sources"] == ["pricebook:eu-images"]
+    us = cli(
+        "estimate", str(write_scenario(scenario(IMAGES), "us.yaml")), "--price-book", str(book)
+    )
+    assert "$1,080.00" in us.out  # the snapshot's $0.06 less 10 %: 20,000 × $0.054
+
+
+def test_a_price_book_unit_row_must_have_the_models_kind(cli: Any, tmp_path: Path) -> None:
+    book = tmp_path / "book.yaml"
+    book.write_text(
+        "name: wrong\nas_of: 2026-11-01\nbedrock_unit_prices:\n"
+        "  - {model_id: cohere.rerank-v3-5:0, kind: image_generation, unit: image,"
+        " usd_per_unit: 0.07}\n"
+    )
+    scenario_file = tmp_path / "s.yaml"
+    scenario_file.write_text(scenario(RERANK.replace("DOCS", "10")))
+    result = cli("estimate", str(scenario_file), "--price-book", str(book))
+    assert result.code == 2
+    assert "cohere.rerank-v3-5:0 is a rerank model" in result.err
+    assert "write kind: rerank" in result.err

@@ -239,7 +239,7 @@ def unit_price(
         return Missing(f"no per-{unit} price for {model_id}{shown} in effect on {day.isoformat()}")
     return Missing(
         f"no {scope} per-{unit} price for {model_id}{shown} ({place}); the snapshot prices it "
-        f"for: {_describe(current)}"
+        f"for: {_describe(current)} (give yours in a price book's bedrock_unit_prices row)"
     )
 
 

@@ -25,6 +25,7 @@ from genai_cost.catalog.tables import (
     ProvisionedPrice,
     ServicePrice,
     Source,
+    UnitPrice,
     ec2_name,
 )
 from genai_cost.errors import PriceBookError, Problem
@@ -42,7 +43,8 @@ class Discount(Strict):
     percent: Annotated[Number, Field(gt=0, lt=100)]
     """Discount in percent, e.g. 8 for 8 % off."""
     applies_to: Literal["all", "bedrock", "ec2", "sagemaker"] = "all"
-    """Which prices: all, Bedrock tokens and provisioned throughput, EC2 or SageMaker."""
+    """Which prices: all, Bedrock (tokens, provisioned throughput, per image or query), EC2
+    or SageMaker."""
     models: list[str] | None = None
     """Only these Bedrock model ids (default: every model)."""
 
@@ -101,6 +103,9 @@ BookService = book_row(
     types={"from_quantity": NonNegative, "usd_per_unit": NonNegative},
     defaults={"from_quantity": 0.0},
 )
+BookUnit = book_row(UnitPrice, "BookUnit", defaults={"variant": ""})
+"""A price per image or per rerank query (bedrock_unit_prices: `kind` as the model's, a
+`variant` where the model is priced by size and steps)."""
 """A supporting service's price (one graduated tier: `from_quantity` to `to_quantity` units a
 month) where the snapshot has none, or instead of the snapshot's for that place."""
 """An instance price (EC2 or SageMaker hosting; `instance_type` as in the snapshot:
@@ -111,11 +116,13 @@ if typing.TYPE_CHECKING:  # the row models are built at run time: to mypy, rows 
     ProvisionedRows = list[Any]
     InstanceRows = list[Any]
     ServiceRows = list[Any]
+    UnitRows = list[Any]
 else:
     OnDemandRows = list[BookOnDemand]
     ProvisionedRows = list[BookProvisioned]
     InstanceRows = list[BookInstance]
     ServiceRows = list[BookService]
+    UnitRows = list[BookUnit]
 
 
 class PriceBook(Strict):
@@ -132,6 +139,9 @@ class PriceBook(Strict):
     bedrock_on_demand: OnDemandRows = Field(default_factory=list)
     bedrock_provisioned: ProvisionedRows = Field(default_factory=list)
     instance_prices: InstanceRows = Field(default_factory=list)
+    bedrock_unit_prices: UnitRows = Field(default_factory=list)
+    """Prices per image or per rerank query (image and rerank models), e.g. where the
+    snapshot prices a model only in US regions."""
     service_prices: ServiceRows = Field(default_factory=list)
     """Supporting services (Lambda, API Gateway, S3, OpenSearch Serverless, data transfer
     …): a place's rows here replace the snapshot's rows for that place."""
@@ -187,6 +197,11 @@ def _book_problems(book: PriceBook, doc: YamlDocument, catalog: Catalog | None) 
             book.service_prices,
             lambda r: (r.service, r.item, r.geography, r.region, r.from_quantity),
         ),
+        (
+            "bedrock_unit_prices",
+            book.bedrock_unit_prices,
+            lambda r: (r.model_id, r.variant, r.scope, r.geography, r.region),
+        ),
     ]
     for section, rows, key in sections:
         seen: dict[tuple[Any, ...], list[tuple[int, Any]]] = {}
@@ -217,6 +232,15 @@ def _book_problems(book: PriceBook, doc: YamlDocument, catalog: Catalog | None) 
                 known((*here, "item"), f"{row.service}/{row.item}", items, "service/item")
             elif section != "instance_prices":
                 known((*here, "model_id"), row.model_id, catalog.models, "model id")
+            if section == "bedrock_unit_prices" and row.model_id in catalog.models:
+                model_kind = catalog.models[row.model_id].kind
+                if model_kind != row.kind:
+                    add(
+                        (*here, "kind"),
+                        f"{row.model_id} is a {model_kind} model; a per-unit price is for an "
+                        "image_generation, image_edit or rerank model of that kind",
+                        f"write kind: {model_kind}" if model_kind != "text" else "",
+                    )
             if row.region != "*":
                 known((*here, "region"), row.region, catalog.regions, "region")
             if section not in ("instance_prices", "service_prices") and row.geography != "*":
@@ -318,6 +342,12 @@ def apply_price_book(catalog: Catalog, book: PriceBook, origin: str | Path = "")
         on_demand.setdefault(item.model_id, []).insert(
             0, OnDemandPrice(**common, **item.model_dump())
         )
+    unit_prices = {
+        model: [discounted(r, "bedrock", model, ("usd_per_unit",)) for r in rows]
+        for model, rows in catalog.unit_prices.items()
+    }
+    for u in book.bedrock_unit_prices:
+        unit_prices.setdefault(u.model_id, []).insert(0, UnitPrice(**common, **u.model_dump()))
     for p in book.bedrock_provisioned:
         provisioned.setdefault(p.model_id, []).insert(
             0, ProvisionedPrice(**common, **p.model_dump())
@@ -348,5 +378,6 @@ def apply_price_book(catalog: Catalog, book: PriceBook, origin: str | Path = "")
         provisioned=provisioned,
         instance_prices=instance_prices,
         service_prices=service_prices,
+        unit_prices=unit_prices,
         _cache={},
     )
