@@ -831,3 +831,36 @@ def test_a_price_book_unit_row_must_have_the_models_kind(cli: Any, tmp_path: Pat
     assert result.code == 2
     assert "cohere.rerank-v3-5:0 is a rerank model" in result.err
     assert "write kind: rerank" in result.err
+
+
+def test_token_changes_never_reach_a_workload_billed_per_unit(
+    cli: Any, write_scenario: Any
+) -> None:
+    """A customization path, a shared endpoint, an imported model or an uncertain token count
+    changes text workloads: naming an image workload there is an error, and a customization
+    that names no workloads applies to the text ones only."""
+    chat = """
+  - name: chat
+    model: amazon.nova-lite-v1:0
+    tokens_per_request: {input: 100, output: 10}
+    traffic: {requests_per_month: 1000}
+"""
+    named = (
+        scenario(IMAGES, chat)
+        + "customization:\n  workloads: [images, chat]\n  paths:\n"
+        + "    - {name: p, kind: prompting, extra_input_tokens: 10}\n"
+    )
+    result = cli("validate", str(write_scenario(named)))
+    assert result.code == 2
+    assert (
+        "customization.workloads[0]: 'images' is billed per image (kind image_generation); "
+        "a customization path applies only to text workloads"
+    ) in result.err
+    default = (
+        scenario(IMAGES, chat)
+        + "customization:\n  paths:\n    - {name: p, kind: prompting, extra_input_tokens: 10}\n"
+    )
+    doc = _doc(write_scenario(default, "default.yaml"))
+    assert doc["scenarios"][0]["customization"]["workloads"] == ["chat"]
+    (images,) = _components(doc, "images")
+    assert images["usd"] == 1200.0  # the image workload's bill is untouched

@@ -218,7 +218,9 @@ def compare_paths(
     custom = loaded.scenario.customization
     if custom is None:
         return None, None
-    names = set(custom.workloads or [w.name for w in loaded.scenario.workloads])
+    names = set(  # by default every text workload (a kind billed per unit has no prompt)
+        custom.workloads or [w.name for w in loaded.scenario.workloads if w.kind == "text"]
+    )
     horizon = loaded.scenario.horizon_months
     baseline = sum(baseline_costs.get(n, 0.0) for n in names)
     paths: list[PathRecord] = []

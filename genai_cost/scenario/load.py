@@ -127,6 +127,15 @@ def with_table(scenario: Scenario, table: WorkloadTable) -> Scenario:
     return scenario.model_copy(update={"workloads": [*scenario.workloads, *rows]})
 
 
+TOKEN_ONLY_WHAT = {
+    "customization": "a customization path",
+    "shared_endpoints": "a shared endpoint",
+    "imported_models": "an imported model",
+    "uncertainty": "an uncertain token count",
+}
+"""References that change a workload's tokens or model: not to a kind billed per unit."""
+
+
 def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
     """Every workload name the scenario refers to (customization, benefits, uncertainty,
     training jobs, shared endpoints, services) names one of its workloads."""
@@ -168,7 +177,26 @@ def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
         for i, u in enumerate(scenario.uncertainty)
         if u.workload is not None
     ]
+    kinds = {w.name: w.kind for w in scenario.workloads}
+    token_only = ("customization", "shared_endpoints", "imported_models")
     for loc, name in refs:
+        token_input = loc[0] == "uncertainty" and str(
+            scenario.uncertainty[int(loc[1])].input
+        ).startswith("tokens_per_request.")
+        if kinds.get(name, "text") != "text" and (loc[0] in token_only or token_input):
+            line, column = doc.position(loc)
+            problems.append(
+                Problem(
+                    f"{name!r} is billed per "
+                    f"{'query' if kinds[name] == 'rerank' else 'image'} (kind {kinds[name]}); "
+                    f"{TOKEN_ONLY_WHAT[str(loc[0])]} applies only to text workloads",
+                    path=doc.path,
+                    line=line,
+                    column=column,
+                    field_path=loc_text(loc),
+                    hint="list only text workloads here",
+                )
+            )
         if name not in names:
             line, column = doc.position(loc)
             problems.append(
