@@ -173,6 +173,17 @@ def _model(imported: ImportedRows, model_id: str, name: str, kind: str, as_of: d
     )
 
 
+def _provenance(imported: ImportedRows, as_of: dt.date, notes: str) -> dict[str, Any]:
+    """The provenance fields of a row the package prices (undated: in effect from always)."""
+    return {
+        "source": imported.source_key,
+        "as_of": as_of,
+        "effective_from": None,
+        "effective_until": None,
+        "notes": notes,
+    }
+
+
 def _row(imported: ImportedRows, as_of: dt.date, **values: Any) -> OnDemandPrice:
     defaults: dict[str, Any] = {
         "effective_from": None,
@@ -401,11 +412,7 @@ def _litellm_unit_price(
     _model(imported, base, "", kind, as_of)
     imported.unit_prices.append(
         UnitPrice(
-            source=imported.source_key,
-            as_of=as_of,
-            effective_from=None,
-            effective_until=None,
-            notes=f"litellm key {name} ({field_name})",
+            **_provenance(imported, as_of, f"litellm key {name} ({field_name})"),
             model_id=base,
             kind=kind,
             variant=variant,
@@ -450,11 +457,9 @@ def _litellm_guardrails(
         item, unit = GUARDRAIL_POLICIES[key]
         imported.service_prices.append(
             ServicePrice(
-                source=imported.source_key,
-                as_of=as_of,
-                effective_from=None,
-                effective_until=None,
-                notes=f"litellm key {name}, guardrail_cost_per_unit.{key}",
+                **_provenance(
+                    imported, as_of, f"litellm key {name}, guardrail_cost_per_unit.{key}"
+                ),
                 service=GUARDRAIL_SERVICE,
                 item=item,
                 unit=unit,
@@ -499,11 +504,11 @@ def _litellm_provisioned(
     _model(imported, model, "", "text", as_of)
     imported.provisioned.append(
         ProvisionedPrice(
-            source=imported.source_key,
-            as_of=as_of,
-            effective_from=None,
-            effective_until=None,
-            notes=f"converted from ${per_second} per second × 3,600 (litellm key {name})",
+            **_provenance(
+                imported,
+                as_of,
+                f"converted from ${per_second} per second × 3,600 (litellm key {name})",
+            ),
             model_id=model,
             geography=geography,
             region=region,

@@ -28,7 +28,7 @@ from genai_cost.engine.arrays import (
     unpriced_failures,
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.scenario.models import Option
+from genai_cost.scenario.models import Option, Workload
 
 PriceKey = tuple[str, str, str, str | None, dt.date, str]
 """(base model id, scope, region, geographic profile, day, service tier) of a token price
@@ -73,6 +73,13 @@ def service_tiers(catalog: Catalog, spec: WorkloadSpec) -> list[str]:
     return ["standard", *[t for t in TIERS if t != "standard" and t in priced]]
 
 
+def price_label(w: Workload, region: str, detail: str = "") -> str:
+    """What a Bedrock price row of a workload is, for messages: `model (scope, where[, detail])`
+    — where is the region, or the geographic profile called from it."""
+    where = region if w.scope != "geo" else f"{w.geo_profile}. profile from {region}"
+    return f"{w.base_model} ({w.scope}, {where}{', ' + detail if detail else ''})"
+
+
 def token_price_rows(
     ctx: PricingContext, option: Option, columns: tuple[str, ...], tiers: bool = False
 ) -> OptionRows:
@@ -113,10 +120,8 @@ def token_price_rows(
         found = service_tiers(ctx.catalog, probe) if tiers else ["standard"]
         w = probe.workload
         scope: str = w.scope
-        where = region if scope != "geo" else f"{w.geo_profile}. profile from {region}"
         for tier in found:
-            shown = "" if tier == "standard" else f", {tier} tier"
-            labels.append(f"{w.base_model} ({scope}, {where}{shown})")
+            labels.append(price_label(w, region, "" if tier == "standard" else f"{tier} tier"))
             variants.append("" if tier == "standard" else tier)
             explicit_rows.append(asked and (tier == "standard" or named is not None))
             keys.append((w.base_model, scope, region, w.geo_profile, day, tier))

@@ -27,11 +27,10 @@ from genai_cost.engine.arrays import (
     OptionRows,
     WorkloadArrays,
     empty_objects,
-    expand_groups,
     objects,
     tuples,
 )
-from genai_cost.engine.bedrock_tokens import token_option_result
+from genai_cost.engine.bedrock_tokens import price_label, token_option_result
 from genai_cost.engine.context import PricingContext
 from genai_cost.engine.traits import OptionTraits
 from genai_cost.scenario.models import Option, Workload
@@ -83,7 +82,6 @@ def prepare(ctx: PricingContext) -> OptionRows:
             ctx.day_for(spec),
             _variant(w),
         )
-        where = spec.region if w.scope != "geo" else f"{w.geo_profile}. profile from {spec.region}"
         if isinstance(match, Missing):
             prices.append(np.nan)
             reasons.append(match.reason)
@@ -94,10 +92,8 @@ def prepare(ctx: PricingContext) -> OptionRows:
             reasons.append("")
             variants.append(match.variant)
             sources.append((match.source,))
-        shown = f", {variants[-1]}" if variants[-1] else ""
-        labels.append(f"{w.base_model} ({w.scope}, {where}{shown})")
-    member = np.asarray(groups.member, dtype=np.int64)
-    take = expand_groups(member, np.ones(len(groups.first), dtype=np.int64))
+        labels.append(price_label(w, spec.region, variants[-1]))
+    take = np.asarray(groups.member, dtype=np.int64)  # one row per group: its workloads' row
     wanting = np.asarray(groups.wanting, dtype=np.int64)
     n = take.shape[0]
     specs = [ctx.specs[i] for i in groups.wanting]
