@@ -701,23 +701,27 @@ def test_a_large_portfolio_html_report_shows_the_dearest_and_sums_the_rest(
     assert "t09: options" in every.read_text(encoding="utf-8")
 
 
-def test_parquet_written_in_chunks_holds_the_same_rows(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+@pytest.mark.parametrize("name", ["support-platform", "multimodal-assistant"])
+def test_parquet_from_columns_holds_the_rows_written_in_chunks(
+    name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Rows reach DuckDB a chunk at a time: with chunks of 3 rows the Parquet file holds the
-    same rows, in the same order, with the same types, as written in one chunk."""
+    """An estimate's Parquet is written from its columns (`table_blocks`); rows written a
+    chunk of 3 at a time through the row writer give the same file contents: the same rows,
+    in the same order, with the same types."""
     import duckdb
 
     from genai_cost import api
     from genai_cost.report import parquet
-    from genai_cost.report.csv_report import EstimateRows
+    from genai_cost.report.csv_report import COLUMNS as TABLE_COLUMNS
+    from genai_cost.report.csv_report import EstimateRows, table_rows
 
-    estimate = api.estimate([ROOT / "scenarios" / "support-platform.yaml"])
+    estimate = api.estimate([ROOT / "scenarios" / f"{name}.yaml"])
     whole = tmp_path / "whole.parquet"
     whole.write_bytes(parquet.render_parquet("estimate", EstimateRows(estimate)))
     monkeypatch.setattr(parquet, "ROWS_AT_A_TIME", 3)
     chunked = tmp_path / "chunked.parquet"
-    chunked.write_bytes(parquet.render_parquet("estimate", EstimateRows(estimate)))
+    schema = [(c, parquet.ESTIMATE_TYPES.get(c, "VARCHAR")) for c in TABLE_COLUMNS]
+    chunked.write_bytes(parquet._parquet(schema, table_rows(estimate)))
     connection = duckdb.connect()
 
     def read(path: Path) -> tuple[list[Any], list[Any]]:
@@ -729,3 +733,61 @@ def test_parquet_written_in_chunks_holds_the_same_rows(
 
     types, rows = read(whole)
     assert read(chunked) == (types, rows) and len(rows) > 10
+    assert {row[0] for row in rows} == {"total", "family", "line", "option"}
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
+def test_table_blocks_are_the_rows_as_columns(path: Path) -> None:
+    """The columns `estimate -f parquet` writes hold `table_rows`, cell for cell (a float
+    array's NaN is the rows' None), on every bundled scenario."""
+    import math
+
+    import numpy as np
+
+    from genai_cost import api
+    from genai_cost.report.csv_report import COLUMNS as TABLE_COLUMNS
+    from genai_cost.report.csv_report import table_blocks, table_rows
+
+    estimate = api.estimate([path])
+    rows = list(table_rows(estimate))
+    cells: list[list[Any]] = [[] for _ in TABLE_COLUMNS]
+    for block in table_blocks(estimate):
+        for k, column in enumerate(TABLE_COLUMNS):
+            values = block[column]
+            if isinstance(values, np.ndarray):
+                values = values.tolist()
+            cells[k].extend(None if isinstance(v, float) and math.isnan(v) else v for v in values)
+    assert [list(r) for r in zip(*cells, strict=True)] == rows
+    assert any(r[0] == "option" for r in rows)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.sampled_from([0.0, -0.0, 1e-10, 0.1 + 0.2, 2.5e-7, 1234.5678912345]),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from([6, 9]),
+)
+def test_rounded_arrays_and_texts_are_the_rounded_column(values: list[float], digits: int) -> None:
+    """`rounded_array` and `rounded_texts` hold what `_rounded_column` lists: Python's
+    `round` of each value (the sign of zero kept), NaN or the missing text where it has None."""
+    import math
+
+    import numpy as np
+
+    from genai_cost.results.estimate import _rounded_column, rounded_array, rounded_texts
+
+    array = np.asarray(values, dtype=np.float64)
+    expected = _rounded_column(array, digits)
+    got = rounded_array(array, digits).tolist()
+    for e, g in zip(expected, got, strict=True):
+        if e is None:
+            assert math.isnan(g)
+        else:
+            assert g == e and math.copysign(1, g) == math.copysign(1, e)
+    assert rounded_texts(array, digits, "no price").tolist() == [
+        "no price" if e is None else str(e) for e in expected
+    ]

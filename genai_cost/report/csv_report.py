@@ -235,6 +235,9 @@ class EstimateRows:
     def rows(self) -> Iterator[list[Any]]:
         return table_rows(self.estimate)
 
+    def blocks(self) -> Iterator[dict[str, Any]]:
+        return table_blocks(self.estimate)
+
 
 def table_rows(estimate: Estimate) -> Iterator[list[Any]]:
     """The estimate's rows (COLUMNS) from its arrays and bills: `_rows` of
@@ -291,3 +294,151 @@ def table_rows(estimate: Estimate) -> Iterator[list[Any]]:
             )
     for row in row_order(estimate).tolist():
         yield cast(list[Any], rows[row])
+
+
+Block = dict[str, Any]
+"""Rows as columns: COLUMNS to a list or a NumPy array each (float arrays: NaN is null)."""
+
+
+def _block(rows: list[list[Any]]) -> Block:
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
+    return {name: list(values) for name, values in zip(COLUMNS, columns, strict=True)}
+
+
+def table_blocks(estimate: Estimate) -> Iterator[Block]:
+    """`table_rows` as blocks of columns, in the same order: each scenario's bill (its lines
+    read field by field) and then every option row, made from the arrays column by column —
+    what a table writer (Parquet) takes without a Python list per row."""
+    from genai_cost.results.estimate import check_finite_bills
+
+    check_finite_bills(estimate)
+    for number, loaded in enumerate(estimate.scenarios):
+        name = loaded.scenario.name
+        bill = estimate.bills[number]
+        head: list[list[Any]] = []
+        tail: list[list[Any]] = []
+        for row in bill_rows(name, {**bill, "components": []}):
+            (tail if row[0] == "missing" else head).append(row)
+        yield _block(head)
+        lines = bill["components"]
+        if lines:
+            n = len(lines)
+            none: list[Any] = [None] * n
+            block: Block = dict.fromkeys(COLUMNS, none)
+            block["record"] = ["line"] * n
+            block["scenario"] = [name] * n
+            block["workload"] = [";".join(c["workloads"]) for c in lines]
+            for column, key in (
+                ("family", "family"),
+                ("item", "item"),
+                ("line", "name"),
+                ("quantity", "quantity"),
+                ("unit", "unit"),
+                ("usd_per_unit", "usd_per_unit"),
+                ("monthly_cost_usd", "usd"),
+                ("detail", "detail"),
+            ):
+                block[column] = [c[key] for c in lines]  # type: ignore[literal-required]
+            yield block
+        if tail:
+            yield _block(tail)
+    if estimate.arrays.size:
+        yield option_columns(estimate)
+
+
+def _nulls(values: Any) -> Any:
+    """An object array of text with "" as None (the rows' `str(v) or None`)."""
+    import numpy as np
+
+    out = np.asarray(values, dtype=object).copy()
+    out[out == ""] = None
+    return out
+
+
+def option_columns(estimate: Estimate) -> Block:
+    """Every option row (`option_row` cells) as columns, in `row_order`: texts gathered by
+    workload and option, numbers rounded as the rows round them, each row's components
+    written by joining per-component text columns (`component_text`)."""
+    import numpy as np
+
+    from genai_cost.results.estimate import rounded_array, rounded_texts, row_order
+
+    a = estimate.arrays
+    n = a.size
+    specs = estimate.specs
+    per_workload = {
+        "scenario": [s.scenario_name for s in specs],
+        "workload": [s.workload.name for s in specs],
+        "model": [s.workload.model for s in specs],
+        "region": [s.region for s in specs],
+    }
+    block: Block = {}
+    for column, values in per_workload.items():
+        table = np.empty(len(values), dtype=object)
+        table[:] = values
+        block[column] = table[a.workload_index]
+    texts: dict[str, list[Any]] = {
+        c: [] for c in ("option", "variant", "platform", "instance_type", "capacity_unit")
+    }
+    feasible_parts: list[Any] = []
+    components: list[Any] = []
+    reasons: list[Any] = []
+    for result in a.results:
+        r = result.rows
+        size = r.size
+        ok = result.failure == 0
+        feasible_parts.append(ok)
+        texts["option"].append(np.full(size, r.option, dtype=object))
+        for column in ("variant", "platform", "instance_type"):
+            texts[column].append(_nulls(getattr(r, column)))
+        unit = np.full(size, result.capacity_unit or None, dtype=object)
+        unit[~ok] = None
+        texts["capacity_unit"].append(unit)
+        text = np.full(size, "", dtype=object)
+        started = np.zeros(size, dtype=bool)
+        for c in result.listed_components:
+            positive = c.quantity > 0
+            listed = positive if c.optional else (ok | positive)
+            if not listed.any():
+                continue
+            piece = (
+                (c.name + "=")
+                + rounded_texts(c.quantity, 9, "None")
+                + (f" {c.unit} x ")
+                + rounded_texts(c.usd_per_unit, 9, "no price")
+            )
+            later = listed & started
+            text[later] = text[later] + ("; " + piece[later])
+            first = listed & ~started
+            text[first] = piece[first]
+            started |= listed
+        components.append(text)
+        reason = np.full(size, None, dtype=object)
+        failed = np.flatnonzero(~ok)
+        reason[failed] = [result.reason(i) or None for i in failed.tolist()]
+        reasons.append(reason)
+    for column, parts in texts.items():
+        block[column] = np.concatenate(parts)
+    feasible = np.concatenate(feasible_parts)
+    cheapest = np.zeros(n, dtype=bool)
+    cheapest[a.cheapest_row[a.cheapest_row >= 0]] = True
+    block["feasible"] = feasible
+    block["cheapest"] = cheapest
+    block["monthly_cost_usd"] = rounded_array(a.monthly_cost_usd, 6)
+    block["cost_per_1k_requests_usd"] = rounded_array(a.cost_per_1k_requests_usd, 6)
+    block["cost_per_1m_tokens_usd"] = rounded_array(a.cost_per_1m_tokens_usd, 6)
+    block["capacity"] = rounded_array(a.capacity, 9)
+    block["utilization_fraction"] = rounded_array(a.utilization_fraction, 9)
+    block["components"] = np.concatenate(components)
+    block["reason"] = np.concatenate(reasons)
+    order = row_order(estimate)
+    nothing = np.full(n, None, dtype=object)
+    out: Block = {}
+    for column in COLUMNS:
+        if column == "record":
+            out[column] = np.full(n, "option", dtype=object)
+        elif column in block:
+            out[column] = block[column][order]
+        else:
+            out[column] = nothing
+    return out

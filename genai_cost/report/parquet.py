@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -94,8 +94,13 @@ logs or the bill, and the reconciliation."""
 
 
 def render_parquet(kind: str, document: Any) -> bytes:
-    """The document's record table as Parquet bytes."""
+    """The document's record table as Parquet bytes (an estimate made from its arrays as
+    blocks of columns, not a list per row)."""
+    from genai_cost.report.csv_report import EstimateRows
+
     schema, rows = TABLES[kind](document)
+    if kind == "estimate" and isinstance(document, EstimateRows):
+        return _parquet_frame(schema, _blocks_frame(schema, document.blocks()))
     return _parquet(schema, rows)
 
 
@@ -132,22 +137,96 @@ def _frame(schema: Schema, rows: list[Sequence[Any]]) -> Any:
 
     names = [name for name, _ in schema]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    nullable = {"DOUBLE": "Float64", "BOOLEAN": "boolean", "BIGINT": "Int64"}
-    data: dict[str, Any] = {}
-    for (name, kind), values in zip(schema, columns, strict=True):
-        dtype = nullable.get(kind)
-        try:
-            data[name] = pd.array(list(values), dtype=dtype if dtype else object)
-        except (TypeError, ValueError):  # a value of another kind: DuckDB's cast decides
-            data[name] = pd.array(list(values), dtype=object)
+    data = {
+        name: _typed(list(values), kind)
+        for (name, kind), values in zip(schema, columns, strict=True)
+    }
     return pd.DataFrame(data, columns=names)
 
 
+def _blocks_frame(schema: Schema, blocks: Iterable[dict[str, Any]]) -> Any:
+    """Blocks of columns (lists, or NumPy arrays where a float array's NaN is null) joined
+    into one DataFrame, typed as `_frame` types rows: DuckDB reads it once, as it writes.
+    Each column is joined once and its blocks' arrays let go (no other copy is made)."""
+    import numpy as np
+    import pandas as pd
+
+    parts: dict[str, list[Any]] = {name: [] for name, _ in schema}
+    for block in blocks:
+        for name, kind in schema:
+            values = block.pop(name)
+            parts[name].append(values if isinstance(values, np.ndarray) else _array(values, kind))
+    data: dict[str, Any] = {}
+    for name, _ in schema:
+        column = parts.pop(name)
+        values = np.concatenate(column) if column else np.empty(0, dtype=object)
+        del column
+        if values.dtype == np.float64:
+            data[name] = pd.arrays.FloatingArray(values, np.isnan(values))
+        elif values.dtype == np.bool_:
+            data[name] = pd.arrays.BooleanArray(values, np.zeros(values.shape, bool))
+        else:
+            data[name] = pd.arrays.NumpyExtensionArray(values.astype(object, copy=False))
+    return pd.DataFrame(data, columns=[name for name, _ in schema], copy=False)
+
+
+def _array(values: list[Any], kind: str) -> Any:
+    """A list of cells as an array: floats for a DOUBLE column of numbers and None (NaN for
+    None: null), else objects (DuckDB's cast decides, as for rows)."""
+    import numpy as np
+
+    if kind == "DOUBLE" and all(v is None or type(v) in (float, int) for v in values):
+        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _typed(values: Any, kind: str) -> Any:
+    import pandas as pd
+
+    dtype = {"DOUBLE": "Float64", "BOOLEAN": "boolean", "BIGINT": "Int64"}.get(kind)
+    try:
+        return pd.array(values, dtype=dtype if dtype else object)
+    except (TypeError, ValueError):  # a value of another kind: DuckDB's cast decides
+        return pd.array(values, dtype=object)
+
+
 def _parquet(schema: Schema, rows: Iterable[Sequence[Any]]) -> bytes:
-    """The rows as a Parquet file's bytes: cast to the schema's types by DuckDB, a chunk of
-    rows at a time into one table, then written (Snappy)."""
+    """The rows as a Parquet file's bytes, ROWS_AT_A_TIME rows at a time (`_parquet_frames`)."""
     import itertools
 
+    def frames() -> Iterator[Any]:
+        iterator = iter(rows)
+        while chunk := list(itertools.islice(iterator, ROWS_AT_A_TIME)):
+            yield _frame(schema, chunk)
+
+    return _parquet_frames(schema, frames())
+
+
+def _parquet_frame(schema: Schema, frame: Any) -> bytes:
+    """One DataFrame as a Parquet file's bytes, cast to the schema's types by DuckDB as it
+    reads the frame and writes the file (no table in between)."""
+    import duckdb
+
+    select = ", ".join(f"CAST(frame.{_ident(n)} AS {t}) AS {_ident(n)}" for n, t in schema)
+    connection = duckdb.connect()
+    with tempfile.TemporaryDirectory(prefix="genai-cost-parquet-") as folder:
+        path = os.path.join(folder, "table.parquet")
+        try:
+            connection.register("frame", frame)
+            connection.execute(
+                f"COPY (SELECT {select} FROM frame) TO {_literal(path)} "
+                "(FORMAT parquet, COMPRESSION snappy)"
+            )
+        finally:
+            connection.close()
+        return Path(path).read_bytes()
+
+
+def _parquet_frames(schema: Schema, frames: Iterable[Any]) -> bytes:
+    """DataFrames as a Parquet file's bytes: cast to the schema's types by DuckDB, a frame at
+    a time into one table, then written (Snappy)."""
     import duckdb
 
     columns = ", ".join(f"{_ident(n)} {t}" for n, t in schema)
@@ -157,9 +236,8 @@ def _parquet(schema: Schema, rows: Iterable[Sequence[Any]]) -> bytes:
         path = os.path.join(folder, "table.parquet")
         try:
             connection.execute(f"CREATE TABLE report ({columns})")
-            iterator = iter(rows)
-            while chunk := list(itertools.islice(iterator, ROWS_AT_A_TIME)):
-                connection.register("frame", _frame(schema, chunk))
+            for frame in frames:
+                connection.register("frame", frame)
                 connection.execute(f"INSERT INTO report SELECT {select} FROM frame")
                 connection.unregister("frame")
             connection.execute(
