@@ -778,7 +778,8 @@ def test_rounded_arrays_and_texts_are_the_rounded_column(values: list[float], di
 
     import numpy as np
 
-    from genai_cost.results.estimate import _rounded_column, rounded_array, rounded_texts
+    from genai_cost.results.rounding import rounded_array, rounded_texts
+    from genai_cost.results.rounding import rounded_column as _rounded_column
 
     array = np.asarray(values, dtype=np.float64)
     expected = _rounded_column(array, digits)

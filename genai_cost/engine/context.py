@@ -153,10 +153,19 @@ def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
         batch_tolerant=np.asarray(
             [w.latency == Latency.batch_tolerant for w in workloads], dtype=bool
         ),
-        hourly_share=np.asarray([_hourly_share(w) for w in workloads], dtype=np.float64).reshape(
-            len(workloads), HOURS_PER_DAY
-        ),
+        hourly_share=_hourly_shares(workloads),
     )
+
+
+def _hourly_shares(workloads: list[Workload]) -> np.ndarray:
+    """`_hourly_share` of every workload, shape (W, 24): flat rows filled at once, the rest
+    (a profile, or NaN for a peak ratio) row by row."""
+    share = np.full((len(workloads), HOURS_PER_DAY), 1.0 / HOURS_PER_DAY)
+    for i, w in enumerate(workloads):
+        traffic = w.traffic
+        if traffic.hourly_profile is not None or traffic.peak_to_average_ratio is not None:
+            share[i] = _hourly_share(w)
+    return share
 
 
 def _hourly_share(w: Workload) -> list[float]:

@@ -361,7 +361,8 @@ def option_columns(estimate: Estimate) -> Block:
     written by joining per-component text columns (`component_text`)."""
     import numpy as np
 
-    from genai_cost.results.estimate import rounded_array, rounded_texts, row_order
+    from genai_cost.results.estimate import row_order
+    from genai_cost.results.rounding import rounded_array, rounded_texts
 
     a = estimate.arrays
     n = a.size

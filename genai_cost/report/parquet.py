@@ -175,8 +175,11 @@ def _array(values: list[Any], kind: str) -> Any:
     None: null), else objects (DuckDB's cast decides, as for rows)."""
     import numpy as np
 
-    if kind == "DOUBLE" and all(v is None or type(v) in (float, int) for v in values):
-        return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+    if kind == "DOUBLE":
+        try:
+            return np.array(values, dtype=np.float64)  # None is NaN
+        except (TypeError, ValueError):
+            pass
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out

@@ -42,6 +42,7 @@ from genai_cost.engine.core import PAY_PER_USE, EstimateArrays, component_listed
 from genai_cost.engine.costs.parts import Part
 from genai_cost.engine.labels import option_label
 from genai_cost.engine.options.batch_transform import FIXED_COMPONENTS
+from genai_cost.results.rounding import rounded_column as _rounded_column
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import ImportedModel, InfrastructureResource, Option, Scenario
 from genai_cost.units import FLOAT_TOLERANCE, MINUTES_PER_HOUR
@@ -185,13 +186,21 @@ def rows_lines(
                 strict=True,
             )
         ]
-        sources = r.sources[local].tolist()
+        ordered: dict[tuple[str, ...], list[str]] = {}  # each distinct tuple sorted once
+        sources = [
+            ordered.get(t) or ordered.setdefault(t, sorted(set(t)))
+            for t in r.sources[local].tolist()
+        ]
         feasible = (result.failure[local] == 0).tolist()
         pay_per_use = r.option in PAY_PER_USE
         places = positions.tolist()
         for c in result.listed_components:
-            quantities = c.quantity[local].tolist()
-            prices, usds = c.usd_per_unit[local].tolist(), c.usd[local].tolist()
+            raw = c.quantity[local]
+            quantities = raw.tolist()
+            # `line`'s rounding, per distinct value (NaN and infinity to None)
+            rounded = _rounded_column(raw, 9)
+            prices = _rounded_column(c.usd_per_unit[local], 12)
+            usds = _rounded_column(c.usd[local], 6)
             family: Family = "redundancy" if c.name.startswith(REDUNDANCY_PREFIX) else "inference"
             scales = pay_per_use and c.name not in FIXED_COMPONENTS
             for j, place in enumerate(places):
@@ -199,20 +208,21 @@ def rows_lines(
                 if not component_listed(c.optional, feasible[j], quantity) or not quantity > 0:
                     continue
                 name = workloads[place]
-                out[place].append(
-                    line(
-                        family,
-                        name,
-                        [name],
-                        c.name,
-                        quantity,
-                        c.unit,
-                        prices[j],
-                        usd=usds[j],
-                        sources=sources[j],
-                        detail=labels[j],
-                        scales_with_requests=scales,
-                    )
+                out[place].append(  # as `line` makes it, its numbers rounded above
+                    {
+                        "family": family,
+                        "item": name,
+                        "workloads": [name],
+                        "name": c.name,
+                        "quantity": rounded[j],
+                        "unit": c.unit,
+                        "usd_per_unit": prices[j],
+                        "usd": usds[j],
+                        "sources": list(sources[j]),
+                        "detail": labels[j],
+                        "one_off": None,
+                        "scales_with_requests": scales,
+                    }
                 )
     return out
 
@@ -648,12 +658,15 @@ def guardrail_lines(estimate: Priced, spec: WorkloadSpec, parts: BillParts) -> N
 def summarize(parts: BillParts, horizon: int) -> Bill:
     """Families, totals and completeness of the collected lines."""
     families: list[FamilyTotal] = []
+    usds: dict[str, list[float]] = {}  # per family, its lines' dollars in bill order
+    for c in parts.lines:
+        usds.setdefault(c["family"], []).append(c["usd"] or 0.0)
     for family in FAMILIES:
-        mine = [c for c in parts.lines if c["family"] == family]
+        mine = usds.get(family, [])
         gaps = [m for m in parts.missing if m["family"] == family]
         if not mine and not gaps:
             continue
-        priced = round(sum(c["usd"] or 0.0 for c in mine), 6)
+        priced = round(sum(mine), 6)
         families.append(
             {
                 "family": family,

@@ -33,6 +33,7 @@ from genai_cost.engine.arrays import OptionResult
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import EstimateArrays, component_listed
 from genai_cost.results.bill import BillInputs, workload_shares
+from genai_cost.results.rounding import rounded_column as _rounded_column
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.version import __version__
 
@@ -197,64 +198,6 @@ def _add_sections(summary: ScenarioSummary, sections: ScenarioSections) -> None:
 
 _TOKEN_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h")
 """The token fields a workload summary shows (where not zero), in the model's field order."""
-
-
-def _rounded_table(values: np.ndarray, digits: int) -> tuple[list[float | None], np.ndarray]:
-    """`round(v, digits)` of each distinct value (None where not finite; whole numbers as
-    they are, which `round` returns unchanged), and each value's index into that list."""
-    unique, inverse = np.unique(values, return_inverse=True)
-    isfinite = math.isfinite
-    table = [
-        v if v.is_integer() else (round(v, digits) if isfinite(v) else None)
-        for v in unique.tolist()
-    ]
-    return table, inverse.reshape(-1)
-
-
-def _rounded_column(values: np.ndarray, digits: int) -> list[float | None]:
-    """`round(v, digits)` of every value, None where not finite — Python's correctly rounded
-    `round`, run once per distinct value (prices repeat across rows) and skipped for whole
-    numbers (which it returns unchanged)."""
-    if values.size == 0:
-        return []
-    rounded, inverse = _rounded_table(values, digits)
-    table = np.empty(len(rounded), dtype=object)
-    table[:] = rounded
-    out: list[float | None] = table[inverse].tolist()
-    zeros = values == 0  # np.unique folds 0.0 and -0.0 together; round() keeps the sign
-    if zeros.any():
-        for i in np.flatnonzero(zeros).tolist():
-            out[i] = -0.0 if np.signbit(values[i]) else 0.0
-    return out
-
-
-def rounded_array(values: np.ndarray, digits: int) -> np.ndarray:
-    """`_rounded_column` as a float array, NaN where that has None (a column for a table
-    writer: NaN there is null)."""
-    if values.size == 0:
-        return np.empty(0, dtype=np.float64)
-    rounded, inverse = _rounded_table(values, digits)
-    table = np.array([math.nan if v is None else v for v in rounded], dtype=np.float64)
-    out: np.ndarray = table[inverse]
-    zeros = values == 0  # keeps -0.0 as `round` does
-    out[zeros] = values[zeros]
-    return out
-
-
-def rounded_texts(values: np.ndarray, digits: int, missing: str) -> np.ndarray:
-    """`str()` of every value of `_rounded_column(values, digits)` as an object array,
-    `missing` where that has None; each distinct value is written once."""
-    if values.size == 0:
-        return np.empty(0, dtype=object)
-    rounded, inverse = _rounded_table(values, digits)
-    table = np.empty(len(rounded), dtype=object)
-    table[:] = [missing if v is None else str(v) for v in rounded]
-    out: np.ndarray = table[inverse]
-    zeros = values == 0  # np.unique folds 0.0 and -0.0 together; round() keeps the sign
-    if zeros.any():
-        out[zeros] = "0.0"
-        out[zeros & np.signbit(values)] = "-0.0"
-    return out
 
 
 def _money_column(values: np.ndarray) -> list[float | None]:
