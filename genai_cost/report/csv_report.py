@@ -355,6 +355,16 @@ def _nulls(values: Any) -> Any:
     return out
 
 
+def _filled(size: int, value: Any) -> Any:
+    """An object array holding `value` itself in every cell (`np.full` would make a copy of
+    a string per cell)."""
+    import numpy as np
+
+    out = np.empty(size, dtype=object)
+    out.fill(value)
+    return out
+
+
 def option_columns(estimate: Estimate) -> Block:
     """Every option row (`option_row` cells) as columns, in `row_order`: texts gathered by
     workload and option, numbers rounded as the rows round them, each row's components
@@ -389,13 +399,13 @@ def option_columns(estimate: Estimate) -> Block:
         size = r.size
         ok = result.failure == 0
         feasible_parts.append(ok)
-        texts["option"].append(np.full(size, r.option, dtype=object))
+        texts["option"].append(_filled(size, r.option))
         for column in ("variant", "platform", "instance_type"):
             texts[column].append(_nulls(getattr(r, column)))
-        unit = np.full(size, result.capacity_unit or None, dtype=object)
+        unit = _filled(size, result.capacity_unit or None)
         unit[~ok] = None
         texts["capacity_unit"].append(unit)
-        text = np.full(size, "", dtype=object)
+        text = _filled(size, "")
         started = np.zeros(size, dtype=bool)
         for c in result.listed_components:
             positive = c.quantity > 0
@@ -414,9 +424,13 @@ def option_columns(estimate: Estimate) -> Block:
             text[first] = piece[first]
             started |= listed
         components.append(text)
-        reason = np.full(size, None, dtype=object)
+        reason = _filled(size, None)
         failed = np.flatnonzero(~ok)
-        reason[failed] = [result.reason(i) or None for i in failed.tolist()]
+        said: dict[str, str] = {}  # a reason many rows share is held once
+        reason[failed] = [
+            said.setdefault(text, text) if (text := result.reason(i)) else None
+            for i in failed.tolist()
+        ]
         reasons.append(reason)
     for column, parts in texts.items():
         block[column] = np.concatenate(parts)
@@ -433,11 +447,11 @@ def option_columns(estimate: Estimate) -> Block:
     block["components"] = np.concatenate(components)
     block["reason"] = np.concatenate(reasons)
     order = row_order(estimate)
-    nothing = np.full(n, None, dtype=object)
+    nothing = _filled(n, None)
     out: Block = {}
     for column in COLUMNS:
         if column == "record":
-            out[column] = np.full(n, "option", dtype=object)
+            out[column] = _filled(n, "option")
         elif column in block:
             out[column] = block[column][order]
         else:

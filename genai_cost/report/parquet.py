@@ -157,17 +157,30 @@ def _blocks_frame(schema: Schema, blocks: Iterable[dict[str, Any]]) -> Any:
             values = block.pop(name)
             parts[name].append(values if isinstance(values, np.ndarray) else _array(values, kind))
     data: dict[str, Any] = {}
-    for name, _ in schema:
+    for name, kind in schema:
         column = parts.pop(name)
+        if kind == "DOUBLE" and any(part.dtype == np.float64 for part in column):
+            # a block's column of nothing but None joins the others' floats as NaN (not
+            # as a float object per value)
+            column = [
+                np.full(part.shape, np.nan) if part.dtype == object and _all_none(part) else part
+                for part in column
+            ]
         values = np.concatenate(column) if column else np.empty(0, dtype=object)
         del column
         if values.dtype == np.float64:
             data[name] = pd.arrays.FloatingArray(values, np.isnan(values))
         elif values.dtype == np.bool_:
             data[name] = pd.arrays.BooleanArray(values, np.zeros(values.shape, bool))
-        else:
-            data[name] = pd.arrays.NumpyExtensionArray(values.astype(object, copy=False))
+        else:  # objects as they are: no copy into pandas' own string arrays
+            data[name] = pd.Series(values.astype(object, copy=False), dtype=object, copy=False)
     return pd.DataFrame(data, columns=[name for name, _ in schema], copy=False)
+
+
+def _all_none(values: Any) -> bool:
+    import numpy as np
+
+    return bool(np.equal(values, None).all())
 
 
 def _array(values: list[Any], kind: str) -> Any:
@@ -217,6 +230,7 @@ def _parquet_frame(schema: Schema, frame: Any) -> bytes:
     with tempfile.TemporaryDirectory(prefix="genai-cost-parquet-") as folder:
         path = os.path.join(folder, "table.parquet")
         try:
+            connection.execute("SET threads = 1")
             connection.register("frame", frame)
             connection.execute(
                 f"COPY (SELECT {select} FROM frame) TO {_literal(path)} "

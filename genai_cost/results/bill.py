@@ -177,12 +177,13 @@ def rows_lines(
         result = arrays.results[k]
         local = where[positions] - int(arrays.offsets[k])
         r = result.rows
+        made: dict[tuple[str, str, str], str] = {}  # each distinct label made (and held) once
         labels = [
-            option_label(r.option, str(v), str(p), str(i))
-            for v, p, i in zip(
-                r.variant[local].tolist(),
-                r.platform[local].tolist(),
-                r.instance_type[local].tolist(),
+            made.get(key) or made.setdefault(key, option_label(r.option, *key))
+            for key in zip(
+                map(str, r.variant[local].tolist()),
+                map(str, r.platform[local].tolist()),
+                map(str, r.instance_type[local].tolist()),
                 strict=True,
             )
         ]
