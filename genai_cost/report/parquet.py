@@ -178,9 +178,7 @@ def _blocks_frame(schema: Schema, blocks: Iterable[dict[str, Any]]) -> Any:
 
 
 def _all_none(values: Any) -> bool:
-    import numpy as np
-
-    return bool(np.equal(values, None).all())
+    return all(v is None for v in values.tolist())
 
 
 def _array(values: list[Any], kind: str) -> Any:
