@@ -90,27 +90,33 @@ class PricingContext:
         in one pass over the workloads for every option (once per run), per distinct
         (kind, on-demand-only, options) — a table's rows share a handful."""
 
-        def compute() -> dict[Option, list[int]]:
+        return self._wanting()[0][option]
+
+    def _wanting(self) -> tuple[dict[Option, list[int]], list[int]]:
+        """`wanting` of every option, and `on_demand_only`, from one pass (once per run)."""
+
+        def compute() -> tuple[dict[Option, list[int]], list[int]]:
             decided: dict[tuple[object, ...], tuple[Option, ...]] = {}
             out: dict[Option, list[int]] = {o: [] for o in Option}
+            only: list[int] = []
             for i, spec in enumerate(self.specs):
                 w = spec.workload
-                key = (w.kind, w.on_demand_only, None if w.options is None else tuple(w.options))
+                on_demand_only = w.on_demand_only
+                if on_demand_only:
+                    only.append(i)
+                key = (w.kind, on_demand_only, None if w.options is None else tuple(w.options))
                 chosen = decided.get(key)
                 if chosen is None:
                     chosen = decided[key] = tuple(o for o in Option if spec.wants(o))
                 for o in chosen:
                     out[o].append(i)
-            return out
+            return out, only
 
-        return self.remember(("wanting",), compute)[option]
+        return self.remember(("wanting",), compute)
 
     def on_demand_only(self) -> list[int]:
         """The workloads with speech tokens or media inputs (priced on demand only)."""
-        return self.remember(
-            ("on_demand_only",),
-            lambda: [i for i, s in enumerate(self.specs) if s.workload.on_demand_only],
-        )
+        return self._wanting()[1]
 
     def day_for(self, spec: WorkloadSpec) -> dt.date:
         if self.override or spec.day is None:
@@ -120,6 +126,20 @@ class PricingContext:
     def day_for_scenario(self, own: dt.date | None) -> dt.date:
         """The pricing date of a scenario whose own `pricing_date` is `own`."""
         return self.day if self.override or own is None else own
+
+
+def by_workload(
+    specs: list[WorkloadSpec], index: np.ndarray, value: Callable[[WorkloadSpec], float]
+) -> np.ndarray:
+    """Per row, `value` of its workload (`index` into `specs`), worked out once per workload
+    the rows hold — not for every workload of the run (an option most workloads do not want
+    reads only those that do)."""
+    if index.size == 0:
+        return np.zeros(0, dtype=np.float64)
+    present, inverse = np.unique(index, return_inverse=True)
+    values = np.asarray([value(specs[i]) for i in present.tolist()], dtype=np.float64)
+    out: np.ndarray = values[inverse.reshape(-1)]
+    return out
 
 
 def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:

@@ -38,7 +38,7 @@ from genai_cost.documents.estimate import (
 )
 from genai_cost.engine.capacity import REDUNDANCY_PREFIX
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.core import PAY_PER_USE, EstimateArrays, component_listed
+from genai_cost.engine.core import PAY_PER_USE, EstimateArrays
 from genai_cost.engine.costs.parts import Part
 from genai_cost.engine.labels import option_label
 from genai_cost.engine.options.batch_transform import FIXED_COMPONENTS
@@ -192,22 +192,23 @@ def rows_lines(
             ordered.get(t) or ordered.setdefault(t, sorted(set(t)))
             for t in r.sources[local].tolist()
         ]
-        feasible = (result.failure[local] == 0).tolist()
         pay_per_use = r.option in PAY_PER_USE
         places = positions.tolist()
         for c in result.listed_components:
-            raw = c.quantity[local]
-            quantities = raw.tolist()
+            # a line where the row lists the component (`component_listed`, true wherever
+            # the quantity is positive) with a positive quantity
+            billed = np.flatnonzero(c.quantity[local] > 0)
+            if not billed.size:
+                continue
+            at = local[billed]
             # `line`'s rounding, per distinct value (NaN and infinity to None)
-            rounded = _rounded_column(raw, 9)
-            prices = _rounded_column(c.usd_per_unit[local], 12)
-            usds = _rounded_column(c.usd[local], 6)
+            rounded = _rounded_column(c.quantity[at], 9)
+            prices = _rounded_column(c.usd_per_unit[at], 12)
+            usds = _rounded_column(c.usd[at], 6)
             family: Family = "redundancy" if c.name.startswith(REDUNDANCY_PREFIX) else "inference"
             scales = pay_per_use and c.name not in FIXED_COMPONENTS
-            for j, place in enumerate(places):
-                quantity = quantities[j]
-                if not component_listed(c.optional, feasible[j], quantity) or not quantity > 0:
-                    continue
+            for n, j in enumerate(billed.tolist()):
+                place = places[j]
                 name = workloads[place]
                 out[place].append(  # as `line` makes it, its numbers rounded above
                     {
@@ -215,10 +216,10 @@ def rows_lines(
                         "item": name,
                         "workloads": [name],
                         "name": c.name,
-                        "quantity": rounded[j],
+                        "quantity": rounded[n],
                         "unit": c.unit,
-                        "usd_per_unit": prices[j],
-                        "usd": usds[j],
+                        "usd_per_unit": prices[n],
+                        "usd": usds[n],
                         "sources": list(sources[j]),
                         "detail": labels[j],
                         "one_off": None,

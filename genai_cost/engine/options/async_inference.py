@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from genai_cost.engine.arrays import OptionResult, OptionRows, WorkloadArrays
-from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.context import PricingContext, WorkloadSpec, by_workload
 from genai_cost.engine.options import autoscaled
 from genai_cost.engine.options.self_hosted import (
     SPOT_INTERACTIVE_REASON,
@@ -89,8 +89,9 @@ def _queue_allowed(spec: WorkloadSpec) -> bool:
 
 def prepare(ctx: PricingContext) -> OptionRows:
     option_rows = prepare_instances(ctx, OPTION, choice)
+    wanting = np.unique(option_rows.workload_index).tolist()
     slow = {  # the few workloads whose measured latency is over the limit
-        i: reason for i, spec in enumerate(ctx.specs) if (reason := _too_slow(spec))
+        i: reason for i in wanting if (reason := _too_slow(ctx.specs[i]))
     }
     if slow:
         for r, i in enumerate(option_rows.workload_index.tolist()):
@@ -99,9 +100,8 @@ def prepare(ctx: PricingContext) -> OptionRows:
                 option_rows.reason[r] = reason
                 option_rows.blocked[r] = True
     autoscaled.scaling_params(option_rows, ctx.specs, "async_inference")
-    allowed = np.asarray([_queue_allowed(spec) for spec in ctx.specs], dtype=np.float64)
-    option_rows.params["queue_allowed"] = (
-        allowed[option_rows.workload_index] if allowed.size else np.zeros(0)
+    option_rows.params["queue_allowed"] = by_workload(
+        ctx.specs, option_rows.workload_index, lambda spec: float(_queue_allowed(spec))
     )
     return option_rows
 

@@ -34,7 +34,7 @@ from genai_cost.engine.arrays import (
     scatter,
 )
 from genai_cost.engine.capacity import CEIL_TOLERANCE, rate_at_shape, with_redundancy
-from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.context import PricingContext, WorkloadSpec, by_workload
 from genai_cost.engine.options import self_hosted
 from genai_cost.engine.options.self_hosted import (
     REDUNDANT_INSTANCE_HOURS,
@@ -88,23 +88,23 @@ def scaling_params(
 ) -> None:
     """Add the scaling parameters of each row's workload to `rows.params` (in place)."""
 
-    def column(values: list[float]) -> FloatArray:
-        return np.asarray(values, dtype=np.float64)
-
-    # per workload once, then each row takes its workload's values by index
-    owners = [spec.workload for spec in specs]
-    bounds = [getattr(w, min_field) for w in owners]
     i = rows.workload_index
-    rows.params["min_instances"] = column([float(b.min_instances) for b in bounds])[i]
-    rows.params["max_instances"] = column(
-        [float(b.max_instances) if b.max_instances is not None else np.inf for b in bounds]
-    )[i]
-    rows.params["lead_fraction"] = column(
-        [w.autoscaling.scale_out_lead_seconds / SECONDS_PER_HOUR for w in owners]
-    )[i]
-    rows.params["cooldown_fraction"] = column(
-        [w.autoscaling.scale_in_cooldown_seconds / SECONDS_PER_HOUR for w in owners]
-    )[i]
+
+    def bound(spec: WorkloadSpec) -> Any:
+        return getattr(spec.workload, min_field)
+
+    def maximum(spec: WorkloadSpec) -> float:
+        most = bound(spec).max_instances
+        return float(most) if most is not None else np.inf
+
+    rows.params["min_instances"] = by_workload(specs, i, lambda s: float(bound(s).min_instances))
+    rows.params["max_instances"] = by_workload(specs, i, maximum)
+    rows.params["lead_fraction"] = by_workload(
+        specs, i, lambda s: s.workload.autoscaling.scale_out_lead_seconds / SECONDS_PER_HOUR
+    )
+    rows.params["cooldown_fraction"] = by_workload(
+        specs, i, lambda s: s.workload.autoscaling.scale_in_cooldown_seconds / SECONDS_PER_HOUR
+    )
 
 
 def prepare(ctx: PricingContext) -> OptionRows:

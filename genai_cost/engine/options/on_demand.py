@@ -30,7 +30,7 @@ from genai_cost.engine.arrays import (
     WorkloadArrays,
 )
 from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
-from genai_cost.engine.context import PricingContext
+from genai_cost.engine.context import PricingContext, WorkloadSpec, by_workload
 from genai_cost.engine.traits import SAME_TOKENS, OptionTraits
 from genai_cost.scenario.models import Option, Workload
 from genai_cost.units import TOKENS_PER_MILLION
@@ -141,10 +141,9 @@ FLEX_REASON = (
 def prepare(ctx: PricingContext) -> OptionRows:
     rows = token_price_rows(ctx, OPTION, PRICE_COLUMNS, tiers=True)
     rows.params[IS_FLEX] = np.asarray(rows.variant == "flex", dtype=np.float64)
-    named = np.fromiter(
-        (s.workload.service_tier is not None for s in ctx.specs), dtype=bool, count=len(ctx.specs)
+    rows.params[NAMED_TIER] = by_workload(
+        ctx.specs, rows.workload_index, lambda s: float(s.workload.service_tier is not None)
     )
-    rows.params[NAMED_TIER] = named[rows.workload_index].astype(np.float64)
     add_long_context_params(ctx, rows)
     some = ctx.on_demand_only()  # the workloads with any speech or media (usually none)
     for extra in EXTRA_LINES:  # per workload once, then each row by its workload's index
@@ -158,24 +157,31 @@ def add_long_context_params(ctx: PricingContext, rows: OptionRows) -> None:
     """Each row's model long-context threshold (the smallest any of its on-demand price rows
     states; NaN when none does) and its workload's long-request share and input tokens."""
     thresholds: dict[str, float] = {}
-    for model in {spec.workload.base_model for spec in ctx.specs}:  # once per model
-        found = [
-            r.long_context_threshold_tokens
-            for r in ctx.catalog.on_demand.get(model, [])
-            if r.long_context_threshold_tokens is not None
-        ]
-        thresholds[model] = min(found) if found else np.nan
-    # per workload once, then each row takes its workload's values by index
-    longs = [spec.workload.tokens_per_request.long_requests for spec in ctx.specs]
-    share = np.asarray([x.share if x else 0.0 for x in longs], dtype=np.float64)
-    long_input = np.asarray([x.input if x else 0.0 for x in longs], dtype=np.float64)
-    threshold = np.asarray(
-        [thresholds[spec.workload.base_model] for spec in ctx.specs], dtype=np.float64
-    )
+
+    def threshold(spec: WorkloadSpec) -> float:
+        model = spec.workload.base_model
+        if model not in thresholds:  # once per model
+            found = [
+                r.long_context_threshold_tokens
+                for r in ctx.catalog.on_demand.get(model, [])
+                if r.long_context_threshold_tokens is not None
+            ]
+            thresholds[model] = min(found) if found else np.nan
+        return thresholds[model]
+
+    def share(spec: WorkloadSpec) -> float:
+        long = spec.workload.tokens_per_request.long_requests
+        return long.share if long else 0.0
+
+    def long_input(spec: WorkloadSpec) -> float:
+        long = spec.workload.tokens_per_request.long_requests
+        return long.input if long else 0.0
+
+    # per workload the rows hold, once; each row takes its workload's values
     i = rows.workload_index
-    rows.params[LONG_SHARE] = share[i] if share.size else np.zeros(0)
-    rows.params[LONG_INPUT] = long_input[i] if long_input.size else np.zeros(0)
-    rows.params[MODEL_THRESHOLD] = threshold[i] if threshold.size else np.zeros(0)
+    rows.params[LONG_SHARE] = by_workload(ctx.specs, i, share)
+    rows.params[LONG_INPUT] = by_workload(ctx.specs, i, long_input)
+    rows.params[MODEL_THRESHOLD] = by_workload(ctx.specs, i, threshold)
 
 
 def request_kinds(
