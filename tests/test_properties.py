@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -213,25 +214,42 @@ def test_engine_matches_per_row_reference(prepared: list[OptionRows], tmp_path: 
     np.testing.assert_allclose(result.monthly_cost_usd, expected, rtol=1e-12)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+def _near_half(k: int, digits: int, step: int) -> float:
+    """The double `step` ulps from (k + ½)·10^-digits: where rounding a column in floating
+    point could go the other way from `round`."""
+    value = (k + 0.5) / 10**digits
+    for _ in range(abs(step)):
+        value = float(np.nextafter(value, math.inf if step > 0 else -math.inf))
+    return value
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(
     values=st.lists(
         st.one_of(
             st.floats(allow_nan=True, allow_infinity=True),
-            st.sampled_from([0.0, -0.0, 1.0, 0.1234565, 2.5e-7, -1e-9, 1e300]),
+            st.floats(min_value=-1e7, max_value=1e7),
+            st.sampled_from(
+                [0.0, -0.0, 1.0, 0.1234565, 2.5e-7, -1e-9, 1e300, 2.675, 2.0**52 + 0.5, 4.5e15]
+            ),
+            st.builds(
+                _near_half,
+                st.integers(min_value=-(10**12), max_value=10**12),
+                st.sampled_from([6, 9, 12]),
+                st.integers(min_value=-2, max_value=2),
+            ),
         ),
         max_size=40,
     ),
-    digits=st.sampled_from([6, 9]),
+    digits=st.sampled_from([6, 9, 12]),
 )
 def test_column_rounding_is_round_value_by_value(values: list[float], digits: int) -> None:
-    """The estimate document rounds whole columns once per distinct value; each result must be
-    Python's `round(v, digits)` (None where not finite), sign of zero included."""
-    import math
+    """Reports round whole columns at once in floating point (results/rounding.py); each
+    result must be Python's `round(v, digits)` (None where not finite), sign of zero
+    included — values a few ulps from a half included."""
+    from genai_cost.results.rounding import rounded_column
 
-    from genai_cost.results.estimate import _rounded_column
-
-    got = _rounded_column(np.asarray(values, dtype=np.float64), digits)
+    got = rounded_column(np.asarray(values, dtype=np.float64), digits)
     want = [round(v, digits) if math.isfinite(v) else None for v in values]
     assert [(g, None if g is None else math.copysign(1.0, g)) for g in got] == [
         (w, None if w is None else math.copysign(1.0, w)) for w in want

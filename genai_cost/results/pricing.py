@@ -219,11 +219,12 @@ def _undated_before_source(ctx: PricingContext) -> list[str]:
     from genai_cost.catalog.lookup import OnDemandMatch, on_demand_price
 
     seen: dict[tuple[str, str], str] = {}
-    asked: set[tuple[str, str, str, str | None, dt.date]] = set()
+    asked: set[tuple[str, str | None, str, dt.date]] = set()
     for spec in ctx.specs:
         w = spec.workload
         day = ctx.day_for(spec)
-        key = (w.base_model, w.scope, spec.region, w.geo_profile, day)
+        # the model id and endpoint scope decide its base model, scope and geo profile
+        key = (w.model, w.endpoint_scope, spec.region, day)
         if key in asked:  # thousands of workloads share a few endpoints
             continue
         asked.add(key)

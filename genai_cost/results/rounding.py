@@ -1,6 +1,14 @@
-"""Numbers as reports present them: Python's correctly rounded `round` of each value (None
-where it is not finite), computed once per distinct value of a column — prices and
-quantities repeat across many rows — with the sign of zero kept as `round` keeps it."""
+"""Numbers as reports present them: Python's correctly rounded `round(v, digits)` of each
+value (None, or NaN in a float array, where it is not finite), worked out for a whole column
+at once.
+
+`round(x, n)` is the double nearest to x's exact value rounded half-even to n decimals. With
+y = x·10ⁿ computed in floating point, the error of y is at most |y|·2⁻⁵³; wherever y's
+fraction lies farther than that from one half (and |y| < 2⁵²), `rint(y)` is the integer k
+that rounding the exact value gives, and k / 10ⁿ — one correctly rounded division of exact
+numbers (10ⁿ is exact for n ≤ 22) — is the double nearest to k·10⁻ⁿ: `round`'s result, the
+sign of zero included. The few values too close to a half, or too large, are rounded by
+`round` itself. Tested against `round` (tests/test_workloads_table.py)."""
 
 from __future__ import annotations
 
@@ -8,49 +16,36 @@ import math
 
 import numpy as np
 
-
-def _rounded(values: list[float], digits: int) -> list[float | None]:
-    """`round(v, digits)` of each value, None where not finite; a whole number (-0.0
-    included) as it is, which `round` would return unchanged."""
-    isfinite = math.isfinite
-    return [v if v.is_integer() else (round(v, digits) if isfinite(v) else None) for v in values]
-
-
-def rounded_table(values: np.ndarray, digits: int) -> tuple[list[float | None], np.ndarray]:
-    """`_rounded` of each distinct value, and each value's index into that list."""
-    unique, inverse = np.unique(values, return_inverse=True)
-    return _rounded(unique.tolist(), digits), inverse.reshape(-1)
-
-
-def rounded_column(values: np.ndarray, digits: int) -> list[float | None]:
-    """`round(v, digits)` of every value, None where not finite — Python's correctly rounded
-    `round`, run once per distinct value (prices repeat across rows) and skipped for whole
-    numbers (which it returns unchanged)."""
-    if values.size == 0:
-        return []
-    unique, inverse = np.unique(values, return_inverse=True)
-    if 2 * unique.size > values.size:  # mostly distinct: a gather would cost more
-        return _rounded(values.tolist(), digits)
-    table = np.empty(unique.size, dtype=object)
-    table[:] = _rounded(unique.tolist(), digits)
-    out: list[float | None] = table[inverse.reshape(-1)].tolist()
-    zeros = values == 0  # np.unique folds 0.0 and -0.0 together; round() keeps the sign
-    if zeros.any():
-        for i in np.flatnonzero(zeros).tolist():
-            out[i] = -0.0 if np.signbit(values[i]) else 0.0
-    return out
+_LARGEST_EXACT = 2.0**52
+"""Above this a double has no fractional part to round."""
 
 
 def rounded_array(values: np.ndarray, digits: int) -> np.ndarray:
-    """`rounded_column` as a float array, NaN where that has None (a column for a table
-    writer: NaN there is null)."""
-    if values.size == 0:
+    """`round(v, digits)` of every value as a float array, NaN where v is not finite."""
+    x = np.asarray(values, dtype=np.float64)
+    if x.size == 0:
         return np.empty(0, dtype=np.float64)
-    rounded, inverse = rounded_table(values, digits)
-    table = np.array([math.nan if v is None else v for v in rounded], dtype=np.float64)
-    out: np.ndarray = table[inverse]
-    zeros = values == 0  # keeps -0.0 as `round` does
-    out[zeros] = values[zeros]
+    scale = 10.0**digits
+    with np.errstate(over="ignore", invalid="ignore"):
+        y = x * scale
+        size = np.abs(y)
+        out: np.ndarray = np.rint(y) / scale
+        clear = np.abs(np.abs(y - np.trunc(y)) - 0.5) > size * 2.0**-52
+    finite = np.isfinite(x)
+    safe = finite & (size < _LARGEST_EXACT) & clear
+    out[~finite] = math.nan
+    rest = np.flatnonzero(finite & ~safe)
+    if rest.size:
+        out[rest] = [round(v, digits) for v in x[rest].tolist()]
+    return out
+
+
+def rounded_column(values: np.ndarray, digits: int) -> list[float | None]:
+    """`round(v, digits)` of every value as a list, None where v is not finite."""
+    rounded = rounded_array(values, digits)
+    out: list[float | None] = rounded.tolist()
+    for i in np.flatnonzero(np.isnan(rounded)).tolist():
+        out[i] = None
     return out
 
 
@@ -59,12 +54,13 @@ def rounded_texts(values: np.ndarray, digits: int, missing: str) -> np.ndarray:
     `missing` where that has None; each distinct value is written once."""
     if values.size == 0:
         return np.empty(0, dtype=object)
-    rounded, inverse = rounded_table(values, digits)
-    table = np.empty(len(rounded), dtype=object)
-    table[:] = [missing if v is None else str(v) for v in rounded]
-    out: np.ndarray = table[inverse]
-    zeros = values == 0  # np.unique folds 0.0 and -0.0 together; round() keeps the sign
+    rounded = rounded_array(values, digits)
+    unique, inverse = np.unique(rounded, return_inverse=True)
+    table = np.empty(unique.size, dtype=object)
+    table[:] = [missing if v != v else str(v) for v in unique.tolist()]
+    out: np.ndarray = table[inverse.reshape(-1)]
+    zeros = rounded == 0  # np.unique folds 0.0 and -0.0 together; round() keeps the sign
     if zeros.any():
         out[zeros] = "0.0"
-        out[zeros & np.signbit(values)] = "-0.0"
+        out[zeros & np.signbit(rounded)] = "-0.0"
     return out

@@ -188,58 +188,53 @@ class WorkloadTable:
         regions, latencies, tiers = text["region"], text["latency"], text["service_tier"]
         cells = t["options"].tolist()
         out = []
+        # a fresh `__dict__` copied from each template, set with the fields set (`_init`)
+        new = object.__new__
+        setter = object.__setattr__
         for i in range(self.size):
-            tokens = _built(
-                TokensPerRequest,
-                tokens_template,
-                token_fields,
-                input=inputs[i],
-                output=outputs[i],
-                cache_read=reads[i],
-                cache_write=writes[i],
-                cache_write_1h=writes_1h[i],
-            )
+            tokens = new(TokensPerRequest)
+            values = tokens_template.copy()
+            values["input"] = inputs[i]
+            values["output"] = outputs[i]
+            values["cache_read"] = reads[i]
+            values["cache_write"] = writes[i]
+            values["cache_write_1h"] = writes_1h[i]
+            _init(setter, tokens, values, set(token_fields))
             traffic_set = {"requests_per_month" if per_second[i] is None else "requests_per_second"}
             if peaks[i] is not None:
                 traffic_set.add("peak_to_average_ratio")
-            traffic = _built(
-                Traffic,
-                traffic_template,
-                traffic_set,
-                requests_per_month=per_month[i],
-                requests_per_second=per_second[i],
-                peak_to_average_ratio=peaks[i],
-            )
-            fields: dict[str, Any] = {
-                "name": names[i],
-                "model": models[i],
-                "region": regions[i] or None,
-                "latency": latency[latencies[i]],
-                "service_tier": tiers[i] or None,
-                "tokens_per_request": tokens,
-                "traffic": traffic,
-                "options": options[cells[i]],
-            }
+            traffic = new(Traffic)
+            values = traffic_template.copy()
+            values["requests_per_month"] = per_month[i]
+            values["requests_per_second"] = per_second[i]
+            values["peak_to_average_ratio"] = peaks[i]
+            _init(setter, traffic, values, traffic_set)
+            workload = new(Workload)
+            values = template.copy()
+            values["name"] = names[i]
+            values["model"] = models[i]
+            values["region"] = regions[i] or None
+            values["latency"] = latency[latencies[i]]
+            values["service_tier"] = tiers[i] or None
+            values["tokens_per_request"] = tokens
+            values["traffic"] = traffic
+            values["options"] = options[cells[i]]
             if tag_keys:
-                fields["tags"] = {
+                values["tags"] = {
                     k: str(v[i]) for k, v in zip(tag_keys, tag_values, strict=True) if v[i]
                 }
-            out.append(_built(Workload, template, workload_fields, **fields))
+            _init(setter, workload, values, set(workload_fields))
+            out.append(workload)
         return out
 
 
-def _built(cls: Any, template: dict[str, Any], fields_set: set[str], **values: Any) -> Any:
-    """An instance of pydantic model `cls` with `template`'s field values updated by
-    `values`, unvalidated — what `template.model_copy(update=values)` makes (a fresh
-    `__dict__`, the fields set, no extra or private attributes) at a fraction of the cost."""
-    built = cls.__new__(cls)
-    fields = dict(template)
-    fields.update(values)
-    object.__setattr__(built, "__dict__", fields)
-    object.__setattr__(built, "__pydantic_fields_set__", set(fields_set))
-    object.__setattr__(built, "__pydantic_extra__", None)
-    object.__setattr__(built, "__pydantic_private__", None)
-    return built
+def _init(setter: Any, built: Any, values: dict[str, Any], fields_set: set[str]) -> None:
+    """The state of a pydantic instance made unvalidated: its field values, the fields set,
+    no extra or private attributes."""
+    setter(built, "__dict__", values)
+    setter(built, "__pydantic_fields_set__", fields_set)
+    setter(built, "__pydantic_extra__", None)
+    setter(built, "__pydantic_private__", None)
 
 
 def table_format(path: Path) -> str:
