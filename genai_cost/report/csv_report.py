@@ -6,6 +6,7 @@ run as spreadsheet formulas."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
 from genai_cost.documents.estimate import Bill, EstimateDocument
@@ -338,7 +339,7 @@ def table_blocks(estimate: Estimate) -> Iterator[Block]:
                 ("monthly_cost_usd", "usd"),
                 ("detail", "detail"),
             ):
-                block[column] = [c[key] for c in lines]  # type: ignore[literal-required]
+                block[column] = list(map(itemgetter(key), lines))
             yield block
         if tail:
             yield _block(tail)

@@ -710,8 +710,16 @@ def workload_shares(bill: Bill, names: list[str]) -> dict[str, float | None]:
             own_inference[c["workloads"][0]] = own_inference.get(c["workloads"][0], 0.0) + c["usd"]
     shares: dict[str, float] = dict.fromkeys(names, 0.0)
     for c in bill["components"]:
-        targets = [w for w in c["workloads"] if w in shares]
-        if not targets or c["usd"] is None:
+        usd = c["usd"]
+        if usd is None:
+            continue
+        charged = c["workloads"]
+        if len(charged) == 1:  # one workload's line (most): all of it is that workload's
+            if charged[0] in shares:
+                shares[charged[0]] += usd  # as below: a weight over itself is exactly 1
+            continue
+        targets = [w for w in charged if w in shares]
+        if not targets:
             continue
         weights = [own_inference[w] for w in targets]
         total = sum(weights)

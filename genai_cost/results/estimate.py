@@ -33,7 +33,7 @@ from genai_cost.engine.arrays import OptionResult
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import EstimateArrays, component_listed
 from genai_cost.results.bill import BillInputs, workload_shares
-from genai_cost.results.rounding import rounded_column as _rounded_column
+from genai_cost.results.rounding import rounded_column
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.version import __version__
 
@@ -202,12 +202,12 @@ _TOKEN_FIELDS = ("input", "output", "cache_read", "cache_write", "cache_write_1h
 
 def _money_column(values: np.ndarray) -> list[float | None]:
     """`_money` of every value of a column."""
-    return _rounded_column(values, 6)
+    return rounded_column(values, 6)
 
 
 def _number_column(values: np.ndarray) -> list[float | None]:
     """`_number` of every value of a column."""
-    return _rounded_column(values, 9)
+    return rounded_column(values, 9)
 
 
 def row_columns(a: EstimateArrays) -> tuple[list[Any], ...]:
@@ -369,20 +369,50 @@ def component_texts(
     return ["; ".join(p) for p in parts]
 
 
-def _serving_cost(a: EstimateArrays, row: int) -> float:
-    """The "option monthly" of `row`: what the workload costs on that option — its prompts as a
-    chosen customization path makes them — without redundancy, which the bill shows only in
-    its own lines. (The options table's monthly cost includes the redundant capacity each
-    option needs, since that decides which option is cheapest.)"""
+def _cheapest_columns(
+    a: EstimateArrays,
+) -> list[tuple[str | None, str | None, str | None, str | None, float | None]]:
+    """Per workload, its cheapest row's option, variant, platform and instance type (None
+    where it has none or the text is empty) and its "option monthly" as money: what the
+    workload costs on that option — its prompts as a chosen customization path makes them —
+    without redundancy, which the bill shows only in its own lines. (The options table's
+    monthly cost includes the redundant capacity each option needs, since that decides which
+    option is cheapest.) Read column by column for all workloads at once."""
     from genai_cost.engine.capacity import REDUNDANCY_PREFIX
+    from genai_cost.engine.core import OPTION_NAMES
 
-    result, local = a.locate(row)
-    redundant = sum(
-        float(c.usd[local])
-        for c in result.listed_components
-        if c.name.startswith(REDUNDANCY_PREFIX) and math.isfinite(float(c.usd[local]))
-    )
-    return float(a.monthly_cost_usd[row]) - redundant
+    best = a.cheapest_row
+    priced = best >= 0
+    rows = best[priced]
+    texts: dict[str, list[Any]] = {}
+    for column in ("variant", "platform", "instance_type"):
+        joined = np.empty(a.size, dtype=object)
+        for k, result in enumerate(a.results):
+            start = int(a.offsets[k])
+            joined[start : start + result.rows.size] = getattr(result.rows, column)
+        texts[column] = [str(v) or None for v in joined[rows].tolist()]
+    names = np.asarray(OPTION_NAMES, dtype=object)[a.option_code[rows]].tolist()
+    # what each row's redundancy lines add (the finite ones, in component order)
+    redundant = np.zeros(a.size)
+    for k, result in enumerate(a.results):
+        start = int(a.offsets[k])
+        mine = redundant[start : start + result.rows.size]
+        for c in result.listed_components:
+            if c.name.startswith(REDUNDANCY_PREFIX):
+                mine += np.where(np.isfinite(c.usd), c.usd, 0.0)
+    costs = rounded_column(a.monthly_cost_usd[rows] - redundant[rows], 6)
+    out: list[tuple[str | None, str | None, str | None, str | None, float | None]] = [
+        (None, None, None, None, None)
+    ] * best.shape[0]
+    for n, w in enumerate(np.flatnonzero(priced).tolist()):
+        out[w] = (
+            names[n],
+            texts["variant"][n],
+            texts["platform"][n],
+            texts["instance_type"][n],
+            costs[n],
+        )
+    return out
 
 
 def _rates_at_shape(params: dict[str, Any], workload_index: Any, specs: list[WorkloadSpec]) -> Any:
@@ -438,14 +468,14 @@ def document_parts(
     if len(estimate.bills) != len(estimate.scenarios):
         raise AssertionError("an estimate's document needs its bills (decisions/bill.py)")
     scenarios: list[ScenarioSummary] = []
+    cheapest = _cheapest_columns(a)
     w_index = 0
     for number, loaded in enumerate(estimate.scenarios):
         bill = estimate.bills[number]
         shares = workload_shares(bill, [w.name for w in loaded.scenario.workloads])
         workloads: list[WorkloadSummary] = []
         for workload in loaded.scenario.workloads:
-            best = int(a.cheapest_row[w_index])
-            cost = _serving_cost(a, best) if best >= 0 else math.nan
+            option, variant, platform, instance_type, cost = cheapest[w_index]
             workload = estimate.specs[w_index].workload  # as priced (a path's tokens in)
             workloads.append(
                 {
@@ -460,13 +490,11 @@ def document_parts(
                         for k in _TOKEN_FIELDS
                         if (v := getattr(workload.tokens_per_request, k))
                     },
-                    "cheapest_option": a.option(best) if best >= 0 else None,
-                    "cheapest_variant": _text(a.text(best, "variant")) if best >= 0 else None,
-                    "cheapest_platform": _text(a.text(best, "platform")) if best >= 0 else None,
-                    "cheapest_instance_type": (
-                        _text(a.text(best, "instance_type")) if best >= 0 else None
-                    ),
-                    "monthly_cost_usd": _money(cost),
+                    "cheapest_option": option,
+                    "cheapest_variant": variant,
+                    "cheapest_platform": platform,
+                    "cheapest_instance_type": instance_type,
+                    "monthly_cost_usd": cost,
                     "bill_monthly_cost_usd": shares[workload.name],
                 }
             )
