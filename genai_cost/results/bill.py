@@ -725,7 +725,7 @@ def workload_shares(bill: Bill, names: list[str]) -> dict[str, float | None]:
         total = sum(weights)
         for w, weight in zip(targets, weights, strict=True):
             share = weight / total if total > 0 else 1.0 / len(targets)
-            shares[w] += c["usd"] * share
+            shares[w] += usd * share
     unknown = {w for m in bill["missing"] for w in m["workloads"]}
     return {name: None if name in unknown else round(shares[name], 6) for name in names}
 
