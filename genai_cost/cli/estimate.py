@@ -127,6 +127,7 @@ def estimate(
         genai-cost estimate -w tenants.parquet --column name=tenant_id -f parquet -o out.parquet
     """
     from genai_cost import api
+    from genai_cost.cli.ending import keep
     from genai_cost.errors import ArgumentError
 
     if not paths and not workloads:
@@ -143,6 +144,7 @@ def estimate(
         api.WorkloadsFile(path, region, mapping, list(tags or [])) for path in workloads or []
     ]
     result = api.estimate_with(paths or [], options, strict=strict, tables=tables)
+    keep(result)  # a large estimate is not freed object by object as the process ends
     if not (fmt == Format.table and to_stdout(output)):  # the table shows them itself
         for warning in result.warnings:
             say(f"warning: {warning}")

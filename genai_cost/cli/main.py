@@ -178,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI with `argv` (without the program name); return the exit code."""
     args = sys.argv[1:] if argv is None else argv
     import gc
+
+    from genai_cost.cli.ending import release
+
+    release()
     import warnings
 
     # A run builds hundreds of thousands of small objects (YAML values, records) that live
@@ -235,4 +239,6 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    from genai_cost.cli.ending import end
+
+    end(main())
