@@ -791,3 +791,36 @@ def test_rounded_arrays_and_texts_are_round(values: list[float], digits: int) ->
     assert rounded_texts(array, digits, "no price").tolist() == [
         "no price" if e is None else str(e) for e in expected
     ]
+
+
+def test_flattened_specs_are_the_dataclass_made_ones() -> None:
+    """`flatten` fills each spec's fields at once; they are the specs `WorkloadSpec(...)`
+    makes (equal, the same fields, the same source), for every bundled scenario (a table's among them:
+    saas-tenants)."""
+    import dataclasses
+
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.engine.context import WorkloadSpec, flatten
+
+    loaded = load_scenarios(BUNDLED, load_catalog())
+    specs = flatten(loaded)
+    expected = [
+        WorkloadSpec(
+            i,
+            item.scenario.name,
+            w,
+            item.scenario.workload_region(w),
+            item.path,
+            item.scenario.pricing_date,
+            item.scenario.hours,
+            item,
+            j,
+        )
+        for i, item in enumerate(loaded)
+        for j, w in enumerate(item.scenario.workloads)
+    ]
+    assert specs == expected and len(specs) > 20
+    for got, want in zip(specs, expected, strict=True):
+        assert got.source is want.source
+        assert vars(got) == {f.name: getattr(want, f.name) for f in dataclasses.fields(want)}

@@ -143,14 +143,29 @@ def by_workload(
 
 
 def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
+    """One spec per workload, in scenario order. Each is made as the dataclass's own
+    `__init__` makes it (its fields in its `__dict__`), in one update rather than a frozen
+    attribute set per field — a table holds hundreds of thousands of workloads."""
     specs = []
+    new = object.__new__
     for i, item in enumerate(loaded):
         s = item.scenario
+        name, path, day, hours = s.name, item.path, s.pricing_date, s.hours
+        default_region = s.region
         for j, w in enumerate(s.workloads):
-            region = s.workload_region(w)
-            specs.append(
-                WorkloadSpec(i, s.name, w, region, item.path, s.pricing_date, s.hours, item, j)
+            spec = new(WorkloadSpec)
+            spec.__dict__.update(
+                scenario_index=i,
+                scenario_name=name,
+                workload=w,
+                region=w.region or default_region,  # `s.workload_region(w)`
+                path=path,
+                day=day,
+                hours=hours,
+                source=item,
+                index_in_file=j,
             )
+            specs.append(spec)
     return specs
 
 

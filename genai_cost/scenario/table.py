@@ -188,9 +188,19 @@ class WorkloadTable:
         regions, latencies, tiers = text["region"], text["latency"], text["service_tier"]
         cells = t["options"].tolist()
         out = []
-        # a fresh `__dict__` copied from each template, set with the fields set (`_init`)
+        # a fresh `__dict__` copied from each template, set with the fields set (`_init`).
+        # Rows share their fields-set objects: the models are frozen, so nothing adds to
+        # one, and `model_copy` copies the set before it adds the fields it updates.
         new = object.__new__
         setter = object.__setattr__
+        traffic_sets = {
+            (per_second_given, peak_given): {
+                "requests_per_second" if per_second_given else "requests_per_month",
+                *(["peak_to_average_ratio"] if peak_given else []),
+            }
+            for per_second_given in (False, True)
+            for peak_given in (False, True)
+        }
         for i in range(self.size):
             tokens = new(TokensPerRequest)
             values = tokens_template.copy()
@@ -199,10 +209,8 @@ class WorkloadTable:
             values["cache_read"] = reads[i]
             values["cache_write"] = writes[i]
             values["cache_write_1h"] = writes_1h[i]
-            _init(setter, tokens, values, set(token_fields))
-            traffic_set = {"requests_per_month" if per_second[i] is None else "requests_per_second"}
-            if peaks[i] is not None:
-                traffic_set.add("peak_to_average_ratio")
+            _init(setter, tokens, values, token_fields)
+            traffic_set = traffic_sets[per_second[i] is not None, peaks[i] is not None]
             traffic = new(Traffic)
             values = traffic_template.copy()
             values["requests_per_month"] = per_month[i]
@@ -223,7 +231,7 @@ class WorkloadTable:
                 values["tags"] = {
                     k: str(v[i]) for k, v in zip(tag_keys, tag_values, strict=True) if v[i]
                 }
-            _init(setter, workload, values, set(workload_fields))
+            _init(setter, workload, values, workload_fields)
             out.append(workload)
         return out
 
