@@ -795,8 +795,8 @@ def test_rounded_arrays_and_texts_are_round(values: list[float], digits: int) ->
 
 def test_flattened_specs_are_the_dataclass_made_ones() -> None:
     """`flatten` fills each spec's fields at once; they are the specs `WorkloadSpec(...)`
-    makes (equal, the same fields, the same source), for every bundled scenario (a table's among them:
-    saas-tenants)."""
+    makes (equal, the same fields, the same source), for every bundled scenario (a table's
+    among them: saas-tenants)."""
     import dataclasses
 
     from genai_cost.api import load_scenarios

@@ -31,10 +31,10 @@ def release() -> None:
 
 def end(code: int) -> None:
     """Exit with `code`: at once when a command kept a result (its streams flushed first,
-    nothing else to finish: reports are written and closed before a command returns), else
-    through `sys.exit` as usual."""
-    if not _KEPT:
-        sys.exit(code)
+    nothing else to finish: reports are written and closed before a command returns), else —
+    or under a profiler or a tracer — through `sys.exit` as usual."""
+    if not _KEPT or sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage tracer writes its figures at the usual exit
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
             stream.flush()

@@ -220,7 +220,7 @@ def rows_lines(
                         "unit": c.unit,
                         "usd_per_unit": prices[n],
                         "usd": usds[n],
-                        "sources": list(sources[j]),
+                        "sources": sources[j],  # one list per distinct set, read-only
                         "detail": labels[j],
                         "one_off": None,
                         "scales_with_requests": scales,
