@@ -101,3 +101,20 @@ def test_in_process_runs_let_go_of_what_earlier_ones_kept() -> None:
     assert len(ending._KEPT) == 1
     assert main(["--version"]) == 0
     assert ending._KEPT == []
+
+
+def test_a_profiled_run_still_writes_its_profile(tmp_path: Path) -> None:
+    """Under cProfile the run ends as usual, so the profile is written at its exit."""
+    profile = tmp_path / "estimate.prof"
+    report = str(tmp_path / "e.json")
+    estimate = ["estimate", "scenarios/support-chatbot.yaml", "-f", "json", "-o", report]
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "genai_cost", *estimate],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert profile.stat().st_size > 1000
