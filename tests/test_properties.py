@@ -299,3 +299,23 @@ def test_json_pieces_leave_what_orjson_cannot_encode_to_the_whole_document() -> 
         json_report.render_json_bytes(document)
         == b'{\n  "n": [\n    1180591620717411303424\n  ]\n}\n'
     )
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(index=st.lists(st.integers(min_value=0, max_value=30), max_size=60))
+def test_distinct_indexes_and_by_workload_read_each_workload_once(index: list[int]) -> None:
+    """`distinct_indexes` is `np.unique` of non-negative indexes; `by_workload` gives each row
+    its workload's value, asking each workload present once."""
+    from genai_cost.engine.context import by_workload, distinct_indexes
+
+    array = np.asarray(index, dtype=np.intp)
+    assert distinct_indexes(array).tolist() == np.unique(array).tolist()
+    asked: list[int] = []
+
+    def value(spec: Any) -> float:
+        asked.append(spec)
+        return spec * 1.5
+
+    specs: list[Any] = list(range(31))
+    assert by_workload(specs, array, value).tolist() == [i * 1.5 for i in index]
+    assert sorted(asked) == sorted(set(index))

@@ -37,7 +37,7 @@ from genai_cost.documents.estimate import (
     ScenarioSections,
 )
 from genai_cost.engine.capacity import REDUNDANCY_PREFIX
-from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.context import PricingContext, WorkloadSpec, distinct_indexes
 from genai_cost.engine.core import PAY_PER_USE, EstimateArrays
 from genai_cost.engine.costs.parts import Part
 from genai_cost.engine.labels import option_label
@@ -172,7 +172,7 @@ def rows_lines(
         return out
     where = np.asarray(rows, dtype=np.int64)
     owner = np.searchsorted(arrays.offsets, where, side="right") - 1
-    for k in np.unique(owner).tolist():
+    for k in distinct_indexes(owner).tolist():
         positions = np.flatnonzero(owner == k)
         result = arrays.results[k]
         local = where[positions] - int(arrays.offsets[k])

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from genai_cost.engine.arrays import OptionResult, OptionRows, WorkloadArrays
-from genai_cost.engine.context import PricingContext, WorkloadSpec, by_workload
+from genai_cost.engine.context import PricingContext, WorkloadSpec, by_workload, distinct_indexes
 from genai_cost.engine.options import autoscaled
 from genai_cost.engine.options.self_hosted import (
     SPOT_INTERACTIVE_REASON,
@@ -89,7 +87,7 @@ def _queue_allowed(spec: WorkloadSpec) -> bool:
 
 def prepare(ctx: PricingContext) -> OptionRows:
     option_rows = prepare_instances(ctx, OPTION, choice)
-    wanting = np.unique(option_rows.workload_index).tolist()
+    wanting = distinct_indexes(option_rows.workload_index).tolist()
     slow = {  # the few workloads whose measured latency is over the limit
         i: reason for i in wanting if (reason := _too_slow(ctx.specs[i]))
     }
