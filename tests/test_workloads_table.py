@@ -705,15 +705,15 @@ def test_a_large_portfolio_html_report_shows_the_dearest_and_sums_the_rest(
 def test_parquet_from_columns_holds_the_rows_written_in_chunks(
     name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """An estimate's Parquet is written from its columns (`table_blocks`); rows written a
-    chunk of 3 at a time through the row writer give the same file contents: the same rows,
-    in the same order, with the same types."""
+    """An estimate's Parquet is written from its columns (`table_blocks`); the document's
+    rows written a chunk of 3 at a time through the row writer give the same file contents:
+    the same rows, in the same order, with the same types."""
     import duckdb
 
     from genai_cost import api
     from genai_cost.report import parquet
     from genai_cost.report.csv_report import COLUMNS as TABLE_COLUMNS
-    from genai_cost.report.csv_report import EstimateRows, table_rows
+    from genai_cost.report.csv_report import EstimateRows, _rows
 
     estimate = api.estimate([ROOT / "scenarios" / f"{name}.yaml"])
     whole = tmp_path / "whole.parquet"
@@ -721,7 +721,7 @@ def test_parquet_from_columns_holds_the_rows_written_in_chunks(
     monkeypatch.setattr(parquet, "ROWS_AT_A_TIME", 3)
     chunked = tmp_path / "chunked.parquet"
     schema = [(c, parquet.ESTIMATE_TYPES.get(c, "VARCHAR")) for c in TABLE_COLUMNS]
-    chunked.write_bytes(parquet._parquet(schema, table_rows(estimate)))
+    chunked.write_bytes(parquet._parquet(schema, _rows(estimate.to_dict())))
     connection = duckdb.connect()
 
     def read(path: Path) -> tuple[list[Any], list[Any]]:
@@ -738,18 +738,18 @@ def test_parquet_from_columns_holds_the_rows_written_in_chunks(
 
 @pytest.mark.parametrize("path", BUNDLED, ids=[p.stem for p in BUNDLED])
 def test_table_blocks_are_the_rows_as_columns(path: Path) -> None:
-    """The columns `estimate -f parquet` writes hold `table_rows`, cell for cell (a float
-    array's NaN is the rows' None), on every bundled scenario."""
+    """The columns `estimate -f parquet` writes hold the document's rows (`_rows`), cell for
+    cell (a float array's NaN is the rows' None), on every bundled scenario."""
     import math
 
     import numpy as np
 
     from genai_cost import api
     from genai_cost.report.csv_report import COLUMNS as TABLE_COLUMNS
-    from genai_cost.report.csv_report import table_blocks, table_rows
+    from genai_cost.report.csv_report import _rows, table_blocks
 
     estimate = api.estimate([path])
-    rows = list(table_rows(estimate))
+    rows = list(_rows(estimate.to_dict()))
     cells: list[list[Any]] = [[] for _ in TABLE_COLUMNS]
     for block in table_blocks(estimate):
         for k, column in enumerate(TABLE_COLUMNS):

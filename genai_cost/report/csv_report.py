@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from genai_cost.documents.estimate import Bill, EstimateDocument
 from genai_cost.report.sanitize import csv_table
@@ -243,58 +243,23 @@ class EstimateRows:
 def table_rows(estimate: Estimate) -> Iterator[list[Any]]:
     """The estimate's rows (COLUMNS) from its arrays and bills: `_rows` of
     `estimate_document(estimate)`, without a record per option row (most of a large
-    estimate's time and memory)."""
-    from genai_cost.results.estimate import (
-        check_finite_bills,
-        component_texts,
-        row_columns,
-        row_order,
-    )
+    estimate's time and memory) — `table_blocks` turned back into rows (a float array's NaN
+    is the rows' None)."""
+    import numpy as np
 
-    check_finite_bills(estimate)
-    for number, loaded in enumerate(estimate.scenarios):
-        yield from bill_rows(loaded.scenario.name, estimate.bills[number])
-    a = estimate.arrays
-    monthly, per_1k, per_1m, capacity, utilization, is_cheapest = row_columns(a)
-    specs = estimate.specs
-    scenario_of = [s.scenario_name for s in specs]
-    name_of = [s.workload.name for s in specs]
-    model_of = [s.workload.model for s in specs]
-    region_of = [s.region for s in specs]
-    rows: list[list[Any] | None] = [None] * a.size
-    for k, result in enumerate(a.results):
-        offset = int(a.offsets[k])
-        r = result.rows
-        feasible = (result.failure == 0).tolist()
-        texts = component_texts(result, feasible, component_text)
-        variants, platforms = r.variant.tolist(), r.platform.tolist()
-        instance_types = r.instance_type.tolist()
-        unit = result.capacity_unit or None
-        for local, w in enumerate(r.workload_index.tolist()):
-            row = offset + local
-            ok = feasible[local]
-            rows[row] = option_row(
-                scenario_of[w],
-                name_of[w],
-                model_of[w],
-                region_of[w],
-                r.option,
-                str(variants[local]) or None,
-                str(platforms[local]) or None,
-                str(instance_types[local]) or None,
-                ok,
-                is_cheapest[row],
-                monthly[row],
-                per_1k[row],
-                per_1m[row],
-                capacity[row],
-                unit if ok else None,
-                utilization[row],
-                texts[local],
-                None if ok else (result.reason(local) or None),
-            )
-    for row in row_order(estimate).tolist():
-        yield cast(list[Any], rows[row])
+    for block in table_blocks(estimate):
+        columns: list[list[Any]] = []
+        for name in COLUMNS:
+            values = block[name]
+            if not isinstance(values, np.ndarray):
+                columns.append(list(values))
+                continue
+            cells = values.tolist()
+            if values.dtype == np.float64:
+                for i in np.flatnonzero(np.isnan(values)).tolist():
+                    cells[i] = None
+            columns.append(cells)
+        yield from map(list, zip(*columns, strict=True))
 
 
 Block = dict[str, Any]

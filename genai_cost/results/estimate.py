@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -29,7 +29,6 @@ from genai_cost.documents.estimate import (
     ThroughputRecord,
     WorkloadSummary,
 )
-from genai_cost.engine.arrays import OptionResult
 from genai_cost.engine.context import PricingContext, WorkloadSpec
 from genai_cost.engine.core import EstimateArrays, component_listed
 from genai_cost.results.bill import BillInputs, workload_shares
@@ -351,22 +350,6 @@ def check_finite_bills(estimate: Estimate) -> None:
         sections = estimate.sections[number] if number < len(estimate.sections) else {}
         _check_finite(sections, "", loaded.path)
         _check_bill_finite(estimate.bills[number], loaded.path)
-
-
-def component_texts(
-    result: OptionResult, feasible: list[bool], text: Callable[[str, Any, str, Any], str]
-) -> list[str]:
-    """Per row of one option, its components as `text` writes each (the components
-    `_OptionColumns.component_records` lists, with the same rounding), joined by "; "."""
-    parts: list[list[str]] = [[] for _ in feasible]
-    for c in result.listed_components:
-        quantities = c.quantity.tolist()
-        rounded = _number_column(c.quantity)
-        prices = _number_column(c.usd_per_unit)
-        for local, quantity in enumerate(quantities):
-            if component_listed(c.optional, feasible[local], quantity):
-                parts[local].append(text(c.name, rounded[local], c.unit, prices[local]))
-    return ["; ".join(p) for p in parts]
 
 
 def _cheapest_columns(
