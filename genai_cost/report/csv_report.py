@@ -272,9 +272,10 @@ def _block(rows: list[list[Any]]) -> Block:
 
 
 def table_blocks(estimate: Estimate) -> Iterator[Block]:
-    """`table_rows` as blocks of columns, in the same order: each scenario's bill (its lines
-    read field by field) and then every option row, made from the arrays column by column —
-    what a table writer (Parquet) takes without a Python list per row."""
+    """The estimate's rows (`_rows` of its document) as blocks of columns, in order: each
+    scenario's bill (its lines read field by field) and then every option row, made from
+    the arrays column by column — what the Parquet writer takes without a Python list per
+    row, and what `table_rows` turns back into rows for CSV."""
     from genai_cost.results.estimate import check_finite_bills
 
     check_finite_bills(estimate)
