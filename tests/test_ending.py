@@ -118,3 +118,27 @@ def test_a_profiled_run_still_writes_its_profile(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert profile.stat().st_size > 1000
+
+
+def test_a_reader_that_stops_early_is_not_a_failed_check() -> None:
+    """`genai-cost … | head`: the reader closes the pipe; the command exits 0 (1 means a
+    check failed), quietly, whether or not it kept a result — with buffered streams."""
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    for args in (
+        ["estimate", "scenarios/support-platform.yaml", "-f", "json"],
+        ["estimate", "scenarios/support-platform.yaml", "-f", "markdown"],
+        ["models"],
+    ):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "genai_cost", *args],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=buffered,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.read(10)  # the reader takes a little, then stops
+        process.stdout.close()
+        errors = process.stderr.read().decode("utf-8")
+        assert process.wait(timeout=300) == 0, (args, errors)
+        assert "Traceback" not in errors and "Exception ignored" not in errors, errors

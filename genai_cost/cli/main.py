@@ -200,12 +200,17 @@ def main(argv: list[str] | None = None) -> int:
         r"(overflow|invalid value|divide by zero|underflow) encountered",
         category=RuntimeWarning,
     )
+    stdout = sys.stdout
     try:
         # Standalone mode: the argument parser prints usage errors itself (exit code 2).
         _app_for(args)(args=args, prog_name="genai-cost", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         if code is None:
+            return EXIT_OK
+        if code == 1 and sys.stdout is not stdout:
+            # typer turns a closed stdout (`| head`) into exit 1 after wrapping the stream
+            # so later flushes stay quiet; the reader stopped reading: not a failed check
             return EXIT_OK
         if code == EXIT_INTERRUPTED:  # typer turns Ctrl-C into Exit(130)
             say("interrupted (nothing half-written: reports are written whole or not at all)")
