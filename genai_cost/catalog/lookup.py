@@ -50,6 +50,7 @@ def _specificity(row_geography: str, row_region: str, geography: str, region: st
 
 
 R = TypeVar("R", OnDemandPrice, ProvisionedPrice, UnitPrice)
+Priced = TypeVar("Priced", OnDemandPrice, UnitPrice)
 
 
 def _best(rows: list[R], geography: str, region: str, day: dt.date) -> R | None:
@@ -66,6 +67,33 @@ def _best(rows: list[R], geography: str, region: str, day: dt.date) -> R | None:
         if score > best_score:
             best, best_score = row, score
     return best
+
+
+def _at_scope(
+    catalog: Catalog,
+    rows: list[Priced],
+    scope: str,
+    region: str,
+    geo_profile: str | None,
+    day: dt.date,
+) -> tuple[Priced | None, bool]:
+    """The row of a Bedrock price (tokens or units) for an endpoint scope called from
+    `region`, and whether it is the source region's in-region row standing in for a geo
+    profile without its own: AWS bills cross-region inference "basis the region you made the
+    request in". Global rows are one price, or one per source region (as the Price List
+    lists them); geo rows are keyed by profile prefix (`geography`), a `*` row covering
+    every prefix."""
+    region_info = catalog.regions.get(region)
+    geography = region_info.geography if region_info else ""
+    scoped = [r for r in rows if r.scope == scope]
+    if scope != "geo":
+        return _best(scoped, geography, region, day), False
+    profile_rows = [r for r in scoped if r.geography in (geo_profile, "*")]
+    found = _best(profile_rows, geo_profile or "", "", day)
+    if found is not None:
+        return found, False
+    in_region = _best([r for r in rows if r.scope == "in_region"], geography, region, day)
+    return in_region, in_region is not None
 
 
 def _describe(rows: list[OnDemandPrice] | list[UnitPrice]) -> str:
@@ -117,27 +145,9 @@ def _on_demand_price(
             f"no {tier} tier price for {model_id} in the snapshot (it is priced for: "
             f"{', '.join(tiers)})"
         )
-    region_info = catalog.regions.get(region)
-    region_geography = region_info.geography if region_info else ""
-    scoped = [r for r in rows if r.scope == scope]
-    found: OnDemandPrice | None
-    if scope == "global":
-        # one global price, or one per source region (as the Price List lists them)
-        found = _best(scoped, region_geography, region, day)
-    elif scope == "geo":
-        # Geo rows are keyed by profile prefix (`geography`); a `*` row covers every prefix.
-        profile_rows = [r for r in scoped if r.geography in (geo_profile, "*")]
-        found = _best(profile_rows, geo_profile or "", "", day)
-        if found is None:
-            in_region = _best(
-                [r for r in rows if r.scope == "in_region"], region_geography, region, day
-            )
-            if in_region is not None:
-                return OnDemandMatch(in_region, via_source_region=True)
-    else:
-        found = _best(scoped, region_geography, region, day)
+    found, via_source_region = _at_scope(catalog, rows, scope, region, geo_profile, day)
     if found is not None:
-        return OnDemandMatch(found)
+        return OnDemandMatch(found, via_source_region=via_source_region)
     place = f"{geo_profile}. profile from {region}" if scope == "geo" else region
     current = [r for r in rows if r.effective_on(day)]
     if not current:
@@ -218,18 +228,7 @@ def unit_price(
     else:
         want = variant
     rows = [r for r in every if r.variant == want]
-    region_info = catalog.regions.get(region)
-    geography = region_info.geography if region_info else ""
-    scoped = [r for r in rows if r.scope == scope]
-    found: UnitPrice | None
-    if scope == "geo":
-        found = _best(
-            [r for r in scoped if r.geography in (geo_profile, "*")], geo_profile or "", "", day
-        )
-        if found is None:
-            found = _best([r for r in rows if r.scope == "in_region"], geography, region, day)
-    else:
-        found = _best(scoped, geography, region, day)
+    found, _ = _at_scope(catalog, rows, scope, region, geo_profile, day)
     if found is not None:
         return found
     place = f"{geo_profile}. profile from {region}" if scope == "geo" else region
