@@ -144,12 +144,12 @@ def _frame(schema: Schema, rows: list[Sequence[Any]]) -> Any:
     return pd.DataFrame(data, columns=names)
 
 
-def _blocks_frame(schema: Schema, blocks: Iterable[dict[str, Any]]) -> Any:
+def _blocks_frame(schema: Schema, blocks: Iterable[dict[str, Any]]) -> dict[str, Any]:
     """Blocks of columns (lists, or NumPy arrays where a float array's NaN is null) joined
-    into one DataFrame, typed as `_frame` types rows: DuckDB reads it once, as it writes.
-    Each column is joined once and its blocks' arrays let go (no other copy is made)."""
+    into one NumPy array per column, which DuckDB reads as a table as it writes (a float
+    column's NaN is NULL to it, an object column's None too). Each column is joined once and
+    its blocks' arrays let go (no other copy is made; no pandas)."""
     import numpy as np
-    import pandas as pd
 
     parts: dict[str, list[Any]] = {name: [] for name, _ in schema}
     for block in blocks:
@@ -166,15 +166,9 @@ def _blocks_frame(schema: Schema, blocks: Iterable[dict[str, Any]]) -> Any:
                 np.full(part.shape, np.nan) if part.dtype == object and _all_none(part) else part
                 for part in column
             ]
-        values = np.concatenate(column) if column else np.empty(0, dtype=object)
+        data[name] = np.concatenate(column) if column else np.empty(0, dtype=object)
         del column
-        if values.dtype == np.float64:
-            data[name] = pd.arrays.FloatingArray(values, np.isnan(values))
-        elif values.dtype == np.bool_:
-            data[name] = pd.arrays.BooleanArray(values, np.zeros(values.shape, bool))
-        else:  # objects as they are: no copy into pandas' own string arrays
-            data[name] = pd.Series(values.astype(object, copy=False), dtype=object, copy=False)
-    return pd.DataFrame(data, columns=[name for name, _ in schema], copy=False)
+    return data
 
 
 def _all_none(values: Any) -> bool:
@@ -219,8 +213,9 @@ def _parquet(schema: Schema, rows: Iterable[Sequence[Any]]) -> bytes:
 
 
 def _parquet_frame(schema: Schema, frame: Any) -> bytes:
-    """One DataFrame as a Parquet file's bytes, cast to the schema's types by DuckDB as it
-    reads the frame and writes the file (no table in between)."""
+    """One table (a DataFrame, or a dict of NumPy arrays) as a Parquet file's bytes, cast
+    to the schema's types by DuckDB as it reads the table and writes the file (no table in
+    between)."""
     import duckdb
 
     select = ", ".join(f"CAST(frame.{_ident(n)} AS {t}) AS {_ident(n)}" for n, t in schema)
