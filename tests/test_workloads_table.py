@@ -824,3 +824,43 @@ def test_flattened_specs_are_the_dataclass_made_ones() -> None:
     for got, want in zip(specs, expected, strict=True):
         assert got.source is want.source
         assert vars(got) == {f.name: getattr(want, f.name) for f in dataclasses.fields(want)}
+
+
+def test_components_cells_by_listing_pattern() -> None:
+    """Each row's `components` cell lists, in the option's order, the components it lists:
+    an optional one only where its quantity is positive, any other on a feasible row or
+    where it has a quantity; rows with different patterns in one option, a price missing,
+    and a `%` in a unit (the cells are filled from templates) — written out by hand."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from genai_cost.report.csv_report import _components_cells
+
+    def component(name: str, unit: str, optional: bool, quantity: list, price: list):
+        return SimpleNamespace(
+            name=name,
+            unit=unit,
+            optional=optional,
+            quantity=np.array(quantity, dtype=float),
+            usd_per_unit=np.array(price, dtype=float),
+        )
+
+    nan = float("nan")
+    result = SimpleNamespace(
+        listed_components=[
+            component("input_tokens", "tokens", False, [10, 0, 7, 5, 0], [2e-6, 2e-6, nan, 1, 1]),
+            component("standby", "% hours", True, [0, 3, 0, 1.5, 0], [0.5, 0.5, 0.5, 0.25, 1]),
+            component("never", "x", True, [0, 0, 0, 0, 0], [1, 1, 1, 1, 1]),
+        ]
+    )
+    ok = np.array([True, True, False, False, False])
+    assert _components_cells(result, ok).tolist() == [
+        "input_tokens=10.0 tokens x 2e-06",
+        "input_tokens=0.0 tokens x 2e-06; standby=3.0 % hours x 0.5",
+        "input_tokens=7.0 tokens x no price",
+        "input_tokens=5.0 tokens x 1.0; standby=1.5 % hours x 0.25",
+        "",
+    ]
+    nothing = SimpleNamespace(listed_components=[result.listed_components[2]])
+    assert _components_cells(nothing, ok).tolist() == [""] * 5

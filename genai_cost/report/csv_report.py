@@ -332,6 +332,52 @@ def _filled(size: int, value: Any) -> Any:
     return out
 
 
+def _components_cells(result: Any, ok: Any) -> Any:
+    """The `components` cell of each row of one option (`component_text` of each component
+    the row lists, joined by "; "), as an object array. Rows listing the same components
+    share one template, filled with each row's rounded numbers in one formatting each."""
+    import numpy as np
+
+    from genai_cost.results.rounding import rounded_texts
+
+    size = ok.size
+    cells = _filled(size, "")
+    listed_by: list[tuple[Any, Any]] = []  # (component, rows that list it)
+    for c in result.listed_components:
+        positive = c.quantity > 0
+        listed = positive if c.optional else (ok | positive)
+        if listed.any():
+            listed_by.append((c, listed))
+    if not listed_by:
+        return cells
+    # each row's pattern: which components it lists, as packed bits (rows alike, one group)
+    bits = np.packbits(np.stack([listed for _, listed in listed_by], axis=1), axis=1)
+    patterns, group = np.unique(bits, axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    texts: dict[int, tuple[Any, Any]] = {}  # per component: quantity and price texts
+    for g, pattern in enumerate(patterns):
+        members = np.unpackbits(pattern)[: len(listed_by)].astype(bool)
+        if not members.any():
+            continue
+        rows = np.flatnonzero(group == g)
+        parts: list[str] = []
+        values: list[Any] = []
+        for k in np.flatnonzero(members).tolist():
+            c = listed_by[k][0]
+            if k not in texts:
+                texts[k] = (
+                    rounded_texts(c.quantity, 9, "None"),
+                    rounded_texts(c.usd_per_unit, 9, "no price"),
+                )
+            quantities, prices = texts[k]
+            name, unit = (str(x).replace("%", "%%") for x in (c.name, c.unit))
+            parts.append(f"{name}=%s {unit} x %s")
+            values += [quantities[rows].tolist(), prices[rows].tolist()]
+        template = "; ".join(parts)
+        cells[rows] = [template % row for row in zip(*values, strict=True)]
+    return cells
+
+
 def option_columns(estimate: Estimate) -> Block:
     """Every option row (`option_row` cells) as columns, in `row_order`: texts gathered by
     workload and option, numbers rounded as the rows round them, each row's components
@@ -339,7 +385,7 @@ def option_columns(estimate: Estimate) -> Block:
     import numpy as np
 
     from genai_cost.results.estimate import row_order
-    from genai_cost.results.rounding import rounded_array, rounded_texts
+    from genai_cost.results.rounding import rounded_array
 
     a = estimate.arrays
     n = a.size
@@ -372,25 +418,7 @@ def option_columns(estimate: Estimate) -> Block:
         unit = _filled(size, result.capacity_unit or None)
         unit[~ok] = None
         texts["capacity_unit"].append(unit)
-        text = _filled(size, "")
-        started = np.zeros(size, dtype=bool)
-        for c in result.listed_components:
-            positive = c.quantity > 0
-            listed = positive if c.optional else (ok | positive)
-            if not listed.any():
-                continue
-            piece = (
-                (c.name + "=")
-                + rounded_texts(c.quantity, 9, "None")
-                + (f" {c.unit} x ")
-                + rounded_texts(c.usd_per_unit, 9, "no price")
-            )
-            later = listed & started
-            text[later] = text[later] + ("; " + piece[later])
-            first = listed & ~started
-            text[first] = piece[first]
-            started |= listed
-        components.append(text)
+        components.append(_components_cells(result, ok))
         reason = _filled(size, None)
         failed = np.flatnonzero(~ok)
         said: dict[str, str] = {}  # a reason many rows share is held once
