@@ -251,9 +251,12 @@ def estimate_with(
     `mix` needs to find the mix. `strict`: a whole bill that cannot be priced is an error
     (PricingError naming what is missing), not an incomplete total. `tables`: workloads
     tables priced as scenarios of their own."""
+    from genai_cost.collector import paused
+
     catalog = options.catalog()
-    loaded = load_scenarios(paths, catalog, tables)
-    result = price_with(loaded, catalog, options, pin_mixes=pin_mixes)
+    with paused():  # many long-lived objects, no garbage cycles (genai_cost/collector.py)
+        loaded = load_scenarios(paths, catalog, tables)
+        result = price_with(loaded, catalog, options, pin_mixes=pin_mixes)
     if strict:
         from genai_cost.decisions.bill import require_complete
 

@@ -128,6 +128,7 @@ def estimate(
     """
     from genai_cost import api
     from genai_cost.cli.ending import keep
+    from genai_cost.collector import paused
     from genai_cost.errors import ArgumentError
 
     if not paths and not workloads:
@@ -143,37 +144,37 @@ def estimate(
     tables = [
         api.WorkloadsFile(path, region, mapping, list(tags or [])) for path in workloads or []
     ]
-    result = api.estimate_with(paths or [], options, strict=strict, tables=tables)
-    keep(result)  # a large estimate is not freed object by object as the process ends
-    if not (fmt == Format.table and to_stdout(output)):  # the table shows them itself
-        for warning in result.warnings:
-            say(f"warning: {warning}")
-    if samples:
-        from genai_cost.console import progress_bar
+    # pricing and the report make many long-lived objects and no garbage cycles
+    with paused():
+        result = api.estimate_with(paths or [], options, strict=strict, tables=tables)
+        keep(result)  # a large estimate is not freed object by object as the process ends
+        if not (fmt == Format.table and to_stdout(output)):  # the table shows them itself
+            for warning in result.warnings:
+                say(f"warning: {warning}")
+        if samples:
+            from genai_cost.console import progress_bar
 
-        total = samples * len(result.scenarios)
-        with progress_bar(total, "Monte Carlo") as step:
-            api.simulate(result, samples, seed, progress=lambda n: step("samples", n))
-    if fmt == Format.html:
-        emit(
-            render("estimate", api.html_report(result, every), fmt, output=output, expand=every),
-            output,
-        )
-        return
-    if fmt in (Format.csv, Format.parquet):
-        # the rows straight from the arrays: no JSON document is built for them
-        from genai_cost.report.csv_report import EstimateRows
+            total = samples * len(result.scenarios)
+            with progress_bar(total, "Monte Carlo") as step:
+                api.simulate(result, samples, seed, progress=lambda n: step("samples", n))
+        if fmt == Format.html:
+            report = api.html_report(result, every)
+            emit(render("estimate", report, fmt, output=output, expand=every), output)
+            return
+        if fmt in (Format.csv, Format.parquet):
+            # the rows straight from the arrays: no JSON document is built for them
+            from genai_cost.report.csv_report import EstimateRows
 
-        show("estimate", EstimateRows(result), fmt, output, expand=every)
-        return
-    if fmt == Format.json:
-        # written as its option records are made, a few thousand at a time
-        from genai_cost.report.json_report import StreamedDocument
+            show("estimate", EstimateRows(result), fmt, output, expand=every)
+            return
+        if fmt == Format.json:
+            # written as its option records are made, a few thousand at a time
+            from genai_cost.report.json_report import StreamedDocument
 
-        head, chunks, tail = result.document_parts()
-        show("estimate", StreamedDocument(head, "options", chunks, tail), fmt, output)
-        return
-    show("estimate", result.to_dict(), fmt, output, expand=every)
+            head, chunks, tail = result.document_parts()
+            show("estimate", StreamedDocument(head, "options", chunks, tail), fmt, output)
+            return
+        show("estimate", result.to_dict(), fmt, output, expand=every)
 
 
 @report_options()
