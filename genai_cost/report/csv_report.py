@@ -290,8 +290,7 @@ def table_blocks(estimate: Estimate) -> Iterator[Block]:
         lines = bill["components"]
         if lines:
             n = len(lines)
-            none: list[Any] = [None] * n
-            block: Block = dict.fromkeys(COLUMNS, none)
+            block: Block = dict.fromkeys(COLUMNS, _filled(n, None))  # one array, shared
             block["record"] = ["line"] * n
             block["scenario"] = [name] * n
             block["workload"] = [";".join(c["workloads"]) for c in lines]
