@@ -319,3 +319,38 @@ def test_distinct_indexes_and_by_workload_read_each_workload_once(index: list[in
     specs: list[Any] = list(range(31))
     assert by_workload(specs, array, value).tolist() == [i * 1.5 for i in index]
     assert sorted(asked) == sorted(set(index))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from([0.0, -0.0, 3.0, 1e-300, math.nan]), min_size=4, max_size=4),
+            st.lists(st.sampled_from([0.5, 2e-6, 0.0, math.nan]), min_size=4, max_size=4),
+        ),
+        max_size=6,
+    )
+)
+def test_components_without_quantity_add_nothing(columns: list[Any]) -> None:
+    """`sum_components` skips components with no quantity on any row (all ±0.0), and
+    `unpriced_failures` their masks: the totals are the same bits as adding every
+    component's dollars (signs of zero and NaN included), and the failure codes the same
+    as with every component's mask."""
+    from genai_cost.engine.arrays import (
+        Component,
+        failure_codes,
+        sum_components,
+        unpriced_failures,
+    )
+
+    components = [
+        Component(f"c{k}", "unit", np.array(q), np.array(p)) for k, (q, p) in enumerate(columns)
+    ]
+    every = np.zeros(4)
+    for c in components:
+        every = every + c.usd
+    total = sum_components(components, 4)
+    assert np.array_equal(total, every, equal_nan=True)
+    assert np.array_equal(np.signbit(total), np.signbit(every))
+    masks, _ = unpriced_failures(components, "test", first_code=2)
+    all_masks = [(c.unpriced, 2 + k) for k, c in enumerate(components) if c._any_missing]
+    assert np.array_equal(failure_codes(4, masks), failure_codes(4, all_masks))

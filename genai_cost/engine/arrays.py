@@ -258,7 +258,11 @@ def unpriced_failures(
     components: list[Component], what: str, first_code: int
 ) -> tuple[list[tuple[BoolArray, int]], tuple[str, ...]]:
     """Masks and reason templates for components with a quantity but no price."""
-    masks = [(c.unpriced, first_code + k) for k, c in enumerate(components) if c._any_missing]
+    masks = [  # a component with no quantity anywhere has no row to fail
+        (c.unpriced, first_code + k)
+        for k, c in enumerate(components)
+        if c._any_missing and c.quantity.any()
+    ]
     templates = tuple(
         f"no {what} price for {c.name.replace('_', ' ')} of {{label}}" for c in components
     )
@@ -273,9 +277,14 @@ def scatter(size: int, index: IntArray, values: FloatArray) -> FloatArray:
 
 
 def sum_components(components: list[Component], size: int) -> FloatArray:
+    """Each row's total of the components' dollars. A component with no quantity on any
+    row (a speech line of a text model, a cache nobody writes) is skipped: its dollars are
+    all ±0.0, and the total, which starts at +0.0 and adds nothing negative, cannot become
+    -0.0, so adding them changes no bit."""
     total = np.zeros(size)
     for component in components:
-        total = total + component.usd
+        if component.quantity.any():  # NaN counts as a quantity
+            total = total + component.usd
     return total
 
 
