@@ -864,3 +864,24 @@ def test_components_cells_by_listing_pattern() -> None:
     ]
     nothing = SimpleNamespace(listed_components=[result.listed_components[2]])
     assert _components_cells(nothing, ok).tolist() == [""] * 5
+
+
+def test_repeated_texts_are_one_string_each(tmp_path: Path) -> None:
+    """A model id, region or tag repeated down the table is held once (a million-row table
+    would otherwise hold a string per cell); names stay as read; the values are unchanged."""
+    from genai_cost.scenario.table import read_table
+
+    rows = [
+        (f"t{k}", "amazon.nova-lite-v1:0", "us-west-2", 10, 5, "", 100, "", "", "", "", "", "red")
+        for k in range(3)
+    ]
+    (tmp_path / "t.csv").write_text(_csv(rows), encoding="utf-8")
+    table = read_table(tmp_path / "t.csv", tags=["team"])
+    models, regions, teams = table.text["model"], table.text["region"], table.tags["team"]
+    assert models.tolist() == ["amazon.nova-lite-v1:0"] * 3
+    assert regions.tolist() == ["us-west-2"] * 3 and teams.tolist() == ["red"] * 3
+    assert models[0] is models[2] and regions[0] is regions[1] and teams[1] is teams[2]
+    assert table.text["name"].tolist() == ["t0", "t1", "t2"]
+    workloads = table.workloads()
+    assert workloads[0].model is workloads[2].model
+    assert [w.tags for w in workloads] == [{"team": "red"}] * 3

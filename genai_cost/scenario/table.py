@@ -435,10 +435,11 @@ def _validate(
             texts[column.name] = values[k + 2]
             k += 3
         else:
-            table.text[column.name] = np.asarray(values[k], dtype=object)
+            cells = np.asarray(values[k], dtype=object)
+            table.text[column.name] = cells if column.name == "name" else _shared(cells)
             k += 1
     for tag in tags:
-        table.tags[tag] = np.asarray(values[k], dtype=object)
+        table.tags[tag] = _shared(np.asarray(values[k], dtype=object))
         k += 1
     found_problems = Found(table)
     _number_problems(table, given, texts, found_problems)
@@ -446,6 +447,16 @@ def _validate(
     if found_problems.problems:
         raise ScenarioError(found_problems.all())
     return table
+
+
+def _shared(cells: Any) -> Any:
+    """A text column with each distinct value held once: the reader makes a string per
+    cell, and a model id, region or tag repeated down a million rows would be a million
+    strings (each row's workload holds its cell's string)."""
+    seen: dict[Any, Any] = {}
+    out = np.empty(len(cells), dtype=object)
+    out[:] = [seen.setdefault(v, v) for v in cells.tolist()]
+    return out
 
 
 class Found:
