@@ -19,13 +19,18 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def paused() -> Iterator[None]:
+def paused(*, resume: bool = True) -> Iterator[None]:
     """The collector off for the block, and back as it was after it (on again only if it
-    was on: pauses nest, and a caller who turned it off keeps it off)."""
+    was on: pauses nest, and a caller who turned it off keeps it off).
+
+    Every object made in the pause is young to the collector, so the first collection after
+    it walks them all (~0.27 s after pricing 100,000 workloads). `resume=False` leaves the
+    collector off after the block: for a process that ends as soon as the block does (a
+    console command, `cli/ending.py`), where that walk would find nothing to free."""
     was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if was_on:
+        if was_on and resume:
             gc.enable()

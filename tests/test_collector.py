@@ -69,3 +69,41 @@ def test_estimate_prices_with_the_collector_paused(monkeypatch):
     assert seen == [False]
     assert gc.isenabled()
     assert result.bills[0]["complete"] is True
+
+
+def test_resume_false_leaves_it_off():
+    gc.enable()
+    with paused(resume=False):
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+
+
+def test_an_in_process_cli_estimate_gives_the_collector_back():
+    """`main()` called in-process (tests, the API's callers) is not a console run: the
+    collector is on again after the command."""
+    from genai_cost.cli.main import main
+
+    gc.enable()
+    assert main(["estimate", str(ROOT / "scenarios" / "support-chatbot.yaml"), "-f", "json"]) == 0
+    assert gc.isenabled()
+
+
+def test_only_an_unprofiled_console_run_ends_when_done():
+    """`ends_when_done` is true only after `console()` (the console entry point), and not
+    under a profiler: a profiled run tidies up as usual."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from genai_cost.cli import ending\n"
+        "print(ending.ends_when_done())\n"
+        "ending.console()\n"
+        "print(ending.ends_when_done())\n"
+        "sys.setprofile(lambda *a: None)\n"
+        "print(ending.ends_when_done())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
+    assert out == ["False", "True", "False"]

@@ -17,6 +17,21 @@ import os
 import sys
 
 _KEPT: list[object] = []
+_CONSOLE: list[bool] = []
+"""Holds True once `run` (the console entry point) has started this process's command."""
+
+
+def console() -> None:
+    """Mark this process as a console run: it ends through `end` when its command returns."""
+    _CONSOLE.append(True)
+
+
+def ends_when_done() -> bool:
+    """Whether the process ends as soon as the command returns: a console run, not under a
+    profiler or a tracer. Nothing the command leaves behind is looked at again, so it need
+    not tidy up (the collector it paused stays paused: a collection then would walk every
+    object the run made, ~0.27 s for 100,000 workloads, just before the process exits)."""
+    return bool(_CONSOLE) and sys.getprofile() is None and sys.gettrace() is None
 
 
 def keep(value: object) -> None:

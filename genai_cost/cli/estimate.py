@@ -127,7 +127,7 @@ def estimate(
         genai-cost estimate -w tenants.parquet --column name=tenant_id -f parquet -o out.parquet
     """
     from genai_cost import api
-    from genai_cost.cli.ending import keep
+    from genai_cost.cli.ending import ends_when_done, keep
     from genai_cost.collector import paused
     from genai_cost.errors import ArgumentError
 
@@ -144,8 +144,9 @@ def estimate(
     tables = [
         api.WorkloadsFile(path, region, mapping, list(tags or [])) for path in workloads or []
     ]
-    # pricing and the report make many long-lived objects and no garbage cycles
-    with paused():
+    # pricing and the report make many long-lived objects and no garbage cycles; a console
+    # run leaves the collector off after them, as the process ends there
+    with paused(resume=not ends_when_done()):
         result = api.estimate_with(paths or [], options, strict=strict, tables=tables)
         keep(result)  # a large estimate is not freed object by object as the process ends
         if not (fmt == Format.table and to_stdout(output)):  # the table shows them itself

@@ -244,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> None:
     """Console-script entry point."""
-    from genai_cost.cli.ending import end
+    from genai_cost.cli.ending import console, end
 
+    console()
     end(main())
