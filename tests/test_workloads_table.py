@@ -885,3 +885,40 @@ def test_repeated_texts_are_one_string_each(tmp_path: Path) -> None:
     workloads = table.workloads()
     assert workloads[0].model is workloads[2].model
     assert [w.tags for w in workloads] == [{"team": "red"}] * 3
+
+
+def test_workload_arrays_read_in_one_pass_are_the_models_figures() -> None:
+    """`workload_arrays` reads each workload's figures in one pass; every column is the
+    models' own property, workload by workload (hourly shares: a profile's fractions, NaN
+    rows for a peak ratio alone, flat elsewhere), on every bundled scenario."""
+    import numpy as np
+
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.engine.context import _hourly_share, flatten, workload_arrays
+    from genai_cost.scenario.models import Latency
+
+    specs = flatten(load_scenarios(BUNDLED, load_catalog()))
+    got = workload_arrays(specs)
+    ws = [s.workload for s in specs]
+    expected = {
+        "requests_per_month": [s.workload.traffic.requests_in(s.hours) for s in specs],
+        "input_tokens": [w.tokens_per_request.mean_input for w in ws],
+        "output_tokens": [w.tokens_per_request.output for w in ws],
+        "cache_read_tokens": [w.tokens_per_request.cache_read for w in ws],
+        "cache_write_tokens": [w.tokens_per_request.cache_write for w in ws],
+        "cache_write_1h_tokens": [w.tokens_per_request.cache_write_1h for w in ws],
+        "peak_factor": [w.traffic.peak_factor for w in ws],
+        "hours": [s.hours for s in specs],
+    }
+    for name, values in expected.items():
+        column = getattr(got, name)
+        assert column.flags.c_contiguous and column.tolist() == values, name
+    assert got.batch_tolerant.tolist() == [w.latency == Latency.batch_tolerant for w in ws]
+    assert got.hourly_share is not None
+    shares = np.array([_hourly_share(w) for w in ws])
+    assert np.array_equal(got.hourly_share, shares, equal_nan=True)
+    assert any(w.traffic.hourly_profile is not None for w in ws)
+    assert any(w.traffic.peak_to_average_ratio is not None for w in ws)
+    assert any(w.latency == Latency.batch_tolerant for w in ws)
+    assert len(ws) > 20

@@ -182,36 +182,50 @@ def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
 
 
 def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
-    """Per-workload arrays of shape (W,), built once from the validated scenarios."""
-
-    def column(values: list[float]) -> np.ndarray:
-        return np.asarray(values, dtype=np.float64)
-
-    workloads = [s.workload for s in specs]
+    """Per-workload arrays of shape (W,), built once from the validated scenarios: each
+    workload's figures read in one pass (the models' own properties), then turned into
+    columns."""
+    batch = Latency.batch_tolerant
+    facts = [
+        (
+            (traffic := (w := s.workload).traffic).requests_in(s.hours),
+            (tokens := w.tokens_per_request).mean_input,
+            tokens.output,
+            tokens.cache_read,
+            tokens.cache_write,
+            tokens.cache_write_1h,
+            traffic.peak_factor,
+            s.hours,
+            w.latency == batch,
+            traffic.hourly_profile is not None or traffic.peak_to_average_ratio is not None,
+        )
+        for s in specs
+    ]
+    # one contiguous array per figure (a column of the rows' table would be strided)
+    table = np.array(facts, dtype=np.float64).reshape(len(specs), 10).T.copy()
+    shaped = np.flatnonzero(table[9])
     return WorkloadArrays(
-        requests_per_month=column([s.workload.traffic.requests_in(s.hours) for s in specs]),
-        input_tokens=column([w.tokens_per_request.mean_input for w in workloads]),
-        output_tokens=column([w.tokens_per_request.output for w in workloads]),
-        cache_read_tokens=column([w.tokens_per_request.cache_read for w in workloads]),
-        cache_write_tokens=column([w.tokens_per_request.cache_write for w in workloads]),
-        cache_write_1h_tokens=column([w.tokens_per_request.cache_write_1h for w in workloads]),
-        peak_factor=column([w.traffic.peak_factor for w in workloads]),
-        hours=column([s.hours for s in specs]),
-        batch_tolerant=np.asarray(
-            [w.latency == Latency.batch_tolerant for w in workloads], dtype=bool
+        requests_per_month=table[0],
+        input_tokens=table[1],
+        output_tokens=table[2],
+        cache_read_tokens=table[3],
+        cache_write_tokens=table[4],
+        cache_write_1h_tokens=table[5],
+        peak_factor=table[6],
+        hours=table[7],
+        batch_tolerant=table[8] > 0,
+        hourly_share=_hourly_shares(
+            [specs[i].workload for i in shaped.tolist()], shaped, len(specs)
         ),
-        hourly_share=_hourly_shares(workloads),
     )
 
 
-def _hourly_shares(workloads: list[Workload]) -> np.ndarray:
-    """`_hourly_share` of every workload, shape (W, 24): flat rows filled at once, the rest
-    (a profile, or NaN for a peak ratio) row by row."""
-    share = np.full((len(workloads), HOURS_PER_DAY), 1.0 / HOURS_PER_DAY)
-    for i, w in enumerate(workloads):
-        traffic = w.traffic
-        if traffic.hourly_profile is not None or traffic.peak_to_average_ratio is not None:
-            share[i] = _hourly_share(w)
+def _hourly_shares(shaped: list[Workload], where: np.ndarray, size: int) -> np.ndarray:
+    """`_hourly_share` of every workload, shape (W, 24): flat rows filled at once, the
+    `shaped` ones (a profile, or NaN for a peak ratio; at `where`) row by row."""
+    share = np.full((size, HOURS_PER_DAY), 1.0 / HOURS_PER_DAY)
+    for i, w in zip(where.tolist(), shaped, strict=True):
+        share[i] = _hourly_share(w)
     return share
 
 
