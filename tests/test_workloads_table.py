@@ -922,3 +922,31 @@ def test_workload_arrays_read_in_one_pass_are_the_models_figures() -> None:
     assert any(w.traffic.peak_to_average_ratio is not None for w in ws)
     assert any(w.latency == Latency.batch_tolerant for w in ws)
     assert len(ws) > 20
+
+
+def test_figures_read_together_are_the_ones_read_one_by_one() -> None:
+    """`by_workload_columns` gives, per row, each figure `by_workload` gives for its
+    workload (rows in any order, workloads repeated or absent)."""
+    import numpy as np
+
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.engine.context import by_workload, by_workload_columns, flatten
+
+    specs = flatten(load_scenarios(BUNDLED, load_catalog()))
+    index = np.array([5, 0, 5, 3, len(specs) - 1, 3, 3], dtype=np.int64)
+
+    def tokens(spec: Any) -> float:
+        return spec.workload.tokens_per_request.input
+
+    def hours(spec: Any) -> float:
+        return float(spec.hours)
+
+    together = by_workload_columns(specs, index, lambda s: (tokens(s), hours(s)), 2)
+    assert [c.tolist() for c in together] == [
+        by_workload(specs, index, tokens).tolist(),
+        by_workload(specs, index, hours).tolist(),
+    ]
+    assert together[0].tolist() == [tokens(specs[i]) for i in index.tolist()]
+    empty = by_workload_columns(specs, np.zeros(0, dtype=np.int64), lambda s: (1.0, 2.0), 2)
+    assert [c.size for c in empty] == [0, 0]

@@ -144,6 +144,24 @@ def by_workload(
     return out
 
 
+def by_workload_columns(
+    specs: list[WorkloadSpec],
+    index: np.ndarray,
+    values: Callable[[WorkloadSpec], tuple[float, ...]],
+    count: int,
+) -> list[np.ndarray]:
+    """`by_workload` of several figures read together: `values(spec)` gives a workload's
+    `count` figures in one call, once per workload the rows hold; one array per figure."""
+    if index.size == 0:
+        return [np.zeros(0, dtype=np.float64) for _ in range(count)]
+    present = distinct_indexes(index)
+    at = np.empty(len(specs), dtype=np.intp)
+    at[present] = np.arange(present.size)
+    table = np.array([values(specs[i]) for i in present.tolist()], dtype=np.float64)
+    rows = at[index]
+    return [table.reshape(present.size, count)[:, k][rows] for k in range(count)]
+
+
 def distinct_indexes(index: np.ndarray) -> np.ndarray:
     """The distinct values of `index` (non-negative integers: workload or option indexes),
     ascending — `np.unique`'s answer, by counting: `np.unique` imports `numpy.ma` on first

@@ -30,7 +30,12 @@ from genai_cost.engine.arrays import (
     WorkloadArrays,
 )
 from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
-from genai_cost.engine.context import PricingContext, WorkloadSpec, by_workload
+from genai_cost.engine.context import (
+    PricingContext,
+    WorkloadSpec,
+    by_workload,
+    by_workload_columns,
+)
 from genai_cost.engine.traits import SAME_TOKENS, OptionTraits
 from genai_cost.scenario.models import Option, Workload
 from genai_cost.units import TOKENS_PER_MILLION
@@ -156,32 +161,33 @@ def prepare(ctx: PricingContext) -> OptionRows:
 def add_long_context_params(ctx: PricingContext, rows: OptionRows) -> None:
     """Each row's model long-context threshold (the smallest any of its on-demand price rows
     states; NaN when none does) and its workload's long-request share and input tokens."""
-    thresholds: dict[str, float] = {}
+    thresholds: dict[str, float] = {}  # by model id as written, each worked out once
 
-    def threshold(spec: WorkloadSpec) -> float:
-        model = spec.workload.base_model
-        if model not in thresholds:  # once per model
+    def threshold(w: Workload) -> float:
+        found_for = thresholds.get(w.model)
+        if found_for is None:
             found = [
                 r.long_context_threshold_tokens
-                for r in ctx.catalog.on_demand.get(model, [])
+                for r in ctx.catalog.on_demand.get(w.base_model, [])
                 if r.long_context_threshold_tokens is not None
             ]
-            thresholds[model] = min(found) if found else np.nan
-        return thresholds[model]
+            found_for = thresholds[w.model] = min(found) if found else np.nan
+        return found_for
 
-    def share(spec: WorkloadSpec) -> float:
-        long = spec.workload.tokens_per_request.long_requests
-        return long.share if long else 0.0
-
-    def long_input(spec: WorkloadSpec) -> float:
-        long = spec.workload.tokens_per_request.long_requests
-        return long.input if long else 0.0
+    def figures(spec: WorkloadSpec) -> tuple[float, float, float]:
+        w = spec.workload
+        long = w.tokens_per_request.long_requests
+        if long is None:
+            return 0.0, 0.0, threshold(w)
+        return long.share, long.input, threshold(w)
 
     # per workload the rows hold, once; each row takes its workload's values
-    i = rows.workload_index
-    rows.params[LONG_SHARE] = by_workload(ctx.specs, i, share)
-    rows.params[LONG_INPUT] = by_workload(ctx.specs, i, long_input)
-    rows.params[MODEL_THRESHOLD] = by_workload(ctx.specs, i, threshold)
+    share, long_input, model_threshold = by_workload_columns(
+        ctx.specs, rows.workload_index, figures, 3
+    )
+    rows.params[LONG_SHARE] = share
+    rows.params[LONG_INPUT] = long_input
+    rows.params[MODEL_THRESHOLD] = model_threshold
 
 
 def request_kinds(
