@@ -354,3 +354,25 @@ def test_components_without_quantity_add_nothing(columns: list[Any]) -> None:
     masks, _ = unpriced_failures(components, "test", first_code=2)
     all_masks = [(c.unpriced, 2 + k) for k, c in enumerate(components) if c._any_missing]
     assert np.array_equal(failure_codes(4, masks), failure_codes(4, all_masks))
+
+
+@given(
+    st.lists(st.integers(0, 4), max_size=30),
+    st.lists(st.integers(0, 4), max_size=30),
+)
+def test_groups_added_at_once_are_groups_added_one_by_one(
+    before: list[int], keys: list[int]
+) -> None:
+    """`Groups.add_all` groups as `add` does, after any earlier `add`s: the same first
+    workloads, members and order."""
+    from genai_cost.engine.arrays import Groups
+
+    one, many = Groups(), Groups()
+    for workload, key in enumerate(before):
+        one.add(workload, key)
+        many.add(workload, key)
+    workloads = [100 + k for k in range(len(keys))]
+    for workload, key in zip(workloads, keys, strict=True):
+        one.add(workload, key)
+    many.add_all(workloads, list(keys))
+    assert (many.first, many.wanting, many.member) == (one.first, one.wanting, one.member)

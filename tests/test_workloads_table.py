@@ -950,3 +950,25 @@ def test_figures_read_together_are_the_ones_read_one_by_one() -> None:
     assert together[0].tolist() == [tokens(specs[i]) for i in index.tolist()]
     empty = by_workload_columns(specs, np.zeros(0, dtype=np.int64), lambda s: (1.0, 2.0), 2)
     assert [c.size for c in empty] == [0, 0]
+
+
+def test_wanting_is_each_specs_own_answer() -> None:
+    """`PricingContext.wanting` lists, for every option, exactly the workloads whose spec
+    wants it, in order; `on_demand_only` those with speech or media (every bundled scenario,
+    and a run of none)."""
+    import datetime as dt
+
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.engine.context import PricingContext, flatten
+    from genai_cost.scenario.models import Option
+
+    catalog = load_catalog()
+    specs = flatten(load_scenarios(BUNDLED, catalog))
+    ctx = PricingContext(catalog, dt.date(2026, 11, 23), specs)
+    for option in Option:
+        assert ctx.wanting(option) == [i for i, s in enumerate(specs) if s.wants(option)]
+    assert ctx.on_demand_only() == [i for i, s in enumerate(specs) if s.workload.on_demand_only]
+    assert ctx.on_demand_only() and len({tuple(ctx.wanting(o)) for o in Option}) > 3
+    empty = PricingContext(catalog, dt.date(2026, 11, 23), [])
+    assert all(empty.wanting(o) == [] for o in Option) and empty.on_demand_only() == []

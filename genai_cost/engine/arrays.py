@@ -325,3 +325,14 @@ class Groups:
             self.first.append(workload)
         self.wanting.append(workload)
         self.member.append(group)
+
+    def add_all(self, workloads: list[int], keys: list[object]) -> None:
+        """`add` of each workload with its key, in order."""
+        index = self._index
+        member = [index.setdefault(key, len(index)) for key in keys]
+        first = self.first
+        for workload, group in zip(workloads, member, strict=True):
+            if group == len(first):  # groups are numbered as they first appear
+                first.append(workload)
+        self.wanting += workloads
+        self.member += member

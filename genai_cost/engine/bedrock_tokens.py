@@ -91,21 +91,22 @@ def token_price_rows(
     tiers, labels and price keys are worked out once, the prices looked up once per distinct
     key, and every workload takes its group's rows by index."""
     groups = Groups()
-    for i in ctx.wanting(option):
-        spec = ctx.specs[i]
-        w = spec.workload
-        listed = w.options
-        groups.add(
-            i,
+    wanting = ctx.wanting(option)
+    specs, day_for = ctx.specs, ctx.day_for
+    groups.add_all(
+        wanting,
+        [
             (
-                w.model,
+                (w := (spec := specs[i]).workload).model,
                 w.service_tier,
                 w.endpoint_scope,
                 spec.region,
-                ctx.day_for(spec),
-                listed is not None,
-            ),
-        )
+                day_for(spec),
+                w.options is not None,
+            )
+            for i in wanting
+        ],
+    )
     wanting, member = groups.wanting, groups.member
     # the rows of each group, in tier order: (group's first row, tiers)
     keys: list[PriceKey] = []

@@ -96,20 +96,25 @@ class PricingContext:
         """`wanting` of every option, and `on_demand_only`, from one pass (once per run)."""
 
         def compute() -> tuple[dict[Option, list[int]], list[int]]:
-            decided: dict[tuple[object, ...], tuple[Option, ...]] = {}
-            out: dict[Option, list[int]] = {o: [] for o in Option}
-            only: list[int] = []
-            for i, spec in enumerate(self.specs):
-                w = spec.workload
-                on_demand_only = w.on_demand_only
-                if on_demand_only:
-                    only.append(i)
-                key = (w.kind, on_demand_only, None if w.options is None else tuple(w.options))
-                chosen = decided.get(key)
-                if chosen is None:
-                    chosen = decided[key] = tuple(o for o in Option if spec.wants(o))
-                for o in chosen:
-                    out[o].append(i)
+            keys = [
+                (
+                    (w := spec.workload).kind,
+                    w.on_demand_only,
+                    None if w.options is None else tuple(w.options),
+                )
+                for spec in self.specs
+            ]
+            # the options of each distinct key, decided by its first workload (keys are
+            # numbered as they first appear: the running largest number rises there)
+            decided: dict[tuple[object, ...], int] = {}
+            codes = np.asarray([decided.setdefault(key, len(decided)) for key in keys], np.intp)
+            firsts = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+            chosen = [tuple(o for o in Option if self.specs[i].wants(o)) for i in firsts.tolist()]
+            out: dict[Option, list[int]] = {}
+            for o in Option:
+                wants = np.asarray([o in options for options in chosen], dtype=bool)
+                out[o] = np.flatnonzero(wants[codes]).tolist() if wants.any() else []
+            only = [i for i, key in enumerate(keys) if key[1]]
             return out, only
 
         return self.remember(("wanting",), compute)
