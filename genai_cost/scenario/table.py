@@ -158,6 +158,8 @@ class WorkloadTable:
         text = {c: t[c].tolist() for c in ("name", "model", "region", "latency", "service_tier")}
         tag_keys = list(self.tags)
         tag_values = [self.tags[k].tolist() for k in tag_keys]
+        # one tag column (the usual case): its dict made without a comprehension per row
+        one_tag, one_values = (tag_keys[0], tag_values[0]) if len(tag_keys) == 1 else ("", [])
         # Each row is one template's fields with its own values, set the way pydantic's
         # `model_copy(update=...)` sets them, without its per-attribute copies
         # (`model_construct` would also deep-copy every default settings model per row).
@@ -188,7 +190,9 @@ class WorkloadTable:
         regions, latencies, tiers = text["region"], text["latency"], text["service_tier"]
         cells = t["options"].tolist()
         out = []
-        # a fresh `__dict__` copied from each template, set with the fields set (`_init`).
+        # a fresh `__dict__` copied from each template, set with the fields set: the state
+        # of a pydantic instance made unvalidated (values, fields set, no extra or private
+        # attributes), its four attributes set inline.
         # Rows share their fields-set objects: the models are frozen, so nothing adds to
         # one, and `model_copy` copies the set before it adds the fields it updates.
         new = object.__new__
@@ -209,14 +213,20 @@ class WorkloadTable:
             values["cache_read"] = reads[i]
             values["cache_write"] = writes[i]
             values["cache_write_1h"] = writes_1h[i]
-            _init(setter, tokens, values, token_fields)
+            setter(tokens, "__dict__", values)
+            setter(tokens, "__pydantic_fields_set__", token_fields)
+            setter(tokens, "__pydantic_extra__", None)
+            setter(tokens, "__pydantic_private__", None)
             traffic_set = traffic_sets[per_second[i] is not None, peaks[i] is not None]
             traffic = new(Traffic)
             values = traffic_template.copy()
             values["requests_per_month"] = per_month[i]
             values["requests_per_second"] = per_second[i]
             values["peak_to_average_ratio"] = peaks[i]
-            _init(setter, traffic, values, traffic_set)
+            setter(traffic, "__dict__", values)
+            setter(traffic, "__pydantic_fields_set__", traffic_set)
+            setter(traffic, "__pydantic_extra__", None)
+            setter(traffic, "__pydantic_private__", None)
             workload = new(Workload)
             values = template.copy()
             values["name"] = names[i]
@@ -227,22 +237,18 @@ class WorkloadTable:
             values["tokens_per_request"] = tokens
             values["traffic"] = traffic
             values["options"] = options[cells[i]]
-            if tag_keys:
+            if one_tag:
+                values["tags"] = {one_tag: str(one_values[i])} if one_values[i] else {}
+            elif tag_keys:
                 values["tags"] = {
                     k: str(v[i]) for k, v in zip(tag_keys, tag_values, strict=True) if v[i]
                 }
-            _init(setter, workload, values, workload_fields)
+            setter(workload, "__dict__", values)
+            setter(workload, "__pydantic_fields_set__", workload_fields)
+            setter(workload, "__pydantic_extra__", None)
+            setter(workload, "__pydantic_private__", None)
             out.append(workload)
         return out
-
-
-def _init(setter: Any, built: Any, values: dict[str, Any], fields_set: set[str]) -> None:
-    """The state of a pydantic instance made unvalidated: its field values, the fields set,
-    no extra or private attributes."""
-    setter(built, "__dict__", values)
-    setter(built, "__pydantic_fields_set__", fields_set)
-    setter(built, "__pydantic_extra__", None)
-    setter(built, "__pydantic_private__", None)
 
 
 def table_format(path: Path) -> str:
