@@ -972,3 +972,31 @@ def test_wanting_is_each_specs_own_answer() -> None:
     assert ctx.on_demand_only() and len({tuple(ctx.wanting(o)) for o in Option}) > 3
     empty = PricingContext(catalog, dt.date(2026, 11, 23), [])
     assert all(empty.wanting(o) == [] for o in Option) and empty.on_demand_only() == []
+
+
+def test_several_tag_columns_and_empty_tag_cells(tmp_path: Path) -> None:
+    """Each tag column given becomes a tag of the row's workload; an empty cell is no tag
+    (one tag column and several take different paths)."""
+    from genai_cost.scenario.table import read_table
+
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month,team,cost_center\n"
+        "a,amazon.nova-lite-v1:0,10,5,100,red,cc-1\n"
+        "b,amazon.nova-lite-v1:0,10,5,100,,cc-2\n"
+        "c,amazon.nova-lite-v1:0,10,5,100,blue,\n",
+        encoding="utf-8",
+    )
+    both = read_table(tmp_path / "t.csv", tags=["team", "cost_center"]).workloads()
+    assert [w.tags for w in both] == [
+        {"team": "red", "cost_center": "cc-1"},
+        {"cost_center": "cc-2"},
+        {"team": "blue"},
+    ]
+    (tmp_path / "one.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month,team\n"
+        "a,amazon.nova-lite-v1:0,10,5,100,red\n"
+        "b,amazon.nova-lite-v1:0,10,5,100,\n",
+        encoding="utf-8",
+    )
+    one = read_table(tmp_path / "one.csv", tags=["team"]).workloads()
+    assert [w.tags for w in one] == [{"team": "red"}, {}]
