@@ -170,6 +170,7 @@ def rows_lines(
     out: list[list[BillComponent]] = [[] for _ in rows]
     if not rows:
         return out
+    charged = [[name] for name in workloads]  # a row's lines share it (read-only)
     where = np.asarray(rows, dtype=np.int64)
     owner = np.searchsorted(arrays.offsets, where, side="right") - 1
     for k in distinct_indexes(owner).tolist():
@@ -214,7 +215,7 @@ def rows_lines(
                     {
                         "family": family,
                         "item": name,
-                        "workloads": [name],
+                        "workloads": charged[place],
                         "name": c.name,
                         "quantity": rounded[n],
                         "unit": c.unit,
