@@ -48,6 +48,12 @@ def component_listed(optional: bool, feasible: bool, quantity: float) -> bool:
     return quantity > 0 if optional else (feasible or quantity > 0)
 
 
+def listed_rows(optional: bool, feasible: BoolArray, quantity: FloatArray) -> BoolArray:
+    """`component_listed` of every row of a component at once."""
+    positive: BoolArray = quantity > 0
+    return positive if optional else (feasible | positive)
+
+
 _ComponentColumns = tuple[str, str, bool, list[float], list[float], list[float]]
 """A component's name, unit, whether optional, and its quantity, usd_per_unit and usd."""
 

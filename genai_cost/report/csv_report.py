@@ -337,14 +337,14 @@ def _components_cells(result: Any, ok: Any) -> Any:
     share one template, filled with each row's rounded numbers in one formatting each."""
     import numpy as np
 
+    from genai_cost.engine.core import listed_rows
     from genai_cost.results.rounding import rounded_texts
 
     size = ok.size
     cells = _filled(size, "")
     listed_by: list[tuple[Any, Any]] = []  # (component, rows that list it)
     for c in result.listed_components:
-        positive = c.quantity > 0
-        listed = positive if c.optional else (ok | positive)
+        listed = listed_rows(c.optional, ok, c.quantity)
         if listed.any():
             listed_by.append((c, listed))
     if not listed_by:

@@ -30,7 +30,7 @@ from genai_cost.documents.estimate import (
     WorkloadSummary,
 )
 from genai_cost.engine.context import PricingContext, WorkloadSpec
-from genai_cost.engine.core import EstimateArrays, component_listed
+from genai_cost.engine.core import EstimateArrays, listed_rows
 from genai_cost.results.bill import BillInputs, workload_shares
 from genai_cost.results.rounding import rounded_column
 from genai_cost.scenario.load import LoadedScenario
@@ -244,12 +244,12 @@ class _OptionColumns:
         self.workloads = rows.workload_index.tolist()
         self.params = rows.params
         self.rates = _rates_at_shape(rows.params, rows.workload_index, estimate.specs)
+        ok = result.failure == 0
         self.components = [
             (
                 c.name,
                 c.unit,
-                c.optional,
-                c.quantity.tolist(),
+                listed_rows(c.optional, ok, c.quantity).tolist(),
                 _number_column(c.quantity),
                 _number_column(c.usd_per_unit),
                 _money_column(c.usd),
@@ -260,7 +260,6 @@ class _OptionColumns:
     def component_records(self, local: int) -> list[ComponentRecord]:
         """A row's component records (as `EstimateArrays.components`: an optional line only
         where it has a quantity; an infeasible row lists what it would buy)."""
-        ok = self.feasible[local]
         return [
             {
                 "name": name,
@@ -269,8 +268,8 @@ class _OptionColumns:
                 "usd_per_unit": prices[local],
                 "usd": usds[local],
             }
-            for name, unit, optional, quantities, rounded, prices, usds in self.components
-            if component_listed(optional, ok, quantities[local])
+            for name, unit, listed, rounded, prices, usds in self.components
+            if listed[local]
         ]
 
 
