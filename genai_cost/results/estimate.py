@@ -239,8 +239,12 @@ class _OptionColumns:
         self.offset = int(a.offsets[k])
         self.option = cast(OptionName, rows.option)
         self.feasible = (result.failure == 0).tolist()
-        self.variants, self.platforms = rows.variant.tolist(), rows.platform.tolist()
-        self.instance_types, self.sources = rows.instance_type.tolist(), rows.sources.tolist()
+        # texts as records show them ("" is None), converted once for all the option's rows
+        self.variants = [str(v) or None for v in rows.variant.tolist()]
+        self.platforms = [str(v) or None for v in rows.platform.tolist()]
+        self.instance_types = [str(v) or None for v in rows.instance_type.tolist()]
+        self.sources = rows.sources.tolist()
+        self.capacity_unit = result.capacity_unit or None
         self.workloads = rows.workload_index.tolist()
         self.params = rows.params
         self.rates = _rates_at_shape(rows.params, rows.workload_index, estimate.specs)
@@ -306,16 +310,16 @@ def option_record_chunks(
                 "model": w.model,
                 "region": spec.region,
                 "option": c.option,
-                "variant": str(c.variants[local]) or None,
-                "platform": str(c.platforms[local]) or None,
-                "instance_type": str(c.instance_types[local]) or None,
+                "variant": c.variants[local],
+                "platform": c.platforms[local],
+                "instance_type": c.instance_types[local],
                 "feasible": ok,
                 "reason": None if ok else (result.reason(local) or None),
                 "monthly_cost_usd": monthly[row],
                 "cost_per_1k_requests_usd": per_1k[row],
                 "cost_per_1m_tokens_usd": per_1m[row],
                 "capacity": capacity[row],
-                "capacity_unit": (result.capacity_unit or None) if ok else None,
+                "capacity_unit": c.capacity_unit if ok else None,
                 "utilization_fraction": utilization[row],
                 "cheapest": is_cheapest[row],
                 "sources": list(c.sources[local]),
