@@ -376,3 +376,31 @@ def test_groups_added_at_once_are_groups_added_one_by_one(
         one.add(workload, key)
     many.add_all(workloads, list(keys))
     assert (many.first, many.wanting, many.member) == (one.first, one.wanting, one.member)
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),  # line breaks and quotes included
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_JSON_VALUES, st.lists(_JSON_VALUES, min_size=1, max_size=5))
+def test_values_encoded_deeper_are_the_reindented_encoding(value: Any, items: list[Any]) -> None:
+    """`_deeper` (encoded inside a wrapping object) is the value's own encoding with every
+    line two spaces deeper, and `_deeper_items` a list's items four spaces deep: the bytes
+    the JSON reports were written with before."""
+    import orjson
+
+    from genai_cost.report.json_report import _deeper, _deeper_items
+
+    option = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY
+    assert _deeper(value, option) == orjson.dumps(value, option=option).replace(b"\n", b"\n  ")
+    part = orjson.dumps(items, option=option)
+    assert _deeper_items(items, option) == b"  " + part[2:-2].replace(b"\n", b"\n  ")

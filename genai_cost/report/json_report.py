@@ -73,15 +73,33 @@ def render_json_chunks(document: Mapping[str, Any], *, finite: bool = False) -> 
         if isinstance(value, list) and len(value) > CHUNK_ITEMS:
             yield b"[\n"
             for start in range(0, len(value), CHUNK_ITEMS):
-                part = orjson.dumps(value[start : start + CHUNK_ITEMS], option=option)
-                # "[\n  a,\n  b\n]" -> its items, two spaces deeper
-                yield b"  " + part[2:-2].replace(b"\n", b"\n  ")
+                yield _deeper_items(value[start : start + CHUNK_ITEMS], option)
                 yield b",\n" if start + CHUNK_ITEMS < len(value) else b"\n"
             yield b"  ]"
         else:
-            yield orjson.dumps(value, option=option).replace(b"\n", b"\n  ")
+            yield _deeper(value, option)
         yield b",\n" if k < len(pieces) - 1 else b"\n"
     yield b"}\n"
+
+
+_WRAPPED = len(b'{\n  "": ')
+"""Where a value starts in `orjson.dumps({"": value}, option=OPT_INDENT_2)`."""
+
+
+def _deeper(value: Any, option: int) -> bytes:
+    """`value` encoded two spaces deeper, as an object's value (its first line without the
+    indent): encoded inside a wrapping object rather than re-indented afterwards, which was
+    another pass over — and copy of — a large document's text. orjson writes a line break
+    only between tokens (one inside a string is escaped), so the two are the same bytes."""
+    import orjson
+
+    return orjson.dumps({"": value}, option=option)[_WRAPPED:-2]
+
+
+def _deeper_items(items: list[Any], option: int) -> bytes:
+    """The items of a non-empty list, four spaces deep with the separators between them:
+    `_deeper(items)` without its brackets."""
+    return _deeper(items, option)[2:-4]
 
 
 @dataclass
@@ -111,7 +129,7 @@ def render_json_stream(document: StreamedDocument) -> Iterator[bytes]:
             yield from _streamed_list(document.chunks, option)
         else:
             value = document.head[key] if key in document.head else document.tail[key]
-            yield orjson.dumps(value, option=option).replace(b"\n", b"\n  ")
+            yield _deeper(value, option)
         yield b",\n" if k < len(keys) - 1 else b"\n"
     yield b"}\n"
 
@@ -119,7 +137,6 @@ def render_json_stream(document: StreamedDocument) -> Iterator[bytes]:
 def _streamed_list(chunks: Iterator[list[Any]], option: int) -> Iterator[bytes]:
     """A list's items two spaces deeper, chunk by chunk, as `render_json_chunks` nests a long
     list (the same bytes as a short one encoded whole); `[]` when there are none."""
-    import orjson
 
     pending = next((c for c in chunks if c), None)
     if pending is None:
@@ -127,8 +144,7 @@ def _streamed_list(chunks: Iterator[list[Any]], option: int) -> Iterator[bytes]:
         return
     yield b"[\n"
     while pending is not None:
-        part = orjson.dumps(pending, option=option)
-        yield b"  " + part[2:-2].replace(b"\n", b"\n  ")
+        yield _deeper_items(pending, option)
         pending = next((c for c in chunks if c), None)
         yield b",\n" if pending is not None else b"\n"
     yield b"  ]"
