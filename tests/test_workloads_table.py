@@ -1000,3 +1000,27 @@ def test_several_tag_columns_and_empty_tag_cells(tmp_path: Path) -> None:
     )
     one = read_table(tmp_path / "one.csv", tags=["team"]).workloads()
     assert [w.tags for w in one] == [{"team": "red"}, {}]
+
+
+def test_a_date_before_an_undated_price_is_said_once_per_model(tmp_path: Path) -> None:
+    """Pricing a date before an undated price was observed warns once per model, in the
+    order the models first appear, however many workloads use it; a date
+    after it says nothing."""
+    from genai_cost import api
+
+    workloads = "\n".join(
+        f"  - {{name: w{k}, model: {model}, tokens_per_request: {{input: 100, output: 10}}, "
+        "traffic: {requests_per_month: 1000}}"
+        for k, model in enumerate(
+            ["amazon.nova-lite-v1:0", "amazon.nova-pro-v1:0", "amazon.nova-lite-v1:0"]
+        )
+    )
+    path = tmp_path / "early.yaml"
+    path.write_text(f"name: early\npricing_date: 2025-01-01\nworkloads:\n{workloads}\n")
+    result = api.estimate([path])
+    said = [w for w in result.warnings if "assumed to have held then" in w]
+    assert [w.split(":")[0] for w in said] == ["amazon.nova-lite-v1", "amazon.nova-pro-v1"]
+    assert all("priced for 2025-01-01, but its price is known only from 2025-" in w for w in said)
+    later = tmp_path / "later.yaml"
+    later.write_text(path.read_text().replace("2025-01-01", "2026-11-23"))
+    assert not [w for w in api.estimate([later]).warnings if "assumed to have held" in w]

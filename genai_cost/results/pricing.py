@@ -219,16 +219,18 @@ def _undated_before_source(ctx: PricingContext) -> list[str]:
     from genai_cost.catalog.lookup import OnDemandMatch, on_demand_price
 
     seen: dict[tuple[str, str], str] = {}
-    asked: set[tuple[str, str | None, str, dt.date]] = set()
-    for spec in ctx.specs:
+    # the model id and endpoint scope decide its base model, scope and geo profile; each
+    # distinct endpoint is asked once (thousands of workloads share a few), in the order
+    # it first appears, with a workload that has it
+    day_for = ctx.day_for
+    asked = {
+        (w.model, w.endpoint_scope, spec.region, day_for(spec)): spec
+        for spec in ctx.specs
+        for w in (spec.workload,)
+    }
+    for (_, _, region, day), spec in asked.items():
         w = spec.workload
-        day = ctx.day_for(spec)
-        # the model id and endpoint scope decide its base model, scope and geo profile
-        key = (w.model, w.endpoint_scope, spec.region, day)
-        if key in asked:  # thousands of workloads share a few endpoints
-            continue
-        asked.add(key)
-        match = on_demand_price(ctx.catalog, w.base_model, w.scope, spec.region, w.geo_profile, day)
+        match = on_demand_price(ctx.catalog, w.base_model, w.scope, region, w.geo_profile, day)
         if not isinstance(match, OnDemandMatch):
             continue
         row = match.row
