@@ -190,13 +190,10 @@ class WorkloadTable:
         regions, latencies, tiers = text["region"], text["latency"], text["service_tier"]
         cells = t["options"].tolist()
         out = []
-        # a fresh `__dict__` copied from each template, set with the fields set: the state
-        # of a pydantic instance made unvalidated (values, fields set, no extra or private
-        # attributes), its four attributes set inline.
+        # a fresh `__dict__` copied from each template, set with the fields set (`_init`).
         # Rows share their fields-set objects: the models are frozen, so nothing adds to
         # one, and `model_copy` copies the set before it adds the fields it updates.
         new = object.__new__
-        setter = object.__setattr__
         traffic_sets = {
             (per_second_given, peak_given): {
                 "requests_per_second" if per_second_given else "requests_per_month",
@@ -213,20 +210,14 @@ class WorkloadTable:
             values["cache_read"] = reads[i]
             values["cache_write"] = writes[i]
             values["cache_write_1h"] = writes_1h[i]
-            setter(tokens, "__dict__", values)
-            setter(tokens, "__pydantic_fields_set__", token_fields)
-            setter(tokens, "__pydantic_extra__", None)
-            setter(tokens, "__pydantic_private__", None)
+            _init(tokens, values, token_fields)
             traffic_set = traffic_sets[per_second[i] is not None, peaks[i] is not None]
             traffic = new(Traffic)
             values = traffic_template.copy()
             values["requests_per_month"] = per_month[i]
             values["requests_per_second"] = per_second[i]
             values["peak_to_average_ratio"] = peaks[i]
-            setter(traffic, "__dict__", values)
-            setter(traffic, "__pydantic_fields_set__", traffic_set)
-            setter(traffic, "__pydantic_extra__", None)
-            setter(traffic, "__pydantic_private__", None)
+            _init(traffic, values, traffic_set)
             workload = new(Workload)
             values = template.copy()
             values["name"] = names[i]
@@ -243,12 +234,19 @@ class WorkloadTable:
                 values["tags"] = {
                     k: str(v[i]) for k, v in zip(tag_keys, tag_values, strict=True) if v[i]
                 }
-            setter(workload, "__dict__", values)
-            setter(workload, "__pydantic_fields_set__", workload_fields)
-            setter(workload, "__pydantic_extra__", None)
-            setter(workload, "__pydantic_private__", None)
+            _init(workload, values, workload_fields)
             out.append(workload)
         return out
+
+
+def _init(built: Any, values: dict[str, Any], fields_set: set[str]) -> None:
+    """The state of a pydantic instance made unvalidated: its field values, the fields set,
+    no extra or private attributes."""
+    setter = object.__setattr__
+    setter(built, "__dict__", values)
+    setter(built, "__pydantic_fields_set__", fields_set)
+    setter(built, "__pydantic_extra__", None)
+    setter(built, "__pydantic_private__", None)
 
 
 def table_format(path: Path) -> str:
