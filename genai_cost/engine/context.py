@@ -139,14 +139,7 @@ def by_workload(
     """Per row, `value` of its workload (`index` into `specs`), worked out once per workload
     the rows hold — not for every workload of the run (an option most workloads do not want
     reads only those that do)."""
-    if index.size == 0:
-        return np.zeros(0, dtype=np.float64)
-    present = distinct_indexes(index)
-    at = np.empty(len(specs), dtype=np.intp)  # each present workload's place in `present`
-    at[present] = np.arange(present.size)
-    values = np.asarray([value(specs[i]) for i in present.tolist()], dtype=np.float64)
-    out: np.ndarray = values[at[index]]
-    return out
+    return by_workload_columns(specs, index, lambda spec: (value(spec),), 1)[0]
 
 
 def by_workload_columns(
@@ -160,7 +153,7 @@ def by_workload_columns(
     if index.size == 0:
         return [np.zeros(0, dtype=np.float64) for _ in range(count)]
     present = distinct_indexes(index)
-    at = np.empty(len(specs), dtype=np.intp)
+    at = np.empty(len(specs), dtype=np.intp)  # each present workload's place in `present`
     at[present] = np.arange(present.size)
     table = np.array([values(specs[i]) for i in present.tolist()], dtype=np.float64)
     rows = at[index]
@@ -237,18 +230,16 @@ def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
         peak_factor=table[6],
         hours=table[7],
         batch_tolerant=table[8] > 0,
-        hourly_share=_hourly_shares(
-            [specs[i].workload for i in shaped.tolist()], shaped, len(specs)
-        ),
+        hourly_share=_hourly_shares(specs, shaped),
     )
 
 
-def _hourly_shares(shaped: list[Workload], where: np.ndarray, size: int) -> np.ndarray:
+def _hourly_shares(specs: list[WorkloadSpec], shaped: np.ndarray) -> np.ndarray:
     """`_hourly_share` of every workload, shape (W, 24): flat rows filled at once, the
-    `shaped` ones (a profile, or NaN for a peak ratio; at `where`) row by row."""
-    share = np.full((size, HOURS_PER_DAY), 1.0 / HOURS_PER_DAY)
-    for i, w in zip(where.tolist(), shaped, strict=True):
-        share[i] = _hourly_share(w)
+    `shaped` ones (a profile, or NaN for a peak ratio) row by row."""
+    share = np.full((len(specs), HOURS_PER_DAY), 1.0 / HOURS_PER_DAY)
+    for i in shaped.tolist():
+        share[i] = _hourly_share(specs[i].workload)
     return share
 
 
