@@ -98,6 +98,12 @@ class EstimateArrays:
     def option(self, row: int) -> str:
         return OPTION_NAMES[int(self.option_code[row])]
 
+    def is_cheapest(self) -> BoolArray:
+        """Per row, whether it is its workload's cheapest (`cheapest_row`)."""
+        mask = np.zeros(self.size, dtype=bool)
+        mask[self.cheapest_row[self.cheapest_row >= 0]] = True
+        return mask
+
     def text(self, row: int, column: str) -> str:
         """`variant`, `platform`, `instance_type` or `label` of a row."""
         result, local = self.locate(row)

@@ -370,7 +370,7 @@ def _components_cells(result: Any, ok: Any) -> Any:
                 )
             quantities, prices = texts[k]
             name, unit = (str(x).replace("%", "%%") for x in (c.name, c.unit))
-            parts.append(f"{name}=%s {unit} x %s")
+            parts.append(component_text(name, "%s", unit, "%s"))  # its texts filled in below
             values += [quantities[rows].tolist(), prices[rows].tolist()]
         template = "; ".join(parts)
         cells[rows] = [template % row for row in zip(*values, strict=True)]
@@ -379,8 +379,8 @@ def _components_cells(result: Any, ok: Any) -> Any:
 
 def option_columns(estimate: Estimate) -> Block:
     """Every option row (`option_row` cells) as columns, in `row_order`: texts gathered by
-    workload and option, numbers rounded as the rows round them, each row's components
-    written by joining per-component text columns (`component_text`)."""
+    workload and option, numbers rounded as the rows round them, each row's components cell
+    filled from its listing pattern's template (`_components_cells`)."""
     import numpy as np
 
     from genai_cost.results.estimate import row_order
@@ -428,11 +428,8 @@ def option_columns(estimate: Estimate) -> Block:
         reasons.append(reason)
     for column, parts in texts.items():
         block[column] = np.concatenate(parts)
-    feasible = np.concatenate(feasible_parts)
-    cheapest = np.zeros(n, dtype=bool)
-    cheapest[a.cheapest_row[a.cheapest_row >= 0]] = True
-    block["feasible"] = feasible
-    block["cheapest"] = cheapest
+    block["feasible"] = np.concatenate(feasible_parts)
+    block["cheapest"] = a.is_cheapest()
     block["monthly_cost_usd"] = rounded_array(a.monthly_cost_usd, 6)
     block["cost_per_1k_requests_usd"] = rounded_array(a.cost_per_1k_requests_usd, 6)
     block["cost_per_1m_tokens_usd"] = rounded_array(a.cost_per_1m_tokens_usd, 6)

@@ -212,15 +212,13 @@ def _number_column(values: np.ndarray) -> list[float | None]:
 def row_columns(a: EstimateArrays) -> tuple[list[Any], ...]:
     """Every row's monthly cost, cost per 1k requests and per 1M tokens (money), capacity and
     utilization (numbers), as presented, and whether it is its workload's cheapest."""
-    cheapest = np.zeros(a.size, dtype=bool)
-    cheapest[a.cheapest_row[a.cheapest_row >= 0]] = True
     return (
         _money_column(a.monthly_cost_usd),
         _money_column(a.cost_per_1k_requests_usd),
         _money_column(a.cost_per_1m_tokens_usd),
         _number_column(a.capacity),
         _number_column(a.utilization_fraction),
-        cheapest.tolist(),
+        a.is_cheapest().tolist(),
     )
 
 
