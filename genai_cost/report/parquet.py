@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -201,19 +201,34 @@ def _typed(values: Any, kind: str) -> Any:
 
 
 def _parquet(schema: Schema, rows: Iterable[Sequence[Any]]) -> bytes:
-    """The rows as a Parquet file's bytes, ROWS_AT_A_TIME rows at a time (`_parquet_frames`)."""
+    """The rows as a Parquet file's bytes: cast to the schema's types by DuckDB,
+    ROWS_AT_A_TIME rows at a time into one table, then written (Snappy)."""
     import itertools
 
-    def frames() -> Iterator[Any]:
-        iterator = iter(rows)
-        while chunk := list(itertools.islice(iterator, ROWS_AT_A_TIME)):
-            yield _frame(schema, chunk)
+    import duckdb
 
-    return _parquet_frames(schema, frames())
+    columns = ", ".join(f"{_ident(n)} {t}" for n, t in schema)
+    select = ", ".join(f"CAST(frame.{_ident(n)} AS {t})" for n, t in schema)
+    connection = duckdb.connect()
+    with tempfile.TemporaryDirectory(prefix="genai-cost-parquet-") as folder:
+        path = os.path.join(folder, "table.parquet")
+        try:
+            connection.execute(f"CREATE TABLE report ({columns})")
+            iterator = iter(rows)
+            while chunk := list(itertools.islice(iterator, ROWS_AT_A_TIME)):
+                connection.register("frame", _frame(schema, chunk))
+                connection.execute(f"INSERT INTO report SELECT {select} FROM frame")
+                connection.unregister("frame")
+            connection.execute(
+                f"COPY report TO {_literal(path)} (FORMAT parquet, COMPRESSION snappy)"
+            )
+        finally:
+            connection.close()
+        return Path(path).read_bytes()
 
 
-def _parquet_frame(schema: Schema, frame: Any) -> bytes:
-    """One table (a DataFrame, or a dict of NumPy arrays) as a Parquet file's bytes, cast
+def _parquet_frame(schema: Schema, frame: dict[str, Any]) -> bytes:
+    """One table (a dict of NumPy arrays, `_blocks_frame`) as a Parquet file's bytes, cast
     to the schema's types by DuckDB as it reads the table and writes the file (no table in
     between)."""
     import duckdb
@@ -228,30 +243,6 @@ def _parquet_frame(schema: Schema, frame: Any) -> bytes:
             connection.execute(
                 f"COPY (SELECT {select} FROM frame) TO {_literal(path)} "
                 "(FORMAT parquet, COMPRESSION snappy)"
-            )
-        finally:
-            connection.close()
-        return Path(path).read_bytes()
-
-
-def _parquet_frames(schema: Schema, frames: Iterable[Any]) -> bytes:
-    """DataFrames as a Parquet file's bytes: cast to the schema's types by DuckDB, a frame at
-    a time into one table, then written (Snappy)."""
-    import duckdb
-
-    columns = ", ".join(f"{_ident(n)} {t}" for n, t in schema)
-    select = ", ".join(f"CAST(frame.{_ident(n)} AS {t})" for n, t in schema)
-    connection = duckdb.connect()
-    with tempfile.TemporaryDirectory(prefix="genai-cost-parquet-") as folder:
-        path = os.path.join(folder, "table.parquet")
-        try:
-            connection.execute(f"CREATE TABLE report ({columns})")
-            for frame in frames:
-                connection.register("frame", frame)
-                connection.execute(f"INSERT INTO report SELECT {select} FROM frame")
-                connection.unregister("frame")
-            connection.execute(
-                f"COPY report TO {_literal(path)} (FORMAT parquet, COMPRESSION snappy)"
             )
         finally:
             connection.close()
