@@ -19,7 +19,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -208,26 +208,43 @@ def rows_lines(
             usds = _rounded_column(c.usd[at], 6)
             family: Family = "redundancy" if c.name.startswith(REDUNDANCY_PREFIX) else "inference"
             scales = pay_per_use and c.name not in FIXED_COMPONENTS
+            new_line = _new_line
             for n, j in enumerate(billed.tolist()):
                 place = places[j]
                 name = workloads[place]
-                out[place].append(  # as `line` makes it, its numbers rounded above
-                    {
-                        "family": family,
-                        "item": name,
-                        "workloads": charged[place],
-                        "name": c.name,
-                        "quantity": rounded[n],
-                        "unit": c.unit,
-                        "usd_per_unit": prices[n],
-                        "usd": usds[n],
-                        "sources": sources[j],  # one list per distinct set, read-only
-                        "detail": labels[j],
-                        "one_off": None,
-                        "scales_with_requests": scales,
-                    }
-                )
+                # as `line` makes it (its keys in its order), its numbers rounded above
+                made_line = new_line()
+                made_line["family"] = family
+                made_line["item"] = name
+                made_line["workloads"] = charged[place]
+                made_line["name"] = c.name
+                made_line["quantity"] = rounded[n]
+                made_line["unit"] = c.unit
+                made_line["usd_per_unit"] = prices[n]
+                made_line["usd"] = usds[n]
+                made_line["sources"] = sources[j]  # one list per distinct set, read-only
+                made_line["detail"] = labels[j]
+                made_line["one_off"] = None
+                made_line["scales_with_requests"] = scales
+                out[place].append(cast(BillComponent, made_line))
     return out
+
+
+class _Line:
+    """Never used for itself: the `__dict__` of each new instance is an empty bill line
+    (`_new_line`)."""
+
+
+def _new_line() -> dict[str, Any]:
+    """An empty dict for a bill line, made as a new `_Line` instance's attribute dict.
+
+    CPython's instance dicts of one class share one table of keys (PEP 412), so each line
+    holds only its values: 168 bytes for a line's twelve keys against 464 for a dict
+    literal, and quicker to fill. It is an ordinary `dict` in every other way (a key the
+    shared table lacks is added as to any dict). One line per priced row and component
+    adds up: 175,000 lines for 100,000 workloads."""
+    line: dict[str, Any] = object.__new__(_Line).__dict__
+    return line
 
 
 def priced_line(
