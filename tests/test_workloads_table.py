@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -887,18 +888,15 @@ def test_repeated_texts_are_one_string_each(tmp_path: Path) -> None:
     assert [w.tags for w in workloads] == [{"team": "red"}] * 3
 
 
-def test_workload_arrays_read_in_one_pass_are_the_models_figures() -> None:
-    """`workload_arrays` reads each workload's figures in one pass; every column is the
-    models' own property, workload by workload (hourly shares: a profile's fractions, NaN
-    rows for a peak ratio alone, flat elsewhere), on every bundled scenario."""
+def _assert_models_figures(specs: list[Any]) -> None:
+    """`workload_arrays(specs)` holds, workload by workload, the models' own figures (bit for
+    bit: signed zeros too; hourly shares: a profile's fractions, NaN rows for a peak ratio
+    alone, flat elsewhere), in contiguous columns."""
     import numpy as np
 
-    from genai_cost.api import load_scenarios
-    from genai_cost.catalog.snapshot import load_catalog
-    from genai_cost.engine.context import _hourly_share, flatten, workload_arrays
+    from genai_cost.engine.context import _hourly_share, workload_arrays
     from genai_cost.scenario.models import Latency
 
-    specs = flatten(load_scenarios(BUNDLED, load_catalog()))
     got = workload_arrays(specs)
     ws = [s.workload for s in specs]
     expected = {
@@ -913,15 +911,98 @@ def test_workload_arrays_read_in_one_pass_are_the_models_figures() -> None:
     }
     for name, values in expected.items():
         column = getattr(got, name)
-        assert column.flags.c_contiguous and column.tolist() == values, name
+        assert column.flags.c_contiguous, name
+        assert np.array_equal(column, np.array(values, dtype=np.float64)), name
+        assert np.signbit(column).tolist() == np.signbit(values).tolist(), name
     assert got.batch_tolerant.tolist() == [w.latency == Latency.batch_tolerant for w in ws]
     assert got.hourly_share is not None
-    shares = np.array([_hourly_share(w) for w in ws])
+    shares = np.array([_hourly_share(w) for w in ws]).reshape(len(ws), 24)
     assert np.array_equal(got.hourly_share, shares, equal_nan=True)
+
+
+def test_workload_arrays_read_in_one_pass_are_the_models_figures() -> None:
+    """`workload_arrays` reads each workload's figures in one pass; every column is the
+    models' own property, workload by workload, on every bundled scenario."""
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.engine.context import flatten
+    from genai_cost.scenario.models import Latency
+
+    specs = flatten(load_scenarios(BUNDLED, load_catalog()))
+    _assert_models_figures(specs)
+    ws = [s.workload for s in specs]
     assert any(w.traffic.hourly_profile is not None for w in ws)
     assert any(w.traffic.peak_to_average_ratio is not None for w in ws)
     assert any(w.latency == Latency.batch_tolerant for w in ws)
     assert len(ws) > 20
+
+
+_TABLE_ROW = st.tuples(
+    st.sampled_from(["", "0", "-0.0", "250", "1234.5", "1e4"]),  # input (empty: 0 below)
+    st.sampled_from(["", "0", "-0.0", "7.25", "900"]),  # cache read
+    st.sampled_from(["", "0", "-0.0", "12", "0.5"]),  # 5-minute cache writes
+    st.sampled_from(["", "3", "2048"]),  # 1-hour cache writes
+    st.one_of(  # (requests a month, requests a second): one of them
+        st.tuples(st.sampled_from(["0", "-0.0", "1", "730", "99999.5", "3e9"]), st.just("")),
+        st.tuples(st.just(""), st.sampled_from(["0", "0.001", "1", "37.5"])),
+    ),
+    st.sampled_from(["", "1", "1.5", "12"]),  # peak-to-average ratio
+    st.sampled_from(["", "interactive", "batch_tolerant"]),
+)
+
+
+@given(
+    rows=st.lists(_TABLE_ROW, min_size=1, max_size=8),
+    month=st.sampled_from(["", "2026-02", "2026-03", "2026-04"]),
+    yaml_first=st.booleans(),
+)
+def test_a_tables_figures_from_its_columns_are_the_models_figures(
+    rows: list[tuple[Any, ...]], month: str, yaml_first: bool
+) -> None:
+    """A table's workloads have their figures read from the table's columns, not their
+    models: the figures are the models' own, bit for bit (per-month and per-second volumes,
+    empty and signed-zero cells, peak ratios, latency, calendar months' hours), with a YAML
+    workload alongside or not; a workload changed since the table made it (another object)
+    is read from its model."""
+    import tempfile
+
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.engine.context import _from_table, flatten
+
+    header = (
+        "name,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,"
+        "cache_write_1h_tokens,requests_per_month,requests_per_second,"
+        "peak_to_average_ratio,latency"
+    )
+    lines = [header]
+    for k, (i, cr, cw, cw1, (rpm, rps), peak, latency) in enumerate(rows):
+        fields = [f"t{k}", "amazon.nova-lite-v1:0", i or "0", "10", cr, cw, cw1, rpm, rps]
+        lines.append(",".join([*fields, peak, latency]))
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "t.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        own = (
+            "workloads:\n  - {name: y, model: amazon.nova-lite-v1:0, "
+            "tokens_per_request: {input: 5, output: 1}, traffic: {requests_per_month: 9}}\n"
+            if yaml_first
+            else ""
+        )
+        Path(folder, "s.yaml").write_text(
+            "name: s\nregion: us-east-1\nworkloads_table: t.csv\n"
+            + (f"billing_month: '{month}'\n" if month else "")
+            + own,
+            encoding="utf-8",
+        )
+        loaded = load_scenarios([Path(folder, "s.yaml")], load_catalog())
+    specs = flatten(loaded)
+    assert [p.tolist() for p, *_ in _from_table(specs)] == [
+        list(range(int(yaml_first), len(specs)))
+    ]
+    _assert_models_figures(specs)
+    # the table's workloads as other objects (a path's change makes a new one): the models
+    changed = [replace(s, workload=s.workload.model_copy()) for s in specs]
+    assert _from_table(changed) == []
+    _assert_models_figures(changed)
 
 
 def test_figures_read_together_are_the_ones_read_one_by_one() -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from operator import attrgetter, is_
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import numpy as np
 
@@ -13,7 +14,10 @@ from genai_cost.catalog.snapshot import Catalog
 from genai_cost.engine.arrays import WorkloadArrays
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import Latency, Option, Workload
-from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH
+from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH, SECONDS_PER_HOUR
+
+if TYPE_CHECKING:
+    from genai_cost.scenario.table import WorkloadTable
 
 T = TypeVar("T")
 
@@ -203,9 +207,57 @@ def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
 
 
 def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
-    """Per-workload arrays of shape (W,), built once from the validated scenarios: each
-    workload's figures read in one pass (the models' own properties), then turned into
-    columns."""
+    """Per-workload arrays of shape (W,), built once from the validated scenarios. A
+    workload read from a workloads table (the very object its table made) has its figures
+    taken from the table's columns at once (`_table_figures`); every other workload's are
+    read in one pass (the models' own properties). Either way, one column per figure."""
+    n = len(specs)
+    figures = np.empty((FIGURES, n), dtype=np.float64)
+    from_table = _from_table(specs)
+    if from_table:
+        by_object = np.ones(n, dtype=bool)
+        for positions, _, _, _ in from_table:
+            by_object[positions] = False
+        others = np.flatnonzero(by_object)
+    else:
+        others = np.arange(n)
+    if others.size == n:
+        figures[:] = _object_figures(specs)
+    elif others.size:
+        figures[:, others] = _object_figures([specs[i] for i in others.tolist()])
+    for positions, table, rows, hours in from_table:
+        figures[:, positions] = _table_figures(table, rows, hours)
+    columns = figures  # one contiguous row per figure (a column would be strided)
+    share = np.full((n, HOURS_PER_DAY), 1.0 / HOURS_PER_DAY)
+    shaped = columns[9] > 0
+    # a peak ratio alone does not say how long the peak lasts (NaN: `_hourly_share`); a
+    # profile's shares are read row by row
+    profiled = np.flatnonzero(shaped & ~(columns[10] > 0))
+    share[shaped & (columns[10] > 0)] = np.nan
+    for i in profiled.tolist():
+        share[i] = _hourly_share(specs[i].workload)
+    return WorkloadArrays(
+        requests_per_month=columns[0],
+        input_tokens=columns[1],
+        output_tokens=columns[2],
+        cache_read_tokens=columns[3],
+        cache_write_tokens=columns[4],
+        cache_write_1h_tokens=columns[5],
+        peak_factor=columns[6],
+        hours=columns[7],
+        batch_tolerant=columns[8] > 0,
+        hourly_share=share,
+    )
+
+
+FIGURES = 11
+"""Rows of `_object_figures` and `_table_figures`: requests in the month, mean uncached
+input, output, cache read, 5-minute and 1-hour cache writes per request, peak factor, hours,
+batch tolerant, peak information given (a profile or a ratio), a ratio without a profile."""
+
+
+def _object_figures(specs: list[WorkloadSpec]) -> np.ndarray:
+    """The FIGURES rows of workloads read from their models, shape (FIGURES, len(specs))."""
     batch = Latency.batch_tolerant
     facts = (
         (
@@ -219,36 +271,91 @@ def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
             s.hours,
             w.latency == batch,
             traffic.hourly_profile is not None or traffic.peak_to_average_ratio is not None,
+            traffic.hourly_profile is None and traffic.peak_to_average_ratio is not None,
         )
         for s in specs
     )
     # read straight into the array (no list of a tuple per workload in between: 1,000,000
-    # workloads made a 380 MB list); one contiguous array per figure (a column of the rows'
-    # table would be strided)
+    # workloads made a 380 MB list)
     n = len(specs)
-    table = np.fromiter(facts, dtype=np.dtype((np.float64, 10)), count=n).reshape(n, 10).T.copy()
-    shaped = np.flatnonzero(table[9])
-    return WorkloadArrays(
-        requests_per_month=table[0],
-        input_tokens=table[1],
-        output_tokens=table[2],
-        cache_read_tokens=table[3],
-        cache_write_tokens=table[4],
-        cache_write_1h_tokens=table[5],
-        peak_factor=table[6],
-        hours=table[7],
-        batch_tolerant=table[8] > 0,
-        hourly_share=_hourly_shares(specs, shaped),
+    out = np.fromiter(facts, dtype=np.dtype((np.float64, FIGURES)), count=n)
+    return out.reshape(n, FIGURES).T
+
+
+def _from_table(
+    specs: list[WorkloadSpec],
+) -> list[tuple[np.ndarray, WorkloadTable, np.ndarray, np.ndarray]]:
+    """The specs whose workload is a table's row as the table made it (`WorkloadTable.made`;
+    a workload changed since, such as a path's extra input tokens, is another object), per
+    table: (their positions in `specs`, the table, their rows in it, their months' hours)."""
+    n = len(specs)
+    if not n:
+        return []
+    sources = list(map(attrgetter("source"), specs))
+    ids = np.fromiter(map(id, sources), dtype=np.uintp, count=n)
+    starts = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist()]  # runs of one source
+    found: list[tuple[np.ndarray, WorkloadTable, np.ndarray, np.ndarray]] = []
+    for a, b in zip(starts, [*starts[1:], n], strict=True):
+        source = sources[a]
+        table = None if source is None else source.table
+        if source is None or table is None or len(table.made) != table.size:
+            continue
+        run = specs[a:b]
+        rows = np.fromiter(map(attrgetter("index_in_file"), run), np.int64, b - a)
+        rows -= source.yaml_workloads
+        inside = np.flatnonzero((rows >= 0) & (rows < table.size))
+        if not inside.size:
+            continue
+        made = [table.made[r] for r in rows[inside].tolist()]
+        same = np.fromiter(
+            map(is_, map(attrgetter("workload"), [run[i] for i in inside.tolist()]), made),
+            dtype=bool,
+            count=inside.size,
+        )
+        mine = inside[same]
+        if mine.size:
+            hours = np.fromiter(
+                map(attrgetter("hours"), [run[i] for i in mine.tolist()]), np.float64, mine.size
+            )
+            found.append((mine + a, table, rows[mine], hours))
+    return found
+
+
+def _table_figures(table: WorkloadTable, rows: np.ndarray, hours: np.ndarray) -> np.ndarray:
+    """The FIGURES rows of a table's `rows` from its columns, as the models compute them for
+    the workloads the table makes (`WorkloadTable.workloads`: no long requests, no hourly
+    profile; an empty cache cell is 0, an empty ratio none): `Traffic.requests_in` (a rate
+    a 730-hour month scaled to the month's hours, or a rate a second × hours × 3,600),
+    `TokensPerRequest.mean_input` (the input itself) and `Traffic.peak_factor` (the ratio,
+    else 1). A test compares them with the models' figures."""
+    numbers = table.numbers
+    per_month = numbers["requests_per_month"][rows]
+    per_second = numbers["requests_per_second"][rows]
+    requests = np.where(
+        np.isnan(per_month),
+        per_second * hours * SECONDS_PER_HOUR,
+        np.where(hours == HOURS_PER_MONTH, per_month, per_month * hours / HOURS_PER_MONTH),
     )
 
+    def cached(column: str) -> np.ndarray:
+        values = numbers[column][rows]
+        return np.where(np.isnan(values), 0.0, values)
 
-def _hourly_shares(specs: list[WorkloadSpec], shaped: np.ndarray) -> np.ndarray:
-    """`_hourly_share` of every workload, shape (W, 24): flat rows filled at once, the
-    `shaped` ones (a profile, or NaN for a peak ratio) row by row."""
-    share = np.full((len(specs), HOURS_PER_DAY), 1.0 / HOURS_PER_DAY)
-    for i in shaped.tolist():
-        share[i] = _hourly_share(specs[i].workload)
-    return share
+    ratio = numbers["peak_to_average_ratio"][rows]
+    given = ~np.isnan(ratio)
+    out = np.empty((FIGURES, rows.size), dtype=np.float64)
+    out[0] = requests
+    out[1] = numbers["input_tokens"][rows]
+    out[2] = numbers["output_tokens"][rows]
+    out[3] = cached("cache_read_tokens")
+    out[4] = cached("cache_write_tokens")
+    out[5] = cached("cache_write_1h_tokens")
+    out[6] = np.where(given, ratio, 1.0)
+    out[7] = hours
+    out[8] = table.text["latency"][rows] == Latency.batch_tolerant.value
+    out[9] = given
+    out[10] = given
+    return out
 
 
 def _hourly_share(w: Workload) -> list[float]:

@@ -115,6 +115,9 @@ class WorkloadTable:
     """Columns carried into each workload's tags, by tag key."""
     column_names: dict[str, str] = field(default_factory=dict)
     """The file's column behind each column of COLUMNS that it has."""
+    made: list[Workload] = field(default_factory=list, repr=False, compare=False)
+    """The workloads `workloads()` made, in row order: the engine reads the figures of
+    these very objects from the columns (`engine.context.workload_arrays`)."""
 
     def where(self, row: int, column: str = "") -> str:
         """`row N` (1-based, the header not counted), with the file's column name."""
@@ -236,6 +239,7 @@ class WorkloadTable:
                 }
             _init(workload, values, workload_fields)
             out.append(workload)
+        self.made = out
         return out
 
 
