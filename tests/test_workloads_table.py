@@ -921,8 +921,9 @@ def _assert_models_figures(specs: list[Any]) -> None:
 
 
 def test_workload_arrays_read_in_one_pass_are_the_models_figures() -> None:
-    """`workload_arrays` reads each workload's figures in one pass; every column is the
-    models' own property, workload by workload, on every bundled scenario."""
+    """`workload_arrays` reads each workload's figures in one pass, and `spec_columns` its
+    texts and flags; every column is the models' own, workload by workload, on every
+    bundled scenario."""
     from genai_cost.api import load_scenarios
     from genai_cost.catalog.snapshot import load_catalog
     from genai_cost.engine.context import flatten
@@ -930,6 +931,7 @@ def test_workload_arrays_read_in_one_pass_are_the_models_figures() -> None:
 
     specs = flatten(load_scenarios(BUNDLED, load_catalog()))
     _assert_models_figures(specs)
+    _assert_models_columns(specs)
     ws = [s.workload for s in specs]
     assert any(w.traffic.hourly_profile is not None for w in ws)
     assert any(w.traffic.peak_to_average_ratio is not None for w in ws)
@@ -948,6 +950,8 @@ _TABLE_ROW = st.tuples(
     ),
     st.sampled_from(["", "1", "1.5", "12"]),  # peak-to-average ratio
     st.sampled_from(["", "interactive", "batch_tolerant"]),
+    st.sampled_from(["", "standard"]),  # service tier
+    st.sampled_from(["", "on_demand", "on_demand;batch", "batch, on_demand"]),  # options
 )
 
 
@@ -973,12 +977,13 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
     header = (
         "name,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,"
         "cache_write_1h_tokens,requests_per_month,requests_per_second,"
-        "peak_to_average_ratio,latency"
+        "peak_to_average_ratio,latency,service_tier,options,region"
     )
     lines = [header]
-    for k, (i, cr, cw, cw1, (rpm, rps), peak, latency) in enumerate(rows):
+    for k, (i, cr, cw, cw1, (rpm, rps), peak, latency, tier, options) in enumerate(rows):
         fields = [f"t{k}", "amazon.nova-lite-v1:0", i or "0", "10", cr, cw, cw1, rpm, rps]
-        lines.append(",".join([*fields, peak, latency]))
+        region = "us-west-2" if k % 3 == 1 else ""
+        lines.append(",".join([*fields, peak, latency, tier, f'"{options}"', region]))
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "t.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         own = (
@@ -999,10 +1004,35 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
         list(range(int(yaml_first), len(specs)))
     ]
     _assert_models_figures(specs)
+    _assert_models_columns(specs)
     # the table's workloads as other objects (a path's change makes a new one): the models
     changed = [replace(s, workload=s.workload.model_copy()) for s in specs]
     assert _from_table(changed) == []
     _assert_models_figures(changed)
+    _assert_models_columns(changed)
+
+
+def _assert_models_columns(specs: list[Any]) -> None:
+    """`spec_columns(specs)` holds each workload's own texts and flags."""
+    from genai_cost.engine.context import spec_columns
+
+    c = spec_columns(specs)
+    ws = [s.workload for s in specs]
+    assert c.model.tolist() == [w.model for w in ws]
+    assert c.service_tier.tolist() == [w.service_tier for w in ws]
+    assert c.endpoint_scope.tolist() == [w.endpoint_scope for w in ws]
+    assert c.region.tolist() == [s.region for s in specs]
+    assert c.kind.tolist() == [w.kind for w in ws]
+    assert [c.option_sets[k] for k in c.options.tolist()] == [
+        None if w.options is None else tuple(w.options) for w in ws
+    ]
+    assert c.explicit.tolist() == [w.options is not None for w in ws]
+    assert c.on_demand_only.tolist() == [w.on_demand_only for w in ws]
+    assert c.long_requests == [
+        i
+        for i, w in enumerate(ws)
+        if w.tokens_per_request is not None and w.tokens_per_request.long_requests is not None
+    ]
 
 
 def test_figures_read_together_are_the_ones_read_one_by_one() -> None:

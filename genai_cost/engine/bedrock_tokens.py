@@ -92,20 +92,20 @@ def token_price_rows(
     key, and every workload takes its group's rows by index."""
     groups = Groups()
     wanting = ctx.wanting(option)
-    specs, day_for = ctx.specs, ctx.day_for
+    c, at = ctx.columns(), np.asarray(wanting, dtype=np.intp)
     groups.add_all(
         wanting,
-        [
-            (
-                (w := (spec := specs[i]).workload).model,
-                w.service_tier,
-                w.endpoint_scope,
-                spec.region,
-                day_for(spec),
-                w.options is not None,
+        list(
+            zip(
+                c.model[at].tolist(),
+                c.service_tier[at].tolist(),
+                c.endpoint_scope[at].tolist(),
+                c.region[at].tolist(),
+                ctx.days()[at].tolist(),
+                c.explicit[at].tolist(),
+                strict=True,
             )
-            for i in wanting
-        ],
+        ),
     )
     wanting, member = groups.wanting, groups.member
     # the rows of each group, in tier order: (group's first row, tiers)

@@ -70,6 +70,102 @@ class WorkloadSpec:
 
 
 @dataclass(frozen=True)
+class SpecColumns:
+    """Per workload of a run (its specs' order), the texts and flags the option modules group
+    and choose by, as columns: a table's workloads (as the table made them) read from its
+    columns at once, every other workload from its model in one pass (`spec_columns`)."""
+
+    model: np.ndarray
+    """The model id as written (objects)."""
+    service_tier: np.ndarray
+    """The tier the workload names, or None (objects)."""
+    endpoint_scope: np.ndarray
+    """The endpoint scope the workload names, or None (objects)."""
+    region: np.ndarray
+    """The region the workload runs in (`WorkloadSpec.region`; objects)."""
+    options: np.ndarray
+    """Each workload's index into `option_sets`."""
+    option_sets: list[tuple[Option, ...] | None]
+    """The distinct `options` lists (None: the workload lists none)."""
+    kind: np.ndarray
+    """The workload's kind (objects)."""
+    on_demand_only: np.ndarray
+    """Speech tokens or media inputs (`Workload.on_demand_only`; booleans)."""
+    long_requests: list[int]
+    """The workloads whose tokens describe long requests."""
+
+    @property
+    def explicit(self) -> np.ndarray:
+        """Whether each workload lists its options (booleans)."""
+        listed = np.asarray([o is not None for o in self.option_sets], dtype=bool)
+        explicit: np.ndarray = listed[self.options]
+        return explicit
+
+
+def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
+    """The `SpecColumns` of `specs`."""
+    n = len(specs)
+    columns = {
+        name: np.empty(n, dtype=object)
+        for name in ("model", "service_tier", "endpoint_scope", "kind")
+    }
+    options = np.empty(n, dtype=np.intp)
+    on_demand_only = np.zeros(n, dtype=bool)
+    sets: dict[tuple[Option, ...] | None, int] = {}
+    from_table = _from_table(specs)
+    by_object = np.ones(n, dtype=bool)
+    for positions, table, rows, _ in from_table:
+        by_object[positions] = False
+        text = table.text
+        columns["model"][positions] = text["model"][rows]
+        tiers = text["service_tier"][rows]
+        tiers[tiers == ""] = None
+        columns["service_tier"][positions] = tiers
+        columns["endpoint_scope"][positions] = None
+        columns["kind"][positions] = "text"
+        cells = table.option_lists()
+        code = {
+            cell: sets.setdefault(None if listed is None else tuple(listed), len(sets))
+            for cell, listed in cells.items()
+        }
+        options[positions] = list(map(code.__getitem__, text["options"][rows].tolist()))
+    others = np.flatnonzero(by_object).tolist()
+    long_requests: list[int] = []
+    if others:
+        facts = [
+            (
+                (w := specs[i].workload).model,
+                w.service_tier,
+                w.endpoint_scope,
+                w.kind,
+                None if w.options is None else tuple(w.options),
+                w.on_demand_only,
+                w.tokens_per_request is not None and w.tokens_per_request.long_requests is not None,
+            )
+            for i in others
+        ]
+        read = list(zip(*facts, strict=True))
+        for k, name in enumerate(("model", "service_tier", "endpoint_scope", "kind")):
+            columns[name][others] = read[k]
+        options[others] = [sets.setdefault(o, len(sets)) for o in read[4]]
+        on_demand_only[others] = read[5]
+        long_requests = [i for i, long in zip(others, read[6], strict=True) if long]
+    region = np.empty(n, dtype=object)
+    region[:] = list(map(attrgetter("region"), specs))
+    return SpecColumns(
+        model=columns["model"],
+        service_tier=columns["service_tier"],
+        endpoint_scope=columns["endpoint_scope"],
+        region=region,
+        options=options,
+        option_sets=list(sets),
+        kind=columns["kind"],
+        on_demand_only=on_demand_only,
+        long_requests=long_requests,
+    )
+
+
+@dataclass(frozen=True)
 class PricingContext:
     catalog: Catalog
     day: dt.date
@@ -89,6 +185,24 @@ class PricingContext:
             self.memo[key] = compute()
         return cast(T, self.memo[key])
 
+    def columns(self) -> SpecColumns:
+        """The `SpecColumns` of this run's specs (once per run)."""
+        return self.remember(("columns",), lambda: spec_columns(self.specs))
+
+    def days(self) -> np.ndarray:
+        """`day_for` of every spec, in order (objects; once per run)."""
+
+        def compute() -> np.ndarray:
+            out = np.empty(len(self.specs), dtype=object)
+            if self.override:
+                out.fill(self.day)
+            else:
+                day = self.day
+                out[:] = [day if d is None else d for d in map(attrgetter("day"), self.specs)]
+            return out
+
+        return self.remember(("days",), compute)
+
     def wanting(self, option: Option) -> list[int]:
         """The workloads that get rows of `option` (`WorkloadSpec.wants`), in order: decided
         in one pass over the workloads for every option (once per run), per distinct
@@ -100,14 +214,10 @@ class PricingContext:
         """`wanting` of every option, and `on_demand_only`, from one pass (once per run)."""
 
         def compute() -> tuple[dict[Option, list[int]], list[int]]:
-            keys = [
-                (
-                    (w := spec.workload).kind,
-                    w.on_demand_only,
-                    None if w.options is None else tuple(w.options),
-                )
-                for spec in self.specs
-            ]
+            c = self.columns()
+            keys = list(
+                zip(c.kind.tolist(), c.on_demand_only.tolist(), c.options.tolist(), strict=True)
+            )
             # the options of each distinct key, decided by its first workload (keys are
             # numbered as they first appear: the running largest number rises there)
             decided: dict[tuple[object, ...], int] = {}
@@ -118,7 +228,7 @@ class PricingContext:
             for o in Option:
                 wants = np.asarray([o in options for options in chosen], dtype=bool)
                 out[o] = np.flatnonzero(wants[codes]).tolist() if wants.any() else []
-            only = [i for i, key in enumerate(keys) if key[1]]
+            only: list[int] = np.flatnonzero(c.on_demand_only).tolist()
             return out, only
 
         return self.remember(("wanting",), compute)

@@ -222,14 +222,20 @@ def _undated_before_source(ctx: PricingContext) -> list[str]:
     # the model id and endpoint scope decide its base model, scope and geo profile; each
     # distinct endpoint is asked once (thousands of workloads share a few), in the order
     # it first appears, with a workload that has it
-    day_for = ctx.day_for
-    asked = {
-        (w.model, w.endpoint_scope, spec.region, day_for(spec)): spec
-        for spec in ctx.specs
-        for w in (spec.workload,)
-    }
-    for (_, _, region, day), spec in asked.items():
-        w = spec.workload
+    c = ctx.columns()
+    first: dict[tuple[str, str | None, str, dt.date], int] = {}
+    for i, key in enumerate(
+        zip(
+            c.model.tolist(),
+            c.endpoint_scope.tolist(),
+            c.region.tolist(),
+            ctx.days().tolist(),
+            strict=True,
+        )
+    ):
+        first.setdefault(key, i)
+    for (_, _, region, day), i in first.items():
+        w = ctx.specs[i].workload
         match = on_demand_price(ctx.catalog, w.base_model, w.scope, region, w.geo_profile, day)
         if not isinstance(match, OnDemandMatch):
             continue

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from genai_cost.errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
-    from genai_cost.scenario.models import Workload
+    from genai_cost.scenario.models import Option, Workload
 
 FloatArray = npt.NDArray[np.float64]
 ObjArray = npt.NDArray[np.object_]
@@ -129,22 +129,23 @@ class WorkloadTable:
     def problem(self, row: int, column: str, message: str, hint: str = "") -> Problem:
         return Problem(message, path=self.path, field_path=self.where(row, column), hint=hint)
 
+    def option_lists(self) -> dict[str, list[Option] | None]:
+        """Each distinct `options` cell's options as its workloads hold them (None: empty)."""
+        from genai_cost.scenario.models import Option
+
+        options: dict[str, list[Option] | None] = {"": None}
+        for cell in set(self.text["options"].tolist()):
+            if cell:
+                options[cell] = [Option(o) for o in _OPTION_SPLIT.split(cell.strip()) if o]
+        return options
+
     def workloads(self) -> list[Workload]:
         """The rows as scenario workloads, built without validating again (each row passed
         the workload model's rules above)."""
-        from genai_cost.scenario.models import (
-            Latency,
-            Option,
-            TokensPerRequest,
-            Traffic,
-            Workload,
-        )
+        from genai_cost.scenario.models import Latency, TokensPerRequest, Traffic, Workload
 
         t, n = self.text, self.numbers
-        options: dict[str, list[Option] | None] = {"": None}
-        for cell in set(t["options"].tolist()):
-            if cell:
-                options[cell] = [Option(o) for o in _OPTION_SPLIT.split(cell.strip()) if o]
+        options = self.option_lists()
         latency = {"": Latency.interactive, **{x.value: x for x in Latency}}
         columns = {
             c: n[c].tolist()

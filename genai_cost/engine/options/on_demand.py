@@ -30,14 +30,9 @@ from genai_cost.engine.arrays import (
     WorkloadArrays,
 )
 from genai_cost.engine.bedrock_tokens import token_option_result, token_price_rows
-from genai_cost.engine.context import (
-    PricingContext,
-    WorkloadSpec,
-    by_workload,
-    by_workload_columns,
-)
+from genai_cost.engine.context import PricingContext, distinct_indexes
 from genai_cost.engine.traits import SAME_TOKENS, OptionTraits
-from genai_cost.scenario.models import Option, Workload
+from genai_cost.scenario.models import Option, Workload, split_model_id
 from genai_cost.units import TOKENS_PER_MILLION
 
 OPTION = Option.on_demand
@@ -146,9 +141,8 @@ FLEX_REASON = (
 def prepare(ctx: PricingContext) -> OptionRows:
     rows = token_price_rows(ctx, OPTION, PRICE_COLUMNS, tiers=True)
     rows.params[IS_FLEX] = np.asarray(rows.variant == "flex", dtype=np.float64)
-    rows.params[NAMED_TIER] = by_workload(
-        ctx.specs, rows.workload_index, lambda s: float(s.workload.service_tier is not None)
-    )
+    named = [tier is not None for tier in ctx.columns().service_tier.tolist()]
+    rows.params[NAMED_TIER] = np.asarray(named, dtype=np.float64)[rows.workload_index]
     add_long_context_params(ctx, rows)
     some = ctx.on_demand_only()  # the workloads with any speech or media (usually none)
     for extra in EXTRA_LINES:  # per workload once, then each row by its workload's index
@@ -161,30 +155,26 @@ def prepare(ctx: PricingContext) -> OptionRows:
 def add_long_context_params(ctx: PricingContext, rows: OptionRows) -> None:
     """Each row's model long-context threshold (the smallest any of its on-demand price rows
     states; NaN when none does) and its workload's long-request share and input tokens."""
+    specs, c, index = ctx.specs, ctx.columns(), rows.workload_index
+    present = distinct_indexes(index)
+    models = c.model[present].tolist()
     thresholds: dict[str, float] = {}  # by model id as written, each worked out once
-
-    def threshold(w: Workload) -> float:
-        found_for = thresholds.get(w.model)
-        if found_for is None:
-            found = [
-                r.long_context_threshold_tokens
-                for r in ctx.catalog.on_demand.get(w.base_model, [])
-                if r.long_context_threshold_tokens is not None
-            ]
-            found_for = thresholds[w.model] = min(found) if found else np.nan
-        return found_for
-
-    def figures(spec: WorkloadSpec) -> tuple[float, float, float]:
-        w = spec.workload
-        long = w.tokens_per_request.long_requests
-        if long is None:
-            return 0.0, 0.0, threshold(w)
-        return long.share, long.input, threshold(w)
-
-    # per workload the rows hold, once; each row takes its workload's values
-    share, long_input, model_threshold = by_workload_columns(
-        ctx.specs, rows.workload_index, figures, 3
-    )
+    for model in set(models):
+        found = [
+            r.long_context_threshold_tokens
+            for r in ctx.catalog.on_demand.get(split_model_id(model)[1], [])
+            if r.long_context_threshold_tokens is not None
+        ]
+        thresholds[model] = min(found) if found else np.nan
+    threshold = np.full(len(specs), np.nan)
+    threshold[present] = [thresholds[m] for m in models]
+    # long requests (rare): per workload that has them; each row takes its workload's values
+    share, long_input = np.zeros(len(specs)), np.zeros(len(specs))
+    for i in c.long_requests:
+        long = specs[i].workload.tokens_per_request.long_requests
+        assert long is not None
+        share[i], long_input[i] = long.share, long.input
+    share, long_input, model_threshold = share[index], long_input[index], threshold[index]
     rows.params[LONG_SHARE] = share
     rows.params[LONG_INPUT] = long_input
     rows.params[MODEL_THRESHOLD] = model_threshold
