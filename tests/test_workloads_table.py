@@ -1135,3 +1135,23 @@ def test_a_date_before_an_undated_price_is_said_once_per_model(tmp_path: Path) -
     later = tmp_path / "later.yaml"
     later.write_text(path.read_text().replace("2025-01-01", "2026-11-23"))
     assert not [w for w in api.estimate([later]).warnings if "assumed to have held" in w]
+
+
+def test_an_unknown_reference_lists_a_few_of_a_tables_names(cli: Any, tmp_path: Path) -> None:
+    """A reference to no workload lists 20 of the scenario's names and counts the rest (a
+    table may hold 100,000)."""
+    rows = "\n".join(f"w{k},amazon.nova-lite-v1:0,10,5,100" for k in range(25))
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n" + rows + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "s.yaml").write_text(
+        "name: s\nregion: us-east-1\nworkloads_table: t.csv\ntraining_jobs:\n"
+        "  - {name: j, instance_type: p4d.24xlarge, work_hours: 1, workloads: [nobody]}\n",
+        encoding="utf-8",
+    )
+    result = cli("estimate", str(tmp_path / "s.yaml"))
+    assert result.code == 2, result.err
+    assert "training_jobs[0].workloads[0]: no workload named 'nobody'" in result.err
+    listed = ", ".join(f"'w{k}'" for k in range(20))
+    assert f"workloads: {listed} and 5 more" in result.err

@@ -172,7 +172,8 @@ def _blocks_frame(schema: Schema, blocks: Iterable[dict[str, Any]]) -> dict[str,
 
 
 def _all_none(values: Any) -> bool:
-    return all(v is None for v in values.tolist())
+    cells: list[Any] = values.tolist()
+    return cells.count(None) == len(cells)
 
 
 def _array(values: list[Any], kind: str) -> Any:

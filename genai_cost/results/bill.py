@@ -784,21 +784,25 @@ def assemble(
     if scenario.infrastructure is not None:
         infrastructure_parts(estimate, number, specs, parts)
     bill = summarize(parts, scenario.horizon_months)
-    engine_ids = {id(c) for c in parts.engine}
-    by_name = {estimate.specs[i].workload.name: i for i in specs}
-    repriced = path.inference if path is not None else {}
+    extra_input_tokens: dict[int, float] = {}
+    if path is not None and path.extra_input_tokens:
+        by_name = {estimate.specs[i].workload.name: i for i in specs}
+        extra_input_tokens = {
+            by_name[n]: extra for n, extra in path.extra_input_tokens.items() if n in path.inference
+        }
+    if len(parts.engine) == len(parts.lines):  # every line is an engine line (`engine` ⊆ `lines`)
+        other_lines = []
+    else:
+        engine_ids = {id(c) for c in parts.engine}
+        other_lines = [c for c in parts.lines if id(c) not in engine_ids]
+    priced = estimate.arrays.cheapest_row[np.asarray(specs, dtype=np.intp)] >= 0
     inputs = BillInputs(
         engine_workloads=[
             i
-            for i in specs
-            if int(estimate.arrays.cheapest_row[i]) >= 0
-            and (path is None or estimate.specs[i].workload.name not in path.replaced)
+            for i, ok in zip(specs, priced.tolist(), strict=True)
+            if ok and (path is None or estimate.specs[i].workload.name not in path.replaced)
         ],
-        extra_input_tokens={
-            by_name[n]: extra
-            for n, extra in (path.extra_input_tokens.items() if path is not None else ())
-            if n in repriced
-        },
-        other_lines=[c for c in parts.lines if id(c) not in engine_ids],
+        extra_input_tokens=extra_input_tokens,
+        other_lines=other_lines,
     )
     return bill, inputs

@@ -136,10 +136,13 @@ TOKEN_ONLY_WHAT = {
 """References that change a workload's tokens or model: not to a kind billed per unit."""
 
 
+LISTED_NAMES = 20
+"""Workload names a "no workload named" hint lists (a table may hold 100,000)."""
+
+
 def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
     """Every workload name the scenario refers to (customization, benefits, uncertainty,
     training jobs, shared endpoints, services) names one of its workloads."""
-    names = [w.name for w in scenario.workloads]
     problems: list[Problem] = []
     lists: list[tuple[tuple[str | int, ...], list[str] | None]] = []
     if scenario.customization is not None:
@@ -177,6 +180,10 @@ def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
         for i, u in enumerate(scenario.uncertainty)
         if u.workload is not None
     ]
+    if not refs:  # nothing to look up (a portfolio of 100,000 workloads often)
+        return problems
+    names = [w.name for w in scenario.workloads]
+    known = set(names)
     kinds = {w.name: w.kind for w in scenario.workloads}
     token_only = ("customization", "shared_endpoints", "imported_models")
     for loc, name in refs:
@@ -197,7 +204,7 @@ def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
                     hint="list only text workloads here",
                 )
             )
-        if name not in names:
+        if name not in known:
             line, column = doc.position(loc)
             problems.append(
                 Problem(
@@ -210,7 +217,13 @@ def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
                     or (
                         "the scenario has no workloads"
                         if not names
-                        else "workloads: " + ", ".join(map(repr, names))
+                        else "workloads: "
+                        + ", ".join(map(repr, names[:LISTED_NAMES]))
+                        + (
+                            f" and {len(names) - LISTED_NAMES:,} more"
+                            if len(names) > LISTED_NAMES
+                            else ""
+                        )
                     ),
                 )
             )
