@@ -194,7 +194,9 @@ class WorkloadTable:
         regions, latencies, tiers = text["region"], text["latency"], text["service_tier"]
         cells = t["options"].tolist()
         out = []
-        # a fresh `__dict__` copied from each template, set with the fields set (`_init`).
+        # Each object's state as pydantic's unvalidated construction leaves it: a fresh
+        # `__dict__` copied from its template, the fields set, no extra or private
+        # attributes (written out in the loop: three objects a row, no call per object).
         # Rows share their fields-set objects: the models are frozen, so nothing adds to
         # one, and `model_copy` copies the set before it adds the fields it updates.
         new = object.__new__
@@ -206,6 +208,7 @@ class WorkloadTable:
             for per_second_given in (False, True)
             for peak_given in (False, True)
         }
+        setter = object.__setattr__
         for i in range(self.size):
             tokens = new(TokensPerRequest)
             values = tokens_template.copy()
@@ -214,14 +217,23 @@ class WorkloadTable:
             values["cache_read"] = reads[i]
             values["cache_write"] = writes[i]
             values["cache_write_1h"] = writes_1h[i]
-            _init(tokens, values, token_fields)
-            traffic_set = traffic_sets[per_second[i] is not None, peaks[i] is not None]
+            setter(tokens, "__dict__", values)
+            setter(tokens, "__pydantic_fields_set__", token_fields)
+            setter(tokens, "__pydantic_extra__", None)
+            setter(tokens, "__pydantic_private__", None)
             traffic = new(Traffic)
             values = traffic_template.copy()
             values["requests_per_month"] = per_month[i]
             values["requests_per_second"] = per_second[i]
             values["peak_to_average_ratio"] = peaks[i]
-            _init(traffic, values, traffic_set)
+            setter(traffic, "__dict__", values)
+            setter(
+                traffic,
+                "__pydantic_fields_set__",
+                traffic_sets[per_second[i] is not None, peaks[i] is not None],
+            )
+            setter(traffic, "__pydantic_extra__", None)
+            setter(traffic, "__pydantic_private__", None)
             workload = new(Workload)
             values = template.copy()
             values["name"] = names[i]
@@ -238,20 +250,13 @@ class WorkloadTable:
                 values["tags"] = {
                     k: str(v[i]) for k, v in zip(tag_keys, tag_values, strict=True) if v[i]
                 }
-            _init(workload, values, workload_fields)
+            setter(workload, "__dict__", values)
+            setter(workload, "__pydantic_fields_set__", workload_fields)
+            setter(workload, "__pydantic_extra__", None)
+            setter(workload, "__pydantic_private__", None)
             out.append(workload)
         self.made = out
         return out
-
-
-def _init(built: Any, values: dict[str, Any], fields_set: set[str]) -> None:
-    """The state of a pydantic instance made unvalidated: its field values, the fields set,
-    no extra or private attributes."""
-    setter = object.__setattr__
-    setter(built, "__dict__", values)
-    setter(built, "__pydantic_fields_set__", fields_set)
-    setter(built, "__pydantic_extra__", None)
-    setter(built, "__pydantic_private__", None)
 
 
 def table_format(path: Path) -> str:
