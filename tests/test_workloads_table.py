@@ -926,12 +926,13 @@ def test_workload_arrays_read_in_one_pass_are_the_models_figures() -> None:
     bundled scenario."""
     from genai_cost.api import load_scenarios
     from genai_cost.catalog.snapshot import load_catalog
-    from genai_cost.engine.context import flatten
+    from genai_cost.engine.context import flatten, spec_columns
     from genai_cost.scenario.models import Latency
 
     specs = flatten(load_scenarios(BUNDLED, load_catalog()))
     _assert_models_figures(specs)
     _assert_models_columns(specs)
+    assert spec_columns(specs).special  # guardrails, backfills, redundancy are covered
     ws = [s.workload for s in specs]
     assert any(w.traffic.hourly_profile is not None for w in ws)
     assert any(w.traffic.peak_to_average_ratio is not None for w in ws)
@@ -1018,6 +1019,7 @@ def _assert_models_columns(specs: list[Any]) -> None:
 
     c = spec_columns(specs)
     ws = [s.workload for s in specs]
+    assert c.name.tolist() == [w.name for w in ws]
     assert c.model.tolist() == [w.model for w in ws]
     assert c.service_tier.tolist() == [w.service_tier for w in ws]
     assert c.endpoint_scope.tolist() == [w.endpoint_scope for w in ws]
@@ -1028,6 +1030,11 @@ def _assert_models_columns(specs: list[Any]) -> None:
     ]
     assert c.explicit.tolist() == [w.options is not None for w in ws]
     assert c.on_demand_only.tolist() == [w.on_demand_only for w in ws]
+    assert c.special == [
+        i
+        for i, w in enumerate(ws)
+        if w.guardrails is not None or w.backfill is not None or w.redundancy.mode != "single"
+    ]
     assert c.long_requests == [
         i
         for i, w in enumerate(ws)

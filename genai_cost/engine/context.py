@@ -93,6 +93,11 @@ class SpecColumns:
     """Speech tokens or media inputs (`Workload.on_demand_only`; booleans)."""
     long_requests: list[int]
     """The workloads whose tokens describe long requests."""
+    name: np.ndarray
+    """The workload's name (objects)."""
+    special: list[int]
+    """The workloads with guardrails, a backfill or redundancy beyond a single region (their
+    bill has more than their option's lines)."""
 
     @property
     def explicit(self) -> np.ndarray:
@@ -107,7 +112,7 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
     n = len(specs)
     columns = {
         name: np.empty(n, dtype=object)
-        for name in ("model", "service_tier", "endpoint_scope", "kind")
+        for name in ("name", "model", "service_tier", "endpoint_scope", "kind")
     }
     options = np.empty(n, dtype=np.intp)
     on_demand_only = np.zeros(n, dtype=bool)
@@ -117,6 +122,7 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
     for positions, table, rows, _ in from_table:
         by_object[positions] = False
         text = table.text
+        columns["name"][positions] = text["name"][rows]
         columns["model"][positions] = text["model"][rows]
         tiers = text["service_tier"][rows]
         tiers[tiers == ""] = None
@@ -131,25 +137,29 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
         options[positions] = list(map(code.__getitem__, text["options"][rows].tolist()))
     others = np.flatnonzero(by_object).tolist()
     long_requests: list[int] = []
+    special: list[int] = []
     if others:
         facts = [
             (
-                (w := specs[i].workload).model,
+                (w := specs[i].workload).name,
+                w.model,
                 w.service_tier,
                 w.endpoint_scope,
                 w.kind,
                 None if w.options is None else tuple(w.options),
                 w.on_demand_only,
                 w.tokens_per_request is not None and w.tokens_per_request.long_requests is not None,
+                w.guardrails is not None or w.backfill is not None or w.redundancy.mode != "single",
             )
             for i in others
         ]
         read = list(zip(*facts, strict=True))
-        for k, name in enumerate(("model", "service_tier", "endpoint_scope", "kind")):
+        for k, name in enumerate(("name", "model", "service_tier", "endpoint_scope", "kind")):
             columns[name][others] = read[k]
-        options[others] = [sets.setdefault(o, len(sets)) for o in read[4]]
-        on_demand_only[others] = read[5]
-        long_requests = [i for i, long in zip(others, read[6], strict=True) if long]
+        options[others] = [sets.setdefault(o, len(sets)) for o in read[5]]
+        on_demand_only[others] = read[6]
+        long_requests = [i for i, long in zip(others, read[7], strict=True) if long]
+        special = [i for i, more in zip(others, read[8], strict=True) if more]
     region = np.empty(n, dtype=object)
     region[:] = list(map(attrgetter("region"), specs))
     return SpecColumns(
@@ -162,6 +172,8 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
         kind=columns["kind"],
         on_demand_only=on_demand_only,
         long_requests=long_requests,
+        name=columns["name"],
+        special=special,
     )
 
 

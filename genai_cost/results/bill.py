@@ -37,7 +37,7 @@ from genai_cost.documents.estimate import (
     ScenarioSections,
 )
 from genai_cost.engine.capacity import REDUNDANCY_PREFIX
-from genai_cost.engine.context import PricingContext, WorkloadSpec, distinct_indexes
+from genai_cost.engine.context import PricingContext, WorkloadSpec, distinct_indexes, spec_columns
 from genai_cost.engine.core import PAY_PER_USE, EstimateArrays
 from genai_cost.engine.costs.parts import Part
 from genai_cost.engine.labels import option_label
@@ -525,28 +525,34 @@ def workload_parts(
     from genai_cost.engine.costs.services import line as service_line
 
     arrays = estimate.arrays
+    columns = (
+        estimate.context.columns() if estimate.context is not None else spec_columns(estimate.specs)
+    )
+    at = np.asarray(specs, dtype=np.intp)
+    names: list[str] = columns.name[at].tolist()
+    bests: list[int] = arrays.cheapest_row[at].tolist()
+    elsewhere = set() if path is None else {*path.replaced, *path.inference}
     chosen = [  # every workload the engine serves, its lines made for all at once
-        i
-        for i in specs
-        if arrays.cheapest_row[i] >= 0
-        and not (path is not None and estimate.specs[i].workload.name in path.replaced)
-        and not (path is not None and estimate.specs[i].workload.name in path.inference)
+        (i, name, best)
+        for i, name, best in zip(specs, names, bests, strict=True)
+        if best >= 0 and name not in elsewhere
     ]
     made = dict(
         zip(
-            chosen,
-            rows_lines(
-                arrays,
-                [int(arrays.cheapest_row[i]) for i in chosen],
-                [estimate.specs[i].workload.name for i in chosen],
-            ),
+            [i for i, _, _ in chosen],
+            rows_lines(arrays, [best for _, _, best in chosen], [n for _, n, _ in chosen]),
             strict=True,
         )
     )
-    for index in specs:
+    special = set(columns.special)  # guardrails, a backfill or redundancy (few workloads)
+    for index, name, best in zip(specs, names, bests, strict=True):
+        if path is None and index not in special and best >= 0:
+            mine = made[index]  # the workload's option's lines, and nothing else
+            parts.lines += mine
+            parts.engine += mine
+            continue
         spec = estimate.specs[index]
         workload = spec.workload
-        name = workload.name
         if workload.guardrails is not None:
             guardrail_lines(estimate, spec, parts)
         if workload.backfill is not None:
@@ -557,7 +563,6 @@ def workload_parts(
             mine = path.inference[name]
             label = (mine[0]["detail"] or "").split("; +")[0] if mine else ""
         else:
-            best = int(arrays.cheapest_row[index])
             if best < 0:
                 reasons = dict.fromkeys(
                     f"{arrays.option(r)}: {arrays.reason(r)}" for r in arrays.rows_of(index)
