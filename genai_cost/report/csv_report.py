@@ -6,7 +6,7 @@ run as spreadsheet formulas."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from genai_cost.documents.estimate import Bill, EstimateDocument
@@ -383,23 +383,20 @@ def option_columns(estimate: Estimate) -> Block:
     filled from its listing pattern's template (`_components_cells`)."""
     import numpy as np
 
+    from genai_cost.engine.context import spec_columns
     from genai_cost.results.estimate import row_order
     from genai_cost.results.rounding import rounded_array
 
     a = estimate.arrays
     n = a.size
     specs = estimate.specs
-    per_workload = {
-        "scenario": [s.scenario_name for s in specs],
-        "workload": [s.workload.name for s in specs],
-        "model": [s.workload.model for s in specs],
-        "region": [s.region for s in specs],
-    }
+    c = estimate.context.columns() if estimate.context is not None else spec_columns(specs)
+    scenarios = np.empty(len(specs), dtype=object)
+    scenarios[:] = list(map(attrgetter("scenario_name"), specs))
+    per_workload = {"scenario": scenarios, "workload": c.name, "model": c.model, "region": c.region}
     block: Block = {}
     for column, values in per_workload.items():
-        table = np.empty(len(values), dtype=object)
-        table[:] = values
-        block[column] = table[a.workload_index]
+        block[column] = values[a.workload_index]
     texts: dict[str, list[Any]] = {
         c: [] for c in ("option", "variant", "platform", "instance_type", "capacity_unit")
     }
