@@ -1162,3 +1162,17 @@ def test_an_unknown_reference_lists_a_few_of_a_tables_names(cli: Any, tmp_path: 
     assert "training_jobs[0].workloads[0]: no workload named 'nobody'" in result.err
     listed = ", ".join(f"'w{k}'" for k in range(20))
     assert f"workloads: {listed} and 5 more" in result.err
+
+
+@given(owners=st.lists(st.integers(0, 4), max_size=30), extra=st.integers(0, 2))
+def test_each_scenarios_workloads_are_its_specs_in_order(owners: list[int], extra: int) -> None:
+    """`_members` (grouped by sorting, not appended one by one) lists each scenario's
+    workloads in order, an empty list for a scenario without any."""
+    from types import SimpleNamespace
+
+    from genai_cost.decisions.bill import _members
+
+    count = (max(owners) + 1 if owners else 0) + extra
+    estimate: Any = SimpleNamespace(specs=[SimpleNamespace(scenario_index=o) for o in owners])
+    expected = [[i for i, o in enumerate(owners) if o == k] for k in range(count)]
+    assert _members(estimate, count) == expected

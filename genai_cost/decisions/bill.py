@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import replace
+from operator import attrgetter
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.decisions.customization import compare_paths, with_tokens
@@ -102,10 +103,15 @@ def price_bill(
 
 def _members(estimate: Estimate, count: int) -> list[list[int]]:
     """Each of the `count` scenarios' workloads, as indexes into `estimate.specs`."""
-    members: list[list[int]] = [[] for _ in range(count)]
-    for index, spec in enumerate(estimate.specs):
-        members[spec.scenario_index].append(index)
-    return members
+    import numpy as np
+
+    specs = estimate.specs
+    owner = np.fromiter(map(attrgetter("scenario_index"), specs), np.intp, len(specs))
+    order = np.argsort(owner, kind="stable")  # each scenario's workloads, in order
+    ends = np.cumsum(np.bincount(owner, minlength=count))[:count].tolist()
+    starts = [0, *ends][:count]
+    ordered: list[int] = order.tolist()
+    return [ordered[a:b] for a, b in zip(starts, ends, strict=True)]
 
 
 def _choose_paths(
