@@ -303,27 +303,33 @@ def distinct_indexes(index: np.ndarray) -> np.ndarray:
 
 def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
     """One spec per workload, in scenario order. Each is made as the dataclass's own
-    `__init__` makes it (its fields in its `__dict__`), in one update rather than a frozen
-    attribute set per field — a table holds hundreds of thousands of workloads."""
+    `__init__` makes it (its fields in its `__dict__`, in order): the scenario's fields in
+    one update, then the workload's own three, rather than a frozen attribute set per field —
+    a table holds hundreds of thousands of workloads."""
     specs = []
     new = object.__new__
     for i, item in enumerate(loaded):
         s = item.scenario
-        name, path, day, hours = s.name, item.path, s.pricing_date, s.hours
         default_region = s.region
+        # the scenario's fields, in the dataclass's order; each spec sets its own three
+        shared = {
+            "scenario_index": i,
+            "scenario_name": s.name,
+            "workload": None,
+            "region": None,
+            "path": item.path,
+            "day": s.pricing_date,
+            "hours": s.hours,
+            "source": item,
+            "index_in_file": -1,
+        }
         for j, w in enumerate(s.workloads):
             spec = new(WorkloadSpec)
-            spec.__dict__.update(
-                scenario_index=i,
-                scenario_name=name,
-                workload=w,
-                region=w.region or default_region,  # `s.workload_region(w)`
-                path=path,
-                day=day,
-                hours=hours,
-                source=item,
-                index_in_file=j,
-            )
+            fields = spec.__dict__
+            fields.update(shared)
+            fields["workload"] = w
+            fields["region"] = w.region or default_region  # `s.workload_region(w)`
+            fields["index_in_file"] = j
             specs.append(spec)
     return specs
 
