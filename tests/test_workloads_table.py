@@ -888,6 +888,35 @@ def test_repeated_texts_are_one_string_each(tmp_path: Path) -> None:
     assert [w.tags for w in workloads] == [{"team": "red"}] * 3
 
 
+def test_a_tables_workloads_are_the_validated_ones_in_key_sharing_dicts(tmp_path: Path) -> None:
+    """Each row's workload (made unvalidated) equals the model validated from its own
+    fields, holds them in the fields' order, and in a dict that shares its keys with the
+    others' (smaller than an ordinary dict of the same items: 100,000 rows hold 54 MB
+    less) — whatever made a workload's attributes before, in any order."""
+    import sys
+
+    from genai_cost.scenario.load import load_scenario
+    from genai_cost.scenario.models import Workload
+    from genai_cost.scenario.table import read_table
+
+    early = object.__new__(Workload)  # a workload's own shared keys, in another order
+    for key in reversed(list(Workload.model_fields)):
+        object.__setattr__(early, key, None)
+    (tmp_path / "t.csv").write_text(_csv(ROWS), encoding="utf-8")
+    workloads = read_table(tmp_path / "t.csv", tags=["team"]).workloads()
+    (tmp_path / "y.yaml").write_text(_yaml(ROWS), encoding="utf-8")
+    written = load_scenario(tmp_path / "y.yaml").scenario.workloads
+    assert len(workloads) == len(written) == len(ROWS)
+    for w, y in zip(workloads, written, strict=True):
+        assert w == y == Workload.model_validate(w.model_dump(exclude_unset=True))
+        # the fields each sets are the ones its YAML form sets
+        assert w.model_fields_set == y.model_fields_set
+        assert w.traffic.model_fields_set == y.traffic.model_fields_set
+        assert w.tokens_per_request.model_fields_set == y.tokens_per_request.model_fields_set
+        assert list(vars(w)) == list(Workload.model_fields)
+        assert sys.getsizeof(vars(w)) < sys.getsizeof(dict(vars(w)))
+
+
 def _assert_models_figures(specs: list[Any]) -> None:
     """`workload_arrays(specs)` holds, workload by workload, the models' own figures (bit for
     bit: signed zeros too; hourly shares: a profile's fractions, NaN rows for a peak ratio
