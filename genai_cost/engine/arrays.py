@@ -39,7 +39,8 @@ class WorkloadArrays:
     hourly_share: FloatArray | None = None
     """Shape (W, 24): each hour's share of a day's requests (rows sum to 1); a flat 1/24 when
     the scenario gives no peak information, NaN when it gives only a peak-to-average ratio
-    (which does not say how long the peak lasts). None: unknown for every workload."""
+    (which does not say how long the peak lasts). None: unknown for every workload. May be a
+    read-only view (one flat row for every workload): read it, never write into it."""
 
     @property
     def size(self) -> int:

@@ -356,14 +356,17 @@ def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
     for positions, table, rows, hours in from_table:
         figures[:, positions] = _table_figures(table, rows, hours)
     columns = figures  # one contiguous row per figure (a column would be strided)
-    share = np.full((n, HOURS_PER_DAY), 1.0 / HOURS_PER_DAY)
     shaped = columns[9] > 0
-    # a peak ratio alone does not say how long the peak lasts (NaN: `_hourly_share`); a
-    # profile's shares are read row by row
-    profiled = np.flatnonzero(shaped & ~(columns[10] > 0))
-    share[shaped & (columns[10] > 0)] = np.nan
-    for i in profiled.tolist():
-        share[i] = _hourly_share(specs[i].workload)
+    if shaped.any():
+        share = np.full((n, HOURS_PER_DAY), 1.0 / HOURS_PER_DAY)
+        # a peak ratio alone does not say how long the peak lasts (NaN: `_hourly_share`); a
+        # profile's shares are read row by row
+        profiled = np.flatnonzero(shaped & ~(columns[10] > 0))
+        share[shaped & (columns[10] > 0)] = np.nan
+        for i in profiled.tolist():
+            share[i] = _hourly_share(specs[i].workload)
+    else:  # every workload flat: one row seen W times (read-only; 192 MB less a million)
+        share = np.broadcast_to(np.full(HOURS_PER_DAY, 1.0 / HOURS_PER_DAY), (n, HOURS_PER_DAY))
     return WorkloadArrays(
         requests_per_month=columns[0],
         input_tokens=columns[1],
