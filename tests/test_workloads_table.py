@@ -709,14 +709,44 @@ def test_parquet_from_columns_holds_the_rows_written_in_chunks(
     """An estimate's Parquet is written from its columns (`table_blocks`); the document's
     rows written a chunk of 3 at a time through the row writer give the same file contents:
     the same rows, in the same order, with the same types."""
+    from genai_cost import api
+
+    _assert_parquet_is_the_row_writers(
+        api.estimate([ROOT / "scenarios" / f"{name}.yaml"]), monkeypatch, tmp_path
+    )
+
+
+def test_parquet_columns_with_nothing_in_them_are_typed_nulls(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Columns no row fills (token options only: no platform, instance type, capacity or
+    utilization) are left out of the frame and written as NULL of their type: the same file
+    contents as the row writer's."""
+    from genai_cost import api
+    from genai_cost.report import parquet
+    from genai_cost.report.csv_report import COLUMNS as TABLE_COLUMNS
+    from genai_cost.report.csv_report import EstimateRows
+
+    rows = [(*row[:11], "on_demand", row[12]) for row in ROWS]
+    (tmp_path / "t.csv").write_text(_csv(rows), encoding="utf-8")
+    estimate = api.estimate([_table_scenario(tmp_path, "t.csv", "team")])
+    frame = parquet._blocks_frame(
+        [(c, parquet.ESTIMATE_TYPES.get(c, "VARCHAR")) for c in TABLE_COLUMNS],
+        EstimateRows(estimate).blocks(),
+    )
+    assert {"platform", "instance_type", "capacity", "utilization_fraction"}.isdisjoint(frame)
+    _assert_parquet_is_the_row_writers(estimate, monkeypatch, tmp_path)
+
+
+def _assert_parquet_is_the_row_writers(
+    estimate: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import duckdb
 
-    from genai_cost import api
     from genai_cost.report import parquet
     from genai_cost.report.csv_report import COLUMNS as TABLE_COLUMNS
     from genai_cost.report.csv_report import EstimateRows, _rows
 
-    estimate = api.estimate([ROOT / "scenarios" / f"{name}.yaml"])
     whole = tmp_path / "whole.parquet"
     whole.write_bytes(parquet.render_parquet("estimate", EstimateRows(estimate)))
     monkeypatch.setattr(parquet, "ROWS_AT_A_TIME", 3)

@@ -148,7 +148,8 @@ def _blocks_frame(schema: Schema, blocks: Iterable[dict[str, Any]]) -> dict[str,
     """Blocks of columns (lists, or NumPy arrays where a float array's NaN is null) joined
     into one NumPy array per column, which DuckDB reads as a table as it writes (a float
     column's NaN is NULL to it, an object column's None too). Each column is joined once and
-    its blocks' arrays let go (no other copy is made; no pandas)."""
+    its blocks' arrays let go (no other copy is made; no pandas); a column with nothing in
+    any block is left out (NULL throughout, `_parquet_frame`)."""
     import numpy as np
 
     parts: dict[str, list[Any]] = {name: [] for name, _ in schema}
@@ -159,6 +160,8 @@ def _blocks_frame(schema: Schema, blocks: Iterable[dict[str, Any]]) -> dict[str,
     data: dict[str, Any] = {}
     for name, kind in schema:
         column = parts.pop(name)
+        if column and all(_all_null(part) for part in column):
+            continue  # nothing in it: left out, and written as NULL (`_parquet_frame`)
         if kind == "DOUBLE" and any(part.dtype == np.float64 for part in column):
             # a block's column of nothing but None joins the others' floats as NaN (not
             # as a float object per value)
@@ -169,6 +172,15 @@ def _blocks_frame(schema: Schema, blocks: Iterable[dict[str, Any]]) -> dict[str,
         data[name] = np.concatenate(column) if column else np.empty(0, dtype=object)
         del column
     return data
+
+
+def _all_null(values: Any) -> bool:
+    """Whether a block's column holds nothing: every float NaN, or every object None."""
+    import numpy as np
+
+    if values.dtype == np.float64:
+        return bool(np.isnan(values).all())
+    return values.dtype == object and _all_none(values)
 
 
 def _all_none(values: Any) -> bool:
@@ -231,10 +243,13 @@ def _parquet(schema: Schema, rows: Iterable[Sequence[Any]]) -> bytes:
 def _parquet_frame(schema: Schema, frame: dict[str, Any]) -> bytes:
     """One table (a dict of NumPy arrays, `_blocks_frame`) as a Parquet file's bytes, cast
     to the schema's types by DuckDB as it reads the table and writes the file (no table in
-    between)."""
+    between); a column of the schema the dict lacks is NULL in every row."""
     import duckdb
 
-    select = ", ".join(f"CAST(frame.{_ident(n)} AS {t}) AS {_ident(n)}" for n, t in schema)
+    select = ", ".join(
+        f"CAST({f'frame.{_ident(n)}' if n in frame else 'NULL'} AS {t}) AS {_ident(n)}"
+        for n, t in schema
+    )
     connection = duckdb.connect()
     with tempfile.TemporaryDirectory(prefix="genai-cost-parquet-") as folder:
         path = os.path.join(folder, "table.parquet")
