@@ -1065,6 +1065,9 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
     ]
     _assert_models_figures(specs)
     _assert_models_columns(specs)
+    # in another order (a command pricing some workloads again): each still its own
+    _assert_models_figures(specs[::-1])
+    _assert_models_columns([*specs[1::2], *specs[::2]])
     # the table's workloads as other objects (a path's change makes a new one): the models
     changed = [replace(s, workload=s.workload.model_copy()) for s in specs]
     assert _from_table(changed) == []
@@ -1094,6 +1097,8 @@ def _assert_models_columns(specs: list[Any]) -> None:
         for i, w in enumerate(ws)
         if w.guardrails is not None or w.backfill is not None or w.redundancy.mode != "single"
     ]
+    assert c.latency == [i for i, w in enumerate(ws) if w.latency_target or w.measured_latency]
+    assert c.base_load == [i for i, w in enumerate(ws) if w.base_load is not None]
     assert c.long_requests == [
         i
         for i, w in enumerate(ws)
@@ -1235,3 +1240,13 @@ def test_each_scenarios_workloads_are_its_specs_in_order(owners: list[int], extr
     estimate: Any = SimpleNamespace(specs=[SimpleNamespace(scenario_index=o) for o in owners])
     expected = [[i for i, o in enumerate(owners) if o == k] for k in range(count)]
     assert _members(estimate, count) == expected
+
+
+def test_picked_items_are_a_slice_only_when_positions_run_up_one_by_one() -> None:
+    import numpy as np
+
+    from genai_cost.engine.context import _picked
+
+    items = list("abcdef")
+    for at in ([], [2], [1, 2, 3], [0, 2, 1, 3], [3, 2, 1], [0, 1, 3], [5, 4]):
+        assert _picked(items, np.asarray(at, dtype=np.intp)) == [items[i] for i in at]

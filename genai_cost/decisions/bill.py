@@ -71,7 +71,7 @@ def price_bill(
         # "today" figures from the first pricing).
         estimate = priced(effective)
         estimate.scenarios = scenarios
-    if pin_mixes and any(spec.workload.base_load is not None for spec in estimate.specs):
+    if pin_mixes and _any_base_load(estimate):
         from genai_cost.decisions.baseload import split_scenarios  # break-even curves: lazily
 
         # Pinned mixes: each such workload is priced as two (NAME-base on the capacity, NAME
@@ -99,6 +99,13 @@ def price_bill(
         estimate.bills.append(bill)
         estimate.bill_inputs.append(inputs)
     return estimate
+
+
+def _any_base_load(estimate: Estimate) -> bool:
+    """Whether any workload of the estimate has a `base_load` setting."""
+    if estimate.context is not None:
+        return bool(estimate.context.columns().base_load)
+    return any(spec.workload.base_load is not None for spec in estimate.specs)
 
 
 def _members(estimate: Estimate, count: int) -> list[list[int]]:

@@ -98,6 +98,10 @@ class SpecColumns:
     special: list[int]
     """The workloads with guardrails, a backfill or redundancy beyond a single region (their
     bill has more than their option's lines)."""
+    latency: list[int]
+    """The workloads with a latency target or a measured latency."""
+    base_load: list[int]
+    """The workloads with a `base_load` setting."""
 
     @property
     def explicit(self) -> np.ndarray:
@@ -138,6 +142,8 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
     others = np.flatnonzero(by_object).tolist()
     long_requests: list[int] = []
     special: list[int] = []
+    latency: list[int] = []
+    base_load: list[int] = []
     if others:
         facts = [
             (
@@ -150,6 +156,8 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
                 w.on_demand_only,
                 w.tokens_per_request is not None and w.tokens_per_request.long_requests is not None,
                 w.guardrails is not None or w.backfill is not None or w.redundancy.mode != "single",
+                bool(w.latency_target or w.measured_latency),
+                w.base_load is not None,
             )
             for i in others
         ]
@@ -160,6 +168,8 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
         on_demand_only[others] = read[6]
         long_requests = [i for i, long in zip(others, read[7], strict=True) if long]
         special = [i for i, more in zip(others, read[8], strict=True) if more]
+        latency = [i for i, judged in zip(others, read[9], strict=True) if judged]
+        base_load = [i for i, pinned in zip(others, read[10], strict=True) if pinned]
     region = np.empty(n, dtype=object)
     region[:] = list(map(attrgetter("region"), specs))
     return SpecColumns(
@@ -174,6 +184,8 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
         long_requests=long_requests,
         name=columns["name"],
         special=special,
+        latency=latency,
+        base_load=base_load,
     )
 
 
@@ -437,19 +449,25 @@ def _from_table(
         inside = np.flatnonzero((rows >= 0) & (rows < table.size))
         if not inside.size:
             continue
-        made = [table.made[r] for r in rows[inside].tolist()]
+        made = _picked(table.made, rows[inside])
         same = np.fromiter(
-            map(is_, map(attrgetter("workload"), [run[i] for i in inside.tolist()]), made),
+            map(is_, map(attrgetter("workload"), _picked(run, inside)), made),
             dtype=bool,
             count=inside.size,
         )
         mine = inside[same]
         if mine.size:
-            hours = np.fromiter(
-                map(attrgetter("hours"), [run[i] for i in mine.tolist()]), np.float64, mine.size
-            )
+            hours = np.fromiter(map(attrgetter("hours"), _picked(run, mine)), np.float64, mine.size)
             found.append((mine + a, table, rows[mine], hours))
     return found
+
+
+def _picked(items: list[T], at: np.ndarray) -> list[T]:
+    """`items` at the positions `at`: a slice when they run up one by one (a table's rows
+    in order, the usual case), else one by one."""
+    if at.size and bool((np.diff(at) == 1).all()):
+        return items[int(at[0]) : int(at[-1]) + 1]
+    return [items[i] for i in at.tolist()]
 
 
 def _table_figures(table: WorkloadTable, rows: np.ndarray, hours: np.ndarray) -> np.ndarray:

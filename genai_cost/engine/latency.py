@@ -22,7 +22,7 @@ P50, P95 = "latency_p50_seconds", "latency_p95_seconds"
 
 def judged(ctx: PricingContext) -> bool:
     """Whether any workload states a latency target or a measured latency."""
-    return any(s.workload.latency_target or s.workload.measured_latency for s in ctx.specs)
+    return bool(ctx.columns().latency)
 
 
 def apply_latency(ctx: PricingContext, rows: OptionRows, *, offline_jobs: bool) -> None:

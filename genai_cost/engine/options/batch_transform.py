@@ -27,7 +27,7 @@ from genai_cost.engine.arrays import (
     scatter,
 )
 from genai_cost.engine.capacity import rate_at_shape
-from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.context import PricingContext, WorkloadSpec, by_workload
 from genai_cost.engine.options.self_hosted import InstanceChoice, prepare_instances
 from genai_cost.engine.traits import SAME_TOKENS, OptionTraits, commitment_risk
 from genai_cost.scenario.models import Option, Workload
@@ -78,15 +78,13 @@ def choice(spec: WorkloadSpec) -> InstanceChoice:
 
 def prepare(ctx: PricingContext) -> OptionRows:
     option_rows = prepare_instances(ctx, OPTION, choice)
-    owners = [spec.workload.batch_transform for spec in ctx.specs]  # per workload, once
-    startup = np.asarray(
-        [
-            b.jobs_per_month * b.instances_per_job * b.startup_minutes_per_job / MINUTES_PER_HOUR
-            for b in owners
-        ],
-        dtype=np.float64,
-    )
-    option_rows.params[STARTUP] = startup[option_rows.workload_index] if startup.size else startup
+
+    def startup_hours(spec: WorkloadSpec) -> float:
+        b = spec.workload.batch_transform
+        return b.jobs_per_month * b.instances_per_job * b.startup_minutes_per_job / MINUTES_PER_HOUR
+
+    # per workload the rows hold, once (none at all when no row is batch transform's)
+    option_rows.params[STARTUP] = by_workload(ctx.specs, option_rows.workload_index, startup_hours)
     return option_rows
 
 
