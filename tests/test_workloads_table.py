@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genai_cost.scenario.table import BY_NAME, COLUMNS, bounds
@@ -1015,6 +1015,7 @@ _TABLE_ROW = st.tuples(
 )
 
 
+@settings(deadline=None)  # each example writes and loads files (the first loads the catalog)
 @given(
     rows=st.lists(_TABLE_ROW, min_size=1, max_size=8),
     month=st.sampled_from(["", "2026-02", "2026-03", "2026-04"]),
@@ -1028,11 +1029,13 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
     empty and signed-zero cells, peak ratios, latency, calendar months' hours), with a YAML
     workload alongside or not; a workload changed since the table made it (another object)
     is read from its model."""
+    import datetime as dt
     import tempfile
 
     from genai_cost.api import load_scenarios
     from genai_cost.catalog.snapshot import load_catalog
-    from genai_cost.engine.context import _from_table, flatten
+    from genai_cost.engine.context import PricingContext, _from_table, flatten
+    from genai_cost.scenario.models import Option
 
     header = (
         "name,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,"
@@ -1065,6 +1068,9 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
     ]
     _assert_models_figures(specs)
     _assert_models_columns(specs)
+    ctx = PricingContext(load_catalog(), dt.date(2026, 11, 23), specs)
+    for option in Option:
+        assert ctx.wanting(option) == [i for i, s in enumerate(specs) if s.wants(option)]
     # in another order (a command pricing some workloads again): each still its own
     _assert_models_figures(specs[::-1])
     _assert_models_columns([*specs[1::2], *specs[::2]])
@@ -1087,6 +1093,10 @@ def _assert_models_columns(specs: list[Any]) -> None:
     assert c.endpoint_scope.tolist() == [w.endpoint_scope for w in ws]
     assert c.region.tolist() == [s.region for s in specs]
     assert c.kind.tolist() == [w.kind for w in ws]
+    named = {}  # a kind's number is the same wherever it is, and differs from another kind's
+    for kind, code in zip(c.kind.tolist(), c.kind_code.tolist(), strict=True):
+        assert named.setdefault(kind, code) == code
+    assert len(set(named.values())) == len(named)
     assert [c.option_sets[k] for k in c.options.tolist()] == [
         None if w.options is None else tuple(w.options) for w in ws
     ]

@@ -89,6 +89,8 @@ class SpecColumns:
     """The distinct `options` lists (None: the workload lists none)."""
     kind: np.ndarray
     """The workload's kind (objects)."""
+    kind_code: np.ndarray
+    """The workload's kind as a number (the same number for the same kind)."""
     on_demand_only: np.ndarray
     """Speech tokens or media inputs (`Workload.on_demand_only`; booleans)."""
     long_requests: list[int]
@@ -119,8 +121,10 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
         for name in ("name", "model", "service_tier", "endpoint_scope", "kind")
     }
     options = np.empty(n, dtype=np.intp)
+    kind_code = np.empty(n, dtype=np.intp)
     on_demand_only = np.zeros(n, dtype=bool)
     sets: dict[tuple[Option, ...] | None, int] = {}
+    kinds: dict[str, int] = {}
     from_table = _from_table(specs)
     by_object = np.ones(n, dtype=bool)
     for positions, table, rows, _ in from_table:
@@ -133,6 +137,7 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
         columns["service_tier"][positions] = tiers
         columns["endpoint_scope"][positions] = None
         columns["kind"][positions] = "text"
+        kind_code[positions] = kinds.setdefault("text", len(kinds))
         cells = table.option_lists()
         code = {
             cell: sets.setdefault(None if listed is None else tuple(listed), len(sets))
@@ -165,6 +170,7 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
         for k, name in enumerate(("name", "model", "service_tier", "endpoint_scope", "kind")):
             columns[name][others] = read[k]
         options[others] = [sets.setdefault(o, len(sets)) for o in read[5]]
+        kind_code[others] = [kinds.setdefault(k, len(kinds)) for k in read[4]]
         on_demand_only[others] = read[6]
         long_requests = [i for i, long in zip(others, read[7], strict=True) if long]
         special = [i for i, more in zip(others, read[8], strict=True) if more]
@@ -180,6 +186,7 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
         options=options,
         option_sets=list(sets),
         kind=columns["kind"],
+        kind_code=kind_code,
         on_demand_only=on_demand_only,
         long_requests=long_requests,
         name=columns["name"],
@@ -239,14 +246,17 @@ class PricingContext:
 
         def compute() -> tuple[dict[Option, list[int]], list[int]]:
             c = self.columns()
-            keys = list(
-                zip(c.kind.tolist(), c.on_demand_only.tolist(), c.options.tolist(), strict=True)
-            )
-            # the options of each distinct key, decided by its first workload (keys are
-            # numbered as they first appear: the running largest number rises there)
-            decided: dict[tuple[object, ...], int] = {}
-            codes = np.asarray([decided.setdefault(key, len(decided)) for key in keys], np.intp)
-            firsts = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+            # each workload's (kind, on-demand-only, options) as one number; the options of
+            # each distinct key are decided by its first workload, keys numbered as they
+            # first appear
+            key = (c.kind_code * 2 + c.on_demand_only) * max(len(c.option_sets), 1) + c.options
+            n = key.size
+            first = np.full(int(key.max()) + 1 if n else 0, n, dtype=np.intp)
+            np.minimum.at(first, key, np.arange(n, dtype=np.intp))
+            firsts = np.sort(first[first < n])
+            dense = np.zeros(first.size, dtype=np.intp)
+            dense[key[firsts]] = np.arange(firsts.size)
+            codes = dense[key]
             chosen = [tuple(o for o in Option if self.specs[i].wants(o)) for i in firsts.tolist()]
             out: dict[Option, list[int]] = {}
             for o in Option:
