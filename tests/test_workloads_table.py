@@ -895,6 +895,16 @@ def test_components_cells_by_listing_pattern() -> None:
     ]
     nothing = SimpleNamespace(listed_components=[result.listed_components[2]])
     assert _components_cells(nothing, ok).tolist() == [""] * 5
+    # more components than one number's bits hold: the patterns are grouped as byte rows
+    many = SimpleNamespace(
+        listed_components=[
+            component(f"c{k}", "u", True, [float(r == k % 5) for r in range(5)], [1] * 5)
+            for k in range(70)
+        ]
+    )
+    assert _components_cells(many, ok).tolist() == [
+        "; ".join(f"c{k}=1.0 u x 1.0" for k in range(70) if k % 5 == r) for r in range(5)
+    ]
 
 
 def test_repeated_texts_are_one_string_each(tmp_path: Path) -> None:

@@ -349,13 +349,23 @@ def _components_cells(result: Any, ok: Any) -> Any:
             listed_by.append((c, listed))
     if not listed_by:
         return cells
-    # each row's pattern: which components it lists, as packed bits (rows alike, one group)
-    bits = np.packbits(np.stack([listed for _, listed in listed_by], axis=1), axis=1)
-    patterns, group = np.unique(bits, axis=0, return_inverse=True)
+    # each row's pattern: which components it lists, as bits (rows alike, one group): one
+    # number a row while they fit in one (a sort of numbers, not of byte rows)
+    count = len(listed_by)
+    patterns: Any
+    if count < 63:
+        code = np.zeros(size, dtype=np.int64)
+        for k, (_, listed) in enumerate(listed_by):
+            code |= listed.astype(np.int64) << k
+        patterns, group = np.unique(code, return_inverse=True)
+        patterns = ((patterns[:, None] >> np.arange(count)) & 1).astype(bool)
+    else:
+        bits = np.packbits(np.stack([listed for _, listed in listed_by], axis=1), axis=1)
+        patterns, group = np.unique(bits, axis=0, return_inverse=True)
+        patterns = np.unpackbits(patterns, axis=1)[:, :count].astype(bool)
     group = group.reshape(-1)
     texts: dict[int, tuple[Any, Any]] = {}  # per component: quantity and price texts
-    for g, pattern in enumerate(patterns):
-        members = np.unpackbits(pattern)[: len(listed_by)].astype(bool)
+    for g, members in enumerate(patterns):
         if not members.any():
             continue
         rows = np.flatnonzero(group == g)
