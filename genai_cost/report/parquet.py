@@ -184,6 +184,8 @@ def _all_null(values: Any) -> bool:
 
 
 def _all_none(values: Any) -> bool:
+    if values.size and values[0] is not None:  # most columns answer at their first cell
+        return False
     cells: list[Any] = values.tolist()
     return cells.count(None) == len(cells)
 
