@@ -16,6 +16,7 @@ from operator import attrgetter
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.decisions.customization import compare_paths, with_tokens
 from genai_cost.documents.estimate import CustomizationRecord
+from genai_cost.engine.context import run_columns
 from genai_cost.errors import PricingError
 from genai_cost.results.bill import PathLines, assemble
 from genai_cost.results.estimate import Estimate
@@ -71,7 +72,7 @@ def price_bill(
         # "today" figures from the first pricing).
         estimate = priced(effective)
         estimate.scenarios = scenarios
-    if pin_mixes and _any_base_load(estimate):
+    if pin_mixes and run_columns(estimate.context, estimate.specs).base_load:
         from genai_cost.decisions.baseload import split_scenarios  # break-even curves: lazily
 
         # Pinned mixes: each such workload is priced as two (NAME-base on the capacity, NAME
@@ -99,13 +100,6 @@ def price_bill(
         estimate.bills.append(bill)
         estimate.bill_inputs.append(inputs)
     return estimate
-
-
-def _any_base_load(estimate: Estimate) -> bool:
-    """Whether any workload of the estimate has a `base_load` setting."""
-    if estimate.context is not None:
-        return bool(estimate.context.columns().base_load)
-    return any(spec.workload.base_load is not None for spec in estimate.specs)
 
 
 def _members(estimate: Estimate, count: int) -> list[list[int]]:

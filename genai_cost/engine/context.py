@@ -196,6 +196,12 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
     )
 
 
+def run_columns(context: PricingContext | None, specs: list[WorkloadSpec]) -> SpecColumns:
+    """The `SpecColumns` of a priced run: its pricing context's (worked out once per run),
+    or worked out now for `specs` when the run kept no context."""
+    return context.columns() if context is not None else spec_columns(specs)
+
+
 @dataclass(frozen=True)
 class PricingContext:
     catalog: Catalog
@@ -356,43 +362,36 @@ def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
     taken from the table's columns at once (`_table_figures`); every other workload's are
     read in one pass (the models' own properties). Either way, one column per figure."""
     n = len(specs)
+    # one contiguous row per figure (a column of a (W, FIGURES) table would be strided)
     figures = np.empty((FIGURES, n), dtype=np.float64)
     from_table = _from_table(specs)
-    if from_table:
-        by_object = np.ones(n, dtype=bool)
-        for positions, _, _, _ in from_table:
-            by_object[positions] = False
-        others = np.flatnonzero(by_object)
-    else:
-        others = np.arange(n)
-    if others.size == n:
-        figures[:] = _object_figures(specs)
-    elif others.size:
-        figures[:, others] = _object_figures([specs[i] for i in others.tolist()])
+    by_object = np.ones(n, dtype=bool)
     for positions, table, rows, hours in from_table:
+        by_object[positions] = False
         figures[:, positions] = _table_figures(table, rows, hours)
-    columns = figures  # one contiguous row per figure (a column would be strided)
-    shaped = columns[9] > 0
+    others = np.flatnonzero(by_object)
+    if others.size:
+        figures[:, others] = _object_figures([specs[i] for i in others.tolist()])
+    shaped, ratio_only = figures[9] > 0, figures[10] > 0
     if shaped.any():
         share = np.full((n, HOURS_PER_DAY), 1.0 / HOURS_PER_DAY)
         # a peak ratio alone does not say how long the peak lasts (NaN: `_hourly_share`); a
         # profile's shares are read row by row
-        profiled = np.flatnonzero(shaped & ~(columns[10] > 0))
-        share[shaped & (columns[10] > 0)] = np.nan
-        for i in profiled.tolist():
+        share[ratio_only] = np.nan
+        for i in np.flatnonzero(shaped & ~ratio_only).tolist():
             share[i] = _hourly_share(specs[i].workload)
     else:  # every workload flat: one row seen W times (read-only; 192 MB less a million)
         share = np.broadcast_to(np.full(HOURS_PER_DAY, 1.0 / HOURS_PER_DAY), (n, HOURS_PER_DAY))
     return WorkloadArrays(
-        requests_per_month=columns[0],
-        input_tokens=columns[1],
-        output_tokens=columns[2],
-        cache_read_tokens=columns[3],
-        cache_write_tokens=columns[4],
-        cache_write_1h_tokens=columns[5],
-        peak_factor=columns[6],
-        hours=columns[7],
-        batch_tolerant=columns[8] > 0,
+        requests_per_month=figures[0],
+        input_tokens=figures[1],
+        output_tokens=figures[2],
+        cache_read_tokens=figures[3],
+        cache_write_tokens=figures[4],
+        cache_write_1h_tokens=figures[5],
+        peak_factor=figures[6],
+        hours=figures[7],
+        batch_tolerant=figures[8] > 0,
         hourly_share=share,
     )
 

@@ -393,14 +393,14 @@ def option_columns(estimate: Estimate) -> Block:
     filled from its listing pattern's template (`_components_cells`)."""
     import numpy as np
 
-    from genai_cost.engine.context import spec_columns
+    from genai_cost.engine.context import run_columns
     from genai_cost.results.estimate import row_order
     from genai_cost.results.rounding import rounded_array
 
     a = estimate.arrays
     n = a.size
     specs = estimate.specs
-    c = estimate.context.columns() if estimate.context is not None else spec_columns(specs)
+    c = run_columns(estimate.context, specs)
     scenarios = np.empty(len(specs), dtype=object)
     scenarios[:] = list(map(attrgetter("scenario_name"), specs))
     per_workload = {"scenario": scenarios, "workload": c.name, "model": c.model, "region": c.region}

@@ -37,7 +37,7 @@ from genai_cost.documents.estimate import (
     ScenarioSections,
 )
 from genai_cost.engine.capacity import REDUNDANCY_PREFIX
-from genai_cost.engine.context import PricingContext, WorkloadSpec, distinct_indexes, spec_columns
+from genai_cost.engine.context import PricingContext, WorkloadSpec, distinct_indexes, run_columns
 from genai_cost.engine.core import PAY_PER_USE, EstimateArrays
 from genai_cost.engine.costs.parts import Part
 from genai_cost.engine.labels import option_label
@@ -519,9 +519,7 @@ def workload_parts(
     from genai_cost.engine.costs.services import line as service_line
 
     arrays = estimate.arrays
-    columns = (
-        estimate.context.columns() if estimate.context is not None else spec_columns(estimate.specs)
-    )
+    columns = run_columns(estimate.context, estimate.specs)
     at = np.asarray(specs, dtype=np.intp)
     names: list[str] = columns.name[at].tolist()
     bests: list[int] = arrays.cheapest_row[at].tolist()

@@ -174,10 +174,9 @@ def add_long_context_params(ctx: PricingContext, rows: OptionRows) -> None:
         long = specs[i].workload.tokens_per_request.long_requests
         assert long is not None
         share[i], long_input[i] = long.share, long.input
-    share, long_input, model_threshold = share[index], long_input[index], threshold[index]
-    rows.params[LONG_SHARE] = share
-    rows.params[LONG_INPUT] = long_input
-    rows.params[MODEL_THRESHOLD] = model_threshold
+    rows.params[LONG_SHARE] = share[index]
+    rows.params[LONG_INPUT] = long_input[index]
+    rows.params[MODEL_THRESHOLD] = threshold[index]
 
 
 def request_kinds(
