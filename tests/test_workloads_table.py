@@ -1274,3 +1274,40 @@ def test_picked_items_are_a_slice_only_when_positions_run_up_one_by_one() -> Non
     items = list("abcdef")
     for at in ([], [2], [1, 2, 3], [0, 2, 1, 3], [3, 2, 1], [0, 1, 3], [5, 4]):
         assert _picked(items, np.asarray(at, dtype=np.intp)) == [items[i] for i in at]
+
+
+def test_requests_in_a_month_by_hand() -> None:
+    """docs/methodology.md, "requests": 7,300 a 730-hour month are 6,720 in February 2026's
+    672 hours (7,300 × 672 / 730) and 7,300 in a 730-hour month; 0.5 a second are
+    0.5 × 3,600 × 672 = 1,209,600; a table's row is read the same way from its columns."""
+    import numpy as np
+
+    from genai_cost.engine.context import _table_figures
+    from genai_cost.scenario.models import Traffic
+    from genai_cost.scenario.table import WorkloadTable
+
+    assert Traffic(requests_per_month=7300).requests_in(672) == 6720.0
+    assert Traffic(requests_per_month=7300).requests_in(730) == 7300.0
+    assert Traffic(requests_per_second=0.5).requests_in(672) == 1_209_600.0
+    nan = float("nan")
+    table = WorkloadTable(
+        "t.csv",
+        Path("t.csv"),
+        2,
+        {"latency": np.array(["", "batch_tolerant"], dtype=object)},
+        {
+            "requests_per_month": np.array([7300.0, nan]),
+            "requests_per_second": np.array([nan, 0.5]),
+            "input_tokens": np.array([100.0, 200.0]),
+            "output_tokens": np.array([10.0, 20.0]),
+            "cache_read_tokens": np.array([nan, 5.0]),
+            "cache_write_tokens": np.array([nan, nan]),
+            "cache_write_1h_tokens": np.array([nan, nan]),
+            "peak_to_average_ratio": np.array([nan, 3.0]),
+        },
+    )
+    figures = _table_figures(table, np.array([0, 1]), np.array([672.0, 672.0]))
+    assert figures[0].tolist() == [6720.0, 1_209_600.0]  # requests in the month
+    assert figures[3].tolist() == [0.0, 5.0]  # cache reads (empty is 0)
+    assert figures[6].tolist() == [1.0, 3.0]  # peak factor (the ratio, else 1)
+    assert figures[8].tolist() == [0.0, 1.0]  # batch tolerant
