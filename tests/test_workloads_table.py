@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -827,20 +826,26 @@ def test_rounded_arrays_and_texts_are_round(values: list[float], digits: int) ->
 def test_flattened_specs_are_the_dataclass_made_ones() -> None:
     """`flatten` sets each spec's fields itself; they are the specs `WorkloadSpec(...)`
     makes (equal, the same fields, the same source, in slots: no attribute dict a spec), for
-    every bundled scenario (a table's among them: saas-tenants)."""
+    every bundled scenario (a table's among them: saas-tenants). A table's rows are specs
+    without a workload object (`held` None): flattening makes none of them, and each spec's
+    `workload` is its scenario's."""
     import dataclasses
 
     from genai_cost.api import load_scenarios
     from genai_cost.catalog.snapshot import load_catalog
     from genai_cost.engine.context import WorkloadSpec, flatten
+    from genai_cost.scenario.table import TableWorkloads
 
     loaded = load_scenarios(BUNDLED, load_catalog())
     specs = flatten(loaded)
+    tables = [i.scenario.workloads for i in loaded if i.table is not None]
+    assert tables and all(isinstance(t, TableWorkloads) for t in tables)
+    assert all(t._made is None and not t._some for t in tables)  # type: ignore[attr-defined]
     expected = [
         WorkloadSpec(
             i,
             item.scenario.name,
-            w,
+            None if item.table is not None and j >= item.yaml_workloads else w,
             item.scenario.workload_region(w),
             item.path,
             item.scenario.pricing_date,
@@ -852,9 +857,11 @@ def test_flattened_specs_are_the_dataclass_made_ones() -> None:
         for j, w in enumerate(item.scenario.workloads)
     ]
     assert specs == expected and len(specs) > 20
+    assert sum(s.held is None for s in specs) == sum(t.table.size for t in tables)  # type: ignore[attr-defined]
     assert not hasattr(specs[0], "__dict__")
     for got, want in zip(specs, expected, strict=True):
         assert got.source is want.source
+        assert got.workload is want.workload is want.source.scenario.workloads[want.index_in_file]  # type: ignore[union-attr]
         for f in dataclasses.fields(want):
             assert getattr(got, f.name) is getattr(want, f.name) or (
                 getattr(got, f.name) == getattr(want, f.name)
@@ -1041,7 +1048,7 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
     """A table's workloads have their figures read from the table's columns, not their
     models: the figures are the models' own, bit for bit (per-month and per-second volumes,
     empty and signed-zero cells, peak ratios, latency, calendar months' hours), with a YAML
-    workload alongside or not; a workload changed since the table made it (another object)
+    workload alongside or not; a workload changed since it was read (a spec holding it)
     is read from its model."""
     import datetime as dt
     import tempfile
@@ -1089,7 +1096,7 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
     _assert_models_figures(specs[::-1])
     _assert_models_columns([*specs[1::2], *specs[::2]])
     # the table's workloads as other objects (a path's change makes a new one): the models
-    changed = [replace(s, workload=s.workload.model_copy()) for s in specs]
+    changed = [s.with_workload(s.workload.model_copy()) for s in specs]
     assert _from_table(changed) == []
     _assert_models_figures(changed)
     _assert_models_columns(changed)
@@ -1311,3 +1318,101 @@ def test_requests_in_a_month_by_hand() -> None:
     assert figures[3].tolist() == [0.0, 5.0]  # cache reads (empty is 0)
     assert figures[6].tolist() == [1.0, 3.0]  # peak factor (the ratio, else 1)
     assert figures[8].tolist() == [0.0, 1.0]  # batch tolerant
+
+
+def test_a_scenarios_table_rows_are_made_when_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scenario with a table holds its own workloads, then the table's rows, each row's
+    workload made when first asked for and then kept (one object however it is asked for,
+    one by one, by slice or by iterating, before and after every row is made); asked for
+    more than ONE_BY_ONE rows one by one, it makes every row at once. It equals the list of
+    the same workloads, and its names come from the table's column."""
+    from genai_cost.scenario import table as table_module
+    from genai_cost.scenario.models import Workload
+    from genai_cost.scenario.table import TableWorkloads, read_table, workload_names
+
+    (tmp_path / "t.csv").write_text(_csv(ROWS), encoding="utf-8")
+    table = read_table(tmp_path / "t.csv", tags=["team"])
+    rows = table.workloads()  # other objects, equal to the rows
+    own = Workload.model_validate(
+        {
+            "name": "y",
+            "model": "amazon.nova-lite-v1:0",
+            "tokens_per_request": {"input": 5, "output": 1},
+            "traffic": {"requests_per_month": 9},
+        }
+    )
+    seq = TableWorkloads([own], table)
+    assert len(seq) == 1 + len(ROWS) == 6
+    assert seq[0] is own and seq[-6] is own
+    second = seq[2]
+    assert second == rows[1] and second is not rows[1]
+    assert seq[2] is second and seq[-4] is second
+    assert seq._made is None and sorted(seq._some) == [1]  # one row made so far
+    assert seq[1:4] == rows[0:3] and seq[1:4][1] is second
+    assert seq[::-2] == [rows[4], rows[2], rows[0]]
+    assert list(seq) == [own, *rows] and seq[2] is second  # every row now, the one kept
+    assert seq == [own, *rows] and [own, *rows] == seq and seq != [own, *rows[:-1]]
+    assert workload_names(seq) == ["y", "acme", "globex", "initech", "umbrella", "hooli"]
+    assert workload_names([own]) == ["y"]
+    for index in (6, -7):
+        with pytest.raises(IndexError):
+            seq[index]
+
+    monkeypatch.setattr(table_module, "ONE_BY_ONE", 2)
+    seq = TableWorkloads([], table)
+    first, third = seq[0], seq[2]
+    assert seq._made is None
+    assert seq[4] == rows[4] and seq._made is not None  # the third asked for: all at once
+    assert seq[0] is first and seq[2] is third and seq._some == {}
+    assert list(seq) == rows
+
+
+def test_pricing_a_table_and_its_columnar_reports_make_no_rows(tmp_path: Path) -> None:
+    """Pricing a table's workloads, their bill and the CSV and Parquet rows read the table's
+    columns: no row's workload is made as an object but the one a group of alike rows is
+    asked about (a million rows' workloads are 1.3 GB), and the figures are those of the
+    same workloads in YAML."""
+    import datetime as dt
+
+    from genai_cost import api
+    from genai_cost.report.csv_report import EstimateRows, table_rows
+    from genai_cost.scenario.table import TableWorkloads
+
+    rows = [
+        (f"t{k}", "amazon.nova-lite-v1:0", "", 100 + k, 10, "", 1000 * (k + 1), "", "", "", "",
+         "on_demand", "red" if k % 2 else "")
+        for k in range(300)
+    ]  # fmt: skip
+    (tmp_path / "t.csv").write_text(_csv(rows), encoding="utf-8")
+    (tmp_path / "y.yaml").write_text(_yaml(rows, "t"), encoding="utf-8")
+    options = api.PricingOptions(day=dt.date(2026, 11, 23))
+    table = api.estimate_with(
+        [], options, tables=[api.WorkloadsFile(tmp_path / "t.csv", tags=["team"])]
+    )
+    workloads = table.scenarios[0].scenario.workloads
+    assert isinstance(workloads, TableWorkloads)
+    got = list(table_rows(table))
+    for _block in EstimateRows(table).blocks():  # what the Parquet writer reads
+        pass
+    assert workloads._made is None and len(workloads._some) <= 2
+    yaml = api.estimate_with([tmp_path / "y.yaml"], options)
+    assert got == list(table_rows(yaml))
+    assert table.bills[0]["total_monthly_cost_usd"] == yaml.bills[0]["total_monthly_cost_usd"]
+
+
+def test_a_scenario_with_a_table_serializes_its_workloads_as_a_list(tmp_path: Path) -> None:
+    """A scenario whose workloads include a table's rows dumps them as the list of its
+    workloads (as a scenario written in YAML), and that dump validates back to an equal
+    scenario."""
+    from genai_cost.scenario.load import load_scenario
+    from genai_cost.scenario.models import Scenario
+
+    (tmp_path / "t.csv").write_text(_csv(ROWS), encoding="utf-8")
+    (tmp_path / "y.yaml").write_text(_yaml(ROWS), encoding="utf-8")
+    table = load_scenario(_table_scenario(tmp_path, "t.csv", "team")).scenario
+    written = load_scenario(tmp_path / "y.yaml").scenario
+    dumped = table.model_dump(mode="json", exclude_unset=True)
+    assert dumped["workloads"] == written.model_dump(mode="json", exclude_unset=True)["workloads"]
+    assert Scenario.model_validate(dumped) == table

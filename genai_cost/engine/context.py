@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter, is_
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -14,6 +15,7 @@ from genai_cost.catalog.snapshot import Catalog
 from genai_cost.engine.arrays import WorkloadArrays
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import Latency, Option, Workload
+from genai_cost.scenario.table import TableWorkloads
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH, SECONDS_PER_HOUR
 
 if TYPE_CHECKING:
@@ -22,13 +24,15 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class WorkloadSpec:
     """One workload with the scenario facts the option modules need."""
 
     scenario_index: int
     scenario_name: str
-    workload: Workload
+    held: Workload | None
+    """The workload; None for a workloads table's row, which the engine reads from the
+    table's columns and `workload` makes only when something asks for it."""
     region: str
     path: str = ""
     """The scenario file the workload is in, for messages."""
@@ -40,6 +44,54 @@ class WorkloadSpec:
     source: LoadedScenario | None = field(default=None, repr=False, compare=False)
     """The loaded file, whose positions give the workload's line when a message needs it."""
     index_in_file: int = -1
+
+    def __init__(
+        self,
+        scenario_index: int,
+        scenario_name: str,
+        workload: Workload | None,
+        region: str,
+        path: str = "",
+        day: dt.date | None = None,
+        hours: float = HOURS_PER_MONTH,
+        source: LoadedScenario | None = None,
+        index_in_file: int = -1,
+    ) -> None:
+        setter = object.__setattr__  # frozen: set as the dataclass's own __init__ sets them
+        setter(self, "scenario_index", scenario_index)
+        setter(self, "scenario_name", scenario_name)
+        setter(self, "held", workload)
+        setter(self, "region", region)
+        setter(self, "path", path)
+        setter(self, "day", day)
+        setter(self, "hours", hours)
+        setter(self, "source", source)
+        setter(self, "index_in_file", index_in_file)
+        if workload is None and source is None:
+            raise ValueError("a spec without its workload needs the scenario that holds it")
+
+    @property
+    def workload(self) -> Workload:
+        """The workload (a table's row made when first asked for, `TableWorkloads`)."""
+        held = self.held
+        if held is None:
+            assert self.source is not None
+            return self.source.scenario.workloads[self.index_in_file]
+        return held
+
+    def with_workload(self, workload: Workload) -> WorkloadSpec:
+        """The same spec for another workload."""
+        return WorkloadSpec(
+            self.scenario_index,
+            self.scenario_name,
+            workload,
+            self.region,
+            self.path,
+            self.day,
+            self.hours,
+            self.source,
+            self.index_in_file,
+        )
 
     @property
     def where(self) -> str:
@@ -72,7 +124,7 @@ class WorkloadSpec:
 @dataclass(frozen=True)
 class SpecColumns:
     """Per workload of a run (its specs' order), the texts and flags the option modules group
-    and choose by, as columns: a table's workloads (as the table made them) read from its
+    and choose by, as columns: a table's rows (as the table has them) read from its
     columns at once, every other workload from its model in one pass (`spec_columns`)."""
 
     model: np.ndarray
@@ -341,12 +393,23 @@ def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
         s = item.scenario
         default_region = s.region
         name, path, day, hours = s.name, item.path, s.pricing_date, s.hours
-        for j, w in enumerate(s.workloads):
+        workloads = s.workloads
+        # a workloads table's rows, as the table has them: no workload object (`held`
+        # None), the region from its column
+        table = workloads.table if isinstance(workloads, TableWorkloads) else None
+        own = workloads.own if isinstance(workloads, TableWorkloads) else workloads
+        held: list[Workload | None] = [*own]
+        regions = [w.region or default_region for w in own]  # `s.workload_region(w)`
+        if table is not None:
+            held += [None] * table.size
+            cells = table.text["region"]
+            regions += np.where(cells == "", default_region, cells).tolist()
+        for j, (w, region) in enumerate(zip(held, regions, strict=True)):
             spec = new(WorkloadSpec)
             setter(spec, "scenario_index", i)
             setter(spec, "scenario_name", name)
-            setter(spec, "workload", w)
-            setter(spec, "region", w.region or default_region)  # `s.workload_region(w)`
+            setter(spec, "held", w)
+            setter(spec, "region", region)
             setter(spec, "path", path)
             setter(spec, "day", day)
             setter(spec, "hours", hours)
@@ -358,7 +421,7 @@ def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
 
 def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
     """Per-workload arrays of shape (W,), built once from the validated scenarios. A
-    workload read from a workloads table (the very object its table made) has its figures
+    workloads table's row as the table has it (its spec holds no workload) has its figures
     taken from the table's columns at once (`_table_figures`); every other workload's are
     read in one pass (the models' own properties). Either way, one column per figure."""
     n = len(specs)
@@ -431,37 +494,30 @@ def _object_figures(specs: list[WorkloadSpec]) -> np.ndarray:
 def _from_table(
     specs: list[WorkloadSpec],
 ) -> list[tuple[np.ndarray, WorkloadTable, np.ndarray, np.ndarray]]:
-    """The specs whose workload is a table's row as the table made it (`WorkloadTable.made`;
-    a workload changed since, such as a path's extra input tokens, is another object), per
-    table: (their positions in `specs`, the table, their rows in it, their months' hours)."""
+    """The specs of a table's rows as the table has them (`held` None: a workload changed
+    since, such as by a path's extra input tokens, is held), per table: (their positions in
+    `specs`, the table, their rows in it, their months' hours)."""
     n = len(specs)
     if not n:
         return []
-    sources = list(map(attrgetter("source"), specs))
-    ids = np.fromiter(map(id, sources), dtype=np.uintp, count=n)
+    lazy = np.fromiter(map(partial(is_, None), map(attrgetter("held"), specs)), bool, n)
+    if not lazy.any():
+        return []
+    positions = np.flatnonzero(lazy)
+    picked = _picked(specs, positions)
+    sources = list(map(attrgetter("source"), picked))
+    ids = np.fromiter(map(id, sources), dtype=np.uintp, count=len(sources))
     starts = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist()]  # runs of one source
     found: list[tuple[np.ndarray, WorkloadTable, np.ndarray, np.ndarray]] = []
-    for a, b in zip(starts, [*starts[1:], n], strict=True):
+    for a, b in zip(starts, [*starts[1:], len(sources)], strict=True):
         source = sources[a]
-        table = None if source is None else source.table
-        if source is None or table is None or len(table.made) != table.size:
-            continue
-        run = specs[a:b]
+        table = source.table
+        assert table is not None  # a spec holds no workload only for a table's row
+        run = picked[a:b]
         rows = np.fromiter(map(attrgetter("index_in_file"), run), np.int64, b - a)
         rows -= source.yaml_workloads
-        inside = np.flatnonzero((rows >= 0) & (rows < table.size))
-        if not inside.size:
-            continue
-        made = _picked(table.made, rows[inside])
-        same = np.fromiter(
-            map(is_, map(attrgetter("workload"), _picked(run, inside)), made),
-            dtype=bool,
-            count=inside.size,
-        )
-        mine = inside[same]
-        if mine.size:
-            hours = np.fromiter(map(attrgetter("hours"), _picked(run, mine)), np.float64, mine.size)
-            found.append((mine + a, table, rows[mine], hours))
+        hours = np.fromiter(map(attrgetter("hours"), run), np.float64, b - a)
+        found.append((positions[a:b], table, rows, hours))
     return found
 
 

@@ -45,6 +45,7 @@ from genai_cost.engine.options.batch_transform import FIXED_COMPONENTS
 from genai_cost.results.rounding import rounded_column as _rounded_column
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import ImportedModel, InfrastructureResource, Option, Scenario
+from genai_cost.scenario.table import workload_names
 from genai_cost.units import FLOAT_TOLERANCE, MINUTES_PER_HOUR
 
 
@@ -333,7 +334,7 @@ def section_parts(scenario: Scenario, sections: ScenarioSections, parts: BillPar
     from genai_cost.engine.costs.parts import tiered_parts
     from genai_cost.engine.costs.training import training_parts
 
-    everyone = [w.name for w in scenario.workloads]
+    everyone = workload_names(scenario.workloads)
     for job, record in zip(scenario.training_jobs, sections.get("training_jobs", []), strict=True):
         add_parts(
             parts,
@@ -388,7 +389,7 @@ def infrastructure_parts(estimate: Priced, number: int, specs: list[int], parts:
         if estimate.context is not None
         else estimate.day
     )
-    everyone = [w.name for w in scenario.workloads]
+    everyone = workload_names(scenario.workloads)
     requests = {
         estimate.specs[i].workload.name: estimate.specs[i].workload.traffic.requests_in(
             scenario.hours

@@ -34,6 +34,7 @@ from genai_cost.engine.core import EstimateArrays, listed_rows
 from genai_cost.results.bill import BillInputs, workload_shares
 from genai_cost.results.rounding import rounded_column
 from genai_cost.scenario.load import LoadedScenario
+from genai_cost.scenario.table import workload_names
 from genai_cost.version import __version__
 
 if TYPE_CHECKING:
@@ -456,7 +457,7 @@ def document_parts(
     w_index = 0
     for number, loaded in enumerate(estimate.scenarios):
         bill = estimate.bills[number]
-        shares = workload_shares(bill, [w.name for w in loaded.scenario.workloads])
+        shares = workload_shares(bill, workload_names(loaded.scenario.workloads))
         workloads: list[WorkloadSummary] = []
         for workload in loaded.scenario.workloads:
             option, variant, platform, instance_type, cost = cheapest[w_index]

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from genai_cost.errors import Problem, ScenarioError
 from genai_cost.modelfile import loc_text, problem_from_error, suggest
 from genai_cost.scenario.models import Scenario
-from genai_cost.scenario.table import WorkloadTable
+from genai_cost.scenario.table import TableWorkloads, WorkloadTable
 from genai_cost.yamlsource import YamlDocument, load_yaml_bytes, read_file_bytes
 
 
@@ -123,8 +123,9 @@ def with_table(scenario: Scenario, table: WorkloadTable) -> Scenario:
             raise ScenarioError(
                 [table.problem(row, "name", f"workload name {name!r} is also in the scenario")]
             )
-    rows = table.workloads()
-    return scenario.model_copy(update={"workloads": [*scenario.workloads, *rows]})
+    # the rows' workloads are made when something asks for them (pricing and the columnar
+    # reports read the table's columns)
+    return scenario.model_copy(update={"workloads": TableWorkloads(scenario.workloads, table)})
 
 
 TOKEN_ONLY_WHAT = {

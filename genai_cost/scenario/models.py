@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_serializer, field_validator, model_validator
 
 from genai_cost.modelbase import Fraction, NonNegative, Number, Positive, Strict, Whole
 from genai_cost.scenario.budget import Budget
@@ -1192,6 +1193,9 @@ class Scenario(Strict):
     """Price one calendar month (YYYY-MM): fixed capacity for its real hours (744 in a 31-day
     month) and requests_per_second over its real seconds; `--month` overrides it. Default: the
     730-hour month."""
+    # Loaded with a `workloads_table`, `workloads` is a `scenario.table.TableWorkloads` (a
+    # sequence: the table's rows made as workloads when something asks for them), dumped as
+    # the list it stands for (`_workloads_as_list`).
     workloads: list[Workload] = Field(default_factory=list)
     """The models serving requests; a scenario may have none when it describes only training
     jobs, shared endpoints or supporting services."""
@@ -1213,6 +1217,10 @@ class Scenario(Strict):
     def hours(self) -> float:
         """Hours of the billing month (730 unless `billing_month` names a calendar month)."""
         return month_hours(self.billing_month)
+
+    @field_serializer("workloads", mode="wrap")
+    def _workloads_as_list(self, value: Sequence[Workload], handler: Any) -> Any:
+        return handler(value if isinstance(value, list) else list(value))
 
     @field_validator("workloads")
     @classmethod

@@ -16,10 +16,10 @@ here, so a bad cell is found and named rather than failing the read), Parquet wi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -115,9 +115,7 @@ class WorkloadTable:
     """Columns carried into each workload's tags, by tag key."""
     column_names: dict[str, str] = field(default_factory=dict)
     """The file's column behind each column of COLUMNS that it has."""
-    made: list[Workload] = field(default_factory=list, repr=False, compare=False)
-    """The workloads `workloads()` made, in row order: the engine reads the figures of
-    these very objects from the columns (`engine.context.workload_arrays`)."""
+    _builder: RowBuilder | None = field(default=None, repr=False, compare=False)
 
     def where(self, row: int, column: str = "") -> str:
         """`row N` (1-based, the header not counted), with the file's column name."""
@@ -140,35 +138,32 @@ class WorkloadTable:
         return options
 
     def workloads(self) -> list[Workload]:
-        """The rows as scenario workloads, built without validating again (each row passed
+        """Every row as a scenario workload, built without validating again (each row passed
         the workload model's rules above)."""
+        return self.builder().build(slice(None))
+
+    def builder(self) -> RowBuilder:
+        """What makes the rows' workloads, prepared once per table."""
+        if self._builder is None:
+            self._builder = RowBuilder(self)
+        return self._builder
+
+
+class RowBuilder:
+    """Makes a table's rows into scenario workloads (`build`), with what every row shares
+    worked out once: each `options` cell's list, the models' templates and fields sets."""
+
+    def __init__(self, table: WorkloadTable) -> None:
         from genai_cost.scenario.models import Latency, TokensPerRequest, Traffic, Workload
 
-        t, n = self.text, self.numbers
-        options = self.option_lists()
-        latency = {"": Latency.interactive, **{x.value: x for x in Latency}}
-        columns = {
-            c: n[c].tolist()
-            for c in (
-                "input_tokens",
-                "output_tokens",
-                "cache_read_tokens",
-                "cache_write_tokens",
-                "cache_write_1h_tokens",
-                *VOLUME,
-                "peak_to_average_ratio",
-            )
-        }
-        text = {c: t[c].tolist() for c in ("name", "model", "region", "latency", "service_tier")}
-        tag_keys = list(self.tags)
-        tag_values = [self.tags[k].tolist() for k in tag_keys]
-        # one tag column (the usual case): its dict made without a comprehension per row
-        one_tag, one_values = (tag_keys[0], tag_values[0]) if len(tag_keys) == 1 else ("", [])
+        self.table = table
+        self.options = table.option_lists()
+        self.latency = {"": Latency.interactive, **{x.value: x for x in Latency}}
         # Each row is one template's fields with its own values, set the way pydantic's
         # `model_copy(update=...)` sets them, without its per-attribute copies
         # (`model_construct` would also deep-copy every default settings model per row).
-        tokens_template = TokensPerRequest.model_construct(input=0.0, output=0.0).__dict__
-        traffic_template = Traffic.model_construct().__dict__
+        self.tokens_template = TokensPerRequest.model_construct(input=0.0, output=0.0).__dict__
+        self.traffic_template = Traffic.model_construct().__dict__
         constructed = Workload.model_construct(
             name="-",
             model="-",
@@ -185,37 +180,72 @@ class WorkloadTable:
         template: dict[str, Any] = object.__new__(_WorkloadFields).__dict__
         for key, value in constructed.items():
             template[key] = value
+        self.template = template
         # the fields each row sets (what `model_fields_set` says of the same workload in
         # YAML): one set per pattern of given cells, numbered by bits
-        cache_fields = ("cache_read", "cache_write", "cache_write_1h")
-        token_sets = [
-            {"input", "output", *(f for k, f in enumerate(cache_fields) if code >> k & 1)}
-            for code in range(1 << len(cache_fields))
+        self.token_sets = [
+            {"input", "output", *(f for k, f in enumerate(CACHE_FIELDS) if code >> k & 1)}
+            for code in range(1 << len(CACHE_FIELDS))
         ]
-        token_codes = np.zeros(self.size, dtype=np.intp)
-        for k, f in enumerate(cache_fields):
-            token_codes |= (~np.isnan(n[f"{f}_tokens"])).astype(np.intp) << k
-        optional = ("region", "latency", "service_tier", "options", "tags")
-        workload_sets = [
+        self.workload_sets = [
             {
                 "name",
                 "model",
                 "tokens_per_request",
                 "traffic",
-                *(f for k, f in enumerate(optional) if code >> k & 1),
+                *(f for k, f in enumerate(OPTIONAL_FIELDS) if code >> k & 1),
             }
-            for code in range(1 << len(optional))
+            for code in range(1 << len(OPTIONAL_FIELDS))
         ]
-        workload_codes = np.zeros(self.size, dtype=np.intp)
-        for k, f in enumerate(optional[:4]):
-            workload_codes |= (t[f] != "").astype(np.intp) << k
-        for tag_cells in self.tags.values():
-            workload_codes |= (tag_cells != "").astype(np.intp) << 4
+        # Rows share their fields-set objects: the models are frozen, so nothing adds to
+        # one, and `model_copy` copies the set before it adds the fields it updates.
+        self.traffic_sets = {
+            (per_second_given, peak_given): {
+                "requests_per_second" if per_second_given else "requests_per_month",
+                *(["peak_to_average_ratio"] if peak_given else []),
+            }
+            for per_second_given in (False, True)
+            for peak_given in (False, True)
+        }
+
+    def build(self, rows: slice | npt.NDArray[np.intp]) -> list[Workload]:
+        """The workloads of the table's `rows` (a slice, or row numbers), in their order."""
+        from genai_cost.scenario.models import TokensPerRequest, Traffic, Workload
+
+        table = self.table
+        t, n = table.text, table.numbers
+        count = len(range(table.size)[rows]) if isinstance(rows, slice) else len(rows)
+        columns = {
+            c: n[c][rows].tolist()
+            for c in (
+                "input_tokens",
+                "output_tokens",
+                "cache_read_tokens",
+                "cache_write_tokens",
+                "cache_write_1h_tokens",
+                *VOLUME,
+                "peak_to_average_ratio",
+            )
+        }
+        text = {
+            c: t[c][rows].tolist() for c in ("name", "model", "region", "latency", "service_tier")
+        }
+        tag_keys = list(table.tags)
+        tag_values = [table.tags[k][rows].tolist() for k in tag_keys]
+        # one tag column (the usual case): its dict made without a comprehension per row
+        one_tag, one_values = (tag_keys[0], tag_values[0]) if len(tag_keys) == 1 else ("", [])
+        token_codes = np.zeros(count, dtype=np.intp)
+        for k, f in enumerate(CACHE_FIELDS):
+            token_codes |= (~np.isnan(n[f"{f}_tokens"][rows])).astype(np.intp) << k
+        workload_codes = np.zeros(count, dtype=np.intp)
+        for k, f in enumerate(OPTIONAL_FIELDS[:4]):
+            workload_codes |= (t[f][rows] != "").astype(np.intp) << k
+        for tag_cells in table.tags.values():
+            workload_codes |= (tag_cells[rows] != "").astype(np.intp) << 4
         inputs, outputs = columns["input_tokens"], columns["output_tokens"]
-        nan = float("nan")
 
         def number(c: str) -> list[float | None]:
-            return [None if v != v else v for v in columns.get(c, [nan] * self.size)]
+            return [None if v != v else v for v in columns[c]]
 
         def cached(c: str) -> list[float]:
             return [0.0 if v != v else v for v in columns[c]]
@@ -226,25 +256,19 @@ class WorkloadTable:
         peaks = number("peak_to_average_ratio")
         names, models = text["name"], text["model"]
         regions, latencies, tiers = text["region"], text["latency"], text["service_tier"]
-        cells = t["options"].tolist()
+        cells = t["options"][rows].tolist()
         token_set, workload_set = token_codes.tolist(), workload_codes.tolist()
+        options, latency, template = self.options, self.latency, self.template
+        tokens_template, traffic_template = self.tokens_template, self.traffic_template
+        token_sets, workload_sets = self.token_sets, self.workload_sets
+        traffic_sets = self.traffic_sets
         out = []
         # Each object's state as pydantic's unvalidated construction leaves it: a fresh
         # `__dict__` copied from its template, the fields set, no extra or private
         # attributes (written out in the loop: three objects a row, no call per object).
-        # Rows share their fields-set objects: the models are frozen, so nothing adds to
-        # one, and `model_copy` copies the set before it adds the fields it updates.
         new = object.__new__
-        traffic_sets = {
-            (per_second_given, peak_given): {
-                "requests_per_second" if per_second_given else "requests_per_month",
-                *(["peak_to_average_ratio"] if peak_given else []),
-            }
-            for per_second_given in (False, True)
-            for peak_given in (False, True)
-        }
         setter = object.__setattr__
-        for i in range(self.size):
+        for i in range(count):
             tokens = new(TokensPerRequest)
             values = tokens_template.copy()
             values["input"] = inputs[i]
@@ -290,8 +314,98 @@ class WorkloadTable:
             setter(workload, "__pydantic_extra__", None)
             setter(workload, "__pydantic_private__", None)
             out.append(workload)
-        self.made = out
         return out
+
+
+def workload_names(workloads: Sequence[Workload]) -> list[str]:
+    """The names of a scenario's workloads, in order (a table's rows' from its column: no
+    row is made for it)."""
+    if isinstance(workloads, TableWorkloads):
+        return workloads.names()
+    return [w.name for w in workloads]
+
+
+CACHE_FIELDS = ("cache_read", "cache_write", "cache_write_1h")
+"""The cache cells of a row's tokens, in the order of their bits in `RowBuilder`'s codes."""
+OPTIONAL_FIELDS = ("region", "latency", "service_tier", "options", "tags")
+"""The workload fields a row sets only when its cells give them (bits, in this order)."""
+ONE_BY_ONE = 1024
+"""Rows of a table `TableWorkloads` makes one at a time when asked for them one by one;
+asked for more, it makes every row at once (quicker a row)."""
+
+
+class TableWorkloads(Sequence["Workload"]):
+    """A scenario's workloads when it has a workloads table: its own (YAML) workloads, then
+    the table's rows. A row's workload is made when it is first asked for and kept, so it
+    is one object however often it is asked for: pricing, the bill and the CSV and Parquet
+    reports read a table's rows from its columns (`engine.context`), and a million rows'
+    workloads made as objects hold 1.3 GB. Iterating, or asking for more than ONE_BY_ONE
+    rows one at a time, makes every row at once."""
+
+    __slots__ = ("_made", "_some", "own", "table")
+
+    def __init__(self, own: Sequence[Workload], table: WorkloadTable) -> None:
+        self.own = list(own)
+        self.table = table
+        self._made: list[Workload] | None = None
+        self._some: dict[int, Workload] = {}
+
+    def __len__(self) -> int:
+        return len(self.own) + self.table.size
+
+    @overload
+    def __getitem__(self, index: int) -> Workload: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Workload]: ...
+
+    def __getitem__(self, index: int | slice) -> Workload | list[Workload]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("workload index out of range")
+        row = index - len(self.own)
+        if row < 0:
+            return self.own[index]
+        if self._made is not None:
+            return self._made[row]
+        workload = self._some.get(row)
+        if workload is None:
+            if len(self._some) >= ONE_BY_ONE:
+                return self.rows()[row]
+            workload = self.table.builder().build(np.asarray([row], dtype=np.intp))[0]
+            self._some[row] = workload
+        return workload
+
+    def __iter__(self) -> Iterator[Workload]:
+        yield from self.own
+        yield from self.rows()
+
+    def rows(self) -> list[Workload]:
+        """The table's rows' workloads, every one (those made already are kept)."""
+        if self._made is None:
+            made = self.table.workloads()
+            for row, workload in self._some.items():
+                made[row] = workload
+            self._made, self._some = made, {}
+        return self._made
+
+    def names(self) -> list[str]:
+        """Every workload's name, in order (the table's from its column)."""
+        return [*(w.name for w in self.own), *self.table.text["name"].tolist()]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, TableWorkloads)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"TableWorkloads({len(self.own)} own, {self.table.size:,} rows of {self.table.path})"
 
 
 class _WorkloadFields:

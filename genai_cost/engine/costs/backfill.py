@@ -41,7 +41,7 @@ def price_backfill(ctx: PricingContext, spec: WorkloadSpec) -> BackfillRun:
             "base_load": None,
         }
     )
-    once = dataclasses.replace(spec, workload=workload)
+    once = spec.with_workload(workload)
     one = dataclasses.replace(ctx, specs=[once], memo={})
     arrays = evaluate_all(workload_arrays([once]), prepare_all(one))
     rows = [
