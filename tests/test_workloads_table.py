@@ -1416,3 +1416,54 @@ def test_a_scenario_with_a_table_serializes_its_workloads_as_a_list(tmp_path: Pa
     dumped = table.model_dump(mode="json", exclude_unset=True)
     assert dumped["workloads"] == written.model_dump(mode="json", exclude_unset=True)["workloads"]
     assert Scenario.model_validate(dumped) == table
+
+
+def test_references_to_a_tables_rows_are_checked_without_making_them(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Names a scenario refers to are looked up among its own workloads and the table's
+    rows (from the name column: no row is made for it); a table's rows are text workloads,
+    so a token-only reference to one is accepted, and one to the scenario's own rerank
+    workload is refused."""
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.scenario.table import TableWorkloads
+
+    rows = "\n".join(f"w{k},amazon.nova-lite-v1:0,10,5,100" for k in range(5))
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n" + rows + "\n",
+        encoding="utf-8",
+    )
+    head = (
+        "name: s\nregion: us-east-1\nworkloads_table: t.csv\nworkloads:\n"
+        "  - {name: ranks, kind: rerank, model: cohere.rerank-v3-5:0, "
+        "rerank: {documents_per_query: 150}, traffic: {requests_per_month: 400}}\n"
+        "customization:\n  target_quality: 0.8\n  workloads: [{names}]\n  paths:\n"
+        "    - {name: p, kind: prompting, quality: 0.9, extra_input_tokens: 100}\n"
+    )
+    (tmp_path / "ok.yaml").write_text(head.replace("{names}", "w3, w0"), encoding="utf-8")
+    (loaded,) = load_scenarios([tmp_path / "ok.yaml"], load_catalog())
+    workloads = loaded.scenario.workloads
+    assert isinstance(workloads, TableWorkloads) and len(workloads) == 6
+    assert workloads._made is None and not workloads._some
+    # priced with the path's extra tokens in w3 and w0: as the same workloads in YAML
+    own = "".join(
+        f"  - {{name: w{k}, model: amazon.nova-lite-v1:0, "
+        "tokens_per_request: {input: 10, output: 5}, traffic: {requests_per_month: 100}}\n"
+        for k in range(5)
+    )
+    written = head.replace("workloads_table: t.csv\n", "").replace(
+        "customization:", own + "customization:"
+    )
+    (tmp_path / "y").mkdir()
+    (tmp_path / "y" / "ok.yaml").write_text(written.replace("{names}", "w3, w0"), encoding="utf-8")
+    table_csv = cli("estimate", str(tmp_path / "ok.yaml"), "-f", "csv")
+    yaml_csv = cli("estimate", str(tmp_path / "y" / "ok.yaml"), "-f", "csv")
+    assert table_csv.code == yaml_csv.code == 0, table_csv.err
+    assert table_csv.out == yaml_csv.out
+    # w0: 100 requests x (10 + 100) input tokens = 0.011 M tokens x $0.06 = $0.00066
+    assert ",w0,inference,w0,input_tokens,,,,,,,,,0.011,1M tokens,0.06,0.00066," in table_csv.out
+    (tmp_path / "bad.yaml").write_text(head.replace("{names}", "w3, ranks"), encoding="utf-8")
+    result = cli("estimate", str(tmp_path / "bad.yaml"))
+    assert result.code == 2, result.err
+    assert "customization.workloads[1]: 'ranks' is billed per query (kind rerank)" in result.err
