@@ -1033,6 +1033,8 @@ _TABLE_ROW = st.tuples(
     st.sampled_from(["", "interactive", "batch_tolerant"]),
     st.sampled_from(["", "standard"]),  # service tier
     st.sampled_from(["", "on_demand", "on_demand;batch", "batch, on_demand"]),  # options
+    st.sampled_from(["10", "0", "-0.0"]),  # output
+    st.sampled_from(["", "red", "0"]),  # a tag
 )
 
 
@@ -1055,19 +1057,20 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
 
     from genai_cost.api import load_scenarios
     from genai_cost.catalog.snapshot import load_catalog
-    from genai_cost.engine.context import PricingContext, _from_table, flatten
+    from genai_cost.engine.context import PricingContext, flatten, from_table
     from genai_cost.scenario.models import Option
 
     header = (
         "name,model,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,"
         "cache_write_1h_tokens,requests_per_month,requests_per_second,"
-        "peak_to_average_ratio,latency,service_tier,options,region"
+        "peak_to_average_ratio,latency,service_tier,options,region,team"
     )
     lines = [header]
-    for k, (i, cr, cw, cw1, (rpm, rps), peak, latency, tier, options) in enumerate(rows):
-        fields = [f"t{k}", "amazon.nova-lite-v1:0", i or "0", "10", cr, cw, cw1, rpm, rps]
+    for k, row in enumerate(rows):
+        i, cr, cw, cw1, (rpm, rps), peak, latency, tier, options, output, team = row
+        fields = [f"t{k}", "amazon.nova-lite-v1:0", i or "0", output, cr, cw, cw1, rpm, rps]
         region = "us-west-2" if k % 3 == 1 else ""
-        lines.append(",".join([*fields, peak, latency, tier, f'"{options}"', region]))
+        lines.append(",".join([*fields, peak, latency, tier, f'"{options}"', region, team]))
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "t.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
         own = (
@@ -1077,18 +1080,17 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
             else ""
         )
         Path(folder, "s.yaml").write_text(
-            "name: s\nregion: us-east-1\nworkloads_table: t.csv\n"
+            "name: s\nregion: us-east-1\nworkloads_table: {path: t.csv, tags: [team]}\n"
             + (f"billing_month: '{month}'\n" if month else "")
             + own,
             encoding="utf-8",
         )
         loaded = load_scenarios([Path(folder, "s.yaml")], load_catalog())
     specs = flatten(loaded)
-    assert [p.tolist() for p, *_ in _from_table(specs)] == [
-        list(range(int(yaml_first), len(specs)))
-    ]
+    assert [p.tolist() for p, *_ in from_table(specs)] == [list(range(int(yaml_first), len(specs)))]
     _assert_models_figures(specs)
     _assert_models_columns(specs)
+    _assert_models_summaries(specs)
     ctx = PricingContext(load_catalog(), dt.date(2026, 11, 23), specs)
     for option in Option:
         assert ctx.wanting(option) == [i for i, s in enumerate(specs) if s.wants(option)]
@@ -1097,9 +1099,26 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
     _assert_models_columns([*specs[1::2], *specs[::2]])
     # the table's workloads as other objects (a path's change makes a new one): the models
     changed = [s.with_workload(s.workload.model_copy()) for s in specs]
-    assert _from_table(changed) == []
+    assert from_table(changed) == []
     _assert_models_figures(changed)
     _assert_models_columns(changed)
+    _assert_models_summaries(changed)
+
+
+def _assert_models_summaries(specs: list[Any]) -> None:
+    """The estimate's workload summary fields a table's rows get from its columns are the
+    ones their models give (`document_parts`), for every row the table has as it is."""
+    from genai_cost.results.estimate import _TOKEN_FIELDS, _table_summaries
+
+    summaries = _table_summaries(specs)
+    assert sorted(summaries) == [i for i, s in enumerate(specs) if s.held is None]
+    for i, (name, model, requests, tokens, tags) in summaries.items():
+        w = specs[i].workload
+        assert (name, model, tags) == (w.name, w.model, w.tags)
+        assert requests == w.traffic.requests_in(specs[i].hours)
+        t = w.tokens_per_request
+        want = {k: v for k in _TOKEN_FIELDS if (v := getattr(t, k))}
+        assert list(tokens.items()) == list(want.items())
 
 
 def _assert_models_columns(specs: list[Any]) -> None:
@@ -1289,7 +1308,7 @@ def test_requests_in_a_month_by_hand() -> None:
     0.5 × 3,600 × 672 = 1,209,600; a table's row is read the same way from its columns."""
     import numpy as np
 
-    from genai_cost.engine.context import _table_figures
+    from genai_cost.engine.context import table_figures
     from genai_cost.scenario.models import Traffic
     from genai_cost.scenario.table import WorkloadTable
 
@@ -1313,7 +1332,7 @@ def test_requests_in_a_month_by_hand() -> None:
             "peak_to_average_ratio": np.array([nan, 3.0]),
         },
     )
-    figures = _table_figures(table, np.array([0, 1]), np.array([672.0, 672.0]))
+    figures = table_figures(table, np.array([0, 1]), np.array([672.0, 672.0]))
     assert figures[0].tolist() == [6720.0, 1_209_600.0]  # requests in the month
     assert figures[3].tolist() == [0.0, 5.0]  # cache reads (empty is 0)
     assert figures[6].tolist() == [1.0, 3.0]  # peak factor (the ratio, else 1)

@@ -177,9 +177,9 @@ def spec_columns(specs: list[WorkloadSpec]) -> SpecColumns:
     on_demand_only = np.zeros(n, dtype=bool)
     sets: dict[tuple[Option, ...] | None, int] = {}
     kinds: dict[str, int] = {}
-    from_table = _from_table(specs)
+    tables = from_table(specs)
     by_object = np.ones(n, dtype=bool)
-    for positions, table, rows, _ in from_table:
+    for positions, table, rows, _ in tables:
         by_object[positions] = False
         text = table.text
         columns["name"][positions] = text["name"][rows]
@@ -422,16 +422,16 @@ def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
 def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
     """Per-workload arrays of shape (W,), built once from the validated scenarios. A
     workloads table's row as the table has it (its spec holds no workload) has its figures
-    taken from the table's columns at once (`_table_figures`); every other workload's are
+    taken from the table's columns at once (`table_figures`); every other workload's are
     read in one pass (the models' own properties). Either way, one column per figure."""
     n = len(specs)
     # one contiguous row per figure (a column of a (W, FIGURES) table would be strided)
     figures = np.empty((FIGURES, n), dtype=np.float64)
-    from_table = _from_table(specs)
+    tables = from_table(specs)
     by_object = np.ones(n, dtype=bool)
-    for positions, table, rows, hours in from_table:
+    for positions, table, rows, hours in tables:
         by_object[positions] = False
-        figures[:, positions] = _table_figures(table, rows, hours)
+        figures[:, positions] = table_figures(table, rows, hours)
     others = np.flatnonzero(by_object)
     if others.size:
         figures[:, others] = _object_figures([specs[i] for i in others.tolist()])
@@ -460,7 +460,7 @@ def workload_arrays(specs: list[WorkloadSpec]) -> WorkloadArrays:
 
 
 FIGURES = 11
-"""Rows of `_object_figures` and `_table_figures`: requests in the month, mean uncached
+"""Rows of `_object_figures` and `table_figures`: requests in the month, mean uncached
 input, output, cache read, 5-minute and 1-hour cache writes per request, peak factor, hours,
 batch tolerant, peak information given (a profile or a ratio), a ratio without a profile."""
 
@@ -491,7 +491,7 @@ def _object_figures(specs: list[WorkloadSpec]) -> np.ndarray:
     return out.reshape(n, FIGURES).T
 
 
-def _from_table(
+def from_table(
     specs: list[WorkloadSpec],
 ) -> list[tuple[np.ndarray, WorkloadTable, np.ndarray, np.ndarray]]:
     """The specs of a table's rows as the table has them (`held` None: a workload changed
@@ -529,7 +529,7 @@ def _picked(items: list[T], at: np.ndarray) -> list[T]:
     return [items[i] for i in at.tolist()]
 
 
-def _table_figures(table: WorkloadTable, rows: np.ndarray, hours: np.ndarray) -> np.ndarray:
+def table_figures(table: WorkloadTable, rows: np.ndarray, hours: np.ndarray) -> np.ndarray:
     """The FIGURES rows of a table's `rows` from its columns, as the models compute them for
     the workloads the table makes (`WorkloadTable.workloads`: no long requests, no hourly
     profile; an empty cache cell is 0, an empty ratio none): `Traffic.requests_in` (a rate

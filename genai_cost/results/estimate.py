@@ -29,7 +29,7 @@ from genai_cost.documents.estimate import (
     ThroughputRecord,
     WorkloadSummary,
 )
-from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.context import PricingContext, WorkloadSpec, run_columns
 from genai_cost.engine.core import EstimateArrays, listed_rows
 from genai_cost.results.bill import BillInputs, workload_shares
 from genai_cost.results.rounding import rounded_column
@@ -286,6 +286,11 @@ def option_record_chunks(
     monthly, per_1k, per_1m, capacity, utilization, is_cheapest = row_columns(a)
     breakeven = _number_column(a.commitment_breakeven_fraction())
     specs = estimate.specs
+    # names, models and whether a latency is judged from the run's columns (a table's rows
+    # are read from its columns, not made into workloads)
+    columns_of = run_columns(estimate.context, specs)
+    names, models = columns_of.name.tolist(), columns_of.model.tolist()
+    judged = set(columns_of.latency)
     order = row_order(estimate)
     option_of = (np.searchsorted(a.offsets, order, side="right") - 1).tolist()
     order_list = order.tolist()
@@ -299,14 +304,14 @@ def option_record_chunks(
             if c is None:
                 c = columns[k] = _OptionColumns(estimate, k)
             local = row - c.offset
-            spec = specs[c.workloads[local]]
-            w = spec.workload
+            w_index = c.workloads[local]
+            spec = specs[w_index]
             ok = c.feasible[local]
             result = c.result
             record: OptionRecord = {
                 "scenario": spec.scenario_name,
-                "workload": w.name,
-                "model": w.model,
+                "workload": names[w_index],
+                "model": models[w_index],
                 "region": spec.region,
                 "option": c.option,
                 "variant": c.variants[local],
@@ -325,7 +330,7 @@ def option_record_chunks(
                 "components": c.component_records(local),
                 "commitment_breakeven_fraction": breakeven[row],
             }
-            if w.latency_target is not None or w.measured_latency:
+            if w_index in judged:  # a latency target or a measured latency
                 p50, p95 = a.latency(row)
                 record["latency_p50_seconds"] = _number(p50)
                 record["latency_p95_seconds"] = _number(p95)
@@ -442,6 +447,40 @@ def estimate_document(estimate: Estimate) -> EstimateDocument:
     return cast(EstimateDocument, {**head, "options": options, **tail})
 
 
+_Summary = tuple[str, str, float, dict[str, float], dict[str, str]]
+"""A workload summary's name, model, requests in the month, tokens and tags."""
+
+
+def _table_summaries(specs: list[WorkloadSpec]) -> dict[int, _Summary]:
+    """The summary fields of each table row priced as the table has it (its spec holds no
+    workload), by its place in `specs`, read from the table's columns as the row's model
+    would give them (`WorkloadTable.workloads`): the requests in the month as the engine reads
+    them (`table_figures`), the token cells that are not zero in `_TOKEN_FIELDS` order (an
+    empty cache cell is 0), the tags with a value."""
+    from genai_cost.engine.context import from_table, table_figures
+
+    out: dict[int, _Summary] = {}
+    for positions, table, rows, hours in from_table(specs):
+        requests = table_figures(table, rows, hours)[0].tolist()
+        names = table.text["name"][rows].tolist()
+        models = table.text["model"][rows].tolist()
+        cells = [table.numbers[f"{k}_tokens"][rows].tolist() for k in _TOKEN_FIELDS]
+        tags = [(k, v[rows].tolist()) for k, v in table.tags.items()]
+        for i, place in enumerate(positions.tolist()):
+            out[place] = (
+                names[i],
+                models[i],
+                requests[i],
+                {
+                    k: v
+                    for k, column in zip(_TOKEN_FIELDS, cells, strict=True)
+                    if (v := column[i]) and v == v
+                },
+                {k: str(column[i]) for k, column in tags if column[i]},
+            )
+    return out
+
+
 def document_parts(
     estimate: Estimate,
 ) -> tuple[dict[str, Any], Iterator[list[OptionRecord]], dict[str, Any]]:
@@ -454,37 +493,43 @@ def document_parts(
         raise AssertionError("an estimate's document needs its bills (decisions/bill.py)")
     scenarios: list[ScenarioSummary] = []
     cheapest = _cheapest_columns(a)
+    from_columns = _table_summaries(estimate.specs)
     w_index = 0
     for number, loaded in enumerate(estimate.scenarios):
         bill = estimate.bills[number]
         shares = workload_shares(bill, workload_names(loaded.scenario.workloads))
         workloads: list[WorkloadSummary] = []
-        for workload in loaded.scenario.workloads:
+        for _ in range(len(loaded.scenario.workloads)):
             option, variant, platform, instance_type, cost = cheapest[w_index]
-            workload = estimate.specs[w_index].workload  # as priced (a path's tokens in)
+            spec = estimate.specs[w_index]
+            fields = from_columns.get(w_index)
+            if fields is None:
+                workload = spec.workload  # as priced (a path's tokens in)
+                fields = (
+                    workload.name,
+                    workload.model,
+                    workload.traffic.requests_in(loaded.scenario.hours),
+                    {k: v for k in _TOKEN_FIELDS if (v := getattr(workload.tokens_per_request, k))},
+                    workload.tags,
+                )
+            name, model, requests, tokens, tags = fields
             workloads.append(
                 {
-                    "name": workload.name,
-                    "model": workload.model,
-                    "region": loaded.scenario.workload_region(workload),
-                    "requests_per_month": _number(
-                        workload.traffic.requests_in(loaded.scenario.hours)
-                    ),
-                    "tokens_per_request": {
-                        k: v
-                        for k in _TOKEN_FIELDS
-                        if (v := getattr(workload.tokens_per_request, k))
-                    },
+                    "name": name,
+                    "model": model,
+                    "region": spec.region,  # the scenario's `workload_region`
+                    "requests_per_month": _number(requests),
+                    "tokens_per_request": tokens,
                     "cheapest_option": option,
                     "cheapest_variant": variant,
                     "cheapest_platform": platform,
                     "cheapest_instance_type": instance_type,
                     "monthly_cost_usd": cost,
-                    "bill_monthly_cost_usd": shares[workload.name],
+                    "bill_monthly_cost_usd": shares[name],
                 }
             )
-            if workload.tags:
-                workloads[-1]["tags"] = dict(workload.tags)
+            if tags:
+                workloads[-1]["tags"] = dict(tags)
             w_index += 1
         sections = estimate.sections[number] if number < len(estimate.sections) else {}
         _check_finite(sections, "", loaded.path)
