@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from operator import attrgetter, is_
 from typing import TYPE_CHECKING, TypeVar, cast
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True)
 class WorkloadSpec:
     """One workload with the scenario facts the option modules need."""
 
@@ -45,29 +45,8 @@ class WorkloadSpec:
     """The loaded file, whose positions give the workload's line when a message needs it."""
     index_in_file: int = -1
 
-    def __init__(
-        self,
-        scenario_index: int,
-        scenario_name: str,
-        workload: Workload | None,
-        region: str,
-        path: str = "",
-        day: dt.date | None = None,
-        hours: float = HOURS_PER_MONTH,
-        source: LoadedScenario | None = None,
-        index_in_file: int = -1,
-    ) -> None:
-        setter = object.__setattr__  # frozen: set as the dataclass's own __init__ sets them
-        setter(self, "scenario_index", scenario_index)
-        setter(self, "scenario_name", scenario_name)
-        setter(self, "held", workload)
-        setter(self, "region", region)
-        setter(self, "path", path)
-        setter(self, "day", day)
-        setter(self, "hours", hours)
-        setter(self, "source", source)
-        setter(self, "index_in_file", index_in_file)
-        if workload is None and source is None:
+    def __post_init__(self) -> None:
+        if self.held is None and self.source is None:
             raise ValueError("a spec without its workload needs the scenario that holds it")
 
     @property
@@ -81,17 +60,7 @@ class WorkloadSpec:
 
     def with_workload(self, workload: Workload) -> WorkloadSpec:
         """The same spec for another workload."""
-        return WorkloadSpec(
-            self.scenario_index,
-            self.scenario_name,
-            workload,
-            self.region,
-            self.path,
-            self.day,
-            self.hours,
-            self.source,
-            self.index_in_file,
-        )
+        return replace(self, held=workload)
 
     @property
     def where(self) -> str:
