@@ -20,6 +20,7 @@ it names none); NPV = Σ net_t / (1 + r)^t with r = (1 + annual)^(1/12) − 1.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,8 @@ import numpy.typing as npt
 
 from genai_cost.engine.arrays import OptionRows, WorkloadArrays
 from genai_cost.engine.breakeven import Curve
-from genai_cost.engine.context import workload_arrays
+from genai_cost.engine.capacity import CEIL_TOLERANCE
+from genai_cost.engine.context import run_columns, workload_arrays
 from genai_cost.engine.core import TRAITS, cheapest_costs
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.models import Scenario
@@ -81,6 +83,97 @@ class Months:
         return result
 
 
+@dataclass
+class _CurveTable:
+    """The cost curves of a scenario's curve workloads (`ScenarioModel.curves`), in their
+    order: those whose curves are all lines or steps as arrays of the curves' parameters
+    (each workload's curves one after another, in row order), the rest (a curve that
+    follows the day) evaluated curve by curve."""
+
+    ks: npt.NDArray[np.intp]
+    """(K,) each curve workload's position in `ScenarioModel.engine`, ascending."""
+    vector: npt.NDArray[np.intp]
+    """Indexes into `ks` of the workloads evaluated as arrays."""
+    looped: list[int]
+    """Indexes into `ks` of the workloads evaluated curve by curve."""
+    columns: npt.NDArray[np.intp]
+    """(V,) each array-evaluated workload's column in the samples' fields."""
+    starts: npt.NDArray[np.intp]
+    """(V,) where each array-evaluated workload's curves start (N curves in all)."""
+    owner: npt.NDArray[np.intp]
+    """(N,) each curve's workload, as an index into `columns`."""
+    rows: npt.NDArray[np.int64]
+    """(N,) each curve's row of the base estimate."""
+    step: npt.NDArray[np.bool_]
+    slope: Floats
+    fixed: Floats
+    max_requests: Floats
+    units_per_request: Floats
+    standby: Floats
+    regions: Floats
+    hours: Floats
+    usd_per_unit_hour: Floats
+
+    @classmethod
+    def of(
+        cls, curves: dict[int, tuple[npt.NDArray[np.int64], list[Curve]]], engine: list[int]
+    ) -> _CurveTable:
+        ks = np.asarray(list(curves), dtype=np.intp)
+        vector: list[int] = []
+        looped: list[int] = []
+        flat: list[tuple[int, int, Curve]] = []  # (workload's place in `vector`, row, curve)
+        for i, (rows, found) in enumerate(curves.values()):
+            if any(c.follows_day for c in found):
+                looped.append(i)
+                continue
+            flat += [(len(vector), int(r), c) for r, c in zip(rows.tolist(), found, strict=True)]
+            vector.append(i)
+        counts = np.bincount([f[0] for f in flat], minlength=len(vector)).astype(np.intp)
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.intp)
+
+        def column(read: Callable[[Curve], float]) -> Floats:
+            return np.fromiter((read(c) for _, _, c in flat), np.float64, len(flat))
+
+        return cls(
+            ks=ks,
+            vector=np.asarray(vector, dtype=np.intp),
+            looped=looped,
+            columns=np.asarray([engine[int(ks[i])] for i in vector], dtype=np.intp),
+            starts=starts,
+            owner=np.asarray([f[0] for f in flat], dtype=np.intp),
+            rows=np.asarray([f[1] for f in flat], dtype=np.int64),
+            step=np.fromiter((c.is_step for _, _, c in flat), bool, len(flat)),
+            slope=column(lambda c: c.slope_usd_per_request),
+            fixed=column(lambda c: c.fixed_usd),
+            max_requests=column(lambda c: c.max_requests),
+            units_per_request=column(lambda c: c.units_per_request),
+            standby=column(lambda c: c.standby_fraction),
+            regions=column(lambda c: c.regions),
+            hours=column(lambda c: c.hours),
+            usd_per_unit_hour=column(lambda c: c.usd_per_unit_hour),
+        )
+
+    def cheapest(self, requests: Floats, scale: Floats) -> tuple[Floats, npt.NDArray[np.intp]]:
+        """For the array-evaluated workloads at the samples' monthly volumes (`requests`
+        (S, W) × `scale` (S, M)): each one's cheapest cost (S, M, V) and its month-1 winner
+        (S, V), as a curve index (the first of equals, as the engine breaks ties). Each
+        curve's cost is `Curve.cost`'s line or step, the same operations in the same order."""
+        volume = requests[:, self.columns][:, None, :] * scale[:, :, None]  # (S, M, V)
+        v = volume[:, :, self.owner]  # (S, M, N)
+        linear = np.where(v > self.max_requests, np.inf, self.slope * v + self.fixed)
+        units = np.maximum(np.ceil(self.units_per_request * v - CEIL_TOLERANCE), 1.0)
+        standby = np.where(self.standby > 0, np.ceil(units * self.standby - CEIL_TOLERANCE), 0.0)
+        steps = (units * self.regions + standby) * self.hours * self.usd_per_unit_hour
+        cost = np.where(self.step, steps, linear)
+        low: Floats = np.minimum.reduceat(cost, self.starts, axis=2)
+        size = self.owner.shape[0]
+        # month 1: the first curve of each workload at its lowest cost
+        at_low = cost[:, 0, :] == low[:, 0, self.owner]
+        first = np.minimum.reduceat(np.where(at_low, np.arange(size), size), self.starts, axis=1)
+        best: npt.NDArray[np.intp] = np.where(first < size, first, self.starts[None, :])
+        return low, best
+
+
 class ScenarioModel:
     """Re-prices one scenario's bill (estimate.bills[number]) for given inputs and months."""
 
@@ -89,9 +182,12 @@ class ScenarioModel:
         self.scenario: Scenario = estimate.scenarios[number].scenario
         self.inputs = estimate.bill_inputs[number]
         self.workloads = [i for i, s in enumerate(estimate.specs) if s.scenario_index == number]
-        self.names = [estimate.specs[i].workload.name for i in self.workloads]
+        # names from the run's columns (a table's rows are not made into workloads for them)
+        names = run_columns(estimate.context, estimate.specs).name
+        self.names: list[str] = names[np.asarray(self.workloads, dtype=np.intp)].tolist()
+        self.name_position = {name: k for k, name in enumerate(self.names)}
         self.base = workload_arrays([estimate.specs[i] for i in self.workloads])
-        position = {index: k for k, index in enumerate(self.workloads)}
+        self.position = position = {index: k for k, index in enumerate(self.workloads)}
         self.engine = [position[i] for i in self.inputs.engine_workloads]
         extra = np.zeros(len(self.workloads))
         for i, tokens in self.inputs.extra_input_tokens.items():
@@ -104,6 +200,7 @@ class ScenarioModel:
         """Positions in `self.engine` of the workloads the engine evaluates per sample."""
         self.local, self.kept, self.base_rows = every if not self.curves else self._kept(evaluated)
         self._tiles: dict[int, tuple[dict[str, Any], list[OptionRows]]] = {}
+        self.table = _CurveTable.of(self.curves, self.engine)
 
     def _kept(
         self, workloads: list[int]
@@ -142,22 +239,27 @@ class ScenarioModel:
         from genai_cost.decisions.curves import row_curve
 
         arrays = self.estimate.arrays
+        found: dict[int, tuple[npt.NDArray[np.int64], list[Curve]]] = {}
         shaped = [
             u.workload
             for u in self.scenario.uncertainty
             if u.input in FIELDS_BY_INPUT and FIELDS_BY_INPUT[u.input] != "requests_per_month"
         ]
         rows_of_all = np.concatenate(every[2]) if every[2] else np.zeros(0, dtype=np.int64)
-        owners = arrays.workload_index[rows_of_all]
-        found: dict[int, tuple[npt.NDArray[np.int64], list[Curve]]] = {}
+        # each workload's rows, ascending: the rows sorted by owner, then by row, once
+        order = np.lexsort((rows_of_all, arrays.workload_index[rows_of_all]))
+        by_owner = rows_of_all[order]
+        owners = arrays.workload_index[by_owner]
         for k, index in enumerate(self.inputs.engine_workloads):
-            name = self.estimate.specs[index].workload.name
-            volume = float(self.base.requests_per_month[self.workloads.index(index)])
+            position = self.position[index]
+            name = self.names[position]
+            volume = float(self.base.requests_per_month[position])
             if any(who in (None, name) for who in shaped):
                 continue
             if self.inputs.extra_input_tokens.get(index) or not volume > 0:
                 continue
-            rows = np.sort(rows_of_all[owners == index])
+            start, end = np.searchsorted(owners, [index, index + 1])
+            rows = by_owner[start:end]
             if not rows.size or not arrays.feasible[rows].all():
                 continue
             found[k] = (rows, [row_curve(self.estimate, int(r), volume) for r in rows])
@@ -193,7 +295,8 @@ class ScenarioModel:
                 spread += usd
                 continue
             if c["scales_with_requests"] and c["workloads"]:
-                mine = [self.names.index(w) for w in c["workloads"] if w in self.names]
+                position = self.name_position
+                mine = [position[w] for w in c["workloads"] if w in position]
                 before = float(base_requests[mine].sum())
                 factor = requests[:, mine, :].sum(axis=1) / before if before > 0 else 1.0
                 other += usd * factor
@@ -208,18 +311,32 @@ class ScenarioModel:
         e = len(self.engine)
         inference = np.zeros((samples, count))
         winners = np.full((samples, e), -1, dtype=np.int64)
-        for k, (rows, curves) in self.curves.items():
-            w = self.engine[k]
-            volume = fields["requests_per_month"][:, w, None] * scale  # (S, M)
-            cost = curves[0].cost(volume)
-            best = np.zeros(samples, dtype=np.int64)  # month 1's winner
-            for r, curve in enumerate(curves[1:], start=1):
-                other = curve.cost(volume)
-                best = np.where(other[:, 0] < cost[:, 0], r, best)  # first of equals wins,
-                cost = np.minimum(cost, other)  # as the engine breaks ties
-            feasible = np.isfinite(cost)
-            inference += np.where(feasible, cost, np.nan)
-            winners[:, k] = np.where(feasible[:, 0], rows[best], -1)
+        t = self.table
+        if t.ks.size:
+            # each curve workload's cost (S, M, K): lines and steps as arrays, curves that
+            # follow the day one workload at a time; summed in the workloads' order, one
+            # after another, as adding them one by one did (a cumulative sum is sequential)
+            costs = np.empty((samples, count, t.ks.size))
+            if t.vector.size:
+                low, best = t.cheapest(fields["requests_per_month"], scale)
+                feasible = np.isfinite(low)
+                costs[:, :, t.vector] = np.where(feasible, low, np.nan)
+                winners[:, t.ks[t.vector]] = np.where(feasible[:, 0, :], t.rows[best], -1)
+            for i in t.looped:
+                k = int(t.ks[i])
+                rows, curves = self.curves[k]
+                w = self.engine[k]
+                volume = fields["requests_per_month"][:, w, None] * scale  # (S, M)
+                cost = curves[0].cost(volume)
+                first = np.zeros(samples, dtype=np.int64)  # month 1's winner
+                for r, curve in enumerate(curves[1:], start=1):
+                    other = curve.cost(volume)
+                    first = np.where(other[:, 0] < cost[:, 0], r, first)  # first of equals
+                    cost = np.minimum(cost, other)  # wins, as the engine breaks ties
+                feasible_one = np.isfinite(cost)
+                costs[:, :, i] = np.where(feasible_one, cost, np.nan)
+                winners[:, k] = np.where(feasible_one[:, 0], rows[first], -1)
+            inference += np.cumsum(costs, axis=2)[:, :, -1]
         if self.evaluated:
             evaluated, chosen = self._evaluated(fields, scale)
             inference += evaluated
@@ -394,7 +511,7 @@ def cash_flows(
             development[item.start_month : last + 1] += item.usd_per_month
     benefit = np.zeros((samples, horizon + 1))
     for b in roi.benefits:
-        mine = [model.names.index(n) for n in (b.workloads or model.names)]
+        mine = [model.name_position[n] for n in (b.workloads or model.names)]
         volume = months.requests[:, mine, :].sum(axis=1)  # (S, H)
         per_request = b.usd_per_request + b.hours_saved_per_request * b.usd_per_hour
         benefit[:, 1:] += b.usd_per_month + volume * per_request

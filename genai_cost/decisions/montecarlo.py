@@ -91,9 +91,11 @@ def _apply(
     """Put the values of one uncertain input into `fields`; the growth values are returned."""
     if u.input == GROWTH:
         return values
-    for w, name in enumerate(model.names):
-        if u.workload in (None, name):
-            fields[FIELDS[u.input]][:, w] = values
+    column = fields[FIELDS[u.input]]
+    if u.workload is None:  # every workload
+        column[:, :] = values[:, None]
+    elif u.workload in model.name_position:
+        column[:, model.name_position[u.workload]] = values
     return None
 
 
@@ -107,7 +109,14 @@ class _Scenario:
         self.months = self.scenario.horizon_months if self.has_roi else 1
         self.bills = np.empty(samples)
         self.npvs = np.empty(samples) if self.has_roi else None
-        self.wins = [dict[int, int]() for _ in self.model.engine]
+        # how often each row of the scenario's workloads wins month 1, counted as arrays
+        owner = estimate.arrays.workload_index
+        mine = np.zeros(len(estimate.specs), dtype=bool)
+        mine[np.asarray(self.model.workloads, dtype=np.intp)] = True
+        self.estimate_owner = owner
+        self.rows = np.flatnonzero(mine[owner]) if owner.size else np.zeros(0, np.intp)
+        """The base estimate's rows of the scenario's workloads, ascending."""
+        self.win_counts = np.zeros(self.rows.shape[0], dtype=np.int64)
 
     def run_chunk(self, streams: list[np.random.Generator], start: int, n: int) -> None:
         """Samples start..start + n; `streams` holds one generator per uncertain input."""
@@ -124,10 +133,25 @@ class _Scenario:
         else:
             months = self.model.months(fields, growth if growth is not None else np.zeros(n), 1)
         self.bills[start : start + n] = months.bill
-        for j in range(months.winners.shape[1]):
-            rows, counts = np.unique(months.winners[:, j], return_counts=True)
-            for row, count in zip(rows.tolist(), counts.tolist(), strict=True):
-                self.wins[j][row] = self.wins[j].get(row, 0) + count
+        won = months.winners[months.winners >= 0]
+        if won.size:
+            at = np.searchsorted(self.rows, won)
+            self.win_counts += np.bincount(at, minlength=self.rows.shape[0])
+
+    def wins(self) -> list[dict[int, int]]:
+        """Per engine-priced workload (`ScenarioModel.engine`'s order), how many samples each
+        of its rows won in month 1, by row, ascending (rows that never won left out)."""
+        won = np.flatnonzero(self.win_counts)
+        rows = self.rows[won]
+        counts = self.win_counts[won]
+        owner = self.estimate_owner[rows]
+        order = np.argsort(owner, kind="stable")  # rows ascending within each workload
+        rows, counts, owner = rows[order], counts[order], owner[order]
+        found: list[dict[int, int]] = []
+        for index in self.model.inputs.engine_workloads:
+            a, b = np.searchsorted(owner, [index, index + 1])
+            found.append(dict(zip(rows[a:b].tolist(), counts[a:b].tolist(), strict=True)))
+        return found
 
     def bill_at(self, u: Uncertain, value: float) -> float:
         """The monthly bill with one input at `value`, the others at the scenario's own."""
@@ -199,12 +223,8 @@ def run_monte_carlo(
                     "swing_usd": round(abs(at_high - at_low), 6),
                 }
             )
-        for j, w in enumerate(run.model.engine):
-            counted = {
-                arrays.label(row): round(count / samples, 6)
-                for row, count in sorted(run.wins[j].items())
-                if row >= 0
-            }
+        for w, won in zip(run.model.engine, run.wins(), strict=True):
+            counted = {arrays.label(row): round(count / samples, 6) for row, count in won.items()}
             shares.append(
                 {"scenario": name, "workload": run.model.names[w], "cheapest_option_share": counted}
             )
