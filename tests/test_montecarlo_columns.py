@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from genai_cost.decisions import cashflow
 from genai_cost.decisions.cashflow import _CurveTable
 from genai_cost.engine.breakeven import Curve
 
@@ -57,7 +58,9 @@ def _random_curves(rng: np.random.Generator, count: int) -> list[Curve]:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_curves_as_arrays_are_the_curves_costs_bit_for_bit(seed: int) -> None:
+def test_curves_as_arrays_are_the_curves_costs_bit_for_bit(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`_CurveTable.cheapest` gives each workload's cheapest cost every month and its month-1
     winner exactly as evaluating its curves one by one does (lines, capped lines, steps with
     redundancy and standby; ties; volumes past a cap), for samples × months of volumes."""
@@ -69,6 +72,8 @@ def test_curves_as_arrays_are_the_curves_costs_bit_for_bit(seed: int) -> None:
         rows = np.sort(rng.choice(10_000, size=count, replace=False)).astype(np.int64)
         found[k] = (rows, _random_curves(rng, count))
     engine = list(range(workloads))
+    assert _CurveTable.of(found, engine).vector.size == 0  # fewer than ARRAYS_FROM: a loop
+    monkeypatch.setattr(cashflow, "ARRAYS_FROM", 2)
     table = _CurveTable.of(found, engine)
     assert table.looped == [] and table.vector.tolist() == list(range(workloads))
     samples, months = 7, 4
@@ -78,13 +83,16 @@ def test_curves_as_arrays_are_the_curves_costs_bit_for_bit(seed: int) -> None:
     low, best = table.cheapest(requests, scale)
     for k, (rows, curves) in found.items():
         cost, first = _loop(curves, requests[:, k, None] * scale)
-        assert np.array_equal(low[:, :, k], cost, equal_nan=True)
-        assert table.rows[best[:, k]].tolist() == rows[first].tolist()
+        assert np.array_equal(low[k], cost, equal_nan=True)
+        assert table.rows[best[k]].tolist() == rows[first].tolist()
 
 
-def test_curves_that_follow_the_day_are_evaluated_one_by_one() -> None:
+def test_curves_that_follow_the_day_are_evaluated_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A workload with a curve that follows the day is left to the per-curve loop; the others
     are arrays, in the workloads' order."""
+    monkeypatch.setattr(cashflow, "ARRAYS_FROM", 2)
     day = Curve("day", hourly_units_per_request=(1e-6,) * 24, usd_per_unit_hour=2.0)
     found = {
         0: (np.array([3]), [Curve("line", slope_usd_per_request=1e-4)]),
@@ -97,9 +105,13 @@ def test_curves_that_follow_the_day_are_evaluated_one_by_one() -> None:
     assert table.columns.tolist() == [10, 14] and table.rows.tolist() == [3, 9]
 
 
-def test_a_tables_monte_carlo_reads_its_columns_and_counts_wins(tmp_path: Path) -> None:
+@pytest.mark.parametrize("arrays_from", [64, 2])
+def test_a_tables_monte_carlo_reads_its_columns_and_counts_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arrays_from: int
+) -> None:
     """A Monte Carlo of a table's workloads makes no row's workload, and gives what the same
-    workloads written in YAML give, option shares included."""
+    workloads written in YAML give, option shares included — its curves one by one or as
+    arrays, the same to the bit."""
     from genai_cost import api
     from genai_cost.scenario.table import TableWorkloads
 
@@ -131,11 +143,18 @@ def test_a_tables_monte_carlo_reads_its_columns_and_counts_wins(tmp_path: Path) 
         encoding="utf-8",
     )
     options = api.PricingOptions(day=dt.date(2026, 11, 23))
+    if arrays_from != cashflow.ARRAYS_FROM:  # the YAML form's run one by one, as a reference
+        reference = api.simulate(
+            api.estimate_with([tmp_path / "yaml" / "table.yaml"], options), 300, seed=3
+        )
+        monkeypatch.setattr(cashflow, "ARRAYS_FROM", arrays_from)
     table = api.estimate_with([tmp_path / "table.yaml"], options)
     written = api.estimate_with([tmp_path / "yaml" / "table.yaml"], options)
     got = api.simulate(table, 300, seed=3)
     want = api.simulate(written, 300, seed=3)
     assert got == want
+    if arrays_from != 64:
+        assert got == reference
     shares = {s["workload"]: s["cheapest_option_share"] for s in got["cheapest_option"]}
     assert shares["t0"] == {"on_demand": 1.0} and len(shares) == 60
     workloads = table.scenarios[0].scenario.workloads

@@ -83,12 +83,18 @@ class Months:
         return result
 
 
+ARRAYS_FROM = 64
+"""Curve workloads from which their lines and steps are evaluated as arrays; fewer are
+evaluated one by one (quicker for a handful: no gathering of the curves' parameters)."""
+
+
 @dataclass
 class _CurveTable:
     """The cost curves of a scenario's curve workloads (`ScenarioModel.curves`), in their
-    order: those whose curves are all lines or steps as arrays of the curves' parameters
-    (each workload's curves one after another, in row order), the rest (a curve that
-    follows the day) evaluated curve by curve."""
+    order: from ARRAYS_FROM of them, those whose curves are all lines or steps as arrays of
+    the curves' parameters (each workload's curves one after another, in row order), the
+    rest (a curve that follows the day) evaluated curve by curve; fewer, all curve by
+    curve."""
 
     ks: npt.NDArray[np.intp]
     """(K,) each curve workload's position in `ScenarioModel.engine`, ascending."""
@@ -100,6 +106,8 @@ class _CurveTable:
     """(V,) each array-evaluated workload's column in the samples' fields."""
     starts: npt.NDArray[np.intp]
     """(V,) where each array-evaluated workload's curves start (N curves in all)."""
+    having: list[npt.NDArray[np.intp]]
+    """For r = 1, 2, …: the array-evaluated workloads with more than r curves."""
     owner: npt.NDArray[np.intp]
     """(N,) each curve's workload, as an index into `columns`."""
     rows: npt.NDArray[np.int64]
@@ -122,8 +130,9 @@ class _CurveTable:
         vector: list[int] = []
         looped: list[int] = []
         flat: list[tuple[int, int, Curve]] = []  # (workload's place in `vector`, row, curve)
+        few = len(curves) < ARRAYS_FROM
         for i, (rows, found) in enumerate(curves.values()):
-            if any(c.follows_day for c in found):
+            if few or any(c.follows_day for c in found):
                 looped.append(i)
                 continue
             flat += [(len(vector), int(r), c) for r, c in zip(rows.tolist(), found, strict=True)]
@@ -140,6 +149,7 @@ class _CurveTable:
             looped=looped,
             columns=np.asarray([engine[int(ks[i])] for i in vector], dtype=np.intp),
             starts=starts,
+            having=[np.flatnonzero(counts > r) for r in range(1, int(counts.max(initial=0)))],
             owner=np.asarray([f[0] for f in flat], dtype=np.intp),
             rows=np.asarray([f[1] for f in flat], dtype=np.int64),
             step=np.fromiter((c.is_step for _, _, c in flat), bool, len(flat)),
@@ -155,22 +165,38 @@ class _CurveTable:
 
     def cheapest(self, requests: Floats, scale: Floats) -> tuple[Floats, npt.NDArray[np.intp]]:
         """For the array-evaluated workloads at the samples' monthly volumes (`requests`
-        (S, W) × `scale` (S, M)): each one's cheapest cost (S, M, V) and its month-1 winner
-        (S, V), as a curve index (the first of equals, as the engine breaks ties). Each
-        curve's cost is `Curve.cost`'s line or step, the same operations in the same order."""
-        volume = requests[:, self.columns][:, None, :] * scale[:, :, None]  # (S, M, V)
-        v = volume[:, :, self.owner]  # (S, M, N)
-        linear = np.where(v > self.max_requests, np.inf, self.slope * v + self.fixed)
-        units = np.maximum(np.ceil(self.units_per_request * v - CEIL_TOLERANCE), 1.0)
-        standby = np.where(self.standby > 0, np.ceil(units * self.standby - CEIL_TOLERANCE), 0.0)
-        steps = (units * self.regions + standby) * self.hours * self.usd_per_unit_hour
-        cost = np.where(self.step, steps, linear)
-        low: Floats = np.minimum.reduceat(cost, self.starts, axis=2)
-        size = self.owner.shape[0]
-        # month 1: the first curve of each workload at its lowest cost
-        at_low = cost[:, 0, :] == low[:, 0, self.owner]
-        first = np.minimum.reduceat(np.where(at_low, np.arange(size), size), self.starts, axis=1)
-        best: npt.NDArray[np.intp] = np.where(first < size, first, self.starts[None, :])
+        (S, W) × `scale` (S, M)): each one's cheapest cost (V, S, M) and its month-1 winner
+        (V, S), as a curve index (the first of equals, as the engine breaks ties). Each
+        curve's cost is `Curve.cost`'s line or step, the same operations in the same order,
+        and the curves are compared in the per-curve loop's order, every workload at once."""
+        volume = requests[:, self.columns].T[:, :, None] * scale[None, :, :]  # (V, S, M)
+        v = volume[self.owner]  # (N, S, M)
+        cost = np.empty_like(v)
+        line = np.flatnonzero(~self.step)
+        if line.size:
+            x = v[line]
+            slope, fixed = self.slope[line, None, None], self.fixed[line, None, None]
+            cap = self.max_requests[line, None, None]
+            cost[line] = np.where(x > cap, np.inf, slope * x + fixed)
+        steps = np.flatnonzero(self.step)
+        if steps.size:
+            x = v[steps]
+            per_request = self.units_per_request[steps, None, None]
+            units = np.maximum(np.ceil(per_request * x - CEIL_TOLERANCE), 1.0)
+            share = self.standby[steps, None, None]
+            standby = np.where(share > 0, np.ceil(units * share - CEIL_TOLERANCE), 0.0)
+            hours, price = self.hours[steps, None, None], self.usd_per_unit_hour[steps, None, None]
+            cost[steps] = (units * self.regions[steps, None, None] + standby) * hours * price
+        # each workload's curves in turn, as `Curve`s one by one: the running minimum, and
+        # month 1's winner where a later curve is strictly cheaper (the first of equals wins)
+        low: Floats = cost[self.starts]  # (V, S, M)
+        first = np.zeros(low.shape[:2], dtype=np.intp)  # (V, S)
+        for r, has in enumerate(self.having, start=1):
+            other = cost[self.starts[has] + r]
+            current = low[has]
+            first[has] = np.where(other[:, :, 0] < current[:, :, 0], r, first[has])
+            low[has] = np.minimum(current, other)
+        best: npt.NDArray[np.intp] = self.starts[:, None] + first
         return low, best
 
 
@@ -312,36 +338,45 @@ class ScenarioModel:
         inference = np.zeros((samples, count))
         winners = np.full((samples, e), -1, dtype=np.int64)
         t = self.table
-        if t.ks.size:
-            # each curve workload's cost (S, M, K): lines and steps as arrays, curves that
-            # follow the day one workload at a time; summed in the workloads' order, one
-            # after another, as adding them one by one did (a cumulative sum is sequential)
-            costs = np.empty((samples, count, t.ks.size))
-            if t.vector.size:
-                low, best = t.cheapest(fields["requests_per_month"], scale)
-                feasible = np.isfinite(low)
-                costs[:, :, t.vector] = np.where(feasible, low, np.nan)
-                winners[:, t.ks[t.vector]] = np.where(feasible[:, 0, :], t.rows[best], -1)
+        if t.vector.size:
+            # many curve workloads: each one's cost (K, S, M), lines and steps as arrays,
+            # curves that follow the day one workload at a time; summed in the workloads'
+            # order, one after another, as adding them one by one does (a cumulative sum
+            # is sequential)
+            costs = np.empty((t.ks.size, samples, count))
+            low, best = t.cheapest(fields["requests_per_month"], scale)
+            feasible = np.isfinite(low)
+            costs[t.vector] = np.where(feasible, low, np.nan)
+            winners[:, t.ks[t.vector]] = np.where(feasible[:, :, 0], t.rows[best], -1).T
             for i in t.looped:
                 k = int(t.ks[i])
-                rows, curves = self.curves[k]
-                w = self.engine[k]
-                volume = fields["requests_per_month"][:, w, None] * scale  # (S, M)
-                cost = curves[0].cost(volume)
-                first = np.zeros(samples, dtype=np.int64)  # month 1's winner
-                for r, curve in enumerate(curves[1:], start=1):
-                    other = curve.cost(volume)
-                    first = np.where(other[:, 0] < cost[:, 0], r, first)  # first of equals
-                    cost = np.minimum(cost, other)  # wins, as the engine breaks ties
-                feasible_one = np.isfinite(cost)
-                costs[:, :, i] = np.where(feasible_one, cost, np.nan)
-                winners[:, k] = np.where(feasible_one[:, 0], rows[first], -1)
-            inference += np.cumsum(costs, axis=2)[:, :, -1]
+                costs[i], winners[:, k] = self._curve_cost(k, fields, scale)
+            inference += np.cumsum(costs, axis=0)[-1]
+        else:  # a few: one after another
+            for k in self.curves:
+                cost, winners[:, k] = self._curve_cost(k, fields, scale)
+                inference += cost
         if self.evaluated:
             evaluated, chosen = self._evaluated(fields, scale)
             inference += evaluated
             winners[:, self.evaluated] = chosen
         return inference, winners
+
+    def _curve_cost(
+        self, k: int, fields: dict[str, Floats], scale: Floats
+    ) -> tuple[Floats, npt.NDArray[np.int64]]:
+        """Curve workload `k`'s cheapest cost (S, M) (NaN where no option serves it) and its
+        month-1 winner (S,) as a row of the base estimate (-1: none), its curves one by one."""
+        rows, curves = self.curves[k]
+        volume = fields["requests_per_month"][:, self.engine[k], None] * scale  # (S, M)
+        cost = curves[0].cost(volume)
+        first = np.zeros(scale.shape[0], dtype=np.int64)  # month 1's winner
+        for r, curve in enumerate(curves[1:], start=1):
+            other = curve.cost(volume)
+            first = np.where(other[:, 0] < cost[:, 0], r, first)  # first of equals wins,
+            cost = np.minimum(cost, other)  # as the engine breaks ties
+        feasible = np.isfinite(cost)
+        return np.where(feasible, cost, np.nan), np.where(feasible[:, 0], rows[first], -1)
 
     def _evaluated(
         self, fields: dict[str, Floats], scale: Floats
