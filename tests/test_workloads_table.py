@@ -1486,3 +1486,37 @@ def test_references_to_a_tables_rows_are_checked_without_making_them(
     result = cli("estimate", str(tmp_path / "bad.yaml"))
     assert result.code == 2, result.err
     assert "customization.workloads[1]: 'ranks' is billed per query (kind rerank)" in result.err
+
+
+def test_rows_asking_for_what_cannot_be_priced_are_listed_twenty_then_counted(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Rows that name an option they cannot have are an error naming each (exit 2): the
+    first 20 in full, the rest counted (a table may ask it of thousands)."""
+    rows = "\n".join(f"w{k},amazon.nova-lite-v1:0,10,5,100,batch" for k in range(25))
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month,options\n" + rows + "\n",
+        encoding="utf-8",
+    )
+    result = cli("estimate", "--workloads", str(tmp_path / "t.csv"))
+    assert result.code == 2, result.err
+    listed = [line for line in result.err.splitlines() if "batch was requested" in line]
+    assert len(listed) == 20
+    assert "row 1: workload 'w0': batch was requested but cannot be priced" in listed[0]
+    assert "row 20: workload 'w19'" in listed[-1]
+    assert "... and 5 more that cannot be priced as asked" in result.err
+
+
+def test_rows_whose_cost_overflows_are_listed_twenty_then_counted(cli: Any, tmp_path: Path) -> None:
+    """Rows whose monthly cost is not a finite number are bad input (exit 2), each named:
+    the first 20 in full, the rest counted."""
+    rows = "\n".join(f"w{k},amazon.nova-lite-v1:0,100,1e300,1e300" for k in range(25))
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n" + rows + "\n",
+        encoding="utf-8",
+    )
+    result = cli("estimate", "--workloads", str(tmp_path / "t.csv"))
+    assert result.code == 2, result.err
+    listed = [line for line in result.err.splitlines() if "the monthly cost overflows" in line]
+    assert len(listed) == 20 and "row 1: workload 'w0'" in listed[0]
+    assert "... and 5 more workloads whose cost overflows" in result.err

@@ -15,6 +15,9 @@ from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import OVERFLOW_OPTIONS, Option
 
+LISTED = 20
+"""Workloads an error about pricing lists in full; the rest are counted."""
+
 
 def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
     """Options the scenario asked for by name must be priceable; otherwise say why not."""
@@ -78,8 +81,12 @@ def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
                 missing.append((workload.base_model, spec.region, option_name, variant))
     if messages:
         model, region, option_name, term = missing[0]
+        listed = list(dict.fromkeys(messages))
+        if len(listed) > LISTED:  # a table's rows may ask for the same thing thousands of times
+            more = len(listed) - LISTED
+            listed = [*listed[:LISTED], f"... and {more:,} more that cannot be priced as asked"]
         raise PricingError(
-            "\n".join(dict.fromkeys(messages)),
+            "\n".join(listed),
             model=model,
             region=region,
             option=option_name or None,
@@ -101,7 +108,8 @@ def _check_finite(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
     if not bad.size:
         return
     problems = []
-    for w_index in dict.fromkeys(arrays.workload_index[bad].tolist()):
+    overflowing = list(dict.fromkeys(arrays.workload_index[bad].tolist()))
+    for w_index in overflowing[:LISTED]:
         spec = specs[w_index]
         w = spec.workload
         t = w.tokens_per_request
@@ -114,6 +122,10 @@ def _check_finite(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
                 path=spec.where,
                 hint="check traffic and tokens_per_request",
             )
+        )
+    if len(overflowing) > LISTED:
+        problems.append(
+            Problem(f"... and {len(overflowing) - LISTED:,} more workloads whose cost overflows")
         )
     raise ScenarioError(problems)
 
