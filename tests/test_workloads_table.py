@@ -1520,3 +1520,62 @@ def test_rows_whose_cost_overflows_are_listed_twenty_then_counted(cli: Any, tmp_
     listed = [line for line in result.err.splitlines() if "the monthly cost overflows" in line]
     assert len(listed) == 20 and "row 1: workload 'w0'" in listed[0]
     assert "... and 5 more workloads whose cost overflows" in result.err
+
+
+def test_regions_moves_a_tables_rows_as_columns(cli: Any, tmp_path: Path) -> None:
+    """`regions` moves a table's rows to each region by their model, once per model (a
+    geographic profile where the region needs one, with a note for each row), without
+    making a row: the document is the same workloads' in YAML, region by region, reasons
+    and notes included."""
+    import datetime as dt
+
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.decisions.regions import compare_regions
+    from genai_cost.scenario.table import TableWorkloads
+
+    rows = [
+        ("w0", "amazon.nova-lite-v1:0", ""),
+        ("w1", "anthropic.claude-3-haiku-20240307-v1:0", ""),
+        ("w2", "amazon.nova-lite-v1:0", "us-west-2"),
+    ]
+    (tmp_path / "r.csv").write_text(
+        "name,model,region,input_tokens,output_tokens,requests_per_month\n"
+        + "".join(f"{n},{m},{r},100,10,1000\n" for n, m, r in rows),
+        encoding="utf-8",
+    )
+    own = (
+        "  - {name: mine, model: amazon.nova-pro-v1:0, "
+        "tokens_per_request: {input: 50, output: 5}, traffic: {requests_per_month: 10}}\n"
+    )
+    (tmp_path / "r.yaml").write_text(
+        f"name: r\nregion: us-east-1\nworkloads_table: r.csv\nworkloads:\n{own}",
+        encoding="utf-8",
+    )
+    (tmp_path / "yaml").mkdir()
+    (tmp_path / "yaml" / "r.yaml").write_text(
+        "name: r\nregion: us-east-1\nworkloads:\n"
+        + own
+        + "".join(
+            f"  - {{name: {n}, model: {m}, {f'region: {r}, ' if r else ''}"
+            "tokens_per_request: {input: 100, output: 10}, traffic: {requests_per_month: 1000}}\n"
+            for n, m, r in rows
+        ),
+        encoding="utf-8",
+    )
+    got = cli("regions", str(tmp_path / "r.yaml"), "-f", "json")
+    want = cli("regions", str(tmp_path / "yaml" / "r.yaml"), "-f", "json")
+    assert got.code == want.code == 0, got.err
+    got_doc, want_doc = json.loads(got.out), json.loads(want.out)
+    assert got_doc.pop("path") != want_doc.pop("path")
+    assert got_doc == want_doc
+    reasons = {r["region"]: r["reason"] for r in got_doc["regions"]}
+    assert reasons["eu-west-1"] == (
+        "mine called through the eu. profile (eu.amazon.nova-pro-v1:0); "
+        "w0 called through the eu. profile (eu.amazon.nova-lite-v1:0); "
+        "w2 called through the eu. profile (eu.amazon.nova-lite-v1:0)"
+    )
+    (loaded,) = load_scenarios([tmp_path / "r.yaml"], load_catalog())
+    compare_regions(loaded, load_catalog(), day=dt.date(2026, 11, 23))
+    workloads = loaded.scenario.workloads
+    assert isinstance(workloads, TableWorkloads) and workloads._made is None

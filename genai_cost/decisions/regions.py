@@ -9,6 +9,10 @@ total that looks complete (what could be priced is shown as a lower bound).
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import replace
+
+import numpy as np
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.catalog.validation import check_against_catalog
@@ -17,6 +21,7 @@ from genai_cost.documents.decisions import RegionRow, RegionsDocument
 from genai_cost.errors import GenaiCostError
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import Workload
+from genai_cost.scenario.table import TableWorkloads, WorkloadTable
 
 
 def compare_regions(
@@ -34,12 +39,20 @@ def compare_regions(
     rows: list[RegionRow] = []
     for region in regions or sorted(catalog.regions):
         scenario = loaded.scenario
-        moves = [_endpoint_in(catalog, w, region, as_of or day) for w in scenario.workloads]
+        workloads = scenario.workloads
+        table = workloads.table if isinstance(workloads, TableWorkloads) else None
+        own = workloads.own if isinstance(workloads, TableWorkloads) else workloads
+        moves = [_endpoint_in(catalog, w, region, as_of or day) for w in own]
         notes = [note for _, note in moves if note]
+        placed: list[Workload] | TableWorkloads = [w for w, _ in moves]
+        if table is not None:  # its rows moved as columns, once per model
+            table, table_notes = _table_in(catalog, table, region, as_of or day)
+            notes += table_notes
+            placed = TableWorkloads(placed, table)
         moved = scenario.model_copy(
             update={
                 "region": region,
-                "workloads": [w for w, _ in moves],
+                "workloads": placed,
                 "training_jobs": [
                     j.model_copy(update={"region": None}) for j in scenario.training_jobs
                 ],
@@ -48,7 +61,9 @@ def compare_regions(
                 ],
             }
         )
-        variant = LoadedScenario(moved, loaded.path, loaded.sha256, loaded.document)
+        variant = LoadedScenario(
+            moved, loaded.path, loaded.sha256, loaded.document, table, len(own)
+        )
         try:
             check_against_catalog(variant, catalog)
             document = price_bill(
@@ -63,7 +78,9 @@ def compare_regions(
                     "monthly_cost_usd": None,
                     "priced_monthly_cost_usd": None,
                     "workloads": [],
-                    "reason": reason.split(": ", 1)[-1],
+                    # without where it was found: the file (and a table's row), as the
+                    # same workloads written in YAML give it
+                    "reason": _ROW.sub("", reason.split(": ", 1)[-1]),
                 }
             )
             continue
@@ -111,6 +128,10 @@ def compare_regions(
     }
 
 
+_ROW = re.compile(r"^row [\d,]+: ")
+"""A workloads table's row, as an error names it after the table's file."""
+
+
 def _endpoint_in(
     catalog: Catalog, workload: Workload, region: str, day: dt.date
 ) -> tuple[Workload, str]:
@@ -137,8 +158,47 @@ def _endpoint_in(
         if isinstance(found, OnDemandMatch) and not found.via_source_region:
             model = f"{profile}.{base}"
             update = {"region": None, "model": model, "endpoint_scope": None}
-            return (
-                workload.model_copy(update=update),
-                f"{workload.name} called through the {profile}. profile ({model})",
-            )
+            return workload.model_copy(update=update), _profile_note(workload.name, model)
     return moved, ""
+
+
+def _profile_note(name: str, model: str) -> str:
+    """What `regions` says of a workload it calls through a geographic profile."""
+    profile = model.partition(".")[0]
+    return f"{name} called through the {profile}. profile ({model})"
+
+
+def _table_in(
+    catalog: Catalog, table: WorkloadTable, region: str, day: dt.date
+) -> tuple[WorkloadTable, list[str]]:
+    """A workloads table's rows moved to `region` as `_endpoint_in` moves each workload (the
+    move depends only on the model; a table's rows name no endpoint scope), worked out once
+    per model and applied to the columns: no row is made. The rows' own regions are dropped
+    (they run in the scenario's), and each row called through a profile gets its note."""
+    from genai_cost.scenario.models import TokensPerRequest, Traffic
+
+    models = table.text["model"]
+    to: dict[str, str] = {}
+    for model in dict.fromkeys(models.tolist()):
+        probe = Workload.model_construct(
+            name="-",
+            model=model,
+            tokens_per_request=TokensPerRequest.model_construct(input=0.0, output=0.0),
+            traffic=Traffic.model_construct(requests_per_month=0.0),
+        )
+        moved, note = _endpoint_in(catalog, probe, region, day)
+        if note:
+            to[model] = moved.model
+    text = dict(table.text)
+    text["region"] = np.full(table.size, "", dtype=object)
+    notes: list[str] = []
+    if to:
+        mapped = np.asarray([to.get(m, m) for m in models.tolist()], dtype=object)
+        text["model"] = mapped
+        changed = np.flatnonzero(mapped != models)
+        names = table.text["name"][changed].tolist()
+        notes = [
+            _profile_note(name, model)
+            for name, model in zip(names, mapped[changed].tolist(), strict=True)
+        ]
+    return replace(table, text=text, _builder=None), notes
