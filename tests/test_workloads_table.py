@@ -1488,38 +1488,36 @@ def test_references_to_a_tables_rows_are_checked_without_making_them(
     assert "customization.workloads[1]: 'ranks' is billed per query (kind rerank)" in result.err
 
 
-def test_rows_asking_for_what_cannot_be_priced_are_listed_twenty_then_counted(
-    cli: Any, tmp_path: Path
+@pytest.mark.parametrize(
+    ("cells", "said", "more"),
+    [
+        # an option the rows name and cannot have
+        (
+            "10,5,100,batch",
+            "batch was requested but cannot be priced",
+            "that cannot be priced as asked",
+        ),
+        # a monthly cost that is not a finite number
+        ("100,1e300,1e300,", "the monthly cost overflows", "workloads whose cost overflows"),
+    ],
+)
+def test_rows_that_cannot_be_priced_are_listed_twenty_then_counted(
+    cli: Any, tmp_path: Path, cells: str, said: str, more: str
 ) -> None:
-    """Rows that name an option they cannot have are an error naming each (exit 2): the
-    first 20 in full, the rest counted (a table may ask it of thousands)."""
-    rows = "\n".join(f"w{k},amazon.nova-lite-v1:0,10,5,100,batch" for k in range(25))
+    """Rows that ask for an option they cannot have, or whose cost overflows, are an error
+    naming each (exit 2): the first 20 in full, the rest counted (a table may have
+    thousands)."""
+    rows = "\n".join(f"w{k},amazon.nova-lite-v1:0,{cells}" for k in range(25))
     (tmp_path / "t.csv").write_text(
         "name,model,input_tokens,output_tokens,requests_per_month,options\n" + rows + "\n",
         encoding="utf-8",
     )
     result = cli("estimate", "--workloads", str(tmp_path / "t.csv"))
     assert result.code == 2, result.err
-    listed = [line for line in result.err.splitlines() if "batch was requested" in line]
+    listed = [line for line in result.err.splitlines() if said in line]
     assert len(listed) == 20
-    assert "row 1: workload 'w0': batch was requested but cannot be priced" in listed[0]
-    assert "row 20: workload 'w19'" in listed[-1]
-    assert "... and 5 more that cannot be priced as asked" in result.err
-
-
-def test_rows_whose_cost_overflows_are_listed_twenty_then_counted(cli: Any, tmp_path: Path) -> None:
-    """Rows whose monthly cost is not a finite number are bad input (exit 2), each named:
-    the first 20 in full, the rest counted."""
-    rows = "\n".join(f"w{k},amazon.nova-lite-v1:0,100,1e300,1e300" for k in range(25))
-    (tmp_path / "t.csv").write_text(
-        "name,model,input_tokens,output_tokens,requests_per_month\n" + rows + "\n",
-        encoding="utf-8",
-    )
-    result = cli("estimate", "--workloads", str(tmp_path / "t.csv"))
-    assert result.code == 2, result.err
-    listed = [line for line in result.err.splitlines() if "the monthly cost overflows" in line]
-    assert len(listed) == 20 and "row 1: workload 'w0'" in listed[0]
-    assert "... and 5 more workloads whose cost overflows" in result.err
+    assert f"row 1: workload 'w0': {said}" in listed[0] and "row 20: workload 'w19'" in listed[-1]
+    assert f"... and 5 more {more}" in result.err
 
 
 def test_regions_moves_a_tables_rows_as_columns(cli: Any, tmp_path: Path) -> None:
