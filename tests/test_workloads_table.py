@@ -1495,7 +1495,7 @@ def test_references_to_a_tables_rows_are_checked_without_making_them(
         (
             "10,5,100,batch",
             "batch was requested but cannot be priced",
-            "that cannot be priced as asked",
+            "workloads that cannot be priced as asked",
         ),
         # a monthly cost that is not a finite number
         ("100,1e300,1e300,", "the monthly cost overflows", "workloads whose cost overflows"),

@@ -5,10 +5,17 @@ result, and each scenario's other sections (training, shared endpoints, services
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.documents.estimate import ScenarioSections
-from genai_cost.engine.context import PricingContext, WorkloadSpec, flatten, workload_arrays
+from genai_cost.engine.context import (
+    PricingContext,
+    SpecColumns,
+    WorkloadSpec,
+    flatten,
+    workload_arrays,
+)
 from genai_cost.engine.core import OPTION_NAMES, EstimateArrays, evaluate_all, prepare_all
 from genai_cost.errors import PricingError, Problem, ScenarioError
 from genai_cost.results.estimate import Estimate
@@ -19,79 +26,115 @@ LISTED = 20
 """Workloads an error about pricing lists in full; the rest are counted."""
 
 
-def _check_explicit(specs: list[WorkloadSpec], arrays: EstimateArrays) -> None:
-    """Options the scenario asked for by name must be priceable; otherwise say why not."""
+def _check_explicit(
+    specs: list[WorkloadSpec], arrays: EstimateArrays, columns: SpecColumns
+) -> None:
+    """Options the scenario asked for by name must be priceable; otherwise say why not: the
+    workloads that cannot have what they ask for, the first LISTED of them in full (their
+    messages made only for them), the rest counted."""
     import numpy as np
 
-    messages = []
-    missing: list[tuple[str, str, str, str]] = []  # (model, region, option, term) of each
+    listed: dict[str, None] = {}
+    first: tuple[int, str, str] | None = None  # the first message's workload, option, term
+    more = 0
     order = np.argsort(arrays.workload_index, kind="stable")
     bounds = np.searchsorted(arrays.workload_index[order], np.arange(len(specs) + 1))
+    base_load = set(columns.base_load)
     # Only a workload with nothing priced, or with a row it asked for by name (an option it
     # lists, a pinned term or purchase) that cannot be priced, can have something to say:
-    # found for all workloads at once, then looked at one by one.
+    # found for all workloads at once, then looked at one by one (a table's rows by their
+    # columns: they pin nothing, and are not made into workloads for this).
     suspect = arrays.cheapest_row < 0
     suspect[arrays.workload_index[arrays.explicit & ~arrays.feasible]] = True
     for w_index in np.flatnonzero(suspect).tolist():
         spec = specs[w_index]
-        workload = spec.workload
-        explicit = workload.options is not None
-        pinned = workload.provisioned.term is not None or workload.self_hosted.purchase
-        if arrays.cheapest_row[w_index] >= 0 and not explicit and not pinned:
+        held = spec.held
+        options = columns.option_sets[int(columns.options[w_index])]
+        term = held.provisioned.term if held is not None else None
+        purchase = held.self_hosted.purchase if held is not None else None
+        if arrays.cheapest_row[w_index] >= 0 and options is None and not (term or purchase):
             continue
         mine = order[bounds[w_index] : bounds[w_index + 1]].tolist()
-        if arrays.cheapest_row[w_index] < 0 and not explicit:
+        found = list(_asked(arrays, mine, options, w_index in base_load, term, purchase, w_index))
+        if not found:
+            continue
+        if len(listed) >= LISTED:
+            more += 1
+            continue
+        where = _where(spec)
+        for make, option_name, variant in found:
+            listed.setdefault(f"{where}: {make()}", None)
+            if first is None:
+                first = (w_index, option_name, variant)
+    if first is not None:
+        w_index, option_name, term_name = first
+        lines = list(listed)
+        if more:  # a table's rows may ask for the same thing thousands of times
+            lines.append(f"... and {more:,} more workloads that cannot be priced as asked")
+        raise PricingError(
+            "\n".join(lines),
+            model=specs[w_index].workload.base_model,
+            region=specs[w_index].region,
+            option=option_name or None,
+            term=term_name or None,
+        )
+
+
+def _asked(
+    arrays: EstimateArrays,
+    mine: list[int],
+    options: tuple[Option, ...] | None,
+    pinned_mix: bool,
+    term: str | None,
+    purchase: str | None,
+    w_index: int,
+) -> Iterator[tuple[Callable[[], str], str, str]]:
+    """What one workload (its rows `mine`) asked for and cannot have: each as a message made
+    when it is listed (after the workload's place), the option and the term or purchase."""
+    if arrays.cheapest_row[w_index] < 0 and options is None:
+
+        def nothing() -> str:
             first: dict[str, str] = {}
             for r in mine:
                 first.setdefault(arrays.option(r), arrays.reason(r))
-            messages.append(
-                f"{_where(spec)}: no option can be priced: "
-                + "; ".join(f"{option}: {reason}" for option, reason in first.items())
+            return "no option can be priced: " + "; ".join(
+                f"{option}: {reason}" for option, reason in first.items()
             )
-            missing.append((workload.base_model, spec.region, "", ""))
+
+        yield nothing, "", ""
+        return
+    for option in options or ():
+        if pinned_mix and option.value in OVERFLOW_OPTIONS:
+            # it takes only the overflow of a pinned mix, which the split prices (a
+            # serverless endpoint too small for the whole load can take the peaks)
             continue
-        for option in workload.options or []:
-            if workload.base_load is not None and option.value in OVERFLOW_OPTIONS:
-                # it takes only the overflow of a pinned mix, which the split prices (a
-                # serverless endpoint too small for the whole load can take the peaks)
-                continue
-            rows = [r for r in mine if arrays.option(r) == option.value]
-            if rows and not any(arrays.feasible[r] for r in rows):
+        rows = [r for r in mine if arrays.option(r) == option.value]
+        if rows and not any(arrays.feasible[r] for r in rows):
+
+            def refused(option: Option = option, rows: list[int] = rows) -> str:
                 reasons = sorted({arrays.reason(r) for r in rows if arrays.explicit[r]})
-                messages.append(
-                    f"{_where(spec)}: {option.value} was requested but cannot be priced: "
-                    + "; ".join(reasons)
-                )
-                missing.append((workload.base_model, spec.region, option.value, ""))
-        # A pinned term or purchase must be priceable for at least one candidate (instance
-        # type, platform); candidates it cannot price stay in the report as infeasible rows.
-        pinned_rows: dict[str, list[int]] = {}
-        for r in mine:
-            option_name = arrays.option(r)
-            if (option_name == Option.provisioned.value and workload.provisioned.term) or (
-                option_name == Option.self_hosted.value and workload.self_hosted.purchase
-            ):
-                pinned_rows.setdefault(option_name, []).append(r)
-        for option_name, rows in pinned_rows.items():
-            if any(arrays.feasible[r] for r in rows):
-                continue
-            for r in rows:
-                variant = arrays.text(r, "variant")
-                messages.append(f"{_where(spec)}: {option_name} {variant}: {arrays.reason(r)}")
-                missing.append((workload.base_model, spec.region, option_name, variant))
-    if messages:
-        model, region, option_name, term = missing[0]
-        listed = list(dict.fromkeys(messages))
-        if len(listed) > LISTED:  # a table's rows may ask for the same thing thousands of times
-            more = len(listed) - LISTED
-            listed = [*listed[:LISTED], f"... and {more:,} more that cannot be priced as asked"]
-        raise PricingError(
-            "\n".join(listed),
-            model=model,
-            region=region,
-            option=option_name or None,
-            term=term or None,
-        )
+                return f"{option.value} was requested but cannot be priced: " + "; ".join(reasons)
+
+            yield refused, option.value, ""
+    # A pinned term or purchase must be priceable for at least one candidate (instance
+    # type, platform); candidates it cannot price stay in the report as infeasible rows.
+    pinned_rows: dict[str, list[int]] = {}
+    for r in mine:
+        option_name = arrays.option(r)
+        if (option_name == Option.provisioned.value and term) or (
+            option_name == Option.self_hosted.value and purchase
+        ):
+            pinned_rows.setdefault(option_name, []).append(r)
+    for option_name, rows in pinned_rows.items():
+        if any(arrays.feasible[r] for r in rows):
+            continue
+        for r in rows:
+            variant = arrays.text(r, "variant")
+
+            def unpriced(option_name: str = option_name, variant: str = variant, r: int = r) -> str:
+                return f"{option_name} {variant}: {arrays.reason(r)}"
+
+            yield unpriced, option_name, variant
 
 
 def _where(spec: WorkloadSpec) -> str:
@@ -156,7 +199,7 @@ def price(
     arrays = evaluate_all(workload_arrays(specs), prepare_all(ctx))
     _check_finite(specs, arrays)
     if check_requested:
-        _check_explicit(specs, arrays)
+        _check_explicit(specs, arrays, ctx.columns())
     warnings = []
     if free_tier and any(item.scenario.supporting_services for item in scenarios):
         warnings.append(
