@@ -1108,8 +1108,10 @@ def test_a_tables_figures_from_its_columns_are_the_models_figures(
 def _assert_models_summaries(specs: list[Any]) -> None:
     """The estimate's workload summary fields a table's rows get from its columns are the
     ones their models give (`document_parts`), for every row the table has as it is."""
+    from genai_cost.engine.context import monthly_requests
     from genai_cost.results.estimate import _TOKEN_FIELDS, _table_summaries
 
+    assert monthly_requests(specs).tolist() == [s.workload.traffic.monthly_requests for s in specs]
     summaries = _table_summaries(specs)
     assert sorted(summaries) == [i for i, s in enumerate(specs) if s.held is None]
     for i, (name, model, requests, tokens, tags) in summaries.items():
@@ -1416,6 +1418,10 @@ def test_pricing_a_table_and_its_columnar_reports_make_no_rows(tmp_path: Path) -
     for _block in EstimateRows(table).blocks():  # what the Parquet writer reads
         pass
     assert workloads._made is None and len(workloads._some) <= 2
+    # the HTML report's break-even curves: the drawn workloads' rows only
+    html = api.html_report(table)
+    assert html["breakeven"] is not None
+    assert workloads._made is None and len(workloads._some) <= 2 + 30
     yaml = api.estimate_with([tmp_path / "y.yaml"], options)
     assert got == list(table_rows(yaml))
     assert table.bills[0]["total_monthly_cost_usd"] == yaml.bills[0]["total_monthly_cost_usd"]

@@ -322,6 +322,7 @@ def html_report(result: Estimate, expand: bool = False) -> dict[str, Any]:
     dearest, every one with `expand`) and, where the scenarios have one, ROI."""
     from genai_cost.decisions.breakeven import breakeven_document
     from genai_cost.decisions.roi import roi_document
+    from genai_cost.engine.context import monthly_requests
     from genai_cost.report.estimate import shown_workloads
 
     document = result.to_dict()
@@ -333,7 +334,7 @@ def html_report(result: Estimate, expand: bool = False) -> dict[str, Any]:
             for s, (shown, _) in zip(document["scenarios"], summarised, strict=True)
             for w in shown
         }
-    has_traffic = all(s.workload.traffic.monthly_requests > 0 for s in result.specs)
+    has_traffic = bool((monthly_requests(result.specs) > 0).all())  # a table's: its columns
     # ROI needs whole bills: where one is incomplete the report says so and shows none
     with_roi = any(s.scenario.roi for s in result.scenarios) and all(
         bill["complete"] for bill in result.bills

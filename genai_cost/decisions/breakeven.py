@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from genai_cost.decisions.curves import engine_sweeps, workload_curves
 from genai_cost.documents.decisions import BreakevenDocument, Crossing, WorkloadBreakeven
 from genai_cost.engine.breakeven import TooManySteps, cheapest_bands, crossings
+from genai_cost.engine.context import run_columns
 from genai_cost.errors import ArgumentError
 from genai_cost.units import MINUTES_PER_MONTH
 
@@ -43,7 +44,8 @@ def breakeven_document(
     `only`, for those (scenario, workload) pairs alone (what a report draws)."""
     import numpy as np
 
-    names = [s.workload.name for s in estimate.specs]
+    # names from the run's columns (a table's rows are not made into workloads for them)
+    names: list[str] = run_columns(estimate.context, estimate.specs).name.tolist()
     if not names:
         files = ", ".join(s.path for s in estimate.scenarios)
         raise ArgumentError(
@@ -60,9 +62,9 @@ def breakeven_document(
         )
     chosen = [
         i
-        for i, spec in enumerate(estimate.specs)
-        if (workload is None or spec.workload.name == workload)
-        and (only is None or (spec.scenario_name, spec.workload.name) in only)
+        for i, (spec, name) in enumerate(zip(estimate.specs, names, strict=True))
+        if (workload is None or name == workload)
+        and (only is None or (spec.scenario_name, name) in only)
     ]
     ranges = []
     for index in chosen:

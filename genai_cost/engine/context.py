@@ -490,6 +490,19 @@ def from_table(
     return found
 
 
+def monthly_requests(specs: list[WorkloadSpec]) -> np.ndarray:
+    """Each workload's requests in a 730-hour month (`Traffic.monthly_requests`), a table's
+    rows from its columns (`table_figures`, the same definition)."""
+    out = np.empty(len(specs), dtype=np.float64)
+    read = np.zeros(len(specs), dtype=bool)
+    for positions, table, rows, _ in from_table(specs):
+        out[positions] = table_figures(table, rows, np.full(rows.size, HOURS_PER_MONTH))[0]
+        read[positions] = True
+    for i in np.flatnonzero(~read).tolist():
+        out[i] = specs[i].workload.traffic.monthly_requests
+    return out
+
+
 def _picked(items: list[T], at: np.ndarray) -> list[T]:
     """`items` at the positions `at`: a slice when they run up one by one (a table's rows
     in order, the usual case), else one by one."""
