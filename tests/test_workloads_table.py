@@ -1583,3 +1583,33 @@ def test_regions_moves_a_tables_rows_as_columns(cli: Any, tmp_path: Path) -> Non
     compare_regions(loaded, load_catalog(), day=dt.date(2026, 11, 23))
     workloads = loaded.scenario.workloads
     assert isinstance(workloads, TableWorkloads) and workloads._made is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [
+        ("bill_monthly_cost_usd", float("inf"), "workloads[1].bill_monthly_cost_usd"),
+        ("tokens_per_request", {"input": float("inf")}, "workloads[1].tokens_per_request.input"),
+        ("bill_monthly_cost_usd", float("nan"), "workloads[1].bill_monthly_cost_usd"),
+    ],
+)
+def test_a_workload_summary_that_is_not_finite_is_named(field: str, value: Any, named: str) -> None:
+    """The estimate's workload summaries are checked as one array of the numbers that can
+    overflow (tokens and the share of the bill); one that is not finite is an error naming
+    its field, and finite ones (with shares that are None) pass."""
+    from genai_cost.errors import ScenarioError
+    from genai_cost.results.estimate import _check_workloads_finite
+
+    def summary(**changed: Any) -> Any:
+        return {
+            "name": "w",
+            "tokens_per_request": {"input": 10.0, "output": 2.0},
+            "monthly_cost_usd": 1.0,
+            "bill_monthly_cost_usd": None,
+            **changed,
+        }
+
+    _check_workloads_finite([summary(), summary(bill_monthly_cost_usd=3.5)], "s.yaml")
+    with pytest.raises(ScenarioError) as raised:
+        _check_workloads_finite([summary(), summary(**{field: value})], "s.yaml")
+    assert f"{named} is not a finite number" in str(raised.value)

@@ -12,6 +12,7 @@ import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -167,6 +168,23 @@ def _check_finite(value: Any, where: str, scenario_path: str) -> None:
     except ValueError:
         _assert_finite(value, where, scenario_path)
         raise
+
+
+def _check_workloads_finite(workloads: list[WorkloadSummary], scenario_path: str) -> None:
+    """`_check_finite` of a scenario's workload summaries, as an array of the numbers that
+    are not finite by construction: each workload's tokens (a path's extra input tokens are
+    added to them) and its share of the bill (a sum). Its requests and option monthly are
+    rounded, NaN and infinity to null. The summaries are walked to name the field only when
+    a number is not finite."""
+    numbers = np.fromiter(
+        chain.from_iterable(
+            (w["bill_monthly_cost_usd"] or 0.0, *w["tokens_per_request"].values())
+            for w in workloads
+        ),
+        dtype=np.float64,
+    )
+    if not np.isfinite(numbers).all():
+        _assert_finite(workloads, "workloads", scenario_path)
 
 
 def _check_bill_finite(bill: Bill, scenario_path: str) -> None:
@@ -534,7 +552,7 @@ def document_parts(
         sections = estimate.sections[number] if number < len(estimate.sections) else {}
         _check_finite(sections, "", loaded.path)
         _check_bill_finite(bill, loaded.path)
-        _check_finite(workloads, "workloads", loaded.path)
+        _check_workloads_finite(workloads, loaded.path)
         day = loaded.scenario.pricing_date
         if estimate.context is not None and estimate.context.override:
             day = None
