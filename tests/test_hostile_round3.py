@@ -563,3 +563,25 @@ def test_claimed_paths_follow_the_file_system(tmp_path: Path) -> None:
     claimed.claim(lower, "logs/a.json", what="S3 key")  # not the same file on this system
     with pytest.raises(UnsafePathError, match=r"same local file as 'logs/A\.json'"):
         claimed.claim(upper, "logs/other/../A.json", what="S3 key")
+
+
+def test_csv_cells_of_every_kind_as_before_and_remembered_text_alike() -> None:
+    """`csv_cell` by kind, hand-written: numbers stay numbers (NumPy's too), booleans are
+    words, a formula start gets a quote, a comma or quote is quoted, a control character is
+    an escape, text from a str subclass is its text — and the same text asked twice (it is
+    remembered) gives the same cell."""
+    import numpy as np
+
+    from genai_cost.report.sanitize import csv_cell
+    from genai_cost.scenario.models import Option
+
+    assert [csv_cell(v) for v in (None, 1.5, -2.0, 7, True, np.int64(3), np.float64(0.25))] == [
+        "", "1.5", "-2.0", "7", "true", "3", "0.25"
+    ]  # fmt: skip
+    assert csv_cell(np.bool_(False)) == "false"
+    for _ in range(2):
+        assert csv_cell("=SUM(A1)") == "'=SUM(A1)"
+        assert csv_cell('a,"b"') == '"a,""b"""'
+        assert csv_cell("tab\there") == "tab\\x09here"
+        assert csv_cell("-1") == "'-1"
+        assert csv_cell(Option.on_demand) == "on_demand"

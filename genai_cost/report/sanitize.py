@@ -19,6 +19,7 @@ reaches a terminal, a Markdown comment, a spreadsheet or a web page is made iner
 
 from __future__ import annotations
 
+import functools
 import numbers
 import re
 from collections.abc import Iterable
@@ -121,12 +122,22 @@ def csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if kind is int:
         return str(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, numbers.Integral):  # NumPy integers
-        return str(int(value))
-    if isinstance(value, numbers.Real):  # NumPy floats: a negative number is not a formula
-        return repr(float(value))
+    if kind is not str:  # text skips the numeric ABCs' checks (slow, and most cells are text)
+        import numpy as np
+
+        if isinstance(value, (bool, np.bool_)):  # NumPy's booleans as Python's
+            return "true" if value else "false"
+        if isinstance(value, numbers.Integral):  # NumPy integers
+            return str(int(value))
+        if isinstance(value, numbers.Real):  # NumPy floats: a negative number is not a formula
+            return repr(float(value))
+    return _csv_text(value if kind is str else str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _csv_text(value: str) -> str:
+    """`csv_cell` of text, remembered: a report's texts repeat down its rows (a model, an
+    option, a unit in every row)."""
     text = escaped(value)
     if text.startswith(FORMULA_START):
         text = "'" + text
