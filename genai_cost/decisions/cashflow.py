@@ -28,8 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from genai_cost.engine.arrays import OptionRows, WorkloadArrays
-from genai_cost.engine.breakeven import Curve
-from genai_cost.engine.capacity import CEIL_TOLERANCE
+from genai_cost.engine.breakeven import Curve, line_cost, step_cost
 from genai_cost.engine.context import run_columns, workload_arrays
 from genai_cost.engine.core import TRAITS, cheapest_costs
 from genai_cost.results.estimate import Estimate
@@ -167,26 +166,30 @@ class _CurveTable:
         """For the array-evaluated workloads at the samples' monthly volumes (`requests`
         (S, W) × `scale` (S, M)): each one's cheapest cost (V, S, M) and its month-1 winner
         (V, S), as a curve index (the first of equals, as the engine breaks ties). Each
-        curve's cost is `Curve.cost`'s line or step, the same operations in the same order,
-        and the curves are compared in the per-curve loop's order, every workload at once."""
+        curve's cost is `Curve.cost`'s line or step (`line_cost`, `step_cost`: the same
+        functions, on arrays of the curves' numbers), and the curves are compared in the
+        per-curve loop's order, every workload at once."""
         volume = requests[:, self.columns].T[:, :, None] * scale[None, :, :]  # (V, S, M)
         v = volume[self.owner]  # (N, S, M)
         cost = np.empty_like(v)
         line = np.flatnonzero(~self.step)
         if line.size:
-            x = v[line]
-            slope, fixed = self.slope[line, None, None], self.fixed[line, None, None]
-            cap = self.max_requests[line, None, None]
-            cost[line] = np.where(x > cap, np.inf, slope * x + fixed)
+            cost[line] = line_cost(
+                self.slope[line, None, None],
+                self.fixed[line, None, None],
+                self.max_requests[line, None, None],
+                v[line],
+            )
         steps = np.flatnonzero(self.step)
         if steps.size:
-            x = v[steps]
-            per_request = self.units_per_request[steps, None, None]
-            units = np.maximum(np.ceil(per_request * x - CEIL_TOLERANCE), 1.0)
-            share = self.standby[steps, None, None]
-            standby = np.where(share > 0, np.ceil(units * share - CEIL_TOLERANCE), 0.0)
-            hours, price = self.hours[steps, None, None], self.usd_per_unit_hour[steps, None, None]
-            cost[steps] = (units * self.regions[steps, None, None] + standby) * hours * price
+            cost[steps] = step_cost(
+                self.units_per_request[steps, None, None],
+                self.standby[steps, None, None],
+                self.regions[steps, None, None],
+                self.hours[steps, None, None],
+                self.usd_per_unit_hour[steps, None, None],
+                v[steps],
+            )
         # each workload's curves in turn, as `Curve`s one by one: the running minimum, and
         # month 1's winner where a later curve is strictly cheaper (the first of equals wins)
         low: Floats = cost[self.starts]  # (V, S, M)

@@ -40,6 +40,51 @@ class TooManySteps(ValueError):
     """A capacity curve steps more often in the range than can be solved exactly."""
 
 
+def line_cost(
+    slope: float | Floats, fixed: float | Floats, max_requests: float | Floats, volume: Floats
+) -> Floats:
+    """A linear option's monthly cost at `volume` requests a month: `slope · V + fixed`,
+    infinite (the option cannot serve it) above `max_requests`. The parameters are one
+    curve's numbers or arrays of many curves' (`Curve.cost`; the Monte Carlo's curve table)."""
+    cost: Floats = slope * volume + fixed
+    if np.ndim(max_requests) or np.isfinite(max_requests):  # (one curve without a cap: none)
+        cost = np.where(volume > max_requests, np.inf, cost)
+    return cost
+
+
+def step_units(
+    units_per_request: float | Floats,
+    standby_fraction: float | Floats,
+    regions: float | Floats,
+    volume: Floats,
+) -> Floats:
+    """Units a capacity option buys at `volume`: `regions · n + ceil(standby · n)` with
+    `n = max(1, ceil(c · V))`, demand within CEIL_TOLERANCE of a whole unit not rounded up."""
+    n = np.maximum(np.ceil(units_per_request * volume - CEIL_TOLERANCE), 1.0)
+    standby: float | Floats = 0.0  # (one curve without a standby share: none)
+    if np.ndim(standby_fraction) or standby_fraction > 0:
+        standby = np.where(
+            np.asarray(standby_fraction) > 0, np.ceil(n * standby_fraction - CEIL_TOLERANCE), 0.0
+        )
+    total: Floats = n * regions + standby
+    return total
+
+
+def step_cost(
+    units_per_request: float | Floats,
+    standby_fraction: float | Floats,
+    regions: float | Floats,
+    hours: float | Floats,
+    usd_per_unit_hour: float | Floats,
+    volume: Floats,
+) -> Floats:
+    """A capacity option's monthly cost at `volume`: its units × hours × the unit's price."""
+    cost: Floats = (
+        step_units(units_per_request, standby_fraction, regions, volume) * hours * usd_per_unit_hour
+    )
+    return cost
+
+
 @dataclass(frozen=True)
 class Curve:
     """Monthly cost of one option as a function of monthly requests."""
@@ -100,27 +145,27 @@ class Curve:
         return result.reshape(v.shape)
 
     def units(self, volume: npt.ArrayLike) -> Floats:
-        v = np.asarray(volume, dtype=np.float64)
-        n = np.maximum(np.ceil(self.units_per_request * v - CEIL_TOLERANCE), 1.0)
-        standby = (
-            np.ceil(n * self.standby_fraction - CEIL_TOLERANCE)
-            if self.standby_fraction > 0
-            else 0.0
+        return step_units(
+            self.units_per_request,
+            self.standby_fraction,
+            self.regions,
+            np.asarray(volume, dtype=np.float64),
         )
-        total: Floats = n * self.regions + standby
-        return total
 
     def cost(self, volume: npt.ArrayLike) -> Floats:
         v = np.asarray(volume, dtype=np.float64)
         if self.follows_day:
             return self._day_cost(v)
         if self.is_step:
-            result: Floats = self.units(v) * self.hours * self.usd_per_unit_hour
-            return result
-        linear: Floats = self.slope_usd_per_request * v + self.fixed_usd
-        if np.isfinite(self.max_requests):
-            linear = np.where(v > self.max_requests, np.inf, linear)
-        return linear
+            return step_cost(
+                self.units_per_request,
+                self.standby_fraction,
+                self.regions,
+                self.hours,
+                self.usd_per_unit_hour,
+                v,
+            )
+        return line_cost(self.slope_usd_per_request, self.fixed_usd, self.max_requests, v)
 
     def edges(self, low: float, high: float) -> Floats:
         """Volumes in (low, high) where the unit count steps up."""
