@@ -235,8 +235,7 @@ def table_problems(table: WorkloadTable, region: str, catalog: Catalog) -> list[
     by the first row with each), and context windows compared as arrays, row by row."""
     import numpy as np
 
-    from genai_cost.scenario.models import TokensPerRequest, Traffic
-    from genai_cost.scenario.table import Found
+    from genai_cost.scenario.table import Found, model_probe
 
     found = Found(table)
     models, regions = table.text["model"], table.text["region"]
@@ -252,13 +251,7 @@ def table_problems(table: WorkloadTable, region: str, catalog: Catalog) -> list[
         start=np.zeros(table.size),
     )
     for (model, own_region), first in pairs.items():
-        probe = Workload.model_construct(
-            name=table.text["name"][first],
-            model=model,
-            region=own_region or None,
-            tokens_per_request=TokensPerRequest.model_construct(input=0.0, output=0.0),
-            traffic=Traffic.model_construct(requests_per_month=0.0),
-        )
+        probe = model_probe(model, table.text["name"][first], own_region or None)
         for loc, message, hint in workload_problems(probe, own_region or region, catalog):
             if loc[0] not in CONTEXT_FIELDS:
                 if hint.startswith("set kind:"):  # a table's rows are text workloads

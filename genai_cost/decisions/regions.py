@@ -21,7 +21,12 @@ from genai_cost.documents.decisions import RegionRow, RegionsDocument
 from genai_cost.errors import GenaiCostError
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import Workload
-from genai_cost.scenario.table import TableWorkloads, WorkloadTable
+from genai_cost.scenario.table import (
+    TableWorkloads,
+    WorkloadTable,
+    model_probe,
+    split_workloads,
+)
 
 
 def compare_regions(
@@ -39,9 +44,7 @@ def compare_regions(
     rows: list[RegionRow] = []
     for region in regions or sorted(catalog.regions):
         scenario = loaded.scenario
-        workloads = scenario.workloads
-        table = workloads.table if isinstance(workloads, TableWorkloads) else None
-        own = workloads.own if isinstance(workloads, TableWorkloads) else workloads
+        own, table = split_workloads(scenario.workloads)
         moves = [_endpoint_in(catalog, w, region, as_of or day) for w in own]
         notes = [note for _, note in moves if note]
         placed: list[Workload] | TableWorkloads = [w for w, _ in moves]
@@ -175,18 +178,10 @@ def _table_in(
     move depends only on the model; a table's rows name no endpoint scope), worked out once
     per model and applied to the columns: no row is made. The rows' own regions are dropped
     (they run in the scenario's), and each row called through a profile gets its note."""
-    from genai_cost.scenario.models import TokensPerRequest, Traffic
-
     models = table.text["model"]
     to: dict[str, str] = {}
     for model in dict.fromkeys(models.tolist()):
-        probe = Workload.model_construct(
-            name="-",
-            model=model,
-            tokens_per_request=TokensPerRequest.model_construct(input=0.0, output=0.0),
-            traffic=Traffic.model_construct(requests_per_month=0.0),
-        )
-        moved, note = _endpoint_in(catalog, probe, region, day)
+        moved, note = _endpoint_in(catalog, model_probe(model), region, day)
         if note:
             to[model] = moved.model
     text = dict(table.text)

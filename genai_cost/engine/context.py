@@ -15,7 +15,7 @@ from genai_cost.catalog.snapshot import Catalog
 from genai_cost.engine.arrays import WorkloadArrays
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import Latency, Option, Workload
-from genai_cost.scenario.table import TableWorkloads
+from genai_cost.scenario.table import split_workloads
 from genai_cost.units import HOURS_PER_DAY, HOURS_PER_MONTH, SECONDS_PER_HOUR
 
 if TYPE_CHECKING:
@@ -362,11 +362,9 @@ def flatten(loaded: list[LoadedScenario]) -> list[WorkloadSpec]:
         s = item.scenario
         default_region = s.region
         name, path, day, hours = s.name, item.path, s.pricing_date, s.hours
-        workloads = s.workloads
         # a workloads table's rows, as the table has them: no workload object (`held`
         # None), the region from its column
-        table = workloads.table if isinstance(workloads, TableWorkloads) else None
-        own = workloads.own if isinstance(workloads, TableWorkloads) else workloads
+        own, table = split_workloads(s.workloads)
         held: list[Workload | None] = [*own]
         regions = [w.region or default_region for w in own]  # `s.workload_region(w)`
         if table is not None:

@@ -36,7 +36,7 @@ def _check_explicit(
 
     listed: dict[str, None] = {}
     first: tuple[int, str, str] | None = None  # the first message's workload, option, term
-    more = 0
+    shown = more = 0  # workloads listed, and counted after them
     order = np.argsort(arrays.workload_index, kind="stable")
     bounds = np.searchsorted(arrays.workload_index[order], np.arange(len(specs) + 1))
     base_load = set(columns.base_load)
@@ -58,9 +58,10 @@ def _check_explicit(
         found = list(_asked(arrays, mine, options, w_index in base_load, term, purchase, w_index))
         if not found:
             continue
-        if len(listed) >= LISTED:
+        if shown >= LISTED:
             more += 1
             continue
+        shown += 1
         where = _where(spec)
         for make, option_name, variant in found:
             listed.setdefault(f"{where}: {make()}", None)

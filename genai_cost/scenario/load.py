@@ -18,7 +18,12 @@ from pydantic import ValidationError
 from genai_cost.errors import Problem, ScenarioError
 from genai_cost.modelfile import loc_text, problem_from_error, suggest
 from genai_cost.scenario.models import Scenario
-from genai_cost.scenario.table import TableWorkloads, WorkloadTable, workload_names
+from genai_cost.scenario.table import (
+    TableWorkloads,
+    WorkloadTable,
+    split_workloads,
+    workload_names,
+)
 from genai_cost.yamlsource import YamlDocument, load_yaml_bytes, read_file_bytes
 
 
@@ -187,8 +192,7 @@ def reference_problems(scenario: Scenario, doc: YamlDocument) -> list[Problem]:
     known = set(names)
     # a table's rows are text workloads (its columns describe nothing else): only the
     # scenario's own workloads are read for their kind
-    own = scenario.workloads.own if isinstance(scenario.workloads, TableWorkloads) else None
-    kinds = {w.name: w.kind for w in (scenario.workloads if own is None else own)}
+    kinds = {w.name: w.kind for w in split_workloads(scenario.workloads)[0]}
     token_only = ("customization", "shared_endpoints", "imported_models")
     for loc, name in refs:
         token_input = loc[0] == "uncertainty" and str(

@@ -154,7 +154,7 @@ class RowBuilder:
     worked out once: each `options` cell's list, the models' templates and fields sets."""
 
     def __init__(self, table: WorkloadTable) -> None:
-        from genai_cost.scenario.models import Latency, TokensPerRequest, Traffic, Workload
+        from genai_cost.scenario.models import Latency, TokensPerRequest, Traffic
 
         self.table = table
         self.options = table.option_lists()
@@ -164,12 +164,7 @@ class RowBuilder:
         # (`model_construct` would also deep-copy every default settings model per row).
         self.tokens_template = TokensPerRequest.model_construct(input=0.0, output=0.0).__dict__
         self.traffic_template = Traffic.model_construct().__dict__
-        constructed = Workload.model_construct(
-            name="-",
-            model="-",
-            tokens_per_request=TokensPerRequest.model_construct(input=0.0, output=0.0),
-            traffic=Traffic.model_construct(),
-        ).__dict__
+        constructed = model_probe("-").__dict__  # each row sets its own values
         # The workload template is the attribute dict of a `_WorkloadFields` instance,
         # filled key by key in the fields' order: its keys are then the table CPython shares
         # among that class's instances (PEP 412), and each row's copy holds only its 28
@@ -315,6 +310,31 @@ class RowBuilder:
             setter(workload, "__pydantic_private__", None)
             out.append(workload)
         return out
+
+
+def split_workloads(
+    workloads: Sequence[Workload],
+) -> tuple[Sequence[Workload], WorkloadTable | None]:
+    """A scenario's own workloads, and the workloads table whose rows follow them (None
+    when it has none)."""
+    if isinstance(workloads, TableWorkloads):
+        return workloads.own, workloads.table
+    return workloads, None
+
+
+def model_probe(model: str, name: str = "-", region: str | None = None) -> Workload:
+    """A table row's workload with nothing but a model (and a name and region): what the
+    checks and moves that depend on the model alone ask about, once per model rather than
+    once per row."""
+    from genai_cost.scenario.models import NO_TOKENS, Traffic, Workload
+
+    return Workload.model_construct(
+        name=name,
+        model=model,
+        region=region,
+        tokens_per_request=NO_TOKENS,
+        traffic=Traffic.model_construct(requests_per_month=0.0),
+    )
 
 
 def workload_names(workloads: Sequence[Workload]) -> list[str]:
