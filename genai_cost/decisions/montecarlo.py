@@ -113,7 +113,6 @@ class _Scenario:
         owner = estimate.arrays.workload_index
         mine = np.zeros(len(estimate.specs), dtype=bool)
         mine[np.asarray(self.model.workloads, dtype=np.intp)] = True
-        self.estimate_owner = owner
         self.rows = np.flatnonzero(mine[owner]) if owner.size else np.zeros(0, np.intp)
         """The base estimate's rows of the scenario's workloads, ascending."""
         self.win_counts = np.zeros(self.rows.shape[0], dtype=np.int64)
@@ -144,7 +143,7 @@ class _Scenario:
         won = np.flatnonzero(self.win_counts)
         rows = self.rows[won]
         counts = self.win_counts[won]
-        owner = self.estimate_owner[rows]
+        owner = self.model.estimate.arrays.workload_index[rows]
         order = np.argsort(owner, kind="stable")  # rows ascending within each workload
         rows, counts, owner = rows[order], counts[order], owner[order]
         found: list[dict[int, int]] = []
