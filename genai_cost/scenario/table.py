@@ -357,10 +357,10 @@ asked for more, it makes every row at once (quicker a row)."""
 class TableWorkloads(Sequence["Workload"]):
     """A scenario's workloads when it has a workloads table: its own (YAML) workloads, then
     the table's rows. A row's workload is made when it is first asked for and kept, so it
-    is one object however often it is asked for: pricing, the bill and the CSV and Parquet
-    reports read a table's rows from its columns (`engine.context`), and a million rows'
-    workloads made as objects hold 1.3 GB. Iterating, or asking for more than ONE_BY_ONE
-    rows one at a time, makes every row at once."""
+    is one object however often it is asked for: pricing, the bill, every report format,
+    the Monte Carlo and `regions` read a table's rows from its columns (`engine.context`),
+    and a million rows' workloads made as objects hold 1.3 GB. Iterating, or asking for more
+    than ONE_BY_ONE rows one at a time, makes every row at once."""
 
     __slots__ = ("_made", "_some", "own", "table")
 
