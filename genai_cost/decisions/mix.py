@@ -219,6 +219,8 @@ def mix_document(estimate: Estimate) -> MixDocument:
     from genai_cost.engine.context import workload_arrays
 
     workloads: list[WorkloadMix] = []
+    # every workload's peak factor at once (a table's rows from its columns)
+    peak_factors = workload_arrays(estimate.specs).peak_factor.tolist()
     for index, spec in enumerate(estimate.specs):
         traffic = spec.workload.traffic
         entry: WorkloadMix = {
@@ -230,8 +232,12 @@ def mix_document(estimate: Estimate) -> MixDocument:
         curves, volume = workload_curves(estimate, index)
         on_demand = next((c for c in curves if c.label == "on_demand"), None)
         capacity = [c for c in curves if c.is_step or c.follows_day]
-        peak_factor = float(workload_arrays([spec]).peak_factor[0])
-        burst_options = bursts([*curves, *capped_curves(estimate, index, volume)], peak_factor)
+        # the overflow's options matter only to a workload with a profile to split
+        burst_options = (
+            bursts([*curves, *capped_curves(estimate, index, volume)], peak_factors[index])
+            if traffic.hourly_profile is not None
+            else []
+        )
         others = sorted(
             (
                 (float(c.cost(volume)), c.label)
