@@ -1526,6 +1526,72 @@ def test_rows_that_cannot_be_priced_are_listed_twenty_then_counted(
     assert f"... and 5 more {more}" in result.err
 
 
+def _complaining_one_by_one(specs: Any, arrays: Any, columns: Any) -> list[int]:
+    """The workloads `_check_explicit` complains about, found as it found them before
+    `_complaining`: every suspect workload's rows asked one by one (`_asked`)."""
+    import numpy as np
+
+    from genai_cost.results.pricing import _asked
+
+    order = np.argsort(arrays.workload_index, kind="stable")
+    bounds = np.searchsorted(arrays.workload_index[order], np.arange(len(specs) + 1))
+    suspect = arrays.cheapest_row < 0
+    suspect[arrays.workload_index[arrays.explicit & ~arrays.feasible]] = True
+    found = []
+    for w in np.flatnonzero(suspect).tolist():
+        held = specs[w].held
+        options = columns.option_sets[int(columns.options[w])]
+        term = held.provisioned.term if held is not None else None
+        purchase = held.self_hosted.purchase if held is not None else None
+        if arrays.cheapest_row[w] >= 0 and options is None and not (term or purchase):
+            continue
+        mine = order[bounds[w] : bounds[w + 1]].tolist()
+        pinned = w in set(columns.base_load)
+        if list(_asked(arrays, mine, options, pinned, term, purchase, w)):
+            found.append(w)
+    return found
+
+
+def test_the_workloads_that_cannot_be_priced_as_asked_are_found_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workloads a pricing error names (`_complaining`, found for all workloads at once
+    from the rows' option codes) are those asking row by row finds, in every region, for
+    every bundled scenario (options listed, terms and purchases pinned, a pinned mix) and a
+    table whose rows list options; regions prices every workload where most cannot be."""
+    import datetime as dt
+
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.decisions.regions import compare_regions
+    from genai_cost.results import pricing
+
+    real = pricing._complaining
+    complaints: list[int] = []
+
+    def checked(specs: Any, arrays: Any, columns: Any) -> Any:
+        got = real(specs, arrays, columns)
+        assert got.tolist() == _complaining_one_by_one(specs, arrays, columns)
+        complaints.append(int(got.size))
+        return got
+
+    monkeypatch.setattr(pricing, "_complaining", checked)
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month,options\n"
+        "a,amazon.nova-lite-v1:0,10,5,100,batch\n"
+        "b,amazon.nova-lite-v1:0,10,5,100,\n"
+        "c,anthropic.claude-3-haiku-20240307-v1:0,10,5,100,on_demand;provisioned\n"
+        "d,amazon.nova-lite-v1:0,10,5,100,on_demand\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "t.yaml").write_text("name: t\nworkloads_table: t.csv\n", encoding="utf-8")
+    catalog = load_catalog()
+    paths = [*sorted((ROOT / "scenarios").glob("*.yaml")), tmp_path / "t.yaml"]
+    for loaded in load_scenarios(paths, catalog):
+        compare_regions(loaded, catalog, day=dt.date(2026, 11, 28))
+    assert len(complaints) > 100 and sum(complaints) > 50  # regions where something is refused
+
+
 def test_regions_moves_a_tables_rows_as_columns(cli: Any, tmp_path: Path) -> None:
     """`regions` moves a table's rows to each region by their model, once per model (a
     geographic profile where the region needs one, with a note for each row), without

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from genai_cost.catalog.snapshot import Catalog
 from genai_cost.documents.estimate import ScenarioSections
@@ -22,6 +23,9 @@ from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.models import OVERFLOW_OPTIONS, Option
 
+if TYPE_CHECKING:
+    import numpy as np
+
 LISTED = 20
 """Workloads an error about pricing lists in full; the rest are counted."""
 
@@ -36,32 +40,19 @@ def _check_explicit(
 
     listed: dict[str, None] = {}
     first: tuple[int, str, str] | None = None  # the first message's workload, option, term
-    shown = more = 0  # workloads listed, and counted after them
     order = np.argsort(arrays.workload_index, kind="stable")
     bounds = np.searchsorted(arrays.workload_index[order], np.arange(len(specs) + 1))
     base_load = set(columns.base_load)
-    # Only a workload with nothing priced, or with a row it asked for by name (an option it
-    # lists, a pinned term or purchase) that cannot be priced, can have something to say:
-    # found for all workloads at once, then looked at one by one (a table's rows by their
-    # columns: they pin nothing, and are not made into workloads for this).
-    suspect = arrays.cheapest_row < 0
-    suspect[arrays.workload_index[arrays.explicit & ~arrays.feasible]] = True
-    for w_index in np.flatnonzero(suspect).tolist():
+    complaining = _complaining(specs, arrays, columns)
+    for w_index in complaining[:LISTED].tolist():
         spec = specs[w_index]
         held = spec.held
         options = columns.option_sets[int(columns.options[w_index])]
         term = held.provisioned.term if held is not None else None
         purchase = held.self_hosted.purchase if held is not None else None
-        if arrays.cheapest_row[w_index] >= 0 and options is None and not (term or purchase):
-            continue
         mine = order[bounds[w_index] : bounds[w_index + 1]].tolist()
         found = list(_asked(arrays, mine, options, w_index in base_load, term, purchase, w_index))
-        if not found:
-            continue
-        if shown >= LISTED:
-            more += 1
-            continue
-        shown += 1
+        assert found, "a workload _complaining names has something to say"
         where = _where(spec)
         for make, option_name, variant in found:
             listed.setdefault(f"{where}: {make()}", None)
@@ -70,6 +61,7 @@ def _check_explicit(
     if first is not None:
         w_index, option_name, term_name = first
         lines = list(listed)
+        more = complaining.size - min(complaining.size, LISTED)
         if more:  # a table's rows may ask for the same thing thousands of times
             lines.append(f"... and {more:,} more workloads that cannot be priced as asked")
         raise PricingError(
@@ -79,6 +71,68 @@ def _check_explicit(
             option=option_name or None,
             term=term_name or None,
         )
+
+
+def _complaining(
+    specs: list[WorkloadSpec], arrays: EstimateArrays, columns: SpecColumns
+) -> np.ndarray:
+    """The workloads (ascending) that `_asked` finds something for, found for all at once: one
+    with nothing priced that lists no options; one listing an option (other than an overflow
+    option of a pinned mix) whose rows it has are all infeasible. A workload that pins a
+    provisioned term or a self-hosted purchase (a scenario's own: a table's rows pin none)
+    is asked one by one. Regions and sweeps price every workload where most cannot be
+    priced, so this must not be a loop over the workloads."""
+    import numpy as np
+
+    n = len(specs)
+    n_options = len(OPTION_NAMES)
+    # rows and feasible rows per (workload, option)
+    key = arrays.workload_index.astype(np.int64) * n_options + arrays.option_code
+    rows = np.bincount(key, minlength=n * n_options).reshape(n, n_options)
+    feasible = np.bincount(key[arrays.feasible], minlength=n * n_options).reshape(n, n_options)
+    refused = (rows > 0) & (feasible == 0)
+    nothing = arrays.cheapest_row < 0
+    # only a workload with nothing priced, or with a row asked for by name (an option it
+    # lists, a pinned term or purchase) that cannot be priced, is looked at
+    suspect = nothing.copy()
+    suspect[arrays.workload_index[arrays.explicit & ~arrays.feasible]] = True
+    says = np.zeros(n, dtype=bool)
+    pinned_mix = np.zeros(n, dtype=bool)
+    pinned_mix[columns.base_load] = True
+    for k, options in enumerate(columns.option_sets):
+        these = columns.options == k
+        if options is None:
+            says[these] = nothing[these]
+            continue
+        for option in options:
+            refusing = these & refused[:, OPTION_NAMES.index(option.value)]
+            if option.value in OVERFLOW_OPTIONS:
+                refusing &= ~pinned_mix
+            says |= refusing
+    # a pinned term or purchase: its rows read one by one (a scenario's own workloads)
+    order = np.argsort(arrays.workload_index, kind="stable")
+    bounds = np.searchsorted(arrays.workload_index[order], np.arange(n + 1))
+    pins = (Option.provisioned.value, Option.self_hosted.value)
+    says &= suspect
+    pinnable = refused[:, [OPTION_NAMES.index(o) for o in pins]].any(axis=1)
+    for w_index in np.flatnonzero(suspect & pinnable & ~says).tolist():
+        held = specs[w_index].held
+        if held is None or not (held.provisioned.term or held.self_hosted.purchase):
+            continue
+        options = columns.option_sets[int(columns.options[w_index])]
+        mine = order[bounds[w_index] : bounds[w_index + 1]].tolist()
+        found = _asked(
+            arrays,
+            mine,
+            options,
+            bool(pinned_mix[w_index]),
+            held.provisioned.term,
+            held.self_hosted.purchase,
+            w_index,
+        )
+        says[w_index] = next(found, None) is not None
+    complaining: np.ndarray = np.flatnonzero(says)
+    return complaining
 
 
 def _asked(
