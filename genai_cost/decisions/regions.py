@@ -69,9 +69,11 @@ def compare_regions(
         )
         try:
             check_against_catalog(variant, catalog)
-            document = price_bill(
+            # the document's keys before its option records (the bill and the workload
+            # summaries; the records, most of a large document, are not made)
+            document, _, _ = price_bill(
                 [variant], catalog, day=day, as_of=as_of, month=month, free_tier=free_tier
-            ).to_dict()
+            ).document_parts()
         except GenaiCostError as exc:
             reason = str(exc).splitlines()[0]
             rows.append(
