@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURE_SNAPSHOT
+from tests.conftest import FIXTURE_SNAPSHOT, ROOT
 
 SCENARIO = """\
 name: app
@@ -331,3 +331,19 @@ def test_budget_validation(cli: Any, tmp_path: Path, fixture_snapshot: Path) -> 
     result = cli("check", str(path))
     assert result.code == 2
     assert "alert_at_percent must be increasing" in result.err
+
+
+def test_a_side_priced_here_holds_its_document_without_the_option_records() -> None:
+    """A side priced here keeps the estimate document's keys before the option records (what
+    a diff compares) and makes the records only when a line is priced at the other side's
+    component prices: both are the estimate document's own."""
+    from genai_cost.api import DEFAULT_PRICING
+    from genai_cost.api.core import scenario_side
+
+    side = scenario_side([str(ROOT / "scenarios" / "support-platform.yaml")], DEFAULT_PRICING)
+    assert side.estimate is not None
+    whole = json.loads(json.dumps(side.estimate.to_dict()))
+    records = whole.pop("options")
+    assert records and "options" not in side.document
+    assert json.loads(json.dumps(side.document)) == whole
+    assert json.loads(json.dumps(side.option_records())) == records

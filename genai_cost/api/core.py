@@ -400,7 +400,7 @@ def scenario_side(paths: list[str], options: PricingOptions) -> Side:
     from genai_cost.decisions.diff import Side
 
     result = estimate_with(paths, options)
-    return Side(" ".join(paths), result.to_dict(), result, _describe_snapshot(result.catalog))
+    return Side.priced(" ".join(paths), result, _describe_snapshot(result.catalog))
 
 
 def git_side(ref: str, paths: list[str], options: PricingOptions, repo: Path | None = None) -> Side:
@@ -434,7 +434,7 @@ def git_side(ref: str, paths: list[str], options: PricingOptions, repo: Path | N
         day = options.as_of or options.today()
         return Side(label, _empty_document(catalog, day), None, _describe_snapshot(catalog))
     result = price_with(loaded, catalog, options)
-    return Side(label, result.to_dict(), result, _describe_snapshot(catalog))
+    return Side.priced(label, result, _describe_snapshot(catalog))
 
 
 def _empty_document(catalog: Catalog, day: dt.date) -> EstimateDocument:

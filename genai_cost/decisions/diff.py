@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from genai_cost.documents.changes import (
     CheckResult,
@@ -43,6 +43,8 @@ from genai_cost.documents.changes import (
 from genai_cost.documents.estimate import (
     BillComponent,
     EstimateDocument,
+    EstimateHead,
+    OptionRecord,
     WorkloadSummary,
 )
 from genai_cost.engine.labels import option_label
@@ -63,10 +65,26 @@ class Side:
     """One side of a diff: an estimate document and, when priced here, the estimate."""
 
     label: str
-    document: EstimateDocument
+    document: EstimateHead
+    """A baseline's whole document; a side priced here, the keys before the option records
+    (`option_records` makes those when asked)."""
     estimate: Estimate | None = None
     prices: str = ""
     """Where its prices came from, for the report."""
+
+    @classmethod
+    def priced(cls, label: str, estimate: Estimate, prices: str) -> Side:
+        """A side priced here: its document without the option records, which only a line
+        priced at the other side's component prices reads."""
+        head, _, tail = estimate.document_parts()
+        return cls(label, cast(EstimateHead, {**head, **tail}), estimate, prices)
+
+    def option_records(self) -> list[OptionRecord]:
+        """The document's option records: made from the estimate when priced here, else
+        those the baseline holds."""
+        if self.estimate is not None:
+            return [record for chunk in self.estimate.document_parts()[1] for record in chunk]
+        return cast(EstimateDocument, self.document)["options"]
 
     def workloads(self) -> dict[tuple[str, str], WorkloadSummary]:
         return {
@@ -90,7 +108,7 @@ class Side:
             )
 
 
-def lines_of(document: EstimateDocument) -> dict[LineKey, list[BillComponent]]:
+def lines_of(document: EstimateHead) -> dict[LineKey, list[BillComponent]]:
     found: dict[LineKey, list[BillComponent]] = {}
     for s in document["scenarios"]:
         for c in s["bill"]["components"]:
@@ -132,16 +150,17 @@ def _head_at_base_prices(
         if not any(scenario_problems(loaded, catalog) for loaded in scenarios):
             day = dt.date.fromisoformat(base.document["pricing_date"])
             repriced = price_bill(scenarios, catalog, day=day, as_of=day, check_requested=False)
-            document = repriced.to_dict()
+            head_doc, _, _ = repriced.document_parts()  # the bills (no option records)
+            document = cast(EstimateHead, head_doc)
             if all(s["complete"] for s in document["scenarios"]):
                 return {k: _usd(v) for k, v in lines_of(document).items()}, "repriced"
-    return _components_at_base_prices(base.document, head.document), "components"
+    return _components_at_base_prices(base, head.document), "components"
 
 
-def _option_prices(document: EstimateDocument) -> dict[tuple[str, str, str], dict[str, float]]:
+def _option_prices(records: list[OptionRecord]) -> dict[tuple[str, str, str], dict[str, float]]:
     """(scenario, workload, option label) → unit price of each of the option's components."""
     prices: dict[tuple[str, str, str], dict[str, float]] = {}
-    for record in document["options"]:
+    for record in records:
         if not record["feasible"]:
             continue
         label = option_label(
@@ -159,11 +178,9 @@ def _option_prices(document: EstimateDocument) -> dict[tuple[str, str, str], dic
     return prices
 
 
-def _components_at_base_prices(
-    base: EstimateDocument, head: EstimateDocument
-) -> dict[LineKey, float | None]:
-    base_lines = lines_of(base)
-    options = _option_prices(base)
+def _components_at_base_prices(base: Side, head: EstimateHead) -> dict[LineKey, float | None]:
+    base_lines = lines_of(base.document)
+    options = _option_prices(base.option_records())
     result: dict[LineKey, float | None] = {}
     for key, components in lines_of(head).items():
         own = {

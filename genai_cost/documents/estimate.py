@@ -403,7 +403,11 @@ class MonteCarlo(TypedDict):
     """The sum of the NPVs of the scenarios with a `roi:` section (null when none has)."""
 
 
-class EstimateDocument(TypedDict):
+class EstimateHead(TypedDict):
+    """The estimate document's keys before its option records: what a diff or a region
+    comparison reads (the bills and the workload summaries) without making the records,
+    most of a large document."""
+
     schema_version: int
     tool_version: str
     pricing_date: str
@@ -411,6 +415,9 @@ class EstimateDocument(TypedDict):
     warnings: list[str]
     sources: dict[str, SourceInfo]
     scenarios: list[ScenarioSummary]
+
+
+class EstimateDocument(EstimateHead):
     options: list[OptionRecord]
     monte_carlo: NotRequired[MonteCarlo]
 
