@@ -270,3 +270,19 @@ def test_warnings_print_once_in_a_table(cli: Any, write_scenario: Any) -> None:
     assert (table.out + table.err).count("no peak_to_average_ratio") == 1
     as_json = cli("estimate", str(flat), "-f", "json")
     assert as_json.err.count("no peak_to_average_ratio") == 1
+
+
+def test_a_report_number_that_is_not_finite_is_named_by_its_path() -> None:
+    """Before a decision's report is rendered, its first NaN or infinite number is named by
+    its path in the document (an error, exit 2); strings, booleans and None are not numbers
+    to check."""
+    from genai_cost.cli.options import Format
+    from genai_cost.cli.render import _first_not_finite, show
+    from genai_cost.errors import OverflowInputError
+
+    document = {"a": [1.0, {"b": 2, "c": [0.5, float("inf")]}], "d": "x", "e": float("nan")}
+    assert _first_not_finite(document, "mix") == "mix.a[1].c[1]"
+    assert _first_not_finite({"z": float("nan")}, "k") == "k.z"
+    assert _first_not_finite({"a": [1.0, True, None, "nan", {"b": []}]}, "k") is None
+    with pytest.raises(OverflowInputError, match=r"^mix\.a\[1\]\.c\[1\] is not a finite number"):
+        show("mix", document, Format.json, None)

@@ -63,9 +63,18 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def _first_not_finite(value: Any, where: str) -> str | None:
-    """The path of the first number in a document that is NaN or infinite, if any."""
+    """The path of the first number in a document that is NaN or infinite, if any (the
+    walk carries no path: one is spelled only for the number found)."""
+    keys = _not_finite_keys(value)
+    if keys is None:
+        return None
+    return where + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in reversed(keys))
+
+
+def _not_finite_keys(value: Any) -> list[Any] | None:
+    """The keys down to the first NaN or infinite number in `value`, innermost first."""
     if isinstance(value, float):
-        return None if math.isfinite(value) else where
+        return None if math.isfinite(value) else []
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
@@ -73,11 +82,11 @@ def _first_not_finite(value: Any, where: str) -> str | None:
     else:
         return None
     for key, item in items:
-        found = _first_not_finite(
-            item, f"{where}[{key}]" if isinstance(key, int) else f"{where}.{key}"
-        )
-        if found:
-            return found
+        if isinstance(item, (float, dict, list)):
+            found = _not_finite_keys(item)
+            if found is not None:
+                found.append(key)
+                return found
     return None
 
 
