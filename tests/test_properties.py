@@ -316,8 +316,10 @@ def test_distinct_indexes_and_by_workload_read_each_workload_once(index: list[in
         asked.append(spec)
         return spec * 1.5
 
-    specs: list[Any] = list(range(31))
-    assert by_workload(specs, array, value).tolist() == [i * 1.5 for i in index]
+    from types import SimpleNamespace
+
+    run: Any = SimpleNamespace(specs=list(range(31)))  # what by_workload reads of a context
+    assert by_workload(run, array, value).tolist() == [i * 1.5 for i in index]
     assert sorted(asked) == sorted(set(index))
 
 

@@ -3,6 +3,7 @@ byte; every bad cell is named by row and column, all at once; the file stays in 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Callable
@@ -1165,9 +1166,15 @@ def test_figures_read_together_are_the_ones_read_one_by_one() -> None:
 
     from genai_cost.api import load_scenarios
     from genai_cost.catalog.snapshot import load_catalog
-    from genai_cost.engine.context import by_workload, by_workload_columns, flatten
+    from genai_cost.engine.context import (
+        PricingContext,
+        by_workload,
+        by_workload_columns,
+        flatten,
+    )
 
     specs = flatten(load_scenarios(BUNDLED, load_catalog()))
+    ctx = PricingContext(load_catalog(), dt.date(2026, 11, 28), specs)
     index = np.array([5, 0, 5, 3, len(specs) - 1, 3, 3], dtype=np.int64)
 
     def tokens(spec: Any) -> float:
@@ -1176,13 +1183,13 @@ def test_figures_read_together_are_the_ones_read_one_by_one() -> None:
     def hours(spec: Any) -> float:
         return float(spec.hours)
 
-    together = by_workload_columns(specs, index, lambda s: (tokens(s), hours(s)), 2)
+    together = by_workload_columns(ctx, index, lambda s: (tokens(s), hours(s)), 2)
     assert [c.tolist() for c in together] == [
-        by_workload(specs, index, tokens).tolist(),
-        by_workload(specs, index, hours).tolist(),
+        by_workload(ctx, index, tokens).tolist(),
+        by_workload(ctx, index, hours).tolist(),
     ]
     assert together[0].tolist() == [tokens(specs[i]) for i in index.tolist()]
-    empty = by_workload_columns(specs, np.zeros(0, dtype=np.int64), lambda s: (1.0, 2.0), 2)
+    empty = by_workload_columns(ctx, np.zeros(0, dtype=np.int64), lambda s: (1.0, 2.0), 2)
     assert [c.size for c in empty] == [0, 0]
 
 
@@ -1679,3 +1686,132 @@ def test_a_workload_summary_that_is_not_finite_is_named(field: str, value: Any, 
     with pytest.raises(ScenarioError) as raised:
         _check_workloads_finite([summary(), summary(**{field: value})], "s.yaml")
     assert f"{named} is not a finite number" in str(raised.value)
+
+
+OPEN_WEIGHTS = (
+    "meta.llama3-1-8b-instruct-v1:0",
+    "meta.llama3-1-70b-instruct-v1:0",
+    "mistral.mistral-7b-instruct-v0:2",
+    "amazon.nova-lite-v1:0",
+)
+
+
+def _open_weights_rows(count: int) -> list[tuple[Any, ...]]:
+    """Rows that get every option (no options cell), self-hosted ones included: open-weights
+    models, repeated shapes and shapes of their own (one halfway between two benchmarks in
+    log space: a tie the first benchmark wins), regions, latencies and peak ratios that
+    repeat, so many rows stand in for others."""
+    shapes = [(800, 200), (512, 128), (512, 128), (1000, 1000), (3000, 40), (128.5, 2047)]
+    rows = []
+    for k in range(count):
+        i, o = shapes[k % len(shapes)]
+        rows.append(
+            (
+                f"t{k:03d}",
+                OPEN_WEIGHTS[k % len(OPEN_WEIGHTS)],
+                "us-west-2" if k % 5 == 0 else "",
+                i + (k // 12) * 7,  # later rows: shapes no earlier row has
+                o,
+                "",
+                1000 * (k + 1),
+                "",
+                3 if k % 3 == 0 else "",
+                "batch_tolerant" if k % 4 == 0 else "",
+                "",
+                "",
+                "red" if k % 2 else "",
+            )
+        )
+    return rows
+
+
+def test_a_table_of_open_weights_rows_with_every_option_prices_like_its_yaml(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    """Rows with every option — self-hosted, autoscaled, asynchronous, serverless, batch
+    transform and provisioned rows too — are read as one row for each group of rows that
+    agree on model, region, options, latency and the benchmarks their shapes pick
+    (`stand_ins`): the estimate is the same workloads' in YAML, and no row is made into a
+    workload beyond the few read."""
+    rows = _open_weights_rows(48)
+    (tmp_path / "t.csv").write_text(_csv(rows), encoding="utf-8")
+    yaml_path = tmp_path / "y.yaml"
+    yaml_path.write_text(_yaml(rows), encoding="utf-8")
+    table = cli("estimate", str(_table_scenario(tmp_path, "t.csv", "team")), "-f", "json")
+    written = cli("estimate", str(yaml_path), "-f", "json")
+    assert table.code == written.code == 0, table.err
+    got, want = _without_inputs(table.out), _without_inputs(written.out)
+    assert got == want
+    options = {r["option"] for r in got["options"] if r["feasible"]}
+    assert {"self_hosted", "autoscaled", "batch_transform"} <= options
+    assert {r["option"] for r in got["options"]} >= {"provisioned", "serverless", "async_inference"}
+
+
+def test_stand_ins_are_the_first_table_row_agreeing_on_the_cells(tmp_path: Path) -> None:
+    """A table's row stands in for the later rows of `wanting` that agree with it on the
+    cells (and codes) asked about; a scenario's own workload stands for itself."""
+    import numpy as np
+
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.engine.context import PricingContext, flatten, stand_ins
+
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month,latency\n"
+        "a,amazon.nova-lite-v1:0,1,1,1,\n"
+        "b,amazon.nova-pro-v1:0,1,1,1,\n"
+        "c,amazon.nova-lite-v1:0,2,2,2,batch_tolerant\n"
+        "d,amazon.nova-pro-v1:0,3,3,3,\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "s.yaml").write_text(
+        "name: s\nworkloads_table: t.csv\nworkloads:\n"
+        "  - {name: own, model: amazon.nova-lite-v1:0, tokens_per_request: {input: 1, output: 1},"
+        " traffic: {requests_per_month: 1}}\n",
+        encoding="utf-8",
+    )
+    catalog = load_catalog()
+    specs = flatten(load_scenarios([tmp_path / "s.yaml"], catalog))
+    ctx = PricingContext(catalog, dt.date(2026, 11, 28), specs)
+    everyone = [0, 1, 2, 3, 4]  # own, a, b, c, d
+    assert stand_ins(ctx, everyone, ("model",)).tolist() == [0, 1, 2, 1, 2]
+    assert stand_ins(ctx, everyone, ("model", "latency")).tolist() == [0, 1, 2, 3, 2]
+    assert stand_ins(ctx, everyone).tolist() == [0, 1, 1, 1, 1]
+    split = (np.asarray([0, 0, 0, 1, 0]),)
+    assert stand_ins(ctx, everyone, (), split).tolist() == [0, 1, 1, 3, 1]
+    assert stand_ins(ctx, [2, 4], ("model",)).tolist() == [2, 2]
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(
+    shapes=st.lists(
+        st.tuples(
+            st.floats(min_value=0.0, max_value=50_000.0, allow_nan=False),
+            st.floats(min_value=0.0, max_value=10_000.0, allow_nan=False),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_the_nearest_benchmarks_of_many_shapes_are_throughput_benchmarks_own(
+    shapes: list[tuple[float, float]],
+) -> None:
+    """`_nearest` picks, for every shape at once, the benchmark `throughput_benchmark` picks
+    for it (the least sum of absolute log-ratios, the first of equals) — shapes halfway
+    between two benchmarks, where the logarithms tie, included."""
+    import numpy as np
+
+    from genai_cost.catalog.lookup import benchmarked_instance_types, throughput_benchmark
+    from genai_cost.catalog.snapshot import load_catalog
+    from genai_cost.engine.options.self_hosted import _nearest
+
+    catalog = load_catalog()
+    shapes = [*shapes, (512.0, 128.0), (128.0, 512.0), (512.0, 512.0), (0.0, 0.0)]
+    all_input = np.asarray([i for i, _ in shapes])
+    output = np.asarray([o for _, o in shapes])
+    for model in ("meta.llama3-1-8b-instruct-v1:0", "meta.llama3-1-70b-instruct-v1:0"):
+        for instance_type in benchmarked_instance_types(catalog, model):
+            benches = [b for b in catalog.throughput[model] if b.instance_type == instance_type]
+            picks = _nearest(catalog, model, instance_type, benches, all_input, output)
+            for (i, o), pick in zip(shapes, picks.tolist(), strict=True):
+                assert benches[pick] is throughput_benchmark(catalog, model, instance_type, i, o)

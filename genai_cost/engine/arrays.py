@@ -6,6 +6,7 @@ instance type). Missing prices are NaN, never 0.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -245,6 +246,33 @@ class OptionResult:
             return str(self.rows.reason[row])
         return self.reasons[code - 2].format(label=self.rows.label[row])
 
+    def reasons_at(self, at: IntArray) -> ObjArray:
+        """`reason` of each row of `at` (objects): a row's own reason as resolved, else its
+        failure's text filled in once for each distinct label (rows sharing one share the
+        text: a million failed rows hold a handful of strings)."""
+        codes = self.failure[at].astype(np.int64)
+        out: ObjArray = np.full(at.size, "", dtype=object)
+        own = codes == PREPARED_REASON
+        out[own] = self.rows.reason[at[own]]
+        other = np.flatnonzero(codes >= 2)
+        if other.size:
+            labels = self.rows.label[at[other]]
+            # rows share their label objects (taken from their group's template): grouped by
+            # the object and the failure, each group's text is made once
+            ids = np.fromiter(map(id, labels.tolist()), dtype=np.int64, count=other.size)
+            label_of = np.unique(ids, return_inverse=True)[1].reshape(-1)
+            key = label_of * (len(self.reasons) + 2) + codes[other]
+            _, first, group = np.unique(key, return_index=True, return_inverse=True)
+            texts = np.empty(first.size, dtype=object)
+            texts[:] = [
+                self.reasons[code - 2].format(label=label)
+                for code, label in zip(
+                    codes[other[first]].tolist(), labels[first].tolist(), strict=True
+                )
+            ]
+            out[other] = texts[group.reshape(-1)]
+        return out
+
 
 def failure_codes(size: int, ordered: list[tuple[BoolArray, int]]) -> npt.NDArray[np.int16]:
     """Per row, the code of the first mask (in priority order) that is true, else 0."""
@@ -314,6 +342,8 @@ class Groups:
         self._index: dict[object, int] = {}
         self.first: list[int] = []
         """Each group's first workload."""
+        self.keys: list[object] = []
+        """Each group's key."""
         self.wanting: list[int] = []
         """Every workload added, in order."""
         self.member: list[int] = []
@@ -324,16 +354,25 @@ class Groups:
         if group is None:
             group = self._index[key] = len(self.first)
             self.first.append(workload)
+            self.keys.append(key)
         self.wanting.append(workload)
         self.member.append(group)
 
-    def add_all(self, workloads: list[int], keys: list[object]) -> None:
+    def add_all(self, workloads: list[int], keys: Sequence[object]) -> None:
         """`add` of each workload with its key, in order."""
         index = self._index
-        member = [index.setdefault(key, len(index)) for key in keys]
+        # keys are most often a few objects given many times: each object hashed once
+        seen: dict[int, int] = {}
+        member = []
+        for key in keys:
+            group = seen.get(id(key))
+            if group is None:
+                group = seen[id(key)] = index.setdefault(key, len(index))
+            member.append(group)
         first = self.first
-        for workload, group in zip(workloads, member, strict=True):
+        for workload, group, key in zip(workloads, member, keys, strict=True):
             if group == len(first):  # groups are numbered as they first appear
                 first.append(workload)
+                self.keys.append(key)
         self.wanting += workloads
         self.member += member

@@ -38,13 +38,23 @@ def with_redundancy(
     return total
 
 
-def redundancy_params(specs: list[Any]) -> dict[str, FloatArray]:
-    """Per-row redundancy parameters from the rows' workload specs."""
-    pairs = [spec.redundancy for spec in specs]
-    return {
-        "redundancy_regions": np.asarray([r for r, _ in pairs], dtype=np.float64),
-        "standby_fraction": np.asarray([f for _, f in pairs], dtype=np.float64),
-    }
+def redundancy_params(ctx: Any, wanting: list[int]) -> dict[str, FloatArray]:
+    """Per-row redundancy parameters of the workloads `wanting` (places in `ctx.specs`). A
+    table's rows have no redundancy section (each is at the default:
+    `engine.context.stand_ins`), so one row of each table is read for all of them."""
+    from genai_cost.engine.context import table_runs
+
+    specs = ctx.specs
+    at = np.asarray(wanting, dtype=np.intp)
+    regions = np.empty(at.size, dtype=np.float64)
+    standby = np.empty(at.size, dtype=np.float64)
+    read = np.zeros(at.size, dtype=bool)
+    for positions, _, _, _ in table_runs(ctx, at):
+        regions[positions], standby[positions] = specs[int(at[positions[0]])].redundancy
+        read[positions] = True
+    for k in np.flatnonzero(~read).tolist():
+        regions[k], standby[k] = specs[int(at[k])].redundancy
+    return {"redundancy_regions": regions, "standby_fraction": standby}
 
 
 def rate_at_shape(

@@ -309,35 +309,84 @@ class PricingContext:
 
 
 def by_workload(
-    specs: list[WorkloadSpec], index: np.ndarray, value: Callable[[WorkloadSpec], float]
+    ctx: PricingContext,
+    index: np.ndarray,
+    value: Callable[[WorkloadSpec], float],
+    cells: tuple[str, ...] | None = None,
 ) -> np.ndarray:
-    """Per row, `value` of its workload (`index` into `specs`), worked out once per workload
+    """Per row, `value` of its workload (`index` into `ctx.specs`), worked out once per workload
     the rows hold — not for every workload of the run (an option most workloads do not want
-    reads only those that do)."""
-    return by_workload_columns(specs, index, lambda spec: (value(spec),), 1)[0]
+    reads only those that do). `cells`: the table columns `value` reads of a table's row
+    besides the settings every row leaves at their defaults (`stand_ins`); a table's rows
+    agreeing on them then share one call."""
+    return by_workload_columns(ctx, index, lambda spec: (value(spec),), 1, cells)[0]
 
 
 def by_workload_columns(
-    specs: list[WorkloadSpec],
+    ctx: PricingContext,
     index: np.ndarray,
     values: Callable[[WorkloadSpec], tuple[float, ...]],
     count: int,
+    cells: tuple[str, ...] | None = None,
 ) -> list[np.ndarray]:
     """`by_workload` of several figures read together: `values(spec)` gives a workload's
-    `count` figures in one call, once per workload the rows hold; one array per figure."""
+    `count` figures in one call, once per workload the rows hold (with `cells`, once per
+    workload standing in for a table's rows); one array per figure."""
     if index.size == 0:
         return [np.zeros(0, dtype=np.float64) for _ in range(count)]
+    specs = ctx.specs
     present = distinct_indexes(index)
     at = np.empty(len(specs), dtype=np.intp)  # each present workload's place in `present`
     at[present] = np.arange(present.size)
+    read = present
+    if cells is not None:
+        stand = stand_ins(ctx, present.tolist(), cells)
+        read = distinct_indexes(stand)
+        place = np.empty(len(specs), dtype=np.intp)
+        place[read] = np.arange(read.size)
     # read straight into the array (no list of a tuple per workload in between)
     table = np.fromiter(
-        (values(specs[i]) for i in present.tolist()),
+        (values(specs[i]) for i in read.tolist()),
         dtype=np.dtype((np.float64, count)),
-        count=present.size,
-    )
+        count=read.size,
+    ).reshape(read.size, count)
+    if cells is not None:
+        table = table[place[stand]]  # each present workload's its stand-in's
     rows = at[index]
-    return [table.reshape(present.size, count)[:, k][rows] for k in range(count)]
+    return [table[:, k][rows] for k in range(count)]
+
+
+def stand_ins(
+    ctx: PricingContext,
+    wanting: list[int],
+    cells: tuple[str, ...] = (),
+    codes: tuple[np.ndarray, ...] = (),
+) -> np.ndarray:
+    """For each workload of `wanting` (places in `ctx.specs`), the one whose workload an option
+    module reads for it: for a table's row as the table has it (its spec holds no
+    workload), the first row of `wanting` from the same table that agrees with it on the
+    table columns `cells` and on `codes` (numbers aligned with `wanting`); for every other
+    workload, itself.
+
+    A table's rows differ only in their cells: every section a table has no column for
+    (self_hosted, autoscaling, provisioned, serverless, batch_transform, async_inference,
+    redundancy …) is at its defaults in each of them. So what reads a row's workload for no
+    more than `cells`, `codes` and those sections reads the same for every row it stands
+    for, and a million rows are read as a handful (none made into a workload)."""
+    at = np.asarray(wanting, dtype=np.intp)
+    out = at.copy()
+    for positions, table, rows, _ in table_runs(ctx, at):
+        parts = [table.codes(cell)[rows] for cell in cells]
+        parts += [np.asarray(code)[positions] for code in codes]
+        key = np.zeros(positions.size, dtype=np.int64)
+        for part in parts:  # one number per distinct combination, kept small
+            key = np.unique(key * (int(part.max()) + 1) + part, return_inverse=True)[1]
+            key = key.reshape(-1).astype(np.int64)
+        _, first = np.unique(key, return_index=True)  # each key's first row
+        first_of = np.empty(int(key.max()) + 1, dtype=np.intp)
+        first_of[key[first]] = first
+        out[positions] = at[positions][first_of[key]]
+    return out
 
 
 def distinct_indexes(index: np.ndarray) -> np.ndarray:
@@ -488,6 +537,42 @@ def from_table(
     return found
 
 
+def table_runs(
+    ctx: PricingContext, at: np.ndarray
+) -> list[tuple[np.ndarray, WorkloadTable, np.ndarray, np.ndarray]]:
+    """`from_table` of the run's specs at `at` (places in `ctx.specs`), with what it reads
+    of each spec (whether it holds its workload, its scenario, row and hours) read once per
+    run: option modules ask this many times over."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[WorkloadTable]]:
+        specs = ctx.specs
+        n = len(specs)
+        lazy = np.fromiter(map(partial(is_, None), map(attrgetter("held"), specs)), bool, n)
+        tables: list[WorkloadTable] = []
+        code = np.full(n, -1, dtype=np.int64)
+        row = np.zeros(n, dtype=np.int64)
+        hours = np.zeros(n, dtype=np.float64)
+        for positions, table, rows, row_hours in from_table(specs):
+            code[positions] = len(tables)
+            tables.append(table)
+            row[positions] = rows
+            hours[positions] = row_hours
+        return lazy, code, row, hours, tables
+
+    lazy, code, row, hours, tables = ctx.remember(("table runs",), compute)
+    at = np.asarray(at, dtype=np.intp)
+    positions = np.flatnonzero(lazy[at])
+    if not positions.size:
+        return []
+    codes = code[at[positions]]
+    starts = [0, *(np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist()]
+    out = []
+    for a, b in zip(starts, [*starts[1:], positions.size], strict=True):
+        mine = positions[a:b]
+        out.append((mine, tables[int(codes[a])], row[at[mine]], hours[at[mine]]))
+    return out
+
+
 def monthly_requests(specs: list[WorkloadSpec]) -> np.ndarray:
     """Each workload's requests in a 730-hour month (`Traffic.monthly_requests`), a table's
     rows from its columns (`table_figures`, the same definition)."""
@@ -498,6 +583,20 @@ def monthly_requests(specs: list[WorkloadSpec]) -> np.ndarray:
         read[positions] = True
     for i in np.flatnonzero(~read).tolist():
         out[i] = specs[i].workload.traffic.monthly_requests
+    return out
+
+
+def peak_information(ctx: PricingContext, among: np.ndarray) -> np.ndarray:
+    """Whether each workload of `among` (places in `ctx.specs`) says how its traffic peaks
+    (`Traffic.has_peak_information`: a profile or a ratio), a table's rows from their
+    columns (`table_figures`, the same definition)."""
+    out = np.zeros(among.size, dtype=bool)
+    read = np.zeros(among.size, dtype=bool)
+    for positions, table, rows, hours in table_runs(ctx, among):
+        out[positions] = table_figures(table, rows, hours)[9] > 0
+        read[positions] = True
+    for k in np.flatnonzero(~read).tolist():
+        out[k] = ctx.specs[int(among[k])].workload.traffic.has_peak_information
     return out
 
 

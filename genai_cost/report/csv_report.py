@@ -427,11 +427,9 @@ def option_columns(estimate: Estimate) -> Block:
         components.append(_components_cells(result, ok))
         reason = _filled(size, None)
         failed = np.flatnonzero(~ok)
-        said: dict[str, str] = {}  # a reason many rows share is held once
-        reason[failed] = [
-            said.setdefault(text, text) if (text := result.reason(i)) else None
-            for i in failed.tolist()
-        ]
+        said = result.reasons_at(failed)  # a reason many rows share is one text
+        said[said == ""] = None
+        reason[failed] = said
         reasons.append(reason)
     for column, parts in texts.items():
         block[column] = np.concatenate(parts)

@@ -15,6 +15,7 @@ from genai_cost.engine.context import (
     SpecColumns,
     WorkloadSpec,
     flatten,
+    peak_information,
     workload_arrays,
 )
 from genai_cost.engine.core import OPTION_NAMES, EstimateArrays, evaluate_all, prepare_all
@@ -277,12 +278,11 @@ def price(
             OPTION_NAMES.index(Option.self_hosted.value),
         ],
     )
-    sized_workloads = set(arrays.workload_index[capacity_rows].tolist())
-    flat = [
-        spec.workload.name
-        for w_index, spec in enumerate(specs)
-        if w_index in sized_workloads and not spec.workload.traffic.has_peak_information
-    ]
+    sized = np.zeros(len(specs), dtype=bool)
+    sized[arrays.workload_index[capacity_rows]] = True
+    sized_workloads = np.flatnonzero(sized)
+    # names and peak information from the run's columns (a table's rows are not made)
+    flat = ctx.columns().name[sized_workloads[~peak_information(ctx, sized_workloads)]].tolist()
     if flat:
         shown = ", ".join(repr(n) for n in flat[:5]) + (
             f" and {len(flat) - 5:,} more" if len(flat) > 5 else ""

@@ -116,6 +116,20 @@ class WorkloadTable:
     column_names: dict[str, str] = field(default_factory=dict)
     """The file's column behind each column of COLUMNS that it has."""
     _builder: RowBuilder | None = field(default=None, repr=False, compare=False)
+    _codes: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    def codes(self, column: str) -> np.ndarray:
+        """A number for each row's cell of the text `column` (equal cells, equal numbers;
+        numbered as they first appear), worked out once per column."""
+        found = self._codes.get(column)
+        if found is None:
+            index: dict[object, int] = {}
+            add = index.setdefault
+            cells = self.text[column]
+            found = self._codes[column] = np.fromiter(
+                (add(v, len(index)) for v in cells.tolist()), dtype=np.int64, count=cells.size
+            )
+        return found
 
     def where(self, row: int, column: str = "") -> str:
         """`row N` (1-based, the header not counted), with the file's column name."""

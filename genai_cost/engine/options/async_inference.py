@@ -13,7 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from genai_cost.engine.arrays import OptionResult, OptionRows, WorkloadArrays
-from genai_cost.engine.context import PricingContext, WorkloadSpec, by_workload, distinct_indexes
+from genai_cost.engine.context import (
+    PricingContext,
+    WorkloadSpec,
+    by_workload,
+    distinct_indexes,
+    stand_ins,
+)
 from genai_cost.engine.options import autoscaled
 from genai_cost.engine.options.self_hosted import (
     SPOT_INTERACTIVE_REASON,
@@ -88,8 +94,11 @@ def _queue_allowed(spec: WorkloadSpec) -> bool:
 def prepare(ctx: PricingContext) -> OptionRows:
     option_rows = prepare_instances(ctx, OPTION, choice)
     wanting = distinct_indexes(option_rows.workload_index).tolist()
+    # measured latency is a setting: a table's rows (none measured) read as one each
+    stand = stand_ins(ctx, wanting).tolist()
+    too_slow = {r: _too_slow(ctx.specs[r]) for r in dict.fromkeys(stand)}
     slow = {  # the few workloads whose measured latency is over the limit
-        i: reason for i in wanting if (reason := _too_slow(ctx.specs[i]))
+        i: reason for i, r in zip(wanting, stand, strict=True) if (reason := too_slow[r])
     }
     if slow:
         for r, i in enumerate(option_rows.workload_index.tolist()):
@@ -97,9 +106,12 @@ def prepare(ctx: PricingContext) -> OptionRows:
             if reason and not option_rows.reason[r]:
                 option_rows.reason[r] = reason
                 option_rows.blocked[r] = True
-    autoscaled.scaling_params(option_rows, ctx.specs, "async_inference")
+    autoscaled.scaling_params(option_rows, ctx, "async_inference")
     option_rows.params["queue_allowed"] = by_workload(
-        ctx.specs, option_rows.workload_index, lambda spec: float(_queue_allowed(spec))
+        ctx,
+        option_rows.workload_index,
+        lambda spec: float(_queue_allowed(spec)),
+        cells=("latency",),
     )
     return option_rows
 

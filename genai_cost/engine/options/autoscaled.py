@@ -83,9 +83,7 @@ def choice(spec: WorkloadSpec, option: Option = OPTION) -> InstanceChoice:
     )
 
 
-def scaling_params(
-    rows: OptionRows, specs: list[WorkloadSpec], min_field: str = "autoscaling"
-) -> None:
+def scaling_params(rows: OptionRows, ctx: PricingContext, min_field: str = "autoscaling") -> None:
     """Add the scaling parameters of each row's workload to `rows.params` (in place)."""
 
     i = rows.workload_index
@@ -97,19 +95,28 @@ def scaling_params(
         most = bound(spec).max_instances
         return float(most) if most is not None else np.inf
 
-    rows.params["min_instances"] = by_workload(specs, i, lambda s: float(bound(s).min_instances))
-    rows.params["max_instances"] = by_workload(specs, i, maximum)
+    # settings alone: a table's rows (at the defaults) read as one each (`stand_ins`)
+    rows.params["min_instances"] = by_workload(
+        ctx, i, lambda s: float(bound(s).min_instances), cells=()
+    )
+    rows.params["max_instances"] = by_workload(ctx, i, maximum, cells=())
     rows.params["lead_fraction"] = by_workload(
-        specs, i, lambda s: s.workload.autoscaling.scale_out_lead_seconds / SECONDS_PER_HOUR
+        ctx,
+        i,
+        lambda s: s.workload.autoscaling.scale_out_lead_seconds / SECONDS_PER_HOUR,
+        cells=(),
     )
     rows.params["cooldown_fraction"] = by_workload(
-        specs, i, lambda s: s.workload.autoscaling.scale_in_cooldown_seconds / SECONDS_PER_HOUR
+        ctx,
+        i,
+        lambda s: s.workload.autoscaling.scale_in_cooldown_seconds / SECONDS_PER_HOUR,
+        cells=(),
     )
 
 
 def prepare(ctx: PricingContext) -> OptionRows:
     option_rows = prepare_instances(ctx, OPTION, choice)
-    scaling_params(option_rows, ctx.specs)
+    scaling_params(option_rows, ctx)
     return option_rows
 
 

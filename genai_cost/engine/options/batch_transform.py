@@ -84,7 +84,10 @@ def prepare(ctx: PricingContext) -> OptionRows:
         return b.jobs_per_month * b.instances_per_job * b.startup_minutes_per_job / MINUTES_PER_HOUR
 
     # per workload the rows hold, once (none at all when no row is batch transform's)
-    option_rows.params[STARTUP] = by_workload(ctx.specs, option_rows.workload_index, startup_hours)
+    # (settings alone: a table's rows, at the defaults, read as one: `stand_ins`)
+    option_rows.params[STARTUP] = by_workload(
+        ctx, option_rows.workload_index, startup_hours, cells=()
+    )
     return option_rows
 
 

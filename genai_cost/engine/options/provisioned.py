@@ -34,7 +34,7 @@ from genai_cost.engine.capacity import (
     units_needed,
     with_redundancy,
 )
-from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.context import PricingContext, WorkloadSpec, stand_ins
 from genai_cost.engine.traits import OptionTraits, commitment_risk
 from genai_cost.scenario.models import Option, Workload
 from genai_cost.units import MINUTES_PER_HOUR
@@ -109,12 +109,17 @@ def prepare(ctx: PricingContext) -> OptionRows:
     """The rows of every workload that wants provisioned throughput: resolved once per group
     of workloads with the same model, region, day and settings, then taken by index."""
     groups = Groups()
-    for i in ctx.wanting(OPTION):
-        spec = ctx.specs[i]
-        settings = spec.workload.provisioned
-        groups.add(
-            i,
-            (
+    wanting = ctx.wanting(OPTION)
+    # a table's rows with the same model, region and options are read as one (`stand_ins`)
+    stand = stand_ins(ctx, wanting, ("model", "region", "options"))
+    read: dict[int, tuple[object, ...]] = {}
+    keys: list[tuple[object, ...]] = []
+    for r in stand.tolist():
+        key = read.get(r)
+        if key is None:
+            spec = ctx.specs[r]
+            settings = spec.workload.provisioned
+            key = read[r] = (
                 spec.workload.base_model,
                 spec.region,
                 ctx.day_for(spec),
@@ -123,8 +128,9 @@ def prepare(ctx: PricingContext) -> OptionRows:
                 settings.input_tokens_per_minute_per_model_unit,
                 settings.output_tokens_per_minute_per_model_unit,
                 spec.explicitly_asks(OPTION),
-            ),
-        )
+            )
+        keys.append(key)
+    groups.add_all(wanting, keys)
     first, wanting, member = groups.first, groups.wanting, groups.member
     templates = [_rows_for(ctx, -1, ctx.specs[i]) for i in first]
     rows = [r for template in templates for r in template]
@@ -136,7 +142,7 @@ def prepare(ctx: PricingContext) -> OptionRows:
     def column(values: list[Any], dtype: Any = np.float64) -> Any:
         return np.asarray(values, dtype=dtype)[take]
 
-    redundancy = redundancy_params([ctx.specs[i] for i in wanting])
+    redundancy = redundancy_params(ctx, wanting)
     return OptionRows(
         option=OPTION.value,
         workload_index=np.repeat(np.asarray(wanting, dtype=np.int64), per_workload),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -42,9 +42,16 @@ from genai_cost.engine.capacity import (
     units_needed,
     with_redundancy,
 )
-from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.context import (
+    PricingContext,
+    WorkloadSpec,
+    distinct_indexes,
+    stand_ins,
+    table_figures,
+    table_runs,
+)
 from genai_cost.engine.traits import OPERATE, OptionTraits, commitment_risk
-from genai_cost.scenario.models import Option, Workload
+from genai_cost.scenario.models import Option, Workload, split_model_id
 from genai_cost.units import SECONDS_PER_HOUR
 
 REDUNDANT_INSTANCE_HOURS = REDUNDANCY_PREFIX + "instance_hours"
@@ -246,43 +253,128 @@ def prepare_instances(
     are resolved once, and every workload with it takes them by index — a join of the
     workloads against the resolved rows, not a lookup per workload."""
     specs = ctx.specs
-    groups = Groups()
-    group_choice: list[InstanceChoice] = []
     choices: dict[tuple[int, ...], InstanceChoice] = {}
-    for i in ctx.wanting(option):
-        spec = specs[i]
-        w = spec.workload
-        # a choice reads only the workload's settings models: workloads sharing them (a
-        # table's rows share the defaults) share one choice
-        settings = (
-            id(w.self_hosted),
-            id(w.autoscaling),
-            id(w.async_inference),
-            id(w.batch_transform),
-        )
-        choice = choices.get(settings)
-        if choice is None:
-            choice = choices[settings] = choose(spec)
-        model_id = spec.workload.base_model
-        picks = None  # the token shape matters only where a benchmark gives the throughput:
-        if choice.tokens_per_second is None and _benchmarked(ctx, model_id, choice):
-            # through the benchmark it picks per instance type, so workloads whose shapes
-            # pick the same measurements share one set of rows
-            tokens = spec.workload.tokens_per_request
-            shape = (tokens.all_input, tokens.output)
-            picks = ctx.remember(
-                ("picks", model_id, choice.instance_type, shape),
-                partial(_picked_benchmarks, ctx, model_id, choice, shape),
+    wanting = ctx.wanting(option)
+    # a table's rows with the same model, region and options whose token shapes pick the
+    # same benchmarks get the same rows: one of them is read for all (`stand_ins`)
+    stand = stand_ins(ctx, wanting, ("model", "region", "options"), (_pick_codes(ctx, wanting),))
+    read: dict[int, tuple[object, ...]] = {}
+    keys: list[tuple[object, ...]] = []
+    for r in stand.tolist():
+        key = read.get(r)
+        if key is None:
+            spec = specs[r]
+            w = spec.workload
+            # a choice reads only the workload's settings models: workloads sharing them (a
+            # table's rows share the defaults) share one choice
+            settings = (
+                id(w.self_hosted),
+                id(w.autoscaling),
+                id(w.async_inference),
+                id(w.batch_transform),
             )
-        asks = spec.explicitly_asks(choice.option)
-        groups.add(i, (model_id, spec.region, ctx.day_for(spec), choice, asks, picks))
-        if len(group_choice) < len(groups.first):  # a new group: its choice
-            group_choice.append(choice)
+            choice = choices.get(settings)
+            if choice is None:
+                choice = choices[settings] = choose(spec)
+            model_id = w.base_model
+            picks = None  # the token shape matters only where a benchmark gives the throughput:
+            if choice.tokens_per_second is None and _benchmarked(ctx, model_id, choice):
+                # through the benchmark it picks per instance type, so workloads whose shapes
+                # pick the same measurements share one set of rows
+                tokens = w.tokens_per_request
+                shape = (tokens.all_input, tokens.output)
+                picks = ctx.remember(
+                    ("picks", model_id, choice.instance_type, shape),
+                    partial(_picked_benchmarks, ctx, model_id, choice, shape),
+                )
+            asks = spec.explicitly_asks(choice.option)
+            key = read[r] = (model_id, spec.region, ctx.day_for(spec), choice, asks, picks)
+        keys.append(key)
+    groups = Groups()
+    groups.add_all(wanting, keys)
     templates = [
-        instance_rows(ctx, -1, specs[first], choice)
-        for first, choice in zip(groups.first, group_choice, strict=True)
+        instance_rows(ctx, -1, specs[first], cast(InstanceChoice, key[3]))  # the key's choice
+        for first, key in zip(
+            groups.first, cast(list[tuple[object, ...]], groups.keys), strict=True
+        )
     ]
-    return instance_option_rows(option, templates, groups.wanting, groups.member, specs)
+    return instance_option_rows(option, templates, groups.wanting, groups.member, ctx)
+
+
+PICK_TIE = 1e-9
+"""Distances of two benchmarks from a shape closer than this (relative) are compared by
+`throughput_benchmark` itself (NumPy's logarithm may differ from the math module's in the
+last bit)."""
+
+
+def _pick_codes(ctx: PricingContext, wanting: list[int]) -> np.ndarray:
+    """Per workload of `wanting`, a number standing for the throughput benchmarks
+    `_picked_benchmarks` picks at its token shape for each instance type its model is
+    benchmarked on (equal numbers for a model: the same benchmarks), for a table's rows as
+    the table has them (read from its columns); 0 for every other workload. The nearest
+    benchmark is found for all rows at once (`throughput_benchmark`'s distance)."""
+    out = np.zeros(len(wanting), dtype=np.int64)
+    found = table_runs(ctx, np.asarray(wanting, dtype=np.intp))
+    if not found:
+        return out
+    catalog = ctx.catalog
+    for positions, table, rows, hours in found:
+        figures = table_figures(table, rows, hours)
+        all_input = figures[1] + figures[3] + figures[4] + figures[5]  # `all_input`'s sum
+        output = figures[2]
+        models = table.codes("model")[rows]
+        for code in distinct_indexes(models).tolist():
+            mine = np.flatnonzero(models == code)
+            name = str(table.text["model"][rows[mine[0]]])
+            model_id = split_model_id(name)[1]
+            types = ctx.remember(
+                ("benchmarked", model_id),
+                partial(benchmarked_instance_types, catalog, model_id),
+            )
+            key = np.zeros(mine.size, dtype=np.int64)
+            for instance_type in types:
+                benches = [
+                    b
+                    for b in catalog.throughput.get(model_id, [])
+                    if b.instance_type == instance_type
+                ]
+                pick = _nearest(
+                    catalog, model_id, instance_type, benches, all_input[mine], output[mine]
+                )
+                # one number for the picks so far (kept small)
+                key = np.unique(key * len(benches) + pick, return_inverse=True)[1].reshape(-1)
+            out[positions[mine]] = key
+    return out
+
+
+def _nearest(
+    catalog: Any,
+    model_id: str,
+    instance_type: str,
+    benches: list[Any],
+    all_input: np.ndarray,
+    output: np.ndarray,
+) -> np.ndarray:
+    """Per shape, the position in `benches` of the one `throughput_benchmark` picks: the
+    least sum of absolute log-ratios of input and output tokens, the first of equals."""
+    with np.errstate(divide="ignore"):
+        distance = np.stack(
+            [
+                np.abs(np.log(np.maximum(all_input, 1.0) / b.input_tokens))
+                + np.abs(np.log(np.maximum(output, 1.0) / b.output_tokens))
+                for b in benches
+            ]
+        )
+    pick: np.ndarray = np.argmin(distance, axis=0)
+    if len(benches) > 1:
+        two = np.sort(distance, axis=0)[:2]
+        close = np.flatnonzero(two[1] - two[0] <= PICK_TIE * (1.0 + np.abs(two[0])))
+        for k in close.tolist():  # near a tie: as throughput_benchmark decides it
+            chosen = throughput_benchmark(
+                catalog, model_id, instance_type, float(all_input[k]), float(output[k])
+            )
+            pick[k] = next(j for j, b in enumerate(benches) if b is chosen)
+    return pick
 
 
 def _picked_benchmarks(
@@ -324,7 +416,7 @@ def instance_option_rows(
     templates: list[list[_Row]],
     wanting: list[int],
     chosen: list[int],
-    specs: list[WorkloadSpec],
+    ctx: PricingContext,
 ) -> OptionRows:
     """The OptionRows of instance rows (shared by the self-hosting-like options): workload
     `wanting[k]` takes the rows of template `chosen[k]`, in order."""
@@ -341,7 +433,7 @@ def instance_option_rows(
         picked: ObjArray = objects(values)[take]
         return picked
 
-    redundancy = redundancy_params([specs[i] for i in wanting])
+    redundancy = redundancy_params(ctx, wanting)
     return OptionRows(
         option=option.value,
         workload_index=np.repeat(np.asarray(wanting, dtype=np.int64), counts),

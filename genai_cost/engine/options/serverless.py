@@ -28,7 +28,7 @@ from genai_cost.engine.arrays import (
     scatter,
     tuples,
 )
-from genai_cost.engine.context import PricingContext, WorkloadSpec
+from genai_cost.engine.context import PricingContext, WorkloadSpec, stand_ins
 from genai_cost.engine.latency import P50, P95
 from genai_cost.engine.options.self_hosted import closed_weights_reason
 from genai_cost.engine.traits import OptionTraits
@@ -135,19 +135,30 @@ def _row(ctx: PricingContext, index: int, spec: WorkloadSpec) -> dict[str, objec
 
 
 def prepare(ctx: PricingContext) -> OptionRows:
-    rows = [_row(ctx, i, ctx.specs[i]) for i in ctx.wanting(OPTION)]
+    wanting = ctx.wanting(OPTION)
+    # a table's rows with the same model, region and options are read as one (`stand_ins`):
+    # one row made per workload read, taken by every workload it stands for
+    stand = stand_ins(ctx, wanting, ("model", "region", "options"))
+    made: dict[int, int] = {}
+    rows: list[dict[str, object]] = []
+    for r in stand.tolist():
+        if r not in made:
+            made[r] = len(rows)
+            rows.append(_row(ctx, r, ctx.specs[r]))
+    take = np.asarray([made[r] for r in stand.tolist()], dtype=np.intp)
 
     def column(key: str) -> np.ndarray:
-        return np.asarray([r[key] for r in rows], dtype=np.float64)
+        values: np.ndarray = np.asarray([r[key] for r in rows], dtype=np.float64)[take]
+        return values
 
-    n = len(rows)
+    n = len(wanting)
     return OptionRows(
         option=OPTION.value,
-        workload_index=np.asarray([r["workload"] for r in rows], dtype=np.int64),
-        variant=objects([str(r["variant"]) for r in rows]),
+        workload_index=np.asarray(wanting, dtype=np.int64),
+        variant=objects([str(r["variant"]) for r in rows])[take],
         platform=objects(["sagemaker"] * n),
         instance_type=objects([""] * n),
-        label=objects([str(r["label"]) for r in rows]),
+        label=objects([str(r["label"]) for r in rows])[take],
         params={
             "gb_seconds_per_request": column("gb_seconds"),
             "gb_processed_per_request": column("gb_processed"),
@@ -158,9 +169,9 @@ def prepare(ctx: PricingContext) -> OptionRows:
             P50: column("p50"),
             P95: column("p95"),
         },
-        reason=objects([str(r["reason"]) for r in rows]),
-        explicit=np.asarray([bool(r["explicit"]) for r in rows], dtype=bool),
-        sources=tuples([cast(tuple[str, ...], r["sources"]) for r in rows]),
+        reason=objects([str(r["reason"]) for r in rows])[take],
+        explicit=np.asarray([bool(r["explicit"]) for r in rows], dtype=bool)[take],
+        sources=tuples([cast(tuple[str, ...], r["sources"]) for r in rows])[take],
     )
 
 
