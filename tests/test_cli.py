@@ -284,5 +284,9 @@ def test_a_report_number_that_is_not_finite_is_named_by_its_path() -> None:
     assert _first_not_finite(document, "mix") == "mix.a[1].c[1]"
     assert _first_not_finite({"z": float("nan")}, "k") == "k.z"
     assert _first_not_finite({"a": [1.0, True, None, "nan", {"b": []}]}, "k") is None
+    # a list of numbers is passed whole when their sum is finite; else read one by one
+    assert _first_not_finite({"s": [1e308, 1e308, -1e308, 2**70]}, "k") is None
+    assert _first_not_finite({"s": [1.0, float("-inf"), float("inf")]}, "k") == "k.s[1]"
+    assert _first_not_finite({"s": [0.5, None, float("nan")]}, "k") == "k.s[2]"
     with pytest.raises(OverflowInputError, match=r"^mix\.a\[1\]\.c\[1\] is not a finite number"):
         show("mix", document, Format.json, None)

@@ -78,6 +78,12 @@ def _not_finite_keys(value: Any) -> list[Any] | None:
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
+        try:  # a list of numbers: finite if their exact sum is (a sweep, a sample)
+            if math.isfinite(math.fsum(value)):
+                return None
+        except (TypeError, OverflowError, ValueError):
+            pass  # not all numbers (None, text, objects), too large to add, or both
+            # infinities (-inf + inf): one by one
         items = enumerate(value)
     else:
         return None
