@@ -1,10 +1,14 @@
 """Portfolios at scale: N workloads from a Parquet table and from YAML, end to end.
 
     python -m benchmarks.portfolio --sizes 1000,10000,100000 --runs 3
+    python -m benchmarks.portfolio --sizes 100000 --runs 3 --every-option
 
-For each size, the same N workloads (tenants cycling through four on-demand models, token
-shapes and volumes varying row by row, a tag column) are written once as a Parquet table
-and once as YAML; each form is priced by `genai-cost estimate … -f parquet -o out.parquet`
+For each size, the same N workloads (tenants cycling through four models, token shapes and
+volumes varying row by row, a tag column; priced on demand only, or with --every-option
+under every purchase option: the table has no options column, and its Llama rows get the
+self-hosted, autoscaled, asynchronous, serverless and batch-transform rows) are written
+once as a Parquet table and once as YAML; each form is priced by `genai-cost estimate …
+-f parquet -o out.parquet`
 in a fresh process, and the wall time, CPU time and peak RSS of that process are printed,
 with the yardsticks measured in the same run:
 
@@ -81,11 +85,15 @@ def write_yaml(data: dict[str, np.ndarray], folder: Path) -> list[Path]:
     files = []
     for part, start in enumerate(range(0, len(rows), YAML_PER_FILE)):
         lines = [f"name: portfolio-{part:04d}", "region: us-east-1", "workloads:"]
-        for name, model, i, o, r, options, team in rows[start : start + YAML_PER_FILE]:
+        for row in rows[start : start + YAML_PER_FILE]:
+            cells = dict(zip(data, row, strict=True))
+            listed = f"options: [{cells['options']}], " if "options" in cells else ""
             lines.append(
-                f"  - {{name: {name}, model: {model}, options: [{options}], "
-                f"tokens_per_request: {{input: {i:g}, output: {o:g}}}, "
-                f"traffic: {{requests_per_month: {r:g}}}, tags: {{team: {team}}}}}"
+                f"  - {{name: {cells['name']}, model: {cells['model']}, {listed}"
+                f"tokens_per_request: {{input: {cells['input_tokens']:g}, "
+                f"output: {cells['output_tokens']:g}}}, "
+                f"traffic: {{requests_per_month: {cells['requests_per_month']:g}}}, "
+                f"tags: {{team: {cells['team']}}}}}"
             )
         path = folder / f"part-{part:04d}.yaml"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -155,6 +163,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-yaml", action="store_true", help="Parquet only (1 M rows).")
+    parser.add_argument(
+        "--every-option",
+        action="store_true",
+        help="no options column: every option priced (Llama rows get the self-hosting ones)",
+    )
     args = parser.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     tool = [sys.executable, "-m", "genai_cost", "estimate"]
@@ -163,6 +176,8 @@ def main() -> None:
         root = Path(folder)
         for n in sizes:
             data = columns(n)
+            if args.every_option:
+                del data["options"]
             table = root / f"w{n}.parquet"
             write_parquet(data, table)
             forms = {"parquet": [*tool, "--workloads", str(table), "--tag", "team"]}
