@@ -288,5 +288,6 @@ def test_a_report_number_that_is_not_finite_is_named_by_its_path() -> None:
     assert _first_not_finite({"s": [1e308, 1e308, -1e308, 2**70]}, "k") is None
     assert _first_not_finite({"s": [1.0, float("-inf"), float("inf")]}, "k") == "k.s[1]"
     assert _first_not_finite({"s": [0.5, None, float("nan")]}, "k") == "k.s[2]"
+    assert _first_not_finite({"t": ("x", (1.0, float("inf")))}, "k") == "k.t[1][1]"
     with pytest.raises(OverflowInputError, match=r"^mix\.a\[1\]\.c\[1\] is not a finite number"):
         show("mix", document, Format.json, None)
