@@ -1815,3 +1815,49 @@ def test_the_nearest_benchmarks_of_many_shapes_are_throughput_benchmarks_own(
             picks = _nearest(catalog, model, instance_type, benches, all_input, output)
             for (i, o), pick in zip(shapes, picks.tolist(), strict=True):
                 assert benches[pick] is throughput_benchmark(catalog, model, instance_type, i, o)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.floats(min_value=0.5, max_value=1e12),
+            st.sampled_from(
+                [
+                    0.0,
+                    -0.0,
+                    1.0,
+                    10.0,
+                    999.9999999999999,
+                    1000.0000000000001,
+                    9999999999.5,
+                    1234567890.5,
+                    12345.678905,
+                    0.1 + 0.2,
+                    1e22,
+                    2.5e-7,
+                ]
+            ),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([1, 3, 10, 15, 22]),
+)
+def test_significant_arrays_are_pythons_formatting(values: list[float], digits: int) -> None:
+    """`significant_array` holds `float(f"{v:.{digits}g}")` of each value: the same double
+    (the sign of zero kept), NaN where v is NaN, infinity where it is — values next to
+    powers of ten and halves at the last digit included."""
+    import math
+
+    import numpy as np
+
+    from genai_cost.results.rounding import significant_array
+
+    got = significant_array(np.asarray(values, dtype=np.float64), digits).tolist()
+    for v, g in zip(values, got, strict=True):
+        want = float(f"{v:.{digits}g}")
+        if math.isnan(want):
+            assert math.isnan(g)
+        else:
+            assert g == want and math.copysign(1, g) == math.copysign(1, want), (v, digits)

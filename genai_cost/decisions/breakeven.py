@@ -11,7 +11,7 @@ from genai_cost.documents.decisions import BreakevenDocument, Crossing, Workload
 from genai_cost.engine.breakeven import TooManySteps, cheapest_bands, crossings
 from genai_cost.engine.context import run_columns
 from genai_cost.errors import ArgumentError
-from genai_cost.results.rounding import rounded_column
+from genai_cost.results.rounding import rounded_column, significant_array
 from genai_cost.units import MINUTES_PER_MONTH
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def breakeven_document(
                     for f, t, label in bands
                 ],
                 "sweep": {
-                    "requests_per_month": [significant(float(v)) for v in sweep],
+                    "requests_per_month": significant_array(sweep, SIGNIFICANT_DIGITS).tolist(),
                     # round(x, 6) of each, None where not finite (for a whole column at once)
                     "monthly_cost_usd": {c.label: rounded_column(c.cost(sweep), 6) for c in curves},
                 },

@@ -64,3 +64,35 @@ def rounded_texts(values: np.ndarray, digits: int, missing: str) -> np.ndarray:
         out[zeros] = "0.0"
         out[zeros & np.signbit(rounded)] = "-0.0"
     return out
+
+
+_POWERS_OF_TEN = np.asarray([float(10**k) for k in range(24)])
+"""10⁰ … 10²³ exactly (from integers: no power function's rounding)."""
+
+
+def significant_array(values: np.ndarray, digits: int) -> np.ndarray:
+    """`float(f"{v:.{digits}g}")` of every value — v to `digits` significant digits, as
+    Python writes it — for a whole column at once. For 1 ≤ |v| < 10^digits the decimal
+    exponent e is found against exact powers of ten, and the value is `round(v, digits - 1
+    - e)` (`rounded_array`): both round v's exact value to the same decimal place, half to
+    even, and read back the nearest double. Every other value (below 1, at or above
+    10^digits, zero, NaN, infinity) is formatted one by one."""
+    if not 1 <= digits <= 22:
+        raise ValueError(f"significant digits {digits} outside 1..22")
+    x = np.asarray(values, dtype=np.float64)
+    out = np.empty(x.size, dtype=np.float64)
+    size = np.abs(x)
+    fast = np.flatnonzero(np.isfinite(x) & (size >= 1.0) & (size < _POWERS_OF_TEN[digits]))
+    if fast.size:
+        a = size[fast]
+        exponent = np.clip(np.floor(np.log10(a)).astype(np.int64), 0, digits - 1)
+        exponent -= a < _POWERS_OF_TEN[exponent]  # log10 rounded up across a power of ten
+        exponent += a >= _POWERS_OF_TEN[exponent + 1]  # … or down
+        for e in np.unique(exponent).tolist():
+            at = fast[exponent == e]
+            out[at] = rounded_array(x[at], digits - 1 - e)
+    rest = np.ones(x.size, dtype=bool)
+    rest[fast] = False
+    for i in np.flatnonzero(rest).tolist():
+        out[i] = float(f"{float(x[i]):.{digits}g}")
+    return out
