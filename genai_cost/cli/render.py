@@ -157,6 +157,21 @@ def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: 
             write_atomic(output, render_json_bytes(document, finite=finite))
         say(f"wrote {output}")
         return
+    if fmt == Format.csv:
+        from genai_cost.report.csv_report import EstimateRows, csv_chunks
+
+        if isinstance(document, EstimateRows):  # written a few thousand rows at a time
+            pieces = csv_chunks(document)
+            if to_stdout(output):
+                for piece in pieces:
+                    sys.stdout.write(piece.decode("utf-8"))
+                return
+            from genai_cost.output import write_atomic
+
+            assert output is not None
+            write_atomic(output, pieces)
+            say(f"wrote {output}")
+            return
     emit(render(kind, document, fmt, output=output, **options), output)
 
 

@@ -221,8 +221,49 @@ def component_text(name: str, quantity: Any, unit: str, usd_per_unit: Any) -> st
 
 
 def render_csv(document: EstimateDocument | EstimateRows) -> str:
-    rows = document.rows() if isinstance(document, EstimateRows) else _rows(document)
-    return csv_table(COLUMNS, rows)
+    if isinstance(document, EstimateRows):
+        return b"".join(csv_chunks(document)).decode("utf-8")
+    return csv_table(COLUMNS, _rows(document))
+
+
+CSV_ROWS_AT_A_TIME = 50_000
+"""Rows of an estimate's CSV encoded at a time (`csv_chunks`)."""
+
+
+def csv_chunks(document: EstimateRows) -> Iterator[bytes]:
+    """The estimate's CSV (`csv_table` of its rows) as UTF-8 pieces whose concatenation is
+    the same text: each block's columns made into cells column by column (`csv_cells`), a
+    few thousand rows at a time, so a large estimate is never held as text whole."""
+    from genai_cost.report.sanitize import csv_row
+
+    yield csv_row(COLUMNS).encode("utf-8")
+    for block in table_blocks(document.estimate):
+        size = len(block[COLUMNS[0]])
+        for start in range(0, size, CSV_ROWS_AT_A_TIME):
+            end = min(start + CSV_ROWS_AT_A_TIME, size)
+            cells = [csv_cells(block[name][start:end]) for name in COLUMNS]
+            lines = map(",".join, zip(*cells, strict=True))
+            yield ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def csv_cells(values: Any) -> list[str]:
+    """`csv_cell` of each value of a block's column (a list, or an array whose float NaN is
+    the rows' None: an empty cell), worked out for the column: numbers by their kind once,
+    text through the cell cache."""
+    import numpy as np
+
+    from genai_cost.report.sanitize import csv_cell, csv_text
+
+    if isinstance(values, np.ndarray):
+        if values.dtype == np.float64:
+            cells: list[str] = list(map(repr, values.tolist()))  # `csv_cell` of a float
+            for i in np.flatnonzero(np.isnan(values)).tolist():
+                cells[i] = ""
+            return cells
+        if values.dtype == np.bool_:
+            return ["true" if v else "false" for v in values.tolist()]
+        values = values.tolist()
+    return ["" if v is None else csv_text(v) if type(v) is str else csv_cell(v) for v in values]
 
 
 class EstimateRows:

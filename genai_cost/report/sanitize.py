@@ -131,11 +131,11 @@ def csv_cell(value: Any) -> str:
             return str(int(value))
         if isinstance(value, numbers.Real):  # NumPy floats: a negative number is not a formula
             return repr(float(value))
-    return _csv_text(value if kind is str else str(value))
+    return csv_text(value if kind is str else str(value))
 
 
 @functools.lru_cache(maxsize=4096)
-def _csv_text(value: str) -> str:
+def csv_text(value: str) -> str:
     """`csv_cell` of text, remembered: a report's texts repeat down its rows (a model, an
     option, a unit in every row)."""
     text = escaped(value)
