@@ -338,3 +338,58 @@ def test_redundancy_never_cheaper_than_one_region(
     active = with_redundancy(base, np.array([float(regions)]), np.array([0.0]))
     warm = with_redundancy(base, np.array([1.0]), np.array([fraction]))
     assert active[0] >= base[0] and warm[0] >= base[0] + 1
+
+
+def _breakeven_row_by_row(a: Any) -> Any:
+    """`commitment_breakeven_fraction` as first written: each capacity's base price looked
+    up row by row (the last base row of a capacity kept)."""
+    import numpy as np
+
+    fraction = np.full(a.size, np.nan)
+    for k, result in enumerate(a.results):
+        if result.usd_per_capacity_hour is None:
+            continue
+        rows = result.rows
+        price = np.where(result.feasible, result.usd_per_capacity_hour, np.nan)
+        base: dict[tuple[object, ...], float] = {}
+        for local in range(rows.size):
+            if rows.variant[local] == result.base_variant and price[local] > 0:
+                key = (rows.workload_index[local], rows.platform[local], rows.instance_type[local])
+                base[key] = float(price[local])
+        for local in range(rows.size):
+            if rows.variant[local] in result.uncommitted:
+                continue
+            key = (rows.workload_index[local], rows.platform[local], rows.instance_type[local])
+            if key in base and np.isfinite(price[local]):
+                fraction[int(a.offsets[k]) + local] = price[local] / base[key]
+    return fraction
+
+
+def test_commitment_breakeven_joined_at_once_is_the_row_by_row_answer(tmp_path: Path) -> None:
+    """The commitment break-even of every row, found for all rows at once, is the row-by-row
+    answer on every bundled scenario and on open-weights workloads self-hosted under every
+    purchase (a commitment's price over its capacity's base price, NaN where either cannot
+    be priced) — and some rows have one."""
+    import numpy as np
+
+    from genai_cost import api
+
+    mine = tmp_path / "commitments.yaml"
+    mine.write_text(
+        "name: commitments\nregion: us-east-1\nworkloads:\n"
+        "  - {name: a, model: meta.llama3-1-8b-instruct-v1:0, tokens_per_request: "
+        "{input: 800, output: 200}, traffic: {requests_per_second: 20, "
+        "peak_to_average_ratio: 2}}\n"
+        "  - {name: b, model: meta.llama3-1-70b-instruct-v1:0, latency: batch_tolerant, "
+        "tokens_per_request: {input: 2000, output: 300}, traffic: {requests_per_second: 5}}\n"
+        "  - {name: c, model: mistral.mistral-7b-instruct-v0:2, tokens_per_request: "
+        "{input: 128, output: 2048}, traffic: {requests_per_month: 1000000}}\n",
+        encoding="utf-8",
+    )
+    found = 0
+    for path in [*sorted((ROOT / "scenarios").glob("*.yaml")), mine]:
+        a = api.estimate([path]).arrays
+        got, want = a.commitment_breakeven_fraction(), _breakeven_row_by_row(a)
+        assert np.array_equal(got, want, equal_nan=True), path.name
+        found += int(np.isfinite(got).sum())
+    assert found >= 6

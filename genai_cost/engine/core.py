@@ -200,34 +200,48 @@ class EstimateArrays:
         """Per row, for a commitment (a term, a reserved instance, a savings plan): its hourly
         price over the no-commitment price of the same capacity — the share of hours below
         which the commitment costs more than paying only for the hours used. NaN elsewhere
-        (and where either row cannot be priced)."""
+        (and where either row cannot be priced). Found for all rows at once: each row's
+        capacity (workload, platform, instance type) as one number, joined to the base
+        variant's rows (the last base row of a capacity, where there are several)."""
         fraction = np.full(self.size, np.nan)
         for k, result in enumerate(self.results):
             if result.usd_per_capacity_hour is None:
                 continue
             rows = result.rows
             price = np.where(result.feasible, result.usd_per_capacity_hour, np.nan)
-            base: dict[tuple[object, ...], float] = {}
-            for local in range(rows.size):
-                if rows.variant[local] == result.base_variant and price[local] > 0:
-                    key = (
-                        rows.workload_index[local],
-                        rows.platform[local],
-                        rows.instance_type[local],
-                    )
-                    base[key] = float(price[local])
-            for local in range(rows.size):
-                if rows.variant[local] in result.uncommitted:
-                    continue
-                key = (rows.workload_index[local], rows.platform[local], rows.instance_type[local])
-                if key in base and np.isfinite(price[local]):
-                    fraction[int(self.offsets[k]) + local] = price[local] / base[key]
+            platform = _codes(rows.platform)
+            instance = _codes(rows.instance_type)
+            key = (
+                rows.workload_index.astype(np.int64) * (int(platform.max(initial=0)) + 1) + platform
+            ) * (int(instance.max(initial=0)) + 1) + instance
+            with np.errstate(invalid="ignore"):
+                is_base = (rows.variant == result.base_variant) & (price > 0)
+            base_keys, base_prices = key[is_base][::-1], price[is_base][::-1]
+            known, last = np.unique(base_keys, return_index=True)  # reversed: the last row
+            if not known.size:
+                continue
+            committed = np.ones(rows.size, dtype=bool)
+            for variant in result.uncommitted:
+                committed &= rows.variant != variant
+            at = np.minimum(np.searchsorted(known, key), known.size - 1)
+            joined = committed & (known[at] == key) & np.isfinite(price)
+            local = np.flatnonzero(joined)
+            fraction[int(self.offsets[k]) + local] = price[local] / base_prices[last[at[local]]]
         return fraction
 
     def option_names(self) -> ObjArray:
         """Option name of every row (an object array, for analysis and tests)."""
         names: ObjArray = np.asarray(OPTION_NAMES, dtype=object)[self.option_code]
         return names
+
+
+def _codes(values: ObjArray) -> IntArray:
+    """A number for each text of an object column (equal texts, equal numbers)."""
+    index: dict[object, int] = {}
+    add = index.setdefault
+    return np.fromiter(
+        (add(v, len(index)) for v in values.tolist()), dtype=np.int64, count=values.size
+    )
 
 
 def prepare_all(ctx: PricingContext) -> list[OptionRows]:

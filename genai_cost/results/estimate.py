@@ -30,10 +30,16 @@ from genai_cost.documents.estimate import (
     ThroughputRecord,
     WorkloadSummary,
 )
-from genai_cost.engine.context import PricingContext, WorkloadSpec, run_columns
+from genai_cost.engine.context import (
+    PricingContext,
+    WorkloadSpec,
+    distinct_indexes,
+    run_columns,
+    workload_arrays,
+)
 from genai_cost.engine.core import EstimateArrays, listed_rows
 from genai_cost.results.bill import BillInputs, workload_shares
-from genai_cost.results.rounding import rounded_column
+from genai_cost.results.rounding import rounded_array, rounded_column
 from genai_cost.scenario.load import LoadedScenario
 from genai_cost.scenario.table import workload_names
 from genai_cost.version import __version__
@@ -266,6 +272,13 @@ class _OptionColumns:
         self.params = rows.params
         self.rates = _rates_at_shape(rows.params, rows.workload_index, estimate.specs)
         ok = result.failure == 0
+        # each failed row's reason (each distinct text made once), and each row's instances
+        # by hour rounded as records show them, for the whole option at once
+        self.reasons: list[str] = result.reasons_at(np.arange(rows.size)).tolist()
+        self.hourly: np.ndarray | None = None
+        if result.schedule is not None:  # (rows, 24), NaN where not finite (a record's None)
+            schedule = result.schedule
+            self.hourly = rounded_array(schedule.reshape(-1), 9).reshape(schedule.shape)
         self.components = [
             (
                 c.name,
@@ -325,7 +338,6 @@ def option_record_chunks(
             w_index = c.workloads[local]
             spec = specs[w_index]
             ok = c.feasible[local]
-            result = c.result
             record: OptionRecord = {
                 "scenario": spec.scenario_name,
                 "workload": names[w_index],
@@ -336,7 +348,7 @@ def option_record_chunks(
                 "platform": c.platforms[local],
                 "instance_type": c.instance_types[local],
                 "feasible": ok,
-                "reason": None if ok else (result.reason(local) or None),
+                "reason": None if ok else (c.reasons[local] or None),
                 "monthly_cost_usd": monthly[row],
                 "cost_per_1k_requests_usd": per_1k[row],
                 "cost_per_1m_tokens_usd": per_1m[row],
@@ -354,8 +366,10 @@ def option_record_chunks(
                 record["latency_p95_seconds"] = _number(p95)
             if ok and c.rates is not None:
                 record["throughput"] = _throughput(c.params, local, float(c.rates[local]))
-            if result.schedule is not None and ok:
-                hours = [_number(x) for x in result.schedule[local].tolist()]
+            if c.hourly is not None and ok:
+                hours = c.hourly[local].tolist()
+                if not all(map(math.isfinite, hours)):
+                    hours = [x if math.isfinite(x) else None for x in hours]
                 record["instances_by_hour"] = cast(list[float], hours)
             chunk.append(record)
         yield chunk
@@ -430,12 +444,18 @@ def _rates_at_shape(params: dict[str, Any], workload_index: Any, specs: list[Wor
         return None
     from genai_cost.engine.capacity import rate_at_shape
 
-    shapes = [specs[i].workload.tokens_per_request for i in workload_index.tolist()]
+    # the shapes of the workloads the rows hold, as the engine read them (a table's rows
+    # from its columns: `workload_arrays`)
+    present = distinct_indexes(workload_index)
+    shapes = workload_arrays([specs[i] for i in present.tolist()])
+    at = np.empty(len(specs), dtype=np.intp)
+    at[present] = np.arange(present.size)
+    rows = at[workload_index]
     return rate_at_shape(
         params["output_tokens_per_second_per_instance"],
         params,
-        np.asarray([t.all_input for t in shapes], dtype=np.float64),
-        np.asarray([t.output for t in shapes], dtype=np.float64),
+        shapes.all_input_tokens[rows],
+        shapes.output_tokens[rows],
     )
 
 
