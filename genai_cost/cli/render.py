@@ -8,6 +8,7 @@ import math
 import os
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,16 +132,7 @@ def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: 
         )
 
         if isinstance(document, StreamedDocument):  # written as its records are made
-            pieces = render_json_stream(document)
-            if to_stdout(output):
-                for piece in pieces:
-                    sys.stdout.write(piece.decode("utf-8"))
-                return
-            from genai_cost.output import write_atomic
-
-            assert output is not None
-            write_atomic(output, pieces)
-            say(f"wrote {output}")
+            emit_pieces(render_json_stream(document), output)
             return
         # every number is finite: checked above (`_first_not_finite`), or by the builder of
         # a kind in FINITE_KINDS; the encoder's own pass for NaN would read it all again
@@ -161,18 +153,23 @@ def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: 
         from genai_cost.report.csv_report import EstimateRows, csv_chunks
 
         if isinstance(document, EstimateRows):  # written a few thousand rows at a time
-            pieces = csv_chunks(document)
-            if to_stdout(output):
-                for piece in pieces:
-                    sys.stdout.write(piece.decode("utf-8"))
-                return
-            from genai_cost.output import write_atomic
-
-            assert output is not None
-            write_atomic(output, pieces)
-            say(f"wrote {output}")
+            emit_pieces(csv_chunks(document), output)
             return
     emit(render(kind, document, fmt, output=output, **options), output)
+
+
+def emit_pieces(pieces: Iterator[bytes], output: Path | None) -> None:
+    """A report made in UTF-8 pieces, on stdout as they come, or written atomically to
+    `output` (never held whole)."""
+    if to_stdout(output):
+        for piece in pieces:
+            sys.stdout.write(piece.decode("utf-8"))
+        return
+    from genai_cost.output import write_atomic
+
+    assert output is not None
+    write_atomic(output, pieces)
+    say(f"wrote {output}")
 
 
 def say(text: str) -> None:
