@@ -358,17 +358,22 @@ class Groups:
         self.wanting.append(workload)
         self.member.append(group)
 
-    def add_all(self, workloads: list[int], keys: Sequence[object]) -> None:
-        """`add` of each workload with its key, in order."""
+    def add_all(
+        self, workloads: list[int], keys: Sequence[object], *, shared: bool = False
+    ) -> None:
+        """`add` of each workload with its key, in order. `shared`: the keys are a few
+        objects given many times (the keys of a table's stand-ins), each hashed once."""
         index = self._index
-        # keys are most often a few objects given many times: each object hashed once
-        seen: dict[int, int] = {}
-        member = []
-        for key in keys:
-            group = seen.get(id(key))
-            if group is None:
-                group = seen[id(key)] = index.setdefault(key, len(index))
-            member.append(group)
+        if shared:
+            seen: dict[int, int] = {}
+            member = []
+            for key in keys:
+                group = seen.get(id(key))
+                if group is None:
+                    group = seen[id(key)] = index.setdefault(key, len(index))
+                member.append(group)
+        else:
+            member = [index.setdefault(key, len(index)) for key in keys]
         first = self.first
         for workload, group, key in zip(workloads, member, keys, strict=True):
             if group == len(first):  # groups are numbered as they first appear

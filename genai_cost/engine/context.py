@@ -559,8 +559,10 @@ def table_runs(
             hours[positions] = row_hours
         return lazy, code, row, hours, tables
 
-    lazy, code, row, hours, tables = ctx.remember(("table runs",), compute)
     at = np.asarray(at, dtype=np.intp)
+    if not at.size:  # (an option no workload wants: nothing read)
+        return []
+    lazy, code, row, hours, tables = ctx.remember(("table runs",), compute)
     positions = np.flatnonzero(lazy[at])
     if not positions.size:
         return []

@@ -130,7 +130,7 @@ def prepare(ctx: PricingContext) -> OptionRows:
                 spec.explicitly_asks(OPTION),
             )
         keys.append(key)
-    groups.add_all(wanting, keys)
+    groups.add_all(wanting, keys, shared=True)
     first, wanting, member = groups.first, groups.wanting, groups.member
     templates = [_rows_for(ctx, -1, ctx.specs[i]) for i in first]
     rows = [r for template in templates for r in template]

@@ -291,7 +291,7 @@ def prepare_instances(
             key = read[r] = (model_id, spec.region, ctx.day_for(spec), choice, asks, picks)
         keys.append(key)
     groups = Groups()
-    groups.add_all(wanting, keys)
+    groups.add_all(wanting, keys, shared=True)
     templates = [
         instance_rows(ctx, -1, specs[first], cast(InstanceChoice, key[3]))  # the key's choice
         for first, key in zip(
