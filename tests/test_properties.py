@@ -406,3 +406,40 @@ def test_values_encoded_deeper_are_the_reindented_encoding(value: Any, items: li
     assert _deeper(value, option) == orjson.dumps(value, option=option).replace(b"\n", b"\n  ")
     part = orjson.dumps(items, option=option)
     assert _deeper_items(items, option) == b"  " + part[2:-2].replace(b"\n", b"\n  ")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    classes=st.lists(st.integers(min_value=0, max_value=6), max_size=40),
+    keys=st.lists(st.integers(min_value=0, max_value=3), min_size=7, max_size=7),
+)
+def test_groups_of_stand_ins_are_the_groups_added_one_by_one(
+    classes: list[int], keys: list[int]
+) -> None:
+    """`Groups.add_stand_ins` (each stand-in's key asked once) groups the workloads as
+    adding each with its stand-in's key one by one does: the same first workloads, keys
+    and members."""
+    from genai_cost.engine.arrays import Groups
+
+    wanting = list(range(0, 3 * len(classes), 3))  # ascending, with gaps
+    first_of: dict[int, int] = {}
+    readers = [first_of.setdefault(c, w) for c, w in zip(classes, wanting, strict=True)]
+    stand = np.asarray(readers, dtype=np.int64)
+    class_of = dict(zip(wanting, classes, strict=True))
+    asked: list[int] = []
+
+    def key_of(workload: int) -> object:
+        asked.append(workload)
+        return ("key", keys[class_of[workload]])
+
+    together, alone = Groups(), Groups()
+    together.add_stand_ins(wanting, stand, key_of)
+    for workload, reader in zip(wanting, stand.tolist(), strict=True):
+        alone.add(workload, ("key", keys[class_of[reader]]))
+    assert (together.first, together.keys, together.member, together.wanting) == (
+        alone.first,
+        alone.keys,
+        alone.member,
+        alone.wanting,
+    )
+    assert sorted(asked) == sorted(set(stand.tolist()))

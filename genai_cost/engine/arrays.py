@@ -6,7 +6,7 @@ instance type). Missing prices are NaN, never 0.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -358,22 +358,31 @@ class Groups:
         self.wanting.append(workload)
         self.member.append(group)
 
-    def add_all(
-        self, workloads: list[int], keys: Sequence[object], *, shared: bool = False
+    def add_stand_ins(
+        self, wanting: list[int], stand: IntArray, key_of: Callable[[int], object]
     ) -> None:
-        """`add` of each workload with its key, in order. `shared`: the keys are a few
-        objects given many times (the keys of a table's stand-ins), each hashed once."""
+        """`add` of each workload of `wanting` (ascending) with the key of the workload
+        standing in for it (`stand`: `engine.context.stand_ins`, each the first of the
+        workloads it stands for): `key_of` asked once for each stand-in, in order, and every
+        workload given its group at once."""
+        readers, place = np.unique(stand, return_inverse=True)
+        group_of = np.empty(readers.size, dtype=np.int64)
+        index, first, keys = self._index, self.first, self.keys
+        for k, reader in enumerate(readers.tolist()):
+            key = key_of(reader)
+            group = index.get(key)
+            if group is None:
+                group = index[key] = len(first)
+                first.append(reader)
+                keys.append(key)
+            group_of[k] = group
+        self.wanting += wanting
+        self.member += group_of[place.reshape(-1)].tolist()
+
+    def add_all(self, workloads: list[int], keys: Sequence[object]) -> None:
+        """`add` of each workload with its key, in order."""
         index = self._index
-        if shared:
-            seen: dict[int, int] = {}
-            member = []
-            for key in keys:
-                group = seen.get(id(key))
-                if group is None:
-                    group = seen[id(key)] = index.setdefault(key, len(index))
-                member.append(group)
-        else:
-            member = [index.setdefault(key, len(index)) for key in keys]
+        member = [index.setdefault(key, len(index)) for key in keys]
         first = self.first
         for workload, group, key in zip(workloads, member, keys, strict=True):
             if group == len(first):  # groups are numbered as they first appear

@@ -112,25 +112,22 @@ def prepare(ctx: PricingContext) -> OptionRows:
     wanting = ctx.wanting(OPTION)
     # a table's rows with the same model, region and options are read as one (`stand_ins`)
     stand = stand_ins(ctx, wanting, ("model", "region", "options"))
-    read: dict[int, tuple[object, ...]] = {}
-    keys: list[tuple[object, ...]] = []
-    for r in stand.tolist():
-        key = read.get(r)
-        if key is None:
-            spec = ctx.specs[r]
-            settings = spec.workload.provisioned
-            key = read[r] = (
-                spec.workload.base_model,
-                spec.region,
-                ctx.day_for(spec),
-                settings.term,
-                settings.usd_per_model_unit_hour,
-                settings.input_tokens_per_minute_per_model_unit,
-                settings.output_tokens_per_minute_per_model_unit,
-                spec.explicitly_asks(OPTION),
-            )
-        keys.append(key)
-    groups.add_all(wanting, keys, shared=True)
+
+    def key_of(r: int) -> tuple[object, ...]:
+        spec = ctx.specs[r]
+        settings = spec.workload.provisioned
+        return (
+            spec.workload.base_model,
+            spec.region,
+            ctx.day_for(spec),
+            settings.term,
+            settings.usd_per_model_unit_hour,
+            settings.input_tokens_per_minute_per_model_unit,
+            settings.output_tokens_per_minute_per_model_unit,
+            spec.explicitly_asks(OPTION),
+        )
+
+    groups.add_stand_ins(wanting, stand, key_of)
     first, wanting, member = groups.first, groups.wanting, groups.member
     templates = [_rows_for(ctx, -1, ctx.specs[i]) for i in first]
     rows = [r for template in templates for r in template]

@@ -258,40 +258,37 @@ def prepare_instances(
     # a table's rows with the same model, region and options whose token shapes pick the
     # same benchmarks get the same rows: one of them is read for all (`stand_ins`)
     stand = stand_ins(ctx, wanting, ("model", "region", "options"), (_pick_codes(ctx, wanting),))
-    read: dict[int, tuple[object, ...]] = {}
-    keys: list[tuple[object, ...]] = []
-    for r in stand.tolist():
-        key = read.get(r)
-        if key is None:
-            spec = specs[r]
-            w = spec.workload
-            # a choice reads only the workload's settings models: workloads sharing them (a
-            # table's rows share the defaults) share one choice
-            settings = (
-                id(w.self_hosted),
-                id(w.autoscaling),
-                id(w.async_inference),
-                id(w.batch_transform),
+
+    def key_of(r: int) -> tuple[object, ...]:
+        spec = specs[r]
+        w = spec.workload
+        # a choice reads only the workload's settings models: workloads sharing them (a
+        # table's rows, and YAML workloads, share the defaults) share one choice
+        settings = (
+            id(w.self_hosted),
+            id(w.autoscaling),
+            id(w.async_inference),
+            id(w.batch_transform),
+        )
+        choice = choices.get(settings)
+        if choice is None:
+            choice = choices[settings] = choose(spec)
+        model_id = w.base_model
+        picks = None  # the token shape matters only where a benchmark gives the throughput:
+        if choice.tokens_per_second is None and _benchmarked(ctx, model_id, choice):
+            # through the benchmark it picks per instance type, so workloads whose shapes
+            # pick the same measurements share one set of rows
+            tokens = w.tokens_per_request
+            shape = (tokens.all_input, tokens.output)
+            picks = ctx.remember(
+                ("picks", model_id, choice.instance_type, shape),
+                partial(_picked_benchmarks, ctx, model_id, choice, shape),
             )
-            choice = choices.get(settings)
-            if choice is None:
-                choice = choices[settings] = choose(spec)
-            model_id = w.base_model
-            picks = None  # the token shape matters only where a benchmark gives the throughput:
-            if choice.tokens_per_second is None and _benchmarked(ctx, model_id, choice):
-                # through the benchmark it picks per instance type, so workloads whose shapes
-                # pick the same measurements share one set of rows
-                tokens = w.tokens_per_request
-                shape = (tokens.all_input, tokens.output)
-                picks = ctx.remember(
-                    ("picks", model_id, choice.instance_type, shape),
-                    partial(_picked_benchmarks, ctx, model_id, choice, shape),
-                )
-            asks = spec.explicitly_asks(choice.option)
-            key = read[r] = (model_id, spec.region, ctx.day_for(spec), choice, asks, picks)
-        keys.append(key)
+        asks = spec.explicitly_asks(choice.option)
+        return (model_id, spec.region, ctx.day_for(spec), choice, asks, picks)
+
     groups = Groups()
-    groups.add_all(wanting, keys, shared=True)
+    groups.add_stand_ins(wanting, stand, key_of)
     templates = [
         instance_rows(ctx, -1, specs[first], cast(InstanceChoice, key[3]))  # the key's choice
         for first, key in zip(
