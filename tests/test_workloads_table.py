@@ -1861,3 +1861,32 @@ def test_significant_arrays_are_pythons_formatting(values: list[float], digits: 
             assert math.isnan(g)
         else:
             assert g == want and math.copysign(1, g) == math.copysign(1, want), (v, digits)
+
+
+def test_a_table_made_from_another_works_out_its_own_codes(tmp_path: Path) -> None:
+    """`WorkloadTable.codes` is kept per table: a table made from another with other
+    columns (`regions` moves a table's models this way) numbers its own cells, not the
+    other's."""
+    import dataclasses
+
+    import numpy as np
+
+    from genai_cost.api import load_scenarios
+    from genai_cost.catalog.snapshot import load_catalog
+
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n"
+        "a,amazon.nova-lite-v1:0,1,1,1\n"
+        "b,amazon.nova-pro-v1:0,1,1,1\n"
+        "c,amazon.nova-lite-v1:0,1,1,1\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "s.yaml").write_text("name: s\nworkloads_table: t.csv\n", encoding="utf-8")
+    (loaded,) = load_scenarios([tmp_path / "s.yaml"], load_catalog())
+    table = loaded.table
+    assert table is not None
+    assert table.codes("model").tolist() == [0, 1, 0]
+    one_model = np.asarray(["amazon.nova-pro-v1:0"] * 3, dtype=object)
+    moved = dataclasses.replace(table, text={**table.text, "model": one_model}, _builder=None)
+    assert moved.codes("model").tolist() == [0, 0, 0]
+    assert table.codes("model").tolist() == [0, 1, 0]

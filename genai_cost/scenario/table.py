@@ -116,7 +116,11 @@ class WorkloadTable:
     column_names: dict[str, str] = field(default_factory=dict)
     """The file's column behind each column of COLUMNS that it has."""
     _builder: RowBuilder | None = field(default=None, repr=False, compare=False)
-    _codes: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+    _codes: dict[str, np.ndarray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """`codes` worked out so far (not an argument: a table made from another by
+    `dataclasses.replace`, with other columns, starts without them)."""
 
     def codes(self, column: str) -> np.ndarray:
         """A number for each row's cell of the text `column` (equal cells, equal numbers;
