@@ -29,8 +29,25 @@ def _loop(curves: list[Curve], volume: np.ndarray) -> tuple[np.ndarray, np.ndarr
 def _random_curves(rng: np.random.Generator, count: int) -> list[Curve]:
     curves: list[Curve] = []
     for _ in range(count):
-        kind = rng.integers(0, 4)
-        if kind == 0:  # a line
+        kind = rng.integers(0, 5)
+        if kind == 4:  # capacity that follows the day (autoscaled, asynchronous)
+            shape = rng.uniform(0, 1, size=24)
+            shape[rng.integers(0, 24)] = 0.0  # an idle hour
+            curves.append(
+                Curve(
+                    "day",
+                    hourly_units_per_request=tuple(float(x) * 1e-6 for x in shape),
+                    usd_per_unit_hour=float(rng.uniform(0.5, 40)),
+                    regions=float(rng.integers(1, 3)),
+                    standby_fraction=float(rng.choice([0.0, 0.25])),
+                    min_units=float(rng.integers(0, 3)),
+                    max_units=float(rng.choice([np.inf, 5.0, 40.0])),
+                    lead_fraction=float(rng.choice([0.0, 0.1, 0.6])),
+                    cooldown_fraction=float(rng.choice([0.0, 0.25, 0.7])),
+                    hours=float(rng.choice([672.0, 730.0, 744.0])),
+                )
+            )
+        elif kind == 0:  # a line
             curves.append(Curve("line", slope_usd_per_request=float(rng.uniform(0, 1e-3))))
         elif kind == 1:  # a line with a fixed part and a cap volume reaches
             curves.append(
@@ -63,7 +80,8 @@ def test_curves_as_arrays_are_the_curves_costs_bit_for_bit(
 ) -> None:
     """`_CurveTable.cheapest` gives each workload's cheapest cost every month and its month-1
     winner exactly as evaluating its curves one by one does (lines, capped lines, steps with
-    redundancy and standby; ties; volumes past a cap), for samples × months of volumes."""
+    redundancy and standby, capacity that follows the day with a floor, a cap, lead and
+    cooldown; ties; volumes past a cap), for samples × months of volumes."""
     rng = np.random.default_rng(seed)
     workloads = 40
     found = {}
@@ -87,11 +105,9 @@ def test_curves_as_arrays_are_the_curves_costs_bit_for_bit(
         assert table.rows[best[k]].tolist() == rows[first].tolist()
 
 
-def test_curves_that_follow_the_day_are_evaluated_one_by_one(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A workload with a curve that follows the day is left to the per-curve loop; the others
-    are arrays, in the workloads' order."""
+def test_curves_that_follow_the_day_are_arrays_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workload with a curve that follows the day is evaluated with the others, as arrays,
+    in the workloads' order; the day curves' hours are gathered in curve order."""
     monkeypatch.setattr(cashflow, "ARRAYS_FROM", 2)
     day = Curve("day", hourly_units_per_request=(1e-6,) * 24, usd_per_unit_hour=2.0)
     found = {
@@ -101,8 +117,10 @@ def test_curves_that_follow_the_day_are_evaluated_one_by_one(
     }
     table = _CurveTable.of(found, [10, 11, 12, 13, 14])
     assert table.ks.tolist() == [0, 2, 4]
-    assert table.vector.tolist() == [0, 2] and table.looped == [1]
-    assert table.columns.tolist() == [10, 14] and table.rows.tolist() == [3, 9]
+    assert table.vector.tolist() == [0, 1, 2] and table.looped == []
+    assert table.columns.tolist() == [10, 12, 14] and table.rows.tolist() == [3, 5, 6, 9]
+    assert table.day.tolist() == [False, False, True, False]
+    assert table.hourly.shape == (1, 24)
 
 
 @pytest.mark.parametrize("arrays_from", [64, 2])

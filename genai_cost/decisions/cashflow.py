@@ -28,11 +28,12 @@ import numpy as np
 import numpy.typing as npt
 
 from genai_cost.engine.arrays import OptionRows, WorkloadArrays
-from genai_cost.engine.breakeven import Curve, line_cost, step_cost
+from genai_cost.engine.breakeven import Curve, day_cost, line_cost, step_cost
 from genai_cost.engine.context import run_columns, workload_arrays
 from genai_cost.engine.core import TRAITS, cheapest_costs
 from genai_cost.results.estimate import Estimate
 from genai_cost.scenario.models import Scenario
+from genai_cost.units import HOURS_PER_DAY
 
 Floats = npt.NDArray[np.float64]
 FIELDS_BY_INPUT = {
@@ -83,17 +84,16 @@ class Months:
 
 
 ARRAYS_FROM = 64
-"""Curve workloads from which their lines and steps are evaluated as arrays; fewer are
-evaluated one by one (quicker for a handful: no gathering of the curves' parameters)."""
+"""Curve workloads from which their curves are evaluated as arrays; fewer are evaluated one
+by one (quicker for a handful: no gathering of the curves' parameters)."""
 
 
 @dataclass
 class _CurveTable:
     """The cost curves of a scenario's curve workloads (`ScenarioModel.curves`), in their
-    order: from ARRAYS_FROM of them, those whose curves are all lines or steps as arrays of
-    the curves' parameters (each workload's curves one after another, in row order), the
-    rest (a curve that follows the day) evaluated curve by curve; fewer, all curve by
-    curve."""
+    order: from ARRAYS_FROM of them, as arrays of the curves' parameters (each workload's
+    curves one after another, in row order: lines, steps and curves that follow the day);
+    fewer, curve by curve."""
 
     ks: npt.NDArray[np.intp]
     """(K,) each curve workload's position in `ScenarioModel.engine`, ascending."""
@@ -112,6 +112,14 @@ class _CurveTable:
     rows: npt.NDArray[np.int64]
     """(N,) each curve's row of the base estimate."""
     step: npt.NDArray[np.bool_]
+    day: npt.NDArray[np.bool_]
+    """(N,) the curves that follow the day (autoscaled, asynchronous)."""
+    hourly: Floats
+    """(D, 24) the day curves' units each hour per monthly request, in order."""
+    min_units: Floats
+    max_units: Floats
+    lead: Floats
+    cooldown: Floats
     slope: Floats
     fixed: Floats
     max_requests: Floats
@@ -131,7 +139,7 @@ class _CurveTable:
         flat: list[tuple[int, int, Curve]] = []  # (workload's place in `vector`, row, curve)
         few = len(curves) < ARRAYS_FROM
         for i, (rows, found) in enumerate(curves.values()):
-            if few or any(c.follows_day for c in found):
+            if few:
                 looped.append(i)
                 continue
             flat += [(len(vector), int(r), c) for r, c in zip(rows.tolist(), found, strict=True)]
@@ -152,6 +160,15 @@ class _CurveTable:
             owner=np.asarray([f[0] for f in flat], dtype=np.intp),
             rows=np.asarray([f[1] for f in flat], dtype=np.int64),
             step=np.fromiter((c.is_step for _, _, c in flat), bool, len(flat)),
+            day=np.fromiter((c.follows_day for _, _, c in flat), bool, len(flat)),
+            hourly=np.asarray(
+                [c.hourly_units_per_request for _, _, c in flat if c.follows_day],
+                dtype=np.float64,
+            ).reshape(-1, HOURS_PER_DAY),
+            min_units=column(lambda c: c.min_units),
+            max_units=column(lambda c: c.max_units),
+            lead=column(lambda c: c.lead_fraction),
+            cooldown=column(lambda c: c.cooldown_fraction),
             slope=column(lambda c: c.slope_usd_per_request),
             fixed=column(lambda c: c.fixed_usd),
             max_requests=column(lambda c: c.max_requests),
@@ -172,7 +189,7 @@ class _CurveTable:
         volume = requests[:, self.columns].T[:, :, None] * scale[None, :, :]  # (V, S, M)
         v = volume[self.owner]  # (N, S, M)
         cost = np.empty_like(v)
-        line = np.flatnonzero(~self.step)
+        line = np.flatnonzero(~self.step & ~self.day)
         if line.size:
             cost[line] = line_cost(
                 self.slope[line, None, None],
@@ -189,6 +206,20 @@ class _CurveTable:
                 self.hours[steps, None, None],
                 self.usd_per_unit_hour[steps, None, None],
                 v[steps],
+            )
+        days = np.flatnonzero(self.day)
+        if days.size:
+            cost[days] = day_cost(
+                self.hourly,
+                self.min_units[days],
+                self.max_units[days],
+                self.regions[days],
+                self.standby[days],
+                self.lead[days],
+                self.cooldown[days],
+                self.hours[days],
+                self.usd_per_unit_hour[days],
+                v[days],
             )
         # each workload's curves in turn, as `Curve`s one by one: the running minimum, and
         # month 1's winner where a later curve is strictly cheaper (the first of equals wins)

@@ -85,6 +85,42 @@ def step_cost(
     return cost
 
 
+def day_cost(
+    hourly_units_per_request: Floats,
+    min_units: Floats,
+    max_units: Floats,
+    regions: Floats,
+    standby_fraction: Floats,
+    lead_fraction: Floats,
+    cooldown_fraction: Floats,
+    hours: Floats,
+    usd_per_unit_hour: Floats,
+    volume: Floats,
+) -> Floats:
+    """The monthly cost of N capacity options that follow the day (autoscaled,
+    asynchronous: `autoscaled`'s hour-by-hour formula) at `volume` (N, ...): each hour's
+    instances for c_h · V (at least `min_units`), with redundancy, billed with the lead and
+    cooldown of each rise and fall, × the month's days × the unit's price; infinite where an
+    hour needs more than `max_units`. The parameters are arrays of the N curves' numbers
+    (`hourly_units_per_request` (N, 24)): one curve's for `Curve.cost`, many curves' for
+    the Monte Carlo's curve table."""
+    n = hourly_units_per_request.shape[0]
+    flat = volume.reshape(n, -1)  # (N, K): each curve's volumes
+    k = flat.shape[1]
+    demand = (hourly_units_per_request[:, None, :] * flat[:, :, None]).reshape(n * k, -1)
+
+    def each(values: Floats) -> Floats:  # one value a curve, for each of its volumes
+        spread: Floats = np.repeat(values, k)
+        return spread
+
+    counts = hourly_instances(demand, each(min_units))
+    totals = with_redundancy(counts, each(regions)[:, None], each(standby_fraction)[:, None])
+    billed = billed_per_day(totals, each(lead_fraction), each(cooldown_fraction))
+    cost = billed * (each(hours) / HOURS_PER_DAY) * each(usd_per_unit_hour)
+    result: Floats = np.where(counts.max(axis=1) > each(max_units), np.inf, cost)
+    return result.reshape(volume.shape)
+
+
 @dataclass(frozen=True)
 class Curve:
     """Monthly cost of one option as a function of monthly requests."""
@@ -130,19 +166,21 @@ class Curve:
         return float((self.max_units + CEIL_TOLERANCE) / busiest) if busiest > 0 else np.inf
 
     def _day_cost(self, v: Floats) -> Floats:
-        c = np.asarray(self.hourly_units_per_request, dtype=np.float64)
-        flat = v.reshape(-1)
-        counts = hourly_instances(c[None, :] * flat[:, None], np.full(flat.shape, self.min_units))
-        totals = with_redundancy(
-            counts, np.full((1, 1), self.regions), np.full((1, 1), self.standby_fraction)
-        )
-        n = flat.shape[0]
-        billed = billed_per_day(
-            totals, np.full(n, self.lead_fraction), np.full(n, self.cooldown_fraction)
-        )
-        cost = billed * (self.hours / HOURS_PER_DAY) * self.usd_per_unit_hour
-        result: Floats = np.where(counts.max(axis=1) > self.max_units, np.inf, cost)
-        return result.reshape(v.shape)
+        def one(value: float) -> Floats:
+            return np.full(1, value)
+
+        return day_cost(
+            np.asarray(self.hourly_units_per_request, dtype=np.float64)[None, :],
+            one(self.min_units),
+            one(self.max_units),
+            one(self.regions),
+            one(self.standby_fraction),
+            one(self.lead_fraction),
+            one(self.cooldown_fraction),
+            one(self.hours),
+            one(self.usd_per_unit_hour),
+            v[None, ...],
+        ).reshape(v.shape)
 
     def units(self, volume: npt.ArrayLike) -> Floats:
         return step_units(
