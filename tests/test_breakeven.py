@@ -98,3 +98,38 @@ def test_solver_finds_every_order_change(
     order = order[order != 0]
     changes = int(np.sum(order[1:] != order[:-1]))
     assert changes <= len(found)
+
+
+def test_breakeven_json_is_written_a_chunk_of_workloads_at_a_time(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`breakeven -f json` writes the workloads' entries a few at a time, each chunk's
+    sweeps made as it is written: the same bytes as the whole document, to a file and to
+    stdout, whatever the chunk size."""
+    from genai_cost import api
+    from genai_cost.decisions import breakeven
+    from genai_cost.report.json_report import render_json
+
+    path = ROOT / "scenarios" / "saas-tenants.yaml"
+    whole = render_json(api.breakeven(path))
+    monkeypatch.setattr(breakeven, "BREAKEVEN_CHUNK", 2)
+    printed = cli("breakeven", str(path), "-f", "json")
+    assert printed.code == 0, printed.err
+    assert printed.out == whole
+    written = cli("breakeven", str(path), "-f", "json", "-o", str(tmp_path / "b.json"))
+    assert written.code == 0, written.err
+    assert (tmp_path / "b.json").read_text(encoding="utf-8") == whole
+    assert len(json.loads(whole)["workloads"]) > 2  # more than one chunk
+
+
+def test_a_streamed_chunk_with_a_number_that_is_not_finite_is_named() -> None:
+    """Each chunk of a streamed document is checked before it is written: a number that is
+    not finite is bad input, named by its path in the whole document."""
+    from genai_cost.cli.render import finite_chunks
+    from genai_cost.errors import OverflowInputError
+
+    chunks = iter([[{"a": 1.0}, {"a": 2.0}], [{"a": [0.5, float("inf")]}]])
+    checked = finite_chunks("breakeven", chunks)
+    assert next(checked) == [{"a": 1.0}, {"a": 2.0}]
+    with pytest.raises(OverflowInputError, match=r"^breakeven\.workloads\[2\]\.a\[1\] is not"):
+        next(checked)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from genai_cost.api.core import DEFAULT_PRICING, diff_sides, estimate_with
 from genai_cost.catalog.selection import PricingOptions
@@ -29,6 +29,23 @@ def breakeven(
 
     result = estimate_with([path], options)
     return breakeven_document(result, workload=workload, volume_range=volume_range)
+
+
+def breakeven_parts(
+    path: str | Path,
+    *,
+    workload: str | None = None,
+    volume_range: tuple[float, float] | None = None,
+    options: PricingOptions = DEFAULT_PRICING,
+) -> tuple[dict[str, Any], Iterator[list[Any]]]:
+    """`breakeven` in parts: the document's keys before `workloads`, and the workloads'
+    entries a few thousand at a time, each chunk's sweeps made when it is asked for (what
+    the CLI writes a large table's document from; `breakeven` joins them)."""
+    from genai_cost.decisions.breakeven import breakeven_parts as parts
+
+    result = estimate_with([path], options)
+    head, chunks = parts(result, workload=workload, volume_range=volume_range)
+    return head, cast(Iterator[list[Any]], chunks)
 
 
 def mix(path: str | Path, *, options: PricingOptions = DEFAULT_PRICING) -> MixDocument:

@@ -40,6 +40,17 @@ def breakeven(
     """
     from genai_cost import api
 
+    if fmt == Format.json:  # written a few thousand workloads at a time
+        from genai_cost.api.decisions import breakeven_parts
+        from genai_cost.cli.render import finite_chunks
+        from genai_cost.report.json_report import StreamedDocument
+
+        head, chunks = breakeven_parts(
+            path, workload=workload, volume_range=parse_range(volume_range), options=options
+        )
+        streamed = StreamedDocument(head, "workloads", finite_chunks("breakeven", chunks))
+        show("breakeven", streamed, fmt, output)
+        return
     document = api.breakeven(
         path, workload=workload, volume_range=parse_range(volume_range), options=options
     )

@@ -97,6 +97,26 @@ def _not_finite_keys(value: Any) -> list[Any] | None:
     return None
 
 
+NOT_FINITE = (
+    "{where} is not a finite number: an input is too large or too small for it "
+    "(check traffic, tokens per request, benefits and growth in the scenario)"
+)
+
+
+def finite_chunks(kind: str, chunks: Iterator[list[Any]]) -> Iterator[list[Any]]:
+    """A streamed document's items (its list `workloads`, a chunk at a time), each checked
+    as `show` checks a whole document: a number that is not finite is bad input, named by
+    its path, before the chunk is written."""
+    done = 0
+    for chunk in chunks:
+        for k, item in enumerate(chunk):
+            where = _first_not_finite(item, f"{kind}.workloads[{done + k}]")
+            if where is not None:
+                raise OverflowInputError(NOT_FINITE.format(where=where))
+        done += len(chunk)
+        yield chunk
+
+
 def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: Any) -> None:
     """Render and emit: the last step of every command. A figure that is not finite (an
     input out of scale overflowed it) is bad input, named, in every format — never `inf` in
@@ -106,10 +126,7 @@ def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: 
     if kind not in FINITE_KINDS:
         where = _first_not_finite(document, kind)
         if where is not None:
-            raise OverflowInputError(
-                f"{where} is not a finite number: an input is too large or too small for it "
-                "(check traffic, tokens per request, benefits and growth in the scenario)"
-            )
+            raise OverflowInputError(NOT_FINITE.format(where=where))
     if fmt == Format.parquet:
         if to_stdout(output):
             raise ArgumentError(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Collection
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from genai_cost.decisions.curves import engine_sweeps, workload_curves
 from genai_cost.documents.decisions import BreakevenDocument, Crossing, WorkloadBreakeven
-from genai_cost.engine.breakeven import TooManySteps, cheapest_bands, crossings
+from genai_cost.engine.breakeven import Curve, TooManySteps, cheapest_bands, crossings
 from genai_cost.engine.context import run_columns
 from genai_cost.errors import ArgumentError
 from genai_cost.results.rounding import rounded_column, significant_array
@@ -34,6 +34,11 @@ def significant(value: float) -> float:
     return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
 
 
+BREAKEVEN_CHUNK = 2_000
+"""Workloads whose sweeps are made at a time (`breakeven_parts`): a 400-point sweep of
+every option is most of a workload's entry, so a table's are never all held at once."""
+
+
 def breakeven_document(
     estimate: Estimate,
     *,
@@ -43,7 +48,26 @@ def breakeven_document(
 ) -> BreakevenDocument:
     """Crossing points and cheapest-option bands for each workload (schema_version 1); with
     `only`, for those (scenario, workload) pairs alone (what a report draws)."""
-    import numpy as np
+    head, chunks = breakeven_parts(
+        estimate, workload=workload, volume_range=volume_range, only=only
+    )
+    return cast(
+        BreakevenDocument, {**head, "workloads": [entry for chunk in chunks for entry in chunk]}
+    )
+
+
+def breakeven_parts(
+    estimate: Estimate,
+    *,
+    workload: str | None = None,
+    volume_range: tuple[float, float] | None = None,
+    only: Collection[tuple[str, str]] | None = None,
+) -> tuple[dict[str, Any], Iterator[list[WorkloadBreakeven]]]:
+    """`breakeven_document` in parts: its keys before `workloads`, and the workloads'
+    entries BREAKEVEN_CHUNK at a time, each chunk's sweeps made as it is asked for. Every
+    check that can refuse the input (names, ranges, too many capacity steps) runs before
+    the first entry is made, so a document that is refused is refused before it is
+    written."""
 
     # names from the run's columns (a table's rows are not made into workloads for them)
     names: list[str] = run_columns(estimate.context, estimate.specs).name.tolist()
@@ -79,12 +103,9 @@ def breakeven_document(
                 f"{MAX_SWEEP_VOLUME:g}); give a range with «volume_range» LOW:HIGH"
             )
         ranges.append((curves, volume, low, high))
-    sweeps = np.asarray([np.geomspace(low, high, SWEEP_POINTS) for _, _, low, high in ranges])
-    engine_costs = engine_sweeps(estimate, chosen, sweeps.reshape(len(chosen), SWEEP_POINTS))
-    results: list[WorkloadBreakeven] = []
-    for index, (curves, volume, low, high), sweep, engine in zip(
-        chosen, ranges, sweeps, engine_costs, strict=True
-    ):
+    # the crossings and bands of every workload (small; they may refuse a range)
+    decided = []
+    for index, (curves, _, low, high) in zip(chosen, ranges, strict=True):
         spec = estimate.specs[index]
         tokens = spec.workload.tokens_per_request
         per_request = tokens.all_input + tokens.output
@@ -112,6 +133,33 @@ def breakeven_document(
         ]
         points.sort(key=lambda p: p["requests_per_month"])
         bands = cheapest_bands(curves, low, high, [p["requests_per_month"] for p in points])
+        decided.append((points, bands))
+
+    def chunks() -> Iterator[list[WorkloadBreakeven]]:
+        for start in range(0, len(chosen), BREAKEVEN_CHUNK):
+            end = start + BREAKEVEN_CHUNK
+            yield _entries(estimate, chosen[start:end], ranges[start:end], decided[start:end])
+
+    return {"schema_version": 1, "kind": "genai-cost breakeven"}, chunks()
+
+
+def _entries(
+    estimate: Estimate,
+    chosen: list[int],
+    ranges: list[tuple[list[Curve], float, float, float]],
+    decided: list[tuple[list[Crossing], list[tuple[float, float, str]]]],
+) -> list[WorkloadBreakeven]:
+    """The entries of some workloads: their crossings and bands, and their sweeps, made
+    here (the engine's own costs at every sweep volume, for the sweep check)."""
+    import numpy as np
+
+    sweeps = np.asarray([np.geomspace(low, high, SWEEP_POINTS) for _, _, low, high in ranges])
+    engine_costs = engine_sweeps(estimate, chosen, sweeps.reshape(len(chosen), SWEEP_POINTS))
+    results: list[WorkloadBreakeven] = []
+    for index, (curves, volume, low, high), sweep, engine, (points, bands) in zip(
+        chosen, ranges, sweeps, engine_costs, decided, strict=True
+    ):
+        spec = estimate.specs[index]
         difference = max(
             (
                 float(np.nanmax(np.abs(engine[c.label] - c.cost(sweep))))
@@ -144,4 +192,4 @@ def breakeven_document(
                 },
             }
         )
-    return {"schema_version": 1, "kind": "genai-cost breakeven", "workloads": results}
+    return results
