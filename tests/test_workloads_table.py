@@ -1890,3 +1890,53 @@ def test_a_table_made_from_another_works_out_its_own_codes(tmp_path: Path) -> No
     moved = dataclasses.replace(table, text={**table.text, "model": one_model}, _builder=None)
     assert moved.codes("model").tolist() == [0, 0, 0]
     assert table.codes("model").tolist() == [0, 1, 0]
+
+
+def test_a_tables_budgets_are_checked_like_its_yaml_without_making_a_row(
+    tmp_path: Path, cli: Callable[..., CliResult]
+) -> None:
+    """`check` of a scenario with a workloads table reads the scenario's budget and its own
+    workloads' (a table's rows have none) from the document's summaries: the same document
+    as the same workloads written in YAML, and no row made into a workload."""
+    from genai_cost import api
+    from genai_cost.scenario.table import TableWorkloads
+
+    rows = [(f"t{k}", "amazon.nova-lite-v1:0", 100 + k, 10, 1000 * (k + 1)) for k in range(5)]
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n"
+        + "".join(f"{n},{m},{i},{o},{r}\n" for n, m, i, o, r in rows),
+        encoding="utf-8",
+    )
+    own = (
+        "workloads:\n"
+        "  - {name: mine, model: amazon.nova-pro-v1:0, budget: {monthly_usd: 0.001}, "
+        "tokens_per_request: {input: 500, output: 50}, traffic: {requests_per_month: 10000}}\n"
+    )
+    head = "name: s\nregion: us-east-1\nbudget: {monthly_usd: 100}\n"
+    (tmp_path / "s.yaml").write_text(head + "workloads_table: t.csv\n" + own, encoding="utf-8")
+    (tmp_path / "yaml").mkdir()
+    (tmp_path / "yaml" / "s.yaml").write_text(
+        head
+        + own
+        + "".join(
+            f"  - {{name: {n}, model: {m}, tokens_per_request: {{input: {i}, output: {o}}}, "
+            f"traffic: {{requests_per_month: {r}}}}}\n"
+            for n, m, i, o, r in rows
+        ),
+        encoding="utf-8",
+    )
+    table = cli("check", str(tmp_path / "s.yaml"), "-f", "json")
+    written = cli("check", str(tmp_path / "yaml" / "s.yaml"), "-f", "json")
+    assert table.code == written.code == 1, table.err  # the workload's budget fails
+    got, want = json.loads(table.out), json.loads(written.out)
+    for document in (got, want):
+        for row in document["budgets"]:
+            row.pop("path")
+    assert got == want
+    assert [r["workload"] for r in got["budgets"]] == [None, "mine"]
+    estimate = api.estimate_with([tmp_path / "s.yaml"], api.PricingOptions())
+    from genai_cost.decisions.check import budget_document
+
+    budget_document(estimate)
+    workloads = estimate.scenarios[0].scenario.workloads
+    assert isinstance(workloads, TableWorkloads) and workloads._made is None

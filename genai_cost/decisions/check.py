@@ -7,12 +7,14 @@ what is missing).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 from genai_cost.decisions.bill import require_complete
 from genai_cost.documents.changes import BudgetRow, CheckDocument
+from genai_cost.documents.estimate import EstimateHead
 from genai_cost.errors import ScenarioError
 from genai_cost.scenario.budget import Budget, BudgetStatus
+from genai_cost.scenario.table import split_workloads
 from genai_cost.version import __version__
 
 if TYPE_CHECKING:
@@ -25,23 +27,29 @@ def budget_document(estimate: Estimate, skip_unbudgeted: bool = False) -> CheckD
     """Every scenario and workload budget with the estimated monthly spend against it.
     Scenarios without any budget are an error, or with `skip_unbudgeted` are listed under
     `without_budget` (nothing to check is then a pass)."""
-    document = estimate.to_dict()
+    # the document's keys before its option records (the bills and workload summaries);
+    # a workloads table's rows have no budget, so only a scenario's own workloads are read
+    head, _, _ = estimate.document_parts()
+    document = cast(EstimateHead, head)
+    own = [split_workloads(loaded.scenario.workloads)[0] for loaded in estimate.scenarios]
     budgeted = [
         n
         for n, loaded in enumerate(estimate.scenarios)
-        if loaded.scenario.budget is not None
-        or any(w.budget is not None for w in loaded.scenario.workloads)
+        if loaded.scenario.budget is not None or any(w.budget is not None for w in own[n])
     ]
     require_complete(estimate, "check", budgeted)
     rows: list[BudgetRow] = []
-    for loaded, summary in zip(estimate.scenarios, document["scenarios"], strict=True):
+    for loaded, summary, workloads in zip(
+        estimate.scenarios, document["scenarios"], own, strict=True
+    ):
         scenario = loaded.scenario
         targets: list[tuple[str | None, Budget | None, float | None]] = [
             (None, scenario.budget, summary["total_monthly_cost_usd"])
         ]
+        # (the summaries list a scenario's own workloads first, then its table's rows)
         targets += [
             (w.name, w.budget, s["bill_monthly_cost_usd"])
-            for w, s in zip(scenario.workloads, summary["workloads"], strict=True)
+            for w, s in zip(workloads, summary["workloads"][: len(workloads)], strict=True)
         ]
         for workload, budget, spend in targets:
             if budget is None:
