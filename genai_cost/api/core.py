@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from genai_cost.catalog.selection import PricingOptions
 from genai_cost.catalog.snapshot import Catalog, bundled_snapshots_dir
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # what only diff, check, roi, regions and variance need: impo
     from genai_cost.decisions.diff import Side
     from genai_cost.documents.changes import CheckDocument, DiffDocument
     from genai_cost.documents.decisions import RegionsDocument, RoiDocument
+    from genai_cost.documents.estimate import EstimateHead
     from genai_cost.documents.tracking import VarianceDocument
 
 
@@ -566,6 +567,8 @@ def variance(
             logs or [], key, snapshot=snapshot, price_book=price_book, profiles=profiles
         )
     options = PricingOptions(snapshot=snapshot, price_book=price_book, month=whole_month(actuals))
-    compared = compare(estimate_with(scenarios, options).to_dict(), actuals)
+    # the document's keys before its option records: the workloads' summaries
+    head, _, _ = estimate_with(scenarios, options).document_parts()
+    compared = compare(cast("EstimateHead", head), actuals)
     document: VarianceDocument = presented(compared)
     return document

@@ -15,11 +15,12 @@ costs (vector stores, services, training), which no Bedrock log or Bedrock cost 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from genai_cost.documents.estimate import EstimateDocument, ScenarioSummary
+from genai_cost.documents.estimate import EstimateHead, ScenarioSummary
 from genai_cost.documents.tracking import (
     AllocationProblem,
     Unmatched,
@@ -162,11 +163,11 @@ def whole_month(actuals: Actuals) -> str | None:
     return None
 
 
-def compare(estimate: EstimateDocument, actuals: Actuals) -> VarianceDocument:
+def compare(estimate: EstimateHead, actuals: Actuals) -> VarianceDocument:
     """Per workload: estimate for the period, actual, variance in USD and %."""
     workloads = [(s, w) for s in estimate["scenarios"] for w in s["workloads"]]
-    names = [w["name"] for _, w in workloads]
-    repeated = sorted({n for n in names if names.count(n) > 1})
+    counted = Counter(w["name"] for _, w in workloads)  # (once each: a table has thousands)
+    repeated = sorted(n for n, times in counted.items() if times > 1)
     if repeated:
         raise ArgumentError(
             f"workload names {repeated} appear in several scenarios: actuals are matched by "
@@ -199,7 +200,7 @@ def compare(estimate: EstimateDocument, actuals: Actuals) -> VarianceDocument:
     unmatched: list[Unmatched] = [
         {"key": key, "actual_usd": cost}
         for key, cost in sorted(actuals.cost_usd.items(), key=lambda kv: (-kv[1], kv[0]))
-        if key not in names
+        if key not in counted
     ]
     last = actuals.first_day + dt.timedelta(days=actuals.days - 1)
     return {
