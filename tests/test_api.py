@@ -58,3 +58,19 @@ def test_estimate_path_imports_no_heavy_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     ).stdout
     assert json.loads(out.strip().replace("'", '"')) == []
+
+
+def test_frames_join_a_table_repeated_per_workload_into_one() -> None:
+    """`api.frames` makes a table the report repeats per workload (break-even bands) one
+    frame, with a `section` column naming each row's workload, every row once and in
+    order."""
+    from genai_cost import api
+
+    document = api.breakeven(ROOT / "scenarios" / "saas-tenants.yaml")
+    bands = api.frames(document)["band"]
+    expected = [b["cheapest"] for w in document["workloads"] for b in w["bands"]]
+    assert len(document["workloads"]) > 1
+    assert bands.columns[0] == "section"
+    assert bands["cheapest"].tolist() == expected
+    assert bands["section"].nunique() == len(document["workloads"])
+    assert bands.index.tolist() == list(range(len(expected)))

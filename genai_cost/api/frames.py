@@ -3,6 +3,7 @@ and shares as floats, counts as integers) — what a notebook works with."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -59,9 +60,9 @@ def frames(document: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
 
     built = report(document_kind(document), document, expand=True)
     tables = data_tables(built)
-    names = [t.record for _, t in tables]
-    repeated = {name for name in names if names.count(name) > 1}
-    out: dict[str, pd.DataFrame] = {}
+    counted = Counter(t.record for _, t in tables)  # (a table per workload: thousands)
+    repeated = {name for name, times in counted.items() if times > 1}
+    parts: dict[str, list[pd.DataFrame]] = {}
     for section, table in tables:
         rows = [  # totals left out: a frame sums itself
             [raw(v, c.kind) for v, c in zip(row, table.columns, strict=True)]
@@ -72,8 +73,12 @@ def frames(document: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
         name = table.record
         if name in repeated:  # a table per workload or scenario: one frame, by section
             frame.insert(0, "section", section)
-        out[name] = pd.concat([out[name], frame], ignore_index=True) if name in out else frame
-    return out
+        parts.setdefault(name, []).append(frame)
+    # each record's frames joined once (joining them one by one copied the frame each time)
+    return {
+        name: found[0] if len(found) == 1 else pd.concat(found, ignore_index=True)
+        for name, found in parts.items()
+    }
 
 
 def frame(document: Mapping[str, Any], record: str | None = None) -> pd.DataFrame:
