@@ -37,12 +37,9 @@ def _check_explicit(
     """Options the scenario asked for by name must be priceable; otherwise say why not: the
     workloads that cannot have what they ask for, the first LISTED of them in full (their
     messages made only for them), the rest counted."""
-    import numpy as np
 
     listed: dict[str, None] = {}
     first: tuple[int, str, str] | None = None  # the first message's workload, option, term
-    order = np.argsort(arrays.workload_index, kind="stable")
-    bounds = np.searchsorted(arrays.workload_index[order], np.arange(len(specs) + 1))
     base_load = set(columns.base_load)
     complaining = _complaining(specs, arrays, columns)
     for w_index in complaining[:LISTED].tolist():
@@ -51,7 +48,7 @@ def _check_explicit(
         options = columns.option_sets[int(columns.options[w_index])]
         term = held.provisioned.term if held is not None else None
         purchase = held.self_hosted.purchase if held is not None else None
-        mine = order[bounds[w_index] : bounds[w_index + 1]].tolist()
+        mine = arrays.rows_of(w_index).tolist()
         found = list(_asked(arrays, mine, options, w_index in base_load, term, purchase, w_index))
         assert found, "a workload _complaining names has something to say"
         where = _where(spec)
@@ -111,8 +108,6 @@ def _complaining(
                 refusing &= ~pinned_mix
             says |= refusing
     # a pinned term or purchase: its rows read one by one (a scenario's own workloads)
-    order = np.argsort(arrays.workload_index, kind="stable")
-    bounds = np.searchsorted(arrays.workload_index[order], np.arange(n + 1))
     pins = (Option.provisioned.value, Option.self_hosted.value)
     says &= suspect
     pinnable = refused[:, [OPTION_NAMES.index(o) for o in pins]].any(axis=1)
@@ -121,7 +116,7 @@ def _complaining(
         if held is None or not (held.provisioned.term or held.self_hosted.purchase):
             continue
         options = columns.option_sets[int(columns.options[w_index])]
-        mine = order[bounds[w_index] : bounds[w_index + 1]].tolist()
+        mine = arrays.rows_of(w_index).tolist()
         found = _asked(
             arrays,
             mine,
