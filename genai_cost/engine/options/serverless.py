@@ -138,14 +138,11 @@ def prepare(ctx: PricingContext) -> OptionRows:
     wanting = ctx.wanting(OPTION)
     # a table's rows with the same model, region and options are read as one (`stand_ins`):
     # one row made per workload read, taken by every workload it stands for
-    stand = stand_ins(ctx, wanting, ("model", "region", "options"))
-    made: dict[int, int] = {}
-    rows: list[dict[str, object]] = []
-    for r in stand.tolist():
-        if r not in made:
-            made[r] = len(rows)
-            rows.append(_row(ctx, r, ctx.specs[r]))
-    take = np.asarray([made[r] for r in stand.tolist()], dtype=np.intp)
+    readers, take = np.unique(
+        stand_ins(ctx, wanting, ("model", "region", "options")), return_inverse=True
+    )
+    rows = [_row(ctx, r, ctx.specs[r]) for r in readers.tolist()]
+    take = take.reshape(-1)
 
     def column(key: str) -> np.ndarray:
         values: np.ndarray = np.asarray([r[key] for r in rows], dtype=np.float64)[take]
