@@ -151,19 +151,18 @@ def show(kind: str, document: Any, fmt: Format, output: Path | None, **options: 
         if isinstance(document, StreamedDocument):  # written as its records are made
             emit_pieces(render_json_stream(document), output)
             return
-        # every number is finite: checked above (`_first_not_finite`), or by the builder of
-        # a kind in FINITE_KINDS; the encoder's own pass for NaN would read it all again
-        finite = True
+        # every number is finite (checked above, `_first_not_finite`, or by the builder of a
+        # kind in FINITE_KINDS): the encoder's own pass for NaN would read it all again
         if to_stdout(output):
-            sys.stdout.write(render_json_bytes(document, finite=finite).decode("utf-8"))
+            sys.stdout.write(render_json_bytes(document, finite=True).decode("utf-8"))
             return
         from genai_cost.output import write_atomic
 
         assert output is not None
         try:  # written in pieces: a large report is never held whole, as text or bytes
-            write_atomic(output, render_json_chunks(document, finite=finite))
+            write_atomic(output, render_json_chunks(document, finite=True))
         except TypeError:  # what orjson cannot encode (an integer beyond 64 bits)
-            write_atomic(output, render_json_bytes(document, finite=finite))
+            write_atomic(output, render_json_bytes(document, finite=True))
         say(f"wrote {output}")
         return
     if fmt == Format.csv:

@@ -68,7 +68,6 @@ def breakeven_parts(
     check that can refuse the input (names, ranges, too many capacity steps) runs before
     the first entry is made, so a document that is refused is refused before it is
     written."""
-
     # names from the run's columns (a table's rows are not made into workloads for them)
     names: list[str] = run_columns(estimate.context, estimate.specs).name.tolist()
     if not names:

@@ -183,9 +183,9 @@ class _CurveTable:
         """For the array-evaluated workloads at the samples' monthly volumes (`requests`
         (S, W) × `scale` (S, M)): each one's cheapest cost (V, S, M) and its month-1 winner
         (V, S), as a curve index (the first of equals, as the engine breaks ties). Each
-        curve's cost is `Curve.cost`'s line or step (`line_cost`, `step_cost`: the same
-        functions, on arrays of the curves' numbers), and the curves are compared in the
-        per-curve loop's order, every workload at once."""
+        curve's cost is `Curve.cost`'s line, step or day (`line_cost`, `step_cost`,
+        `day_cost`: the same functions, on arrays of the curves' numbers), and the curves are
+        compared in the per-curve loop's order, every workload at once."""
         volume = requests[:, self.columns].T[:, :, None] * scale[None, :, :]  # (V, S, M)
         v = volume[self.owner]  # (N, S, M)
         cost = np.empty_like(v)
