@@ -1887,7 +1887,7 @@ def test_a_table_made_from_another_works_out_its_own_codes(tmp_path: Path) -> No
     assert table is not None
     assert table.codes("model").tolist() == [0, 1, 0]
     one_model = np.asarray(["amazon.nova-pro-v1:0"] * 3, dtype=object)
-    moved = dataclasses.replace(table, text={**table.text, "model": one_model}, _builder=None)
+    moved = dataclasses.replace(table, text={**table.text, "model": one_model})
     assert moved.codes("model").tolist() == [0, 0, 0]
     assert table.codes("model").tolist() == [0, 1, 0]
 

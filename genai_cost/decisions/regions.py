@@ -198,4 +198,4 @@ def _table_in(
             _profile_note(name, model)
             for name, model in zip(names, mapped[changed].tolist(), strict=True)
         ]
-    return replace(table, text=text, _builder=None), notes
+    return replace(table, text=text), notes

@@ -115,11 +115,11 @@ class WorkloadTable:
     """Columns carried into each workload's tags, by tag key."""
     column_names: dict[str, str] = field(default_factory=dict)
     """The file's column behind each column of COLUMNS that it has."""
-    _builder: RowBuilder | None = field(default=None, repr=False, compare=False)
+    _builder: RowBuilder | None = field(default=None, init=False, repr=False, compare=False)
     _codes: dict[str, np.ndarray] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    """`codes` worked out so far (not an argument: a table made from another by
+    """`builder` and `codes` worked out so far (not arguments: a table made from another by
     `dataclasses.replace`, with other columns, starts without them)."""
 
     def codes(self, column: str) -> np.ndarray:
