@@ -37,6 +37,9 @@ Text = Annotated[str, "may be empty"]
 
 @dataclass(frozen=True)
 class Source:
+    """A source of prices or facts: its key (which rows cite), title, where to find it and
+    the date it was read."""
+
     key: str
     title: str
     reference: str
@@ -46,6 +49,9 @@ class Source:
 
 @dataclass(frozen=True)
 class Region:
+    """An AWS Region: its code, name, geography and the cross-Region inference profiles
+    (geo prefixes) that serve it."""
+
     region: str
     name: str
     geography: str
@@ -54,6 +60,9 @@ class Region:
 
 @dataclass(frozen=True)
 class BedrockModel:
+    """A model Bedrock serves: its id, maker, kind, whether its weights are open, and how the
+    Price List names it."""
+
     model_id: str
     name: str
     provider: str
@@ -89,6 +98,9 @@ class Dated:
 
 @dataclass(frozen=True)
 class OnDemandPrice(Dated):
+    """Bedrock on-demand and batch token prices of one model, scope, tier and Region (USD per
+    million tokens; None where the source gives no price)."""
+
     model_id: str
     scope: Scope
     geography: str
@@ -141,6 +153,9 @@ class UnitPrice(Dated):
 
 @dataclass(frozen=True)
 class ProvisionedPrice(Dated):
+    """Bedrock Provisioned Throughput: USD per model unit and hour, for one model, Region and
+    commitment term."""
+
     model_id: str
     geography: str
     region: str
@@ -150,6 +165,8 @@ class ProvisionedPrice(Dated):
 
 @dataclass(frozen=True)
 class InstanceType:
+    """An instance type's hardware: accelerators, their memory, vCPUs and memory."""
+
     instance_type: str
     accelerator: str
     accelerator_count: int
@@ -162,6 +179,9 @@ class InstanceType:
 
 @dataclass(frozen=True)
 class InstancePrice(Dated):
+    """USD per instance hour on one platform (EC2, SageMaker hosting or batch transform), in one
+    Region, for one purchase option."""
+
     platform: PricedPlatform
     instance_type: str
     region: str
@@ -171,6 +191,9 @@ class InstancePrice(Dated):
 
 @dataclass(frozen=True)
 class ThroughputBenchmark:
+    """A measured generation throughput: output tokens per second of one instance serving a
+    model with an engine, at a stated request shape."""
+
     model_id: str
     instance_type: str
     benchmarked_model: str
@@ -207,6 +230,9 @@ class ServicePrice(Dated):
 
 @dataclass(frozen=True)
 class ServiceLimit:
+    """A stated minimum, allowance or size of a supporting service (for example OpenSearch
+    Serverless's minimum OCUs, or Lambda's free requests a month), with its unit and source."""
+
     service: str
     item: str
     value: float
@@ -218,6 +244,9 @@ class ServiceLimit:
 
 @dataclass(frozen=True)
 class CustomizationPrice(Dated):
+    """Bedrock customization prices of one model and method: training tokens, custom-model
+    storage per month, and no-commitment custom-model unit hours."""
+
     model_id: str
     customization: Customization
     usd_per_1m_training_tokens: float | None

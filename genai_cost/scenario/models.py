@@ -12,13 +12,15 @@ Attribute docstrings become the JSON Schema's descriptions (scenario/schema.py).
 is long because it is one schema: the models of one file kind, read top to bottom.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: with it, pydantic evaluates every field's
+# annotation from its text (`eval`) as it builds the classes, a third of this module's import
+# time; without it, the interpreter evaluates them from bytecode. Methods returning their own
+# class say `Self`.
 import datetime as dt
 import functools
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import AfterValidator, Field, field_serializer, field_validator, model_validator
 
@@ -44,6 +46,13 @@ from genai_cost.vocabulary import (
 )
 
 SCHEMA_URL_HINT = "# yaml-language-server: $schema=<path>/scenario.schema.json"
+
+
+def _no_items() -> list[Any]:
+    """An empty list, the default of list fields. Not `default_factory=list`: pydantic reads
+    a factory's signature, and `list`'s is text that `inspect` tokenizes (compiling tokenize's
+    patterns, about 5 ms of start-up)."""
+    return []
 
 
 class Option(StrEnum):
@@ -121,7 +130,7 @@ class TokensPerRequest(Strict):
         return self.mean_input + self.cache_read + self.cache_write + self.cache_write_1h
 
     @model_validator(mode="after")
-    def _context_within_input(self) -> TokensPerRequest:
+    def _context_within_input(self) -> Self:
         if self.retrieved_context > self.input:
             raise ValueError(
                 "retrieved_context is part of input, so it cannot exceed it "
@@ -184,7 +193,7 @@ class Guardrails(Strict):
     """Images per request screened by the content filters (billed per image)."""
 
     @model_validator(mode="after")
-    def _something(self) -> Guardrails:
+    def _something(self) -> Self:
         if self.input is None and self.output is None and self.images_per_request == 0:
             raise ValueError("guardrails needs input, output or images_per_request")
         return self
@@ -225,7 +234,7 @@ class Traffic(Strict):
     """24 relative weights, one per hour of the day; only their ratios matter."""
 
     @model_validator(mode="after")
-    def _one_of_each(self) -> Traffic:
+    def _one_of_each(self) -> Self:
         if (self.requests_per_second is None) == (self.requests_per_month is None):
             raise ValueError("give exactly one of requests_per_second or requests_per_month")
         if self.peak_to_average_ratio is not None and self.hourly_profile is not None:
@@ -300,7 +309,7 @@ class ProvisionedSettings(Strict):
     """Output tokens per minute one model unit serves (from your AWS account team; not public)."""
 
     @model_validator(mode="after")
-    def _price_needs_term(self) -> ProvisionedSettings:
+    def _price_needs_term(self) -> Self:
         if self.usd_per_model_unit_hour is not None and self.term is None:
             raise ValueError(
                 "usd_per_model_unit_hour needs a term (no_commitment, 1_month or "
@@ -331,7 +340,7 @@ class SelfHostedSettings(Strict):
     --endpoint-metrics` sizes the workload by what CloudWatch measured on it."""
 
     @model_validator(mode="after")
-    def _price_needs_purchase(self) -> SelfHostedSettings:
+    def _price_needs_purchase(self) -> Self:
         if self.usd_per_hour is not None and self.purchase is None:
             raise ValueError(
                 "usd_per_hour needs a purchase (on_demand, reserved_1y, spot, ...) "
@@ -362,7 +371,7 @@ class AutoscalingSettings(Strict):
     Scaling's default scale-in cooldown for SageMaker endpoint variants."""
 
     @model_validator(mode="after")
-    def _bounds(self) -> AutoscalingSettings:
+    def _bounds(self) -> Self:
         if self.max_instances is not None and self.max_instances < self.min_instances:
             raise ValueError(
                 f"max_instances ({self.max_instances}) is below min_instances "
@@ -435,9 +444,9 @@ class OptimizeHints(Strict):
     """What `genai-cost optimize` may change in this workload. It never assumes a model is good
     enough, nor that a prompt can be cached: you say so here."""
 
-    candidate_models: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    candidate_models: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=_no_items)
     """Models you judge acceptable for this workload, priced as replacements."""
-    candidate_regions: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    candidate_regions: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=_no_items)
     """Regions the workload could move to (data residency and latency are yours to judge)."""
     cacheable_input_fraction: Fraction | None = None
     """Share (0-1] of the uncached input that is a repeated prefix (system prompt, documents)
@@ -454,7 +463,7 @@ class OptimizeHints(Strict):
     engineering), for the payback column; 0 when not given."""
 
     @model_validator(mode="after")
-    def _caching_pair(self) -> OptimizeHints:
+    def _caching_pair(self) -> Self:
         if (self.cacheable_input_fraction is None) != (self.cache_hit_fraction is None):
             raise ValueError("give cacheable_input_fraction and cache_hit_fraction together")
         return self
@@ -467,7 +476,7 @@ class LatencyTarget(Strict):
     p95_seconds: Positive | None = None
 
     @model_validator(mode="after")
-    def _one(self) -> LatencyTarget:
+    def _one(self) -> Self:
         if self.p50_seconds is None and self.p95_seconds is None:
             raise ValueError("give p50_seconds, p95_seconds or both")
         if (
@@ -530,7 +539,7 @@ class Redundancy(Strict):
     priced as inter-region data transfer out of the workload's region."""
 
     @model_validator(mode="after")
-    def _replication_needs_mode(self) -> Redundancy:
+    def _replication_needs_mode(self) -> Self:
         if self.mode == "single" and self.replication_gb_per_month > 0:
             raise ValueError(
                 "replication_gb_per_month needs a second region: set mode to active_active "
@@ -641,7 +650,7 @@ class Workload(Strict):
         return value
 
     @model_validator(mode="after")
-    def _kind_fields(self) -> Workload:
+    def _kind_fields(self) -> Self:
         given = self.model_fields_set
         if self.kind == "text":
             if "tokens_per_request" not in given:
@@ -693,7 +702,7 @@ class Workload(Strict):
         return self
 
     @model_validator(mode="after")
-    def _base_load_needs_a_day_and_on_demand(self) -> Workload:
+    def _base_load_needs_a_day_and_on_demand(self) -> Self:
         if self.base_load is None:
             return self
         if self.traffic.hourly_profile is None:
@@ -825,7 +834,7 @@ class TrainingJob(Strict):
     """Workloads whose bill shares this job's cost (default: all of the scenario's)."""
 
     @model_validator(mode="after")
-    def _spot_purchase_needs_spot(self) -> TrainingJob:
+    def _spot_purchase_needs_spot(self) -> Self:
         if self.purchase == "spot" and self.spot is None:
             raise ValueError("purchase spot needs a `spot:` section (its price and interruptions)")
         return self
@@ -844,7 +853,7 @@ class VectorStore(Strict):
     """kind custom: the store's monthly price."""
 
     @model_validator(mode="after")
-    def _custom_needs_price(self) -> VectorStore:
+    def _custom_needs_price(self) -> Self:
         if self.kind == "custom" and self.usd_per_month is None:
             raise ValueError("a custom vector store needs usd_per_month")
         return self
@@ -910,7 +919,7 @@ class Customization(Strict):
     paths: Annotated[list[CustomizationPath], Field(min_length=1)]
 
     @model_validator(mode="after")
-    def _use_names_a_path(self) -> Customization:
+    def _use_names_a_path(self) -> Self:
         names = [p.name for p in self.paths]
         if len(set(names)) != len(names):
             raise ValueError("two customization paths have the same name")
@@ -969,7 +978,7 @@ class CandidateInstance(Strict):
 class SharedEndpointHints(Strict):
     """What `genai-cost optimize` may change in a shared endpoint."""
 
-    candidate_instances: list[CandidateInstance] = Field(default_factory=list)
+    candidate_instances: list[CandidateInstance] = Field(default_factory=_no_items)
     """Instance types to re-pack the models on (multi-model endpoints on larger instances)."""
     one_off_usd: NonNegative = 0.0
     """What re-packing would cost you once (migration, testing), for the payback column."""
@@ -1047,7 +1056,7 @@ class WorkloadsTable(Strict):
     """The file, relative to the scenario file's folder (and inside it)."""
     columns: dict[str, Annotated[str, Field(min_length=1)]] = Field(default_factory=dict)
     """The file's own name for a column (`name: tenant_id`)."""
-    tags: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    tags: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=_no_items)
     """Columns of the file carried into each workload's `tags`."""
 
     @model_validator(mode="before")
@@ -1118,8 +1127,8 @@ class Roi(Strict):
 
     annual_discount_rate_percent: Annotated[Number, Field(ge=0, le=100)] = 0.0
     monthly_traffic_growth_percent: Annotated[Number, Field(gt=-100, le=1000)] = 0.0
-    development: list[DevelopmentCost] = Field(default_factory=list)
-    benefits: list[Benefit] = Field(default_factory=list)
+    development: list[DevelopmentCost] = Field(default_factory=_no_items)
+    benefits: list[Benefit] = Field(default_factory=_no_items)
 
 
 UncertainInput = Literal[
@@ -1152,7 +1161,7 @@ class Uncertain(Strict):
     p90: Positive | None = None
 
     @model_validator(mode="after")
-    def _parameters(self) -> Uncertain:
+    def _parameters(self) -> Self:
         needs = {
             "pert": ("low", "mode", "high"),
             "triangular": ("low", "mode", "high"),
@@ -1196,7 +1205,7 @@ class Scenario(Strict):
     # Loaded with a `workloads_table`, `workloads` is a `scenario.table.TableWorkloads` (a
     # sequence: the table's rows made as workloads when something asks for them), dumped as
     # the list it stands for (`_workloads_as_list`).
-    workloads: list[Workload] = Field(default_factory=list)
+    workloads: list[Workload] = Field(default_factory=_no_items)
     """The models serving requests; a scenario may have none when it describes only training
     jobs, shared endpoints or supporting services."""
     workloads_table: WorkloadsTable | None = None
@@ -1204,14 +1213,14 @@ class Scenario(Strict):
     budget: Budget | None = None
     """Monthly budget of the whole scenario (its whole bill), for `genai-cost check`."""
     customization: Customization | None = None
-    training_jobs: list[TrainingJob] = Field(default_factory=list)
-    shared_endpoints: list[SharedEndpoint] = Field(default_factory=list)
-    imported_models: list[ImportedModel] = Field(default_factory=list)
+    training_jobs: list[TrainingJob] = Field(default_factory=_no_items)
+    shared_endpoints: list[SharedEndpoint] = Field(default_factory=_no_items)
+    imported_models: list[ImportedModel] = Field(default_factory=_no_items)
     """Custom Model Import models, billed per CMU-minute."""
     supporting_services: SupportingServices | None = None
     infrastructure: Infrastructure | None = None
     roi: Roi | None = None
-    uncertainty: list[Uncertain] = Field(default_factory=list)
+    uncertainty: list[Uncertain] = Field(default_factory=_no_items)
 
     @property
     def hours(self) -> float:
@@ -1233,7 +1242,7 @@ class Scenario(Strict):
         return value
 
     @model_validator(mode="after")
-    def _something_to_price(self) -> Scenario:
+    def _something_to_price(self) -> Self:
         if not (
             self.workloads
             or self.workloads_table is not None
