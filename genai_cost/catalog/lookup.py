@@ -33,6 +33,8 @@ class Missing:
 
 @dataclass(frozen=True)
 class OnDemandMatch:
+    """The on-demand price row that prices a request, and how it was reached."""
+
     row: OnDemandPrice
     via_source_region: bool = False
     """True when a geo-profile request is priced at its source region's in-region rate."""

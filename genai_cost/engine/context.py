@@ -225,6 +225,9 @@ def run_columns(context: PricingContext | None, specs: list[WorkloadSpec]) -> Sp
 
 @dataclass(frozen=True)
 class PricingContext:
+    """One pricing run: the catalog, the pricing date, the workloads' specs, the run's flags
+    and the catalog look-ups its options share."""
+
     catalog: Catalog
     day: dt.date
     """The pricing date: `--as-of`, else each scenario's `pricing_date`, else today."""

@@ -21,6 +21,9 @@ CostCurve = Literal["linear", "step", "day"]
 
 @dataclass(frozen=True)
 class OptionTraits:
+    """What kind of purchase an option is: how it bills, how its cost grows with volume, and
+    whether it answers a waiting caller."""
+
     pay_per_use: bool
     """Billed for what each request uses (tokens, compute seconds, job hours): its lines grow
     with requests (except fixed start-ups) and redundancy adds nothing to it."""

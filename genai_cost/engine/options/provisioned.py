@@ -52,6 +52,9 @@ PRICE_COLUMNS = ("usd_per_model_unit_hour",)
 
 @dataclass
 class _Row:
+    """One Provisioned Throughput row being assembled: a workload on one commitment term,
+    with its price per model unit hour, capacity and why it cannot serve, if so."""
+
     workload: int
     term: str
     label: str

@@ -81,6 +81,9 @@ PLATFORM_LIMITS = {
 
 @dataclass
 class _Row:
+    """One self-hosting row being assembled: a workload on one platform, instance type and
+    purchase, with its price, throughput benchmark and why it cannot serve, if so."""
+
     workload: int
     purchase: str
     platform: str
