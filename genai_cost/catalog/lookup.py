@@ -301,7 +301,7 @@ def throughput_benchmark(
     2,000/100-token classifier picks a prefill-heavy measurement, not a chat-shaped one.
     """
 
-    rows = [r for r in catalog.throughput.get(model_id, []) if r.instance_type == instance_type]
+    rows = benchmarks_on(catalog, model_id, instance_type)
     if not rows:
         return None
 
@@ -311,6 +311,12 @@ def throughput_benchmark(
         return abs(math.log(in_ratio)) + abs(math.log(out_ratio))
 
     return min(rows, key=distance)
+
+
+def benchmarks_on(catalog: Catalog, model_id: str, instance_type: str) -> list[ThroughputBenchmark]:
+    """The model's throughput benchmarks on one instance type, in the catalog's order (the
+    order `throughput_benchmark` breaks ties by)."""
+    return [r for r in catalog.throughput.get(model_id, []) if r.instance_type == instance_type]
 
 
 def benchmarked_instance_types(catalog: Catalog, model_id: str) -> list[str]:

@@ -17,6 +17,7 @@ import numpy as np
 from genai_cost.catalog.lookup import (
     Missing,
     benchmarked_instance_types,
+    benchmarks_on,
     instance_price,
     throughput_benchmark,
 )
@@ -333,11 +334,7 @@ def _pick_codes(ctx: PricingContext, wanting: list[int]) -> np.ndarray:
             )
             key = np.zeros(mine.size, dtype=np.int64)
             for instance_type in types:
-                benches = [
-                    b
-                    for b in catalog.throughput.get(model_id, [])
-                    if b.instance_type == instance_type
-                ]
+                benches = benchmarks_on(catalog, model_id, instance_type)
                 pick = _nearest(
                     catalog, model_id, instance_type, benches, all_input[mine], output[mine]
                 )
