@@ -24,6 +24,7 @@ from genai_cost.engine.labels import option_label
 from genai_cost.engine.latency import P50, P95, apply_latency, judged
 from genai_cost.engine.options import REGISTRY
 from genai_cost.engine.traits import OptionTraits
+from genai_cost.scenario.table import first_seen_codes
 from genai_cost.units import REQUESTS_PER_THOUSAND, TOKENS_PER_MILLION
 
 OPTION_MODULES: tuple[ModuleType, ...] = REGISTRY
@@ -209,8 +210,8 @@ class EstimateArrays:
                 continue
             rows = result.rows
             price = np.where(result.feasible, result.usd_per_capacity_hour, np.nan)
-            platform = _codes(rows.platform)
-            instance = _codes(rows.instance_type)
+            platform = first_seen_codes(rows.platform)
+            instance = first_seen_codes(rows.instance_type)
             key = (
                 rows.workload_index.astype(np.int64) * (int(platform.max(initial=0)) + 1) + platform
             ) * (int(instance.max(initial=0)) + 1) + instance
@@ -233,15 +234,6 @@ class EstimateArrays:
         """Option name of every row (an object array, for analysis and tests)."""
         names: ObjArray = np.asarray(OPTION_NAMES, dtype=object)[self.option_code]
         return names
-
-
-def _codes(values: ObjArray) -> IntArray:
-    """A number for each text of an object column (equal texts, equal numbers)."""
-    index: dict[object, int] = {}
-    add = index.setdefault
-    return np.fromiter(
-        (add(v, len(index)) for v in values.tolist()), dtype=np.int64, count=values.size
-    )
 
 
 def prepare_all(ctx: PricingContext) -> list[OptionRows]:

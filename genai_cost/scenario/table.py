@@ -98,6 +98,16 @@ def bounds(column: Column) -> dict[str, float]:
     return found
 
 
+def first_seen_codes(values: np.ndarray) -> np.ndarray:
+    """A number for each cell of an object column: equal cells, equal numbers, numbered as
+    they first appear (one dict look-up a cell; no sort of Python objects)."""
+    index: dict[object, int] = {}
+    add = index.setdefault
+    return np.fromiter(
+        (add(v, len(index)) for v in values.tolist()), dtype=np.int64, count=values.size
+    )
+
+
 @dataclass
 class WorkloadTable:
     """The validated rows of a workloads table, as columns."""
@@ -127,12 +137,7 @@ class WorkloadTable:
         numbered as they first appear), worked out once per column."""
         found = self._codes.get(column)
         if found is None:
-            index: dict[object, int] = {}
-            add = index.setdefault
-            cells = self.text[column]
-            found = self._codes[column] = np.fromiter(
-                (add(v, len(index)) for v in cells.tolist()), dtype=np.int64, count=cells.size
-            )
+            found = self._codes[column] = first_seen_codes(self.text[column])
         return found
 
     def where(self, row: int, column: str = "") -> str:
