@@ -702,6 +702,63 @@ def test_a_large_portfolio_html_report_shows_the_dearest_and_sums_the_rest(
     assert "t09: options" in every.read_text(encoding="utf-8")
 
 
+def test_a_large_portfolio_report_document_holds_only_the_listed_workloads_options(
+    tmp_path: Path,
+) -> None:
+    """The table, Markdown and HTML reports read `report_document`: the whole document but
+    for its option records, which are those of the 30 workloads the report lists (found
+    here by sorting the summaries by hand). Rendered, it gives the same report as the whole
+    document; with --all it is the whole document."""
+    from genai_cost import api
+    from genai_cost.report.registry import render
+
+    models = ["amazon.nova-lite-v1:0", "meta.llama3-1-8b-instruct-v1:0"]
+    rows = "".join(
+        f"t{i:02d},{models[i % 2]},{500 + 10 * i},100,{1000 * (i + 1)}\n" for i in range(40)
+    )
+    (tmp_path / "t.csv").write_text(
+        "name,model,input_tokens,output_tokens,requests_per_month\n" + rows, encoding="utf-8"
+    )
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: s\nworkloads_table: t.csv\n", encoding="utf-8")
+    result = api.estimate([scenario])
+    whole = result.to_dict()
+    listed = api.report_document(result)
+    summaries = whole["scenarios"][0]["workloads"]
+    dearest = sorted(summaries, key=lambda w: w["monthly_cost_usd"], reverse=True)[:30]
+    names = {w["name"] for w in dearest}
+    assert len(names) == 30
+    assert listed["options"] == [r for r in whole["options"] if r["workload"] in names]
+    # the open-weights rows' self-hosting records (throughput, reasons) are among them
+    assert any("throughput" in r for r in listed["options"])
+    assert any(not r["feasible"] for r in listed["options"])
+    assert {k: v for k, v in listed.items() if k != "options"} == {
+        k: v for k, v in whole.items() if k != "options"
+    }
+    for fmt in ("table", "markdown"):
+        assert render("estimate", listed, fmt) == render("estimate", whole, fmt)
+    assert api.report_document(result, expand=True) == whole
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_option_records_of_some_workloads_are_theirs_in_the_whole_document(path: Path) -> None:
+    """Records made for a few workloads (each option's columns converted for their rows
+    only) are the whole document's records of those workloads, field for field: hourly
+    instances, throughput, components, reasons and latencies included."""
+    import numpy as np
+
+    from genai_cost import api
+    from genai_cost.results.estimate import option_record_chunks
+
+    result = api.estimate([path])
+    whole = result.to_dict()["options"]
+    for picked in ([0], list(range(0, len(result.specs), 2)), []):
+        wanted = np.asarray(picked, dtype=np.intp)
+        records = [r for c in option_record_chunks(result, workloads=wanted) for r in c]
+        keys = {(result.specs[i].scenario_name, result.specs[i].workload.name) for i in picked}
+        assert records == [r for r in whole if (r["scenario"], r["workload"]) in keys]
+
+
 @pytest.mark.parametrize("name", ["support-platform", "multimodal-assistant"])
 def test_parquet_from_columns_holds_the_rows_written_in_chunks(
     name: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path

@@ -317,16 +317,30 @@ def simulate(
     return outcome
 
 
+def report_document(result: Estimate, expand: bool = False) -> EstimateDocument:
+    """The estimate document as the reports that list workloads one by one read it (the
+    terminal table, Markdown, HTML): whole, except that its option records are only those of
+    the workloads the report lists (`shown_workloads`: a large portfolio's dearest; every
+    workload with `expand`, or when there are few). A 100,000-row table is not made into
+    two million option records for a report that shows thirty workloads' options."""
+    from genai_cost.report.estimate import shown_workloads
+
+    return result.listed_document(
+        lambda scenario: [w["name"] for w in shown_workloads(scenario, expand)[0]]
+    )
+
+
 def html_report(result: Estimate, expand: bool = False) -> dict[str, Any]:
-    """What the HTML report shows: the estimate document, its break-even curves (when every
-    workload has traffic to scale: of the workloads the report draws — a large portfolio's
-    dearest, every one with `expand`) and, where the scenarios have one, ROI."""
+    """What the HTML report shows: the estimate document (`report_document`: the option
+    records of the workloads it lists), its break-even curves (when every workload has
+    traffic to scale: of the workloads the report draws — a large portfolio's dearest, every
+    one with `expand`) and, where the scenarios have one, ROI."""
     from genai_cost.decisions.breakeven import breakeven_document
     from genai_cost.decisions.roi import roi_document
     from genai_cost.engine.context import monthly_requests
     from genai_cost.report.estimate import shown_workloads
 
-    document = result.to_dict()
+    document = report_document(result, expand)
     summarised = [shown_workloads(s, expand) for s in document["scenarios"]]
     drawn: set[tuple[str, str]] | None = None
     if any(rest for _, rest in summarised):  # a large portfolio: curves of the shown only

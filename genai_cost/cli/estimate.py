@@ -175,7 +175,8 @@ def estimate(
             head, chunks, tail = result.document_parts()
             show("estimate", StreamedDocument(head, "options", chunks, tail), fmt, output)
             return
-        show("estimate", result.to_dict(), fmt, output, expand=every)
+        # the table and Markdown list a large portfolio's dearest workloads' options only
+        show("estimate", api.report_document(result, every), fmt, output, expand=every)
 
 
 @report_options()

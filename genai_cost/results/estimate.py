@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import TYPE_CHECKING, Any, cast
@@ -79,6 +79,22 @@ class Estimate:
         """The document's keys before `options`, its option records a few thousand at a
         time, and its keys after them (`document_parts`): to write it without holding it."""
         return document_parts(self)
+
+    def listed_document(self, listed: Callable[[ScenarioSummary], list[str]]) -> EstimateDocument:
+        """The document, except that its option records are only those of the workloads
+        `listed` names for each scenario (as its summary has them): what a report that lists
+        a few workloads one by one reads, without a record for every other row."""
+        head, _, tail = document_parts(self)
+        wanted: list[int] = []
+        first = 0
+        for scenario in head["scenarios"]:
+            names = set(listed(scenario))
+            workloads = scenario["workloads"]
+            wanted += [first + k for k, w in enumerate(workloads) if w["name"] in names]
+            first += len(workloads)
+        chunks = option_record_chunks(self, workloads=np.asarray(wanted, dtype=np.intp))
+        options = [record for chunk in chunks for record in chunk]
+        return cast(EstimateDocument, {**head, "options": options, **tail})
 
     def options_frame(self) -> pd.DataFrame:
         """One row per workload x option x variant (components as a list column)."""
@@ -234,16 +250,17 @@ def _number_column(values: np.ndarray) -> list[float | None]:
     return rounded_column(values, 9)
 
 
-def row_columns(a: EstimateArrays) -> tuple[list[Any], ...]:
-    """Every row's monthly cost, cost per 1k requests and per 1M tokens (money), capacity and
-    utilization (numbers), as presented, and whether it is its workload's cheapest."""
+def row_columns(a: EstimateArrays, rows: np.ndarray) -> tuple[list[Any], ...]:
+    """Each of `rows`' monthly cost, cost per 1k requests and per 1M tokens (money),
+    capacity and utilization (numbers), as presented, and whether it is its workload's
+    cheapest, in the order of `rows`."""
     return (
-        _money_column(a.monthly_cost_usd),
-        _money_column(a.cost_per_1k_requests_usd),
-        _money_column(a.cost_per_1m_tokens_usd),
-        _number_column(a.capacity),
-        _number_column(a.utilization_fraction),
-        a.is_cheapest().tolist(),
+        _money_column(a.monthly_cost_usd[rows]),
+        _money_column(a.cost_per_1k_requests_usd[rows]),
+        _money_column(a.cost_per_1m_tokens_usd[rows]),
+        _number_column(a.capacity[rows]),
+        _number_column(a.utilization_fraction[rows]),
+        a.is_cheapest()[rows].tolist(),
     )
 
 
@@ -252,122 +269,143 @@ RECORDS_AT_A_TIME = 2_000
 
 
 class _OptionColumns:
-    """One option's rows as Python values, converted once for all its records."""
+    """One option's rows as Python values, converted once for all its records: every row,
+    or only the rows `local` (positions in the option, ascending) when records of a few
+    workloads are made; `at` gives a row's place in the converted values."""
 
-    def __init__(self, estimate: Estimate, k: int) -> None:
+    def __init__(self, estimate: Estimate, k: int, local: np.ndarray | None = None) -> None:
         a = estimate.arrays
         result = a.results[k]
         rows = result.rows
+        take: Any = slice(None) if local is None else local
+        self.places = None if local is None else {r: j for j, r in enumerate(local.tolist())}
         self.result = result
         self.offset = int(a.offsets[k])
         self.option = cast(OptionName, rows.option)
-        self.feasible = (result.failure == 0).tolist()
+        ok = result.failure[take] == 0
+        self.feasible = ok.tolist()
         # texts as records show them ("" is None), converted once for all the option's rows
-        self.variants = [str(v) or None for v in rows.variant.tolist()]
-        self.platforms = [str(v) or None for v in rows.platform.tolist()]
-        self.instance_types = [str(v) or None for v in rows.instance_type.tolist()]
-        self.sources = rows.sources.tolist()
+        self.variants = [str(v) or None for v in rows.variant[take].tolist()]
+        self.platforms = [str(v) or None for v in rows.platform[take].tolist()]
+        self.instance_types = [str(v) or None for v in rows.instance_type[take].tolist()]
+        self.sources = rows.sources[take].tolist()
         self.capacity_unit = result.capacity_unit or None
-        self.workloads = rows.workload_index.tolist()
+        self.workloads = rows.workload_index[take].tolist()
         self.params = rows.params
-        self.rates = _rates_at_shape(rows.params, rows.workload_index, estimate.specs)
-        ok = result.failure == 0
+        self.rates = _rates_at_shape(
+            {name: values[take] for name, values in rows.params.items()},
+            rows.workload_index[take],
+            estimate.specs,
+        )
         # each failed row's reason (each distinct text made once), and each row's instances
         # by hour rounded as records show them, for the whole option at once
-        self.reasons: list[str] = result.reasons_at(np.arange(rows.size)).tolist()
+        everyone = np.arange(rows.size) if local is None else local
+        self.reasons: list[str] = result.reasons_at(everyone).tolist()
         self.hourly: np.ndarray | None = None
         if result.schedule is not None:  # (rows, 24), NaN where not finite (a record's None)
-            schedule = result.schedule
+            schedule = result.schedule[take]
             self.hourly = rounded_array(schedule.reshape(-1), 9).reshape(schedule.shape)
         self.components = [
             (
                 c.name,
                 c.unit,
-                listed_rows(c.optional, ok, c.quantity).tolist(),
-                _number_column(c.quantity),
-                _number_column(c.usd_per_unit),
-                _money_column(c.usd),
+                listed_rows(c.optional, result.failure == 0, c.quantity)[take].tolist(),
+                _number_column(c.quantity[take]),
+                _number_column(c.usd_per_unit[take]),
+                _money_column(c.usd[take]),
             )
             for c in result.listed_components
         ]
 
-    def component_records(self, local: int) -> list[ComponentRecord]:
-        """A row's component records (as `EstimateArrays.components`: an optional line only
-        where it has a quantity; an infeasible row lists what it would buy)."""
+    def at(self, local: int) -> int:
+        """Where the option's row `local` is in the converted values."""
+        return local if self.places is None else self.places[local]
+
+    def component_records(self, j: int) -> list[ComponentRecord]:
+        """The component records of the row at `j` (`at`), as `EstimateArrays.components`:
+        an optional line only where it has a quantity; an infeasible row lists what it would
+        buy."""
         return [
             {
                 "name": name,
-                "quantity": rounded[local],
+                "quantity": rounded[j],
                 "unit": unit,
-                "usd_per_unit": prices[local],
-                "usd": usds[local],
+                "usd_per_unit": prices[j],
+                "usd": usds[j],
             }
             for name, unit, listed, rounded, prices, usds in self.components
-            if listed[local]
+            if listed[j]
         ]
 
 
 def option_record_chunks(
-    estimate: Estimate, size: int = RECORDS_AT_A_TIME
+    estimate: Estimate, size: int = RECORDS_AT_A_TIME, workloads: np.ndarray | None = None
 ) -> Iterator[list[OptionRecord]]:
     """The document's option records, in `row_order`, `size` at a time: a streamed document
     never holds them all (a large estimate's records are most of its memory). Each option's
-    columns are converted once."""
+    columns are converted once. With `workloads` (indexes into the estimate's specs), only
+    those workloads' records, and only their rows converted."""
     a = estimate.arrays
-    monthly, per_1k, per_1m, capacity, utilization, is_cheapest = row_columns(a)
-    breakeven = _number_column(a.commitment_breakeven_fraction())
+    order = row_order(estimate)
+    if workloads is not None:
+        order = order[np.isin(a.workload_index[order], workloads)]
+    monthly, per_1k, per_1m, capacity, utilization, is_cheapest = row_columns(a, order)
+    breakeven = _number_column(a.commitment_breakeven_fraction()[order])
     specs = estimate.specs
     # names, models and whether a latency is judged from the run's columns (a table's rows
     # are read from its columns, not made into workloads)
     columns_of = run_columns(estimate.context, specs)
     names, models = columns_of.name.tolist(), columns_of.model.tolist()
     judged = set(columns_of.latency)
-    order = row_order(estimate)
-    option_of = (np.searchsorted(a.offsets, order, side="right") - 1).tolist()
+    option_index = np.searchsorted(a.offsets, order, side="right") - 1
+    option_of = option_index.tolist()
     order_list = order.tolist()
     columns: dict[int, _OptionColumns] = {}
     for start in range(0, len(order_list), size):
         chunk: list[OptionRecord] = []
-        for row, k in zip(
-            order_list[start : start + size], option_of[start : start + size], strict=True
-        ):
+        for p in range(start, min(start + size, len(order_list))):
+            row, k = order_list[p], option_of[p]
             c = columns.get(k)
             if c is None:
-                c = columns[k] = _OptionColumns(estimate, k)
+                local_rows = None
+                if workloads is not None:
+                    local_rows = np.sort(order[option_index == k] - a.offsets[k])
+                c = columns[k] = _OptionColumns(estimate, k, local_rows)
             local = row - c.offset
-            w_index = c.workloads[local]
+            j = c.at(local)
+            w_index = c.workloads[j]
             spec = specs[w_index]
-            ok = c.feasible[local]
+            ok = c.feasible[j]
             record: OptionRecord = {
                 "scenario": spec.scenario_name,
                 "workload": names[w_index],
                 "model": models[w_index],
                 "region": spec.region,
                 "option": c.option,
-                "variant": c.variants[local],
-                "platform": c.platforms[local],
-                "instance_type": c.instance_types[local],
+                "variant": c.variants[j],
+                "platform": c.platforms[j],
+                "instance_type": c.instance_types[j],
                 "feasible": ok,
-                "reason": None if ok else (c.reasons[local] or None),
-                "monthly_cost_usd": monthly[row],
-                "cost_per_1k_requests_usd": per_1k[row],
-                "cost_per_1m_tokens_usd": per_1m[row],
-                "capacity": capacity[row],
+                "reason": None if ok else (c.reasons[j] or None),
+                "monthly_cost_usd": monthly[p],
+                "cost_per_1k_requests_usd": per_1k[p],
+                "cost_per_1m_tokens_usd": per_1m[p],
+                "capacity": capacity[p],
                 "capacity_unit": c.capacity_unit if ok else None,
-                "utilization_fraction": utilization[row],
-                "cheapest": is_cheapest[row],
-                "sources": list(c.sources[local]),
-                "components": c.component_records(local),
-                "commitment_breakeven_fraction": breakeven[row],
+                "utilization_fraction": utilization[p],
+                "cheapest": is_cheapest[p],
+                "sources": list(c.sources[j]),
+                "components": c.component_records(j),
+                "commitment_breakeven_fraction": breakeven[p],
             }
             if w_index in judged:  # a latency target or a measured latency
                 p50, p95 = a.latency(row)
                 record["latency_p50_seconds"] = _number(p50)
                 record["latency_p95_seconds"] = _number(p95)
             if ok and c.rates is not None:
-                record["throughput"] = _throughput(c.params, local, float(c.rates[local]))
+                record["throughput"] = _throughput(c.params, local, float(c.rates[j]))
             if c.hourly is not None and ok:
-                hours = c.hourly[local].tolist()
+                hours = c.hourly[j].tolist()
                 if not all(map(math.isfinite, hours)):
                     hours = [x if math.isfinite(x) else None for x in hours]
                 record["instances_by_hour"] = cast(list[float], hours)
