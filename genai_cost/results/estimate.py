@@ -271,7 +271,8 @@ RECORDS_AT_A_TIME = 2_000
 class _OptionColumns:
     """One option's rows as Python values, converted once for all its records: every row,
     or only the rows `local` (positions in the option, ascending) when records of a few
-    workloads are made; `at` gives a row's place in the converted values."""
+    workloads are made; `places` then maps a row's position in the option to its place in
+    the converted values."""
 
     def __init__(self, estimate: Estimate, k: int, local: np.ndarray | None = None) -> None:
         a = estimate.arrays
@@ -317,12 +318,8 @@ class _OptionColumns:
             for c in result.listed_components
         ]
 
-    def at(self, local: int) -> int:
-        """Where the option's row `local` is in the converted values."""
-        return local if self.places is None else self.places[local]
-
     def component_records(self, j: int) -> list[ComponentRecord]:
-        """The component records of the row at `j` (`at`), as `EstimateArrays.components`:
+        """The component records of the row at place `j`, as `EstimateArrays.components`:
         an optional line only where it has a quantity; an infeasible row lists what it would
         buy."""
         return [
@@ -363,8 +360,13 @@ def option_record_chunks(
     columns: dict[int, _OptionColumns] = {}
     for start in range(0, len(order_list), size):
         chunk: list[OptionRecord] = []
-        for p in range(start, min(start + size, len(order_list))):
-            row, k = order_list[p], option_of[p]
+        stop = start + size
+        for p, row, k in zip(
+            range(start, min(stop, len(order_list))),
+            order_list[start:stop],
+            option_of[start:stop],
+            strict=True,
+        ):
             c = columns.get(k)
             if c is None:
                 local_rows = None
@@ -372,7 +374,7 @@ def option_record_chunks(
                     local_rows = np.sort(order[option_index == k] - a.offsets[k])
                 c = columns[k] = _OptionColumns(estimate, k, local_rows)
             local = row - c.offset
-            j = c.at(local)
+            j = local if c.places is None else c.places[local]
             w_index = c.workloads[j]
             spec = specs[w_index]
             ok = c.feasible[j]
