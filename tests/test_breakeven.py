@@ -133,3 +133,36 @@ def test_a_streamed_chunk_with_a_number_that_is_not_finite_is_named() -> None:
     assert next(checked) == [{"a": 1.0}, {"a": 2.0}]
     with pytest.raises(OverflowInputError, match=r"^breakeven\.workloads\[2\]\.a\[1\] is not"):
         next(checked)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    hourly=st.lists(
+        st.one_of(st.just(0.0), st.floats(1e-9, 1e-3, allow_nan=False)), min_size=24, max_size=24
+    ),
+    low=st.floats(1.0, 1e4),
+    widen=st.floats(1.01, 1e4),
+)
+def test_a_day_curves_edges_are_its_hours_step_edges(
+    hourly: list[float], low: float, widen: float
+) -> None:
+    """The volumes where a day-following curve's units step up (found for all hours at once)
+    are the union of each hour's own step curve's edges: (n + 1e-9) / c_h for every whole n
+    whose edge falls inside (low, high)."""
+    high = low * widen
+    curve = Curve("autoscaled", hourly_units_per_request=tuple(hourly))
+    per_hour = [Curve("", units_per_request=c).edges(low, high) for c in hourly if c > 0]
+    expected = np.unique(np.concatenate(per_hour)) if per_hour else np.zeros(0)
+    found = curve.edges(low, high)
+    assert found.shape == expected.shape and np.array_equal(found, expected)
+    assert np.all(np.diff(found) > 0) and np.all((found > low) & (found < high))
+
+
+def test_a_day_curves_edges_by_hand() -> None:
+    """Two busy hours of 0.001 and 0.0025 units a request, between 500 and 1,500 requests:
+    0.001 steps at (1 + 1e-9) / 0.001 = 1,000.000001; 0.0025 at (2 + 1e-9) / 0.0025 =
+    800.0000004 and (3 + 1e-9) / 0.0025 = 1,200.0000004."""
+    curve = Curve("autoscaled", hourly_units_per_request=(0.001, 0.0025) + (0.0,) * 22)
+    assert curve.edges(500.0, 1500.0).tolist() == pytest.approx(
+        [800.0000004, 1000.000001, 1200.0000004], rel=1e-15
+    )

@@ -234,10 +234,16 @@ class Curve:
                 f"{self.label}: more than {MAX_EDGES:,} capacity steps between {low:,.6g} and "
                 f"{high:,.6g} requests a month"
             )
-        found = [
-            Curve("", units_per_request=float(per_request)).edges(low, high) for per_request in c
-        ]
-        edges: Floats = np.unique(np.concatenate(found))
+        # each hour's edges as `edges` finds one step curve's, for all hours at once: the
+        # unit counts n from max(1, floor(c·low)) to ceil(c·high) of every hour in one array
+        first = np.maximum(np.floor(c * low), 1.0).astype(np.int64)
+        last = np.ceil(c * high).astype(np.int64) + 1
+        counts = np.maximum(last - first, 0)
+        hour = np.repeat(np.arange(c.size), counts)
+        starts = np.repeat(np.cumsum(counts) - counts, counts)
+        n = (first[hour] + (np.arange(hour.size) - starts)).astype(np.float64)
+        v = (n + CEIL_TOLERANCE) / c[hour]
+        edges: Floats = np.unique(v[(v > low) & (v < high)])
         return edges
 
 
