@@ -269,11 +269,18 @@ def crossings(a: Curve, b: Curve, low: float, high: float) -> list[Crossing]:
     edges = np.unique(np.concatenate([[low, high], a.edges(low, high), b.edges(low, high)]))
     starts, ends = edges[:-1], edges[1:]
     mids = (starts + ends) / 2
+    inner = edges[1:-1]
+    # each curve read once at every volume this needs (a day curve's cost is a pass over
+    # its 24 hours for each volume): the pieces' midpoints, and just before and after each
+    # inner edge
+    volumes = np.concatenate([mids, inner * (1 - EDGE_NUDGE), inner * (1 + EDGE_NUDGE)])
+    at_a, at_b = a.cost(volumes), b.cost(volumes)
+    pieces, before = mids.size, mids.size + inner.size
     # On each piece the difference D(V) = (sa - sb) V + (ka - kb) is linear.
     sa = a.slope_usd_per_request if not a.is_step else 0.0
     sb = b.slope_usd_per_request if not b.is_step else 0.0
-    ka = a.cost(mids) - sa * mids
-    kb = b.cost(mids) - sb * mids
+    ka = at_a[:pieces] - sa * mids
+    kb = at_b[:pieces] - sb * mids
     slope, offset = sa - sb, ka - kb
     found: list[Crossing] = []
     if slope != 0:
@@ -282,10 +289,9 @@ def crossings(a: Curve, b: Curve, low: float, high: float) -> list[Crossing]:
         for volume in v[inside]:
             found.append(_crossing(a, b, float(volume), "equal"))
     # Jumps at step edges: compare just before the edge (n units) and just after (n + 1).
-    inner = edges[1:-1]
     if inner.size:
-        left = a.cost(inner * (1 - EDGE_NUDGE)) - b.cost(inner * (1 - EDGE_NUDGE))
-        right = a.cost(inner * (1 + EDGE_NUDGE)) - b.cost(inner * (1 + EDGE_NUDGE))
+        left = at_a[pieces:before] - at_b[pieces:before]
+        right = at_a[before:] - at_b[before:]
         jumps = np.sign(left) * np.sign(right) < 0
         for volume in inner[jumps]:
             found.append(_crossing(a, b, float(volume), "step"))
@@ -294,18 +300,17 @@ def crossings(a: Curve, b: Curve, low: float, high: float) -> list[Crossing]:
 
 
 def _crossing(a: Curve, b: Curve, volume: float, kind: Literal["equal", "step"]) -> Crossing:
-    below, above = volume * (1 - SIDE_NUDGE), volume * (1 + SIDE_NUDGE)
-    cheaper_below = a.label if float(a.cost(below)) < float(b.cost(below)) else b.label
-    cheaper_above = a.label if float(a.cost(above)) < float(b.cost(above)) else b.label
+    at = [volume * (1 - SIDE_NUDGE), volume * (1 + SIDE_NUDGE), volume]  # below, above, at
+    (a_below, a_above, a_at), (b_below, b_above, b_at) = a.cost(at).tolist(), b.cost(at).tolist()
     return Crossing(
         a.label,
         b.label,
         volume,
         kind,
-        float(a.cost(volume)),
-        float(b.cost(volume)),
-        cheaper_below,
-        cheaper_above,
+        a_at,
+        b_at,
+        a.label if a_below < b_below else b.label,
+        a.label if a_above < b_above else b.label,
     )
 
 
