@@ -326,13 +326,16 @@ def cheapest_bands(
         np.clip(np.asarray([low, high, *points, *limits], dtype=np.float64), low, high)
     )
     bands: list[tuple[float, float, str]] = []
-    for start, end in itertools.pairwise(cuts):
-        mid = float(np.sqrt(start * end)) if start > 0 else float(end / 2)
-        costs = [float(c.cost(mid)) for c in curves]
+    pieces = list(itertools.pairwise(cuts))
+    # one volume inside each piece; every curve read at all of them in one call
+    mids = [float(np.sqrt(start * end)) if start > 0 else float(end / 2) for start, end in pieces]
+    costs = np.asarray([c.cost(mids) for c in curves], dtype=np.float64).reshape(
+        len(curves), len(mids)
+    )
+    for k, (start, end) in enumerate(pieces):
+        at = costs[:, k]
         best = (
-            curves[int(np.argmin(costs))].label
-            if costs and np.isfinite(min(costs))
-            else NONE_FEASIBLE
+            curves[int(np.argmin(at))].label if at.size and np.isfinite(at.min()) else NONE_FEASIBLE
         )
         if bands and bands[-1][2] == best:
             bands[-1] = (bands[-1][0], float(end), best)
