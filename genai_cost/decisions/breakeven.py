@@ -159,10 +159,11 @@ def _entries(
         chosen, ranges, sweeps, engine_costs, decided, strict=True
     ):
         spec = estimate.specs[index]
+        costs = [c.cost(sweep) for c in curves]  # each curve over the sweep, once
         difference = max(
             (
-                float(np.nanmax(np.abs(engine[c.label] - c.cost(sweep))))
-                for c in curves
+                float(np.nanmax(np.abs(engine[c.label] - cost)))
+                for c, cost in zip(curves, costs, strict=True)
                 if c.label in engine
             ),
             default=0.0,
@@ -187,7 +188,10 @@ def _entries(
                 "sweep": {
                     "requests_per_month": significant_array(sweep, SIGNIFICANT_DIGITS).tolist(),
                     # round(x, 6) of each, None where not finite (for a whole column at once)
-                    "monthly_cost_usd": {c.label: rounded_column(c.cost(sweep), 6) for c in curves},
+                    "monthly_cost_usd": {
+                        c.label: rounded_column(cost, 6)
+                        for c, cost in zip(curves, costs, strict=True)
+                    },
                 },
             }
         )
