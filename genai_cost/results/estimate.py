@@ -283,8 +283,8 @@ class _OptionColumns:
         self.result = result
         self.offset = int(a.offsets[k])
         self.option = cast(OptionName, rows.option)
-        ok = result.failure[take] == 0
-        self.feasible = ok.tolist()
+        feasible = result.failure == 0
+        self.feasible = feasible[take].tolist()
         # texts as records show them ("" is None), converted once for all the option's rows
         self.variants = [str(v) or None for v in rows.variant[take].tolist()]
         self.platforms = [str(v) or None for v in rows.platform[take].tolist()]
@@ -310,7 +310,7 @@ class _OptionColumns:
             (
                 c.name,
                 c.unit,
-                listed_rows(c.optional, result.failure == 0, c.quantity)[take].tolist(),
+                listed_rows(c.optional, feasible, c.quantity)[take].tolist(),
                 _number_column(c.quantity[take]),
                 _number_column(c.usd_per_unit[take]),
                 _money_column(c.usd[take]),
