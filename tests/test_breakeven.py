@@ -3,6 +3,7 @@ cent) and ordered on either side; a hand-worked crossing; properties of the solv
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,72 @@ def test_a_day_curves_edges_by_hand() -> None:
     assert curve.edges(500.0, 1500.0).tolist() == pytest.approx(
         [800.0000004, 1000.000001, 1200.0000004], rel=1e-15
     )
+
+
+CURVE = st.one_of(
+    st.builds(
+        lambda slope, fixed, cap: {
+            "slope_usd_per_request": slope,
+            "fixed_usd": fixed,
+            "max_requests": cap,
+        },
+        st.floats(1e-5, 1e-2),
+        st.sampled_from([0.0, 40.0]),
+        st.sampled_from([np.inf, 5e4]),
+    ),
+    st.builds(
+        lambda units, price, regions, standby: {
+            "units_per_request": units,
+            "usd_per_unit_hour": price,
+            "regions": regions,
+            "standby_fraction": standby,
+        },
+        st.floats(1e-6, 1e-3),
+        st.floats(0.1, 10.0),
+        st.sampled_from([1.0, 2.0]),
+        st.sampled_from([0.0, 0.5]),
+    ),
+    st.builds(
+        lambda hourly, price, least, most, lead, cooldown: {
+            "hourly_units_per_request": tuple(hourly),
+            "usd_per_unit_hour": price,
+            "min_units": least,
+            "max_units": most,
+            "lead_fraction": lead,
+            "cooldown_fraction": cooldown,
+        },
+        st.lists(st.one_of(st.just(0.0), st.floats(1e-6, 1e-4)), min_size=24, max_size=24),
+        st.floats(0.1, 10.0),
+        st.sampled_from([0.0, 1.0]),
+        st.sampled_from([np.inf, 6.0]),
+        st.floats(0.0, 1.0),
+        st.floats(0.0, 1.0),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(specs=st.lists(CURVE, min_size=2, max_size=6), low=st.floats(1.0, 1e3))
+def test_all_crossings_are_each_pairs_own(specs: list[dict[str, Any]], low: float) -> None:
+    """The crossings of a workload's curves, found with each curve's edges found once and
+    each curve read twice in all, are every pair's crossings as that pair alone finds them
+    (`crossings`: its own edges and its own reads), pair by pair, to the bit."""
+    from genai_cost.engine.breakeven import TooManySteps, all_crossings
+
+    curves = [Curve(f"option {k}", **spec) for k, spec in enumerate(specs)]
+    high = low * 1e3
+    try:
+        expected = [
+            c for a, b in itertools.combinations(curves, 2) for c in crossings(a, b, low, high)
+        ]
+    except TooManySteps:
+        with pytest.raises(TooManySteps):
+            all_crossings(curves, low, high)
+        return
+    found = all_crossings(curves, low, high)
+    assert found == expected
+    # and each is where both options can serve: a step inside the range, a meeting within it
+    limit = {c.label: c.max_volume for c in curves}
+    for c in found:
+        top = min(high, limit[c.a], limit[c.b])
+        assert low < c.volume < top if c.kind == "step" else low <= c.volume <= top

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from genai_cost.decisions.curves import engine_sweeps, workload_curves
 from genai_cost.documents.decisions import BreakevenDocument, Crossing, WorkloadBreakeven
-from genai_cost.engine.breakeven import Curve, TooManySteps, cheapest_bands, crossings
+from genai_cost.engine.breakeven import Curve, TooManySteps, all_crossings, cheapest_bands
 from genai_cost.engine.context import run_columns
 from genai_cost.errors import ArgumentError
 from genai_cost.results.rounding import rounded_column, significant_array
@@ -109,9 +108,7 @@ def breakeven_parts(
         tokens = spec.workload.tokens_per_request
         per_request = tokens.all_input + tokens.output
         try:
-            found = [
-                c for a, b in itertools.combinations(curves, 2) for c in crossings(a, b, low, high)
-            ]
+            found = all_crossings(curves, low, high)
         except TooManySteps as exc:
             raise ArgumentError(
                 f"workload {spec.workload.name!r}: {exc}; narrow the volumes with «volume_range»"

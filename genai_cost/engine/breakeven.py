@@ -14,6 +14,7 @@ Arrays throughout; no loop over volumes.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -262,56 +263,116 @@ class Crossing:
 
 def crossings(a: Curve, b: Curve, low: float, high: float) -> list[Crossing]:
     """Every volume in [low, high] where a and b change order (within the volumes both can
-    serve: an option with an instance limit stops at its `max_volume`)."""
-    high = min(high, a.max_volume, b.max_volume)
-    if not high > low:
-        return []
-    edges = np.unique(np.concatenate([[low, high], a.edges(low, high), b.edges(low, high)]))
-    starts, ends = edges[:-1], edges[1:]
-    mids = (starts + ends) / 2
-    inner = edges[1:-1]
-    # each curve read once at every volume this needs (a day curve's cost is a pass over
-    # its 24 hours for each volume): the pieces' midpoints, and just before and after each
-    # inner edge
-    volumes = np.concatenate([mids, inner * (1 - EDGE_NUDGE), inner * (1 + EDGE_NUDGE)])
-    at_a, at_b = a.cost(volumes), b.cost(volumes)
-    pieces, before = mids.size, mids.size + inner.size
-    # On each piece the difference D(V) = (sa - sb) V + (ka - kb) is linear.
-    sa = a.slope_usd_per_request if not a.is_step else 0.0
-    sb = b.slope_usd_per_request if not b.is_step else 0.0
-    ka = at_a[:pieces] - sa * mids
-    kb = at_b[:pieces] - sb * mids
-    slope, offset = sa - sb, ka - kb
-    found: list[Crossing] = []
-    if slope != 0:
-        v = -offset / slope
-        inside = (v > starts) & (v <= ends) & (v >= low) & (v <= high)
-        for volume in v[inside]:
-            found.append(_crossing(a, b, float(volume), "equal"))
-    # Jumps at step edges: compare just before the edge (n units) and just after (n + 1).
-    if inner.size:
-        left = at_a[pieces:before] - at_b[pieces:before]
-        right = at_a[before:] - at_b[before:]
-        jumps = np.sign(left) * np.sign(right) < 0
-        for volume in inner[jumps]:
-            found.append(_crossing(a, b, float(volume), "step"))
-    found.sort(key=lambda c: c.volume)
-    return found
+    serve: an option with an instance limit stops at its `max_volume`), by volume."""
+    return all_crossings([a, b], low, high)
 
 
-def _crossing(a: Curve, b: Curve, volume: float, kind: Literal["equal", "step"]) -> Crossing:
-    at = [volume * (1 - SIDE_NUDGE), volume * (1 + SIDE_NUDGE), volume]  # below, above, at
-    (a_below, a_above, a_at), (b_below, b_above, b_at) = a.cost(at).tolist(), b.cost(at).tolist()
-    return Crossing(
-        a.label,
-        b.label,
-        volume,
-        kind,
-        a_at,
-        b_at,
-        a.label if a_below < b_below else b.label,
-        a.label if a_above < b_above else b.label,
-    )
+def all_crossings(curves: list[Curve], low: float, high: float) -> list[Crossing]:
+    """`crossings` of every pair of `curves` (pairs in `itertools.combinations` order, each
+    pair's by volume). Each curve's step edges are found once, up to its own limit, and each
+    curve is read twice in all: once at every volume its pairs' pieces need (their midpoints,
+    and just before and after each inner edge), once at their crossings. A curve's cost at
+    a volume does not depend on the other volumes read with it, so every figure is the one
+    a pair alone would read."""
+    own: dict[int, Floats | None] = {}  # a curve's edges up to its own limit (None: too many)
+
+    def edges_of(k: int, top: float) -> Floats:
+        if k not in own:
+            try:
+                own[k] = curves[k].edges(low, min(high, curves[k].max_volume))
+            except TooManySteps:  # its whole range steps too often; a pair's may not
+                own[k] = None
+        found = own[k]
+        if found is None:
+            return curves[k].edges(low, top)
+        return found[found < top]
+
+    # 1. each pair's pieces, and the volumes it reads its two curves at
+    pairs: list[tuple[int, int, Floats, Floats]] = []  # (a, b, edges, volumes)
+    wanted: list[list[Floats]] = [[] for _ in curves]
+    for i, j in itertools.combinations(range(len(curves)), 2):
+        top = min(high, curves[i].max_volume, curves[j].max_volume)
+        if not top > low:
+            continue
+        edges = np.unique(np.concatenate([[low, top], edges_of(i, top), edges_of(j, top)]))
+        inner = edges[1:-1]
+        mids = (edges[:-1] + edges[1:]) / 2
+        volumes = np.concatenate([mids, inner * (1 - EDGE_NUDGE), inner * (1 + EDGE_NUDGE)])
+        pairs.append((i, j, edges, volumes))
+        wanted[i].append(volumes)
+        wanted[j].append(volumes)
+    read = _read_each(curves, wanted)
+    # 2. each pair's crossing volumes: inside a piece where the lines meet, or at an edge
+    # the step jumps across
+    found: list[tuple[int, int, list[tuple[float, Literal["equal", "step"]]]]] = []
+    sides: list[list[Floats]] = [[] for _ in curves]
+    for i, j, edges, _ in pairs:
+        a, b = curves[i], curves[j]
+        at_a, at_b = next(read[i]), next(read[j])
+        starts, ends, inner = edges[:-1], edges[1:], edges[1:-1]
+        mids = (starts + ends) / 2
+        pieces, before = mids.size, mids.size + inner.size
+        # On each piece the difference D(V) = (sa - sb) V + (ka - kb) is linear.
+        sa = a.slope_usd_per_request if not a.is_step else 0.0
+        sb = b.slope_usd_per_request if not b.is_step else 0.0
+        slope = sa - sb
+        offset = (at_a[:pieces] - sa * mids) - (at_b[:pieces] - sb * mids)
+        points: list[tuple[float, Literal["equal", "step"]]] = []
+        if slope != 0:
+            v = -offset / slope
+            inside = (v > starts) & (v <= ends) & (v >= low) & (v <= edges[-1])
+            points += [(float(volume), "equal") for volume in v[inside]]
+        # Jumps at step edges: compare just before the edge (n units) and just after (n + 1).
+        if inner.size:
+            left = at_a[pieces:before] - at_b[pieces:before]
+            right = at_a[before:] - at_b[before:]
+            jumps = np.sign(left) * np.sign(right) < 0
+            points += [(float(volume), "step") for volume in inner[jumps]]
+        if points:
+            at = np.asarray([p[0] for p in points])
+            both = np.concatenate([at * (1 - SIDE_NUDGE), at * (1 + SIDE_NUDGE), at])
+            sides[i].append(both)
+            sides[j].append(both)
+        found.append((i, j, points))
+    side = _read_each(curves, sides)
+    # 3. each crossing's costs, and which curve is cheaper either side
+    out: list[Crossing] = []
+    for i, j, points in found:
+        if not points:
+            continue
+        a, b = curves[i], curves[j]
+        n = len(points)
+        costs_a, costs_b = next(side[i]).tolist(), next(side[j]).tolist()
+        pair = [
+            Crossing(
+                a.label,
+                b.label,
+                volume,
+                kind,
+                costs_a[2 * n + k],
+                costs_b[2 * n + k],
+                a.label if costs_a[k] < costs_b[k] else b.label,
+                a.label if costs_a[n + k] < costs_b[n + k] else b.label,
+            )
+            for k, (volume, kind) in enumerate(points)
+        ]
+        pair.sort(key=lambda c: c.volume)
+        out += pair
+    return out
+
+
+def _read_each(curves: list[Curve], wanted: list[list[Floats]]) -> list[Iterator[Floats]]:
+    """Each curve's costs at the volume arrays it is wanted at, from one read a curve, handed
+    back array by array in the order they were asked for."""
+    out: list[Iterator[Floats]] = []
+    for curve, arrays in zip(curves, wanted, strict=True):
+        if not arrays:
+            out.append(iter(()))
+            continue
+        costs = curve.cost(np.concatenate(arrays))
+        cuts = np.cumsum([a.size for a in arrays])[:-1]
+        out.append(iter(np.split(costs, cuts)))
+    return out
 
 
 def cheapest_bands(
