@@ -156,14 +156,19 @@ def _sweep_batch(estimate: Estimate, indexes: list[int], volumes: Any) -> list[d
     )
     arrays = estimate.arrays
     position = {index: j for j, index in enumerate(indexes)}
+    place = np.full(len(estimate.specs), -1, dtype=np.int64)  # a workload's place in the batch
+    place[np.asarray(indexes, dtype=np.int64)] = np.arange(len(indexes))
+    mine = np.concatenate([arrays.rows_of(i) for i in indexes] or [np.zeros(0, dtype=np.int64)])
     tiled, kept = [], []
     for k, result in enumerate(arrays.results):
         rows = result.rows
         offset = int(arrays.offsets[k])
-        mine = np.concatenate([arrays.rows_of(i) for i in indexes] or [np.zeros(0, dtype=np.int64)])
         keep = np.sort(mine[(mine >= offset) & (mine < offset + rows.size)] - offset)
+        # a row blocked while its prices were resolved fails at every volume (each option
+        # puts that failure first): it is never swept
+        keep = keep[~rows.blocked[keep]]
         kept.append(keep)
-        owner = np.asarray([position[int(i)] for i in rows.workload_index[keep]], dtype=np.int64)
+        owner = place[rows.workload_index[keep]]
         # Row-major: each kept row repeated once per volume (row r, volume i) -> r * n + i.
         sample = (owner[:, None] * n + np.arange(n)[None, :]).reshape(-1)
         tiled.append(rows.for_evaluation(np.repeat(keep, n), sample))
