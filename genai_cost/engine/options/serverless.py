@@ -60,12 +60,11 @@ NEEDS = (
 )
 
 
-def _row(ctx: PricingContext, index: int, spec: WorkloadSpec) -> dict[str, object]:
+def _row(ctx: PricingContext, spec: WorkloadSpec) -> dict[str, object]:
     w = spec.workload
     s = w.serverless
     label = f"{w.base_model} on a serverless endpoint in {spec.region}"
     row: dict[str, object] = {
-        "workload": index,
         "variant": f"{s.memory_mb} MB" if s.memory_mb else "",
         "label": label,
         "reason": "",
@@ -141,7 +140,7 @@ def prepare(ctx: PricingContext) -> OptionRows:
     readers, take = np.unique(
         stand_ins(ctx, wanting, ("model", "region", "options")), return_inverse=True
     )
-    rows = [_row(ctx, r, ctx.specs[r]) for r in readers.tolist()]
+    rows = [_row(ctx, ctx.specs[r]) for r in readers.tolist()]
     take = take.reshape(-1)
 
     def column(key: str) -> np.ndarray:
