@@ -236,3 +236,27 @@ def test_all_crossings_are_each_pairs_own(specs: list[dict[str, Any]], low: floa
     for c in found:
         top = min(high, limit[c.a], limit[c.b])
         assert low < c.volume < top if c.kind == "step" else low <= c.volume <= top
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_blocked_row_fails_at_every_volume(path: Path) -> None:
+    """The sweep check leaves out rows blocked while their prices were resolved, because
+    every option fails such a row whatever the volume: each option module's evaluation at a
+    thousandth, once and a thousand times each workload's volume."""
+    from genai_cost.engine.context import workload_arrays
+    from genai_cost.engine.core import OPTION_MODULES
+
+    result = estimate([path])
+    w = workload_arrays(result.specs)
+    blocked_seen = 0
+    for module, option in zip(OPTION_MODULES, result.arrays.results, strict=True):
+        rows = option.rows
+        if not rows.blocked.any():
+            continue
+        blocked_seen += int(rows.blocked.sum())
+        for factor in (1e-3, 1.0, 1e3):
+            with np.errstate(all="ignore"):
+                failure = module.evaluate(w.scaled(factor), rows).failure
+            assert (failure[rows.blocked] != 0).all(), (path.stem, rows.option, factor)
+    if path.stem == "support-chatbot":  # (closed-weights models: self-hosting is blocked)
+        assert blocked_seen > 0

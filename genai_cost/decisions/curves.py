@@ -155,7 +155,6 @@ def _sweep_batch(estimate: Estimate, indexes: list[int], volumes: Any) -> list[d
         hourly_share=np.repeat(base.shares(), n, axis=0),
     )
     arrays = estimate.arrays
-    position = {index: j for j, index in enumerate(indexes)}
     place = np.full(len(estimate.specs), -1, dtype=np.int64)  # a workload's place in the batch
     place[np.asarray(indexes, dtype=np.int64)] = np.arange(len(indexes))
     mine = np.concatenate([arrays.rows_of(i) for i in indexes] or [np.zeros(0, dtype=np.int64)])
@@ -164,8 +163,8 @@ def _sweep_batch(estimate: Estimate, indexes: list[int], volumes: Any) -> list[d
         rows = result.rows
         offset = int(arrays.offsets[k])
         keep = np.sort(mine[(mine >= offset) & (mine < offset + rows.size)] - offset)
-        # a row blocked while its prices were resolved fails at every volume (each option
-        # puts that failure first): it is never swept
+        # a row blocked while its prices were resolved fails at every volume (every option
+        # fails a blocked row): it is never swept
         keep = keep[~rows.blocked[keep]]
         kept.append(keep)
         owner = place[rows.workload_index[keep]]
@@ -189,5 +188,5 @@ def _sweep_batch(estimate: Estimate, indexes: list[int], volumes: Any) -> list[d
                 str(rows.platform[local]),
                 str(rows.instance_type[local]),
             )
-            costs[position[int(rows.workload_index[local])]][label] = monthly[r]
+            costs[int(place[rows.workload_index[local]])][label] = monthly[r]
     return costs
