@@ -78,6 +78,17 @@ class WorkloadArrays:
             return np.full((self.size, 24), np.nan)
         return self.hourly_share
 
+    @cached_property
+    def profile_known(self) -> BoolArray:
+        """Shape (W,): whether the workload's every hourly share is known (the options that
+        follow the day size hour by hour only these). Worked out once for the workloads (a
+        pass over W x 24 shares), not once per option that reads it; the arrays are never
+        written after they are made."""
+        if self.hourly_share is None:
+            return np.zeros(self.size, dtype=bool)
+        known: BoolArray = np.isfinite(self.hourly_share).all(axis=1)
+        return known
+
 
 def tuples(values: list[tuple[str, ...]]) -> ObjArray:
     """An object array holding one tuple per element (numpy would otherwise unpack them)."""
@@ -313,7 +324,7 @@ def sum_components(components: list[Component], size: int) -> FloatArray:
     total = np.zeros(size)
     for component in components:
         if component.quantity.any():  # NaN counts as a quantity
-            total = total + component.usd
+            np.add(total, component.usd, out=total)  # `total + usd`, in place
     return total
 
 

@@ -172,11 +172,13 @@ def token_option_result(
             *unpriced,
         ],
     )
+    monthly = sum_components(components, rows.size)
+    monthly[failure != 0] = np.nan
     return OptionResult(
         rows=rows,
         failure=failure,
         reasons=(*[text for _, text in conditions], *templates),
-        monthly_cost_usd=np.where(failure == 0, sum_components(components, rows.size), np.nan),
+        monthly_cost_usd=monthly,
         capacity=np.full(rows.size, np.nan),
         capacity_unit="",
         utilization_fraction=np.full(rows.size, np.nan),

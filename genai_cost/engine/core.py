@@ -254,11 +254,25 @@ def cheapest_rows(
     owner, ranked = workload_index[rows], cost[rows]
     lowest = np.full(workloads, np.inf)
     np.minimum.at(lowest, owner, ranked)
-    winners = ranked == lowest[owner]
-    first = np.full(workloads, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, owner[winners], rows[winners])
-    result: IntArray = np.where(np.isfinite(lowest), first, -1)
-    return result
+    winners = np.flatnonzero(ranked == lowest[owner])
+    first = np.full(workloads, -1, dtype=np.int64)
+    owner, rows = owner[winners], rows[winners]
+    if np.bincount(owner, minlength=workloads).max(initial=0) <= 1:
+        first[owner] = rows  # one winner per workload (no tie): no index repeats
+    else:  # ties: the first row in row order
+        first[:] = np.iinfo(np.int64).max
+        np.minimum.at(first, owner, rows)
+    first[~np.isfinite(lowest)] = -1  # no feasible row, or none with a finite cost
+    return first
+
+
+def _unit_cost(spent: FloatArray, amount: FloatArray, per: float) -> FloatArray:
+    """`spent / amount * per`, NaN where there is no amount (> 0): each step in place on one
+    new array (the same operations, in the same order, as the expression)."""
+    cost = np.divide(spent, amount)
+    cost[~(amount > 0)] = np.nan
+    np.multiply(cost, per, out=cost)
+    return cost
 
 
 def evaluate_all(w: WorkloadArrays, option_rows: list[OptionRows]) -> EstimateArrays:
@@ -308,11 +322,11 @@ def _evaluate_all(w: WorkloadArrays, option_rows: list[OptionRows]) -> EstimateA
     owner = workload_index[ok]
     requests = w.requests_per_month[owner]
     tokens = requests * (w.all_input_tokens[owner] + w.output_tokens[owner])
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        per_request = np.where(requests > 0, monthly[ok] / requests, np.nan)
-        per_token = np.where(tokens > 0, monthly[ok] / tokens, np.nan)
-    per_1k_requests = scatter(monthly.shape[0], ok, per_request * REQUESTS_PER_THOUSAND)
-    per_1m_tokens = scatter(monthly.shape[0], ok, per_token * TOKENS_PER_MILLION)
+    spent = monthly[ok]
+    per_1k_requests = scatter(
+        monthly.shape[0], ok, _unit_cost(spent, requests, REQUESTS_PER_THOUSAND)
+    )
+    per_1m_tokens = scatter(monthly.shape[0], ok, _unit_cost(spent, tokens, TOKENS_PER_MILLION))
     return EstimateArrays(
         results=results,
         offsets=offsets,

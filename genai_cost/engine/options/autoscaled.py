@@ -154,7 +154,7 @@ def evaluate_scaled(
     p_all = rows.params
     index = rows.workload_index
     shares_w = w.shares()
-    has_profile = np.asarray(np.isfinite(shares_w).all(axis=1), dtype=bool)[index]
+    has_profile = w.profile_known[index]
     spot = p_all["is_spot"] > 0
     early = failure_codes(
         rows.size,

@@ -282,8 +282,14 @@ def evaluate(w: WorkloadArrays, rows: OptionRows) -> OptionResult:
     )
     # speech tokens and media at their own rates (NaN where the model has none: not priced)
     requests = w.requests_per_month[i]
+    counted = bool(np.isfinite(requests).all())
     for extra in EXTRA_LINES:
-        quantity = requests * p[extra.param] / extra.per
+        per_request = p[extra.param]
+        if counted and not per_request.any():
+            # no row has this line (a text model): finite requests x 0 is +0.0 on every row
+            quantity = np.zeros(rows.size)
+        else:
+            quantity = requests * per_request / extra.per
         components.append(
             Component(extra.name, extra.unit, quantity, p[extra.column], optional=True)
         )
