@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from genai_cost.api import load_scenarios
@@ -443,3 +443,63 @@ def test_groups_of_stand_ins_are_the_groups_added_one_by_one(
         alone.wanting,
     )
     assert sorted(asked) == sorted(set(stand.tolist()))
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 5),
+            st.sampled_from([1.0, 2.0, 2.0, 3.5, 0.0, math.inf, math.nan]),
+            st.booleans(),
+        ),
+        max_size=40,
+    )
+)
+@example([(0, 2.0, True), (0, 2.0, True)])  # a tie: the first row wins
+@example([(1, math.inf, True), (1, math.inf, True)])  # infinite only: no cheapest row
+@example([(2, 3.5, True), (3, 1.0, True)])  # one winner each: the direct path
+def test_cheapest_row_is_the_first_lowest_feasible_row(rows: list[Any]) -> None:
+    """`cheapest_rows` against a row-by-row reading of its rule: per workload, the first
+    feasible row (in row order) with the lowest cost, where that cost is finite; else -1.
+    Exercises both its paths (no workload with tied winners, and ties)."""
+    from genai_cost.engine.core import cheapest_rows
+
+    workloads = 6
+    owner = np.array([r[0] for r in rows], dtype=np.int64)
+    cost = np.array([r[1] for r in rows], dtype=np.float64)
+    feasible = np.array([r[2] for r in rows], dtype=bool)
+    expected = []
+    for w in range(workloads):
+        mine = [k for k, (o, _, ok) in enumerate(rows) if o == w and ok]
+        costs = [rows[k][1] for k in mine]
+        if not mine or any(math.isnan(c) for c in costs) or not math.isfinite(min(costs)):
+            expected.append(-1)  # no feasible row; NaN poisons the lowest; or no finite one
+            continue
+        lowest = min(costs)
+        expected.append(next(k for k in mine if rows[k][1] == lowest))
+    with np.errstate(invalid="ignore"):  # as its callers run it (NaN costs compared)
+        found = cheapest_rows(owner, cost, feasible, workloads)
+    assert found.tolist() == expected
+
+
+@given(st.lists(st.sampled_from(["flat", "nan", "partial", "shaped"]), max_size=8))
+def test_profile_known_is_every_hour_known(kinds: list[str]) -> None:
+    """`WorkloadArrays.profile_known`: a workload's hourly shares are known when all 24 are
+    finite (one unknown hour makes the day unknown); no shares at all: none known."""
+    from genai_cost.engine.arrays import WorkloadArrays
+
+    rows = {
+        "flat": [1 / 24] * 24,
+        "nan": [math.nan] * 24,
+        "partial": [1 / 23] * 23 + [math.nan],
+        "shaped": [0.0] * 12 + [1 / 12] * 12,
+    }
+    n = len(kinds)
+    zeros = np.zeros(n)
+    share = np.array([rows[k] for k in kinds]).reshape(n, 24)
+    w = WorkloadArrays(zeros, zeros, zeros, zeros, zeros, zeros, zeros + 1, zeros > 0, zeros)
+    assert w.profile_known.tolist() == [False] * n
+    w = WorkloadArrays(
+        zeros, zeros, zeros, zeros, zeros, zeros, zeros + 1, zeros > 0, zeros, hourly_share=share
+    )
+    assert w.profile_known.tolist() == [k in ("flat", "shaped") for k in kinds]
