@@ -238,6 +238,32 @@ def test_all_crossings_are_each_pairs_own(specs: list[dict[str, Any]], low: floa
         assert low < c.volume < top if c.kind == "step" else low <= c.volume <= top
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    specs=st.lists(CURVE, min_size=1, max_size=6),
+    volumes=st.lists(
+        st.lists(st.floats(0.0, 1e7), max_size=5).map(lambda v: np.asarray(v, dtype=np.float64)),
+        min_size=6,
+        max_size=6,
+    ),
+)
+def test_curves_read_together_are_each_curves_own_reads(
+    specs: list[dict[str, Any]], volumes: list[Any]
+) -> None:
+    """`read_curves`, which reads every curve that follows the day in one `day_cost` call
+    (a row per volume), gives each curve's `cost` at its own volumes, to the bit (NaN,
+    infinity and the sign of zero included)."""
+    from genai_cost.engine.breakeven import read_curves
+
+    curves = [Curve(f"option {k}", **spec) for k, spec in enumerate(specs)]
+    wanted = volumes[: len(curves)]
+    for curve, v, found in zip(curves, wanted, read_curves(curves, wanted), strict=True):
+        alone = curve.cost(v)
+        assert found.shape == alone.shape
+        assert np.array_equal(found, alone, equal_nan=True)
+        assert np.array_equal(np.signbit(found), np.signbit(alone))
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
 def test_a_blocked_row_fails_at_every_volume(path: Path) -> None:
     """The sweep check leaves out rows blocked while their prices were resolved, because

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from genai_cost.decisions.curves import engine_sweeps, workload_curves
 from genai_cost.documents.decisions import BreakevenDocument, Crossing, WorkloadBreakeven
-from genai_cost.engine.breakeven import Curve, TooManySteps, all_crossings, cheapest_bands
+from genai_cost.engine.breakeven import (
+    Curve,
+    TooManySteps,
+    all_crossings,
+    cheapest_bands,
+    read_curves,
+)
 from genai_cost.engine.context import run_columns
 from genai_cost.errors import ArgumentError
 from genai_cost.results.rounding import rounded_column, significant_array
@@ -156,7 +162,7 @@ def _entries(
         chosen, ranges, sweeps, engine_costs, decided, strict=True
     ):
         spec = estimate.specs[index]
-        costs = [c.cost(sweep) for c in curves]  # each curve over the sweep, once
+        costs = read_curves(curves, [sweep] * len(curves))  # each curve over the sweep, once
         difference = max(
             (
                 float(np.nanmax(np.abs(engine[c.label] - cost)))

@@ -86,7 +86,7 @@ class WorkloadArrays:
         written after they are made."""
         if self.hourly_share is None:
             return np.zeros(self.size, dtype=bool)
-        known: BoolArray = np.isfinite(self.hourly_share).all(axis=1)
+        known: BoolArray = np.asarray(np.isfinite(self.hourly_share).all(axis=1), dtype=bool)
         return known
 
 

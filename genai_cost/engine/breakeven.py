@@ -14,7 +14,7 @@ Arrays throughout; no loop over volumes.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -108,7 +108,8 @@ def day_cost(
     n = hourly_units_per_request.shape[0]
     flat = volume.reshape(n, -1)  # (N, K): each curve's volumes
     k = flat.shape[1]
-    demand = (hourly_units_per_request[:, None, :] * flat[:, :, None]).reshape(n * k, -1)
+    hours_a_day = hourly_units_per_request.shape[1]  # (not -1: a read at no volumes is 0 rows)
+    demand = (hourly_units_per_request[:, None, :] * flat[:, :, None]).reshape(n * k, hours_a_day)
 
     def each(values: Floats) -> Floats:  # one value a curve, for each of its volumes
         spread: Floats = np.repeat(values, k)
@@ -361,15 +362,56 @@ def all_crossings(curves: list[Curve], low: float, high: float) -> list[Crossing
     return out
 
 
+def read_curves(curves: Sequence[Curve], volumes: Sequence[Floats]) -> list[Floats]:
+    """`curve.cost(volume)` of each curve at its own volumes (1-D arrays), with the curves
+    that follow the day read in one `day_cost` call of a row per volume (their hour-by-hour
+    formula is a dozen array operations a read, whatever its size; a row's cost does not
+    depend on the rows read with it, so every figure is the one the curve alone gives)."""
+    out: list[Floats] = [np.zeros(0)] * len(curves)
+    by_hours: dict[int, list[int]] = {}  # curves that follow the day, by their hours a day
+    for k, (curve, v) in enumerate(zip(curves, volumes, strict=True)):
+        if curve.follows_day and v.size:
+            by_hours.setdefault(len(curve.hourly_units_per_request), []).append(k)
+        else:
+            out[k] = curve.cost(v)
+    for group in by_hours.values():
+        if len(group) == 1:
+            out[group[0]] = curves[group[0]].cost(volumes[group[0]])
+            continue
+        sizes = [volumes[k].size for k in group]
+        take = np.repeat(np.arange(len(group)), sizes)  # each volume's curve
+
+        def each(name: str, take: npt.NDArray[np.intp] = take, group: list[int] = group) -> Floats:
+            values: Floats = np.asarray([getattr(curves[k], name) for k in group], np.float64)
+            return values[take]
+
+        costs = day_cost(
+            each("hourly_units_per_request"),
+            each("min_units"),
+            each("max_units"),
+            each("regions"),
+            each("standby_fraction"),
+            each("lead_fraction"),
+            each("cooldown_fraction"),
+            each("hours"),
+            each("usd_per_unit_hour"),
+            np.concatenate([volumes[k] for k in group])[:, None],
+        ).reshape(-1)
+        for k, part in zip(group, np.split(costs, np.cumsum(sizes)[:-1]), strict=True):
+            out[k] = part
+    return out
+
+
 def _read_each(curves: list[Curve], wanted: list[list[Floats]]) -> list[Iterator[Floats]]:
-    """Each curve's costs at the volume arrays it is wanted at, from one read a curve, handed
-    back array by array in the order they were asked for."""
+    """Each curve's costs at the volume arrays it is wanted at, from one read a curve (one
+    for all the curves that follow the day: `read_curves`), handed back array by array in
+    the order they were asked for."""
+    joined = [np.concatenate(arrays) if arrays else np.zeros(0) for arrays in wanted]
     out: list[Iterator[Floats]] = []
-    for curve, arrays in zip(curves, wanted, strict=True):
+    for costs, arrays in zip(read_curves(curves, joined), wanted, strict=True):
         if not arrays:
             out.append(iter(()))
             continue
-        costs = curve.cost(np.concatenate(arrays))
         cuts = np.cumsum([a.size for a in arrays])[:-1]
         out.append(iter(np.split(costs, cuts)))
     return out
@@ -390,7 +432,8 @@ def cheapest_bands(
     pieces = list(itertools.pairwise(cuts))
     # one volume inside each piece; every curve read at all of them in one call
     mids = [float(np.sqrt(start * end)) if start > 0 else float(end / 2) for start, end in pieces]
-    costs = np.asarray([c.cost(mids) for c in curves], dtype=np.float64).reshape(
+    at_mids = np.asarray(mids, dtype=np.float64)
+    costs = np.asarray(read_curves(curves, [at_mids] * len(curves)), dtype=np.float64).reshape(
         len(curves), len(mids)
     )
     for k, (start, end) in enumerate(pieces):
