@@ -250,18 +250,25 @@ def test_all_crossings_are_each_pairs_own(specs: list[dict[str, Any]], low: floa
 def test_curves_read_together_are_each_curves_own_reads(
     specs: list[dict[str, Any]], volumes: list[Any]
 ) -> None:
-    """`read_curves`, which reads every curve that follows the day in one `day_cost` call
-    (a row per volume), gives each curve's `cost` at its own volumes, to the bit (NaN,
-    infinity and the sign of zero included)."""
-    from genai_cost.engine.breakeven import read_curves
+    """`read_curves`, which reads the curves of a kind (linear, step, following the day)
+    together in one call of a row per volume, READ_ROWS volumes at most, gives each curve's
+    `cost` at its own volumes, to the bit (NaN, infinity and the sign of zero included);
+    also in runs of a few volumes (READ_ROWS lowered to 3)."""
+    from unittest import mock
+
+    from genai_cost.engine import breakeven
 
     curves = [Curve(f"option {k}", **spec) for k, spec in enumerate(specs)]
     wanted = volumes[: len(curves)]
-    for curve, v, found in zip(curves, wanted, read_curves(curves, wanted), strict=True):
+    together = breakeven.read_curves(curves, wanted)
+    with mock.patch.object(breakeven, "READ_ROWS", 3):
+        in_runs = breakeven.read_curves(curves, wanted)
+    for curve, v, found, run in zip(curves, wanted, together, in_runs, strict=True):
         alone = curve.cost(v)
-        assert found.shape == alone.shape
-        assert np.array_equal(found, alone, equal_nan=True)
-        assert np.array_equal(np.signbit(found), np.signbit(alone))
+        for read in (found, run):
+            assert read.shape == alone.shape
+            assert np.array_equal(read, alone, equal_nan=True)
+            assert np.array_equal(np.signbit(read), np.signbit(alone))
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)

@@ -157,12 +157,24 @@ def _entries(
 
     sweeps = np.asarray([np.geomspace(low, high, SWEEP_POINTS) for _, _, low, high in ranges])
     engine_costs = engine_sweeps(estimate, chosen, sweeps.reshape(len(chosen), SWEEP_POINTS))
+    # each curve over its workload's sweep, once: the curves of all these workloads read
+    # together (`read_curves`)
+    read = iter(
+        read_curves(
+            [c for curves, _, _, _ in ranges for c in curves],
+            [
+                sweep
+                for (curves, _, _, _), sweep in zip(ranges, sweeps, strict=True)
+                for _ in curves
+            ],
+        )
+    )
     results: list[WorkloadBreakeven] = []
     for index, (curves, volume, low, high), sweep, engine, (points, bands) in zip(
         chosen, ranges, sweeps, engine_costs, decided, strict=True
     ):
         spec = estimate.specs[index]
-        costs = read_curves(curves, [sweep] * len(curves))  # each curve over the sweep, once
+        costs = [next(read) for _ in curves]
         difference = max(
             (
                 float(np.nanmax(np.abs(engine[c.label] - cost)))

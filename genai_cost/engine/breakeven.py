@@ -363,43 +363,87 @@ def all_crossings(curves: list[Curve], low: float, high: float) -> list[Crossing
 
 
 def read_curves(curves: Sequence[Curve], volumes: Sequence[Floats]) -> list[Floats]:
-    """`curve.cost(volume)` of each curve at its own volumes (1-D arrays), with the curves
-    that follow the day read in one `day_cost` call of a row per volume (their hour-by-hour
-    formula is a dozen array operations a read, whatever its size; a row's cost does not
-    depend on the rows read with it, so every figure is the one the curve alone gives)."""
+    """`curve.cost(volume)` of each curve at its own volumes (1-D arrays), the curves of a
+    kind read together: the linear ones in one `line_cost` call, the step ones in one
+    `step_cost` call and those that follow the day in one `day_cost` call (by hours a day),
+    each of a row per volume with its curve's numbers. A read is a handful to a dozen array
+    operations whatever its size, and a row's cost does not depend on the rows read with it,
+    so every figure is the one the curve alone gives (to the bit: tested)."""
     out: list[Floats] = [np.zeros(0)] * len(curves)
-    by_hours: dict[int, list[int]] = {}  # curves that follow the day, by their hours a day
+    kinds: dict[tuple[str, int], list[int]] = {}  # curves of a kind with volumes to read
     for k, (curve, v) in enumerate(zip(curves, volumes, strict=True)):
-        if curve.follows_day and v.size:
-            by_hours.setdefault(len(curve.hourly_units_per_request), []).append(k)
-        else:
+        if not v.size:
             out[k] = curve.cost(v)
-    for group in by_hours.values():
+        elif curve.follows_day:
+            kinds.setdefault(("day", len(curve.hourly_units_per_request)), []).append(k)
+        else:
+            kinds.setdefault(("step" if curve.is_step else "line", 0), []).append(k)
+    batches = [
+        (kind, batch) for (kind, _), group in kinds.items() for batch in _batches(group, volumes)
+    ]
+    for kind, group in batches:
         if len(group) == 1:
             out[group[0]] = curves[group[0]].cost(volumes[group[0]])
             continue
         sizes = [volumes[k].size for k in group]
         take = np.repeat(np.arange(len(group)), sizes)  # each volume's curve
+        v = np.concatenate([volumes[k] for k in group])
 
         def each(name: str, take: npt.NDArray[np.intp] = take, group: list[int] = group) -> Floats:
             values: Floats = np.asarray([getattr(curves[k], name) for k in group], np.float64)
             return values[take]
 
-        costs = day_cost(
-            each("hourly_units_per_request"),
-            each("min_units"),
-            each("max_units"),
-            each("regions"),
-            each("standby_fraction"),
-            each("lead_fraction"),
-            each("cooldown_fraction"),
-            each("hours"),
-            each("usd_per_unit_hour"),
-            np.concatenate([volumes[k] for k in group])[:, None],
-        ).reshape(-1)
+        costs: Floats
+        if kind == "line":
+            costs = line_cost(
+                each("slope_usd_per_request"), each("fixed_usd"), each("max_requests"), v
+            )
+        elif kind == "step":
+            costs = step_cost(
+                each("units_per_request"),
+                each("standby_fraction"),
+                each("regions"),
+                each("hours"),
+                each("usd_per_unit_hour"),
+                v,
+            )
+        else:
+            costs = day_cost(
+                each("hourly_units_per_request"),
+                each("min_units"),
+                each("max_units"),
+                each("regions"),
+                each("standby_fraction"),
+                each("lead_fraction"),
+                each("cooldown_fraction"),
+                each("hours"),
+                each("usd_per_unit_hour"),
+                v[:, None],
+            ).reshape(-1)
         for k, part in zip(group, np.split(costs, np.cumsum(sizes)[:-1]), strict=True):
             out[k] = part
     return out
+
+
+READ_ROWS = 65_536
+"""Volumes `read_curves` reads in one call at most (a curve that follows the day makes a
+row of 24 hours of each: a few arrays of 12.6 MB at this size), unless one curve asks for
+more alone."""
+
+
+def _batches(group: list[int], volumes: Sequence[Floats]) -> Iterator[list[int]]:
+    """The curves of `group` in runs of at most READ_ROWS volumes (a larger curve alone)."""
+    batch: list[int] = []
+    rows = 0
+    for k in group:
+        size = volumes[k].size
+        if batch and rows + size > READ_ROWS:
+            yield batch
+            batch, rows = [], 0
+        batch.append(k)
+        rows += size
+    if batch:
+        yield batch
 
 
 def _read_each(curves: list[Curve], wanted: list[list[Floats]]) -> list[Iterator[Floats]]:

@@ -192,7 +192,10 @@ def evaluate_scaled(
         counts, p["redundancy_regions"][:, None], p["standby_fraction"][:, None]
     )
     serving = days * billed_per_day(counts, p["lead_fraction"], p["cooldown_fraction"])
-    everything = days * billed_per_day(totals, p["lead_fraction"], p["cooldown_fraction"])
+    if np.array_equal(totals.view(np.int64), counts.view(np.int64)):
+        everything = serving  # no redundancy bought: the same hours, bit for bit
+    else:
+        everything = days * billed_per_day(totals, p["lead_fraction"], p["cooldown_fraction"])
     price = p_all["usd_per_hour"]
     avg_tps = tps.sum(axis=1) / HOURS_PER_DAY
     with np.errstate(invalid="ignore", divide="ignore"):
