@@ -250,8 +250,8 @@ def test_all_crossings_are_each_pairs_own(specs: list[dict[str, Any]], low: floa
 def test_curves_read_together_are_each_curves_own_reads(
     specs: list[dict[str, Any]], volumes: list[Any]
 ) -> None:
-    """`read_curves`, which reads the curves of a kind (linear, step, following the day)
-    together in one call of a row per volume, READ_ROWS volumes at most, gives each curve's
+    """`read_curves`, which reads the curves that follow the day together in one call of
+    a row per volume, READ_ROWS volumes at most, gives each curve's
     `cost` at its own volumes, to the bit (NaN, infinity and the sign of zero included);
     also in runs of a few volumes (READ_ROWS lowered to 3)."""
     from unittest import mock

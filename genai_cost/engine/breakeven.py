@@ -363,63 +363,42 @@ def all_crossings(curves: list[Curve], low: float, high: float) -> list[Crossing
 
 
 def read_curves(curves: Sequence[Curve], volumes: Sequence[Floats]) -> list[Floats]:
-    """`curve.cost(volume)` of each curve at its own volumes (1-D arrays), the curves of a
-    kind read together: the linear ones in one `line_cost` call, the step ones in one
-    `step_cost` call and those that follow the day in one `day_cost` call (by hours a day),
-    each of a row per volume with its curve's numbers. A read is a handful to a dozen array
-    operations whatever its size, and a row's cost does not depend on the rows read with it,
-    so every figure is the one the curve alone gives (to the bit: tested)."""
+    """`curve.cost(volume)` of each curve at its own volumes (1-D arrays), the curves that
+    follow the day read together: one `day_cost` call of a row per volume (READ_ROWS at
+    most), each row with its curve's numbers. Their hour-by-hour formula is a dozen array
+    operations a read whatever its size, and a row's cost does not depend on the rows read
+    with it, so every figure is the one the curve alone gives (to the bit: tested). A linear
+    or step curve is a few operations: each is read alone (grouping them costs more)."""
     out: list[Floats] = [np.zeros(0)] * len(curves)
-    kinds: dict[tuple[str, int], list[int]] = {}  # curves of a kind with volumes to read
+    by_hours: dict[int, list[int]] = {}  # curves that follow the day, by their hours a day
     for k, (curve, v) in enumerate(zip(curves, volumes, strict=True)):
-        if not v.size:
-            out[k] = curve.cost(v)
-        elif curve.follows_day:
-            kinds.setdefault(("day", len(curve.hourly_units_per_request)), []).append(k)
+        if curve.follows_day and v.size:
+            by_hours.setdefault(len(curve.hourly_units_per_request), []).append(k)
         else:
-            kinds.setdefault(("step" if curve.is_step else "line", 0), []).append(k)
-    batches = [
-        (kind, batch) for (kind, _), group in kinds.items() for batch in _batches(group, volumes)
-    ]
-    for kind, group in batches:
+            out[k] = curve.cost(v)
+    for group in (batch for found in by_hours.values() for batch in _batches(found, volumes)):
         if len(group) == 1:
             out[group[0]] = curves[group[0]].cost(volumes[group[0]])
             continue
         sizes = [volumes[k].size for k in group]
         take = np.repeat(np.arange(len(group)), sizes)  # each volume's curve
-        v = np.concatenate([volumes[k] for k in group])
 
         def each(name: str, take: npt.NDArray[np.intp] = take, group: list[int] = group) -> Floats:
             values: Floats = np.asarray([getattr(curves[k], name) for k in group], np.float64)
             return values[take]
 
-        costs: Floats
-        if kind == "line":
-            costs = line_cost(
-                each("slope_usd_per_request"), each("fixed_usd"), each("max_requests"), v
-            )
-        elif kind == "step":
-            costs = step_cost(
-                each("units_per_request"),
-                each("standby_fraction"),
-                each("regions"),
-                each("hours"),
-                each("usd_per_unit_hour"),
-                v,
-            )
-        else:
-            costs = day_cost(
-                each("hourly_units_per_request"),
-                each("min_units"),
-                each("max_units"),
-                each("regions"),
-                each("standby_fraction"),
-                each("lead_fraction"),
-                each("cooldown_fraction"),
-                each("hours"),
-                each("usd_per_unit_hour"),
-                v[:, None],
-            ).reshape(-1)
+        costs = day_cost(
+            each("hourly_units_per_request"),
+            each("min_units"),
+            each("max_units"),
+            each("regions"),
+            each("standby_fraction"),
+            each("lead_fraction"),
+            each("cooldown_fraction"),
+            each("hours"),
+            each("usd_per_unit_hour"),
+            np.concatenate([volumes[k] for k in group])[:, None],
+        ).reshape(-1)
         for k, part in zip(group, np.split(costs, np.cumsum(sizes)[:-1]), strict=True):
             out[k] = part
     return out
