@@ -881,6 +881,38 @@ def test_rounded_arrays_and_texts_are_round(values: list[float], digits: int) ->
     ]
 
 
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.floats(allow_nan=True, allow_infinity=True),
+                st.sampled_from([0.0, -0.0, 2.5e-7, 1234.5678912345]),
+            ),
+            max_size=6,
+        ),
+        max_size=5,
+    ),
+)
+def test_columns_rounded_together_are_each_rounded_alone(columns: list[list[float]]) -> None:
+    """`rounded_columns` (the break-even sweep's columns, rounded in one pass) is each
+    array's own `rounded_column`: Python's `round(v, 6)`, None where v is not finite."""
+    import math
+
+    import numpy as np
+
+    from genai_cost.results.rounding import rounded_column, rounded_columns
+
+    arrays = [np.asarray(c, dtype=np.float64) for c in columns]
+    together = rounded_columns(arrays, 6)
+    assert together == [rounded_column(a, 6) for a in arrays]
+    for column, rounded in zip(columns, together, strict=True):
+        for v, r in zip(column, rounded, strict=True):
+            if not math.isfinite(v):
+                assert r is None
+            else:
+                assert r == round(v, 6) and math.copysign(1, r) == math.copysign(1, round(v, 6))
+
+
 def test_flattened_specs_are_the_dataclass_made_ones() -> None:
     """`flatten` sets each spec's fields itself; they are the specs `WorkloadSpec(...)`
     makes (equal, the same fields, the same source, in slots: no attribute dict a spec), for

@@ -16,7 +16,7 @@ from genai_cost.engine.breakeven import (
 )
 from genai_cost.engine.context import run_columns
 from genai_cost.errors import ArgumentError
-from genai_cost.results.rounding import rounded_column, significant_array
+from genai_cost.results.rounding import rounded_columns, significant_array
 from genai_cost.units import MINUTES_PER_MONTH
 
 if TYPE_CHECKING:
@@ -169,12 +169,16 @@ def _entries(
             ],
         )
     )
+    # the sweeps' volumes to significant digits, all at once (each value's its own)
+    volumes_shown = significant_array(sweeps.reshape(-1), SIGNIFICANT_DIGITS).reshape(sweeps.shape)
     results: list[WorkloadBreakeven] = []
-    for index, (curves, volume, low, high), sweep, engine, (points, bands) in zip(
-        chosen, ranges, sweeps, engine_costs, decided, strict=True
+    for index, (curves, volume, low, high), shown, engine, (points, bands) in zip(
+        chosen, ranges, volumes_shown, engine_costs, decided, strict=True
     ):
         spec = estimate.specs[index]
         costs = [next(read) for _ in curves]
+        # round(x, 6) of each, None where not finite: the workload's curves at once
+        columns = rounded_columns(costs, 6)
         difference = max(
             (
                 float(np.nanmax(np.abs(engine[c.label] - cost)))
@@ -201,11 +205,9 @@ def _entries(
                     for f, t, label in bands
                 ],
                 "sweep": {
-                    "requests_per_month": significant_array(sweep, SIGNIFICANT_DIGITS).tolist(),
-                    # round(x, 6) of each, None where not finite (for a whole column at once)
+                    "requests_per_month": shown.tolist(),
                     "monthly_cost_usd": {
-                        c.label: rounded_column(cost, 6)
-                        for c, cost in zip(curves, costs, strict=True)
+                        c.label: column for c, column in zip(curves, columns, strict=True)
                     },
                 },
             }

@@ -49,6 +49,25 @@ def rounded_column(values: np.ndarray, digits: int) -> list[float | None]:
     return out
 
 
+def rounded_columns(columns: list[np.ndarray], digits: int) -> list[list[float | None]]:
+    """`rounded_column` of each array, rounded together (one pass over all their values:
+    each value's rounding is its own, whatever is rounded with it)."""
+    if not columns:
+        return []
+    flat = np.concatenate([np.asarray(c, dtype=np.float64).reshape(-1) for c in columns])
+    rounded = rounded_array(flat, digits)
+    cells: list[float | None] = rounded.tolist()
+    for i in np.flatnonzero(np.isnan(rounded)).tolist():
+        cells[i] = None
+    out: list[list[float | None]] = []
+    start = 0
+    for column in columns:
+        end = start + int(np.size(column))
+        out.append(cells[start:end])
+        start = end
+    return out
+
+
 def rounded_texts(values: np.ndarray, digits: int, missing: str) -> np.ndarray:
     """`str()` of every value of `rounded_column(values, digits)` as an object array,
     `missing` where that has None; each distinct value is written once."""
