@@ -250,10 +250,11 @@ def test_all_crossings_are_each_pairs_own(specs: list[dict[str, Any]], low: floa
 def test_curves_read_together_are_each_curves_own_reads(
     specs: list[dict[str, Any]], volumes: list[Any]
 ) -> None:
-    """`read_curves`, which reads the curves that follow the day together in one call of
-    a row per volume, READ_ROWS volumes at most, gives each curve's
-    `cost` at its own volumes, to the bit (NaN, infinity and the sign of zero included);
-    also in runs of a few volumes (READ_ROWS lowered to 3)."""
+    """`read_curves`, which reads curves of a kind together in one call of a row per
+    volume, READ_ROWS volumes at most, gives each curve's `cost` at its own volumes, to the
+    bit (NaN, infinity and the sign of zero included); also in runs of a few volumes
+    (READ_ROWS lowered to 3), and with linear and step curves grouped from two of a kind
+    (GROUP_AT_LEAST lowered to 2)."""
     from unittest import mock
 
     from genai_cost.engine import breakeven
@@ -263,9 +264,15 @@ def test_curves_read_together_are_each_curves_own_reads(
     together = breakeven.read_curves(curves, wanted)
     with mock.patch.object(breakeven, "READ_ROWS", 3):
         in_runs = breakeven.read_curves(curves, wanted)
-    for curve, v, found, run in zip(curves, wanted, together, in_runs, strict=True):
+    with mock.patch.object(breakeven, "GROUP_AT_LEAST", 2):
+        grouped = breakeven.read_curves(curves, wanted)
+        with mock.patch.object(breakeven, "READ_ROWS", 3):
+            grouped_runs = breakeven.read_curves(curves, wanted)
+    for curve, v, *reads in zip(
+        curves, wanted, together, in_runs, grouped, grouped_runs, strict=True
+    ):
         alone = curve.cost(v)
-        for read in (found, run):
+        for read in reads:
             assert read.shape == alone.shape
             assert np.array_equal(read, alone, equal_nan=True)
             assert np.array_equal(np.signbit(read), np.signbit(alone))

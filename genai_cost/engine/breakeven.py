@@ -363,45 +363,84 @@ def all_crossings(curves: list[Curve], low: float, high: float) -> list[Crossing
 
 
 def read_curves(curves: Sequence[Curve], volumes: Sequence[Floats]) -> list[Floats]:
-    """`curve.cost(volume)` of each curve at its own volumes (1-D arrays), the curves that
-    follow the day read together: one `day_cost` call of a row per volume (READ_ROWS at
-    most), each row with its curve's numbers. Their hour-by-hour formula is a dozen array
-    operations a read whatever its size, and a row's cost does not depend on the rows read
-    with it, so every figure is the one the curve alone gives (to the bit: tested). A linear
-    or step curve is a few operations: each is read alone (grouping them costs more)."""
+    """`curve.cost(volume)` of each curve at its own volumes (1-D arrays), curves of a kind
+    read together: one `day_cost`, `step_cost` or `line_cost` call of a row per volume
+    (READ_ROWS at most), each row with its curve's numbers. A row's cost does not depend on
+    the rows read with it, so every figure is the one the curve alone gives (to the bit:
+    tested). The curves that follow the day are always read together (a dozen array
+    operations a read, whatever its size); linear and step curves only from GROUP_AT_LEAST
+    of them (a chunk's sweeps): a few of them cost less read one by one than grouped."""
     out: list[Floats] = [np.zeros(0)] * len(curves)
-    by_hours: dict[int, list[int]] = {}  # curves that follow the day, by their hours a day
+    kinds: dict[tuple[str, int], list[int]] = {}  # curves of a kind with volumes to read
     for k, (curve, v) in enumerate(zip(curves, volumes, strict=True)):
-        if curve.follows_day and v.size:
-            by_hours.setdefault(len(curve.hourly_units_per_request), []).append(k)
-        else:
+        if not v.size:
             out[k] = curve.cost(v)
-    for group in (batch for found in by_hours.values() for batch in _batches(found, volumes)):
-        if len(group) == 1:
-            out[group[0]] = curves[group[0]].cost(volumes[group[0]])
+        elif curve.follows_day:
+            kinds.setdefault(("day", len(curve.hourly_units_per_request)), []).append(k)
+        else:
+            kinds.setdefault(("step" if curve.is_step else "line", 0), []).append(k)
+    for (kind, _), found in kinds.items():
+        if kind != "day" and len(found) < GROUP_AT_LEAST:
+            for k in found:
+                out[k] = curves[k].cost(volumes[k])
             continue
-        sizes = [volumes[k].size for k in group]
-        take = np.repeat(np.arange(len(group)), sizes)  # each volume's curve
+        for group in _batches(found, volumes):
+            if len(group) == 1:
+                out[group[0]] = curves[group[0]].cost(volumes[group[0]])
+                continue
+            sizes = [volumes[k].size for k in group]
+            for k, part in zip(
+                group,
+                np.split(
+                    _read_kind(kind, [curves[k] for k in group], volumes, group, sizes),
+                    np.cumsum(sizes)[:-1],
+                ),
+                strict=True,
+            ):
+                out[k] = part
+    return out
 
-        def each(name: str, take: npt.NDArray[np.intp] = take, group: list[int] = group) -> Floats:
-            values: Floats = np.asarray([getattr(curves[k], name) for k in group], np.float64)
-            return values[take]
 
-        costs = day_cost(
-            each("hourly_units_per_request"),
-            each("min_units"),
-            each("max_units"),
-            each("regions"),
+GROUP_AT_LEAST = 64
+"""Linear or step curves `read_curves` reads together only from this many (fewer: one by one)."""
+
+
+def _read_kind(
+    kind: str, chosen: list[Curve], volumes: Sequence[Floats], group: list[int], sizes: list[int]
+) -> Floats:
+    """The costs of curves of one kind at their volumes, one after another: one call of a
+    row per volume, each row with its curve's numbers."""
+    take = np.repeat(np.arange(len(chosen)), sizes)  # each volume's curve
+    v = np.concatenate([volumes[k] for k in group])
+
+    def each(name: str) -> Floats:
+        values: Floats = np.asarray([getattr(c, name) for c in chosen], np.float64)
+        return values[take]
+
+    if kind == "line":
+        return line_cost(each("slope_usd_per_request"), each("fixed_usd"), each("max_requests"), v)
+    if kind == "step":
+        return step_cost(
+            each("units_per_request"),
             each("standby_fraction"),
-            each("lead_fraction"),
-            each("cooldown_fraction"),
+            each("regions"),
             each("hours"),
             each("usd_per_unit_hour"),
-            np.concatenate([volumes[k] for k in group])[:, None],
-        ).reshape(-1)
-        for k, part in zip(group, np.split(costs, np.cumsum(sizes)[:-1]), strict=True):
-            out[k] = part
-    return out
+            v,
+        )
+    costs: Floats = day_cost(
+        each("hourly_units_per_request"),
+        each("min_units"),
+        each("max_units"),
+        each("regions"),
+        each("standby_fraction"),
+        each("lead_fraction"),
+        each("cooldown_fraction"),
+        each("hours"),
+        each("usd_per_unit_hour"),
+        v[:, None],
+    ).reshape(-1)
+    return costs
 
 
 READ_ROWS = 65_536
