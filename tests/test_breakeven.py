@@ -67,6 +67,12 @@ def test_bad_breakeven_input(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     assert bad.code == 2 and "0 < LOW < HIGH" in bad.err
     bad = cli("breakeven", "scenarios/ticket-classifier.yaml", "--workload", "triag")
     assert bad.code == 2 and "did you mean 'triage'" in bad.err
+    # too many capacity steps in the range: the workload that has them is named (the
+    # second of nightly-summaries': its first, on Bedrock alone, has none)
+    bad = cli("breakeven", "scenarios/nightly-summaries.yaml", "--range", "1:1e17")
+    assert bad.code == 2 and "Traceback" not in bad.err
+    assert bad.err.startswith("error: workload 'summary-titles': self_hosted ec2 g6e.xlarge")
+    assert "more than 2,000,000 capacity steps" in bad.err and "narrow the volumes" in bad.err
 
 
 @settings(max_examples=200, deadline=None)
@@ -276,6 +282,71 @@ def test_curves_read_together_are_each_curves_own_reads(
             assert read.shape == alone.shape
             assert np.array_equal(read, alone, equal_nan=True)
             assert np.array_equal(np.signbit(read), np.signbit(alone))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    sets=st.lists(
+        st.tuples(st.lists(CURVE, min_size=1, max_size=4), st.floats(1.0, 1e3)),
+        min_size=1,
+        max_size=5,
+    ),
+    group=st.sampled_from([2, 64]),
+)
+def test_curve_sets_read_together_are_each_sets_own(
+    sets: list[tuple[list[dict[str, Any]], float]], group: int
+) -> None:
+    """`all_crossings_many` and `cheapest_bands_many`, which read the curves of many
+    workloads together (grouped by kind from `group` curves of a kind), give each set of
+    curves the crossings and bands it has alone; a set whose curves step too often is named
+    by its index (the first such, in order)."""
+    from unittest import mock
+
+    from genai_cost.engine import breakeven
+
+    curve_sets = [
+        ([Curve(f"option {k}", **spec) for k, spec in enumerate(specs)], low, low * 1e3)
+        for specs, low in sets
+    ]
+    alone: list[Any] = []
+    for curves, low, high in curve_sets:
+        try:
+            alone.append(breakeven.all_crossings(curves, low, high))
+        except breakeven.TooManySteps:
+            alone.append(None)
+    with mock.patch.object(breakeven, "GROUP_AT_LEAST", group):
+        if None in alone:
+            with pytest.raises(breakeven.TooManySteps) as raised:
+                breakeven.all_crossings_many(curve_sets)
+            assert raised.value.index == alone.index(None)
+            return
+        assert breakeven.all_crossings_many(curve_sets) == alone
+        points = [[c.volume for c in found] for found in alone]
+        bands = breakeven.cheapest_bands_many(
+            [(c, lo, hi, p) for (c, lo, hi), p in zip(curve_sets, points, strict=True)]
+        )
+    assert bands == [
+        breakeven.cheapest_bands(c, lo, hi, p)
+        for (c, lo, hi), p in zip(curve_sets, points, strict=True)
+    ]
+
+
+def test_the_first_set_with_too_many_steps_is_named() -> None:
+    """Of sets read together, the first (in order) whose curves step more than MAX_EDGES
+    times in its range is the one `all_crossings_many` names; each of them fails alone."""
+    from genai_cost.engine.breakeven import TooManySteps, all_crossings, all_crossings_many
+
+    line = Curve("on demand", slope_usd_per_request=1e-3)
+    fine = Curve("one unit a million requests", units_per_request=1e-6, usd_per_unit_hour=1.0)
+    dense = Curve("one unit a request", units_per_request=1.0, usd_per_unit_hour=1.0)
+    sets = [([line, fine], 1.0, 1e7), ([line, dense], 1.0, 1e7), ([dense, line], 1.0, 1e7)]
+    for curves, low, high in sets[1:]:
+        with pytest.raises(TooManySteps):
+            all_crossings(curves, low, high)
+    with pytest.raises(TooManySteps, match="more than 2,000,000 capacity steps") as raised:
+        all_crossings_many(sets)
+    assert raised.value.index == 1
+    assert len(all_crossings_many(sets[:1])[0]) > 0  # the first alone has crossings
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)

@@ -10,8 +10,8 @@ from genai_cost.documents.decisions import BreakevenDocument, Crossing, Workload
 from genai_cost.engine.breakeven import (
     Curve,
     TooManySteps,
-    all_crossings,
-    cheapest_bands,
+    all_crossings_many,
+    cheapest_bands_many,
     read_curves,
 )
 from genai_cost.engine.context import run_columns
@@ -39,6 +39,8 @@ def significant(value: float) -> float:
     return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
 
 
+CROSSING_BATCH = 500
+"""Workloads whose crossings and bands are found together (their curves read at once)."""
 BREAKEVEN_CHUNK = 2_000
 """Workloads whose sweeps are made at a time (`breakeven_parts`): a 400-point sweep of
 every option is most of a workload's entry, so a table's are never all held at once."""
@@ -107,35 +109,49 @@ def breakeven_parts(
                 f"{MAX_SWEEP_VOLUME:g}); give a range with «volume_range» LOW:HIGH"
             )
         ranges.append((curves, volume, low, high))
-    # the crossings and bands of every workload (small; they may refuse a range)
+    # the crossings and bands of every workload (small; they may refuse a range), a batch
+    # of workloads at a time: each batch's curves read together (`all_crossings_many`)
     decided = []
-    for index, (curves, _, low, high) in zip(chosen, ranges, strict=True):
-        spec = estimate.specs[index]
-        tokens = spec.workload.tokens_per_request
-        per_request = tokens.all_input + tokens.output
+    placed = list(zip(chosen, ranges, strict=True))
+    for start in range(0, len(placed), CROSSING_BATCH):
+        batch = placed[start : start + CROSSING_BATCH]
         try:
-            found = all_crossings(curves, low, high)
+            found_each = all_crossings_many(
+                [(curves, low, high) for _, (curves, _, low, high) in batch]
+            )
         except TooManySteps as exc:
+            assert exc.index is not None
+            name = estimate.specs[batch[exc.index][0]].workload.name
             raise ArgumentError(
-                f"workload {spec.workload.name!r}: {exc}; narrow the volumes with «volume_range»"
+                f"workload {name!r}: {exc}; narrow the volumes with «volume_range»"
             ) from None
-        points: list[Crossing] = [
-            {
-                "a": c.a,
-                "b": c.b,
-                "kind": c.kind,
-                "requests_per_month": significant(c.volume),
-                "tokens_per_minute": significant(c.volume / MINUTES_PER_MONTH * per_request),
-                "cost_a_usd": round(c.cost_a_usd, 6),
-                "cost_b_usd": round(c.cost_b_usd, 6),
-                "cheaper_below": c.cheaper_below,
-                "cheaper_above": c.cheaper_above,
-            }
-            for c in found
-        ]
-        points.sort(key=lambda p: p["requests_per_month"])
-        bands = cheapest_bands(curves, low, high, [p["requests_per_month"] for p in points])
-        decided.append((points, bands))
+        each_points: list[list[Crossing]] = []
+        for (index, _), found in zip(batch, found_each, strict=True):
+            tokens = estimate.specs[index].workload.tokens_per_request
+            per_request = tokens.all_input + tokens.output
+            points: list[Crossing] = [
+                {
+                    "a": c.a,
+                    "b": c.b,
+                    "kind": c.kind,
+                    "requests_per_month": significant(c.volume),
+                    "tokens_per_minute": significant(c.volume / MINUTES_PER_MONTH * per_request),
+                    "cost_a_usd": round(c.cost_a_usd, 6),
+                    "cost_b_usd": round(c.cost_b_usd, 6),
+                    "cheaper_below": c.cheaper_below,
+                    "cheaper_above": c.cheaper_above,
+                }
+                for c in found
+            ]
+            points.sort(key=lambda p: p["requests_per_month"])
+            each_points.append(points)
+        each_bands = cheapest_bands_many(
+            [
+                (curves, low, high, [p["requests_per_month"] for p in points])
+                for (_, (curves, _, low, high)), points in zip(batch, each_points, strict=True)
+            ]
+        )
+        decided += list(zip(each_points, each_bands, strict=True))
 
     def chunks() -> Iterator[list[WorkloadBreakeven]]:
         for start in range(0, len(chosen), BREAKEVEN_CHUNK):

@@ -14,7 +14,7 @@ Arrays throughout; no loop over volumes.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,6 +39,9 @@ NONE_FEASIBLE = "(no option can serve this volume)"
 
 class TooManySteps(ValueError):
     """A capacity curve steps more often in the range than can be solved exactly."""
+
+    index: int | None = None
+    """Which set of curves it was found in (`all_crossings_many`)."""
 
 
 def line_cost(
@@ -275,6 +278,46 @@ def all_crossings(curves: list[Curve], low: float, high: float) -> list[Crossing
     and just before and after each inner edge), once at their crossings. A curve's cost at
     a volume does not depend on the other volumes read with it, so every figure is the one
     a pair alone would read."""
+    return all_crossings_many([(curves, low, high)])[0]
+
+
+def all_crossings_many(
+    sets: Sequence[tuple[list[Curve], float, float]],
+) -> list[list[Crossing]]:
+    """`all_crossings` of each (curves, low, high), their reads made together: every set's
+    piece volumes in one `read_curves`, then every set's crossings in another (a read of
+    one set's curves is a handful of small array operations a curve; thousands of
+    workloads' reads are a few large ones). A set whose curves step too often raises
+    TooManySteps with its `index` (the first such set, in order)."""
+    steps = [_crossing_steps(curves, low, high) for curves, low, high in sets]
+    wanted: list[list[list[Floats]]] = []
+    for k, step in enumerate(steps):
+        try:
+            wanted.append(next(step))
+        except TooManySteps as exc:
+            exc.index = k
+            raise
+    curve_sets = [curves for curves, _, _ in sets]
+    sides = [
+        step.send(read) for step, read in zip(steps, _read_many(curve_sets, wanted), strict=True)
+    ]
+    out: list[list[Crossing]] = []
+    for step, read in zip(steps, _read_many(curve_sets, sides), strict=True):
+        try:
+            step.send(read)
+        except StopIteration as done:
+            out.append(done.value)
+        else:  # pragma: no cover - the steps end after their second read
+            raise AssertionError("crossing steps did not end after their second read")
+    return out
+
+
+CrossingSteps = Generator[list[list[Floats]], list[Iterator[Floats]], list[Crossing]]
+"""`all_crossings` of one set of curves in steps: it yields the volumes it wants each curve
+read at (twice), is sent the costs (`_read_many`), and returns the crossings."""
+
+
+def _crossing_steps(curves: list[Curve], low: float, high: float) -> CrossingSteps:
     own: dict[int, Floats | None] = {}  # a curve's edges up to its own limit (None: too many)
 
     def edges_of(k: int, top: float) -> Floats:
@@ -302,7 +345,7 @@ def all_crossings(curves: list[Curve], low: float, high: float) -> list[Crossing
         pairs.append((i, j, edges, volumes))
         wanted[i].append(volumes)
         wanted[j].append(volumes)
-    read = _read_each(curves, wanted)
+    read = yield wanted
     # 2. each pair's crossing volumes: inside a piece where the lines meet, or at an edge
     # the step jumps across
     found: list[tuple[int, int, list[tuple[float, Literal["equal", "step"]]]]] = []
@@ -335,7 +378,7 @@ def all_crossings(curves: list[Curve], low: float, high: float) -> list[Crossing
             sides[i].append(both)
             sides[j].append(both)
         found.append((i, j, points))
-    side = _read_each(curves, sides)
+    side = yield sides
     # 3. each crossing's costs, and which curve is cheaper either side
     out: list[Crossing] = []
     for i, j, points in found:
@@ -464,18 +507,30 @@ def _batches(group: list[int], volumes: Sequence[Floats]) -> Iterator[list[int]]
         yield batch
 
 
-def _read_each(curves: list[Curve], wanted: list[list[Floats]]) -> list[Iterator[Floats]]:
-    """Each curve's costs at the volume arrays it is wanted at, from one read a curve (one
-    for all the curves that follow the day: `read_curves`), handed back array by array in
-    the order they were asked for."""
-    joined = [np.concatenate(arrays) if arrays else np.zeros(0) for arrays in wanted]
-    out: list[Iterator[Floats]] = []
-    for costs, arrays in zip(read_curves(curves, joined), wanted, strict=True):
-        if not arrays:
-            out.append(iter(()))
-            continue
-        cuts = np.cumsum([a.size for a in arrays])[:-1]
-        out.append(iter(np.split(costs, cuts)))
+def _read_many(
+    curve_sets: Sequence[list[Curve]], wanted_sets: Sequence[list[list[Floats]]]
+) -> list[list[Iterator[Floats]]]:
+    """For each set of curves, each curve's costs at the volume arrays it is wanted at,
+    handed back array by array in the order they were asked for: every curve of every set
+    read once, all in one `read_curves`."""
+    curves = [c for curve_set in curve_sets for c in curve_set]
+    joined = [
+        np.concatenate(arrays) if arrays else np.zeros(0)
+        for wanted in wanted_sets
+        for arrays in wanted
+    ]
+    costs = iter(read_curves(curves, joined))
+    out: list[list[Iterator[Floats]]] = []
+    for wanted in wanted_sets:
+        mine: list[Iterator[Floats]] = []
+        for arrays in wanted:
+            read = next(costs)
+            if not arrays:
+                mine.append(iter(()))
+                continue
+            cuts = np.cumsum([a.size for a in arrays])[:-1]
+            mine.append(iter(np.split(read, cuts)))
+        out.append(mine)
     return out
 
 
@@ -486,25 +541,50 @@ def cheapest_bands(
     an option stops being able to serve the volume (its `max_volume`): between those cuts the
     order of every pair of options is fixed, so the cheapest is read at one volume inside each
     piece. A stretch no option can serve is named `NONE_FEASIBLE`."""
-    limits = [c.max_volume for c in curves if low < c.max_volume < high]
-    cuts = np.unique(
-        np.clip(np.asarray([low, high, *points, *limits], dtype=np.float64), low, high)
-    )
-    bands: list[tuple[float, float, str]] = []
-    pieces = list(itertools.pairwise(cuts))
-    # one volume inside each piece; every curve read at all of them in one call
-    mids = [float(np.sqrt(start * end)) if start > 0 else float(end / 2) for start, end in pieces]
-    at_mids = np.asarray(mids, dtype=np.float64)
-    costs = np.asarray(read_curves(curves, [at_mids] * len(curves)), dtype=np.float64).reshape(
-        len(curves), len(mids)
-    )
-    for k, (start, end) in enumerate(pieces):
-        at = costs[:, k]
-        best = (
-            curves[int(np.argmin(at))].label if at.size and np.isfinite(at.min()) else NONE_FEASIBLE
+    return cheapest_bands_many([(curves, low, high, points)])[0]
+
+
+def cheapest_bands_many(
+    sets: Sequence[tuple[list[Curve], float, float, list[float]]],
+) -> list[list[tuple[float, float, str]]]:
+    """`cheapest_bands` of each (curves, low, high, points), every set's curves read at its
+    pieces' volumes in one `read_curves`."""
+    pieces_of: list[list[tuple[float, float]]] = []
+    mids_of: list[Floats] = []
+    for curves, low, high, points in sets:
+        limits = [c.max_volume for c in curves if low < c.max_volume < high]
+        cuts = np.unique(
+            np.clip(np.asarray([low, high, *points, *limits], dtype=np.float64), low, high)
         )
-        if bands and bands[-1][2] == best:
-            bands[-1] = (bands[-1][0], float(end), best)
-        else:
-            bands.append((float(start), float(end), best))
-    return bands
+        pieces = list(itertools.pairwise(cuts))
+        # one volume inside each piece; every curve read at all of them
+        middle = [
+            float(np.sqrt(start * end)) if start > 0 else float(end / 2) for start, end in pieces
+        ]
+        pieces_of.append(pieces)
+        mids_of.append(np.asarray(middle, dtype=np.float64))
+    read = iter(
+        read_curves(
+            [c for curves, _, _, _ in sets for c in curves],
+            [mids for (curves, _, _, _), mids in zip(sets, mids_of, strict=True) for _ in curves],
+        )
+    )
+    out: list[list[tuple[float, float, str]]] = []
+    for (curves, _, _, _), pieces, mids in zip(sets, pieces_of, mids_of, strict=True):
+        costs = np.asarray([next(read) for _ in curves], dtype=np.float64).reshape(
+            len(curves), mids.size
+        )
+        bands: list[tuple[float, float, str]] = []
+        for k, (start, end) in enumerate(pieces):
+            at = costs[:, k]
+            best = (
+                curves[int(np.argmin(at))].label
+                if at.size and np.isfinite(at.min())
+                else NONE_FEASIBLE
+            )
+            if bands and bands[-1][2] == best:
+                bands[-1] = (bands[-1][0], float(end), best)
+            else:
+                bands.append((float(start), float(end), best))
+        out.append(bands)
+    return out
