@@ -503,3 +503,57 @@ def test_profile_known_is_every_hour_known(kinds: list[str]) -> None:
         zeros, zeros, zeros, zeros, zeros, zeros, zeros + 1, zeros > 0, zeros, hourly_share=share
     )
     assert w.profile_known.tolist() == [k in ("flat", "shaped") for k in kinds]
+
+
+_HOURLY = st.lists(
+    st.lists(
+        st.sampled_from(
+            [0.0, -0.0, 0.4, 1.0, 1.0 + 1e-10, 2.5, 7.0, math.nan, -math.nan, math.inf]
+        ),
+        min_size=24,
+        max_size=24,
+    ),
+    max_size=4,
+)
+
+
+@given(_HOURLY, st.lists(st.sampled_from([0.0, 0.3, 0.7, 1.0, math.nan]), min_size=8, max_size=8))
+@example(  # NaNs of both signs side by side: a sum of two NaNs keeps its first operand's
+    [[math.nan, -math.nan, math.inf, math.inf, *[1.0] * 20]], [0.3, 0.3, 0.3, 0.3, 0.7] * 2
+)
+def test_in_place_capacity_steps_are_the_expressions(rows: list[Any], numbers: list[float]) -> None:
+    """`hourly_instances`, `with_redundancy` and `billed_per_day` compute in place on new
+    arrays; each is the one-expression form it replaced, to the bit (NaN, infinity and the
+    sign of zero included)."""
+    from genai_cost.engine.capacity import CEIL_TOLERANCE, with_redundancy
+    from genai_cost.engine.options.autoscaled import billed_per_day, hourly_instances
+
+    n = len(rows)
+    demand = np.asarray(rows, dtype=np.float64).reshape(n, 24)
+    minimum = np.resize(np.asarray([0.0, 1.0, 3.0]), n)
+    lead, cooldown = np.resize(numbers[:4], n), np.resize(numbers[4:], n)
+    regions, standby = np.resize([1.0, 2.0, 1.0], (n, 1)), np.resize(numbers, (n, 1))
+
+    def same(a: Any, b: Any) -> bool:
+        return a.shape == b.shape and bool(np.array_equal(a.view(np.int64), b.view(np.int64)))
+
+    units = np.ceil(demand - CEIL_TOLERANCE)
+    units = np.where(demand > 0, np.maximum(units, 1.0), 0.0)
+    counts = np.maximum(units, minimum[:, None])
+    assert same(hourly_instances(demand, minimum), counts)
+    with np.errstate(invalid="ignore"):
+        expected = counts * regions + np.where(
+            standby > 0, np.ceil(counts * standby - CEIL_TOLERANCE), 0.0
+        )
+        assert same(with_redundancy(counts, regions, standby), expected)
+        for hours in (counts, demand):  # (demand as counts: NaN among them too)
+            rise = np.maximum(np.roll(hours, -1, axis=1) - hours, 0.0)
+            fall = np.maximum(np.roll(hours, 1, axis=1) - hours, 0.0)
+            overlap = np.maximum(lead + cooldown - 1.0, 0.0)[:, None]
+            billed = (
+                hours
+                + lead[:, None] * rise
+                + cooldown[:, None] * fall
+                - overlap * np.minimum(rise, fall)
+            ).sum(axis=1)
+            assert same(billed_per_day(hours, lead, cooldown), billed)

@@ -31,10 +31,14 @@ def with_redundancy(
 ) -> FloatArray:
     """Capacity including redundancy: `regions` full copies (active-active, each sized for the
     whole peak) plus a warm standby of ceil(standby_fraction × units) where it is > 0."""
-    standby = np.where(
-        standby_fraction > 0, np.ceil(units * standby_fraction - CEIL_TOLERANCE), 0.0
-    )
-    total: FloatArray = units * regions + standby
+    # each step in place on the two new arrays (the same operations, in the same order, as
+    # `units * regions + where(standby_fraction > 0, ceil(units * standby_fraction - tol), 0)`)
+    standby = np.multiply(units, standby_fraction)
+    standby -= CEIL_TOLERANCE
+    np.ceil(standby, out=standby)
+    np.copyto(standby, 0.0, where=~(standby_fraction > 0))
+    total: FloatArray = np.multiply(units, regions)
+    total += standby
     return total
 
 

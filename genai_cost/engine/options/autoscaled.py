@@ -123,21 +123,34 @@ def prepare(ctx: PricingContext) -> OptionRows:
 def hourly_instances(demand: FloatArray, minimum: FloatArray) -> FloatArray:
     """Instances per hour, shape (R, 24): whole instances covering each hour's demand (units
     of per-instance capacity), at least `minimum` (R,); an idle hour may run none."""
-    units = np.ceil(demand - CEIL_TOLERANCE)
-    units = np.where(demand > 0, np.maximum(units, 1.0), 0.0)
-    counts: FloatArray = np.maximum(units, minimum[:, None])
+    # in place on one new array: ceil(demand - tol), at least 1 where demand > 0 (else 0),
+    # at least `minimum`
+    counts: FloatArray = np.subtract(demand, CEIL_TOLERANCE)
+    np.ceil(counts, out=counts)
+    np.maximum(counts, 1.0, out=counts)
+    np.copyto(counts, 0.0, where=~(demand > 0))
+    np.maximum(counts, minimum[:, None], out=counts)
     return counts
 
 
 def billed_per_day(counts: FloatArray, lead: FloatArray, cooldown: FloatArray) -> FloatArray:
     """Instance-hours billed per day (R,) for hourly counts (R, 24), with instances started
     `lead` of an hour before each rise and kept `cooldown` of an hour after each fall."""
-    rise = np.maximum(np.roll(counts, -1, axis=1) - counts, 0.0)  # started late in hour h
-    fall = np.maximum(np.roll(counts, 1, axis=1) - counts, 0.0)  # kept early in hour h
+    rise = np.roll(counts, -1, axis=1)  # started late in hour h
+    rise -= counts
+    np.maximum(rise, 0.0, out=rise)
+    fall = np.roll(counts, 1, axis=1)  # kept early in hour h
+    fall -= counts
+    np.maximum(fall, 0.0, out=fall)
     overlap = np.maximum(lead + cooldown - 1.0, 0.0)[:, None]
-    billed = (
-        counts + lead[:, None] * rise + cooldown[:, None] * fall - overlap * np.minimum(rise, fall)
-    )
+    # counts + lead·rise + cooldown·fall - overlap·min(rise, fall), term by term in that
+    # order (each operation's operands too), in place
+    billed = np.multiply(lead[:, None], rise)
+    np.add(counts, billed, out=billed)
+    billed += cooldown[:, None] * fall
+    np.minimum(rise, fall, out=rise)
+    rise *= overlap
+    billed -= rise
     total: FloatArray = billed.sum(axis=1)
     return total
 
