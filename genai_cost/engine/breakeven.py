@@ -431,15 +431,9 @@ def read_curves(curves: Sequence[Curve], volumes: Sequence[Floats]) -> list[Floa
             if len(group) == 1:
                 out[group[0]] = curves[group[0]].cost(volumes[group[0]])
                 continue
-            sizes = [volumes[k].size for k in group]
-            for k, part in zip(
-                group,
-                np.split(
-                    _read_kind(kind, [curves[k] for k in group], volumes, group, sizes),
-                    np.cumsum(sizes)[:-1],
-                ),
-                strict=True,
-            ):
+            costs = _read_kind(kind, [curves[k] for k in group], [volumes[k] for k in group])
+            cuts = np.cumsum([volumes[k].size for k in group])[:-1]
+            for k, part in zip(group, np.split(costs, cuts), strict=True):
                 out[k] = part
     return out
 
@@ -448,13 +442,11 @@ GROUP_AT_LEAST = 64
 """Linear or step curves `read_curves` reads together only from this many (fewer: one by one)."""
 
 
-def _read_kind(
-    kind: str, chosen: list[Curve], volumes: Sequence[Floats], group: list[int], sizes: list[int]
-) -> Floats:
-    """The costs of curves of one kind at their volumes, one after another: one call of a
-    row per volume, each row with its curve's numbers."""
-    take = np.repeat(np.arange(len(chosen)), sizes)  # each volume's curve
-    v = np.concatenate([volumes[k] for k in group])
+def _read_kind(kind: str, chosen: list[Curve], volumes: list[Floats]) -> Floats:
+    """The costs of curves of one kind at their volumes, one curve's after another: one
+    call of a row per volume, each row with its curve's numbers."""
+    take = np.repeat(np.arange(len(chosen)), [v.size for v in volumes])  # each volume's curve
+    v = np.concatenate(volumes)
 
     def each(name: str) -> Floats:
         values: Floats = np.asarray([getattr(c, name) for c in chosen], np.float64)
