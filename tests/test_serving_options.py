@@ -666,3 +666,38 @@ def test_a_pinned_autoscaled_base_with_serverless_peaks_is_billed_as_mixed(
     if units != 2:
         items = {c["item"] for c in bill["components"]}
         assert items == {"w", "w-base"}
+
+
+@pytest.mark.parametrize("most", [5, 24])
+def test_autoscaled_rows_alone_are_rows_together(tmp_path: Path, most: int) -> None:
+    """Each autoscaled row is evaluated as it is alone, bit for bit, when a call holds rows
+    above `max_instances` beside rows that fit (most=5: of the two instance types one fits)
+    and when every row fits (most=24): what a row costs never depends on its neighbours."""
+    from genai_cost.engine.context import workload_arrays
+    from genai_cost.engine.options import autoscaled
+
+    text = (ROOT / "scenarios" / "business-hours-assistant.yaml").read_text()
+    text = text.replace("      instance_type: p5.4xlarge\n", "")
+    path = tmp_path / "s.yaml"
+    path.write_text(text.replace("max_instances: 8", f"max_instances: {most}"))
+    result = estimate([path])
+    w = workload_arrays(result.specs)
+    [option] = [r for r in result.arrays.results if r.rows.option == "autoscaled"]
+    rows = option.rows
+    together = autoscaled.evaluate(w, rows)
+    above = together.failure == 4  # the row needs more than max_instances in some hour
+    assert together.feasible.any() and above.any() == (most == 5)
+
+    def bits(values: Any) -> Any:
+        return np.asarray(values, dtype=np.float64).view(np.int64)
+
+    for r in range(rows.size):
+        alone = autoscaled.evaluate(w, rows.for_evaluation(np.array([r]), rows.workload_index[[r]]))
+        assert alone.failure.tolist() == [together.failure[r]]
+        for name in ("monthly_cost_usd", "capacity", "utilization_fraction"):
+            assert np.array_equal(bits(getattr(alone, name)), bits(getattr(together, name)[[r]]))
+        for a, t in zip(alone.components, together.components, strict=True):
+            assert np.array_equal(bits(a.quantity), bits(t.quantity[[r]]))
+        if together.feasible[r]:
+            assert alone.schedule is not None and together.schedule is not None
+            assert np.array_equal(bits(alone.schedule), bits(together.schedule[[r]]))

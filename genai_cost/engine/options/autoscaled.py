@@ -198,8 +198,10 @@ def evaluate_scaled(
     above[c] = counts_c.max(axis=1) > p_all["max_instances"][c]
     failure = np.where(above, np.int16(4), early).astype(np.int16)
     fits = ~above[c]
-    ok, counts, demand, tps, days = c[fits], counts_c[fits], demand[fits], tps[fits], days_c[fits]
-    rate = rate[fits]
+    ok, counts, days = c, counts_c, days_c
+    if not fits.all():  # (rows × 24 copies only when some row is above its limit)
+        ok, counts, demand, tps, days = c[fits], counts[fits], demand[fits], tps[fits], days[fits]
+        rate = rate[fits]
     p = {name: values[ok] for name, values in p_all.items()}
     totals = with_redundancy(
         counts, p["redundancy_regions"][:, None], p["standby_fraction"][:, None]
