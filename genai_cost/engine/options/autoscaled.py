@@ -180,8 +180,8 @@ def evaluate_scaled(
     )
     c = np.flatnonzero(early == 0)  # candidates: sized hour by hour
     i = index[c]
-    days_c = w.hours[i] / HOURS_PER_DAY
-    tps = (w.requests_per_month[i] / days_c * w.output_tokens[i] / SECONDS_PER_HOUR)[
+    days = w.hours[i] / HOURS_PER_DAY
+    tps = (w.requests_per_month[i] / days * w.output_tokens[i] / SECONDS_PER_HOUR)[
         :, None
     ] * shares_w[i]
     rate = rate_at_shape(
@@ -193,12 +193,12 @@ def evaluate_scaled(
     per_instance = rate * p_all["target_utilization_fraction"][c]
     with np.errstate(invalid="ignore", divide="ignore"):
         demand = tps / per_instance[:, None]
-    counts_c = hourly_instances(demand, p_all["min_instances"][c])
+    counts = hourly_instances(demand, p_all["min_instances"][c])
     above = np.zeros(rows.size, dtype=bool)
-    above[c] = counts_c.max(axis=1) > p_all["max_instances"][c]
+    above[c] = counts.max(axis=1) > p_all["max_instances"][c]
     failure = np.where(above, np.int16(4), early).astype(np.int16)
     fits = ~above[c]
-    ok, counts, days = c, counts_c, days_c
+    ok = c
     if not fits.all():  # (rows × 24 copies only when some row is above its limit)
         ok, counts, demand, tps, days = c[fits], counts[fits], demand[fits], tps[fits], days[fits]
         rate = rate[fits]
